@@ -1,0 +1,81 @@
+package io.jredis.server;
+
+import io.jredis.server.commands.CoreCommands;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import io.jredis.server.net.NetworkServer;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Redis server: engine plus network. Modules (persistence, replication, ...) install themselves between
+ * construction and {@link #start()}; {@link #close()} releases every thread, socket and file handle.
+ */
+public final class RedisServer implements AutoCloseable {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final ServerConfig config;
+    private final Log log;
+    private final Engine engine;
+    private final NetworkServer network;
+    private volatile boolean closed;
+
+    public RedisServer(ServerConfig config, Log log) {
+        this.config = config;
+        this.log = log;
+        this.engine = new Engine(config, log);
+        this.network = new NetworkServer(engine, "jredis-engine-" + INSTANCES.incrementAndGet());
+        CoreCommands.register(engine);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    /** The engine; touch its data only on its thread, e.g. through {@link #onEngine(Callable)}. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Binds the listeners; the server answers clients when this returns. */
+    public void start() throws IOException {
+        network.start();
+    }
+
+    /** The bound TCP port (the chosen one when configured with port 0). */
+    public int port() {
+        return network.port();
+    }
+
+    /** Runs a task on the engine thread and waits for its result. */
+    public <T> T onEngine(Callable<T> task) throws Exception {
+        try {
+            return engine.loop().submit(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        network.close();
+        log.close();
+    }
+}

@@ -1,0 +1,184 @@
+package io.jredis.server.command;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A command's metadata (as Redis 7.0 declares it: arity, flags, key positions, ACL categories, docs) bound to the
+ * handler that runs it, plus its statistics for INFO commandstats.
+ */
+public final class CommandSpec {
+    private final String name;
+    private final String fullName;
+    private final int arity;
+    private final Set<String> flags;
+    private final int firstKey;
+    private final int lastKey;
+    private final int keyStep;
+    private final Set<String> aclCategories;
+    private final Object info;
+    private final Object docs;
+    private final CommandSpec parent;
+    private final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+    private final boolean write;
+    private final boolean readonly;
+    private final boolean noAuth;
+    private final boolean noScript;
+    private final boolean allowStale;
+    private final boolean denyOom;
+    private CommandHandler handler;
+
+    /** Calls, microseconds, rejected and failed counts, as INFO commandstats reports. */
+    public long calls;
+    public long micros;
+    public long rejectedCalls;
+    public long failedCalls;
+
+    CommandSpec(String name, CommandSpec parent, int arity, Set<String> flags, int firstKey, int lastKey, int keyStep,
+            Set<String> aclCategories, Object info, Object docs) {
+        this.name = name;
+        this.parent = parent;
+        this.fullName = parent == null ? name : parent.name + "|" + name;
+        this.arity = arity;
+        this.flags = flags;
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.keyStep = keyStep;
+        this.aclCategories = aclCategories;
+        this.info = info;
+        this.docs = docs;
+        this.write = flags.contains("write");
+        this.readonly = flags.contains("readonly");
+        this.noAuth = flags.contains("no_auth");
+        this.noScript = flags.contains("noscript");
+        this.allowStale = flags.contains("stale");
+        this.denyOom = flags.contains("denyoom");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code config|get} for subcommands, as error messages and commandstats name them. */
+    public String fullName() {
+        return fullName;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public boolean arityOk(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    public Set<String> flags() {
+        return flags;
+    }
+
+    public boolean hasFlag(String flag) {
+        return flags.contains(flag);
+    }
+
+    public boolean isWrite() {
+        return write;
+    }
+
+    public boolean isReadonly() {
+        return readonly;
+    }
+
+    public boolean noAuth() {
+        return noAuth;
+    }
+
+    public boolean noScript() {
+        return noScript;
+    }
+
+    public boolean allowStale() {
+        return allowStale;
+    }
+
+    public boolean denyOom() {
+        return denyOom;
+    }
+
+    public int firstKey() {
+        return firstKey;
+    }
+
+    public int lastKey() {
+        return lastKey;
+    }
+
+    public int keyStep() {
+        return keyStep;
+    }
+
+    public Set<String> aclCategories() {
+        return aclCategories;
+    }
+
+    /** The COMMAND INFO entry as Redis returns it (parsed from the stored RESP3 table). */
+    public Object info() {
+        return info;
+    }
+
+    /** The COMMAND DOCS map for this command. */
+    public Object docs() {
+        return docs;
+    }
+
+    public CommandSpec parent() {
+        return parent;
+    }
+
+    public Map<String, CommandSpec> subcommands() {
+        return Collections.unmodifiableMap(subcommands);
+    }
+
+    void addSubcommand(CommandSpec sub) {
+        subcommands.put(sub.name, sub);
+    }
+
+    public CommandHandler handler() {
+        return handler;
+    }
+
+    void handler(CommandHandler h) {
+        this.handler = h;
+    }
+
+    public boolean implemented() {
+        if (handler != null) {
+            return true;
+        }
+        for (CommandSpec s : subcommands.values()) {
+            if (s.implemented()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Positions of key arguments per the legacy (first, last, step) triple; key specs refine it in GETKEYS. */
+    public List<Integer> keyPositions(int argc) {
+        if (firstKey <= 0) {
+            return List.of();
+        }
+        int last = lastKey < 0 ? argc + lastKey : lastKey;
+        java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+        for (int i = firstKey; i <= last && i < argc; i += Math.max(keyStep, 1)) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    public void resetStats() {
+        calls = micros = rejectedCalls = failedCalls = 0;
+    }
+}

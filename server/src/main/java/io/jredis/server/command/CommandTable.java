@@ -1,0 +1,155 @@
+package io.jredis.server.command;
+
+import io.jredis.server.protocol.Reply;
+import io.jredis.server.protocol.RespParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command table. Metadata comes from {@code commands.resp}, Redis 7.0.15's own COMMAND and COMMAND DOCS replies
+ * (regenerate with {@code tools/dump-command-table.py}); handlers are bound by name as each module registers its
+ * commands. Only commands with a handler are visible to clients, so COMMAND never advertises what jredis lacks.
+ */
+public final class CommandTable {
+    private final Map<String, CommandSpec> known = new HashMap<>();
+    private final Map<String, CommandSpec> active = new HashMap<>();
+
+    public CommandTable() {
+        try (InputStream in = CommandTable.class.getResourceAsStream("commands.resp")) {
+            if (in == null) {
+                throw new IllegalStateException("commands.resp missing from the classpath");
+            }
+            List<Object> parts = RespParser.parseAll(in.readAllBytes());
+            @SuppressWarnings("unchecked")
+            Map<Object, Object> docs = (Map<Object, Object>) parts.get(1);
+            for (Object entry : (List<?>) parts.get(0)) {
+                CommandSpec spec = fromInfo((List<?>) entry, null, docs);
+                known.put(spec.name(), spec);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CommandSpec fromInfo(List<?> info, CommandSpec parent, Map<Object, Object> docsOfLevel) {
+        String fullName = text(info.get(0));
+        String name = parent == null ? fullName : fullName.substring(fullName.indexOf('|') + 1);
+        Map<Object, Object> docs = (Map<Object, Object>) docsOfLevel.get(fullName);
+        CommandSpec spec = new CommandSpec(name, parent, ((Long) info.get(1)).intValue(), words(info.get(2)),
+                ((Long) info.get(3)).intValue(), ((Long) info.get(4)).intValue(), ((Long) info.get(5)).intValue(),
+                words(info.get(6)), info, docs);
+        Object subs = info.size() > 9 ? info.get(9) : null;
+        if (subs instanceof List<?> list) {
+            Map<Object, Object> subDocs = docs == null ? Map.of() : (Map<Object, Object>) docs.getOrDefault("subcommands", Map.of());
+            for (Object s : list) {
+                spec.addSubcommand(fromInfo((List<?>) s, spec, subDocs));
+            }
+        }
+        return spec;
+    }
+
+    private static Set<String> words(Object o) {
+        Set<String> out = new LinkedHashSet<>();
+        if (o instanceof Collection<?> c) {
+            for (Object w : c) {
+                out.add(text(w));
+            }
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        if (o instanceof Reply.Status s) {
+            return s.text();
+        }
+        if (o instanceof byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        return String.valueOf(o);
+    }
+
+    /**
+     * Binds a handler to a command ({@code "get"}) or a subcommand ({@code "config|get"}) that Redis 7.0 defines.
+     * Registering a subcommand makes its container command visible too.
+     */
+    public CommandSpec register(String name, CommandHandler handler) {
+        String lower = name.toLowerCase();
+        int bar = lower.indexOf('|');
+        if (bar < 0) {
+            CommandSpec spec = known.get(lower);
+            if (spec == null) {
+                throw new IllegalArgumentException("Redis 7.0 has no command " + name);
+            }
+            spec.handler(handler);
+            active.put(lower, spec);
+            return spec;
+        }
+        CommandSpec parent = known.get(lower.substring(0, bar));
+        CommandSpec sub = parent == null ? null : parent.subcommands().get(lower.substring(bar + 1));
+        if (sub == null) {
+            throw new IllegalArgumentException("Redis 7.0 has no subcommand " + name);
+        }
+        sub.handler(handler);
+        active.put(parent.name(), parent);
+        return sub;
+    }
+
+    /** Looks up a command by the name a client sent, case-insensitively; null when unknown or not implemented. */
+    public CommandSpec lookup(byte[] name) {
+        if (name.length > 32) {
+            return null;
+        }
+        return active.get(lowerAscii(name));
+    }
+
+    public CommandSpec lookup(String name) {
+        return active.get(name.toLowerCase());
+    }
+
+    /** The subcommand of {@code container} named by {@code sub}, when implemented. */
+    public static CommandSpec subcommand(CommandSpec container, byte[] sub) {
+        CommandSpec s = container.subcommands().get(lowerAscii(sub));
+        return s != null && s.handler() != null ? s : null;
+    }
+
+    /** Every implemented command (containers included), in no particular order. */
+    public Collection<CommandSpec> all() {
+        return active.values();
+    }
+
+    /** Every subcommand of every implemented container, plus plain commands, for stats and ACL. */
+    public List<CommandSpec> allWithSubcommands() {
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec c : active.values()) {
+            if (c.subcommands().isEmpty()) {
+                out.add(c);
+            } else {
+                for (CommandSpec s : c.subcommands().values()) {
+                    if (s.handler() != null) {
+                        out.add(s);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String lowerAscii(byte[] b) {
+        char[] cs = new char[b.length];
+        for (int i = 0; i < b.length; i++) {
+            int c = b[i] & 0xff;
+            cs[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        return new String(cs);
+    }
+}

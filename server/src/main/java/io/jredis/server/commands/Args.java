@@ -1,0 +1,18 @@
+package io.jredis.server.commands;
+
+import io.jredis.server.util.Bytes;
+
+/** Argument parsing shared by command families, with Redis's error texts. */
+final class Args {
+    static final String NOT_INTEGER = "ERR value is not an integer or out of range";
+    static final String NOT_FLOAT = "ERR value is not a valid float";
+    static final String SYNTAX = "ERR syntax error";
+    static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+    private Args() {}
+
+    static Long longOrNull(byte[] b) {
+        long[] out = new long[1];
+        return Bytes.parseLong(b, out) ? out[0] : null;
+    }
+}

@@ -1,0 +1,335 @@
+package io.jredis.server.db;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A chained hash table keyed by {@code byte[]} with Redis's properties: power-of-two tables, incremental rehashing
+ * (a resize never stalls the event loop) and a reverse-binary scan cursor that returns every entry present for the
+ * whole scan at least once, even while the table grows or shrinks.
+ *
+ * <p>Single-threaded: owned by the engine thread like everything in the keyspace.
+ */
+public final class Dict {
+    private static final int INITIAL_SIZE = 4;
+
+    /** One key. The value and expiry live in the entry itself, so a lookup is one probe. */
+    public static final class Entry {
+        public final byte[] key;
+        final int hash;
+        public Object value;
+        /** Absolute unix time in ms, or -1 for no expiry. */
+        public long expireAt = -1;
+        /** LRU clock in ms (or LFU counter data) for OBJECT IDLETIME/FREQ and eviction. */
+        public long access;
+        Entry next;
+
+        Entry(byte[] key, int hash, Object value) {
+            this.key = key;
+            this.hash = hash;
+            this.value = value;
+        }
+    }
+
+    private Entry[] t0 = new Entry[0];
+    private Entry[] t1;
+    private int used0;
+    private int used1;
+    private int rehashIdx = -1;
+    /** While a scan-sensitive iteration runs callers may pause rehashing; counted so nesting works. */
+    private int pauseRehash;
+
+    public int size() {
+        return used0 + used1;
+    }
+
+    public static int hash(byte[] key) {
+        int h = 0x9747b28c;
+        for (byte b : key) {
+            h = (h ^ b) * 0x5bd1e995;
+            h ^= h >>> 15;
+        }
+        h ^= h >>> 13;
+        h *= 0x5bd1e995;
+        return h ^ (h >>> 15);
+    }
+
+    public Entry find(byte[] key) {
+        if (size() == 0) {
+            return null;
+        }
+        rehashStep();
+        int h = hash(key);
+        Entry e = findIn(t0, h, key);
+        if (e == null && t1 != null) {
+            e = findIn(t1, h, key);
+        }
+        return e;
+    }
+
+    private static Entry findIn(Entry[] t, int h, byte[] key) {
+        if (t.length == 0) {
+            return null;
+        }
+        for (Entry e = t[h & (t.length - 1)]; e != null; e = e.next) {
+            if (e.hash == h && Arrays.equals(e.key, key)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Returns the entry for {@code key}, creating it with a null value if absent. */
+    public Entry findOrCreate(byte[] key) {
+        Entry e = find(key);
+        if (e != null) {
+            return e;
+        }
+        int h = hash(key);
+        expandIfNeeded();
+        e = new Entry(key, h, null);
+        if (t1 != null) {
+            int i = h & (t1.length - 1);
+            e.next = t1[i];
+            t1[i] = e;
+            used1++;
+        } else {
+            int i = h & (t0.length - 1);
+            e.next = t0[i];
+            t0[i] = e;
+            used0++;
+        }
+        return e;
+    }
+
+    public Object get(byte[] key) {
+        Entry e = find(key);
+        return e == null ? null : e.value;
+    }
+
+    public Entry put(byte[] key, Object value) {
+        Entry e = findOrCreate(key);
+        e.value = value;
+        return e;
+    }
+
+    /** Unlinks and returns the entry for {@code key}, or null. */
+    public Entry remove(byte[] key) {
+        if (size() == 0) {
+            return null;
+        }
+        rehashStep();
+        int h = hash(key);
+        Entry e = removeFrom(t0, h, key);
+        if (e != null) {
+            used0--;
+        } else if (t1 != null) {
+            e = removeFrom(t1, h, key);
+            if (e != null) {
+                used1--;
+            }
+        }
+        return e;
+    }
+
+    private static Entry removeFrom(Entry[] t, int h, byte[] key) {
+        if (t.length == 0) {
+            return null;
+        }
+        int i = h & (t.length - 1);
+        Entry prev = null;
+        for (Entry e = t[i]; e != null; prev = e, e = e.next) {
+            if (e.hash == h && Arrays.equals(e.key, key)) {
+                if (prev == null) {
+                    t[i] = e.next;
+                } else {
+                    prev.next = e.next;
+                }
+                e.next = null;
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public void clear() {
+        t0 = new Entry[0];
+        t1 = null;
+        used0 = used1 = 0;
+        rehashIdx = -1;
+    }
+
+    private void expandIfNeeded() {
+        if (t1 != null) {
+            return;
+        }
+        if (t0.length == 0) {
+            t0 = new Entry[INITIAL_SIZE];
+            return;
+        }
+        if (used0 >= t0.length) {
+            startResize(used0 + 1);
+        }
+    }
+
+    /** Shrinks a mostly empty table, as Redis's cron does when fill drops below 10%. */
+    public void shrinkIfNeeded() {
+        if (t1 == null && t0.length > INITIAL_SIZE && (long) used0 * 100 / t0.length < 10) {
+            startResize(Math.max(used0, INITIAL_SIZE));
+        }
+    }
+
+    private void startResize(int minSize) {
+        int size = Integer.highestOneBit(Math.max(minSize, INITIAL_SIZE) - 1) << 1;
+        if (size == t0.length) {
+            return;
+        }
+        t1 = new Entry[size];
+        rehashIdx = 0;
+    }
+
+    public boolean isRehashing() {
+        return t1 != null;
+    }
+
+    private void rehashStep() {
+        if (t1 != null && pauseRehash == 0) {
+            rehash(1);
+        }
+    }
+
+    /** Moves up to {@code buckets} buckets to the new table (and skips at most 10x empty ones). */
+    public boolean rehash(int buckets) {
+        if (t1 == null) {
+            return false;
+        }
+        int emptyVisits = buckets * 10;
+        while (buckets-- > 0 && used0 != 0) {
+            while (t0[rehashIdx] == null) {
+                rehashIdx++;
+                if (--emptyVisits == 0) {
+                    return true;
+                }
+            }
+            Entry e = t0[rehashIdx];
+            while (e != null) {
+                Entry next = e.next;
+                int i = e.hash & (t1.length - 1);
+                e.next = t1[i];
+                t1[i] = e;
+                used0--;
+                used1++;
+                e = next;
+            }
+            t0[rehashIdx] = null;
+            rehashIdx++;
+        }
+        if (used0 == 0) {
+            t0 = t1;
+            used0 = used1;
+            t1 = null;
+            used1 = 0;
+            rehashIdx = -1;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Visits the entries of one cursor position and returns the next cursor (0 when done). This is Redis's
+     * {@code dictScan}: cursor bits are incremented from the high end so buckets already visited in a smaller
+     * table are never revisited in a larger one, and vice versa.
+     */
+    public long scan(long cursor, Consumer<Entry> visitor) {
+        if (size() == 0) {
+            return 0;
+        }
+        pauseRehash++;
+        try {
+            long v = cursor;
+            if (t1 == null) {
+                long m0 = t0.length - 1;
+                visitBucket(t0, (int) (v & m0), visitor);
+                v |= ~m0;
+                v = Long.reverse(v);
+                v++;
+                v = Long.reverse(v);
+            } else {
+                Entry[] small = t0.length <= t1.length ? t0 : t1;
+                Entry[] large = small == t0 ? t1 : t0;
+                long m0 = small.length - 1;
+                long m1 = large.length - 1;
+                visitBucket(small, (int) (v & m0), visitor);
+                do {
+                    visitBucket(large, (int) (v & m1), visitor);
+                    v |= ~m1;
+                    v = Long.reverse(v);
+                    v++;
+                    v = Long.reverse(v);
+                } while ((v & (m0 ^ m1)) != 0);
+            }
+            return v;
+        } finally {
+            pauseRehash--;
+        }
+    }
+
+    private static void visitBucket(Entry[] t, int i, Consumer<Entry> visitor) {
+        for (Entry e = t[i]; e != null; ) {
+            Entry next = e.next; // the visitor may delete the entry it is given
+            visitor.accept(e);
+            e = next;
+        }
+    }
+
+    /** A random entry, picked as Redis does: a random non-empty bucket, then a random element of its chain. */
+    public Entry random() {
+        if (size() == 0) {
+            return null;
+        }
+        rehashStep();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Entry head;
+        do {
+            if (t1 != null) {
+                int span = t0.length + t1.length;
+                int i = rnd.nextInt(span);
+                head = i < t0.length ? t0[i] : t1[i - t0.length];
+            } else {
+                head = t0[rnd.nextInt(t0.length)];
+            }
+        } while (head == null);
+        int len = 0;
+        for (Entry e = head; e != null; e = e.next) {
+            len++;
+        }
+        int pick = rnd.nextInt(len);
+        Entry e = head;
+        while (pick-- > 0) {
+            e = e.next;
+        }
+        return e;
+    }
+
+    /** Visits every entry; the visitor must not modify the dict. */
+    public void forEach(Consumer<Entry> visitor) {
+        pauseRehash++;
+        try {
+            for (Entry[] t : t1 == null ? new Entry[][] {t0} : new Entry[][] {t0, t1}) {
+                for (Entry head : t) {
+                    for (Entry e = head; e != null; e = e.next) {
+                        visitor.accept(e);
+                    }
+                }
+            }
+        } finally {
+            pauseRehash--;
+        }
+    }
+
+    /** Number of buckets, for DEBUG HTSTATS-style reporting and tests of resizing. */
+    public int buckets() {
+        return t0.length + (t1 == null ? 0 : t1.length);
+    }
+}

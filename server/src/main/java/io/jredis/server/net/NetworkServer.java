@@ -1,0 +1,208 @@
+package io.jredis.server.net;
+
+import io.jredis.server.Engine;
+import io.jredis.server.config.ServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Listens on the configured TCP addresses and unix socket. One single-threaded event loop accepts and serves every
+ * connection and runs the engine, so commands execute on one thread without hand-off, as in Redis.
+ */
+public final class NetworkServer implements AutoCloseable {
+    private final Engine engine;
+    private final EventLoopGroup loop;
+    private final boolean epoll;
+    private final List<Channel> listeners = new ArrayList<>();
+    private int boundPort = -1;
+
+    public NetworkServer(Engine engine, String threadName) {
+        this.engine = engine;
+        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io);
+    }
+
+    /** The single engine event loop. */
+    public EventLoopGroup loop() {
+        return loop;
+    }
+
+    /** Binds every configured address; fails with Redis's wording when a mandatory address cannot be bound. */
+    public void start() throws IOException {
+        ServerConfig cfg = engine.config();
+        engine.attach(loop.next());
+        int port = cfg.port.intValue();
+        if (port != 0 || cfg.unixsocket.value().isEmpty()) {
+            for (String spec : cfg.bind.value()) {
+                boolean optional = spec.startsWith("-");
+                String host = optional ? spec.substring(1) : spec;
+                host = switch (host) {
+                    case "*" -> "0.0.0.0";
+                    case "::*" -> "::";
+                    default -> host;
+                };
+                int p = boundPort > 0 ? boundPort : port;
+                try {
+                    Channel ch = tcpBootstrap(cfg).bind(new InetSocketAddress(host, p)).sync().channel();
+                    listeners.add(ch);
+                    boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
+                } catch (Exception e) {
+                    if (optional || ("::".equals(host) && !listeners.isEmpty())) {
+                        continue;
+                    }
+                    close();
+                    throw new IOException("Warning: Could not create server TCP listening socket " + spec + ":" + p
+                            + ": " + e.getMessage(), e);
+                }
+            }
+            if (listeners.isEmpty()) {
+                close();
+                throw new IOException("Failed listening on port " + port + " (tcp), aborting.");
+            }
+        }
+        if (!cfg.unixsocket.value().isEmpty()) {
+            bindUnix(cfg);
+        }
+    }
+
+    private ServerBootstrap tcpBootstrap(ServerConfig cfg) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer());
+        long keepalive = cfg.tcpKeepalive.value();
+        if (keepalive > 0) {
+            b.childOption(ChannelOption.SO_KEEPALIVE, true);
+            if (epoll) {
+                // Redis's anetKeepAlive: first probe after the interval, then every third of it, three probes.
+                b.childOption(EpollChannelOption.TCP_KEEPIDLE, (int) keepalive)
+                        .childOption(EpollChannelOption.TCP_KEEPINTVL, (int) Math.max(1, keepalive / 3))
+                        .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
+            }
+        }
+        return b;
+    }
+
+    private void bindUnix(ServerConfig cfg) throws IOException {
+        if (!epoll) {
+            throw new IOException("unixsocket needs the epoll transport, which is not available here");
+        }
+        Path path = Path.of(cfg.unixsocket.value());
+        Files.deleteIfExists(path);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(EpollServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
+                .childHandler(initializer());
+        try {
+            listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
+        } catch (Exception e) {
+            close();
+            throw new IOException("Failed opening Unix socket: " + e.getMessage(), e);
+        }
+        long perm = cfg.unixsocketperm.value();
+        if (perm != 0) {
+            Files.setPosixFilePermissions(path, permissions(perm));
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(long mode) {
+        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+        };
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1L << i)) != 0) {
+                s.add(order[i]);
+            }
+        }
+        return s;
+    }
+
+    private ChannelInitializer<Channel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ClientHandler handler = new ClientHandler(engine);
+                ch.pipeline().addLast("resp", new RespDecoder(new ClientLimits(engine, handler)));
+                ch.pipeline().addLast("client", handler);
+            }
+        };
+    }
+
+    /** The TCP port actually bound (the chosen one when configured with port 0), or 0 when only a unix socket. */
+    public int port() {
+        return Math.max(boundPort, 0);
+    }
+
+    /** Channels accepted by the listeners are closed with the loop; listening sockets close first. */
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly();
+        }
+        listeners.clear();
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        String sock = engine.config().unixsocket.value();
+        if (!sock.isEmpty()) {
+            try {
+                Files.deleteIfExists(Path.of(sock));
+            } catch (IOException ignored) {
+                // A socket file we cannot remove is harmless: the next start unlinks it before binding.
+            }
+        }
+    }
+
+    /** Reads the live limits for one connection's decoder. */
+    private record ClientLimits(Engine engine, ClientHandler handler) implements RespDecoder.Limits {
+        @Override
+        public long protoMaxBulkLen() {
+            return engine.config().protoMaxBulkLen.value();
+        }
+
+        @Override
+        public long queryBufferLimit() {
+            return engine.config().clientQueryBufferLimit.value();
+        }
+
+        @Override
+        public boolean authenticated() {
+            return handler.client() == null || handler.client().authenticated();
+        }
+
+        @Override
+        public void received(int bytes) {
+            engine.stats().netInputBytes += bytes;
+        }
+    }
+}

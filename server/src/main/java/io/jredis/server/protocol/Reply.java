@@ -1,0 +1,258 @@
+package io.jredis.server.protocol;
+
+import io.jredis.server.util.Doubles;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes replies in the client's protocol (RESP2 or RESP3) into a buffer that is flushed once per read batch.
+ * Aggregates degrade as Redis degrades them for RESP2: maps become flat arrays, sets arrays, nulls {@code $-1}/{@code *-1}.
+ */
+public final class Reply {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] SMALL_INTS = new byte[128][];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) {
+            SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private final ReplySink sink;
+    private int protocol = 2;
+
+    public Reply(ReplySink sink) {
+        this.sink = sink;
+    }
+
+    /** The buffer replies go to; obtained lazily so idle clients hold no memory. */
+    public interface ReplySink {
+        ByteBuf buffer();
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int version) {
+        this.protocol = version;
+    }
+
+    public boolean resp3() {
+        return protocol == 3;
+    }
+
+    private ByteBuf buf() {
+        return sink.buffer();
+    }
+
+    public void ok() {
+        buf().writeBytes(OK);
+    }
+
+    public void simple(String s) {
+        ByteBuf b = buf();
+        b.writeByte('+');
+        b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+        b.writeBytes(CRLF);
+    }
+
+    /** An error reply; {@code msg} starts with its code ({@code ERR ...}, {@code WRONGTYPE ...}). */
+    public void error(String msg) {
+        ByteBuf b = buf();
+        b.writeByte('-');
+        // Newlines inside an error would break the protocol; Redis replaces them with spaces.
+        for (int i = 0; i < msg.length(); i++) {
+            char ch = msg.charAt(i);
+            b.writeByte(ch == '\r' || ch == '\n' ? ' ' : (byte) ch);
+        }
+        b.writeBytes(CRLF);
+    }
+
+    public void integer(long v) {
+        if (v >= 0 && v < SMALL_INTS.length) {
+            buf().writeBytes(SMALL_INTS[(int) v]);
+            return;
+        }
+        ByteBuf b = buf();
+        b.writeByte(':');
+        writeLong(b, v);
+        b.writeBytes(CRLF);
+    }
+
+    public void bulk(byte[] v) {
+        if (v == null) {
+            nullBulk();
+            return;
+        }
+        bulk(v, 0, v.length);
+    }
+
+    public void bulk(byte[] v, int off, int len) {
+        ByteBuf b = buf();
+        b.writeByte('$');
+        writeLong(b, len);
+        b.writeBytes(CRLF);
+        b.writeBytes(v, off, len);
+        b.writeBytes(CRLF);
+    }
+
+    public void bulk(String s) {
+        if (s == null) {
+            nullBulk();
+            return;
+        }
+        bulk(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void bulk(long v) {
+        bulk(Long.toString(v));
+    }
+
+    /** RESP3 verbatim string ({@code =len\r\ntxt:...}); a bulk string in RESP2. Used by INFO, CLIENT LIST. */
+    public void verbatim(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (!resp3()) {
+            bulk(bytes);
+            return;
+        }
+        ByteBuf b = buf();
+        b.writeByte('=');
+        writeLong(b, bytes.length + 4);
+        b.writeBytes(CRLF);
+        b.writeCharSequence("txt:", StandardCharsets.US_ASCII);
+        b.writeBytes(bytes);
+        b.writeBytes(CRLF);
+    }
+
+    public void nullBulk() {
+        buf().writeBytes(resp3() ? NULL3 : NULL_BULK);
+    }
+
+    public void nullArray() {
+        buf().writeBytes(resp3() ? NULL3 : NULL_ARRAY);
+    }
+
+    public void array(int n) {
+        header('*', n);
+    }
+
+    public void map(int n) {
+        if (resp3()) {
+            header('%', n);
+        } else {
+            header('*', n * 2);
+        }
+    }
+
+    public void set(int n) {
+        header(resp3() ? '~' : '*', n);
+    }
+
+    /** RESP3 push ({@code >}); RESP2 clients get an array, which is how pub/sub messages always looked. */
+    public void push(int n) {
+        header(resp3() ? '>' : '*', n);
+    }
+
+    public void dbl(double d) {
+        if (resp3()) {
+            ByteBuf b = buf();
+            b.writeByte(',');
+            b.writeCharSequence(Doubles.g17(d), StandardCharsets.US_ASCII);
+            b.writeBytes(CRLF);
+        } else {
+            bulk(Doubles.g17(d));
+        }
+    }
+
+    public void bool(boolean v) {
+        if (resp3()) {
+            buf().writeCharSequence(v ? "#t\r\n" : "#f\r\n", StandardCharsets.US_ASCII);
+        } else {
+            integer(v ? 1 : 0);
+        }
+    }
+
+    /** Writes pre-encoded RESP bytes as they are (replies cached from a previous encoding). */
+    public void raw(byte[] encoded) {
+        buf().writeBytes(encoded);
+    }
+
+    /**
+     * Writes a generic value tree: byte[]/String as bulk, Long/Integer as integer, Double as double, Boolean,
+     * List as array, Set as set, Map as map, {@link Status} and {@link RespError} as their kinds, null as null.
+     */
+    public void value(Object v) {
+        if (v == null) {
+            nullBulk();
+        } else if (v instanceof byte[] b) {
+            bulk(b);
+        } else if (v instanceof String s) {
+            bulk(s);
+        } else if (v instanceof Long || v instanceof Integer) {
+            integer(((Number) v).longValue());
+        } else if (v instanceof Double d) {
+            dbl(d);
+        } else if (v instanceof Boolean bo) {
+            bool(bo);
+        } else if (v instanceof Status st) {
+            simple(st.text());
+        } else if (v instanceof RespError er) {
+            error(er.text());
+        } else if (v instanceof Map<?, ?> m) {
+            map(m.size());
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                value(e.getKey());
+                value(e.getValue());
+            }
+        } else if (v instanceof Set<?> s) {
+            set(s.size());
+            for (Object o : s) {
+                value(o);
+            }
+        } else if (v instanceof Collection<?> l) {
+            array(l.size());
+            for (Object o : l) {
+                value(o);
+            }
+        } else {
+            throw new IllegalArgumentException("not a RESP value: " + v.getClass());
+        }
+    }
+
+    /** A simple-string value in a value tree. */
+    public record Status(String text) {}
+
+    /** An error value in a value tree. */
+    public record RespError(String text) {}
+
+    public void strings(List<String> items) {
+        array(items.size());
+        for (String s : items) {
+            bulk(s);
+        }
+    }
+
+    private void header(char kind, long n) {
+        ByteBuf b = buf();
+        b.writeByte(kind);
+        writeLong(b, n);
+        b.writeBytes(CRLF);
+    }
+
+    static void writeLong(ByteBuf b, long v) {
+        if (v >= 0 && v < 10) {
+            b.writeByte('0' + (int) v);
+            return;
+        }
+        b.writeCharSequence(Long.toString(v), StandardCharsets.US_ASCII);
+    }
+}
