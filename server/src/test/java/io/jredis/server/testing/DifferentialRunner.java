@@ -1,0 +1,95 @@
+package io.jredis.server.testing;
+
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.util.SplitArgs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs a command script against jredis and a real redis-server and compares the replies byte for byte.
+ *
+ * <p>Script syntax: one command per line in redis-cli quoting (double quotes with escapes, single quotes);
+ * {@code #} starts a comment. A line may start with a modifier:
+ * <ul>
+ *   <li>{@code !sort} the reply is an unordered array (SMEMBERS, KEYS): elements compared as sorted lists;</li>
+ *   <li>{@code !type} only the reply's type byte is compared (TIME, random replies);</li>
+ *   <li>{@code !skip} sent to both, reply ignored (set-up whose reply is not under test).</li>
+ * </ul>
+ * Every script starts on fresh connections after FLUSHALL, in RESP2 and database 0.
+ */
+public final class DifferentialRunner {
+    private DifferentialRunner() {}
+
+    /** Returns a list of mismatch descriptions (empty when the script behaves identically). */
+    public static List<String> run(String scriptName, String script, int jredisPort, int redisPort) throws IOException {
+        List<String> mismatches = new ArrayList<>();
+        try (RawClient ours = new RawClient("127.0.0.1", jredisPort);
+                RawClient real = new RawClient("127.0.0.1", redisPort)) {
+            ours.call("FLUSHALL");
+            real.call("FLUSHALL");
+            String[] lines = script.split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String mode = "";
+                if (line.startsWith("!")) {
+                    int sp = line.indexOf(' ');
+                    mode = line.substring(1, sp);
+                    line = line.substring(sp + 1).strip();
+                }
+                List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
+                if (args == null || args.isEmpty()) {
+                    throw new IllegalArgumentException(scriptName + ":" + (i + 1) + ": cannot parse " + line);
+                }
+                byte[][] argv = args.toArray(new byte[0][]);
+                byte[] expected = real.callRaw(argv);
+                byte[] actual = ours.callRaw(argv);
+                if (!same(mode, expected, actual)) {
+                    mismatches.add(scriptName + ":" + (i + 1) + ": " + line + "\n    redis:  " + show(expected)
+                            + "\n    jredis: " + show(actual));
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    private static boolean same(String mode, byte[] expected, byte[] actual) {
+        switch (mode) {
+            case "skip":
+                return true;
+            case "type":
+                return expected.length > 0 && actual.length > 0 && expected[0] == actual[0];
+            case "sort":
+                return sorted(expected).equals(sorted(actual));
+            case "":
+                return Arrays.equals(expected, actual);
+            default:
+                throw new IllegalArgumentException("unknown modifier !" + mode);
+        }
+    }
+
+    private static List<String> sorted(byte[] reply) {
+        Object v = RespParser.parseAll(reply).get(0);
+        List<String> out = new ArrayList<>();
+        if (v instanceof java.util.Collection<?> c) {
+            for (Object o : c) {
+                out.add(RespParser.toText(o));
+            }
+            out.sort(null);
+        } else {
+            out.add(RespParser.toText(v));
+        }
+        return out;
+    }
+
+    /** Shows reply bytes with CR/LF escaped, trimmed for readability. */
+    public static String show(byte[] b) {
+        String s = new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
