@@ -32,6 +32,8 @@ public final class Client implements Reply.ReplySink {
     private boolean closed;
     private boolean noEvict;
     private boolean timeoutExempt;
+    private boolean denyBlocking;
+    private final java.util.ArrayDeque<byte[][]> deferred = new java.util.ArrayDeque<>();
     private ReplyMode replyMode = ReplyMode.ON;
     private long lastInteraction;
     private String lastCommand = "NULL";
@@ -148,6 +150,28 @@ public final class Client implements Reply.ReplySink {
 
     public void noEvict(boolean v) {
         this.noEvict = v;
+    }
+
+    /** True while the client must not block (inside MULTI/EXEC or a script): blocking commands time out at once. */
+    public boolean denyBlocking() {
+        return denyBlocking;
+    }
+
+    public void denyBlocking(boolean deny) {
+        this.denyBlocking = deny;
+    }
+
+    /** Queues a command that arrived while the client is blocked; it runs after the client is unblocked. */
+    public void defer(byte[][] argv) {
+        deferred.add(argv);
+    }
+
+    public boolean hasDeferred() {
+        return !deferred.isEmpty();
+    }
+
+    byte[][] nextDeferred() {
+        return deferred.poll();
     }
 
     /** False for clients the {@code timeout} directive must not close (replicas, masters, subscribers, blocked). */

@@ -53,6 +53,9 @@ public final class Engine implements Database.Hooks {
     private final List<PropagationListener> propagation = new ArrayList<>();
     private final List<KeyListener> keyListeners = new ArrayList<>();
     private final Stats stats = new Stats();
+    private final Blocking blocking = new Blocking(this);
+    private CommandSpec currentCommand;
+    private byte[][] currentArgv;
     private final String runId;
     private final long startedAt = System.currentTimeMillis();
     private long nextClientId = 1;
@@ -89,6 +92,20 @@ public final class Engine implements Database.Hooks {
 
     public Stats stats() {
         return stats;
+    }
+
+    /** Clients blocked on keys (BLPOP and friends). */
+    public Blocking blocking() {
+        return blocking;
+    }
+
+    /** The command being executed (the innermost one, for nested calls). */
+    public CommandSpec currentCommand() {
+        return currentCommand;
+    }
+
+    public byte[][] currentArgv() {
+        return currentArgv;
     }
 
     public String runId() {
@@ -163,6 +180,7 @@ public final class Engine implements Database.Hooks {
 
     @Override
     public void keyModified(Database db, byte[] key) {
+        blocking.keyModified(db, key);
         for (KeyListener l : keyListeners) {
             l.keyModified(db, key);
         }
@@ -192,6 +210,7 @@ public final class Engine implements Database.Hooks {
 
     /** Forgets a closed connection (called by the network layer). */
     public void removeClient(Client c) {
+        blocking.unblock(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
         c.markClosed();
@@ -273,6 +292,25 @@ public final class Engine implements Database.Hooks {
             }
         }
         call(c, cmd, argv);
+        if (blocking.hasReady()) {
+            blocking.serveReady();
+        }
+    }
+
+    /**
+     * Runs a connection's commands that arrived while it was blocked, then reads from it again. Scheduled as a new
+     * task so it never runs inside another client's command.
+     */
+    void resume(Client c) {
+        loop.execute(() -> {
+            while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
+                process(c, c.nextDeferred());
+            }
+            if (!c.isClosed() && !blocking.isBlocked(c)) {
+                c.channel().config().setAutoRead(true);
+            }
+            flushPending();
+        });
     }
 
     /** Executes an admitted command, keeps its statistics and propagates its effect. */
@@ -285,6 +323,10 @@ public final class Engine implements Database.Hooks {
         boolean savedSuppressed = propagateSuppressed;
         propagateOverride = null;
         propagateSuppressed = false;
+        CommandSpec savedCommand = currentCommand;
+        byte[][] savedArgv = currentArgv;
+        currentCommand = cmd;
+        currentArgv = argv;
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
@@ -299,6 +341,8 @@ public final class Engine implements Database.Hooks {
             if (dirty != dirtyBefore && cmd.isWrite() && !propagateSuppressed) {
                 emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
             }
+            currentCommand = savedCommand;
+            currentArgv = savedArgv;
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
         }
@@ -414,7 +458,8 @@ public final class Engine implements Database.Hooks {
         long cutoff = now() - timeout * 1000;
         List<Client> idle = new ArrayList<>();
         for (Client c : clients.values()) {
-            if (c.lastInteraction() < cutoff && c.channel() != null && c.idleTimeoutApplies()) {
+            if (c.lastInteraction() < cutoff && c.channel() != null && c.idleTimeoutApplies()
+                    && !blocking.isBlocked(c)) {
                 idle.add(c);
             }
         }

@@ -43,7 +43,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof byte[][] argv) {
-            if (!client.closingAfterReply()) {
+            if (client.closingAfterReply()) {
+                return;
+            }
+            if (client.hasDeferred() || engine.blocking().isBlocked(client)) {
+                client.defer(argv);
+            } else {
                 engine.process(client, argv);
             }
         } else if (msg instanceof RespDecoder.ProtocolError err) {

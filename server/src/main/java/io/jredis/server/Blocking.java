@@ -1,0 +1,220 @@
+package io.jredis.server;
+
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.db.Database;
+import io.jredis.server.util.BytesKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN ...). A blocked command is re-run when one of its keys is
+ * modified: clients waiting on a key are tried in the order they blocked, and the first re-run that does not block
+ * again was served. Keys become ready during a command but are served only after the whole top-level command ends,
+ * so a push inside MULTI/EXEC or a script wakes waiters after it, as in Redis.
+ */
+public final class Blocking {
+    private record WaitKey(int db, BytesKey key) {}
+
+    /** What a blocked client waits for and how it gives up. */
+    private static final class State {
+        final CommandSpec cmd;
+        final byte[][] argv;
+        final List<WaitKey> keys;
+        final Consumer<Client> onTimeout;
+        ScheduledFuture<?> timer;
+
+        State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout) {
+            this.cmd = cmd;
+            this.argv = argv;
+            this.keys = keys;
+            this.onTimeout = onTimeout;
+        }
+    }
+
+    private final Engine engine;
+    private final Map<WaitKey, ArrayDeque<Client>> waiting = new HashMap<>();
+    private final LinkedHashSet<WaitKey> ready = new LinkedHashSet<>();
+    private final Map<Client, State> blocked = new HashMap<>();
+    /** Set when a re-run command asked to block again, i.e. it could not be served. */
+    private boolean blockRequested;
+    private boolean serving;
+
+    Blocking(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Number of blocked clients, for INFO blocked_clients. */
+    public int blockedClients() {
+        return blocked.size();
+    }
+
+    /** Number of keys with at least one waiting client, for INFO blocked keys fields. */
+    public int keysWithWaiters() {
+        return waiting.size();
+    }
+
+    public boolean isBlocked(Client c) {
+        return blocked.containsKey(c);
+    }
+
+    /**
+     * Blocks the running command's client on {@code keys} until one is modified, or until {@code deadlineMs}
+     * (absolute unix ms; 0 waits forever), when {@code onTimeout} writes the timeout reply. A client that may not
+     * block (inside MULTI or a script) gets the timeout reply at once. Called again by a re-run command that still
+     * cannot be served, the client simply stays in its place in the queues.
+     */
+    public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout) {
+        if (c.denyBlocking()) {
+            onTimeout.accept(c);
+            return;
+        }
+        if (blocked.containsKey(c)) {
+            blockRequested = true;
+            return;
+        }
+        List<WaitKey> wk = new ArrayList<>(keys.length);
+        for (byte[] k : keys) {
+            WaitKey w = new WaitKey(c.db().id(), new BytesKey(k));
+            if (!wk.contains(w)) {
+                wk.add(w);
+                waiting.computeIfAbsent(w, x -> new ArrayDeque<>()).add(c);
+            }
+        }
+        State s = new State(engine.currentCommand(), engine.currentArgv(), wk, onTimeout);
+        blocked.put(c, s);
+        // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
+        if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
+            long delay = Math.max(0, deadlineMs - System.currentTimeMillis());
+            s.timer = engine.loop().schedule(() -> timeout(c), delay, TimeUnit.MILLISECONDS);
+        }
+        c.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * Parses a blocking timeout in seconds (a double) into an absolute deadline in ms, 0 meaning forever; replies
+     * with Redis 7.0's error and returns null when invalid. Values too large for a 64-bit ms count are reported as
+     * negative, as 7.0's conversion makes them.
+     */
+    public static Long deadline(Client c, byte[] arg) {
+        double[] d = new double[1];
+        if (!io.jredis.server.util.Bytes.parseDouble(arg, d)) {
+            c.engine().error(c, "ERR timeout is not a float or out of range");
+            return null;
+        }
+        double ms = Math.ceil(d[0] * 1000);
+        if (ms < 0 || !(ms < 9.223372036854775807E18)) {
+            c.engine().error(c, "ERR timeout is negative");
+            return null;
+        }
+        long t = (long) ms;
+        if (t == 0) {
+            return 0L;
+        }
+        long now = System.currentTimeMillis();
+        return t > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + t;
+    }
+
+    /** Called for every modified key; cheap when nobody waits. */
+    void keyModified(Database db, byte[] key) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        WaitKey w = new WaitKey(db.id(), new BytesKey(key));
+        if (waiting.containsKey(w)) {
+            ready.add(w);
+        }
+    }
+
+    boolean hasReady() {
+        return !ready.isEmpty();
+    }
+
+    /** Serves clients waiting on keys that became ready, in blocking order, until nothing more can be served. */
+    void serveReady() {
+        if (serving) {
+            return;
+        }
+        serving = true;
+        try {
+            while (!ready.isEmpty()) {
+                WaitKey w = ready.iterator().next();
+                ready.remove(w);
+                ArrayDeque<Client> queue = waiting.get(w);
+                if (queue == null) {
+                    continue;
+                }
+                for (Client c : new ArrayList<>(queue)) {
+                    State s = blocked.get(c);
+                    if (s == null) {
+                        continue;
+                    }
+                    Database saved = c.db();
+                    c.select(engine.database(w.db()));
+                    blockRequested = false;
+                    engine.call(c, s.cmd, s.argv);
+                    c.select(saved);
+                    if (blockRequested) {
+                        break;
+                    }
+                    unblock(c);
+                }
+            }
+        } finally {
+            serving = false;
+        }
+    }
+
+    private void timeout(Client c) {
+        State s = blocked.get(c);
+        if (s == null) {
+            return;
+        }
+        s.onTimeout.accept(c);
+        unblock(c);
+        engine.flushPending();
+    }
+
+    /**
+     * Ends a client's wait: removes it from every queue and resumes reading its connection. Used when served, on
+     * timeout, by CLIENT UNBLOCK, and when the client disconnects.
+     */
+    public void unblock(Client c) {
+        State s = blocked.remove(c);
+        if (s == null) {
+            return;
+        }
+        if (s.timer != null) {
+            s.timer.cancel(false);
+        }
+        for (WaitKey w : s.keys) {
+            ArrayDeque<Client> q = waiting.get(w);
+            if (q != null) {
+                q.remove(c);
+                if (q.isEmpty()) {
+                    waiting.remove(w);
+                }
+            }
+        }
+        if (!c.isClosed() && c.channel() != null) {
+            engine.resume(c);
+        }
+    }
+
+    /** Unblocks a client with the timeout reply (CLIENT UNBLOCK ... TIMEOUT); false if it was not blocked. */
+    public boolean unblockWithTimeout(Client c) {
+        State s = blocked.get(c);
+        if (s == null) {
+            return false;
+        }
+        s.onTimeout.accept(c);
+        unblock(c);
+        return true;
+    }
+}
