@@ -10,5 +10,6 @@ public final class CoreCommands {
         ConnectionCommands.register(engine);
         StringCommands.register(engine);
         ListCommands.register(engine);
+        ZSetCommands.register(engine);
     }
 }

@@ -1,0 +1,1234 @@
+package io.jredis.server.commands;
+
+import io.jredis.server.Blocking;
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandTable;
+import io.jredis.server.config.Directive;
+import io.jredis.server.db.Dict;
+import io.jredis.server.db.ZSetValue;
+import io.jredis.server.protocol.Reply;
+import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Doubles;
+import io.jredis.server.util.Glob;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Sorted set commands (Redis's t_zset.c), blocking pops included. */
+final class ZSetCommands {
+    private static final ZSetValue WRONG = new ZSetValue();
+    private static final byte[] ZPOPMIN = Bytes.of("ZPOPMIN");
+    private static final byte[] ZPOPMAX = Bytes.of("ZPOPMAX");
+
+    private ZSetCommands() {}
+
+    static void register(Engine engine) {
+        CommandTable t = engine.commands();
+        t.register("zadd", ZSetCommands::zadd);
+        t.register("zincrby", ZSetCommands::zincrby);
+        t.register("zrem", ZSetCommands::zrem);
+        t.register("zcard", ZSetCommands::zcard);
+        t.register("zscore", ZSetCommands::zscore);
+        t.register("zmscore", ZSetCommands::zmscore);
+        t.register("zrank", (c, argv) -> zrank(c, argv, false));
+        t.register("zrevrank", (c, argv) -> zrank(c, argv, true));
+        t.register("zcount", ZSetCommands::zcount);
+        t.register("zlexcount", ZSetCommands::zlexcount);
+        t.register("zrange", (c, argv) -> zrange(c, argv, RangeKind.AUTO, false));
+        t.register("zrangestore", ZSetCommands::zrangestore);
+        t.register("zrangebyscore", (c, argv) -> zrange(c, argv, RangeKind.SCORE, false));
+        t.register("zrevrangebyscore", (c, argv) -> zrange(c, argv, RangeKind.SCORE, true));
+        t.register("zrangebylex", (c, argv) -> zrange(c, argv, RangeKind.LEX, false));
+        t.register("zrevrangebylex", (c, argv) -> zrange(c, argv, RangeKind.LEX, true));
+        t.register("zrevrange", (c, argv) -> zrange(c, argv, RangeKind.RANK, true));
+        t.register("zremrangebyrank", (c, argv) -> zremrange(c, argv, RangeKind.RANK));
+        t.register("zremrangebyscore", (c, argv) -> zremrange(c, argv, RangeKind.SCORE));
+        t.register("zremrangebylex", (c, argv) -> zremrange(c, argv, RangeKind.LEX));
+        t.register("zpopmin", (c, argv) -> zpop(c, argv, true));
+        t.register("zpopmax", (c, argv) -> zpop(c, argv, false));
+        t.register("bzpopmin", (c, argv) -> bzpop(c, argv, true));
+        t.register("bzpopmax", (c, argv) -> bzpop(c, argv, false));
+        t.register("zmpop", (c, argv) -> zmpop(c, argv, false));
+        t.register("bzmpop", (c, argv) -> zmpop(c, argv, true));
+        t.register("zunion", (c, argv) -> setOp(c, argv, SetOp.UNION, false));
+        t.register("zinter", (c, argv) -> setOp(c, argv, SetOp.INTER, false));
+        t.register("zdiff", (c, argv) -> setOp(c, argv, SetOp.DIFF, false));
+        t.register("zunionstore", (c, argv) -> setOp(c, argv, SetOp.UNION, true));
+        t.register("zinterstore", (c, argv) -> setOp(c, argv, SetOp.INTER, true));
+        t.register("zdiffstore", (c, argv) -> setOp(c, argv, SetOp.DIFF, true));
+        t.register("zintercard", ZSetCommands::zintercard);
+        t.register("zrandmember", ZSetCommands::zrandmember);
+        t.register("zscan", ZSetCommands::zscan);
+    }
+
+    // ---- helpers ----
+
+    private static ZSetValue zset(Client c, byte[] key) {
+        Object v = c.db().get(key);
+        if (v == null || v instanceof ZSetValue) {
+            return (ZSetValue) v;
+        }
+        c.engine().error(c, Args.WRONGTYPE);
+        return WRONG;
+    }
+
+    static ZSetValue.Limits limits(Engine e) {
+        return new ZSetValue.Limits(configLong(e, "zset-max-listpack-entries", 128),
+                configLong(e, "zset-max-listpack-value", 64));
+    }
+
+    private static long configLong(Engine e, String name, long def) {
+        Directive d = e.config().find(name);
+        return d == null ? def : Long.parseLong(d.get());
+    }
+
+    /** A score argument (ZADD, ZINCRBY, weights): C's strtod, refusing NaN and out-of-range values. */
+    static Double parseScore(byte[] b) {
+        double[] d = new double[1];
+        if (!Bytes.parseDouble(b, d)) {
+            return null;
+        }
+        if (Double.isInfinite(d[0]) && !Bytes.str(b).toLowerCase().contains("inf")) {
+            return null;
+        }
+        if (d[0] == 0 && hasNonZeroMantissa(b)) {
+            return null;
+        }
+        return d[0];
+    }
+
+    private static boolean hasNonZeroMantissa(byte[] b) {
+        for (byte x : b) {
+            if (x == 'e' || x == 'E' || x == 'p' || x == 'P') {
+                return false;
+            }
+            if (x >= '1' && x <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes a score: a double in RESP3, a %.17g bulk string in RESP2. */
+    private static void score(Client c, double s) {
+        c.reply().dbl(s);
+    }
+
+    private static void deleteIfEmpty(Client c, byte[] key, ZSetValue z) {
+        if (z.size() == 0) {
+            c.db().delete(key);
+        }
+    }
+
+    private static void changed(Client c, byte[] key, long n) {
+        c.db().signalModified(key);
+        c.engine().dirty(n);
+    }
+
+    // ---- ranges ----
+
+    private enum RangeKind { AUTO, RANK, SCORE, LEX }
+
+    /** A parsed score or lex interval, as start/end ranks once applied to a set. */
+    private record Interval(ZSetValue.Position from, ZSetValue.Position past) {}
+
+    /** Redis's zslParseRange item: "(x" exclusive, strtod accepting leading spaces and "" as 0, refusing NaN. */
+    private static double[] scoreBound(byte[] b) {
+        boolean excl = b.length > 0 && b[0] == '(';
+        String s = Bytes.str(b).substring(excl ? 1 : 0).stripLeading();
+        double v;
+        if (s.isEmpty()) {
+            v = 0;
+        } else {
+            double[] d = new double[1];
+            if (!Bytes.parseDouble(Bytes.of(s), d)) {
+                return null;
+            }
+            v = d[0];
+        }
+        return new double[] {v, excl ? 1 : 0};
+    }
+
+    private static Interval scoreInterval(Client c, byte[] minArg, byte[] maxArg) {
+        double[] min = scoreBound(minArg);
+        double[] max = scoreBound(maxArg);
+        if (min == null || max == null) {
+            c.engine().error(c, "ERR min or max is not a float");
+            return null;
+        }
+        double lo = min[0];
+        boolean loEx = min[1] == 1;
+        double hi = max[0];
+        boolean hiEx = max[1] == 1;
+        return new Interval((s, m) -> loEx ? s > lo : s >= lo, (s, m) -> hiEx ? s >= hi : s > hi);
+    }
+
+    /** A lex bound: null for an invalid item; {@code -}/{@code +} are the infinities. */
+    private record Lex(byte[] value, boolean exclusive, int inf) {}
+
+    private static Lex lexBound(byte[] b) {
+        if (b.length == 1 && b[0] == '-') {
+            return new Lex(null, false, -1);
+        }
+        if (b.length == 1 && b[0] == '+') {
+            return new Lex(null, false, 1);
+        }
+        if (b.length > 0 && (b[0] == '(' || b[0] == '[')) {
+            return new Lex(Arrays.copyOfRange(b, 1, b.length), b[0] == '(', 0);
+        }
+        return null;
+    }
+
+    private static Interval lexInterval(Client c, byte[] minArg, byte[] maxArg) {
+        Lex min = lexBound(minArg);
+        Lex max = lexBound(maxArg);
+        if (min == null || max == null) {
+            c.engine().error(c, "ERR min or max not valid string range item");
+            return null;
+        }
+        ZSetValue.Position from = (s, m) -> {
+            if (min.inf() != 0) {
+                return min.inf() < 0;
+            }
+            int cmp = Arrays.compareUnsigned(m, min.value());
+            return min.exclusive() ? cmp > 0 : cmp >= 0;
+        };
+        ZSetValue.Position past = (s, m) -> {
+            if (max.inf() != 0) {
+                return max.inf() < 0;
+            }
+            int cmp = Arrays.compareUnsigned(m, max.value());
+            return max.exclusive() ? cmp >= 0 : cmp > 0;
+        };
+        return new Interval(from, past);
+    }
+
+    /** Ranks [first, last] covered by an interval; first > last when empty. */
+    private static long[] ranks(ZSetValue z, Interval iv) {
+        long first = z.firstRank(iv.from());
+        long last = z.firstRank(iv.past()) - 1;
+        return new long[] {first, last};
+    }
+
+    /** Redis's rank normalisation for ZRANGE/ZREMRANGEBYRANK; returns null when empty. */
+    private static long[] rankRange(long start, long end, long len) {
+        if (start < 0) {
+            start += len;
+        }
+        if (end < 0) {
+            end += len;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > end || start >= len) {
+            return null;
+        }
+        if (end >= len) {
+            end = len - 1;
+        }
+        return new long[] {start, end};
+    }
+
+    /** Members and scores selected by a range command, in reply order. */
+    private record Selection(List<byte[]> members, List<Double> scores) {
+        Selection() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        void add(byte[] m, double s) {
+            members.add(m);
+            scores.add(s);
+        }
+    }
+
+    /** A parsed ZRANGE-family request. */
+    private static final class RangeRequest {
+        RangeKind kind;
+        boolean rev;
+        boolean withScores;
+        long offset;
+        long limit = -1;
+    }
+
+    /**
+     * Parses and evaluates a ZRANGE-family request (Redis's zrangeGenericCommand). {@code argv[keyIdx]} is the
+     * source key, followed by min and max. Returns null after replying with an error; an empty selection for a
+     * missing key. {@code forcedKind}/{@code forcedRev} are the legacy commands' fixed modes (null: AUTO).
+     */
+    private static Selection select(Client c, byte[][] argv, int keyIdx, RangeKind forcedKind, Boolean forcedRev,
+            boolean store, RangeRequest req) {
+        req.kind = forcedKind;
+        Boolean rev = forcedRev;
+        for (int j = keyIdx + 3; j < argv.length; j++) {
+            int left = argv.length - j - 1;
+            if (!store && Bytes.eqIgnoreCase(argv[j], "withscores")) {
+                req.withScores = true;
+            } else if (Bytes.eqIgnoreCase(argv[j], "limit") && left >= 2) {
+                Long o = Args.longOrNull(argv[j + 1]);
+                Long l = o == null ? null : Args.longOrNull(argv[j + 2]);
+                if (l == null) {
+                    c.engine().error(c, Args.NOT_INTEGER);
+                    return null;
+                }
+                req.offset = o;
+                req.limit = l;
+                j += 2;
+            } else if (forcedRev == null && rev == null && Bytes.eqIgnoreCase(argv[j], "rev")) {
+                rev = true;
+            } else if (forcedKind == null && req.kind == null && Bytes.eqIgnoreCase(argv[j], "bylex")) {
+                req.kind = RangeKind.LEX;
+            } else if (forcedKind == null && req.kind == null && Bytes.eqIgnoreCase(argv[j], "byscore")) {
+                req.kind = RangeKind.SCORE;
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return null;
+            }
+        }
+        req.rev = rev != null && rev;
+        if (req.kind == null) {
+            req.kind = RangeKind.RANK;
+        }
+        if (req.limit != -1 && req.kind == RangeKind.RANK) {
+            c.engine().error(c, "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+            return null;
+        }
+        if (req.withScores && req.kind == RangeKind.LEX) {
+            c.engine().error(c, "ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+            return null;
+        }
+        byte[] minArg = argv[keyIdx + 1];
+        byte[] maxArg = argv[keyIdx + 2];
+        if (req.rev && req.kind != RangeKind.RANK) {
+            byte[] t = minArg;
+            minArg = maxArg;
+            maxArg = t;
+        }
+        long start = 0;
+        long end = 0;
+        Interval iv = null;
+        if (req.kind == RangeKind.RANK) {
+            Long s = Args.longOrNull(minArg);
+            Long e = s == null ? null : Args.longOrNull(maxArg);
+            if (e == null) {
+                c.engine().error(c, Args.NOT_INTEGER);
+                return null;
+            }
+            start = s;
+            end = e;
+        } else {
+            iv = req.kind == RangeKind.SCORE ? scoreInterval(c, minArg, maxArg) : lexInterval(c, minArg, maxArg);
+            if (iv == null) {
+                return null;
+            }
+        }
+        ZSetValue z = zset(c, argv[keyIdx]);
+        if (z == WRONG) {
+            return null;
+        }
+        Selection sel = new Selection();
+        if (z == null) {
+            return sel;
+        }
+        long len = z.size();
+        if (req.kind == RangeKind.RANK) {
+            long[] r = rankRange(start, end, len);
+            if (r == null) {
+                return sel;
+            }
+            long from = req.rev ? len - 1 - r[1] : r[0];
+            long to = req.rev ? len - 1 - r[0] : r[1];
+            z.forRange(from, to, req.rev, sel::add);
+            return sel;
+        }
+        long[] r = ranks(z, iv);
+        if (r[0] > r[1] || req.offset < 0) {
+            return sel;
+        }
+        long count = r[1] - r[0] + 1;
+        if (req.offset >= count) {
+            return sel;
+        }
+        long n = req.limit < 0 ? count - req.offset : Math.min(req.limit, count - req.offset);
+        long from = req.rev ? r[1] - req.offset - n + 1 : r[0] + req.offset;
+        z.forRange(from, from + n - 1, req.rev, sel::add);
+        return sel;
+    }
+
+    /** Writes members (and scores) as ZRANGE does: flat pairs in RESP2, [member, score] arrays in RESP3. */
+    private static void replySelection(Client c, Selection sel, boolean withScores) {
+        Reply r = c.reply();
+        int n = sel.members().size();
+        if (!withScores) {
+            r.array(n);
+            for (byte[] m : sel.members()) {
+                r.bulk(m);
+            }
+            return;
+        }
+        if (r.resp3()) {
+            r.array(n);
+            for (int i = 0; i < n; i++) {
+                r.array(2);
+                r.bulk(sel.members().get(i));
+                score(c, sel.scores().get(i));
+            }
+        } else {
+            r.array(n * 2);
+            for (int i = 0; i < n; i++) {
+                r.bulk(sel.members().get(i));
+                score(c, sel.scores().get(i));
+            }
+        }
+    }
+
+    /** ZRANGE and its legacy forms. */
+    private static void zrange(Client c, byte[][] argv, RangeKind kind, boolean rev) {
+        RangeRequest req = new RangeRequest();
+        Selection sel = select(c, argv, 1, kind == RangeKind.AUTO ? null : kind,
+                kind == RangeKind.AUTO ? null : rev, false, req);
+        if (sel != null) {
+            replySelection(c, sel, req.withScores);
+        }
+    }
+
+    /** ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] */
+    private static void zrangestore(Client c, byte[][] argv) {
+        RangeRequest req = new RangeRequest();
+        Selection sel = select(c, argv, 2, null, null, true, req);
+        if (sel == null) {
+            return;
+        }
+        store(c, argv[1], sel);
+        c.reply().integer(sel.members().size());
+    }
+
+    /** Replaces {@code dst} with the selection (deleting it when empty). */
+    private static void store(Client c, byte[] dst, Selection sel) {
+        ZSetValue.Limits limits = limits(c.engine());
+        if (sel.members().isEmpty()) {
+            if (c.db().delete(dst)) {
+                changed(c, dst, 1);
+            } else {
+                c.engine().dirty(1);
+            }
+            return;
+        }
+        ZSetValue z = new ZSetValue();
+        for (int i = 0; i < sel.members().size(); i++) {
+            z.put(sel.members().get(i), sel.scores().get(i), limits);
+        }
+        c.db().set(dst, z, false);
+        c.engine().dirty(1);
+    }
+
+    /** ZREMRANGEBYRANK/BYSCORE/BYLEX key min max */
+    private static void zremrange(Client c, byte[][] argv, RangeKind kind) {
+        long start = 0;
+        long end = 0;
+        Interval iv = null;
+        if (kind == RangeKind.RANK) {
+            Long s = Args.longOrNull(argv[2]);
+            Long e = s == null ? null : Args.longOrNull(argv[3]);
+            if (e == null) {
+                c.engine().error(c, Args.NOT_INTEGER);
+                return;
+            }
+            start = s;
+            end = e;
+        } else {
+            iv = kind == RangeKind.SCORE ? scoreInterval(c, argv[2], argv[3]) : lexInterval(c, argv[2], argv[3]);
+            if (iv == null) {
+                return;
+            }
+        }
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        if (z == null) {
+            c.reply().integer(0);
+            return;
+        }
+        long removed;
+        if (kind == RangeKind.RANK) {
+            long[] r = rankRange(start, end, z.size());
+            removed = r == null ? 0 : z.removeRange(r[0], r[1]);
+        } else {
+            long[] r = ranks(z, iv);
+            removed = z.removeRange(r[0], r[1]);
+        }
+        if (removed > 0) {
+            deleteIfEmpty(c, argv[1], z);
+            changed(c, argv[1], removed);
+        }
+        c.reply().integer(removed);
+    }
+
+    // ---- single-member commands ----
+
+    /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
+    private static void zadd(Client c, byte[][] argv) {
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        boolean ch = false;
+        boolean incr = false;
+        int i = 2;
+        for (; i < argv.length; i++) {
+            byte[] a = argv[i];
+            if (Bytes.eqIgnoreCase(a, "nx")) {
+                nx = true;
+            } else if (Bytes.eqIgnoreCase(a, "xx")) {
+                xx = true;
+            } else if (Bytes.eqIgnoreCase(a, "gt")) {
+                gt = true;
+            } else if (Bytes.eqIgnoreCase(a, "lt")) {
+                lt = true;
+            } else if (Bytes.eqIgnoreCase(a, "ch")) {
+                ch = true;
+            } else if (Bytes.eqIgnoreCase(a, "incr")) {
+                incr = true;
+            } else {
+                break;
+            }
+        }
+        int pairs = argv.length - i;
+        if (pairs % 2 != 0 || pairs == 0) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        pairs /= 2;
+        if (nx && xx) {
+            c.engine().error(c, "ERR XX and NX options at the same time are not compatible");
+            return;
+        }
+        if ((gt && nx) || (lt && nx) || (gt && lt)) {
+            c.engine().error(c, "ERR GT, LT, and/or NX options at the same time are not compatible");
+            return;
+        }
+        if (incr && pairs > 1) {
+            c.engine().error(c, "ERR INCR option supports a single increment-element pair");
+            return;
+        }
+        double[] scores = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            Double s = parseScore(argv[i + p * 2]);
+            if (s == null) {
+                c.engine().error(c, Args.NOT_FLOAT);
+                return;
+            }
+            scores[p] = s;
+        }
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        if (z == null) {
+            if (xx) {
+                if (incr) {
+                    c.reply().nullBulk();
+                } else {
+                    c.reply().integer(0);
+                }
+                return;
+            }
+            z = new ZSetValue();
+            c.db().add(argv[1], z);
+        }
+        ZSetValue.Limits limits = limits(c.engine());
+        long added = 0;
+        long updated = 0;
+        Double incrResult = null;
+        for (int p = 0; p < pairs; p++) {
+            byte[] member = argv[i + p * 2 + 1];
+            double score = scores[p];
+            Double cur = z.score(member);
+            if (cur != null) {
+                if (nx) {
+                    continue;
+                }
+                if (incr) {
+                    score = cur + score;
+                    if (Double.isNaN(score)) {
+                        c.engine().error(c, "ERR resulting score is not a number (NaN)");
+                        deleteIfEmpty(c, argv[1], z);
+                        return;
+                    }
+                }
+                if ((gt && score <= cur) || (lt && score >= cur)) {
+                    continue;
+                }
+                incrResult = score;
+                if (score != cur) {
+                    z.put(member, score, limits);
+                    updated++;
+                }
+            } else {
+                if (xx) {
+                    continue;
+                }
+                z.put(member, score, limits);
+                incrResult = score;
+                added++;
+            }
+        }
+        deleteIfEmpty(c, argv[1], z);
+        if (added + updated > 0) {
+            changed(c, argv[1], added + updated);
+        }
+        if (incr) {
+            if (incrResult == null) {
+                c.reply().nullBulk();
+            } else {
+                score(c, incrResult);
+            }
+        } else {
+            c.reply().integer(ch ? added + updated : added);
+        }
+    }
+
+    /** ZINCRBY key increment member */
+    private static void zincrby(Client c, byte[][] argv) {
+        Double inc = parseScore(argv[2]);
+        if (inc == null) {
+            c.engine().error(c, Args.NOT_FLOAT);
+            return;
+        }
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        double cur = 0;
+        if (z == null) {
+            z = new ZSetValue();
+            c.db().add(argv[1], z);
+        } else {
+            Double s = z.score(argv[3]);
+            cur = s == null ? 0 : s;
+        }
+        double next = cur + inc;
+        if (Double.isNaN(next)) {
+            deleteIfEmpty(c, argv[1], z);
+            c.engine().error(c, "ERR resulting score is not a number (NaN)");
+            return;
+        }
+        z.put(argv[3], next, limits(c.engine()));
+        changed(c, argv[1], 1);
+        score(c, next);
+    }
+
+    /** ZREM key member [member ...] */
+    private static void zrem(Client c, byte[][] argv) {
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        long removed = 0;
+        if (z != null) {
+            for (int i = 2; i < argv.length; i++) {
+                if (z.remove(argv[i])) {
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                deleteIfEmpty(c, argv[1], z);
+                changed(c, argv[1], removed);
+            }
+        }
+        c.reply().integer(removed);
+    }
+
+    private static void zcard(Client c, byte[][] argv) {
+        ZSetValue z = zset(c, argv[1]);
+        if (z != WRONG) {
+            c.reply().integer(z == null ? 0 : z.size());
+        }
+    }
+
+    private static void zscore(Client c, byte[][] argv) {
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        Double s = z == null ? null : z.score(argv[2]);
+        if (s == null) {
+            c.reply().nullBulk();
+        } else {
+            score(c, s);
+        }
+    }
+
+    private static void zmscore(Client c, byte[][] argv) {
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        c.reply().array(argv.length - 2);
+        for (int i = 2; i < argv.length; i++) {
+            Double s = z == null ? null : z.score(argv[i]);
+            if (s == null) {
+                c.reply().nullBulk();
+            } else {
+                score(c, s);
+            }
+        }
+    }
+
+    private static void zrank(Client c, byte[][] argv, boolean rev) {
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        long r = z == null ? -1 : z.rank(argv[2]);
+        if (r < 0) {
+            c.reply().nullBulk();
+        } else {
+            c.reply().integer(rev ? z.size() - 1 - r : r);
+        }
+    }
+
+    private static void zcount(Client c, byte[][] argv) {
+        Interval iv = scoreInterval(c, argv[2], argv[3]);
+        if (iv != null) {
+            countIn(c, argv[1], iv);
+        }
+    }
+
+    private static void zlexcount(Client c, byte[][] argv) {
+        Interval iv = lexInterval(c, argv[2], argv[3]);
+        if (iv != null) {
+            countIn(c, argv[1], iv);
+        }
+    }
+
+    private static void countIn(Client c, byte[] key, Interval iv) {
+        ZSetValue z = zset(c, key);
+        if (z == WRONG) {
+            return;
+        }
+        if (z == null) {
+            c.reply().integer(0);
+            return;
+        }
+        long[] r = ranks(z, iv);
+        c.reply().integer(Math.max(0, r[1] - r[0] + 1));
+    }
+
+    // ---- pops ----
+
+    /** Pops up to {@code count} from one end into a selection and deletes the key when emptied. */
+    private static Selection popFrom(Client c, byte[] key, ZSetValue z, long count, boolean min) {
+        Selection sel = new Selection();
+        long n = Math.min(count, z.size());
+        if (n <= 0) {
+            return sel;
+        }
+        long from = min ? 0 : z.size() - n;
+        long to = min ? n - 1 : z.size() - 1;
+        z.forRange(from, to, !min, sel::add);
+        z.removeRange(from, to);
+        deleteIfEmpty(c, key, z);
+        changed(c, key, n);
+        return sel;
+    }
+
+    /** ZPOPMIN/ZPOPMAX key [count] */
+    private static void zpop(Client c, byte[][] argv, boolean min) {
+        if (argv.length > 3) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        long count = 1;
+        boolean countGiven = argv.length == 3;
+        if (countGiven) {
+            Long n = Args.longOrNull(argv[2]);
+            if (n == null || n < 0) {
+                c.engine().error(c, "ERR value is out of range, must be positive");
+                return;
+            }
+            count = n;
+        }
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        Selection sel = z == null ? new Selection() : popFrom(c, argv[1], z, count, min);
+        if (countGiven && c.reply().resp3()) {
+            replySelection(c, sel, true);
+        } else {
+            flatPairs(c, sel);
+        }
+    }
+
+    private static void flatPairs(Client c, Selection sel) {
+        c.reply().array(sel.members().size() * 2);
+        for (int i = 0; i < sel.members().size(); i++) {
+            c.reply().bulk(sel.members().get(i));
+            score(c, sel.scores().get(i));
+        }
+    }
+
+    /** BZPOPMIN/BZPOPMAX key [key ...] timeout */
+    private static void bzpop(Client c, byte[][] argv, boolean min) {
+        Long deadline = Blocking.deadline(c, argv[argv.length - 1]);
+        if (deadline == null) {
+            return;
+        }
+        for (int i = 1; i < argv.length - 1; i++) {
+            ZSetValue z = zset(c, argv[i]);
+            if (z == WRONG) {
+                return;
+            }
+            if (z != null) {
+                Selection sel = popFrom(c, argv[i], z, 1, min);
+                c.engine().rewritePropagation(new byte[][] {min ? ZPOPMIN : ZPOPMAX, argv[i]});
+                c.reply().array(3);
+                c.reply().bulk(argv[i]);
+                c.reply().bulk(sel.members().get(0));
+                score(c, sel.scores().get(0));
+                return;
+            }
+        }
+        c.engine().blocking().block(c, Arrays.copyOfRange(argv, 1, argv.length - 1), deadline,
+                cl -> cl.reply().nullArray());
+    }
+
+    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]; BZMPOP timeout numkeys ... */
+    private static void zmpop(Client c, byte[][] argv, boolean blocking) {
+        int base = blocking ? 2 : 1;
+        Long deadline = 0L;
+        if (blocking) {
+            deadline = Blocking.deadline(c, argv[1]);
+            if (deadline == null) {
+                return;
+            }
+        }
+        Long numkeys = Args.longOrNull(argv[base]);
+        if (numkeys == null || numkeys <= 0) {
+            c.engine().error(c, "ERR numkeys should be greater than 0");
+            return;
+        }
+        if (numkeys > argv.length - base - 2) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        int whereIdx = base + 1 + numkeys.intValue();
+        boolean min;
+        if (Bytes.eqIgnoreCase(argv[whereIdx], "min")) {
+            min = true;
+        } else if (Bytes.eqIgnoreCase(argv[whereIdx], "max")) {
+            min = false;
+        } else {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        long count = 1;
+        boolean countSeen = false;
+        for (int i = whereIdx + 1; i < argv.length; i++) {
+            if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length && !countSeen) {
+                Long n = Args.longOrNull(argv[i + 1]);
+                if (n == null || n <= 0) {
+                    c.engine().error(c, "ERR count should be greater than 0");
+                    return;
+                }
+                count = n;
+                countSeen = true;
+                i++;
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        for (int k = base + 1; k < whereIdx; k++) {
+            ZSetValue z = zset(c, argv[k]);
+            if (z == WRONG) {
+                return;
+            }
+            if (z != null) {
+                Selection sel = popFrom(c, argv[k], z, count, min);
+                c.engine().rewritePropagation(new byte[][] {min ? ZPOPMIN : ZPOPMAX, argv[k],
+                    Bytes.fromLong(sel.members().size())});
+                c.reply().array(2);
+                c.reply().bulk(argv[k]);
+                c.reply().array(sel.members().size());
+                for (int i = 0; i < sel.members().size(); i++) {
+                    c.reply().array(2);
+                    c.reply().bulk(sel.members().get(i));
+                    score(c, sel.scores().get(i));
+                }
+                return;
+            }
+        }
+        if (!blocking) {
+            c.reply().nullArray();
+            return;
+        }
+        c.engine().blocking().block(c, Arrays.copyOfRange(argv, base + 1, whereIdx), deadline,
+                cl -> cl.reply().nullArray());
+    }
+
+    // ---- set operations ----
+
+    private enum SetOp { UNION, INTER, DIFF }
+
+    /**
+     * ZUNION/ZINTER/ZDIFF numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES] and their
+     * STORE forms with a destination first. Plain sets count as sorted sets with every score 1, as in Redis.
+     */
+    private static void setOp(Client c, byte[][] argv, SetOp op, boolean store) {
+        int numIdx = store ? 2 : 1;
+        String name = Bytes.lower(argv[0]);
+        Long numkeys = Args.longOrNull(argv[numIdx]);
+        if (numkeys == null) {
+            c.engine().error(c, Args.NOT_INTEGER);
+            return;
+        }
+        if (numkeys < 1) {
+            c.engine().error(c, "ERR at least 1 input key is needed for '" + name + "' command");
+            return;
+        }
+        if (numkeys > argv.length - numIdx - 1) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        int n = numkeys.intValue();
+        double[] weights = new double[n];
+        Arrays.fill(weights, 1);
+        int aggregate = 0;
+        boolean withScores = false;
+        for (int i = numIdx + 1 + n; i < argv.length; i++) {
+            int left = argv.length - i - 1;
+            if (op != SetOp.DIFF && Bytes.eqIgnoreCase(argv[i], "weights") && left >= n) {
+                for (int w = 0; w < n; w++) {
+                    Double d = parseScore(argv[i + 1 + w]);
+                    if (d == null) {
+                        c.engine().error(c, "ERR weight value is not a float");
+                        return;
+                    }
+                    weights[w] = d;
+                }
+                i += n;
+            } else if (op != SetOp.DIFF && Bytes.eqIgnoreCase(argv[i], "aggregate") && left >= 1) {
+                byte[] a = argv[++i];
+                if (Bytes.eqIgnoreCase(a, "sum")) {
+                    aggregate = 0;
+                } else if (Bytes.eqIgnoreCase(a, "min")) {
+                    aggregate = 1;
+                } else if (Bytes.eqIgnoreCase(a, "max")) {
+                    aggregate = 2;
+                } else {
+                    c.engine().error(c, Args.SYNTAX);
+                    return;
+                }
+            } else if (!store && Bytes.eqIgnoreCase(argv[i], "withscores")) {
+                withScores = true;
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[numIdx + 1 + k]);
+            if (in == null) {
+                return;
+            }
+            inputs.add(in);
+        }
+        Map<io.jredis.server.util.BytesKey, Double> result = combine(inputs, weights, aggregate, op);
+        Selection sel = sorted(result);
+        if (store) {
+            store(c, argv[1], sel);
+            c.reply().integer(sel.members().size());
+        } else {
+            replySelection(c, sel, withScores);
+        }
+    }
+
+    /** Members with scores of a sorted set or a plain set (scores 1); empty when missing; null after WRONGTYPE. */
+    private static Map<io.jredis.server.util.BytesKey, Double> members(Client c, byte[] key) {
+        Object v = c.db().get(key);
+        Map<io.jredis.server.util.BytesKey, Double> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (v instanceof ZSetValue z) {
+            z.forRange(0, z.size() - 1, false, (m, s) -> out.put(new io.jredis.server.util.BytesKey(m), s));
+            return out;
+        }
+        if (v instanceof io.jredis.server.db.SetLike set) {
+            set.forEachMember(m -> out.put(new io.jredis.server.util.BytesKey(m), 1.0));
+            return out;
+        }
+        c.engine().error(c, Args.WRONGTYPE);
+        return null;
+    }
+
+    private static double aggregate(int how, double a, double b) {
+        return switch (how) {
+            case 1 -> Math.min(a, b);
+            case 2 -> Math.max(a, b);
+            default -> {
+                double s = a + b;
+                // inf + -inf is NaN; Redis stores 0 instead so sets never hold NaN.
+                yield Double.isNaN(s) ? 0 : s;
+            }
+        };
+    }
+
+    private static double weighted(double score, double weight) {
+        double v = score * weight;
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private static Map<io.jredis.server.util.BytesKey, Double> combine(List<Map<io.jredis.server.util.BytesKey, Double>> in,
+            double[] weights, int how, SetOp op) {
+        Map<io.jredis.server.util.BytesKey, Double> out = new LinkedHashMap<>();
+        switch (op) {
+            case UNION -> {
+                for (int k = 0; k < in.size(); k++) {
+                    for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(k).entrySet()) {
+                        double v = weighted(e.getValue(), weights[k]);
+                        out.merge(e.getKey(), v, (a, b) -> aggregate(how, a, b));
+                    }
+                }
+            }
+            case INTER -> {
+                for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(0).entrySet()) {
+                    double v = weighted(e.getValue(), weights[0]);
+                    boolean all = true;
+                    for (int k = 1; k < in.size() && all; k++) {
+                        Double s = in.get(k).get(e.getKey());
+                        if (s == null) {
+                            all = false;
+                        } else {
+                            v = aggregate(how, v, weighted(s, weights[k]));
+                        }
+                    }
+                    if (all) {
+                        out.put(e.getKey(), v);
+                    }
+                }
+            }
+            case DIFF -> {
+                for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(0).entrySet()) {
+                    boolean elsewhere = false;
+                    for (int k = 1; k < in.size() && !elsewhere; k++) {
+                        elsewhere = in.get(k).containsKey(e.getKey());
+                    }
+                    if (!elsewhere) {
+                        out.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Selection sorted(Map<io.jredis.server.util.BytesKey, Double> m) {
+        List<Map.Entry<io.jredis.server.util.BytesKey, Double>> entries = new ArrayList<>(m.entrySet());
+        entries.sort((a, b) -> {
+            int cmp = Double.compare(a.getValue(), b.getValue());
+            if (a.getValue().doubleValue() == b.getValue().doubleValue()) {
+                cmp = 0;
+            }
+            return cmp != 0 ? cmp : Arrays.compareUnsigned(a.getKey().bytes(), b.getKey().bytes());
+        });
+        Selection sel = new Selection();
+        for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : entries) {
+            sel.add(e.getKey().bytes(), e.getValue());
+        }
+        return sel;
+    }
+
+    /** ZINTERCARD numkeys key [key ...] [LIMIT limit] */
+    private static void zintercard(Client c, byte[][] argv) {
+        Long numkeys = Args.longOrNull(argv[1]);
+        if (numkeys == null) {
+            c.engine().error(c, Args.NOT_INTEGER);
+            return;
+        }
+        if (numkeys < 1) {
+            c.engine().error(c, "ERR at least 1 input key is needed for 'zintercard' command");
+            return;
+        }
+        if (numkeys > argv.length - 2) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        int n = numkeys.intValue();
+        long limit = 0;
+        for (int i = 2 + n; i < argv.length; i++) {
+            if (Bytes.eqIgnoreCase(argv[i], "limit") && i + 1 < argv.length) {
+                Long l = Args.longOrNull(argv[++i]);
+                if (l == null) {
+                    c.engine().error(c, Args.NOT_INTEGER);
+                    return;
+                }
+                if (l < 0) {
+                    c.engine().error(c, "ERR LIMIT can't be negative");
+                    return;
+                }
+                limit = l;
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[2 + k]);
+            if (in == null) {
+                return;
+            }
+            inputs.add(in);
+        }
+        double[] w = new double[n];
+        Arrays.fill(w, 1);
+        long card = combine(inputs, w, 0, SetOp.INTER).size();
+        c.reply().integer(limit > 0 ? Math.min(card, limit) : card);
+    }
+
+    // ---- random and scan ----
+
+    /** ZRANDMEMBER key [count [WITHSCORES]] */
+    private static void zrandmember(Client c, byte[][] argv) {
+        if (argv.length > 4 || (argv.length == 4 && !Bytes.eqIgnoreCase(argv[3], "withscores"))) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        Long count = null;
+        if (argv.length >= 3) {
+            count = Args.longOrNull(argv[2]);
+            if (count == null) {
+                c.engine().error(c, Args.NOT_INTEGER);
+                return;
+            }
+            if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) {
+                c.engine().error(c, "ERR value is out of range");
+                return;
+            }
+        }
+        boolean withScores = argv.length == 4;
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        if (count == null) {
+            if (z == null) {
+                c.reply().nullBulk();
+            } else {
+                c.reply().bulk(z.memberAt(rnd.nextInt(z.size())));
+            }
+            return;
+        }
+        Selection sel = new Selection();
+        if (z != null && count != 0) {
+            int size = z.size();
+            if (count < 0) {
+                for (long i = 0; i < -count; i++) {
+                    int r = rnd.nextInt(size);
+                    sel.add(z.memberAt(r), z.scoreAt(r));
+                }
+            } else {
+                List<Integer> idx = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    idx.add(i);
+                }
+                java.util.Collections.shuffle(idx, rnd);
+                for (int i = 0; i < Math.min(count, size); i++) {
+                    sel.add(z.memberAt(idx.get(i)), z.scoreAt(idx.get(i)));
+                }
+            }
+        }
+        replySelection(c, sel, withScores);
+    }
+
+    /** A SCAN cursor: an unsigned 64-bit decimal. */
+    private static boolean parseCursor(byte[] b, long[] out) {
+        if (b.length == 0 || b.length > 20) {
+            return false;
+        }
+        for (byte x : b) {
+            if (x < '0' || x > '9') {
+                return false;
+            }
+        }
+        try {
+            out[0] = Long.parseUnsignedLong(Bytes.str(b));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** ZSCAN key cursor [MATCH pattern] [COUNT count] */
+    private static void zscan(Client c, byte[][] argv) {
+        long[] cursor = new long[1];
+        if (!parseCursor(argv[2], cursor)) {
+            c.engine().error(c, "ERR invalid cursor");
+            return;
+        }
+        byte[] pattern = null;
+        long count = 10;
+        for (int i = 3; i < argv.length; i++) {
+            if (Bytes.eqIgnoreCase(argv[i], "match") && i + 1 < argv.length) {
+                pattern = argv[++i];
+            } else if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length) {
+                Long n = Args.longOrNull(argv[++i]);
+                if (n == null) {
+                    c.engine().error(c, Args.NOT_INTEGER);
+                    return;
+                }
+                if (n < 1) {
+                    c.engine().error(c, Args.SYNTAX);
+                    return;
+                }
+                count = n;
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        ZSetValue z = zset(c, argv[1]);
+        if (z == WRONG) {
+            return;
+        }
+        Selection sel = new Selection();
+        long next = 0;
+        if (z != null) {
+            Dict d = z.dict();
+            if (d == null) {
+                z.forRange(0, z.size() - 1, false, sel::add);
+            } else {
+                long cur = cursor[0];
+                long maxIterations = count * 10;
+                do {
+                    cur = d.scan(cur, e -> sel.add(e.key, ZSetValue.scoreOf(e)));
+                } while (cur != 0 && maxIterations-- > 0 && sel.members().size() < count);
+                next = cur;
+            }
+        }
+        c.reply().array(2);
+        c.reply().bulk(Long.toUnsignedString(next));
+        List<byte[]> flat = new ArrayList<>();
+        for (int i = 0; i < sel.members().size(); i++) {
+            byte[] m = sel.members().get(i);
+            if (pattern == null || Glob.match(pattern, m, false)) {
+                flat.add(m);
+                flat.add(Bytes.of(Doubles.g17(sel.scores().get(i))));
+            }
+        }
+        c.reply().array(flat.size());
+        for (byte[] b : flat) {
+            c.reply().bulk(b);
+        }
+    }
+}

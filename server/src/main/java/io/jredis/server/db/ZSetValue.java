@@ -1,0 +1,260 @@
+package io.jredis.server.db;
+
+import java.util.Arrays;
+import java.util.function.BiConsumer;
+
+/**
+ * A sorted set. Small sets use Redis's "listpack" layout, members and scores in two parallel arrays kept in
+ * order; past {@code zset-max-listpack-entries} entries or a member longer than {@code zset-max-listpack-value}
+ * bytes it converts, once and for good, to "skiplist": a {@link ZSkipList} for order and ranks plus a {@link Dict}
+ * from member to node. Ranks are 0-based in ascending (score, member) order.
+ */
+public final class ZSetValue implements RedisObject {
+    /** Conversion thresholds, read from the configuration by the caller. */
+    public record Limits(long maxListpackEntries, long maxListpackValue) {}
+
+    /** A position test for range searches: true for (score, member) at or after the wanted position. */
+    public interface Position {
+        boolean atOrAfter(double score, byte[] member);
+    }
+
+    private double[] scores;
+    private byte[][] members;
+    private int size;
+    private ZSkipList list;
+    private Dict dict;
+
+    public ZSetValue() {
+        scores = new double[4];
+        members = new byte[4][];
+    }
+
+    @Override
+    public ValueType type() {
+        return ValueType.ZSET;
+    }
+
+    @Override
+    public String encoding() {
+        return list == null ? "listpack" : "skiplist";
+    }
+
+    @Override
+    public RedisObject copy() {
+        ZSetValue z = new ZSetValue();
+        if (list == null) {
+            z.scores = Arrays.copyOf(scores, Math.max(size, 4));
+            z.members = Arrays.copyOf(members, Math.max(size, 4));
+            z.size = size;
+        } else {
+            z.toSkiplist();
+            for (ZSkipList.Node n = list.first(); n != null; n = n.forward[0]) {
+                z.dict.put(n.member, z.list.insert(n.score, n.member));
+            }
+        }
+        return z;
+    }
+
+    public int size() {
+        return list == null ? size : list.length();
+    }
+
+    /** The score of a member, or null. */
+    public Double score(byte[] member) {
+        if (list != null) {
+            ZSkipList.Node n = (ZSkipList.Node) dict.get(member);
+            return n == null ? null : n.score;
+        }
+        int i = indexOf(member);
+        return i < 0 ? null : scores[i];
+    }
+
+    private int indexOf(byte[] member) {
+        for (int i = 0; i < size; i++) {
+            if (Arrays.equals(members[i], member)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Inserts or re-scores a member; returns true when it was added (not present before). */
+    public boolean put(byte[] member, double score, Limits limits) {
+        // Redis never reports a negative zero score; storing +0 keeps replies and ordering identical.
+        if (score == 0) {
+            score = 0.0;
+        }
+        if (list == null && (member.length > limits.maxListpackValue() || size + 1 > limits.maxListpackEntries())
+                && indexOf(member) < 0) {
+            toSkiplist();
+        }
+        if (list != null) {
+            ZSkipList.Node n = (ZSkipList.Node) dict.get(member);
+            if (n != null) {
+                if (n.score == score) {
+                    return false;
+                }
+                list.delete(n.score, n.member);
+                dict.put(n.member, list.insert(score, n.member));
+                return false;
+            }
+            dict.put(member, list.insert(score, member));
+            return true;
+        }
+        int at = indexOf(member);
+        boolean added = at < 0;
+        if (!added) {
+            if (scores[at] == score) {
+                return false;
+            }
+            removeAt(at);
+        }
+        int pos = 0;
+        while (pos < size && ZSkipList.compare(scores[pos], members[pos], score, member) < 0) {
+            pos++;
+        }
+        if (size == members.length) {
+            scores = Arrays.copyOf(scores, size * 2);
+            members = Arrays.copyOf(members, size * 2);
+        }
+        System.arraycopy(scores, pos, scores, pos + 1, size - pos);
+        System.arraycopy(members, pos, members, pos + 1, size - pos);
+        scores[pos] = score;
+        members[pos] = member;
+        size++;
+        return added;
+    }
+
+    private void toSkiplist() {
+        list = new ZSkipList();
+        dict = new Dict();
+        for (int i = 0; i < size; i++) {
+            dict.put(members[i], list.insert(scores[i], members[i]));
+        }
+        scores = null;
+        members = null;
+        size = 0;
+    }
+
+    private void removeAt(int i) {
+        System.arraycopy(scores, i + 1, scores, i, size - i - 1);
+        System.arraycopy(members, i + 1, members, i, size - i - 1);
+        size--;
+        members[size] = null;
+    }
+
+    /** Removes a member; returns false when absent. */
+    public boolean remove(byte[] member) {
+        if (list != null) {
+            Dict.Entry e = dict.remove(member);
+            if (e == null) {
+                return false;
+            }
+            ZSkipList.Node n = (ZSkipList.Node) e.value;
+            list.delete(n.score, n.member);
+            return true;
+        }
+        int i = indexOf(member);
+        if (i < 0) {
+            return false;
+        }
+        removeAt(i);
+        return true;
+    }
+
+    /** 0-based ascending rank of a member, or -1. */
+    public long rank(byte[] member) {
+        if (list != null) {
+            ZSkipList.Node n = (ZSkipList.Node) dict.get(member);
+            return n == null ? -1 : list.rank(n.score, n.member);
+        }
+        return indexOf(member);
+    }
+
+    public byte[] memberAt(long rank) {
+        return list == null ? members[(int) rank] : list.byRank(rank).member;
+    }
+
+    public double scoreAt(long rank) {
+        return list == null ? scores[(int) rank] : list.byRank(rank).score;
+    }
+
+    /** The rank of the first element at or after {@code p}; {@link #size()} when there is none. */
+    public long firstRank(Position p) {
+        if (list != null) {
+            return list.countBefore(n -> p.atOrAfter(n.score, n.member));
+        }
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (p.atOrAfter(scores[mid], members[mid])) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Visits ranks {@code [from, to]} (inclusive) ascending, or descending from {@code to} when reversed. */
+    public void forRange(long from, long to, boolean reverse, BiConsumer<byte[], Double> visitor) {
+        if (from > to) {
+            return;
+        }
+        if (list == null) {
+            if (reverse) {
+                for (long i = to; i >= from; i--) {
+                    visitor.accept(members[(int) i], scores[(int) i]);
+                }
+            } else {
+                for (long i = from; i <= to; i++) {
+                    visitor.accept(members[(int) i], scores[(int) i]);
+                }
+            }
+            return;
+        }
+        ZSkipList.Node n = list.byRank(reverse ? to : from);
+        for (long i = from; i <= to && n != null; i++) {
+            visitor.accept(n.member, n.score);
+            n = reverse ? n.backward : n.forward[0];
+        }
+    }
+
+    /** Removes ranks {@code [from, to]} inclusive; returns how many were removed. */
+    public long removeRange(long from, long to) {
+        if (from > to) {
+            return 0;
+        }
+        long n = to - from + 1;
+        if (list == null) {
+            int f = (int) from;
+            int t = (int) to + 1;
+            System.arraycopy(scores, t, scores, f, size - t);
+            System.arraycopy(members, t, members, f, size - t);
+            for (int i = size - (int) n; i < size; i++) {
+                members[i] = null;
+            }
+            size -= (int) n;
+            return n;
+        }
+        ZSkipList.Node node = list.byRank(from);
+        for (long i = 0; i < n && node != null; i++) {
+            ZSkipList.Node next = node.forward[0];
+            dict.remove(node.member);
+            list.delete(node.score, node.member);
+            node = next;
+        }
+        return n;
+    }
+
+    /** The member dict for SCAN-style iteration in skiplist encoding; null in listpack encoding. */
+    public Dict dict() {
+        return dict;
+    }
+
+    /** Score of the node a dict entry points to (skiplist encoding), for ZSCAN. */
+    public static double scoreOf(Dict.Entry e) {
+        return ((ZSkipList.Node) e.value).score;
+    }
+}
