@@ -10,5 +10,7 @@ public final class CoreCommands {
         ConnectionCommands.register(engine);
         StringCommands.register(engine);
         ListCommands.register(engine);
+        TransactionCommands.register(engine);
+        PubSubCommands.register(engine);
     }
 }
