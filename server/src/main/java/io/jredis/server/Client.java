@@ -34,6 +34,9 @@ public final class Client implements Reply.ReplySink {
     private boolean timeoutExempt;
     private boolean denyBlocking;
     private final java.util.ArrayDeque<byte[][]> deferred = new java.util.ArrayDeque<>();
+    private Transactions.MultiState multi;
+    private final java.util.EnumMap<PubSub.Kind, java.util.LinkedHashSet<io.jredis.server.util.BytesKey>> subscriptions =
+            new java.util.EnumMap<>(PubSub.Kind.class);
     private ReplyMode replyMode = ReplyMode.ON;
     private long lastInteraction;
     private String lastCommand = "NULL";
@@ -161,6 +164,30 @@ public final class Client implements Reply.ReplySink {
         this.denyBlocking = deny;
     }
 
+    /** The open MULTI transaction, or null. */
+    public Transactions.MultiState multi() {
+        return multi;
+    }
+
+    void multi(Transactions.MultiState m) {
+        this.multi = m;
+    }
+
+    /** The client's subscriptions of one kind (channels, patterns or shard channels). */
+    public java.util.Set<io.jredis.server.util.BytesKey> subscriptions(PubSub.Kind kind) {
+        return subscriptions.computeIfAbsent(kind, k -> new java.util.LinkedHashSet<>());
+    }
+
+    /** Channels plus patterns, the count SUBSCRIBE and PSUBSCRIBE replies report. */
+    public int subscriptionCount() {
+        return subscriptions(PubSub.Kind.CHANNEL).size() + subscriptions(PubSub.Kind.PATTERN).size();
+    }
+
+    /** True when the client has any subscription; in RESP2 that restricts the commands it may send. */
+    public boolean subscribed() {
+        return subscriptionCount() + subscriptions(PubSub.Kind.SHARD).size() > 0;
+    }
+
     /** Queues a command that arrived while the client is blocked; it runs after the client is unblocked. */
     public void defer(byte[][] argv) {
         deferred.add(argv);
@@ -252,12 +279,27 @@ public final class Client implements Reply.ReplySink {
     /** The CLIENT LIST line for this client, as Redis 7.0 prints it (also used in log lines about a client). */
     public String describe() {
         long now = System.currentTimeMillis();
-        String flags = roleFlags.isEmpty() ? "N" : roleFlags;
+        String flags = roleFlags;
+        if (engine.blocking().isBlocked(this)) {
+            flags += "b";
+        }
+        if (subscribed()) {
+            flags += "P";
+        }
+        if (multi != null) {
+            flags += "x";
+        }
+        if (flags.isEmpty()) {
+            flags = "N";
+        }
         long omem = outputBytes();
         return "id=" + id + " addr=" + addr() + " laddr=" + laddr() + " fd=" + fd() + " name=" + name
                 + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000 + " flags=" + flags
-                + " db=" + db.id() + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=" + argvBytes
-                + " multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=" + omem + " tot-mem=" + (omem + argvBytes + 1024)
+                + " db=" + db.id() + " sub=" + subscriptions(PubSub.Kind.CHANNEL).size()
+                + " psub=" + subscriptions(PubSub.Kind.PATTERN).size()
+                + " ssub=" + subscriptions(PubSub.Kind.SHARD).size()
+                + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=0 qbuf-free=0 argv-mem=" + argvBytes
+                + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=1024 rbp=0 obl=0 oll=0 omem=" + omem + " tot-mem=" + (omem + argvBytes + 1024)
                 + " events=r cmd=" + lastCommand + " user=" + user + " redir=-1 resp=" + reply.protocol();
     }
 

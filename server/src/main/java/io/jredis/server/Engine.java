@@ -54,6 +54,13 @@ public final class Engine implements Database.Hooks {
     private final List<KeyListener> keyListeners = new ArrayList<>();
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
+    private final Transactions transactions = new Transactions(this);
+    private final PubSub pubsub = new PubSub();
+    private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
+    /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
+    private int atomicDepth;
+    private boolean multiPropagated;
+    private int atomicDb;
     private CommandSpec currentCommand;
     private byte[][] currentArgv;
     private final String runId;
@@ -97,6 +104,18 @@ public final class Engine implements Database.Hooks {
     /** Clients blocked on keys (BLPOP and friends). */
     public Blocking blocking() {
         return blocking;
+    }
+
+    public Transactions transactions() {
+        return transactions;
+    }
+
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    public KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     /** The command being executed (the innermost one, for nested calls). */
@@ -181,6 +200,7 @@ public final class Engine implements Database.Hooks {
     @Override
     public void keyModified(Database db, byte[] key) {
         blocking.keyModified(db, key);
+        transactions.keyModified(db, key);
         for (KeyListener l : keyListeners) {
             l.keyModified(db, key);
         }
@@ -190,6 +210,7 @@ public final class Engine implements Database.Hooks {
     public void keyExpired(Database db, byte[] key) {
         stats.expiredKeys++;
         keyModified(db, key);
+        keyspaceEvents.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
         emitPropagation(db.id(), new byte[][] {Bytes.of("DEL"), key});
     }
 
@@ -211,6 +232,8 @@ public final class Engine implements Database.Hooks {
     /** Forgets a closed connection (called by the network layer). */
     public void removeClient(Client c) {
         blocking.unblock(c);
+        transactions.discard(c);
+        pubsub.removeClient(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
         c.markClosed();
@@ -284,12 +307,22 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
+        if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {
+            reject(c, cmd, "ERR Can't execute '" + cmd.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE "
+                    + "/ PING / QUIT / RESET are allowed in this context");
+            return;
+        }
         for (CommandGuard g : guards) {
             String err = g.check(c, cmd, argv);
             if (err != null) {
                 reject(c, cmd, err);
                 return;
             }
+        }
+        if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.name())) {
+            transactions.queue(c, cmd, argv);
+            c.reply().simple("QUEUED");
+            return;
         }
         call(c, cmd, argv);
         if (blocking.hasReady()) {
@@ -312,6 +345,14 @@ public final class Engine implements Database.Hooks {
             flushPending();
         });
     }
+
+    /** Commands that run at once inside MULTI instead of being queued. */
+    private static final java.util.Set<String> TRANSACTION_CONTROL =
+            java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+
+    /** The only commands a RESP2 client with subscriptions may send. */
+    private static final java.util.Set<String> SUBSCRIBED_CONTEXT = java.util.Set.of("subscribe", "ssubscribe",
+            "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset");
 
     /** Executes an admitted command, keeps its statistics and propagates its effect. */
     public void call(Client c, CommandSpec cmd, byte[][] argv) {
@@ -364,12 +405,14 @@ public final class Engine implements Database.Hooks {
         }
         error(c, "ERR unknown command '" + truncate(Bytes.str(argv[0]), 128) + "', with args beginning with: " + args);
         stats.rejectedCalls++;
+        transactions.flagError(c);
     }
 
     private void reject(Client c, CommandSpec cmd, String err) {
         error(c, err);
         cmd.rejectedCalls++;
         stats.rejectedCalls++;
+        transactions.flagError(c);
     }
 
     /** Replies with an error and counts it for INFO errorstats ({@code ERR}, {@code WRONGTYPE}, ...). */
@@ -407,8 +450,37 @@ public final class Engine implements Database.Hooks {
 
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
+        if (atomicDepth > 0 && !multiPropagated) {
+            multiPropagated = true;
+            for (PropagationListener l : propagation) {
+                l.propagate(atomicDb, new byte[][] {MULTI});
+            }
+        }
         for (PropagationListener l : propagation) {
             l.propagate(db, argv);
+        }
+    }
+
+    private static final byte[] MULTI = Bytes.of("MULTI");
+    private static final byte[] EXEC = Bytes.of("EXEC");
+
+    /**
+     * Starts a block whose propagated writes must be applied atomically (EXEC, scripts): the first write is
+     * preceded by MULTI and {@link #endAtomic()} closes it with EXEC. Blocks nest; only the outermost one wraps.
+     */
+    public void beginAtomic(int db) {
+        if (atomicDepth++ == 0) {
+            multiPropagated = false;
+            atomicDb = db;
+        }
+    }
+
+    public void endAtomic() {
+        if (--atomicDepth == 0 && multiPropagated) {
+            multiPropagated = false;
+            for (PropagationListener l : propagation) {
+                l.propagate(atomicDb, new byte[][] {EXEC});
+            }
         }
     }
 

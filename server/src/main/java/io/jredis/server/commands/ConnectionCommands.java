@@ -25,7 +25,12 @@ final class ConnectionCommands {
             c.engine().error(c, "ERR wrong number of arguments for 'ping' command");
             return;
         }
-        if (argv.length == 2) {
+        if (c.subscribed() && c.reply().protocol() == 2) {
+            // A RESP2 subscriber's replies are arrays, so PING answers in the shape of a message.
+            c.reply().array(2);
+            c.reply().bulk("pong");
+            c.reply().bulk(argv.length == 2 ? argv[1] : io.jredis.server.util.Bytes.EMPTY);
+        } else if (argv.length == 2) {
             c.reply().bulk(argv[1]);
         } else {
             c.reply().simple("PONG");

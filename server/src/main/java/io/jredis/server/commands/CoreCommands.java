@@ -11,5 +11,7 @@ public final class CoreCommands {
         StringCommands.register(engine);
         ListCommands.register(engine);
         ZSetCommands.register(engine);
+        TransactionCommands.register(engine);
+        PubSubCommands.register(engine);
     }
 }

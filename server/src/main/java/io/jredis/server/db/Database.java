@@ -60,6 +60,12 @@ public final class Database {
         return e;
     }
 
+    /** True when the key is present in memory but past its expiry time (not yet deleted). */
+    public boolean isLogicallyExpired(byte[] key) {
+        Dict.Entry e = keys.find(key);
+        return e != null && e.expireAt >= 0 && e.expireAt <= hooks.now();
+    }
+
     /** The value for {@code key} (a {@code byte[]} for strings), or null; touches the access clock. */
     public Object get(byte[] key) {
         Dict.Entry e = entry(key);

@@ -1,0 +1,196 @@
+package io.jredis.server;
+
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.db.Database;
+import io.jredis.server.util.BytesKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * MULTI/EXEC state and WATCH (Redis's multi.c). Queued commands live on the client; watched keys are indexed here
+ * so that any modification of a key, by any path (writes, expiry, FLUSHDB, SWAPDB, scripts), marks every client
+ * watching it, and its EXEC then fails.
+ */
+public final class Transactions {
+    /** A queued command of a client inside MULTI. */
+    public record Queued(CommandSpec cmd, byte[][] argv) {}
+
+    /** A client's open transaction. */
+    public static final class MultiState {
+        final List<Queued> queue = new ArrayList<>();
+        /** A command was rejected while queueing: EXEC must abort. */
+        boolean failed;
+
+        public int size() {
+            return queue.size();
+        }
+
+        public long memory() {
+            long n = 0;
+            for (Queued q : queue) {
+                for (byte[] a : q.argv()) {
+                    n += a.length + 16;
+                }
+            }
+            return n;
+        }
+    }
+
+    private record WatchKey(int db, BytesKey key) {}
+
+    /** Per watching client: its keys, whether one was touched, and which were already expired at WATCH time. */
+    private static final class Watching {
+        final Set<WatchKey> keys = new LinkedHashSet<>();
+        final Set<WatchKey> expiredWhenWatched = new LinkedHashSet<>();
+        boolean touched;
+    }
+
+    private final Engine engine;
+    private final Map<WatchKey, List<Client>> watchers = new HashMap<>();
+    private final Map<Client, Watching> watching = new HashMap<>();
+
+    Transactions(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Starts MULTI for a client. */
+    public void begin(Client c) {
+        c.multi(new MultiState());
+    }
+
+    void queue(Client c, CommandSpec cmd, byte[][] argv) {
+        c.multi().queue.add(new Queued(cmd, argv));
+    }
+
+    /** Marks the open transaction as failed (a command was rejected while queueing). */
+    void flagError(Client c) {
+        if (c.multi() != null) {
+            c.multi().failed = true;
+        }
+    }
+
+    public boolean failed(Client c) {
+        return c.multi() != null && c.multi().failed;
+    }
+
+    public List<Queued> queued(Client c) {
+        return c.multi().queue;
+    }
+
+    /** Ends the transaction and forgets watched keys (EXEC, DISCARD, RESET, disconnect). */
+    public void discard(Client c) {
+        c.multi(null);
+        unwatchAll(c);
+    }
+
+    /** WATCH key: remembers the key and whether it is already logically expired. */
+    public void watch(Client c, byte[] key) {
+        WatchKey wk = new WatchKey(c.db().id(), new BytesKey(key));
+        Watching w = watching.computeIfAbsent(c, x -> new Watching());
+        if (!w.keys.add(wk)) {
+            return;
+        }
+        watchers.computeIfAbsent(wk, x -> new ArrayList<>()).add(c);
+        if (c.db().isLogicallyExpired(key)) {
+            w.expiredWhenWatched.add(wk);
+        }
+    }
+
+    public void unwatchAll(Client c) {
+        Watching w = watching.remove(c);
+        if (w == null) {
+            return;
+        }
+        for (WatchKey k : w.keys) {
+            List<Client> l = watchers.get(k);
+            if (l != null) {
+                l.remove(c);
+                if (l.isEmpty()) {
+                    watchers.remove(k);
+                }
+            }
+        }
+    }
+
+    public int watchedKeys(Client c) {
+        Watching w = watching.get(c);
+        return w == null ? 0 : w.keys.size();
+    }
+
+    /** Number of keys watched by at least one client (INFO watching_clients-style reporting). */
+    public int watchedKeyCount() {
+        return watchers.size();
+    }
+
+    public int watchingClients() {
+        return watching.size();
+    }
+
+    /**
+     * True when EXEC must fail: a watched key was modified, or expired after it was watched (Redis 7.0 treats a
+     * key that became logically expired as modified even if nobody deleted it yet).
+     */
+    public boolean watchedKeyChanged(Client c) {
+        Watching w = watching.get(c);
+        if (w == null) {
+            return false;
+        }
+        if (w.touched) {
+            return true;
+        }
+        for (WatchKey k : w.keys) {
+            Database db = engine.database(k.db());
+            if (!w.expiredWhenWatched.contains(k) && db.dict().find(k.key().bytes()) != null
+                    && db.isLogicallyExpired(k.key().bytes())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Called for every modified key. */
+    void keyModified(Database db, byte[] key) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        WatchKey wk = new WatchKey(db.id(), new BytesKey(key));
+        List<Client> l = watchers.get(wk);
+        if (l == null) {
+            return;
+        }
+        boolean gone = db.dict().find(key) == null;
+        for (Client c : l) {
+            Watching w = watching.get(c);
+            // Deleting a key that was already expired when watched is no logical change (Redis 7.0).
+            if (gone && w.expiredWhenWatched.remove(wk)) {
+                continue;
+            }
+            w.touched = true;
+        }
+    }
+
+    /**
+     * Marks clients watching keys of a database that is flushed or swapped. As Redis, a watched key counts as
+     * touched when it exists in {@code db} (or, for SWAPDB, in {@code other}).
+     */
+    public void databaseChanged(Database db, Database other) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<WatchKey, List<Client>> e : watchers.entrySet()) {
+            if (e.getKey().db() != db.id()) {
+                continue;
+            }
+            byte[] key = e.getKey().key().bytes();
+            if (db.exists(key) || (other != null && other.exists(key))) {
+                for (Client c : e.getValue()) {
+                    watching.get(c).touched = true;
+                }
+            }
+        }
+    }
+}
