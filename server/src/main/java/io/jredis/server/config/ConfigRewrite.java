@@ -93,10 +93,10 @@ public final class ConfigRewrite {
                 continue;
             }
             rw.lines.add(line);
-            // Lines using the old "slave" wording count as lines of the "replica" directive they alias.
-            int slave = name.indexOf("slave");
-            if (slave >= 0) {
-                name = name.substring(0, slave) + "replica" + name.substring(slave + 5);
+            // A line using an alias (slaveof, hash-max-ziplist-entries ...) is a line of the primary directive.
+            Directive d = config.find(name);
+            if (d != null) {
+                name = d.name();
             }
             if (config.sentinelMode() && argv.size() > 1 && name.equals("sentinel")) {
                 name = name + " " + new String(argv.get(1), StandardCharsets.ISO_8859_1).toLowerCase();

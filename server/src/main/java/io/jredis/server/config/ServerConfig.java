@@ -514,7 +514,7 @@ public final class ServerConfig {
 
     /**
      * Redis's {@code validateProcTitleTemplate}: {@code {var}} placeholders must be known and the expansion (with an
-     * empty title) must not be blank; {@code {{} is a literal brace.
+     * empty title) must not be blank; a doubled opening brace stands for a literal one.
      */
     private String checkProcTitleTemplate(String template) {
         StringBuilder out = new StringBuilder();
