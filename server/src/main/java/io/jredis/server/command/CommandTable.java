@@ -104,6 +104,11 @@ public final class CommandTable {
         return sub;
     }
 
+    /** True when Redis 7.0 has a command of this name, implemented here or not (rename-command checks). */
+    public boolean isRedisCommand(String name) {
+        return known.containsKey(name.toLowerCase());
+    }
+
     /** Looks up a command by the name a client sent, case-insensitively; null when unknown or not implemented. */
     public CommandSpec lookup(byte[] name) {
         if (name.length > 32) {

@@ -13,5 +13,6 @@ public final class CoreCommands {
         ZSetCommands.register(engine);
         TransactionCommands.register(engine);
         PubSubCommands.register(engine);
+        ConfigCommand.register(engine);
     }
 }

@@ -1,12 +1,33 @@
 package io.jredis.server.config;
 
+import java.util.function.Function;
+
 /** A free-text directive ({@code dir}, {@code logfile}, {@code requirepass}, ...). */
 public final class StringDirective extends Directive {
+    private final String def;
+    private boolean emptyIsNull;
+    private Function<String, String> validator = v -> null;
     private String value;
 
     public StringDirective(String name, String def, int flags, String... aliases) {
         super(name, flags, aliases);
+        this.def = def;
         this.value = def;
+    }
+
+    /**
+     * Treats the empty string as "not set" (Redis's EMPTY_STRING_IS_NULL): CONFIG REWRITE then removes the directive
+     * instead of writing {@code name ""}, and any non-empty value is written.
+     */
+    public StringDirective emptyIsNull() {
+        this.emptyIsNull = true;
+        return this;
+    }
+
+    /** Checks values before they are stored; the function returns Redis's reason text or null when valid. */
+    public StringDirective validator(Function<String, String> check) {
+        this.validator = check;
+        return this;
     }
 
     public String value() {
@@ -14,15 +35,28 @@ public final class StringDirective extends Directive {
     }
 
     @Override
-    public void set(String[] args) throws ConfigException {
-        if (args.length != 1) {
-            throw new ConfigException("wrong number of arguments");
+    public boolean set(String[] args) throws ConfigException {
+        String err = validator.apply(args[0]);
+        if (err != null) {
+            throw new ConfigException(err);
         }
+        boolean changed = !args[0].equals(value);
         value = args[0];
+        return changed;
     }
 
     @Override
     public String get() {
         return value;
+    }
+
+    @Override
+    public void rewrite(ConfigRewrite rw) {
+        if (emptyIsNull && value.isEmpty()) {
+            rw.markProcessed(name());
+            return;
+        }
+        boolean force = emptyIsNull || !value.equals(def);
+        rw.line(name(), name() + " " + ConfigRewrite.repr(value), force);
     }
 }

@@ -44,10 +44,23 @@ public final class RealRedis implements AutoCloseable {
 
     /** Starts redis-server with extra directives (name/value pairs), no persistence, in a fresh temp dir. */
     public static RealRedis start(String... directives) throws IOException, InterruptedException {
+        return startWithConfig(null, directives);
+    }
+
+    /**
+     * Starts redis-server with a config file (may be null) followed by the same options as {@link #start}; the
+     * server knows the file, so CONFIG REWRITE writes it.
+     */
+    public static RealRedis startWithConfig(Path configFile, String... directives)
+            throws IOException, InterruptedException {
         assumeInstalled();
         int port = freePort();
         Path dir = Files.createTempDirectory("real-redis");
-        List<String> cmd = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(binary()));
+        if (configFile != null) {
+            cmd.add(configFile.toString());
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
                 "--loglevel", "warning"));
         for (String d : directives) {
