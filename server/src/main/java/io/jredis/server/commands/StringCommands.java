@@ -205,8 +205,8 @@ final class StringCommands {
             return;
         }
         Database db = c.db();
-        boolean found = db.entry(key) != null;
-        if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
+        // NX stops on an existing key, XX on a missing one.
+        if ((flags & (NX | XX)) != 0 && (db.entry(key) != null) == ((flags & NX) != 0)) {
             if ((flags & GET) == 0) {
                 if (integerReply) {
                     c.reply().integer(0);
