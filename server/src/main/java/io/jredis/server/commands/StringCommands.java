@@ -37,6 +37,8 @@ final class StringCommands {
     private static final byte[] PERSIST_CMD = Bytes.of("PERSIST");
     private static final byte[] DEL = Bytes.of("DEL");
     private static final byte[] UNLINK = Bytes.of("UNLINK");
+    /** Marker returned by {@link #stringForWrite} when the key holds another type (compared by identity). */
+    private static final byte[] WRONG = new byte[0];
 
     private StringCommands() {}
 
@@ -377,9 +379,6 @@ final class StringCommands {
         c.engine().error(c, Args.WRONGTYPE);
         return WRONG;
     }
-
-    /** Marker returned by {@link #stringForWrite} when the key holds another type (compared by identity). */
-    private static final byte[] WRONG = new byte[0];
 
     /** APPEND key value */
     private static void append(Client c, byte[][] argv) {

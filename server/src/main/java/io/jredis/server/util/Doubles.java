@@ -193,10 +193,8 @@ public final class Doubles {
         private static final int MAX_DECIMAL_EXP = 4932;
         /** Values below 1e-4951 are less than half the smallest subnormal (about 3.65e-4951) and round to zero. */
         private static final int MIN_DECIMAL_EXP = -4951;
-        /** Below 2^-59 every value prints as 0 with 17 decimals. */
-        private static final int PRINTS_AS_ZERO_BELOW = -59 - PRECISION;
         private static final int MAX_CHARS = 5 * 1024;
-        private static final BigInteger FIVE = BigInteger.valueOf(5);
+        private static final BigInteger TEN_POW_17 = BigInteger.TEN.pow(17);
 
         /** Positive zero, the value of a missing key. */
         public static final LongDouble ZERO = new LongDouble(false, BigInteger.ZERO, 0, true);
@@ -255,11 +253,8 @@ public final class Doubles {
             } else {
                 long scale = lit.exponent - fractionDigits;
                 long magnitude = digits.length() - 1 + scale;
-                if (magnitude > MAX_DECIMAL_EXP) {
-                    return null;
-                }
-                if (magnitude < MIN_DECIMAL_EXP) {
-                    return null;
+                if (magnitude > MAX_DECIMAL_EXP || magnitude < MIN_DECIMAL_EXP) {
+                    return null; // certain overflow or underflow, refused before any big power is computed
                 }
                 v = scale >= 0
                         ? round(lit.negative, m.multiply(BigInteger.TEN.pow((int) scale)), BigInteger.ONE, 0)
@@ -300,17 +295,29 @@ public final class Doubles {
             if (!finite) {
                 throw new IllegalStateException("only finite values are formatted");
             }
-            if (mantissa.signum() == 0 || exponent < PRINTS_AS_ZERO_BELOW) {
-                return "0";
+            String digits;
+            if (exponent >= 0) {
+                digits = mantissa.shiftLeft((int) exponent).toString();
+            } else {
+                // value·10^17 = mantissa·10^17 / 2^k, rounded half to even, then the point goes 17 digits left.
+                int k = (int) -exponent;
+                BigInteger scaled = mantissa.multiply(TEN_POW_17);
+                BigInteger units = scaled.shiftRight(k);
+                boolean halfBit = scaled.testBit(k - 1);
+                boolean below = scaled.getLowestSetBit() < k - 1;
+                if (halfBit && (below || units.testBit(0))) {
+                    units = units.add(BigInteger.ONE);
+                }
+                String u = units.toString();
+                if (u.length() <= 17) {
+                    u = "0".repeat(18 - u.length()) + u;
+                }
+                digits = stripZeros(u.substring(0, u.length() - 17) + "." + u.substring(u.length() - 17));
             }
-            BigDecimal exact = exponent >= 0
-                    ? new BigDecimal(mantissa.shiftLeft((int) exponent))
-                    : new BigDecimal(mantissa.multiply(FIVE.pow((int) -exponent)), (int) -exponent);
-            String s = stripZeros(exact.setScale(17, RoundingMode.HALF_EVEN).toPlainString());
-            if (s.equals("0")) {
-                return s;
+            if (digits.equals("0")) {
+                return digits;
             }
-            return negative ? "-" + s : s;
+            return negative ? "-" + digits : digits;
         }
 
         /**
@@ -333,12 +340,22 @@ public final class Doubles {
             }
             long quantum = Math.max(top - (PRECISION - 1), MIN_QUANTUM);
             long shift = e - quantum;
-            BigInteger num = shift > 0 ? p.shiftLeft((int) shift) : p;
-            BigInteger den = shift < 0 ? q.shiftLeft((int) -shift) : q;
-            BigInteger[] qr = num.divideAndRemainder(den);
-            BigInteger m = qr[0];
-            int half = qr[1].shiftLeft(1).compareTo(den);
-            if (half > 0 || (half == 0 && m.testBit(0))) {
+            BigInteger m;
+            boolean roundUp;
+            if (q.equals(BigInteger.ONE) && shift < 0) {
+                // A binary value (sums, hex literals): the dropped bits decide, no division needed.
+                int k = (int) -shift;
+                m = p.shiftRight(k);
+                roundUp = p.testBit(k - 1) && (p.getLowestSetBit() < k - 1 || m.testBit(0));
+            } else {
+                BigInteger num = shift > 0 ? p.shiftLeft((int) shift) : p;
+                BigInteger den = shift < 0 ? q.shiftLeft((int) -shift) : q;
+                BigInteger[] qr = num.divideAndRemainder(den);
+                m = qr[0];
+                int half = qr[1].shiftLeft(1).compareTo(den);
+                roundUp = half > 0 || (half == 0 && m.testBit(0));
+            }
+            if (roundUp) {
                 m = m.add(BigInteger.ONE);
             }
             if (m.bitLength() > PRECISION) {

@@ -11,12 +11,15 @@ import io.jredis.server.Engine;
 import io.jredis.server.db.Dict;
 import io.jredis.server.db.RedisObject;
 import io.jredis.server.db.ValueType;
+import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import io.jredis.server.util.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -453,5 +456,62 @@ class StringCommandsTest {
         long pxat = Long.parseLong(got.get(0).substring(got.get(0).lastIndexOf(' ') + 1));
         assertTrue(pxat > now + 95_000 && pxat <= now + 100_000, "EX 100 becomes an absolute time: " + pxat);
         assertEquals(19, dirty() - before, "each change counts once, MSET once per key");
+    }
+
+    /** Random GETRANGE, SETRANGE, APPEND and LCS calls give byte-identical replies on jredis and real Redis. */
+    @Test
+    void randomRangesAndLcsMatchRealRedis() throws Exception {
+        RealRedis.assumeInstalled();
+        Random r = new Random(42);
+        List<byte[][]> commands = new ArrayList<>();
+        String[] lcsOptions = {"", "LEN", "IDX", "IDX WITHMATCHLEN", "IDX MINMATCHLEN 2",
+            "IDX MINMATCHLEN 2 WITHMATCHLEN", "WITHMATCHLEN"};
+        for (int i = 0; i < 1500; i++) {
+            String key = "r" + r.nextInt(6);
+            switch (r.nextInt(5)) {
+                case 0 -> commands.add(args("SET " + key, randomBytes(r)));
+                case 1 -> commands.add(args("GETRANGE " + key + " " + randomIndex(r) + " " + randomIndex(r)));
+                case 2 -> commands.add(args("SETRANGE " + key + " " + r.nextInt(20), randomBytes(r)));
+                case 3 -> commands.add(args("APPEND " + key, randomBytes(r)));
+                default -> commands.add(args(("LCS " + key + " r" + r.nextInt(6) + " "
+                        + lcsOptions[r.nextInt(lcsOptions.length)]).strip()));
+            }
+        }
+        try (RealRedis redis = RealRedis.start();
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(server.host(), server.port())) {
+            for (byte[][] cmd : commands) {
+                byte[] expected = real.callRaw(cmd);
+                byte[] actual = ours.callRaw(cmd);
+                assertEquals(DifferentialRunner.show(expected), DifferentialRunner.show(actual), join(cmd));
+            }
+        }
+    }
+
+    private static String randomIndex(Random r) {
+        return switch (r.nextInt(10)) {
+            case 0 -> "9223372036854775807";
+            case 1 -> "-9223372036854775808";
+            default -> Integer.toString(r.nextInt(31) - 15);
+        };
+    }
+
+    private static byte[] randomBytes(Random r) {
+        byte[] alphabet = {'a', 'b', 'c', 0, (byte) 0xff};
+        byte[] out = new byte[r.nextInt(13)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = alphabet[r.nextInt(r.nextBoolean() ? 2 : alphabet.length)];
+        }
+        return out;
+    }
+
+    private static byte[][] args(String words, byte[]... tail) {
+        String[] w = words.split(" ");
+        byte[][] out = new byte[w.length + tail.length][];
+        for (int i = 0; i < w.length; i++) {
+            out[i] = Bytes.of(w[i]);
+        }
+        System.arraycopy(tail, 0, out, w.length, tail.length);
+        return out;
     }
 }

@@ -112,7 +112,8 @@ class DoublesTest {
             case 3:
                 return sign + (1 + r.nextInt(9)) + "." + r.nextInt(1_000_000) + "e" + (r.nextInt(80) - 40);
             case 4:
-                return sign + (1 + r.nextInt(9)) + "e" + (r.nextInt(9800) - 4900);
+                int exp = r.nextInt(4) == 0 ? r.nextInt(9800) - 4900 : r.nextInt(800) - 400;
+                return sign + (1 + r.nextInt(9)) + "e" + exp;
             case 5:
                 return sign + "0x" + Long.toHexString(r.nextLong() >>> r.nextInt(64)) + "p" + (r.nextInt(200) - 100);
             case 6:
