@@ -92,66 +92,37 @@ public final class Bytes {
     }
 
     /**
-     * Parses a double as Redis's {@code string2ld}/{@code strtold} users do: accepts what C's strtod accepts
-     * (including inf, -inf, +inf, infinity), refuses NaN, empty strings and leading or trailing spaces.
+     * Parses a double as Redis's {@code string2d} does: the whole string must be one C {@code strtod} literal (decimal,
+     * hexadecimal, inf, infinity, any case, optional sign), without leading or trailing spaces; NaN, and values that
+     * overflow or underflow to zero ({@code ERANGE}), are refused.
      */
     public static boolean parseDouble(byte[] b, double[] out) {
-        int len = b.length;
-        if (len == 0 || len > 5120) {
+        if (b.length > 5120) {
             return false;
         }
-        if (isSpace(b[0]) || isSpace(b[len - 1])) {
+        Doubles.Literal lit = Doubles.scan(b);
+        if (lit == null) {
             return false;
         }
-        String s = str(b);
-        String l = s.toLowerCase();
         double v;
-        switch (l) {
-            case "inf", "+inf", "infinity", "+infinity" -> v = Double.POSITIVE_INFINITY;
-            case "-inf", "-infinity" -> v = Double.NEGATIVE_INFINITY;
-            default -> {
-                for (int i = 0; i < len; i++) {
-                    byte c = b[i];
-                    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+'
-                            || c == 'x' || c == 'X' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-                            || c == 'p' || c == 'P')) {
-                        return false;
-                    }
-                }
-                try {
-                    if (l.contains("x")) {
-                        v = parseHexDouble(l);
-                    } else {
-                        v = Double.parseDouble(s);
-                    }
-                } catch (NumberFormatException e) {
-                    return false;
-                }
+        if (lit.kind == Doubles.Literal.Kind.INFINITY) {
+            v = lit.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        } else {
+            String s = str(b);
+            if (lit.kind == Doubles.Literal.Kind.HEX && s.indexOf('p') < 0 && s.indexOf('P') < 0) {
+                s += "p0";
             }
-        }
-        if (Double.isNaN(v)) {
-            return false;
+            v = Double.parseDouble(s);
+            if (Double.isInfinite(v) || (v == 0 && lit.nonZero)) {
+                return false;
+            }
         }
         out[0] = v;
         return true;
     }
 
-    private static double parseHexDouble(String l) {
-        String s = l.contains("p") ? l : l + "p0";
-        return Double.parseDouble(s);
-    }
-
-    private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
-    }
-
     public static byte[] fromLong(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Formats like Redis's {@code %.17g}-based {@code ld2string} in humanfriendly mode (INCRBYFLOAT results). */
-    public static byte[] fromDoubleHuman(double v) {
-        return of(Doubles.humanFriendly(v));
     }
 
     public static byte[] concat(byte[] a, byte[] b) {

@@ -1,10 +1,14 @@
 package io.jredis.server.util;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
-/** Double formatting exactly as Redis 7.0 prints scores and floats (C's {@code %.17g}, {@code %.17Lf}). */
+/**
+ * Floating point as Redis 7.0 parses and prints it: C's {@code strtod}/{@code strtold} syntax, {@code %.17g} for
+ * doubles, and an exact emulation of the x87 80-bit {@code long double} that INCRBYFLOAT and HINCRBYFLOAT compute in.
+ */
 public final class Doubles {
     private static final MathContext G17 = new MathContext(17, RoundingMode.HALF_EVEN);
 
@@ -36,19 +40,6 @@ public final class Doubles {
         return plain;
     }
 
-    /**
-     * Redis's {@code ld2string(..., LD_STR_HUMAN)}: a fixed-point rendering with 17 decimals, trailing zeros and a
-     * trailing dot removed. Used for INCRBYFLOAT and HINCRBYFLOAT results.
-     */
-    public static String humanFriendly(double v) {
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        String s = new BigDecimal(v).setScale(17, RoundingMode.HALF_EVEN).toPlainString();
-        s = stripZeros(s);
-        return s.equals("-0") ? "0" : s;
-    }
-
     private static String stripZeros(String s) {
         int end = s.length();
         while (end > 0 && s.charAt(end - 1) == '0') {
@@ -58,5 +49,323 @@ public final class Doubles {
             end--;
         }
         return s.substring(0, end);
+    }
+
+    /**
+     * The shape of a number literal as C's {@code strtod} reads it, when it spans the whole input: optional sign, then
+     * {@code inf}/{@code infinity}, a hexadecimal {@code 0x} mantissa with optional {@code p} exponent, or a decimal
+     * mantissa with optional {@code e} exponent. Leading spaces, which strtod would skip, are refused as Redis refuses
+     * them; so is NaN, which every Redis caller rejects.
+     */
+    public static final class Literal {
+        /** The literal's form. */
+        public enum Kind { DECIMAL, HEX, INFINITY }
+
+        public final Kind kind;
+        public final boolean negative;
+        /** True when a mantissa digit is not zero (a zero result then means underflow). */
+        public final boolean nonZero;
+        private final int mantissaStart;
+        private final int mantissaEnd;
+        private final int dot;
+        private final long exponent;
+
+        private Literal(Kind kind, boolean negative, boolean nonZero, int mantissaStart, int mantissaEnd, int dot,
+                long exponent) {
+            this.kind = kind;
+            this.negative = negative;
+            this.nonZero = nonZero;
+            this.mantissaStart = mantissaStart;
+            this.mantissaEnd = mantissaEnd;
+            this.dot = dot;
+            this.exponent = exponent;
+        }
+    }
+
+    /** Exponents beyond this are saturated: they overflow or underflow every format anyway. */
+    private static final long EXPONENT_CAP = 1_000_000_000L;
+
+    /** Reads {@code b} as one strtod literal; null when it is not exactly one (trailing garbage, spaces, empty). */
+    public static Literal scan(byte[] b) {
+        int n = b.length;
+        int i = 0;
+        boolean neg = false;
+        if (i < n && (b[i] == '+' || b[i] == '-')) {
+            neg = b[i] == '-';
+            i++;
+        }
+        if (matchesWord(b, i, "infinity") || matchesWord(b, i, "inf")) {
+            return new Literal(Literal.Kind.INFINITY, neg, true, i, n, -1, 0);
+        }
+        boolean hex = i + 2 < n && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X')
+                && (digit(b[i + 2], 16) >= 0 || (b[i + 2] == '.' && i + 3 < n && digit(b[i + 3], 16) >= 0));
+        int radix = 10;
+        if (hex) {
+            i += 2;
+            radix = 16;
+        }
+        int start = i;
+        int dot = -1;
+        int digits = 0;
+        boolean nonZero = false;
+        for (; i < n; i++) {
+            if (b[i] == '.' && dot < 0) {
+                dot = i;
+                continue;
+            }
+            int d = digit(b[i], radix);
+            if (d < 0) {
+                break;
+            }
+            digits++;
+            nonZero |= d != 0;
+        }
+        if (digits == 0) {
+            return null;
+        }
+        int end = i;
+        long exponent = 0;
+        if (i < n) {
+            byte marker = b[i];
+            if (hex ? marker != 'p' && marker != 'P' : marker != 'e' && marker != 'E') {
+                return null;
+            }
+            i++;
+            boolean expNeg = false;
+            if (i < n && (b[i] == '+' || b[i] == '-')) {
+                expNeg = b[i] == '-';
+                i++;
+            }
+            if (i == n) {
+                return null;
+            }
+            for (; i < n; i++) {
+                int d = digit(b[i], 10);
+                if (d < 0) {
+                    return null;
+                }
+                exponent = Math.min(EXPONENT_CAP, exponent * 10 + d);
+            }
+            if (expNeg) {
+                exponent = -exponent;
+            }
+        }
+        return new Literal(hex ? Literal.Kind.HEX : Literal.Kind.DECIMAL, neg, nonZero, start, end, dot, exponent);
+    }
+
+    private static boolean matchesWord(byte[] b, int from, String lower) {
+        if (b.length - from != lower.length()) {
+            return false;
+        }
+        for (int k = 0; k < lower.length(); k++) {
+            if ((b[from + k] | 0x20) != lower.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int digit(byte c, int radix) {
+        int d;
+        if (c >= '0' && c <= '9') {
+            d = c - '0';
+        } else if (c >= 'a' && c <= 'z') {
+            d = c - 'a' + 10;
+        } else if (c >= 'A' && c <= 'Z') {
+            d = c - 'A' + 10;
+        } else {
+            return -1;
+        }
+        return d < radix ? d : -1;
+    }
+
+    /**
+     * An x87 extended-precision value (C's {@code long double} on x86-64: 64-bit significand, exponents -16382 to
+     * 16383, subnormals), computed exactly and rounded to nearest, ties to even, as the FPU does. Finite values are
+     * {@code ±mantissa·2^exponent}; immutable.
+     */
+    public static final class LongDouble {
+        private static final int PRECISION = 64;
+        private static final int MAX_EXP = 16383;
+        /** Exponent of the last significand bit of subnormals: 2^-16445 is the smallest positive value. */
+        private static final long MIN_QUANTUM = -16382 - PRECISION + 1;
+        /** Largest decimal exponent below the maximum value (about 1.19e4932). */
+        private static final int MAX_DECIMAL_EXP = 4932;
+        /** Values below 1e-4951 are less than half the smallest subnormal (about 3.65e-4951) and round to zero. */
+        private static final int MIN_DECIMAL_EXP = -4951;
+        private static final int MAX_CHARS = 5 * 1024;
+        private static final BigInteger TEN_POW_17 = BigInteger.TEN.pow(17);
+
+        /** Positive zero, the value of a missing key. */
+        public static final LongDouble ZERO = new LongDouble(false, BigInteger.ZERO, 0, true);
+        /** Infinity or NaN: Redis only ever asks whether a value is finite, so one marker stands for all of them. */
+        private static final LongDouble NOT_FINITE = new LongDouble(false, BigInteger.ZERO, 0, false);
+
+        private final boolean negative;
+        private final BigInteger mantissa;
+        private final long exponent;
+        private final boolean finite;
+
+        private LongDouble(boolean negative, BigInteger mantissa, long exponent, boolean finite) {
+            this.negative = negative;
+            this.mantissa = mantissa;
+            this.exponent = exponent;
+            this.finite = finite;
+        }
+
+        /**
+         * Redis's {@code string2ld}: {@code strtold} over the whole string, refusing empty strings, strings of 5120
+         * bytes or more, leading spaces, NaN, and overflow or underflow to zero. Infinity is accepted. Null when
+         * refused.
+         */
+        public static LongDouble parse(byte[] s) {
+            if (s.length == 0 || s.length >= MAX_CHARS) {
+                return null;
+            }
+            Literal lit = scan(s);
+            if (lit == null) {
+                return null;
+            }
+            if (lit.kind == Literal.Kind.INFINITY) {
+                return NOT_FINITE;
+            }
+            if (!lit.nonZero) {
+                return new LongDouble(lit.negative, BigInteger.ZERO, 0, true);
+            }
+            int radix = lit.kind == Literal.Kind.HEX ? 16 : 10;
+            StringBuilder digits = new StringBuilder(lit.mantissaEnd - lit.mantissaStart);
+            int fractionDigits = 0;
+            for (int i = lit.mantissaStart; i < lit.mantissaEnd; i++) {
+                if (i == lit.dot) {
+                    continue;
+                }
+                if (digits.length() > 0 || s[i] != '0') {
+                    digits.append((char) s[i]);
+                }
+                if (lit.dot >= 0 && i > lit.dot) {
+                    fractionDigits++;
+                }
+            }
+            BigInteger m = new BigInteger(digits.toString(), radix);
+            LongDouble v;
+            if (radix == 16) {
+                v = round(lit.negative, m, BigInteger.ONE, lit.exponent - 4L * fractionDigits);
+            } else {
+                long scale = lit.exponent - fractionDigits;
+                long magnitude = digits.length() - 1 + scale;
+                if (magnitude > MAX_DECIMAL_EXP || magnitude < MIN_DECIMAL_EXP) {
+                    return null; // certain overflow or underflow, refused before any big power is computed
+                }
+                v = scale >= 0
+                        ? round(lit.negative, m.multiply(BigInteger.TEN.pow((int) scale)), BigInteger.ONE, 0)
+                        : round(lit.negative, m, BigInteger.TEN.pow((int) -scale), 0);
+            }
+            return v.finite && v.mantissa.signum() != 0 ? v : null;
+        }
+
+        /** True unless infinite or NaN. */
+        public boolean isFinite() {
+            return finite;
+        }
+
+        /** {@code this + other} rounded once, as one x87 {@code fadd}; infinities and NaN give a non-finite value. */
+        public LongDouble add(LongDouble other) {
+            if (!finite || !other.finite) {
+                return NOT_FINITE;
+            }
+            if (mantissa.signum() == 0 && other.mantissa.signum() == 0) {
+                return new LongDouble(negative && other.negative, BigInteger.ZERO, 0, true);
+            }
+            long e = Math.min(exponent, other.exponent);
+            BigInteger a = mantissa.shiftLeft((int) (exponent - e));
+            BigInteger b = other.mantissa.shiftLeft((int) (other.exponent - e));
+            BigInteger sum = (negative ? a.negate() : a).add(other.negative ? b.negate() : b);
+            if (sum.signum() == 0) {
+                return ZERO;
+            }
+            return round(sum.signum() < 0, sum.abs(), BigInteger.ONE, e);
+        }
+
+        /**
+         * Redis's {@code ld2string(..., LD_STR_HUMAN)}: {@code printf("%.17Lf")} of the exact binary value (rounded
+         * half to even, as glibc does), then trailing zeros and a trailing dot removed, and "-0" written as "0".
+         * Only for finite values.
+         */
+        public String toHumanString() {
+            if (!finite) {
+                throw new IllegalStateException("only finite values are formatted");
+            }
+            String digits;
+            if (exponent >= 0) {
+                digits = mantissa.shiftLeft((int) exponent).toString();
+            } else {
+                // value·10^17 = mantissa·10^17 / 2^k, rounded half to even, then the point goes 17 digits left.
+                int k = (int) -exponent;
+                BigInteger scaled = mantissa.multiply(TEN_POW_17);
+                BigInteger units = scaled.shiftRight(k);
+                boolean halfBit = scaled.testBit(k - 1);
+                boolean below = scaled.getLowestSetBit() < k - 1;
+                if (halfBit && (below || units.testBit(0))) {
+                    units = units.add(BigInteger.ONE);
+                }
+                String u = units.toString();
+                if (u.length() <= 17) {
+                    u = "0".repeat(18 - u.length()) + u;
+                }
+                digits = stripZeros(u.substring(0, u.length() - 17) + "." + u.substring(u.length() - 17));
+            }
+            if (digits.equals("0")) {
+                return digits;
+            }
+            return negative ? "-" + digits : digits;
+        }
+
+        /**
+         * Rounds {@code p/q·2^e} (p > 0, q > 0) to the nearest extended value, ties to even: overflow gives infinity,
+         * values below half the smallest subnormal give zero.
+         */
+        private static LongDouble round(boolean neg, BigInteger p, BigInteger q, long e) {
+            long log2 = p.bitLength() - q.bitLength();
+            BigInteger pScaled = log2 < 0 ? p.shiftLeft((int) -log2) : p;
+            BigInteger qScaled = log2 > 0 ? q.shiftLeft((int) log2) : q;
+            if (pScaled.compareTo(qScaled) < 0) {
+                log2--;
+            }
+            long top = log2 + e;
+            if (top > MAX_EXP) {
+                return NOT_FINITE;
+            }
+            if (top < MIN_QUANTUM - 1) {
+                return new LongDouble(neg, BigInteger.ZERO, 0, true);
+            }
+            long quantum = Math.max(top - (PRECISION - 1), MIN_QUANTUM);
+            long shift = e - quantum;
+            BigInteger m;
+            boolean roundUp;
+            if (q.equals(BigInteger.ONE) && shift < 0) {
+                // A binary value (sums, hex literals): the dropped bits decide, no division needed.
+                int k = (int) -shift;
+                m = p.shiftRight(k);
+                roundUp = p.testBit(k - 1) && (p.getLowestSetBit() < k - 1 || m.testBit(0));
+            } else {
+                BigInteger num = shift > 0 ? p.shiftLeft((int) shift) : p;
+                BigInteger den = shift < 0 ? q.shiftLeft((int) -shift) : q;
+                BigInteger[] qr = num.divideAndRemainder(den);
+                m = qr[0];
+                int half = qr[1].shiftLeft(1).compareTo(den);
+                roundUp = half > 0 || (half == 0 && m.testBit(0));
+            }
+            if (roundUp) {
+                m = m.add(BigInteger.ONE);
+            }
+            if (m.bitLength() > PRECISION) {
+                m = m.shiftRight(1);
+                quantum++;
+                if (quantum + PRECISION - 1 > MAX_EXP) {
+                    return NOT_FINITE;
+                }
+            }
+            return new LongDouble(neg, m, quantum, true);
+        }
     }
 }

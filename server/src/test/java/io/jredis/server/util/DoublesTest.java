@@ -1,0 +1,193 @@
+package io.jredis.server.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.testing.DifferentialRunner;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DoublesTest {
+    private static String incr(String current, String increment) {
+        Doubles.LongDouble v = current == null ? Doubles.LongDouble.ZERO : Doubles.LongDouble.parse(Bytes.of(current));
+        return v.add(Doubles.LongDouble.parse(Bytes.of(increment))).toHumanString();
+    }
+
+    @Test
+    void incrByFloatResultsSeenFromRedis() {
+        assertEquals("10.6", incr("10.5", "0.1"));
+        assertEquals("3000", incr(null, "3.0e3"));
+        assertEquals("3016", incr("3000", "0x10"));
+        assertEquals("3016.25", incr("3016", "0x1p-2"));
+        assertEquals("100000000000000000000", incr("1e20", "0.5"));
+        assertEquals("12345678901234567891", incr("12345678901234567890", "1"));
+        assertEquals("1", incr("0x1p-1074", "1"));
+        assertEquals("0.00000000000000001", incr(null, "1e-17"));
+        assertEquals("0", incr(null, "4e-18"));
+        assertEquals("0.00000000000000002", incr(null, "1.5e-17"));
+        assertEquals("-0.00000000000000002", incr(null, "-2.5e-17"));
+        assertEquals("10000000000000000000000000", incr(null, "1e25"));
+        assertEquals("1", incr(null, "0.1e1"));
+        assertEquals("0", incr(null, "-0"));
+        // Exact ties at the 18th decimal round half to even, as glibc's printf does.
+        assertEquals("0.00000381469726562", incr(null, "0x1p-18"));
+        assertEquals("0.00001144409179688", incr(null, "0x3p-18"));
+        assertEquals("-0.00001144409179688", incr(null, "-0x3p-18"));
+        assertEquals("0.00048446655273438", incr(null, "0x7fp-18"));
+        assertEquals("0", incr(null, "1e-4950"));
+        assertTrue(incr(null, "1.7976931348623157e308").startsWith("1797693134862315699959210467741044340483"));
+        String v = null;
+        StringBuilder chain = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            v = incr(v, "0.1");
+            chain.append(v).append(' ');
+        }
+        assertEquals("0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1 ", chain.toString());
+        assertEquals("1.1 2.2 3.3", incr(null, "1.1") + " " + incr("1.1", "1.1") + " " + incr("2.2", "1.1"));
+    }
+
+    @Test
+    void string2ldRules() {
+        for (String ok : new String[] {"1", "-1", "+1", ".5", "5.", "+.5e+1", "1E5", "0x10", "0X1.8P1", "0x.8",
+                "inf", "-INF", "Infinity", "1e4000", "1e-4940", "0", "-0", "0e-99999", "00012"}) {
+            assertNotNull(Doubles.LongDouble.parse(Bytes.of(ok)), ok);
+        }
+        for (String bad : new String[] {"", " 1", "1 ", "1e", "1e+", "e1", ".", "-", "0x", "0x1p", "nan", "NaN",
+                "-nan", "1f", "1d", "1.2.3", "infinit", "1e5000", "-1e5000", "1e-4952", "0x1p-20000", "1\u0000",
+                "1_0", "0x1p99999"}) {
+            assertNull(Doubles.LongDouble.parse(Bytes.of(bad)), bad);
+        }
+        assertNull(Doubles.LongDouble.parse(Bytes.of("1".repeat(5120))));
+        assertFalse(Doubles.LongDouble.parse(Bytes.of("inf")).isFinite());
+        assertFalse(Doubles.LongDouble.parse(Bytes.of("1e4932")).add(Doubles.LongDouble.parse(Bytes.of("1e4932")))
+                .isFinite());
+    }
+
+    @Test
+    void string2dRules() {
+        double[] out = new double[1];
+        assertTrue(Bytes.parseDouble(Bytes.of("1.5"), out));
+        assertEquals(1.5, out[0]);
+        assertTrue(Bytes.parseDouble(Bytes.of("0x1.8"), out));
+        assertEquals(1.5, out[0]);
+        assertTrue(Bytes.parseDouble(Bytes.of("-inf"), out));
+        assertEquals(Double.NEGATIVE_INFINITY, out[0]);
+        assertTrue(Bytes.parseDouble(Bytes.of("4e-320"), out));
+        for (String bad : new String[] {"1f", "1d", " 1", "1 ", "nan", "1e400", "1e-400", "1e", "0x"}) {
+            assertFalse(Bytes.parseDouble(Bytes.of(bad), out), bad);
+        }
+    }
+
+    /** Random literal in the shapes clients send: plain decimals, exponents, long mantissas, hex, extremes. */
+    private static String randomLiteral(Random r) {
+        String sign = r.nextInt(4) == 0 ? "-" : "";
+        switch (r.nextInt(9)) {
+            case 8:
+                return sign + "0x" + Integer.toHexString(1 + 2 * r.nextInt(5000)) + "p-" + (18 + r.nextInt(3));
+            case 0:
+                return sign + r.nextInt(1000);
+            case 1:
+                return sign + r.nextInt(100) + "." + r.nextInt(100);
+            case 2: {
+                StringBuilder digits = new StringBuilder();
+                int n = 1 + r.nextInt(25);
+                for (int i = 0; i < n; i++) {
+                    digits.append((char) ('0' + r.nextInt(10)));
+                }
+                digits.insert(r.nextInt(n + 1), '.');
+                if (digits.length() == 1) {
+                    digits.append('1');
+                }
+                return sign + digits;
+            }
+            case 3:
+                return sign + (1 + r.nextInt(9)) + "." + r.nextInt(1_000_000) + "e" + (r.nextInt(80) - 40);
+            case 4:
+                int exp = r.nextInt(4) == 0 ? r.nextInt(9800) - 4900 : r.nextInt(800) - 400;
+                return sign + (1 + r.nextInt(9)) + "e" + exp;
+            case 5:
+                return sign + "0x" + Long.toHexString(r.nextLong() >>> r.nextInt(64)) + "p" + (r.nextInt(200) - 100);
+            case 6:
+                return sign + "0." + "0".repeat(r.nextInt(20)) + (1 + r.nextInt(99999));
+            default:
+                return sign + r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
+        }
+    }
+
+    /** INCRBYFLOAT on jredis and on real Redis 7.0 must give byte-identical replies, chains included. */
+    @Test
+    void randomIncrByFloatMatchesRealRedis() throws Exception {
+        RealRedis.assumeInstalled();
+        Random r = new Random(7_0_15);
+        List<byte[][]> commands = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String key = "k" + (i % 50);
+            if (r.nextInt(3) == 0) {
+                commands.add(argv("SET", key, randomLiteral(r)));
+            }
+            commands.add(argv("INCRBYFLOAT", key, randomLiteral(r)));
+        }
+        for (int i = 0; i < 50; i++) {
+            commands.add(argv("GET", "k" + i));
+        }
+        try (RealRedis redis = RealRedis.start(); TestServer jredis = TestServer.start();
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient("127.0.0.1", jredis.port())) {
+            List<byte[]> expected = pipeline(real, commands);
+            List<byte[]> actual = pipeline(ours, commands);
+            long bulk = actual.stream().filter(b -> b[0] == '$').count();
+            assertTrue(bulk > 1800, "too few successful INCRBYFLOAT replies to compare: " + bulk);
+            List<String> diffs = new ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                if (!java.util.Arrays.equals(expected.get(i), actual.get(i))) {
+                    diffs.add(String.join(" ", texts(commands.get(i))) + "\n  redis:  "
+                            + DifferentialRunner.show(expected.get(i)) + "\n  jredis: "
+                            + DifferentialRunner.show(actual.get(i)));
+                }
+            }
+            assertTrue(diffs.isEmpty(), diffs.size() + " differences, first ones:\n"
+                    + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
+        }
+    }
+
+    private static byte[][] argv(String... args) {
+        byte[][] out = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            out[i] = Bytes.of(args[i]);
+        }
+        return out;
+    }
+
+    private static List<String> texts(byte[][] argv) {
+        List<String> out = new ArrayList<>();
+        for (byte[] a : argv) {
+            out.add(Bytes.str(a));
+        }
+        return out;
+    }
+
+    private static List<byte[]> pipeline(RawClient client, List<byte[][]> commands) throws Exception {
+        List<byte[]> replies = new ArrayList<>();
+        for (int from = 0; from < commands.size(); from += 500) {
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            int to = Math.min(commands.size(), from + 500);
+            for (int i = from; i < to; i++) {
+                batch.writeBytes(RawClient.encode(commands.get(i)));
+            }
+            client.send(batch.toByteArray());
+            for (int i = from; i < to; i++) {
+                replies.add(client.readRaw());
+            }
+        }
+        return replies;
+    }
+}
