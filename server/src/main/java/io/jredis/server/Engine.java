@@ -421,7 +421,10 @@ public final class Engine implements Database.Hooks {
         }
     }
 
-    /** Ends the pause (CLIENT UNPAUSE, or its time ran out) and runs the postponed clients' commands in order. */
+    /**
+     * Ends the pause (CLIENT UNPAUSE, or its time ran out). The postponed clients resume right after the running
+     * command, as Redis runs unblocked clients before the next event loop iteration, not inside CLIENT UNPAUSE.
+     */
     public void unpauseClients() {
         pauseType = PauseType.NONE;
         pauseEnd = 0;
@@ -429,6 +432,13 @@ public final class Engine implements Database.Hooks {
             pauseTimer.cancel(false);
             pauseTimer = null;
         }
+        if (!pausedClients.isEmpty()) {
+            loop.execute(this::resumePostponed);
+        }
+    }
+
+    /** Runs the postponed clients' commands, clients in the order they were stopped, each in arrival order. */
+    private void resumePostponed() {
         List<Client> waiting = new ArrayList<>(pausedClients);
         pausedClients.clear();
         for (Client c : waiting) {

@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /** Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET. */
 final class ConnectionCommands {
-    static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    private static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
     private static final byte[] DEFAULT_USER = Bytes.of("default");
 
     private ConnectionCommands() {}
