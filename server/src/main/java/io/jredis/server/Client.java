@@ -2,10 +2,16 @@ package io.jredis.server;
 
 import io.jredis.server.db.Database;
 import io.jredis.server.protocol.Reply;
+import io.jredis.server.util.Addresses;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * One client connection's state, owned by the engine thread: selected database, protocol version, authentication,
@@ -13,8 +19,31 @@ import java.net.SocketAddress;
  * per read batch.
  */
 public final class Client implements Reply.ReplySink {
-    /** CLIENT REPLY modes. */
+    /**
+     * CLIENT REPLY state, Redis's CLIENT_REPLY_OFF / _SKIP / _SKIP_NEXT flags: replies are dropped while OFF or SKIP;
+     * SKIP_NEXT (set by CLIENT REPLY SKIP) turns into SKIP for the next command, which then turns back to ON.
+     */
     public enum ReplyMode { ON, OFF, SKIP, SKIP_NEXT }
+
+    /** Kinds of client as CLIENT LIST TYPE and CLIENT KILL TYPE name them. */
+    public enum Type { NORMAL, MASTER, REPLICA, PUBSUB }
+
+    // Sizes that make CLIENT LIST's memory fields read as Redis 7.0 (jemalloc, 64 bits) reports them.
+    /** zmalloc_size(client): the client struct. */
+    private static final int CLIENT_STRUCT_BYTES = 768;
+    /** PROTO_REPLY_CHUNK_BYTES: the reply buffer a new client starts with, and its upper bound when growing. */
+    private static final int REPLY_CHUNK_BYTES = 16 * 1024;
+    /** PROTO_REPLY_MIN_BYTES: the reply buffer never shrinks below this. */
+    private static final int REPLY_MIN_BYTES = 1024;
+    /** reply-buffer-peak-reset-time: how long a reply buffer peak is remembered. */
+    private static final long REPLY_PEAK_RESET_MS = 5000;
+    /** Usable bytes of the query buffer after the first 16 KB read (a 20480-byte jemalloc class, sds header of 6). */
+    private static final int QUERY_BUFFER_USABLE = 20474;
+    private static final int QUERY_BUFFER_HEADER = 6;
+    /** An empty sds: the allocation an idle client's query buffer shrinks to. */
+    private static final int EMPTY_SDS_BYTES = 8;
+    /** A discard buffer larger than this is dropped rather than kept for the next suppressed reply. */
+    private static final int DISCARD_KEEP_BYTES = 64 * 1024;
 
     private final long id;
     private final Engine engine;
@@ -22,10 +51,9 @@ public final class Client implements Reply.ReplySink {
     private final Reply reply = new Reply(this);
     private final long createdAt;
     private ByteBuf out;
+    private ByteBuf discard;
     private Database db;
     private String name = "";
-    private String libName = "";
-    private String libVer = "";
     private String user = "default";
     private boolean authenticated;
     private boolean closeAfterReply;
@@ -40,7 +68,16 @@ public final class Client implements Reply.ReplySink {
     private ReplyMode replyMode = ReplyMode.ON;
     private long lastInteraction;
     private String lastCommand = "NULL";
+    /** The command being executed or waiting for a pause to end; null between commands (Redis frees argv). */
+    private byte[][] argv;
     private int argvBytes;
+    /** Commands that arrived while this client waits for CLIENT PAUSE to end, oldest first; null when not waiting. */
+    private Deque<byte[][]> postponed;
+    /** Whether Redis would hold a grown query buffer for this client (it frees it after 2 idle seconds). */
+    private boolean queryBufferGrown;
+    private int replyBufferSize = REPLY_CHUNK_BYTES;
+    private int replyBufferPeak = REPLY_CHUNK_BYTES;
+    private long replyPeakResetAt;
     /** Free-form flags a module sets on its clients (replica, master, pubsub, multi ...) for CLIENT LIST. */
     private String roleFlags = "";
 
@@ -78,28 +115,13 @@ public final class Client implements Reply.ReplySink {
         this.db = db;
     }
 
+    /** The connection name; empty when none was set (CLIENT GETNAME then replies null). */
     public String name() {
         return name;
     }
 
     public void name(String name) {
         this.name = name;
-    }
-
-    public String libName() {
-        return libName;
-    }
-
-    public void libName(String v) {
-        this.libName = v;
-    }
-
-    public String libVer() {
-        return libVer;
-    }
-
-    public void libVer(String v) {
-        this.libVer = v;
     }
 
     public String user() {
@@ -125,6 +147,7 @@ public final class Client implements Reply.ReplySink {
         return createdAt;
     }
 
+    /** Unix ms of the last command received or reply written, for idle times and the {@code timeout} directive. */
     public long lastInteraction() {
         return lastInteraction;
     }
@@ -132,6 +155,8 @@ public final class Client implements Reply.ReplySink {
     void touch(long now, byte[][] argv, String command) {
         lastInteraction = now;
         lastCommand = command;
+        queryBufferGrown = true;
+        this.argv = argv;
         int bytes = 0;
         for (byte[] a : argv) {
             bytes += a.length;
@@ -139,12 +164,22 @@ public final class Client implements Reply.ReplySink {
         argvBytes = bytes;
     }
 
-    public String lastCommand() {
-        return lastCommand;
+    /**
+     * Ends a command as Redis's {@code resetClient}: frees its arguments and advances CLIENT REPLY SKIP, so a skip
+     * applies to exactly the next command whatever its outcome (errors included). Blocking command families call
+     * it when a blocked command finally completes.
+     */
+    public void commandProcessed() {
+        argv = null;
+        if (replyMode == ReplyMode.SKIP) {
+            replyMode = ReplyMode.ON;
+        } else if (replyMode == ReplyMode.SKIP_NEXT) {
+            replyMode = ReplyMode.SKIP;
+        }
     }
 
-    public int lastArgvBytes() {
-        return argvBytes;
+    public String lastCommand() {
+        return lastCommand;
     }
 
     public boolean noEvict() {
@@ -201,9 +236,23 @@ public final class Client implements Reply.ReplySink {
         return deferred.poll();
     }
 
-    /** False for clients the {@code timeout} directive must not close (replicas, masters, subscribers, blocked). */
+    /**
+     * False for clients the {@code timeout} directive must not close: replicas, monitors, masters, subscribers and
+     * blocked clients (those waiting for a pause included), as Redis's {@code clientsCronHandleTimeout}.
+     */
     public boolean idleTimeoutApplies() {
-        return !timeoutExempt;
+        if (timeoutExempt || postponed != null) {
+            return false;
+        }
+        for (int i = 0; i < roleFlags.length(); i++) {
+            switch (roleFlags.charAt(i)) {
+                case 'S', 'O', 'M', 'P', 'b' -> {
+                    return false;
+                }
+                default -> { }
+            }
+        }
+        return true;
     }
 
     public void timeoutExempt(boolean exempt) {
@@ -226,6 +275,20 @@ public final class Client implements Reply.ReplySink {
         this.roleFlags = flags;
     }
 
+    /** The client's kind from its flags, as Redis's {@code getClientType} (a monitor counts as normal). */
+    public Type type() {
+        if (roleFlags.indexOf('M') >= 0) {
+            return Type.MASTER;
+        }
+        if (roleFlags.indexOf('S') >= 0) {
+            return Type.REPLICA;
+        }
+        if (roleFlags.indexOf('P') >= 0) {
+            return Type.PUBSUB;
+        }
+        return Type.NORMAL;
+    }
+
     /** Closes the connection once pending replies are written (QUIT, protocol errors, CLIENT KILL of self). */
     public void closeAfterReply() {
         this.closeAfterReply = true;
@@ -241,22 +304,59 @@ public final class Client implements Reply.ReplySink {
 
     void markClosed() {
         closed = true;
+        postponed = null;
         if (out != null) {
             out.release();
             out = null;
         }
+        if (discard != null) {
+            discard.release();
+            discard = null;
+        }
     }
 
-    /** Remote address as {@code ip:port} (or the socket path's form for unix sockets), as CLIENT LIST prints it. */
+    // ---- CLIENT PAUSE ----
+
+    /** True while this client waits for a CLIENT PAUSE to end (Redis's BLOCKED_POSTPONE). */
+    public boolean postponed() {
+        return postponed != null;
+    }
+
+    /** Starts waiting with {@code first} as the command to run when the pause ends. */
+    void postpone(byte[][] first) {
+        postponed = new ArrayDeque<>();
+        postponed.add(first);
+    }
+
+    /** Queues a command received while waiting, behind the postponed one. */
+    void queuePostponed(byte[][] argv) {
+        postponed.addLast(argv);
+    }
+
+    /** Stops waiting and hands back the queued commands, oldest first. */
+    Deque<byte[][]> resume() {
+        Deque<byte[][]> q = postponed;
+        postponed = null;
+        return q;
+    }
+
+    // ---- addresses ----
+
+    /** Remote address as {@code ip:port} ({@code [ip6]:port}, {@code /path/to.sock:0} for unix sockets). */
     public String addr() {
-        return format(channel == null ? null : channel.remoteAddress(), true);
+        return format(channel == null ? null : channel.remoteAddress());
     }
 
+    /** Local address the client connected to, in the same form as {@link #addr()}. */
     public String laddr() {
-        return format(channel == null ? null : channel.localAddress(), false);
+        return format(channel == null ? null : channel.localAddress());
     }
 
-    private String format(SocketAddress a, boolean remote) {
+    public boolean unixSocket() {
+        return channel instanceof DomainSocketChannel;
+    }
+
+    private String format(SocketAddress a) {
         if (a instanceof InetSocketAddress in) {
             String host = in.getAddress() == null ? in.getHostString() : in.getAddress().getHostAddress();
             if (host.contains(":")) {
@@ -264,54 +364,151 @@ public final class Client implements Reply.ReplySink {
                 if (pct >= 0) {
                     host = host.substring(0, pct);
                 }
-                host = io.jredis.server.util.Addresses.compressIpv6(host);
+                // anetFormatAddr brackets IPv6 hosts.
+                return "[" + Addresses.compressIpv6(host) + "]:" + in.getPort();
             }
             return host + ":" + in.getPort();
         }
         if (a == null) {
             return "";
         }
-        // Unix socket peers have no address; Redis prints "/path/to.sock:0" for both ends.
-        String path = engine.config().unixsocket.value();
-        return remote ? path + ":0" : path + ":0";
+        // Redis names both ends of a unix socket connection after the socket path.
+        return engine.config().unixsocket.value() + ":0";
     }
+
+    // ---- CLIENT LIST ----
 
     /** The CLIENT LIST line for this client, as Redis 7.0 prints it (also used in log lines about a client). */
     public String describe() {
         long now = System.currentTimeMillis();
-        String flags = roleFlags;
-        if (engine.blocking().isBlocked(this)) {
-            flags += "b";
-        }
-        if (subscribed()) {
-            flags += "P";
-        }
-        if (multi != null) {
-            flags += "x";
-        }
-        if (flags.isEmpty()) {
-            flags = "N";
-        }
-        long omem = outputBytes();
+        boolean executing = argv != null && postponed == null;
+        long qbuf = executing ? wireLength(argv) : 0;
+        long qbufFree = queryBufferGrown ? Math.max(0, QUERY_BUFFER_USABLE - qbuf) : 0;
+        long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        long argvMem = argv == null ? 0 : argvBytes;
+        long pending = outputBytes();
+        long obl = Math.min(pending, replyBufferSize);
+        long omem = pending - obl;
+        long oll = (omem + REPLY_CHUNK_BYTES - 1) / REPLY_CHUNK_BYTES;
+        long totMem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
+                + (argv == null ? 0 : argvMem + 8L * argv.length);
         return "id=" + id + " addr=" + addr() + " laddr=" + laddr() + " fd=" + fd() + " name=" + name
-                + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000 + " flags=" + flags
-                + " db=" + db.id() + " sub=" + subscriptions(PubSub.Kind.CHANNEL).size()
-                + " psub=" + subscriptions(PubSub.Kind.PATTERN).size()
-                + " ssub=" + subscriptions(PubSub.Kind.SHARD).size()
-                + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=0 qbuf-free=0 argv-mem=" + argvBytes
-                + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=1024 rbp=0 obl=0 oll=0 omem=" + omem + " tot-mem=" + (omem + argvBytes + 1024)
-                + " events=r cmd=" + lastCommand + " user=" + user + " redir=-1 resp=" + reply.protocol();
+                + " age=" + (now / 1000 - createdAt / 1000) + " idle=" + (now / 1000 - lastInteraction / 1000)
+                + " flags=" + flags() + " db=" + db.id() + " sub=" + subscriptions(PubSub.Kind.CHANNEL).size()
+                + " psub=" + subscriptions(PubSub.Kind.PATTERN).size() + " ssub="
+                + subscriptions(PubSub.Kind.SHARD).size() + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=" + qbuf
+                + " qbuf-free=" + qbufFree + " argv-mem=" + argvMem + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=" + replyBufferSize
+                + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
+                + " events=" + events() + " cmd=" + lastCommand + " user=" + user + " redir=-1 resp="
+                + reply.protocol();
     }
 
-    /** A stable small number standing in for the file descriptor Redis prints (connections have one each). */
-    private long fd() {
-        return channel == null ? -1 : 7 + id;
+    /** Flag letters in Redis's order: module flags (S, M, P, x ...), then b, c, U, e; N when none. */
+    private String flags() {
+        StringBuilder f = new StringBuilder(roleFlags);
+        if (subscribed() && roleFlags.indexOf('P') < 0) {
+            f.append('P');
+        }
+        if (multi != null) {
+            f.append('x');
+        }
+        if ((postponed != null || engine.blocking().isBlocked(this)) && roleFlags.indexOf('b') < 0) {
+            f.append('b');
+        }
+        if (closeAfterReply) {
+            f.append('c');
+        }
+        if (unixSocket()) {
+            f.append('U');
+        }
+        if (noEvict) {
+            f.append('e');
+        }
+        return f.length() == 0 ? "N" : f.toString();
     }
+
+    /** Redis waits for writability ('w') only while a reply could not be written at once. */
+    private String events() {
+        if (channel == null) {
+            return "";
+        }
+        var unsent = channel.unsafe().outboundBuffer();
+        return unsent != null && unsent.totalPendingWriteBytes() > 0 ? "rw" : "r";
+    }
+
+    /** The size of a command in the multibulk form clients send it in. */
+    private static long wireLength(byte[][] argv) {
+        long n = 3 + digits(argv.length);
+        for (byte[] a : argv) {
+            n += 5 + digits(a.length) + a.length;
+        }
+        return n;
+    }
+
+    private static int digits(long v) {
+        return Long.toString(v).length();
+    }
+
+    /** The socket's file descriptor, as Redis prints it; -1 for clients without a connection. */
+    private int fd() {
+        return channel instanceof UnixChannel u ? u.fd().intValue() : -1;
+    }
+
+    /**
+     * Redis's {@code clientsCronResizeQueryBuffer} and {@code clientsCronResizeOutputBuffer}, run from the engine
+     * cron so CLIENT LIST's qbuf-free, rbs and rbp follow Redis's buffers: the query buffer is freed after 2 idle
+     * seconds, the reply buffer shrinks towards its recent peak or doubles when it was filled.
+     */
+    void cron(long now) {
+        if (queryBufferGrown && now / 1000 - lastInteraction / 1000 > 2) {
+            queryBufferGrown = false;
+        }
+        int newSize = 0;
+        if (replyBufferSize / 2 >= REPLY_MIN_BYTES && replyBufferPeak < replyBufferSize / 2) {
+            newSize = jemallocSize(Math.max(REPLY_MIN_BYTES, replyBufferPeak + 1));
+        } else if (replyBufferSize * 2 < REPLY_CHUNK_BYTES * 2 && replyBufferPeak == replyBufferSize) {
+            newSize = Math.min(REPLY_CHUNK_BYTES, replyBufferSize * 2);
+        }
+        if (now - replyPeakResetAt >= REPLY_PEAK_RESET_MS) {
+            replyBufferPeak = 0;
+            replyPeakResetAt = now;
+        }
+        if (newSize != 0) {
+            replyBufferSize = newSize;
+        }
+    }
+
+    /** Records a batch of replies handed to the socket: what Redis's reply buffer would have held at its fullest. */
+    void replied(long now, int bytes) {
+        replyBufferPeak = Math.max(replyBufferPeak, Math.min(bytes, replyBufferSize));
+        if (roleFlags.indexOf('M') < 0) {
+            lastInteraction = now;
+        }
+    }
+
+    /** The jemalloc size class an allocation of {@code n} bytes (n > 128) gets: four classes per power of two. */
+    private static int jemallocSize(int n) {
+        int pow = Integer.highestOneBit(n - 1);
+        int step = Math.max(pow / 4, 16);
+        return (n + step - 1) / step * step;
+    }
+
+    // ---- reply buffer ----
 
     @Override
     public ByteBuf buffer() {
+        if (replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) {
+            // CLIENT REPLY OFF/SKIP: every reply is dropped where it is written, as Redis's prepareClientToWrite.
+            if (discard == null || discard.capacity() > DISCARD_KEEP_BYTES) {
+                if (discard != null) {
+                    discard.release();
+                }
+                discard = Unpooled.buffer(256);
+            }
+            return discard.clear();
+        }
         if (out == null) {
-            out = channel != null ? channel.alloc().ioBuffer(256) : io.netty.buffer.Unpooled.buffer(256);
+            out = channel != null ? channel.alloc().ioBuffer(256) : Unpooled.buffer(256);
             engine.markPending(this);
         }
         return out;

@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +45,22 @@ public final class Engine implements Database.Hooks {
         void keyModified(Database db, byte[] key);
     }
 
+    /** Told when RESET returns a client to its initial state: families drop their per-client state (MULTI ...). */
+    @FunctionalInterface
+    public interface ClientResetListener {
+        void reset(Client c);
+    }
+
+    /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
+    public enum PauseType { NONE, WRITE, ALL }
+
+    /**
+     * Commands Redis 7.0 flags CMD_MAY_REPLICATE (hidden from COMMAND INFO, so not in the command table): a WRITE
+     * pause holds them like write commands.
+     */
+    private static final Set<String> MAY_REPLICATE = Set.of("eval", "evalsha", "fcall", "pfcount", "publish",
+            "spublish");
+
     private final ServerConfig config;
     private final Log log;
     private final CommandTable commands = new CommandTable();
@@ -52,6 +70,12 @@ public final class Engine implements Database.Hooks {
     private final List<CommandGuard> guards = new ArrayList<>();
     private final List<PropagationListener> propagation = new ArrayList<>();
     private final List<KeyListener> keyListeners = new ArrayList<>();
+    private final List<ClientResetListener> resetListeners = new ArrayList<>();
+    /** Clients waiting for the pause to end, in the order they were stopped (they resume in that order). */
+    private final List<Client> pausedClients = new ArrayList<>();
+    private PauseType pauseType = PauseType.NONE;
+    private long pauseEnd;
+    private ScheduledFuture<?> pauseTimer;
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
     private final Transactions transactions = new Transactions(this);
@@ -83,6 +107,12 @@ public final class Engine implements Database.Hooks {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
+        // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
+        addClientResetListener(c -> {
+            transactions.discard(c);
+            pubsub.removeClient(c);
+            c.timeoutExempt(false);
+        });
     }
 
     public ServerConfig config() {
@@ -164,6 +194,17 @@ public final class Engine implements Database.Hooks {
         keyListeners.add(l);
     }
 
+    public void addClientResetListener(ClientResetListener l) {
+        resetListeners.add(l);
+    }
+
+    /** Lets every family drop its state for {@code c} (RESET). */
+    public void resetClientState(Client c) {
+        for (ClientResetListener l : resetListeners) {
+            l.reset(c);
+        }
+    }
+
     /** The engine's event loop: modules schedule timers and hand results back to the engine thread here. */
     public io.netty.channel.EventLoop loop() {
         return loop;
@@ -181,6 +222,11 @@ public final class Engine implements Database.Hooks {
         this.slaveMode = replica;
     }
 
+    /** True on a replica (HELLO's role). */
+    public boolean slaveMode() {
+        return slaveMode;
+    }
+
     public boolean requiresAuth() {
         return !config.requirepass.value().isEmpty();
     }
@@ -194,7 +240,8 @@ public final class Engine implements Database.Hooks {
 
     @Override
     public boolean mayDeleteExpired() {
-        return !slaveMode;
+        // During a client pause the dataset stays constant: expired keys read as missing but are not deleted.
+        return !slaveMode && !clientsPaused();
     }
 
     @Override
@@ -236,6 +283,9 @@ public final class Engine implements Database.Hooks {
         pubsub.removeClient(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
+        if (c.postponed()) {
+            pausedClients.remove(c);
+        }
         c.markClosed();
     }
 
@@ -253,6 +303,7 @@ public final class Engine implements Database.Hooks {
 
     /** Writes every client's accumulated replies to its socket: one flush per client per batch. */
     public void flushPending() {
+        long now = now();
         for (int i = 0; i < pendingFlush.size(); i++) {
             Client c = pendingFlush.get(i);
             ByteBuf b = c.takePending();
@@ -263,6 +314,7 @@ public final class Engine implements Database.Hooks {
                 continue;
             }
             stats.netOutputBytes += b.readableBytes();
+            c.replied(now, b.readableBytes());
             if (c.closingAfterReply()) {
                 c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -274,60 +326,83 @@ public final class Engine implements Database.Hooks {
 
     // ---- the command path ----
 
-    /** Runs one command from a client: Redis's {@code processCommand} then {@code call}. */
+    /**
+     * Runs one command from a client: Redis's {@code processCommand} then {@code call}. While the client waits for a
+     * CLIENT PAUSE to end, its commands queue up behind the postponed one, keeping their order.
+     */
     public void process(Client c, byte[][] argv) {
+        if (pauseType != PauseType.NONE && now() >= pauseEnd) {
+            unpauseClients();
+        }
+        if (c.postponed()) {
+            c.queuePostponed(argv);
+            return;
+        }
+        if (dispatch(c, argv)) {
+            c.commandProcessed();
+        }
+    }
+
+    /** Checks and runs a command; false when a client pause postponed it. */
+    private boolean dispatch(Client c, byte[][] argv) {
         long now = now();
         CommandSpec cmd = commands.lookup(argv[0]);
         if (cmd == null) {
             c.touch(now, argv, "NULL");
             rejectUnknown(c, argv);
-            return;
+            return true;
         }
         if (!cmd.subcommands().isEmpty() && cmd.handler() == null) {
             if (argv.length < 2) {
                 c.touch(now, argv, cmd.fullName());
                 reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
-                return;
+                return true;
             }
             CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
             if (sub == null) {
                 c.touch(now, argv, cmd.fullName());
                 reject(c, cmd, "ERR unknown subcommand '" + truncate(Bytes.str(argv[1]), 128) + "'. Try "
                         + cmd.name().toUpperCase() + " HELP.");
-                return;
+                return true;
             }
             cmd = sub;
         }
         c.touch(now, argv, cmd.fullName());
         if (!cmd.arityOk(argv.length)) {
             reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
-            return;
+            return true;
         }
         if (!c.authenticated() && !cmd.noAuth()) {
             reject(c, cmd, "NOAUTH Authentication required.");
-            return;
+            return true;
         }
         if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE "
                     + "/ PING / QUIT / RESET are allowed in this context");
-            return;
+            return true;
         }
         for (CommandGuard g : guards) {
             String err = g.check(c, cmd, argv);
             if (err != null) {
                 reject(c, cmd, err);
-                return;
+                return true;
             }
+        }
+        if (pausedFor(c, cmd)) {
+            c.postpone(argv);
+            pausedClients.add(c);
+            return false;
         }
         if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.name())) {
             transactions.queue(c, cmd, argv);
             c.reply().simple("QUEUED");
-            return;
+            return true;
         }
         call(c, cmd, argv);
         if (blocking.hasReady()) {
             blocking.serveReady();
         }
+        return true;
     }
 
     /**
@@ -356,8 +431,6 @@ public final class Engine implements Database.Hooks {
 
     /** Executes an admitted command, keeps its statistics and propagates its effect. */
     public void call(Client c, CommandSpec cmd, byte[][] argv) {
-        Client.ReplyMode mode = c.replyMode();
-        int mark = mode == Client.ReplyMode.ON ? -1 : c.buffer().writerIndex();
         long dirtyBefore = dirty;
         long errorsBefore = stats.errorReplies;
         byte[][] savedOverride = propagateOverride;
@@ -386,15 +459,6 @@ public final class Engine implements Database.Hooks {
             currentArgv = savedArgv;
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
-        }
-        if (mark >= 0 && !c.isClosed()) {
-            c.buffer().writerIndex(mark);
-            if (mode == Client.ReplyMode.SKIP_NEXT) {
-                c.replyMode(Client.ReplyMode.ON);
-            }
-        }
-        if (mode == Client.ReplyMode.SKIP && c.replyMode() == Client.ReplyMode.SKIP) {
-            c.replyMode(Client.ReplyMode.SKIP_NEXT);
         }
     }
 
@@ -425,6 +489,84 @@ public final class Engine implements Database.Hooks {
 
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, Math.max(0, max));
+    }
+
+    // ---- CLIENT PAUSE ----
+
+    /**
+     * Pauses normal clients until {@code endMillis} (unix ms): all their commands ({@link PauseType#ALL}) or those
+     * that may write or replicate ({@link PauseType#WRITE}). As in Redis 7.0 a running pause only gets stronger and
+     * longer. Replicas and masters are never paused.
+     */
+    public void pauseClients(long endMillis, PauseType type) {
+        if (pauseType != PauseType.NONE && now() >= pauseEnd) {
+            unpauseClients();
+        }
+        if (type.compareTo(pauseType) > 0) {
+            pauseType = type;
+        }
+        if (endMillis > pauseEnd) {
+            pauseEnd = endMillis;
+            if (pauseTimer != null) {
+                pauseTimer.cancel(false);
+            }
+            pauseTimer = loop.schedule(this::endPauseIfDue, Math.max(0, pauseEnd - now()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Ends the pause (CLIENT UNPAUSE, or its time ran out). The postponed clients resume right after the running
+     * command, as Redis runs unblocked clients before the next event loop iteration, not inside CLIENT UNPAUSE.
+     */
+    public void unpauseClients() {
+        pauseType = PauseType.NONE;
+        pauseEnd = 0;
+        if (pauseTimer != null) {
+            pauseTimer.cancel(false);
+            pauseTimer = null;
+        }
+        if (!pausedClients.isEmpty()) {
+            loop.execute(this::resumePostponed);
+        }
+    }
+
+    /** Runs the postponed clients' commands, clients in the order they were stopped, each in arrival order. */
+    private void resumePostponed() {
+        List<Client> waiting = new ArrayList<>(pausedClients);
+        pausedClients.clear();
+        for (Client c : waiting) {
+            for (byte[][] argv : c.resume()) {
+                if (c.isClosed() || c.closingAfterReply()) {
+                    break;
+                }
+                process(c, argv);
+            }
+        }
+        flushPending();
+    }
+
+    /** True while a CLIENT PAUSE is in force; keys then neither expire actively nor get deleted on access. */
+    public boolean clientsPaused() {
+        return pauseType != PauseType.NONE && now() < pauseEnd;
+    }
+
+    private void endPauseIfDue() {
+        if (pauseType == PauseType.NONE) {
+            return;
+        }
+        long left = pauseEnd - now();
+        if (left > 0) {
+            pauseTimer = loop.schedule(this::endPauseIfDue, left, TimeUnit.MILLISECONDS);
+        } else {
+            unpauseClients();
+        }
+    }
+
+    private boolean pausedFor(Client c, CommandSpec cmd) {
+        if (!clientsPaused() || c.type() == Client.Type.REPLICA || c.type() == Client.Type.MASTER) {
+            return false;
+        }
+        return pauseType == PauseType.ALL || cmd.isWrite() || MAY_REPLICATE.contains(cmd.fullName());
     }
 
     // ---- propagation ----
@@ -490,13 +632,16 @@ public final class Engine implements Database.Hooks {
 
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
-        if (!slaveMode) {
+        if (pauseType != PauseType.NONE && now() >= pauseEnd) {
+            unpauseClients();
+        }
+        if (!slaveMode && !clientsPaused()) {
             activeExpireCycle();
         }
         for (Database db : databases) {
             db.cron();
         }
-        closeIdleClients();
+        clientsCron();
         flushPending();
     }
 
@@ -522,22 +667,30 @@ public final class Engine implements Database.Hooks {
         }
     }
 
-    private void closeIdleClients() {
+    /**
+     * Redis's {@code clientsCron}: closes clients idle for more than {@code timeout} seconds (counted in whole
+     * seconds, as Redis's unixtime - lastinteraction) and resizes each client's buffers.
+     */
+    private void clientsCron() {
+        long now = now();
         long timeout = config.timeout.value();
-        if (timeout <= 0) {
-            return;
-        }
-        long cutoff = now() - timeout * 1000;
-        List<Client> idle = new ArrayList<>();
+        List<Client> idle = null;
         for (Client c : clients.values()) {
-            if (c.lastInteraction() < cutoff && c.channel() != null && c.idleTimeoutApplies()
-                    && !blocking.isBlocked(c)) {
+            if (timeout > 0 && now / 1000 - c.lastInteraction() / 1000 > timeout && c.channel() != null
+                    && c.idleTimeoutApplies() && !blocking.isBlocked(c)) {
+                if (idle == null) {
+                    idle = new ArrayList<>();
+                }
                 idle.add(c);
+            } else {
+                c.cron(now);
             }
         }
-        for (Client c : idle) {
-            log.verbose("Closing idle client");
-            kill(c);
+        if (idle != null) {
+            for (Client c : idle) {
+                log.verbose("Closing idle client");
+                kill(c);
+            }
         }
     }
 

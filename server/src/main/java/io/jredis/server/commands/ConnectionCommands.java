@@ -3,9 +3,16 @@ package io.jredis.server.commands;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.util.Bytes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
 
-/** Connection commands: PING, ECHO, QUIT, SELECT. */
+/** Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET. */
 final class ConnectionCommands {
+    private static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    private static final byte[] DEFAULT_USER = Bytes.of("default");
+
     private ConnectionCommands() {}
 
     static void register(Engine engine) {
@@ -17,6 +24,9 @@ final class ConnectionCommands {
             c.closeAfterReply();
         });
         t.register("select", ConnectionCommands::select);
+        t.register("auth", ConnectionCommands::auth);
+        t.register("hello", ConnectionCommands::hello);
+        t.register("reset", ConnectionCommands::reset);
     }
 
     /** PING [message] */
@@ -44,11 +54,147 @@ final class ConnectionCommands {
             c.engine().error(c, "ERR value is not an integer or out of range");
             return;
         }
+        if (idx < Integer.MIN_VALUE || idx > Integer.MAX_VALUE) {
+            // getIntFromObjectOrReply without a message of its own (7.0's wording, "must between" included).
+            c.engine().error(c, "ERR value is out of range, value must between " + Integer.MIN_VALUE + " and "
+                    + Integer.MAX_VALUE);
+            return;
+        }
         if (idx < 0 || idx >= c.engine().databaseCount()) {
             c.engine().error(c, "ERR DB index is out of range");
             return;
         }
         c.select(c.engine().database(idx.intValue()));
         c.reply().ok();
+    }
+
+    /** AUTH [username] password */
+    private static void auth(Client c, byte[][] argv) {
+        if (argv.length > 3) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
+        byte[] user;
+        byte[] pass;
+        if (argv.length == 2) {
+            if (!c.engine().requiresAuth()) {
+                c.engine().error(c, "ERR AUTH <password> called without any password configured for the default "
+                        + "user. Are you sure your configuration is correct?");
+                return;
+            }
+            user = DEFAULT_USER;
+            pass = argv[1];
+        } else {
+            user = argv[1];
+            pass = argv[2];
+        }
+        if (authenticate(c, user, pass)) {
+            c.reply().ok();
+        } else {
+            c.engine().error(c, WRONGPASS);
+        }
+    }
+
+    /**
+     * Checks credentials against the only user Redis has without ACL rules: "default", whose password is
+     * {@code requirepass} (any password when none is set). A failed attempt leaves the client as it was.
+     */
+    private static boolean authenticate(Client c, byte[] user, byte[] pass) {
+        if (!Arrays.equals(user, DEFAULT_USER)) {
+            return false;
+        }
+        String required = c.engine().config().requirepass.value();
+        if (!required.isEmpty()
+                && !MessageDigest.isEqual(required.getBytes(StandardCharsets.ISO_8859_1), pass)) {
+            return false;
+        }
+        c.authenticate("default");
+        return true;
+    }
+
+    /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
+    private static void hello(Client c, byte[][] argv) {
+        Engine engine = c.engine();
+        long version = 0;
+        int next = 1;
+        if (argv.length >= 2) {
+            Long v = Args.longOrNull(argv[next++]);
+            if (v == null) {
+                engine.error(c, "ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (v < 2 || v > 3) {
+                engine.error(c, "NOPROTO unsupported protocol version");
+                return;
+            }
+            version = v;
+        }
+        byte[] user = null;
+        byte[] pass = null;
+        byte[] name = null;
+        for (int j = next; j < argv.length; j++) {
+            int more = argv.length - 1 - j;
+            if (Bytes.eqIgnoreCase(argv[j], "auth") && more >= 2) {
+                user = argv[j + 1];
+                pass = argv[j + 2];
+                j += 2;
+            } else if (Bytes.eqIgnoreCase(argv[j], "setname") && more >= 1) {
+                name = argv[j + 1];
+                j++;
+            } else {
+                engine.error(c, "ERR Syntax error in HELLO option '" + Bytes.str(argv[j]) + "'");
+                return;
+            }
+        }
+        if (user != null && !authenticate(c, user, pass)) {
+            engine.error(c, WRONGPASS);
+            return;
+        }
+        if (!c.authenticated()) {
+            engine.error(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                    + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+                    + "protocol version at the same time");
+            return;
+        }
+        if (name != null && !ClientCommand.setName(c, name)) {
+            return;
+        }
+        if (version != 0) {
+            c.reply().protocol((int) version);
+        }
+        c.reply().map(7);
+        c.reply().bulk("server");
+        c.reply().bulk("redis");
+        c.reply().bulk("version");
+        c.reply().bulk(Engine.REDIS_VERSION);
+        c.reply().bulk("proto");
+        c.reply().integer(c.reply().protocol());
+        c.reply().bulk("id");
+        c.reply().integer(c.id());
+        c.reply().bulk("mode");
+        c.reply().bulk("standalone");
+        c.reply().bulk("role");
+        c.reply().bulk(engine.slaveMode() ? "replica" : "master");
+        c.reply().bulk("modules");
+        c.reply().array(0);
+    }
+
+    /** RESET: back to a fresh connection's state (database 0, RESP2, no name, not authenticated when required). */
+    private static void reset(Client c, byte[][] argv) {
+        Client.Type type = c.type();
+        if (type == Client.Type.REPLICA || type == Client.Type.MASTER) {
+            c.engine().error(c, "ERR can only reset normal client connections");
+            return;
+        }
+        c.engine().resetClientState(c);
+        c.select(c.engine().database(0));
+        c.reply().protocol(2);
+        c.name("");
+        c.deauthenticate();
+        // Redis clears REPLY OFF and a pending SKIP, not the skip of RESET itself (so +RESET is then dropped).
+        if (c.replyMode() != Client.ReplyMode.SKIP) {
+            c.replyMode(Client.ReplyMode.ON);
+        }
+        c.reply().simple("RESET");
     }
 }

@@ -8,6 +8,7 @@ public final class CoreCommands {
 
     public static void register(Engine engine) {
         ConnectionCommands.register(engine);
+        ClientCommand.register(engine);
         StringCommands.register(engine);
         ListCommands.register(engine);
         ZSetCommands.register(engine);
