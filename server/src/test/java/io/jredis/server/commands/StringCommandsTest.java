@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.db.Dict;
-import io.jredis.server.db.RedisObject;
-import io.jredis.server.db.ValueType;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
@@ -97,20 +95,9 @@ class StringCommandsTest {
         return server.server().onEngine(() -> server.server().engine().dirtyCount());
     }
 
-    /** Stores a value of another type under {@code key}, as the list/hash/set families will. */
+    /** Stores a value of another type under {@code key}. */
     private static void storeList(String key) throws Exception {
-        RedisObject list = new RedisObject() {
-            @Override
-            public ValueType type() {
-                return ValueType.LIST;
-            }
-
-            @Override
-            public String encoding() {
-                return "quicklist";
-            }
-        };
-        server.server().onEngine(() -> server.server().engine().database(0).set(Bytes.of(key), list, false));
+        j.rpush(key, "element");
     }
 
     @Test
