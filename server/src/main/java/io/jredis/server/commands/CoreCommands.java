@@ -9,5 +9,6 @@ public final class CoreCommands {
     public static void register(Engine engine) {
         ConnectionCommands.register(engine);
         StringCommands.register(engine);
+        KeyCommands.register(engine);
     }
 }

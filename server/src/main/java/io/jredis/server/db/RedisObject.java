@@ -9,4 +9,7 @@ public interface RedisObject {
 
     /** The name OBJECT ENCODING reports (listpack, quicklist, intset, hashtable, skiplist, stream). */
     String encoding();
+
+    /** An independent deep copy with the same encoding (COPY): changing either must not affect the other. */
+    RedisObject copy();
 }
