@@ -262,7 +262,7 @@ public final class Database {
      * {@code deadlineNanos} ({@link System#nanoTime()} scale) passed, true when this database is done for now.
      */
     public boolean activeExpire(long deadlineNanos) {
-        do {
+        while (true) {
             int num = expires.size();
             if (num == 0) {
                 return true;
@@ -280,11 +280,13 @@ public final class Database {
             for (int buckets = 0; sampled < target && buckets < maxBuckets; buckets++) {
                 expireCursor = expires.scan(expireCursor, expireSampler);
             }
+            if (sampled > 0 && sampledExpired * 100 / sampled <= EXPIRE_ACCEPTABLE_STALE) {
+                return true;
+            }
             if (System.nanoTime() - deadlineNanos > 0) {
                 return false;
             }
-        } while (sampled == 0 || sampledExpired * 100 / sampled > EXPIRE_ACCEPTABLE_STALE);
-        return true;
+        }
     }
 
     private void sampleForExpiry(Dict.Entry x) {
