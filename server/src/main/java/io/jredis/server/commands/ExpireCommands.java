@@ -20,10 +20,10 @@ final class ExpireCommands {
 
     static void register(Engine engine) {
         CommandTable t = engine.commands();
-        t.register("expire", (c, argv) -> expire(c, argv, c.engine().now(), true, "expire"));
-        t.register("pexpire", (c, argv) -> expire(c, argv, c.engine().now(), false, "pexpire"));
-        t.register("expireat", (c, argv) -> expire(c, argv, 0, true, "expireat"));
-        t.register("pexpireat", (c, argv) -> expire(c, argv, 0, false, "pexpireat"));
+        t.register("expire", (c, argv) -> expire(c, argv, true, true, "expire"));
+        t.register("pexpire", (c, argv) -> expire(c, argv, true, false, "pexpire"));
+        t.register("expireat", (c, argv) -> expire(c, argv, false, true, "expireat"));
+        t.register("pexpireat", (c, argv) -> expire(c, argv, false, false, "pexpireat"));
         t.register("ttl", (c, argv) -> ttl(c, argv, false, false));
         t.register("pttl", (c, argv) -> ttl(c, argv, true, false));
         t.register("expiretime", (c, argv) -> ttl(c, argv, false, true));
@@ -33,12 +33,15 @@ final class ExpireCommands {
     }
 
     /**
-     * EXPIRE key seconds [NX|XX|GT|LT] and PEXPIRE, EXPIREAT, PEXPIREAT: {@code baseMs} is now for the relative
-     * forms, 0 for the absolute ones. Propagated as PEXPIREAT with the absolute time, or as DEL when that time has
-     * already passed (Redis 7.0 with the default lazyfree-lazy-expire no).
+     * EXPIRE key seconds [NX|XX|GT|LT] and PEXPIRE, EXPIREAT, PEXPIREAT. Propagated as PEXPIREAT with the absolute
+     * time, or as DEL when that time has already passed (Redis 7.0 with the default lazyfree-lazy-expire no).
      */
-    private static void expire(Client c, byte[][] argv, long baseMs, boolean seconds, String name) {
+    private static void expire(Client c, byte[][] argv, boolean relative, boolean seconds, String name) {
         Engine engine = c.engine();
+        // One clock reading for both the base and the already-expired check (Redis 7.2's command time snapshot):
+        // a pause between two readings must not turn a short TTL into a delete.
+        long now = engine.now();
+        long baseMs = relative ? now : 0;
         int flags = 0;
         for (int i = 3; i < argv.length; i++) {
             String opt = Bytes.lower(argv[i]);
@@ -98,7 +101,7 @@ final class ExpireCommands {
             return;
         }
         // A replica keeps even an already expired TTL and waits for the master's DEL.
-        if (when <= engine.now() && engine.mayDeleteExpired()) {
+        if (when <= now && engine.mayDeleteExpired()) {
             db.delete(key);
             engine.rewritePropagation(new byte[][] {DEL, key});
         } else {
