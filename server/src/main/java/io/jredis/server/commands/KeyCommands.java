@@ -86,7 +86,7 @@ final class KeyCommands {
     private static void exists(Client c, byte[][] argv) {
         int n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (c.db().entry(argv[i]) != null) {
+            if (c.db().exists(argv[i])) {
                 n++;
             }
         }
