@@ -629,6 +629,7 @@ public final class Engine implements Database.Hooks {
     // ---- cron ----
 
     private int expireDb;
+    private boolean expireTimeLimitHit;
 
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
@@ -646,24 +647,17 @@ public final class Engine implements Database.Hooks {
     }
 
     /**
-     * Redis's slow active-expire cycle: per database, sample 20 keys with a TTL and keep going while more than a
-     * quarter of a sample was expired, within a time budget of 25% of a cron period.
+     * Redis 7.0's slow active-expire cycle: up to 16 databases per call (all of them after a call that ran out of
+     * time), each walked until under 10% of a sample is stale, within 25% of a cron period.
      */
     private void activeExpireCycle() {
-        long budgetNanos = 250_000_000L / Math.max(1, config.hz.value());
-        long start = System.nanoTime();
-        for (int i = 0; i < databases.length; i++) {
-            Database db = databases[(expireDb + i) % databases.length];
-            while (db.expiresSize() > 0) {
-                int[] r = db.activeExpire(20);
-                if (r[1] * 4 <= r[0] || System.nanoTime() - start > budgetNanos) {
-                    break;
-                }
-            }
-            if (System.nanoTime() - start > budgetNanos) {
-                expireDb = (expireDb + i + 1) % databases.length;
-                break;
-            }
+        long deadline = System.nanoTime() + 250_000_000L / Math.max(1, Math.min(500, config.hz.value()));
+        int dbs = expireTimeLimitHit ? databases.length : Math.min(16, databases.length);
+        expireTimeLimitHit = false;
+        for (int j = 0; j < dbs && !expireTimeLimitHit; j++) {
+            Database db = databases[expireDb];
+            expireDb = (expireDb + 1) % databases.length;
+            expireTimeLimitHit = !db.activeExpire(deadline);
         }
     }
 

@@ -15,5 +15,6 @@ public final class CoreCommands {
         TransactionCommands.register(engine);
         PubSubCommands.register(engine);
         ConfigCommand.register(engine);
+        KeyCommands.register(engine);
     }
 }

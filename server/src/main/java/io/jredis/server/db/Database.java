@@ -1,5 +1,6 @@
 package io.jredis.server.db;
 
+import java.util.function.Consumer;
 
 /**
  * One numbered database: the main dict (key to value, with expiry in the entry) and an index of keys that have a
@@ -19,10 +20,21 @@ public final class Database {
         void keyExpired(Database db, byte[] key);
     }
 
+    /** Keys with a TTL examined per active-expiry loop (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
+    static final int EXPIRE_KEYS_PER_LOOP = 20;
+    /** Percentage of stale keys in a sample above which another loop runs (ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE). */
+    static final int EXPIRE_ACCEPTABLE_STALE = 10;
+
     private final int id;
     private final Hooks hooks;
     private Dict keys = new Dict();
     private Dict expires = new Dict();
+    /** Where active expiry resumes its walk of {@link #expires}; a scan cursor, so rehashing never skips a key. */
+    private long expireCursor;
+    private long sampleNow;
+    private int sampled;
+    private int sampledExpired;
+    private final Consumer<Dict.Entry> expireSampler = this::sampleForExpiry;
 
     public Database(int id, Hooks hooks) {
         this.id = id;
@@ -45,13 +57,16 @@ public final class Database {
         return keys;
     }
 
-    /** The live entry for {@code key}, or null if absent or expired (an expired key is deleted when allowed). */
+    /**
+     * The live entry for {@code key}, or null if absent or expired (an expired key is deleted when allowed). Does
+     * not touch the access clock: Redis's lookup with {@code LOOKUP_NOTOUCH} (EXISTS, TYPE, TTL, OBJECT).
+     */
     public Dict.Entry entry(byte[] key) {
         Dict.Entry e = keys.find(key);
         if (e == null) {
             return null;
         }
-        if (e.expireAt >= 0 && e.expireAt <= hooks.now()) {
+        if (isExpired(e)) {
             if (hooks.mayDeleteExpired()) {
                 deleteExpired(e.key);
             }
@@ -63,17 +78,27 @@ public final class Database {
     /** True when the key is present in memory but past its expiry time (not yet deleted). */
     public boolean isLogicallyExpired(byte[] key) {
         Dict.Entry e = keys.find(key);
-        return e != null && e.expireAt >= 0 && e.expireAt <= hooks.now();
+        return e != null && isExpired(e);
+    }
+
+    /** The live entry for {@code key}, or null, touching its access clock as Redis's lookupKeyRead/Write do. */
+    public Dict.Entry lookup(byte[] key) {
+        Dict.Entry e = entry(key);
+        if (e != null) {
+            e.access = hooks.now();
+        }
+        return e;
     }
 
     /** The value for {@code key} (a {@code byte[]} for strings), or null; touches the access clock. */
     public Object get(byte[] key) {
-        Dict.Entry e = entry(key);
-        if (e == null) {
-            return null;
-        }
-        e.access = hooks.now();
-        return e.value;
+        Dict.Entry e = lookup(key);
+        return e == null ? null : e.value;
+    }
+
+    /** True if the entry's time to live has passed; like Redis, a key is still alive during its expiry millisecond. */
+    public boolean isExpired(Dict.Entry e) {
+        return e.expireAt >= 0 && hooks.now() > e.expireAt;
     }
 
     /** True if the key exists and is not expired, without touching its access clock (EXISTS, TYPE-free checks). */
@@ -88,10 +113,11 @@ public final class Database {
     public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
         Dict.Entry e = entry(key);
         if (e == null) {
+            // On a replica a logically expired key is still stored; the write replaces it as a present key.
             e = keys.findOrCreate(key);
-        } else if (!keepTtl && e.expireAt >= 0) {
-            expires.remove(key);
-            e.expireAt = -1;
+        }
+        if (!keepTtl) {
+            persist(e);
         }
         e.value = value;
         e.access = hooks.now();
@@ -102,25 +128,59 @@ public final class Database {
     /** Adds a key that must not exist yet (callers checked); does not signal, as Redis's {@code dbAdd}. */
     public Dict.Entry add(byte[] key, Object value) {
         Dict.Entry e = keys.findOrCreate(key);
+        // Only a logically expired key kept on a replica can be found here; its stale TTL must not survive.
+        persist(e);
         e.value = value;
         e.access = hooks.now();
         return e;
     }
 
-    /** Deletes a key; returns true if it existed (and was not already expired). Does not signal. */
+    /**
+     * Deletes a key; returns true if it was stored. As Redis's DEL (expireIfNeeded then dbSyncDelete): an expired key
+     * is first reclaimed as expired where allowed and then counts as absent; on a replica it is still stored, so it
+     * is removed and counts. Does not signal.
+     */
     public boolean delete(byte[] key) {
-        Dict.Entry e = entry(key);
+        entry(key);
+        return removeEntry(key);
+    }
+
+    private boolean removeEntry(byte[] key) {
+        Dict.Entry e = keys.remove(key);
         if (e == null) {
             return false;
         }
-        removeEntry(key);
+        if (e.expireAt >= 0) {
+            expires.remove(key);
+        }
         return true;
     }
 
-    private void removeEntry(byte[] key) {
-        Dict.Entry e = keys.remove(key);
-        if (e != null && e.expireAt >= 0) {
-            expires.remove(key);
+    /**
+     * Gives a live key a new name in this database, keeping its value, TTL and access clock (RENAME); an existing
+     * {@code to} is replaced. Callers checked that {@code from} is live and differs from {@code to}. Does not signal.
+     */
+    public void rename(byte[] from, byte[] to) {
+        Dict.Entry src = keys.find(from);
+        removeEntry(to);
+        transfer(src, this, to);
+        removeEntry(from);
+    }
+
+    /**
+     * Moves a live key to another database, keeping its value, TTL and access clock (MOVE). Callers checked that
+     * {@code dst} has no live key of that name. Does not signal.
+     */
+    public void move(byte[] key, Database dst) {
+        transfer(keys.find(key), dst, key);
+        removeEntry(key);
+    }
+
+    private static void transfer(Dict.Entry src, Database dst, byte[] name) {
+        Dict.Entry e = dst.add(name, src.value);
+        e.access = src.access;
+        if (src.expireAt >= 0) {
+            dst.setExpire(e, src.expireAt);
         }
     }
 
@@ -156,6 +216,7 @@ public final class Database {
         int n = keys.size();
         keys = new Dict();
         expires = new Dict();
+        expireCursor = 0;
         return n;
     }
 
@@ -163,51 +224,84 @@ public final class Database {
     public void swapWith(Database other) {
         Dict k = keys;
         Dict x = expires;
+        long cursor = expireCursor;
         keys = other.keys;
         expires = other.expires;
+        expireCursor = other.expireCursor;
         other.keys = k;
         other.expires = x;
-    }
-
-    /** A random live key, or null (RANDOMKEY); gives up after many expired picks, as Redis bounds its tries. */
-    public byte[] randomKey() {
-        for (int tries = 0; tries < 100 && keys.size() > 0; tries++) {
-            Dict.Entry e = keys.random();
-            if (e.expireAt >= 0 && e.expireAt <= hooks.now()) {
-                if (hooks.mayDeleteExpired()) {
-                    deleteExpired(e.key);
-                } else if (keys.size() == expires.size() && tries > 50) {
-                    return e.key;
-                }
-                continue;
-            }
-            return e.key;
-        }
-        return null;
+        other.expireCursor = cursor;
     }
 
     /**
-     * One pass of Redis's active expiry for this database: sample up to {@code samples} keys with a TTL, delete the
-     * expired ones; returns the number sampled and expired so the caller can repeat while over 25% were stale.
+     * A random live key, or null (RANDOMKEY). Expired picks are reclaimed and the draw repeats, as Redis's
+     * dbRandomKey; a replica cannot reclaim, so when every key has a TTL it gives up after 100 expired picks and
+     * returns one of them rather than loop forever.
      */
-    public int[] activeExpire(int samples) {
-        int sampled = 0;
-        int expired = 0;
-        long now = hooks.now();
-        int n = Math.min(samples, expires.size());
-        for (int i = 0; i < n; i++) {
-            Dict.Entry x = expires.random();
-            if (x == null) {
-                break;
+    public byte[] randomKey() {
+        boolean allVolatile = keys.size() == expires.size();
+        int tries = 100;
+        while (true) {
+            Dict.Entry e = keys.random();
+            if (e == null) {
+                return null;
             }
-            Dict.Entry e = (Dict.Entry) x.value;
-            sampled++;
-            if (e.expireAt <= now) {
-                deleteExpired(e.key);
-                expired++;
+            if (e.expireAt >= 0) {
+                if (allVolatile && !hooks.mayDeleteExpired() && --tries == 0) {
+                    return e.key;
+                }
+                if (isExpired(e)) {
+                    if (hooks.mayDeleteExpired()) {
+                        deleteExpired(e.key);
+                    }
+                    continue;
+                }
+            }
+            return e.key;
+        }
+    }
+
+    /**
+     * Redis 7.0's active expiry for one database: walk the keys with a TTL {@value #EXPIRE_KEYS_PER_LOOP} at a time
+     * from where the last walk stopped, reclaim the expired ones, and repeat while more than
+     * {@value #EXPIRE_ACCEPTABLE_STALE}% of a sample was stale. Returns false if it stopped because
+     * {@code deadlineNanos} ({@link System#nanoTime()} scale) passed, true when this database is done for now.
+     */
+    public boolean activeExpire(long deadlineNanos) {
+        while (true) {
+            int num = expires.size();
+            if (num == 0) {
+                return true;
+            }
+            // Under 1% fill, sampling costs more than it reclaims; cron shrinks the table soon.
+            int slots = expires.buckets();
+            if (slots > 4 && (long) num * 100 / slots < 1) {
+                return true;
+            }
+            int target = Math.min(num, EXPIRE_KEYS_PER_LOOP);
+            int maxBuckets = target * 20;
+            sampleNow = hooks.now();
+            sampled = 0;
+            sampledExpired = 0;
+            for (int buckets = 0; sampled < target && buckets < maxBuckets; buckets++) {
+                expireCursor = expires.scan(expireCursor, expireSampler);
+            }
+            if (sampled > 0 && sampledExpired * 100 / sampled <= EXPIRE_ACCEPTABLE_STALE) {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNanos > 0) {
+                return false;
             }
         }
-        return new int[] {sampled, expired};
+    }
+
+    private void sampleForExpiry(Dict.Entry x) {
+        Dict.Entry e = (Dict.Entry) x.value;
+        sampled++;
+        if (sampleNow > e.expireAt) {
+            deleteExpired(e.key);
+            sampledExpired++;
+        }
     }
 
     /** Runs incremental rehashing and shrinking in the background, as Redis's databasesCron does. */

@@ -293,8 +293,8 @@ public final class Dict {
         Entry head;
         do {
             if (t1 != null) {
-                int span = t0.length + t1.length;
-                int i = rnd.nextInt(span);
+                // Buckets of t0 below rehashIdx are already moved and empty: draw only from the rest.
+                int i = rehashIdx + rnd.nextInt(t0.length + t1.length - rehashIdx);
                 head = i < t0.length ? t0[i] : t1[i - t0.length];
             } else {
                 head = t0[rnd.nextInt(t0.length)];

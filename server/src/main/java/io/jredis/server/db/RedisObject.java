@@ -10,6 +10,6 @@ public interface RedisObject {
     /** The name OBJECT ENCODING reports (listpack, quicklist, intset, hashtable, skiplist, stream). */
     String encoding();
 
-    /** A deep copy, for COPY. */
+    /** An independent deep copy with the same encoding (COPY): changing either must not affect the other. */
     RedisObject copy();
 }

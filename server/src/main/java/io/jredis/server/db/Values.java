@@ -23,4 +23,9 @@ public final class Values {
         }
         return ((RedisObject) v).encoding();
     }
+
+    /** A deep copy for COPY; strings are immutable by convention, so they are shared rather than copied. */
+    public static Object copy(Object v) {
+        return v instanceof byte[] ? v : ((RedisObject) v).copy();
+    }
 }

@@ -96,7 +96,7 @@ class StringCommandsTest {
     }
 
     /** Stores a value of another type under {@code key}. */
-    private static void storeList(String key) throws Exception {
+    private void storeList(String key) {
         j.rpush(key, "element");
     }
 

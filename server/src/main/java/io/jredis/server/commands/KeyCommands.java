@@ -1,0 +1,391 @@
+package io.jredis.server.commands;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandTable;
+import io.jredis.server.db.Database;
+import io.jredis.server.db.Dict;
+import io.jredis.server.db.Values;
+import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Glob;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Generic keyspace commands (Redis's db.c and object.c); the expiry commands live in {@link ExpireCommands}. */
+final class KeyCommands {
+    private static final String NO_SUCH_KEY = "ERR no such key";
+    private static final String SAME_OBJECT = "ERR source and destination objects are the same";
+    private static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
+    /** Redis shares the objects of the integers 0..9999; OBJECT REFCOUNT reports them as INT_MAX. */
+    private static final int SHARED_INTEGERS = 10000;
+    private static final String[] OBJECT_HELP = {
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+    };
+
+    private KeyCommands() {}
+
+    static void register(Engine engine) {
+        CommandTable t = engine.commands();
+        t.register("del", KeyCommands::del);
+        t.register("unlink", KeyCommands::del);
+        t.register("exists", KeyCommands::exists);
+        t.register("type", KeyCommands::type);
+        t.register("rename", (c, argv) -> rename(c, argv, false));
+        t.register("renamenx", (c, argv) -> rename(c, argv, true));
+        t.register("keys", KeyCommands::keys);
+        t.register("scan", KeyCommands::scan);
+        t.register("randomkey", KeyCommands::randomKey);
+        t.register("copy", KeyCommands::copy);
+        t.register("move", KeyCommands::move);
+        t.register("object|encoding", KeyCommands::objectEncoding);
+        t.register("object|refcount", KeyCommands::objectRefcount);
+        t.register("object|idletime", KeyCommands::objectIdletime);
+        t.register("object|freq", KeyCommands::objectFreq);
+        t.register("object|help", (c, argv) -> {
+            c.reply().array(OBJECT_HELP.length);
+            for (String line : OBJECT_HELP) {
+                c.reply().simple(line);
+            }
+        });
+        ExpireCommands.register(engine);
+    }
+
+    /**
+     * DEL key [key ...] and UNLINK key [key ...]: the same here, as the JVM reclaims memory in the background
+     * anyway; each keeps its own name when propagated.
+     */
+    private static void del(Client c, byte[][] argv) {
+        Database db = c.db();
+        int deleted = 0;
+        for (int i = 1; i < argv.length; i++) {
+            if (db.delete(argv[i])) {
+                db.signalModified(argv[i]);
+                deleted++;
+            }
+        }
+        c.engine().dirty(deleted);
+        c.reply().integer(deleted);
+    }
+
+    /** EXISTS key [key ...]: a key named twice counts twice. */
+    private static void exists(Client c, byte[][] argv) {
+        int n = 0;
+        for (int i = 1; i < argv.length; i++) {
+            if (c.db().exists(argv[i])) {
+                n++;
+            }
+        }
+        c.reply().integer(n);
+    }
+
+    /** TYPE key */
+    private static void type(Client c, byte[][] argv) {
+        Dict.Entry e = c.db().entry(argv[1]);
+        c.reply().simple(typeName(e));
+    }
+
+    private static String typeName(Dict.Entry e) {
+        return e == null ? "none" : Values.type(e.value).typeName();
+    }
+
+    /** RENAME key newkey, RENAMENX key newkey */
+    private static void rename(Client c, byte[][] argv, boolean nx) {
+        Database db = c.db();
+        byte[] from = argv[1];
+        byte[] to = argv[2];
+        if (db.lookup(from) == null) {
+            c.engine().error(c, NO_SUCH_KEY);
+            return;
+        }
+        if (Arrays.equals(from, to)) {
+            reply01(c, nx, false);
+            return;
+        }
+        if (db.lookup(to) != null && nx) {
+            c.reply().integer(0);
+            return;
+        }
+        db.rename(from, to);
+        db.signalModified(from);
+        db.signalModified(to);
+        c.engine().dirty(1);
+        reply01(c, nx, true);
+    }
+
+    /** RENAMENX answers 1/0, RENAME answers OK (a same-name RENAME is a successful no-op). */
+    private static void reply01(Client c, boolean nx, boolean renamed) {
+        if (!nx) {
+            c.reply().ok();
+        } else {
+            c.reply().integer(renamed ? 1 : 0);
+        }
+    }
+
+    /** KEYS pattern: expired keys are skipped but, as in Redis, not reclaimed here. */
+    private static void keys(Client c, byte[][] argv) {
+        Database db = c.db();
+        byte[] pattern = argv[1];
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        List<byte[]> found = new ArrayList<>();
+        db.dict().forEach(e -> {
+            if ((all || Glob.match(pattern, e.key, false)) && !db.isExpired(e)) {
+                found.add(e.key);
+            }
+        });
+        c.reply().array(found.size());
+        for (byte[] k : found) {
+            c.reply().bulk(k);
+        }
+    }
+
+    /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+    private static void scan(Client c, byte[][] argv) {
+        long[] parsed = new long[1];
+        if (!parseCursor(argv[1], parsed)) {
+            c.engine().error(c, "ERR invalid cursor");
+            return;
+        }
+        long cursor = parsed[0];
+        long count = 10;
+        byte[] pattern = null;
+        byte[] type = null;
+        for (int i = 2; i < argv.length; i += 2) {
+            boolean hasValue = i + 1 < argv.length;
+            if (hasValue && Bytes.eqIgnoreCase(argv[i], "count")) {
+                Long n = Args.longOrNull(argv[i + 1]);
+                if (n == null) {
+                    c.engine().error(c, Args.NOT_INTEGER);
+                    return;
+                }
+                if (n < 1) {
+                    c.engine().error(c, Args.SYNTAX);
+                    return;
+                }
+                count = n;
+            } else if (hasValue && Bytes.eqIgnoreCase(argv[i], "match")) {
+                byte[] p = argv[i + 1];
+                pattern = p.length == 1 && p[0] == '*' ? null : p;
+            } else if (hasValue && Bytes.eqIgnoreCase(argv[i], "type")) {
+                type = argv[i + 1];
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        Database db = c.db();
+        List<byte[]> found = new ArrayList<>();
+        // As Redis: at most ten empty buckets per requested element, so a sparse table cannot stall the loop.
+        long maxIterations = count * 10;
+        do {
+            cursor = db.dict().scan(cursor, e -> found.add(e.key));
+        } while (cursor != 0 && maxIterations-- != 0 && found.size() < count);
+
+        List<byte[]> out = new ArrayList<>(found.size());
+        for (byte[] key : found) {
+            if (pattern != null && !Glob.match(pattern, key, false)) {
+                continue;
+            }
+            if (type != null && !Bytes.eqIgnoreCase(type, typeName(db.entry(key)))) {
+                continue;
+            }
+            // Checked after the type filter as in Redis: a key that filter reclaimed as expired is not filtered again.
+            Dict.Entry e = db.dict().find(key);
+            if (e != null && db.isExpired(e)) {
+                db.entry(key);
+                continue;
+            }
+            out.add(key);
+        }
+        c.reply().array(2);
+        c.reply().bulk(Long.toUnsignedString(cursor));
+        c.reply().array(out.size());
+        for (byte[] k : out) {
+            c.reply().bulk(k);
+        }
+    }
+
+    /**
+     * Parses a SCAN cursor as Redis does with C's {@code strtoul}: an optional sign (a negative value wraps around
+     * the 64-bit range), decimal digits, nothing else; an empty string is cursor 0. Returns false for an invalid
+     * cursor.
+     */
+    static boolean parseCursor(byte[] b, long[] out) {
+        int i = 0;
+        boolean neg = false;
+        if (b.length > 0 && (b[0] == '+' || b[0] == '-')) {
+            neg = b[0] == '-';
+            i = 1;
+        }
+        if (i == b.length && b.length > 0) {
+            return false;
+        }
+        long v = 0;
+        for (; i < b.length; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9 || Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                return false;
+            }
+            v = v * 10 + d;
+        }
+        out[0] = neg ? -v : v;
+        return true;
+    }
+
+    /** RANDOMKEY */
+    private static void randomKey(Client c, byte[][] argv) {
+        byte[] key = c.db().randomKey();
+        if (key == null) {
+            c.reply().nullBulk();
+        } else {
+            c.reply().bulk(key);
+        }
+    }
+
+    /** COPY source destination [DB destination-db] [REPLACE] */
+    private static void copy(Client c, byte[][] argv) {
+        Database src = c.db();
+        Database dst = src;
+        boolean replace = false;
+        for (int i = 3; i < argv.length; i++) {
+            if (Bytes.eqIgnoreCase(argv[i], "replace")) {
+                replace = true;
+            } else if (Bytes.eqIgnoreCase(argv[i], "db") && i + 1 < argv.length) {
+                dst = databaseArg(c, argv[++i]);
+                if (dst == null) {
+                    return;
+                }
+            } else {
+                c.engine().error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        byte[] key = argv[1];
+        byte[] newKey = argv[2];
+        if (src == dst && Arrays.equals(key, newKey)) {
+            c.engine().error(c, SAME_OBJECT);
+            return;
+        }
+        Dict.Entry e = src.lookup(key);
+        if (e == null) {
+            c.reply().integer(0);
+            return;
+        }
+        if (dst.lookup(newKey) != null) {
+            if (!replace) {
+                c.reply().integer(0);
+                return;
+            }
+            dst.delete(newKey);
+        }
+        Dict.Entry copy = dst.add(newKey, Values.copy(e.value));
+        if (e.expireAt >= 0) {
+            dst.setExpire(copy, e.expireAt);
+        }
+        dst.signalModified(newKey);
+        c.engine().dirty(1);
+        c.reply().integer(1);
+    }
+
+    /** MOVE key db */
+    private static void move(Client c, byte[][] argv) {
+        Database src = c.db();
+        Database dst = databaseArg(c, argv[2]);
+        if (dst == null) {
+            return;
+        }
+        if (src == dst) {
+            c.engine().error(c, SAME_OBJECT);
+            return;
+        }
+        byte[] key = argv[1];
+        if (src.lookup(key) == null || dst.lookup(key) != null) {
+            c.reply().integer(0);
+            return;
+        }
+        src.move(key, dst);
+        src.signalModified(key);
+        dst.signalModified(key);
+        c.engine().dirty(1);
+        c.reply().integer(1);
+    }
+
+    /** A database index argument (Redis's getIntFromObjectOrReply, then a range check), or null after an error. */
+    private static Database databaseArg(Client c, byte[] arg) {
+        Long id = Args.longOrNull(arg);
+        if (id == null) {
+            c.engine().error(c, Args.NOT_INTEGER);
+            return null;
+        }
+        if (id != id.intValue()) {
+            c.engine().error(c, "ERR value is out of range, value must between -2147483648 and 2147483647");
+            return null;
+        }
+        if (id < 0 || id >= c.engine().databaseCount()) {
+            c.engine().error(c, DB_OUT_OF_RANGE);
+            return null;
+        }
+        return c.engine().database(id.intValue());
+    }
+
+    /** OBJECT ENCODING key */
+    private static void objectEncoding(Client c, byte[][] argv) {
+        Dict.Entry e = c.db().entry(argv[2]);
+        if (e == null) {
+            c.reply().nullBulk();
+        } else {
+            c.reply().bulk(Values.encoding(e.value));
+        }
+    }
+
+    /** OBJECT REFCOUNT key: 1 for every value except the integers Redis shares. */
+    private static void objectRefcount(Client c, byte[][] argv) {
+        Dict.Entry e = c.db().entry(argv[2]);
+        if (e == null) {
+            c.reply().nullBulk();
+            return;
+        }
+        Long n = e.value instanceof byte[] b && b.length <= 20 ? Args.longOrNull(b) : null;
+        c.reply().integer(n != null && n >= 0 && n < SHARED_INTEGERS ? Integer.MAX_VALUE : 1);
+    }
+
+    /**
+     * OBJECT IDLETIME key: seconds between the key's last access and now, counted in whole ticks of a seconds clock
+     * as Redis's LRU clock does.
+     */
+    private static void objectIdletime(Client c, byte[][] argv) {
+        Dict.Entry e = c.db().entry(argv[2]);
+        if (e == null) {
+            c.reply().nullBulk();
+            return;
+        }
+        c.reply().integer(Math.max(0, c.engine().now() / 1000 - e.access / 1000));
+    }
+
+    /**
+     * OBJECT FREQ key: jredis keeps no LFU counters (there is no LFU maxmemory policy to select), so like Redis under
+     * any other policy it refuses.
+     */
+    private static void objectFreq(Client c, byte[][] argv) {
+        if (c.db().entry(argv[2]) == null) {
+            c.reply().nullBulk();
+            return;
+        }
+        c.engine().error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note"
+                + " that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+    }
+}
