@@ -52,8 +52,11 @@ public final class Engine implements Database.Hooks {
     private final List<CommandGuard> guards = new ArrayList<>();
     private final List<PropagationListener> propagation = new ArrayList<>();
     private final List<KeyListener> keyListeners = new ArrayList<>();
+    private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final Stats stats = new Stats();
     private final String runId;
+    private String replId;
+    private String replId2 = "0".repeat(40);
     private final long startedAt = System.currentTimeMillis();
     private long nextClientId = 1;
     private long dirty;
@@ -61,6 +64,13 @@ public final class Engine implements Database.Hooks {
     private boolean propagateSuppressed;
     private io.netty.channel.EventLoop loop;
     private boolean slaveMode;
+    private boolean activeExpireEnabled = true;
+    private boolean propagateForced;
+    private boolean shuttingDown;
+    private volatile int tcpPort;
+    private String executable = ProcessHandle.current().info().command().orElse("");
+    private String configFile = "";
+    private long lastMetricSample;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -70,9 +80,16 @@ public final class Engine implements Database.Hooks {
         for (int i = 0; i < n; i++) {
             databases[i] = new Database(i, this);
         }
+        this.runId = randomHexId();
+        this.replId = randomHexId();
+        this.tcpPort = config.port.intValue();
+    }
+
+    /** 40 random hex characters, as Redis makes run ids and replication ids. */
+    private static String randomHexId() {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
-        this.runId = HexFormat.of().formatHex(id);
+        return HexFormat.of().formatHex(id);
     }
 
     public ServerConfig config() {
@@ -99,6 +116,57 @@ public final class Engine implements Database.Hooks {
         return startedAt;
     }
 
+    /** The current replication id (INFO master_replid, PSYNC); the replication module renews it on failover. */
+    public String replId() {
+        return replId;
+    }
+
+    /** The previous replication id, forty zeros when there is none (INFO master_replid2). */
+    public String replId2() {
+        return replId2;
+    }
+
+    /** Sets both replication ids (the replication module, on failover and when it follows a new master). */
+    public void replIds(String id, String id2) {
+        this.replId = id;
+        this.replId2 = id2;
+    }
+
+    /** The TCP port clients reach this server on (INFO tcp_port): the bound one, told by the server at start. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public void tcpPort(int port) {
+        this.tcpPort = port;
+    }
+
+    /** Absolute path of the program and of the config file, as INFO executable/config_file report them. */
+    public String executable() {
+        return executable;
+    }
+
+    public void executable(String path) {
+        this.executable = path;
+    }
+
+    public String configFile() {
+        return configFile;
+    }
+
+    public void configFile(String path) {
+        this.configFile = path;
+    }
+
+    /** DEBUG SET-ACTIVE-EXPIRE: when off, expired keys go only lazily, on access. */
+    public boolean activeExpireEnabled() {
+        return activeExpireEnabled;
+    }
+
+    public void activeExpireEnabled(boolean enabled) {
+        this.activeExpireEnabled = enabled;
+    }
+
     public int databaseCount() {
         return databases.length;
     }
@@ -109,7 +177,22 @@ public final class Engine implements Database.Hooks {
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
     public void swapDatabases(int a, int b) {
+        touchAllKeys(databases[a]);
+        touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
+    }
+
+    /** Removes every key of a database (FLUSHDB, FLUSHALL); returns how many there were. */
+    public long emptyDatabase(Database db) {
+        touchAllKeys(db);
+        return db.clear();
+    }
+
+    /** Tells key listeners (WATCH) that every key of {@code db} changes, as Redis's signalFlushedDb does. */
+    private void touchAllKeys(Database db) {
+        if (!keyListeners.isEmpty() && db.size() > 0) {
+            db.dict().forEach(e -> keyModified(db, e.key));
+        }
     }
 
     public Map<Long, Client> clients() {
@@ -221,6 +304,7 @@ public final class Engine implements Database.Hooks {
                 continue;
             }
             stats.netOutputBytes += b.readableBytes();
+            stats.writesProcessed++;
             if (c.closingAfterReply()) {
                 c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -241,7 +325,7 @@ public final class Engine implements Database.Hooks {
             rejectUnknown(c, argv);
             return;
         }
-        if (!cmd.subcommands().isEmpty() && cmd.handler() == null) {
+        if (!cmd.subcommands().isEmpty() && (cmd.handler() == null || argv.length > 1)) {
             if (argv.length < 2) {
                 c.touch(now, argv, cmd.fullName());
                 reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
@@ -283,8 +367,10 @@ public final class Engine implements Database.Hooks {
         long errorsBefore = stats.errorReplies;
         byte[][] savedOverride = propagateOverride;
         boolean savedSuppressed = propagateSuppressed;
+        boolean savedForced = propagateForced;
         propagateOverride = null;
         propagateSuppressed = false;
+        propagateForced = false;
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
@@ -296,11 +382,12 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
-            if (dirty != dirtyBefore && cmd.isWrite() && !propagateSuppressed) {
+            if ((dirty != dirtyBefore || propagateForced) && cmd.isWrite() && !propagateSuppressed) {
                 emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
             }
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
+            propagateForced = savedForced;
         }
         if (mark >= 0 && !c.isClosed()) {
             c.buffer().writerIndex(mark);
@@ -356,6 +443,12 @@ public final class Engine implements Database.Hooks {
         propagateOverride = argv;
     }
 
+    /** Propagates the running command even if it changed nothing (FLUSHDB on an empty database), as Redis's
+     * forceCommandPropagation. */
+    public void forcePropagation() {
+        propagateForced = true;
+    }
+
     /** The running command changed data but must not be propagated as itself (it propagated parts explicitly). */
     public void suppressPropagation() {
         propagateSuppressed = true;
@@ -374,9 +467,10 @@ public final class Engine implements Database.Hooks {
 
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
-        if (!slaveMode) {
+        if (!slaveMode && activeExpireEnabled) {
             activeExpireCycle();
         }
+        sampleMetrics();
         for (Database db : databases) {
             db.cron();
         }
@@ -403,6 +497,46 @@ public final class Engine implements Database.Hooks {
                 expireDb = (expireDb + i + 1) % databases.length;
                 break;
             }
+        }
+    }
+
+    /** Redis samples its instantaneous metrics every 100 ms, whatever the hz. */
+    private void sampleMetrics() {
+        long now = now();
+        if (now - lastMetricSample < 100) {
+            return;
+        }
+        lastMetricSample = now;
+        stats.opsPerSec.sample(now, stats.commandsProcessed);
+        stats.inputPerSec.sample(now, stats.netInputBytes);
+        stats.outputPerSec.sample(now, stats.netOutputBytes);
+    }
+
+    // ---- shutdown ----
+
+    /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
+    public void onShutdown(Runnable hook) {
+        shutdownHooks.add(hook);
+    }
+
+    /** True once SHUTDOWN has run: the server is closing. */
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Ends the server as Redis's finishShutdown does: flushes pending replies, logs the farewell and runs the
+     * shutdown hooks. Runs on the engine thread; hooks must not wait for the engine's loop to terminate.
+     */
+    public void shutdown() {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        flushPending();
+        log.warning("Redis is now ready to exit, bye bye...");
+        for (Runnable hook : shutdownHooks) {
+            hook.run();
         }
     }
 
@@ -437,13 +571,45 @@ public final class Engine implements Database.Hooks {
         public long netOutputBytes;
         public long errorReplies;
         public long rejectedCalls;
+        public long writesProcessed;
         public final Map<String, Long> errorCounts = new LinkedHashMap<>();
+        /** instantaneous_ops_per_sec, instantaneous_input_kbps, instantaneous_output_kbps. */
+        public final InstantMetric opsPerSec = new InstantMetric();
+        public final InstantMetric inputPerSec = new InstantMetric();
+        public final InstantMetric outputPerSec = new InstantMetric();
 
         /** CONFIG RESETSTAT. */
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
+            writesProcessed = 0;
             errorCounts.clear();
+        }
+    }
+
+    /** A rate averaged over the last 16 samples of a growing counter, as Redis's trackInstantaneousMetric. */
+    public static final class InstantMetric {
+        private static final int SAMPLES = 16;
+        private final long[] samples = new long[SAMPLES];
+        private int idx;
+        private long lastTime;
+        private long lastCount;
+
+        void sample(long nowMs, long count) {
+            long t = nowMs - lastTime;
+            samples[idx] = lastTime == 0 || t <= 0 ? 0 : (count - lastCount) * 1000 / t;
+            idx = (idx + 1) % SAMPLES;
+            lastTime = nowMs;
+            lastCount = count;
+        }
+
+        /** Per second, averaged over the samples. */
+        public long perSecond() {
+            long sum = 0;
+            for (long s : samples) {
+                sum += s;
+            }
+            return sum / SAMPLES;
         }
     }
 }

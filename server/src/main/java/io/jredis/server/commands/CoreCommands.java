@@ -9,5 +9,9 @@ public final class CoreCommands {
     public static void register(Engine engine) {
         ConnectionCommands.register(engine);
         StringCommands.register(engine);
+        ServerCommands.register(engine);
+        InfoCommand.register(engine);
+        CommandCommand.register(engine);
+        DebugCommand.register(engine);
     }
 }
