@@ -7,6 +7,7 @@ import io.jredis.server.db.Database;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.security.SecureRandom;
@@ -180,6 +181,20 @@ public final class Engine implements Database.Hooks {
         touchAllKeys(databases[a]);
         touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
+    }
+
+    /**
+     * Redis's lookupKeyRead: the value of a key a command reads, counted in INFO keyspace_hits / keyspace_misses.
+     * Read paths use this instead of {@link Database#get} so that writes' own lookups are not counted.
+     */
+    public Object lookupRead(Database db, byte[] key) {
+        Object v = db.get(key);
+        if (v == null) {
+            stats.keyspaceMisses++;
+        } else {
+            stats.keyspaceHits++;
+        }
+        return v;
     }
 
     /** Removes every key of a database (FLUSHDB, FLUSHALL); returns how many there were. */
@@ -534,6 +549,12 @@ public final class Engine implements Database.Hooks {
         }
         shuttingDown = true;
         flushPending();
+        // Connections end as they would when the Redis process exits: after what was already sent to them.
+        for (Client c : new ArrayList<>(clients.values())) {
+            if (c.channel() != null) {
+                c.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
         log.warning("Redis is now ready to exit, bye bye...");
         for (Runnable hook : shutdownHooks) {
             hook.run();

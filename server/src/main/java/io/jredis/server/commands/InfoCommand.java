@@ -357,7 +357,7 @@ final class InfoCommand {
                 .field("unexpected_error_replies", 0)
                 .field("total_error_replies", s.errorReplies)
                 .field("dump_payload_sanitizations", 0)
-                // Reads are not counted by the network layer; every command came from at least one read.
+                // The network layer does not count socket reads: the command count stands in (equal unpipelined).
                 .field("total_reads_processed", s.commandsProcessed)
                 .field("total_writes_processed", s.writesProcessed)
                 .field("io_threaded_reads_processed", 0)
