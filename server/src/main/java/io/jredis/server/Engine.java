@@ -458,8 +458,7 @@ public final class Engine implements Database.Hooks {
         propagateOverride = argv;
     }
 
-    /** Propagates the running command even if it changed nothing (FLUSHDB on an empty database), as Redis's
-     * forceCommandPropagation. */
+    /** Propagates the running command even if it changed nothing (FLUSHDB of an empty database), as Redis does. */
     public void forcePropagation() {
         propagateForced = true;
     }

@@ -31,10 +31,7 @@ public final class RedisServer implements AutoCloseable {
         this.network = new NetworkServer(engine, "jredis-engine-" + INSTANCES.incrementAndGet());
         CoreCommands.register(engine);
         // SHUTDOWN runs on the engine thread, which close() waits for: close from another thread.
-        engine.onShutdown(() -> {
-            Thread t = new Thread(this::close, "jredis-shutdown");
-            t.start();
-        });
+        engine.onShutdown(() -> new Thread(this::close, "jredis-shutdown").start());
     }
 
     public ServerConfig config() {

@@ -298,7 +298,7 @@ final class DebugCommand {
      * is mixed into the result; each key gets its own digest (key mixed in, then the value, see
      * {@link #valueDigest}), which is xored into the result, so key order does not matter. All zeros when empty.
      */
-    static byte[] datasetDigest(Engine engine) {
+    private static byte[] datasetDigest(Engine engine) {
         byte[] result = new byte[20];
         for (int i = 0; i < engine.databaseCount(); i++) {
             Database db = engine.database(i);
