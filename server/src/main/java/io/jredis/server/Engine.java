@@ -7,6 +7,7 @@ import io.jredis.server.db.Database;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.security.SecureRandom;
@@ -76,6 +77,7 @@ public final class Engine implements Database.Hooks {
     private PauseType pauseType = PauseType.NONE;
     private long pauseEnd;
     private ScheduledFuture<?> pauseTimer;
+    private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
     private final Transactions transactions = new Transactions(this);
@@ -88,6 +90,8 @@ public final class Engine implements Database.Hooks {
     private CommandSpec currentCommand;
     private byte[][] currentArgv;
     private final String runId;
+    private String replId;
+    private String replId2 = "0".repeat(40);
     private final long startedAt = System.currentTimeMillis();
     private long nextClientId = 1;
     private long dirty;
@@ -95,6 +99,13 @@ public final class Engine implements Database.Hooks {
     private boolean propagateSuppressed;
     private io.netty.channel.EventLoop loop;
     private boolean slaveMode;
+    private boolean activeExpireEnabled = true;
+    private boolean propagateForced;
+    private boolean shuttingDown;
+    private volatile int tcpPort;
+    private String executable = ProcessHandle.current().info().command().orElse("");
+    private String configFile = "";
+    private long lastMetricSample;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -104,15 +115,22 @@ public final class Engine implements Database.Hooks {
         for (int i = 0; i < n; i++) {
             databases[i] = new Database(i, this);
         }
-        byte[] id = new byte[20];
-        new SecureRandom().nextBytes(id);
-        this.runId = HexFormat.of().formatHex(id);
+        this.runId = randomHexId();
+        this.replId = randomHexId();
+        this.tcpPort = config.port.intValue();
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             transactions.discard(c);
             pubsub.removeClient(c);
             c.timeoutExempt(false);
         });
+    }
+
+    /** 40 random hex characters, as Redis makes run ids and replication ids. */
+    private static String randomHexId() {
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
     }
 
     public ServerConfig config() {
@@ -165,6 +183,57 @@ public final class Engine implements Database.Hooks {
         return startedAt;
     }
 
+    /** The current replication id (INFO master_replid, PSYNC); the replication module renews it on failover. */
+    public String replId() {
+        return replId;
+    }
+
+    /** The previous replication id, forty zeros when there is none (INFO master_replid2). */
+    public String replId2() {
+        return replId2;
+    }
+
+    /** Sets both replication ids (the replication module, on failover and when it follows a new master). */
+    public void replIds(String id, String id2) {
+        this.replId = id;
+        this.replId2 = id2;
+    }
+
+    /** The TCP port clients reach this server on (INFO tcp_port): the bound one, told by the server at start. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public void tcpPort(int port) {
+        this.tcpPort = port;
+    }
+
+    /** Absolute path of the program and of the config file, as INFO executable/config_file report them. */
+    public String executable() {
+        return executable;
+    }
+
+    public void executable(String path) {
+        this.executable = path;
+    }
+
+    public String configFile() {
+        return configFile;
+    }
+
+    public void configFile(String path) {
+        this.configFile = path;
+    }
+
+    /** DEBUG SET-ACTIVE-EXPIRE: when off, expired keys go only lazily, on access. */
+    public boolean activeExpireEnabled() {
+        return activeExpireEnabled;
+    }
+
+    public void activeExpireEnabled(boolean enabled) {
+        this.activeExpireEnabled = enabled;
+    }
+
     public int databaseCount() {
         return databases.length;
     }
@@ -175,7 +244,36 @@ public final class Engine implements Database.Hooks {
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
     public void swapDatabases(int a, int b) {
+        touchAllKeys(databases[a]);
+        touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
+    }
+
+    /**
+     * Redis's lookupKeyRead: the value of a key a command reads, counted in INFO keyspace_hits / keyspace_misses.
+     * Read paths use this instead of {@link Database#get} so that writes' own lookups are not counted.
+     */
+    public Object lookupRead(Database db, byte[] key) {
+        Object v = db.get(key);
+        if (v == null) {
+            stats.keyspaceMisses++;
+        } else {
+            stats.keyspaceHits++;
+        }
+        return v;
+    }
+
+    /** Removes every key of a database (FLUSHDB, FLUSHALL); returns how many there were. */
+    public long emptyDatabase(Database db) {
+        touchAllKeys(db);
+        return db.clear();
+    }
+
+    /** Tells key listeners (WATCH) that every key of {@code db} changes, as Redis's signalFlushedDb does. */
+    private void touchAllKeys(Database db) {
+        if (!keyListeners.isEmpty() && db.size() > 0) {
+            db.dict().forEach(e -> keyModified(db, e.key));
+        }
     }
 
     public Map<Long, Client> clients() {
@@ -315,6 +413,7 @@ public final class Engine implements Database.Hooks {
             }
             stats.netOutputBytes += b.readableBytes();
             c.replied(now, b.readableBytes());
+            stats.writesProcessed++;
             if (c.closingAfterReply()) {
                 c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -352,7 +451,7 @@ public final class Engine implements Database.Hooks {
             rejectUnknown(c, argv);
             return true;
         }
-        if (!cmd.subcommands().isEmpty() && cmd.handler() == null) {
+        if (!cmd.subcommands().isEmpty() && (cmd.handler() == null || argv.length > 1)) {
             if (argv.length < 2) {
                 c.touch(now, argv, cmd.fullName());
                 reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
@@ -435,12 +534,14 @@ public final class Engine implements Database.Hooks {
         long errorsBefore = stats.errorReplies;
         byte[][] savedOverride = propagateOverride;
         boolean savedSuppressed = propagateSuppressed;
+        boolean savedForced = propagateForced;
         propagateOverride = null;
         propagateSuppressed = false;
         CommandSpec savedCommand = currentCommand;
         byte[][] savedArgv = currentArgv;
         currentCommand = cmd;
         currentArgv = argv;
+        propagateForced = false;
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
@@ -452,13 +553,15 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
-            if (dirty != dirtyBefore && cmd.isWrite() && !propagateSuppressed) {
+            if ((dirty != dirtyBefore || propagateForced) && (cmd.isWrite() || cmd.mayReplicate())
+                    && !propagateSuppressed) {
                 emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
             }
             currentCommand = savedCommand;
             currentArgv = savedArgv;
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
+            propagateForced = savedForced;
         }
     }
 
@@ -585,6 +688,11 @@ public final class Engine implements Database.Hooks {
         propagateOverride = argv;
     }
 
+    /** Propagates the running command even if it changed nothing (FLUSHDB of an empty database), as Redis does. */
+    public void forcePropagation() {
+        propagateForced = true;
+    }
+
     /** The running command changed data but must not be propagated as itself (it propagated parts explicitly). */
     public void suppressPropagation() {
         propagateSuppressed = true;
@@ -636,9 +744,10 @@ public final class Engine implements Database.Hooks {
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
         }
-        if (!slaveMode && !clientsPaused()) {
+        if (!slaveMode && activeExpireEnabled && !clientsPaused()) {
             activeExpireCycle();
         }
+        sampleMetrics();
         for (Database db : databases) {
             db.cron();
         }
@@ -658,6 +767,52 @@ public final class Engine implements Database.Hooks {
             Database db = databases[expireDb];
             expireDb = (expireDb + 1) % databases.length;
             expireTimeLimitHit = !db.activeExpire(deadline);
+        }
+    }
+
+    /** Redis samples its instantaneous metrics every 100 ms, whatever the hz. */
+    private void sampleMetrics() {
+        long now = now();
+        if (now - lastMetricSample < 100) {
+            return;
+        }
+        lastMetricSample = now;
+        stats.opsPerSec.sample(now, stats.commandsProcessed);
+        stats.inputPerSec.sample(now, stats.netInputBytes);
+        stats.outputPerSec.sample(now, stats.netOutputBytes);
+    }
+
+    // ---- shutdown ----
+
+    /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
+    public void onShutdown(Runnable hook) {
+        shutdownHooks.add(hook);
+    }
+
+    /** True once SHUTDOWN has run: the server is closing. */
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Ends the server as Redis's finishShutdown does: flushes pending replies, logs the farewell and runs the
+     * shutdown hooks. Runs on the engine thread; hooks must not wait for the engine's loop to terminate.
+     */
+    public void shutdown() {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        flushPending();
+        // Connections end as they would when the Redis process exits: after what was already sent to them.
+        for (Client c : new ArrayList<>(clients.values())) {
+            if (c.channel() != null) {
+                c.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        log.warning("Redis is now ready to exit, bye bye...");
+        for (Runnable hook : shutdownHooks) {
+            hook.run();
         }
     }
 
@@ -701,13 +856,45 @@ public final class Engine implements Database.Hooks {
         public long netOutputBytes;
         public long errorReplies;
         public long rejectedCalls;
+        public long writesProcessed;
         public final Map<String, Long> errorCounts = new LinkedHashMap<>();
+        /** instantaneous_ops_per_sec, instantaneous_input_kbps, instantaneous_output_kbps. */
+        public final InstantMetric opsPerSec = new InstantMetric();
+        public final InstantMetric inputPerSec = new InstantMetric();
+        public final InstantMetric outputPerSec = new InstantMetric();
 
         /** CONFIG RESETSTAT. */
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
+            writesProcessed = 0;
             errorCounts.clear();
+        }
+    }
+
+    /** A rate averaged over the last 16 samples of a growing counter, as Redis's trackInstantaneousMetric. */
+    public static final class InstantMetric {
+        private static final int SAMPLES = 16;
+        private final long[] samples = new long[SAMPLES];
+        private int idx;
+        private long lastTime;
+        private long lastCount;
+
+        void sample(long nowMs, long count) {
+            long t = nowMs - lastTime;
+            samples[idx] = lastTime == 0 || t <= 0 ? 0 : (count - lastCount) * 1000 / t;
+            idx = (idx + 1) % SAMPLES;
+            lastTime = nowMs;
+            lastCount = count;
+        }
+
+        /** Per second, averaged over the samples. */
+        public long perSecond() {
+            long sum = 0;
+            for (long s : samples) {
+                sum += s;
+            }
+            return sum / SAMPLES;
         }
     }
 }

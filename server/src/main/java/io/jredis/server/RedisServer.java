@@ -6,6 +6,7 @@ import io.jredis.server.log.Log;
 import io.jredis.server.net.NetworkServer;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +21,7 @@ public final class RedisServer implements AutoCloseable {
     private final Log log;
     private final Engine engine;
     private final NetworkServer network;
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile boolean closed;
 
     public RedisServer(ServerConfig config, Log log) {
@@ -28,6 +30,8 @@ public final class RedisServer implements AutoCloseable {
         this.engine = new Engine(config, log);
         this.network = new NetworkServer(engine, "jredis-engine-" + INSTANCES.incrementAndGet());
         CoreCommands.register(engine);
+        // SHUTDOWN runs on the engine thread, which close() waits for: close from another thread.
+        engine.onShutdown(() -> new Thread(this::close, "jredis-shutdown").start());
     }
 
     public ServerConfig config() {
@@ -46,6 +50,7 @@ public final class RedisServer implements AutoCloseable {
     /** Binds the listeners; the server answers clients when this returns. */
     public void start() throws IOException {
         network.start();
+        engine.tcpPort(network.port());
     }
 
     /** The bound TCP port (the chosen one when configured with port 0). */
@@ -69,13 +74,19 @@ public final class RedisServer implements AutoCloseable {
         return closed;
     }
 
+    /** Blocks until the server has closed, by {@link #close()} or by the SHUTDOWN command. */
+    public void awaitClosed() throws InterruptedException {
+        closedLatch.await();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
         network.close();
         log.close();
+        closedLatch.countDown();
     }
 }

@@ -29,6 +29,7 @@ public final class CommandSpec {
     private final boolean noScript;
     private final boolean allowStale;
     private final boolean denyOom;
+    private final boolean mayReplicate;
     private CommandHandler handler;
 
     /** Calls, microseconds, rejected and failed counts, as INFO commandstats reports. */
@@ -56,6 +57,7 @@ public final class CommandSpec {
         this.noScript = flags.contains("noscript");
         this.allowStale = flags.contains("stale");
         this.denyOom = flags.contains("denyoom");
+        this.mayReplicate = flags.contains("may_replicate");
     }
 
     public String name() {
@@ -85,6 +87,11 @@ public final class CommandSpec {
 
     public boolean isWrite() {
         return write;
+    }
+
+    /** Not a write, but its effect is propagated when it changes something (PUBLISH, PFCOUNT, EVAL ...). */
+    public boolean mayReplicate() {
+        return mayReplicate;
     }
 
     public boolean isReadonly() {

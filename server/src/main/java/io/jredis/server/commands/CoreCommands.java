@@ -16,5 +16,9 @@ public final class CoreCommands {
         PubSubCommands.register(engine);
         ConfigCommand.register(engine);
         KeyCommands.register(engine);
+        ServerCommands.register(engine);
+        InfoCommand.register(engine);
+        CommandCommand.register(engine);
+        DebugCommand.register(engine);
     }
 }

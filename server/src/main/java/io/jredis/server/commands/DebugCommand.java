@@ -1,0 +1,408 @@
+package io.jredis.server.commands;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.db.Database;
+import io.jredis.server.db.Dict;
+import io.jredis.server.db.Values;
+import io.jredis.server.util.Bytes;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
+ * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
+ * DIGEST-VALUE, HELP; the others (RELOAD comes with persistence) answer as unknown subcommands.
+ */
+final class DebugCommand {
+    private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
+            + " set to \"local\", you can run it from a local connection, otherwise you need to set this option in"
+            + " the configuration file, and then restart the server.";
+
+    private DebugCommand() {}
+
+    static void register(Engine engine) {
+        engine.commands().register("debug", DebugCommand::debug);
+        engine.addGuard(DebugCommand::allowed);
+    }
+
+    /** Redis refuses DEBUG before running it (a rejected call), unless enabled or "local" and the client is. */
+    private static String allowed(Client c, CommandSpec cmd, byte[][] argv) {
+        if (!cmd.name().equals("debug")) {
+            return null;
+        }
+        return switch (c.engine().config().enableDebugCommand.value()) {
+            case "yes" -> null;
+            case "local" -> isLocal(c) ? null : NOT_ALLOWED;
+            default -> NOT_ALLOWED;
+        };
+    }
+
+    /** Loopback and unix socket connections are local (Redis's islocalClient). */
+    private static boolean isLocal(Client c) {
+        if (c.channel() == null) {
+            return true;
+        }
+        SocketAddress a = c.channel().remoteAddress();
+        if (a instanceof InetSocketAddress in) {
+            return in.getAddress() != null && in.getAddress().isLoopbackAddress();
+        }
+        return true;
+    }
+
+    /** DEBUG subcommand [arg ...] */
+    private static void debug(Client c, byte[][] argv) {
+        String sub = Bytes.lower(argv[1]);
+        int argc = argv.length;
+        switch (sub) {
+            case "help" -> help(c);
+            case "sleep" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                sleep(c, argv[2]);
+            }
+            case "set-active-expire" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                c.engine().activeExpireEnabled(atoi(argv[2]) != 0);
+                c.reply().ok();
+            }
+            case "log" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                c.engine().log().warning("DEBUG LOG: " + Bytes.str(argv[2]));
+                c.reply().ok();
+            }
+            case "object" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                object(c, argv[2]);
+            }
+            case "digest" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                c.reply().simple(HexFormat.of().formatHex(datasetDigest(c.engine())));
+            }
+            case "digest-value" -> {
+                c.reply().array(argc - 2);
+                for (int i = 2; i < argc; i++) {
+                    byte[] digest = new byte[20];
+                    // Like Redis, a logically expired key that is still stored is digested too.
+                    Dict.Entry e = c.db().dict().find(argv[i]);
+                    if (e != null) {
+                        valueDigest(digest, e);
+                    }
+                    c.reply().simple(HexFormat.of().formatHex(digest));
+                }
+            }
+            default -> unknown(c, argv);
+        }
+    }
+
+    private static void unknown(Client c, byte[][] argv) {
+        c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
+                + "'. Try DEBUG HELP.");
+    }
+
+    /** DEBUG SLEEP seconds: stops the whole server, as Redis does, by blocking the engine thread. */
+    private static void sleep(Client c, byte[] arg) {
+        long micros = (long) (strtod(Bytes.str(arg)) * 1_000_000);
+        if (micros > 0) {
+            try {
+                Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        c.reply().ok();
+    }
+
+    /**
+     * DEBUG OBJECT key. The address is the value's identity hash (the JVM moves objects); serializedlength is
+     * the RDB string encoding's length without LZF compression, and 0 for types other than strings.
+     */
+    private static void object(Client c, byte[] key) {
+        Dict.Entry e = c.db().entry(key);
+        if (e == null) {
+            c.engine().error(c, "ERR no such key");
+            return;
+        }
+        Object v = e.value;
+        String encoding = Values.encoding(v);
+        long now = System.currentTimeMillis();
+        long access = e.access > 0 ? e.access : now;
+        c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(v))
+                + " refcount:" + refcount(v, encoding) + " encoding:" + encoding
+                + " serializedlength:" + serializedLength(v) + " lru:" + ((access / 1000) & 0xffffff)
+                + " lru_seconds_idle:" + Math.max(0, (now - access) / 1000));
+    }
+
+    /** Redis shares the integers 0..9999 between keys: their refcount is OBJ_SHARED_REFCOUNT. */
+    private static long refcount(Object v, String encoding) {
+        if (encoding.equals("int")) {
+            long[] n = new long[1];
+            if (Bytes.parseLong((byte[]) v, n) && n[0] >= 0 && n[0] < 10000) {
+                return Integer.MAX_VALUE;
+            }
+        }
+        return 1;
+    }
+
+    /** Length of a string in RDB: 32-bit integers take 2, 3 or 5 bytes; others a length prefix plus the bytes. */
+    private static long serializedLength(Object v) {
+        if (!(v instanceof byte[] b)) {
+            return 0;
+        }
+        long[] n = new long[1];
+        if (b.length <= 11 && Bytes.parseLong(b, n)) {
+            if (n[0] >= Byte.MIN_VALUE && n[0] <= Byte.MAX_VALUE) {
+                return 2;
+            }
+            if (n[0] >= Short.MIN_VALUE && n[0] <= Short.MAX_VALUE) {
+                return 3;
+            }
+            if (n[0] >= Integer.MIN_VALUE && n[0] <= Integer.MAX_VALUE) {
+                return 5;
+            }
+        }
+        int len = b.length;
+        int prefix = len < (1 << 6) ? 1 : len < (1 << 14) ? 2 : 5;
+        return prefix + len;
+    }
+
+    private static void help(Client c) {
+        HelpReply.send(c, "DEBUG",
+                "AOF-FLUSH-SLEEP <microsec>",
+                "    Server will sleep before flushing the AOF, this is used for testing.",
+                "ASSERT",
+                "    Crash by assertion failed.",
+                "CHANGE-REPL-ID",
+                "    Change the replication IDs of the instance.",
+                "    Dangerous: should be used only for testing the replication subsystem.",
+                "CONFIG-REWRITE-FORCE-ALL",
+                "    Like CONFIG REWRITE but writes all configuration options, including",
+                "    keywords not listed in original configuration file or default values.",
+                "CRASH-AND-RECOVER [<milliseconds>]",
+                "    Hard crash and restart after a <milliseconds> delay (default 0).",
+                "DIGEST",
+                "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    Output a hex signature of the values of all the specified keys.",
+                "ERROR <string>",
+                "    Return a Redis protocol error with <string> as message. Useful for clients",
+                "    unit tests to simulate Redis errors.",
+                "LEAK <string>",
+                "    Create a memory leak of the input string.",
+                "LOG <message>",
+                "    Write <message> to the server log.",
+                "HTSTATS <dbid>",
+                "    Return hash table statistics of the specified Redis database.",
+                "HTSTATS-KEY <key>",
+                "    Like HTSTATS but for the hash table stored at <key>'s value.",
+                "LOADAOF",
+                "    Flush the AOF buffers on disk and reload the AOF in memory.",
+                "REPLICATE <string>",
+                "    Replicates the provided string to replicas, allowing data divergence.",
+                "MALLCTL <key> [<val>]",
+                "    Get or set a malloc tuning integer.",
+                "MALLCTL-STR <key> [<val>]",
+                "    Get or set a malloc tuning string.",
+                "OBJECT <key>",
+                "    Show low level info about `key` and associated value.",
+                "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+                "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+                "OOM",
+                "    Crash the server simulating an out-of-memory error.",
+                "PANIC",
+                "    Crash the server simulating a panic.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                "    it is used instead of the 'key' prefix. These are not propagated to",
+                "    replicas. Cluster slots are not respected so keys not belonging to the",
+                "    current node can be created in cluster mode.",
+                "PROTOCOL <type>",
+                "    Reply with a test value of the specified type. <type> can be: string,",
+                "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+                "    true, false.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+                "    * MERGE: conflicting keys will be loaded from RDB.",
+                "    * NOFLUSH: the existing database will not be removed before load, but",
+                "      conflicting keys will generate an exception and kill the server.",
+                "    * NOSAVE: the database will be loaded from an existing RDB file.",
+                "    Examples:",
+                "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+                "      the database.",
+                "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+                "      existing RDB file.",
+                "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+                "      file to the database.",
+                "RESTART [<milliseconds>]",
+                "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+                "SDSLEN <key>",
+                "    Show low level SDS string info representing `key` and value.",
+                "SEGFAULT",
+                "    Crash the server with sigsegv.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "QUICKLIST-PACKED-THRESHOLD <size>",
+                "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+                "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+                "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+                "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.",
+                "STRINGMATCH-TEST",
+                "    Run a fuzz tester against the stringmatchlen() function.",
+                "STRUCTSIZE",
+                "    Return the size of different Redis core C structures.",
+                "LISTPACK <key>",
+                "    Show low level info about the listpack encoding of <key>.",
+                "QUICKLIST <key> [<0|1>]",
+                "    Show low level info about the quicklist encoding of <key>.",
+                "    The optional argument (0 by default) sets the level of detail",
+                "CLIENT-EVICTION",
+                "    Show low level client eviction pools info (maxmemory-clients).",
+                "PAUSE-CRON <0|1>",
+                "    Stop periodic cron job processing.",
+                "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+                "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+                "    In case NEVER is provided the last observed peak will never be reset",
+                "    In case RESET is provided the peak reset time will be restored to the default value",
+                "REPLYBUFFER RESIZING <0|1>",
+                "    Enable or disable the reply buffer resize cron job",
+                "CLUSTERLINK KILL <to|from|all> <node-id>",
+                "    Kills the link based on the direction to/from (both) with the provided node.");
+    }
+
+    // ---- DEBUG DIGEST: Redis's debug.c algorithm ----
+
+    /**
+     * The dataset digest of Redis's computeDatasetDigest: for each non-empty database, the big-endian 32-bit db id
+     * is mixed into the result; each key gets its own digest (key mixed in, then the value, see
+     * {@link #valueDigest}), which is xored into the result, so key order does not matter. All zeros when empty.
+     */
+    private static byte[] datasetDigest(Engine engine) {
+        byte[] result = new byte[20];
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            Database db = engine.database(i);
+            if (db.size() == 0) {
+                continue;
+            }
+            mix(result, int32(i));
+            db.dict().forEach(e -> {
+                byte[] digest = new byte[20];
+                mix(digest, e.key);
+                valueDigest(digest, e);
+                xor(result, digest, digest.length);
+            });
+        }
+        return result;
+    }
+
+    /**
+     * Redis's xorObjectDigest: the type code (big-endian 32 bits) is mixed in, then the value (a string is mixed in
+     * as its bytes), then "!!expire!!" is xored in when the key has a TTL. Types other than strings contribute their
+     * type code only until their families expose their elements.
+     */
+    private static void valueDigest(byte[] digest, Dict.Entry e) {
+        Object v = e.value;
+        mix(digest, int32(redisTypeCode(v)));
+        if (v instanceof byte[] b) {
+            mix(digest, b);
+        }
+        if (e.expireAt >= 0) {
+            xor(digest, "!!expire!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 10);
+        }
+    }
+
+    /** The OBJ_* type code Redis mixes in (5 is OBJ_MODULE, so streams are 6). */
+    private static int redisTypeCode(Object v) {
+        return switch (Values.type(v)) {
+            case STRING -> 0;
+            case LIST -> 1;
+            case SET -> 2;
+            case ZSET -> 3;
+            case HASH -> 4;
+            case STREAM -> 6;
+        };
+    }
+
+    /** Redis's xorDigest: digest ^= SHA1(data). */
+    private static void xor(byte[] digest, byte[] data, int len) {
+        byte[] h = sha1(data, len);
+        for (int i = 0; i < 20; i++) {
+            digest[i] ^= h[i];
+        }
+    }
+
+    /** Redis's mixDigest: digest = SHA1(digest ^ SHA1(data)), so the order of mixing matters. */
+    private static void mix(byte[] digest, byte[] data) {
+        xor(digest, data, data.length);
+        System.arraycopy(sha1(digest, 20), 0, digest, 0, 20);
+    }
+
+    private static byte[] sha1(byte[] data, int len) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(data, 0, len);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
+    }
+
+    private static byte[] int32(int v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    /** C's atoi: optional spaces and sign, then digits up to the first non-digit; 0 when there are none. */
+    private static long atoi(byte[] b) {
+        int i = 0;
+        while (i < b.length && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < b.length && (b[i] == '-' || b[i] == '+')) {
+            neg = b[i] == '-';
+            i++;
+        }
+        long v = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            v = v * 10 + (b[i++] - '0');
+        }
+        return neg ? -v : v;
+    }
+
+    /** C's strtod on the longest valid prefix; 0 when there is none. */
+    private static double strtod(String s) {
+        String t = s.stripLeading();
+        for (int end = t.length(); end > 0; end--) {
+            try {
+                String p = t.substring(0, end);
+                if (!p.endsWith("d") && !p.endsWith("D") && !p.endsWith("f") && !p.endsWith("F")) {
+                    return Double.parseDouble(p);
+                }
+            } catch (NumberFormatException ignored) {
+                // shorter prefixes are tried next
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,520 @@
+package io.jredis.server.commands;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.Directive;
+import io.jredis.server.db.Database;
+import io.jredis.server.util.Bytes;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * INFO [section ...]: the sections and field names of Redis 7.0.15, in its order. Values are live where jredis
+ * has the state (clients, commands, traffic, keyspace, errors); features not built yet report what Redis reports
+ * when they are off (no RDB saves, AOF off, no replicas). Memory figures are the JVM's: {@code used_memory} is the
+ * heap in use, {@code used_memory_rss} the process's resident set.
+ */
+final class InfoCommand {
+    private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
+            "stats", "replication", "cpu", "module_list", "errorstats", "cluster", "keyspace");
+    private static final String BUILD_ID = "6a7265646973";
+
+    private final Engine engine;
+    private final long startupMemory = heapUsed();
+
+    private InfoCommand(Engine engine) {
+        this.engine = engine;
+    }
+
+    static void register(Engine engine) {
+        InfoCommand info = new InfoCommand(engine);
+        engine.commands().register("info", info::info);
+    }
+
+    /** INFO [section [section ...]] */
+    private void info(Client c, byte[][] argv) {
+        c.reply().verbatim(generate(argv));
+    }
+
+    /** The INFO text for the section arguments {@code argv[1..]}, as Redis's genInfoSectionDict selects them. */
+    private String generate(byte[][] argv) {
+        Set<String> sections = new HashSet<>();
+        boolean all = false;
+        boolean everything = false;
+        if (argv.length == 1) {
+            sections.addAll(DEFAULT_SECTIONS);
+        }
+        for (int i = 1; i < argv.length; i++) {
+            String s = Bytes.lower(argv[i]);
+            switch (s) {
+                case "default" -> sections.addAll(DEFAULT_SECTIONS);
+                case "all" -> all = true;
+                case "everything" -> {
+                    all = true;
+                    everything = true;
+                }
+                default -> sections.add(s);
+            }
+        }
+        Text out = new Text();
+        if (all || sections.contains("server")) {
+            server(out.section("Server"));
+        }
+        if (all || sections.contains("clients")) {
+            clients(out.section("Clients"));
+        }
+        if (all || sections.contains("memory")) {
+            memory(out.section("Memory"));
+        }
+        if (all || sections.contains("persistence")) {
+            persistence(out.section("Persistence"));
+        }
+        if (all || sections.contains("stats")) {
+            stats(out.section("Stats"));
+        }
+        if (all || sections.contains("replication")) {
+            replication(out.section("Replication"));
+        }
+        if (all || sections.contains("cpu")) {
+            cpu(out.section("CPU"));
+        }
+        if (all || sections.contains("module_list") || sections.contains("modules") || everything) {
+            out.section("Modules");
+        }
+        if (all || sections.contains("commandstats")) {
+            commandstats(out.section("Commandstats"));
+        }
+        if (all || sections.contains("errorstats")) {
+            errorstats(out.section("Errorstats"));
+        }
+        if (all || sections.contains("latencystats")) {
+            // Redis prints percentiles from per-command latency histograms; jredis does not keep them yet.
+            out.section("Latencystats");
+        }
+        if (all || sections.contains("cluster")) {
+            out.section("Cluster").field("cluster_enabled", 0);
+        }
+        if (all || sections.contains("keyspace")) {
+            keyspace(out.section("Keyspace"));
+        }
+        return out.toString();
+    }
+
+    private void server(Text t) {
+        long now = System.currentTimeMillis();
+        long uptime = (now - engine.startedAt()) / 1000;
+        Instant instant = Instant.now();
+        t.field("redis_version", Engine.REDIS_VERSION)
+                .field("redis_git_sha1", "00000000")
+                .field("redis_git_dirty", 0)
+                .field("redis_build_id", BUILD_ID)
+                .field("redis_mode", "standalone")
+                .field("os", osName())
+                .field("arch_bits", 64)
+                .field("monotonic_clock", "POSIX clock_gettime")
+                .field("multiplexing_api", multiplexingApi())
+                .field("atomicvar_api", "c11-builtin")
+                // Redis prints 0.0.0 when it was not built by GCC.
+                .field("gcc_version", "0.0.0")
+                .field("process_id", ProcessHandle.current().pid())
+                .field("process_supervised", "no")
+                .field("run_id", engine.runId())
+                .field("tcp_port", engine.tcpPort())
+                .field("server_time_usec", instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000)
+                .field("uptime_in_seconds", uptime)
+                .field("uptime_in_days", uptime / (3600 * 24))
+                .field("hz", engine.config().hz.value())
+                .field("configured_hz", engine.config().hz.value())
+                .field("lru_clock", lruClock(now))
+                .field("executable", engine.executable())
+                .field("config_file", engine.configFile())
+                .field("io_threads_active", 0);
+    }
+
+    /** Redis's LRU clock: seconds, modulo 2^24. */
+    static long lruClock(long ms) {
+        return (ms / 1000) & ((1 << 24) - 1);
+    }
+
+    private static String osName() {
+        String arch = System.getProperty("os.arch");
+        if ("amd64".equals(arch)) {
+            arch = "x86_64";
+        }
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + arch;
+    }
+
+    private static String multiplexingApi() {
+        return io.netty.channel.epoll.Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio") ? "epoll" : "select";
+    }
+
+    private void clients(Text t) {
+        long maxOut = 0;
+        for (Client c : engine.clients().values()) {
+            maxOut = Math.max(maxOut, c.outputBytes());
+        }
+        t.field("connected_clients", engine.clients().size())
+                .field("cluster_connections", 0)
+                .field("maxclients", engine.config().maxclients.value())
+                .field("client_recent_max_input_buffer", 0)
+                .field("client_recent_max_output_buffer", maxOut)
+                .field("blocked_clients", 0)
+                .field("tracking_clients", 0)
+                .field("clients_in_timeout_table", 0);
+    }
+
+    private void memory(Text t) {
+        long used = heapUsed();
+        long committed = Runtime.getRuntime().totalMemory();
+        long rss = residentSetSize(committed);
+        long peak = Math.max(used, heapPeak());
+        long startup = Math.min(startupMemory, used);
+        long dataset = used - startup;
+        long netUsage = Math.max(1, used - startup);
+        long maxmemory = directiveLong("maxmemory", 0);
+        long clientsMem = 0;
+        for (Client c : engine.clients().values()) {
+            clientsMem += c.outputBytes();
+        }
+        long system = totalSystemMemory();
+        t.field("used_memory", used)
+                .field("used_memory_human", human(used))
+                .field("used_memory_rss", rss)
+                .field("used_memory_rss_human", human(rss))
+                .field("used_memory_peak", peak)
+                .field("used_memory_peak_human", human(peak))
+                .field("used_memory_peak_perc", pct(used * 100.0 / peak) + "%")
+                .field("used_memory_overhead", startup)
+                .field("used_memory_startup", startup)
+                .field("used_memory_dataset", dataset)
+                .field("used_memory_dataset_perc", pct(dataset * 100.0 / netUsage) + "%")
+                .field("allocator_allocated", used)
+                .field("allocator_active", committed)
+                .field("allocator_resident", rss)
+                .field("total_system_memory", system)
+                .field("total_system_memory_human", human(system))
+                // jredis has no Lua VM or function libraries yet: no memory goes to scripts.
+                .field("used_memory_lua", 0)
+                .field("used_memory_vm_eval", 0)
+                .field("used_memory_lua_human", human(0))
+                .field("used_memory_scripts_eval", 0)
+                .field("number_of_cached_scripts", 0)
+                .field("number_of_functions", 0)
+                .field("number_of_libraries", 0)
+                .field("used_memory_vm_functions", 0)
+                .field("used_memory_vm_total", 0)
+                .field("used_memory_vm_total_human", human(0))
+                .field("used_memory_functions", 0)
+                .field("used_memory_scripts", 0)
+                .field("used_memory_scripts_human", human(0))
+                .field("maxmemory", maxmemory)
+                .field("maxmemory_human", human(maxmemory))
+                .field("maxmemory_policy", directiveString("maxmemory-policy", "noeviction"))
+                .field("allocator_frag_ratio", pct((double) committed / Math.max(1, used)))
+                .field("allocator_frag_bytes", committed - used)
+                .field("allocator_rss_ratio", pct((double) rss / Math.max(1, committed)))
+                .field("allocator_rss_bytes", rss - committed)
+                .field("rss_overhead_ratio", pct((double) rss / Math.max(1, rss)))
+                .field("rss_overhead_bytes", 0)
+                .field("mem_fragmentation_ratio", pct((double) rss / Math.max(1, used)))
+                .field("mem_fragmentation_bytes", rss - used)
+                .field("mem_not_counted_for_evict", 0)
+                .field("mem_replication_backlog", 0)
+                .field("mem_total_replication_buffers", 0)
+                .field("mem_clients_slaves", 0)
+                .field("mem_clients_normal", clientsMem)
+                .field("mem_cluster_links", 0)
+                .field("mem_aof_buffer", 0)
+                .field("mem_allocator", "jvm-" + Runtime.version().feature())
+                .field("active_defrag_running", 0)
+                .field("lazyfree_pending_objects", 0)
+                .field("lazyfreed_objects", 0);
+    }
+
+    private static long heapUsed() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    /** Peak heap use since the JVM started: the sum of the heap pools' peaks (an upper bound). */
+    private static long heapPeak() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    /** Resident set size from /proc on Linux (pages of 4 KiB); elsewhere the committed heap. */
+    private static long residentSetSize(long fallback) {
+        try {
+            String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.parseLong(statm[1]) * 4096;
+        } catch (IOException | RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static long totalSystemMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    private void persistence(Text t) {
+        t.field("loading", 0)
+                .field("async_loading", 0)
+                .field("current_cow_peak", 0)
+                .field("current_cow_size", 0)
+                .field("current_cow_size_age", 0)
+                .field("current_fork_perc", "0.00")
+                .field("current_save_keys_processed", 0)
+                .field("current_save_keys_total", 0)
+                .field("rdb_changes_since_last_save", engine.dirtyCount())
+                .field("rdb_bgsave_in_progress", 0)
+                // Redis counts the start as the last save until one happens.
+                .field("rdb_last_save_time", engine.startedAt() / 1000)
+                .field("rdb_last_bgsave_status", "ok")
+                .field("rdb_last_bgsave_time_sec", -1)
+                .field("rdb_current_bgsave_time_sec", -1)
+                .field("rdb_saves", 0)
+                .field("rdb_last_cow_size", 0)
+                .field("rdb_last_load_keys_expired", 0)
+                .field("rdb_last_load_keys_loaded", 0)
+                .field("aof_enabled", 0)
+                .field("aof_rewrite_in_progress", 0)
+                .field("aof_rewrite_scheduled", 0)
+                .field("aof_last_rewrite_time_sec", -1)
+                .field("aof_current_rewrite_time_sec", -1)
+                .field("aof_last_bgrewrite_status", "ok")
+                .field("aof_rewrites", 0)
+                .field("aof_rewrites_consecutive_failures", 0)
+                .field("aof_last_write_status", "ok")
+                .field("aof_last_cow_size", 0)
+                .field("module_fork_in_progress", 0)
+                .field("module_fork_last_cow_size", 0);
+    }
+
+    private void stats(Text t) {
+        Engine.Stats s = engine.stats();
+        t.field("total_connections_received", s.totalConnections)
+                .field("total_commands_processed", s.commandsProcessed)
+                .field("instantaneous_ops_per_sec", s.opsPerSec.perSecond())
+                .field("total_net_input_bytes", s.netInputBytes)
+                .field("total_net_output_bytes", s.netOutputBytes)
+                .field("total_net_repl_input_bytes", 0)
+                .field("total_net_repl_output_bytes", 0)
+                .field("instantaneous_input_kbps", pct(s.inputPerSec.perSecond() / 1024.0))
+                .field("instantaneous_output_kbps", pct(s.outputPerSec.perSecond() / 1024.0))
+                .field("instantaneous_input_repl_kbps", "0.00")
+                .field("instantaneous_output_repl_kbps", "0.00")
+                .field("rejected_connections", s.rejectedConnections)
+                .field("sync_full", 0)
+                .field("sync_partial_ok", 0)
+                .field("sync_partial_err", 0)
+                .field("expired_keys", s.expiredKeys)
+                .field("expired_stale_perc", "0.00")
+                .field("expired_time_cap_reached_count", 0)
+                .field("expire_cycle_cpu_milliseconds", 0)
+                .field("evicted_keys", s.evictedKeys)
+                .field("evicted_clients", 0)
+                .field("total_eviction_exceeded_time", 0)
+                .field("current_eviction_exceeded_time", 0)
+                .field("keyspace_hits", s.keyspaceHits)
+                .field("keyspace_misses", s.keyspaceMisses)
+                .field("pubsub_channels", 0)
+                .field("pubsub_patterns", 0)
+                .field("pubsubshard_channels", 0)
+                .field("latest_fork_usec", 0)
+                .field("total_forks", 0)
+                .field("migrate_cached_sockets", 0)
+                .field("slave_expires_tracked_keys", 0)
+                .field("active_defrag_hits", 0)
+                .field("active_defrag_misses", 0)
+                .field("active_defrag_key_hits", 0)
+                .field("active_defrag_key_misses", 0)
+                .field("total_active_defrag_time", 0)
+                .field("current_active_defrag_time", 0)
+                .field("tracking_total_keys", 0)
+                .field("tracking_total_items", 0)
+                .field("tracking_total_prefixes", 0)
+                .field("unexpected_error_replies", 0)
+                .field("total_error_replies", s.errorReplies)
+                .field("dump_payload_sanitizations", 0)
+                // The network layer does not count socket reads: the command count stands in (equal unpipelined).
+                .field("total_reads_processed", s.commandsProcessed)
+                .field("total_writes_processed", s.writesProcessed)
+                .field("io_threaded_reads_processed", 0)
+                .field("io_threaded_writes_processed", 0)
+                .field("reply_buffer_shrinks", 0)
+                .field("reply_buffer_expands", 0);
+    }
+
+    private void replication(Text t) {
+        t.field("role", "master")
+                .field("connected_slaves", 0)
+                .field("master_failover_state", "no-failover")
+                .field("master_replid", engine.replId())
+                .field("master_replid2", engine.replId2())
+                .field("master_repl_offset", 0)
+                .field("second_repl_offset", -1)
+                .field("repl_backlog_active", 0)
+                .field("repl_backlog_size", directiveLong("repl-backlog-size", 1024 * 1024))
+                .field("repl_backlog_first_byte_offset", 0)
+                .field("repl_backlog_histlen", 0);
+    }
+
+    private void cpu(Text t) {
+        long[] process = processCpuMicros();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long mainTotal = 0;
+        long mainUser = 0;
+        if (threads.isCurrentThreadCpuTimeSupported()) {
+            mainTotal = Math.max(0, threads.getCurrentThreadCpuTime() / 1000);
+            mainUser = Math.max(0, threads.getCurrentThreadUserTime() / 1000);
+        }
+        t.field("used_cpu_sys", seconds(process[1]))
+                .field("used_cpu_user", seconds(process[0]))
+                .field("used_cpu_sys_children", "0.000000")
+                .field("used_cpu_user_children", "0.000000")
+                .field("used_cpu_sys_main_thread", seconds(Math.max(0, mainTotal - mainUser)))
+                .field("used_cpu_user_main_thread", seconds(mainUser));
+    }
+
+    /** User and system CPU time of the process in microseconds, from /proc on Linux (100 ticks a second). */
+    private static long[] processCpuMicros() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]) * 10_000, Long.parseLong(f[12]) * 10_000};
+        } catch (IOException | RuntimeException e) {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return new long[] {Math.max(0, os.getProcessCpuTime() / 1000), 0};
+            }
+            return new long[] {0, 0};
+        }
+    }
+
+    private static String seconds(long micros) {
+        return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
+    }
+
+    private void commandstats(Text t) {
+        for (CommandSpec cmd : engine.commands().all()) {
+            commandstat(t, cmd);
+            for (CommandSpec sub : cmd.subcommands().values()) {
+                if (sub.handler() != null) {
+                    commandstat(t, sub);
+                }
+            }
+        }
+    }
+
+    private static void commandstat(Text t, CommandSpec cmd) {
+        if (cmd.calls == 0 && cmd.failedCalls == 0 && cmd.rejectedCalls == 0) {
+            return;
+        }
+        double perCall = cmd.calls == 0 ? 0 : (float) cmd.micros / cmd.calls;
+        t.field("cmdstat_" + safe(cmd.fullName()), "calls=" + cmd.calls + ",usec=" + cmd.micros
+                + ",usec_per_call=" + pct(perCall) + ",rejected_calls=" + cmd.rejectedCalls
+                + ",failed_calls=" + cmd.failedCalls);
+    }
+
+    private void errorstats(Text t) {
+        // Redis keeps error codes in a radix tree, so they come out in byte order.
+        for (Map.Entry<String, Long> e : new TreeMap<>(engine.stats().errorCounts).entrySet()) {
+            t.field("errorstat_" + safe(e.getKey()), "count=" + e.getValue());
+        }
+    }
+
+    private void keyspace(Text t) {
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            Database db = engine.database(i);
+            if (db.size() > 0 || db.expiresSize() > 0) {
+                // avg_ttl is Redis's running estimate from its expire cycle, which jredis does not keep.
+                t.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=0");
+            }
+        }
+    }
+
+    /** Redis's getSafeInfoString: characters that would break the INFO format become underscores. */
+    private static String safe(String s) {
+        return s.replace('#', '_').replace(':', '_').replace('\n', '_').replace('\r', '_');
+    }
+
+    private long directiveLong(String name, long dflt) {
+        Directive d = engine.config().find(name);
+        if (d == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(d.get());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private String directiveString(String name, String dflt) {
+        Directive d = engine.config().find(name);
+        return d == null ? dflt : d.get();
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** Redis's bytesToHuman: B, then K, M, G, T, P with two decimals. */
+    static String human(long n) {
+        if (n < 1024) {
+            return n + "B";
+        }
+        double d = n;
+        for (char unit : new char[] {'K', 'M', 'G', 'T', 'P'}) {
+            d /= 1024;
+            if (d < 1024) {
+                return String.format(Locale.ROOT, "%.2f%c", d, unit);
+            }
+        }
+        return n + "B";
+    }
+
+    /** The INFO text under construction: sections separated by a blank line, CRLF after every line. */
+    private static final class Text {
+        private final StringBuilder sb = new StringBuilder(4096);
+        private int sections;
+
+        Text section(String title) {
+            if (sections++ > 0) {
+                sb.append("\r\n");
+            }
+            sb.append("# ").append(title).append("\r\n");
+            return this;
+        }
+
+        Text field(String name, Object value) {
+            sb.append(name).append(':').append(value).append("\r\n");
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.jredis.server.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.db.Database;
+import io.jredis.server.log.Log;
+import io.jredis.server.testing.DifferentialRunner;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DebugCommandTest {
+    private static final String NOT_ALLOWED = "(error) ERR DEBUG command not allowed. If the enable-debug-command"
+            + " option is set to \"local\", you can run it from a local connection, otherwise you need to set this"
+            + " option in the configuration file, and then restart the server.";
+
+    private static byte[][] args(String... a) {
+        byte[][] out = new byte[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    @Test
+    void refusedByDefaultAsARejectedCall() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            assertEquals(NOT_ALLOWED, RawClient.text(c.call("DEBUG", "DIGEST")));
+            String stats = RawClient.text(c.call("INFO", "commandstats"));
+            assertTrue(stats.contains("cmdstat_debug:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"),
+                    stats);
+        }
+    }
+
+    @Test
+    void localAllowsLoopbackClients() throws Exception {
+        try (TestServer s = TestServer.start("enable-debug-command", "local");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            assertEquals("0".repeat(40), RawClient.text(c.call("DEBUG", "DIGEST")));
+        }
+    }
+
+    @Test
+    void digestsEqualRealRedis() throws Exception {
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+                TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            RawClient[] both = {real, ours};
+            assertArrayEquals(real.callRaw(args("DEBUG", "DIGEST")), ours.callRaw(args("DEBUG", "DIGEST")));
+            for (RawClient c : both) {
+                c.call("SET", "a", "b");
+                c.call("SET", "n", "12345");
+                c.call("SET", "bin", "\u0000\u00ff\r\n");
+                c.call("SELECT", "3");
+                c.call("SET", "a", "other");
+                c.call("SET", "ttl", "v");
+            }
+            real.call("PEXPIRE", "ttl", "100000");
+            s.server().onEngine(() -> {
+                Database db = s.server().engine().database(3);
+                db.setExpire(db.entry("ttl".getBytes()), System.currentTimeMillis() + 100_000);
+                return null;
+            });
+            byte[] expected = real.callRaw(args("DEBUG", "DIGEST"));
+            assertEquals('+', expected[0]);
+            assertEquals(DifferentialRunner.show(expected), DifferentialRunner.show(ours.callRaw(args("DEBUG", "DIGEST"))));
+            byte[][] values = args("DEBUG", "DIGEST-VALUE", "a", "ttl", "nosuch");
+            assertEquals(DifferentialRunner.show(real.callRaw(values)), DifferentialRunner.show(ours.callRaw(values)));
+            assertArrayEquals(real.callRaw(args("DEBUG", "DIGEST-VALUE")), ours.callRaw(args("DEBUG", "DIGEST-VALUE")));
+            for (String[] cmd : new String[][] {{"DEBUG", "HELP"}, {"DEBUG", "help"}, {"DEBUG", "NOSUCH"},
+                    {"DEBUG", "SLEEP"}, {"DEBUG", "DIGEST", "x"}, {"DEBUG", "OBJECT", "nosuch"}, {"DEBUG"},
+                    {"DEBUG", "SET-ACTIVE-EXPIRE"}}) {
+                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
+                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
+            }
+        }
+    }
+
+    @Test
+    void objectDescribesTheValueAsRedisDoes() throws Exception {
+        try (TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("SET", "s", "hello");
+            c.call("SET", "n", "42");
+            c.call("SET", "big", "12345678901");
+            c.call("SET", "raw", "x".repeat(100));
+            String pattern = "Value at:0x[0-9a-f]+ refcount:%s encoding:%s serializedlength:%d lru:\\d+ lru_seconds_idle:\\d+";
+            assertMatches(String.format(pattern, "1", "embstr", 6), RawClient.text(c.call("DEBUG", "OBJECT", "s")));
+            assertMatches(String.format(pattern, "2147483647", "int", 2), RawClient.text(c.call("DEBUG", "OBJECT", "n")));
+            assertMatches(String.format(pattern, "1", "int", 12), RawClient.text(c.call("DEBUG", "OBJECT", "big")));
+            assertMatches(String.format(pattern, "1", "raw", 102), RawClient.text(c.call("DEBUG", "OBJECT", "raw")));
+        }
+    }
+
+    private static void assertMatches(String regex, String actual) {
+        assertTrue(actual.matches(regex), actual + " !~ " + regex);
+    }
+
+    @Test
+    void sleepStopsTheWholeServer() throws Exception {
+        try (TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient sleeper = new RawClient(s.host(), s.port());
+                RawClient other = new RawClient(s.host(), s.port())) {
+            other.call("PING");
+            long start = System.nanoTime();
+            sleeper.send(RawClient.encode(args("DEBUG", "SLEEP", "0.3")));
+            // The second client is served only once the engine thread wakes up.
+            other.send(RawClient.encode(args("DEBUG", "SLEEP", "0")));
+            assertEquals("OK", RawClient.text(other.read()));
+            assertEquals("OK", RawClient.text(sleeper.read()));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(290));
+        }
+    }
+
+    @Test
+    void setActiveExpireTurnsTheExpireCycleOffAndOn() throws Exception {
+        try (TestServer s = TestServer.start("enable-debug-command", "yes", "hz", "100");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            assertEquals("OK", RawClient.text(c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")));
+            assertEquals(Boolean.FALSE, s.server().onEngine(() -> s.server().engine().activeExpireEnabled()));
+            c.call("SET", "k", "v");
+            long expireAt = s.server().onEngine(() -> {
+                Database db = s.server().engine().database(0);
+                long when = System.currentTimeMillis() + 20;
+                db.setExpire(db.entry("k".getBytes()), when);
+                return when;
+            });
+            // Twenty cron runs at hz 100 after the key is due: the active cycle would have removed it.
+            long until = expireAt + 200;
+            while (System.currentTimeMillis() < until) {
+                Thread.onSpinWait();
+            }
+            assertEquals(1L, c.call("DBSIZE"));
+            assertEquals("OK", RawClient.text(c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Long.valueOf(0).equals(c.call("DBSIZE")) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0L, c.call("DBSIZE"));
+        }
+    }
+
+    @Test
+    void logWritesToTheServerLog() throws Exception {
+        Path dir = Files.createTempDirectory("jredis-debug-log");
+        Path file = dir.resolve("server.log");
+        ServerConfig cfg = new ServerConfig();
+        cfg.find("bind").setFromString("127.0.0.1");
+        cfg.find("port").setFromString("0");
+        cfg.find("enable-debug-command").setFromString("yes");
+        try (RedisServer server = new RedisServer(cfg, Log.open(file.toString(), "notice"))) {
+            server.start();
+            try (RawClient c = new RawClient("127.0.0.1", server.port())) {
+                assertEquals("OK", RawClient.text(c.call("DEBUG", "LOG", "hello there")));
+            }
+        }
+        String log = Files.readString(file);
+        assertTrue(log.matches("(?s).*\\d+:M \\d\\d \\w{3} \\d{4} [0-9:.]+ # DEBUG LOG: hello there\n.*"), log);
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(dir);
+    }
+}

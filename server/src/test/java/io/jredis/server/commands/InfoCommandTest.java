@@ -1,0 +1,184 @@
+package io.jredis.server.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.Client;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+class InfoCommandTest {
+    /** Sections whose lines depend on what ran (commands, errors, keys), not on the server's make. */
+    private static final Set<String> DYNAMIC = Set.of("Commandstats", "Errorstats", "Latencystats", "Keyspace");
+
+    /** Section title to its field names, in order, from an INFO reply. */
+    private static Map<String, List<String>> fieldNames(String info) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("# ")) {
+                current = new ArrayList<>();
+                out.put(line.substring(2), current);
+            } else if (!line.isEmpty()) {
+                current.add(line.substring(0, line.indexOf(':')));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> values(String info) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : info.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (!line.startsWith("#") && colon > 0) {
+                out.put(line.substring(0, colon), line.substring(colon + 1));
+            }
+        }
+        return out;
+    }
+
+    private static String info(RawClient c, String... sections) throws Exception {
+        String[] argv = new String[sections.length + 1];
+        argv[0] = "INFO";
+        System.arraycopy(sections, 0, argv, 1, sections.length);
+        return RawClient.text(c.call(argv));
+    }
+
+    @Test
+    void everySectionAndFieldNameMatchesRealRedisInOrder() throws Exception {
+        try (RealRedis redis = RealRedis.start(); TestServer s = TestServer.start();
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            Map<String, List<String>> expected = fieldNames(info(real, "everything"));
+            Map<String, List<String>> actual = fieldNames(info(ours, "everything"));
+            assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()));
+            for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+                if (!DYNAMIC.contains(e.getKey())) {
+                    assertEquals(e.getValue(), actual.get(e.getKey()), "fields of section " + e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
+    void sectionSelectionMatchesRealRedis() throws Exception {
+        String[][] cases = {
+            {}, {"default"}, {"all"}, {"everything"}, {"server"}, {"SERVER", "Clients"}, {"keyspace", "server"},
+            {"commandstats"}, {"latencystats"}, {"errorstats"}, {"modules"}, {"module_list"}, {"default", "all"},
+            {"default", "commandstats"}, {"cpu", "cpu"}, {"nosuch"}, {"nosuch", "cluster"}
+        };
+        try (RealRedis redis = RealRedis.start(); TestServer s = TestServer.start();
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            for (String[] args : cases) {
+                String expected = info(real, args);
+                String actual = info(ours, args);
+                assertEquals(List.copyOf(fieldNames(expected).keySet()), List.copyOf(fieldNames(actual).keySet()),
+                        "INFO " + String.join(" ", args));
+                assertEquals(expected.isEmpty(), actual.isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void sectionsAreSeparatedByABlankLineAndLinesEndWithCrlf() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            String text = info(c, "server", "cluster");
+            assertTrue(text.startsWith("# Server\r\nredis_version:7.0.15\r\n"), text);
+            assertTrue(text.endsWith("\r\n\r\n# Cluster\r\ncluster_enabled:0\r\n"), text);
+            assertEquals("", info(c, "nosuch"));
+            byte[] raw = c.callRaw("INFO".getBytes(), "nosuch".getBytes());
+            assertEquals("$0\r\n\r\n", new String(raw, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void liveValues() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port());
+                Jedis j = new Jedis(s.host(), s.port())) {
+            j.set("a", "1");
+            j.get("a");
+            j.select(2);
+            j.set("b", "2");
+            RawClient.text(c.call("GET"));
+            Map<String, String> v = values(info(c, "everything"));
+            assertEquals("7.0.15", v.get("redis_version"));
+            assertEquals("standalone", v.get("redis_mode"));
+            assertEquals(String.valueOf(s.port()), v.get("tcp_port"));
+            assertEquals(String.valueOf(ProcessHandle.current().pid()), v.get("process_id"));
+            String runId = s.server().onEngine(() -> s.server().engine().runId());
+            assertEquals(runId, v.get("run_id"));
+            assertTrue(v.get("master_replid").matches("[0-9a-f]{40}"));
+            assertNotEquals(runId, v.get("master_replid"));
+            assertEquals("0".repeat(40), v.get("master_replid2"));
+            assertEquals("master", v.get("role"));
+            assertEquals("2", v.get("connected_clients"));
+            assertTrue(Long.parseLong(v.get("total_connections_received")) >= 2);
+            assertTrue(Long.parseLong(v.get("total_commands_processed")) >= 4);
+            assertTrue(Long.parseLong(v.get("used_memory")) > 0);
+            assertEquals("keys=1,expires=0,avg_ttl=0", v.get("db0"));
+            assertEquals("keys=1,expires=0,avg_ttl=0", v.get("db2"));
+            assertEquals("count=1", v.get("errorstat_ERR"));
+            assertTrue(v.get("cmdstat_get").matches(
+                    "calls=1,usec=\\d+,usec_per_call=\\d+\\.\\d\\d,rejected_calls=1,failed_calls=0"), v.get("cmdstat_get"));
+            assertTrue(v.get("cmdstat_set").startsWith("calls=2,"), v.get("cmdstat_set"));
+            assertEquals("1", v.get("total_error_replies"));
+            assertEquals("2", v.get("rdb_changes_since_last_save"));
+            long inputBefore = Long.parseLong(v.get("total_net_input_bytes"));
+            assertTrue(inputBefore > 0);
+            assertTrue(Long.parseLong(values(info(c, "stats")).get("total_net_input_bytes")) > inputBefore);
+        }
+    }
+
+    @Test
+    void subcommandsAreReportedWithTheirContainer() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("COMMAND", "COUNT");
+            c.call("COMMAND", "COUNT");
+            Map<String, String> v = values(info(c, "commandstats"));
+            assertTrue(v.get("cmdstat_command|count").startsWith("calls=2,"), v.toString());
+        }
+    }
+
+    @Test
+    void instantaneousOpsAreSampledWhileCommandsRun() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long ops = 0;
+            while (ops == 0 && System.nanoTime() < deadline) {
+                for (int i = 0; i < 200; i++) {
+                    c.call("PING");
+                }
+                ops = Long.parseLong(values(info(c, "stats")).get("instantaneous_ops_per_sec"));
+            }
+            assertTrue(ops > 0);
+        }
+    }
+
+    @Test
+    void resp3ClientsGetAVerbatimString() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("PING");
+            s.server().onEngine(() -> {
+                for (Client client : s.server().engine().clients().values()) {
+                    client.reply().protocol(3);
+                }
+                return null;
+            });
+            String raw = new String(c.callRaw("INFO".getBytes(), "cluster".getBytes()), StandardCharsets.US_ASCII);
+            String body = "# Cluster\r\ncluster_enabled:0\r\n";
+            assertEquals("=" + (body.length() + 4) + "\r\ntxt:" + body + "\r\n", raw);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.jredis.server.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.FlushMode;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+class ServerCommandsTest {
+    /** Records what the engine propagates, as "db:ARG ARG ...". */
+    private static List<String> recordPropagation(TestServer s) throws Exception {
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        s.server().onEngine(() -> {
+            s.server().engine().addPropagationListener((db, argv) -> {
+                StringBuilder sb = new StringBuilder().append(db).append(':');
+                for (int i = 0; i < argv.length; i++) {
+                    sb.append(i == 0 ? "" : " ").append(new String(argv[i], StandardCharsets.UTF_8));
+                }
+                out.add(sb.toString());
+            });
+            return null;
+        });
+        return out;
+    }
+
+    private static long dirty(TestServer s) throws Exception {
+        return s.server().onEngine(() -> s.server().engine().dirtyCount());
+    }
+
+    @Test
+    void dbsizeCountsKeysOfTheSelectedDatabase() {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            assertEquals(0, j.dbSize());
+            j.set("a", "1");
+            j.set("b", "2");
+            assertEquals(2, j.dbSize());
+            j.select(3);
+            assertEquals(0, j.dbSize());
+        }
+    }
+
+    @Test
+    void flushdbEmptiesOnlyTheSelectedDatabaseAndAlwaysPropagates() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            List<String> propagated = recordPropagation(s);
+            j.set("a", "1");
+            j.select(1);
+            j.set("b", "1");
+            j.set("c", "1");
+            long before = dirty(s);
+            assertEquals("OK", j.flushDB());
+            assertEquals(0, j.dbSize());
+            assertEquals(before + 2, dirty(s));
+            j.select(0);
+            assertEquals("1", j.get("a"));
+            j.select(5);
+            assertEquals("OK", j.flushDB(FlushMode.ASYNC));
+            assertEquals(List.of("0:SET a 1", "1:SET b 1", "1:SET c 1", "1:FLUSHDB", "5:FLUSHDB ASYNC"), propagated);
+        }
+    }
+
+    @Test
+    void flushallCountsRemovedKeysPlusOne() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            List<String> propagated = recordPropagation(s);
+            j.set("a", "1");
+            j.select(2);
+            j.set("b", "1");
+            long before = dirty(s);
+            assertEquals("OK", j.flushAll());
+            assertEquals(before + 3, dirty(s));
+            assertEquals(0, j.dbSize());
+            j.select(0);
+            assertEquals(0, j.dbSize());
+            assertEquals("OK", j.flushAll());
+            assertEquals(before + 4, dirty(s));
+            assertEquals(List.of("0:SET a 1", "2:SET b 1", "2:FLUSHALL", "0:FLUSHALL"), propagated);
+            JedisDataException e = assertThrows(JedisDataException.class,
+                    () -> j.sendCommand(() -> "FLUSHALL".getBytes(), "LATER"));
+            assertEquals("ERR syntax error", e.getMessage());
+        }
+    }
+
+    @Test
+    void swapdbExchangesContentsAndKeepsClientsOnTheirIndex() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port());
+                Jedis b = new Jedis(s.host(), s.port())) {
+            List<String> propagated = recordPropagation(s);
+            a.set("k", "zero");
+            b.select(1);
+            b.set("k", "one");
+            b.set("k2", "one");
+            assertEquals("OK", a.swapDB(0, 1));
+            assertEquals("one", a.get("k"));
+            assertEquals(2, a.dbSize());
+            assertEquals("zero", b.get("k"));
+            assertNull(b.get("k2"));
+            assertEquals("0:SWAPDB 0 1", propagated.get(propagated.size() - 1));
+            assertEquals("ERR DB index is out of range",
+                    assertThrows(JedisDataException.class, () -> a.swapDB(0, 16)).getMessage());
+        }
+    }
+
+    @Test
+    void timeIsTheCurrentUnixTimeWithMicroseconds() throws IOException {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            long before = System.currentTimeMillis();
+            List<String> t = j.time();
+            long after = System.currentTimeMillis();
+            long micros = Long.parseLong(t.get(0)) * 1_000_000 + Long.parseLong(t.get(1));
+            assertTrue(micros >= (before - 1) * 1000 && micros <= (after + 1) * 1000, t.toString());
+            assertTrue(Long.parseLong(t.get(1)) < 1_000_000);
+        }
+    }
+
+    @Test
+    void shutdownClosesTheServerWithoutAReply() throws Exception {
+        TestServer s = TestServer.start();
+        try (RawClient c = new RawClient(s.host(), s.port())) {
+            assertEquals("(error) ERR syntax error", RawClient.text(c.call("SHUTDOWN", "NOSAVE", "SAVE")));
+            assertEquals("(error) ERR No shutdown in progress.", RawClient.text(c.call("SHUTDOWN", "ABORT")));
+            c.send(RawClient.encode("SHUTDOWN".getBytes(), "NOSAVE".getBytes()));
+            assertTrue(c.closedByServer());
+            RedisServer server = s.server();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!server.isClosed() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(server.isClosed());
+            server.awaitClosed();
+            assertThrows(IOException.class, () -> {
+                try (RawClient again = new RawClient(s.host(), s.port())) {
+                    again.call("PING");
+                }
+            });
+        } finally {
+            s.close();
+        }
+    }
+}
