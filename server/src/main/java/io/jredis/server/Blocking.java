@@ -105,8 +105,12 @@ public final class Blocking {
     public static Long deadline(Client c, byte[] arg) {
         double[] d = new double[1];
         if (!io.jredis.server.util.Bytes.parseDouble(arg, d)) {
-            c.engine().error(c, "ERR timeout is not a float or out of range");
-            return null;
+            // Redis parses a long double: values beyond a double's range are valid there, and too large in ms.
+            if (io.jredis.server.util.Doubles.LongDouble.parse(arg) == null) {
+                c.engine().error(c, "ERR timeout is not a float or out of range");
+                return null;
+            }
+            d[0] = Double.POSITIVE_INFINITY;
         }
         double ms = Math.ceil(d[0] * 1000);
         if (ms < 0 || !(ms < 9.223372036854775807E18)) {
