@@ -2,6 +2,7 @@ package io.jredis.server.net;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.log.Log;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,13 +48,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 engine.process(client, argv);
             }
         } else if (msg instanceof RespDecoder.ProtocolError err) {
-            engine.log().verbose("Protocol error (" + err.message().substring(4) + ") from client: "
-                    + client.describe());
+            if (engine.log().enabled(Log.VERBOSE)) {
+                engine.log().verbose("Protocol error (" + err.reason() + ") from client: " + client.describe() + ". "
+                        + err.dump());
+            }
             engine.error(client, err.message());
             client.closeAfterReply();
         } else if (msg instanceof RespDecoder.QueryBufferOverflow over) {
-            engine.log().warning("Closing client that reached max query buffer length: "
-                    + client.describe() + " (qbuf initial bytes: " + over.size() + ")");
+            engine.log().warning("Closing client that reached max query buffer length: " + client.describe()
+                    + " (qbuf initial bytes: " + over.initialBytes() + ")");
             engine.kill(client);
         }
     }
