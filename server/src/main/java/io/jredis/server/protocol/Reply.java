@@ -51,8 +51,23 @@ public final class Reply {
         return protocol == 3;
     }
 
+    /** Room for a header-sized write (type byte, 20 digits, CRLF). */
     private ByteBuf buf() {
-        return sink.buffer();
+        return buf(32);
+    }
+
+    /**
+     * The sink's buffer with at least {@code need} writable bytes. Netty grows buffers past 4 MiB in 4 MiB steps,
+     * which makes a 100 MB reply batch (a pipeline of GETs of a big value) cost gigabytes of copying and zeroing;
+     * doubling keeps the copying linear in the reply size.
+     */
+    private ByteBuf buf(int need) {
+        ByteBuf b = sink.buffer();
+        if (b.writableBytes() < need) {
+            long cap = Math.max((long) b.writerIndex() + need, 2L * b.capacity());
+            b.capacity((int) Math.min(cap, b.maxCapacity()));
+        }
+        return b;
     }
 
     public void ok() {
@@ -61,7 +76,7 @@ public final class Reply {
 
     /** A status reply ({@code +text}); CR and LF become spaces, as Redis strips them from status replies. */
     public void simple(String s) {
-        ByteBuf b = buf();
+        ByteBuf b = buf(s.length() + 3);
         b.writeByte('+');
         writeLine(b, s);
         b.writeBytes(CRLF);
@@ -69,7 +84,7 @@ public final class Reply {
 
     /** An error reply; {@code msg} starts with its code ({@code ERR ...}, {@code WRONGTYPE ...}). */
     public void error(String msg) {
-        ByteBuf b = buf();
+        ByteBuf b = buf(msg.length() + 3);
         b.writeByte('-');
         writeLine(b, msg);
         b.writeBytes(CRLF);
@@ -103,7 +118,7 @@ public final class Reply {
     }
 
     public void bulk(byte[] v, int off, int len) {
-        ByteBuf b = buf();
+        ByteBuf b = buf(len + 32);
         b.writeByte('$');
         writeLong(b, len);
         b.writeBytes(CRLF);
@@ -130,7 +145,7 @@ public final class Reply {
             bulk(bytes);
             return;
         }
-        ByteBuf b = buf();
+        ByteBuf b = buf(bytes.length + 40);
         b.writeByte('=');
         writeLong(b, bytes.length + 4);
         b.writeBytes(CRLF);
@@ -185,7 +200,7 @@ public final class Reply {
             bulk(digits);
             return;
         }
-        ByteBuf b = buf();
+        ByteBuf b = buf(digits.length() + 3);
         b.writeByte('(');
         b.writeCharSequence(digits, StandardCharsets.US_ASCII);
         b.writeBytes(CRLF);
@@ -201,7 +216,7 @@ public final class Reply {
 
     /** Writes pre-encoded RESP bytes as they are (replies cached from a previous encoding). */
     public void raw(byte[] encoded) {
-        buf().writeBytes(encoded);
+        buf(encoded.length).writeBytes(encoded);
     }
 
     /**
