@@ -23,7 +23,7 @@ public final class ServerConfig {
     public final NumberDirective port = add(new NumberDirective("port", 6379, 0, 65535, false, 0));
     public final NumberDirective tcpBacklog = add(new NumberDirective("tcp-backlog", 511, 0, Integer.MAX_VALUE, false, IMM));
     public final StringDirective unixsocket = add(new StringDirective("unixsocket", "", IMM));
-    public final NumberDirective unixsocketperm = add(new NumberDirective("unixsocketperm", 0, 0, 0777, false, IMM));
+    public final OctalDirective unixsocketperm = add(new OctalDirective("unixsocketperm", 0, 0777, IMM));
     public final NumberDirective timeout = add(new NumberDirective("timeout", 0, 0, Integer.MAX_VALUE, false, 0));
     public final NumberDirective tcpKeepalive = add(new NumberDirective("tcp-keepalive", 300, 0, Integer.MAX_VALUE, false, 0));
     public final BoolDirective protectedMode = add(new BoolDirective("protected-mode", true, NI));

@@ -91,24 +91,30 @@ public final class NetworkServer implements AutoCloseable {
     }
 
     private ServerBootstrap tcpBootstrap(ServerConfig cfg) {
-        ServerBootstrap b = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(loop, loop)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer());
-        long keepalive = cfg.tcpKeepalive.value();
-        if (keepalive > 0) {
-            b.childOption(ChannelOption.SO_KEEPALIVE, true);
-            if (epoll) {
-                // Redis's anetKeepAlive: first probe after the interval, then every third of it, three probes.
-                b.childOption(EpollChannelOption.TCP_KEEPIDLE, (int) keepalive)
-                        .childOption(EpollChannelOption.TCP_KEEPINTVL, (int) Math.max(1, keepalive / 3))
-                        .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
-            }
+                .childHandler(initializer(true));
+    }
+
+    /**
+     * Redis's {@code anetKeepAlive}, applied per accepted connection so that CONFIG SET tcp-keepalive affects new
+     * connections: first probe after the interval, then every third of it, three probes.
+     */
+    private void keepAlive(Channel ch) {
+        long interval = engine.config().tcpKeepalive.value();
+        if (interval <= 0) {
+            return;
         }
-        return b;
+        ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        if (epoll) {
+            ch.config().setOption(EpollChannelOption.TCP_KEEPIDLE, (int) interval);
+            ch.config().setOption(EpollChannelOption.TCP_KEEPINTVL, (int) Math.max(1, interval / 3));
+            ch.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+        }
     }
 
     private void bindUnix(ServerConfig cfg) throws IOException {
@@ -121,7 +127,7 @@ public final class NetworkServer implements AutoCloseable {
                 .group(loop, loop)
                 .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
-                .childHandler(initializer());
+                .childHandler(initializer(false));
         try {
             listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
         } catch (Exception e) {
@@ -149,10 +155,13 @@ public final class NetworkServer implements AutoCloseable {
         return s;
     }
 
-    private ChannelInitializer<Channel> initializer() {
+    private ChannelInitializer<Channel> initializer(boolean tcp) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tcp) {
+                    keepAlive(ch);
+                }
                 ClientHandler handler = new ClientHandler(engine);
                 ch.pipeline().addLast("resp", new RespDecoder(new ClientLimits(engine, handler)));
                 ch.pipeline().addLast("client", handler);
