@@ -11,6 +11,7 @@ import io.jredis.server.commands.CoreCommands;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -241,6 +242,48 @@ class PipelineTest {
                 greedy.close();
             }
             assertEquals("PONG", other.ping());
+        }
+    }
+
+    /** Floods SETs without reading; returns true if the server dropped the connection within the bound. */
+    private static boolean droppedWhileFlooding(int port) throws IOException {
+        byte[] sets;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (int i = 0; i < 100; i++) {
+            o.writeBytes(b("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\n5\r\n"));
+        }
+        sets = o.toByteArray();
+        try (Socket flood = new Socket()) {
+            flood.setReceiveBufferSize(4096);
+            flood.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+            try {
+                // 300k NOAUTH replies (11 MB) is far more than socket buffers absorb.
+                for (int i = 0; i < 3000; i++) {
+                    flood.getOutputStream().write(sets);
+                }
+            } catch (IOException dropped) {
+                return true;
+            }
+            return false;
+        }
+    }
+
+    @Test
+    void unauthenticatedClientThatNeverReadsIsDropped() throws Exception {
+        try (TestServer s = TestServer.start("requirepass", "pw"); RawClient other = new RawClient(s.host(), s.port())) {
+            assertTrue(droppedWhileFlooding(s.port()));
+            assertEquals("-NOAUTH Authentication required.\r\n",
+                    new String(other.callRaw(b("PING")), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
+    void unauthenticatedClientThatNeverReadsIsDroppedByRealRedis() throws Exception {
+        try (RealRedis r = RealRedis.start()) {
+            try (RawClient c = new RawClient("127.0.0.1", r.port())) {
+                assertEquals("OK", RawClient.text(c.call("CONFIG", "SET", "requirepass", "pw")));
+            }
+            assertTrue(droppedWhileFlooding(r.port()));
         }
     }
 }
