@@ -4,6 +4,7 @@ import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import java.util.Arrays;
 import java.util.List;
 
@@ -257,18 +258,16 @@ public final class RespDecoder extends ByteToMessageDecoder {
      * buffer, the search stops at a NUL byte, so a request line holding one never completes.
      */
     private static int find(ByteBuf in, int from, byte target) {
-        int end = in.writerIndex();
-        for (int i = from; i < end; i++) {
-            byte b = in.getByte(i);
-            if (b == target) {
-                return i;
-            }
-            if (b == 0) {
-                return -1;
-            }
+        int len = in.writerIndex() - from;
+        if (len <= 0) {
+            return -1;
         }
-        return -1;
+        int i = in.forEachByte(from, len, target == '\n' ? UNTIL_LF_OR_NUL : UNTIL_CR_OR_NUL);
+        return i >= 0 && in.getByte(i) == target ? i : -1;
     }
+
+    private static final ByteProcessor UNTIL_LF_OR_NUL = b -> b != '\n' && b != 0;
+    private static final ByteProcessor UNTIL_CR_OR_NUL = b -> b != '\r' && b != 0;
 
     private ProtocolError error(ByteBuf in, String text, String reason) {
         return new ProtocolError("ERR Protocol error: " + text, reason, dump(in));
