@@ -72,22 +72,39 @@ public final class NetworkServer implements AutoCloseable {
                     listeners.add(ch);
                     boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
                 } catch (Exception e) {
-                    if (optional || ("::".equals(host) && !listeners.isEmpty())) {
+                    String reason = strerror(e);
+                    engine.log().warning("Warning: Could not create server TCP listening socket "
+                            + (optional ? spec.substring(1) : spec) + ":" + p + ": bind: " + reason);
+                    // As Redis: an optional address may be missing, and a protocol the host lacks is skipped.
+                    // A JVM socket on "::" is dual-stack, so it collides with an IPv4 wildcard already bound.
+                    boolean missing = reason.equals("Cannot assign requested address");
+                    if ((optional && missing) || UNSUPPORTED.contains(reason)
+                            || ("::".equals(host) && !listeners.isEmpty())) {
                         continue;
                     }
                     close();
-                    throw new IOException("Warning: Could not create server TCP listening socket " + spec + ":" + p
-                            + ": " + e.getMessage(), e);
+                    throw new IOException("Failed listening on port " + p + " (TCP), aborting.", e);
                 }
             }
             if (listeners.isEmpty()) {
                 close();
-                throw new IOException("Failed listening on port " + port + " (tcp), aborting.");
+                throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
             }
         }
         if (!cfg.unixsocket.value().isEmpty()) {
             bindUnix(cfg);
         }
+    }
+
+    /** strerror texts of the errno values Redis's listenToPort skips: the protocol or family is not supported. */
+    private static final Set<String> UNSUPPORTED = Set.of("Protocol not available", "Protocol not supported",
+            "Socket type not supported", "Protocol family not supported", "Address family not supported by protocol");
+
+    /** The C library's text for a bind failure, without Netty's "bind(..) failed with error(-99): " prefix. */
+    private static String strerror(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int colon = m.indexOf("): ");
+        return colon >= 0 && m.startsWith("bind(") ? m.substring(colon + 3) : m;
     }
 
     private ServerBootstrap tcpBootstrap(ServerConfig cfg) {
