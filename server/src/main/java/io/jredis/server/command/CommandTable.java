@@ -22,6 +22,8 @@ import java.util.Set;
 public final class CommandTable {
     private final Map<String, CommandSpec> known = new HashMap<>();
     private final Map<String, CommandSpec> active = new HashMap<>();
+    /** Implemented commands by name, probed with the client's bytes (no String per command). */
+    private NameTable byName = new NameTable(Map.of());
 
     public CommandTable() {
         try (InputStream in = CommandTable.class.getResourceAsStream("commands.resp")) {
@@ -92,6 +94,7 @@ public final class CommandTable {
             }
             spec.handler(handler);
             active.put(lower, spec);
+            byName = new NameTable(active);
             return spec;
         }
         CommandSpec parent = known.get(lower.substring(0, bar));
@@ -101,6 +104,7 @@ public final class CommandTable {
         }
         sub.handler(handler);
         active.put(parent.name(), parent);
+        byName = new NameTable(active);
         return sub;
     }
 
@@ -111,10 +115,7 @@ public final class CommandTable {
 
     /** Looks up a command by the name a client sent, case-insensitively; null when unknown or not implemented. */
     public CommandSpec lookup(byte[] name) {
-        if (name.length > 32) {
-            return null;
-        }
-        return active.get(lowerAscii(name));
+        return byName.get(name);
     }
 
     public CommandSpec lookup(String name) {
@@ -123,8 +124,13 @@ public final class CommandTable {
 
     /** The subcommand of {@code container} named by {@code sub}, when implemented. */
     public static CommandSpec subcommand(CommandSpec container, byte[] sub) {
-        CommandSpec s = container.subcommands().get(lowerAscii(sub));
-        return s != null && s.handler() != null ? s : null;
+        // Containers have a few dozen subcommands at most: a scan without building a String is cheaper than hashing.
+        for (CommandSpec s : container.subcommands().values()) {
+            if (s.handler() != null && NameTable.equalsLower(s.name(), sub)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** Every implemented command (containers included), in no particular order. */
@@ -149,12 +155,77 @@ public final class CommandTable {
         return out;
     }
 
-    private static String lowerAscii(byte[] b) {
-        char[] cs = new char[b.length];
-        for (int i = 0; i < b.length; i++) {
-            int c = b[i] & 0xff;
-            cs[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+    /**
+     * An immutable open-addressing table from lower-case ASCII names to specs, probed case-insensitively with the raw
+     * bytes a client sent. Rebuilt whenever a handler is registered, which only happens at start.
+     */
+    private static final class NameTable {
+        private final byte[][] keys;
+        private final CommandSpec[] values;
+        private final int mask;
+
+        NameTable(Map<String, CommandSpec> entries) {
+            int cap = Integer.highestOneBit(Math.max(4, entries.size() * 4) - 1) << 1;
+            keys = new byte[cap][];
+            values = new CommandSpec[cap];
+            mask = cap - 1;
+            for (Map.Entry<String, CommandSpec> e : entries.entrySet()) {
+                byte[] k = e.getKey().getBytes(StandardCharsets.US_ASCII);
+                int i = hash(k) & mask;
+                while (keys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                keys[i] = k;
+                values[i] = e.getValue();
+            }
         }
-        return new String(cs);
+
+        CommandSpec get(byte[] name) {
+            int i = hash(name) & mask;
+            byte[] k;
+            while ((k = keys[i]) != null) {
+                if (equalsLower(k, name)) {
+                    return values[i];
+                }
+                i = (i + 1) & mask;
+            }
+            return null;
+        }
+
+        private static int hash(byte[] b) {
+            int h = 0;
+            for (byte x : b) {
+                h = 31 * h + lower(x);
+            }
+            return h ^ (h >>> 16);
+        }
+
+        private static boolean equalsLower(byte[] lowerKey, byte[] name) {
+            if (lowerKey.length != name.length) {
+                return false;
+            }
+            for (int i = 0; i < name.length; i++) {
+                if (lowerKey[i] != lower(name[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static boolean equalsLower(String lowerKey, byte[] name) {
+            if (lowerKey.length() != name.length) {
+                return false;
+            }
+            for (int i = 0; i < name.length; i++) {
+                if (lowerKey.charAt(i) != lower(name[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static byte lower(byte c) {
+            return c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+        }
     }
 }

@@ -2,19 +2,30 @@ package io.jredis.server.net;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.log.Log;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The last handler of a client pipeline: admits the connection (maxclients), hands decoded commands to the engine
- * and flushes replies once per read batch. Runs on the engine thread, like every client channel.
+ * The last handler of a client pipeline: admits the connection (maxclients), hands decoded commands to the engine,
+ * flushes replies once per read batch and closes unauthenticated clients that do not read their replies. Runs on
+ * the engine thread, like every client channel.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter {
+final class ClientHandler extends ChannelDuplexHandler {
+    /**
+     * Unsent reply bytes an unauthenticated client may leave behind before it is closed: Redis closes such a client
+     * once its reply list exceeds 1 KB on top of its 16 KB static reply buffer (CVE-2025-21605).
+     */
+    static final long UNAUTHENTICATED_OUTPUT_LIMIT = 16 * 1024 + 1024;
+
     private final Engine engine;
     private Client client;
+    /** Set once the client is scheduled to be closed for its output; its further input is ignored. */
+    private boolean closeScheduled;
 
     ClientHandler(Engine engine) {
         this.engine = engine;
@@ -39,7 +50,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (client == null || client.isClosed()) {
+        if (client == null || closeScheduled || client.isClosed()) {
             return;
         }
         if (msg instanceof byte[][] argv) {
@@ -52,14 +63,37 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 engine.process(client, argv);
             }
         } else if (msg instanceof RespDecoder.ProtocolError err) {
-            engine.log().verbose("Protocol error (" + err.message().substring(4) + ") from client: "
-                    + client.describe());
+            if (engine.log().enabled(Log.VERBOSE)) {
+                engine.log().verbose("Protocol error (" + err.reason() + ") from client: " + client.describe() + ". "
+                        + err.dump());
+            }
             engine.error(client, err.message());
             client.closeAfterReply();
         } else if (msg instanceof RespDecoder.QueryBufferOverflow over) {
-            engine.log().warning("Closing client that reached max query buffer length: "
-                    + client.describe() + " (qbuf initial bytes: " + over.size() + ")");
+            engine.log().warning("Closing client that reached max query buffer length: " + client.describe()
+                    + " (qbuf initial bytes: " + over.initialBytes() + ")");
             engine.kill(client);
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (client == null || closeScheduled || client.authenticated() || client.isClosed()) {
+            return;
+        }
+        ChannelOutboundBuffer pending = ctx.channel().unsafe().outboundBuffer();
+        if (pending != null && pending.totalPendingWriteBytes() > UNAUTHENTICATED_OUTPUT_LIMIT) {
+            engine.log().warning("Client " + client.describe()
+                    + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+            // Asynchronous, like Redis's freeClientAsync: the engine may be iterating its clients right now.
+            closeScheduled = true;
+            Client doomed = client;
+            ctx.executor().execute(() -> {
+                if (!doomed.isClosed()) {
+                    engine.kill(doomed);
+                }
+            });
         }
     }
 

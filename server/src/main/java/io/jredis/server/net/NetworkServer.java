@@ -72,17 +72,23 @@ public final class NetworkServer implements AutoCloseable {
                     listeners.add(ch);
                     boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
                 } catch (Exception e) {
-                    if (optional || ("::".equals(host) && !listeners.isEmpty())) {
+                    String reason = strerror(e);
+                    engine.log().warning("Warning: Could not create server TCP listening socket "
+                            + (optional ? spec.substring(1) : spec) + ":" + p + ": bind: " + reason);
+                    // As Redis: an optional address may be missing, and a protocol the host lacks is skipped.
+                    // A JVM socket on "::" is dual-stack, so it collides with an IPv4 wildcard already bound.
+                    boolean missing = reason.equals("Cannot assign requested address");
+                    if ((optional && missing) || UNSUPPORTED.contains(reason)
+                            || ("::".equals(host) && !listeners.isEmpty())) {
                         continue;
                     }
                     close();
-                    throw new IOException("Warning: Could not create server TCP listening socket " + spec + ":" + p
-                            + ": " + e.getMessage(), e);
+                    throw new IOException("Failed listening on port " + p + " (TCP), aborting.", e);
                 }
             }
             if (listeners.isEmpty()) {
                 close();
-                throw new IOException("Failed listening on port " + port + " (tcp), aborting.");
+                throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
             }
         }
         if (!cfg.unixsocket.value().isEmpty()) {
@@ -90,25 +96,42 @@ public final class NetworkServer implements AutoCloseable {
         }
     }
 
+    /** strerror texts of the errno values Redis's listenToPort skips: the protocol or family is not supported. */
+    private static final Set<String> UNSUPPORTED = Set.of("Protocol not available", "Protocol not supported",
+            "Socket type not supported", "Protocol family not supported", "Address family not supported by protocol");
+
+    /** The C library's text for a bind failure, without Netty's "bind(..) failed with error(-99): " prefix. */
+    private static String strerror(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int colon = m.indexOf("): ");
+        return colon >= 0 && m.startsWith("bind(") ? m.substring(colon + 3) : m;
+    }
+
     private ServerBootstrap tcpBootstrap(ServerConfig cfg) {
-        ServerBootstrap b = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(loop, loop)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer());
-        long keepalive = cfg.tcpKeepalive.value();
-        if (keepalive > 0) {
-            b.childOption(ChannelOption.SO_KEEPALIVE, true);
-            if (epoll) {
-                // Redis's anetKeepAlive: first probe after the interval, then every third of it, three probes.
-                b.childOption(EpollChannelOption.TCP_KEEPIDLE, (int) keepalive)
-                        .childOption(EpollChannelOption.TCP_KEEPINTVL, (int) Math.max(1, keepalive / 3))
-                        .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
-            }
+                .childHandler(initializer(true));
+    }
+
+    /**
+     * Redis's {@code anetKeepAlive}, applied per accepted connection so that CONFIG SET tcp-keepalive affects new
+     * connections: first probe after the interval, then every third of it, three probes.
+     */
+    private void keepAlive(Channel ch) {
+        long interval = engine.config().tcpKeepalive.value();
+        if (interval <= 0) {
+            return;
         }
-        return b;
+        ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        if (epoll) {
+            ch.config().setOption(EpollChannelOption.TCP_KEEPIDLE, (int) interval);
+            ch.config().setOption(EpollChannelOption.TCP_KEEPINTVL, (int) Math.max(1, interval / 3));
+            ch.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+        }
     }
 
     private void bindUnix(ServerConfig cfg) throws IOException {
@@ -121,7 +144,7 @@ public final class NetworkServer implements AutoCloseable {
                 .group(loop, loop)
                 .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
-                .childHandler(initializer());
+                .childHandler(initializer(false));
         try {
             listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
         } catch (Exception e) {
@@ -149,10 +172,13 @@ public final class NetworkServer implements AutoCloseable {
         return s;
     }
 
-    private ChannelInitializer<Channel> initializer() {
+    private ChannelInitializer<Channel> initializer(boolean tcp) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tcp) {
+                    keepAlive(ch);
+                }
                 ClientHandler handler = new ClientHandler(engine);
                 ch.pipeline().addLast("resp", new RespDecoder(new ClientLimits(engine, handler)));
                 ch.pipeline().addLast("client", handler);

@@ -4,18 +4,37 @@ import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns request bytes into argument vectors ({@code byte[][]}), for both multibulk and inline requests, with Redis's
- * limits and error texts. A malformed request yields a {@link ProtocolError} after the commands before it; the
- * decoder then discards all further input, as Redis closes such a client after its reply.
+ * Turns request bytes into argument vectors ({@code byte[][]}), for both multibulk and inline requests, with the
+ * limits, error texts and quirks of Redis 7.0's {@code processMultibulkBuffer} / {@code processInlineBuffer}.
  *
- * <p>Partial multibulk state is kept across reads, so a huge command arriving in many packets is parsed once.
+ * <p>One command is emitted per {@link #decode} call, so the next handler executes it before the following one is
+ * parsed: an {@code AUTH} pipelined ahead of a large request lifts the unauthenticated limits for it, as in Redis.
+ * A malformed request yields a {@link ProtocolError} after the commands before it; all further input is discarded,
+ * since the client is closed after its reply.
+ *
+ * <p>The parse position survives across reads, so a command arriving in many packets is never re-parsed. Arguments of
+ * {@link #BIG_ARG} bytes or more are copied out of the network buffer as they arrive into an array that grows with
+ * the bytes actually received: a client announcing {@code $536870912} and sending slowly costs what it sent, not
+ * what it announced.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
-    /** Redis's PROTO_INLINE_MAX_SIZE: the longest line (inline request or count line) before an error. */
+    /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or count line before an error. */
     static final int INLINE_MAX = 64 * 1024;
+    /** Redis's PROTO_MBULK_BIG_ARG: arguments this large are assembled incrementally. */
+    static final int BIG_ARG = 32 * 1024;
+    /** Before AUTH, Redis refuses requests with more arguments than this... */
+    static final int UNAUTH_MAX_ARGS = 10;
+    /** ...and arguments longer than this. */
+    static final int UNAUTH_MAX_BULK = 16384;
+    /** Redis's PROTO_DUMP_LEN: how much of the query buffer a protocol error log line shows. */
+    private static final int DUMP_LEN = 128;
+    /** What {@link #parseLong} returns for a malformed number. */
+    static final long INVALID = Long.MIN_VALUE;
 
     /** Limits read per request so CONFIG SET takes effect on open connections. */
     public interface Limits {
@@ -29,16 +48,29 @@ public final class RespDecoder extends ByteToMessageDecoder {
         void received(int bytes);
     }
 
-    /** A malformed request; {@code message} is the full error text to reply with before closing. */
-    public record ProtocolError(String message) {}
+    /**
+     * A malformed request: {@code message} is the error to reply with before closing, {@code reason} and
+     * {@code dump} are what Redis logs ({@code Protocol error (reason) from client: ... . dump}).
+     */
+    public record ProtocolError(String message, String reason, String dump) {}
 
-    /** The reason a client is closed without a reply (query buffer over its limit). */
-    public record QueryBufferOverflow(long size) {}
+    /** The client is closed without a reply: its query buffer grew past the limit; {@code initialBytes} is for the log. */
+    public record QueryBufferOverflow(String initialBytes) {}
+
+    /** An empty request ({@code *0}, a blank line): consumed, nothing to run. */
+    private static final Object SKIP = new Object();
+    private static final Object BULK_READY = new Object();
 
     private final Limits limits;
+    /** Arguments of the multibulk request being read, or null between requests. */
     private byte[][] args;
+    private int argCount;
     private int argIndex;
+    /** Length of the bulk being read, or -1 while waiting for its {@code $len} line. */
     private long bulkLen = -1;
+    /** The big argument being assembled ({@link #BIG_ARG} bytes or more), and how much of it arrived. */
+    private byte[] big;
+    private int bigFill;
     private boolean failed;
 
     public RespDecoder(Limits limits) {
@@ -60,15 +92,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
             return;
         }
         while (in.isReadable()) {
-            Object cmd;
-            if (args == null && in.getByte(in.readerIndex()) != '*') {
-                cmd = inline(in);
-            } else {
-                cmd = multibulk(in);
-            }
+            Object cmd = args == null && in.getByte(in.readerIndex()) != '*' ? inline(in) : multibulk(in);
             if (cmd == null) {
-                if (in.readableBytes() > limits.queryBufferLimit()) {
-                    fail(in, out, new QueryBufferOverflow(in.readableBytes()));
+                long pending = (long) in.readableBytes() + bigFill;
+                if (pending > limits.queryBufferLimit()) {
+                    fail(in, out, new QueryBufferOverflow(initialBytes(in)));
                 }
                 return;
             }
@@ -78,102 +106,78 @@ public final class RespDecoder extends ByteToMessageDecoder {
             }
             if (cmd != SKIP) {
                 out.add(cmd);
+                return;
             }
         }
     }
 
-    private static final Object SKIP = new Object();
-
     private void fail(ByteBuf in, List<Object> out, Object reason) {
         failed = true;
+        args = null;
+        big = null;
+        bigFill = 0;
         in.skipBytes(in.readableBytes());
         out.add(reason);
     }
 
     private Object inline(ByteBuf in) {
         int start = in.readerIndex();
-        int eol = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        int eol = find(in, start, (byte) '\n');
         if (eol < 0) {
-            if (in.readableBytes() > INLINE_MAX) {
-                return new ProtocolError("ERR Protocol error: too big inline request");
-            }
-            return null;
+            return in.readableBytes() > INLINE_MAX
+                    ? error(in, "too big inline request", "too big inline request") : null;
         }
         int end = eol > start && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
         byte[] line = new byte[end - start];
         in.getBytes(start, line);
-        in.readerIndex(eol + 1);
         List<byte[]> parts = SplitArgs.split(line);
         if (parts == null) {
-            return new ProtocolError("ERR Protocol error: unbalanced quotes in request");
+            return error(in, "unbalanced quotes in request", "unbalanced quotes in inline request");
         }
-        if (parts.isEmpty()) {
-            return SKIP;
-        }
-        return parts.toArray(new byte[0][]);
+        in.readerIndex(eol + 1);
+        return parts.isEmpty() ? SKIP : parts.toArray(new byte[0][]);
     }
 
     private Object multibulk(ByteBuf in) {
         if (args == null) {
-            int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
+            int eol = find(in, in.readerIndex(), (byte) '\r');
             if (eol < 0) {
-                if (in.readableBytes() > INLINE_MAX) {
-                    return new ProtocolError("ERR Protocol error: too big mbulk count string");
-                }
-                return null;
+                return in.readableBytes() > INLINE_MAX
+                        ? error(in, "too big mbulk count string", "too big mbulk count string") : null;
             }
             if (eol + 1 >= in.writerIndex()) {
                 return null;
             }
             long count = parseLong(in, in.readerIndex() + 1, eol);
-            if (count == Long.MIN_VALUE || count > Integer.MAX_VALUE
-                    || (count > 1024 * 1024 && !limits.authenticated())) {
-                return new ProtocolError("ERR Protocol error: invalid multibulk length");
+            if (count == INVALID || count > Integer.MAX_VALUE) {
+                return error(in, "invalid multibulk length", "invalid mbulk count");
+            }
+            if (count > UNAUTH_MAX_ARGS && !limits.authenticated()) {
+                return error(in, "unauthenticated multibulk length", "unauth mbulk count");
             }
             in.readerIndex(eol + 2);
             if (count <= 0) {
                 return SKIP;
             }
-            // Redis caps the up-front allocation; the array grows as arguments really arrive.
+            // As Redis: cap the up-front allocation, grow as arguments really arrive.
             args = new byte[(int) Math.min(count, 1024)][];
             argCount = (int) count;
             argIndex = 0;
         }
         while (argIndex < argCount) {
             if (bulkLen < 0) {
-                if (!in.isReadable()) {
-                    return null;
+                Object line = readBulkLength(in);
+                if (line != BULK_READY) {
+                    return line;
                 }
-                int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
-                if (eol < 0) {
-                    if (in.readableBytes() > INLINE_MAX) {
-                        return new ProtocolError("ERR Protocol error: too big bulk count string");
-                    }
-                    return null;
-                }
-                if (eol + 1 >= in.writerIndex()) {
-                    return null;
-                }
-                byte first = in.getByte(in.readerIndex());
-                if (first != '$') {
-                    return new ProtocolError("ERR Protocol error: expected '$', got '" + (char) (first & 0xff) + "'");
-                }
-                long len = parseLong(in, in.readerIndex() + 1, eol);
-                if (len < 0 || len > limits.protoMaxBulkLen() || (len > 16384 && !limits.authenticated())) {
-                    return new ProtocolError("ERR Protocol error: invalid bulk length");
-                }
-                in.readerIndex(eol + 2);
-                bulkLen = len;
             }
-            if (in.readableBytes() < bulkLen + 2) {
+            byte[] arg = bulkLen >= BIG_ARG ? readBig(in) : readSmall(in);
+            if (arg == null) {
                 return null;
             }
-            byte[] arg = new byte[(int) bulkLen];
-            in.readBytes(arg);
-            in.skipBytes(2);
             bulkLen = -1;
             if (argIndex == args.length) {
-                args = java.util.Arrays.copyOf(args, Math.min(argCount, args.length * 2));
+                args = Arrays.copyOf(args, (int) Math.min(argCount, args.length * 2L));
             }
             args[argIndex++] = arg;
         }
@@ -182,27 +186,195 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return cmd;
     }
 
-    private int argCount;
+    /** Reads a {@code $len} line into {@link #bulkLen}: BULK_READY, a ProtocolError, or null when incomplete. */
+    private Object readBulkLength(ByteBuf in) {
+        if (!in.isReadable()) {
+            return null;
+        }
+        int eol = find(in, in.readerIndex(), (byte) '\r');
+        if (eol < 0) {
+            return in.readableBytes() > INLINE_MAX
+                    ? error(in, "too big bulk count string", "too big bulk count string") : null;
+        }
+        if (eol + 1 >= in.writerIndex()) {
+            return null;
+        }
+        byte first = in.getByte(in.readerIndex());
+        if (first != '$') {
+            return error(in, "expected '$', got '" + (char) (first & 0xff) + "'", "expected $ but got something else");
+        }
+        long len = parseLong(in, in.readerIndex() + 1, eol);
+        if (len < 0 || len > limits.protoMaxBulkLen()) {
+            return error(in, "invalid bulk length", "invalid bulk length");
+        }
+        if (len > UNAUTH_MAX_BULK && !limits.authenticated()) {
+            return error(in, "unauthenticated bulk length", "unauth bulk length");
+        }
+        in.readerIndex(eol + 2);
+        bulkLen = len;
+        return BULK_READY;
+    }
 
-    /** Parses {@code [from, to)} as Redis's string2ll; returns Long.MIN_VALUE when invalid. */
-    private static long parseLong(ByteBuf in, int from, int to) {
+    private byte[] readSmall(ByteBuf in) {
+        if (in.readableBytes() < bulkLen + 2) {
+            return null;
+        }
+        byte[] arg = new byte[(int) bulkLen];
+        in.readBytes(arg);
+        // Redis skips the two bytes after the payload without looking at them.
+        in.skipBytes(2);
+        return arg;
+    }
+
+    /** Copies what arrived of a big argument; returns it once complete and followed by its two trailing bytes. */
+    private byte[] readBig(ByteBuf in) {
+        int len = (int) bulkLen;
+        if (big == null) {
+            big = new byte[Math.min(len, Math.max(BIG_ARG, in.readableBytes()))];
+            bigFill = 0;
+        }
+        int take = Math.min(in.readableBytes(), len - bigFill);
+        if (take > 0) {
+            if (bigFill + take > big.length) {
+                // Doubling keeps the total copying linear in the argument's size.
+                int cap = (int) Math.min(len, Math.max(bigFill + (long) take, big.length * 2L));
+                big = Arrays.copyOf(big, cap);
+            }
+            in.readBytes(big, bigFill, take);
+            bigFill += take;
+        }
+        if (bigFill < len || in.readableBytes() < 2) {
+            return null;
+        }
+        in.skipBytes(2);
+        byte[] arg = big;
+        big = null;
+        bigFill = 0;
+        return arg;
+    }
+
+    /**
+     * Index of {@code target} from {@code from}, or -1. Like Redis's {@code strchr} on its NUL-terminated query
+     * buffer, the search stops at a NUL byte, so a request line holding one never completes.
+     */
+    private static int find(ByteBuf in, int from, byte target) {
+        int len = in.writerIndex() - from;
+        if (len <= 0) {
+            return -1;
+        }
+        int i = in.forEachByte(from, len, target == '\n' ? UNTIL_LF_OR_NUL : UNTIL_CR_OR_NUL);
+        return i >= 0 && in.getByte(i) == target ? i : -1;
+    }
+
+    private static final ByteProcessor UNTIL_LF_OR_NUL = b -> b != '\n' && b != 0;
+    private static final ByteProcessor UNTIL_CR_OR_NUL = b -> b != '\r' && b != 0;
+
+    private ProtocolError error(ByteBuf in, String text, String reason) {
+        return new ProtocolError("ERR Protocol error: " + text, reason, dump(in));
+    }
+
+    /** Redis's {@code setProtocolError} sample of the unparsed input, non-printable bytes shown as dots. */
+    private static String dump(ByteBuf in) {
+        int n = in.readableBytes();
+        int start = in.readerIndex();
+        String text;
+        if (n < DUMP_LEN) {
+            text = "'" + printable(in, start, n) + "'";
+        } else {
+            text = "'" + printable(in, start, DUMP_LEN / 2) + "' (... more " + (n - DUMP_LEN) + " bytes ...) '"
+                    + printable(in, start + n - DUMP_LEN / 2, DUMP_LEN / 2) + "'";
+        }
+        return "Query buffer during protocol error: " + text;
+    }
+
+    private static String printable(ByteBuf in, int from, int len) {
+        StringBuilder sb = new StringBuilder(len);
+        for (int i = from; i < from + len; i++) {
+            int c = in.getByte(i) & 0xff;
+            if (c == 0) {
+                break;
+            }
+            sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+        return sb.toString();
+    }
+
+    /** The first 64 bytes of the query buffer in Redis's {@code sdscatrepr} form, for the overflow log line. */
+    private String initialBytes(ByteBuf in) {
+        byte[] head;
+        if (big != null) {
+            head = Arrays.copyOf(big, Math.min(64, bigFill));
+        } else {
+            head = new byte[Math.min(64, in.readableBytes())];
+            in.getBytes(in.readerIndex(), head);
+        }
+        return repr(head);
+    }
+
+    /** Redis's {@code sdscatrepr}: a double-quoted string with C escapes and {@code \xHH} for other bytes. */
+    static String repr(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length + 2).append('"');
+        for (byte x : b) {
+            int c = x & 0xff;
+            switch (c) {
+                case '\\', '"' -> sb.append('\\').append((char) c);
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /**
+     * Parses {@code [from, to)} with Redis's {@code string2ll} rules (no sign but '-', no leading zeros, at most 20
+     * characters, no overflow); returns {@link #INVALID} when invalid. The one valid input that would collide with
+     * it, -9223372036854775808, comes back one higher: callers only compare lengths with zero and upper limits.
+     */
+    static long parseLong(ByteBuf in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) {
-            return Long.MIN_VALUE;
+            return INVALID;
+        }
+        if (len == 1 && in.getByte(from) == '0') {
+            return 0;
         }
         boolean neg = in.getByte(from) == '-';
         int i = neg ? from + 1 : from;
         if (i == to) {
-            return Long.MIN_VALUE;
+            return INVALID;
         }
+        int first = in.getByte(i) - '0';
+        if (first < 1 || first > 9) {
+            return INVALID;
+        }
+        // Accumulated as a negative number, whose range is one larger, as Long.parseLong does.
+        long limit = neg ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long multMin = limit / 10;
         long v = 0;
         for (; i < to; i++) {
             int d = in.getByte(i) - '0';
-            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
-                return Long.MIN_VALUE;
+            if (d < 0 || d > 9 || v < multMin) {
+                return INVALID;
             }
-            v = v * 10 + d;
+            v *= 10;
+            if (v < limit + d) {
+                return INVALID;
+            }
+            v -= d;
         }
-        return neg ? -v : v;
+        if (!neg) {
+            return -v;
+        }
+        return v == INVALID ? INVALID + 1 : v;
     }
 }

@@ -2,6 +2,7 @@ package io.jredis.server.protocol;
 
 import io.jredis.server.util.Doubles;
 import io.netty.buffer.ByteBuf;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -50,31 +51,51 @@ public final class Reply {
         return protocol == 3;
     }
 
+    /** Room for a header-sized write (type byte, 20 digits, CRLF). */
     private ByteBuf buf() {
-        return sink.buffer();
+        return buf(32);
+    }
+
+    /**
+     * The sink's buffer with at least {@code need} writable bytes. Netty grows buffers past 4 MiB in 4 MiB steps,
+     * which makes a 100 MB reply batch (a pipeline of GETs of a big value) cost gigabytes of copying and zeroing;
+     * doubling keeps the copying linear in the reply size.
+     */
+    private ByteBuf buf(int need) {
+        ByteBuf b = sink.buffer();
+        if (b.writableBytes() < need) {
+            long cap = Math.max((long) b.writerIndex() + need, 2L * b.capacity());
+            b.capacity((int) Math.min(cap, b.maxCapacity()));
+        }
+        return b;
     }
 
     public void ok() {
         buf().writeBytes(OK);
     }
 
+    /** A status reply ({@code +text}); CR and LF become spaces, as Redis strips them from status replies. */
     public void simple(String s) {
-        ByteBuf b = buf();
+        ByteBuf b = buf(s.length() + 3);
         b.writeByte('+');
-        b.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+        writeLine(b, s);
         b.writeBytes(CRLF);
     }
 
     /** An error reply; {@code msg} starts with its code ({@code ERR ...}, {@code WRONGTYPE ...}). */
     public void error(String msg) {
-        ByteBuf b = buf();
+        ByteBuf b = buf(msg.length() + 3);
         b.writeByte('-');
-        // Newlines inside an error would break the protocol; Redis replaces them with spaces.
-        for (int i = 0; i < msg.length(); i++) {
-            char ch = msg.charAt(i);
+        writeLine(b, msg);
+        b.writeBytes(CRLF);
+    }
+
+    /** Newlines inside a status or error line would break the protocol; Redis replaces them with spaces. */
+    private static void writeLine(ByteBuf b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
             b.writeByte(ch == '\r' || ch == '\n' ? ' ' : (byte) ch);
         }
-        b.writeBytes(CRLF);
     }
 
     public void integer(long v) {
@@ -97,7 +118,7 @@ public final class Reply {
     }
 
     public void bulk(byte[] v, int off, int len) {
-        ByteBuf b = buf();
+        ByteBuf b = buf(len + 32);
         b.writeByte('$');
         writeLong(b, len);
         b.writeBytes(CRLF);
@@ -124,7 +145,7 @@ public final class Reply {
             bulk(bytes);
             return;
         }
-        ByteBuf b = buf();
+        ByteBuf b = buf(bytes.length + 40);
         b.writeByte('=');
         writeLong(b, bytes.length + 4);
         b.writeBytes(CRLF);
@@ -173,6 +194,18 @@ public final class Reply {
         }
     }
 
+    /** RESP3 big number ({@code (digits}); a bulk string in RESP2, as Redis's addReplyBigNum. */
+    public void bigNumber(String digits) {
+        if (!resp3()) {
+            bulk(digits);
+            return;
+        }
+        ByteBuf b = buf(digits.length() + 3);
+        b.writeByte('(');
+        b.writeCharSequence(digits, StandardCharsets.US_ASCII);
+        b.writeBytes(CRLF);
+    }
+
     public void bool(boolean v) {
         if (resp3()) {
             buf().writeCharSequence(v ? "#t\r\n" : "#f\r\n", StandardCharsets.US_ASCII);
@@ -183,12 +216,13 @@ public final class Reply {
 
     /** Writes pre-encoded RESP bytes as they are (replies cached from a previous encoding). */
     public void raw(byte[] encoded) {
-        buf().writeBytes(encoded);
+        buf(encoded.length).writeBytes(encoded);
     }
 
     /**
-     * Writes a generic value tree: byte[]/String as bulk, Long/Integer as integer, Double as double, Boolean,
-     * List as array, Set as set, Map as map, {@link Status} and {@link RespError} as their kinds, null as null.
+     * Writes a generic value tree: byte[]/String as bulk, Long/Integer as integer, Double as double, BigInteger as big
+     * number, Boolean, List as array, Set as set, Map as map, {@link Status} and {@link RespError} as their kinds,
+     * null as null.
      */
     public void value(Object v) {
         if (v == null) {
@@ -201,6 +235,8 @@ public final class Reply {
             integer(((Number) v).longValue());
         } else if (v instanceof Double d) {
             dbl(d);
+        } else if (v instanceof BigInteger bi) {
+            bigNumber(bi.toString());
         } else if (v instanceof Boolean bo) {
             bool(bo);
         } else if (v instanceof Status st) {
@@ -248,11 +284,30 @@ public final class Reply {
         b.writeBytes(CRLF);
     }
 
+    /** Writes the decimal digits of {@code v} without building a String (every bulk header goes through here). */
     static void writeLong(ByteBuf b, long v) {
         if (v >= 0 && v < 10) {
             b.writeByte('0' + (int) v);
             return;
         }
-        b.writeCharSequence(Long.toString(v), StandardCharsets.US_ASCII);
+        if (v == Long.MIN_VALUE) {
+            b.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+            return;
+        }
+        if (v < 0) {
+            b.writeByte('-');
+            v = -v;
+        }
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+            digits++;
+        }
+        int at = b.writerIndex();
+        b.ensureWritable(digits);
+        for (int i = digits - 1; i >= 0; i--) {
+            b.setByte(at + i, (int) ('0' + v % 10));
+            v /= 10;
+        }
+        b.writerIndex(at + digits);
     }
 }
