@@ -553,7 +553,8 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
-            if ((dirty != dirtyBefore || propagateForced) && (cmd.isWrite() || cmd.mayReplicate())
+            if ((dirty != dirtyBefore || propagateForced)
+                    && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
                 emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
             }
