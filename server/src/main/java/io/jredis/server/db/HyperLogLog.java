@@ -1,5 +1,8 @@
 package io.jredis.server.db;
 
+import java.util.Arrays;
+import java.util.Random;
+
 /**
  * Redis's HyperLogLog string format (hyperloglog.c), byte for byte: a 16-byte header ("HYLL", encoding byte 0 dense
  * or 1 sparse, 3 unused bytes, cached cardinality as 8 little-endian bytes whose top bit marks it invalid) followed by
@@ -16,13 +19,13 @@ public final class HyperLogLog {
     /** Registers: 2^14. */
     public static final int REGISTERS = 1 << 14;
     /** Bytes of the header. */
-    public static final int HEADER = 16;
+    private static final int HEADER = 16;
     /** Length of a dense value: header plus 16384 6-bit registers. */
-    public static final int DENSE_SIZE = HEADER + (REGISTERS * 6 + 7) / 8;
+    private static final int DENSE_SIZE = HEADER + (REGISTERS * 6 + 7) / 8;
     /** Encoding byte of a dense value. */
-    public static final int DENSE = 0;
+    private static final int DENSE = 0;
     /** Encoding byte of a sparse value. */
-    public static final int SPARSE = 1;
+    private static final int SPARSE = 1;
 
     private static final int P = 14;
     private static final int Q = 64 - P;
@@ -32,7 +35,6 @@ public final class HyperLogLog {
     private static final int VAL_MAX_VALUE = 32;
     private static final int VAL_MAX_LEN = 4;
     private static final int ZERO_MAX_LEN = 64;
-    private static final int XZERO_MAX_LEN = 16384;
     private static final double ALPHA_INF = 0.721347520444481703680;
     private static final long SEED = 0xadc83b19L;
     private static final long M = 0xc6a4a7935bd1e995L;
@@ -82,7 +84,7 @@ public final class HyperLogLog {
 
     /** The value's bytes. */
     public byte[] toBytes() {
-        return java.util.Arrays.copyOf(buf, len);
+        return Arrays.copyOf(buf, len);
     }
 
     public boolean isSparse() {
@@ -127,7 +129,7 @@ public final class HyperLogLog {
     // ---- hashing ----
 
     /** MurmurHash64A as Redis has it (endian neutral, 8-byte blocks read little endian). */
-    static long murmurHash64A(byte[] key, long seed) {
+    private static long murmurHash64A(byte[] key, long seed) {
         int len = key.length;
         long h = seed ^ (len * M);
         int end = len - (len & 7);
@@ -155,7 +157,7 @@ public final class HyperLogLog {
     }
 
     /** Redis's hllPatLen: register index (low 14 bits) in the high word, run length of "000..1" in the low one. */
-    static long patLen(byte[] element) {
+    private static long patLen(byte[] element) {
         long hash = murmurHash64A(element, SEED);
         long index = hash & (REGISTERS - 1);
         hash >>>= P;
@@ -260,11 +262,19 @@ public final class HyperLogLog {
         return sparseSet(index, count, sparseMaxBytes);
     }
 
-    /** Changes the length as sdsIncrLen does, keeping a zero byte after the string. */
-    private void setLength(int newLen) {
+    /**
+     * Makes room for a sparse update (sdsMakeRoomFor): 3 more bytes, the terminator, and the byte a split of an
+     * XZERO cut at the end writes past it, as Redis does.
+     */
+    private void ensureRoom(int newLen) {
         if (newLen + 4 > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(newLen + 4, buf.length * 2));
+            buf = Arrays.copyOf(buf, Math.max(newLen + 4, buf.length * 2));
         }
+    }
+
+    /** Changes the length as sdsIncrLen does, writing the zero terminator after the string. */
+    private void setLength(int newLen) {
+        ensureRoom(newLen);
         len = newLen;
         buf[len] = 0;
     }
@@ -274,7 +284,7 @@ public final class HyperLogLog {
         if (count > VAL_MAX_VALUE) {
             return promote(index, count);
         }
-        setLength(len);
+        ensureRoom(len + 3);
         // Step 1: find the opcode covering the register.
         int sparse = HEADER;
         int p = sparse;
@@ -649,7 +659,7 @@ public final class HyperLogLog {
      * must agree (the sparse one staying sparse while small) and stay within six standard errors at each power of
      * ten. Returns the TESTFAILED error text, or null when every check passed.
      */
-    public static String selfTest(java.util.Random rnd, long sparseMaxBytes) {
+    public static String selfTest(Random rnd, long sparseMaxBytes) {
         byte[] registers = new byte[DENSE_SIZE];
         int[] expected = new int[REGISTERS];
         for (int j = 0; j < 1000; j++) {
