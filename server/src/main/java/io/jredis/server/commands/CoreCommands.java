@@ -9,5 +9,7 @@ public final class CoreCommands {
     public static void register(Engine engine) {
         ConnectionCommands.register(engine);
         StringCommands.register(engine);
+        HashCommands.register(engine);
+        SetCommands.register(engine);
     }
 }

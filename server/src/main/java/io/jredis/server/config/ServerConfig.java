@@ -48,6 +48,14 @@ public final class ServerConfig {
     public final NumberDirective clientQueryBufferLimit = add(new NumberDirective("client-query-buffer-limit",
             1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true, 0));
 
+    // Compact encodings of small collections (Redis's listpack/intset thresholds)
+    public final NumberDirective hashMaxListpackEntries = add(new NumberDirective("hash-max-listpack-entries", 512, 0,
+            Long.MAX_VALUE, false, 0, "hash-max-ziplist-entries"));
+    public final NumberDirective hashMaxListpackValue = add(new NumberDirective("hash-max-listpack-value", 64, 0,
+            Long.MAX_VALUE, true, 0, "hash-max-ziplist-value"));
+    public final NumberDirective setMaxIntsetEntries = add(new NumberDirective("set-max-intset-entries", 512, 0,
+            Long.MAX_VALUE, false, 0));
+
     public ServerConfig() {
         for (Directive d : all) {
             d.captureDefault();

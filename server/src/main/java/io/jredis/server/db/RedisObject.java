@@ -9,4 +9,7 @@ public interface RedisObject {
 
     /** The name OBJECT ENCODING reports (listpack, quicklist, intset, hashtable, skiplist, stream). */
     String encoding();
+
+    /** A deep copy, for COPY. */
+    RedisObject copy();
 }
