@@ -181,7 +181,7 @@ final class HashCommands {
         for (int i = 2; i < argv.length; i++) {
             if (h.delete(argv[i])) {
                 deleted++;
-                if (h.size() == 0) {
+                if (h.isEmpty()) {
                     c.db().delete(argv[1]);
                     break;
                 }

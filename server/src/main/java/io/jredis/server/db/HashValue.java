@@ -62,6 +62,11 @@ public final class HashValue implements RedisObject {
         return data instanceof byte[];
     }
 
+    public boolean isEmpty() {
+        return data instanceof Dict d ? d.size() == 0 : ((byte[]) data).length == 0;
+    }
+
+    /** Number of fields; a listpack is walked (it keeps no count, so that it stays a bare array). */
     public int size() {
         if (data instanceof Dict d) {
             return d.size();

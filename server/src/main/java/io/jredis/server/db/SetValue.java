@@ -87,7 +87,7 @@ public final class SetValue implements RedisObject {
             return false;
         }
         int at = -idx - 1;
-        int w = Math.max(width(data), width(v));
+        int w = Math.max(arrayWidth(data), valueWidth(v));
         Object grown = alloc(w, n + 1);
         copyInto(data, 0, grown, 0, at);
         store(grown, at, v);
@@ -128,7 +128,7 @@ public final class SetValue implements RedisObject {
 
     private void removeAt(int idx) {
         int n = length(data);
-        Object shrunk = alloc(width(data), n - 1);
+        Object shrunk = alloc(arrayWidth(data), n - 1);
         copyInto(data, 0, shrunk, 0, idx);
         copyInto(data, idx + 1, shrunk, idx, n - idx - 1);
         data = shrunk;
@@ -264,11 +264,11 @@ public final class SetValue implements RedisObject {
         return Bytes.parseLong(member, out) ? out[0] : null;
     }
 
-    private static int width(long v) {
+    private static int valueWidth(long v) {
         return v == (short) v ? 2 : v == (int) v ? 4 : 8;
     }
 
-    private static int width(Object a) {
+    private static int arrayWidth(Object a) {
         return a instanceof short[] ? 2 : a instanceof int[] ? 4 : 8;
     }
 
@@ -309,7 +309,7 @@ public final class SetValue implements RedisObject {
 
     /** Copies {@code n} elements, widening them when the destination is wider. */
     private static void copyInto(Object src, int from, Object dst, int to, int n) {
-        if (width(src) == width(dst)) {
+        if (arrayWidth(src) == arrayWidth(dst)) {
             System.arraycopy(src, from, dst, to, n);
             return;
         }
@@ -320,7 +320,7 @@ public final class SetValue implements RedisObject {
 
     /** Index of {@code v}, or {@code -(insertion point) - 1}; a value wider than the array goes at one end. */
     private static int search(Object a, long v) {
-        if (width(v) > width(a)) {
+        if (valueWidth(v) > arrayWidth(a)) {
             return v < 0 ? -1 : -length(a) - 1;
         }
         if (a instanceof short[] s) {
