@@ -20,5 +20,7 @@ public final class CoreCommands {
         InfoCommand.register(engine);
         CommandCommand.register(engine);
         DebugCommand.register(engine);
+        HashCommands.register(engine);
+        SetCommands.register(engine);
     }
 }
