@@ -52,7 +52,10 @@ public final class NetworkServer implements AutoCloseable {
         return loop;
     }
 
-    /** Binds every configured address; fails with Redis's wording when a mandatory address cannot be bound. */
+    /**
+     * Binds every configured address. When a mandatory address cannot be bound the exception's message holds the
+     * lines redis-server logs in that case, one per line.
+     */
     public void start() throws IOException {
         ServerConfig cfg = engine.config();
         engine.attach(loop.next());
@@ -77,17 +80,24 @@ public final class NetworkServer implements AutoCloseable {
                     }
                     close();
                     throw new IOException("Warning: Could not create server TCP listening socket " + spec + ":" + p
-                            + ": " + e.getMessage(), e);
+                            + ": " + bindError(e) + "\nFailed listening on port " + port + " (TCP), aborting.", e);
                 }
             }
             if (listeners.isEmpty()) {
                 close();
-                throw new IOException("Failed listening on port " + port + " (tcp), aborting.");
+                throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
             }
         }
         if (!cfg.unixsocket.value().isEmpty()) {
             bindUnix(cfg);
         }
+    }
+
+    /** Redis's anetTcpServer wording, "bind: " and strerror(), out of Netty's native or NIO exception text. */
+    private static String bindError(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int errno = m.lastIndexOf("): ");
+        return "bind: " + (errno >= 0 ? m.substring(errno + 3) : m);
     }
 
     private ServerBootstrap tcpBootstrap(ServerConfig cfg) {
