@@ -7,8 +7,6 @@ import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -72,34 +70,21 @@ public final class Main implements Callable<Integer> {
     @Unmatched
     private List<String> redisArgs = new ArrayList<>();
 
-    private final InputStream stdin;
-    private final PrintStream stderr;
     private final CountDownLatch shutdownRequested = new CountDownLatch(1);
     private Log log;
     private RedisServer server;
     private Path pidfile;
     private boolean stopped;
 
-    Main(InputStream stdin, PrintStream stderr) {
-        this.stdin = stdin;
-        this.stderr = stderr;
-    }
-
     public static void main(String[] args) {
-        System.exit(commandLine(new Main(System.in, System.err)).execute(args));
-    }
-
-    static CommandLine commandLine(Main main) {
-        return new CommandLine(main)
-                .setStopAtUnmatched(true)
-                .setExpandAtFiles(false);
+        System.exit(new CommandLine(new Main()).setStopAtUnmatched(true).setExpandAtFiles(false).execute(args));
     }
 
     /** Runs the server until a signal asks it to stop; returns the process exit code. */
     @Override
     public Integer call() throws Exception {
         if (sentinel || redisArgs.contains("--sentinel")) {
-            stderr.println("Sentinel mode is not available yet in jredis");
+            System.err.println("Sentinel mode is not available yet in jredis");
             return 1;
         }
         ServerConfig config = new ServerConfig();
@@ -115,15 +100,15 @@ public final class Main implements Callable<Integer> {
             try {
                 configFile.loadString(text);
             } catch (ConfigFile.FatalConfigError e) {
-                stderr.print(e.report(Engine.REDIS_VERSION));
-                stderr.flush();
+                System.err.print(e.report(Engine.REDIS_VERSION));
+                System.err.flush();
                 return 1;
             }
         }
         try {
             log = Log.open(config.logfile.value(), config.loglevel.value());
         } catch (IOException e) {
-            stderr.println("Can't open the log file: " + reason(e));
+            System.err.println("Can't open the log file: " + reason(e));
             return 1;
         }
         log.role(() -> 'C');
@@ -218,7 +203,7 @@ public final class Main implements Callable<Integer> {
         }
         if (fromStdin) {
             bootLog().warning("Reading config from stdin");
-            text.append(new String(stdin.readAllBytes(), StandardCharsets.ISO_8859_1));
+            text.append(new String(System.in.readAllBytes(), StandardCharsets.ISO_8859_1));
         }
         text.append('\n');
         for (int i = 0; i < lines.size(); i++) {
@@ -242,11 +227,16 @@ public final class Main implements Callable<Integer> {
 
     /** Logs the signal as Redis's handler does (its own line format) and wakes the main thread to shut down. */
     private void onSignal(String name) {
-        Signal.handle(new Signal(name), s -> {
-            log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
-                    + " scheduling shutdown...");
-            shutdownRequested.countDown();
-        });
+        try {
+            Signal.handle(new Signal(name), s -> {
+                log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
+                        + " scheduling shutdown...");
+                shutdownRequested.countDown();
+            });
+        } catch (IllegalArgumentException e) {
+            // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
+            log.verbose("Cannot handle SIG" + name + ": " + e.getMessage());
+        }
     }
 
     /** Runs once, from the main thread after a signal or from the shutdown hook on any other exit. */
