@@ -104,7 +104,6 @@ public final class Engine implements Database.Hooks {
     private boolean shuttingDown;
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
-    private String configFile = "";
     private long lastMetricSample;
 
     public Engine(ServerConfig config, Log log) {
@@ -208,21 +207,13 @@ public final class Engine implements Database.Hooks {
         this.tcpPort = port;
     }
 
-    /** Absolute path of the program and of the config file, as INFO executable/config_file report them. */
+    /** Absolute path of the program, as INFO executable reports it. */
     public String executable() {
         return executable;
     }
 
     public void executable(String path) {
         this.executable = path;
-    }
-
-    public String configFile() {
-        return configFile;
-    }
-
-    public void configFile(String path) {
-        this.configFile = path;
     }
 
     /** DEBUG SET-ACTIVE-EXPIRE: when off, expired keys go only lazily, on access. */

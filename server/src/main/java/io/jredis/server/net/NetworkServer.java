@@ -52,7 +52,10 @@ public final class NetworkServer implements AutoCloseable {
         return loop;
     }
 
-    /** Binds every configured address; fails with Redis's wording when a mandatory address cannot be bound. */
+    /**
+     * Binds every configured address. When a mandatory address cannot be bound the exception's message holds the
+     * lines redis-server logs in that case, one per line.
+     */
     public void start() throws IOException {
         ServerConfig cfg = engine.config();
         engine.attach(loop.next());
