@@ -1,5 +1,6 @@
 package io.jredis.server;
 
+import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.ServerConfig;
@@ -83,6 +84,7 @@ public final class Engine implements Database.Hooks {
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
+    private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
     private boolean multiPropagated;
@@ -117,6 +119,7 @@ public final class Engine implements Database.Hooks {
         this.runId = randomHexId();
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
+        this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             transactions.discard(c);
@@ -163,6 +166,11 @@ public final class Engine implements Database.Hooks {
 
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** Users and permissions (ACL). */
+    public Acl acl() {
+        return acl;
     }
 
     /** The command being executed (the innermost one, for nested calls). */
@@ -316,8 +324,9 @@ public final class Engine implements Database.Hooks {
         return slaveMode;
     }
 
+    /** True when new connections must authenticate: the default user has a password or is disabled. */
     public boolean requiresAuth() {
-        return !config.requirepass.value().isEmpty();
+        return acl.authRequired();
     }
 
     // ---- Database.Hooks ----
@@ -464,6 +473,11 @@ public final class Engine implements Database.Hooks {
         }
         if (!c.authenticated() && !cmd.noAuth()) {
             reject(c, cmd, "NOAUTH Authentication required.");
+            return true;
+        }
+        String denied = acl.check(c, cmd, argv);
+        if (denied != null) {
+            reject(c, cmd, denied);
             return true;
         }
         if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {

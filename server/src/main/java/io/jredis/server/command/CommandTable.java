@@ -120,6 +120,27 @@ public final class CommandTable {
         return sub;
     }
 
+    /** Every Redis 7.0 command, implemented here or not, by its original name (ACL rules and categories). */
+    public Collection<CommandSpec> redisCommands() {
+        return known.values();
+    }
+
+    /**
+     * Applies a {@code rename-command}: the command answers to {@code to} only, or to nothing when {@code to} is
+     * empty. Its metadata keeps the original name, so COMMAND INFO shows it as Redis does. Commands jredis does not
+     * implement are ignored.
+     */
+    public void rename(String from, String to) {
+        CommandSpec spec = active.remove(from.toLowerCase());
+        if (spec == null) {
+            return;
+        }
+        if (!to.isEmpty()) {
+            active.put(to.toLowerCase(), spec);
+        }
+        byName = new NameTable(active);
+    }
+
     /** True when Redis 7.0 has a command of this name, implemented here or not (rename-command checks). */
     public boolean isRedisCommand(String name) {
         return known.containsKey(name.toLowerCase());

@@ -22,5 +22,6 @@ public final class CoreCommands {
         DebugCommand.register(engine);
         HashCommands.register(engine);
         SetCommands.register(engine);
+        AclCommand.register(engine);
     }
 }
