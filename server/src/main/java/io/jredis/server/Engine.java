@@ -1,5 +1,6 @@
 package io.jredis.server;
 
+import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.ServerConfig;
@@ -83,6 +84,7 @@ public final class Engine implements Database.Hooks {
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
+    private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
     private boolean multiPropagated;
@@ -104,7 +106,6 @@ public final class Engine implements Database.Hooks {
     private boolean shuttingDown;
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
-    private String configFile = "";
     private long lastMetricSample;
 
     public Engine(ServerConfig config, Log log) {
@@ -118,6 +119,7 @@ public final class Engine implements Database.Hooks {
         this.runId = randomHexId();
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
+        this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             transactions.discard(c);
@@ -166,6 +168,11 @@ public final class Engine implements Database.Hooks {
         return keyspaceEvents;
     }
 
+    /** Users and permissions (ACL). */
+    public Acl acl() {
+        return acl;
+    }
+
     /** The command being executed (the innermost one, for nested calls). */
     public CommandSpec currentCommand() {
         return currentCommand;
@@ -208,21 +215,13 @@ public final class Engine implements Database.Hooks {
         this.tcpPort = port;
     }
 
-    /** Absolute path of the program and of the config file, as INFO executable/config_file report them. */
+    /** Absolute path of the program, as INFO executable reports it. */
     public String executable() {
         return executable;
     }
 
     public void executable(String path) {
         this.executable = path;
-    }
-
-    public String configFile() {
-        return configFile;
-    }
-
-    public void configFile(String path) {
-        this.configFile = path;
     }
 
     /** DEBUG SET-ACTIVE-EXPIRE: when off, expired keys go only lazily, on access. */
@@ -325,8 +324,9 @@ public final class Engine implements Database.Hooks {
         return slaveMode;
     }
 
+    /** True when new connections must authenticate: the default user has a password or is disabled. */
     public boolean requiresAuth() {
-        return !config.requirepass.value().isEmpty();
+        return acl.authRequired();
     }
 
     // ---- Database.Hooks ----
@@ -473,6 +473,11 @@ public final class Engine implements Database.Hooks {
         }
         if (!c.authenticated() && !cmd.noAuth()) {
             reject(c, cmd, "NOAUTH Authentication required.");
+            return true;
+        }
+        String denied = acl.check(c, cmd, argv);
+        if (denied != null) {
+            reject(c, cmd, denied);
             return true;
         }
         if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {

@@ -22,5 +22,8 @@ public final class CoreCommands {
         InfoCommand.register(engine);
         CommandCommand.register(engine);
         DebugCommand.register(engine);
+        HashCommands.register(engine);
+        SetCommands.register(engine);
+        AclCommand.register(engine);
     }
 }

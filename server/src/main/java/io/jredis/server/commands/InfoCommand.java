@@ -140,7 +140,7 @@ final class InfoCommand {
                 .field("configured_hz", engine.config().hz.value())
                 .field("lru_clock", lruClock(now))
                 .field("executable", engine.executable())
-                .field("config_file", engine.configFile())
+                .field("config_file", engine.config().configFile() == null ? "" : engine.config().configFile().toString())
                 .field("io_threads_active", 0);
     }
 
