@@ -42,6 +42,8 @@ final class Instance {
     long masterRebootDownAfterPeriod;
     long masterRebootSinceTime;
     long infoRefresh;
+    /** An INFO was sent and its reply has not arrived: do not send another. */
+    boolean infoPending;
     String info = "";
     int roleReported;
     long roleReportedTime;

@@ -85,6 +85,7 @@ public final class Sentinel {
             flushConfig();
         }
         log.warning("Sentinel ID is " + myId);
+        previousTime = System.currentTimeMillis();
         for (Instance m : masters.values()) {
             event(Log.WARNING, "+monitor", m, "quorum " + m.quorum);
         }
@@ -369,6 +370,7 @@ public final class Sentinel {
         if (link.cmd == c) {
             link.cmd = null;
             link.disconnected = true;
+            ri.infoPending = false;
         }
         if (link.pubsub == c) {
             link.pubsub = null;
@@ -459,13 +461,15 @@ public final class Sentinel {
             infoPeriodNow = 1000;
         }
         long pingPeriodNow = Math.min(ri.downAfterPeriod, pingPeriod);
-        if (!ri.is(Instance.SENTINEL) && (ri.infoRefresh == 0 || now - ri.infoRefresh > infoPeriodNow)) {
+        if (!ri.is(Instance.SENTINEL) && !ri.infoPending
+                && (ri.infoRefresh == 0 || now - ri.infoRefresh > infoPeriodNow)) {
+            ri.infoPending = true;
             link.cmd.send(v -> infoReply(ri, v), command(ri, "INFO"));
-            ri.infoRefresh = ri.infoRefresh == 0 ? now : ri.infoRefresh;
-            ri.infoRefresh = Math.max(ri.infoRefresh, now - infoPeriodNow + 1);
-        } else if (now - link.lastPongTime > pingPeriodNow && now - link.lastPingTime > pingPeriodNow / 2) {
+        }
+        if (now - link.lastPongTime > pingPeriodNow && now - link.lastPingTime > pingPeriodNow / 2) {
             sendPing(ri);
-        } else if (now - ri.lastPubTime > publishPeriod) {
+        }
+        if (now - ri.lastPubTime > publishPeriod) {
             sendHello(ri);
         }
     }
@@ -473,6 +477,7 @@ public final class Sentinel {
     // ---- INFO ----
 
     private void infoReply(Instance ri, Object v) {
+        ri.infoPending = false;
         if (v instanceof byte[] b) {
             refreshInstanceInfo(ri, new String(b, StandardCharsets.UTF_8));
         }
@@ -654,6 +659,18 @@ public final class Sentinel {
         Runtime.getRuntime().halt(99);
     }
 
+    /**
+     * The address clients and peers should use for a master: the promoted replica's once a failover reached the
+     * reconfiguration of replicas (Redis's sentinelGetCurrentMasterAddress).
+     */
+    static Instance currentMaster(Instance m) {
+        if (m.is(Instance.FAILOVER_IN_PROGRESS) && m.promotedSlave != null
+                && m.failoverState.ordinal() >= FailoverState.RECONF_SLAVES.ordinal()) {
+            return m.promotedSlave;
+        }
+        return m;
+    }
+
     // ---- hello ----
 
     /** Publishes our hello to an instance: masters and replicas get PUBLISH, peer Sentinels too. */
@@ -665,8 +682,9 @@ public final class Sentinel {
         }
         String ip = announceIp != null ? announceIp : localIp(c);
         int port = announcePort != 0 ? announcePort : engine.tcpPort();
-        String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + "," + master.ip + ","
-                + master.port + "," + master.configEpoch;
+        Instance current = currentMaster(master);
+        String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + "," + current.ip + ","
+                + current.port + "," + master.configEpoch;
         ri.lastPubTime = System.currentTimeMillis();
         c.send(null, command(ri, "PUBLISH"), Bytes.of(HELLO_CHANNEL), payload.getBytes(StandardCharsets.UTF_8));
         return true;

@@ -172,22 +172,13 @@ final class SentinelCommands {
         return sb.toString();
     }
 
-    /** The address clients should use: the promoted replica's once the failover reached reconfiguration. */
-    static Instance currentMaster(Instance m) {
-        if (m.is(Instance.FAILOVER_IN_PROGRESS) && m.promotedSlave != null
-                && m.failoverState.ordinal() >= FailoverState.RECONF_SLAVES.ordinal()) {
-            return m.promotedSlave;
-        }
-        return m;
-    }
-
     private void getMasterAddr(Client c, byte[][] argv) {
         Instance m = s.masters.get(Bytes.str(argv[2]));
         if (m == null) {
             c.reply().nullArray();
             return;
         }
-        Instance cur = currentMaster(m);
+        Instance cur = Sentinel.currentMaster(m);
         c.reply().array(2);
         c.reply().bulk(cur.ip);
         c.reply().bulk(Integer.toString(cur.port));
@@ -620,7 +611,7 @@ final class SentinelCommands {
         int i = 0;
         for (Instance m : s.masters.values()) {
             String status = m.is(Instance.O_DOWN) ? "odown" : m.is(Instance.S_DOWN) ? "sdown" : "ok";
-            Instance cur = currentMaster(m);
+            Instance cur = Sentinel.currentMaster(m);
             f.accept("master" + i++, "name=" + m.name + ",status=" + status + ",address=" + cur.ip + ":" + cur.port
                     + ",slaves=" + m.slaves.size() + ",sentinels=" + (m.sentinels.size() + 1));
         }

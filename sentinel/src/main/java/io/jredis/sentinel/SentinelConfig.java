@@ -166,8 +166,7 @@ final class SentinelConfig {
             rw.line("sentinel sentinel-pass", "sentinel sentinel-pass " + ConfigRewrite.repr(s.sentinelPass), true);
         }
         for (Instance m : s.masters.values()) {
-            Instance current = m.promotedSlave != null && m.failoverState == FailoverState.UPDATE_CONFIG
-                    ? m.promotedSlave : m;
+            Instance current = Sentinel.currentMaster(m);
             rw.line("sentinel monitor", "sentinel monitor " + m.name + " " + current.ip + " " + current.port + " "
                     + m.quorum, true);
             if (m.downAfterPeriod != Sentinel.DEFAULT_DOWN_AFTER) {
