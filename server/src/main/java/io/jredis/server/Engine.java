@@ -65,7 +65,7 @@ public final class Engine implements Database.Hooks {
 
     private final ServerConfig config;
     private final Log log;
-    private final CommandTable commands = new CommandTable();
+    private CommandTable commands = new CommandTable();
     private final Database[] databases;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final List<Client> pendingFlush = new ArrayList<>();
@@ -81,6 +81,8 @@ public final class Engine implements Database.Hooks {
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
+    private final Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections =
+            new LinkedHashMap<>();
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
@@ -147,8 +149,25 @@ public final class Engine implements Database.Hooks {
         return commands;
     }
 
+    /** Replaces the command table before the server starts (Sentinel mode serves its own, smaller table). */
+    public void commands(CommandTable table) {
+        this.commands = table;
+    }
+
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * Adds an INFO section a module owns (Sentinel's "# Sentinel"): printed by default and with "all", after the
+     * server's own sections; {@code writer} receives a field sink ({@code name}, {@code value}).
+     */
+    public void addInfoSection(String title, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>> writer) {
+        infoSections.put(title, writer);
+    }
+
+    public Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections() {
+        return infoSections;
     }
 
     /** Clients blocked on keys (BLPOP and friends). */

@@ -42,9 +42,14 @@ public final class NetworkServer implements AutoCloseable {
 
     public NetworkServer(Engine engine, String threadName) {
         this.engine = engine;
-        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
+        this.epoll = epollTransport();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io);
+    }
+
+    /** True when the native epoll transport is used (Linux); {@code -Djredis.nio=true} forces NIO. */
+    public static boolean epollTransport() {
+        return Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
     }
 
     /** The single engine event loop. */
