@@ -40,19 +40,19 @@ wait_ping "$jport"; wait_ping "$rport"
 redis-benchmark -p "$jport" -t "$tests" -n "$n" -c "$clients" -q > /dev/null
 redis-benchmark -p "$jport" -t "$tests" -n "$n" -c "$clients" -P 16 -q > /dev/null
 
-# One run: prints "test rps p50 p99 cpu_us_per_request" lines for a server.
+# One run: prints "test rps p50 p99 cpu_us_per_request" lines for a server, one redis-benchmark per workload so
+# the server's CPU time is measured per workload.
 run() { # name port pid pipeline datasize
-  local name=$1 port=$2 pid=$3 pipe=$4 size=$5
-  redis-cli -p "$port" flushall >/dev/null
-  local before after
-  before=$(cpu_ticks "$pid")
-  redis-benchmark -p "$port" -t "$tests" -n "$n" -c "$clients" -P "$pipe" -d "$size" --csv > "$out/$name.csv"
-  after=$(cpu_ticks "$pid")
-  local tests_run
-  tests_run=$(($(wc -l < "$out/$name.csv") - 1))
-  # CPU per request over the whole run (all tests share the process time).
-  awk -F, -v ticks=$((after - before)) -v hz="$hz" -v n="$n" -v t="$tests_run" 'NR>1 {
-      gsub(/"/, ""); gsub(/ /, "_", $1); printf "%s %s %s %s %.2f\n", $1, $2, $5, $7, ticks / hz * 1e6 / (n * t) }' "$out/$name.csv"
+  local name=$1 port=$2 pid=$3 pipe=$4 size=$5 t before after
+  for t in ${tests//,/ }; do
+    redis-cli -p "$port" flushall >/dev/null
+    before=$(cpu_ticks "$pid")
+    redis-benchmark -p "$port" -t "$t" -n "$n" -c "$clients" -P "$pipe" -d "$size" --csv > "$out/$name.csv"
+    after=$(cpu_ticks "$pid")
+    awk -F, -v ticks=$((after - before)) -v hz="$hz" -v n="$n" 'NR>1 {
+        gsub(/"/, ""); gsub(/ /, "_", $1); printf "%s %s %s %s %.2f\n", $1, $2, $5, $7, ticks / hz * 1e6 / n }' \
+        "$out/$name.csv"
+  done
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
