@@ -1,5 +1,7 @@
 package io.jredis;
 
+import io.jredis.persistence.aof.AofException;
+import io.jredis.persistence.aof.AppendOnlyFile;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
@@ -74,6 +76,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
+        try {
+            AppendOnlyFile.install(s);
+        } catch (AofException e) {
+            s.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         try {
             s.start();
         } catch (IOException e) {

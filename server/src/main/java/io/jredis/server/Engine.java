@@ -52,6 +52,18 @@ public final class Engine implements Database.Hooks {
         void reset(Client c);
     }
 
+    /**
+     * Sees every batch of replies before it goes to the sockets (Redis's beforeSleep, where the AOF is written).
+     * {@code appendfsync always} holds a batch until the writes it acknowledges are on disk.
+     */
+    public interface ReplyBarrier {
+        /** Called on the engine thread before each batch is written; true to hold the batch. */
+        boolean hold();
+
+        /** Receives a held batch; {@code write} must later run on the engine thread, batches in the order given. */
+        void defer(Runnable write);
+    }
+
     /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
     public enum PauseType { NONE, WRITE, ALL }
 
@@ -78,6 +90,8 @@ public final class Engine implements Database.Hooks {
     private long pauseEnd;
     private ScheduledFuture<?> pauseTimer;
     private final List<Runnable> shutdownHooks = new ArrayList<>();
+    private ReplyBarrier replyBarrier;
+    private final Map<String, java.util.function.Supplier<Map<String, Object>>> infoSources = new LinkedHashMap<>();
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
     private final Transactions transactions = new Transactions(this);
@@ -390,28 +404,73 @@ public final class Engine implements Database.Hooks {
         pendingFlush.add(c);
     }
 
+    /** Installs the barrier every reply batch passes (the AOF's fsync policy); null removes it. */
+    public void replyBarrier(ReplyBarrier barrier) {
+        this.replyBarrier = barrier;
+    }
+
+    /**
+     * Adds live fields to an INFO section ({@code "persistence"}): a field with a name INFO already prints takes
+     * that place, others are appended at the end of the section.
+     */
+    public void addInfoSource(String section, java.util.function.Supplier<Map<String, Object>> source) {
+        infoSources.merge(section, source, (a, b) -> () -> {
+            Map<String, Object> m = new LinkedHashMap<>(a.get());
+            m.putAll(b.get());
+            return m;
+        });
+    }
+
+    /** The fields modules add to an INFO section, in their order; empty when none. */
+    public Map<String, Object> infoFields(String section) {
+        java.util.function.Supplier<Map<String, Object>> s = infoSources.get(section);
+        return s == null ? Map.of() : s.get();
+    }
+
     /** Writes every client's accumulated replies to its socket: one flush per client per batch. */
     public void flushPending() {
+        if (replyBarrier != null && replyBarrier.hold()) {
+            if (pendingFlush.isEmpty()) {
+                return;
+            }
+            // The replies are taken now: later replies of the same clients belong to a later batch.
+            Client[] held = pendingFlush.toArray(new Client[0]);
+            ByteBuf[] bufs = new ByteBuf[held.length];
+            for (int i = 0; i < held.length; i++) {
+                bufs[i] = held[i].takePending();
+            }
+            pendingFlush.clear();
+            replyBarrier.defer(() -> {
+                long now = now();
+                for (int i = 0; i < held.length; i++) {
+                    writeReplies(held[i], bufs[i], now);
+                }
+            });
+            return;
+        }
         long now = now();
         for (int i = 0; i < pendingFlush.size(); i++) {
             Client c = pendingFlush.get(i);
-            ByteBuf b = c.takePending();
-            if (b == null || c.channel() == null) {
-                if (b != null) {
-                    b.release();
-                }
-                continue;
-            }
-            stats.netOutputBytes += b.readableBytes();
-            c.replied(now, b.readableBytes());
-            stats.writesProcessed++;
-            if (c.closingAfterReply()) {
-                c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                c.channel().writeAndFlush(b, c.channel().voidPromise());
-            }
+            writeReplies(c, c.takePending(), now);
         }
         pendingFlush.clear();
+    }
+
+    private void writeReplies(Client c, ByteBuf b, long now) {
+        if (b == null || c.channel() == null || c.isClosed()) {
+            if (b != null) {
+                b.release();
+            }
+            return;
+        }
+        stats.netOutputBytes += b.readableBytes();
+        c.replied(now, b.readableBytes());
+        stats.writesProcessed++;
+        if (c.closingAfterReply()) {
+            c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            c.channel().writeAndFlush(b, c.channel().voidPromise());
+        }
     }
 
     // ---- the command path ----

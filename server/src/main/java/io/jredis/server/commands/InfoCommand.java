@@ -278,6 +278,7 @@ final class InfoCommand {
     }
 
     private void persistence(Text t) {
+        t.overrides(engine.infoFields("persistence"));
         t.field("loading", 0)
                 .field("async_loading", 0)
                 .field("current_cow_peak", 0)
@@ -309,6 +310,7 @@ final class InfoCommand {
                 .field("aof_last_cow_size", 0)
                 .field("module_fork_in_progress", 0)
                 .field("module_fork_last_cow_size", 0);
+        t.remainingOverrides();
     }
 
     private void stats(Text t) {
@@ -498,6 +500,23 @@ final class InfoCommand {
     private static final class Text {
         private final StringBuilder sb = new StringBuilder(4096);
         private int sections;
+        /** Live values modules supply for the section being written; those not printed in place come last. */
+        private Map<String, Object> overrides = Map.of();
+        private final Set<String> printed = new HashSet<>();
+
+        void overrides(Map<String, Object> fields) {
+            overrides = fields;
+            printed.clear();
+        }
+
+        void remainingOverrides() {
+            overrides.forEach((k, v) -> {
+                if (!printed.contains(k)) {
+                    sb.append(k).append(':').append(v).append("\r\n");
+                }
+            });
+            overrides = Map.of();
+        }
 
         Text section(String title) {
             if (sections++ > 0) {
@@ -508,6 +527,10 @@ final class InfoCommand {
         }
 
         Text field(String name, Object value) {
+            if (overrides.containsKey(name)) {
+                printed.add(name);
+                value = overrides.get(name);
+            }
             sb.append(name).append(':').append(value).append("\r\n");
             return this;
         }
