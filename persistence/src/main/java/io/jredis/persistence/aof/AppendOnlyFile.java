@@ -309,10 +309,20 @@ public final class AppendOnlyFile {
     private void onSynced(long offset) {
         synced = offset;
         if (anyHeld || config.appendfsync.value().equals("always")) {
-            var loop = engine.loop();
-            if (loop != null) {
-                loop.execute(this::releaseHeld);
-            }
+            onEngine(this::releaseHeld);
+        }
+    }
+
+    /** Runs a task on the engine thread; dropped once the server has closed (its loop is gone). */
+    private void onEngine(Runnable task) {
+        var loop = engine.loop();
+        if (loop == null) {
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The server is closing: its close hook syncs what is left.
         }
     }
 
@@ -397,10 +407,7 @@ public final class AppendOnlyFile {
                 size = -1;
             }
             long result = size;
-            var loop = engine.loop();
-            if (loop != null) {
-                loop.execute(() -> rewriteDone(generation, tmp, result));
-            }
+            onEngine(() -> rewriteDone(generation, tmp, result));
         });
         return true;
     }
@@ -413,15 +420,13 @@ public final class AppendOnlyFile {
         }
         rewriting = false;
         lastRewriteSeconds = (System.currentTimeMillis() - rewriteStart) / 1000;
-        if (size < 0 || state == State.OFF) {
+        if (size < 0) {
             deleteQuietly(tmp);
-            if (size < 0) {
-                lastRewriteOk = false;
-                consecutiveFailures++;
-                log.warning("Background AOF rewrite terminated with error");
-                if (state == State.WAIT_REWRITE) {
-                    rewriteScheduled = true;
-                }
+            lastRewriteOk = false;
+            consecutiveFailures++;
+            log.warning("Background AOF rewrite terminated with error");
+            if (state == State.WAIT_REWRITE) {
+                rewriteScheduled = true;
             }
             return;
         }
@@ -430,7 +435,10 @@ public final class AppendOnlyFile {
         AofManifest.Entry base = manifest.nextBase(fileName(), false);
         Path temp = tempIncr;
         AofManifest.Entry newIncr = null;
-        if (state == State.WAIT_REWRITE) {
+        // With AOF on, writes already go to the incr file opened when the rewrite started. Turning AOF on gave
+        // them a temp file that now gets its incr name; BGREWRITEAOF with AOF off gets an empty incr file.
+        boolean emptyIncr = state == State.OFF;
+        if (state != State.ON) {
             newIncr = manifest.addIncr(fileName());
             tempIncr = null;
         }
@@ -443,7 +451,10 @@ public final class AppendOnlyFile {
             Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
             log.notice("Successfully renamed the temporary AOF base file " + tmp.getFileName() + " into "
                     + base.name());
-            if (temp != null) {
+            if (emptyIncr) {
+                Files.deleteIfExists(incrPath);
+                Files.createFile(incrPath);
+            } else if (temp != null) {
                 Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
                 log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
                         + incrPath.getFileName());
@@ -463,7 +474,6 @@ public final class AppendOnlyFile {
         consecutiveFailures = 0;
         if (state == State.WAIT_REWRITE) {
             state = State.ON;
-            log.notice("Background AOF rewrite finished successfully");
         }
     }
 

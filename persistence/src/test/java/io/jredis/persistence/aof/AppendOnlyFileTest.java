@@ -143,6 +143,29 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void bgrewriteaofWithAofOffWritesALoadableDirectory() throws Exception {
+        try (AofServer s = AofServer.start(dir); Jedis j = s.jedis()) {
+            j.set("k", "v");
+            j.bgrewriteaof();
+            await(() -> {
+                try {
+                    return Files.exists(aofDir().resolve("appendonly.aof.manifest"));
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }, "manifest");
+            assertEquals("0", info(j, "aof_enabled"));
+            j.set("not-logged", "x");
+        }
+        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                manifest());
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v", j.get("k"));
+            assertEquals(null, j.get("not-logged"));
+        }
+    }
+
+    @Test
     void automaticRewriteOnGrowth() throws Exception {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes", "auto-aof-rewrite-min-size", "1",
                 "auto-aof-rewrite-percentage", "100"); Jedis j = s.jedis()) {
