@@ -1,7 +1,6 @@
 package io.jredis;
 
-import io.jredis.persistence.aof.AofException;
-import io.jredis.persistence.aof.AppendOnlyFile;
+import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
@@ -77,8 +76,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
         try {
-            AppendOnlyFile.install(s);
-        } catch (AofException e) {
+            PersistenceModule.install(s);
+        } catch (IOException e) {
             s.close();
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package io.jredis;
 
-import io.jredis.persistence.aof.AofException;
-import io.jredis.persistence.aof.AppendOnlyFile;
+import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -131,8 +130,8 @@ public final class Main implements Callable<Integer> {
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(shutdownRequested::countDown);
         try {
-            AppendOnlyFile.install(server);
-        } catch (AofException e) {
+            PersistenceModule.install(server);
+        } catch (IOException e) {
             log.warning(e.getMessage());
             server.close();
             return 1;

@@ -69,8 +69,15 @@ final class AofLoader {
         try (Reader in = new Reader(Files.newInputStream(file))) {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, java.nio.charset.StandardCharsets.US_ASCII).equals("REDIS")) {
-                throw new AofException("Error reading the RDB base file " + name
-                        + ", AOF loading aborted: RDB-preamble bases need the RDB loader of the persistence module");
+                log.notice("Reading RDB base file on AOF loading...");
+                long end = RdbPreamble.load(engine, file, name, log);
+                if (end >= size) {
+                    return Result.OK;
+                }
+                // A 6.x AOF with an RDB preamble goes on with commands.
+                log.notice("Reading the remaining AOF tail...");
+                in.skip(end);
+                validUpTo = end;
             }
             try {
                 while (true) {
@@ -136,6 +143,8 @@ final class AofLoader {
                 throw new AofException("Bad file format reading the append only file " + name + " at offset "
                         + e.offset + " (last valid command ends at offset " + validUpTo + ")");
             }
+        } catch (AofException e) {
+            throw e;
         } catch (IOException e) {
             log.warning("Unrecoverable error reading the append only file " + name + ": " + e.getMessage());
             throw new AofException("Unrecoverable error reading the append only file " + name + ": "
@@ -217,6 +226,18 @@ final class AofLoader {
                     throw new Format(start);
                 }
             }
+        }
+
+        void skip(long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                long k = in.skip(left);
+                if (k <= 0) {
+                    throw new IOException("Unexpected end of file while skipping the RDB preamble");
+                }
+                left -= k;
+            }
+            pos += n;
         }
 
         byte[] exact(int n) throws IOException, Eof {

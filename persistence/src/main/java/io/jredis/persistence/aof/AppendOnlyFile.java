@@ -151,7 +151,11 @@ public final class AppendOnlyFile {
                 && (cmd.isWrite() || cmd.name().equals("ping"))
                 ? "MISCONF Errors writing to the AOF file: " + writer.lastWriteError() : null);
         engine.addInfoSource("persistence", this::info);
-        engine.onShutdown(this::flushAndSync);
+        engine.addCronTask(this::cron);
+        engine.addShutdownPreparer((save, nosave, force) -> {
+            flushAndSync();
+            return true;
+        });
     }
 
     // ---- loading ----
@@ -159,6 +163,8 @@ public final class AppendOnlyFile {
     private AofManifest readManifest() throws AofException {
         try {
             return AofManifest.parse(Files.readAllBytes(manifestPath(config)));
+        } catch (AofException e) {
+            throw e;
         } catch (IOException e) {
             throw new AofException("Unable to read the AOF manifest file: " + e.getMessage(), e);
         }
@@ -227,9 +233,10 @@ public final class AppendOnlyFile {
         try {
             Files.createDirectories(dir());
             if (manifest.base() == null && manifest.incr().isEmpty()) {
-                AofManifest.Entry base = manifest.nextBase(fileName(), false);
+                boolean rdb = config.aofUseRdbPreamble.value();
+                AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
                 Path tmp = dir().resolve("temp-" + base.name());
-                baseSize = AofRewrite.write(AofRewrite.capture(engine), tmp);
+                baseSize = writeBase(AofRewrite.capture(engine), tmp, rdb);
                 Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
                 manifest.installBase(base);
                 log.notice("Creating AOF base file " + base.name() + " on server start");
@@ -282,12 +289,6 @@ public final class AppendOnlyFile {
     /** Redis's beforeSleep part: hands the buffer to the writer; true when replies must wait for an fsync. */
     private boolean beforeReplies() {
         handOff();
-        if (!rewriting && state == State.ON && autoRewriteDue()) {
-            startRewrite();
-        } else if (rewriteScheduled && !rewriting && state != State.OFF) {
-            rewriteScheduled = false;
-            startRewrite();
-        }
         if (held.isEmpty() && (synced >= handedOff || !config.appendfsync.value().equals("always"))) {
             return false;
         }
@@ -334,6 +335,19 @@ public final class AppendOnlyFile {
         anyHeld = !held.isEmpty();
     }
 
+    /** Redis's serverCron part: scheduled rewrites start once no BGSAVE runs, and the automatic rewrite. */
+    private void cron() {
+        if (rewriting || engine.rdbStatus().bgsaveInProgress()) {
+            return;
+        }
+        if (rewriteScheduled) {
+            rewriteScheduled = false;
+            startRewrite();
+        } else if (state == State.ON && autoRewriteDue()) {
+            startRewrite();
+        }
+    }
+
     /** Redis's serverCron check: the AOF grew by auto-aof-rewrite-percentage since the last rewrite. */
     private boolean autoRewriteDue() {
         long perc = config.autoAofRewritePercentage.value();
@@ -354,6 +368,11 @@ public final class AppendOnlyFile {
     private void bgrewriteaof(Client c) {
         if (rewriting) {
             engine.error(c, "ERR Background append only file rewriting already in progress");
+            return;
+        }
+        if (engine.rdbStatus().bgsaveInProgress()) {
+            rewriteScheduled = true;
+            c.reply().simple("Background append only file rewriting scheduled");
             return;
         }
         if (!startRewrite()) {
@@ -391,6 +410,7 @@ public final class AppendOnlyFile {
         }
         List<AofRewrite.Db> image = AofRewrite.capture(engine);
         int generation = ++rewriteGeneration;
+        boolean rdb = config.aofUseRdbPreamble.value();
         // Redis names the temp file after the child pid: one name per rewrite, never reused by the next one.
         Path tmp = config.dir.path().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + "-" + generation
                 + ".aof");
@@ -401,19 +421,19 @@ public final class AppendOnlyFile {
         rewriter.execute(() -> {
             long size;
             try {
-                size = AofRewrite.write(image, tmp);
+                size = writeBase(image, tmp, rdb);
             } catch (IOException e) {
                 log.warning("Write error writing append only file on disk: " + e.getMessage());
                 size = -1;
             }
             long result = size;
-            onEngine(() -> rewriteDone(generation, tmp, result));
+            onEngine(() -> rewriteDone(generation, tmp, result, rdb));
         });
         return true;
     }
 
     /** Redis's backgroundRewriteDoneHandler. */
-    private void rewriteDone(int generation, Path tmp, long size) {
+    private void rewriteDone(int generation, Path tmp, long size, boolean rdb) {
         if (generation != rewriteGeneration) {
             deleteQuietly(tmp);
             return;
@@ -432,7 +452,7 @@ public final class AppendOnlyFile {
         }
         log.notice("Background AOF rewrite terminated with success");
         handOff();
-        AofManifest.Entry base = manifest.nextBase(fileName(), false);
+        AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
         Path temp = tempIncr;
         AofManifest.Entry newIncr = null;
         // With AOF on, writes already go to the incr file opened when the rewrite started. Turning AOF on gave
@@ -475,6 +495,11 @@ public final class AppendOnlyFile {
         if (state == State.WAIT_REWRITE) {
             state = State.ON;
         }
+    }
+
+    /** The new base: an RDB file with {@code aof-use-rdb-preamble yes}, else commands. */
+    private long writeBase(List<AofRewrite.Db> image, Path tmp, boolean rdb) throws IOException {
+        return rdb ? RdbPreamble.write(image, tmp, config) : AofRewrite.write(image, tmp);
     }
 
     private static void deleteQuietly(Path p) {

@@ -60,13 +60,22 @@ class AofInteropTest {
     }
 
     @Test
-    void redisAofLoadsInJredis() throws Exception {
+    void redisAofWithRdbBaseLoadsInJredis() throws Exception {
+        redisAofLoadsInJredis("yes");
+    }
+
+    @Test
+    void redisAofWithAofBaseLoadsInJredis() throws Exception {
+        redisAofLoadsInJredis("no");
+    }
+
+    private void redisAofLoadsInJredis(String preamble) throws Exception {
         RealRedis.assumeInstalled();
         Path rdir = dir.resolve("redis");
         Files.createDirectories(rdir);
         Map<String, String> expected;
         try (RealRedis r = RealRedis.start("--dir", rdir.toString(), "--appendonly", "yes",
-                "--aof-use-rdb-preamble", "no", "--aof-timestamp-enabled", "yes", "--appendfsync", "always");
+                "--aof-use-rdb-preamble", preamble, "--aof-timestamp-enabled", "yes", "--appendfsync", "always");
                 Jedis j = new Jedis("127.0.0.1", r.port())) {
             Datasets.fill(j);
             j.bgrewriteaof();

@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigException;
 import io.jredis.server.config.Directive;
@@ -51,8 +52,8 @@ final class AofServer implements AutoCloseable {
         Log log = Log.open(logFile.toString(), "notice");
         RedisServer s = new RedisServer(config(dir, directives), log);
         try {
-            AppendOnlyFile.install(s);
-        } catch (AofException e) {
+            PersistenceModule.install(s);
+        } catch (IOException e) {
             s.close();
             throw new AofException(e.getMessage() + "\nlog:\n" + Files.readString(logFile), e);
         }

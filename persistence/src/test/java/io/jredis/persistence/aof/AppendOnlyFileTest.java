@@ -60,7 +60,7 @@ class AppendOnlyFileTest {
     void layoutIsRedis70sAndDataSurvivesRestart() throws Exception {
         Map<String, String> before;
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                     manifest());
             j.set("a", "1");
             j.select(2);
@@ -70,8 +70,10 @@ class AppendOnlyFileTest {
             assertEquals("1", info(j, "aof_enabled"));
             assertEquals("ok", info(j, "aof_last_write_status"));
         }
-        assertEquals(List.of("appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"),
+        assertEquals(List.of("appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"),
                 files());
+        assertTrue(Files.readString(aofDir().resolve("appendonly.aof.1.base.rdb"), StandardCharsets.ISO_8859_1)
+                .startsWith("REDIS0010"));
         String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
         assertTrue(incr.startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
                 + "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n"), incr);
@@ -107,7 +109,8 @@ class AppendOnlyFileTest {
     @Test
     void bgrewriteaofMakesANewBaseAndDeletesHistory() throws Exception {
         Map<String, String> before;
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "aof-use-rdb-preamble", "no");
+                Jedis j = s.jedis()) {
             Datasets.fill(j);
             assertEquals("Background append only file rewriting started", j.bgrewriteaof());
             j.set("after", "rewrite");
@@ -157,11 +160,60 @@ class AppendOnlyFileTest {
             assertEquals("0", info(j, "aof_enabled"));
             j.set("not-logged", "x");
         }
-        assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+        assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                 manifest());
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             assertEquals("v", j.get("k"));
             assertEquals(null, j.get("not-logged"));
+        }
+    }
+
+    @Test
+    void rdbPreambleBaseAfterRewrite() throws Exception {
+        Map<String, String> before;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            Datasets.fill(j);
+            j.bgrewriteaof();
+            await(() -> {
+                try {
+                    return manifest().contains("appendonly.aof.2.base.rdb seq 2 type b");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "rdb base");
+            j.set("after", "1");
+            before = Datasets.describe(j);
+        }
+        String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.rdb"), StandardCharsets.ISO_8859_1);
+        assertTrue(base.startsWith("REDIS0010") && base.contains("aof-base"), base);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(before, Datasets.describe(j));
+        }
+    }
+
+    @Test
+    void legacyFileWithRdbPreambleAndTailIsLoaded() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("from-rdb", "1");
+            j.bgrewriteaof();
+            await(() -> {
+                try {
+                    return manifest().contains("seq 2 type b");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "rdb base");
+        }
+        Path legacy = dir.resolve("legacy");
+        Files.createDirectories(legacy);
+        byte[] rdb = Files.readAllBytes(aofDir().resolve("appendonly.aof.2.base.rdb"));
+        byte[] tail = "*3\r\n$3\r\nset\r\n$9\r\nfrom-tail\r\n$1\r\n2\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(rdb, rdb.length + tail.length);
+        System.arraycopy(tail, 0, all, rdb.length, tail.length);
+        Files.write(legacy.resolve("appendonly.aof"), all);
+        try (AofServer s = AofServer.start(legacy, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("1", j.get("from-rdb"));
+            assertEquals("2", j.get("from-tail"));
         }
     }
 
@@ -200,7 +252,7 @@ class AppendOnlyFileTest {
                 }
             }, "manifest");
             j.set("after", "3");
-            assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                     manifest());
             assertEquals("OK", j.configSet("appendonly", "no"));
             assertEquals("0", info(j, "aof_enabled"));
@@ -282,9 +334,9 @@ class AppendOnlyFileTest {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             j.set("a", "1");
         }
-        Files.delete(aofDir().resolve("appendonly.aof.1.base.aof"));
+        Files.delete(aofDir().resolve("appendonly.aof.1.base.rdb"));
         AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
-        assertTrue(e.getMessage().contains("appendonly.aof.1.base.aof"), e.getMessage());
+        assertTrue(e.getMessage().contains("appendonly.aof.1.base.rdb"), e.getMessage());
     }
 
     @Test

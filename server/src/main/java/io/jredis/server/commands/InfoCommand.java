@@ -278,6 +278,7 @@ final class InfoCommand {
     }
 
     private void persistence(Text t) {
+        Engine.RdbStatus rdb = engine.rdbStatus();
         t.overrides(engine.infoFields("persistence"));
         t.field("loading", 0)
                 .field("async_loading", 0)
@@ -285,19 +286,18 @@ final class InfoCommand {
                 .field("current_cow_size", 0)
                 .field("current_cow_size_age", 0)
                 .field("current_fork_perc", "0.00")
-                .field("current_save_keys_processed", 0)
-                .field("current_save_keys_total", 0)
-                .field("rdb_changes_since_last_save", engine.dirtyCount())
-                .field("rdb_bgsave_in_progress", 0)
-                // Redis counts the start as the last save until one happens.
-                .field("rdb_last_save_time", engine.startedAt() / 1000)
-                .field("rdb_last_bgsave_status", "ok")
-                .field("rdb_last_bgsave_time_sec", -1)
-                .field("rdb_current_bgsave_time_sec", -1)
-                .field("rdb_saves", 0)
+                .field("current_save_keys_processed", rdb.currentSaveKeysProcessed())
+                .field("current_save_keys_total", rdb.currentSaveKeysTotal())
+                .field("rdb_changes_since_last_save", rdb.changesSinceLastSave())
+                .field("rdb_bgsave_in_progress", rdb.bgsaveInProgress() ? 1 : 0)
+                .field("rdb_last_save_time", rdb.lastSaveTime())
+                .field("rdb_last_bgsave_status", rdb.lastBgsaveOk() ? "ok" : "err")
+                .field("rdb_last_bgsave_time_sec", rdb.lastBgsaveTimeSec())
+                .field("rdb_current_bgsave_time_sec", rdb.currentBgsaveTimeSec())
+                .field("rdb_saves", rdb.saves())
                 .field("rdb_last_cow_size", 0)
-                .field("rdb_last_load_keys_expired", 0)
-                .field("rdb_last_load_keys_loaded", 0)
+                .field("rdb_last_load_keys_expired", rdb.lastLoadKeysExpired())
+                .field("rdb_last_load_keys_loaded", rdb.lastLoadKeysLoaded())
                 .field("aof_enabled", 0)
                 .field("aof_rewrite_in_progress", 0)
                 .field("aof_rewrite_scheduled", 0)
