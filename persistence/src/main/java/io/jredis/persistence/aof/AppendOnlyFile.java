@@ -39,7 +39,8 @@ public final class AppendOnlyFile {
     private final Log log;
     private State state = State.OFF;
     private AofManifest manifest = new AofManifest();
-    private AofWriter writer;
+    /** Started the first time the AOF touches the disk: a server that never uses it runs no AOF threads. */
+    private volatile AofWriter writer;
     private final RespBuffer buffer = new RespBuffer(4096);
     private int selectedDb = -1;
     private long lastTimestamp;
@@ -123,7 +124,6 @@ public final class AppendOnlyFile {
                 config.appendfilename, config.appenddirname)) {
             d.implemented();
         }
-        writer = new AofWriter(log, config.appendfsync.value(), this::onSynced);
         if (Files.exists(manifestPath(config))) {
             manifest = readManifest();
         }
@@ -146,10 +146,14 @@ public final class AppendOnlyFile {
         });
         engine.commands().register("bgrewriteaof", (c, argv) -> bgrewriteaof(c));
         config.appendonly.onApply(this::appendonlyChanged);
-        config.appendfsync.onChange(() -> writer.policy(config.appendfsync.value()));
-        engine.addGuard((c, cmd, argv) -> writer.lastWriteError() != null && state != State.OFF
+        config.appendfsync.onChange(() -> {
+            if (writer != null) {
+                writer.policy(config.appendfsync.value());
+            }
+        });
+        engine.addGuard((c, cmd, argv) -> state != State.OFF && lastWriteError() != null
                 && (cmd.isWrite() || cmd.name().equals("ping"))
-                ? "MISCONF Errors writing to the AOF file: " + writer.lastWriteError() : null);
+                ? "MISCONF Errors writing to the AOF file: " + lastWriteError() : null);
         engine.addInfoSource("persistence", this::info);
         engine.addCronTask(this::cron);
         engine.addShutdownPreparer((save, nosave, force) -> {
@@ -256,7 +260,7 @@ public final class AppendOnlyFile {
             }
             incrSize = Files.size(dir().resolve(incr.name()));
             rewriteBaseSize = currentSize;
-            writer.open(dir().resolve(incr.name()));
+            writer().open(dir().resolve(incr.name()));
             state = State.ON;
         } catch (IOException e) {
             throw new AofException("Can't open the append-only file: " + e.getMessage(), e);
@@ -303,7 +307,7 @@ public final class AppendOnlyFile {
         handedOff += data.length;
         currentSize += data.length;
         incrSize += data.length;
-        writer.append(data, handedOff);
+        writer().append(data, handedOff);
     }
 
     /** Called on the writer thread once a batch is on disk (fsynced under always). */
@@ -399,11 +403,11 @@ public final class AppendOnlyFile {
             AofManifest.Entry incr = manifest.addIncr(fileName());
             AofManifest snapshot = manifest.copy();
             Path file = dir().resolve(incr.name());
-            writer.submit(() -> {
+            writer().submit(() -> {
                 Files.createFile(file);
                 persistManifest(snapshot);
             });
-            writer.open(file);
+            writer().open(file);
             incrSize = 0;
             selectedDb = -1;
             lastTimestamp = 0;
@@ -467,7 +471,7 @@ public final class AppendOnlyFile {
         manifest.clearHistory();
         AofManifest snapshot = manifest.copy();
         Path incrPath = newIncr == null ? null : dir().resolve(newIncr.name());
-        writer.submit(() -> {
+        writer().submit(() -> {
             Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
             log.notice("Successfully renamed the temporary AOF base file " + tmp.getFileName() + " into "
                     + base.name());
@@ -539,8 +543,8 @@ public final class AppendOnlyFile {
         }
         tempIncr = dir().resolve("temp-" + fileName() + ".incr");
         Path t = tempIncr;
-        writer.submit(() -> Files.deleteIfExists(t));
-        writer.open(t);
+        writer().submit(() -> Files.deleteIfExists(t));
+        writer().open(t);
         selectedDb = -1;
         lastTimestamp = 0;
         state = State.WAIT_REWRITE;
@@ -549,7 +553,7 @@ public final class AppendOnlyFile {
         baseSize = 0;
         if (!startRewrite()) {
             state = State.OFF;
-            writer.closeFile();
+            writer().closeFile();
             return false;
         }
         return true;
@@ -557,8 +561,8 @@ public final class AppendOnlyFile {
 
     private void stopAppendOnly() {
         handOff();
-        writer.closeFile();
-        writer.sync();
+        writer().closeFile();
+        writer().sync();
         if (rewriting) {
             rewriteGeneration++;
             rewriting = false;
@@ -566,7 +570,7 @@ public final class AppendOnlyFile {
         }
         if (tempIncr != null) {
             Path t = tempIncr;
-            writer.submit(() -> Files.deleteIfExists(t));
+            writer().submit(() -> Files.deleteIfExists(t));
             tempIncr = null;
         }
         state = State.OFF;
@@ -602,14 +606,30 @@ public final class AppendOnlyFile {
         if (state != State.OFF) {
             handOff();
             log.notice("Calling fsync() on the AOF file.");
-            writer.sync();
+            writer().sync();
         }
     }
 
     private void close() {
         flushAndSync();
-        writer.shutdown();
+        synchronized (this) {
+            if (writer != null) {
+                writer.shutdown();
+            }
+        }
         rewriter.shutdownNow();
+    }
+
+    private synchronized AofWriter writer() {
+        if (writer == null) {
+            writer = new AofWriter(log, config.appendfsync.value(), this::onSynced);
+        }
+        return writer;
+    }
+
+    private String lastWriteError() {
+        AofWriter w = writer;
+        return w == null ? null : w.lastWriteError();
     }
 
     // ---- INFO ----
@@ -624,14 +644,14 @@ public final class AppendOnlyFile {
         m.put("aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
         m.put("aof_rewrites", rewrites);
         m.put("aof_rewrites_consecutive_failures", consecutiveFailures);
-        m.put("aof_last_write_status", writer.lastWriteError() == null ? "ok" : "err");
+        m.put("aof_last_write_status", lastWriteError() == null ? "ok" : "err");
         if (state != State.OFF) {
             m.put("aof_current_size", currentSize);
             m.put("aof_base_size", rewriteBaseSize);
             m.put("aof_pending_rewrite", rewriteScheduled ? 1 : 0);
             m.put("aof_buffer_length", buffer.length());
-            m.put("aof_pending_bio_fsync", writer.fsyncPending() ? 1 : 0);
-            m.put("aof_delayed_fsync", writer.delayedFsync());
+            m.put("aof_pending_bio_fsync", writer().fsyncPending() ? 1 : 0);
+            m.put("aof_delayed_fsync", writer().delayedFsync());
         }
         return m;
     }
