@@ -28,6 +28,11 @@ class EmbeddedAofTest {
         try (EmbeddedRedis r = server().start(); Jedis j = new Jedis(r.host(), r.port())) {
             assertEquals("v", j.get("k"));
         }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("jredis-aof"))) {
+            assertTrue(System.nanoTime() < deadline, "AOF threads left after close");
+            Thread.onSpinWait();
+        }
     }
 
     @Test
