@@ -513,7 +513,10 @@ public final class Engine implements Database.Hooks {
 
     /** A client with no connection, for scripts and internal callers; not listed in CLIENT LIST. */
     public Client fakeClient() {
-        return new Client(nextClientId++, this, null);
+        Client c = new Client(nextClientId++, this, null);
+        // No user: internal callers (AOF loading, a master's stream) are authenticated and not subject to ACL.
+        c.authenticate(null);
+        return c;
     }
 
     /** Forgets a closed connection (called by the network layer). */
