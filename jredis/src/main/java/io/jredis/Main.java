@@ -1,6 +1,7 @@
 package io.jredis;
 
 import io.jredis.server.Engine;
+import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
@@ -125,6 +126,7 @@ public final class Main implements Callable<Integer> {
         }
         log.role(() -> 'M');
         server = new RedisServer(config, log);
+        ReplicationModule.install(server);
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(shutdownRequested::countDown);
