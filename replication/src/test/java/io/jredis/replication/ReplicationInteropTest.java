@@ -28,10 +28,12 @@ class ReplicationInteropTest {
             m.set("before", "sync");
             m.set("long", "x".repeat(5000));
             m.setex("expiring", 500, "soon");
+            writeLoad(m, "pre:", 30);
             try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
                     Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 awaitCaughtUp(m, r);
                 assertEquals("sync", r.get("before"));
+                assertSameData(m, r);
                 assertEquals(1, infoLong(m, "sync_full"));
                 writeLoad(m, "a:", 50);
                 awaitCaughtUp(m, r);
@@ -77,9 +79,11 @@ class ReplicationInteropTest {
             m.set("compressible", "y".repeat(300));
             m.set("number", "12345");
             m.setex("expiring", 500, "soon");
+            writeLoad(m, "pre:", 30);
             assertEquals("OK", r.replicaof("127.0.0.1", master.port()));
             awaitCaughtUp(m, r);
             assertEquals("y".repeat(300), r.get("compressible"));
+            assertSameData(m, r);
             writeLoad(m, "a:", 50);
             awaitCaughtUp(m, r);
             assertSameData(m, r);

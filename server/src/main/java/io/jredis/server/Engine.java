@@ -58,6 +58,41 @@ public final class Engine implements Database.Hooks {
         void write(java.util.function.BiConsumer<String, Object> field);
     }
 
+    /**
+     * Work that must succeed before SHUTDOWN goes on, as in Redis's prepareForShutdown (the final RDB save); returns
+     * false to cancel the shutdown. {@code save}/{@code nosave} are SHUTDOWN's SAVE/NOSAVE, {@code force} its FORCE.
+     */
+    @FunctionalInterface
+    public interface ShutdownPreparer {
+        boolean prepare(boolean save, boolean nosave, boolean force);
+    }
+
+    /** What INFO persistence reports about RDB snapshots; the persistence module supplies the live values. */
+    public interface RdbStatus {
+        long changesSinceLastSave();
+
+        boolean bgsaveInProgress();
+
+        /** Unix seconds of the last successful save (LASTSAVE), the start time until one happens. */
+        long lastSaveTime();
+
+        boolean lastBgsaveOk();
+
+        long lastBgsaveTimeSec();
+
+        long currentBgsaveTimeSec();
+
+        long saves();
+
+        long currentSaveKeysProcessed();
+
+        long currentSaveKeysTotal();
+
+        long lastLoadKeysExpired();
+
+        long lastLoadKeysLoaded();
+    }
+
     /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
     public enum PauseType { NONE, WRITE, ALL }
 
@@ -84,6 +119,64 @@ public final class Engine implements Database.Hooks {
     private long pauseEnd;
     private ScheduledFuture<?> pauseTimer;
     private final List<Runnable> shutdownHooks = new ArrayList<>();
+    private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
+    private final List<Runnable> cronTasks = new ArrayList<>();
+    private RdbStatus rdbStatus = new RdbStatus() {
+        @Override
+        public long changesSinceLastSave() {
+            return dirty;
+        }
+
+        @Override
+        public boolean bgsaveInProgress() {
+            return false;
+        }
+
+        @Override
+        public long lastSaveTime() {
+            return startedAt / 1000;
+        }
+
+        @Override
+        public boolean lastBgsaveOk() {
+            return true;
+        }
+
+        @Override
+        public long lastBgsaveTimeSec() {
+            return -1;
+        }
+
+        @Override
+        public long currentBgsaveTimeSec() {
+            return -1;
+        }
+
+        @Override
+        public long saves() {
+            return 0;
+        }
+
+        @Override
+        public long currentSaveKeysProcessed() {
+            return 0;
+        }
+
+        @Override
+        public long currentSaveKeysTotal() {
+            return 0;
+        }
+
+        @Override
+        public long lastLoadKeysExpired() {
+            return 0;
+        }
+
+        @Override
+        public long lastLoadKeysLoaded() {
+            return 0;
+        }
+    };
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
     private final Transactions transactions = new Transactions(this);
@@ -238,6 +331,22 @@ public final class Engine implements Database.Hooks {
 
     public Database database(int i) {
         return databases[i];
+    }
+
+    /** Installs (or with null removes) the change observer of every database; see {@link Database.ChangeObserver}. */
+    public void changeObserver(Database.ChangeObserver o) {
+        for (Database db : databases) {
+            db.changeObserver(o);
+        }
+    }
+
+    /** The RDB state INFO persistence reports. */
+    public RdbStatus rdbStatus() {
+        return rdbStatus;
+    }
+
+    public void rdbStatus(RdbStatus status) {
+        this.rdbStatus = status;
     }
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
@@ -732,6 +841,11 @@ public final class Engine implements Database.Hooks {
         }
     }
 
+    /** True inside EXEC (or a script): Redis's in_exec, where BGSAVE is only scheduled. */
+    public boolean inAtomic() {
+        return atomicDepth > 0;
+    }
+
     public void endAtomic() {
         if (--atomicDepth == 0 && multiPropagated) {
             multiPropagated = false;
@@ -759,7 +873,15 @@ public final class Engine implements Database.Hooks {
             db.cron();
         }
         clientsCron();
+        for (Runnable task : cronTasks) {
+            task.run();
+        }
         flushPending();
+    }
+
+    /** Runs {@code task} on every cron tick ({@code hz} times a second), as Redis's serverCron runs its checks. */
+    public void addCronTask(Runnable task) {
+        cronTasks.add(task);
     }
 
     /**
@@ -794,6 +916,24 @@ public final class Engine implements Database.Hooks {
     /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
     public void onShutdown(Runnable hook) {
         shutdownHooks.add(hook);
+    }
+
+    /** Registers work that must succeed before a shutdown proceeds; see {@link ShutdownPreparer}. */
+    public void addShutdownPreparer(ShutdownPreparer p) {
+        shutdownPreparers.add(p);
+    }
+
+    /**
+     * Runs the shutdown preparers (Redis's prepareForShutdown) on the engine thread; false when one failed and the
+     * server must keep running. SHUTDOWN calls it, and so must any other way of stopping (signals).
+     */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        for (ShutdownPreparer p : shutdownPreparers) {
+            if (!p.prepare(save, nosave, force)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True once SHUTDOWN has run: the server is closing. */
