@@ -269,4 +269,27 @@ class ReplicationInteropTest {
             }
         }
     }
+
+    /**
+     * A jredis replica authenticates with masterauth, hides keys past their TTL without deleting them, and
+     * deletes them when the master's DEL arrives.
+     */
+    @Test
+    void replicaExpiryAndMasterauth() throws Exception {
+        try (RealRedis master = RealRedis.start("--enable-debug-command", "yes");
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                RedisServer replica = Nodes.jredis("masterauth", "s3cret");
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            m.configSet("requirepass", "s3cret");
+            m.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0");
+            r.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, r);
+            m.psetex("short", 50, "v");
+            awaitCaughtUp(m, r);
+            await("key past its TTL", 5, () -> r.get("short") == null);
+            assertEquals(1, r.dbSize());
+            assertEquals(null, m.get("short"));
+            await("master's DEL applied", 5, () -> r.dbSize() == 0);
+        }
+    }
 }
