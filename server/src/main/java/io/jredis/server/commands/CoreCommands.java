@@ -22,5 +22,7 @@ public final class CoreCommands {
         DebugCommand.register(engine);
         HashCommands.register(engine);
         SetCommands.register(engine);
+        MemoryCommand.register(engine);
+        ObservabilityCommands.register(engine);
     }
 }

@@ -23,6 +23,8 @@ public final class Dict {
         public long expireAt = -1;
         /** LRU clock in ms (or LFU counter data) for OBJECT IDLETIME/FREQ and eviction. */
         public long access;
+        /** What the key occupies, as last estimated by its database ({@link MemoryEstimate#entry}). */
+        long memory;
         Entry next;
 
         Entry(byte[] key, int hash, Object value) {
