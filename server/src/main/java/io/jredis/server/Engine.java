@@ -786,6 +786,7 @@ public final class Engine implements Database.Hooks {
             db.cron();
         }
         clientsCron();
+        memory.evictClients(null);
         flushPending();
     }
 
@@ -884,6 +885,8 @@ public final class Engine implements Database.Hooks {
         public long commandsProcessed;
         public long expiredKeys;
         public long evictedKeys;
+        /** Clients closed because all clients together passed maxmemory-clients. */
+        public long evictedClients;
         public long keyspaceHits;
         public long keyspaceMisses;
         public long netInputBytes;
@@ -900,6 +903,7 @@ public final class Engine implements Database.Hooks {
         /** CONFIG RESETSTAT. */
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
+            evictedClients = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
             writesProcessed = 0;
             errorCounts.clear();

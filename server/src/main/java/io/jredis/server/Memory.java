@@ -126,11 +126,59 @@ public final class Memory {
 
     /** The CommandGuard: evicts as needed, then refuses denyoom commands (and queuing in MULTI) when still over. */
     String guard(Client c, CommandSpec cmd, byte[][] argv) {
+        evictClients(c);
         if (config.maxmemory.value() == 0 || performEvictions()) {
             return null;
         }
         boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.name());
         return cmd.denyOom() || queuing ? OOM : null;
+    }
+
+    // ---- client eviction ----
+
+    /** Redis's CLIENT_MEMORY_USAGE_BUCKET_MIN: the smallest effective maxmemory-clients. */
+    static final long CLIENTS_LIMIT_MIN = 1L << 15;
+
+    /** maxmemory-clients in bytes: absolute, or a percentage of maxmemory when negative; 0 when off. */
+    long clientsLimit() {
+        long v = config.maxmemoryClients.value();
+        long limit = v < 0 ? config.maxmemory.value() * -v / 100 : v;
+        return limit == 0 ? 0 : Math.max(limit, CLIENTS_LIMIT_MIN);
+    }
+
+    /**
+     * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
+     * the one holding the most (CLIENT NO-EVICT clients are spared). {@code running} is the client whose command is
+     * being admitted: it is spared too, its reply is about to be written.
+     */
+    void evictClients(Client running) {
+        long limit = clientsLimit();
+        if (limit == 0) {
+            return;
+        }
+        while (true) {
+            long total = 0;
+            Client biggest = null;
+            long biggestMem = -1;
+            for (Client c : engine.clients().values()) {
+                if (c.noEvict() || c.channel() == null || c.type() == Client.Type.MASTER
+                        || c.type() == Client.Type.REPLICA) {
+                    continue;
+                }
+                long m = c.memory();
+                total += m;
+                if (c != running && m > biggestMem) {
+                    biggest = c;
+                    biggestMem = m;
+                }
+            }
+            if (total < limit || biggest == null) {
+                return;
+            }
+            engine.log().verbose("Evicting client: " + biggest.describe());
+            engine.stats().evictedClients++;
+            engine.kill(biggest);
+        }
     }
 
     /**

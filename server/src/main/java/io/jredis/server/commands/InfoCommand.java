@@ -313,7 +313,7 @@ final class InfoCommand {
                 .field("expired_time_cap_reached_count", 0)
                 .field("expire_cycle_cpu_milliseconds", 0)
                 .field("evicted_keys", s.evictedKeys)
-                .field("evicted_clients", 0)
+                .field("evicted_clients", s.evictedClients)
                 .field("total_eviction_exceeded_time", 0)
                 .field("current_eviction_exceeded_time", 0)
                 .field("keyspace_hits", s.keyspaceHits)

@@ -164,7 +164,7 @@ final class MemoryCommand {
         if (used < DOCTOR_MIN_BYTES) {
             report = "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used"
                     + " in these conditions. Please, leave for your mission on Earth and fill it with some data. The"
-                    + " new Sam and I will be back to our programming as soon as I finished rebooting.";
+                    + " new Sam and I will be back to our programming as soon as I finished rebooting.\n";
         } else if (m.peak() / 2 > used) {
             report = "Sam, I detected a few issues in this Redis instance memory implants:\n\n"
                     + " * Peak memory: In the past this instance used more than 150% the memory that is currently"
@@ -178,7 +178,7 @@ final class MemoryCommand {
                     + "I'm here to keep you safe, Sam. I want to help you.\n";
         } else {
             report = "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on"
-                    + " this base.";
+                    + " this base.\n";
         }
         c.reply().verbatim(report);
     }

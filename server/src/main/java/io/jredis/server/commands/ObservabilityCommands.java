@@ -59,7 +59,8 @@ final class ObservabilityCommands {
     /** SLOWLOG GET [count]: newest first, 10 by default, -1 for all. */
     private static void slowlogGet(Client c, byte[][] argv) {
         if (argv.length > 3) {
-            c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+            c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
+                    + "'. Try SLOWLOG HELP.");
             return;
         }
         long count = 10;
