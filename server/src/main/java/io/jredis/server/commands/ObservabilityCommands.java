@@ -37,6 +37,7 @@ final class ObservabilityCommands {
         t.register("latency|reset", ObservabilityCommands::latencyReset);
         t.register("latency|doctor", ObservabilityCommands::latencyDoctor);
         t.register("latency|histogram", ObservabilityCommands::latencyHistogram);
+        t.register("latency|graph", ObservabilityCommands::latencyGraph);
         t.register("latency|help", (c, argv) -> HelpReply.send(c, "LATENCY",
                 "DOCTOR",
                 "    Return a human readable latency analysis report.",
@@ -162,6 +163,85 @@ final class ObservabilityCommands {
                     .append(e.getValue().max).append("ms.\n");
         }
         c.reply().verbatim(sb.append('\n').toString());
+    }
+
+    /** Redis's LATENCY_GRAPH_COLS. */
+    private static final int GRAPH_COLS = 80;
+    private static final int GRAPH_ROWS = 4;
+    private static final String SPARK_FILL = "_o#";
+
+    /** LATENCY GRAPH event: Redis's ASCII sparkline of the event's samples, labelled with their age. */
+    private static void latencyGraph(Client c, byte[][] argv) {
+        String name = Bytes.str(argv[2]);
+        Latency.Event e = c.engine().latency().events().get(name);
+        if (e == null) {
+            c.engine().error(c, "ERR No samples available for event '" + name + "'");
+            return;
+        }
+        List<long[]> samples = e.history();
+        long now = c.engine().now() / 1000;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        String[] labels = new String[samples.size()];
+        for (int i = 0; i < labels.length; i++) {
+            long[] s = samples.get(i);
+            min = Math.min(min, s[1]);
+            max = Math.max(max, s[1]);
+            long elapsed = now - s[0];
+            labels[i] = elapsed < 60 ? elapsed + "s" : elapsed < 3600 ? elapsed / 60 + "m"
+                    : elapsed < 86400 ? elapsed / 3600 + "h" : elapsed / 86400 + "d";
+        }
+        StringBuilder sb = new StringBuilder().append(name).append(" - high ").append(max).append(" ms, low ")
+                .append(min).append(" ms (all time high ").append(e.max).append(" ms)\n")
+                .append("-".repeat(GRAPH_COLS)).append('\n');
+        for (int j = 0; j < samples.size(); j += GRAPH_COLS) {
+            if (j != 0) {
+                sb.append('\n');
+            }
+            sparklineRange(sb, samples, labels, min, max, j, Math.min(GRAPH_COLS, samples.size() - j));
+        }
+        c.reply().verbatim(sb.toString());
+    }
+
+    /** Redis's sparklineRenderRange with SPARKLINE_FILL: the bars, a blank line, then the labels vertically. */
+    private static void sparklineRange(StringBuilder out, List<long[]> samples, String[] labels, long min, long max,
+            int offset, int len) {
+        double relmax = max - min == 0 ? 1 : max - min;
+        int steps = SPARK_FILL.length() * GRAPH_ROWS;
+        char[] chars = new char[len];
+        for (int row = 0; ; row++) {
+            boolean loop = false;
+            java.util.Arrays.fill(chars, ' ');
+            for (int j = 0; j < len; j++) {
+                double relval = samples.get(j + offset)[1] - min;
+                int step = (int) ((int) (relval * steps) / relmax);
+                step = Math.max(0, Math.min(steps - 1, step));
+                if (row < GRAPH_ROWS) {
+                    int idx = step - (GRAPH_ROWS - row - 1) * SPARK_FILL.length();
+                    loop = true;
+                    if (idx >= 0 && idx < SPARK_FILL.length()) {
+                        chars[j] = SPARK_FILL.charAt(idx);
+                    } else if (idx >= SPARK_FILL.length()) {
+                        chars[j] = '|';
+                    }
+                } else {
+                    if (row == GRAPH_ROWS) {
+                        loop = true;
+                        break;
+                    }
+                    String label = labels[j + offset];
+                    int at = row - GRAPH_ROWS - 1;
+                    if (label.length() > at) {
+                        loop = true;
+                        chars[j] = label.charAt(at);
+                    }
+                }
+            }
+            if (!loop) {
+                return;
+            }
+            out.append(chars).append('\n');
+        }
     }
 
     /** LATENCY HISTOGRAM [command ...]: per command its calls and cumulative latency buckets. */

@@ -49,6 +49,15 @@ class LatencyTest {
             List<?> history = (List<?>) c.call("LATENCY", "HISTORY", "command");
             assertEquals(1, history.size());
             assertTrue(RawClient.text(c.call("LATENCY", "DOCTOR")).contains("1. command: 1 latency spikes"));
+            String graph = RawClient.text(c.call("LATENCY", "GRAPH", "command"));
+            String[] g = graph.split("\n", -1);
+            assertTrue(g[0].matches("command - high \\d+ ms, low \\d+ ms \\(all time high \\d+ ms\\)"), graph);
+            assertEquals("-".repeat(80), g[1]);
+            // One sample is its own minimum: the lowest bar, then a blank line and its age label ("0s").
+            assertEquals(List.of(" ", " ", " ", "_", " "), List.of(g).subList(2, 7));
+            assertTrue(g[7].matches("\\d") && g[g.length - 2].equals("s"), graph);
+            assertEquals("(error) ERR No samples available for event 'nope'",
+                    RawClient.text(c.call("LATENCY", "GRAPH", "nope")));
             assertEquals(1L, c.call("LATENCY", "RESET"));
             assertEquals(List.of(), c.call("LATENCY", "LATEST"));
             assertTrue(RawClient.text(c.call("LATENCY", "DOCTOR")).startsWith("Dave, no latency spike"));

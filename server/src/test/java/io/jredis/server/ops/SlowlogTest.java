@@ -68,7 +68,7 @@ class SlowlogTest {
             assertEquals(List.of(), c.call("SLOWLOG", "GET", "0"));
             assertEquals("(error) ERR count should be greater than or equal to -1",
                     RawClient.text(c.call("SLOWLOG", "GET", "-2")));
-            assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.",
+            assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.",
                     RawClient.text(c.call("SLOWLOG", "GET", "1", "2")));
         }
     }
