@@ -5,7 +5,7 @@ import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
-import io.jredis.server.util.SplitArgs;
+import io.jredis.sentinel.SentinelModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -83,11 +83,12 @@ public final class Main implements Callable<Integer> {
     /** Runs the server until a signal asks it to stop; returns the process exit code. */
     @Override
     public Integer call() throws Exception {
-        if (sentinel || redisArgs.contains("--sentinel")) {
-            System.err.println("Sentinel mode is not available yet in jredis");
-            return 1;
-        }
+        boolean sentinelMode = sentinel || redisArgs.contains("--sentinel");
+        redisArgs.remove("--sentinel");
         ServerConfig config = new ServerConfig();
+        if (sentinelMode) {
+            SentinelModule.prepare(config);
+        }
         ConfigFile configFile = new ConfigFile(config);
         ConfigFile.CommandLine commandLine = ConfigFile.CommandLine.parse(redisArgs);
         try {
@@ -125,6 +126,21 @@ public final class Main implements Callable<Integer> {
         }
         log.role(() -> 'M');
         server = new RedisServer(config, log);
+        SentinelModule sentinelModule = null;
+        if (sentinelMode) {
+            try {
+                sentinelModule = SentinelModule.install(server);
+            } catch (ConfigFile.FatalConfigError e) {
+                System.err.print(e.report(Engine.REDIS_VERSION));
+                System.err.flush();
+                server.close();
+                return 1;
+            } catch (IOException e) {
+                log.warning(e.getMessage());
+                server.close();
+                return 1;
+            }
+        }
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(shutdownRequested::countDown);
@@ -141,8 +157,11 @@ public final class Main implements Callable<Integer> {
         onSignal("TERM");
         onSignal("INT");
         writePidfile(config.pidfile.value());
-        log.notice("Running mode=standalone, port=" + server.port() + ".");
+        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone") + ", port=" + server.port() + ".");
         log.warning("Server initialized");
+        if (sentinelModule != null) {
+            sentinelModule.start(server);
+        }
         log.notice("Ready to accept connections");
         shutdownRequested.await();
         stop();

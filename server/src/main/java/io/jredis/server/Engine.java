@@ -1,5 +1,6 @@
 package io.jredis.server;
 
+import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.ServerConfig;
@@ -64,7 +65,7 @@ public final class Engine implements Database.Hooks {
 
     private final ServerConfig config;
     private final Log log;
-    private final CommandTable commands = new CommandTable();
+    private CommandTable commands = new CommandTable();
     private final Database[] databases;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final List<Client> pendingFlush = new ArrayList<>();
@@ -80,6 +81,8 @@ public final class Engine implements Database.Hooks {
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
+    private final Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections =
+            new LinkedHashMap<>();
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
@@ -87,6 +90,7 @@ public final class Engine implements Database.Hooks {
     private final SlowLog slowLog = new SlowLog(this);
     private final Latency latency = new Latency(this);
     private final Monitor monitor = new Monitor();
+    private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
     private boolean multiPropagated;
@@ -123,6 +127,7 @@ public final class Engine implements Database.Hooks {
         this.tcpPort = config.port.intValue();
         this.memory = new Memory(this);
         addGuard(memory::guard);
+        this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             transactions.discard(c);
@@ -150,8 +155,25 @@ public final class Engine implements Database.Hooks {
         return commands;
     }
 
+    /** Replaces the command table before the server starts (Sentinel mode serves its own, smaller table). */
+    public void commands(CommandTable table) {
+        this.commands = table;
+    }
+
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * Adds an INFO section a module owns (Sentinel's "# Sentinel"): printed by default and with "all", after the
+     * server's own sections; {@code writer} receives a field sink ({@code name}, {@code value}).
+     */
+    public void addInfoSection(String title, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>> writer) {
+        infoSections.put(title, writer);
+    }
+
+    public Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections() {
+        return infoSections;
     }
 
     /** Clients blocked on keys (BLPOP and friends). */
@@ -186,6 +208,11 @@ public final class Engine implements Database.Hooks {
 
     public Monitor monitor() {
         return monitor;
+    }
+
+    /** Users and permissions (ACL). */
+    public Acl acl() {
+        return acl;
     }
 
     /** The command being executed (the innermost one, for nested calls). */
@@ -339,8 +366,9 @@ public final class Engine implements Database.Hooks {
         return slaveMode;
     }
 
+    /** True when new connections must authenticate: the default user has a password or is disabled. */
     public boolean requiresAuth() {
-        return !config.requirepass.value().isEmpty();
+        return acl.authRequired();
     }
 
     // ---- Database.Hooks ----
@@ -495,6 +523,11 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, "NOAUTH Authentication required.");
             return true;
         }
+        String denied = acl.check(c, cmd, argv);
+        if (denied != null) {
+            reject(c, cmd, denied);
+            return true;
+        }
         if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE "
                     + "/ PING / QUIT / RESET are allowed in this context");
@@ -578,7 +611,8 @@ public final class Engine implements Database.Hooks {
                 cmd.failedCalls++;
             }
             observe(c, cmd, argv, micros);
-            if ((dirty != dirtyBefore || propagateForced) && (cmd.isWrite() || cmd.mayReplicate())
+            if ((dirty != dirtyBefore || propagateForced)
+                    && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
                 emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
             }

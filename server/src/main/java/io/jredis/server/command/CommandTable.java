@@ -26,13 +26,40 @@ public final class CommandTable {
     private NameTable byName = new NameTable(Map.of());
 
     public CommandTable() {
-        List<Object> parts = Metadata.PARTS;
+        this(Metadata.PARTS);
+    }
+
+    private CommandTable(List<Object> parts) {
         @SuppressWarnings("unchecked")
         Map<Object, Object> docs = (Map<Object, Object>) parts.get(1);
         for (Object entry : (List<?>) parts.get(0)) {
             CommandSpec spec = fromInfo((List<?>) entry, null, docs);
             known.put(spec.name(), spec);
         }
+    }
+
+    /**
+     * A table built from another command dump (Sentinel mode's, whose COMMAND lists only Sentinel's commands),
+     * taking over the handlers {@code base} has bound for the same commands and subcommands.
+     */
+    public static CommandTable withMetadata(InputStream resp, CommandTable base) throws IOException {
+        CommandTable t = new CommandTable(RespParser.parseAll(resp.readAllBytes()));
+        for (CommandSpec spec : t.known.values()) {
+            CommandSpec old = base.active.get(spec.name());
+            if (old == null) {
+                continue;
+            }
+            if (old.handler() != null) {
+                t.register(spec.name(), old.handler());
+            }
+            for (CommandSpec sub : spec.subcommands().values()) {
+                CommandSpec oldSub = old.subcommands().get(sub.name());
+                if (oldSub != null && oldSub.handler() != null) {
+                    t.register(spec.name() + "|" + sub.name(), oldSub.handler());
+                }
+            }
+        }
+        return t;
     }
 
     /**
@@ -118,6 +145,27 @@ public final class CommandTable {
         active.put(parent.name(), parent);
         byName = new NameTable(active);
         return sub;
+    }
+
+    /** Every Redis 7.0 command, implemented here or not, by its original name (ACL rules and categories). */
+    public Collection<CommandSpec> redisCommands() {
+        return known.values();
+    }
+
+    /**
+     * Applies a {@code rename-command}: the command answers to {@code to} only, or to nothing when {@code to} is
+     * empty. Its metadata keeps the original name, so COMMAND INFO shows it as Redis does. Commands jredis does not
+     * implement are ignored.
+     */
+    public void rename(String from, String to) {
+        CommandSpec spec = active.remove(from.toLowerCase());
+        if (spec == null) {
+            return;
+        }
+        if (!to.isEmpty()) {
+            active.put(to.toLowerCase(), spec);
+        }
+        byName = new NameTable(active);
     }
 
     /** True when Redis 7.0 has a command of this name, implemented here or not (rename-command checks). */

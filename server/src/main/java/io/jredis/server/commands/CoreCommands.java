@@ -12,6 +12,8 @@ public final class CoreCommands {
         StringCommands.register(engine);
         ListCommands.register(engine);
         ZSetCommands.register(engine);
+        BitCommands.register(engine);
+        HyperLogLogCommands.register(engine);
         TransactionCommands.register(engine);
         PubSubCommands.register(engine);
         ConfigCommand.register(engine);
@@ -24,5 +26,6 @@ public final class CoreCommands {
         SetCommands.register(engine);
         MemoryCommand.register(engine);
         ObservabilityCommands.register(engine);
+        AclCommand.register(engine);
     }
 }
