@@ -12,13 +12,14 @@ public final class MemoryEstimate {
     public static final int DEFAULT_SAMPLES = 5;
 
     /** Object header plus the fields of a {@link Dict.Entry}, aligned. */
-    static final long DICT_ENTRY = 48;
+    static final long DICT_ENTRY = 56;
     /** One table slot per entry at Redis's load factor of one, plus the spare half during growth. */
     static final long DICT_SLOT = 6;
     private static final long ARRAY_HEADER = 16;
     private static final long REF = 4;
     private static final long OBJECT = 32;
-    private static final long SKIPLIST_NODE = 56;
+    /** A skiplist node with its forward and span arrays at the average level of 1.33. */
+    private static final long SKIPLIST_NODE = 96;
 
     private MemoryEstimate() {}
 
@@ -101,7 +102,7 @@ public final class MemoryEstimate {
     private static long set(SetValue s, int samples) {
         int n = s.size();
         if (s.isIntset()) {
-            return OBJECT + align(ARRAY_HEADER + 8L * n);
+            return OBJECT + align(ARRAY_HEADER + (long) s.intsetWidth() * n);
         }
         int take = samples == 0 ? n : Math.min(n, samples);
         long sum = 0;
@@ -129,8 +130,12 @@ public final class MemoryEstimate {
         for (int i = 0; i < take; i++) {
             sum += bytes(z.memberAt(take == n ? i : rnd.nextInt(n)).length);
         }
-        long perElement = listpack ? 8 + REF : SKIPLIST_NODE + DICT_ENTRY + DICT_SLOT;
-        return OBJECT + (long) n * perElement + sum * n / take;
+        if (listpack) {
+            // Parallel score and member arrays that grow by doubling.
+            long capacity = Math.max(4, Integer.highestOneBit(Math.max(1, n - 1)) * 2L);
+            return OBJECT + 2 * ARRAY_HEADER + capacity * (8 + REF) + sum * n / take;
+        }
+        return OBJECT + (long) n * (SKIPLIST_NODE + DICT_ENTRY + DICT_SLOT) + sum * n / take;
     }
 
     private static long align(long n) {

@@ -28,6 +28,13 @@ class MemoryCommandTest {
             assertTrue(withData - empty >= big + small + list / 2, empty + " " + withData);
             c.call("DEL", "big", "list");
             assertTrue(used(c) < withData - 10_000);
+            c.call("EXPIRE", "small", "100");
+            c.call("PERSIST", "small");
+            c.call("RENAME", "small", "renamed");
+            c.call("DEL", "renamed");
+            // Every key gone by DEL: the accounting returns to where it started, to the byte.
+            assertEquals(empty, used(c));
+            c.call("SET", "again", "x");
             c.call("FLUSHALL");
             assertEquals(empty, used(c));
             assertEquals("(nil)", RawClient.text(c.call("MEMORY", "USAGE", "nokey")));
