@@ -199,6 +199,10 @@ public final class Engine implements Database.Hooks {
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
+    private final Memory memory;
+    private final SlowLog slowLog = new SlowLog(this);
+    private final Latency latency = new Latency(this);
+    private final Monitor monitor = new Monitor();
     private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
@@ -235,6 +239,8 @@ public final class Engine implements Database.Hooks {
         this.runId = randomHexId();
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
+        this.memory = new Memory(this);
+        addGuard(memory::guard);
         this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
@@ -299,6 +305,23 @@ public final class Engine implements Database.Hooks {
 
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** Memory accounting, maxmemory eviction and LRU/LFU access data. */
+    public Memory memory() {
+        return memory;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    public Latency latency() {
+        return latency;
+    }
+
+    public Monitor monitor() {
+        return monitor;
     }
 
     /** Users and permissions (ACL). */
@@ -495,6 +518,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public long accessed(long previous) {
+        return memory.accessed(previous);
+    }
+
+    @Override
     public boolean mayDeleteExpired() {
         // During a client pause the dataset stays constant: expired keys read as missing but are not deleted.
         return !slaveMode && !clientsPaused();
@@ -540,6 +568,7 @@ public final class Engine implements Database.Hooks {
         blocking.unblock(c);
         transactions.discard(c);
         pubsub.removeClient(c);
+        monitor.remove(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
         if (c.postponed()) {
@@ -753,6 +782,10 @@ public final class Engine implements Database.Hooks {
         currentCommand = cmd;
         currentArgv = argv;
         propagateForced = false;
+        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
+            // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
+            monitor.feed(c, c.db().id(), argv);
+        }
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
@@ -764,6 +797,7 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
+            observe(c, cmd, argv, micros);
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
@@ -775,6 +809,15 @@ public final class Engine implements Database.Hooks {
             propagateSuppressed = savedSuppressed;
             propagateForced = savedForced;
         }
+    }
+
+    /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
+    private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
+        boolean slowlogged = !cmd.hasFlag("skip_slowlog");
+        if (slowlogged) {
+            slowLog.pushIfNeeded(c, argv, micros);
+        }
+        latency.commandDone(cmd, micros, slowlogged);
     }
 
     private void rejectUnknown(Client c, byte[][] argv) {
@@ -972,6 +1015,7 @@ public final class Engine implements Database.Hooks {
         for (Runnable task : cronTasks) {
             task.run();
         }
+        memory.evictClients(null);
         flushPending();
     }
 
@@ -1093,6 +1137,8 @@ public final class Engine implements Database.Hooks {
         public long commandsProcessed;
         public long expiredKeys;
         public long evictedKeys;
+        /** Clients closed because all clients together passed maxmemory-clients. */
+        public long evictedClients;
         public long keyspaceHits;
         public long keyspaceMisses;
         public long netInputBytes;
@@ -1115,6 +1161,7 @@ public final class Engine implements Database.Hooks {
         /** CONFIG RESETSTAT. */
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
+            evictedClients = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
             writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
             netReplInputBytes = netReplOutputBytes = 0;
