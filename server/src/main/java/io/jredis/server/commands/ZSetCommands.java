@@ -961,8 +961,8 @@ final class ZSetCommands {
             z.forRange(0, z.size() - 1, false, (m, s) -> out.put(new io.jredis.server.util.BytesKey(m), s));
             return out;
         }
-        if (v instanceof io.jredis.server.db.SetLike set) {
-            set.forEachMember(m -> out.put(new io.jredis.server.util.BytesKey(m), 1.0));
+        if (v instanceof io.jredis.server.db.SetValue set) {
+            set.forEach(m -> out.put(new io.jredis.server.util.BytesKey(m), 1.0));
             return out;
         }
         c.engine().error(c, Args.WRONGTYPE);

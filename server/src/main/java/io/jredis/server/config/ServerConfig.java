@@ -51,7 +51,7 @@ public final class ServerConfig {
     // ---- Network ----
     public final BindDirective bind = add(new BindDirective(0));
     public final StringDirective bindSourceAddr = add(new StringDirective("bind-source-addr", "", NI).emptyIsNull());
-    public final BoolDirective protectedMode = add(new BoolDirective("protected-mode", true, NI));
+    public final BoolDirective protectedMode = add(new BoolDirective("protected-mode", true, 0));
     public final EnumDirective enableProtectedConfigs = add(new EnumDirective("enable-protected-configs", "no",
             PROTECTED_ACTION, IMM));
     public final EnumDirective enableDebugCommand = add(new EnumDirective("enable-debug-command", "no",
