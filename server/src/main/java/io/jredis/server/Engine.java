@@ -106,6 +106,11 @@ public final class Engine implements Database.Hooks {
     private String executable = ProcessHandle.current().info().command().orElse("");
     private String configFile = "";
     private long lastMetricSample;
+    private io.jredis.server.scripting.Scripting scripting;
+    /** Serves ready connections once without blocking; installed by the network layer. */
+    private Runnable ioPoller = () -> { };
+    /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
+    private boolean outsideIo;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -164,6 +169,15 @@ public final class Engine implements Database.Hooks {
 
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** Lua scripting and functions (set when the scripting commands are registered). */
+    public io.jredis.server.scripting.Scripting scripting() {
+        return scripting;
+    }
+
+    public void scripting(io.jredis.server.scripting.Scripting s) {
+        this.scripting = s;
     }
 
     /** The command being executed (the innermost one, for nested calls). */
@@ -510,14 +524,47 @@ public final class Engine implements Database.Hooks {
      */
     void resume(Client c) {
         loop.execute(() -> {
-            while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
-                process(c, c.nextDeferred());
+            boolean saved = outsideIo;
+            outsideIo = true;
+            try {
+                while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
+                    process(c, c.nextDeferred());
+                }
+            } finally {
+                outsideIo = saved;
             }
             if (!c.isClosed() && !blocking.isBlocked(c)) {
                 c.channel().config().setAutoRead(true);
             }
             flushPending();
         });
+    }
+
+    /**
+     * Runs a command in a task of its own instead of inside the network's read dispatch, keeping the client's order
+     * (its next commands wait behind it). Scripts run this way, so that a busy script can poll the network.
+     */
+    public void processLater(Client c, byte[][] argv) {
+        c.defer(argv);
+        resume(c);
+    }
+
+    /** Installs how to serve ready connections once without blocking (the network layer's event loop). */
+    public void ioPoller(Runnable poller) {
+        this.ioPoller = poller;
+    }
+
+    /**
+     * Serves ready connections once from inside a long command (a busy script), as Redis's
+     * processEventsWhileBlocked. Only possible from a task outside the network's read dispatch (see
+     * {@link #processLater}); returns false when it could not poll.
+     */
+    public boolean pollIo() {
+        if (!outsideIo || loop == null || !loop.inEventLoop()) {
+            return false;
+        }
+        ioPoller.run();
+        return true;
     }
 
     /** Commands that run at once inside MULTI instead of being queued. */
@@ -741,6 +788,11 @@ public final class Engine implements Database.Hooks {
 
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
+        if (scripting != null && scripting.timedOut()) {
+            // A busy script owns the keyspace until it ends; only replies written meanwhile go out.
+            flushPending();
+            return;
+        }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
         }

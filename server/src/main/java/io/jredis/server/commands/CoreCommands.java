@@ -20,5 +20,6 @@ public final class CoreCommands {
         InfoCommand.register(engine);
         CommandCommand.register(engine);
         DebugCommand.register(engine);
+        ScriptingCommands.register(engine);
     }
 }

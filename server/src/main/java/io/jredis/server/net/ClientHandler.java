@@ -59,6 +59,9 @@ final class ClientHandler extends ChannelDuplexHandler {
             }
             if (client.hasDeferred() || engine.blocking().isBlocked(client)) {
                 client.defer(argv);
+            } else if (io.jredis.server.scripting.Scripting.isScriptCommand(argv[0])) {
+                // Scripts run outside the read dispatch, so that a busy one can poll the network.
+                engine.processLater(client, argv);
             } else {
                 engine.process(client, argv);
             }
