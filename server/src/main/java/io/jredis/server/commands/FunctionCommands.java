@@ -30,7 +30,7 @@ final class FunctionCommands {
         });
         t.register("function|flush", (c, argv) -> {
             if (argv.length > 3) {
-                engine.error(c, "ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.");
+                syntaxError(engine, c, argv);
                 return;
             }
             if (argv.length == 3 && !Bytes.eqIgnoreCase(argv[2], "sync") && !Bytes.eqIgnoreCase(argv[2], "async")) {
@@ -88,6 +88,12 @@ final class FunctionCommands {
                 "      libraries with the new libraries (notice that even on this option there is a chance of "
                         + "failure",
                 "      in case of functions name collision with another library)."));
+    }
+
+    /** Redis's addReplySubcommandSyntaxError, naming the subcommand as the client typed it. */
+    private static void syntaxError(Engine engine, Client c, byte[][] argv) {
+        engine.error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
+                + "'. Try FUNCTION HELP.");
     }
 
     /** FUNCTION LOAD [REPLACE] code */
@@ -160,7 +166,7 @@ final class FunctionCommands {
                 c.reply().bulk("flags");
                 c.reply().set(fn.flags().size());
                 for (String flag : fn.flags()) {
-                    c.reply().bulk(flag);
+                    c.reply().simple(flag);
                 }
             }
             if (withCode) {
@@ -173,7 +179,7 @@ final class FunctionCommands {
     /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
     private static void restore(Engine engine, FunctionLibraries f, Client c, byte[][] argv) {
         if (argv.length > 4) {
-            engine.error(c, "ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+            syntaxError(engine, c, argv);
             return;
         }
         FunctionLibraries.Policy policy = FunctionLibraries.Policy.APPEND;

@@ -495,6 +495,7 @@ final class CjsonLib {
             int p = pos + 1;
             while (true) {
                 if (p >= s.length) {
+                    index = p;
                     tokenError("unexpected end of string");
                     return;
                 }
@@ -508,6 +509,7 @@ final class CjsonLib {
                     continue;
                 }
                 if (p + 1 >= s.length) {
+                    index = p + 1;
                     tokenError("unexpected end of string");
                     return;
                 }

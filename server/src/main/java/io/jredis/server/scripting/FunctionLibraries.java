@@ -28,7 +28,10 @@ public final class FunctionLibraries {
     /** A registered function. */
     record Function(String name, LuaFunction fn, String description, int flags, Library library) {}
 
-    /** A loaded library; its functions keyed by lower-case name (function names are case-insensitive). */
+    /**
+     * A loaded library. Its functions are keyed by their exact name; across libraries (FCALL, collisions) names
+     * compare case-insensitively, as in Redis's dictionaries.
+     */
     static final class Library {
         final String name;
         final byte[] code;
@@ -261,10 +264,10 @@ public final class FunctionLibraries {
             throw new LoadError("Library '" + md.name() + "' already exists");
         }
         Library lib = create(code, md, LOAD_TIMEOUT_MS);
-        for (String key : lib.functions.keySet()) {
-            Function existing = functions.get(key);
+        for (Function f : lib.functions.values()) {
+            Function existing = functions.get(f.name().toLowerCase());
             if (existing != null && existing.library() != old) {
-                throw new LoadError("Function " + lib.functions.get(key).name() + " already exists");
+                throw new LoadError("Function " + f.name() + " already exists");
             }
         }
         if (old != null) {
@@ -276,12 +279,16 @@ public final class FunctionLibraries {
 
     private void link(Library lib) {
         libraries.put(lib.name, lib);
-        functions.putAll(lib.functions);
+        for (Function f : lib.functions.values()) {
+            functions.putIfAbsent(f.name().toLowerCase(), f);
+        }
     }
 
     private void unlink(Library lib) {
         libraries.remove(lib.name);
-        functions.keySet().removeAll(lib.functions.keySet());
+        for (Function f : lib.functions.values()) {
+            functions.remove(f.name().toLowerCase(), f);
+        }
     }
 
     /** FUNCTION DELETE: false when there is no such library. */
@@ -328,11 +335,11 @@ public final class FunctionLibraries {
             if (loaded.containsKey(lib.name)) {
                 throw new LoadError("Library '" + lib.name + "' already exists");
             }
-            for (Map.Entry<String, Function> f : lib.functions.entrySet()) {
-                if (loadedFunctions.containsKey(f.getKey())) {
-                    throw new LoadError("Function " + f.getValue().name() + " already exists");
+            for (Function f : lib.functions.values()) {
+                if (loadedFunctions.containsKey(f.name().toLowerCase())) {
+                    throw new LoadError("Function " + f.name() + " already exists");
                 }
-                loadedFunctions.put(f.getKey(), f.getValue());
+                loadedFunctions.putIfAbsent(f.name().toLowerCase(), f);
             }
             loaded.put(lib.name, lib);
         }
@@ -453,11 +460,10 @@ public final class FunctionLibraries {
                 throw registerError("Library names can only contain letters, numbers, or underscores(_) and must be at "
                         + "least one character long");
             }
-            String key = name.toLowerCase();
-            if (lib.functions.containsKey(key)) {
+            if (lib.functions.containsKey(name)) {
                 throw registerError("Function already exists in the library");
             }
-            lib.functions.put(key, new Function(name, callback, desc, flags, lib));
+            lib.functions.put(name, new Function(name, callback, desc, flags, lib));
             return NONE;
         }
 

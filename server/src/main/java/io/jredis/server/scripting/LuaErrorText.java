@@ -81,11 +81,15 @@ final class LuaErrorText {
         if (msg.startsWith("attempt to get length of ") && op == Lua.OP_LEN) {
             return typeError("get length of", p, pc, b, regs);
         }
-        if (msg.startsWith("attempt to compare ")) {
-            String rest = msg.substring("attempt to compare ".length());
-            int with = rest.indexOf(" with ");
-            if (with > 0 && rest.substring(0, with).equals(rest.substring(with + 6))) {
-                return "attempt to compare two " + rest.substring(0, with) + " values";
+        if (msg.startsWith("attempt to compare ") && (op == Lua.OP_LT || op == Lua.OP_LE)) {
+            // luaG_ordererror names the operands' types in source order.
+            LuaValue l = rk(b, p, regs);
+            LuaValue r = rk(c, p, regs);
+            if (l != null && r != null) {
+                String t1 = l.typename();
+                String t2 = r.typename();
+                return t1.equals(t2) ? "attempt to compare two " + t1 + " values"
+                        : "attempt to compare " + t1 + " with " + t2;
             }
         }
         return msg;

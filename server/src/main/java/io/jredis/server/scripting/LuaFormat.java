@@ -188,6 +188,9 @@ final class LuaFormat {
             }
             int conv = fmt.luaByte(i++);
             arg++;
+            if (arg > args.narg()) {
+                throw LuaArgs.argError(arg, "format", "no value");
+            }
             String body;
             switch (conv) {
                 case 'c' -> {

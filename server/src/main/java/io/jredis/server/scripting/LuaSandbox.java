@@ -375,7 +375,7 @@ final class LuaSandbox {
             } catch (KilledError e) {
                 throw e;
             } catch (LuaError e) {
-                LuaValue v = e.getMessageObject();
+                LuaValue v = hook.errorValue(e);
                 if (v != null && v.istable()) {
                     LuaValue err = v.get("err");
                     if (err.isstring()) {
@@ -409,7 +409,7 @@ final class LuaSandbox {
             } catch (KilledError e) {
                 throw e;
             } catch (LuaError e) {
-                LuaValue v = e.getMessageObject();
+                LuaValue v = hook.errorValue(e);
                 return varargsOf(FALSE, handler.invoke(v == null ? NIL : v).eval());
             } finally {
                 hook.onReturn();

@@ -202,6 +202,21 @@ final class ScriptHook extends DebugLib {
         lastError = i < 0 ? null : new Location(((LuaClosure) f.fn[i]).p.source.tojstring(), f.line(i));
     }
 
+    /**
+     * The value of an error as Lua 5.1 would have raised it. An error thrown by a Java function called in tail
+     * position ({@code return string.format('%y')}) reached no Lua function to add its position: it gets the
+     * tail-calling function's, as luaL_error would have added.
+     */
+    LuaValue errorValue(org.luaj.vm2.LuaError e) {
+        LuaValue v = e.getMessageObject();
+        if (e instanceof ScriptError || e instanceof LuaSandbox.KilledError || !tailActive(frames())
+                || v == null || !v.isstring() || v.tojstring().equals(ProtectedTable.READONLY)) {
+            return v;
+        }
+        markError();
+        return valueOf(where(1) + v.tojstring());
+    }
+
     Location lastError() {
         return lastError;
     }

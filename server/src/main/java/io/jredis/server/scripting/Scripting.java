@@ -213,7 +213,8 @@ public final class Scripting {
             LuaValue result = fn.invoke(args).eval().arg1();
             LuaReplies.toReply(c.reply(), result, run.resp);
         } catch (LuaError e) {
-            replyError(c, run, e.getMessageObject(), hook.lastError());
+            LuaValue value = hook.errorValue(e);
+            replyError(c, run, value, hook.lastError());
         } catch (StackOverflowError e) {
             hook.markError();
             replyError(c, run, LuaValue.valueOf("stack overflow"), hook.lastError());
