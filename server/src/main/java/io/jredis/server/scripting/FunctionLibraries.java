@@ -96,8 +96,7 @@ public final class FunctionLibraries {
         return functions.size();
     }
 
-    /** Bytes of library code held, for INFO used_memory_functions. */
-    public long codeBytes() {
+    private long codeBytes() {
         long n = 0;
         for (Library l : libraries.values()) {
             n += l.code.length;
@@ -105,9 +104,17 @@ public final class FunctionLibraries {
         return n;
     }
 
-    /** An estimate of the function VM's heap for INFO: an idle Lua state plus the code it compiled. */
+    /**
+     * INFO used_memory_functions: the library code plus the per-library and per-function bookkeeping Redis 7.0
+     * reports (an estimate: the JVM does not account memory per structure).
+     */
+    public long memoryOverhead() {
+        return 200 + codeBytes() + 96L * libraries.size() + 70L * functions.size();
+    }
+
+    /** INFO used_memory_vm_functions: Redis's function Lua state starts at 33 KB and grows with code by KB. */
     long vmMemory() {
-        return 33792 + codeBytes();
+        return 33792 + (codeBytes() + 1023) / 1024 * 1024;
     }
 
     /** A library as FUNCTION LIST shows it. */

@@ -125,7 +125,8 @@ public final class Scripting {
         }
         if (run.wrote) {
             engine.error(c, "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
-                    + "can either wait the script termination or use the SHUTDOWN NOSAVE command to kill the script.");
+                    + "can either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+                    + "NOSAVE command.");
             return;
         }
         if (evalKill && !run.evalMode) {
