@@ -111,6 +111,7 @@ public final class Engine implements Database.Hooks {
     private Runnable ioPoller = () -> { };
     /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
     private boolean outsideIo;
+    private boolean propagationMuted;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -745,8 +746,19 @@ public final class Engine implements Database.Hooks {
         propagateSuppressed = true;
     }
 
+    /**
+     * Drops the effects of the commands run while muted instead of propagating them (a script's
+     * {@code redis.set_repl(redis.REPL_NONE)}).
+     */
+    public void mutePropagation(boolean mute) {
+        this.propagationMuted = mute;
+    }
+
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
+        if (propagationMuted) {
+            return;
+        }
         if (atomicDepth > 0 && !multiPropagated) {
             multiPropagated = true;
             for (PropagationListener l : propagation) {

@@ -79,17 +79,45 @@ public final class Scripting {
         return running != null && running.timedOut;
     }
 
-    /** True for the script and function commands, which the network layer runs outside its read events. */
+    private static final byte[][] SCRIPT_COMMANDS = {
+        "eval".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "evalsha".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "eval_ro".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "evalsha_ro".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "fcall".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "fcall_ro".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+    /**
+     * True for the script and function commands, which the network layer runs outside its read events. Called for
+     * every command a connection sends, so it compares bytes without allocating.
+     */
     public static boolean isScriptCommand(byte[] name) {
-        int n = name.length;
-        if (n < 4 || n > 10) {
+        if (name.length < 4 || name.length > 10) {
             return false;
         }
-        String s = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase();
-        return switch (s) {
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
-            default -> false;
-        };
+        int first = name[0] | 0x20;
+        if (first != 'e' && first != 'f') {
+            return false;
+        }
+        for (byte[] candidate : SCRIPT_COMMANDS) {
+            if (candidate.length == name.length && equalsLowerCase(candidate, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean equalsLowerCase(byte[] lower, byte[] name) {
+        for (int i = 0; i < lower.length; i++) {
+            byte b = name[i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 32;
+            }
+            if (b != lower[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- busy state ----
@@ -340,7 +368,13 @@ public final class Scripting {
             run.wrote = true;
         }
         lua.reply().protocol(run.resp);
-        engine.call(lua, cmd, argv);
+        // redis.set_repl(redis.REPL_NONE): the command runs but is neither written to the AOF nor replicated.
+        engine.mutePropagation(run.replFlags == RedisApi.REPL_NONE);
+        try {
+            engine.call(lua, cmd, argv);
+        } finally {
+            engine.mutePropagation(false);
+        }
         ByteBuf out = lua.takePending();
         if (out == null) {
             return LuaValue.NIL;

@@ -98,6 +98,17 @@ class ScriptingTest {
     }
 
     @Test
+    void setReplNoneKeepsWritesLocal() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            List<String> propagated = capturePropagation(s);
+            c.call("EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set', 'local', '1') "
+                    + "redis.set_repl(redis.REPL_ALL) redis.call('set', 'shared', '1')", "0");
+            assertEquals(List.of("0:MULTI", "0:set shared 1", "0:EXEC"), propagated);
+            assertEquals("1", RawClient.text(c.call("GET", "local")));
+        }
+    }
+
+    @Test
     void scriptWriteTouchesWatchedKeys() {
         try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port());
                 Jedis b = new Jedis(s.host(), s.port())) {
