@@ -800,11 +800,6 @@ public final class Engine implements Database.Hooks {
 
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
-        if (scripting != null && scripting.timedOut()) {
-            // A busy script owns the keyspace until it ends; only replies written meanwhile go out.
-            flushPending();
-            return;
-        }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
         }
