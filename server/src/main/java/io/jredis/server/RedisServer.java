@@ -23,6 +23,7 @@ public final class RedisServer implements AutoCloseable {
     private final NetworkServer network;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile boolean closed;
+    private final java.util.List<Runnable> closeHooks = new java.util.ArrayList<>();
 
     public RedisServer(ServerConfig config, Log log) {
         this.config = config;
@@ -47,8 +48,15 @@ public final class RedisServer implements AutoCloseable {
         return engine;
     }
 
-    /** Binds the listeners; the server answers clients when this returns. */
+    /**
+     * Binds the listeners; the server answers clients when this returns. Like Redis at start-up, commands are renamed
+     * once every module registered its own, and the configured users (user lines, aclfile) are loaded.
+     */
     public void start() throws IOException {
+        for (String[] rename : config.renamedCommands()) {
+            engine.commands().rename(rename[0], rename[1]);
+        }
+        engine.acl().loadAtStartup();
         network.start();
         engine.tcpPort(network.port());
     }
@@ -70,6 +78,14 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers what a module must release when the server closes (files, threads). Hooks run after the engine's
+     * thread has stopped, in registration order.
+     */
+    public synchronized void onClose(Runnable hook) {
+        closeHooks.add(hook);
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -86,6 +102,9 @@ public final class RedisServer implements AutoCloseable {
         }
         closed = true;
         network.close();
+        for (Runnable hook : closeHooks) {
+            hook.run();
+        }
         log.close();
         closedLatch.countDown();
     }

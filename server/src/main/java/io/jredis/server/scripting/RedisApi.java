@@ -118,11 +118,11 @@ final class RedisApi {
                         "redis.acl_check_cmd can only be called inside a script invocation", false));
             }
             byte[][] argv = s.arguments(hook, a);
-            if (s.lookup(argv) == null) {
+            io.jredis.server.command.CommandSpec cmd = s.lookup(argv);
+            if (cmd == null) {
                 throw raise(hook, LuaReplies.errorTable("Invalid command passed to redis.acl_check_cmd()", false));
             }
-            // jredis has only the default user, which may run every command.
-            return LuaValue.TRUE;
+            return LuaValue.valueOf(s.aclAllows(s.running().caller, cmd, argv));
         });
         if (evalMode) {
             add(t, "replicate_commands", a -> LuaValue.TRUE);

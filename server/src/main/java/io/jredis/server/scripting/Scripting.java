@@ -4,6 +4,7 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.util.Bytes;
 import io.netty.buffer.ByteBuf;
 import java.util.Set;
 import org.luaj.vm2.LuaError;
@@ -360,6 +361,10 @@ public final class Scripting {
         if (cmd.noScript()) {
             return rejected("This Redis command is not allowed from script");
         }
+        String denied = aclDenied(run.caller, cmd, argv);
+        if (denied != null) {
+            return rejected(denied);
+        }
         boolean mayReplicate = cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.name());
         if (run.readOnly && (cmd.isWrite() || mayReplicate)) {
             return rejected("Write commands are not allowed from read-only scripts.");
@@ -384,6 +389,38 @@ public final class Scripting {
         } finally {
             out.release();
         }
+    }
+
+    /** Redis's scriptVerifyACL: the script's commands run with its caller's permissions. */
+    private String aclDenied(Client caller, CommandSpec cmd, byte[][] argv) {
+        io.jredis.server.acl.User u = caller.aclUser();
+        if (u == null) {
+            return null;
+        }
+        io.jredis.server.acl.Acl acl = engine.acl();
+        io.jredis.server.acl.Acl.Verdict v = acl.check(u, cmd, argv);
+        switch (v.result()) {
+            case io.jredis.server.acl.Acl.OK:
+                return null;
+            case io.jredis.server.acl.Acl.DENIED_CMD:
+                acl.addLog(caller, v.result(), "lua", u.name(), cmd.fullName());
+                return "The user executing the script can't run this command or subcommand";
+            case io.jredis.server.acl.Acl.DENIED_KEY:
+                acl.addLog(caller, v.result(), "lua", u.name(), Bytes.str(argv[v.pos()]));
+                return "The user executing the script can't access at least one of the keys mentioned in the "
+                        + "command arguments";
+            case io.jredis.server.acl.Acl.DENIED_CHANNEL:
+                acl.addLog(caller, v.result(), "lua", u.name(), Bytes.str(argv[v.pos()]));
+                return "The user executing the script can't publish to the channel mentioned in the command";
+            default:
+                return "The user executing the script is lacking the permissions for the command";
+        }
+    }
+
+    /** True when the caller's user may run the command (redis.acl_check_cmd). */
+    boolean aclAllows(Client caller, CommandSpec cmd, byte[][] argv) {
+        io.jredis.server.acl.User u = caller.aclUser();
+        return u == null || engine.acl().check(u, cmd, argv).result() == io.jredis.server.acl.Acl.OK;
     }
 
     /** A command refused before running: counted as an error reply, returned as an error table. */

@@ -123,6 +123,26 @@ class ScriptingTest {
     }
 
     @Test
+    void scriptCommandsRunWithTheCallersAclPermissions() {
+        try (TestServer s = TestServer.start(); Jedis admin = new Jedis(s.host(), s.port());
+                Jedis limited = new Jedis(s.host(), s.port())) {
+            admin.aclSetUser("limited", "on", "nopass", "+@all", "-set", "~a*");
+            limited.auth("limited", "x");
+            JedisDataException cmd = assertThrows(JedisDataException.class,
+                    () -> limited.eval("return redis.call('set', 'a', 'b')"));
+            assertTrue(cmd.getMessage().startsWith("ERR The user executing the script can't run this command or "
+                    + "subcommand script: "), cmd.getMessage());
+            JedisDataException key = assertThrows(JedisDataException.class,
+                    () -> limited.eval("return redis.call('get', 'b')"));
+            assertTrue(key.getMessage().startsWith("ERR The user executing the script can't access at least one of "
+                    + "the keys mentioned in the command arguments script: "), key.getMessage());
+            assertEquals(List.of(0L, 1L), limited.eval("return {redis.acl_check_cmd('set', 'a', 'b') and 1 or 0, "
+                    + "redis.acl_check_cmd('get', 'a') and 1 or 0}"));
+            assertEquals("lua", admin.aclLog(1).get(0).getContext());
+        }
+    }
+
+    @Test
     void evalInsideMultiRunsAtExec() {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             Transaction t = j.multi();
