@@ -55,10 +55,6 @@ public final class EvalScripts {
         return scripts.containsKey(sha);
     }
 
-    Script get(String sha) {
-        return scripts.get(sha);
-    }
-
     /**
      * Redis's luaCreateFunction: the cached script with this body, compiled and cached if new. Replies the error
      * and returns null when the shebang or the code is invalid.

@@ -2,7 +2,6 @@ package io.jredis.server.scripting;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
-import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
@@ -42,13 +41,5 @@ final class LuaArgs {
             return LuaFormat.tostring(v);
         }
         throw typeError(args, arg, fname, "string");
-    }
-
-    static LuaTable table(Varargs args, int arg, String fname) {
-        LuaValue v = args.arg(arg);
-        if (!v.istable()) {
-            throw typeError(args, arg, fname, "table");
-        }
-        return (LuaTable) v;
     }
 }

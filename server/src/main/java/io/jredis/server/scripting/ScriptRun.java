@@ -14,7 +14,6 @@ final class ScriptRun {
     final byte[][] argv;
     final boolean evalMode;
     final boolean readOnly;
-    final boolean allowOom;
     final long startNanos = System.nanoTime();
     /** The protocol of the script's redis.call replies: 2 unless the script called redis.setresp(3). */
     int resp = 2;
@@ -26,13 +25,12 @@ final class ScriptRun {
     boolean timedOut;
     volatile boolean killed;
 
-    ScriptRun(Client caller, String name, byte[][] argv, boolean evalMode, boolean readOnly, boolean allowOom) {
+    ScriptRun(Client caller, String name, byte[][] argv, boolean evalMode, boolean readOnly) {
         this.caller = caller;
         this.name = name;
         this.argv = argv;
         this.evalMode = evalMode;
         this.readOnly = readOnly;
-        this.allowOom = allowOom;
     }
 
     long elapsedMillis() {

@@ -222,8 +222,7 @@ public final class Scripting {
             }
         }
         boolean readOnly = ro || (!compat && (flags & ScriptFlags.NO_WRITES) != 0);
-        boolean allowOom = !compat && (flags & ScriptFlags.ALLOW_OOM) != 0;
-        return new ScriptRun(c, name, argv, evalMode, readOnly, allowOom);
+        return new ScriptRun(c, name, argv, evalMode, readOnly);
     }
 
     /**
