@@ -95,6 +95,7 @@ public final class Snapshot {
     private long cursor;
     private int visitDb;
     private boolean walking = true;
+    private Thread writer;
 
     private Snapshot(Engine engine, EncodingConfig enc, Callback callback) {
         this.engine = engine;
@@ -130,9 +131,9 @@ public final class Snapshot {
             Destination dest, Callback callback) {
         Snapshot s = new Snapshot(engine, EncodingConfig.of(engine.config()), callback);
         engine.changeObserver(s.observer);
-        Thread writer = new Thread(() -> s.write(aux, compress, checksum, dest), "jredis-bgsave");
-        writer.setDaemon(true);
-        writer.start();
+        s.writer = new Thread(() -> s.write(aux, compress, checksum, dest), "jredis-bgsave");
+        s.writer.setDaemon(true);
+        s.writer.start();
         s.step();
         return s;
     }
@@ -159,6 +160,16 @@ public final class Snapshot {
             stopWalking();
         }
         queue.add(END);
+    }
+
+    /** Aborts and waits (bounded) until the writer has removed its partial file: for a server about to exit. */
+    public void abortAndWait(long millis) {
+        abort();
+        try {
+            writer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- engine thread ----
