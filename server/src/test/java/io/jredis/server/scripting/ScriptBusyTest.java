@@ -69,9 +69,10 @@ class ScriptBusyTest {
         try (TestServer s = TestServer.start("busy-reply-threshold", "100");
                 RawClient caller = new RawClient(s.host(), s.port());
                 RawClient other = new RawClient(s.host(), s.port())) {
-            // Loops until ARGV's key appears: the other client cannot set it while busy, so it ends by the deadline.
-            String script = "redis.call('set', 'w', '1') local t = redis.call('time') local start = t[1] "
-                    + "while true do local n = redis.call('time') if n[1] - start >= 2 then break end end return 'done'";
+            // Spins for three seconds of server time: nobody can end it early once it wrote.
+            String script = "redis.call('set', 'w', '1') local t = redis.call('time') "
+                    + "while true do local n = redis.call('time') "
+                    + "if (n[1] - t[1]) * 1000000 + (n[2] - t[2]) >= 3000000 then break end end return 'done'";
             caller.send(RawClient.encode(args("EVAL", script, "0")));
             awaitPingReply(other, "(error) " + BUSY_EVAL);
             assertEquals("(error) UNKILLABLE Sorry the script already executed write commands against the dataset. "
