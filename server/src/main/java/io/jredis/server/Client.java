@@ -534,8 +534,11 @@ public final class Client implements Reply.ReplySink {
         return out;
     }
 
-    /** Takes the pending replies for writing; the next reply starts a new buffer. */
-    ByteBuf takePending() {
+    /**
+     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
+     * commands they run from their connection-less client this way.
+     */
+    public ByteBuf takePending() {
         ByteBuf b = out;
         out = null;
         return b;

@@ -227,6 +227,12 @@ public final class Engine implements Database.Hooks {
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
     private long lastMetricSample;
+    private io.jredis.server.scripting.Scripting scripting;
+    /** Serves ready connections once without blocking; installed by the network layer. */
+    private Runnable ioPoller = () -> { };
+    /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
+    private boolean outsideIo;
+    private boolean propagationMuted;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -322,6 +328,15 @@ public final class Engine implements Database.Hooks {
 
     public Monitor monitor() {
         return monitor;
+    }
+
+    /** Lua scripting and functions (set when the scripting commands are registered). */
+    public io.jredis.server.scripting.Scripting scripting() {
+        return scripting;
+    }
+
+    public void scripting(io.jredis.server.scripting.Scripting s) {
+        this.scripting = s;
     }
 
     /** Users and permissions (ACL). */
@@ -750,14 +765,47 @@ public final class Engine implements Database.Hooks {
      */
     void resume(Client c) {
         loop.execute(() -> {
-            while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
-                process(c, c.nextDeferred());
+            boolean saved = outsideIo;
+            outsideIo = true;
+            try {
+                while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
+                    process(c, c.nextDeferred());
+                }
+            } finally {
+                outsideIo = saved;
             }
             if (!c.isClosed() && !blocking.isBlocked(c)) {
                 c.channel().config().setAutoRead(true);
             }
             flushPending();
         });
+    }
+
+    /**
+     * Runs a command in a task of its own instead of inside the network's read dispatch, keeping the client's order
+     * (its next commands wait behind it). Scripts run this way, so that a busy script can poll the network.
+     */
+    public void processLater(Client c, byte[][] argv) {
+        c.defer(argv);
+        resume(c);
+    }
+
+    /** Installs how to serve ready connections once without blocking (the network layer's event loop). */
+    public void ioPoller(Runnable poller) {
+        this.ioPoller = poller;
+    }
+
+    /**
+     * Serves ready connections once from inside a long command (a busy script), as Redis's
+     * processEventsWhileBlocked. Only possible from a task outside the network's read dispatch (see
+     * {@link #processLater}); returns false when it could not poll.
+     */
+    public boolean pollIo() {
+        if (!outsideIo || loop == null || !loop.inEventLoop()) {
+            return false;
+        }
+        ioPoller.run();
+        return true;
     }
 
     /** Commands that run at once inside MULTI instead of being queued. */
@@ -953,8 +1001,19 @@ public final class Engine implements Database.Hooks {
         propagateSuppressed = true;
     }
 
+    /**
+     * Drops the effects of the commands run while muted instead of propagating them (a script's
+     * {@code redis.set_repl(redis.REPL_NONE)}).
+     */
+    public void mutePropagation(boolean mute) {
+        this.propagationMuted = mute;
+    }
+
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
+        if (propagationMuted) {
+            return;
+        }
         if (atomicDepth > 0 && !multiPropagated) {
             multiPropagated = true;
             for (PropagationListener l : propagation) {

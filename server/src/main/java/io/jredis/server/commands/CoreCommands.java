@@ -27,5 +27,6 @@ public final class CoreCommands {
         MemoryCommand.register(engine);
         ObservabilityCommands.register(engine);
         AclCommand.register(engine);
+        ScriptingCommands.register(engine);
     }
 }
