@@ -18,6 +18,9 @@ public final class Database {
         void keyModified(Database db, byte[] key);
 
         void keyExpired(Database db, byte[] key);
+
+        /** A key was created (Redis's dbAdd, which publishes the "new" keyspace event). */
+        default void keyAdded(Database db, byte[] key) {}
     }
 
     /** Keys with a TTL examined per active-expiry loop (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
@@ -112,7 +115,8 @@ public final class Database {
      */
     public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
         Dict.Entry e = entry(key);
-        if (e == null) {
+        boolean created = e == null;
+        if (created) {
             // On a replica a logically expired key is still stored; the write replaces it as a present key.
             e = keys.findOrCreate(key);
         }
@@ -121,17 +125,24 @@ public final class Database {
         }
         e.value = value;
         e.access = hooks.now();
+        if (created) {
+            hooks.keyAdded(this, key);
+        }
         hooks.keyModified(this, key);
         return e;
     }
 
-    /** Adds a key that must not exist yet (callers checked); does not signal, as Redis's {@code dbAdd}. */
+    /**
+     * Adds a key that must not exist yet (callers checked). As Redis's {@code dbAdd} it tells the owner that a key
+     * was created (the "new" keyspace event) but does not signal a modification.
+     */
     public Dict.Entry add(byte[] key, Object value) {
         Dict.Entry e = keys.findOrCreate(key);
         // Only a logically expired key kept on a replica can be found here; its stale TTL must not survive.
         persist(e);
         e.value = value;
         e.access = hooks.now();
+        hooks.keyAdded(this, key);
         return e;
     }
 
