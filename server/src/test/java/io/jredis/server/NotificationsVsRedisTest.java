@@ -83,6 +83,7 @@ class NotificationsVsRedisTest {
             control = new RawClient("127.0.0.1", port);
             control.call("FLUSHALL");
             control.call("CONFIG", "SET", "notify-keyspace-events", "");
+            control.call("CONFIG", "RESETSTAT");
             subscriber = new RawClient("127.0.0.1", port);
             subscriber.call("PSUBSCRIBE", "__key*__:*");
         }
@@ -97,13 +98,17 @@ class NotificationsVsRedisTest {
         }
 
         long blockedClients() throws IOException {
-            String info = RawClient.text(control.call("INFO", "clients"));
+            return infoField("clients", "blocked_clients");
+        }
+
+        long infoField(String section, String field) throws IOException {
+            String info = RawClient.text(control.call("INFO", section));
             for (String line : info.split("\r\n")) {
-                if (line.startsWith("blocked_clients:")) {
-                    return Long.parseLong(line.substring("blocked_clients:".length()));
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1));
                 }
             }
-            throw new IllegalStateException("no blocked_clients in INFO");
+            throw new IllegalStateException("no " + field + " in INFO");
         }
 
         /** Sends a command whose reply comes later, once the server has blocked the connection. */
@@ -197,6 +202,14 @@ class NotificationsVsRedisTest {
                 if (!expectedEvents.equals(actualEvents)) {
                     mismatches.add(where + "\n    events redis:  " + expectedEvents + "\n    events jredis: "
                             + actualEvents);
+                }
+            }
+            // Every read that notifies keymiss also counts a miss: the INFO counters must agree as well.
+            for (String field : List.of("keyspace_hits", "keyspace_misses")) {
+                long expected = real.infoField("stats", field);
+                long actual = ours.infoField("stats", field);
+                if (expected != actual) {
+                    mismatches.add(name + ": INFO " + field + " redis " + expected + ", jredis " + actual);
                 }
             }
         }
