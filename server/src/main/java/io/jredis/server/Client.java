@@ -1,5 +1,7 @@
 package io.jredis.server;
 
+import io.jredis.server.acl.User;
+
 import io.jredis.server.db.Database;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Addresses;
@@ -54,7 +56,7 @@ public final class Client implements Reply.ReplySink {
     private ByteBuf discard;
     private Database db;
     private String name = "";
-    private String user = "default";
+    private User user;
     private boolean authenticated;
     private boolean closeAfterReply;
     private boolean closed;
@@ -90,6 +92,7 @@ public final class Client implements Reply.ReplySink {
         this.createdAt = System.currentTimeMillis();
         this.lastInteraction = createdAt;
         this.db = engine.database(0);
+        this.user = engine.acl().defaultUser();
         this.authenticated = !engine.requiresAuth();
     }
 
@@ -126,7 +129,13 @@ public final class Client implements Reply.ReplySink {
         this.name = name;
     }
 
+    /** The name of the client's ACL user. */
     public String user() {
+        return user.name();
+    }
+
+    /** The client's ACL user, whose permissions every command is checked against. */
+    public User aclUser() {
         return user;
     }
 
@@ -134,15 +143,15 @@ public final class Client implements Reply.ReplySink {
         return authenticated;
     }
 
-    public void authenticate(String user) {
+    public void authenticate(User user) {
         this.user = user;
         this.authenticated = true;
     }
 
-    /** Drops authentication (RESET, or requirepass set while connected). */
+    /** Back to the default user, authenticated only if it needs no password (RESET, user deleted). */
     public void deauthenticate() {
+        this.user = engine.acl().defaultUser();
         this.authenticated = !engine.requiresAuth();
-        this.user = "default";
     }
 
     public long createdAt() {
@@ -410,7 +419,7 @@ public final class Client implements Reply.ReplySink {
                 + subscriptions(PubSub.Kind.SHARD).size() + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree + " argv-mem=" + argvMem + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=" + replyBufferSize
                 + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
-                + " events=" + events() + " cmd=" + lastCommand + " user=" + user + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
+                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name() + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
                 + reply.protocol();
     }
 

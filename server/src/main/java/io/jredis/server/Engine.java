@@ -1,5 +1,6 @@
 package io.jredis.server;
 
+import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.ServerConfig;
@@ -65,7 +66,7 @@ public final class Engine implements Database.Hooks {
 
     private final ServerConfig config;
     private final Log log;
-    private final CommandTable commands = new CommandTable();
+    private CommandTable commands = new CommandTable();
     private final Database[] databases;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final List<Client> pendingFlush = new ArrayList<>();
@@ -81,6 +82,8 @@ public final class Engine implements Database.Hooks {
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
+    private final Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections =
+            new LinkedHashMap<>();
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
@@ -88,6 +91,7 @@ public final class Engine implements Database.Hooks {
     /** The client whose command is running (the outermost one's client for nested calls), or null. */
     private Client currentClient;
     private int callDepth;
+    private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
     private boolean multiPropagated;
@@ -109,7 +113,6 @@ public final class Engine implements Database.Hooks {
     private boolean shuttingDown;
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
-    private String configFile = "";
     private long lastMetricSample;
 
     public Engine(ServerConfig config, Log log) {
@@ -123,6 +126,7 @@ public final class Engine implements Database.Hooks {
         this.runId = randomHexId();
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
+        this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             transactions.discard(c);
@@ -151,8 +155,25 @@ public final class Engine implements Database.Hooks {
         return commands;
     }
 
+    /** Replaces the command table before the server starts (Sentinel mode serves its own, smaller table). */
+    public void commands(CommandTable table) {
+        this.commands = table;
+    }
+
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * Adds an INFO section a module owns (Sentinel's "# Sentinel"): printed by default and with "all", after the
+     * server's own sections; {@code writer} receives a field sink ({@code name}, {@code value}).
+     */
+    public void addInfoSection(String title, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>> writer) {
+        infoSections.put(title, writer);
+    }
+
+    public Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections() {
+        return infoSections;
     }
 
     /** Clients blocked on keys (BLPOP and friends). */
@@ -185,6 +206,11 @@ public final class Engine implements Database.Hooks {
     /** True while a command runs (Redis's CLIENT_EXECUTING_COMMAND of the current client). */
     public boolean executingCommand() {
         return callDepth > 0;
+    }
+
+    /** Users and permissions (ACL). */
+    public Acl acl() {
+        return acl;
     }
 
     /** The command being executed (the innermost one, for nested calls). */
@@ -229,21 +255,13 @@ public final class Engine implements Database.Hooks {
         this.tcpPort = port;
     }
 
-    /** Absolute path of the program and of the config file, as INFO executable/config_file report them. */
+    /** Absolute path of the program, as INFO executable reports it. */
     public String executable() {
         return executable;
     }
 
     public void executable(String path) {
         this.executable = path;
-    }
-
-    public String configFile() {
-        return configFile;
-    }
-
-    public void configFile(String path) {
-        this.configFile = path;
     }
 
     /** DEBUG SET-ACTIVE-EXPIRE: when off, expired keys go only lazily, on access. */
@@ -364,8 +382,9 @@ public final class Engine implements Database.Hooks {
         return slaveMode;
     }
 
+    /** True when new connections must authenticate: the default user has a password or is disabled. */
     public boolean requiresAuth() {
-        return !config.requirepass.value().isEmpty();
+        return acl.authRequired();
     }
 
     // ---- Database.Hooks ----
@@ -533,6 +552,11 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, "NOAUTH Authentication required.");
             return true;
         }
+        String denied = acl.check(c, cmd, argv);
+        if (denied != null) {
+            reject(c, cmd, denied);
+            return true;
+        }
         if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE "
                     + "/ PING / QUIT / RESET are allowed in this context");
@@ -618,7 +642,8 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
-            if ((dirty != dirtyBefore || propagateForced) && (cmd.isWrite() || cmd.mayReplicate())
+            if ((dirty != dirtyBefore || propagateForced)
+                    && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
                 emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
             }

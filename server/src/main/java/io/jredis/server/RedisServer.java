@@ -47,8 +47,15 @@ public final class RedisServer implements AutoCloseable {
         return engine;
     }
 
-    /** Binds the listeners; the server answers clients when this returns. */
+    /**
+     * Binds the listeners; the server answers clients when this returns. Like Redis at start-up, commands are renamed
+     * once every module registered its own, and the configured users (user lines, aclfile) are loaded.
+     */
     public void start() throws IOException {
+        for (String[] rename : config.renamedCommands()) {
+            engine.commands().rename(rename[0], rename[1]);
+        }
+        engine.acl().loadAtStartup();
         network.start();
         engine.tcpPort(network.port());
     }

@@ -26,19 +26,58 @@ public final class CommandTable {
     private NameTable byName = new NameTable(Map.of());
 
     public CommandTable() {
-        try (InputStream in = CommandTable.class.getResourceAsStream("commands.resp")) {
-            if (in == null) {
-                throw new IllegalStateException("commands.resp missing from the classpath");
+        this(Metadata.PARTS);
+    }
+
+    private CommandTable(List<Object> parts) {
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> docs = (Map<Object, Object>) parts.get(1);
+        for (Object entry : (List<?>) parts.get(0)) {
+            CommandSpec spec = fromInfo((List<?>) entry, null, docs);
+            known.put(spec.name(), spec);
+        }
+    }
+
+    /**
+     * A table built from another command dump (Sentinel mode's, whose COMMAND lists only Sentinel's commands),
+     * taking over the handlers {@code base} has bound for the same commands and subcommands.
+     */
+    public static CommandTable withMetadata(InputStream resp, CommandTable base) throws IOException {
+        CommandTable t = new CommandTable(RespParser.parseAll(resp.readAllBytes()));
+        for (CommandSpec spec : t.known.values()) {
+            CommandSpec old = base.active.get(spec.name());
+            if (old == null) {
+                continue;
             }
-            List<Object> parts = RespParser.parseAll(in.readAllBytes());
-            @SuppressWarnings("unchecked")
-            Map<Object, Object> docs = (Map<Object, Object>) parts.get(1);
-            for (Object entry : (List<?>) parts.get(0)) {
-                CommandSpec spec = fromInfo((List<?>) entry, null, docs);
-                known.put(spec.name(), spec);
+            if (old.handler() != null) {
+                t.register(spec.name(), old.handler());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            for (CommandSpec sub : spec.subcommands().values()) {
+                CommandSpec oldSub = old.subcommands().get(sub.name());
+                if (oldSub != null && oldSub.handler() != null) {
+                    t.register(spec.name() + "|" + sub.name(), oldSub.handler());
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * commands.resp parsed once per JVM (reading and parsing it is most of a server's start-up time); the tables of
+     * several servers in one JVM share it and only ever read it.
+     */
+    private static final class Metadata {
+        static final List<Object> PARTS = load();
+
+        private static List<Object> load() {
+            try (InputStream in = CommandTable.class.getResourceAsStream("commands.resp")) {
+                if (in == null) {
+                    throw new IllegalStateException("commands.resp missing from the classpath");
+                }
+                return RespParser.parseAll(in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -106,6 +145,27 @@ public final class CommandTable {
         active.put(parent.name(), parent);
         byName = new NameTable(active);
         return sub;
+    }
+
+    /** Every Redis 7.0 command, implemented here or not, by its original name (ACL rules and categories). */
+    public Collection<CommandSpec> redisCommands() {
+        return known.values();
+    }
+
+    /**
+     * Applies a {@code rename-command}: the command answers to {@code to} only, or to nothing when {@code to} is
+     * empty. Its metadata keeps the original name, so COMMAND INFO shows it as Redis does. Commands jredis does not
+     * implement are ignored.
+     */
+    public void rename(String from, String to) {
+        CommandSpec spec = active.remove(from.toLowerCase());
+        if (spec == null) {
+            return;
+        }
+        if (!to.isEmpty()) {
+            active.put(to.toLowerCase(), spec);
+        }
+        byName = new NameTable(active);
     }
 
     /** True when Redis 7.0 has a command of this name, implemented here or not (rename-command checks). */

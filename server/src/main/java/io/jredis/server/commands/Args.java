@@ -12,7 +12,6 @@ final class Args {
     private Args() {}
 
     static Long longOrNull(byte[] b) {
-        long[] out = new long[1];
-        return Bytes.parseLong(b, out) ? out[0] : null;
+        return Bytes.toLong(b);
     }
 }

@@ -195,7 +195,7 @@ final class ClientCommand {
                     laddr = Bytes.str(argv[i + 1]);
                 } else if (Bytes.eqIgnoreCase(argv[i], "user") && more) {
                     user = Bytes.str(argv[i + 1]);
-                    if (!user.equals("default")) {
+                    if (engine.acl().user(user) == null) {
                         engine.error(c, "ERR No such user '" + user + "'");
                         return;
                     }

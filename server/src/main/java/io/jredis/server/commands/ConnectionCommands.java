@@ -4,9 +4,6 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.util.Bytes;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Arrays;
 
 /** Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET. */
 final class ConnectionCommands {
@@ -77,7 +74,7 @@ final class ConnectionCommands {
         byte[] user;
         byte[] pass;
         if (argv.length == 2) {
-            if (!c.engine().requiresAuth()) {
+            if (c.engine().acl().defaultUser().nopass()) {
                 c.engine().error(c, "ERR AUTH <password> called without any password configured for the default "
                         + "user. Are you sure your configuration is correct?");
                 return;
@@ -95,21 +92,9 @@ final class ConnectionCommands {
         }
     }
 
-    /**
-     * Checks credentials against the only user Redis has without ACL rules: "default", whose password is
-     * {@code requirepass} (any password when none is set). A failed attempt leaves the client as it was.
-     */
+    /** Checks credentials through the ACL; a failure is logged there and leaves the client as it was. */
     private static boolean authenticate(Client c, byte[] user, byte[] pass) {
-        if (!Arrays.equals(user, DEFAULT_USER)) {
-            return false;
-        }
-        String required = c.engine().config().requirepass.value();
-        if (!required.isEmpty()
-                && !MessageDigest.isEqual(required.getBytes(StandardCharsets.ISO_8859_1), pass)) {
-            return false;
-        }
-        c.authenticate("default");
-        return true;
+        return c.engine().acl().authenticate(c, user, pass);
     }
 
     /** HELLO [protover [AUTH username password] [SETNAME clientname]] */

@@ -12,6 +12,8 @@ public final class CoreCommands {
         StringCommands.register(engine);
         ListCommands.register(engine);
         ZSetCommands.register(engine);
+        BitCommands.register(engine);
+        HyperLogLogCommands.register(engine);
         TransactionCommands.register(engine);
         PubSubCommands.register(engine);
         ConfigCommand.register(engine);
@@ -20,5 +22,8 @@ public final class CoreCommands {
         InfoCommand.register(engine);
         CommandCommand.register(engine);
         DebugCommand.register(engine);
+        HashCommands.register(engine);
+        SetCommands.register(engine);
+        AclCommand.register(engine);
     }
 }

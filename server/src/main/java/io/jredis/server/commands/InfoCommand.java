@@ -70,6 +70,27 @@ final class InfoCommand {
             }
         }
         Text out = new Text();
+        if (engine.config().sentinelMode()) {
+            // Sentinel keeps no data: Redis prints only these sections, then Sentinel's own.
+            sections.retainAll(List.of("server", "clients", "stats", "cpu"));
+            if (argv.length == 1 || all) {
+                sections.addAll(List.of("server", "clients", "stats", "cpu"));
+            }
+            if (sections.contains("server")) {
+                server(out.section("Server"));
+            }
+            if (sections.contains("clients")) {
+                clients(out.section("Clients"));
+            }
+            if (sections.contains("stats")) {
+                stats(out.section("Stats"));
+            }
+            if (sections.contains("cpu")) {
+                cpu(out.section("CPU"));
+            }
+            moduleSections(out, argv, all);
+            return out.toString();
+        }
         if (all || sections.contains("server")) {
             server(out.section("Server"));
         }
@@ -113,6 +134,20 @@ final class InfoCommand {
         return out.toString();
     }
 
+    /** Sections modules added through {@code Engine.addInfoSection}, printed by default, with "all" or by name. */
+    private void moduleSections(Text out, byte[][] argv, boolean all) {
+        for (var e : engine.infoSections().entrySet()) {
+            boolean named = false;
+            for (int i = 1; i < argv.length; i++) {
+                named |= Bytes.lower(argv[i]).equals(e.getKey().toLowerCase());
+            }
+            if (argv.length == 1 || all || named) {
+                Text t = out.section(e.getKey());
+                e.getValue().accept(t::field);
+            }
+        }
+    }
+
     private void server(Text t) {
         long now = System.currentTimeMillis();
         long uptime = (now - engine.startedAt()) / 1000;
@@ -121,7 +156,7 @@ final class InfoCommand {
                 .field("redis_git_sha1", "00000000")
                 .field("redis_git_dirty", 0)
                 .field("redis_build_id", BUILD_ID)
-                .field("redis_mode", "standalone")
+                .field("redis_mode", engine.config().sentinelMode() ? "sentinel" : "standalone")
                 .field("os", osName())
                 .field("arch_bits", 64)
                 .field("monotonic_clock", "POSIX clock_gettime")
@@ -140,7 +175,7 @@ final class InfoCommand {
                 .field("configured_hz", engine.config().hz.value())
                 .field("lru_clock", lruClock(now))
                 .field("executable", engine.executable())
-                .field("config_file", engine.configFile())
+                .field("config_file", engine.config().configFile() == null ? "" : engine.config().configFile().toString())
                 .field("io_threads_active", 0);
     }
 

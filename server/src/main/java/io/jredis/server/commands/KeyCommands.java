@@ -159,12 +159,12 @@ final class KeyCommands {
 
     /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
     private static void scan(Client c, byte[][] argv) {
-        long[] parsed = new long[1];
-        if (!parseCursor(argv[1], parsed)) {
-            c.engine().error(c, "ERR invalid cursor");
+        Long parsed = ElementScan.parseCursor(argv[1]);
+        if (parsed == null) {
+            c.engine().error(c, ElementScan.INVALID_CURSOR);
             return;
         }
-        long cursor = parsed[0];
+        long cursor = parsed;
         long count = 10;
         byte[] pattern = null;
         byte[] type = null;
@@ -221,33 +221,6 @@ final class KeyCommands {
         for (byte[] k : out) {
             c.reply().bulk(k);
         }
-    }
-
-    /**
-     * Parses a SCAN cursor as Redis does with C's {@code strtoul}: an optional sign (a negative value wraps around
-     * the 64-bit range), decimal digits, nothing else; an empty string is cursor 0. Returns false for an invalid
-     * cursor.
-     */
-    static boolean parseCursor(byte[] b, long[] out) {
-        int i = 0;
-        boolean neg = false;
-        if (b.length > 0 && (b[0] == '+' || b[0] == '-')) {
-            neg = b[0] == '-';
-            i = 1;
-        }
-        if (i == b.length && b.length > 0) {
-            return false;
-        }
-        long v = 0;
-        for (; i < b.length; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9 || Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
-                return false;
-            }
-            v = v * 10 + d;
-        }
-        out[0] = neg ? -v : v;
-        return true;
     }
 
     /** RANDOMKEY */

@@ -11,7 +11,6 @@ import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
-import io.jredis.server.util.Glob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -993,8 +992,8 @@ final class ZSetCommands {
             z.forRange(0, z.size() - 1, false, (m, s) -> out.put(new io.jredis.server.util.BytesKey(m), s));
             return out;
         }
-        if (v instanceof io.jredis.server.db.SetLike set) {
-            set.forEachMember(m -> out.put(new io.jredis.server.util.BytesKey(m), 1.0));
+        if (v instanceof io.jredis.server.db.SetValue set) {
+            set.forEach(m -> out.put(new io.jredis.server.util.BytesKey(m), 1.0));
             return out;
         }
         c.engine().error(c, Args.WRONGTYPE);
@@ -1182,84 +1181,44 @@ final class ZSetCommands {
         replySelection(c, sel, withScores);
     }
 
-    /** A SCAN cursor: an unsigned 64-bit decimal. */
-    private static boolean parseCursor(byte[] b, long[] out) {
-        if (b.length == 0 || b.length > 20) {
-            return false;
-        }
-        for (byte x : b) {
-            if (x < '0' || x > '9') {
-                return false;
-            }
-        }
-        try {
-            out[0] = Long.parseUnsignedLong(Bytes.str(b));
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** ZSCAN key cursor [MATCH pattern] [COUNT count] */
+    /** ZSCAN key cursor [MATCH pattern] [COUNT count]: listpack sets come back whole in one call, as in Redis. */
     private static void zscan(Client c, byte[][] argv) {
-        long[] cursor = new long[1];
-        if (!parseCursor(argv[2], cursor)) {
-            c.engine().error(c, "ERR invalid cursor");
+        Long cursor = ElementScan.parseCursor(argv[2]);
+        if (cursor == null) {
+            c.engine().error(c, ElementScan.INVALID_CURSOR);
             return;
         }
-        byte[] pattern = null;
-        long count = 10;
-        for (int i = 3; i < argv.length; i++) {
-            if (Bytes.eqIgnoreCase(argv[i], "match") && i + 1 < argv.length) {
-                pattern = argv[++i];
-            } else if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length) {
-                Long n = Args.longOrNull(argv[++i]);
-                if (n == null) {
-                    c.engine().error(c, Args.NOT_INTEGER);
-                    return;
-                }
-                if (n < 1) {
-                    c.engine().error(c, Args.SYNTAX);
-                    return;
-                }
-                count = n;
-            } else {
-                c.engine().error(c, Args.SYNTAX);
-                return;
-            }
+        ElementScan.Options o = ElementScan.parseOptions(c, argv, 3);
+        if (o == null) {
+            return;
         }
         ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }
-        Selection sel = new Selection();
+        if (z == null) {
+            ElementScan.replyEmpty(c);
+            return;
+        }
+        List<byte[]> items = new ArrayList<>();
         long next = 0;
-        if (z != null) {
-            Dict d = z.dict();
-            if (d == null) {
-                z.forRange(0, z.size() - 1, false, sel::add);
-            } else {
-                long cur = cursor[0];
-                long maxIterations = count * 10;
-                do {
-                    cur = d.scan(cur, e -> sel.add(e.key, ZSetValue.scoreOf(e)));
-                } while (cur != 0 && maxIterations-- > 0 && sel.members().size() < count);
-                next = cur;
-            }
+        Dict d = z.dict();
+        if (d == null) {
+            z.forRange(0, z.size() - 1, false, (m, s) -> {
+                items.add(m);
+                items.add(Bytes.of(Doubles.g17(s)));
+            });
+        } else {
+            long cur = cursor;
+            long maxIterations = o.count() * 10;
+            do {
+                cur = d.scan(cur, e -> {
+                    items.add(e.key);
+                    items.add(Bytes.of(Doubles.g17(ZSetValue.scoreOf(e))));
+                });
+            } while (cur != 0 && maxIterations-- > 0 && items.size() / 2 < o.count());
+            next = cur;
         }
-        c.reply().array(2);
-        c.reply().bulk(Long.toUnsignedString(next));
-        List<byte[]> flat = new ArrayList<>();
-        for (int i = 0; i < sel.members().size(); i++) {
-            byte[] m = sel.members().get(i);
-            if (pattern == null || Glob.match(pattern, m, false)) {
-                flat.add(m);
-                flat.add(Bytes.of(Doubles.g17(sel.scores().get(i))));
-            }
-        }
-        c.reply().array(flat.size());
-        for (byte[] b : flat) {
-            c.reply().bulk(b);
-        }
+        ElementScan.reply(c, next, items, o.pattern(), true);
     }
 }

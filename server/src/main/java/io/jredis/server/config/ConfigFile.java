@@ -89,7 +89,8 @@ public final class ConfigFile {
                 if (args.get(j).equals("-") && (j == 0 || j == args.size() - 1)) {
                     stdin = true;
                 } else {
-                    rest.add(args.get(j));
+                    // Config text is bytes seen as ISO-8859-1; the JVM decoded argv from UTF-8, so encode it back.
+                    rest.add(new String(args.get(j).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
                 }
             }
             return new CommandLine(file, stdin, fromCommandLine(rest));

@@ -45,6 +45,11 @@ public final class ConfigRewrite {
     public static void rewrite(ServerConfig config, Path path) throws IOException {
         ConfigRewrite rw = readOldFile(path, config);
         for (Directive d : config.directives()) {
+            // A Sentinel saves no data, and Redis writes no save points into its config.
+            if (config.sentinelMode() && d.name().equals("save")) {
+                rw.markProcessed("save");
+                continue;
+            }
             d.rewrite(rw);
         }
         for (String user : config.userLines()) {

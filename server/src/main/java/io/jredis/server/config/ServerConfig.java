@@ -51,7 +51,7 @@ public final class ServerConfig {
     // ---- Network ----
     public final BindDirective bind = add(new BindDirective(0));
     public final StringDirective bindSourceAddr = add(new StringDirective("bind-source-addr", "", NI).emptyIsNull());
-    public final BoolDirective protectedMode = add(new BoolDirective("protected-mode", true, NI));
+    public final BoolDirective protectedMode = add(new BoolDirective("protected-mode", true, 0));
     public final EnumDirective enableProtectedConfigs = add(new EnumDirective("enable-protected-configs", "no",
             PROTECTED_ACTION, IMM));
     public final EnumDirective enableDebugCommand = add(new EnumDirective("enable-debug-command", "no",
@@ -312,19 +312,19 @@ public final class ServerConfig {
 
     // ---- Advanced ----
     public final NumberDirective hashMaxListpackEntries = add(new NumberDirective("hash-max-listpack-entries", 512, 0,
-            LONG_MAX, false, NI, "hash-max-ziplist-entries"));
+            LONG_MAX, false, 0, "hash-max-ziplist-entries"));
     public final NumberDirective hashMaxListpackValue = add(new NumberDirective("hash-max-listpack-value", 64, 0,
-            LONG_MAX, MEMORY, NI, "hash-max-ziplist-value"));
+            LONG_MAX, MEMORY, 0, "hash-max-ziplist-value"));
     public final NumberDirective listMaxListpackSize = add(new NumberDirective("list-max-listpack-size", -2, INT_MIN,
             INT_MAX, false, NI, "list-max-ziplist-size"));
     public final NumberDirective listCompressDepth = add(new NumberDirective("list-compress-depth", 0, 0, INT_MAX,
             false, NI));
     public final NumberDirective setMaxIntsetEntries = add(new NumberDirective("set-max-intset-entries", 512, 0,
-            LONG_MAX, false, NI));
+            LONG_MAX, false, 0));
     public final NumberDirective zsetMaxListpackEntries = add(new NumberDirective("zset-max-listpack-entries", 128, 0,
-            LONG_MAX, false, NI, "zset-max-ziplist-entries"));
+            LONG_MAX, false, 0, "zset-max-ziplist-entries"));
     public final NumberDirective zsetMaxListpackValue = add(new NumberDirective("zset-max-listpack-value", 64, 0,
-            LONG_MAX, MEMORY, NI, "zset-max-ziplist-value"));
+            LONG_MAX, MEMORY, 0, "zset-max-ziplist-value"));
     public final NumberDirective hllSparseMaxBytes = add(new NumberDirective("hll-sparse-max-bytes", 3000, 0, LONG_MAX,
             MEMORY, NI));
     public final NumberDirective streamNodeMaxBytes = add(new NumberDirective("stream-node-max-bytes", 4096, 0,

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelOutboundBuffer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,9 +45,40 @@ final class ClientHandler extends ChannelDuplexHandler {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (refusedByProtectedMode(ctx)) {
+            engine.stats().rejectedConnections++;
+            ctx.writeAndFlush(Unpooled.copiedBuffer(PROTECTED_MODE_DENIED, StandardCharsets.US_ASCII))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         client = engine.newClient(ctx.channel());
         ctx.fireChannelActive();
     }
+
+    /**
+     * Redis 7.0's protected mode: while the default user has no password, only loopback and unix socket clients
+     * are served, whatever the bind addresses.
+     */
+    private boolean refusedByProtectedMode(ChannelHandlerContext ctx) {
+        if (!engine.config().protectedMode.value() || !engine.acl().defaultUser().nopass()) {
+            return false;
+        }
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                && !remote.getAddress().isLoopbackAddress();
+    }
+
+    private static final String PROTECTED_MODE_DENIED = "-DENIED Redis is running in protected mode because "
+            + "protected mode is enabled and no password is set for the default user. In this mode connections are "
+            + "only accepted from the loopback interface. If you want to connect from external computers to Redis "
+            + "you may adopt one of the following solutions: 1) Just disable protected mode sending the command "
+            + "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+            + "the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. "
+            + "Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected "
+            + "mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then "
+            + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
+            + "'--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You "
+            + "only need to do one of the above things in order for the server to start accepting connections from "
+            + "the outside.\r\n";
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -42,9 +42,14 @@ public final class NetworkServer implements AutoCloseable {
 
     public NetworkServer(Engine engine, String threadName) {
         this.engine = engine;
-        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
+        this.epoll = epollTransport();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io);
+    }
+
+    /** True when the native epoll transport is used (Linux); {@code -Djredis.nio=true} forces NIO. */
+    public static boolean epollTransport() {
+        return Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
     }
 
     /** The single engine event loop. */
@@ -52,7 +57,10 @@ public final class NetworkServer implements AutoCloseable {
         return loop;
     }
 
-    /** Binds every configured address; fails with Redis's wording when a mandatory address cannot be bound. */
+    /**
+     * Binds every configured address. When a mandatory address cannot be bound the exception's message holds the
+     * lines redis-server logs in that case, one per line.
+     */
     public void start() throws IOException {
         ServerConfig cfg = engine.config();
         engine.attach(loop.next());
@@ -73,17 +81,21 @@ public final class NetworkServer implements AutoCloseable {
                     boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
                 } catch (Exception e) {
                     String reason = strerror(e);
-                    engine.log().warning("Warning: Could not create server TCP listening socket "
-                            + (optional ? spec.substring(1) : spec) + ":" + p + ": bind: " + reason);
+                    String warning = "Warning: Could not create server TCP listening socket "
+                            + (optional ? spec.substring(1) : spec) + ":" + p + ": bind: " + reason;
                     // As Redis: an optional address may be missing, and a protocol the host lacks is skipped.
                     // A JVM socket on "::" is dual-stack, so it collides with an IPv4 wildcard already bound.
+                    if ("::".equals(host) && !listeners.isEmpty()) {
+                        continue;
+                    }
                     boolean missing = reason.equals("Cannot assign requested address");
-                    if ((optional && missing) || UNSUPPORTED.contains(reason)
-                            || ("::".equals(host) && !listeners.isEmpty())) {
+                    if ((optional && missing) || UNSUPPORTED.contains(reason)) {
+                        engine.log().warning(warning);
                         continue;
                     }
                     close();
-                    throw new IOException("Failed listening on port " + p + " (TCP), aborting.", e);
+                    // Both of Redis's log lines, for the caller to log (or show) before giving up.
+                    throw new IOException(warning + "\nFailed listening on port " + p + " (TCP), aborting.", e);
                 }
             }
             if (listeners.isEmpty()) {

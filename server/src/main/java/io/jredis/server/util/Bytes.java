@@ -91,6 +91,12 @@ public final class Bytes {
         return true;
     }
 
+    /** The strict base-10 long of {@link #parseLong(byte[], long[])}, or null when {@code b} is not one. */
+    public static Long toLong(byte[] b) {
+        long[] out = new long[1];
+        return parseLong(b, out) ? out[0] : null;
+    }
+
     /**
      * Parses a double as Redis's {@code string2d} does: the whole string must be one C {@code strtod} literal (decimal,
      * hexadecimal, inf, infinity, any case, optional sign), without leading or trailing spaces; NaN, and values that

@@ -96,9 +96,10 @@ class NetworkDirectivesTest {
         IOException e = assertThrows(IOException.class, () -> ProtocolErrorsTest.startLogged(logFile, "notice",
                 "bind", "127.0.0.1 " + UNASSIGNED, "port", Integer.toString(port)).close());
         // Redis 7.0.15's words for the same configuration.
-        assertEquals("Failed listening on port " + port + " (TCP), aborting.", e.getMessage());
-        assertTrue(Files.readString(logFile).contains(" # Warning: Could not create server TCP listening socket "
-                + UNASSIGNED + ":" + port + ": bind: Cannot assign requested address"), Files.readString(logFile));
+        // The exception carries both of Redis 7.0.15's log lines for the same configuration; Main logs them.
+        assertEquals("Warning: Could not create server TCP listening socket " + UNASSIGNED + ":" + port
+                + ": bind: Cannot assign requested address\nFailed listening on port " + port + " (TCP), aborting.",
+                e.getMessage());
     }
 
     @Test

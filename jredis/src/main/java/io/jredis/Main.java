@@ -1,0 +1,266 @@
+package io.jredis;
+
+import io.jredis.server.Engine;
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ConfigFile;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import io.jredis.sentinel.SentinelModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar jredis.jar}: the redis-server command line. {@code [/path/to/redis.conf | -] [--name value ...]}
+ * builds one config text exactly as redis-server does (file, then stdin, then the {@code --} directives as lines),
+ * starts the server in the foreground and shuts it down cleanly on SIGTERM or SIGINT.
+ *
+ * <p>Picocli recognises {@code -v}, {@code -h} and {@code --sentinel} only in front of everything else and stops at
+ * the first argument it does not know, so the rest reaches redis-server's own argument rules verbatim (values may
+ * start with {@code -}, be empty, or be several words).
+ */
+@Command(
+        name = "jredis",
+        versionProvider = Main.Version.class,
+        synopsisHeading = "",
+        customSynopsis = {
+            "Usage: java -jar jredis.jar [/path/to/redis.conf] [options] [-]",
+            "       java -jar jredis.jar - (read config from stdin)",
+            "       java -jar jredis.jar -v or --version",
+            "       java -jar jredis.jar -h or --help",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "       java -jar jredis.jar (run the server with default conf)",
+            "       echo 'maxmemory 128mb' | java -jar jredis.jar -",
+            "       java -jar jredis.jar /etc/redis/6379.conf",
+            "       java -jar jredis.jar --port 7777",
+            "       java -jar jredis.jar --port 7777 --replicaof 127.0.0.1 8888",
+            "       java -jar jredis.jar /etc/myredis.conf --loglevel verbose -",
+            "       java -jar jredis.jar /etc/myredis.conf --loglevel verbose",
+            "",
+            "Sentinel mode:",
+            "       java -jar jredis.jar /etc/sentinel.conf --sentinel",
+        })
+public final class Main implements Callable<Integer> {
+    private static final long PID = ProcessHandle.current().pid();
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, hidden = true)
+    private boolean version;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, hidden = true)
+    private boolean help;
+
+    @Option(names = "--sentinel", hidden = true)
+    private boolean sentinel;
+
+    @Unmatched
+    private List<String> redisArgs = new ArrayList<>();
+
+    private final CountDownLatch shutdownRequested = new CountDownLatch(1);
+    private Log log;
+    private RedisServer server;
+    private Path pidfile;
+    private boolean stopped;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).setStopAtUnmatched(true).setExpandAtFiles(false).execute(args));
+    }
+
+    /** Runs the server until a signal asks it to stop; returns the process exit code. */
+    @Override
+    public Integer call() throws Exception {
+        boolean sentinelMode = sentinel || redisArgs.contains("--sentinel");
+        redisArgs.remove("--sentinel");
+        ServerConfig config = new ServerConfig();
+        if (sentinelMode) {
+            SentinelModule.prepare(config);
+        }
+        ConfigFile configFile = new ConfigFile(config);
+        ConfigFile.CommandLine commandLine = ConfigFile.CommandLine.parse(redisArgs);
+        try {
+            if (commandLine.configFromStdin()) {
+                bootLog().warning("Reading config from stdin");
+            }
+            configFile.load(commandLine, System.in);
+        } catch (ConfigFile.FatalConfigError e) {
+            if (e.isLogLine()) {
+                bootLog().warning(e.reason);
+            } else {
+                System.err.print(e.report(Engine.REDIS_VERSION));
+                System.err.flush();
+            }
+            return 1;
+        }
+        try {
+            log = Log.open(config.logfile.value(), config.loglevel.value());
+        } catch (IOException e) {
+            System.err.println("Can't open the log file: " + reason(e));
+            return 1;
+        }
+        log.role(() -> 'C');
+        log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+        log.warning("Redis version=" + Engine.REDIS_VERSION + ", bits=" + bits()
+                + ", commit=00000000, modified=0, pid=" + PID + ", just started");
+        if (redisArgs.isEmpty()) {
+            log.warning("Warning: no config file specified, using the default config. In order to specify a config "
+                    + "file use java -jar jredis.jar /path/to/redis.conf");
+        } else {
+            log.warning("Configuration loaded");
+        }
+        for (String w : configFile.warnings()) {
+            log.warning(w);
+        }
+        log.role(() -> 'M');
+        server = new RedisServer(config, log);
+        SentinelModule sentinelModule = null;
+        if (sentinelMode) {
+            try {
+                sentinelModule = SentinelModule.install(server);
+            } catch (ConfigFile.FatalConfigError e) {
+                System.err.print(e.report(Engine.REDIS_VERSION));
+                System.err.flush();
+                server.close();
+                return 1;
+            } catch (IOException e) {
+                log.warning(e.getMessage());
+                server.close();
+                return 1;
+            }
+        }
+        server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
+        // SHUTDOWN from a client ends the process the same way a signal does.
+        server.engine().onShutdown(shutdownRequested::countDown);
+        try {
+            server.start();
+        } catch (IOException e) {
+            for (String line : e.getMessage().split("\n")) {
+                log.warning(line);
+            }
+            server.close();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "jredis-shutdown"));
+        onSignal("TERM");
+        onSignal("INT");
+        writePidfile(config.pidfile.value());
+        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone") + ", port=" + server.port() + ".");
+        log.warning("Server initialized");
+        if (sentinelModule != null) {
+            sentinelModule.start(server);
+        }
+        log.notice("Ready to accept connections");
+        shutdownRequested.await();
+        stop();
+        return 0;
+    }
+
+    /** A log on standard output for the lines redis-server prints before the configured log exists. */
+    private static Log bootLog() throws IOException {
+        Log boot = Log.open("", "notice");
+        boot.role(() -> 'C');
+        return boot;
+    }
+
+    private void writePidfile(String name) {
+        if (name.isEmpty()) {
+            return;
+        }
+        Path path = Path.of(name);
+        try {
+            Files.writeString(path, PID + "\n");
+            pidfile = path;
+        } catch (IOException e) {
+            log.warning("Failed to write PID file: " + reason(e));
+        }
+    }
+
+    /** Logs the signal as Redis's handler does (its own line format) and wakes the main thread to shut down. */
+    private void onSignal(String name) {
+        try {
+            Signal.handle(new Signal(name), s -> {
+                log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
+                        + " scheduling shutdown...");
+                shutdownRequested.countDown();
+            });
+        } catch (IllegalArgumentException e) {
+            // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
+            log.verbose("Cannot handle SIG" + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs once, from the main thread after a signal or from the shutdown hook on any other exit. */
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (server.engine().shuttingDown()) {
+            // SHUTDOWN already logged its farewell and is closing the server.
+            removePidfile();
+            return;
+        }
+        log.warning("User requested shutdown...");
+        removePidfile();
+        log.warning("Redis is now ready to exit, bye bye...");
+        server.close();
+    }
+
+    private void removePidfile() {
+        if (pidfile != null) {
+            log.notice("Removing the pid file.");
+            try {
+                Files.deleteIfExists(pidfile);
+            } catch (IOException e) {
+                log.warning("Error removing the pid file: " + reason(e));
+            }
+        }
+    }
+
+    /** The strerror() text Redis would print for a failed file operation. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "Permission denied";
+        }
+        return e.getMessage();
+    }
+
+    private static String bits() {
+        return System.getProperty("sun.arch.data.model", "64");
+    }
+
+    /** {@code -v}: redis-server's line first (tools parse it), then which jredis build answers. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String jredis = jredisVersion();
+            return new String[] {
+                "Redis server v=" + Engine.REDIS_VERSION + " sha=00000000:0 malloc=libc bits=" + bits()
+                        + " build=" + String.format("%016x", (long) ("jredis-" + jredis).hashCode() & 0xffffffffL),
+                "jredis " + jredis + " (Java " + Runtime.version() + ", " + System.getProperty("java.vm.name") + ")",
+            };
+        }
+    }
+
+    /** The version in the jar manifest, or "dev" when running from classes. */
+    static String jredisVersion() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

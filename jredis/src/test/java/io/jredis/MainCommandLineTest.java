@@ -1,0 +1,376 @@
+package io.jredis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** Runs the built {@code jredis.jar} as a child process, as a user or a script would. */
+class MainCommandLineTest {
+    private static final Path JAR = Path.of(System.getProperty("jredis.jar", "target/jredis.jar"));
+    private static final long TIMEOUT_SECONDS = 60;
+    private static final String REPORT_HEAD = "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void configFileWithCommandLineOverrides() throws Exception {
+        int port = RealRedis.freePort();
+        Path log = dir.resolve("jredis.log");
+        Path pid = dir.resolve("jredis.pid");
+        Path conf = write("redis.conf", "port 1\nloglevel warning\nlogfile " + log + "\n");
+        try (Server s = Server.start(this, null, log, conf.toString(), "--port", Integer.toString(port),
+                "--loglevel", "notice", "--pidfile", pid.toString())) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("PONG", jedis.ping());
+                assertEquals("OK", jedis.set("greeting", "hello"));
+                assertEquals("hello", jedis.get("greeting"));
+            }
+            String text = Files.readString(log);
+            assertTrue(text.contains(" # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo"), text);
+            assertTrue(text.contains("Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid="
+                    + s.process.pid() + ", just started"), text);
+            assertTrue(text.matches("(?s).*" + s.process.pid() + ":C \\d\\d \\w{3} \\d{4} [0-9:.]{12} # Configuration "
+                    + "loaded\n.*"), text);
+            assertTrue(text.contains(":M ") && text.contains(" * Running mode=standalone, port=" + port + ".\n"), text);
+            assertTrue(text.contains(" # Server initialized\n"), text);
+            assertEquals(s.process.pid() + "\n", Files.readString(pid));
+
+            assertEquals(0, s.stop());
+            text = Files.readString(log);
+            assertTrue(text.contains(s.process.pid() + ":signal-handler ("), text);
+            assertTrue(text.contains(") Received SIGTERM scheduling shutdown...\n"), text);
+            assertTrue(text.contains(" # User requested shutdown...\n"), text);
+            assertTrue(text.contains(" * Removing the pid file.\n"), text);
+            assertTrue(text.endsWith(" # Redis is now ready to exit, bye bye...\n"), text);
+            assertFalse(Files.exists(pid), "pid file removed at shutdown");
+        }
+    }
+
+    @Test
+    void emptySaveAndAppendonlyOverrides() throws Exception {
+        ServerConfig known = new ServerConfig();
+        assumeTrue(known.find("save") != null && known.find("appendonly") != null,
+                "the save and appendonly directives are not in this build's config yet");
+        int port = RealRedis.freePort();
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path conf = write("redis.conf", "save 900 1\nappendonly yes\ndir " + data + "\n");
+        try (Server s = Server.start(this, null, null, conf.toString(), "--port", Integer.toString(port),
+                "--save", "", "--appendonly", "no")) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("OK", jedis.set("k", "v"));
+                assertEquals(Map.of("save", ""), jedis.configGet("save"));
+                assertEquals(Map.of("appendonly", "no"), jedis.configGet("appendonly"));
+            }
+            assertEquals(0, s.stop());
+        }
+        try (var files = Files.list(data)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).toList(), "no RDB or AOF written");
+        }
+    }
+
+    @Test
+    void configFileThenStdinThenOptions() throws Exception {
+        int port = RealRedis.freePort();
+        Path log = dir.resolve("jredis.log");
+        Path conf = write("redis.conf", "port 1\nloglevel warning\n");
+        String stdin = "port 2\nlogfile " + log + "\nloglevel notice\n";
+        try (Server s = Server.start(this, stdin, log, conf.toString(), "--port", Integer.toString(port), "-")) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("PONG", jedis.ping());
+            }
+            assertTrue(Files.readString(log).contains("Running mode=standalone, port=" + port + "."));
+            assertTrue(s.stdout().matches(s.process.pid() + ":C .* # Reading config from stdin\n"), s.stdout());
+            assertEquals(0, s.stop());
+        }
+    }
+
+    @Test
+    void configFromStdinOnly() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, "port " + port + "\nbind 127.0.0.1\n", null, "-")) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("OK", jedis.set("k", "v"));
+                assertEquals("v", jedis.get("k"));
+            }
+            assertTrue(s.stdout().contains(" * Ready to accept connections\n"), s.stdout());
+            assertEquals(0, s.stop());
+        }
+    }
+
+    @Test
+    void optionValuesMayStartWithADash() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, null, null, "--bind", "127.0.0.1", "-::1", "--port",
+                Integer.toString(port))) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("PONG", jedis.ping());
+            }
+            assertEquals(0, s.stop());
+        }
+    }
+
+    @Test
+    void versionPrintsRedisServerLineFirst() throws Exception {
+        for (String flag : List.of("--version", "-v")) {
+            Result r = run(null, flag);
+            assertEquals(0, r.exit, r.toString());
+            String[] lines = r.stdout.split("\n");
+            assertTrue(lines[0].matches("Redis server v=7\\.0\\.15 sha=00000000:0 malloc=libc bits=64 build=[0-9a-f]{16}"),
+                    r.stdout);
+            assertTrue(lines[1].startsWith("jredis 0.1.0"), r.stdout);
+            assertEquals("", r.stderr);
+        }
+    }
+
+    @Test
+    void helpPrintsUsage() throws Exception {
+        for (String flag : List.of("--help", "-h")) {
+            Result r = run(null, flag);
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.stdout.startsWith("Usage: java -jar jredis.jar [/path/to/redis.conf] [options] [-]\n"
+                    + "       java -jar jredis.jar - (read config from stdin)\n"), r.stdout);
+            assertTrue(r.stdout.contains("\nExamples:\n"), r.stdout);
+            assertTrue(r.stdout.contains("java -jar jredis.jar /etc/sentinel.conf --sentinel"), r.stdout);
+        }
+    }
+
+    @Test
+    void sentinelModeStartsWithTheFlagAnywhere() throws Exception {
+        int masterPort = RealRedis.freePort();
+        for (boolean flagFirst : new boolean[] {true, false}) {
+            Path conf = write("sentinel" + flagFirst + ".conf", "sentinel monitor mymaster 127.0.0.1 " + masterPort
+                    + " 2\n");
+            int port = RealRedis.freePort();
+            String[] args = flagFirst
+                    ? new String[] {"--sentinel", conf.toString(), "--port", Integer.toString(port)}
+                    : new String[] {conf.toString(), "--port", Integer.toString(port), "--sentinel"};
+            try (Server s = Server.start(this, null, null, args)) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    assertEquals("[sentinel, [mymaster]]", RespParser.toText(c.call("ROLE")));
+                    assertEquals("[127.0.0.1, " + masterPort + "]",
+                            RespParser.toText(c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")));
+                }
+                assertTrue(s.stdout().contains("Running mode=sentinel, port=" + port + "."), s.stdout());
+                assertEquals(0, s.stop());
+            }
+            // Sentinel saves its state in the config file, so a restart keeps its identity.
+            assertTrue(Files.readString(conf).contains("sentinel myid "), Files.readString(conf));
+        }
+    }
+
+    @Test
+    void sentinelWithoutConfigFileRefusesToStart() throws Exception {
+        Result r = run(null, "--sentinel");
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.contains("# Sentinel needs config file on disk to save state. Exiting..."), r.toString());
+    }
+
+    @Test
+    void badDirectiveInConfigFileIsReportedWithItsLine() throws Exception {
+        Path conf = write("redis.conf", "# comment\nport 7000\nfoo bar\n");
+        Result r = run(null, conf.toString(), "--port", "7001");
+        assertEquals(1, r.exit, r.toString());
+        assertEquals(REPORT_HEAD + "Reading the configuration file, at line 3\n>>> 'foo bar'\n"
+                + "Bad directive or wrong number of arguments\n", r.stderr);
+    }
+
+    @Test
+    void unknownOptionIsReportedAsAConfigLine() throws Exception {
+        Result r = run(null, "--foo", "bar");
+        assertEquals(1, r.exit, r.toString());
+        assertEquals(REPORT_HEAD + "Reading the configuration file, at line 2\n>>> 'foo \"bar\"'\n"
+                + "Bad directive or wrong number of arguments\n", r.stderr);
+    }
+
+    @Test
+    void missingConfigFileIsFatal() throws Exception {
+        Path missing = dir.resolve("missing.conf");
+        Result r = run(null, missing.toString());
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.endsWith(" # Fatal error, can't open config file '" + missing
+                + "': No such file or directory\n"), r.stdout);
+    }
+
+    /** The same bad command lines give redis-server's exact report: proves how arguments become config lines. */
+    @Test
+    void commandLineBecomesTheSameConfigLinesAsInRedisServer() throws Exception {
+        RealRedis.assumeInstalled();
+        Path conf = write("redis.conf", "port 7000\n");
+        List<List<String>> cases = List.of(
+                List.of("--foo", "bar"),
+                List.of("--port", "7001", "--foo", "é", "", "a b", "q\"x\\"),
+                List.of("--port", "7001", "--foo", "--", "--bar"),
+                List.of("--port 7001", "--foo bar", "baz"),
+                List.of(conf.toString(), "--port", "7001", "--foo"),
+                List.of(conf.toString(), "--foo", "-"),
+                List.of("-", "--foo", "1"));
+        if (new ServerConfig().find("save") != null) {
+            // A bare --save before another option means an empty save list; needs the save directive to get there.
+            cases = new ArrayList<>(cases);
+            cases.add(List.of("--save", "--foo", "x"));
+        }
+        for (List<String> args : cases) {
+            List<String> redis = new ArrayList<>(List.of(RealRedis.binary()));
+            redis.addAll(args);
+            Result expected = exec(redis, "");
+            Result actual = run("", args.toArray(String[]::new));
+            assertEquals(expected.exit, actual.exit, args + ": " + actual);
+            assertEquals(expected.stderr, actual.stderr, args.toString());
+        }
+    }
+
+    @Test
+    void portInUseAbortsLikeRedis() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result r = run(null, "--bind", "127.0.0.1", "--port", Integer.toString(port));
+            assertEquals(1, r.exit, r.toString());
+            assertTrue(r.stdout.contains(":M ") && r.stdout.contains(" # Warning: Could not create server TCP listening"
+                    + " socket 127.0.0.1:" + port + ": bind: Address already in use\n"), r.stdout);
+            assertTrue(r.stdout.endsWith(" # Failed listening on port " + port + " (TCP), aborting.\n"), r.stdout);
+        }
+    }
+
+    @Test
+    void redisCliTalksToJredis() throws Exception {
+        String cli = onPath("redis-cli");
+        assumeTrue(cli != null, "redis-cli is not installed (apt-get install -y redis-tools)");
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, null, null, "--port", Integer.toString(port))) {
+            String p = Integer.toString(port);
+            assertEquals("PONG\n", exec(List.of(cli, "-p", p, "ping"), null).stdout);
+            assertEquals("OK\n", exec(List.of(cli, "-p", p, "set", "name", "jredis"), null).stdout);
+            assertEquals("jredis\n", exec(List.of(cli, "-p", p, "get", "name"), null).stdout);
+            assertEquals(0, s.stop());
+        }
+    }
+
+    // ---- helpers ----
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    /** {@code java -jar jredis.jar args}; the JIT and GC flags only make these short-lived JVMs start sooner. */
+    private static List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private Result run(String stdin, String... args) throws Exception {
+        return exec(java(args), stdin);
+    }
+
+    private Result exec(List<String> cmd, String stdin) throws Exception {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        }
+        Process p = pb.start();
+        if (stdin != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(cmd + " did not exit; stdout: " + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static String onPath(String name) {
+        for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(p, name);
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    private record Result(int exit, String stdout, String stderr) {}
+
+    /** A running jredis child process; close kills it if the test did not stop it. */
+    private static final class Server implements AutoCloseable {
+        final Process process;
+        final Path out;
+
+        private Server(Process process, Path out) {
+            this.process = process;
+            this.out = out;
+        }
+
+        /** Starts the jar and waits for "Ready to accept connections" in {@code log} (or stdout when null). */
+        static Server start(MainCommandLineTest t, String stdin, Path log, String... args) throws Exception {
+            Path out = Files.createTempFile(t.dir, "stdout", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(java(args)).directory(t.dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()));
+            if (stdin == null) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
+            Process p = pb.start();
+            if (stdin != null) {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            Server s = new Server(p, out);
+            Path watched = log == null ? out : log;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (!(Files.exists(watched) && Files.readString(watched).contains("Ready to accept connections"))) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    s.close();
+                    throw new AssertionError("jredis did not start; output: " + Files.readString(out));
+                }
+                p.waitFor(20, TimeUnit.MILLISECONDS);
+            }
+            return s;
+        }
+
+        String stdout() throws IOException {
+            return Files.readString(out);
+        }
+
+        /** Sends SIGTERM and returns the exit code. */
+        int stop() throws InterruptedException {
+            process.destroy();
+            assertTrue(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "jredis exits after SIGTERM");
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
