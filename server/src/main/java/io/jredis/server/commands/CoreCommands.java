@@ -25,5 +25,6 @@ public final class CoreCommands {
         HashCommands.register(engine);
         SetCommands.register(engine);
         AclCommand.register(engine);
+        SortCommand.register(engine);
     }
 }
