@@ -75,6 +75,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
         try {
+            DataModules.install(s);
+        } catch (IOException e) {
+            s.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
             s.start();
         } catch (IOException e) {
             s.close();

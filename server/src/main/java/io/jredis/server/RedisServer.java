@@ -23,6 +23,8 @@ public final class RedisServer implements AutoCloseable {
     private final NetworkServer network;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile boolean closed;
+    private final java.util.List<Runnable> closeHooks = new java.util.ArrayList<>();
+    private final java.util.List<Runnable> startTasks = new java.util.ArrayList<>();
 
     public RedisServer(ServerConfig config, Log log) {
         this.config = config;
@@ -58,6 +60,14 @@ public final class RedisServer implements AutoCloseable {
         engine.acl().loadAtStartup();
         network.start();
         engine.tcpPort(network.port());
+        for (Runnable task : startTasks) {
+            engine.loop().execute(task);
+        }
+    }
+
+    /** Runs {@code task} on the engine thread once the server listens (modules start their links and timers). */
+    public void onStarted(Runnable task) {
+        startTasks.add(task);
     }
 
     /** The bound TCP port (the chosen one when configured with port 0). */
@@ -77,6 +87,14 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers what a module must release when the server closes (files, threads). Hooks run after the engine's
+     * thread has stopped, in registration order.
+     */
+    public synchronized void onClose(Runnable hook) {
+        closeHooks.add(hook);
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -93,6 +111,9 @@ public final class RedisServer implements AutoCloseable {
         }
         closed = true;
         network.close();
+        for (Runnable hook : closeHooks) {
+            hook.run();
+        }
         log.close();
         closedLatch.countDown();
     }
