@@ -419,7 +419,8 @@ public final class Client implements Reply.ReplySink {
                 + subscriptions(PubSub.Kind.SHARD).size() + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree + " argv-mem=" + argvMem + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=" + replyBufferSize
                 + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
-                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name() + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
+                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name()
+                + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
                 + reply.protocol();
     }
 

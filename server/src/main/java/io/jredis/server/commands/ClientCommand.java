@@ -93,7 +93,8 @@ final class ClientCommand {
         t.register("client|unblock", ClientCommand::unblock);
         t.register("client|tracking", ClientCommand::tracking);
         t.register("client|caching", ClientCommand::caching);
-        t.register("client|getredir", (c, argv) -> c.reply().integer(c.tracking() == null ? -1 : c.tracking().redirect()));
+        t.register("client|getredir",
+                (c, argv) -> c.reply().integer(c.tracking() == null ? -1 : c.tracking().redirect()));
         t.register("client|trackinginfo", ClientCommand::trackingInfo);
         t.register("client|help", (c, argv) -> {
             c.reply().array(HELP.length);
