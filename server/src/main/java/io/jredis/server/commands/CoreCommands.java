@@ -28,5 +28,6 @@ public final class CoreCommands {
         ObservabilityCommands.register(engine);
         AclCommand.register(engine);
         ScriptingCommands.register(engine);
+        SortCommand.register(engine);
     }
 }

@@ -204,8 +204,8 @@ final class InfoCommand {
                 .field("maxclients", engine.config().maxclients.value())
                 .field("client_recent_max_input_buffer", 0)
                 .field("client_recent_max_output_buffer", maxOut)
-                .field("blocked_clients", 0)
-                .field("tracking_clients", 0)
+                .field("blocked_clients", engine.blocking().blockedClients())
+                .field("tracking_clients", engine.tracking().trackingClients())
                 .field("clients_in_timeout_table", 0);
     }
 
@@ -369,9 +369,9 @@ final class InfoCommand {
                 .field("active_defrag_key_misses", 0)
                 .field("total_active_defrag_time", 0)
                 .field("current_active_defrag_time", 0)
-                .field("tracking_total_keys", 0)
-                .field("tracking_total_items", 0)
-                .field("tracking_total_prefixes", 0)
+                .field("tracking_total_keys", engine.tracking().totalKeys())
+                .field("tracking_total_items", engine.tracking().totalItems())
+                .field("tracking_total_prefixes", engine.tracking().totalPrefixes())
                 .field("unexpected_error_replies", 0)
                 .field("total_error_replies", s.errorReplies)
                 .field("dump_payload_sanitizations", 0)
