@@ -137,7 +137,7 @@ final class ClientCommand {
         } else if (argv.length > 3 && Bytes.eqIgnoreCase(argv[2], "id")) {
             List<Long> ids = new ArrayList<>();
             for (int j = 3; j < argv.length; j++) {
-                Long id = Args.longOrNull(argv[j]);
+                Long id = Bytes.toLong(argv[j]);
                 if (id == null) {
                     engine.error(c, "ERR Invalid client ID");
                     return;
@@ -178,7 +178,7 @@ final class ClientCommand {
             for (int i = 2; i < argv.length; i += 2) {
                 boolean more = argv.length > i + 1;
                 if (Bytes.eqIgnoreCase(argv[i], "id") && more) {
-                    Long v = Args.longOrNull(argv[i + 1]);
+                    Long v = Bytes.toLong(argv[i + 1]);
                     if (v == null || v < 1) {
                         engine.error(c, "ERR client-id should be greater than 0");
                         return;
@@ -290,7 +290,7 @@ final class ClientCommand {
                 return;
             }
         }
-        Long timeout = Args.longOrNull(argv[2]);
+        Long timeout = Bytes.toLong(argv[2]);
         if (timeout == null) {
             engine.error(c, "ERR timeout is not an integer or out of range");
             return;
@@ -322,7 +322,7 @@ final class ClientCommand {
                 return;
             }
         }
-        Long id = Args.longOrNull(argv[2]);
+        Long id = Bytes.toLong(argv[2]);
         if (id == null) {
             engine.error(c, Args.NOT_INTEGER);
             return;
@@ -361,7 +361,7 @@ final class ClientCommand {
                     engine.error(c, "ERR A client can only redirect to a single other client");
                     return;
                 }
-                Long id = Args.longOrNull(argv[j]);
+                Long id = Bytes.toLong(argv[j]);
                 if (id == null) {
                     engine.error(c, Args.NOT_INTEGER);
                     return;

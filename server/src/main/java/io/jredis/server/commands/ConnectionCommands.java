@@ -46,7 +46,7 @@ final class ConnectionCommands {
 
     /** SELECT index */
     private static void select(Client c, byte[][] argv) {
-        Long idx = Args.longOrNull(argv[1]);
+        Long idx = Bytes.toLong(argv[1]);
         if (idx == null) {
             c.engine().error(c, "ERR value is not an integer or out of range");
             return;
@@ -103,7 +103,7 @@ final class ConnectionCommands {
         long version = 0;
         int next = 1;
         if (argv.length >= 2) {
-            Long v = Args.longOrNull(argv[next++]);
+            Long v = Bytes.toLong(argv[next++]);
             if (v == null) {
                 engine.error(c, "ERR Protocol version is not an integer or out of range");
                 return;

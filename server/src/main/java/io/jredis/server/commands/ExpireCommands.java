@@ -65,7 +65,7 @@ final class ExpireCommands {
             engine.error(c, "ERR GT and LT options at the same time are not compatible");
             return;
         }
-        Long arg = Args.longOrNull(argv[2]);
+        Long arg = Bytes.toLong(argv[2]);
         if (arg == null) {
             engine.error(c, Args.NOT_INTEGER);
             return;

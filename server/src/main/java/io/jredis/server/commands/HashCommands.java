@@ -265,7 +265,7 @@ final class HashCommands {
 
     /** HINCRBY key field increment */
     private void hincrby(Client c, byte[][] argv) {
-        Long incr = Args.longOrNull(argv[3]);
+        Long incr = Bytes.toLong(argv[3]);
         if (incr == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -277,7 +277,7 @@ final class HashCommands {
         long value = 0;
         byte[] old = h.get(argv[2]);
         if (old != null) {
-            Long parsed = Args.longOrNull(old);
+            Long parsed = Bytes.toLong(old);
             if (parsed == null) {
                 c.engine().error(c, "ERR hash value is not an integer");
                 return;
@@ -346,7 +346,7 @@ final class HashCommands {
             c.reply().bulk(h == null ? null : h.randomEntries(1, false).get(0)[0]);
             return;
         }
-        Long count = Args.longOrNull(argv[2]);
+        Long count = Bytes.toLong(argv[2]);
         if (count == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;

@@ -171,7 +171,7 @@ final class KeyCommands {
         for (int i = 2; i < argv.length; i += 2) {
             boolean hasValue = i + 1 < argv.length;
             if (hasValue && Bytes.eqIgnoreCase(argv[i], "count")) {
-                Long n = Args.longOrNull(argv[i + 1]);
+                Long n = Bytes.toLong(argv[i + 1]);
                 if (n == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -306,7 +306,7 @@ final class KeyCommands {
 
     /** A database index argument (Redis's getIntFromObjectOrReply, then a range check), or null after an error. */
     private static Database databaseArg(Client c, byte[] arg) {
-        Long id = Args.longOrNull(arg);
+        Long id = Bytes.toLong(arg);
         if (id == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return null;
@@ -344,7 +344,7 @@ final class KeyCommands {
             c.reply().nullBulk();
             return;
         }
-        Long n = e.value instanceof byte[] b && b.length <= 20 ? Args.longOrNull(b) : null;
+        Long n = e.value instanceof byte[] b && b.length <= 20 ? Bytes.toLong(b) : null;
         c.reply().integer(n != null && n >= 0 && n < SHARED_INTEGERS ? Integer.MAX_VALUE : 1);
     }
 

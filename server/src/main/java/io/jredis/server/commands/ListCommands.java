@@ -125,7 +125,7 @@ final class ListCommands {
         }
         long count = -1;
         if (argv.length == 3) {
-            Long n = Args.longOrNull(argv[2]);
+            Long n = Bytes.toLong(argv[2]);
             if (n == null || n < 0) {
                 c.engine().error(c, "ERR value is out of range, must be positive");
                 return;
@@ -170,8 +170,8 @@ final class ListCommands {
 
     /** LRANGE key start stop */
     private static void lrange(Client c, byte[][] argv) {
-        Long start = Args.longOrNull(argv[2]);
-        Long end = Args.longOrNull(argv[3]);
+        Long start = Bytes.toLong(argv[2]);
+        Long end = Bytes.toLong(argv[3]);
         if (start == null || end == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -200,7 +200,7 @@ final class ListCommands {
 
     /** LINDEX key index */
     private static void lindex(Client c, byte[][] argv) {
-        Long idx = Args.longOrNull(argv[2]);
+        Long idx = Bytes.toLong(argv[2]);
         if (idx == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -223,7 +223,7 @@ final class ListCommands {
 
     /** LSET key index element */
     private static void lset(Client c, byte[][] argv) {
-        Long idx = Args.longOrNull(argv[2]);
+        Long idx = Bytes.toLong(argv[2]);
         if (idx == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -282,7 +282,7 @@ final class ListCommands {
 
     /** LREM key count element */
     private static void lrem(Client c, byte[][] argv) {
-        Long count = Args.longOrNull(argv[2]);
+        Long count = Bytes.toLong(argv[2]);
         if (count == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -325,8 +325,8 @@ final class ListCommands {
 
     /** LTRIM key start stop */
     private static void ltrim(Client c, byte[][] argv) {
-        Long start = Args.longOrNull(argv[2]);
-        Long end = Args.longOrNull(argv[3]);
+        Long start = Bytes.toLong(argv[2]);
+        Long end = Bytes.toLong(argv[3]);
         if (start == null || end == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -362,7 +362,7 @@ final class ListCommands {
         for (int i = 3; i < argv.length; i++) {
             boolean more = i + 1 < argv.length;
             if (Bytes.eqIgnoreCase(argv[i], "rank") && more) {
-                Long r = Args.longOrNull(argv[++i]);
+                Long r = Bytes.toLong(argv[++i]);
                 if (r == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -374,7 +374,7 @@ final class ListCommands {
                 }
                 rank = r;
             } else if (Bytes.eqIgnoreCase(argv[i], "count") && more) {
-                Long n = Args.longOrNull(argv[++i]);
+                Long n = Bytes.toLong(argv[++i]);
                 if (n == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -385,7 +385,7 @@ final class ListCommands {
                 }
                 count = n;
             } else if (Bytes.eqIgnoreCase(argv[i], "maxlen") && more) {
-                Long n = Args.longOrNull(argv[++i]);
+                Long n = Bytes.toLong(argv[++i]);
                 if (n == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -572,7 +572,7 @@ final class ListCommands {
                 return;
             }
         }
-        Long numkeys = Args.longOrNull(argv[base]);
+        Long numkeys = Bytes.toLong(argv[base]);
         if (numkeys == null || numkeys <= 0) {
             c.engine().error(c, "ERR numkeys should be greater than 0");
             return;
@@ -591,7 +591,7 @@ final class ListCommands {
         boolean countSeen = false;
         while (i < argv.length) {
             if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length && !countSeen) {
-                Long n = Args.longOrNull(argv[i + 1]);
+                Long n = Bytes.toLong(argv[i + 1]);
                 if (n == null || n <= 0) {
                     c.engine().error(c, "ERR count should be greater than 0");
                     return;

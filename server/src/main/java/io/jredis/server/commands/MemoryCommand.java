@@ -41,7 +41,7 @@ final class MemoryCommand {
         long samples = MemoryEstimate.DEFAULT_SAMPLES;
         for (int j = 3; j < argv.length; j += 2) {
             if (Bytes.eqIgnoreCase(argv[j], "samples") && j + 1 < argv.length) {
-                Long n = Args.longOrNull(argv[j + 1]);
+                Long n = Bytes.toLong(argv[j + 1]);
                 if (n == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;

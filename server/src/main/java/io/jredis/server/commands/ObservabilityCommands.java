@@ -66,7 +66,7 @@ final class ObservabilityCommands {
         }
         long count = 10;
         if (argv.length == 3) {
-            Long n = Args.longOrNull(argv[2]);
+            Long n = Bytes.toLong(argv[2]);
             if (n == null || n < -1) {
                 c.engine().error(c, "ERR count should be greater than or equal to -1");
                 return;

@@ -90,7 +90,7 @@ final class ServerCommands {
 
     /** A value Redis's getIntFromObject accepts: a 64-bit integer that fits in a C int. */
     private static Long intArg(byte[] arg) {
-        Long v = Args.longOrNull(arg);
+        Long v = Bytes.toLong(arg);
         return v == null || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? null : v;
     }
 

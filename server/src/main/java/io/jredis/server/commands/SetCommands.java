@@ -248,7 +248,7 @@ final class SetCommands {
     }
 
     private void spopCount(Client c, byte[][] argv) {
-        Long count = Args.longOrNull(argv[2]);
+        Long count = Bytes.toLong(argv[2]);
         if (count == null || count < 0) {
             c.engine().error(c, "ERR value is out of range, must be positive");
             return;
@@ -323,7 +323,7 @@ final class SetCommands {
             }
             return;
         }
-        Long count = Args.longOrNull(argv[2]);
+        Long count = Bytes.toLong(argv[2]);
         if (count == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -384,7 +384,7 @@ final class SetCommands {
 
     /** SINTERCARD numkeys key [key ...] [LIMIT limit] */
     private void sintercard(Client c, byte[][] argv) {
-        Long numkeys = Args.longOrNull(argv[1]);
+        Long numkeys = Bytes.toLong(argv[1]);
         if (numkeys == null || numkeys < 1) {
             c.engine().error(c, "ERR numkeys should be greater than 0");
             return;
@@ -398,7 +398,7 @@ final class SetCommands {
         long limit = 0;
         for (int j = end; j < argv.length; j++) {
             if (Bytes.eqIgnoreCase(argv[j], "limit") && j + 1 < argv.length) {
-                Long l = Args.longOrNull(argv[++j]);
+                Long l = Bytes.toLong(argv[++j]);
                 if (l == null || l < 0) {
                     c.engine().error(c, "ERR LIMIT can't be negative");
                     return;

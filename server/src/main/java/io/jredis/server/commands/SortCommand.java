@@ -72,8 +72,8 @@ final class SortCommand {
             } else if (Bytes.eqIgnoreCase(opt, "alpha")) {
                 alpha = true;
             } else if (Bytes.eqIgnoreCase(opt, "limit") && left >= 2) {
-                Long s = Args.longOrNull(argv[j + 1]);
-                Long n = s == null ? null : Args.longOrNull(argv[j + 2]);
+                Long s = Bytes.toLong(argv[j + 1]);
+                Long n = s == null ? null : Bytes.toLong(argv[j + 2]);
                 if (n == null) {
                     engine.error(c, Args.NOT_INTEGER);
                     return;

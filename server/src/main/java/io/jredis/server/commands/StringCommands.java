@@ -162,7 +162,7 @@ final class StringCommands {
      * {@code Long.MIN_VALUE} after an error reply (not an integer, not positive, or overflowing).
      */
     private static long expireAt(Client c, byte[] arg, int flags, String command) {
-        Long v = Args.longOrNull(arg);
+        Long v = Bytes.toLong(arg);
         if (v == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return Long.MIN_VALUE;
@@ -425,7 +425,7 @@ final class StringCommands {
 
     /** INCRBY key increment */
     private static void incrby(Client c, byte[][] argv) {
-        Long incr = Args.longOrNull(argv[2]);
+        Long incr = Bytes.toLong(argv[2]);
         if (incr == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -435,7 +435,7 @@ final class StringCommands {
 
     /** DECRBY key decrement */
     private static void decrby(Client c, byte[][] argv) {
-        Long decr = Args.longOrNull(argv[2]);
+        Long decr = Bytes.toLong(argv[2]);
         if (decr == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -455,7 +455,7 @@ final class StringCommands {
         }
         long value = 0;
         if (cur != null) {
-            Long parsed = Args.longOrNull(cur);
+            Long parsed = Bytes.toLong(cur);
             if (parsed == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
@@ -507,7 +507,7 @@ final class StringCommands {
     private static void setrange(Client c, byte[][] argv) {
         byte[] key = argv[1];
         byte[] value = argv[3];
-        Long parsed = Args.longOrNull(argv[2]);
+        Long parsed = Bytes.toLong(argv[2]);
         if (parsed == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -540,8 +540,8 @@ final class StringCommands {
 
     /** GETRANGE key start end (and SUBSTR): inclusive, negative indexes count from the end. */
     private static void getrange(Client c, byte[][] argv) {
-        Long s = Args.longOrNull(argv[2]);
-        Long e = s == null ? null : Args.longOrNull(argv[3]);
+        Long s = Bytes.toLong(argv[2]);
+        Long e = s == null ? null : Bytes.toLong(argv[3]);
         if (e == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -605,7 +605,7 @@ final class StringCommands {
             } else if (Bytes.eqIgnoreCase(opt, "withmatchlen")) {
                 withMatchLen = true;
             } else if (Bytes.eqIgnoreCase(opt, "minmatchlen") && moreArgs) {
-                Long v = Args.longOrNull(argv[++j]);
+                Long v = Bytes.toLong(argv[++j]);
                 if (v == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;

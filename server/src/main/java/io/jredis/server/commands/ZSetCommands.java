@@ -289,8 +289,8 @@ final class ZSetCommands {
             if (!store && Bytes.eqIgnoreCase(argv[j], "withscores")) {
                 req.withScores = true;
             } else if (Bytes.eqIgnoreCase(argv[j], "limit") && left >= 2) {
-                Long o = Args.longOrNull(argv[j + 1]);
-                Long l = o == null ? null : Args.longOrNull(argv[j + 2]);
+                Long o = Bytes.toLong(argv[j + 1]);
+                Long l = o == null ? null : Bytes.toLong(argv[j + 2]);
                 if (l == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return null;
@@ -332,8 +332,8 @@ final class ZSetCommands {
         long end = 0;
         Interval iv = null;
         if (req.kind == RangeKind.RANK) {
-            Long s = Args.longOrNull(minArg);
-            Long e = s == null ? null : Args.longOrNull(maxArg);
+            Long s = Bytes.toLong(minArg);
+            Long e = s == null ? null : Bytes.toLong(maxArg);
             if (e == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return null;
@@ -454,8 +454,8 @@ final class ZSetCommands {
         long end = 0;
         Interval iv = null;
         if (kind == RangeKind.RANK) {
-            Long s = Args.longOrNull(argv[2]);
-            Long e = s == null ? null : Args.longOrNull(argv[3]);
+            Long s = Bytes.toLong(argv[2]);
+            Long e = s == null ? null : Bytes.toLong(argv[3]);
             if (e == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
@@ -776,7 +776,7 @@ final class ZSetCommands {
         long count = 1;
         boolean countGiven = argv.length == 3;
         if (countGiven) {
-            Long n = Args.longOrNull(argv[2]);
+            Long n = Bytes.toLong(argv[2]);
             if (n == null || n < 0) {
                 c.engine().error(c, "ERR value is out of range, must be positive");
                 return;
@@ -838,7 +838,7 @@ final class ZSetCommands {
                 return;
             }
         }
-        Long numkeys = Args.longOrNull(argv[base]);
+        Long numkeys = Bytes.toLong(argv[base]);
         if (numkeys == null || numkeys <= 0) {
             c.engine().error(c, "ERR numkeys should be greater than 0");
             return;
@@ -861,7 +861,7 @@ final class ZSetCommands {
         boolean countSeen = false;
         for (int i = whereIdx + 1; i < argv.length; i++) {
             if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length && !countSeen) {
-                Long n = Args.longOrNull(argv[i + 1]);
+                Long n = Bytes.toLong(argv[i + 1]);
                 if (n == null || n <= 0) {
                     c.engine().error(c, "ERR count should be greater than 0");
                     return;
@@ -913,7 +913,7 @@ final class ZSetCommands {
     private static void setOp(Client c, byte[][] argv, SetOp op, boolean store) {
         int numIdx = store ? 2 : 1;
         String name = Bytes.lower(argv[0]);
-        Long numkeys = Args.longOrNull(argv[numIdx]);
+        Long numkeys = Bytes.toLong(argv[numIdx]);
         if (numkeys == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -1079,7 +1079,7 @@ final class ZSetCommands {
 
     /** ZINTERCARD numkeys key [key ...] [LIMIT limit] */
     private static void zintercard(Client c, byte[][] argv) {
-        Long numkeys = Args.longOrNull(argv[1]);
+        Long numkeys = Bytes.toLong(argv[1]);
         if (numkeys == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -1096,7 +1096,7 @@ final class ZSetCommands {
         long limit = 0;
         for (int i = 2 + n; i < argv.length; i++) {
             if (Bytes.eqIgnoreCase(argv[i], "limit") && i + 1 < argv.length) {
-                Long l = Args.longOrNull(argv[++i]);
+                Long l = Bytes.toLong(argv[++i]);
                 if (l == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -1135,7 +1135,7 @@ final class ZSetCommands {
         }
         Long count = null;
         if (argv.length >= 3) {
-            count = Args.longOrNull(argv[2]);
+            count = Bytes.toLong(argv[2]);
             if (count == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
