@@ -154,14 +154,58 @@ class MainCommandLineTest {
     }
 
     @Test
-    void sentinelModeIsRefusedForNow() throws Exception {
-        Path conf = write("sentinel.conf", "port 26379\n");
-        for (List<String> args : List.of(List.of("--sentinel"), List.of(conf.toString(), "--sentinel"),
-                List.of("--port", "26379", "--sentinel", "--loglevel", "verbose"))) {
-            Result r = run(null, args.toArray(String[]::new));
-            assertEquals(1, r.exit, r.toString());
-            assertEquals("Sentinel mode is not available yet in jredis\n", r.stderr);
+    void sentinelModeStartsWithTheFlagBeforeOrAfterTheConfigFile() throws Exception {
+        for (boolean flagFirst : new boolean[] {true, false}) {
+            int port = RealRedis.freePort();
+            Path conf = write("sentinel-" + flagFirst + ".conf", "port " + port
+                    + "\nsentinel monitor mymaster 127.0.0.1 1 2\n");
+            String[] args = flagFirst ? new String[] {"--sentinel", conf.toString()}
+                    : new String[] {conf.toString(), "--sentinel"};
+            try (Server s = Server.start(this, null, null, args); Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertTrue(jedis.info("server").contains("redis_mode:sentinel"), String.join(" ", args));
+                assertEquals("mymaster", jedis.sentinelMasters().get(0).get("name"));
+                assertTrue(s.stdout().contains(" * Running mode=sentinel, port=" + port + "."), s.stdout());
+                assertEquals(0, s.stop());
+            }
+            assertTrue(Files.readString(conf).contains("\nsentinel myid "), "the state is saved to the file");
         }
+    }
+
+    @Test
+    void sentinelWithoutConfigFileExits() throws Exception {
+        Result r = run(null, "--sentinel");
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.matches("(?s).*\\d+:X .* # Sentinel needs config file on disk to save state\\. "
+                + "Exiting\\.\\.\\.\n"), r.stdout);
+    }
+
+    /**
+     * A config file Sentinel cannot write makes it exit 1, as Redis does. Root may write any file, so then the jar
+     * runs as nobody (setpriv), like the real redis-sentinel the test checks first.
+     */
+    @Test
+    void sentinelWithReadOnlyConfigFileExits() throws Exception {
+        Path conf = write("ro.conf", "port " + RealRedis.freePort() + "\n");
+        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> asUser = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            assumeTrue(onPath("setpriv") != null, "running as root without setpriv: every file is writable");
+            asUser.addAll(List.of(onPath("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        String line = " # Sentinel config file " + conf + " is not writable: Permission denied. Exiting...\n";
+        if (RealRedis.binary() != null) {
+            List<String> real = new ArrayList<>(asUser);
+            real.addAll(List.of(RealRedis.binary(), conf.toString(), "--sentinel"));
+            Result r = exec(real, null);
+            assertEquals(1, r.exit, r.toString());
+            assertTrue(r.stdout.endsWith(line), "real redis-sentinel: " + r.stdout);
+        }
+        List<String> cmd = new ArrayList<>(asUser);
+        cmd.addAll(java(conf.toString(), "--sentinel"));
+        Result r = exec(cmd, null);
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.endsWith(line), r.stdout);
     }
 
     @Test

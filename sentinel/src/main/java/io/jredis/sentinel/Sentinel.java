@@ -284,13 +284,10 @@ public final class Sentinel {
     private void checkTilt(long now) {
         long delta = now - previousTime;
         if (delta < 0 || delta > tiltTrigger) {
-            if (!tilt) {
-                tilt = true;
-                tiltStartTime = now;
-                event(Log.WARNING, "+tilt", null, "#tilt mode entered");
-            } else {
-                tiltStartTime = now;
-            }
+            // Redis announces every detection, also while already in TILT (the period restarts)
+            tilt = true;
+            tiltStartTime = now;
+            event(Log.WARNING, "+tilt", null, "#tilt mode entered");
         }
         previousTime = now;
     }

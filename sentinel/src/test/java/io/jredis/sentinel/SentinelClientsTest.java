@@ -59,7 +59,7 @@ class SentinelClientsTest {
 
     @BeforeAll
     void failOver() throws Exception {
-        lab = new SentinelLab(Files.createTempDirectory("sentinel-clients")).dataNodes(2);
+        lab = new SentinelLab(Files.createTempDirectory("sentinel-clients")).dataNodes(2, null);
         for (int i = 0; i < 3; i++) {
             lab.jredisSentinel("s" + i, lab.sentinelConf(""));
         }

@@ -39,7 +39,7 @@ class SentinelDifferentialTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lab = new SentinelLab(Files.createTempDirectory("sentinel-diff")).dataNodes(2);
+        lab = new SentinelLab(Files.createTempDirectory("sentinel-diff")).dataNodes(2, null);
         real = lab.realSentinel("real", lab.sentinelConf("")).port();
         jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
         lab.awaitDiscovery();

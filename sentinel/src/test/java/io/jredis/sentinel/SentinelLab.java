@@ -7,10 +7,13 @@ import io.jredis.server.log.Log;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -32,25 +35,34 @@ final class SentinelLab implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts a real master (with extra directives) and {@code n} real replicas of it, all in sync. */
-    SentinelLab dataNodes(int n, String... masterDirectives) throws Exception {
+    /**
+     * Starts a real master and {@code n} real replicas of it, all in sync; with a password (may be null) every node
+     * requires it and the replicas authenticate with it.
+     */
+    SentinelLab dataNodes(int n, String password) throws Exception {
         RealRedis.assumeInstalled();
-        master = add(RealRedis.start(masterDirectives));
+        master = add(RealRedis.start());
+        String[] auth = password == null ? null : new String[] {"AUTH", password};
+        requirePass(master.port(), password);
         List<String> replicaArgs = new ArrayList<>(List.of("--replicaof", "127.0.0.1",
                 Integer.toString(master.port())));
-        for (int i = 0; i + 1 < masterDirectives.length; i += 2) {
-            if (masterDirectives[i].equals("--requirepass")) {
-                replicaArgs.addAll(List.of("--masterauth", masterDirectives[i + 1], "--requirepass",
-                        masterDirectives[i + 1]));
-            }
+        if (password != null) {
+            replicaArgs.addAll(List.of("--masterauth", password));
         }
         for (int i = 0; i < n; i++) {
-            replicas.add(add(RealRedis.start(replicaArgs.toArray(String[]::new))));
+            RealRedis r = add(RealRedis.start(replicaArgs.toArray(String[]::new)));
+            requirePass(r.port(), password);
+            replicas.add(r);
         }
-        String[] auth = replicaArgs.contains("--masterauth")
-                ? new String[] {"AUTH", replicaArgs.get(replicaArgs.indexOf("--masterauth") + 1)} : null;
         await("replicas online", () -> info(master.port(), auth).contains("connected_slaves:" + n));
         return this;
+    }
+
+    /** Sets requirepass after the start (RealRedis waits for a PONG, which a protected server does not give). */
+    private static void requirePass(int port, String password) {
+        if (password != null) {
+            call(port, "CONFIG", "SET", "requirepass", password);
+        }
     }
 
     <T extends AutoCloseable> T add(T r) {
@@ -102,6 +114,30 @@ final class SentinelLab implements AutoCloseable {
                             && call(p, "SENTINEL", "REPLICAS", "mymaster") instanceof List<?> r
                             && r.size() == replicas.size());
         }
+    }
+
+    /**
+     * Subscribes to {@code channel} on each of {@code ports}; every message arrives in the returned queue as
+     * "port message". The connections close with the lab.
+     */
+    BlockingQueue<String> events(String channel, List<Integer> ports) throws IOException {
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        for (int port : ports) {
+            RawClient sub = add(new RawClient("127.0.0.1", port));
+            sub.call("SUBSCRIBE", channel);
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        queue.add(port + " " + RespParser.toText(((List<?>) sub.read()).get(2)));
+                    }
+                } catch (IOException e) {
+                    // the lab closed the connection, or the read timed out with nothing to report
+                }
+            }, "events-" + channel + "-" + port);
+            t.setDaemon(true);
+            t.start();
+        }
+        return queue;
     }
 
     /** The master address a Sentinel announces, as "ip:port". */
