@@ -1,5 +1,6 @@
 package io.jredis;
 
+import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
@@ -74,6 +75,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
+        try {
+            PersistenceModule.install(s);
+        } catch (IOException e) {
+            s.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         try {
             s.start();
         } catch (IOException e) {

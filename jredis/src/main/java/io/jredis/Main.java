@@ -1,5 +1,6 @@
 package io.jredis;
 
+import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -153,6 +154,13 @@ public final class Main implements Callable<Integer> {
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(shutdownRequested::countDown);
+        try {
+            PersistenceModule.install(server);
+        } catch (IOException e) {
+            log.warning(e.getMessage());
+            server.close();
+            return 1;
+        }
         try {
             server.start();
         } catch (IOException e) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jredis.server.config.ServerConfig;
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.File;
 import java.io.IOException;
@@ -154,20 +156,26 @@ class MainCommandLineTest {
     }
 
     @Test
-    void sentinelModeStartsWithTheFlagBeforeOrAfterTheConfigFile() throws Exception {
+    void sentinelModeStartsWithTheFlagAnywhere() throws Exception {
+        int masterPort = RealRedis.freePort();
         for (boolean flagFirst : new boolean[] {true, false}) {
+            Path conf = write("sentinel" + flagFirst + ".conf", "sentinel monitor mymaster 127.0.0.1 " + masterPort
+                    + " 2\n");
             int port = RealRedis.freePort();
-            Path conf = write("sentinel-" + flagFirst + ".conf", "port " + port
-                    + "\nsentinel monitor mymaster 127.0.0.1 1 2\n");
-            String[] args = flagFirst ? new String[] {"--sentinel", conf.toString()}
-                    : new String[] {conf.toString(), "--sentinel"};
-            try (Server s = Server.start(this, null, null, args); Jedis jedis = new Jedis("127.0.0.1", port)) {
-                assertTrue(jedis.info("server").contains("redis_mode:sentinel"), String.join(" ", args));
-                assertEquals("mymaster", jedis.sentinelMasters().get(0).get("name"));
-                assertTrue(s.stdout().contains(" * Running mode=sentinel, port=" + port + "."), s.stdout());
+            String[] args = flagFirst
+                    ? new String[] {"--sentinel", conf.toString(), "--port", Integer.toString(port)}
+                    : new String[] {conf.toString(), "--port", Integer.toString(port), "--sentinel"};
+            try (Server s = Server.start(this, null, null, args)) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    assertEquals("[sentinel, [mymaster]]", RespParser.toText(c.call("ROLE")));
+                    assertEquals("[127.0.0.1, " + masterPort + "]",
+                            RespParser.toText(c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")));
+                }
+                assertTrue(s.stdout().contains("Running mode=sentinel, port=" + port + "."), s.stdout());
                 assertEquals(0, s.stop());
             }
-            assertTrue(Files.readString(conf).contains("\nsentinel myid "), "the state is saved to the file");
+            // Sentinel saves its state in the config file, so a restart keeps its identity.
+            assertTrue(Files.readString(conf).contains("sentinel myid "), Files.readString(conf));
         }
     }
 

@@ -313,25 +313,26 @@ final class InfoCommand {
     }
 
     private void persistence(Text t) {
+        Engine.RdbStatus rdb = engine.rdbStatus();
+        t.overrides(engine.infoFields("persistence"));
         t.field("loading", 0)
                 .field("async_loading", 0)
                 .field("current_cow_peak", 0)
                 .field("current_cow_size", 0)
                 .field("current_cow_size_age", 0)
                 .field("current_fork_perc", "0.00")
-                .field("current_save_keys_processed", 0)
-                .field("current_save_keys_total", 0)
-                .field("rdb_changes_since_last_save", engine.dirtyCount())
-                .field("rdb_bgsave_in_progress", 0)
-                // Redis counts the start as the last save until one happens.
-                .field("rdb_last_save_time", engine.startedAt() / 1000)
-                .field("rdb_last_bgsave_status", "ok")
-                .field("rdb_last_bgsave_time_sec", -1)
-                .field("rdb_current_bgsave_time_sec", -1)
-                .field("rdb_saves", 0)
+                .field("current_save_keys_processed", rdb.currentSaveKeysProcessed())
+                .field("current_save_keys_total", rdb.currentSaveKeysTotal())
+                .field("rdb_changes_since_last_save", rdb.changesSinceLastSave())
+                .field("rdb_bgsave_in_progress", rdb.bgsaveInProgress() ? 1 : 0)
+                .field("rdb_last_save_time", rdb.lastSaveTime())
+                .field("rdb_last_bgsave_status", rdb.lastBgsaveOk() ? "ok" : "err")
+                .field("rdb_last_bgsave_time_sec", rdb.lastBgsaveTimeSec())
+                .field("rdb_current_bgsave_time_sec", rdb.currentBgsaveTimeSec())
+                .field("rdb_saves", rdb.saves())
                 .field("rdb_last_cow_size", 0)
-                .field("rdb_last_load_keys_expired", 0)
-                .field("rdb_last_load_keys_loaded", 0)
+                .field("rdb_last_load_keys_expired", rdb.lastLoadKeysExpired())
+                .field("rdb_last_load_keys_loaded", rdb.lastLoadKeysLoaded())
                 .field("aof_enabled", 0)
                 .field("aof_rewrite_in_progress", 0)
                 .field("aof_rewrite_scheduled", 0)
@@ -344,6 +345,7 @@ final class InfoCommand {
                 .field("aof_last_cow_size", 0)
                 .field("module_fork_in_progress", 0)
                 .field("module_fork_last_cow_size", 0);
+        t.remainingOverrides();
     }
 
     private void stats(Text t) {
@@ -533,6 +535,23 @@ final class InfoCommand {
     private static final class Text {
         private final StringBuilder sb = new StringBuilder(4096);
         private int sections;
+        /** Live values modules supply for the section being written; those not printed in place come last. */
+        private Map<String, Object> overrides = Map.of();
+        private final Set<String> printed = new HashSet<>();
+
+        void overrides(Map<String, Object> fields) {
+            overrides = fields;
+            printed.clear();
+        }
+
+        void remainingOverrides() {
+            overrides.forEach((k, v) -> {
+                if (!printed.contains(k)) {
+                    sb.append(k).append(':').append(v).append("\r\n");
+                }
+            });
+            overrides = Map.of();
+        }
 
         Text section(String title) {
             if (sections++ > 0) {
@@ -543,6 +562,10 @@ final class InfoCommand {
         }
 
         Text field(String name, Object value) {
+            if (overrides.containsKey(name)) {
+                printed.add(name);
+                value = overrides.get(name);
+            }
             sb.append(name).append(':').append(value).append("\r\n");
             return this;
         }

@@ -20,6 +20,18 @@ public final class Database {
         void keyExpired(Database db, byte[] key);
     }
 
+    /**
+     * Told before any stored entry may change and when one is created, so that a point-in-time snapshot taken
+     * without fork (persistence) can copy an entry's old state before the change. {@link #beforeChange} runs on
+     * every access through {@link #entry} (callers may modify what they get), before removals and before an
+     * existing entry is overwritten; values are only ever modified through entries obtained that way.
+     */
+    public interface ChangeObserver {
+        void beforeChange(Database db, Dict.Entry e);
+
+        void created(Database db, Dict.Entry e);
+    }
+
     /** Keys with a TTL examined per active-expiry loop (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
     static final int EXPIRE_KEYS_PER_LOOP = 20;
     /** Percentage of stale keys in a sample above which another loop runs (ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE). */
@@ -35,6 +47,8 @@ public final class Database {
     private int sampled;
     private int sampledExpired;
     private final Consumer<Dict.Entry> expireSampler = this::sampleForExpiry;
+    /** Set only while a snapshot runs, so the common path pays one null check. */
+    private ChangeObserver observer;
 
     public Database(int id, Hooks hooks) {
         this.id = id;
@@ -57,6 +71,11 @@ public final class Database {
         return keys;
     }
 
+    /** Installs (or with null removes) the observer of changes; see {@link ChangeObserver}. */
+    public void changeObserver(ChangeObserver o) {
+        this.observer = o;
+    }
+
     /**
      * The live entry for {@code key}, or null if absent or expired (an expired key is deleted when allowed). Does
      * not touch the access clock: Redis's lookup with {@code LOOKUP_NOTOUCH} (EXISTS, TYPE, TTL, OBJECT).
@@ -65,6 +84,9 @@ public final class Database {
         Dict.Entry e = keys.find(key);
         if (e == null) {
             return null;
+        }
+        if (observer != null) {
+            observer.beforeChange(this, e);
         }
         if (isExpired(e)) {
             if (hooks.mayDeleteExpired()) {
@@ -115,6 +137,9 @@ public final class Database {
         if (e == null) {
             // On a replica a logically expired key is still stored; the write replaces it as a present key.
             e = keys.findOrCreate(key);
+            if (observer != null) {
+                observer.created(this, e);
+            }
         }
         if (!keepTtl) {
             persist(e);
@@ -127,7 +152,14 @@ public final class Database {
 
     /** Adds a key that must not exist yet (callers checked); does not signal, as Redis's {@code dbAdd}. */
     public Dict.Entry add(byte[] key, Object value) {
+        int before = keys.size();
         Dict.Entry e = keys.findOrCreate(key);
+        if (observer != null) {
+            if (keys.size() == before) {
+                observer.beforeChange(this, e);
+            }
+            observer.created(this, e);
+        }
         // Only a logically expired key kept on a replica can be found here; its stale TTL must not survive.
         persist(e);
         e.value = value;
@@ -146,6 +178,12 @@ public final class Database {
     }
 
     private boolean removeEntry(byte[] key) {
+        if (observer != null) {
+            Dict.Entry old = keys.find(key);
+            if (old != null) {
+                observer.beforeChange(this, old);
+            }
+        }
         Dict.Entry e = keys.remove(key);
         if (e == null) {
             return false;
