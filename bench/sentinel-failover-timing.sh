@@ -5,7 +5,8 @@
 #   write                      : first successful SET on the replica that gets promoted
 # Prints every run and the median per column for both kinds of Sentinel.
 # Usage: bench/sentinel-failover-timing.sh [runs] (default 5). Needs jredis/target/jredis.jar (mvn install
-# -DskipTests) and redis-server, redis-sentinel, redis-cli on the PATH.
+# -DskipTests) and redis-server, redis-sentinel, redis-cli on the PATH. Each run waits until every Sentinel knows
+# its peers and replicas, is out of TILT and sees the master up before the kill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
@@ -26,6 +27,7 @@ cleanup() {
     pids=()
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 next_port=20400
 free_port() {
@@ -46,9 +48,13 @@ wait_until() { # seconds, command...
     done
 }
 
-discovered() { # sentinel port
+# All peers and replicas known, not in TILT (a JVM starved for more than 2 s while starting enters it for 30 s),
+# and the master seen up.
+ready() { # sentinel port
     [[ $(redis-cli -p "$1" SENTINEL SENTINELS mymaster | grep -c '^name$') == 2 ]] \
-        && [[ $(redis-cli -p "$1" SENTINEL REPLICAS mymaster | grep -c '^name$') == 2 ]]
+        && [[ $(redis-cli -p "$1" SENTINEL REPLICAS mymaster | grep -c '^name$') == 2 ]] \
+        && redis-cli -p "$1" INFO sentinel | grep -q '^sentinel_tilt:0' \
+        && redis-cli -p "$1" INFO sentinel | grep -q 'status=ok'
 }
 
 one_run() { # kind run
@@ -78,15 +84,18 @@ one_run() { # kind run
         wait_until 60 redis-cli -p "$s" PING
     done
     for s in "${sp[@]}"; do
-        wait_until 60 discovered "$s"
+        wait_until 90 ready "$s"
     done
     for s in "${sp[@]}"; do
-        redis-cli -p "$s" SUBSCRIBE +switch-master | while IFS= read -r line; do
+        redis-cli -p "$s" SUBSCRIBE +switch-master 2>/dev/null | while IFS= read -r line; do
             echo "$EPOCHREALTIME $line"
         done > "$dir/events-$s.txt" &
         pids+=($!); disown
     done
     sleep 0.5 # the SUBSCRIBE commands reach the Sentinels
+    for s in "${sp[@]}"; do
+        ready "$s" || { echo "$kind run $run: sentinel $s not ready any more" >&2; return 1; }
+    done
     t0=$(now_ms)
     kill -9 "$mpid"
     local write=""
