@@ -1,6 +1,5 @@
 package io.jredis;
 
-import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
@@ -76,7 +75,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
         try {
-            PersistenceModule.install(s);
+            DataModules.install(s);
         } catch (IOException e) {
             s.close();
             throw new IllegalStateException(e.getMessage(), e);

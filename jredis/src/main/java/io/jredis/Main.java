@@ -1,6 +1,5 @@
 package io.jredis;
 
-import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -136,26 +135,21 @@ public final class Main implements Callable<Integer> {
         }
         log.role(() -> sentinelMode ? 'X' : 'M');
         server = new RedisServer(config, log);
-        SentinelModule sentinelModule = null;
-        if (sentinelMode) {
-            try {
-                sentinelModule = SentinelModule.install(server);
-            } catch (ConfigFile.FatalConfigError e) {
-                System.err.print(e.report(Engine.REDIS_VERSION));
-                System.err.flush();
-                server.close();
-                return 1;
-            } catch (IOException e) {
-                log.warning(e.getMessage());
-                server.close();
-                return 1;
-            }
-        }
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(shutdownRequested::countDown);
+        SentinelModule sentinelModule = null;
         try {
-            PersistenceModule.install(server);
+            if (sentinelMode) {
+                sentinelModule = SentinelModule.install(server);
+            } else {
+                DataModules.install(server);
+            }
+        } catch (ConfigFile.FatalConfigError e) {
+            System.err.print(e.report(Engine.REDIS_VERSION));
+            System.err.flush();
+            server.close();
+            return 1;
         } catch (IOException e) {
             log.warning(e.getMessage());
             server.close();

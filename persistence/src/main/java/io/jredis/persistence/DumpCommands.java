@@ -109,7 +109,8 @@ final class DumpCommands {
         }
         Object value;
         try {
-            RdbInput in = new RdbInput(payload, payload.length - 10);
+            // As Redis, the value is read from the whole buffer: a short value runs into the footer unnoticed.
+            RdbInput in = new RdbInput(payload, payload.length);
             int type = in.readByte();
             value = Rdb.isObjectType(type)
                     ? RdbLoader.readValue(type, key, in, EncodingConfig.of(e.config()), 0) : null;

@@ -258,7 +258,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
     public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
         if (running != null) {
             log.warning("There is a child saving an .rdb. Killing it!");
-            running.abort();
+            running.abortAndWait(5000);
             finishBackground();
         }
         if ((!cfg.save.points().isEmpty() && !nosave) || save) {

@@ -53,6 +53,12 @@ public final class Engine implements Database.Hooks {
         void reset(Client c);
     }
 
+    /** Writes one INFO section's fields (name, value) in order; a module that owns the section installs one. */
+    @FunctionalInterface
+    public interface InfoSection {
+        void write(java.util.function.BiConsumer<String, Object> field);
+    }
+
     /**
      * Sees every batch of replies before it goes to the sockets (Redis's beforeSleep, where the AOF is written).
      * {@code appendfsync always} holds a batch until the writes it acknowledges are on disk.
@@ -193,6 +199,10 @@ public final class Engine implements Database.Hooks {
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
+    private final Memory memory;
+    private final SlowLog slowLog = new SlowLog(this);
+    private final Latency latency = new Latency(this);
+    private final Monitor monitor = new Monitor();
     private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
@@ -210,6 +220,7 @@ public final class Engine implements Database.Hooks {
     private boolean propagateSuppressed;
     private io.netty.channel.EventLoop loop;
     private boolean slaveMode;
+    private InfoSection replicationInfo;
     private boolean activeExpireEnabled = true;
     private boolean propagateForced;
     private boolean shuttingDown;
@@ -228,6 +239,8 @@ public final class Engine implements Database.Hooks {
         this.runId = randomHexId();
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
+        this.memory = new Memory(this);
+        addGuard(memory::guard);
         this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
@@ -292,6 +305,23 @@ public final class Engine implements Database.Hooks {
 
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** Memory accounting, maxmemory eviction and LRU/LFU access data. */
+    public Memory memory() {
+        return memory;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    public Latency latency() {
+        return latency;
+    }
+
+    public Monitor monitor() {
+        return monitor;
     }
 
     /** Users and permissions (ACL). */
@@ -461,6 +491,15 @@ public final class Engine implements Database.Hooks {
         this.slaveMode = replica;
     }
 
+    /** Installs the writer of INFO's Replication section (the replication module); null prints a lone master. */
+    public void replicationInfo(InfoSection section) {
+        this.replicationInfo = section;
+    }
+
+    public InfoSection replicationInfo() {
+        return replicationInfo;
+    }
+
     /** True on a replica (HELLO's role). */
     public boolean slaveMode() {
         return slaveMode;
@@ -476,6 +515,11 @@ public final class Engine implements Database.Hooks {
     @Override
     public long now() {
         return System.currentTimeMillis();
+    }
+
+    @Override
+    public long accessed(long previous) {
+        return memory.accessed(previous);
     }
 
     @Override
@@ -513,7 +557,10 @@ public final class Engine implements Database.Hooks {
 
     /** A client with no connection, for scripts and internal callers; not listed in CLIENT LIST. */
     public Client fakeClient() {
-        return new Client(nextClientId++, this, null);
+        Client c = new Client(nextClientId++, this, null);
+        // No user: internal callers (AOF loading, a master's stream) are authenticated and not subject to ACL.
+        c.authenticate(null);
+        return c;
     }
 
     /** Forgets a closed connection (called by the network layer). */
@@ -521,6 +568,7 @@ public final class Engine implements Database.Hooks {
         blocking.unblock(c);
         transactions.discard(c);
         pubsub.removeClient(c);
+        monitor.remove(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
         if (c.postponed()) {
@@ -734,6 +782,10 @@ public final class Engine implements Database.Hooks {
         currentCommand = cmd;
         currentArgv = argv;
         propagateForced = false;
+        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
+            // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
+            monitor.feed(c, c.db().id(), argv);
+        }
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
@@ -745,6 +797,7 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
+            observe(c, cmd, argv, micros);
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
@@ -756,6 +809,15 @@ public final class Engine implements Database.Hooks {
             propagateSuppressed = savedSuppressed;
             propagateForced = savedForced;
         }
+    }
+
+    /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
+    private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
+        boolean slowlogged = !cmd.hasFlag("skip_slowlog");
+        if (slowlogged) {
+            slowLog.pushIfNeeded(c, argv, micros);
+        }
+        latency.commandDone(cmd, micros, slowlogged);
     }
 
     private void rejectUnknown(Client c, byte[][] argv) {
@@ -953,6 +1015,7 @@ public final class Engine implements Database.Hooks {
         for (Runnable task : cronTasks) {
             task.run();
         }
+        memory.evictClients(null);
         flushPending();
     }
 
@@ -1074,6 +1137,8 @@ public final class Engine implements Database.Hooks {
         public long commandsProcessed;
         public long expiredKeys;
         public long evictedKeys;
+        /** Clients closed because all clients together passed maxmemory-clients. */
+        public long evictedClients;
         public long keyspaceHits;
         public long keyspaceMisses;
         public long netInputBytes;
@@ -1081,6 +1146,12 @@ public final class Engine implements Database.Hooks {
         public long errorReplies;
         public long rejectedCalls;
         public long writesProcessed;
+        /** Replication counters the replication module keeps (INFO stats sync_* and total_net_repl_*). */
+        public long syncFull;
+        public long syncPartialOk;
+        public long syncPartialErr;
+        public long netReplInputBytes;
+        public long netReplOutputBytes;
         public final Map<String, Long> errorCounts = new LinkedHashMap<>();
         /** instantaneous_ops_per_sec, instantaneous_input_kbps, instantaneous_output_kbps. */
         public final InstantMetric opsPerSec = new InstantMetric();
@@ -1090,8 +1161,10 @@ public final class Engine implements Database.Hooks {
         /** CONFIG RESETSTAT. */
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
+            evictedClients = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
-            writesProcessed = 0;
+            writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
+            netReplInputBytes = netReplOutputBytes = 0;
             errorCounts.clear();
         }
     }

@@ -31,7 +31,6 @@ final class AofLoader {
         this.log = log;
         this.loadTruncated = loadTruncated;
         this.fake = engine.fakeClient();
-        fake.authenticate("default");
         fake.replyMode(Client.ReplyMode.OFF);
     }
 
