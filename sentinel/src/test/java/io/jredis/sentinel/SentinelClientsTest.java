@@ -85,7 +85,7 @@ class SentinelClientsTest {
         lettuce = RedisClient.create(RedisURI.create(lettuceUri.toString()));
         lettuceConn = lettuce.connect();
         lettuceConn.setTimeout(Duration.ofSeconds(2));
-        assertEquals("OK", lettuceConn.sync().set("before", "lettuce"));
+        assertEquals("OK", lettuceConn.sync().set("before-lettuce", "lettuce"));
         phpScript = lab.dir.resolve("sentinel.php");
         Files.writeString(phpScript, PHP);
         phpSkip = phpUnavailable();

@@ -302,6 +302,16 @@ class SentinelDifferentialTest {
     void resetForgetsAndRediscovers() throws Exception {
         sameBytes("SENTINEL RESET mymaster", "SENTINEL RESET *master", "SENTINEL RESET nosuch");
         lab.awaitDiscovery();
+        for (int p : new int[] {real, jredis}) {
+            SentinelLab.await("sentinel " + p + " read the replicas' INFO again", () -> {
+                for (Object r : (List<?>) SentinelLab.call(p, "SENTINEL", "REPLICAS", "mymaster")) {
+                    if (fields(r).get("runid").isEmpty()) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        }
         instanceReportsHaveTheSameShape();
     }
 }
