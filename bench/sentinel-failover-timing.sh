@@ -4,12 +4,14 @@
 #   switch_first / switch_last : +switch-master received from the first / the last of the three Sentinels
 #   write                      : first successful SET on the replica that gets promoted
 # Prints every run and the median per column for both kinds of Sentinel.
-# Usage: bench/sentinel-failover-timing.sh [runs] (default 5). Needs jredis/target/jredis.jar (mvn install
+# Usage: [DATA=jredis] bench/sentinel-failover-timing.sh [runs] (default 5); DATA=jredis runs jredis data nodes
+# (jar, with replication) instead of redis-server. Needs jredis/target/jredis.jar (mvn install
 # -DskipTests) and redis-server, redis-sentinel, redis-cli on the PATH. Each run waits until every Sentinel knows
 # its peers and replicas, is out of TILT and sees the master up before the kill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
+data="${DATA:-real}"
 jar="$PWD/jredis/target/jredis.jar"
 out="$PWD/bench/target/sentinel-failover"
 [[ -f "$jar" ]] || { echo "missing $jar: run mvn -B -q install -DskipTests first" >&2; exit 1; }
@@ -57,18 +59,29 @@ ready() { # sentinel port
         && redis-cli -p "$1" INFO sentinel | grep -q 'status=ok'
 }
 
+data_node() { # dir port name [options]: a real redis-server, or jredis with DATA=jredis
+    local dir=$1 port=$2 name=$3; shift 3
+    local args=(--port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --dbfilename "$name.rdb"
+        --logfile "$dir/$name.log" "$@")
+    if [[ $data == jredis ]]; then
+        exec java -XX:+UseSerialGC -jar "$jar" "${args[@]}"
+    else
+        exec redis-server "${args[@]}"
+    fi
+}
+
 one_run() { # kind run
     local kind=$1 run=$2 dir="$out/$1-$2" m r1 r2 s sp=() t0 i
     mkdir -p "$dir"
     free_port; m=$port; free_port; r1=$port; free_port; r2=$port
-    redis-server --port "$m" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --logfile "$dir/m.log" &
+    data_node "$dir" "$m" "$m" &
     pids+=($!); local mpid=$!; disown
+    wait_until 60 redis-cli -p "$m" PING
     for r in "$r1" "$r2"; do
-        redis-server --port "$r" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --logfile "$dir/$r.log" \
-            --replicaof 127.0.0.1 "$m" &
+        data_node "$dir" "$r" "$r" --replicaof 127.0.0.1 "$m" &
         pids+=($!); disown
     done
-    wait_until 30 bash -c "redis-cli -p $m INFO replication | grep -q connected_slaves:2"
+    wait_until 60 bash -c "redis-cli -p $m INFO replication | grep -q connected_slaves:2"
     for i in 1 2 3; do
         free_port; s=$port; sp+=("$s")
         printf 'port %s\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 %s 2\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n' \
@@ -120,6 +133,7 @@ one_run() { # kind run
     cleanup
 }
 
+echo "data nodes: $data"
 echo "kind run switch_first_ms switch_last_ms write_ms"
 for kind in jredis real; do
     for run in $(seq 1 "$runs"); do
@@ -128,7 +142,7 @@ for kind in jredis real; do
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 echo
-echo "median over $runs runs (ms from SIGKILL of the master; down-after-milliseconds 1000)"
+echo "median over $runs runs (ms from SIGKILL of the master; down-after-milliseconds 1000; $data data nodes)"
 printf '%-8s %16s %16s %10s\n' kind switch_first switch_last write
 for kind in jredis real; do
     printf '%-8s %16s %16s %10s\n' "$kind" \
