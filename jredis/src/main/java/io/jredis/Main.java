@@ -110,7 +110,16 @@ public final class Main implements Callable<Integer> {
             System.err.println("Can't open the log file: " + reason(e));
             return 1;
         }
-        log.role(() -> 'C');
+        // Redis logs with role X in Sentinel mode, and checks the config file before anything else
+        log.role(() -> sentinelMode ? 'X' : 'C');
+        if (sentinelMode) {
+            try {
+                SentinelModule.checkConfigFile(config);
+            } catch (IOException e) {
+                log.warning(e.getMessage());
+                return 1;
+            }
+        }
         log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
         log.warning("Redis version=" + Engine.REDIS_VERSION + ", bits=" + bits()
                 + ", commit=00000000, modified=0, pid=" + PID + ", just started");
@@ -123,7 +132,7 @@ public final class Main implements Callable<Integer> {
         for (String w : configFile.warnings()) {
             log.warning(w);
         }
-        log.role(() -> 'M');
+        log.role(() -> sentinelMode ? 'X' : 'M');
         server = new RedisServer(config, log);
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.

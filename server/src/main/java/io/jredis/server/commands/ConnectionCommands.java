@@ -147,7 +147,9 @@ final class ConnectionCommands {
         if (version != 0) {
             c.reply().protocol((int) version);
         }
-        c.reply().map(7);
+        boolean sentinel = engine.config().sentinelMode();
+        // Redis's HELLO has no role in Sentinel mode
+        c.reply().map(sentinel ? 6 : 7);
         c.reply().bulk("server");
         c.reply().bulk("redis");
         c.reply().bulk("version");
@@ -157,9 +159,11 @@ final class ConnectionCommands {
         c.reply().bulk("id");
         c.reply().integer(c.id());
         c.reply().bulk("mode");
-        c.reply().bulk("standalone");
-        c.reply().bulk("role");
-        c.reply().bulk(engine.slaveMode() ? "replica" : "master");
+        c.reply().bulk(sentinel ? "sentinel" : "standalone");
+        if (!sentinel) {
+            c.reply().bulk("role");
+            c.reply().bulk(engine.slaveMode() ? "replica" : "master");
+        }
         c.reply().bulk("modules");
         c.reply().array(0);
     }
