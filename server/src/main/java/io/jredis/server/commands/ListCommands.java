@@ -564,47 +564,13 @@ final class ListCommands {
 
     /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]; BLMPOP timeout numkeys ... */
     private static void lmpop(Client c, byte[][] argv, boolean blocking) {
-        int base = blocking ? 2 : 1;
-        Long deadline = 0L;
-        if (blocking) {
-            deadline = Blocking.deadline(c, argv[1]);
-            if (deadline == null) {
-                return;
-            }
-        }
-        Long numkeys = Bytes.toLong(argv[base]);
-        if (numkeys == null || numkeys <= 0) {
-            c.engine().error(c, "ERR numkeys should be greater than 0");
+        MultiPopArgs a = MultiPopArgs.parse(c, argv, blocking, "left", "right");
+        if (a == null) {
             return;
         }
-        int whereIdx = base + 1 + (int) Math.min(numkeys, Integer.MAX_VALUE - 8);
-        if (numkeys > argv.length - base - 2) {
-            c.engine().error(c, Args.SYNTAX);
-            return;
-        }
-        Boolean head = side(c, argv[whereIdx]);
-        if (head == null) {
-            return;
-        }
-        long count = 1;
-        int i = whereIdx + 1;
-        boolean countSeen = false;
-        while (i < argv.length) {
-            if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length && !countSeen) {
-                Long n = Bytes.toLong(argv[i + 1]);
-                if (n == null || n <= 0) {
-                    c.engine().error(c, "ERR count should be greater than 0");
-                    return;
-                }
-                count = n;
-                countSeen = true;
-                i += 2;
-            } else {
-                c.engine().error(c, Args.SYNTAX);
-                return;
-            }
-        }
-        for (int k = base + 1; k < whereIdx; k++) {
+        boolean head = a.first();
+        long count = a.count();
+        for (int k = a.firstKey(); k < a.endKey(); k++) {
             ListValue l = list(c, argv[k]);
             if (l == WRONG) {
                 return;
@@ -626,7 +592,7 @@ final class ListCommands {
             c.reply().nullArray();
             return;
         }
-        c.engine().blocking().block(c, Arrays.copyOfRange(argv, base + 1, whereIdx), deadline,
+        c.engine().blocking().block(c, Arrays.copyOfRange(argv, a.firstKey(), a.endKey()), a.deadline(),
                 cl -> cl.reply().nullArray());
     }
 }

@@ -830,51 +830,13 @@ final class ZSetCommands {
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]; BZMPOP timeout numkeys ... */
     private static void zmpop(Client c, byte[][] argv, boolean blocking) {
-        int base = blocking ? 2 : 1;
-        Long deadline = 0L;
-        if (blocking) {
-            deadline = Blocking.deadline(c, argv[1]);
-            if (deadline == null) {
-                return;
-            }
-        }
-        Long numkeys = Bytes.toLong(argv[base]);
-        if (numkeys == null || numkeys <= 0) {
-            c.engine().error(c, "ERR numkeys should be greater than 0");
+        MultiPopArgs a = MultiPopArgs.parse(c, argv, blocking, "min", "max");
+        if (a == null) {
             return;
         }
-        if (numkeys > argv.length - base - 2) {
-            c.engine().error(c, Args.SYNTAX);
-            return;
-        }
-        int whereIdx = base + 1 + numkeys.intValue();
-        boolean min;
-        if (Bytes.eqIgnoreCase(argv[whereIdx], "min")) {
-            min = true;
-        } else if (Bytes.eqIgnoreCase(argv[whereIdx], "max")) {
-            min = false;
-        } else {
-            c.engine().error(c, Args.SYNTAX);
-            return;
-        }
-        long count = 1;
-        boolean countSeen = false;
-        for (int i = whereIdx + 1; i < argv.length; i++) {
-            if (Bytes.eqIgnoreCase(argv[i], "count") && i + 1 < argv.length && !countSeen) {
-                Long n = Bytes.toLong(argv[i + 1]);
-                if (n == null || n <= 0) {
-                    c.engine().error(c, "ERR count should be greater than 0");
-                    return;
-                }
-                count = n;
-                countSeen = true;
-                i++;
-            } else {
-                c.engine().error(c, Args.SYNTAX);
-                return;
-            }
-        }
-        for (int k = base + 1; k < whereIdx; k++) {
+        boolean min = a.first();
+        long count = a.count();
+        for (int k = a.firstKey(); k < a.endKey(); k++) {
             ZSetValue z = zset(c, argv[k]);
             if (z == WRONG) {
                 return;
@@ -898,7 +860,7 @@ final class ZSetCommands {
             c.reply().nullArray();
             return;
         }
-        c.engine().blocking().block(c, Arrays.copyOfRange(argv, base + 1, whereIdx), deadline,
+        c.engine().blocking().block(c, Arrays.copyOfRange(argv, a.firstKey(), a.endKey()), a.deadline(),
                 cl -> cl.reply().nullArray());
     }
 
