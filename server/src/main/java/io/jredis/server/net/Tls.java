@@ -381,8 +381,10 @@ public final class Tls {
     private static byte[] decrypt(byte[] der, String password) throws GeneralSecurityException, IOException {
         EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
         char[] pass = password == null ? new char[0] : password.toCharArray();
-        SecretKeyFactory f = SecretKeyFactory.getInstance(info.getAlgName());
-        Cipher cipher = Cipher.getInstance(info.getAlgName());
+        // For PBES2 the parameters name the concrete scheme (e.g. PBEWithHmacSHA256AndAES_256), not the OID's name.
+        String alg = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+        SecretKeyFactory f = SecretKeyFactory.getInstance(alg);
+        Cipher cipher = Cipher.getInstance(alg);
         cipher.init(Cipher.DECRYPT_MODE, f.generateSecret(new PBEKeySpec(pass)), info.getAlgParameters());
         return info.getKeySpec(cipher).getEncoded();
     }
