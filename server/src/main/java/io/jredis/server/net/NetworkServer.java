@@ -1,6 +1,7 @@
 package io.jredis.server.net;
 
 import io.jredis.server.Engine;
+import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,6 +49,42 @@ public final class NetworkServer implements AutoCloseable {
         this.epoll = epollTransport();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io);
+        ServerConfig cfg = engine.config();
+        // Redis's applyTlsCfg: one hook, so a CONFIG SET of several tls-* directives reconfigures once.
+        Directive.ApplyHook reconfigure = this::reconfigureTls;
+        for (Directive d : List.of(cfg.tlsCertFile, cfg.tlsKeyFile, cfg.tlsKeyFilePass, cfg.tlsClientCertFile,
+                cfg.tlsClientKeyFile, cfg.tlsClientKeyFilePass, cfg.tlsCaCertFile, cfg.tlsCaCertDir, cfg.tlsProtocols,
+                cfg.tlsCiphers, cfg.tlsCiphersuites, cfg.tlsPreferServerCiphers, cfg.tlsSessionCacheSize,
+                cfg.tlsSessionCacheTimeout)) {
+            d.onApply(reconfigure);
+        }
+        // As for port and bind: listeners are bound once, so a change is refused (and rolled back), with Redis's text.
+        cfg.tlsPort.onApply(() -> {
+            engine.log().warning("jredis cannot change its listening addresses at run time yet; restart with the "
+                    + "new tls-port setting");
+            return "Unable to listen on this port. Check server logs.";
+        });
+    }
+
+    /** CONFIG SET of a tls-* file or setting: a new context for new connections, or Redis's error. */
+    private String reconfigureTls() {
+        ServerConfig cfg = engine.config();
+        if (cfg.tlsPort.intValue() == 0 && !cfg.tlsReplication.value()) {
+            return null;
+        }
+        try {
+            Tls fresh = Tls.server(cfg);
+            Tls.client(cfg);
+            tls = fresh;
+            return null;
+        } catch (IOException e) {
+            for (String line : e.getMessage().split("\n")) {
+                if (!line.equals(Tls.FAILED)) {
+                    engine.log().warning(line);
+                }
+            }
+            return "Unable to update TLS configuration. Check server logs.";
+        }
     }
 
     /** True when the native epoll transport is used (Linux); {@code -Djredis.nio=true} forces NIO. */
@@ -160,7 +197,7 @@ public final class NetworkServer implements AutoCloseable {
         tlsPort = port;
     }
 
-    /** The context for a new TLS connection, rebuilt first when a tls-* directive changed. */
+    /** The context for a new TLS connection, rebuilt first when tls-auth-clients or tls-replication changed. */
     private Tls tlsContext() {
         if (tls.stale(engine.config())) {
             try {

@@ -244,6 +244,32 @@ class TlsTest {
         assertStartFails("Failed to configure ciphersuites: foo", "tls-ciphersuites", "foo");
     }
 
+    @Test
+    void configSetReconfiguresTls() throws Exception {
+        try (TestServer s = tlsServer("tls-auth-clients", "no");
+             Jedis plain = new Jedis("127.0.0.1", s.port())) {
+            String missing = certs.path("missing.crt");
+            redis.clients.jedis.exceptions.JedisDataException e = assertThrows(
+                    redis.clients.jedis.exceptions.JedisDataException.class,
+                    () -> plain.configSet("tls-cert-file", missing));
+            assertEquals("ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to update "
+                    + "TLS configuration. Check server logs.", e.getMessage());
+            assertEquals(certs.path("server.crt"), plain.configGet("tls-cert-file").get("tls-cert-file"));
+            // A certificate from another CA takes effect for new connections.
+            assertEquals("OK", plain.configSet("tls-cert-file", certs.path("other-server.crt"),
+                    "tls-key-file", certs.path("other-server.key")));
+            assertEquals("PONG", redisCli(tlsPort(s), "--cacert", certs.path("other-ca.crt"), "ping").out());
+            assertNotEquals("PONG", redisCli(tlsPort(s), "--cacert", certs.path("ca.crt"), "ping").out());
+            assertEquals("ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to listen on this "
+                    + "port. Check server logs.", assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+                            () -> plain.configSet("tls-port", "0")).getMessage());
+            assertEquals(Integer.toString(tlsPort(s)), plain.configGet("tls-port").get("tls-port"));
+            // tls-auth-clients applies to the next connection.
+            assertEquals("OK", plain.configSet("tls-auth-clients", "yes"));
+            assertNotEquals("PONG", redisCli(tlsPort(s), "--cacert", certs.path("other-ca.crt"), "ping").out());
+        }
+    }
+
     private void assertStartFails(String firstLine, String... extra) {
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> tlsServer(extra).close());
         assertEquals(firstLine + "\n" + Tls.FAILED, e.getCause().getMessage());
