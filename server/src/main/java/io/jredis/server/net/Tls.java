@@ -172,7 +172,7 @@ public final class Tls {
 
     private static SslContext finish(SslContextBuilder b, ServerConfig cfg, String[] protocols, List<String> log) {
         b.sslProvider(SslProvider.JDK).protocols(protocols);
-        List<String> suites = cipherSuites(cfg, protocols, log);
+        List<String> suites = cipherSuites(cfg, log);
         if (suites != null) {
             b.ciphers(suites, IdentityCipherSuiteFilter.INSTANCE);
         }
@@ -208,7 +208,7 @@ public final class Tls {
      * names; null keeps the JDK defaults. OpenSSL keywords (HIGH, DEFAULT, !aNULL, ...) select the JDK defaults
      * for that protocol family. As with OpenSSL, a list that enables nothing is an error.
      */
-    private static List<String> cipherSuites(ServerConfig cfg, String[] protocols, List<String> log) {
+    private static List<String> cipherSuites(ServerConfig cfg, List<String> log) {
         String ciphers = opt(cfg.tlsCiphers);
         String suites13 = opt(cfg.tlsCiphersuites);
         if (ciphers == null && suites13 == null) {
@@ -228,7 +228,7 @@ public final class Tls {
         if (ciphers == null) {
             defaults.stream().filter(s -> !isTls13(s)).forEach(out::add);
         } else {
-            List<String> picked = pick(ciphers, "TLS", supported, defaults, false);
+            List<String> picked = pick(ciphers, supported, defaults, false);
             if (picked == null) {
                 throw fail(log, "Failed to configure ciphers: " + ciphers);
             }
@@ -237,7 +237,7 @@ public final class Tls {
         if (suites13 == null) {
             defaults.stream().filter(Tls::isTls13).forEach(out::add);
         } else {
-            List<String> picked = pick(suites13, "TLS", supported, defaults, true);
+            List<String> picked = pick(suites13, supported, defaults, true);
             if (picked == null) {
                 throw fail(log, "Failed to configure ciphersuites: " + suites13);
             }
@@ -246,15 +246,14 @@ public final class Tls {
         return out;
     }
 
-    private static List<String> pick(String spec, String protocol, Set<String> supported, List<String> defaults,
-            boolean tls13) {
+    private static List<String> pick(String spec, Set<String> supported, List<String> defaults, boolean tls13) {
         List<String> out = new ArrayList<>();
         boolean keyword = false;
         for (String token : spec.split("[:, ]+")) {
             if (token.isEmpty()) {
                 continue;
             }
-            String java = supported.contains(token) ? token : CipherSuiteConverter.toJava(token, protocol);
+            String java = supported.contains(token) ? token : CipherSuiteConverter.toJava(token, "TLS");
             if (java != null && supported.contains(java) && isTls13(java) == tls13) {
                 out.add(java);
             } else if (!tls13 && (token.matches("[A-Z0-9+]+") || "!-+@".indexOf(token.charAt(0)) >= 0)) {
