@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,7 +69,7 @@ public final class Main implements Callable<Integer> {
     @Unmatched
     private List<String> redisArgs = new ArrayList<>();
 
-    private final CountDownLatch shutdownRequested = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore shutdownRequested = new java.util.concurrent.Semaphore(0);
     private Log log;
     private RedisServer server;
     private Path pidfile;
@@ -111,7 +110,16 @@ public final class Main implements Callable<Integer> {
             System.err.println("Can't open the log file: " + reason(e));
             return 1;
         }
-        log.role(() -> 'C');
+        // Redis logs with role X in Sentinel mode, and checks the config file before anything else
+        log.role(() -> sentinelMode ? 'X' : 'C');
+        if (sentinelMode) {
+            try {
+                SentinelModule.checkConfigFile(config);
+            } catch (IOException e) {
+                log.warning(e.getMessage());
+                return 1;
+            }
+        }
         log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
         log.warning("Redis version=" + Engine.REDIS_VERSION + ", bits=" + bits()
                 + ", commit=00000000, modified=0, pid=" + PID + ", just started");
@@ -124,11 +132,11 @@ public final class Main implements Callable<Integer> {
         for (String w : configFile.warnings()) {
             log.warning(w);
         }
-        log.role(() -> 'M');
+        log.role(() -> sentinelMode ? 'X' : 'M');
         server = new RedisServer(config, log);
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
-        server.engine().onShutdown(shutdownRequested::countDown);
+        server.engine().onShutdown(shutdownRequested::release);
         SentinelModule sentinelModule = null;
         try {
             if (sentinelMode) {
@@ -165,8 +173,10 @@ public final class Main implements Callable<Integer> {
             sentinelModule.start(server);
         }
         log.notice("Ready to accept connections");
-        shutdownRequested.await();
-        stop();
+        // A signal whose shutdown fails (the final save could not be written) leaves the server running, as Redis.
+        do {
+            shutdownRequested.acquire();
+        } while (!stop());
         return 0;
     }
 
@@ -196,7 +206,7 @@ public final class Main implements Callable<Integer> {
             Signal.handle(new Signal(name), s -> {
                 log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
                         + " scheduling shutdown...");
-                shutdownRequested.countDown();
+                shutdownRequested.release();
             });
         } catch (IllegalArgumentException e) {
             // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
@@ -205,20 +215,34 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs once, from the main thread after a signal or from the shutdown hook on any other exit. */
-    private synchronized void stop() {
+    /** Stops the server once; returns false when the final save failed and the server keeps running. */
+    private synchronized boolean stop() {
         if (stopped) {
-            return;
+            return true;
         }
-        stopped = true;
         if (server.engine().shuttingDown()) {
-            // SHUTDOWN already logged its farewell and is closing the server.
+            // SHUTDOWN already saved, logged its farewell and is closing the server.
+            stopped = true;
             removePidfile();
-            return;
+            return true;
         }
         log.warning("User requested shutdown...");
+        boolean prepared;
+        try {
+            prepared = server.onEngine(() -> server.engine().prepareShutdown(false, false, false));
+        } catch (Exception e) {
+            prepared = false;
+        }
+        if (!prepared) {
+            log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more "
+                    + "information");
+            return false;
+        }
+        stopped = true;
         removePidfile();
         log.warning("Redis is now ready to exit, bye bye...");
         server.close();
+        return true;
     }
 
     private void removePidfile() {

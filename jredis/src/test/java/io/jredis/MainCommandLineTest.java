@@ -180,10 +180,40 @@ class MainCommandLineTest {
     }
 
     @Test
-    void sentinelWithoutConfigFileRefusesToStart() throws Exception {
+    void sentinelWithoutConfigFileExits() throws Exception {
         Result r = run(null, "--sentinel");
         assertEquals(1, r.exit, r.toString());
-        assertTrue(r.stdout.contains("# Sentinel needs config file on disk to save state. Exiting..."), r.toString());
+        assertTrue(r.stdout.matches("\\d+:X \\d\\d \\w{3} \\d{4} [0-9:.]{12} # Sentinel needs config file on disk "
+                + "to save state\\. Exiting\\.\\.\\.\n"), r.stdout);
+    }
+
+    /**
+     * A config file Sentinel cannot write makes it exit 1, as Redis does. Root may write any file, so then the jar
+     * runs as nobody (setpriv), like the real redis-sentinel the test checks first.
+     */
+    @Test
+    void sentinelWithReadOnlyConfigFileExits() throws Exception {
+        Path conf = write("ro.conf", "port " + RealRedis.freePort() + "\n");
+        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> asUser = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            assumeTrue(onPath("setpriv") != null, "running as root without setpriv: every file is writable");
+            asUser.addAll(List.of(onPath("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        String line = " # Sentinel config file " + conf + " is not writable: Permission denied. Exiting...\n";
+        if (RealRedis.binary() != null) {
+            List<String> real = new ArrayList<>(asUser);
+            real.addAll(List.of(RealRedis.binary(), conf.toString(), "--sentinel"));
+            Result r = exec(real, null);
+            assertEquals(1, r.exit, r.toString());
+            assertTrue(r.stdout.endsWith(line), "real redis-sentinel: " + r.stdout);
+        }
+        List<String> cmd = new ArrayList<>(asUser);
+        cmd.addAll(java(conf.toString(), "--sentinel"));
+        Result r = exec(cmd, null);
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.matches("\\d+:X [^#]*" + java.util.regex.Pattern.quote(line)), r.stdout);
     }
 
     @Test

@@ -241,7 +241,7 @@ public final class Snapshot {
             return;
         }
         if (inFlight.get() > MAX_IN_FLIGHT) {
-            engine.loop().schedule(this::step, 1, TimeUnit.MILLISECONDS);
+            reschedule(1_000_000);
             return;
         }
         long deadline = System.nanoTime() + SLICE_NANOS;
@@ -264,11 +264,23 @@ public final class Snapshot {
         }
         flushBatch();
         if (walkDb < dicts.length) {
-            engine.loop().schedule(this::step, 0, TimeUnit.NANOSECONDS);
+            reschedule(0);
             return;
         }
         stopWalking();
         queue.add(END);
+    }
+
+    /**
+     * Runs the next slice after pending I/O: a scheduled task waits for the loop's next round, where a task
+     * submitted with execute() could run in the same round and starve clients.
+     */
+    private void reschedule(long delayNanos) {
+        try {
+            engine.loop().schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            abort(); // the server is closing
+        }
     }
 
     /** Every entry of the start is captured (or the snapshot is aborted): writes need no more observing. */
@@ -290,8 +302,17 @@ public final class Snapshot {
             int db = -1;
             boolean[] resized = new boolean[dicts.length];
             long lastSync = 0;
+            boolean closing = false;
             while (true) {
-                Object item = queue.take();
+                Object item = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    // A server closed without SHUTDOWN drops the walk's next slice: nobody will finish it.
+                    closing = engine.loop().isShuttingDown();
+                    if (closing) {
+                        break;
+                    }
+                    continue;
+                }
                 if (item == END) {
                     endSeen = true;
                     break;
@@ -323,11 +344,16 @@ public final class Snapshot {
                     lastSync = out.position();
                 }
             }
-            if (!aborted) {
-                RdbWriter.end(out);
-                dest.sync();
+            if (closing) {
+                dest.discard();
+                outcome = Outcome.ABORTED;
+            } else {
+                if (!aborted) {
+                    RdbWriter.end(out);
+                    dest.sync();
+                }
+                outcome = commitUnlessAborted(dest);
             }
-            outcome = commitUnlessAborted(dest);
         } catch (IOException | RuntimeException e) {
             error = e;
             writerFailed = true;
@@ -358,7 +384,11 @@ public final class Snapshot {
     /** After a write error the walk stops at its next slice; wait for that so the callback comes last. */
     private void awaitEnd() {
         try {
-            while (queue.take() != END) {
+            Object item;
+            while ((item = queue.poll(100, TimeUnit.MILLISECONDS)) != END) {
+                if (item == null && engine.loop().isShuttingDown()) {
+                    return;
+                }
                 inFlight.set(0);
             }
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -95,7 +96,7 @@ class RdbInteropTest {
         }
         long deadline = System.currentTimeMillis() + 400;
         while (System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(5_000_000);
         }
         try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
             assertEquals("1", j.get("stays"));

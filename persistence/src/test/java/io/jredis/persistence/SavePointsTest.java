@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jredis.server.testing.RawClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class SavePointsTest {
         long deadline = System.currentTimeMillis() + 15_000;
         while (!condition.getAsBoolean()) {
             assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for " + what);
-            Thread.onSpinWait();
+            LockSupport.parkNanos(5_000_000);
         }
     }
 

@@ -136,18 +136,18 @@ public final class Sentinel {
     // ---- configuration ----
 
     /** Starts monitoring a master (config line or SENTINEL MONITOR); returns Redis's error text or null. */
-    String monitor(String name, String host, int port, int quorum) {
-        if (masters.containsKey(name)) {
-            return "Duplicated master name.";
+    String monitor(String name, String host, long port, int quorum) {
+        if (port < 0 || port > 65535) {
+            return "Invalid port number.";
         }
-        if (port <= 0 || port > 65535) {
-            return "Invalid port number";
-        }
-        String ip = resolve(host);
+        String ip = resolveHostnames || isIpLiteral(host) ? resolve(host) : null;
         if (ip == null) {
             return "Can't resolve instance hostname.";
         }
-        Instance m = new Instance(Instance.MASTER, name, ip, port, null);
+        if (masters.containsKey(name)) {
+            return "Duplicate master name.";
+        }
+        Instance m = new Instance(Instance.MASTER, name, resolveHostnames ? host : ip, (int) port, null);
         m.quorum = quorum;
         m.downAfterPeriod = defaultDownAfter;
         m.failoverTimeout = defaultFailoverTimeout;
@@ -155,10 +155,15 @@ public final class Sentinel {
         return null;
     }
 
-    private String resolve(String host) {
+    /** An IPv4 or IPv6 literal, which Redis accepts as an address without resolve-hostnames (ANET_IP_ONLY). */
+    static boolean isIpLiteral(String host) {
+        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+    }
+
+    /** The address of a host name, or null when it does not resolve. */
+    static String resolve(String host) {
         try {
-            java.net.InetAddress a = java.net.InetAddress.getByName(host);
-            return resolveHostnames && !host.equals(a.getHostAddress()) ? host : a.getHostAddress();
+            return java.net.InetAddress.getByName(host).getHostAddress();
         } catch (java.net.UnknownHostException e) {
             return null;
         }
@@ -282,13 +287,10 @@ public final class Sentinel {
     private void checkTilt(long now) {
         long delta = now - previousTime;
         if (delta < 0 || delta > tiltTrigger) {
-            if (!tilt) {
-                tilt = true;
-                tiltStartTime = now;
-                event(Log.WARNING, "+tilt", null, "#tilt mode entered");
-            } else {
-                tiltStartTime = now;
-            }
+            // Redis announces every detection, also while already in TILT (the period restarts)
+            tilt = true;
+            tiltStartTime = now;
+            event(Log.WARNING, "+tilt", null, "#tilt mode entered");
         }
         previousTime = now;
     }

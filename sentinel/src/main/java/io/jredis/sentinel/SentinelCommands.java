@@ -290,25 +290,34 @@ final class SentinelCommands {
         c.engine().error(c, e.toString());
     }
 
+    /** SENTINEL MONITOR: quorum is parsed before the port, and without resolve-hostnames only IPs are accepted. */
     private void monitor(Client c, byte[][] argv) {
         if (argv.length != 6) {
             c.engine().error(c, "ERR wrong number of arguments for 'sentinel|monitor' command");
             return;
         }
-        Long port = Bytes.toLong(argv[4]);
         Long quorum = Bytes.toLong(argv[5]);
-        if (port == null || quorum == null) {
-            c.engine().error(c, "ERR value is not an integer or out of range");
+        if (quorum == null) {
+            c.engine().error(c, "ERR Invalid quorum");
+            return;
+        }
+        Long port = Bytes.toLong(argv[4]);
+        if (port == null) {
+            c.engine().error(c, "ERR Invalid port");
             return;
         }
         if (quorum <= 0) {
             c.engine().error(c, "ERR Quorum must be 1 or greater.");
             return;
         }
-        String err = s.monitor(Bytes.str(argv[2]), Bytes.str(argv[3]), port.intValue(), quorum.intValue());
+        String host = Bytes.str(argv[3]);
+        if (!s.resolveHostnames && !Sentinel.isIpLiteral(host) || Sentinel.resolve(host) == null) {
+            c.engine().error(c, "ERR Invalid IP address or hostname specified");
+            return;
+        }
+        String err = s.monitor(Bytes.str(argv[2]), host, port, quorum.intValue());
         if (err != null) {
-            c.engine().error(c, "ERR " + (err.equals("Can't resolve instance hostname.")
-                    ? "Invalid IP address or hostname specified" : err));
+            c.engine().error(c, "ERR " + err);
             return;
         }
         s.flushConfig();
@@ -332,31 +341,79 @@ final class SentinelCommands {
         c.reply().ok();
     }
 
+    /**
+     * SENTINEL SET, as Redis's sentinelSetCommand: options apply one by one, so those before a bad one stay
+     * applied (and are flushed); rename-command takes two values.
+     */
     private void set(Client c, byte[][] argv) {
-        if (argv.length < 5 || argv.length % 2 == 0) {
-            c.engine().error(c, "ERR wrong number of arguments for 'sentinel|set' command");
-            return;
-        }
         Instance m = master(c, argv[2]);
         if (m == null) {
             return;
         }
-        for (int i = 3; i < argv.length; i += 2) {
-            String opt = Bytes.lower(argv[i]);
-            String value = Bytes.str(argv[i + 1]);
-            if (opt.equals("rename-command")) {
-                c.engine().error(c, "ERR Unknown option or number of arguments for SENTINEL SET '" + opt + "'");
-                return;
+        boolean changed = false;
+        try {
+            for (int j = 3; j < argv.length; j++) {
+                int more = argv.length - 1 - j;
+                String opt = Bytes.str(argv[j]);
+                String lower = opt.toLowerCase();
+                int first = j;
+                if (lower.equals("rename-command") && more > 1) {
+                    String from = Bytes.str(argv[++j]);
+                    String to = Bytes.str(argv[++j]);
+                    if (from.equalsIgnoreCase(to)) {
+                        m.renamedCommands.remove(from.toLowerCase());
+                    } else {
+                        m.renamedCommands.put(from.toLowerCase(), to);
+                    }
+                } else if (more > 0 && SET_OPTIONS.contains(lower)) {
+                    String value = Bytes.str(argv[++j]);
+                    String err = setOption(m, lower, argv[j]);
+                    if (err != null) {
+                        c.engine().error(c, err.isEmpty()
+                                ? "ERR Invalid argument '" + value + "' for SENTINEL SET '" + opt + "'" : "ERR " + err);
+                        return;
+                    }
+                } else {
+                    c.engine().error(c, "ERR Unknown option or number of arguments for SENTINEL SET '" + opt + "'");
+                    return;
+                }
+                changed = true;
+                StringBuilder extra = new StringBuilder();
+                for (int k = first; k <= j; k++) {
+                    extra.append(k == first ? "" : " ").append(Bytes.str(argv[k]));
+                }
+                s.event(Log.WARNING, "+set", m, extra.toString());
             }
-            String err = s.setMasterOption(m, opt, value, false);
-            if (err != null) {
-                c.engine().error(c, "ERR " + err);
-                return;
+        } finally {
+            if (changed) {
+                s.flushConfig();
             }
-            s.event(Log.WARNING, "+set", m, opt + " " + (opt.equals("auth-pass") ? "******" : value));
         }
-        s.flushConfig();
         c.reply().ok();
+    }
+
+    private static final java.util.Set<String> SET_OPTIONS = java.util.Set.of("down-after-milliseconds",
+            "failover-timeout", "parallel-syncs", "notification-script", "client-reconfig-script", "auth-pass",
+            "auth-user", "quorum", "master-reboot-down-after-period");
+
+    /** One SENTINEL SET option: null when applied, "" for a bad number, else the error text. */
+    private String setOption(Instance m, String opt, byte[] raw) {
+        String value = Bytes.str(raw);
+        if (opt.equals("notification-script") || opt.equals("client-reconfig-script")) {
+            if (s.denyScriptsReconfig) {
+                return "Reconfiguration of scripts path is denied for security reasons. Check the "
+                        + "deny-scripts-reconfig configuration directive in your Sentinel configuration";
+            }
+            return s.setMasterOption(m, opt, value, true);
+        }
+        if (opt.equals("auth-pass") || opt.equals("auth-user")) {
+            return s.setMasterOption(m, opt, value, false);
+        }
+        Long v = Bytes.toLong(raw);
+        if (v == null || v < (opt.equals("master-reboot-down-after-period") ? 0 : 1)) {
+            return "";
+        }
+        return s.setMasterOption(m, opt, Long.toString(v), false);
     }
 
     private void infoCache(Client c, byte[][] argv) {
@@ -391,22 +448,12 @@ final class SentinelCommands {
         }
     }
 
+    /** SENTINEL CONFIG GET <pattern> | SET <option> <value>, as Redis's sentinelConfigGet/SetCommand. */
     private void config(Client c, byte[][] argv) {
-        if (argv.length < 4) {
-            c.engine().error(c, "ERR wrong number of arguments for 'sentinel|config' command");
-            return;
-        }
         String sub = Bytes.lower(argv[2]);
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("resolve-hostnames", s.resolveHostnames ? "yes" : "no");
-        params.put("announce-hostnames", s.announceHostnames ? "yes" : "no");
-        params.put("announce-ip", s.announceIp == null ? "" : s.announceIp);
-        params.put("announce-port", Integer.toString(s.announcePort));
-        params.put("sentinel-user", s.sentinelUser == null ? "" : s.sentinelUser);
-        params.put("sentinel-pass", s.sentinelPass == null ? "" : s.sentinelPass);
         if (sub.equals("get") && argv.length == 4) {
             Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : params.entrySet()) {
+            for (Map.Entry<String, String> e : configParams().entrySet()) {
                 if (Glob.match(argv[3], Bytes.of(e.getKey()), true)) {
                     out.put(e.getKey(), e.getValue());
                 }
@@ -417,45 +464,66 @@ final class SentinelCommands {
                 c.reply().bulk(e.getValue());
             }
         } else if (sub.equals("set") && argv.length == 5) {
-            String name = Bytes.lower(argv[3]);
+            String opt = Bytes.str(argv[3]);
+            String name = opt.toLowerCase();
             String value = Bytes.str(argv[4]);
-            if (!params.containsKey(name)) {
-                c.engine().error(c, "ERR Invalid argument '" + name + "' to SENTINEL CONFIG SET");
+            if (!configParams().containsKey(name)) {
+                c.engine().error(c, "ERR Invalid argument '" + opt + "' to SENTINEL CONFIG SET");
                 return;
             }
-            String err = SentinelConfig.apply(s, List.of(name, value));
-            if (err != null) {
-                c.engine().error(c, "ERR Invalid value for '" + name + "'");
+            boolean valid = switch (name) {
+                case "resolve-hostnames", "announce-hostnames" -> value.equalsIgnoreCase("yes")
+                        || value.equalsIgnoreCase("no");
+                case "announce-port" -> {
+                    Long p = Bytes.toLong(argv[4]);
+                    yield p != null && p >= 0 && p <= 65535;
+                }
+                default -> true;
+            };
+            if (!valid || SentinelConfig.apply(s, List.of(name, value)) != null) {
+                c.engine().error(c, "ERR Invalid value '" + value + "' to SENTINEL CONFIG SET '" + opt + "'");
                 return;
             }
             s.flushConfig();
             c.reply().ok();
         } else {
-            c.engine().error(c, "ERR Unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[2])
-                    + "'. Try SENTINEL HELP.");
+            c.engine().error(c, "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.");
         }
     }
 
+    private Map<String, String> configParams() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("resolve-hostnames", s.resolveHostnames ? "yes" : "no");
+        params.put("announce-hostnames", s.announceHostnames ? "yes" : "no");
+        params.put("announce-ip", s.announceIp == null ? "" : s.announceIp);
+        params.put("announce-port", Integer.toString(s.announcePort));
+        params.put("sentinel-user", s.sentinelUser == null ? "" : s.sentinelUser);
+        params.put("sentinel-pass", s.sentinelPass == null ? "" : s.sentinelPass);
+        return params;
+    }
+
+    /** SENTINEL DEBUG [param value ...]: parameters apply one by one, as in Redis. */
     private void debug(Client c, byte[][] argv) {
         Map<String, long[]> p = debugParams();
         if (argv.length == 2) {
             c.reply().map(p.size());
             for (Map.Entry<String, long[]> e : p.entrySet()) {
                 c.reply().bulk(e.getKey().toUpperCase());
-                c.reply().integer(e.getValue()[0]);
+                c.reply().bulk(Long.toString(e.getValue()[0]));
             }
             return;
         }
-        if (argv.length % 2 != 0) {
-            c.engine().error(c, "ERR wrong number of arguments for 'sentinel|debug' command");
-            return;
-        }
-        for (int i = 2; i < argv.length; i += 2) {
-            String name = Bytes.lower(argv[i]);
-            Long v = Bytes.toLong(argv[i + 1]);
-            if (!p.containsKey(name) || v == null || v <= 0) {
-                c.engine().error(c, "ERR Invalid argument '" + Bytes.str(argv[i + 1]) + "' for SENTINEL DEBUG '"
-                        + Bytes.str(argv[i]) + "'");
+        for (int j = 2; j < argv.length; j++) {
+            String opt = Bytes.str(argv[j]);
+            String name = opt.toLowerCase();
+            if (!p.containsKey(name) || j == argv.length - 1) {
+                c.engine().error(c, "ERR Unknown option or number of arguments for SENTINEL DEBUG '" + opt + "'");
+                return;
+            }
+            Long v = Bytes.toLong(argv[++j]);
+            if (v == null || v <= 0) {
+                c.engine().error(c, "ERR Invalid argument '" + Bytes.str(argv[j]) + "' for SENTINEL DEBUG '"
+                        + opt + "'");
                 return;
             }
             setDebug(name, v);
@@ -470,11 +538,11 @@ final class SentinelCommands {
         p.put("ask-period", new long[] {s.askPeriod});
         p.put("publish-period", new long[] {s.publishPeriod});
         p.put("default-down-after", new long[] {s.defaultDownAfter});
+        p.put("default-failover-timeout", new long[] {s.defaultFailoverTimeout});
         p.put("tilt-trigger", new long[] {s.tiltTrigger});
         p.put("tilt-period", new long[] {s.tiltPeriod});
         p.put("slave-reconf-timeout", new long[] {s.slaveReconfTimeout});
         p.put("min-link-reconnect-period", new long[] {s.minLinkReconnectPeriod});
-        p.put("default-failover-timeout", new long[] {s.defaultFailoverTimeout});
         p.put("election-timeout", new long[] {s.electionTimeout});
         p.put("script-max-runtime", new long[] {s.scriptMaxRuntime});
         p.put("script-retry-delay", new long[] {s.scriptRetryDelay});

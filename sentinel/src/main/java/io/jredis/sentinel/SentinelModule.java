@@ -49,13 +49,7 @@ public final class SentinelModule {
     public static SentinelModule install(RedisServer server) throws ConfigFile.FatalConfigError, IOException {
         Engine engine = server.engine();
         ServerConfig config = server.config();
-        Path file = config.configFile();
-        if (file == null) {
-            throw new IOException("Sentinel needs config file on disk to save state. Exiting...");
-        }
-        if (!Files.isWritable(file)) {
-            throw new IOException("Sentinel config file " + file + " is not writable: Permission denied. Exiting...");
-        }
+        Path file = checkConfigFile(config);
         Sentinel s = new Sentinel(engine);
         SentinelConfig.load(s, config);
         SentinelCommands commands = new SentinelCommands(s);
@@ -77,6 +71,21 @@ public final class SentinelModule {
         });
         engine.onShutdown(s::stop);
         return new SentinelModule(s);
+    }
+
+    /**
+     * Redis's sentinelCheckConfigFile, run right after the configuration is loaded: returns the config file, or
+     * throws an IOException with the line Redis logs before exiting when there is none or it is not writable.
+     */
+    public static Path checkConfigFile(ServerConfig config) throws IOException {
+        Path file = config.configFile();
+        if (file == null) {
+            throw new IOException("Sentinel needs config file on disk to save state. Exiting...");
+        }
+        if (!Files.isWritable(file)) {
+            throw new IOException("Sentinel config file " + file + " is not writable: Permission denied. Exiting...");
+        }
+        return file;
     }
 
     /** Starts monitoring, on the server's engine thread. */

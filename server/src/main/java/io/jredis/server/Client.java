@@ -82,6 +82,8 @@ public final class Client implements Reply.ReplySink {
     private long replyPeakResetAt;
     /** Free-form flags a module sets on its clients (replica, master, pubsub, multi ...) for CLIENT LIST. */
     private String roleFlags = "";
+    /** Client-side caching mode, null while tracking is off. */
+    private Tracking.State tracking;
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -276,6 +278,15 @@ public final class Client implements Reply.ReplySink {
         this.replyMode = m;
     }
 
+    /** The client-side caching mode, null while tracking is off. */
+    public Tracking.State tracking() {
+        return tracking;
+    }
+
+    void tracking(Tracking.State state) {
+        this.tracking = state;
+    }
+
     public String roleFlags() {
         return roleFlags;
     }
@@ -399,8 +410,7 @@ public final class Client implements Reply.ReplySink {
         long obl = Math.min(pending, replyBufferSize);
         long omem = pending - obl;
         long oll = (omem + REPLY_CHUNK_BYTES - 1) / REPLY_CHUNK_BYTES;
-        long totMem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
-                + (argv == null ? 0 : argvMem + 8L * argv.length);
+        long totMem = memory(qbufMem, omem);
         return "id=" + id + " addr=" + addr() + " laddr=" + laddr() + " fd=" + fd() + " name=" + name
                 + " age=" + (now / 1000 - createdAt / 1000) + " idle=" + (now / 1000 - lastInteraction / 1000)
                 + " flags=" + flags() + " db=" + db.id() + " sub=" + subscriptions(PubSub.Kind.CHANNEL).size()
@@ -408,8 +418,21 @@ public final class Client implements Reply.ReplySink {
                 + subscriptions(PubSub.Kind.SHARD).size() + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree + " argv-mem=" + argvMem + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=" + replyBufferSize
                 + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
-                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name() + " redir=-1 resp="
+                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name()
+                + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
                 + reply.protocol();
+    }
+
+    /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */
+    public long memory() {
+        long qbuf = argv != null && postponed == null ? wireLength(argv) : 0;
+        long qbufMem = queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
+    }
+
+    private long memory(long qbufMem, long omem) {
+        return CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
+                + (argv == null ? 0 : argvBytes + 8L * argv.length);
     }
 
     /** Flag letters in Redis's order: module flags (S, M, P, x ...), then b, c, U, e; N when none. */
@@ -423,6 +446,15 @@ public final class Client implements Reply.ReplySink {
         }
         if ((postponed != null || engine.blocking().isBlocked(this)) && roleFlags.indexOf('b') < 0) {
             f.append('b');
+        }
+        if (tracking != null) {
+            f.append('t');
+            if (tracking.brokenRedirect()) {
+                f.append('R');
+            }
+            if (tracking.bcast()) {
+                f.append('B');
+            }
         }
         if (closeAfterReply) {
             f.append('c');
@@ -523,8 +555,11 @@ public final class Client implements Reply.ReplySink {
         return out;
     }
 
-    /** Takes the pending replies for writing; the next reply starts a new buffer. */
-    ByteBuf takePending() {
+    /**
+     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
+     * commands they run from their connection-less client this way.
+     */
+    public ByteBuf takePending() {
         ByteBuf b = out;
         out = null;
         return b;

@@ -210,7 +210,7 @@ final class AclCommand {
         }
         long bits = 256;
         if (argv.length == 3) {
-            Long v = Args.longOrNull(argv[2]);
+            Long v = Bytes.toLong(argv[2]);
             if (v == null) {
                 c.engine().error(c, "ERR value is not an integer or out of range");
                 return;
@@ -242,7 +242,7 @@ final class AclCommand {
                 c.reply().ok();
                 return;
             }
-            Long v = Args.longOrNull(argv[2]);
+            Long v = Bytes.toLong(argv[2]);
             if (v == null) {
                 c.engine().error(c, "ERR value is not an integer or out of range");
                 return;

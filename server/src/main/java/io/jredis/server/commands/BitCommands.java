@@ -56,7 +56,7 @@ final class BitCommands {
      */
     private static long bitOffset(Client c, byte[] arg, int bits) {
         boolean hash = bits > 0 && arg.length > 0 && arg[0] == '#';
-        Long parsed = Args.longOrNull(hash ? Arrays.copyOfRange(arg, 1, arg.length) : arg);
+        Long parsed = Bytes.toLong(hash ? Arrays.copyOfRange(arg, 1, arg.length) : arg);
         if (parsed == null) {
             c.engine().error(c, BAD_OFFSET);
             return -1;
@@ -107,7 +107,7 @@ final class BitCommands {
         if (offset < 0) {
             return;
         }
-        Long on = Args.longOrNull(argv[3]);
+        Long on = Bytes.toLong(argv[3]);
         if (on == null || (on & ~1L) != 0) {
             c.engine().error(c, BAD_BIT);
             return;
@@ -212,8 +212,8 @@ final class BitCommands {
         }
         Range r;
         if (argv.length == 4 || argv.length == 5) {
-            Long start = Args.longOrNull(argv[2]);
-            Long end = start == null ? null : Args.longOrNull(argv[3]);
+            Long start = Bytes.toLong(argv[2]);
+            Long end = start == null ? null : Bytes.toLong(argv[3]);
             if (end == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
@@ -267,7 +267,7 @@ final class BitCommands {
      * may answer the first bit past the string (a string of ones); with one, the range is exact and -1 means none.
      */
     private static void bitpos(Client c, byte[][] argv) {
-        Long bitArg = Args.longOrNull(argv[2]);
+        Long bitArg = Bytes.toLong(argv[2]);
         if (bitArg == null) {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
@@ -288,7 +288,7 @@ final class BitCommands {
         boolean endGiven = false;
         Range r;
         if (argv.length >= 4 && argv.length <= 6) {
-            Long start = Args.longOrNull(argv[3]);
+            Long start = Bytes.toLong(argv[3]);
             if (start == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
@@ -299,7 +299,7 @@ final class BitCommands {
             }
             long end;
             if (argv.length >= 5) {
-                Long e = Args.longOrNull(argv[4]);
+                Long e = Bytes.toLong(argv[4]);
                 if (e == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -485,7 +485,7 @@ final class BitCommands {
                 if (Long.compareUnsigned(highestWrite, offset + bits - 1) < 0) {
                     highestWrite = offset + bits - 1;
                 }
-                Long v = Args.longOrNull(argv[j + 3]);
+                Long v = Bytes.toLong(argv[j + 3]);
                 if (v == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return;
@@ -552,7 +552,7 @@ final class BitCommands {
         while (nul < arg.length && arg[nul] != 0) {
             nul++;
         }
-        Long bits = Args.longOrNull(Arrays.copyOfRange(arg, 1, nul));
+        Long bits = Bytes.toLong(Arrays.copyOfRange(arg, 1, nul));
         boolean signed = arg[0] == 'i';
         if (bits == null || bits < 1 || bits > (signed ? 64 : 63)) {
             return 0;

@@ -46,7 +46,7 @@ final class ConnectionCommands {
 
     /** SELECT index */
     private static void select(Client c, byte[][] argv) {
-        Long idx = Args.longOrNull(argv[1]);
+        Long idx = Bytes.toLong(argv[1]);
         if (idx == null) {
             c.engine().error(c, "ERR value is not an integer or out of range");
             return;
@@ -103,7 +103,7 @@ final class ConnectionCommands {
         long version = 0;
         int next = 1;
         if (argv.length >= 2) {
-            Long v = Args.longOrNull(argv[next++]);
+            Long v = Bytes.toLong(argv[next++]);
             if (v == null) {
                 engine.error(c, "ERR Protocol version is not an integer or out of range");
                 return;
@@ -147,7 +147,9 @@ final class ConnectionCommands {
         if (version != 0) {
             c.reply().protocol((int) version);
         }
-        c.reply().map(7);
+        boolean sentinel = engine.config().sentinelMode();
+        // Redis's HELLO has no role in Sentinel mode
+        c.reply().map(sentinel ? 6 : 7);
         c.reply().bulk("server");
         c.reply().bulk("redis");
         c.reply().bulk("version");
@@ -157,9 +159,11 @@ final class ConnectionCommands {
         c.reply().bulk("id");
         c.reply().integer(c.id());
         c.reply().bulk("mode");
-        c.reply().bulk("standalone");
-        c.reply().bulk("role");
-        c.reply().bulk(engine.slaveMode() ? "replica" : "master");
+        c.reply().bulk(sentinel ? "sentinel" : "standalone");
+        if (!sentinel) {
+            c.reply().bulk("role");
+            c.reply().bulk(engine.slaveMode() ? "replica" : "master");
+        }
         c.reply().bulk("modules");
         c.reply().array(0);
     }

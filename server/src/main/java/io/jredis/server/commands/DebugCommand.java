@@ -32,7 +32,7 @@ final class DebugCommand {
 
     /** Redis refuses DEBUG before running it (a rejected call), unless enabled or "local" and the client is. */
     private static String allowed(Client c, CommandSpec cmd, byte[][] argv) {
-        if (!cmd.name().equals("debug")) {
+        if (!cmd.fullName().equals("debug")) {
             return null;
         }
         return switch (c.engine().config().enableDebugCommand.value()) {

@@ -71,7 +71,7 @@ final class ElementScan {
         for (int i = from; i < argv.length; i += 2) {
             boolean hasValue = i + 1 < argv.length;
             if (hasValue && Bytes.eqIgnoreCase(argv[i], "count")) {
-                Long n = Args.longOrNull(argv[i + 1]);
+                Long n = Bytes.toLong(argv[i + 1]);
                 if (n == null) {
                     c.engine().error(c, Args.NOT_INTEGER);
                     return null;

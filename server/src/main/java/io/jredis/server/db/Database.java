@@ -18,6 +18,17 @@ public final class Database {
         void keyModified(Database db, byte[] key);
 
         void keyExpired(Database db, byte[] key);
+
+        /**
+         * The access field of a key just read or written: Redis's LRU clock (unix ms) or, under an LFU policy, its
+         * updated frequency counter. {@code previous} is the old field, or -1 for a key being created.
+         */
+        default long accessed(long previous) {
+            return now();
+        }
+
+        /** A key was created (Redis's dbAdd, which publishes the "new" keyspace event). */
+        default void keyAdded(Database db, byte[] key) {}
     }
 
     /**
@@ -49,6 +60,8 @@ public final class Database {
     private final Consumer<Dict.Entry> expireSampler = this::sampleForExpiry;
     /** Set only while a snapshot runs, so the common path pays one null check. */
     private ChangeObserver observer;
+    /** Estimated heap bytes of every key here, kept up to date on each write ({@link MemoryEstimate}). */
+    private long memory;
 
     public Database(int id, Hooks hooks) {
         this.id = id;
@@ -65,6 +78,30 @@ public final class Database {
 
     public int expiresSize() {
         return expires.size();
+    }
+
+    /** Estimated bytes the keys and values of this database occupy (INFO used_memory, maxmemory). */
+    public long memory() {
+        return memory;
+    }
+
+    /** Re-estimates a key after a write, keeping the database's total current. */
+    private void account(Dict.Entry e) {
+        long now = MemoryEstimate.entry(e);
+        memory += now - e.memory;
+        e.memory = now;
+    }
+
+    /**
+     * A random live-or-expired entry for eviction: from all keys, or only from keys with a TTL when
+     * {@code volatileOnly}; null when there is none.
+     */
+    public Dict.Entry randomEntry(boolean volatileOnly) {
+        if (volatileOnly) {
+            Dict.Entry x = expires.random();
+            return x == null ? null : (Dict.Entry) x.value;
+        }
+        return keys.random();
     }
 
     public Dict dict() {
@@ -107,7 +144,7 @@ public final class Database {
     public Dict.Entry lookup(byte[] key) {
         Dict.Entry e = entry(key);
         if (e != null) {
-            e.access = hooks.now();
+            e.access = hooks.accessed(e.access);
         }
         return e;
     }
@@ -134,7 +171,8 @@ public final class Database {
      */
     public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
         Dict.Entry e = entry(key);
-        if (e == null) {
+        boolean created = e == null;
+        if (created) {
             // On a replica a logically expired key is still stored; the write replaces it as a present key.
             e = keys.findOrCreate(key);
             if (observer != null) {
@@ -145,13 +183,27 @@ public final class Database {
             persist(e);
         }
         e.value = value;
-        e.access = hooks.now();
+        e.access = hooks.accessed(created ? -1 : e.access);
+        account(e);
+        if (created) {
+            hooks.keyAdded(this, key);
+        }
         hooks.keyModified(this, key);
         return e;
     }
 
-    /** Adds a key that must not exist yet (callers checked); does not signal, as Redis's {@code dbAdd}. */
+    /**
+     * Adds a key that must not exist yet (callers checked). As Redis's {@code dbAdd} it tells the owner that a key
+     * was created (the "new" keyspace event) but does not signal a modification.
+     */
     public Dict.Entry add(byte[] key, Object value) {
+        Dict.Entry e = addLoaded(key, value);
+        hooks.keyAdded(this, key);
+        return e;
+    }
+
+    /** Adds a key while loading a snapshot or an AOF base (Redis's dbAddRDBLoad): no "new" event, no signal. */
+    public Dict.Entry addLoaded(byte[] key, Object value) {
         int before = keys.size();
         Dict.Entry e = keys.findOrCreate(key);
         if (observer != null) {
@@ -163,7 +215,8 @@ public final class Database {
         // Only a logically expired key kept on a replica can be found here; its stale TTL must not survive.
         persist(e);
         e.value = value;
-        e.access = hooks.now();
+        e.access = hooks.accessed(-1);
+        account(e);
         return e;
     }
 
@@ -188,6 +241,7 @@ public final class Database {
         if (e == null) {
             return false;
         }
+        memory -= e.memory;
         if (e.expireAt >= 0) {
             expires.remove(key);
         }
@@ -229,10 +283,14 @@ public final class Database {
 
     /** Sets an absolute expiry in unix ms on an existing key. */
     public void setExpire(Dict.Entry e, long whenMs) {
-        if (e.expireAt < 0) {
+        boolean added = e.expireAt < 0;
+        if (added) {
             expires.put(e.key, e);
         }
         e.expireAt = whenMs;
+        if (added) {
+            account(e);
+        }
     }
 
     /** Removes the TTL of an existing key; returns true if it had one. */
@@ -242,10 +300,15 @@ public final class Database {
         }
         expires.remove(e.key);
         e.expireAt = -1;
+        account(e);
         return true;
     }
 
     public void signalModified(byte[] key) {
+        Dict.Entry e = keys.find(key);
+        if (e != null) {
+            account(e);
+        }
         hooks.keyModified(this, key);
     }
 
@@ -255,6 +318,7 @@ public final class Database {
         keys = new Dict();
         expires = new Dict();
         expireCursor = 0;
+        memory = 0;
         return n;
     }
 
@@ -269,6 +333,9 @@ public final class Database {
         other.keys = k;
         other.expires = x;
         other.expireCursor = cursor;
+        long m = memory;
+        memory = other.memory;
+        other.memory = m;
     }
 
     /**

@@ -28,6 +28,8 @@ public final class Dict {
          * newer (see {@link Database.ChangeObserver}); 0 when none. It fits in the object's alignment padding.
          */
         public int snapshotMark;
+        /** What the key occupies, as last estimated by its database ({@link MemoryEstimate#entry}). */
+        long memory;
         Entry next;
 
         Entry(byte[] key, int hash, Object value) {

@@ -8,8 +8,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -18,6 +21,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +54,12 @@ public final class NetworkServer implements AutoCloseable {
         this.engine = engine;
         this.epoll = epollTransport();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io);
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io) {
+            @Override
+            protected IoEventLoop newChild(Executor executor, IoHandlerFactory factory, Object... args) {
+                return new EngineLoop(this, executor, factory);
+            }
+        };
         ServerConfig cfg = engine.config();
         // Redis's applyTlsCfg: one hook, so a CONFIG SET of several tls-* directives reconfigures once.
         Directive.ApplyHook reconfigure = this::reconfigureTls;
@@ -103,7 +114,9 @@ public final class NetworkServer implements AutoCloseable {
      */
     public void start() throws IOException {
         ServerConfig cfg = engine.config();
-        engine.attach(loop.next());
+        EngineLoop engineLoop = (EngineLoop) loop.next();
+        engine.attach(engineLoop);
+        engine.ioPoller(engineLoop::pollOnce);
         int port = cfg.port.intValue();
         if (cfg.tlsPort.intValue() != 0 || cfg.tlsReplication.value()) {
             try {
@@ -156,6 +169,38 @@ public final class NetworkServer implements AutoCloseable {
         }
         if (!cfg.unixsocket.value().isEmpty()) {
             bindUnix(cfg);
+        }
+        if (cfg.metricsPort.value() > 0) {
+            bindMetrics(cfg);
+        }
+    }
+
+    /** The jredis-only metrics endpoint: HTTP on metrics-port, at the first bind address, served by the engine loop. */
+    private void bindMetrics(ServerConfig cfg) throws IOException {
+        String spec = cfg.bind.value().isEmpty() ? "*" : cfg.bind.value().get(0);
+        String host = spec.startsWith("-") ? spec.substring(1) : spec;
+        host = switch (host) {
+            case "*" -> "0.0.0.0";
+            case "::*" -> "::";
+            default -> host;
+        };
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                                new MetricsEndpoint(engine));
+                    }
+                });
+        try {
+            listeners.add(b.bind(new InetSocketAddress(host, cfg.metricsPort.intValue())).sync().channel());
+        } catch (Exception e) {
+            close();
+            throw new IOException("Failed listening on metrics port " + cfg.metricsPort.value() + ": "
+                    + strerror(e), e);
         }
     }
 
@@ -328,6 +373,23 @@ public final class NetworkServer implements AutoCloseable {
                 Files.deleteIfExists(Path.of(sock));
             } catch (IOException ignored) {
                 // A socket file we cannot remove is harmless: the next start unlinks it before binding.
+            }
+        }
+    }
+
+    /**
+     * The engine's event loop, which can serve ready connections once from inside a running task: a busy script
+     * polls it so that other clients get -BUSY and SCRIPT KILL gets through (Redis's processEventsWhileBlocked).
+     */
+    private static final class EngineLoop extends SingleThreadIoEventLoop {
+        EngineLoop(IoEventLoopGroup group, Executor executor, IoHandlerFactory factory) {
+            super(group, executor, factory);
+        }
+
+        /** One non-blocking I/O pass; the engine cron is always scheduled, so the I/O handler never waits. */
+        void pollOnce() {
+            if (hasScheduledTasks()) {
+                runIo();
             }
         }
     }

@@ -84,8 +84,10 @@ class MixedTypesDifferentialTest {
             case 41 -> op(Compare.EXACT, "DEL", k);
             case 42 -> op(Compare.EXACT, r.nextBoolean() ? "RENAME" : "RENAMENX", k, k2);
             case 43 -> op(Compare.EXACT, "COPY", k, k2, "REPLACE");
-            case 44 -> op(Compare.EXACT, "EXPIRE", k, "1000", r.nextBoolean() ? "NX" : "GT");
-            case 45 -> op(Compare.EXACT, "TTL", k);
+            // Absolute times keep NX/GT/LT comparisons and the reported expiry independent of the clock.
+            case 44 -> op(Compare.EXACT, "EXPIREAT", k, r.nextBoolean() ? "4102444800" : "4102444900",
+                    new String[] {"NX", "XX", "GT", "LT"}[r.nextInt(4)]);
+            case 45 -> op(Compare.EXACT, "EXPIRETIME", k);
             case 46 -> op(Compare.EXACT, "PERSIST", k);
             default -> op(Compare.EXACT, "DBSIZE");
         };

@@ -1,0 +1,217 @@
+package io.jredis.sentinel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sentinel under restarts, TILT, manual failover and password-protected data nodes. */
+class SentinelRobustnessTest {
+
+    /** A real redis-server with a config file, killed with SIGKILL and restarted with the same file and port. */
+    private static final class Node implements AutoCloseable {
+        final Path conf;
+        final int port;
+        Process process;
+
+        Node(Path dir, String name) throws IOException {
+            port = RealRedis.freePort();
+            Path data = Files.createDirectories(dir.resolve(name));
+            conf = data.resolve("redis.conf");
+            Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nsave \"\"\nappendonly no\ndir " + data + "\n");
+        }
+
+        Node start() throws Exception {
+            process = new ProcessBuilder(RealRedis.binary(), conf.toString()).redirectErrorStream(true)
+                    .redirectOutput(conf.resolveSibling("redis.log").toFile()).start();
+            SentinelLab.await("redis-server on " + port, 10, () -> "PONG".equals(
+                    RespParser.toText(SentinelLab.call(port, "PING"))));
+            return this;
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            kill();
+        }
+    }
+
+    private static Map<String, String> fields(Object report) {
+        List<?> l = (List<?>) report;
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < l.size(); i += 2) {
+            f.put(RespParser.toText(l.get(i)), RespParser.toText(l.get(i + 1)));
+        }
+        return f;
+    }
+
+    private static String nextMessage(RawClient sub) throws IOException {
+        return RespParser.toText(((List<?>) sub.read()).get(2));
+    }
+
+    @Test
+    void restartedSentinelKeepsItsStateAndTheOldMasterRejoinsAsReplica(@TempDir Path dir) throws Exception {
+        RealRedis.assumeInstalled();
+        try (SentinelLab lab = new SentinelLab(dir)) {
+            Node old = lab.add(new Node(dir, "old-master")).start();
+            for (int i = 0; i < 2; i++) {
+                lab.replicas.add(lab.add(RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(old.port))));
+            }
+            SentinelLab.await("replicas online", () -> SentinelLab.info(old.port, null).contains("connected_slaves:2"));
+            String body = "sentinel monitor mymaster 127.0.0.1 " + old.port + " 2\n" + SentinelLab.FAST;
+            List<RedisServer> sentinels = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sentinels.add(lab.jredisSentinel("s" + i, body));
+            }
+            lab.awaitDiscovery();
+            for (int p : lab.sentinelPorts) {
+                // INFO every second instead of ten, so that the restarted master is seen sooner
+                assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "DEBUG", "info-period", "1000")));
+            }
+            RawClient switches = lab.add(new RawClient("127.0.0.1", lab.sentinelPorts.get(0)));
+            switches.call("SUBSCRIBE", "+switch-master");
+            old.kill();
+            String[] w = nextMessage(switches).split(" ");
+            assertEquals(Integer.toString(old.port), w[2]);
+            int promoted = Integer.parseInt(w[4]);
+            for (int p : lab.sentinelPorts) {
+                SentinelLab.await("sentinel " + p + " switches", () -> ("127.0.0.1:" + promoted)
+                        .equals(SentinelLab.masterAddr(p)));
+            }
+
+            int s1 = lab.sentinelPorts.get(1);
+            String myId = RespParser.toText(SentinelLab.call(s1, "SENTINEL", "MYID"));
+            Map<String, String> before = fields(SentinelLab.call(s1, "SENTINEL", "MASTER", "mymaster"));
+            assertTrue(Long.parseLong(before.get("config-epoch")) >= 1, before.toString());
+            sentinels.get(1).close();
+            String saved = Files.readString(dir.resolve("s1.conf"));
+            assertTrue(saved.contains("sentinel myid " + myId + "\n"), saved);
+            assertTrue(saved.contains("sentinel monitor mymaster 127.0.0.1 " + promoted + " 2\n"), saved);
+            RedisServer restarted = lab.add(SentinelLab.startSentinel(dir.resolve("s1.conf")));
+            int r = restarted.port();
+            assertEquals(myId, RespParser.toText(SentinelLab.call(r, "SENTINEL", "MYID")));
+            Map<String, String> after = fields(SentinelLab.call(r, "SENTINEL", "MASTER", "mymaster"));
+            assertEquals(before.get("config-epoch"), after.get("config-epoch"));
+            assertEquals(Integer.toString(promoted), after.get("port"));
+            assertEquals("2", after.get("num-slaves"), "known replicas come from the config file");
+            assertEquals("2", after.get("num-other-sentinels"), "known sentinels come from the config file");
+            java.util.regex.Matcher epoch = java.util.regex.Pattern.compile("\nsentinel current-epoch (\\d+)\n")
+                    .matcher(Files.readString(dir.resolve("s1.conf")));
+            assertTrue(epoch.find());
+            assertTrue(Long.parseLong(epoch.group(1)) >= Long.parseLong(before.get("config-epoch")));
+
+            List<Integer> running = List.of(lab.sentinelPorts.get(0), lab.sentinelPorts.get(2), r);
+            BlockingQueue<String> converted = lab.events("+convert-to-slave", running);
+            old.start();
+            SentinelLab.await("the old master replicates from the promoted one", () -> {
+                String info = SentinelLab.info(old.port, null);
+                return info.contains("role:slave") && info.contains("master_port:" + promoted);
+            });
+            String event = converted.poll(10, TimeUnit.SECONDS);
+            assertTrue(event != null && event.endsWith(" slave 127.0.0.1:" + old.port + " 127.0.0.1 " + old.port
+                    + " @ mymaster 127.0.0.1 " + promoted), "a Sentinel announced +convert-to-slave: " + event);
+            SentinelLab.await("the old master is a healthy replica again", () -> {
+                for (Object o : (List<?>) SentinelLab.call(r, "SENTINEL", "REPLICAS", "mymaster")) {
+                    Map<String, String> f = fields(o);
+                    if (f.get("port").equals(Integer.toString(old.port))) {
+                        return f.get("flags").equals("slave");
+                    }
+                }
+                return false;
+            });
+        }
+    }
+
+    @Test
+    void tiltIsEnteredAndLeftAsByRealSentinel(@TempDir Path dir) throws Exception {
+        try (SentinelLab lab = new SentinelLab(dir).dataNodes(1, null)) {
+            int real = lab.realSentinel("real", lab.sentinelConf("")).port();
+            int jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
+            lab.awaitDiscovery();
+            for (int p : new int[] {real, jredis}) {
+                RawClient sub = lab.add(new RawClient("127.0.0.1", p));
+                sub.call("SUBSCRIBE", "+tilt", "-tilt");
+                sub.read();
+                assertTrue(RespParser.toText(SentinelLab.call(p, "INFO", "sentinel")).contains("sentinel_tilt:0"));
+                // every timer tick is later than 1 ms after the previous one: a starved timer
+                assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "DEBUG", "tilt-period", "1000",
+                        "tilt-trigger", "1")));
+                List<?> entered = (List<?>) sub.read();
+                assertEquals("+tilt #tilt mode entered", RespParser.toText(entered.get(1)) + " "
+                        + RespParser.toText(entered.get(2)), "port " + p);
+                String info = RespParser.toText(SentinelLab.call(p, "INFO", "sentinel"));
+                assertTrue(info.contains("sentinel_tilt:1\r\nsentinel_tilt_since_seconds:0\r\n"), info);
+                List<?> down = (List<?>) SentinelLab.call(p, "SENTINEL", "IS-MASTER-DOWN-BY-ADDR", "127.0.0.1",
+                        Integer.toString(lab.master.port()), "0", "*");
+                assertEquals(0L, down.get(0));
+                assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "DEBUG", "tilt-trigger",
+                        "2000")));
+                String msg;
+                do {
+                    List<?> m = (List<?>) sub.read();
+                    msg = RespParser.toText(m.get(1)) + " " + RespParser.toText(m.get(2));
+                } while (msg.startsWith("+tilt"));
+                assertEquals("-tilt #tilt mode exited", msg, "port " + p);
+                assertTrue(RespParser.toText(SentinelLab.call(p, "INFO", "sentinel")).contains("sentinel_tilt:0"));
+            }
+        }
+    }
+
+    @Test
+    void manualFailoverOfPasswordProtectedNodes(@TempDir Path dir) throws Exception {
+        try (SentinelLab lab = new SentinelLab(dir).dataNodes(2, "s3cret")) {
+            int s = lab.jredisSentinel("s", lab.sentinelConf("sentinel auth-pass mymaster s3cret\n")).port();
+            lab.sentinelPorts.clear();
+            lab.sentinelPorts.add(s);
+            lab.awaitDiscovery();
+            assertEquals("OK", RespParser.toText(SentinelLab.call(s, "SENTINEL", "DEBUG", "info-period", "1000")));
+            SentinelLab.await("the replicas' own INFO was read with the password", () -> {
+                for (Object o : (List<?>) SentinelLab.call(s, "SENTINEL", "REPLICAS", "mymaster")) {
+                    Map<String, String> f = fields(o);
+                    if (!f.get("runid").matches("[0-9a-f]{40}") || !f.get("master-link-status").equals("ok")) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            Map<String, String> m = fields(SentinelLab.call(s, "SENTINEL", "MASTER", "mymaster"));
+            assertEquals("master", m.get("flags"));
+            assertTrue(m.get("runid").matches("[0-9a-f]{40}"), "INFO was read with the password: " + m);
+            RawClient sub = lab.add(new RawClient("127.0.0.1", s));
+            sub.call("SUBSCRIBE", "+switch-master");
+
+            assertEquals("OK", RespParser.toText(SentinelLab.call(s, "SENTINEL", "FAILOVER", "mymaster")));
+            assertEquals("(error) INPROG Failover already in progress",
+                    RespParser.toText(SentinelLab.call(s, "SENTINEL", "FAILOVER", "mymaster")));
+            String[] w = nextMessage(sub).split(" ");
+            int promoted = Integer.parseInt(w[4]);
+            Set<Integer> replicas = Set.of(lab.replicas.get(0).port(), lab.replicas.get(1).port());
+            assertTrue(replicas.contains(promoted), String.join(" ", w));
+            try (RawClient c = new RawClient("127.0.0.1", promoted)) {
+                assertEquals("OK", RespParser.toText(c.call("AUTH", "s3cret")));
+                assertTrue(RespParser.toText(c.call("INFO", "replication")).contains("role:master"));
+                assertEquals("OK", RespParser.toText(c.call("SET", "after", "manual-failover")));
+            }
+            SentinelLab.await("the old master follows the promoted replica", () -> SentinelLab.info(
+                    lab.master.port(), new String[] {"AUTH", "s3cret"}).contains("master_port:" + promoted));
+        }
+    }
+}
