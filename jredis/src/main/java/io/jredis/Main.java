@@ -167,7 +167,7 @@ public final class Main implements Callable<Integer> {
         onSignal("TERM");
         onSignal("INT");
         writePidfile(config.pidfile.value());
-        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone") + ", port=" + server.port() + ".");
+        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone") + ", port=" + server.engine().tcpPort() + ".");
         log.warning("Server initialized");
         if (sentinelModule != null) {
             sentinelModule.start(server);

@@ -283,6 +283,16 @@ class MainCommandLineTest {
     }
 
     @Test
+    void badTlsFilesAbortLikeRedis() throws Exception {
+        Result r = run(null, "--port", "0", "--tls-port", Integer.toString(RealRedis.freePort()),
+                "--tls-cert-file", "missing.crt", "--tls-key-file", "missing.key", "--tls-auth-clients", "no");
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.contains(" # Failed to load certificate: missing.crt: error:80000002:system library::No "
+                + "such file or directory\n"), r.stdout);
+        assertTrue(r.stdout.endsWith(" # Failed to configure TLS. Check logs for more info.\n"), r.stdout);
+    }
+
+    @Test
     void redisCliTalksToJredis() throws Exception {
         String cli = onPath("redis-cli");
         assumeTrue(cli != null, "redis-cli is not installed (apt-get install -y redis-tools)");

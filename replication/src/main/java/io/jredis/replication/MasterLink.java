@@ -3,6 +3,7 @@ package io.jredis.replication;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.config.ServerConfig;
+import io.jredis.server.net.Tls;
 import io.jredis.server.util.Bytes;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -96,6 +97,18 @@ final class MasterLink {
         if (stopped) {
             return;
         }
+        Tls tls = null;
+        if (cfg.tlsReplication.value()) {
+            try {
+                tls = Tls.client(cfg);
+            } catch (IOException e) {
+                for (String line : e.getMessage().split("\n")) {
+                    engine.log().warning(line);
+                }
+                return;
+            }
+        }
+        Tls secure = tls;
         state = State.CONNECTING;
         lastIo = System.currentTimeMillis();
         boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
@@ -107,6 +120,9 @@ final class MasterLink {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (secure != null) {
+                            ch.pipeline().addLast(secure.newHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(new Handler());
                     }
                 });
@@ -317,9 +333,11 @@ final class MasterLink {
             cmds.add(user.isEmpty() ? new byte[][] {Bytes.of("AUTH"), Bytes.of(auth)}
                     : new byte[][] {Bytes.of("AUTH"), Bytes.of(user), Bytes.of(auth)});
         }
+        // As Redis: a replica that replicates over TLS announces the port its own replicas must use, its TLS one.
         long announcePort = cfg.replicaAnnouncePort.value();
-        cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("listening-port"),
-            Bytes.of(Long.toString(announcePort != 0 ? announcePort : engine.tcpPort()))});
+        long listening = announcePort != 0 ? announcePort
+                : cfg.tlsReplication.value() && cfg.tlsPort.value() != 0 ? cfg.tlsPort.value() : engine.tcpPort();
+        cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("listening-port"), Bytes.of(Long.toString(listening))});
         String ip = cfg.replicaAnnounceIp.value();
         if (ip != null && !ip.isEmpty()) {
             cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("ip-address"), Bytes.of(ip)});

@@ -3,9 +3,11 @@ package io.jredis.sentinel;
 import io.jredis.server.Engine;
 import io.jredis.server.log.Log;
 import io.jredis.server.net.RespClient;
+import io.jredis.server.net.Tls;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.util.Bytes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -65,6 +67,7 @@ public final class Sentinel {
     static final int SIMFAILURE_CRASH_AFTER_PROMOTION = 2;
     private Runnable configFlusher = () -> { };
     private boolean started;
+    private Tls linkTls;
 
     Sentinel(Engine engine) {
         this.engine = engine;
@@ -325,9 +328,18 @@ public final class Sentinel {
             return;
         }
         link.lastReconnTime = now;
+        Tls tls;
+        try {
+            tls = linkTls();
+        } catch (IOException e) {
+            for (String line : e.getMessage().split("\n")) {
+                log.warning(line);
+            }
+            return;
+        }
         if ((link.cmd == null || !link.cmd.isConnected()) && !link.cmdConnecting) {
             link.cmdConnecting = true;
-            RespClient c = new RespClient(engine.loop(), ri.ip, ri.port);
+            RespClient c = new RespClient(engine.loop(), ri.ip, ri.port).tls(tls);
             link.cmd = c;
             c.onClose(() -> linkClosed(ri, c));
             c.connect((int) Math.max(1000, pingPeriod)).addListener(f -> {
@@ -345,7 +357,7 @@ public final class Sentinel {
         if (!ri.is(Instance.SENTINEL) && (link.pubsub == null || !link.pubsub.isConnected())
                 && !link.pubsubConnecting) {
             link.pubsubConnecting = true;
-            RespClient c = new RespClient(engine.loop(), ri.ip, ri.port);
+            RespClient c = new RespClient(engine.loop(), ri.ip, ri.port).tls(tls);
             link.pubsub = c;
             c.onPush(v -> receiveHelloMessage(ri, v));
             c.onClose(() -> linkClosed(ri, c));
@@ -361,6 +373,20 @@ public final class Sentinel {
                 c.send(v -> receiveHelloMessage(ri, v), command(ri, "SUBSCRIBE"), Bytes.of(HELLO_CHANNEL));
             });
         }
+    }
+
+    /**
+     * The client context for links, or null: as Redis, a Sentinel speaks TLS to masters, replicas and other
+     * Sentinels when tls-replication is on. Rebuilt when CONFIG SET changed a tls-* directive.
+     */
+    private Tls linkTls() throws IOException {
+        if (!engine.config().tlsReplication.value()) {
+            return null;
+        }
+        if (linkTls == null || linkTls.stale(engine.config())) {
+            linkTls = Tls.client(engine.config());
+        }
+        return linkTls;
     }
 
     private String clientName(String kind) {

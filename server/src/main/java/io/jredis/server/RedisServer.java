@@ -59,7 +59,8 @@ public final class RedisServer implements AutoCloseable {
         }
         engine.acl().loadAtStartup();
         network.start();
-        engine.tcpPort(network.port());
+        // As Redis's tcp_port and "Running mode=..., port=": the TLS port when only TLS listens.
+        engine.tcpPort(network.port() != 0 ? network.port() : network.tlsPort());
         for (Runnable task : startTasks) {
             engine.loop().execute(task);
         }
@@ -73,6 +74,11 @@ public final class RedisServer implements AutoCloseable {
     /** The bound TCP port (the chosen one when configured with port 0). */
     public int port() {
         return network.port();
+    }
+
+    /** The TLS port listened on, or 0 without tls-port. */
+    public int tlsPort() {
+        return network.tlsPort();
     }
 
     /** Runs a task on the engine thread and waits for its result. */

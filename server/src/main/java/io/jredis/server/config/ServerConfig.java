@@ -68,33 +68,33 @@ public final class ServerConfig {
             IMM | NI));
 
     // ---- TLS ----
-    public final NumberDirective tlsPort = add(new NumberDirective("tls-port", 0, 0, 65535, false, NI));
-    public final StringDirective tlsCertFile = add(new StringDirective("tls-cert-file", "", NI).emptyIsNull());
-    public final StringDirective tlsKeyFile = add(new StringDirective("tls-key-file", "", NI).emptyIsNull());
-    public final StringDirective tlsKeyFilePass = add(new StringDirective("tls-key-file-pass", "", NI).emptyIsNull());
-    public final StringDirective tlsClientCertFile = add(new StringDirective("tls-client-cert-file", "", NI)
+    public final NumberDirective tlsPort = add(new NumberDirective("tls-port", 0, 0, 65535, false, 0));
+    public final StringDirective tlsCertFile = add(new StringDirective("tls-cert-file", "", 0).emptyIsNull());
+    public final StringDirective tlsKeyFile = add(new StringDirective("tls-key-file", "", 0).emptyIsNull());
+    public final StringDirective tlsKeyFilePass = add(new StringDirective("tls-key-file-pass", "", 0).emptyIsNull());
+    public final StringDirective tlsClientCertFile = add(new StringDirective("tls-client-cert-file", "", 0)
             .emptyIsNull());
-    public final StringDirective tlsClientKeyFile = add(new StringDirective("tls-client-key-file", "", NI)
+    public final StringDirective tlsClientKeyFile = add(new StringDirective("tls-client-key-file", "", 0)
             .emptyIsNull());
-    public final StringDirective tlsClientKeyFilePass = add(new StringDirective("tls-client-key-file-pass", "", NI)
+    public final StringDirective tlsClientKeyFilePass = add(new StringDirective("tls-client-key-file-pass", "", 0)
             .emptyIsNull());
     public final StringDirective tlsDhParamsFile = add(new StringDirective("tls-dh-params-file", "", NI)
             .emptyIsNull());
-    public final StringDirective tlsCaCertFile = add(new StringDirective("tls-ca-cert-file", "", NI).emptyIsNull());
-    public final StringDirective tlsCaCertDir = add(new StringDirective("tls-ca-cert-dir", "", NI).emptyIsNull());
+    public final StringDirective tlsCaCertFile = add(new StringDirective("tls-ca-cert-file", "", 0).emptyIsNull());
+    public final StringDirective tlsCaCertDir = add(new StringDirective("tls-ca-cert-dir", "", 0).emptyIsNull());
     public final EnumDirective tlsAuthClients = add(new EnumDirective("tls-auth-clients", "yes",
-            List.of("no", "yes", "optional"), NI));
-    public final BoolDirective tlsReplication = add(new BoolDirective("tls-replication", false, NI));
+            List.of("no", "yes", "optional"), 0));
+    public final BoolDirective tlsReplication = add(new BoolDirective("tls-replication", false, 0));
     public final BoolDirective tlsCluster = add(new BoolDirective("tls-cluster", false, NI));
-    public final StringDirective tlsProtocols = add(new StringDirective("tls-protocols", "", NI).emptyIsNull());
-    public final StringDirective tlsCiphers = add(new StringDirective("tls-ciphers", "", NI).emptyIsNull());
-    public final StringDirective tlsCiphersuites = add(new StringDirective("tls-ciphersuites", "", NI).emptyIsNull());
-    public final BoolDirective tlsPreferServerCiphers = add(new BoolDirective("tls-prefer-server-ciphers", false, NI));
+    public final StringDirective tlsProtocols = add(new StringDirective("tls-protocols", "", 0).emptyIsNull());
+    public final StringDirective tlsCiphers = add(new StringDirective("tls-ciphers", "", 0).emptyIsNull());
+    public final StringDirective tlsCiphersuites = add(new StringDirective("tls-ciphersuites", "", 0).emptyIsNull());
+    public final BoolDirective tlsPreferServerCiphers = add(new BoolDirective("tls-prefer-server-ciphers", false, 0));
     public final BoolDirective tlsSessionCaching = add(new BoolDirective("tls-session-caching", true, NI));
     public final NumberDirective tlsSessionCacheSize = add(new NumberDirective("tls-session-cache-size", 20 * 1024, 0,
-            INT_MAX, false, NI));
+            INT_MAX, false, 0));
     public final NumberDirective tlsSessionCacheTimeout = add(new NumberDirective("tls-session-cache-timeout", 300, 0,
-            INT_MAX, false, NI));
+            INT_MAX, false, 0));
 
     // ---- General ----
     public final BoolDirective daemonize = add(new BoolDirective("daemonize", false, IMM | NI));

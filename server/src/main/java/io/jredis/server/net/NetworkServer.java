@@ -1,6 +1,7 @@
 package io.jredis.server.net;
 
 import io.jredis.server.Engine;
+import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -45,6 +46,9 @@ public final class NetworkServer implements AutoCloseable {
     private final boolean epoll;
     private final List<Channel> listeners = new ArrayList<>();
     private int boundPort = -1;
+    private int tlsPort;
+    /** The tls-port listener's context; rebuilt for new connections after CONFIG SET changed a tls-* directive. */
+    private Tls tls;
 
     public NetworkServer(Engine engine, String threadName) {
         this.engine = engine;
@@ -56,6 +60,42 @@ public final class NetworkServer implements AutoCloseable {
                 return new EngineLoop(this, executor, factory);
             }
         };
+        ServerConfig cfg = engine.config();
+        // Redis's applyTlsCfg: one hook, so a CONFIG SET of several tls-* directives reconfigures once.
+        Directive.ApplyHook reconfigure = this::reconfigureTls;
+        for (Directive d : List.of(cfg.tlsCertFile, cfg.tlsKeyFile, cfg.tlsKeyFilePass, cfg.tlsClientCertFile,
+                cfg.tlsClientKeyFile, cfg.tlsClientKeyFilePass, cfg.tlsCaCertFile, cfg.tlsCaCertDir, cfg.tlsProtocols,
+                cfg.tlsCiphers, cfg.tlsCiphersuites, cfg.tlsPreferServerCiphers, cfg.tlsSessionCacheSize,
+                cfg.tlsSessionCacheTimeout)) {
+            d.onApply(reconfigure);
+        }
+        // As for port and bind: listeners are bound once, so a change is refused (and rolled back), with Redis's text.
+        cfg.tlsPort.onApply(() -> {
+            engine.log().warning("jredis cannot change its listening addresses at run time yet; restart with the "
+                    + "new tls-port setting");
+            return "Unable to listen on this port. Check server logs.";
+        });
+    }
+
+    /** CONFIG SET of a tls-* file or setting: a new context for new connections, or Redis's error. */
+    private String reconfigureTls() {
+        ServerConfig cfg = engine.config();
+        if (cfg.tlsPort.intValue() == 0 && !cfg.tlsReplication.value()) {
+            return null;
+        }
+        try {
+            Tls fresh = Tls.server(cfg);
+            Tls.client(cfg);
+            tls = fresh;
+            return null;
+        } catch (IOException e) {
+            for (String line : e.getMessage().split("\n")) {
+                if (!line.equals(Tls.FAILED)) {
+                    engine.log().warning(line);
+                }
+            }
+            return "Unable to update TLS configuration. Check server logs.";
+        }
     }
 
     /** True when the native epoll transport is used (Linux); {@code -Djredis.nio=true} forces NIO. */
@@ -78,7 +118,15 @@ public final class NetworkServer implements AutoCloseable {
         engine.attach(engineLoop);
         engine.ioPoller(engineLoop::pollOnce);
         int port = cfg.port.intValue();
-        if (port != 0 || cfg.unixsocket.value().isEmpty()) {
+        if (cfg.tlsPort.intValue() != 0 || cfg.tlsReplication.value()) {
+            try {
+                tls = Tls.server(cfg);
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+        if (port != 0 || (cfg.unixsocket.value().isEmpty() && cfg.tlsPort.intValue() == 0)) {
             for (String spec : cfg.bind.value()) {
                 boolean optional = spec.startsWith("-");
                 String host = optional ? spec.substring(1) : spec;
@@ -115,6 +163,9 @@ public final class NetworkServer implements AutoCloseable {
                 close();
                 throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
             }
+        }
+        if (cfg.tlsPort.intValue() != 0) {
+            bindTls(cfg);
         }
         if (!cfg.unixsocket.value().isEmpty()) {
             bindUnix(cfg);
@@ -153,6 +204,58 @@ public final class NetworkServer implements AutoCloseable {
         }
     }
 
+    /** The tls-port listener on every bind address; as Redis, failing to bind a mandatory address aborts. */
+    private void bindTls(ServerConfig cfg) throws IOException {
+        int port = cfg.tlsPort.intValue();
+        boolean any = false;
+        for (String spec : cfg.bind.value()) {
+            boolean optional = spec.startsWith("-");
+            String host = optional ? spec.substring(1) : spec;
+            host = switch (host) {
+                case "*" -> "0.0.0.0";
+                case "::*" -> "::";
+                default -> host;
+            };
+            try {
+                ServerBootstrap b = tcpBootstrap(cfg).childHandler(initializer(true, true));
+                listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
+                any = true;
+            } catch (Exception e) {
+                String reason = strerror(e);
+                String warning = "Warning: Could not create server TCP listening socket "
+                        + (optional ? spec.substring(1) : spec) + ":" + port + ": bind: " + reason;
+                if ("::".equals(host) && any) {
+                    continue;
+                }
+                if ((optional && reason.equals("Cannot assign requested address")) || UNSUPPORTED.contains(reason)) {
+                    engine.log().warning(warning);
+                    continue;
+                }
+                close();
+                throw new IOException(warning + "\nFailed listening on port " + port + " (TLS), aborting.", e);
+            }
+        }
+        if (!any) {
+            close();
+            throw new IOException("Failed listening on port " + port + " (TLS), aborting.");
+        }
+        tlsPort = port;
+    }
+
+    /** The context for a new TLS connection, rebuilt first when tls-auth-clients or tls-replication changed. */
+    private Tls tlsContext() {
+        if (tls.stale(engine.config())) {
+            try {
+                tls = Tls.server(engine.config());
+            } catch (IOException e) {
+                for (String line : e.getMessage().split("\n")) {
+                    engine.log().warning(line);
+                }
+            }
+        }
+        return tls;
+    }
+
     /** strerror texts of the errno values Redis's listenToPort skips: the protocol or family is not supported. */
     private static final Set<String> UNSUPPORTED = Set.of("Protocol not available", "Protocol not supported",
             "Socket type not supported", "Protocol family not supported", "Address family not supported by protocol");
@@ -171,7 +274,7 @@ public final class NetworkServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer(true));
+                .childHandler(initializer(true, false));
     }
 
     /**
@@ -201,7 +304,7 @@ public final class NetworkServer implements AutoCloseable {
                 .group(loop, loop)
                 .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
-                .childHandler(initializer(false));
+                .childHandler(initializer(false, false));
         try {
             listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
         } catch (Exception e) {
@@ -229,12 +332,15 @@ public final class NetworkServer implements AutoCloseable {
         return s;
     }
 
-    private ChannelInitializer<Channel> initializer(boolean tcp) {
+    private ChannelInitializer<Channel> initializer(boolean tcp, boolean secure) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 if (tcp) {
                     keepAlive(ch);
+                }
+                if (secure) {
+                    ch.pipeline().addLast("tls", tlsContext().newHandler(ch.alloc()));
                 }
                 ClientHandler handler = new ClientHandler(engine);
                 ch.pipeline().addLast("resp", new RespDecoder(new ClientLimits(engine, handler)));
@@ -246,6 +352,11 @@ public final class NetworkServer implements AutoCloseable {
     /** The TCP port actually bound (the chosen one when configured with port 0), or 0 when only a unix socket. */
     public int port() {
         return Math.max(boundPort, 0);
+    }
+
+    /** The TLS port listened on, or 0 when tls-port is not configured. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** Channels accepted by the listeners are closed with the loop; listening sockets close first. */

@@ -33,6 +33,7 @@ public final class RespClient {
     private Runnable onClose = () -> { };
     private Channel channel;
     private boolean closed;
+    private Tls tls;
 
     public RespClient(EventLoop loop, String host, int port) {
         this.loop = loop;
@@ -60,6 +61,15 @@ public final class RespClient {
         return this;
     }
 
+    /**
+     * Speaks TLS on this connection with the given client context (set before {@link #connect}). Commands written
+     * before the handshake completes are held by the TLS handler and sent once it does.
+     */
+    public RespClient tls(Tls context) {
+        this.tls = context;
+        return this;
+    }
+
     /** Connects; the future completes on the loop. Commands may be sent as soon as it succeeds. */
     public ChannelFuture connect(int timeoutMillis) {
         boolean epoll = NetworkServer.epollTransport();
@@ -71,6 +81,9 @@ public final class RespClient {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(new ReplyDecoder(), new Dispatcher());
                     }
                 });

@@ -1,0 +1,80 @@
+package io.jredis.sentinel;
+
+import static io.jredis.sentinel.SentinelFailoverTest.await;
+import static io.jredis.sentinel.SentinelFailoverTest.call;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ConfigFile;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestCerts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With tls-replication yes a Sentinel's links to the master and its replicas speak TLS, as Redis's Sentinel. */
+class SentinelTlsTest {
+
+    @Test
+    void linksUseTlsWithTlsReplication(@TempDir Path dir) throws Exception {
+        TestCerts certs = TestCerts.get();
+        RealRedis.assumeInstalled();
+        String[] tls = {"--tls-cert-file", certs.path("server.crt"), "--tls-key-file", certs.path("server.key"),
+            "--tls-ca-cert-file", certs.path("ca.crt"), "--tls-auth-clients", "yes"};
+        int masterTls = RealRedis.freePort();
+        int replicaTls = RealRedis.freePort();
+        try (RealRedis master = RealRedis.start(concat(tls, "--tls-port", Integer.toString(masterTls)));
+                RealRedis replica = RealRedis.start(concat(tls, "--tls-port", Integer.toString(replicaTls),
+                        "--tls-replication", "yes", "--replicaof", "127.0.0.1", Integer.toString(masterTls)))) {
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(conf, "bind 127.0.0.1\nport 0\ntls-replication yes\n"
+                    + "tls-cert-file " + certs.path("client.crt") + "\ntls-key-file " + certs.path("client.key")
+                    + "\ntls-ca-cert-file " + certs.path("ca.crt") + "\n"
+                    + "sentinel monitor mymaster 127.0.0.1 " + masterTls + " 1\n"
+                    + "sentinel down-after-milliseconds mymaster 2000\n");
+            ServerConfig cfg = new ServerConfig();
+            SentinelModule.prepare(cfg);
+            new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString())), System.in);
+            try (RedisServer sentinel = new RedisServer(cfg, Log.silent())) {
+                SentinelModule module = SentinelModule.install(sentinel);
+                sentinel.start();
+                module.start(sentinel);
+                int port = sentinel.port();
+                // The replica is found through INFO over the TLS link, at the TLS port it announces.
+                await("replica discovered over TLS", () -> call(port, "SENTINEL", "REPLICAS", "mymaster")
+                        instanceof List<?> l && l.size() == 1
+                        && RespParser.toText(l.get(0)).contains("127.0.0.1:" + replicaTls));
+                await("both links on the master's TLS port", () -> {
+                    String clients = RespParser.toText(call(master.port(), "CLIENT", "LIST"));
+                    return clients.lines().filter(c -> c.contains("name=sentinel-")
+                            && c.contains("laddr=127.0.0.1:" + masterTls)).count() == 2;
+                });
+                List<?> m = (List<?>) call(port, "SENTINEL", "MASTER", "mymaster");
+                assertEquals("master", RespParser.toText(m.get(m.indexOf(find(m, "flags")) + 1)));
+                assertTrue(RespParser.toText(call(port, "SENTINEL", "CKQUORUM", "mymaster")).startsWith("OK"));
+            }
+        }
+    }
+
+    private static Object find(List<?> kv, String key) {
+        for (Object o : kv) {
+            if (key.equals(RespParser.toText(o))) {
+                return o;
+            }
+        }
+        throw new AssertionError(key + " missing in " + kv);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
