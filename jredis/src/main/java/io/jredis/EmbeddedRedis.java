@@ -1,5 +1,6 @@
 package io.jredis;
 
+import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
@@ -74,6 +75,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
+        ReplicationModule.install(s);
         try {
             s.start();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.jredis;
 
 import io.jredis.server.Engine;
+import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
@@ -140,6 +141,8 @@ public final class Main implements Callable<Integer> {
                 server.close();
                 return 1;
             }
+        } else {
+            ReplicationModule.install(server);
         }
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.

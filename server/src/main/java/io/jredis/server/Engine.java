@@ -53,6 +53,12 @@ public final class Engine implements Database.Hooks {
         void reset(Client c);
     }
 
+    /** Writes one INFO section's fields (name, value) in order; a module that owns the section installs one. */
+    @FunctionalInterface
+    public interface InfoSection {
+        void write(java.util.function.BiConsumer<String, Object> field);
+    }
+
     /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
     public enum PauseType { NONE, WRITE, ALL }
 
@@ -103,6 +109,7 @@ public final class Engine implements Database.Hooks {
     private boolean propagateSuppressed;
     private io.netty.channel.EventLoop loop;
     private boolean slaveMode;
+    private InfoSection replicationInfo;
     private boolean activeExpireEnabled = true;
     private boolean propagateForced;
     private boolean shuttingDown;
@@ -336,6 +343,15 @@ public final class Engine implements Database.Hooks {
     /** Replicas keep expired keys until the master deletes them (set by the replication module). */
     public void slaveMode(boolean replica) {
         this.slaveMode = replica;
+    }
+
+    /** Installs the writer of INFO's Replication section (the replication module); null prints a lone master. */
+    public void replicationInfo(InfoSection section) {
+        this.replicationInfo = section;
+    }
+
+    public InfoSection replicationInfo() {
+        return replicationInfo;
     }
 
     /** True on a replica (HELLO's role). */
@@ -882,6 +898,12 @@ public final class Engine implements Database.Hooks {
         public long errorReplies;
         public long rejectedCalls;
         public long writesProcessed;
+        /** Replication counters the replication module keeps (INFO stats sync_* and total_net_repl_*). */
+        public long syncFull;
+        public long syncPartialOk;
+        public long syncPartialErr;
+        public long netReplInputBytes;
+        public long netReplOutputBytes;
         public final Map<String, Long> errorCounts = new LinkedHashMap<>();
         /** instantaneous_ops_per_sec, instantaneous_input_kbps, instantaneous_output_kbps. */
         public final InstantMetric opsPerSec = new InstantMetric();
@@ -892,7 +914,8 @@ public final class Engine implements Database.Hooks {
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
-            writesProcessed = 0;
+            writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
+            netReplInputBytes = netReplOutputBytes = 0;
             errorCounts.clear();
         }
     }

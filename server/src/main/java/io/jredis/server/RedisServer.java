@@ -23,6 +23,7 @@ public final class RedisServer implements AutoCloseable {
     private final NetworkServer network;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile boolean closed;
+    private final java.util.List<Runnable> startTasks = new java.util.ArrayList<>();
 
     public RedisServer(ServerConfig config, Log log) {
         this.config = config;
@@ -58,6 +59,14 @@ public final class RedisServer implements AutoCloseable {
         engine.acl().loadAtStartup();
         network.start();
         engine.tcpPort(network.port());
+        for (Runnable task : startTasks) {
+            engine.loop().execute(task);
+        }
+    }
+
+    /** Runs {@code task} on the engine thread once the server listens (modules start their links and timers). */
+    public void onStarted(Runnable task) {
+        startTasks.add(task);
     }
 
     /** The bound TCP port (the chosen one when configured with port 0). */

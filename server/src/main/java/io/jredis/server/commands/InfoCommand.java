@@ -353,16 +353,16 @@ final class InfoCommand {
                 .field("instantaneous_ops_per_sec", s.opsPerSec.perSecond())
                 .field("total_net_input_bytes", s.netInputBytes)
                 .field("total_net_output_bytes", s.netOutputBytes)
-                .field("total_net_repl_input_bytes", 0)
-                .field("total_net_repl_output_bytes", 0)
+                .field("total_net_repl_input_bytes", s.netReplInputBytes)
+                .field("total_net_repl_output_bytes", s.netReplOutputBytes)
                 .field("instantaneous_input_kbps", pct(s.inputPerSec.perSecond() / 1024.0))
                 .field("instantaneous_output_kbps", pct(s.outputPerSec.perSecond() / 1024.0))
                 .field("instantaneous_input_repl_kbps", "0.00")
                 .field("instantaneous_output_repl_kbps", "0.00")
                 .field("rejected_connections", s.rejectedConnections)
-                .field("sync_full", 0)
-                .field("sync_partial_ok", 0)
-                .field("sync_partial_err", 0)
+                .field("sync_full", s.syncFull)
+                .field("sync_partial_ok", s.syncPartialOk)
+                .field("sync_partial_err", s.syncPartialErr)
                 .field("expired_keys", s.expiredKeys)
                 .field("expired_stale_perc", "0.00")
                 .field("expired_time_cap_reached_count", 0)
@@ -402,6 +402,10 @@ final class InfoCommand {
     }
 
     private void replication(Text t) {
+        if (engine.replicationInfo() != null) {
+            engine.replicationInfo().write(t::field);
+            return;
+        }
         t.field("role", "master")
                 .field("connected_slaves", 0)
                 .field("master_failover_state", "no-failover")

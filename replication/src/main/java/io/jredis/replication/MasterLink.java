@@ -1,0 +1,571 @@
+package io.jredis.replication;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.util.Bytes;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The replica side: the connection to the master, Redis's syncWithMaster / readSyncBulkPayload /
+ * replicationCron for replicas. Handshake, full sync (disk {@code $len} or diskless {@code $EOF:} payload), partial
+ * resync from the cached master, then the stream applied through the engine as the master client and proxied
+ * byte for byte to our own backlog and sub-replicas. Runs on the engine's event loop.
+ */
+final class MasterLink {
+    /** What a replica remembers of its master's stream to ask for a partial resync. */
+    record Cached(String replId, long offset, int db) {}
+
+    /** Redis's REPL_STATE_*; ROLE and INFO name them. */
+    enum State { CONNECT, CONNECTING, HANDSHAKE, TRANSFER, CONNECTED }
+
+    private enum Phase { PONG, HANDSHAKE_REPLIES, PSYNC_REPLY, BULK_HEADER, BULK, STREAM }
+
+    private final Replication repl;
+    private final Engine engine;
+    private final ServerConfig cfg;
+    private final String host;
+    private final int port;
+    private Cached cached;
+    private State state = State.CONNECT;
+    private Phase phase;
+    private Channel channel;
+    private Client master;
+    private boolean stopped;
+    private ByteBuf in;
+    private int handshakeReplies;
+    /** Set by +FULLRESYNC: the id and offset the RDB stands for. */
+    private String syncReplId;
+    private long syncOffset;
+    private ByteArrayOutputStream bulk;
+    private long bulkLength;
+    private byte[] eofMark;
+    private long processedOffset;
+    private long readOffset;
+    private long lastIo;
+    private long downSince;
+    private boolean everUp;
+    private long lastAck;
+
+    MasterLink(Replication repl, String host, int port, Cached cached) {
+        this.repl = repl;
+        this.engine = repl.engine;
+        this.cfg = repl.cfg;
+        this.host = host;
+        this.port = port;
+        this.cached = cached;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    boolean connected() {
+        return state == State.CONNECTED;
+    }
+
+    Client masterClient() {
+        return master;
+    }
+
+    // ---- connection ----
+
+    void connect() {
+        if (stopped) {
+            return;
+        }
+        state = State.CONNECTING;
+        lastIo = System.currentTimeMillis();
+        boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("jredis.nio");
+        Bootstrap b = new Bootstrap().group(engine.loop())
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        cfg.replTimeout.value() * 1000))
+                .option(ChannelOption.TCP_NODELAY, !cfg.replDisableTcpNodelay.value())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new Handler());
+                    }
+                });
+        ChannelFuture f = b.connect(host, port);
+        channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                engine.log().warning("Error condition on socket for SYNC: " + done.cause().getMessage());
+                state = State.CONNECT;
+                return;
+            }
+            engine.log().notice("MASTER <-> REPLICA sync started");
+            state = State.HANDSHAKE;
+            phase = Phase.PONG;
+            engine.log().notice("Non blocking connect for SYNC fired the event.");
+            send(new byte[][] {Bytes.of("PING")});
+        });
+    }
+
+    /** Ends the link for good (REPLICAOF to another master or NO ONE); returns what a later PSYNC can continue. */
+    Cached stop() {
+        stopped = true;
+        dropConnection();
+        return cached;
+    }
+
+    private void dropConnection() {
+        if (master != null) {
+            cached = new Cached(engine.replId(), processedOffset, master.db().id());
+            if (!master.isClosed()) {
+                engine.removeClient(master);
+            }
+            master = null;
+        }
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+        bulk = null;
+        if (state == State.CONNECTED) {
+            downSince = System.currentTimeMillis();
+        }
+        state = State.CONNECT;
+    }
+
+    private void send(byte[][] argv) {
+        ByteBuf out = Unpooled.buffer();
+        Replication.encode(out, argv);
+        channel.writeAndFlush(out);
+    }
+
+    /** REPLCONF ACK with the offset of what was applied (every second, and on REPLCONF GETACK). */
+    void sendAck() {
+        if (channel != null && state == State.CONNECTED) {
+            lastAck = System.currentTimeMillis();
+            send(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("ACK"), Bytes.of(Long.toString(processedOffset))});
+        }
+    }
+
+    void cron(long now) {
+        if (stopped) {
+            return;
+        }
+        if (state == State.CONNECT) {
+            engine.log().notice("Connecting to MASTER " + host + ":" + port);
+            connect();
+            return;
+        }
+        if (now - lastIo > cfg.replTimeout.value() * 1000L) {
+            engine.log().warning(state == State.CONNECTED
+                    ? "MASTER timeout: no data nor PING received..."
+                    : "Timeout connecting to the MASTER...");
+            dropConnection();
+            return;
+        }
+        if (state == State.CONNECTED && now - lastAck >= 1000) {
+            sendAck();
+        }
+    }
+
+    // ---- the protocol ----
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf data = (ByteBuf) msg;
+            if (ctx.channel() != channel) {
+                data.release();
+                return;
+            }
+            lastIo = System.currentTimeMillis();
+            engine.stats().netReplInputBytes += data.readableBytes();
+            if (in == null) {
+                in = Unpooled.buffer();
+            }
+            in.writeBytes(data);
+            data.release();
+            try {
+                advance();
+            } catch (IOException | RuntimeException e) {
+                engine.log().warning("Error in the replication link with MASTER: " + e.getMessage());
+                dropConnection();
+            }
+            if (in != null) {
+                in.discardReadBytes();
+            }
+            engine.flushPending();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel) {
+                if (state == State.CONNECTED) {
+                    engine.log().notice("Connection with master lost.");
+                    engine.log().notice("* Caching the disconnected master state.");
+                }
+                dropConnection();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    private void advance() throws IOException {
+        while (in != null && in.isReadable()) {
+            switch (phase) {
+                case PONG -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    if (line.startsWith("-") && !line.startsWith("-NOAUTH") && !line.startsWith("-NOPERM")
+                            && !line.startsWith("-ERR operation not permitted")) {
+                        throw new IOException("Error reply to PING from master: '" + line + "'");
+                    }
+                    engine.log().notice("Master replied to PING, replication can continue...");
+                    handshake();
+                }
+                case HANDSHAKE_REPLIES -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    if (line.startsWith("-")) {
+                        engine.log().notice("(Non critical) Master does not understand REPLCONF: " + line);
+                    }
+                    if (--handshakeReplies == 0) {
+                        psync();
+                    }
+                }
+                case PSYNC_REPLY -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    if (!line.isEmpty()) {
+                        psyncReply(line);
+                    }
+                }
+                case BULK_HEADER -> {
+                    String line = readLine();
+                    if (line == null) {
+                        return;
+                    }
+                    if (!line.isEmpty()) {
+                        bulkHeader(line);
+                    }
+                }
+                case BULK -> {
+                    readBulk();
+                    if (phase == Phase.BULK) {
+                        return;
+                    }
+                }
+                case STREAM -> {
+                    if (!streamCommand()) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One line ending in LF (CR stripped), or null when incomplete. A bare LF is a keepalive: an empty line. */
+    private String readLine() {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            return null;
+        }
+        int end = lf > in.readerIndex() && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        String line = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8);
+        in.readerIndex(lf + 1);
+        return line;
+    }
+
+    private void handshake() {
+        List<byte[][]> cmds = new ArrayList<>();
+        String auth = cfg.masterauth.value();
+        if (!auth.isEmpty()) {
+            String user = cfg.masteruser.value();
+            cmds.add(user.isEmpty() ? new byte[][] {Bytes.of("AUTH"), Bytes.of(auth)}
+                    : new byte[][] {Bytes.of("AUTH"), Bytes.of(user), Bytes.of(auth)});
+        }
+        long announcePort = cfg.replicaAnnouncePort.value();
+        cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("listening-port"),
+            Bytes.of(Long.toString(announcePort != 0 ? announcePort : engine.tcpPort()))});
+        String ip = cfg.replicaAnnounceIp.value();
+        if (ip != null && !ip.isEmpty()) {
+            cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("ip-address"), Bytes.of(ip)});
+        }
+        cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("capa"), Bytes.of("eof"), Bytes.of("capa"),
+            Bytes.of("psync2")});
+        ByteBuf out = Unpooled.buffer();
+        for (byte[][] c : cmds) {
+            Replication.encode(out, c);
+        }
+        channel.writeAndFlush(out);
+        handshakeReplies = cmds.size();
+        phase = Phase.HANDSHAKE_REPLIES;
+    }
+
+    private void psync() {
+        if (cached != null && cached.offset() >= 0) {
+            engine.log().notice("Trying a partial resynchronization (request " + cached.replId() + ":"
+                    + (cached.offset() + 1) + ").");
+            send(new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), Bytes.of(Long.toString(cached.offset()
+                    + 1))});
+        } else {
+            engine.log().notice("Partial resynchronization not possible (no cached master)");
+            send(new byte[][] {Bytes.of("PSYNC"), Bytes.of("?"), Bytes.of("-1")});
+        }
+        phase = Phase.PSYNC_REPLY;
+    }
+
+    private void psyncReply(String line) throws IOException {
+        if (line.startsWith("+FULLRESYNC")) {
+            String[] parts = line.split(" ");
+            syncReplId = parts.length > 1 ? parts[1] : Replication.randomId();
+            syncOffset = parts.length > 2 ? Long.parseLong(parts[2]) : -1;
+            engine.log().notice("Full resync from master: " + syncReplId + ":" + syncOffset);
+            cached = null;
+            phase = Phase.BULK_HEADER;
+            state = State.TRANSFER;
+        } else if (line.startsWith("+CONTINUE")) {
+            String newId = line.length() > 10 ? line.substring(10).trim() : "";
+            engine.log().notice("Successful partial resynchronization with master.");
+            if (!newId.isEmpty() && !newId.equalsIgnoreCase(cached.replId())) {
+                // The master changed history (a failover): the old id stays valid up to our offset.
+                repl.masterOffset = cached.offset();
+                engine.replIds(cached.replId(), engine.replId2());
+                repl.shiftReplicationId(newId);
+                repl.disconnectReplicas();
+            } else if (!cached.replId().equalsIgnoreCase(engine.replId())) {
+                engine.replIds(cached.replId(), engine.replId2());
+            }
+            engine.log().notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            online(cached.offset(), cached.db());
+            cached = null;
+        } else if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {
+            throw new IOException("Master is currently unable to PSYNC but should be in the future: " + line);
+        } else if (line.startsWith("-")) {
+            engine.log().warning("Unexpected reply to PSYNC from master: " + line);
+            send(new byte[][] {Bytes.of("SYNC")});
+            syncReplId = Replication.randomId();
+            syncOffset = -1;
+            cached = null;
+            phase = Phase.BULK_HEADER;
+            state = State.TRANSFER;
+        } else {
+            throw new IOException("Unexpected reply to PSYNC from master: " + line);
+        }
+    }
+
+    private void bulkHeader(String line) throws IOException {
+        if (line.startsWith("-")) {
+            throw new IOException("MASTER aborted replication with an error: " + line.substring(1));
+        }
+        if (!line.startsWith("$")) {
+            throw new IOException("Bad protocol from MASTER, the first byte is not '$' (we received '" + line
+                    + "'), are you sure the host and port are right?");
+        }
+        bulk = new ByteArrayOutputStream();
+        if (line.startsWith("$EOF:")) {
+            eofMark = line.substring(5).getBytes(StandardCharsets.US_ASCII);
+            bulkLength = -1;
+            engine.log().notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        } else {
+            eofMark = null;
+            bulkLength = Long.parseLong(line.substring(1));
+            engine.log().notice("MASTER <-> REPLICA sync: receiving " + bulkLength + " bytes from master to disk");
+        }
+        phase = Phase.BULK;
+    }
+
+    private void readBulk() throws IOException {
+        if (eofMark == null) {
+            int n = (int) Math.min(in.readableBytes(), bulkLength - bulk.size());
+            in.readBytes(bulk, n);
+            if (bulk.size() < bulkLength) {
+                return;
+            }
+            loadRdb(bulk.toByteArray());
+            return;
+        }
+        in.readBytes(bulk, in.readableBytes());
+        int size = bulk.size();
+        if (size < eofMark.length) {
+            return;
+        }
+        byte[] all = bulk.toByteArray();
+        if (Arrays.equals(all, size - eofMark.length, size, eofMark, 0, eofMark.length)) {
+            loadRdb(Arrays.copyOf(all, size - eofMark.length));
+        }
+    }
+
+    /** Replaces the dataset with the master's RDB, then starts applying the stream from the sync offset. */
+    private void loadRdb(byte[] rdb) throws IOException {
+        bulk = null;
+        engine.log().notice("MASTER <-> REPLICA sync: Flushing old data");
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            engine.emptyDatabase(engine.database(i));
+        }
+        engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
+        repl.codec.load(engine, new ByteArrayInputStream(rdb));
+        // Sub-replicas followed the old history: they must resync with the new one.
+        repl.disconnectReplicas();
+        engine.replIds(syncReplId, Replication.ZERO_ID);
+        repl.secondReplOffset = -1;
+        repl.masterOffset = syncOffset;
+        repl.createBacklog();
+        engine.log().notice("MASTER <-> REPLICA sync: Finished with success");
+        online(syncOffset, 0);
+        sendAck();
+    }
+
+    private void online(long offset, int db) {
+        processedOffset = offset;
+        readOffset = offset;
+        if (repl.backlog == null) {
+            repl.masterOffset = offset;
+            repl.createBacklog();
+        }
+        master = engine.newClient(channel);
+        master.roleFlags("M");
+        master.authenticate("default");
+        master.replyMode(Client.ReplyMode.OFF);
+        master.select(engine.database(db));
+        state = State.CONNECTED;
+        everUp = true;
+        phase = Phase.STREAM;
+        lastAck = 0;
+    }
+
+    /** Applies one complete command of the stream; false when more bytes are needed. */
+    private boolean streamCommand() throws IOException {
+        int start = in.readerIndex();
+        byte[][] argv = parseMultibulk();
+        if (argv == null) {
+            in.readerIndex(start);
+            return false;
+        }
+        int len = in.readerIndex() - start;
+        readOffset += len;
+        Client m = master;
+        if (argv.length > 0) {
+            engine.process(m, argv);
+        }
+        if (master != m) {
+            return false;
+        }
+        processedOffset += len;
+        repl.feed(in.retainedSlice(start, len));
+        return true;
+    }
+
+    private byte[][] parseMultibulk() throws IOException {
+        if (in.getByte(in.readerIndex()) != '*') {
+            // A bare newline keepalive is part of the stream's bytes too.
+            String line = readLine();
+            if (line == null) {
+                return null;
+            }
+            if (!line.isEmpty()) {
+                throw new IOException("Protocol error: expected '*' from MASTER, got '" + line + "'");
+            }
+            return new byte[0][];
+        }
+        String head = readLine();
+        if (head == null) {
+            return null;
+        }
+        int n = Integer.parseInt(head.substring(1));
+        byte[][] argv = new byte[Math.max(0, n)][];
+        for (int i = 0; i < n; i++) {
+            String len = readLine();
+            if (len == null) {
+                return null;
+            }
+            if (!len.startsWith("$")) {
+                throw new IOException("Protocol error: expected '$' from MASTER, got '" + len + "'");
+            }
+            int l = Integer.parseInt(len.substring(1));
+            if (in.readableBytes() < l + 2) {
+                return null;
+            }
+            argv[i] = new byte[l];
+            in.readBytes(argv[i]);
+            in.skipBytes(2);
+        }
+        return argv;
+    }
+
+    // ---- INFO, ROLE ----
+
+    void info(BiConsumer<String, Object> f, long now) {
+        f.accept("master_host", host);
+        f.accept("master_port", port);
+        f.accept("master_link_status", state == State.CONNECTED ? "up" : "down");
+        f.accept("master_last_io_seconds_ago", master != null ? (now - lastIo) / 1000 : -1);
+        f.accept("master_sync_in_progress", state == State.TRANSFER ? 1 : 0);
+        f.accept("slave_read_repl_offset", master != null ? readOffset : cached != null ? cached.offset() : 1);
+        f.accept("slave_repl_offset", master != null ? processedOffset : cached != null ? cached.offset() : 1);
+        if (state == State.TRANSFER) {
+            long read = bulk != null ? bulk.size() : 0;
+            f.accept("master_sync_total_bytes", bulkLength);
+            f.accept("master_sync_read_bytes", read);
+            f.accept("master_sync_left_bytes", bulkLength - read);
+            f.accept("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f",
+                    bulkLength > 0 ? read * 100.0 / bulkLength : 0.0));
+            f.accept("master_sync_last_io_seconds_ago", (now - lastIo) / 1000);
+        }
+        if (state != State.CONNECTED) {
+            f.accept("master_link_down_since_seconds", everUp ? (now - downSince) / 1000 : -1);
+        }
+        f.accept("slave_priority", cfg.replicaPriority.value());
+        f.accept("slave_read_only", cfg.replicaReadOnly.value() ? 1 : 0);
+        f.accept("replica_announced", cfg.replicaAnnounced.value() ? 1 : 0);
+    }
+
+    void role(Client c) {
+        c.reply().array(5);
+        c.reply().bulk("slave");
+        c.reply().bulk(host);
+        c.reply().integer(port);
+        c.reply().bulk(switch (state) {
+            case CONNECT -> "connect";
+            case CONNECTING -> "connecting";
+            case HANDSHAKE -> "handshake";
+            case TRANSFER -> "sync";
+            case CONNECTED -> "connected";
+        });
+        c.reply().integer(master != null ? processedOffset : -1);
+    }
+}

@@ -1,0 +1,780 @@
+package io.jredis.replication;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.ClientOutputBufferLimitDirective;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.util.Bytes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The replication state of one server, Redis's replication.c: the master side (backlog fed from the engine's
+ * propagation point, replicas, PSYNC/SYNC, REPLCONF, WAIT, min-replicas) and, through {@link MasterLink}, the
+ * replica side. Everything here runs on the engine thread.
+ */
+public final class Replication {
+    /** A replica's progress, Redis's SLAVE_STATE_*; the names are what INFO prints. */
+    enum ReplicaState {
+        WAIT_BGSAVE("wait_bgsave"), SEND_BULK("send_bulk"), ONLINE("online");
+
+        final String info;
+
+        ReplicaState(String info) {
+            this.info = info;
+        }
+    }
+
+    /** One connected replica (a client that sent SYNC or PSYNC). */
+    static final class Replica {
+        final Client client;
+        ReplicaState state = ReplicaState.WAIT_BGSAVE;
+        int listeningPort;
+        String announcedIp;
+        boolean capaEof;
+        boolean capaPsync2;
+        boolean prePsync;
+        long ackOffset;
+        long ackTime = System.currentTimeMillis();
+        /** RDB bytes handed to the socket and not yet confirmed sent: not part of the output-limit count. */
+        long payloadPending;
+        long softLimitSince;
+
+        Replica(Client client) {
+            this.client = client;
+        }
+
+        String ip() {
+            if (announcedIp != null) {
+                return announcedIp;
+            }
+            if (client.channel() != null && client.channel().remoteAddress() instanceof InetSocketAddress a) {
+                return a.getAddress().getHostAddress();
+            }
+            return "?";
+        }
+    }
+
+    /** A client blocked in WAIT. */
+    private record Waiter(Client client, long offset, long replicas) {}
+
+    static final String ZERO_ID = "0".repeat(40);
+    private static final byte[] PING = Bytes.of("PING");
+    private static final byte[] SELECT = Bytes.of("SELECT");
+
+    final Engine engine;
+    final ServerConfig cfg;
+    final SnapshotCodec codec;
+    final List<Replica> replicas = new ArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    Backlog backlog;
+    /** The offset of the last byte of the stream; kept without a backlog too (it only grows with one). */
+    long masterOffset;
+    long secondReplOffset = -1;
+    /** Database the stream last selected; -1 forces a SELECT before the next command. */
+    private int streamDb = -1;
+    private long noReplicasSince = System.currentTimeMillis();
+    private ScheduledFuture<?> disklessTimer;
+    private boolean getAckRequested;
+    private long lastPing;
+    /** The replica side; null while this server is a master. */
+    MasterLink link;
+
+    Replication(Engine engine, SnapshotCodec codec) {
+        this.engine = engine;
+        this.cfg = engine.config();
+        this.codec = codec;
+    }
+
+    boolean isReplica() {
+        return link != null;
+    }
+
+    // ---- the stream ----
+
+    /** The engine's propagation point: what a master sends its replicas. A replica proxies its master instead. */
+    void propagate(int db, byte[][] argv) {
+        if (isReplica() || (backlog == null && replicas.isEmpty())) {
+            return;
+        }
+        ByteBuf out = Unpooled.buffer();
+        if (db != streamDb) {
+            encode(out, new byte[][] {SELECT, Bytes.of(Integer.toString(db))});
+            streamDb = db;
+        }
+        encode(out, argv);
+        feed(out);
+    }
+
+    /** Appends stream bytes to the backlog and to every replica past the snapshot point. */
+    void feed(ByteBuf bytes) {
+        if (backlog != null) {
+            backlog.feed(bytes);
+            masterOffset = backlog.masterOffset();
+        } else {
+            masterOffset += bytes.readableBytes();
+        }
+        List<Replica> overLimit = null;
+        for (Replica r : replicas) {
+            if (r.state == ReplicaState.WAIT_BGSAVE) {
+                continue;
+            }
+            r.client.buffer().writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+            engine.stats().netReplOutputBytes += bytes.readableBytes();
+            if (overLimit(r)) {
+                if (overLimit == null) {
+                    overLimit = new ArrayList<>();
+                }
+                overLimit.add(r);
+            }
+        }
+        bytes.release();
+        if (overLimit != null) {
+            for (Replica r : overLimit) {
+                engine.log().warning("Client " + r.client.describe()
+                        + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+                engine.loop().execute(() -> engine.kill(r.client));
+            }
+        }
+    }
+
+    /** client-output-buffer-limit replica: hard limit at once, soft limit when exceeded for its seconds. */
+    private boolean overLimit(Replica r) {
+        if (r.client.isClosed()) {
+            return false;
+        }
+        ClientOutputBufferLimitDirective.Limit l =
+                cfg.clientOutputBufferLimit.limit(ClientOutputBufferLimitDirective.ClientClass.REPLICA);
+        long used = Math.max(0, r.client.outputBytes() - r.payloadPending);
+        if (l.hardBytes() > 0 && used >= l.hardBytes()) {
+            return true;
+        }
+        if (l.softBytes() > 0 && used >= l.softBytes()) {
+            long now = System.currentTimeMillis();
+            if (r.softLimitSince == 0) {
+                r.softLimitSince = now;
+                return false;
+            }
+            return now - r.softLimitSince > l.softSeconds() * 1000L;
+        }
+        r.softLimitSince = 0;
+        return false;
+    }
+
+    static void encode(ByteBuf out, byte[][] argv) {
+        out.writeByte('*').writeBytes(Bytes.of(Integer.toString(argv.length))).writeByte('\r').writeByte('\n');
+        for (byte[] a : argv) {
+            out.writeByte('$').writeBytes(Bytes.of(Integer.toString(a.length))).writeByte('\r').writeByte('\n');
+            out.writeBytes(a).writeByte('\r').writeByte('\n');
+        }
+    }
+
+    void createBacklog() {
+        backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 8, cfg.replBacklogSize.value()), masterOffset);
+    }
+
+    /** A fresh replication id: the history behind the old one is not ours to continue (Redis changeReplicationId). */
+    void newReplicationId() {
+        engine.replIds(randomId(), ZERO_ID);
+        secondReplOffset = -1;
+    }
+
+    /**
+     * Keeps the current id as the secondary one, valid up to the current offset, and takes a new id: replicas of
+     * the same old master can still continue with us (Redis shiftReplicationId).
+     */
+    void shiftReplicationId(String newId) {
+        String old = engine.replId();
+        secondReplOffset = masterOffset + 1;
+        engine.replIds(newId, old);
+        engine.log().notice("Setting secondary replication ID to " + old + ", valid up to offset: "
+                + secondReplOffset + ". New replication ID is " + newId);
+    }
+
+    /** A strict integer (Redis's string2ll), or null. */
+    static Long parseLong(byte[] b) {
+        long[] v = new long[1];
+        return Bytes.parseLong(b, v) ? v[0] : null;
+    }
+
+    static String randomId() {
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** The next command of the stream must select its database again (after a full sync starts). */
+    void resetStreamDb() {
+        streamDb = -1;
+    }
+
+    // ---- SYNC / PSYNC ----
+
+    /** SYNC and PSYNC replid offset [FAILOVER]: Redis's syncCommand. */
+    void sync(Client c, byte[][] argv) {
+        if (replicaOf(c) != null) {
+            return;
+        }
+        if (isReplica() && !link.connected()) {
+            engine.error(c, "NOMASTERLINK Can't SYNC while not connected with my master");
+            return;
+        }
+        Replica r = pending(c);
+        boolean psync = Bytes.lower(argv[0]).equals("psync");
+        if (psync) {
+            String id = Bytes.str(argv[1]);
+            Long offset = parseLong(argv[2]);
+            if (offset != null && tryPartial(c, r, id, offset)) {
+                return;
+            }
+            if (!id.equals("?")) {
+                engine.stats().syncPartialErr++;
+            }
+        } else {
+            r.prePsync = true;
+        }
+        pendingReplicas.remove(c);
+        engine.stats().syncFull++;
+        c.roleFlags(c.roleFlags() + "S");
+        replicas.add(r);
+        watchClose(r);
+        if (replicas.size() == 1 && backlog == null) {
+            newReplicationId();
+            createBacklog();
+            engine.log().notice("Replication backlog created, my new replication IDs are '" + engine.replId()
+                    + "' and '" + engine.replId2() + "'");
+        }
+        engine.log().notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");
+        boolean diskless = r.capaEof && cfg.replDisklessSync.value();
+        if (!diskless) {
+            engine.loop().execute(() -> startSnapshot(false));
+            return;
+        }
+        long max = cfg.replDisklessSyncMaxReplicas.value();
+        long waiting = replicas.stream().filter(x -> x.state == ReplicaState.WAIT_BGSAVE && x.capaEof).count();
+        if (max > 0 && waiting >= max) {
+            engine.loop().execute(() -> startSnapshot(true));
+        } else if (disklessTimer == null) {
+            engine.log().notice("Delay next BGSAVE for diskless SYNC");
+            disklessTimer = engine.loop().schedule(() -> startSnapshot(true), cfg.replDisklessSyncDelay.value(),
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    /** Redis's masterTryPartialResynchronization. */
+    private boolean tryPartial(Client c, Replica r, String id, long offset) {
+        boolean idOk = id.equalsIgnoreCase(engine.replId())
+                || (id.equalsIgnoreCase(engine.replId2()) && offset <= secondReplOffset);
+        if (!idOk) {
+            if (!id.equals("?")) {
+                if (!id.equalsIgnoreCase(engine.replId()) && !id.equalsIgnoreCase(engine.replId2())) {
+                    engine.log().notice("Partial resynchronization not accepted: Replication ID mismatch "
+                            + "(Replica asked for '" + id + "', my replication IDs are '" + engine.replId()
+                            + "' and '" + engine.replId2() + "')");
+                } else {
+                    engine.log().notice("Partial resynchronization not accepted: Requested offset for second ID "
+                            + "was " + offset + ", but I can reply up to " + secondReplOffset);
+                }
+            } else {
+                engine.log().notice("Full resync requested by replica " + r.ip() + ":" + r.listeningPort);
+            }
+            return false;
+        }
+        if (backlog == null || !backlog.covers(offset)) {
+            engine.log().notice("Unable to partial resync with replica " + r.ip() + ":" + r.listeningPort
+                    + " for lack of backlog (Replica request was: " + offset + ").");
+            return false;
+        }
+        pendingReplicas.remove(c);
+        c.roleFlags(c.roleFlags() + "S");
+        r.state = ReplicaState.ONLINE;
+        r.ackTime = System.currentTimeMillis();
+        replicas.add(r);
+        watchClose(r);
+        String line = r.capaPsync2 ? "+CONTINUE " + engine.replId() + "\r\n" : "+CONTINUE\r\n";
+        ByteBuf out = c.buffer();
+        out.writeBytes(line.getBytes(StandardCharsets.US_ASCII));
+        ByteBuf missing = backlog.from(offset);
+        int n = missing.readableBytes();
+        out.writeBytes(missing);
+        missing.release();
+        engine.stats().netReplOutputBytes += n;
+        engine.stats().syncPartialOk++;
+        engine.log().notice("Partial resynchronization request from " + r.ip() + ":" + r.listeningPort
+                + " accepted. Sending " + n + " bytes of backlog starting from offset " + offset + ".");
+        return true;
+    }
+
+    /**
+     * Snapshots the dataset for every replica waiting for one: each gets +FULLRESYNC with the offset of this
+     * instant, the RDB, then the stream from that offset on. The snapshot is taken on the engine thread, so it is
+     * exactly the state at that offset.
+     */
+    private void startSnapshot(boolean diskless) {
+        if (diskless) {
+            disklessTimer = null;
+        }
+        List<Replica> batch = new ArrayList<>();
+        for (Replica r : replicas) {
+            if (r.state == ReplicaState.WAIT_BGSAVE && !r.client.isClosed()
+                    && (r.capaEof && cfg.replDisklessSync.value()) == diskless) {
+                batch.add(r);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream rdb = new ByteArrayOutputStream();
+        try {
+            codec.write(engine, engine.replId(), masterOffset, rdb);
+        } catch (IOException e) {
+            engine.log().warning("Can't produce the RDB for replicas: " + e.getMessage());
+            for (Replica r : batch) {
+                engine.kill(r.client);
+            }
+            return;
+        }
+        engine.log().notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk"));
+        resetStreamDb();
+        byte[] payload = rdb.toByteArray();
+        String mark = randomId();
+        for (Replica r : batch) {
+            ByteBuf out = r.client.buffer();
+            if (!r.prePsync) {
+                out.writeBytes(("+FULLRESYNC " + engine.replId() + " " + masterOffset + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            boolean eof = r.capaEof && diskless;
+            out.writeBytes((eof ? "$EOF:" + mark + "\r\n" : "$" + payload.length + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(payload);
+            if (eof) {
+                out.writeBytes(mark.getBytes(StandardCharsets.US_ASCII));
+            }
+            engine.stats().netReplOutputBytes += payload.length;
+            r.payloadPending = payload.length;
+            r.state = ReplicaState.SEND_BULK;
+            engine.flushPending();
+            r.client.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                r.payloadPending = 0;
+                if (!eof && r.state == ReplicaState.SEND_BULK) {
+                    online(r);
+                }
+            });
+        }
+        engine.log().notice("Synchronization with replica succeeded");
+    }
+
+    private void online(Replica r) {
+        r.state = ReplicaState.ONLINE;
+        r.ackTime = System.currentTimeMillis();
+        engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+    }
+
+    /** Forgets a replica when its connection closes. */
+    private void watchClose(Replica r) {
+        r.client.channel().closeFuture().addListener(f -> {
+            if (replicas.remove(r)) {
+                engine.log().notice("Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
+                if (replicas.isEmpty()) {
+                    noReplicasSince = System.currentTimeMillis();
+                }
+            }
+        });
+    }
+
+    /** Closes the connection of every replica (they reconnect and ask for PSYNC). */
+    void disconnectReplicas() {
+        for (Replica r : new ArrayList<>(replicas)) {
+            engine.kill(r.client);
+        }
+        replicas.clear();
+        noReplicasSince = System.currentTimeMillis();
+    }
+
+    Replica replicaOf(Client c) {
+        for (Replica r : replicas) {
+            if (r.client == c) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** REPLCONF settings of clients that have not sent (P)SYNC yet. */
+    private final java.util.Map<Client, Replica> pendingReplicas = new java.util.WeakHashMap<>();
+
+    private Replica pending(Client c) {
+        return pendingReplicas.computeIfAbsent(c, Replica::new);
+    }
+
+    // ---- REPLCONF ----
+
+    /** REPLCONF option value [option value ...] */
+    void replconf(Client c, byte[][] argv) {
+        if (argv.length % 2 == 0) {
+            engine.error(c, "ERR syntax error");
+            return;
+        }
+        Replica known = replicaOf(c);
+        Replica r = known != null ? known : pending(c);
+        for (int j = 1; j < argv.length; j += 2) {
+            String opt = Bytes.lower(argv[j]);
+            byte[] val = argv[j + 1];
+            switch (opt) {
+                case "listening-port" -> {
+                    Long port = parseLong(val);
+                    if (port == null) {
+                        engine.error(c, "ERR value is not an integer or out of range");
+                        return;
+                    }
+                    r.listeningPort = port.intValue();
+                }
+                case "ip-address" -> {
+                    if (val.length >= 46) {
+                        engine.error(c, "ERR REPLCONF ip-address provided by replica instance is too long: "
+                                + val.length + " bytes");
+                        return;
+                    }
+                    r.announcedIp = Bytes.str(val);
+                }
+                case "capa" -> {
+                    String capa = Bytes.lower(val);
+                    if (capa.equals("eof")) {
+                        r.capaEof = true;
+                    } else if (capa.equals("psync2")) {
+                        r.capaPsync2 = true;
+                    }
+                }
+                case "ack" -> {
+                    if (known == null) {
+                        return;
+                    }
+                    Long offset = parseLong(val);
+                    if (offset == null) {
+                        return;
+                    }
+                    if (offset > known.ackOffset) {
+                        known.ackOffset = offset;
+                    }
+                    known.ackTime = System.currentTimeMillis();
+                    if (known.state == ReplicaState.SEND_BULK && known.payloadPending == 0) {
+                        online(known);
+                    }
+                    serveWaiters();
+                    return;
+                }
+                case "getack" -> {
+                    if (isReplica() && c == link.masterClient()) {
+                        link.sendAck();
+                    }
+                    return;
+                }
+                case "rdb-only", "rdb-filter-only" -> {
+                    // A full sync serves the RDB with or without the stream after it; the flag changes nothing here.
+                }
+                default -> {
+                    engine.error(c, "ERR Unrecognized REPLCONF option: " + Bytes.str(argv[j]));
+                    return;
+                }
+            }
+        }
+        c.reply().ok();
+    }
+
+    // ---- WAIT and min-replicas ----
+
+    /** WAIT numreplicas timeout */
+    void waitCommand(Client c, byte[][] argv) {
+        if (isReplica()) {
+            engine.error(c, "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 "
+                    + "if a replica is configured to be writable (which is not the default) writes to replicas are "
+                    + "just local and are not propagated.");
+            return;
+        }
+        Long num = parseLong(argv[1]);
+        if (num == null) {
+            engine.error(c, "ERR value is not an integer or out of range");
+            return;
+        }
+        Long timeout = parseLong(argv[2]);
+        if (timeout == null) {
+            engine.error(c, "ERR timeout is not an integer or out of range");
+            return;
+        }
+        if (timeout < 0) {
+            engine.error(c, "ERR timeout is negative");
+            return;
+        }
+        long offset = masterOffset;
+        long acked = acked(offset);
+        if (acked >= num || c.denyBlocking()) {
+            c.reply().integer(acked);
+            return;
+        }
+        Waiter w = new Waiter(c, offset, num);
+        waiters.add(w);
+        long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
+        engine.blocking().block(c, new byte[0][], deadline, cl -> {
+            waiters.remove(w);
+            cl.reply().integer(acked(offset));
+        });
+        requestAcks();
+    }
+
+    private long acked(long offset) {
+        long n = 0;
+        for (Replica r : replicas) {
+            if (r.state == ReplicaState.ONLINE && r.ackOffset >= offset) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Asks every replica for its offset once the running batch of commands is done (Redis: in beforeSleep). */
+    private void requestAcks() {
+        if (getAckRequested) {
+            return;
+        }
+        getAckRequested = true;
+        engine.loop().execute(() -> {
+            getAckRequested = false;
+            if (waiters.isEmpty() || replicas.isEmpty()) {
+                return;
+            }
+            ByteBuf out = Unpooled.buffer();
+            encode(out, new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
+            feed(out);
+            engine.flushPending();
+        });
+    }
+
+    private void serveWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        for (Waiter w : new ArrayList<>(waiters)) {
+            if (w.client().isClosed()) {
+                waiters.remove(w);
+                continue;
+            }
+            long n = acked(w.offset());
+            if (n >= w.replicas()) {
+                waiters.remove(w);
+                w.client().reply().integer(n);
+                engine.blocking().unblock(w.client());
+            }
+        }
+    }
+
+    /** Replicas that acknowledged within min-replicas-max-lag seconds (INFO min_slaves_good_slaves). */
+    long goodReplicas() {
+        long now = System.currentTimeMillis();
+        long maxLag = cfg.minReplicasMaxLag.value();
+        long n = 0;
+        for (Replica r : replicas) {
+            if (r.state == ReplicaState.ONLINE && (now - r.ackTime) / 1000 <= maxLag) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The command guard: min-replicas-to-write, read-only replica, stale data. */
+    String guard(Client c, CommandSpec cmd) {
+        if (c.type() == Client.Type.MASTER) {
+            return null;
+        }
+        if (isReplica()) {
+            if (!link.connected() && !cfg.replicaServeStaleData.value() && !cmd.allowStale()) {
+                return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+            }
+            if (cmd.isWrite() && cfg.replicaReadOnly.value()) {
+                return "READONLY You can't write against a read only replica.";
+            }
+            return null;
+        }
+        if (cmd.isWrite() && cfg.minReplicasToWrite.value() > 0 && cfg.minReplicasMaxLag.value() > 0
+                && goodReplicas() < cfg.minReplicasToWrite.value()) {
+            return "NOREPLICAS Not enough good replicas to write.";
+        }
+        return null;
+    }
+
+    // ---- cron ----
+
+    /** Once a second: pings, newlines to waiting replicas, timeouts, backlog expiry, soft limits, replica ACKs. */
+    void cron() {
+        long now = System.currentTimeMillis();
+        if (isReplica()) {
+            link.cron(now);
+        }
+        if (!isReplica() && !replicas.isEmpty()
+                && now - lastPing >= cfg.replPingReplicaPeriod.value() * 1000L) {
+            lastPing = now;
+            ByteBuf out = Unpooled.buffer();
+            encode(out, new byte[][] {PING});
+            feed(out);
+        }
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state == ReplicaState.WAIT_BGSAVE) {
+                r.client.buffer().writeByte('\n');
+            } else if (r.state == ReplicaState.ONLINE && !r.prePsync
+                    && now - r.ackTime > cfg.replTimeout.value() * 1000L) {
+                engine.log().warning("Disconnecting timedout replica (streaming sync): " + r.ip() + ":"
+                        + r.listeningPort);
+                engine.kill(r.client);
+            } else if (overLimit(r)) {
+                engine.log().warning("Client " + r.client.describe()
+                        + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+                engine.kill(r.client);
+            }
+        }
+        long ttl = cfg.replBacklogTtl.value();
+        if (!isReplica() && replicas.isEmpty() && backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000) {
+            newReplicationId();
+            backlog = null;
+            engine.log().notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
+        }
+        if (backlog != null) {
+            backlog.resize((int) Math.min(Integer.MAX_VALUE - 8, cfg.replBacklogSize.value()));
+        }
+        engine.flushPending();
+    }
+
+    // ---- INFO, ROLE ----
+
+    /** INFO's Replication section, field by field as Redis 7.0 prints it. */
+    void info(BiConsumer<String, Object> f) {
+        long now = System.currentTimeMillis();
+        f.accept("role", isReplica() ? "slave" : "master");
+        if (isReplica()) {
+            link.info(f, now);
+        }
+        f.accept("connected_slaves", replicas.size());
+        if (cfg.minReplicasToWrite.value() > 0 && cfg.minReplicasMaxLag.value() > 0) {
+            f.accept("min_slaves_good_slaves", goodReplicas());
+        }
+        int i = 0;
+        for (Replica r : replicas) {
+            f.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
+                    + ",offset=" + r.ackOffset + ",lag=" + (now / 1000 - r.ackTime / 1000));
+        }
+        f.accept("master_failover_state", "no-failover");
+        f.accept("master_replid", engine.replId());
+        f.accept("master_replid2", engine.replId2());
+        f.accept("master_repl_offset", masterOffset);
+        f.accept("second_repl_offset", secondReplOffset);
+        f.accept("repl_backlog_active", backlog != null ? 1 : 0);
+        f.accept("repl_backlog_size", cfg.replBacklogSize.value());
+        f.accept("repl_backlog_first_byte_offset", backlog != null ? backlog.firstByteOffset() : 0);
+        f.accept("repl_backlog_histlen", backlog != null ? backlog.histlen() : 0);
+    }
+
+    /** ROLE */
+    void role(Client c, byte[][] argv) {
+        if (isReplica()) {
+            link.role(c);
+            return;
+        }
+        List<Replica> online = replicas.stream().filter(r -> r.state == ReplicaState.ONLINE).toList();
+        c.reply().array(3);
+        c.reply().bulk("master");
+        c.reply().integer(masterOffset);
+        c.reply().array(online.size());
+        for (Replica r : online) {
+            c.reply().array(3);
+            c.reply().bulk(r.ip());
+            c.reply().bulk(Integer.toString(r.listeningPort));
+            c.reply().bulk(Long.toString(r.ackOffset));
+        }
+    }
+
+    // ---- REPLICAOF ----
+
+    /** REPLICAOF host port | NO ONE (and SLAVEOF). */
+    void replicaof(Client c, byte[][] argv) {
+        if (replicaOf(c) != null) {
+            engine.error(c, "ERR Command is not valid when client is a replica.");
+            return;
+        }
+        if (Bytes.lower(argv[1]).equals("no") && Bytes.lower(argv[2]).equals("one")) {
+            if (isReplica()) {
+                unsetMaster();
+                engine.log().notice("MASTER MODE enabled (user request from '" + c.describe() + "')");
+            }
+            c.reply().ok();
+            return;
+        }
+        Long port = parseLong(argv[2]);
+        if (port == null) {
+            engine.error(c, "ERR value is not an integer or out of range");
+            return;
+        }
+        String host = Bytes.str(argv[1]);
+        if (isReplica() && link.host().equalsIgnoreCase(host) && link.port() == port) {
+            engine.log().notice("REPLICAOF would result into synchronization with the master we are already "
+                    + "connected with. No operation performed.");
+            c.reply().simple("OK Already connected to specified master");
+            return;
+        }
+        setMaster(host, port.intValue());
+        engine.log().notice("REPLICAOF " + host + ":" + port + " enabled (user request from '" + c.describe()
+                + "')");
+        c.reply().ok();
+    }
+
+    /** Starts following a master (Redis replicationSetMaster). */
+    void setMaster(String host, int port) {
+        boolean wasMaster = !isReplica();
+        MasterLink.Cached cached;
+        if (wasMaster) {
+            // Our own history is what the new master may continue: we PSYNC with our id and offset.
+            cached = new MasterLink.Cached(engine.replId(), masterOffset, 0);
+            for (Client blocked : new ArrayList<>(engine.clients().values())) {
+                if (engine.blocking().isBlocked(blocked)) {
+                    engine.error(blocked, "UNBLOCKED force unblock from blocking operation, instance state "
+                            + "changed (master -> replica?)");
+                    waiters.removeIf(w -> w.client() == blocked);
+                    engine.blocking().unblock(blocked);
+                }
+            }
+        } else {
+            cached = link.stop();
+        }
+        engine.slaveMode(true);
+        cfg.replicaof.master(host, port);
+        disconnectReplicas();
+        link = new MasterLink(this, host, port, cached);
+        engine.log().notice("Connecting to MASTER " + host + ":" + port);
+        link.connect();
+    }
+
+    /** Becomes a master again (REPLICAOF NO ONE): a new id, the old one valid up to our offset. */
+    void unsetMaster() {
+        link.stop();
+        link = null;
+        cfg.replicaof.master(null, 0);
+        engine.slaveMode(false);
+        shiftReplicationId(randomId());
+        // Sub-replicas reconnect and learn the new id with +CONTINUE.
+        disconnectReplicas();
+        resetStreamDb();
+        if (backlog == null) {
+            createBacklog();
+        }
+    }
+}

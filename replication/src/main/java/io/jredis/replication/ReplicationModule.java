@@ -1,0 +1,44 @@
+package io.jredis.replication;
+
+import io.jredis.server.Engine;
+import io.jredis.server.RedisServer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plugs replication into a server: the commands (REPLCONF, PSYNC, SYNC, WAIT, ROLE, REPLICAOF, SLAVEOF), the
+ * propagation listener that feeds the stream, the read-only / stale-data / min-replicas guard, INFO's Replication
+ * section, the once-a-second replication cron, and {@code replicaof} from the configuration at start.
+ */
+public final class ReplicationModule {
+    private ReplicationModule() {}
+
+    /** Installs replication with the given RDB codec; call before {@link RedisServer#start()}. */
+    public static Replication install(RedisServer server, SnapshotCodec codec) {
+        Engine engine = server.engine();
+        Replication repl = new Replication(engine, codec);
+        engine.commands().register("replconf", repl::replconf);
+        engine.commands().register("psync", repl::sync);
+        engine.commands().register("sync", repl::sync);
+        engine.commands().register("wait", repl::waitCommand);
+        engine.commands().register("role", repl::role);
+        engine.commands().register("replicaof", repl::replicaof);
+        engine.commands().register("slaveof", repl::replicaof);
+        engine.addPropagationListener(repl::propagate);
+        engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
+        engine.replicationInfo(repl::info);
+        server.log().role(() -> repl.isReplica() ? 'S' : 'M');
+        server.onStarted(() -> {
+            engine.loop().scheduleAtFixedRate(repl::cron, 1, 1, TimeUnit.SECONDS);
+            String host = engine.config().replicaof.host();
+            if (host != null) {
+                repl.setMaster(host, engine.config().replicaof.port());
+            }
+        });
+        return repl;
+    }
+
+    /** Installs replication with the built-in string-only RDB codec (until persistence's codec is plugged in). */
+    public static Replication install(RedisServer server) {
+        return install(server, new StringRdb());
+    }
+}

@@ -1,0 +1,141 @@
+package io.jredis.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ConfigException;
+import io.jredis.server.config.Directive;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.Tuple;
+
+/** Test helpers: jredis servers with replication installed, polling, dataset comparison, INFO fields. */
+final class Nodes {
+    private Nodes() {}
+
+    /** A jredis server on a free port with replication; {@code directives} are name/value pairs. */
+    static RedisServer jredis(String... directives) {
+        ServerConfig cfg = new ServerConfig();
+        try {
+            cfg.find("bind").setFromString("127.0.0.1");
+            cfg.find("port").setFromString("0");
+            for (int i = 0; i < directives.length; i += 2) {
+                Directive d = cfg.find(directives[i]);
+                d.setFromString(directives[i + 1]);
+            }
+            Path logFile = Files.createTempFile("jredis-repl", ".log");
+            RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
+            ReplicationModule.install(s);
+            s.start();
+            return s;
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls {@code cond} every 20 ms for up to {@code seconds}. */
+    static void await(String what, int seconds, BooleanSupplier cond) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (cond.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+        fail("timed out waiting for " + what);
+    }
+
+    static String info(Jedis j, String field) {
+        for (String line : j.info("all").split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    static long infoLong(Jedis j, String field) {
+        String v = info(j, field);
+        return v == null ? -1 : Long.parseLong(v);
+    }
+
+    /** Waits until the replica has applied everything the master produced so far. */
+    static void awaitCaughtUp(Jedis master, Jedis replica) {
+        await("replica link up", 20, () -> "up".equals(info(replica, "master_link_status")));
+        long target = infoLong(master, "master_repl_offset");
+        await("replica offset " + target, 20, () -> infoLong(replica, "slave_repl_offset") >= target);
+    }
+
+    /** Every key of db 0 with a type-specific rendering of its value and whether it has a TTL. */
+    static Map<String, String> dataset(Jedis j) {
+        Map<String, String> out = new TreeMap<>();
+        for (String k : j.keys("*")) {
+            String type = j.type(k);
+            String v = switch (type) {
+                case "string" -> j.get(k);
+                case "list" -> j.lrange(k, 0, -1).toString();
+                case "hash" -> new TreeMap<>(j.hgetAll(k)).toString();
+                case "set" -> {
+                    List<String> m = new ArrayList<>(j.smembers(k));
+                    Collections.sort(m);
+                    yield m.toString();
+                }
+                case "zset" -> j.zrangeWithScores(k, 0, -1).stream().map(Tuple::toString).toList().toString();
+                default -> type;
+            };
+            out.put(k, type + "=" + v + (j.pttl(k) >= 0 ? " (ttl)" : ""));
+        }
+        return out;
+    }
+
+    static void assertSameData(Jedis master, Jedis replica) {
+        Map<String, String> m = dataset(master);
+        Map<String, String> r = dataset(replica);
+        assertEquals(m.keySet(), r.keySet(), "key sets");
+        for (String k : m.keySet()) {
+            assertEquals(m.get(k), r.get(k), "key " + k);
+        }
+    }
+
+    /** Writes of every family, expiries and a transaction: what the stream must carry. */
+    static void writeLoad(Jedis j, String prefix, int n) {
+        for (int i = 0; i < n; i++) {
+            j.set(prefix + "s" + i, "v" + i);
+            j.incr(prefix + "counter");
+            j.rpush(prefix + "list", "e" + i);
+            j.hset(prefix + "hash", "f" + i, "x" + i);
+            j.sadd(prefix + "set", "m" + (i % 7));
+            j.zadd(prefix + "zset", i * 1.5, "z" + i);
+        }
+        j.setex(prefix + "ttl", 1000, "temp");
+        j.incrByFloat(prefix + "float", 1.25);
+        j.lpop(prefix + "list");
+        j.del(prefix + "s0");
+        j.select(1);
+        j.set(prefix + "db1", "one");
+        j.select(0);
+        redis.clients.jedis.Transaction t = j.multi();
+        t.set(prefix + "tx1", "a");
+        t.set(prefix + "tx2", "b");
+        t.exec();
+    }
+}
