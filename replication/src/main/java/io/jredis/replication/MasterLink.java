@@ -109,6 +109,7 @@ final class MasterLink {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new Handler());
+                        io.jredis.server.net.TrafficControl.attach(ch, false);
                     }
                 });
         ChannelFuture f = b.connect(host, port);
@@ -459,7 +460,7 @@ final class MasterLink {
         }
         master = engine.newClient(channel);
         master.roleFlags("M");
-        master.authenticate("default");
+        master.authenticate(engine.acl().defaultUser());
         master.replyMode(Client.ReplyMode.OFF);
         master.select(engine.database(db));
         state = State.CONNECTED;

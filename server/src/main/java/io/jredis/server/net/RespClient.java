@@ -72,6 +72,7 @@ public final class RespClient {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new ReplyDecoder(), new Dispatcher());
+                        TrafficControl.attach(ch, false);
                     }
                 });
         ChannelFuture f = b.connect(host, port);
