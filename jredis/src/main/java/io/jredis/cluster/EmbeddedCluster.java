@@ -312,7 +312,13 @@ public final class EmbeddedCluster implements AutoCloseable {
         return reply instanceof List<?> l ? l.size() : -1;
     }
 
-    static void awaitUntil(String what, Duration bound, BooleanSupplier condition) {
+    /**
+     * Polls {@code condition} every 10 ms until it holds, for at most {@code bound}: the bounded wait failover tests
+     * need instead of sleeping.
+     *
+     * @throws IllegalStateException naming {@code what} when the bound passes
+     */
+    public static void awaitUntil(String what, Duration bound, BooleanSupplier condition) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
@@ -584,7 +590,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         private int sentinels = 3;
         private int quorum;
         private Duration downAfter = Duration.ofMillis(1000);
-        private Duration failoverTimeout = Duration.ofSeconds(10);
+        private Duration failoverTimeout = Duration.ofSeconds(5);
         private Duration startTimeout = Duration.ofSeconds(30);
         private boolean persistence;
         private boolean logs;
@@ -632,7 +638,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             return this;
         }
 
-        /** {@code sentinel failover-timeout} (default 10 s, Redis's default is 3 min). */
+        /** {@code sentinel failover-timeout} (default 5 s, Redis's default is 3 min). */
         public Builder failoverTimeout(Duration d) {
             this.failoverTimeout = Objects.requireNonNull(d);
             return this;

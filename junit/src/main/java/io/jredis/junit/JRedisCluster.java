@@ -30,7 +30,7 @@ public @interface JRedisCluster {
 
     long downAfterMillis() default 1000;
 
-    long failoverTimeoutMillis() default 10_000;
+    long failoverTimeoutMillis() default 5_000;
 
     /** redis.conf lines for every data node. */
     String[] settings() default {};
