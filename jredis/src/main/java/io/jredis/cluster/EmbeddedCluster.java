@@ -42,7 +42,9 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>{@link #start()} returns once the cluster is ready: every replica online at the master and every Sentinel
- * knowing the other Sentinels and all replicas. Each node has a directory (config file, rewritten by Sentinel as in a
+ * knowing the other Sentinels and all replicas. Data nodes run with {@code repl-diskless-sync-delay 0} (replicas start
+ * together, so Redis's 5 s wait for more of them only slows the start; a {@link Builder#setting(String)} overrides
+ * it). Each node has a directory (config file, rewritten by Sentinel as in a
  * real deployment; RDB files when persistence is on) under one temporary directory that {@link #close()} deletes,
  * together with every thread and port of the cluster. Clusters in one JVM share nothing.
  *
@@ -529,6 +531,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                 return c.toString();
             }
             c.append("appendonly no\n");
+            // Redis waits 5 s for more replicas before a diskless full sync; here they all start at once.
+            c.append("repl-diskless-sync-delay 0\n");
             c.append(spec.persistence ? "save 3600 1 300 100 60 10000\n" : "save \"\"\n");
             if (master != null && master != this) {
                 c.append("replicaof 127.0.0.1 ").append(master.port).append('\n');
