@@ -178,6 +178,9 @@ public final class EmbeddedCluster implements AutoCloseable {
      *     Sentinel reported last)
      */
     public Node awaitFailover(Duration bound) {
+        if (spec.sentinels == 0) {
+            throw new IllegalStateException("this cluster has no Sentinels to fail over");
+        }
         Node old = master;
         Map<String, String> seen = new ConcurrentHashMap<>();
         Node[] promoted = new Node[1];
@@ -341,7 +344,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         private final String name;
         private volatile RedisServer server;
         private volatile CountDownLatch pausedUntil;
-        private int port;
+        private volatile int port;
         private Path dir;
         private Path configFile;
 
