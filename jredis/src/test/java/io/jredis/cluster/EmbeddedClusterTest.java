@@ -73,6 +73,28 @@ class EmbeddedClusterTest {
     }
 
     @Test
+    void pausedMasterIsFailedOverAndDemotedWhenResumed() {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(3).build().start()) {
+            Node master = cluster.master();
+            master.pause();
+            Node promoted = cluster.awaitFailover(BOUND);
+            assertNotEquals(master, promoted);
+            master.resume();
+            await("the resumed old master is turned into a replica", () ->
+                    Integer.toString(promoted.port()).equals(replicationField(master, "master_port")));
+
+            Node sentinel = cluster.sentinels().get(0);
+            sentinel.restart();
+            assertEquals(List.of("127.0.0.1", Integer.toString(promoted.port())),
+                    sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"),
+                    "a restarted Sentinel keeps its state from its rewritten config file");
+            await("the restarted Sentinel sees its peers again",
+                    () -> sentinel.tryCall("SENTINEL", "SENTINELS", "mymaster") instanceof List<?> l
+                            && l.size() == 2);
+        }
+    }
+
+    @Test
     void pausedNodeKeepsItsSocketsButAnswersNothingUntilResumed() throws IOException {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(0).build().start()) {
             Node replica = cluster.replicas().get(0);
