@@ -1,6 +1,5 @@
 package io.jredis;
 
-import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
@@ -75,7 +74,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         warnings.forEach(log::warning);
         RedisServer s = new RedisServer(config, log);
-        ReplicationModule.install(s);
+        try {
+            DataModules.install(s);
+        } catch (IOException e) {
+            s.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         try {
             s.start();
         } catch (IOException e) {

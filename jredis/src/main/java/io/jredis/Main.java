@@ -3,7 +3,6 @@ package io.jredis;
 import io.jredis.cli.ClusterCommand;
 import io.jredis.cli.DrillCommand;
 import io.jredis.server.Engine;
-import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +75,7 @@ public final class Main implements Callable<Integer> {
     @Unmatched
     private List<String> redisArgs = new ArrayList<>();
 
-    private final CountDownLatch shutdownRequested = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore shutdownRequested = new java.util.concurrent.Semaphore(0);
     private Log log;
     private RedisServer server;
     private Path pidfile;
@@ -145,26 +143,26 @@ public final class Main implements Callable<Integer> {
         }
         log.role(() -> 'M');
         server = new RedisServer(config, log);
-        SentinelModule sentinelModule = null;
-        if (sentinelMode) {
-            try {
-                sentinelModule = SentinelModule.install(server);
-            } catch (ConfigFile.FatalConfigError e) {
-                System.err.print(e.report(Engine.REDIS_VERSION));
-                System.err.flush();
-                server.close();
-                return 1;
-            } catch (IOException e) {
-                log.warning(e.getMessage());
-                server.close();
-                return 1;
-            }
-        } else {
-            ReplicationModule.install(server);
-        }
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
-        server.engine().onShutdown(shutdownRequested::countDown);
+        server.engine().onShutdown(shutdownRequested::release);
+        SentinelModule sentinelModule = null;
+        try {
+            if (sentinelMode) {
+                sentinelModule = SentinelModule.install(server);
+            } else {
+                DataModules.install(server);
+            }
+        } catch (ConfigFile.FatalConfigError e) {
+            System.err.print(e.report(Engine.REDIS_VERSION));
+            System.err.flush();
+            server.close();
+            return 1;
+        } catch (IOException e) {
+            log.warning(e.getMessage());
+            server.close();
+            return 1;
+        }
         try {
             server.start();
         } catch (IOException e) {
@@ -184,8 +182,10 @@ public final class Main implements Callable<Integer> {
             sentinelModule.start(server);
         }
         log.notice("Ready to accept connections");
-        shutdownRequested.await();
-        stop();
+        // A signal whose shutdown fails (the final save could not be written) leaves the server running, as Redis.
+        do {
+            shutdownRequested.acquire();
+        } while (!stop());
         return 0;
     }
 
@@ -215,7 +215,7 @@ public final class Main implements Callable<Integer> {
             Signal.handle(new Signal(name), s -> {
                 log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
                         + " scheduling shutdown...");
-                shutdownRequested.countDown();
+                shutdownRequested.release();
             });
         } catch (IllegalArgumentException e) {
             // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
@@ -224,20 +224,34 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs once, from the main thread after a signal or from the shutdown hook on any other exit. */
-    private synchronized void stop() {
+    /** Stops the server once; returns false when the final save failed and the server keeps running. */
+    private synchronized boolean stop() {
         if (stopped) {
-            return;
+            return true;
         }
-        stopped = true;
         if (server.engine().shuttingDown()) {
-            // SHUTDOWN already logged its farewell and is closing the server.
+            // SHUTDOWN already saved, logged its farewell and is closing the server.
+            stopped = true;
             removePidfile();
-            return;
+            return true;
         }
         log.warning("User requested shutdown...");
+        boolean prepared;
+        try {
+            prepared = server.onEngine(() -> server.engine().prepareShutdown(false, false, false));
+        } catch (Exception e) {
+            prepared = false;
+        }
+        if (!prepared) {
+            log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more "
+                    + "information");
+            return false;
+        }
+        stopped = true;
         removePidfile();
         log.warning("Redis is now ready to exit, bye bye...");
         server.close();
+        return true;
     }
 
     private void removePidfile() {

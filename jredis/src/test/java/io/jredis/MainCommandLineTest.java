@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jredis.server.config.ServerConfig;
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.File;
 import java.io.IOException;
@@ -154,14 +156,34 @@ class MainCommandLineTest {
     }
 
     @Test
-    void sentinelModeIsRefusedForNow() throws Exception {
-        Path conf = write("sentinel.conf", "port 26379\n");
-        for (List<String> args : List.of(List.of("--sentinel"), List.of(conf.toString(), "--sentinel"),
-                List.of("--port", "26379", "--sentinel", "--loglevel", "verbose"))) {
-            Result r = run(null, args.toArray(String[]::new));
-            assertEquals(1, r.exit, r.toString());
-            assertEquals("Sentinel mode is not available yet in jredis\n", r.stderr);
+    void sentinelModeStartsWithTheFlagAnywhere() throws Exception {
+        int masterPort = RealRedis.freePort();
+        for (boolean flagFirst : new boolean[] {true, false}) {
+            Path conf = write("sentinel" + flagFirst + ".conf", "sentinel monitor mymaster 127.0.0.1 " + masterPort
+                    + " 2\n");
+            int port = RealRedis.freePort();
+            String[] args = flagFirst
+                    ? new String[] {"--sentinel", conf.toString(), "--port", Integer.toString(port)}
+                    : new String[] {conf.toString(), "--port", Integer.toString(port), "--sentinel"};
+            try (Server s = Server.start(this, null, null, args)) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    assertEquals("[sentinel, [mymaster]]", RespParser.toText(c.call("ROLE")));
+                    assertEquals("[127.0.0.1, " + masterPort + "]",
+                            RespParser.toText(c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")));
+                }
+                assertTrue(s.stdout().contains("Running mode=sentinel, port=" + port + "."), s.stdout());
+                assertEquals(0, s.stop());
+            }
+            // Sentinel saves its state in the config file, so a restart keeps its identity.
+            assertTrue(Files.readString(conf).contains("sentinel myid "), Files.readString(conf));
         }
+    }
+
+    @Test
+    void sentinelWithoutConfigFileRefusesToStart() throws Exception {
+        Result r = run(null, "--sentinel");
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.stdout.contains("# Sentinel needs config file on disk to save state. Exiting..."), r.toString());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.jredis.cluster;
 
-import io.jredis.replication.ReplicationModule;
+import io.jredis.DataModules;
 import io.jredis.sentinel.SentinelModule;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -497,7 +497,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                 if (kind == Kind.SENTINEL) {
                     sentinel = SentinelModule.install(s);
                 } else {
-                    ReplicationModule.install(s);
+                    DataModules.install(s);
                 }
                 s.trafficControl().policy(this::held);
                 try {

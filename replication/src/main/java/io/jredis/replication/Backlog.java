@@ -13,12 +13,10 @@ final class Backlog {
     private int idx;
     private long histlen;
     private long masterOffset;
-    private long createdFor;
 
     Backlog(int size, long masterOffset) {
         this.ring = new byte[size];
         this.masterOffset = masterOffset;
-        this.createdFor = masterOffset;
     }
 
     /** Appends stream bytes. */
@@ -47,15 +45,6 @@ final class Backlog {
 
     long histlen() {
         return histlen;
-    }
-
-    int size() {
-        return ring.length;
-    }
-
-    /** The offset the backlog was created at, before its first byte. */
-    long createdFor() {
-        return createdFor;
     }
 
     /** True when the bytes from {@code offset} (the first one a replica lacks) to the end are held. */

@@ -16,7 +16,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -439,7 +438,7 @@ final class MasterLink {
             engine.emptyDatabase(engine.database(i));
         }
         engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
-        repl.codec.load(engine, new ByteArrayInputStream(rdb));
+        repl.codec.load(engine, rdb);
         // Sub-replicas followed the old history: they must resync with the new one.
         repl.disconnectReplicas();
         engine.replIds(syncReplId, Replication.ZERO_ID);
@@ -460,7 +459,8 @@ final class MasterLink {
         }
         master = engine.newClient(channel);
         master.roleFlags("M");
-        master.authenticate(engine.acl().defaultUser());
+        // The master's stream is trusted as a whole: no user, so no ACL check applies (Redis's master client).
+        master.authenticate(null);
         master.replyMode(Client.ReplyMode.OFF);
         master.select(engine.database(db));
         state = State.CONNECTED;

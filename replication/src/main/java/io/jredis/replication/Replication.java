@@ -6,6 +6,7 @@ import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.ClientOutputBufferLimitDirective;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -443,7 +444,7 @@ public final class Replication {
                     r.listeningPort = port.intValue();
                 }
                 case "ip-address" -> {
-                    if (val.length >= 46) {
+                    if (val.length >= 256) {
                         engine.error(c, "ERR REPLCONF ip-address provided by replica instance is too long: "
                                 + val.length + " bytes");
                         return;
@@ -482,8 +483,27 @@ public final class Replication {
                     }
                     return;
                 }
-                case "rdb-only", "rdb-filter-only" -> {
+                case "rdb-only" -> {
                     // A full sync serves the RDB with or without the stream after it; the flag changes nothing here.
+                    Long v = parseLong(val);
+                    if (v == null || v < 0 || v > 1) {
+                        engine.error(c, v == null ? "ERR value is not an integer or out of range"
+                                : "ERR value is out of range, value must between 0 and 1");
+                        return;
+                    }
+                }
+                case "rdb-filter-only" -> {
+                    List<byte[]> filters = SplitArgs.split(val);
+                    if (filters == null) {
+                        engine.error(c, "ERR Missing rdb-filter-only values");
+                        return;
+                    }
+                    for (byte[] f : filters) {
+                        if (!Bytes.lower(f).equals("functions")) {
+                            engine.error(c, "ERR Unsupported rdb-filter-only option: " + Bytes.str(f));
+                            return;
+                        }
+                    }
                 }
                 default -> {
                     engine.error(c, "ERR Unrecognized REPLCONF option: " + Bytes.str(argv[j]));
@@ -720,8 +740,8 @@ public final class Replication {
             return;
         }
         Long port = parseLong(argv[2]);
-        if (port == null) {
-            engine.error(c, "ERR value is not an integer or out of range");
+        if (port == null || port < 0 || port > 65535) {
+            engine.error(c, "ERR Invalid master port");
             return;
         }
         String host = Bytes.str(argv[1]);

@@ -37,8 +37,8 @@ public final class ReplicationModule {
         return repl;
     }
 
-    /** Installs replication with the built-in string-only RDB codec (until persistence's codec is plugged in). */
+    /** Installs replication with the persistence module's RDB codec. */
     public static Replication install(RedisServer server) {
-        return install(server, new StringRdb());
+        return install(server, new RdbCodec());
     }
 }

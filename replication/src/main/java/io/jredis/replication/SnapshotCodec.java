@@ -2,7 +2,6 @@ package io.jredis.replication;
 
 import io.jredis.server.Engine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
@@ -16,6 +15,6 @@ public interface SnapshotCodec {
      */
     void write(Engine engine, String replId, long replOffset, OutputStream out) throws IOException;
 
-    /** Loads an RDB stream into the (already flushed) databases of {@code engine}. */
-    void load(Engine engine, InputStream in) throws IOException;
+    /** Loads a whole RDB payload into the (already flushed) databases of {@code engine}. */
+    void load(Engine engine, byte[] rdb) throws IOException;
 }

@@ -28,10 +28,12 @@ class ReplicationInteropTest {
             m.set("before", "sync");
             m.set("long", "x".repeat(5000));
             m.setex("expiring", 500, "soon");
+            writeLoad(m, "pre:", 30);
             try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
                     Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 awaitCaughtUp(m, r);
                 assertEquals("sync", r.get("before"));
+                assertSameData(m, r);
                 assertEquals(1, infoLong(m, "sync_full"));
                 writeLoad(m, "a:", 50);
                 awaitCaughtUp(m, r);
@@ -77,9 +79,11 @@ class ReplicationInteropTest {
             m.set("compressible", "y".repeat(300));
             m.set("number", "12345");
             m.setex("expiring", 500, "soon");
+            writeLoad(m, "pre:", 30);
             assertEquals("OK", r.replicaof("127.0.0.1", master.port()));
             awaitCaughtUp(m, r);
             assertEquals("y".repeat(300), r.get("compressible"));
+            assertSameData(m, r);
             writeLoad(m, "a:", 50);
             awaitCaughtUp(m, r);
             assertSameData(m, r);
@@ -186,6 +190,106 @@ class ReplicationInteropTest {
             await("full resync", 20, () -> infoLong(m, "sync_full") >= 2);
             awaitCaughtUp(m, r);
             assertSameData(m, r);
+        }
+    }
+
+    /** Disk-based payloads ($len) in both directions: neither master streams diskless. */
+    @Test
+    void diskBasedFullSyncBothWays() throws Exception {
+        try (RealRedis realMaster = RealRedis.start("--repl-diskless-sync", "no");
+                Jedis rm = new Jedis("127.0.0.1", realMaster.port());
+                RedisServer jredisMaster = Nodes.jredis("repl-diskless-sync", "no");
+                Jedis jm = new Jedis("127.0.0.1", jredisMaster.port())) {
+            rm.set("from", "real");
+            jm.set("from", "jredis");
+            try (RedisServer jr = Nodes.jredis("replicaof", "127.0.0.1 " + realMaster.port());
+                    Jedis jrc = new Jedis("127.0.0.1", jr.port());
+                    RealRedis rr = RealRedis.start("--replicaof", "127.0.0.1",
+                            Integer.toString(jredisMaster.port()));
+                    Jedis rrc = new Jedis("127.0.0.1", rr.port())) {
+                awaitCaughtUp(rm, jrc);
+                awaitCaughtUp(jm, rrc);
+                assertEquals("real", jrc.get("from"));
+                assertEquals("jredis", rrc.get("from"));
+                writeLoad(rm, "a:", 10);
+                writeLoad(jm, "a:", 10);
+                awaitCaughtUp(rm, jrc);
+                awaitCaughtUp(jm, rrc);
+                assertSameData(rm, jrc);
+                assertSameData(jm, rrc);
+            }
+        }
+    }
+
+    /** real master -> jredis replica -> real sub-replica: the jredis replica forwards the master's exact stream. */
+    @Test
+    void chainedReplicationThroughJredis() throws Exception {
+        try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                RedisServer middle = Nodes.jredis("repl-diskless-sync-delay", "0");
+                Jedis mid = new Jedis("127.0.0.1", middle.port())) {
+            m.set("k", "v");
+            mid.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, mid);
+            try (RealRedis leaf = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(middle.port()));
+                    Jedis l = new Jedis("127.0.0.1", leaf.port())) {
+                awaitCaughtUp(mid, l);
+                writeLoad(m, "a:", 20);
+                awaitCaughtUp(m, mid);
+                awaitCaughtUp(mid, l);
+                assertSameData(m, l);
+                assertEquals(info(m, "master_repl_offset"), info(l, "master_repl_offset"));
+                assertEquals(info(m, "master_replid"), info(l, "master_replid"));
+
+                // The leaf's link drops: it continues from the middle's backlog.
+                l.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+                        redis.clients.jedis.args.ClientType.MASTER));
+                writeLoad(m, "b:", 10);
+                await("leaf partial resync", 20, () -> infoLong(mid, "sync_partial_ok") == 1);
+                awaitCaughtUp(m, mid);
+                awaitCaughtUp(mid, l);
+                assertSameData(m, l);
+            }
+        }
+    }
+
+    /** min-replicas-to-write refuses writes without enough acknowledging replicas and accepts them with. */
+    @Test
+    void minReplicasToWrite() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "min-replicas-to-write", "1");
+                Jedis m = new Jedis("127.0.0.1", master.port())) {
+            JedisDataException e = assertThrows(JedisDataException.class, () -> m.set("k", "v"));
+            assertEquals("NOREPLICAS Not enough good replicas to write.", e.getMessage());
+            try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                await("a good replica", 20, () -> infoLong(m, "min_slaves_good_slaves") == 1);
+                assertEquals("OK", m.set("k", "v"));
+                awaitCaughtUp(m, r);
+                assertEquals("v", r.get("k"));
+            }
+        }
+    }
+
+    /**
+     * A jredis replica authenticates with masterauth, hides keys past their TTL without deleting them, and
+     * deletes them when the master's DEL arrives.
+     */
+    @Test
+    void replicaExpiryAndMasterauth() throws Exception {
+        try (RealRedis master = RealRedis.start("--enable-debug-command", "yes");
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                RedisServer replica = Nodes.jredis("masterauth", "s3cret");
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            m.configSet("requirepass", "s3cret");
+            m.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0");
+            r.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, r);
+            m.psetex("short", 50, "v");
+            awaitCaughtUp(m, r);
+            await("key past its TTL", 5, () -> r.get("short") == null);
+            assertEquals(1, r.dbSize());
+            assertEquals(null, m.get("short"));
+            await("master's DEL applied", 5, () -> r.dbSize() == 0);
         }
     }
 }

@@ -399,8 +399,7 @@ public final class Client implements Reply.ReplySink {
         long obl = Math.min(pending, replyBufferSize);
         long omem = pending - obl;
         long oll = (omem + REPLY_CHUNK_BYTES - 1) / REPLY_CHUNK_BYTES;
-        long totMem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
-                + (argv == null ? 0 : argvMem + 8L * argv.length);
+        long totMem = memory(qbufMem, omem);
         return "id=" + id + " addr=" + addr() + " laddr=" + laddr() + " fd=" + fd() + " name=" + name
                 + " age=" + (now / 1000 - createdAt / 1000) + " idle=" + (now / 1000 - lastInteraction / 1000)
                 + " flags=" + flags() + " db=" + db.id() + " sub=" + subscriptions(PubSub.Kind.CHANNEL).size()
@@ -410,6 +409,18 @@ public final class Client implements Reply.ReplySink {
                 + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
                 + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name() + " redir=-1 resp="
                 + reply.protocol();
+    }
+
+    /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */
+    public long memory() {
+        long qbuf = argv != null && postponed == null ? wireLength(argv) : 0;
+        long qbufMem = queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
+    }
+
+    private long memory(long qbufMem, long omem) {
+        return CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
+                + (argv == null ? 0 : argvBytes + 8L * argv.length);
     }
 
     /** Flag letters in Redis's order: module flags (S, M, P, x ...), then b, c, U, e; N when none. */

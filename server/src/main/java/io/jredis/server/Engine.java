@@ -59,6 +59,53 @@ public final class Engine implements Database.Hooks {
         void write(java.util.function.BiConsumer<String, Object> field);
     }
 
+    /**
+     * Sees every batch of replies before it goes to the sockets (Redis's beforeSleep, where the AOF is written).
+     * {@code appendfsync always} holds a batch until the writes it acknowledges are on disk.
+     */
+    public interface ReplyBarrier {
+        /** Called on the engine thread before each batch is written; true to hold the batch. */
+        boolean hold();
+
+        /** Receives a held batch; {@code write} must later run on the engine thread, batches in the order given. */
+        void defer(Runnable write);
+    }
+
+    /**
+     * Work that must succeed before SHUTDOWN goes on, as in Redis's prepareForShutdown (the final RDB save); returns
+     * false to cancel the shutdown. {@code save}/{@code nosave} are SHUTDOWN's SAVE/NOSAVE, {@code force} its FORCE.
+     */
+    @FunctionalInterface
+    public interface ShutdownPreparer {
+        boolean prepare(boolean save, boolean nosave, boolean force);
+    }
+
+    /** What INFO persistence reports about RDB snapshots; the persistence module supplies the live values. */
+    public interface RdbStatus {
+        long changesSinceLastSave();
+
+        boolean bgsaveInProgress();
+
+        /** Unix seconds of the last successful save (LASTSAVE), the start time until one happens. */
+        long lastSaveTime();
+
+        boolean lastBgsaveOk();
+
+        long lastBgsaveTimeSec();
+
+        long currentBgsaveTimeSec();
+
+        long saves();
+
+        long currentSaveKeysProcessed();
+
+        long currentSaveKeysTotal();
+
+        long lastLoadKeysExpired();
+
+        long lastLoadKeysLoaded();
+    }
+
     /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
     public enum PauseType { NONE, WRITE, ALL }
 
@@ -85,6 +132,66 @@ public final class Engine implements Database.Hooks {
     private long pauseEnd;
     private ScheduledFuture<?> pauseTimer;
     private final List<Runnable> shutdownHooks = new ArrayList<>();
+    private ReplyBarrier replyBarrier;
+    private final Map<String, java.util.function.Supplier<Map<String, Object>>> infoSources = new LinkedHashMap<>();
+    private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
+    private final List<Runnable> cronTasks = new ArrayList<>();
+    private RdbStatus rdbStatus = new RdbStatus() {
+        @Override
+        public long changesSinceLastSave() {
+            return dirty;
+        }
+
+        @Override
+        public boolean bgsaveInProgress() {
+            return false;
+        }
+
+        @Override
+        public long lastSaveTime() {
+            return startedAt / 1000;
+        }
+
+        @Override
+        public boolean lastBgsaveOk() {
+            return true;
+        }
+
+        @Override
+        public long lastBgsaveTimeSec() {
+            return -1;
+        }
+
+        @Override
+        public long currentBgsaveTimeSec() {
+            return -1;
+        }
+
+        @Override
+        public long saves() {
+            return 0;
+        }
+
+        @Override
+        public long currentSaveKeysProcessed() {
+            return 0;
+        }
+
+        @Override
+        public long currentSaveKeysTotal() {
+            return 0;
+        }
+
+        @Override
+        public long lastLoadKeysExpired() {
+            return 0;
+        }
+
+        @Override
+        public long lastLoadKeysLoaded() {
+            return 0;
+        }
+    };
     private final Stats stats = new Stats();
     private final Blocking blocking = new Blocking(this);
     private final Map<String, java.util.function.Consumer<java.util.function.BiConsumer<String, Object>>> infoSections =
@@ -92,6 +199,10 @@ public final class Engine implements Database.Hooks {
     private final Transactions transactions = new Transactions(this);
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
+    private final Memory memory;
+    private final SlowLog slowLog = new SlowLog(this);
+    private final Latency latency = new Latency(this);
+    private final Monitor monitor = new Monitor();
     private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
@@ -128,6 +239,8 @@ public final class Engine implements Database.Hooks {
         this.runId = randomHexId();
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
+        this.memory = new Memory(this);
+        addGuard(memory::guard);
         this.acl = new Acl(this);
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
@@ -192,6 +305,23 @@ public final class Engine implements Database.Hooks {
 
     public KeyspaceEvents keyspaceEvents() {
         return keyspaceEvents;
+    }
+
+    /** Memory accounting, maxmemory eviction and LRU/LFU access data. */
+    public Memory memory() {
+        return memory;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    public Latency latency() {
+        return latency;
+    }
+
+    public Monitor monitor() {
+        return monitor;
     }
 
     /** Users and permissions (ACL). */
@@ -265,6 +395,22 @@ public final class Engine implements Database.Hooks {
 
     public Database database(int i) {
         return databases[i];
+    }
+
+    /** Installs (or with null removes) the change observer of every database; see {@link Database.ChangeObserver}. */
+    public void changeObserver(Database.ChangeObserver o) {
+        for (Database db : databases) {
+            db.changeObserver(o);
+        }
+    }
+
+    /** The RDB state INFO persistence reports. */
+    public RdbStatus rdbStatus() {
+        return rdbStatus;
+    }
+
+    public void rdbStatus(RdbStatus status) {
+        this.rdbStatus = status;
     }
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
@@ -372,6 +518,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public long accessed(long previous) {
+        return memory.accessed(previous);
+    }
+
+    @Override
     public boolean mayDeleteExpired() {
         // During a client pause the dataset stays constant: expired keys read as missing but are not deleted.
         return !slaveMode && !clientsPaused();
@@ -406,7 +557,10 @@ public final class Engine implements Database.Hooks {
 
     /** A client with no connection, for scripts and internal callers; not listed in CLIENT LIST. */
     public Client fakeClient() {
-        return new Client(nextClientId++, this, null);
+        Client c = new Client(nextClientId++, this, null);
+        // No user: internal callers (AOF loading, a master's stream) are authenticated and not subject to ACL.
+        c.authenticate(null);
+        return c;
     }
 
     /** Forgets a closed connection (called by the network layer). */
@@ -414,6 +568,7 @@ public final class Engine implements Database.Hooks {
         blocking.unblock(c);
         transactions.discard(c);
         pubsub.removeClient(c);
+        monitor.remove(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
         if (c.postponed()) {
@@ -434,28 +589,73 @@ public final class Engine implements Database.Hooks {
         pendingFlush.add(c);
     }
 
+    /** Installs the barrier every reply batch passes (the AOF's fsync policy); null removes it. */
+    public void replyBarrier(ReplyBarrier barrier) {
+        this.replyBarrier = barrier;
+    }
+
+    /**
+     * Adds live fields to an INFO section ({@code "persistence"}): a field with a name INFO already prints takes
+     * that place, others are appended at the end of the section.
+     */
+    public void addInfoSource(String section, java.util.function.Supplier<Map<String, Object>> source) {
+        infoSources.merge(section, source, (a, b) -> () -> {
+            Map<String, Object> m = new LinkedHashMap<>(a.get());
+            m.putAll(b.get());
+            return m;
+        });
+    }
+
+    /** The fields modules add to an INFO section, in their order; empty when none. */
+    public Map<String, Object> infoFields(String section) {
+        java.util.function.Supplier<Map<String, Object>> s = infoSources.get(section);
+        return s == null ? Map.of() : s.get();
+    }
+
     /** Writes every client's accumulated replies to its socket: one flush per client per batch. */
     public void flushPending() {
+        if (replyBarrier != null && replyBarrier.hold()) {
+            if (pendingFlush.isEmpty()) {
+                return;
+            }
+            // The replies are taken now: later replies of the same clients belong to a later batch.
+            Client[] held = pendingFlush.toArray(new Client[0]);
+            ByteBuf[] bufs = new ByteBuf[held.length];
+            for (int i = 0; i < held.length; i++) {
+                bufs[i] = held[i].takePending();
+            }
+            pendingFlush.clear();
+            replyBarrier.defer(() -> {
+                long now = now();
+                for (int i = 0; i < held.length; i++) {
+                    writeReplies(held[i], bufs[i], now);
+                }
+            });
+            return;
+        }
         long now = now();
         for (int i = 0; i < pendingFlush.size(); i++) {
             Client c = pendingFlush.get(i);
-            ByteBuf b = c.takePending();
-            if (b == null || c.channel() == null) {
-                if (b != null) {
-                    b.release();
-                }
-                continue;
-            }
-            stats.netOutputBytes += b.readableBytes();
-            c.replied(now, b.readableBytes());
-            stats.writesProcessed++;
-            if (c.closingAfterReply()) {
-                c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                c.channel().writeAndFlush(b, c.channel().voidPromise());
-            }
+            writeReplies(c, c.takePending(), now);
         }
         pendingFlush.clear();
+    }
+
+    private void writeReplies(Client c, ByteBuf b, long now) {
+        if (b == null || c.channel() == null || c.isClosed()) {
+            if (b != null) {
+                b.release();
+            }
+            return;
+        }
+        stats.netOutputBytes += b.readableBytes();
+        c.replied(now, b.readableBytes());
+        stats.writesProcessed++;
+        if (c.closingAfterReply()) {
+            c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            c.channel().writeAndFlush(b, c.channel().voidPromise());
+        }
     }
 
     // ---- the command path ----
@@ -582,6 +782,10 @@ public final class Engine implements Database.Hooks {
         currentCommand = cmd;
         currentArgv = argv;
         propagateForced = false;
+        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
+            // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
+            monitor.feed(c, c.db().id(), argv);
+        }
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
@@ -593,6 +797,7 @@ public final class Engine implements Database.Hooks {
             if (stats.errorReplies != errorsBefore) {
                 cmd.failedCalls++;
             }
+            observe(c, cmd, argv, micros);
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
@@ -604,6 +809,15 @@ public final class Engine implements Database.Hooks {
             propagateSuppressed = savedSuppressed;
             propagateForced = savedForced;
         }
+    }
+
+    /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
+    private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
+        boolean slowlogged = !cmd.hasFlag("skip_slowlog");
+        if (slowlogged) {
+            slowLog.pushIfNeeded(c, argv, micros);
+        }
+        latency.commandDone(cmd, micros, slowlogged);
     }
 
     private void rejectUnknown(Client c, byte[][] argv) {
@@ -766,6 +980,11 @@ public final class Engine implements Database.Hooks {
         }
     }
 
+    /** True inside EXEC (or a script): Redis's in_exec, where BGSAVE is only scheduled. */
+    public boolean inAtomic() {
+        return atomicDepth > 0;
+    }
+
     public void endAtomic() {
         if (--atomicDepth == 0 && multiPropagated) {
             multiPropagated = false;
@@ -793,7 +1012,16 @@ public final class Engine implements Database.Hooks {
             db.cron();
         }
         clientsCron();
+        for (Runnable task : cronTasks) {
+            task.run();
+        }
+        memory.evictClients(null);
         flushPending();
+    }
+
+    /** Runs {@code task} on every cron tick ({@code hz} times a second), as Redis's serverCron runs its checks. */
+    public void addCronTask(Runnable task) {
+        cronTasks.add(task);
     }
 
     /**
@@ -828,6 +1056,24 @@ public final class Engine implements Database.Hooks {
     /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
     public void onShutdown(Runnable hook) {
         shutdownHooks.add(hook);
+    }
+
+    /** Registers work that must succeed before a shutdown proceeds; see {@link ShutdownPreparer}. */
+    public void addShutdownPreparer(ShutdownPreparer p) {
+        shutdownPreparers.add(p);
+    }
+
+    /**
+     * Runs the shutdown preparers (Redis's prepareForShutdown) on the engine thread; false when one failed and the
+     * server must keep running. SHUTDOWN calls it, and so must any other way of stopping (signals).
+     */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        for (ShutdownPreparer p : shutdownPreparers) {
+            if (!p.prepare(save, nosave, force)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True once SHUTDOWN has run: the server is closing. */
@@ -891,6 +1137,8 @@ public final class Engine implements Database.Hooks {
         public long commandsProcessed;
         public long expiredKeys;
         public long evictedKeys;
+        /** Clients closed because all clients together passed maxmemory-clients. */
+        public long evictedClients;
         public long keyspaceHits;
         public long keyspaceMisses;
         public long netInputBytes;
@@ -913,6 +1161,7 @@ public final class Engine implements Database.Hooks {
         /** CONFIG RESETSTAT. */
         public void reset() {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
+            evictedClients = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
             writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
             netReplInputBytes = netReplOutputBytes = 0;

@@ -23,6 +23,7 @@ public final class RedisServer implements AutoCloseable {
     private final NetworkServer network;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile boolean closed;
+    private final java.util.List<Runnable> closeHooks = new java.util.ArrayList<>();
     private final java.util.List<Runnable> startTasks = new java.util.ArrayList<>();
 
     public RedisServer(ServerConfig config, Log log) {
@@ -91,6 +92,14 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers what a module must release when the server closes (files, threads). Hooks run after the engine's
+     * thread has stopped, in registration order.
+     */
+    public synchronized void onClose(Runnable hook) {
+        closeHooks.add(hook);
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -107,6 +116,9 @@ public final class RedisServer implements AutoCloseable {
         }
         closed = true;
         network.close();
+        for (Runnable hook : closeHooks) {
+            hook.run();
+        }
         log.close();
         closedLatch.countDown();
     }

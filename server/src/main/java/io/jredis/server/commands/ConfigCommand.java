@@ -243,6 +243,7 @@ final class ConfigCommand {
     private static void resetstat(Client c, byte[][] argv) {
         Engine engine = c.engine();
         engine.stats().reset();
+        engine.latency().resetHistograms();
         for (CommandSpec spec : engine.commands().allWithSubcommands()) {
             spec.calls = 0;
             spec.micros = 0;

@@ -24,6 +24,8 @@ public final class CoreCommands {
         DebugCommand.register(engine);
         HashCommands.register(engine);
         SetCommands.register(engine);
+        MemoryCommand.register(engine);
+        ObservabilityCommands.register(engine);
         AclCommand.register(engine);
     }
 }

@@ -2,14 +2,14 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.Latency;
+import io.jredis.server.Memory;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.Directive;
 import io.jredis.server.db.Database;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +24,8 @@ import java.util.TreeMap;
 /**
  * INFO [section ...]: the sections and field names of Redis 7.0.15, in its order. Values are live where jredis
  * has the state (clients, commands, traffic, keyspace, errors); features not built yet report what Redis reports
- * when they are off (no RDB saves, AOF off, no replicas). Memory figures are the JVM's: {@code used_memory} is the
- * heap in use, {@code used_memory_rss} the process's resident set.
+ * when they are off (no RDB saves, AOF off, no replicas). {@code used_memory} is the dataset's estimated heap
+ * footprint ({@link Memory}), {@code used_memory_rss} the process's resident set.
  */
 final class InfoCommand {
     private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
@@ -33,7 +33,6 @@ final class InfoCommand {
     private static final String BUILD_ID = "6a7265646973";
 
     private final Engine engine;
-    private final long startupMemory = heapUsed();
 
     private InfoCommand(Engine engine) {
         this.engine = engine;
@@ -122,8 +121,7 @@ final class InfoCommand {
             errorstats(out.section("Errorstats"));
         }
         if (all || sections.contains("latencystats")) {
-            // Redis prints percentiles from per-command latency histograms; jredis does not keep them yet.
-            out.section("Latencystats");
+            latencystats(out.section("Latencystats"));
         }
         if (all || sections.contains("cluster")) {
             out.section("Cluster").field("cluster_enabled", 0);
@@ -212,18 +210,16 @@ final class InfoCommand {
     }
 
     private void memory(Text t) {
-        long used = heapUsed();
         long committed = Runtime.getRuntime().totalMemory();
         long rss = residentSetSize(committed);
-        long peak = Math.max(used, heapPeak());
-        long startup = Math.min(startupMemory, used);
-        long dataset = used - startup;
+        Memory mem = engine.memory();
+        long used = mem.used();
+        long peak = mem.peak();
+        long startup = Memory.STARTUP_BYTES;
+        long clientsMem = mem.clients();
+        long dataset = mem.dataset();
         long netUsage = Math.max(1, used - startup);
-        long maxmemory = directiveLong("maxmemory", 0);
-        long clientsMem = 0;
-        for (Client c : engine.clients().values()) {
-            clientsMem += c.outputBytes();
-        }
+        long maxmemory = engine.config().maxmemory.value();
         long system = totalSystemMemory();
         t.field("used_memory", used)
                 .field("used_memory_human", human(used))
@@ -232,12 +228,12 @@ final class InfoCommand {
                 .field("used_memory_peak", peak)
                 .field("used_memory_peak_human", human(peak))
                 .field("used_memory_peak_perc", pct(used * 100.0 / peak) + "%")
-                .field("used_memory_overhead", startup)
+                .field("used_memory_overhead", startup + clientsMem)
                 .field("used_memory_startup", startup)
                 .field("used_memory_dataset", dataset)
                 .field("used_memory_dataset_perc", pct(dataset * 100.0 / netUsage) + "%")
                 .field("allocator_allocated", used)
-                .field("allocator_active", committed)
+                .field("allocator_active", Math.max(used, committed))
                 .field("allocator_resident", rss)
                 .field("total_system_memory", system)
                 .field("total_system_memory_human", human(system))
@@ -257,11 +253,11 @@ final class InfoCommand {
                 .field("used_memory_scripts_human", human(0))
                 .field("maxmemory", maxmemory)
                 .field("maxmemory_human", human(maxmemory))
-                .field("maxmemory_policy", directiveString("maxmemory-policy", "noeviction"))
-                .field("allocator_frag_ratio", pct((double) committed / Math.max(1, used)))
-                .field("allocator_frag_bytes", committed - used)
-                .field("allocator_rss_ratio", pct((double) rss / Math.max(1, committed)))
-                .field("allocator_rss_bytes", rss - committed)
+                .field("maxmemory_policy", engine.config().maxmemoryPolicy.value())
+                .field("allocator_frag_ratio", pct((double) Math.max(used, committed) / Math.max(1, used)))
+                .field("allocator_frag_bytes", Math.max(used, committed) - used)
+                .field("allocator_rss_ratio", pct((double) rss / Math.max(1, Math.max(used, committed))))
+                .field("allocator_rss_bytes", rss - Math.max(used, committed))
                 .field("rss_overhead_ratio", pct((double) rss / Math.max(1, rss)))
                 .field("rss_overhead_bytes", 0)
                 .field("mem_fragmentation_ratio", pct((double) rss / Math.max(1, used)))
@@ -279,24 +275,8 @@ final class InfoCommand {
                 .field("lazyfreed_objects", 0);
     }
 
-    private static long heapUsed() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
-    }
-
-    /** Peak heap use since the JVM started: the sum of the heap pools' peaks (an upper bound). */
-    private static long heapPeak() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
-
     /** Resident set size from /proc on Linux (pages of 4 KiB); elsewhere the committed heap. */
-    private static long residentSetSize(long fallback) {
+    static long residentSetSize(long fallback) {
         try {
             String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
             return Long.parseLong(statm[1]) * 4096;
@@ -313,25 +293,26 @@ final class InfoCommand {
     }
 
     private void persistence(Text t) {
+        Engine.RdbStatus rdb = engine.rdbStatus();
+        t.overrides(engine.infoFields("persistence"));
         t.field("loading", 0)
                 .field("async_loading", 0)
                 .field("current_cow_peak", 0)
                 .field("current_cow_size", 0)
                 .field("current_cow_size_age", 0)
                 .field("current_fork_perc", "0.00")
-                .field("current_save_keys_processed", 0)
-                .field("current_save_keys_total", 0)
-                .field("rdb_changes_since_last_save", engine.dirtyCount())
-                .field("rdb_bgsave_in_progress", 0)
-                // Redis counts the start as the last save until one happens.
-                .field("rdb_last_save_time", engine.startedAt() / 1000)
-                .field("rdb_last_bgsave_status", "ok")
-                .field("rdb_last_bgsave_time_sec", -1)
-                .field("rdb_current_bgsave_time_sec", -1)
-                .field("rdb_saves", 0)
+                .field("current_save_keys_processed", rdb.currentSaveKeysProcessed())
+                .field("current_save_keys_total", rdb.currentSaveKeysTotal())
+                .field("rdb_changes_since_last_save", rdb.changesSinceLastSave())
+                .field("rdb_bgsave_in_progress", rdb.bgsaveInProgress() ? 1 : 0)
+                .field("rdb_last_save_time", rdb.lastSaveTime())
+                .field("rdb_last_bgsave_status", rdb.lastBgsaveOk() ? "ok" : "err")
+                .field("rdb_last_bgsave_time_sec", rdb.lastBgsaveTimeSec())
+                .field("rdb_current_bgsave_time_sec", rdb.currentBgsaveTimeSec())
+                .field("rdb_saves", rdb.saves())
                 .field("rdb_last_cow_size", 0)
-                .field("rdb_last_load_keys_expired", 0)
-                .field("rdb_last_load_keys_loaded", 0)
+                .field("rdb_last_load_keys_expired", rdb.lastLoadKeysExpired())
+                .field("rdb_last_load_keys_loaded", rdb.lastLoadKeysLoaded())
                 .field("aof_enabled", 0)
                 .field("aof_rewrite_in_progress", 0)
                 .field("aof_rewrite_scheduled", 0)
@@ -344,6 +325,7 @@ final class InfoCommand {
                 .field("aof_last_cow_size", 0)
                 .field("module_fork_in_progress", 0)
                 .field("module_fork_last_cow_size", 0);
+        t.remainingOverrides();
     }
 
     private void stats(Text t) {
@@ -368,7 +350,7 @@ final class InfoCommand {
                 .field("expired_time_cap_reached_count", 0)
                 .field("expire_cycle_cpu_milliseconds", 0)
                 .field("evicted_keys", s.evictedKeys)
-                .field("evicted_clients", 0)
+                .field("evicted_clients", s.evictedClients)
                 .field("total_eviction_exceeded_time", 0)
                 .field("current_eviction_exceeded_time", 0)
                 .field("keyspace_hits", s.keyspaceHits)
@@ -475,6 +457,38 @@ final class InfoCommand {
                 + ",failed_calls=" + cmd.failedCalls);
     }
 
+    /** Per command with calls, the configured percentiles of its latency histogram in µs (%.3f). */
+    private void latencystats(Text t) {
+        if (!engine.config().latencyTracking.value()) {
+            return;
+        }
+        double[] percentiles = engine.config().latencyTrackingInfoPercentiles.values();
+        for (CommandSpec cmd : engine.commands().all()) {
+            latencystat(t, cmd, percentiles);
+            for (CommandSpec sub : cmd.subcommands().values()) {
+                latencystat(t, sub, percentiles);
+            }
+        }
+    }
+
+    private void latencystat(Text t, CommandSpec cmd, double[] percentiles) {
+        Latency.Histogram h = engine.latency().histogram(cmd);
+        if (h == null || h.total() == 0) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (double p : percentiles) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            // Redis prints the percentile with %f and trims the trailing zeros.
+            String label = String.format(Locale.ROOT, "%f", p).replaceAll("0+$", "").replaceAll("\\.$", "");
+            sb.append('p').append(label).append('=')
+                    .append(String.format(Locale.ROOT, "%.3f", h.valueAtPercentile(p) / 1000.0));
+        }
+        t.field("latency_percentiles_usec_" + safe(cmd.fullName()), sb);
+    }
+
     private void errorstats(Text t) {
         // Redis keeps error codes in a radix tree, so they come out in byte order.
         for (Map.Entry<String, Long> e : new TreeMap<>(engine.stats().errorCounts).entrySet()) {
@@ -509,11 +523,6 @@ final class InfoCommand {
         }
     }
 
-    private String directiveString(String name, String dflt) {
-        Directive d = engine.config().find(name);
-        return d == null ? dflt : d.get();
-    }
-
     private static String pct(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
@@ -537,6 +546,23 @@ final class InfoCommand {
     private static final class Text {
         private final StringBuilder sb = new StringBuilder(4096);
         private int sections;
+        /** Live values modules supply for the section being written; those not printed in place come last. */
+        private Map<String, Object> overrides = Map.of();
+        private final Set<String> printed = new HashSet<>();
+
+        void overrides(Map<String, Object> fields) {
+            overrides = fields;
+            printed.clear();
+        }
+
+        void remainingOverrides() {
+            overrides.forEach((k, v) -> {
+                if (!printed.contains(k)) {
+                    sb.append(k).append(':').append(v).append("\r\n");
+                }
+            });
+            overrides = Map.of();
+        }
 
         Text section(String title) {
             if (sections++ > 0) {
@@ -547,6 +573,10 @@ final class InfoCommand {
         }
 
         Text field(String name, Object value) {
+            if (overrides.containsKey(name)) {
+                printed.add(name);
+                value = overrides.get(name);
+            }
             sb.append(name).append(':').append(value).append("\r\n");
             return this;
         }

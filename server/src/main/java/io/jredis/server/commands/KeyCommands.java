@@ -338,7 +338,7 @@ final class KeyCommands {
 
     /**
      * OBJECT IDLETIME key: seconds between the key's last access and now, counted in whole ticks of a seconds clock
-     * as Redis's LRU clock does.
+     * as Redis's LRU clock does. Under an LFU policy the access field holds a counter, so Redis refuses.
      */
     private static void objectIdletime(Client c, byte[][] argv) {
         Dict.Entry e = c.db().entry(argv[2]);
@@ -346,16 +346,23 @@ final class KeyCommands {
             c.reply().nullBulk();
             return;
         }
+        if (c.engine().memory().lfuPolicy()) {
+            c.engine().error(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that"
+                    + " when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            return;
+        }
         c.reply().integer(Math.max(0, c.engine().now() / 1000 - e.access / 1000));
     }
 
-    /**
-     * OBJECT FREQ key: jredis keeps no LFU counters (there is no LFU maxmemory policy to select), so like Redis under
-     * any other policy it refuses.
-     */
+    /** OBJECT FREQ key: the key's logarithmic LFU counter after decay; only an LFU policy keeps one. */
     private static void objectFreq(Client c, byte[][] argv) {
-        if (c.db().entry(argv[2]) == null) {
+        Dict.Entry e = c.db().entry(argv[2]);
+        if (e == null) {
             c.reply().nullBulk();
+            return;
+        }
+        if (c.engine().memory().lfuPolicy()) {
+            c.reply().integer(c.engine().memory().frequency(e));
             return;
         }
         c.engine().error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note"

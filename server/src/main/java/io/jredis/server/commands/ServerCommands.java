@@ -101,21 +101,26 @@ final class ServerCommands {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. jredis has no persistence yet, so there is nothing to save
-     * and no replica to wait for: the server closes at once and, as in Redis, the client gets no reply.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. The shutdown preparers (the final RDB save) run first; if one
+     * fails and FORCE is absent the server keeps running, as Redis does. There is no replica to wait for, so the
+     * server closes at once and, as in Redis, the client gets no reply.
      */
     private static void shutdown(Client c, byte[][] argv) {
         boolean nosave = false;
         boolean save = false;
         boolean other = false;
+        boolean force = false;
         boolean abort = false;
         for (int i = 1; i < argv.length; i++) {
             if (Bytes.eqIgnoreCase(argv[i], "nosave")) {
                 nosave = true;
             } else if (Bytes.eqIgnoreCase(argv[i], "save")) {
                 save = true;
-            } else if (Bytes.eqIgnoreCase(argv[i], "now") || Bytes.eqIgnoreCase(argv[i], "force")) {
+            } else if (Bytes.eqIgnoreCase(argv[i], "now")) {
                 other = true;
+            } else if (Bytes.eqIgnoreCase(argv[i], "force")) {
+                other = true;
+                force = true;
             } else if (Bytes.eqIgnoreCase(argv[i], "abort")) {
                 abort = true;
             } else {
@@ -133,6 +138,11 @@ final class ServerCommands {
             return;
         }
         c.engine().log().warning("User requested shutdown...");
+        if (!c.engine().prepareShutdown(save, nosave, force)) {
+            c.engine().log().warning("Errors trying to shut down the server. Check the logs for more information.");
+            c.engine().error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
+            return;
+        }
         c.engine().shutdown();
     }
 }

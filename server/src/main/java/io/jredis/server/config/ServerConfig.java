@@ -344,6 +344,12 @@ public final class ServerConfig {
             NI));
     public final NumberDirective lfuLogFactor = add(new NumberDirective("lfu-log-factor", 10, 0, INT_MAX, false, NI));
     public final NumberDirective lfuDecayTime = add(new NumberDirective("lfu-decay-time", 1, 0, INT_MAX, false, NI));
+    /**
+     * jredis-specific, not a Redis directive: the TCP port of the built-in OpenMetrics (Prometheus) endpoint, 0 for
+     * none. Hidden from CONFIG GET patterns so that comparisons with a real Redis see the same directive list.
+     */
+    public final NumberDirective metricsPort = add(new NumberDirective("metrics-port", 0, 0, 65535, false,
+            IMM | HIDDEN));
 
     // ---- Active defragmentation ----
     public final BoolDirective activedefrag = add(new BoolDirective("activedefrag", false, NI));

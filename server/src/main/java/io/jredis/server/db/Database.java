@@ -18,6 +18,26 @@ public final class Database {
         void keyModified(Database db, byte[] key);
 
         void keyExpired(Database db, byte[] key);
+
+        /**
+         * The access field of a key just read or written: Redis's LRU clock (unix ms) or, under an LFU policy, its
+         * updated frequency counter. {@code previous} is the old field, or -1 for a key being created.
+         */
+        default long accessed(long previous) {
+            return now();
+        }
+    }
+
+    /**
+     * Told before any stored entry may change and when one is created, so that a point-in-time snapshot taken
+     * without fork (persistence) can copy an entry's old state before the change. {@link #beforeChange} runs on
+     * every access through {@link #entry} (callers may modify what they get), before removals and before an
+     * existing entry is overwritten; values are only ever modified through entries obtained that way.
+     */
+    public interface ChangeObserver {
+        void beforeChange(Database db, Dict.Entry e);
+
+        void created(Database db, Dict.Entry e);
     }
 
     /** Keys with a TTL examined per active-expiry loop (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
@@ -35,6 +55,10 @@ public final class Database {
     private int sampled;
     private int sampledExpired;
     private final Consumer<Dict.Entry> expireSampler = this::sampleForExpiry;
+    /** Set only while a snapshot runs, so the common path pays one null check. */
+    private ChangeObserver observer;
+    /** Estimated heap bytes of every key here, kept up to date on each write ({@link MemoryEstimate}). */
+    private long memory;
 
     public Database(int id, Hooks hooks) {
         this.id = id;
@@ -53,8 +77,37 @@ public final class Database {
         return expires.size();
     }
 
+    /** Estimated bytes the keys and values of this database occupy (INFO used_memory, maxmemory). */
+    public long memory() {
+        return memory;
+    }
+
+    /** Re-estimates a key after a write, keeping the database's total current. */
+    private void account(Dict.Entry e) {
+        long now = MemoryEstimate.entry(e);
+        memory += now - e.memory;
+        e.memory = now;
+    }
+
+    /**
+     * A random live-or-expired entry for eviction: from all keys, or only from keys with a TTL when
+     * {@code volatileOnly}; null when there is none.
+     */
+    public Dict.Entry randomEntry(boolean volatileOnly) {
+        if (volatileOnly) {
+            Dict.Entry x = expires.random();
+            return x == null ? null : (Dict.Entry) x.value;
+        }
+        return keys.random();
+    }
+
     public Dict dict() {
         return keys;
+    }
+
+    /** Installs (or with null removes) the observer of changes; see {@link ChangeObserver}. */
+    public void changeObserver(ChangeObserver o) {
+        this.observer = o;
     }
 
     /**
@@ -65,6 +118,9 @@ public final class Database {
         Dict.Entry e = keys.find(key);
         if (e == null) {
             return null;
+        }
+        if (observer != null) {
+            observer.beforeChange(this, e);
         }
         if (isExpired(e)) {
             if (hooks.mayDeleteExpired()) {
@@ -85,7 +141,7 @@ public final class Database {
     public Dict.Entry lookup(byte[] key) {
         Dict.Entry e = entry(key);
         if (e != null) {
-            e.access = hooks.now();
+            e.access = hooks.accessed(e.access);
         }
         return e;
     }
@@ -112,26 +168,39 @@ public final class Database {
      */
     public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
         Dict.Entry e = entry(key);
-        if (e == null) {
+        boolean created = e == null;
+        if (created) {
             // On a replica a logically expired key is still stored; the write replaces it as a present key.
             e = keys.findOrCreate(key);
+            if (observer != null) {
+                observer.created(this, e);
+            }
         }
         if (!keepTtl) {
             persist(e);
         }
         e.value = value;
-        e.access = hooks.now();
+        e.access = hooks.accessed(created ? -1 : e.access);
+        account(e);
         hooks.keyModified(this, key);
         return e;
     }
 
     /** Adds a key that must not exist yet (callers checked); does not signal, as Redis's {@code dbAdd}. */
     public Dict.Entry add(byte[] key, Object value) {
+        int before = keys.size();
         Dict.Entry e = keys.findOrCreate(key);
+        if (observer != null) {
+            if (keys.size() == before) {
+                observer.beforeChange(this, e);
+            }
+            observer.created(this, e);
+        }
         // Only a logically expired key kept on a replica can be found here; its stale TTL must not survive.
         persist(e);
         e.value = value;
-        e.access = hooks.now();
+        e.access = hooks.accessed(-1);
+        account(e);
         return e;
     }
 
@@ -146,10 +215,17 @@ public final class Database {
     }
 
     private boolean removeEntry(byte[] key) {
+        if (observer != null) {
+            Dict.Entry old = keys.find(key);
+            if (old != null) {
+                observer.beforeChange(this, old);
+            }
+        }
         Dict.Entry e = keys.remove(key);
         if (e == null) {
             return false;
         }
+        memory -= e.memory;
         if (e.expireAt >= 0) {
             expires.remove(key);
         }
@@ -191,10 +267,14 @@ public final class Database {
 
     /** Sets an absolute expiry in unix ms on an existing key. */
     public void setExpire(Dict.Entry e, long whenMs) {
-        if (e.expireAt < 0) {
+        boolean added = e.expireAt < 0;
+        if (added) {
             expires.put(e.key, e);
         }
         e.expireAt = whenMs;
+        if (added) {
+            account(e);
+        }
     }
 
     /** Removes the TTL of an existing key; returns true if it had one. */
@@ -204,10 +284,15 @@ public final class Database {
         }
         expires.remove(e.key);
         e.expireAt = -1;
+        account(e);
         return true;
     }
 
     public void signalModified(byte[] key) {
+        Dict.Entry e = keys.find(key);
+        if (e != null) {
+            account(e);
+        }
         hooks.keyModified(this, key);
     }
 
@@ -217,6 +302,7 @@ public final class Database {
         keys = new Dict();
         expires = new Dict();
         expireCursor = 0;
+        memory = 0;
         return n;
     }
 
@@ -231,6 +317,9 @@ public final class Database {
         other.keys = k;
         other.expires = x;
         other.expireCursor = cursor;
+        long m = memory;
+        memory = other.memory;
+        other.memory = m;
     }
 
     /**

@@ -23,6 +23,13 @@ public final class Dict {
         public long expireAt = -1;
         /** LRU clock in ms (or LFU counter data) for OBJECT IDLETIME/FREQ and eviction. */
         public long access;
+        /**
+         * The point-in-time snapshot that already holds this entry's state, or must skip it because the entry is
+         * newer (see {@link Database.ChangeObserver}); 0 when none. It fits in the object's alignment padding.
+         */
+        public int snapshotMark;
+        /** What the key occupies, as last estimated by its database ({@link MemoryEstimate#entry}). */
+        long memory;
         Entry next;
 
         Entry(byte[] key, int hash, Object value) {

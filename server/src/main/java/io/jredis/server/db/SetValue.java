@@ -60,6 +60,11 @@ public final class SetValue implements RedisObject {
         return new SetValue(copyOf(data, length(data)));
     }
 
+    /** Bytes per member of an intset (2, 4 or 8), for memory estimates; 0 for a hashtable. */
+    int intsetWidth() {
+        return data instanceof short[] ? 2 : data instanceof int[] ? 4 : data instanceof long[] ? 8 : 0;
+    }
+
     public boolean isIntset() {
         return !(data instanceof Dict);
     }

@@ -2,6 +2,7 @@ package io.jredis.server.net;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.config.ClientOutputBufferLimitDirective;
 import io.jredis.server.log.Log;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The last handler of a client pipeline: admits the connection (maxclients), hands decoded commands to the engine,
- * flushes replies once per read batch and closes unauthenticated clients that do not read their replies. Runs on
+ * flushes replies once per read batch and closes clients whose unread replies pass their output buffer limits. Runs on
  * the engine thread, like every client channel.
  */
 final class ClientHandler extends ChannelDuplexHandler {
@@ -27,6 +28,8 @@ final class ClientHandler extends ChannelDuplexHandler {
     private Client client;
     /** Set once the client is scheduled to be closed for its output; its further input is ignored. */
     private boolean closeScheduled;
+    /** When the output first stayed over the soft limit (unix ms), 0 while under it. */
+    private long softLimitReachedAt;
 
     ClientHandler(Engine engine) {
         this.engine = engine;
@@ -111,11 +114,12 @@ final class ClientHandler extends ChannelDuplexHandler {
     @Override
     public void flush(ChannelHandlerContext ctx) {
         ctx.flush();
-        if (client == null || closeScheduled || client.authenticated() || client.isClosed()) {
+        if (client == null || closeScheduled || client.isClosed()) {
             return;
         }
         ChannelOutboundBuffer pending = ctx.channel().unsafe().outboundBuffer();
-        if (pending != null && pending.totalPendingWriteBytes() > UNAUTHENTICATED_OUTPUT_LIMIT) {
+        long used = pending == null ? 0 : pending.totalPendingWriteBytes();
+        if (overLimit(used)) {
             engine.log().warning("Client " + client.describe()
                     + " scheduled to be closed ASAP for overcoming of output buffer limits.");
             // Asynchronous, like Redis's freeClientAsync: the engine may be iterating its clients right now.
@@ -127,6 +131,37 @@ final class ClientHandler extends ChannelDuplexHandler {
                 }
             });
         }
+    }
+
+    /**
+     * Redis's checkClientOutputBufferLimits for the client's class (normal, replica, pubsub): over the hard limit at
+     * once, over the soft limit once it stayed over for more than the soft seconds; unauthenticated clients have
+     * their own small limit.
+     */
+    private boolean overLimit(long used) {
+        if (!client.authenticated()) {
+            return used > UNAUTHENTICATED_OUTPUT_LIMIT;
+        }
+        // Redis's getClientType: a subscribed client is in the pubsub class whatever its other flags.
+        ClientOutputBufferLimitDirective.ClientClass cls = client.type() == Client.Type.REPLICA
+                ? ClientOutputBufferLimitDirective.ClientClass.REPLICA
+                : client.subscribed() || client.type() == Client.Type.PUBSUB
+                        ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
+                        : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
+        ClientOutputBufferLimitDirective.Limit limit = engine.config().clientOutputBufferLimit.limit(cls);
+        if (limit.hardBytes() != 0 && Long.compareUnsigned(used, limit.hardBytes()) >= 0) {
+            return true;
+        }
+        if (limit.softBytes() == 0 || Long.compareUnsigned(used, limit.softBytes()) < 0) {
+            softLimitReachedAt = 0;
+            return false;
+        }
+        long now = engine.now();
+        if (softLimitReachedAt == 0) {
+            softLimitReachedAt = now;
+            return false;
+        }
+        return (now - softLimitReachedAt) / 1000 > limit.softSeconds();
     }
 
     @Override

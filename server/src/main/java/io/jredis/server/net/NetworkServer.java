@@ -17,6 +17,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -105,6 +107,38 @@ public final class NetworkServer implements AutoCloseable {
         }
         if (!cfg.unixsocket.value().isEmpty()) {
             bindUnix(cfg);
+        }
+        if (cfg.metricsPort.value() > 0) {
+            bindMetrics(cfg);
+        }
+    }
+
+    /** The jredis-only metrics endpoint: HTTP on metrics-port, at the first bind address, served by the engine loop. */
+    private void bindMetrics(ServerConfig cfg) throws IOException {
+        String spec = cfg.bind.value().isEmpty() ? "*" : cfg.bind.value().get(0);
+        String host = spec.startsWith("-") ? spec.substring(1) : spec;
+        host = switch (host) {
+            case "*" -> "0.0.0.0";
+            case "::*" -> "::";
+            default -> host;
+        };
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                                new MetricsEndpoint(engine));
+                    }
+                });
+        try {
+            listeners.add(b.bind(new InetSocketAddress(host, cfg.metricsPort.intValue())).sync().channel());
+        } catch (Exception e) {
+            close();
+            throw new IOException("Failed listening on metrics port " + cfg.metricsPort.value() + ": "
+                    + strerror(e), e);
         }
     }
 

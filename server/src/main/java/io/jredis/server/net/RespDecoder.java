@@ -308,31 +308,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             head = new byte[Math.min(64, in.readableBytes())];
             in.getBytes(in.readerIndex(), head);
         }
-        return repr(head);
-    }
-
-    /** Redis's {@code sdscatrepr}: a double-quoted string with C escapes and {@code \xHH} for other bytes. */
-    static String repr(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length + 2).append('"');
-        for (byte x : b) {
-            int c = x & 0xff;
-            switch (c) {
-                case '\\', '"' -> sb.append('\\').append((char) c);
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return io.jredis.server.util.Bytes.repr(head);
     }
 
     /**

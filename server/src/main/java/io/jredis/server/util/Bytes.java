@@ -144,4 +144,28 @@ public final class Bytes {
         }
         return h ^ (h >>> 16);
     }
+
+    /** Redis's {@code sdscatrepr}: a double-quoted string with C escapes and {@code \xHH} for other bytes. */
+    public static String repr(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length + 2).append('"');
+        for (byte x : b) {
+            int c = x & 0xff;
+            switch (c) {
+                case '\\', '"' -> sb.append('\\').append((char) c);
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
 }

@@ -25,6 +25,12 @@ public final class Doubles {
         if (v == 0) {
             return (1 / v < 0) ? "-0" : "0";
         }
+        String fast = g17Fast(v);
+        return fast != null ? fast : g17Exact(v);
+    }
+
+    /** {@code %.17g} of a finite non-zero double through BigDecimal: exact for every value, and slow. */
+    static String g17Exact(double v) {
         BigDecimal rounded = new BigDecimal(v).round(G17);
         int exponent = rounded.precision() - rounded.scale() - 1;
         if (exponent < -4 || exponent >= 17) {
@@ -38,6 +44,74 @@ public final class Doubles {
             plain = stripZeros(plain);
         }
         return plain;
+    }
+
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+    }
+
+    /**
+     * {@code %.17g} without BigDecimal for 0.01 <= |v| < 2^53, where it prints in fixed notation: the 17 digits are
+     * {@code round(m * 10^p / 2^s)} for {@code v = m * 2^-s}, computed exactly in 128 bits and rounded half-even on
+     * the exact remainder, as glibc rounds. Null outside that range.
+     */
+    private static String g17Fast(double v) {
+        double a = Math.abs(v);
+        if (!(a >= 0.01 && a < 9007199254740992.0)) {
+            return null;
+        }
+        long bits = Double.doubleToRawLongBits(a);
+        long m = (bits & 0xfffffffffffffL) | (1L << 52);
+        int s = 1075 - (int) (bits >>> 52);
+        int x = (int) Math.floor(Math.log10(a));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int p = 16 - x;
+            if (p < 0 || p >= POW10.length || s <= 0 || s >= 64) {
+                return null;
+            }
+            long hi = Math.multiplyHigh(m, POW10[p]);
+            long lo = m * POW10[p];
+            long q = (hi << (64 - s)) | (lo >>> s);
+            long rem = lo & ((1L << s) - 1);
+            long half = 1L << (s - 1);
+            if (hi >>> s != 0 || q < 0) {
+                return null;
+            }
+            if (rem > half || (rem == half && (q & 1) != 0)) {
+                q++;
+            }
+            if (q == POW10[17]) {
+                q = POW10[16];
+                x++;
+            } else if (q > POW10[17]) {
+                x++;
+                continue;
+            } else if (q < POW10[16]) {
+                x--;
+                continue;
+            }
+            String digits = Long.toString(q);
+            StringBuilder sb = new StringBuilder(24);
+            if (v < 0) {
+                sb.append('-');
+            }
+            if (x >= 0) {
+                sb.append(digits, 0, x + 1).append('.').append(digits, x + 1, 17);
+            } else {
+                sb.append("0.");
+                for (int i = -1; i > x; i--) {
+                    sb.append('0');
+                }
+                sb.append(digits);
+            }
+            return stripZeros(sb.toString());
+        }
+        return null;
     }
 
     private static String stripZeros(String s) {

@@ -1,19 +1,13 @@
 package io.jredis.server.commands;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
+import static io.jredis.server.testing.ReplyComparison.check;
 
 import io.jredis.server.Client;
-import io.jredis.server.protocol.RespParser;
-import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.ReplyComparison.Compare;
+import io.jredis.server.testing.ReplyComparison.Op;
 import io.jredis.server.testing.TestServer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,18 +18,6 @@ import org.junit.jupiter.api.Test;
 class HashSetDifferentialTest {
     private static final long SEED = Long.getLong("jredis.test.seed", 7_0_15L);
     private static final int OPERATIONS = 4000;
-
-    private enum Compare { EXACT, SORTED, PAIRS_SORTED, SIZE, SCAN, SCAN_PAIRS }
-
-    private record Op(Compare compare, String[] argv) {
-        byte[][] bytes() {
-            byte[][] b = new byte[argv.length][];
-            for (int i = 0; i < argv.length; i++) {
-                b[i] = argv[i].getBytes(StandardCharsets.UTF_8);
-            }
-            return b;
-        }
-    }
 
     @Test
     void resp3RepliesMatch() throws Exception {
@@ -104,10 +86,7 @@ class HashSetDifferentialTest {
                     """;
             for (String line : script.strip().split("\n")) {
                 String[] argv = line.split(" ");
-                Op op = new Op(Compare.EXACT, argv);
-                byte[] expected = real.callRaw(op.bytes());
-                byte[] actual = mine.callRaw(op.bytes());
-                assertEquals(DifferentialRunner.show(expected), DifferentialRunner.show(actual), line);
+                check(real, mine, new Op(Compare.EXACT, argv), "RESP3");
             }
         }
     }
@@ -130,48 +109,6 @@ class HashSetDifferentialTest {
                 check(real, mine, new Op(Compare.SORTED, new String[] {"SMEMBERS", "s" + k}), "final state");
             }
         }
-    }
-
-    private static void check(RawClient real, RawClient mine, Op op, String where) throws Exception {
-        byte[] expected = real.callRaw(op.bytes());
-        byte[] actual = mine.callRaw(op.bytes());
-        if (!same(op.compare(), expected, actual)) {
-            fail(where + ": " + String.join(" ", op.argv()) + "\n  redis:  " + DifferentialRunner.show(expected)
-                    + "\n  jredis: " + DifferentialRunner.show(actual));
-        }
-    }
-
-    private static boolean same(Compare how, byte[] expected, byte[] actual) {
-        if (how == Compare.EXACT || expected[0] == '-' || actual[0] == '-') {
-            return Arrays.equals(expected, actual);
-        }
-        Object e = RespParser.parseAll(expected).get(0);
-        Object a = RespParser.parseAll(actual).get(0);
-        if (!(e instanceof Collection<?> ec) || !(a instanceof Collection<?> ac)) {
-            return Arrays.equals(expected, actual);
-        }
-        if (how == Compare.SIZE) {
-            return expected[0] == actual[0] && ec.size() == ac.size();
-        }
-        if (how == Compare.SCAN || how == Compare.SCAN_PAIRS) {
-            List<?> el = new ArrayList<>(ec);
-            List<?> al = new ArrayList<>(ac);
-            return RespParser.toText(el.get(0)).equals(RespParser.toText(al.get(0)))
-                    && texts((Collection<?>) el.get(1), how == Compare.SCAN_PAIRS)
-                            .equals(texts((Collection<?>) al.get(1), how == Compare.SCAN_PAIRS));
-        }
-        return texts(ec, how == Compare.PAIRS_SORTED).equals(texts(ac, how == Compare.PAIRS_SORTED));
-    }
-
-    private static List<String> texts(Collection<?> items, boolean pairs) {
-        List<String> out = new ArrayList<>();
-        List<?> list = new ArrayList<>(items);
-        for (int i = 0; i < list.size(); i += pairs ? 2 : 1) {
-            String t = RespParser.toText(list.get(i));
-            out.add(pairs ? t + "=" + RespParser.toText(list.get(i + 1)) : t);
-        }
-        out.sort(null);
-        return out;
     }
 
     private static final String[] VALUES = {"1", "2", "-7", "10.5", "0.1", "abc", "", "9223372036854775807",

@@ -23,6 +23,27 @@ class DoublesTest {
     }
 
     @Test
+    void g17FastPathMatchesTheExactConversion() {
+        java.util.Random rnd = new java.util.Random(17);
+        for (int i = 0; i < 40_000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> Double.longBitsToDouble(rnd.nextLong());
+                case 1 -> rnd.nextInt(2_000_000) / 10.0 - 100_000;
+                case 2 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(40) - 20);
+                default -> (rnd.nextLong() >> rnd.nextInt(64)) + (rnd.nextBoolean() ? 0.5 : 0.25);
+            };
+            if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+                continue;
+            }
+            assertEquals(Doubles.g17Exact(v), Doubles.g17(v), Double.toString(v));
+        }
+        for (double v : new double[] {0.01, 0.1, 1, 9.999999999999999, 99999999999999.99, 4503599627370495.5,
+                9007199254740991.0, 0.009999999999999998, 1e15, 123456789012.5, 2.5, -1e-5}) {
+            assertEquals(Doubles.g17Exact(v), Doubles.g17(v), Double.toString(v));
+        }
+    }
+
+    @Test
     void incrByFloatResultsSeenFromRedis() {
         assertEquals("10.6", incr("10.5", "0.1"));
         assertEquals("3000", incr(null, "3.0e3"));

@@ -1,0 +1,449 @@
+package io.jredis.persistence;
+
+import io.jredis.persistence.rdb.EncodingConfig;
+import io.jredis.persistence.rdb.RdbException;
+import io.jredis.persistence.rdb.RdbInput;
+import io.jredis.persistence.rdb.RdbLoader;
+import io.jredis.persistence.rdb.RdbOutput;
+import io.jredis.persistence.rdb.RdbWriter;
+import io.jredis.persistence.rdb.ValueCodecs;
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.SaveDirective;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.db.Database;
+import io.jredis.server.db.Dict;
+import io.jredis.server.log.Log;
+import io.jredis.server.util.Bytes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * The RDB side of persistence, as Redis's rdb.c and the save parts of serverCron: synchronous saves (SAVE,
+ * SHUTDOWN, FLUSHALL, DEBUG RELOAD), background saves through a forkless {@link Snapshot}, save points, the
+ * stop-writes-on-bgsave-error guard, loading, and the state INFO persistence reports. Runs on the engine thread,
+ * except {@link #loadAtStart()}, which runs before the server accepts clients.
+ */
+public final class RdbPersistence implements Engine.RdbStatus {
+    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
+            + " persist to disk. Commands that may modify the data set are disabled, because this instance is"
+            + " configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error"
+            + " option). Please check the Redis logs for details about the RDB error.";
+    /** Seconds before a failed background save is retried by a save point (CONFIG_BGSAVE_RETRY_DELAY). */
+    private static final long BGSAVE_RETRY_DELAY = 5;
+    private static final long PID = ProcessHandle.current().pid();
+    private static final AtomicLong TEMP_FILES = new AtomicLong();
+
+    private final Engine engine;
+    private final ServerConfig cfg;
+    private final Log log;
+    private long lastSave;
+    /** The engine's dirty counter as of the data in the last saved file. */
+    private long dirtyBase;
+    private long dirtyAtBgsaveStart;
+    private boolean lastBgsaveOk = true;
+    private long lastBgsaveTry;
+    private long bgsaveStartedAt = -1;
+    private long lastBgsaveTimeSec = -1;
+    private long saves;
+    private boolean bgsaveScheduled;
+    private Snapshot running;
+    private long loadKeysLoaded;
+    private long loadKeysExpired;
+    private Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
+
+    public RdbPersistence(Engine engine) {
+        this.engine = engine;
+        this.cfg = engine.config();
+        this.log = engine.log();
+        this.lastSave = engine.startedAt() / 1000;
+    }
+
+    /** The RDB file: {@code dbfilename} in {@code dir}. */
+    public Path rdbPath() {
+        return cfg.dir.path().resolve(cfg.dbfilename.value());
+    }
+
+    /**
+     * Sets what the header records as replication state (repl-stream-db, repl-id, repl-offset); the supplier
+     * runs on the engine thread when a save starts and returns null when there is nothing to record.
+     */
+    public void replInfo(Supplier<RdbWriter.ReplInfo> supplier) {
+        this.replInfo = supplier;
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private RdbWriter.Aux aux() {
+        Runtime rt = Runtime.getRuntime();
+        return new RdbWriter.Aux(nowSeconds(), rt.totalMemory() - rt.freeMemory(), false, replInfo.get());
+    }
+
+    // ---- synchronous save ----
+
+    /**
+     * Writes the whole dataset to the RDB file now, blocking the engine thread (Redis's rdbSave). On success the
+     * save counts as the last one; {@code resetDirty} false keeps the changes counter (FLUSHALL's save).
+     */
+    public boolean saveSync(boolean resetDirty) {
+        RdbFile file = new RdbFile(cfg.dir.path(), tempName(), rdbPath());
+        try {
+            RdbOutput out = new RdbOutput(file.open(), cfg.rdbcompression.value(), cfg.rdbchecksum.value());
+            writeDataset(out, file);
+            file.sync();
+            file.commit();
+        } catch (IOException e) {
+            file.discard();
+            log.warning(RdbFile.describe(e));
+            return false;
+        }
+        log.notice("DB saved on disk");
+        if (resetDirty) {
+            dirtyBase = engine.dirtyCount();
+        }
+        lastSave = nowSeconds();
+        lastBgsaveOk = true;
+        return true;
+    }
+
+    private static String tempName() {
+        return "temp-" + PID + "-" + TEMP_FILES.incrementAndGet() + ".rdb";
+    }
+
+    private void writeDataset(RdbOutput out, RdbFile file) throws IOException {
+        EncodingConfig enc = EncodingConfig.of(cfg);
+        RdbWriter.header(out, aux());
+        long[] lastSync = {0};
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            Database db = engine.database(i);
+            if (db.size() == 0) {
+                continue;
+            }
+            RdbWriter.selectDb(out, i);
+            RdbWriter.resizeDb(out, db.size(), db.expiresSize());
+            IOException[] failure = new IOException[1];
+            db.dict().forEach(e -> {
+                if (failure[0] != null) {
+                    return;
+                }
+                try {
+                    RdbWriter.key(out, e.key, e.expireAt, ValueCodecs.freeze(e.value, enc));
+                    keySaveDelay();
+                    if (cfg.rdbSaveIncrementalFsync.value() && out.position() - lastSync[0] >= 4L << 20) {
+                        out.flush();
+                        file.sync();
+                        lastSync[0] = out.position();
+                    }
+                } catch (IOException ex) {
+                    failure[0] = ex;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
+        RdbWriter.end(out);
+    }
+
+    private void keySaveDelay() {
+        long delay = cfg.rdbKeySaveDelay.value();
+        if (delay != 0) {
+            LockSupport.parkNanos(delay > 0 ? delay * 1000 : -delay);
+        }
+    }
+
+    // ---- background save ----
+
+    public boolean bgsaveInProgress() {
+        return running != null;
+    }
+
+    /** Starts a background save (Redis's rdbSaveBackground); false if one is already running. */
+    public boolean startBackgroundSave() {
+        if (running != null) {
+            return false;
+        }
+        saves++;
+        dirtyAtBgsaveStart = engine.dirtyCount();
+        lastBgsaveTry = nowSeconds();
+        RdbFile file = new RdbFile(cfg.dir.path(), tempName(), rdbPath());
+        Snapshot[] self = new Snapshot[1];
+        self[0] = Snapshot.start(engine, aux(), cfg.rdbcompression.value(), cfg.rdbchecksum.value(), file,
+                (outcome, error) -> backgroundDone(self[0], outcome, error));
+        running = self[0];
+        bgsaveStartedAt = nowSeconds();
+        log.notice("Background saving started");
+        return true;
+    }
+
+    /** BGSAVE while one runs in EXEC: Redis's rdb_bgsave_scheduled, started by the cron. */
+    public void scheduleBackgroundSave() {
+        bgsaveScheduled = true;
+    }
+
+    private void backgroundDone(Snapshot s, Snapshot.Outcome outcome, Exception error) {
+        if (s != running) {
+            return; // aborted earlier: its end was already accounted for
+        }
+        switch (outcome) {
+            case OK -> {
+                log.notice("DB saved on disk");
+                log.notice("Background saving terminated with success");
+                dirtyBase = dirtyAtBgsaveStart;
+                lastSave = nowSeconds();
+                lastBgsaveOk = true;
+            }
+            case FAILED -> {
+                if (error != null) {
+                    log.warning(RdbFile.describe(error));
+                }
+                log.warning("Background saving error");
+                lastBgsaveOk = false;
+            }
+            case ABORTED -> log.warning("Background saving terminated by signal 10");
+        }
+        finishBackground();
+    }
+
+    private void finishBackground() {
+        lastBgsaveTimeSec = nowSeconds() - bgsaveStartedAt;
+        bgsaveStartedAt = -1;
+        running = null;
+    }
+
+    /** Stops a running background save without counting it as an error (Redis's killRDBChild with SIGUSR1). */
+    public void killBackgroundSave() {
+        if (running == null) {
+            return;
+        }
+        running.abort();
+        log.warning("Background saving terminated by signal 10");
+        finishBackground();
+    }
+
+    // ---- serverCron ----
+
+    /** The save-related part of Redis's serverCron: scheduled BGSAVE, then the save points. */
+    public void cron() {
+        if (running != null) {
+            return;
+        }
+        long now = nowSeconds();
+        boolean mayRetry = now - lastBgsaveTry > BGSAVE_RETRY_DELAY || lastBgsaveOk;
+        for (SaveDirective.Point p : cfg.save.points()) {
+            if (changesSinceLastSave() >= p.changes() && now - lastSave > p.seconds() && mayRetry) {
+                log.notice(p.changes() + " changes in " + p.seconds() + " seconds. Saving...");
+                startBackgroundSave();
+                return;
+            }
+        }
+        if (bgsaveScheduled && mayRetry && startBackgroundSave()) {
+            bgsaveScheduled = false;
+        }
+    }
+
+    // ---- shutdown and guards ----
+
+    /** Redis's prepareForShutdown: stop a background save, then save when asked or when save points are set. */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (running != null) {
+            log.warning("There is a child saving an .rdb. Killing it!");
+            running.abortAndWait(5000);
+            finishBackground();
+        }
+        if ((!cfg.save.points().isEmpty() && !nosave) || save) {
+            log.notice("Saving the final RDB snapshot before exiting.");
+            if (!saveSync(true)) {
+                if (force) {
+                    log.warning("Error trying to save the DB. Exit anyway.");
+                } else {
+                    log.warning("Error trying to save the DB, can't exit.");
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The stop-writes-on-bgsave-error guard: writes (and PING) are refused while the last save failed. */
+    String refuseWrites(Client c, CommandSpec cmd, byte[][] argv) {
+        if (lastBgsaveOk || !cfg.stopWritesOnBgsaveError.value() || cfg.save.points().isEmpty()
+                || c.type() == Client.Type.MASTER) {
+            return null;
+        }
+        return cmd.isWrite() || cmd.name().equals("ping") ? MISCONF : null;
+    }
+
+    // ---- loading ----
+
+    /**
+     * Loads the RDB file into the databases if it exists, logging as Redis does; run before the server accepts
+     * clients. A damaged file fails with an {@link IOException} naming the file and the offset.
+     */
+    public void loadAtStart() throws IOException {
+        Path p = rdbPath();
+        if (!Files.exists(p)) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            load(p, false);
+        } catch (IOException e) {
+            log.warning("Terminating server after rdb file reading failure.");
+            throw e;
+        }
+        log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
+                (System.nanoTime() - start) / 1e9));
+    }
+
+    /**
+     * Reads an RDB file into the databases (which should be empty unless {@code merge}, where keys from the file
+     * replace existing ones). Errors name the file and the offset.
+     */
+    public void load(Path p, boolean merge) throws IOException {
+        loadKeysLoaded = 0;
+        loadKeysExpired = 0;
+        Loader target = new Loader(merge);
+        try (InputStream in = Files.newInputStream(p)) {
+            RdbLoader.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(), target);
+        } catch (RdbException e) {
+            String msg = "Internal error in RDB reading offset " + e.offset() + " of " + p + ": " + e.getMessage();
+            log.warning(msg);
+            throw new RdbException(msg, e.offset(), e);
+        } finally {
+            loadKeysLoaded = target.loaded;
+            loadKeysExpired = target.expired;
+        }
+        log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired + ".");
+    }
+
+    /** Puts loaded keys into the databases as Redis's rdbLoad does: already expired keys are dropped on a master. */
+    private final class Loader implements RdbLoader.Target {
+        private final boolean merge;
+        private final long now = System.currentTimeMillis();
+        long loaded;
+        long expired;
+
+        Loader(boolean merge) {
+            this.merge = merge;
+        }
+
+        @Override
+        public void key(int dbIndex, byte[] key, Object value, long expireAt, long idleSeconds) {
+            if (expireAt != -1 && expireAt < now && !engine.slaveMode()) {
+                expired++;
+                return;
+            }
+            Database db = engine.database(dbIndex);
+            if (db.dict().find(key) != null) {
+                if (!merge) {
+                    throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
+                            + dbIndex);
+                }
+                db.delete(key);
+            }
+            Dict.Entry e = db.add(key, value);
+            if (expireAt != -1) {
+                db.setExpire(e, expireAt);
+            }
+            if (idleSeconds >= 0) {
+                e.access = now - idleSeconds * 1000;
+            }
+            loaded++;
+        }
+
+        @Override
+        public void aux(String key, byte[] value) {
+            String v = new String(value, StandardCharsets.UTF_8);
+            switch (key) {
+                case "redis-ver" -> log.notice("Loading RDB produced by version " + v);
+                case "ctime" -> log.notice("RDB age " + Math.max(0, nowSeconds() - parse(v)) + " seconds");
+                case "used-mem" -> log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
+                        parse(v) / 1024.0 / 1024.0));
+                case "redis-bits", "aof-base", "repl-stream-db", "repl-id", "repl-offset", "lua", "aof-preamble" -> {
+                }
+                default -> log.debug("Unrecognized RDB AUX field: '" + key + "'");
+            }
+        }
+
+        @Override
+        public void function(byte[] code) {
+            log.warning("The RDB file holds a function library; jredis has no functions, so it is not loaded");
+        }
+
+        private long parse(String v) {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+    }
+
+    // ---- INFO persistence ----
+
+    @Override
+    public long changesSinceLastSave() {
+        return engine.dirtyCount() - dirtyBase;
+    }
+
+    @Override
+    public long lastSaveTime() {
+        return lastSave;
+    }
+
+    @Override
+    public boolean lastBgsaveOk() {
+        return lastBgsaveOk;
+    }
+
+    @Override
+    public long lastBgsaveTimeSec() {
+        return lastBgsaveTimeSec;
+    }
+
+    @Override
+    public long currentBgsaveTimeSec() {
+        return running == null ? -1 : nowSeconds() - bgsaveStartedAt;
+    }
+
+    @Override
+    public long saves() {
+        return saves;
+    }
+
+    /** SAVE counts as a save attempt in INFO rdb_saves, as Redis's saveCommand counts it. */
+    void countSave() {
+        saves++;
+    }
+
+    @Override
+    public long currentSaveKeysProcessed() {
+        return running == null ? 0 : running.keysWritten();
+    }
+
+    @Override
+    public long currentSaveKeysTotal() {
+        return running == null ? 0 : running.keysTotal();
+    }
+
+    @Override
+    public long lastLoadKeysExpired() {
+        return loadKeysExpired;
+    }
+
+    @Override
+    public long lastLoadKeysLoaded() {
+        return loadKeysLoaded;
+    }
+}

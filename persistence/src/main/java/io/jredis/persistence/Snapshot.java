@@ -1,0 +1,416 @@
+package io.jredis.persistence;
+
+import io.jredis.persistence.rdb.EncodingConfig;
+import io.jredis.persistence.rdb.FrozenValue;
+import io.jredis.persistence.rdb.RdbOutput;
+import io.jredis.persistence.rdb.RdbWriter;
+import io.jredis.persistence.rdb.ValueCodecs;
+import io.jredis.server.Engine;
+import io.jredis.server.db.Database;
+import io.jredis.server.db.Dict;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A point-in-time RDB image of every database, taken without fork while writes go on (BGSAVE).
+ *
+ * <p>The engine thread walks each database's dict with its scan cursor in short slices between client commands,
+ * capturing entries ({@link FrozenValue}: references to immutable parts, cheap) and handing them in batches to a
+ * writer thread that encodes, compresses, checksums and writes them. Meanwhile the snapshot is the databases'
+ * {@link Database.ChangeObserver}: before any entry the walk has not reached is read for a change, overwritten or
+ * removed, its current state (still the state at the start) is captured first; entries created after the start
+ * are marked so the walk skips them. Each entry's {@link Dict.Entry#snapshotMark} records that it is done, so
+ * an entry is written exactly once even when the scan returns it twice. FLUSHDB/FLUSHALL and SWAPDB replace or
+ * exchange dict objects, so the snapshot keeps the dicts it started with and finds an entry's database by its
+ * dict: a flushed dict is simply frozen, and a swapped one is still written under its original number.
+ *
+ * <p>Memory stays bounded by what is in flight: the walk pauses while the writer holds more than
+ * {@link #MAX_IN_FLIGHT} bytes of captures. Only one snapshot runs at a time (one mark per entry).
+ */
+public final class Snapshot {
+    /** Where a snapshot's bytes go. Every method runs on the writer thread. */
+    public interface Destination {
+        OutputStream open() throws IOException;
+
+        /** Called every few megabytes written (incremental fsync) and once after the last byte, before commit. */
+        void sync() throws IOException;
+
+        /** Makes the complete image visible (rename into place). */
+        void commit() throws IOException;
+
+        /** Drops a partial image after a failure or abort. */
+        void discard();
+    }
+
+    /** How a snapshot ended. */
+    public enum Outcome { OK, FAILED, ABORTED }
+
+    /** Told on the engine thread when the snapshot ended; {@code error} is set when it failed. */
+    @FunctionalInterface
+    public interface Callback {
+        void done(Outcome outcome, Exception error);
+    }
+
+    /** Captures held by the writer (bytes, estimated) above which the walk waits. */
+    static final long MAX_IN_FLIGHT = 4L << 20;
+    /** Captures per batch handed to the writer. */
+    private static final long BATCH_WEIGHT = 256 << 10;
+    /** Engine time per slice of the walk. */
+    private static final long SLICE_NANOS = 1_000_000;
+    /** Bytes between two fsyncs with rdb-save-incremental-fsync (Redis's REDIS_AUTOSYNC_BYTES). */
+    private static final long AUTOSYNC_BYTES = 4L << 20;
+    private static final AtomicInteger MARKS = new AtomicInteger();
+    private static final Object END = new Object();
+
+    private record Capture(int db, byte[] key, long expireAt, FrozenValue value) {}
+
+    private final Engine engine;
+    private final EncodingConfig enc;
+    private final int mark;
+    /** Each database's dict when the snapshot started (null when empty), indexed by database number. */
+    private final Dict[] dicts;
+    private final long[] sizes;
+    private final long[] expires;
+    private final long keysTotal;
+    private final Callback callback;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong keysWritten = new AtomicLong();
+    private final Consumer<Dict.Entry> visitor = this::visit;
+    private volatile boolean aborted;
+    private volatile boolean writerFailed;
+    private List<Capture> batch = new ArrayList<>();
+    private long batchWeight;
+    private int walkDb;
+    private long cursor;
+    private int visitDb;
+    private boolean walking = true;
+    private Thread writer;
+
+    private Snapshot(Engine engine, EncodingConfig enc, Callback callback) {
+        this.engine = engine;
+        this.enc = enc;
+        this.callback = callback;
+        int m;
+        do {
+            m = MARKS.incrementAndGet();
+        } while (m == 0);
+        this.mark = m;
+        int n = engine.databaseCount();
+        dicts = new Dict[n];
+        sizes = new long[n];
+        expires = new long[n];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            Database db = engine.database(i);
+            if (db.size() > 0) {
+                dicts[i] = db.dict();
+                sizes[i] = db.size();
+                expires[i] = db.expiresSize();
+                total += db.size();
+            }
+        }
+        keysTotal = total;
+    }
+
+    /**
+     * Starts a snapshot of the engine's databases now (engine thread). The image holds exactly the data of this
+     * instant; {@code callback} runs on the engine thread when it is written.
+     */
+    public static Snapshot start(Engine engine, RdbWriter.Aux aux, boolean compress, boolean checksum,
+            Destination dest, Callback callback) {
+        Snapshot s = new Snapshot(engine, EncodingConfig.of(engine.config()), callback);
+        engine.changeObserver(s.observer);
+        s.writer = new Thread(() -> s.write(aux, compress, checksum, dest), "jredis-bgsave");
+        s.writer.setDaemon(true);
+        s.writer.start();
+        s.step();
+        return s;
+    }
+
+    /** Keys in the image (the databases' sizes at the start). */
+    public long keysTotal() {
+        return keysTotal;
+    }
+
+    /** Keys written so far. */
+    public long keysWritten() {
+        return keysWritten.get();
+    }
+
+    /** Stops the snapshot (engine thread); the callback then reports {@link Outcome#ABORTED}. */
+    public void abort() {
+        synchronized (this) {
+            if (aborted) {
+                return;
+            }
+            aborted = true;
+        }
+        if (walking) {
+            stopWalking();
+        }
+        queue.add(END);
+    }
+
+    /** Aborts and waits (bounded) until the writer has removed its partial file: for a server about to exit. */
+    public void abortAndWait(long millis) {
+        abort();
+        try {
+            writer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- engine thread ----
+
+    private final Database.ChangeObserver observer = new Database.ChangeObserver() {
+        @Override
+        public void beforeChange(Database db, Dict.Entry e) {
+            if (e.snapshotMark == mark) {
+                return;
+            }
+            e.snapshotMark = mark;
+            Dict d = db.dict();
+            int slot = db.id() < dicts.length && dicts[db.id()] == d ? db.id() : slotOf(d);
+            if (slot >= 0) {
+                capture(slot, e);
+            }
+        }
+
+        @Override
+        public void created(Database db, Dict.Entry e) {
+            e.snapshotMark = mark;
+        }
+    };
+
+    /** The database number a dict had when the snapshot started, or -1 for a dict created since. */
+    private int slotOf(Dict d) {
+        for (int i = 0; i < dicts.length; i++) {
+            if (dicts[i] == d) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void visit(Dict.Entry e) {
+        if (e.snapshotMark != mark) {
+            e.snapshotMark = mark;
+            capture(visitDb, e);
+        }
+    }
+
+    private void capture(int db, Dict.Entry e) {
+        FrozenValue v = ValueCodecs.freeze(e.value, enc);
+        batch.add(new Capture(db, e.key, e.expireAt, v));
+        batchWeight += v.weight() + e.key.length + 48;
+        if (batchWeight >= BATCH_WEIGHT) {
+            flushBatch();
+        }
+    }
+
+    private void flushBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inFlight.addAndGet(batchWeight);
+        queue.add(batch);
+        batch = new ArrayList<>();
+        batchWeight = 0;
+    }
+
+    /** One slice of the walk; reschedules itself so that client I/O runs between slices. */
+    private void step() {
+        if (!walking) {
+            return;
+        }
+        flushBatch();
+        if (writerFailed) {
+            abort();
+            return;
+        }
+        if (inFlight.get() > MAX_IN_FLIGHT) {
+            reschedule(1_000_000);
+            return;
+        }
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        int buckets = 0;
+        while (walkDb < dicts.length) {
+            Dict d = dicts[walkDb];
+            if (d == null) {
+                walkDb++;
+                continue;
+            }
+            visitDb = walkDb;
+            cursor = d.scan(cursor, visitor);
+            if (cursor == 0) {
+                walkDb++;
+            }
+            if ((++buckets & 31) == 0 && (System.nanoTime() > deadline || inFlight.get() + batchWeight
+                    > MAX_IN_FLIGHT)) {
+                break;
+            }
+        }
+        flushBatch();
+        if (walkDb < dicts.length) {
+            reschedule(0);
+            return;
+        }
+        stopWalking();
+        queue.add(END);
+    }
+
+    /**
+     * Runs the next slice after pending I/O: a scheduled task waits for the loop's next round, where a task
+     * submitted with execute() could run in the same round and starve clients.
+     */
+    private void reschedule(long delayNanos) {
+        try {
+            engine.loop().schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            abort(); // the server is closing
+        }
+    }
+
+    /** Every entry of the start is captured (or the snapshot is aborted): writes need no more observing. */
+    private void stopWalking() {
+        walking = false;
+        engine.changeObserver(null);
+        flushBatch();
+    }
+
+    // ---- writer thread ----
+
+    private void write(RdbWriter.Aux aux, boolean compress, boolean checksum, Destination dest) {
+        Exception error = null;
+        Outcome outcome;
+        boolean endSeen = false;
+        try {
+            RdbOutput out = new RdbOutput(dest.open(), compress, checksum);
+            RdbWriter.header(out, aux);
+            int db = -1;
+            boolean[] resized = new boolean[dicts.length];
+            long lastSync = 0;
+            boolean closing = false;
+            while (true) {
+                Object item = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    // A server closed without SHUTDOWN drops the walk's next slice: nobody will finish it.
+                    closing = engine.loop().isShuttingDown();
+                    if (closing) {
+                        break;
+                    }
+                    continue;
+                }
+                if (item == END) {
+                    endSeen = true;
+                    break;
+                }
+                if (aborted) {
+                    break;
+                }
+                @SuppressWarnings("unchecked")
+                List<Capture> captures = (List<Capture>) item;
+                long weight = 0;
+                for (Capture c : captures) {
+                    if (c.db != db) {
+                        db = c.db;
+                        RdbWriter.selectDb(out, db);
+                        if (!resized[db]) {
+                            resized[db] = true;
+                            RdbWriter.resizeDb(out, sizes[db], expires[db]);
+                        }
+                    }
+                    RdbWriter.key(out, c.key, c.expireAt, c.value);
+                    weight += c.value.weight() + c.key.length + 48;
+                    keysWritten.incrementAndGet();
+                    keySaveDelay();
+                }
+                inFlight.addAndGet(-weight);
+                if (engine.config().rdbSaveIncrementalFsync.value() && out.position() - lastSync >= AUTOSYNC_BYTES) {
+                    out.flush();
+                    dest.sync();
+                    lastSync = out.position();
+                }
+            }
+            if (closing) {
+                dest.discard();
+                outcome = Outcome.ABORTED;
+            } else {
+                if (!aborted) {
+                    RdbWriter.end(out);
+                    dest.sync();
+                }
+                outcome = commitUnlessAborted(dest);
+            }
+        } catch (IOException | RuntimeException e) {
+            error = e;
+            writerFailed = true;
+            dest.discard();
+            outcome = aborted ? Outcome.ABORTED : Outcome.FAILED;
+            if (!endSeen) {
+                awaitEnd();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = e;
+            outcome = Outcome.FAILED;
+            dest.discard();
+        }
+        report(outcome, error);
+    }
+
+    /** Renames the image into place unless {@link #abort()} came first; after abort() returns, nothing commits. */
+    private synchronized Outcome commitUnlessAborted(Destination dest) throws IOException {
+        if (aborted) {
+            dest.discard();
+            return Outcome.ABORTED;
+        }
+        dest.commit();
+        return Outcome.OK;
+    }
+
+    /** After a write error the walk stops at its next slice; wait for that so the callback comes last. */
+    private void awaitEnd() {
+        try {
+            Object item;
+            while ((item = queue.poll(100, TimeUnit.MILLISECONDS)) != END) {
+                if (item == null && engine.loop().isShuttingDown()) {
+                    return;
+                }
+                inFlight.set(0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Redis's rdb-key-save-delay (tests): microseconds to sleep per key, or nanoseconds when negative. */
+    private void keySaveDelay() {
+        long delay = engine.config().rdbKeySaveDelay.value();
+        if (delay > 0) {
+            LockSupport.parkNanos(delay * 1000);
+        } else if (delay < 0) {
+            LockSupport.parkNanos(-delay);
+        }
+    }
+
+    private void report(Outcome outcome, Exception error) {
+        try {
+            engine.loop().execute(() -> callback.done(outcome, error));
+        } catch (RejectedExecutionException e) {
+            // The server is closing: nobody waits for the result.
+        }
+    }
+}

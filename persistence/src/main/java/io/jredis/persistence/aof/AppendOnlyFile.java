@@ -1,0 +1,658 @@
+package io.jredis.persistence.aof;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import io.jredis.server.util.Bytes;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Redis 7.0's multi-part append-only file: {@code dir/appenddirname} holds a base, incr files of propagated
+ * commands and the manifest naming them. Everything here runs on the engine thread except the disk work, which
+ * {@link AofWriter} (appends, fsync, manifests) and a rewrite thread (new bases) do.
+ *
+ * <p><b>appendfsync always.</b> Redis fsyncs in beforeSleep, before any reply of the loop iteration is written. Here
+ * the engine's reply batches pass an {@link Engine.ReplyBarrier}: at each batch the commands propagated since the
+ * last one go to the writer, and the batch's replies are held until the writer reports that offset fsynced; held
+ * batches are released in order, so a later read reply never overtakes an earlier write's acknowledgement.
+ * Consecutive batches group into one fsync when the writer lags (group commit).
+ */
+public final class AppendOnlyFile {
+    /** What Redis calls aof_state. */
+    enum State { OFF, ON, WAIT_REWRITE }
+
+    private final Engine engine;
+    private final ServerConfig config;
+    private final Log log;
+    private State state = State.OFF;
+    private AofManifest manifest = new AofManifest();
+    /** Started the first time the AOF touches the disk: a server that never uses it runs no AOF threads. */
+    private volatile AofWriter writer;
+    private final RespBuffer buffer = new RespBuffer(4096);
+    private int selectedDb = -1;
+    private long lastTimestamp;
+    /** AOF bytes handed to the writer since start-up, and how many of them it reported written (and fsynced). */
+    private long handedOff;
+    private volatile long synced;
+    /** Whether replies are held; read by the writer thread to decide whether to wake the engine. */
+    private volatile boolean anyHeld;
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    /** Sizes for INFO and the automatic rewrite: all AOF files, the last base, and the size after the last rewrite. */
+    private long currentSize;
+    private long baseSize;
+    private long rewriteBaseSize;
+    /** Bytes in the incr file writes go to; after a rewrite it is the only incr file besides the new base. */
+    private long incrSize;
+    private final ExecutorService rewriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jredis-aof-rewrite");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean rewriting;
+    private boolean rewriteScheduled;
+    private int rewriteGeneration;
+    private long rewriteStart;
+    private long lastRewriteSeconds = -1;
+    private boolean lastRewriteOk = true;
+    private long rewrites;
+    private int consecutiveFailures;
+    /** The temp incr file written while AOF is being turned on at run time (not yet in the manifest). */
+    private Path tempIncr;
+
+    private record Held(long offset, Runnable write) {}
+
+    private AppendOnlyFile(Engine engine) {
+        this.engine = engine;
+        this.config = engine.config();
+        this.log = engine.log();
+    }
+
+    /**
+     * Wires the AOF into a server not yet started: loads the AOF when {@code appendonly yes} (AOF data wins over
+     * RDB), opens it for appending, and registers BGREWRITEAOF, the config hooks and the INFO fields.
+     *
+     * @throws AofException when the AOF cannot be loaded; the server must not start (Redis exits)
+     */
+    public static AppendOnlyFile install(RedisServer server) throws AofException {
+        AppendOnlyFile aof = new AppendOnlyFile(server.engine());
+        aof.setUp();
+        server.onClose(aof::close);
+        return aof;
+    }
+
+    /** Whether {@code appendonly yes} will load data from an AOF, so an RDB file must not be loaded as well. */
+    public static boolean willLoad(ServerConfig config) {
+        return config.appendonly.value() && (Files.exists(manifestPath(config)) || Files.exists(legacyPath(config)));
+    }
+
+    private static Path aofDir(ServerConfig config) {
+        return config.dir.path().resolve(config.appenddirname.value());
+    }
+
+    private static Path manifestPath(ServerConfig config) {
+        return aofDir(config).resolve(config.appendfilename.value() + ".manifest");
+    }
+
+    private static Path legacyPath(ServerConfig config) {
+        return config.dir.path().resolve(config.appendfilename.value());
+    }
+
+    private Path dir() {
+        return aofDir(config);
+    }
+
+    private String fileName() {
+        return config.appendfilename.value();
+    }
+
+    private void setUp() throws AofException {
+        for (var d : List.of(config.appendonly, config.appendfsync, config.autoAofRewritePercentage,
+                config.autoAofRewriteMinSize, config.aofLoadTruncated, config.aofTimestampEnabled,
+                config.appendfilename, config.appenddirname)) {
+            d.implemented();
+        }
+        if (Files.exists(manifestPath(config))) {
+            manifest = readManifest();
+        }
+        if (config.appendonly.value()) {
+            load();
+            startOnBoot();
+        }
+        engine.addPropagationListener(this::feed);
+        engine.replyBarrier(new Engine.ReplyBarrier() {
+            @Override
+            public boolean hold() {
+                return beforeReplies();
+            }
+
+            @Override
+            public void defer(Runnable write) {
+                held.add(new Held(handedOff, write));
+                anyHeld = true;
+            }
+        });
+        engine.commands().register("bgrewriteaof", (c, argv) -> bgrewriteaof(c));
+        config.appendonly.onApply(this::appendonlyChanged);
+        config.appendfsync.onChange(() -> {
+            if (writer != null) {
+                writer.policy(config.appendfsync.value());
+            }
+        });
+        engine.addGuard((c, cmd, argv) -> state != State.OFF && lastWriteError() != null
+                && (cmd.isWrite() || cmd.name().equals("ping"))
+                ? "MISCONF Errors writing to the AOF file: " + lastWriteError() : null);
+        engine.addInfoSource("persistence", this::info);
+        engine.addCronTask(this::cron);
+        engine.addShutdownPreparer((save, nosave, force) -> {
+            flushAndSync();
+            return true;
+        });
+    }
+
+    // ---- loading ----
+
+    private AofManifest readManifest() throws AofException {
+        try {
+            return AofManifest.parse(Files.readAllBytes(manifestPath(config)));
+        } catch (AofException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new AofException("Unable to read the AOF manifest file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Redis's loadAppendOnlyFiles: the base, then every incr file in order; history is ignored. */
+    private void load() throws AofException {
+        Path legacy = legacyPath(config);
+        if (!Files.exists(manifestPath(config)) && Files.exists(legacy)) {
+            upgradeLegacy(legacy);
+        }
+        if (manifest.base() == null && manifest.incr().isEmpty()) {
+            return;
+        }
+        List<AofManifest.Entry> files = new java.util.ArrayList<>();
+        if (manifest.base() != null) {
+            files.add(manifest.base());
+        }
+        files.addAll(manifest.incr());
+        for (AofManifest.Entry e : files) {
+            if (!Files.exists(dir().resolve(e.name()))) {
+                log.warning("The AOF file " + e.name() + " doesn't exist");
+                throw new AofException("The AOF file " + e.name() + " listed in the manifest doesn't exist");
+            }
+        }
+        long start = System.nanoTime();
+        AofLoader loader = new AofLoader(engine, log, config.aofLoadTruncated.value());
+        for (int i = 0; i < files.size(); i++) {
+            AofManifest.Entry e = files.get(i);
+            boolean last = i == files.size() - 1;
+            AofLoader.Result r = loader.load(dir().resolve(e.name()), e.name());
+            if (r == AofLoader.Result.TRUNCATED && !last) {
+                log.warning("Fatal error: the truncated file is not the last file");
+                throw new AofException("Fatal error: the truncated file " + e.name() + " is not the last file");
+            }
+            if (e.type() == AofManifest.Type.BASE) {
+                log.notice("DB loaded from base file " + e.name() + ": "
+                        + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
+            } else {
+                log.notice("DB loaded from incr file " + e.name() + ": "
+                        + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
+            }
+        }
+        log.notice("DB loaded from append only file: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
+                + " seconds");
+    }
+
+    /** A 6.x single-file AOF in {@code dir} becomes the base of a new manifest, as Redis 7.0's aofUpgradePrepare. */
+    private void upgradeLegacy(Path legacy) throws AofException {
+        try {
+            Files.createDirectories(dir());
+            AofManifest m = new AofManifest();
+            m.installBase(new AofManifest.Entry(fileName(), 1, AofManifest.Type.BASE));
+            persistManifest(m);
+            Files.move(legacy, dir().resolve(fileName()), StandardCopyOption.ATOMIC_MOVE);
+            fsyncDir(config.dir.path());
+            manifest = m;
+            log.notice("Successfully migrated an old-style AOF into the AOF directory");
+        } catch (IOException e) {
+            throw new AofException("Error while upgrading the old-style AOF " + legacy + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After loading: creates the base if there is none and opens the incr file writes go to. */
+    private void startOnBoot() throws AofException {
+        try {
+            Files.createDirectories(dir());
+            if (manifest.base() == null && manifest.incr().isEmpty()) {
+                boolean rdb = config.aofUseRdbPreamble.value();
+                AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
+                Path tmp = dir().resolve("temp-" + base.name());
+                baseSize = writeBase(AofRewrite.capture(engine), tmp, rdb);
+                Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
+                manifest.installBase(base);
+                log.notice("Creating AOF base file " + base.name() + " on server start");
+            } else if (manifest.base() != null) {
+                baseSize = Files.size(dir().resolve(manifest.base().name()));
+            }
+            AofManifest.Entry incr = manifest.lastIncr();
+            if (incr == null) {
+                incr = manifest.addIncr(fileName());
+                Files.createFile(dir().resolve(incr.name()));
+                log.notice("Creating AOF incr file " + incr.name() + " on server start");
+            }
+            persistManifest(manifest.copy());
+            currentSize = baseSize;
+            for (AofManifest.Entry e : manifest.incr()) {
+                currentSize += Files.size(dir().resolve(e.name()));
+            }
+            incrSize = Files.size(dir().resolve(incr.name()));
+            rewriteBaseSize = currentSize;
+            writer().open(dir().resolve(incr.name()));
+            state = State.ON;
+        } catch (IOException e) {
+            throw new AofException("Can't open the append-only file: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- feeding ----
+
+    /** The propagation listener: Redis's feedAppendOnlyFile. */
+    private void feed(int db, byte[][] argv) {
+        if (state == State.OFF) {
+            return;
+        }
+        if (config.aofTimestampEnabled.value()) {
+            long now = System.currentTimeMillis() / 1000;
+            if (now > lastTimestamp) {
+                lastTimestamp = now;
+                buffer.raw("#TS:" + now + "\r\n");
+            }
+        }
+        if (db != selectedDb) {
+            buffer.command(new byte[][] {SELECT, Bytes.fromLong(db)});
+            selectedDb = db;
+        }
+        buffer.command(argv);
+    }
+
+    private static final byte[] SELECT = Bytes.of("SELECT");
+
+    /** Redis's beforeSleep part: hands the buffer to the writer; true when replies must wait for an fsync. */
+    private boolean beforeReplies() {
+        handOff();
+        if (held.isEmpty() && (synced >= handedOff || !config.appendfsync.value().equals("always"))) {
+            return false;
+        }
+        return true;
+    }
+
+    private void handOff() {
+        if (buffer.length() == 0) {
+            return;
+        }
+        byte[] data = buffer.take();
+        handedOff += data.length;
+        currentSize += data.length;
+        incrSize += data.length;
+        writer().append(data, handedOff);
+    }
+
+    /** Called on the writer thread once a batch is on disk (fsynced under always). */
+    private void onSynced(long offset) {
+        synced = offset;
+        if (anyHeld || config.appendfsync.value().equals("always")) {
+            onEngine(this::releaseHeld);
+        }
+    }
+
+    /** Runs a task on the engine thread; dropped once the server has closed (its loop is gone). */
+    private void onEngine(Runnable task) {
+        var loop = engine.loop();
+        if (loop == null) {
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The server is closing: its close hook syncs what is left.
+        }
+    }
+
+    private void releaseHeld() {
+        long s = synced;
+        while (!held.isEmpty() && held.peek().offset() <= s) {
+            held.poll().write().run();
+        }
+        anyHeld = !held.isEmpty();
+    }
+
+    /** Redis's serverCron part: scheduled rewrites start once no BGSAVE runs, and the automatic rewrite. */
+    private void cron() {
+        if (rewriting || engine.rdbStatus().bgsaveInProgress()) {
+            return;
+        }
+        if (rewriteScheduled) {
+            rewriteScheduled = false;
+            startRewrite();
+        } else if (state == State.ON && autoRewriteDue()) {
+            startRewrite();
+        }
+    }
+
+    /** Redis's serverCron check: the AOF grew by auto-aof-rewrite-percentage since the last rewrite. */
+    private boolean autoRewriteDue() {
+        long perc = config.autoAofRewritePercentage.value();
+        if (perc == 0 || currentSize <= config.autoAofRewriteMinSize.value()) {
+            return false;
+        }
+        long base = rewriteBaseSize > 0 ? rewriteBaseSize : 1;
+        long growth = currentSize * 100 / base - 100;
+        if (growth >= perc) {
+            log.notice("Starting automatic rewriting of AOF on " + growth + "% growth");
+            return true;
+        }
+        return false;
+    }
+
+    // ---- rewrite ----
+
+    private void bgrewriteaof(Client c) {
+        if (rewriting) {
+            engine.error(c, "ERR Background append only file rewriting already in progress");
+            return;
+        }
+        if (engine.rdbStatus().bgsaveInProgress()) {
+            rewriteScheduled = true;
+            c.reply().simple("Background append only file rewriting scheduled");
+            return;
+        }
+        if (!startRewrite()) {
+            engine.error(c, "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+                    + "information.");
+            return;
+        }
+        c.reply().simple("Background append only file rewriting started");
+    }
+
+    /**
+     * Redis 7.0's rewriteAppendOnlyFileBackground: writes continue into a new incr file opened now, and the new base
+     * is the dataset as of now, written by the rewrite thread.
+     */
+    private boolean startRewrite() {
+        try {
+            Files.createDirectories(dir());
+        } catch (IOException e) {
+            log.warning("Can't open or create append-only dir " + dir() + ": " + e.getMessage());
+            return false;
+        }
+        handOff();
+        if (state == State.ON) {
+            AofManifest.Entry incr = manifest.addIncr(fileName());
+            AofManifest snapshot = manifest.copy();
+            Path file = dir().resolve(incr.name());
+            writer().submit(() -> {
+                Files.createFile(file);
+                persistManifest(snapshot);
+            });
+            writer().open(file);
+            incrSize = 0;
+            selectedDb = -1;
+            lastTimestamp = 0;
+        }
+        List<AofRewrite.Db> image = AofRewrite.capture(engine);
+        int generation = ++rewriteGeneration;
+        boolean rdb = config.aofUseRdbPreamble.value();
+        // Redis names the temp file after the child pid: one name per rewrite, never reused by the next one.
+        Path tmp = config.dir.path().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + "-" + generation
+                + ".aof");
+        rewriting = true;
+        rewrites++;
+        rewriteStart = System.currentTimeMillis();
+        log.notice("Background append only file rewriting started");
+        rewriter.execute(() -> {
+            long size;
+            try {
+                size = writeBase(image, tmp, rdb);
+            } catch (IOException e) {
+                log.warning("Write error writing append only file on disk: " + e.getMessage());
+                size = -1;
+            }
+            long result = size;
+            onEngine(() -> rewriteDone(generation, tmp, result, rdb));
+        });
+        return true;
+    }
+
+    /** Redis's backgroundRewriteDoneHandler. */
+    private void rewriteDone(int generation, Path tmp, long size, boolean rdb) {
+        if (generation != rewriteGeneration) {
+            deleteQuietly(tmp);
+            return;
+        }
+        rewriting = false;
+        lastRewriteSeconds = (System.currentTimeMillis() - rewriteStart) / 1000;
+        if (size < 0) {
+            deleteQuietly(tmp);
+            lastRewriteOk = false;
+            consecutiveFailures++;
+            log.warning("Background AOF rewrite terminated with error");
+            if (state == State.WAIT_REWRITE) {
+                rewriteScheduled = true;
+            }
+            return;
+        }
+        log.notice("Background AOF rewrite terminated with success");
+        handOff();
+        AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
+        Path temp = tempIncr;
+        AofManifest.Entry newIncr = null;
+        // With AOF on, writes already go to the incr file opened when the rewrite started. Turning AOF on gave
+        // them a temp file that now gets its incr name; BGREWRITEAOF with AOF off gets an empty incr file.
+        boolean emptyIncr = state == State.OFF;
+        if (state != State.ON) {
+            newIncr = manifest.addIncr(fileName());
+            tempIncr = null;
+        }
+        manifest.installBase(base);
+        List<AofManifest.Entry> history = List.copyOf(manifest.history());
+        manifest.clearHistory();
+        AofManifest snapshot = manifest.copy();
+        Path incrPath = newIncr == null ? null : dir().resolve(newIncr.name());
+        writer().submit(() -> {
+            Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
+            log.notice("Successfully renamed the temporary AOF base file " + tmp.getFileName() + " into "
+                    + base.name());
+            if (emptyIncr) {
+                Files.deleteIfExists(incrPath);
+                Files.createFile(incrPath);
+            } else if (temp != null) {
+                Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
+                log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
+                        + incrPath.getFileName());
+            }
+            fsyncDir(dir());
+            persistManifest(snapshot);
+            for (AofManifest.Entry h : history) {
+                log.notice("Removing the history file " + h.name() + " in the background");
+                Files.deleteIfExists(dir().resolve(h.name()));
+            }
+            log.notice("Background AOF rewrite finished successfully");
+        });
+        baseSize = size;
+        currentSize = size + incrSize;
+        rewriteBaseSize = currentSize;
+        lastRewriteOk = true;
+        consecutiveFailures = 0;
+        if (state == State.WAIT_REWRITE) {
+            state = State.ON;
+        }
+    }
+
+    /** The new base: an RDB file with {@code aof-use-rdb-preamble yes}, else commands. */
+    private long writeBase(List<AofRewrite.Db> image, Path tmp, boolean rdb) throws IOException {
+        return rdb ? RdbPreamble.write(image, tmp, config) : AofRewrite.write(image, tmp);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // A leftover temp file is harmless: the next rewrite overwrites it.
+        }
+    }
+
+    // ---- CONFIG SET appendonly ----
+
+    private String appendonlyChanged() {
+        if (config.appendonly.value() && state == State.OFF) {
+            return startAppendOnly() ? null : "Unable to turn on AOF. Check server logs.";
+        }
+        if (!config.appendonly.value() && state != State.OFF) {
+            stopAppendOnly();
+        }
+        return null;
+    }
+
+    /**
+     * Redis's startAppendOnly: writes go to a temp incr file at once and a rewrite makes the base; when it is done
+     * the temp file gets its incr name and the manifest lists both.
+     */
+    private boolean startAppendOnly() {
+        try {
+            Files.createDirectories(dir());
+        } catch (IOException e) {
+            log.warning("Can't open or create append-only dir " + dir() + ": " + e.getMessage());
+            return false;
+        }
+        if (rewriting) {
+            rewriteGeneration++;
+            rewriting = false;
+        }
+        tempIncr = dir().resolve("temp-" + fileName() + ".incr");
+        Path t = tempIncr;
+        writer().submit(() -> Files.deleteIfExists(t));
+        writer().open(t);
+        selectedDb = -1;
+        lastTimestamp = 0;
+        state = State.WAIT_REWRITE;
+        incrSize = 0;
+        currentSize = 0;
+        baseSize = 0;
+        if (!startRewrite()) {
+            state = State.OFF;
+            writer().closeFile();
+            return false;
+        }
+        return true;
+    }
+
+    private void stopAppendOnly() {
+        handOff();
+        writer().closeFile();
+        writer().sync();
+        if (rewriting) {
+            rewriteGeneration++;
+            rewriting = false;
+            log.notice("Killing running AOF rewrite child");
+        }
+        if (tempIncr != null) {
+            Path t = tempIncr;
+            writer().submit(() -> Files.deleteIfExists(t));
+            tempIncr = null;
+        }
+        state = State.OFF;
+        synced = handedOff;
+        releaseHeld();
+    }
+
+    // ---- files ----
+
+    /** Writes the manifest as Redis does: a temp file, fsync, rename over the old one, fsync the directory. */
+    private void persistManifest(AofManifest m) throws IOException {
+        Path tmp = dir().resolve("temp-" + fileName() + ".manifest");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(m.format()));
+            ch.force(true);
+        }
+        Files.move(tmp, dir().resolve(fileName() + ".manifest"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        fsyncDir(dir());
+    }
+
+    private static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    // ---- shutdown ----
+
+    /** SHUTDOWN and close: everything propagated reaches the disk before the process ends. */
+    private void flushAndSync() {
+        if (state != State.OFF) {
+            handOff();
+            log.notice("Calling fsync() on the AOF file.");
+            writer().sync();
+        }
+    }
+
+    private void close() {
+        flushAndSync();
+        synchronized (this) {
+            if (writer != null) {
+                writer.shutdown();
+            }
+        }
+        rewriter.shutdownNow();
+    }
+
+    private synchronized AofWriter writer() {
+        if (writer == null) {
+            writer = new AofWriter(log, config.appendfsync.value(), this::onSynced);
+        }
+        return writer;
+    }
+
+    private String lastWriteError() {
+        AofWriter w = writer;
+        return w == null ? null : w.lastWriteError();
+    }
+
+    // ---- INFO ----
+
+    private Map<String, Object> info() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("aof_enabled", state != State.OFF ? 1 : 0);
+        m.put("aof_rewrite_in_progress", rewriting ? 1 : 0);
+        m.put("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
+        m.put("aof_last_rewrite_time_sec", lastRewriteSeconds);
+        m.put("aof_current_rewrite_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStart) / 1000 : -1);
+        m.put("aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
+        m.put("aof_rewrites", rewrites);
+        m.put("aof_rewrites_consecutive_failures", consecutiveFailures);
+        m.put("aof_last_write_status", lastWriteError() == null ? "ok" : "err");
+        if (state != State.OFF) {
+            m.put("aof_current_size", currentSize);
+            m.put("aof_base_size", rewriteBaseSize);
+            m.put("aof_pending_rewrite", rewriteScheduled ? 1 : 0);
+            m.put("aof_buffer_length", buffer.length());
+            m.put("aof_pending_bio_fsync", writer().fsyncPending() ? 1 : 0);
+            m.put("aof_delayed_fsync", writer().delayedFsync());
+        }
+        return m;
+    }
+}

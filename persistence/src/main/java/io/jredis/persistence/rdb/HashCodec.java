@@ -1,0 +1,144 @@
+package io.jredis.persistence.rdb;
+
+import io.jredis.server.db.HashValue;
+import io.jredis.server.db.ValueType;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Hashes. Saved as Redis 7.0 does: the listpack encoding as type 16 (field, value pairs in order), a hashtable as
+ * type 4. Loaded also from types 9 (zipmap) and 13 (ziplist); the loaded hash gets the encoding Redis would give
+ * it under the hash-max-listpack settings.
+ */
+final class HashCodec implements ValueCodec {
+    @Override
+    public ValueType type() {
+        return ValueType.HASH;
+    }
+
+    @Override
+    public int[] rdbTypes() {
+        return new int[] {Rdb.TYPE_HASH, Rdb.TYPE_HASH_ZIPMAP, Rdb.TYPE_HASH_ZIPLIST, Rdb.TYPE_HASH_LISTPACK};
+    }
+
+    @Override
+    public FrozenValue freeze(Object value, EncodingConfig enc) {
+        HashValue h = (HashValue) value;
+        int n = h.size();
+        byte[][] pairs = new byte[n * 2][];
+        int[] i = {0};
+        long[] weight = {16};
+        h.forEach((fb, fo, fl, vb, vo, vl) -> {
+            pairs[i[0]++] = slice(fb, fo, fl);
+            pairs[i[0]++] = slice(vb, vo, vl);
+            weight[0] += fl + vl + 32;
+        });
+        boolean listpack = h.isListpack();
+        return new FrozenValue() {
+            @Override
+            public int rdbType() {
+                return listpack ? Rdb.TYPE_HASH_LISTPACK : Rdb.TYPE_HASH;
+            }
+
+            @Override
+            public void write(RdbOutput out) throws IOException {
+                if (listpack) {
+                    Listpack.Builder lp = new Listpack.Builder(64 + (int) weight[0]);
+                    for (byte[] p : pairs) {
+                        lp.add(p);
+                    }
+                    out.writeString(lp.build());
+                    return;
+                }
+                out.writeLength(n);
+                for (byte[] p : pairs) {
+                    out.writeString(p);
+                }
+            }
+
+            @Override
+            public long weight() {
+                return weight[0];
+            }
+        };
+    }
+
+    /** Hashtable fields and values are whole immutable arrays and are shared; listpack slices are copied. */
+    private static byte[] slice(byte[] b, int off, int len) {
+        return off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
+    }
+
+    @Override
+    public Object read(int rdbType, RdbInput in, EncodingConfig enc) throws IOException {
+        Loader h = new Loader(enc);
+        switch (rdbType) {
+            case Rdb.TYPE_HASH -> {
+                int n = in.readCount();
+                if (n > enc.hashMaxListpackEntries()) {
+                    h.hash.convertToHashtable();
+                }
+                for (int i = 0; i < n; i++) {
+                    long at = in.offset();
+                    byte[] field = in.readString();
+                    byte[] value = in.readString();
+                    if (!h.set(field, value)) {
+                        throw new RdbException("Duplicate hash fields detected", at);
+                    }
+                }
+            }
+            case Rdb.TYPE_HASH_ZIPMAP -> Zipmap.forEach(in.readString(), (f, v) -> {
+                if (!h.set(f, v)) {
+                    throw new IllegalArgumentException("Duplicate hash fields detected");
+                }
+            });
+            case Rdb.TYPE_HASH_ZIPLIST -> {
+                Ziplist zl = new Ziplist(in.readString());
+                while (zl.next()) {
+                    byte[] field = zl.bytes();
+                    if (!zl.next()) {
+                        throw new IllegalArgumentException("Hash ziplist integrity check failed: odd entry count");
+                    }
+                    if (!h.set(field, zl.bytes())) {
+                        throw new IllegalArgumentException("Duplicate hash fields detected");
+                    }
+                }
+            }
+            default -> {
+                Listpack.Reader lp = new Listpack.Reader(in.readString());
+                while (lp.next()) {
+                    byte[] field = lp.bytes();
+                    if (!lp.next()) {
+                        throw new IllegalArgumentException("Hash listpack integrity check failed: odd entry count");
+                    }
+                    if (!h.set(field, lp.bytes())) {
+                        throw new IllegalArgumentException("Duplicate hash fields detected");
+                    }
+                }
+            }
+        }
+        return h.hash.isEmpty() ? null : h.hash;
+    }
+
+    /** Fills a hash converting it to a hashtable where Redis's loader would (counted, so size is not walked). */
+    private static final class Loader {
+        final HashValue hash = new HashValue();
+        final EncodingConfig enc;
+        int size;
+
+        Loader(EncodingConfig enc) {
+            this.enc = enc;
+        }
+
+        boolean set(byte[] field, byte[] value) {
+            if (hash.isListpack() && (field.length > enc.hashMaxListpackValue()
+                    || value.length > enc.hashMaxListpackValue() || size + 1 > enc.hashMaxListpackEntries())) {
+                hash.convertToHashtable();
+            }
+            if (!hash.set(field, value)) {
+                return false;
+            }
+            size++;
+            return true;
+        }
+    }
+}

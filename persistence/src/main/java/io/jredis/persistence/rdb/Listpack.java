@@ -1,0 +1,298 @@
+package io.jredis.persistence.rdb;
+
+import io.jredis.server.util.Bytes;
+import java.util.Arrays;
+
+/**
+ * Redis's listpack blob, the body of RDB types 16 (hash), 17 (zset) and 18 (list nodes): {@code <uint32 LE total
+ * bytes><uint16 LE count, 65535 = unknown>} then entries and a final {@code FF}. Each entry is an encoding byte
+ * (7-bit uint, 13/16/24/32/64-bit ints, 6/12/32-bit string lengths), its data, and a 1-5 byte "backlen" holding the
+ * entry's length for backward walks. Strings that are canonical integers are stored as integers, as Redis's
+ * {@code lpAppend} does, so the bytes match what Redis writes for the same elements.
+ */
+public final class Listpack {
+    private static final int HEADER = 6;
+    private static final int EOF = 0xff;
+
+    private Listpack() {}
+
+    /** Builds a listpack by appending elements. */
+    public static final class Builder {
+        private byte[] buf;
+        private int pos = HEADER;
+        private int count;
+        private final long[] num = new long[1];
+
+        public Builder(int sizeHint) {
+            buf = new byte[Math.max(16, sizeHint)];
+        }
+
+        public int count() {
+            return count;
+        }
+
+        /** Bytes the listpack would have if finished now. */
+        public int bytes() {
+            return pos + 1;
+        }
+
+        /** Appends a string, stored as an integer when it is one in canonical form. */
+        public Builder add(byte[] s) {
+            if (s.length <= 20 && Bytes.parseLong(s, num)) {
+                return add(num[0]);
+            }
+            int len = s.length;
+            int header = len < 64 ? 1 : len < 4096 ? 2 : 5;
+            ensure(header + len + 5);
+            int start = pos;
+            if (len < 64) {
+                buf[pos++] = (byte) (0x80 | len);
+            } else if (len < 4096) {
+                buf[pos++] = (byte) (0xe0 | (len >>> 8));
+                buf[pos++] = (byte) len;
+            } else {
+                buf[pos++] = (byte) 0xf0;
+                putLE(len, 4);
+            }
+            System.arraycopy(s, 0, buf, pos, len);
+            pos += len;
+            backlen(pos - start);
+            return this;
+        }
+
+        public Builder add(long v) {
+            ensure(9 + 5);
+            int start = pos;
+            if (v >= 0 && v <= 127) {
+                buf[pos++] = (byte) v;
+            } else if (v >= -4096 && v <= 4095) {
+                long u = v < 0 ? (1 << 13) + v : v;
+                buf[pos++] = (byte) ((u >>> 8) | 0xc0);
+                buf[pos++] = (byte) u;
+            } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                buf[pos++] = (byte) 0xf1;
+                putLE(v, 2);
+            } else if (v >= -(1 << 23) && v < (1 << 23)) {
+                buf[pos++] = (byte) 0xf2;
+                putLE(v, 3);
+            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                buf[pos++] = (byte) 0xf3;
+                putLE(v, 4);
+            } else {
+                buf[pos++] = (byte) 0xf4;
+                putLE(v, 8);
+            }
+            backlen(pos - start);
+            return this;
+        }
+
+        /** Appends a score as Redis's zset listpacks hold it: the text of {@code d2string}, integers as integers. */
+        public Builder addScore(double score) {
+            return add(Bytes.of(RdbOutput.scoreText(score)));
+        }
+
+        private void putLE(long v, int n) {
+            for (int i = 0; i < n; i++) {
+                buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        /** Redis's lpEncodeBacklen: big-endian 7-bit groups, every byte after the first with the high bit set. */
+        private void backlen(int l) {
+            if (l <= 127) {
+                buf[pos++] = (byte) l;
+            } else if (l < 16383) {
+                buf[pos++] = (byte) (l >>> 7);
+                buf[pos++] = (byte) ((l & 127) | 128);
+            } else if (l < 2097151) {
+                buf[pos++] = (byte) (l >>> 14);
+                buf[pos++] = (byte) (((l >>> 7) & 127) | 128);
+                buf[pos++] = (byte) ((l & 127) | 128);
+            } else if (l < 268435455) {
+                buf[pos++] = (byte) (l >>> 21);
+                buf[pos++] = (byte) (((l >>> 14) & 127) | 128);
+                buf[pos++] = (byte) (((l >>> 7) & 127) | 128);
+                buf[pos++] = (byte) ((l & 127) | 128);
+            } else {
+                buf[pos++] = (byte) (l >>> 28);
+                buf[pos++] = (byte) (((l >>> 21) & 127) | 128);
+                buf[pos++] = (byte) (((l >>> 14) & 127) | 128);
+                buf[pos++] = (byte) (((l >>> 7) & 127) | 128);
+                buf[pos++] = (byte) ((l & 127) | 128);
+            }
+            count++;
+        }
+
+        private void ensure(int more) {
+            if (pos + more + 1 > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more + 1));
+            }
+        }
+
+        /** The finished blob. */
+        public byte[] build() {
+            ensure(0);
+            buf[pos++] = (byte) EOF;
+            int total = pos;
+            buf[0] = (byte) total;
+            buf[1] = (byte) (total >>> 8);
+            buf[2] = (byte) (total >>> 16);
+            buf[3] = (byte) (total >>> 24);
+            int n = Math.min(count, 65535);
+            buf[4] = (byte) n;
+            buf[5] = (byte) (n >>> 8);
+            return buf.length == total ? buf : Arrays.copyOf(buf, total);
+        }
+    }
+
+    /**
+     * Walks a listpack's entries, checking its structure as it goes (Redis's deep integrity validation): every
+     * length stays inside the blob and every backlen matches. Throws {@link IllegalArgumentException} on damage.
+     */
+    public static final class Reader {
+        private final byte[] lp;
+        private final int declaredCount;
+        private int pos = HEADER;
+        private int seen;
+        private boolean isInt;
+        private long intValue;
+        private int strOff;
+        private int strLen;
+
+        public Reader(byte[] lp) {
+            if (lp.length < HEADER + 1) {
+                throw new IllegalArgumentException("listpack shorter than its header");
+            }
+            long total = (lp[0] & 0xffL) | (lp[1] & 0xffL) << 8 | (lp[2] & 0xffL) << 16 | (lp[3] & 0xffL) << 24;
+            if (total != lp.length) {
+                throw new IllegalArgumentException("listpack header says " + total + " bytes, blob has "
+                        + lp.length);
+            }
+            if ((lp[lp.length - 1] & 0xff) != EOF) {
+                throw new IllegalArgumentException("listpack does not end with its terminator");
+            }
+            this.lp = lp;
+            this.declaredCount = (lp[4] & 0xff) | (lp[5] & 0xff) << 8;
+        }
+
+        /** Moves to the next entry; false (after checking the count) at the end. */
+        public boolean next() {
+            if ((lp[pos] & 0xff) == EOF) {
+                if (pos != lp.length - 1) {
+                    throw new IllegalArgumentException("listpack terminator before the end of the blob");
+                }
+                if (declaredCount != 65535 && declaredCount != seen) {
+                    throw new IllegalArgumentException("listpack header counts " + declaredCount
+                            + " entries, found " + seen);
+                }
+                return false;
+            }
+            int start = pos;
+            int b = lp[pos] & 0xff;
+            isInt = true;
+            if ((b & 0x80) == 0) {
+                intValue = b;
+                pos += 1;
+            } else if ((b & 0xc0) == 0x80) {
+                string(pos + 1, b & 0x3f);
+            } else if ((b & 0xe0) == 0xc0) {
+                need(2);
+                int u = ((b & 0x1f) << 8) | (lp[pos + 1] & 0xff);
+                intValue = u >= 1 << 12 ? u - (1 << 13) : u;
+                pos += 2;
+            } else if ((b & 0xf0) == 0xe0) {
+                need(2);
+                string(pos + 2, ((b & 0x0f) << 8) | (lp[pos + 1] & 0xff));
+            } else {
+                switch (b) {
+                    case 0xf0 -> {
+                        need(5);
+                        long len = le(pos + 1, 4) & 0xffffffffL;
+                        if (len > lp.length) {
+                            throw new IllegalArgumentException("listpack string length " + len + " past the blob");
+                        }
+                        string(pos + 5, (int) len);
+                    }
+                    case 0xf1 -> integer(2);
+                    case 0xf2 -> integer(3);
+                    case 0xf3 -> integer(4);
+                    case 0xf4 -> integer(8);
+                    default -> throw new IllegalArgumentException("invalid listpack entry encoding 0x"
+                            + Integer.toHexString(b));
+                }
+            }
+            checkBacklen(pos - start);
+            seen++;
+            return true;
+        }
+
+        private void need(int n) {
+            if (pos + n > lp.length - 1) {
+                throw new IllegalArgumentException("listpack entry past the end of the blob");
+            }
+        }
+
+        private void string(int dataOff, int len) {
+            if ((long) dataOff + len > lp.length - 1) {
+                throw new IllegalArgumentException("listpack string past the end of the blob");
+            }
+            isInt = false;
+            strOff = dataOff;
+            strLen = len;
+            pos = dataOff + len;
+        }
+
+        private void integer(int bytes) {
+            need(1 + bytes);
+            long v = le(pos + 1, bytes);
+            int shift = 64 - 8 * bytes;
+            intValue = (v << shift) >> shift;
+            pos += 1 + bytes;
+        }
+
+        private long le(int off, int n) {
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                v |= (lp[off + i] & 0xffL) << (8 * i);
+            }
+            return v;
+        }
+
+        private void checkBacklen(int entryLen) {
+            int n = entryLen <= 127 ? 1 : entryLen < 16383 ? 2 : entryLen < 2097151 ? 3 : entryLen < 268435455 ? 4 : 5;
+            if (pos + n > lp.length - 1) {
+                throw new IllegalArgumentException("listpack entry backlen past the end of the blob");
+            }
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                v = (v << 7) | (lp[pos + i] & 127);
+            }
+            if (v != entryLen) {
+                throw new IllegalArgumentException("listpack entry backlen " + v + " does not match its length "
+                        + entryLen);
+            }
+            pos += n;
+        }
+
+        public boolean isInt() {
+            return isInt;
+        }
+
+        public long intValue() {
+            return intValue;
+        }
+
+        /** The current entry as bytes; integers as their decimal text, as Redis returns them. */
+        public byte[] bytes() {
+            return isInt ? Bytes.fromLong(intValue) : Arrays.copyOfRange(lp, strOff, strOff + strLen);
+        }
+
+        /** The current entry read as a score: integers exactly, strings as {@code strtod} reads them. */
+        public double score() {
+            if (isInt) {
+                return intValue;
+            }
+            return RdbInput.parseScore(Arrays.copyOfRange(lp, strOff, strOff + strLen));
+        }
+    }
+}

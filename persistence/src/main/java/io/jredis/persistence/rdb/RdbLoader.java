@@ -1,0 +1,154 @@
+package io.jredis.persistence.rdb;
+
+import io.jredis.server.util.Bytes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads an RDB file (versions 1 to 10) as Redis 7.0's rdbLoadRioWithLoadingCtx does and hands each key to a
+ * {@link Target}. Unknown AUX fields are skipped; modules and streams, which jredis lacks, fail with an error that
+ * names them; function libraries go to the target. The checksum is verified unless the file says it was not computed (0).
+ */
+public final class RdbLoader {
+    /** Receives what the file holds. */
+    public interface Target {
+        /**
+         * One key with its expiry (unix ms, -1 for none) and LRU idle time in seconds (-1 when not recorded); an
+         * {@link IllegalArgumentException} (a duplicate key) fails the load at the key's offset.
+         */
+        void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException;
+
+        /** An AUX field (all of them, known or not). */
+        default void aux(String key, byte[] value) {}
+
+        /** A function library's source (FUNCTION2 opcode). */
+        default void function(byte[] code) {}
+    }
+
+    private RdbLoader() {}
+
+    /** Loads a whole file; {@code databases} is how many the server has (SELECTDB beyond it is an error). */
+    public static int load(RdbInput in, EncodingConfig enc, int databases, Target target) throws IOException {
+        byte[] magic = new byte[9];
+        in.readFully(magic, 0, 9);
+        String head = new String(magic, StandardCharsets.US_ASCII);
+        if (!head.startsWith("REDIS")) {
+            throw new RdbException("Wrong signature trying to load DB from file", 0);
+        }
+        int version;
+        try {
+            version = Integer.parseInt(head.substring(5));
+        } catch (NumberFormatException e) {
+            throw new RdbException("Wrong signature trying to load DB from file", 0);
+        }
+        if (version < 1 || version > Rdb.VERSION) {
+            throw new RdbException("Can't handle RDB format version " + version, 5);
+        }
+        int db = 0;
+        long expireAt = -1;
+        long idle = -1;
+        while (true) {
+            long at = in.offset();
+            int type = in.readByte();
+            switch (type) {
+                case Rdb.OPCODE_EXPIRETIME -> {
+                    expireAt = (int) in.readLE(4) * 1000L;
+                    continue;
+                }
+                case Rdb.OPCODE_EXPIRETIME_MS -> {
+                    expireAt = in.readLE(8);
+                    continue;
+                }
+                case Rdb.OPCODE_FREQ -> {
+                    in.readByte();
+                    continue;
+                }
+                case Rdb.OPCODE_IDLE -> {
+                    idle = in.readLength();
+                    continue;
+                }
+                case Rdb.OPCODE_EOF -> {
+                    verifyChecksum(in, version);
+                    return version;
+                }
+                case Rdb.OPCODE_SELECTDB -> {
+                    long id = in.readLength();
+                    if (id >= databases) {
+                        throw new RdbException("FATAL: Data file was created with a Redis server configured to "
+                                + "handle more than " + databases + " databases. Exiting", at);
+                    }
+                    db = (int) id;
+                    continue;
+                }
+                case Rdb.OPCODE_RESIZEDB -> {
+                    in.readLength();
+                    in.readLength();
+                    continue;
+                }
+                case Rdb.OPCODE_AUX -> {
+                    String key = new String(in.readString(), StandardCharsets.UTF_8);
+                    target.aux(key, in.readString());
+                    continue;
+                }
+                case Rdb.OPCODE_MODULE_AUX -> throw new RdbException(
+                        "The RDB file contains AUX module data jredis can't load (modules are not supported)", at);
+                case Rdb.OPCODE_FUNCTION_PRE_GA -> throw new RdbException(
+                        "Pre-release function format not supported.", at);
+                case Rdb.OPCODE_FUNCTION2 -> {
+                    target.function(in.readString());
+                    continue;
+                }
+                default -> {
+                }
+            }
+            if (!Rdb.isObjectType(type)) {
+                throw new RdbException("Unknown RDB encoding type " + type, at);
+            }
+            byte[] key = in.readString();
+            Object value = readValue(type, key, in, enc, at);
+            if (value != null) {
+                try {
+                    target.key(db, key, value, expireAt, idle);
+                } catch (IllegalArgumentException e) {
+                    throw new RdbException(e.getMessage(), at);
+                }
+            }
+            expireAt = -1;
+            idle = -1;
+        }
+    }
+
+    /**
+     * One value body of RDB type {@code type} (also the body of a RESTORE payload); null when it is an empty
+     * collection. {@code key} only names the key in errors and may be null.
+     */
+    public static Object readValue(int type, byte[] key, RdbInput in, EncodingConfig enc, long at)
+            throws IOException {
+        ValueCodec codec = ValueCodecs.forRdbType(type);
+        String name = key == null ? "" : " of key '" + Bytes.str(key) + "'";
+        if (codec == null) {
+            String what = type == Rdb.TYPE_STREAM_LISTPACKS || type == Rdb.TYPE_STREAM_LISTPACKS_2 ? "a stream"
+                    : type == Rdb.TYPE_MODULE_PRE_GA || type == Rdb.TYPE_MODULE_2 ? "a module value"
+                    : "an unknown type (" + type + ")";
+            throw new RdbException("The value" + name + " is " + what + ", which jredis can't load", at);
+        }
+        try {
+            return codec.read(type, in, enc);
+        } catch (IllegalArgumentException e) {
+            throw new RdbException("Bad " + codec.type().typeName() + " value" + name + ": " + e.getMessage(), at);
+        }
+    }
+
+    private static void verifyChecksum(RdbInput in, int version) throws IOException {
+        if (version < 5) {
+            return;
+        }
+        long expected = in.crc();
+        long at = in.offset();
+        long stored = in.readLE(8);
+        if (stored != 0 && stored != expected) {
+            throw new RdbException("Wrong RDB checksum expected: (" + Long.toHexString(stored) + ") got: ("
+                    + Long.toHexString(expected) + "). Aborting now.", at);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.jredis.persistence.rdb;
+
+import io.jredis.server.db.ValueType;
+import io.jredis.server.db.ZSetValue;
+import java.io.IOException;
+
+/**
+ * Sorted sets. Saved as Redis 7.0 does: the listpack encoding as type 17 (member, score pairs in order), the
+ * skiplist as type 5 (binary doubles, highest score first). Loaded also from types 3 (text scores) and 12
+ * (ziplist); the loaded set gets the encoding Redis would give it under the zset-max-listpack settings.
+ */
+final class ZSetCodec implements ValueCodec {
+    @Override
+    public ValueType type() {
+        return ValueType.ZSET;
+    }
+
+    @Override
+    public int[] rdbTypes() {
+        return new int[] {Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2, Rdb.TYPE_ZSET_ZIPLIST, Rdb.TYPE_ZSET_LISTPACK};
+    }
+
+    @Override
+    public FrozenValue freeze(Object value, EncodingConfig enc) {
+        ZSetValue z = (ZSetValue) value;
+        int n = z.size();
+        byte[][] members = new byte[n][];
+        double[] scores = new double[n];
+        int[] i = {0};
+        long[] weight = {16};
+        z.forRange(0, n - 1, false, (m, s) -> {
+            members[i[0]] = m;
+            scores[i[0]++] = s;
+            weight[0] += m.length + 24;
+        });
+        boolean listpack = z.encoding().equals("listpack");
+        return new FrozenValue() {
+            @Override
+            public int rdbType() {
+                return listpack ? Rdb.TYPE_ZSET_LISTPACK : Rdb.TYPE_ZSET_2;
+            }
+
+            @Override
+            public void write(RdbOutput out) throws IOException {
+                if (listpack) {
+                    Listpack.Builder lp = new Listpack.Builder(64 + n * 16);
+                    for (int k = 0; k < n; k++) {
+                        lp.add(members[k]).addScore(scores[k]);
+                    }
+                    out.writeString(lp.build());
+                    return;
+                }
+                out.writeLength(n);
+                for (int k = n - 1; k >= 0; k--) {
+                    out.writeString(members[k]);
+                    out.writeBinaryDouble(scores[k]);
+                }
+            }
+
+            @Override
+            public long weight() {
+                return weight[0];
+            }
+        };
+    }
+
+    @Override
+    public Object read(int rdbType, RdbInput in, EncodingConfig enc) throws IOException {
+        ZSetValue.Limits limits = enc.zsetLimits();
+        ZSetValue z = new ZSetValue();
+        switch (rdbType) {
+            case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2 -> {
+                int n = in.readCount();
+                for (int i = 0; i < n; i++) {
+                    long at = in.offset();
+                    byte[] member = in.readString();
+                    double score = rdbType == Rdb.TYPE_ZSET_2 ? in.readBinaryDouble() : in.readLegacyDouble();
+                    if (Double.isNaN(score)) {
+                        throw new RdbException("Zset with NAN score detected", at);
+                    }
+                    if (!z.put(member, score, limits)) {
+                        throw new RdbException("Duplicate zset fields detected", at);
+                    }
+                }
+            }
+            case Rdb.TYPE_ZSET_ZIPLIST -> {
+                Ziplist zl = new Ziplist(in.readString());
+                while (zl.next()) {
+                    byte[] member = zl.bytes();
+                    if (!zl.next()) {
+                        throw new IllegalArgumentException("Zset ziplist integrity check failed: odd entry count");
+                    }
+                    put(z, member, zl.score(), limits);
+                }
+            }
+            default -> {
+                Listpack.Reader lp = new Listpack.Reader(in.readString());
+                while (lp.next()) {
+                    byte[] member = lp.bytes();
+                    if (!lp.next()) {
+                        throw new IllegalArgumentException("Zset listpack integrity check failed: odd entry count");
+                    }
+                    put(z, member, lp.score(), limits);
+                }
+            }
+        }
+        return z.size() == 0 ? null : z;
+    }
+
+    private static void put(ZSetValue z, byte[] member, double score, ZSetValue.Limits limits) {
+        if (!z.put(member, score, limits)) {
+            throw new IllegalArgumentException("Duplicate zset members detected");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.jredis.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.testing.RealRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * BGSAVE without fork is a point-in-time image: the file holds exactly the data of the moment BGSAVE ran, although
+ * every kind of write (overwrites, in-place changes of collections, deletes, renames, TTL changes, new keys,
+ * FLUSHDB, SWAPDB) keeps going while the save is still walking the keyspace, and the server stays responsive.
+ */
+class BgsaveConsistencyTest {
+    private static final int KEYS = 2000;
+
+    @Test
+    void fileHoldsExactlyTheStateAtTheStartOfBgsave(@TempDir Path dir) throws Exception {
+        Map<String, String> expected;
+        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "2000");
+                Jedis j = s.jedis()) {
+            populate(j);
+            expected = Datasets.read(j, 16);
+            assertEquals("Background saving started", j.bgsave());
+            int written = mutate(j);
+            String info = j.info("persistence");
+            assertTrue(info.contains("rdb_bgsave_in_progress:1"), "the writes must overlap the save: " + info);
+            long processed = field(info, "current_save_keys_processed");
+            assertTrue(processed < field(info, "current_save_keys_total"), info);
+            long worst = 0;
+            for (int i = 0; i < 20; i++) {
+                long t = System.nanoTime();
+                j.ping();
+                worst = Math.max(worst, System.nanoTime() - t);
+            }
+            assertTrue(worst < 200_000_000L, "PING took " + worst / 1_000_000 + " ms during BGSAVE");
+            j.configSet("rdb-key-save-delay", "0");
+            awaitBgsaveDone(j);
+            assertTrue(j.info("persistence").contains("rdb_last_bgsave_status:ok"));
+            assertNotEquals(expected, Datasets.read(j, 16), written + " writes changed nothing?");
+            assertTrue(s.log().contains("Background saving terminated with success"), s.log());
+        }
+        RdbInteropTest.checkRdb(dir.resolve("dump.rdb"));
+        try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
+            assertEquals(expected, Datasets.read(j, 16));
+        }
+        if (RealRedis.binary() != null) {
+            try (RealRedis r = RealRedis.start("--dir", dir.toString(), "--dbfilename", "dump.rdb");
+                    Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+                assertEquals(expected, Datasets.read(j, 16));
+            }
+        }
+    }
+
+    @Test
+    void flushallStopsARunningBgsave(@TempDir Path dir) throws Exception {
+        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "100000");
+                Jedis j = s.jedis()) {
+            for (int i = 0; i < 50; i++) {
+                j.set("k" + i, "v");
+            }
+            j.bgsave();
+            assertEquals("OK", j.flushAll());
+            String info = j.info("persistence");
+            assertTrue(info.contains("rdb_bgsave_in_progress:0"), info);
+            assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
+            assertTrue(s.log().contains("Background saving terminated by signal 10"));
+            assertEquals("Background saving started", j.bgsave());
+            j.configSet("rdb-key-save-delay", "0");
+            awaitBgsaveDone(j);
+        }
+        try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
+            assertEquals(0, j.dbSize());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("temp-")).toList(),
+                    "temp files are removed");
+        }
+    }
+
+    static void awaitBgsaveDone(Jedis j) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (j.info("persistence").contains("rdb_bgsave_in_progress:1")) {
+            assertTrue(System.currentTimeMillis() < deadline, "BGSAVE did not finish");
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    private static long field(String info, String name) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + info);
+    }
+
+    /** About 8 MB over all types, twice what a snapshot keeps in flight, so the walk must wait for the writer. */
+    private static void populate(Jedis j) {
+        Random rnd = new Random(1);
+        Pipeline p = j.pipelined();
+        for (int i = 0; i < KEYS; i++) {
+            String k = "k" + i;
+            switch (i % 5) {
+                case 0 -> p.set(k, "s".repeat(4000) + i);
+                case 1 -> {
+                    for (int e = 0; e < 20; e++) {
+                        p.rpush(k, "e" + e + "-" + "l".repeat(200));
+                    }
+                }
+                case 2 -> {
+                    for (int f = 0; f < 10; f++) {
+                        p.hset(k, "f" + f, "h".repeat(400));
+                    }
+                }
+                case 3 -> {
+                    for (int m = 0; m < 30; m++) {
+                        p.zadd(k, rnd.nextInt(1000), "m" + m + "-" + "z".repeat(100));
+                    }
+                }
+                default -> {
+                    for (int m = 0; m < 30; m++) {
+                        p.sadd(k, "m" + m + "-" + "x".repeat(100));
+                    }
+                }
+            }
+            if (i % 7 == 0) {
+                p.pexpireAt(k, System.currentTimeMillis() + 3_600_000 + i);
+            }
+        }
+        p.select(1);
+        for (int i = 0; i < 50; i++) {
+            p.set("db1-" + i, "v" + i);
+        }
+        p.select(2);
+        for (int i = 0; i < 50; i++) {
+            p.rpush("db2-" + i, "v" + i);
+        }
+        p.select(0);
+        p.sync();
+    }
+
+    /** Changes every key in random order with type-appropriate writes; returns how many commands ran. */
+    private static int mutate(Jedis j) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < KEYS; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(2));
+        Pipeline p = j.pipelined();
+        int n = 0;
+        for (int i : order) {
+            String k = "k" + i;
+            switch (i % 5) {
+                case 0 -> p.append(k, "+appended");
+                case 1 -> {
+                    p.lpush(k, "new-head");
+                    p.lset(k, 5, "changed");
+                }
+                case 2 -> {
+                    p.hset(k, "f0", "changed");
+                    p.hdel(k, "f1");
+                }
+                case 3 -> {
+                    p.zadd(k, -1, "new-member");
+                    p.zincrby(k, 5, "m3-" + "z".repeat(100));
+                }
+                default -> {
+                    p.sadd(k, "new-member");
+                    p.srem(k, "m0-" + "x".repeat(100));
+                }
+            }
+            n += 2;
+            if (i % 11 == 0) {
+                p.del(k);
+                n++;
+            } else if (i % 13 == 0) {
+                p.rename(k, k + "-renamed");
+                n++;
+            } else if (i % 7 == 0) {
+                p.persist(k);
+                n++;
+            } else if (i % 17 == 0) {
+                p.expire(k, 100_000);
+                n++;
+            }
+            p.set("new-" + i, "created during the save");
+            n++;
+        }
+        p.sync();
+        j.select(1);
+        j.flushDB();
+        j.set("db1-after-flush", "x");
+        j.swapDB(2, 3);
+        j.select(3);
+        j.rpush("db2-0", "moved and changed");
+        j.select(0);
+        return n + 4;
+    }
+}

@@ -1,0 +1,196 @@
+package io.jredis.persistence;
+
+import static io.jredis.persistence.TestData.b;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.persistence.rdb.Crc64;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * DUMP payloads cross between jredis and redis-server 7.0.15 in both directions; where Redis's encoding is fully
+ * determined by the value (no LZF, no hash order) the payloads are byte-identical; RESTORE's options and errors
+ * reply exactly as Redis's.
+ */
+class DumpRestoreTest {
+    @TempDir
+    static Path dir;
+    private static PersistentServer jredis;
+    private static RealRedis redis;
+    private static Jedis jj;
+    private static Jedis rj;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RealRedis.assumeInstalled();
+        jredis = PersistentServer.start(dir, "save", "");
+        redis = RealRedis.start();
+        jj = jredis.jedis();
+        rj = new Jedis("127.0.0.1", redis.port(), 30_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (jj != null) {
+            jj.close();
+            rj.close();
+            jredis.close();
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void flush() {
+        jj.flushAll();
+        rj.flushAll();
+    }
+
+    @Test
+    void payloadsAreByteIdenticalWhereTheEncodingIsDetermined() {
+        for (Jedis j : List.of(jj, rj)) {
+            j.set("s", "hello");
+            j.set("i", "12345");
+            j.set("n", "-1");
+            j.set("big", "4294967296");
+            j.set("x", "x".repeat(15));
+            j.rpush("l", "a", "b", "1", "200", "-5", "70000", "x".repeat(300));
+            j.zadd("z", 1, "a");
+            j.zadd("z", 2.5, "b");
+            j.zadd("z", -1e-5, "c");
+            j.hset("h", "f", "v");
+            j.hset("h", "n", "42");
+            j.sadd("si", "1", "2", "3");
+            j.sadd("si32", "1", "100000");
+            j.sadd("si64", "1", "10000000000");
+        }
+        for (String k : List.of("s", "i", "n", "big", "x", "l", "z", "h", "si", "si32", "si64")) {
+            assertArrayEquals(rj.dump(k), jj.dump(k), "DUMP " + k);
+        }
+        jj.configSet("rdbcompression", "no");
+        rj.configSet("rdbcompression", "no");
+        try {
+            byte[] big = "abc".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+            jj.set(b("lzf"), big);
+            rj.set(b("lzf"), big);
+            assertArrayEquals(rj.dump("lzf"), jj.dump("lzf"), "DUMP of an uncompressed long string");
+        } finally {
+            jj.configSet("rdbcompression", "yes");
+            rj.configSet("rdbcompression", "yes");
+        }
+    }
+
+    @Test
+    void redisPayloadsRestoreInJredisAndBack() {
+        TestData.populate(rj);
+        TestData.populate(jj);
+        for (byte[] key : keys(rj)) {
+            byte[] fromRedis = rj.dump(key);
+            byte[] fromJredis = jj.dump(key);
+            byte[] copy = Arrays.copyOf(key, key.length + 5);
+            System.arraycopy(b(":copy"), 0, copy, key.length, 5);
+            assertEquals("OK", jj.restore(copy, 0, fromRedis));
+            assertEquals("OK", rj.restore(copy, 0, fromJredis));
+            String expected = Datasets.describe(rj, key).replaceAll("\\|expire=.*", "");
+            assertEquals(expected, Datasets.describe(jj, copy).replaceAll("\\|expire=.*", ""), Datasets.hex(key));
+            assertEquals(expected, Datasets.describe(rj, copy).replaceAll("\\|expire=.*", ""), Datasets.hex(key));
+            assertArrayEquals(rj.objectEncoding(key), jj.objectEncoding(copy), Datasets.hex(key));
+            assertArrayEquals(rj.objectEncoding(key), rj.objectEncoding(copy), Datasets.hex(key));
+        }
+    }
+
+    private static List<byte[]> keys(Jedis j) {
+        return new ArrayList<>(j.keys(b("*")));
+    }
+
+    @Test
+    void restoreOptionsAndErrorsReplyAsRedis() throws Exception {
+        rj.set("src", "hello");
+        byte[] payload = rj.dump("src");
+        byte[] corrupt = payload.clone();
+        corrupt[2] ^= 1;
+        byte[] newer = payload.clone();
+        newer[newer.length - 10] = 11;
+        long crc = Crc64.update(0, newer, 0, newer.length - 8);
+        for (int i = 0; i < 8; i++) {
+            newer[newer.length - 8 + i] = (byte) (crc >>> (8 * i));
+        }
+        byte[] truncated = withFooter(new byte[] {0, 5, 'h', 'e'});
+        byte[] unknownType = withFooter(new byte[] {42, 1, 'x'});
+        byte[] emptySet = withFooter(new byte[] {2, 0});
+        String future = Long.toString(System.currentTimeMillis() + 100_000);
+        List<byte[][]> commands = List.of(
+                cmd("RESTORE", "k", "0", payload),
+                cmd("RESTORE", "k", "0", payload),
+                cmd("GET", "k"),
+                cmd("RESTORE", "k", "0", payload, "REPLACE"),
+                cmd("RESTORE", "k2", "-1", payload),
+                cmd("RESTORE", "k2", "abc", payload),
+                cmd("RESTORE", "k2", "0", corrupt),
+                cmd("RESTORE", "k2", "0", newer),
+                cmd("RESTORE", "k2", "0", b("short")),
+                cmd("RESTORE", "k2", "0", truncated),
+                cmd("RESTORE", "k2", "0", unknownType),
+                cmd("RESTORE", "k2", "0", emptySet),
+                cmd("RESTORE", "k2", "0", payload, "IDLETIME", "-1"),
+                cmd("RESTORE", "k2", "0", payload, "IDLETIME", "x"),
+                cmd("RESTORE", "k2", "0", payload, "FREQ", "256"),
+                cmd("RESTORE", "k2", "0", payload, "FREQ", "5", "IDLETIME", "5"),
+                cmd("RESTORE", "k2", "0", payload, "IDLETIME"),
+                cmd("RESTORE", "k2", "0", payload, "BOGUS"),
+                cmd("RESTORE", "k6", "0", payload, "IDLETIME", "1000"),
+                cmd("OBJECT", "IDLETIME", "k6"),
+                cmd("RESTORE", "k3", future, payload, "ABSTTL"),
+                cmd("PEXPIRETIME", "k3"),
+                cmd("RESTORE", "k3", "1", payload, "ABSTTL", "REPLACE"),
+                cmd("EXISTS", "k3"),
+                cmd("RESTORE", "k4", "100000", payload),
+                cmd("TTL", "k4"),
+                cmd("RESTORE", "k4", "0", payload, "FREQ", "10", "REPLACE"),
+                cmd("TTL", "k4"),
+                cmd("DUMP", "nokey"),
+                cmd("DUMP"),
+                cmd("RESTORE", "k5", "0"));
+        try (RawClient a = new RawClient("127.0.0.1", jredis.port());
+                RawClient r = new RawClient("127.0.0.1", redis.port())) {
+            for (byte[][] c : commands) {
+                String name = new String(c[0], StandardCharsets.US_ASCII) + " " + new String(c[1 % c.length],
+                        StandardCharsets.US_ASCII) + (c.length > 4 ? " " + new String(c[4], StandardCharsets.US_ASCII)
+                        : "");
+                assertEquals(new String(r.callRaw(c), StandardCharsets.ISO_8859_1),
+                        new String(a.callRaw(c), StandardCharsets.ISO_8859_1), name);
+            }
+        }
+        assertTrue(jj.objectIdletime("k6") >= 1000);
+    }
+
+    private static byte[] withFooter(byte[] body) {
+        byte[] p = Arrays.copyOf(body, body.length + 10);
+        p[body.length] = 10;
+        long crc = Crc64.update(0, p, 0, body.length + 2);
+        for (int i = 0; i < 8; i++) {
+            p[body.length + 2 + i] = (byte) (crc >>> (8 * i));
+        }
+        return p;
+    }
+
+    private static byte[][] cmd(Object... parts) {
+        byte[][] out = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = parts[i] instanceof byte[] bytes ? bytes : b((String) parts[i]);
+        }
+        return out;
+    }
+}

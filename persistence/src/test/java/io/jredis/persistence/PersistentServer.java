@@ -1,0 +1,82 @@
+package io.jredis.persistence;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ConfigException;
+import io.jredis.server.config.Directive;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import redis.clients.jedis.Jedis;
+
+/**
+ * An in-process jredis with persistence installed, on a free loopback port, working in {@code dir} and logging to
+ * {@code dir/jredis.log}; the way the assembly starts a server (install before start, so data loads first).
+ */
+final class PersistentServer implements AutoCloseable {
+    private final RedisServer server;
+    private final RdbPersistence rdb;
+    private final Path dir;
+
+    private PersistentServer(RedisServer server, RdbPersistence rdb, Path dir) {
+        this.server = server;
+        this.rdb = rdb;
+        this.dir = dir;
+    }
+
+    /** Starts a server in {@code dir}; {@code directives} are name/value pairs as on the command line. */
+    static PersistentServer start(Path dir, String... directives) throws IOException {
+        ServerConfig cfg = new ServerConfig();
+        try {
+            cfg.find("bind").setFromString("127.0.0.1");
+            cfg.find("port").setFromString("0");
+            cfg.find("dir").setFromString(dir.toString());
+            cfg.find("enable-debug-command").setFromString("yes");
+            for (int i = 0; i < directives.length; i += 2) {
+                Directive d = cfg.find(directives[i]);
+                if (d == null) {
+                    throw new IllegalArgumentException("unknown directive " + directives[i]);
+                }
+                d.setFromString(directives[i + 1]);
+            }
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        RedisServer s = new RedisServer(cfg, Log.open(dir.resolve("jredis.log").toString(), "notice"));
+        try {
+            RdbPersistence rdb = PersistenceModule.install(s);
+            s.start();
+            return new PersistentServer(s, rdb, dir);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    RedisServer server() {
+        return server;
+    }
+
+    RdbPersistence rdb() {
+        return rdb;
+    }
+
+    Jedis jedis() {
+        return new Jedis("127.0.0.1", port(), 30_000);
+    }
+
+    String log() throws IOException {
+        Path p = dir.resolve("jredis.log");
+        return Files.exists(p) ? Files.readString(p) : "";
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

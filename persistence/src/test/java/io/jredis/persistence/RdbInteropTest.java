@@ -1,0 +1,117 @@
+package io.jredis.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.testing.RealRedis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * RDB files cross between jredis and redis-server 7.0.15 in both directions with every key, value, expiry and
+ * encoding intact: jredis's file passes redis-check-rdb and loads in Redis; Redis's file loads in jredis.
+ */
+class RdbInteropTest {
+    @Test
+    void jredisFileLoadsInRedis(@TempDir Path dir) throws Exception {
+        checkJredisToRedis(dir);
+    }
+
+    @Test
+    void jredisFileWithoutCompressionOrChecksumLoadsInRedis(@TempDir Path dir) throws Exception {
+        checkJredisToRedis(dir, "rdbcompression", "no", "rdbchecksum", "no");
+    }
+
+    private static void checkJredisToRedis(Path dir, String... directives) throws Exception {
+        RealRedis.assumeInstalled();
+        Map<String, String> expected;
+        Map<String, String> encodings;
+        try (PersistentServer s = PersistentServer.start(dir, directives); Jedis j = s.jedis()) {
+            TestData.populate(j);
+            expected = Datasets.read(j, 16);
+            encodings = TestData.encodings(j);
+            assertEquals("OK", j.save());
+            assertTrue(s.log().contains("DB saved on disk"));
+        }
+        String check = checkRdb(dir.resolve("dump.rdb"));
+        assertTrue(check.contains("\\o/ RDB looks OK! \\o/"), check);
+        assertTrue(check.contains("AUX FIELD redis-ver = '7.0.15'"), check);
+        assertTrue(check.contains("keys read"), check);
+        try (RealRedis r = RealRedis.start("--dir", dir.toString(), "--dbfilename", "dump.rdb");
+                Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+            assertEquals(expected, Datasets.read(j, 16));
+            assertEquals(encodings, TestData.encodings(j));
+        }
+    }
+
+    @Test
+    void redisFileLoadsInJredis(@TempDir Path dir) throws Exception {
+        checkRedisToJredis(dir);
+    }
+
+    @Test
+    void redisFileWithoutCompressionOrChecksumLoadsInJredis(@TempDir Path dir) throws Exception {
+        checkRedisToJredis(dir, "--rdbcompression", "no", "--rdbchecksum", "no");
+    }
+
+    private static void checkRedisToJredis(Path dir, String... redisArgs) throws Exception {
+        RealRedis.assumeInstalled();
+        Map<String, String> expected;
+        Map<String, String> encodings;
+        try (RealRedis r = RealRedis.start(redisArgs); Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+            TestData.populate(j);
+            expected = Datasets.read(j, 16);
+            encodings = TestData.encodings(j);
+            assertEquals("OK", j.save());
+            Files.copy(r.dir().resolve("dump.rdb"), dir.resolve("dump.rdb"));
+        }
+        try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
+            assertEquals(expected, Datasets.read(j, 16));
+            assertEquals(encodings, TestData.encodings(j));
+            String log = s.log();
+            assertTrue(log.contains("Loading RDB produced by version 7.0.15"), log);
+            assertTrue(log.matches("(?s).*Done loading RDB, keys loaded: \\d+, keys expired: 0\\..*"), log);
+            assertTrue(log.matches("(?s).*DB loaded from disk: \\d+\\.\\d{3} seconds.*"), log);
+            String info = j.info("persistence");
+            assertTrue(info.contains("rdb_last_load_keys_loaded:" + expected.size()), info);
+        }
+    }
+
+    @Test
+    void expiredKeysAreDroppedWhenLoading(@TempDir Path dir) throws Exception {
+        try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
+            j.set("stays", "1");
+            j.set("goes", "1");
+            j.pexpire("goes", 300);
+            j.save();
+        }
+        long deadline = System.currentTimeMillis() + 400;
+        while (System.currentTimeMillis() < deadline) {
+            LockSupport.parkNanos(5_000_000);
+        }
+        try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
+            assertEquals("1", j.get("stays"));
+            assertFalse(j.exists("goes"));
+            assertTrue(s.log().contains("Done loading RDB, keys loaded: 1, keys expired: 1."), s.log());
+            assertTrue(j.info("persistence").contains("rdb_last_load_keys_expired:1"));
+        }
+    }
+
+    /** Runs redis-check-rdb and returns its output (it must exit with 0). */
+    static String checkRdb(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("redis-check-rdb", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+package io.jredis.persistence.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A jredis child JVM killed with SIGKILL while a client writes: what the AOF promised must be there on restart,
+ * and the AOF must load (a torn last command is cut under aof-load-truncated yes).
+ */
+class AofCrashTest {
+    @TempDir
+    Path dir;
+
+    private Process started;
+
+    @AfterEach
+    void killChild() throws InterruptedException {
+        if (started != null && started.isAlive()) {
+            started.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process child(String fsync) throws Exception {
+        Path portFile = dir.resolve("port");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), AofServer.class.getName(),
+                dir.toString(), portFile.toString(), "appendonly", "yes", "appendfsync", fsync));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.out").toFile()).start();
+        started = p;
+        // A cold JVM on a loaded machine: a generous bound, polled.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.exists(portFile) && p.isAlive() && System.nanoTime() < deadline) {
+            p.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+        assertTrue(p.isAlive() && Files.exists(portFile), () -> "child did not start: " + read(dir.resolve("child.out")));
+        return p;
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * Writes k0, k1, ... until the child, killed {@code killAfterMs} after the first acknowledgement, dies; returns
+     * the acknowledgement times (nanos) of each write.
+     */
+    private long[] writeUntilKilled(Process p, long killAfterMs) throws Exception {
+        int port = Integer.parseInt(Files.readString(dir.resolve("port")).trim());
+        long[] acked = new long[1_000_000];
+        int n = 0;
+        boolean killed = false;
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            while (n < acked.length) {
+                if (!killed && n > 0 && System.nanoTime() - acked[0] > killAfterMs * 1_000_000) {
+                    // Killed from another thread so the kill lands while a write is in flight.
+                    new Thread(p::destroyForcibly).start();
+                    killed = true;
+                }
+                j.set("k" + n, "v" + n);
+                acked[n++] = System.nanoTime();
+            }
+        } catch (Exception e) {
+            // The connection dies with the child.
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return java.util.Arrays.copyOf(acked, n);
+    }
+
+    /** The loaded keys must be a prefix k0..k(m-1): returns m. */
+    private int loadedPrefix(Jedis j, int acknowledged) {
+        long size = j.dbSize();
+        for (int i = 0; i < size; i++) {
+            assertEquals("v" + i, j.get("k" + i), "gap in the recovered writes at k" + i);
+        }
+        return (int) size;
+    }
+
+    @Test
+    void alwaysKeepsEveryAcknowledgedWrite() throws Exception {
+        Process p = child("always");
+        long[] acked = writeUntilKilled(p, 700);
+        assertTrue(acked.length > 10, "too few writes before the kill: " + acked.length);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            int loaded = loadedPrefix(j, acked.length);
+            assertTrue(loaded >= acked.length, "lost acknowledged writes: " + acked.length + " acked, " + loaded
+                    + " loaded");
+        }
+    }
+
+    @Test
+    void everysecLosesAtMostAboutTwoSeconds() throws Exception {
+        Process p = child("everysec");
+        long[] acked = writeUntilKilled(p, 700);
+        assertTrue(acked.length > 10, "too few writes before the kill: " + acked.length);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            int loaded = loadedPrefix(j, acked.length);
+            if (loaded < acked.length) {
+                long lostWindowMs = (acked[acked.length - 1] - acked[Math.max(0, loaded - 1)]) / 1_000_000;
+                assertTrue(lostWindowMs <= 2_500, "lost " + lostWindowMs + " ms of acknowledged writes");
+            }
+        }
+    }
+}

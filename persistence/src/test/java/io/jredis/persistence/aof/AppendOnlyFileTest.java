@@ -1,0 +1,409 @@
+package io.jredis.persistence.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+class AppendOnlyFileTest {
+    @TempDir
+    Path dir;
+
+    private Path aofDir() {
+        return dir.resolve("appendonlydir");
+    }
+
+    private String manifest() throws IOException {
+        return Files.readString(aofDir().resolve("appendonly.aof.manifest"));
+    }
+
+    private List<String> files() throws IOException {
+        try (Stream<Path> s = Files.list(aofDir())) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static void await(BooleanSupplier cond, String what) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    static String info(Jedis j, String field) {
+        for (String line : j.info("persistence").split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void layoutIsRedis70sAndDataSurvivesRestart() throws Exception {
+        Map<String, String> before;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                    manifest());
+            j.set("a", "1");
+            j.select(2);
+            j.set("b", "2");
+            Datasets.fill(j);
+            before = Datasets.describe(j);
+            assertEquals("1", info(j, "aof_enabled"));
+            assertEquals("ok", info(j, "aof_last_write_status"));
+        }
+        assertEquals(List.of("appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"),
+                files());
+        assertTrue(Files.readString(aofDir().resolve("appendonly.aof.1.base.rdb"), StandardCharsets.ISO_8859_1)
+                .startsWith("REDIS0010"));
+        String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
+        assertTrue(incr.startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+                + "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n"), incr);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(before, Datasets.describe(j));
+            assertTrue(s.log.stream().anyMatch(l -> l.contains("DB loaded from append only file")));
+        }
+    }
+
+    @Test
+    void timestampAnnotationsAreWrittenAndSkippedOnLoad() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "aof-timestamp-enabled", "yes");
+                Jedis j = s.jedis()) {
+            j.set("k", "v");
+        }
+        String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"));
+        assertTrue(incr.matches("(?s)#TS:\\d+\r\n\\*2\r\n\\$6\r\nSELECT.*"), incr);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v", j.get("k"));
+        }
+    }
+
+    @Test
+    void appendonlyNoWritesNothing() throws Exception {
+        try (AofServer s = AofServer.start(dir); Jedis j = s.jedis()) {
+            j.set("k", "v");
+            assertEquals("0", info(j, "aof_enabled"));
+            assertEquals(null, info(j, "aof_current_size"));
+        }
+        assertFalse(Files.exists(aofDir()));
+    }
+
+    @Test
+    void bgrewriteaofMakesANewBaseAndDeletesHistory() throws Exception {
+        Map<String, String> before;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "aof-use-rdb-preamble", "no");
+                Jedis j = s.jedis()) {
+            Datasets.fill(j);
+            assertEquals("Background append only file rewriting started", j.bgrewriteaof());
+            j.set("after", "rewrite");
+            await(() -> "0".equals(info(j, "aof_rewrite_in_progress")), "rewrite end");
+            await(() -> {
+                try {
+                    return manifest().contains("seq 2 type b");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "new manifest");
+            assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+                    manifest());
+            await(() -> {
+                try {
+                    return files().equals(List.of("appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof",
+                            "appendonly.aof.manifest"));
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "history deleted");
+            assertEquals("ok", info(j, "aof_last_bgrewrite_status"));
+            assertEquals("1", info(j, "aof_rewrites"));
+            String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
+            assertTrue(base.contains("$5\r\nRPUSH\r\n$4\r\nlist\r\n"), base);
+            assertTrue(base.contains("PEXPIREAT"), base);
+            assertTrue(Files.readString(aofDir().resolve("appendonly.aof.2.incr.aof")).contains("after"));
+            before = Datasets.describe(j);
+        }
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(before, Datasets.describe(j));
+        }
+    }
+
+    @Test
+    void bgrewriteaofWithAofOffWritesALoadableDirectory() throws Exception {
+        try (AofServer s = AofServer.start(dir); Jedis j = s.jedis()) {
+            j.set("k", "v");
+            j.bgrewriteaof();
+            await(() -> {
+                try {
+                    return Files.exists(aofDir().resolve("appendonly.aof.manifest"));
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }, "manifest");
+            assertEquals("0", info(j, "aof_enabled"));
+            j.set("not-logged", "x");
+        }
+        assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                manifest());
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v", j.get("k"));
+            assertEquals(null, j.get("not-logged"));
+        }
+    }
+
+    @Test
+    void rdbPreambleBaseAfterRewrite() throws Exception {
+        Map<String, String> before;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            Datasets.fill(j);
+            j.bgrewriteaof();
+            await(() -> {
+                try {
+                    return manifest().contains("appendonly.aof.2.base.rdb seq 2 type b");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "rdb base");
+            j.set("after", "1");
+            before = Datasets.describe(j);
+        }
+        String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.rdb"), StandardCharsets.ISO_8859_1);
+        assertTrue(base.startsWith("REDIS0010") && base.contains("aof-base"), base);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(before, Datasets.describe(j));
+        }
+    }
+
+    @Test
+    void legacyFileWithRdbPreambleAndTailIsLoaded() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("from-rdb", "1");
+            j.bgrewriteaof();
+            await(() -> {
+                try {
+                    return manifest().contains("seq 2 type b");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "rdb base");
+        }
+        Path legacy = dir.resolve("legacy");
+        Files.createDirectories(legacy);
+        byte[] rdb = Files.readAllBytes(aofDir().resolve("appendonly.aof.2.base.rdb"));
+        byte[] tail = "*3\r\n$3\r\nset\r\n$9\r\nfrom-tail\r\n$1\r\n2\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(rdb, rdb.length + tail.length);
+        System.arraycopy(tail, 0, all, rdb.length, tail.length);
+        Files.write(legacy.resolve("appendonly.aof"), all);
+        try (AofServer s = AofServer.start(legacy, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("1", j.get("from-rdb"));
+            assertEquals("2", j.get("from-tail"));
+        }
+    }
+
+    @Test
+    void automaticRewriteOnGrowth() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "auto-aof-rewrite-min-size", "1",
+                "auto-aof-rewrite-percentage", "100"); Jedis j = s.jedis()) {
+            for (int i = 0; i < 200; i++) {
+                j.set("k" + (i % 10), "v" + i);
+            }
+            await(() -> Integer.parseInt(info(j, "aof_rewrites")) > 0 && "0".equals(info(j, "aof_rewrite_in_progress")),
+                    "automatic rewrite");
+            assertTrue(s.log.stream().anyMatch(l -> l.contains("Starting automatic rewriting of AOF on")));
+            assertEquals("v199", j.get("k9"));
+        }
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v199", j.get("k9"));
+            assertEquals(10, j.dbSize());
+        }
+    }
+
+    @Test
+    void configSetAppendonlyAtRunTime() throws Exception {
+        try (AofServer s = AofServer.start(dir); Jedis j = s.jedis()) {
+            j.set("before", "1");
+            assertEquals("OK", j.configSet("appendonly", "yes"));
+            assertEquals("1", info(j, "aof_enabled"));
+            j.set("during", "2");
+            await(() -> "0".equals(info(j, "aof_rewrite_in_progress")), "rewrite end");
+            await(() -> {
+                try {
+                    return Files.exists(aofDir().resolve("appendonly.aof.manifest"))
+                            && manifest().contains("type i");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "manifest");
+            j.set("after", "3");
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                    manifest());
+            assertEquals("OK", j.configSet("appendonly", "no"));
+            assertEquals("0", info(j, "aof_enabled"));
+            j.set("off", "4");
+        }
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("1", j.get("before"));
+            assertEquals("2", j.get("during"));
+            assertEquals("3", j.get("after"));
+            assertEquals(null, j.get("off"));
+        }
+    }
+
+    @Test
+    void truncatedTailIsCutWhenAllowed() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("a", "1");
+            j.set("b", "2");
+        }
+        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+        long good = Files.size(incr);
+        Files.writeString(incr, "*3\r\n$3\r\nset\r\n$1\r\nc\r\n$1", StandardOpenOption.APPEND);
+        AofException refused = assertThrows(AofException.class,
+                () -> AofServer.start(dir, "appendonly", "yes", "aof-load-truncated", "no"));
+        assertTrue(refused.getMessage().contains("Unexpected end of file reading the append only file "
+                + "appendonly.aof.1.incr.aof"), refused.getMessage());
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("2", j.get("b"));
+            assertEquals(null, j.get("c"));
+            assertTrue(s.log.stream().anyMatch(l -> l.contains(
+                    "!!! Truncating the AOF appendonly.aof.1.incr.aof at offset " + good + " !!!")), s.log.toString());
+            assertTrue(s.log.stream().anyMatch(l -> l.contains(
+                    "AOF appendonly.aof.1.incr.aof loaded anyway because aof-load-truncated is enabled")));
+            j.set("d", "4");
+        }
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("4", j.get("d"));
+        }
+    }
+
+    @Test
+    void corruptionInTheMiddleStopsStartUp() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("a", "1");
+        }
+        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+        long at = Files.size(incr);
+        Files.writeString(incr, "garbage\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n", StandardOpenOption.APPEND);
+        AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
+        assertTrue(e.getMessage().startsWith("Bad file format reading the append only file appendonly.aof.1.incr.aof"
+                + " at offset " + at), e.getMessage());
+    }
+
+    @Test
+    void unknownCommandStopsStartUp() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes")) {
+            assertTrue(s.port() > 0);
+        }
+        Files.writeString(aofDir().resolve("appendonly.aof.1.incr.aof"), "*1\r\n$5\r\nnosuc\r\n");
+        AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
+        assertTrue(e.getMessage().startsWith("Unknown command 'nosuc' reading the append only file"), e.getMessage());
+    }
+
+    @Test
+    void truncatedFileThatIsNotLastIsFatal() throws Exception {
+        Files.createDirectories(aofDir());
+        Files.writeString(aofDir().resolve("appendonly.aof.manifest"),
+                "file b seq 1 type b\nfile i1 seq 1 type i\nfile i2 seq 2 type i\n");
+        Files.writeString(aofDir().resolve("b"), "");
+        Files.writeString(aofDir().resolve("i1"), "*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n*1\r\n");
+        Files.writeString(aofDir().resolve("i2"), "*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n");
+        AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
+        assertTrue(e.getMessage().contains("Fatal error: the truncated file i1 is not the last file"),
+                e.getMessage());
+    }
+
+    @Test
+    void missingListedFileRefusesStartUp() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("a", "1");
+        }
+        Files.delete(aofDir().resolve("appendonly.aof.1.base.rdb"));
+        AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
+        assertTrue(e.getMessage().contains("appendonly.aof.1.base.rdb"), e.getMessage());
+    }
+
+    @Test
+    void incompleteMultiIsReverted() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("a", "1");
+        }
+        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+        long good = Files.size(incr);
+        Files.writeString(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n",
+                StandardOpenOption.APPEND);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("1", j.get("a"));
+            assertEquals(null, j.get("b"));
+            assertTrue(s.log.stream().anyMatch(l -> l.contains("Revert incomplete MULTI/EXEC transaction")));
+        }
+        assertTrue(Files.size(incr) >= good);
+    }
+
+    @Test
+    void legacySingleFileIsUpgraded() throws Exception {
+        Files.writeString(dir.resolve("appendonly.aof"), "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+                + "*3\r\n$3\r\nset\r\n$6\r\nlegacy\r\n$3\r\nyes\r\n");
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("yes", j.get("legacy"));
+            j.set("new", "1");
+        }
+        assertFalse(Files.exists(dir.resolve("appendonly.aof")));
+        assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n", manifest());
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("yes", j.get("legacy"));
+            assertEquals("1", j.get("new"));
+        }
+    }
+
+    @Test
+    void alwaysWritesBeforeTheReply() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "appendfsync", "always"); Jedis j = s.jedis()) {
+            Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+            for (int i = 0; i < 50; i++) {
+                j.set("k" + i, "v" + i);
+                String content = Files.readString(incr);
+                assertTrue(content.endsWith("$" + ("k" + i).length() + "\r\nk" + i + "\r\n$" + ("v" + i).length()
+                        + "\r\nv" + i + "\r\n"), "write " + i + " acknowledged before it reached the file");
+                assertEquals("v" + i, j.get("k" + i));
+            }
+        }
+    }
+
+    @Test
+    void bgrewriteaofWhileRunningIsRefused() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            for (int i = 0; i < 20000; i++) {
+                j.sadd("big" + (i % 50), "m" + i);
+            }
+            j.bgrewriteaof();
+            boolean refusedOnce = false;
+            while ("1".equals(info(j, "aof_rewrite_in_progress"))) {
+                try {
+                    j.bgrewriteaof();
+                } catch (JedisDataException e) {
+                    assertEquals("ERR Background append only file rewriting already in progress", e.getMessage());
+                    refusedOnce = true;
+                    break;
+                }
+            }
+            assertTrue(refusedOnce || "0".equals(info(j, "aof_rewrite_in_progress")));
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package io.jredis.server;
+
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.db.Database;
+import io.jredis.server.db.Dict;
+import io.jredis.server.util.Bytes;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Memory accounting and {@code maxmemory} enforcement, as Redis 7.0's evict.c: the used-memory figure (an estimate
+ * of the dataset's heap footprint plus client buffers), the LRU clock and logarithmic LFU counters kept in
+ * {@link Dict.Entry#access}, the sampled eviction pool, and the OOM refusal of {@code denyoom} commands.
+ */
+public final class Memory {
+    /** What an empty server reports as used_memory (Redis 7.0's used_memory_startup is of this order). */
+    public static final long STARTUP_BYTES = 870_000;
+    /** Redis's EVPOOL_SIZE. */
+    static final int POOL_SIZE = 16;
+    /** Redis's LFU_INIT_VAL: the counter of a new key, so that it is not evicted before it had a chance. */
+    static final int LFU_INIT_VAL = 5;
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    private static final Set<String> MULTI_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+    private static final byte[] DEL = Bytes.of("DEL");
+    private static final byte[] UNLINK = Bytes.of("UNLINK");
+
+    private final Engine engine;
+    private final ServerConfig config;
+    private long peak;
+    /** The eviction pool: candidates sorted by ascending idle score, the best one last. */
+    private final long[] poolIdle = new long[POOL_SIZE];
+    private final byte[][] poolKey = new byte[POOL_SIZE][];
+    private final int[] poolDb = new int[POOL_SIZE];
+    private int poolSize;
+    private int nextRandomDb;
+
+    Memory(Engine engine) {
+        this.engine = engine;
+        this.config = engine.config();
+    }
+
+    /** Estimated bytes in use: the startup footprint, every database's keys and the clients' buffers. */
+    public long used() {
+        long n = STARTUP_BYTES + dataset() + clients();
+        if (n > peak) {
+            peak = n;
+        }
+        return n;
+    }
+
+    /** The highest {@link #used()} seen (INFO used_memory_peak). */
+    public long peak() {
+        return Math.max(peak, used());
+    }
+
+    /** Estimated bytes of keys and values in all databases. */
+    public long dataset() {
+        long n = 0;
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            n += engine.database(i).memory();
+        }
+        return n;
+    }
+
+    /** Bytes held in normal clients' reply buffers and socket queues. */
+    public long clients() {
+        long n = 0;
+        for (Client c : engine.clients().values()) {
+            n += c.outputBytes();
+        }
+        return n;
+    }
+
+    private boolean lfu() {
+        return config.maxmemoryPolicy.value().endsWith("-lfu");
+    }
+
+    // ---- LRU / LFU ----
+
+    /** The access field after a lookup or write: unix ms (LRU), or LFU's 16-bit minutes and 8-bit counter. */
+    long accessed(long previous) {
+        if (!lfu()) {
+            return engine.now();
+        }
+        int counter = previous < 0 ? LFU_INIT_VAL : logIncr(decrAndReturn(previous));
+        return (minutes() << 8) | counter;
+    }
+
+    /** OBJECT FREQ: the key's LFU counter after decay, as Redis's LFUDecrAndReturn. */
+    public int frequency(Dict.Entry e) {
+        return decrAndReturn(e.access);
+    }
+
+    /** True when the access fields hold LFU counters rather than LRU times. */
+    public boolean lfuPolicy() {
+        return lfu();
+    }
+
+    private long minutes() {
+        return (engine.now() / 60_000) & 0xFFFF;
+    }
+
+    private int decrAndReturn(long access) {
+        long ldt = (access >> 8) & 0xFFFF;
+        int counter = (int) (access & 0xFF);
+        long now = minutes();
+        long elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+        long decay = config.lfuDecayTime.value();
+        long periods = decay > 0 ? elapsed / decay : 0;
+        return periods > counter ? 0 : (int) (counter - periods);
+    }
+
+    private int logIncr(int counter) {
+        if (counter == 255) {
+            return 255;
+        }
+        double r = ThreadLocalRandom.current().nextDouble();
+        double base = Math.max(0, counter - LFU_INIT_VAL);
+        double p = 1.0 / (base * config.lfuLogFactor.value() + 1);
+        return r < p ? counter + 1 : counter;
+    }
+
+    // ---- OOM guard ----
+
+    /** The CommandGuard: evicts as needed, then refuses denyoom commands (and queuing in MULTI) when still over. */
+    String guard(Client c, CommandSpec cmd, byte[][] argv) {
+        evictClients(c);
+        if (config.maxmemory.value() == 0 || performEvictions()) {
+            return null;
+        }
+        boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.name());
+        return cmd.denyOom() || queuing ? OOM : null;
+    }
+
+    // ---- client eviction ----
+
+    /** Redis's CLIENT_MEMORY_USAGE_BUCKET_MIN: the smallest effective maxmemory-clients. */
+    static final long CLIENTS_LIMIT_MIN = 1L << 15;
+
+    /** maxmemory-clients in bytes: absolute, or a percentage of maxmemory when negative; 0 when off. */
+    long clientsLimit() {
+        long v = config.maxmemoryClients.value();
+        long limit = v < 0 ? config.maxmemory.value() * -v / 100 : v;
+        return limit == 0 ? 0 : Math.max(limit, CLIENTS_LIMIT_MIN);
+    }
+
+    /**
+     * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
+     * the one holding the most (CLIENT NO-EVICT clients are spared). {@code running} is the client whose command is
+     * being admitted: it is spared too, its reply is about to be written.
+     */
+    void evictClients(Client running) {
+        long limit = clientsLimit();
+        if (limit == 0) {
+            return;
+        }
+        while (true) {
+            long total = 0;
+            Client biggest = null;
+            long biggestMem = -1;
+            for (Client c : engine.clients().values()) {
+                if (c.noEvict() || c.channel() == null || c.type() == Client.Type.MASTER
+                        || c.type() == Client.Type.REPLICA) {
+                    continue;
+                }
+                long m = c.memory();
+                total += m;
+                if (c != running && m > biggestMem) {
+                    biggest = c;
+                    biggestMem = m;
+                }
+            }
+            if (total < limit || biggest == null) {
+                return;
+            }
+            engine.log().verbose("Evicting client: " + biggest.describe());
+            engine.stats().evictedClients++;
+            engine.kill(biggest);
+        }
+    }
+
+    /**
+     * Frees memory until used memory is within maxmemory, as Redis's performEvictions; false when it is still
+     * above (policy noeviction, or nothing left that the policy may evict).
+     */
+    public boolean performEvictions() {
+        long max = config.maxmemory.value();
+        if (max == 0 || engine.slaveMode() && config.replicaIgnoreMaxmemory.value()) {
+            return true;
+        }
+        String policy = config.maxmemoryPolicy.value();
+        while (used() > max) {
+            if (policy.equals("noeviction") || !evictOne(policy)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean evictOne(String policy) {
+        boolean volatileOnly = policy.startsWith("volatile-");
+        Database db = null;
+        byte[] key = null;
+        if (policy.endsWith("-random")) {
+            for (int i = 0; i < engine.databaseCount() && key == null; i++) {
+                Database d = engine.database(nextRandomDb);
+                nextRandomDb = (nextRandomDb + 1) % engine.databaseCount();
+                Dict.Entry e = d.randomEntry(volatileOnly);
+                if (e != null) {
+                    db = d;
+                    key = e.key;
+                }
+            }
+        } else {
+            while (key == null) {
+                long candidates = 0;
+                for (int i = 0; i < engine.databaseCount(); i++) {
+                    Database d = engine.database(i);
+                    int n = volatileOnly ? d.expiresSize() : d.size();
+                    if (n > 0) {
+                        candidates += n;
+                        populate(d, volatileOnly, policy);
+                    }
+                }
+                if (candidates == 0) {
+                    break;
+                }
+                // Best candidates first; a pooled key may have been deleted or changed since it was sampled.
+                while (poolSize > 0 && key == null) {
+                    poolSize--;
+                    Database d = engine.database(poolDb[poolSize]);
+                    byte[] k = poolKey[poolSize];
+                    poolKey[poolSize] = null;
+                    Dict.Entry e = d.dict().find(k);
+                    if (e != null && (!volatileOnly || e.expireAt >= 0)) {
+                        db = d;
+                        key = k;
+                    }
+                }
+            }
+        }
+        if (key == null) {
+            return false;
+        }
+        if (engine.mayDeleteExpired() && db.isLogicallyExpired(key)) {
+            // Already expired: reclaiming it as expired frees the same memory.
+            db.entry(key);
+        } else {
+            evict(db, key);
+        }
+        return true;
+    }
+
+    /** Samples maxmemory-samples keys of {@code db} into the pool, as Redis's evictionPoolPopulate. */
+    private void populate(Database db, boolean volatileOnly, String policy) {
+        int samples = (int) Math.min(Integer.MAX_VALUE, config.maxmemorySamples.value());
+        long now = engine.now();
+        for (int s = 0; s < samples; s++) {
+            Dict.Entry e = db.randomEntry(volatileOnly);
+            if (e == null) {
+                return;
+            }
+            long idle;
+            if (policy.endsWith("-lru")) {
+                idle = now - e.access;
+            } else if (policy.endsWith("-lfu")) {
+                idle = 255 - decrAndReturn(e.access);
+            } else {
+                // volatile-ttl: the sooner it expires, the better a candidate (Redis's ULLONG_MAX - expire).
+                idle = Long.MAX_VALUE - e.expireAt;
+            }
+            insert(db.id(), e.key, idle);
+        }
+    }
+
+    private void insert(int db, byte[] key, long idle) {
+        for (int i = 0; i < poolSize; i++) {
+            if (poolDb[i] == db && Arrays.equals(poolKey[i], key)) {
+                return;
+            }
+        }
+        int k = 0;
+        while (k < poolSize && poolIdle[k] < idle) {
+            k++;
+        }
+        if (k == 0 && poolSize == POOL_SIZE) {
+            return;
+        }
+        if (poolSize < POOL_SIZE) {
+            System.arraycopy(poolIdle, k, poolIdle, k + 1, poolSize - k);
+            System.arraycopy(poolKey, k, poolKey, k + 1, poolSize - k);
+            System.arraycopy(poolDb, k, poolDb, k + 1, poolSize - k);
+            poolSize++;
+        } else {
+            // Full: drop the worst candidate (the first) to make room to the left of k.
+            k--;
+            System.arraycopy(poolIdle, 1, poolIdle, 0, k);
+            System.arraycopy(poolKey, 1, poolKey, 0, k);
+            System.arraycopy(poolDb, 1, poolDb, 0, k);
+        }
+        poolIdle[k] = idle;
+        poolKey[k] = key;
+        poolDb[k] = db;
+    }
+
+    /** Deletes an evicted key as Redis does: propagated as DEL (UNLINK when lazy), counted, signalled, notified. */
+    private void evict(Database db, byte[] key) {
+        engine.emitPropagation(db.id(), new byte[][] {config.lazyfreeLazyEviction.value() ? UNLINK : DEL, key});
+        db.delete(key);
+        engine.stats().evictedKeys++;
+        engine.keyModified(db, key);
+        engine.keyspaceEvents().notify(KeyspaceEvents.EVICTED, "evicted", key, db.id());
+    }
+}

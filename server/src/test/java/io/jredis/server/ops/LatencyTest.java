@@ -1,0 +1,67 @@
+package io.jredis.server.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** LATENCY subcommands and INFO latencystats from per-command histograms. */
+class LatencyTest {
+    @Test
+    void histogramAndLatencystats() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("SET", "a", "1");
+            c.call("SET", "b", "2");
+            List<?> h = (List<?>) c.call("LATENCY", "HISTOGRAM", "set", "nosuch");
+            assertEquals(2, h.size());
+            assertEquals("set", RawClient.text(h.get(0)));
+            List<?> body = (List<?>) h.get(1);
+            assertEquals("calls", RawClient.text(body.get(0)));
+            assertEquals(2L, body.get(1));
+            List<?> buckets = (List<?>) body.get(3);
+            assertEquals(2L, buckets.get(buckets.size() - 1));
+            assertEquals(List.of(), c.call("LATENCY", "HISTOGRAM", "nosuch"));
+            String info = RawClient.text(c.call("INFO", "latencystats"));
+            assertTrue(info.matches("(?s).*latency_percentiles_usec_set:p50=\\d+\\.\\d{3},p99=\\d+\\.\\d{3},"
+                    + "p99\\.9=\\d+\\.\\d{3}\r\n.*"), info);
+            c.call("CONFIG", "SET", "latency-tracking-info-percentiles", "50 99.99");
+            assertTrue(RawClient.text(c.call("INFO", "latencystats")).contains("latency_percentiles_usec_set:p50="));
+            assertTrue(RawClient.text(c.call("INFO", "latencystats")).contains(",p99.99="));
+        }
+    }
+
+    @Test
+    void monitorRecordsSlowCommands() throws Exception {
+        try (TestServer s = TestServer.start("latency-monitor-threshold", "1", "enable-debug-command", "yes");
+                Jedis j = new Jedis(s.host(), s.port())) {
+            assertTrue(j.latencyLatest().isEmpty());
+            RawClient c = new RawClient(s.host(), s.port());
+            c.call("DEBUG", "SLEEP", "0.02");
+            List<?> latest = (List<?>) c.call("LATENCY", "LATEST");
+            assertEquals(1, latest.size());
+            List<?> ev = (List<?>) latest.get(0);
+            assertEquals("command", RawClient.text(ev.get(0)));
+            assertTrue((Long) ev.get(2) >= 20);
+            List<?> history = (List<?>) c.call("LATENCY", "HISTORY", "command");
+            assertEquals(1, history.size());
+            assertTrue(RawClient.text(c.call("LATENCY", "DOCTOR")).contains("1. command: 1 latency spikes"));
+            String graph = RawClient.text(c.call("LATENCY", "GRAPH", "command"));
+            String[] g = graph.split("\n", -1);
+            assertTrue(g[0].matches("command - high \\d+ ms, low \\d+ ms \\(all time high \\d+ ms\\)"), graph);
+            assertEquals("-".repeat(80), g[1]);
+            // One sample is its own minimum: the lowest bar, then a blank line and its age label ("0s").
+            assertEquals(List.of(" ", " ", " ", "_", " "), List.of(g).subList(2, 7));
+            assertTrue(g[7].matches("\\d") && g[g.length - 2].equals("s"), graph);
+            assertEquals("(error) ERR No samples available for event 'nope'",
+                    RawClient.text(c.call("LATENCY", "GRAPH", "nope")));
+            assertEquals(1L, c.call("LATENCY", "RESET"));
+            assertEquals(List.of(), c.call("LATENCY", "LATEST"));
+            assertTrue(RawClient.text(c.call("LATENCY", "DOCTOR")).startsWith("Dave, no latency spike"));
+            c.close();
+        }
+    }
+}
