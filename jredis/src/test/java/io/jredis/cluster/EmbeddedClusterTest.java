@@ -176,6 +176,20 @@ class EmbeddedClusterTest {
     }
 
     @Test
+    void persistentNodeRestartsWithItsSnapshot() {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(0).sentinels(0).persistence(true).build()
+                .start()) {
+            Node master = cluster.master();
+            assertEquals("OK", master.call("SET", "durable", "yes"));
+            assertEquals("OK", master.call("SAVE"));
+            assertTrue(Files.exists(master.dir().resolve("dump.rdb")), "the snapshot is in the node's directory");
+            master.kill();
+            master.restart();
+            assertEquals("yes", master.call("GET", "durable"));
+        }
+    }
+
+    @Test
     void quorumLargerThanSentinelsIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EmbeddedCluster.builder().sentinels(1).quorum(2).build());
