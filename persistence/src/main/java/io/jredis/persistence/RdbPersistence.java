@@ -352,7 +352,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 }
                 db.delete(key);
             }
-            Dict.Entry e = db.add(key, value);
+            Dict.Entry e = db.addLoaded(key, value);
             if (expireAt != -1) {
                 db.setExpire(e, expireAt);
             }

@@ -82,6 +82,8 @@ public final class Client implements Reply.ReplySink {
     private long replyPeakResetAt;
     /** Free-form flags a module sets on its clients (replica, master, pubsub, multi ...) for CLIENT LIST. */
     private String roleFlags = "";
+    /** Client-side caching mode, null while tracking is off. */
+    private Tracking.State tracking;
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -276,6 +278,15 @@ public final class Client implements Reply.ReplySink {
         this.replyMode = m;
     }
 
+    /** The client-side caching mode, null while tracking is off. */
+    public Tracking.State tracking() {
+        return tracking;
+    }
+
+    void tracking(Tracking.State state) {
+        this.tracking = state;
+    }
+
     public String roleFlags() {
         return roleFlags;
     }
@@ -407,7 +418,8 @@ public final class Client implements Reply.ReplySink {
                 + subscriptions(PubSub.Kind.SHARD).size() + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree + " argv-mem=" + argvMem + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=" + replyBufferSize
                 + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
-                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name() + " redir=-1 resp="
+                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name()
+                + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
                 + reply.protocol();
     }
 
@@ -434,6 +446,15 @@ public final class Client implements Reply.ReplySink {
         }
         if ((postponed != null || engine.blocking().isBlocked(this)) && roleFlags.indexOf('b') < 0) {
             f.append('b');
+        }
+        if (tracking != null) {
+            f.append('t');
+            if (tracking.brokenRedirect()) {
+                f.append('R');
+            }
+            if (tracking.bcast()) {
+                f.append('B');
+            }
         }
         if (closeAfterReply) {
             f.append('c');
@@ -534,8 +555,11 @@ public final class Client implements Reply.ReplySink {
         return out;
     }
 
-    /** Takes the pending replies for writing; the next reply starts a new buffer. */
-    ByteBuf takePending() {
+    /**
+     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
+     * commands they run from their connection-less client this way.
+     */
+    public ByteBuf takePending() {
         ByteBuf b = out;
         out = null;
         return b;

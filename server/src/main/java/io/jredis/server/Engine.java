@@ -5,6 +5,7 @@ import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
+import io.jredis.server.db.Dict;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
 import io.netty.buffer.ByteBuf;
@@ -203,6 +204,10 @@ public final class Engine implements Database.Hooks {
     private final SlowLog slowLog = new SlowLog(this);
     private final Latency latency = new Latency(this);
     private final Monitor monitor = new Monitor();
+    private final Tracking tracking = new Tracking(this);
+    /** The client whose command is running (the outermost one's client for nested calls), or null. */
+    private Client currentClient;
+    private int callDepth;
     private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
@@ -227,6 +232,12 @@ public final class Engine implements Database.Hooks {
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
     private long lastMetricSample;
+    private io.jredis.server.scripting.Scripting scripting;
+    /** Serves ready connections once without blocking; installed by the network layer. */
+    private Runnable ioPoller = () -> { };
+    /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
+    private boolean outsideIo;
+    private boolean propagationMuted;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -246,6 +257,7 @@ public final class Engine implements Database.Hooks {
         addClientResetListener(c -> {
             transactions.discard(c);
             pubsub.removeClient(c);
+            tracking.disable(c);
             c.timeoutExempt(false);
         });
     }
@@ -322,6 +334,30 @@ public final class Engine implements Database.Hooks {
 
     public Monitor monitor() {
         return monitor;
+    }
+
+    /** Lua scripting and functions (set when the scripting commands are registered). */
+    public io.jredis.server.scripting.Scripting scripting() {
+        return scripting;
+    }
+
+    public void scripting(io.jredis.server.scripting.Scripting s) {
+        this.scripting = s;
+    }
+
+    /** Client-side caching: tracked keys and invalidation messages. */
+    public Tracking tracking() {
+        return tracking;
+    }
+
+    /** The client whose command is running, null outside commands (cron, timers). */
+    public Client currentClient() {
+        return currentClient;
+    }
+
+    /** True while a command runs (Redis's CLIENT_EXECUTING_COMMAND of the current client). */
+    public boolean executingCommand() {
+        return callDepth > 0;
     }
 
     /** Users and permissions (ACL). */
@@ -420,18 +456,33 @@ public final class Engine implements Database.Hooks {
         databases[a].swapWith(databases[b]);
     }
 
+    /** {@link #lookupReadEntry} flag: leave the key's access clock alone (Redis's LOOKUP_NOTOUCH). */
+    public static final int LOOKUP_NOTOUCH = 1;
+    /** {@link #lookupReadEntry} flag: no "keymiss" event for a missing key (Redis's LOOKUP_NONOTIFY). */
+    public static final int LOOKUP_NONOTIFY = 2;
+
     /**
-     * Redis's lookupKeyRead: the value of a key a command reads, counted in INFO keyspace_hits / keyspace_misses.
-     * Read paths use this instead of {@link Database#get} so that writes' own lookups are not counted.
+     * Redis's lookupKeyRead: the value of a key a command reads, counted in INFO keyspace_hits / keyspace_misses,
+     * and a "keymiss" keyspace event when it is missing. Read paths use this instead of {@link Database#get} so
+     * that writes' own lookups are neither counted nor notified.
      */
     public Object lookupRead(Database db, byte[] key) {
-        Object v = db.get(key);
-        if (v == null) {
+        Dict.Entry e = lookupReadEntry(db, key, 0);
+        return e == null ? null : e.value;
+    }
+
+    /** Redis's lookupKeyReadWithFlags ({@link #LOOKUP_NOTOUCH}, {@link #LOOKUP_NONOTIFY}): the entry, or null. */
+    public Dict.Entry lookupReadEntry(Database db, byte[] key, int flags) {
+        Dict.Entry e = (flags & LOOKUP_NOTOUCH) != 0 ? db.entry(key) : db.lookup(key);
+        if (e == null) {
+            if ((flags & LOOKUP_NONOTIFY) == 0) {
+                keyspaceEvents.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id());
+            }
             stats.keyspaceMisses++;
         } else {
             stats.keyspaceHits++;
         }
-        return v;
+        return e;
     }
 
     /** Removes every key of a database (FLUSHDB, FLUSHALL); returns how many there were. */
@@ -440,10 +491,13 @@ public final class Engine implements Database.Hooks {
         return db.clear();
     }
 
-    /** Tells key listeners (WATCH) that every key of {@code db} changes, as Redis's signalFlushedDb does. */
+    /**
+     * Tells WATCH and waiting clients that every key of {@code db} changes, as Redis's signalFlushedDb does; client
+     * side caching is not told key by key (a flush sends one null invalidation, a swap none).
+     */
     private void touchAllKeys(Database db) {
-        if (!keyListeners.isEmpty() && db.size() > 0) {
-            db.dict().forEach(e -> keyModified(db, e.key));
+        if (db.size() > 0) {
+            db.dict().forEach(e -> keyTouched(db, e.key));
         }
     }
 
@@ -530,6 +584,11 @@ public final class Engine implements Database.Hooks {
 
     @Override
     public void keyModified(Database db, byte[] key) {
+        keyTouched(db, key);
+        tracking.invalidateKey(key, true);
+    }
+
+    private void keyTouched(Database db, byte[] key) {
         blocking.keyModified(db, key);
         transactions.keyModified(db, key);
         for (KeyListener l : keyListeners) {
@@ -540,9 +599,15 @@ public final class Engine implements Database.Hooks {
     @Override
     public void keyExpired(Database db, byte[] key) {
         stats.expiredKeys++;
-        keyModified(db, key);
+        // Redis's deleteExpiredKeyAndPropagate: the event goes out before the modification is signalled.
         keyspaceEvents.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
+        keyModified(db, key);
         emitPropagation(db.id(), new byte[][] {Bytes.of("DEL"), key});
+    }
+
+    @Override
+    public void keyAdded(Database db, byte[] key) {
+        keyspaceEvents.notify(KeyspaceEvents.NEW, "new", key, db.id());
     }
 
     // ---- clients ----
@@ -569,6 +634,7 @@ public final class Engine implements Database.Hooks {
         transactions.discard(c);
         pubsub.removeClient(c);
         monitor.remove(c);
+        tracking.disable(c);
         clients.remove(c.id());
         pendingFlush.remove(c);
         if (c.postponed()) {
@@ -614,6 +680,9 @@ public final class Engine implements Database.Hooks {
 
     /** Writes every client's accumulated replies to its socket: one flush per client per batch. */
     public void flushPending() {
+        if (tracking.broadcastPending()) {
+            tracking.broadcast();
+        }
         if (replyBarrier != null && replyBarrier.hold()) {
             if (pendingFlush.isEmpty()) {
                 return;
@@ -672,7 +741,11 @@ public final class Engine implements Database.Hooks {
             c.queuePostponed(argv);
             return;
         }
+        if (tracking.trackingClients() > 0) {
+            tracking.limitUsedSlots();
+        }
         if (dispatch(c, argv)) {
+            tracking.commandDone(c);
             c.commandProcessed();
         }
     }
@@ -750,14 +823,47 @@ public final class Engine implements Database.Hooks {
      */
     void resume(Client c) {
         loop.execute(() -> {
-            while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
-                process(c, c.nextDeferred());
+            boolean saved = outsideIo;
+            outsideIo = true;
+            try {
+                while (!c.isClosed() && !blocking.isBlocked(c) && c.hasDeferred()) {
+                    process(c, c.nextDeferred());
+                }
+            } finally {
+                outsideIo = saved;
             }
             if (!c.isClosed() && !blocking.isBlocked(c)) {
                 c.channel().config().setAutoRead(true);
             }
             flushPending();
         });
+    }
+
+    /**
+     * Runs a command in a task of its own instead of inside the network's read dispatch, keeping the client's order
+     * (its next commands wait behind it). Scripts run this way, so that a busy script can poll the network.
+     */
+    public void processLater(Client c, byte[][] argv) {
+        c.defer(argv);
+        resume(c);
+    }
+
+    /** Installs how to serve ready connections once without blocking (the network layer's event loop). */
+    public void ioPoller(Runnable poller) {
+        this.ioPoller = poller;
+    }
+
+    /**
+     * Serves ready connections once from inside a long command (a busy script), as Redis's
+     * processEventsWhileBlocked. Only possible from a task outside the network's read dispatch (see
+     * {@link #processLater}); returns false when it could not poll.
+     */
+    public boolean pollIo() {
+        if (!outsideIo || loop == null || !loop.inEventLoop()) {
+            return false;
+        }
+        ioPoller.run();
+        return true;
     }
 
     /** Commands that run at once inside MULTI instead of being queued. */
@@ -779,8 +885,12 @@ public final class Engine implements Database.Hooks {
         propagateSuppressed = false;
         CommandSpec savedCommand = currentCommand;
         byte[][] savedArgv = currentArgv;
+        Client savedClient = currentClient;
         currentCommand = cmd;
         currentArgv = argv;
+        if (callDepth++ == 0) {
+            currentClient = c;
+        }
         propagateForced = false;
         if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
             // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
@@ -789,6 +899,9 @@ public final class Engine implements Database.Hooks {
         long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
+            if (c.tracking() != null && cmd.isReadonly()) {
+                tracking.rememberKeys(c, cmd, argv);
+            }
         } finally {
             long micros = (System.nanoTime() - start) / 1000;
             cmd.calls++;
@@ -805,6 +918,10 @@ public final class Engine implements Database.Hooks {
             }
             currentCommand = savedCommand;
             currentArgv = savedArgv;
+            if (--callDepth == 0) {
+                tracking.afterCommand(c);
+            }
+            currentClient = savedClient;
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
             propagateForced = savedForced;
@@ -953,8 +1070,19 @@ public final class Engine implements Database.Hooks {
         propagateSuppressed = true;
     }
 
+    /**
+     * Drops the effects of the commands run while muted instead of propagating them (a script's
+     * {@code redis.set_repl(redis.REPL_NONE)}).
+     */
+    public void mutePropagation(boolean mute) {
+        this.propagationMuted = mute;
+    }
+
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
+        if (propagationMuted) {
+            return;
+        }
         if (atomicDepth > 0 && !multiPropagated) {
             multiPropagated = true;
             for (PropagationListener l : propagation) {

@@ -73,7 +73,7 @@ final class RdbPreamble {
                         throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
                                 + dbIndex);
                     }
-                    Dict.Entry e = db.add(key, value);
+                    Dict.Entry e = db.addLoaded(key, value);
                     if (expireAt != -1) {
                         db.setExpire(e, expireAt);
                     }

@@ -511,6 +511,21 @@ public final class Acl {
         return false;
     }
 
+    /**
+     * Redis's ACLUserCheckKeyPerm with read access: whether some selector of {@code u} may read {@code key}. SORT
+     * asks this for the key "*" to tell whether the user may read every key.
+     */
+    public static boolean mayRead(User u, byte[] key) {
+        for (Selector s : u.selectors) {
+            if (keyAllowed(s, key, READ_FLAGS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Set<String> READ_FLAGS = java.util.Set.of("access");
+
     private static int checkKeys(Selector s, List<KeySpecs.KeyRef> keys, byte[][] argv, int[] pos) {
         for (KeySpecs.KeyRef k : keys) {
             if (!keyAllowed(s, argv[k.pos()], k.flags())) {

@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.Tracking;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.util.Bytes;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | NO-EVICT | REPLY | PAUSE | UNPAUSE | HELP, as Redis 7.0.15's
- * {@code clientCommand}.
+ * CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | NO-EVICT | REPLY | PAUSE | UNPAUSE | UNBLOCK | TRACKING |
+ * CACHING | GETREDIR | TRACKINGINFO | HELP, as Redis 7.0.15's {@code clientCommand}.
  *
  * <p>CLIENT SETINFO is deliberately absent: it arrived in Redis 7.2, so 7.0.15 answers "ERR unknown subcommand
  * 'SETINFO'. Try CLIENT HELP." (the engine does, since the command table has no client|setinfo). Jedis 5+ and
@@ -89,6 +90,12 @@ final class ClientCommand {
             c.engine().unpauseClients();
             c.reply().ok();
         });
+        t.register("client|unblock", ClientCommand::unblock);
+        t.register("client|tracking", ClientCommand::tracking);
+        t.register("client|caching", ClientCommand::caching);
+        t.register("client|getredir",
+                (c, argv) -> c.reply().integer(c.tracking() == null ? -1 : c.tracking().redirect()));
+        t.register("client|trackinginfo", ClientCommand::trackingInfo);
         t.register("client|help", (c, argv) -> {
             c.reply().array(HELP.length);
             for (String line : HELP) {
@@ -296,6 +303,198 @@ final class ClientCommand {
         // adding the time overflows wraps into the past the same way.
         engine.pauseClients(timeout > 0 ? engine.now() + timeout : 0, type);
         c.reply().ok();
+    }
+
+    /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: 1 if the client was blocked on keys and is now released. */
+    private static void unblock(Client c, byte[][] argv) {
+        Engine engine = c.engine();
+        if (argv.length > 4) {
+            engine.error(c, "ERR unknown subcommand or wrong number of arguments for '" + truncate(Bytes.str(argv[1]))
+                    + "'. Try CLIENT HELP.");
+            return;
+        }
+        boolean error = false;
+        if (argv.length == 4) {
+            if (Bytes.eqIgnoreCase(argv[3], "error")) {
+                error = true;
+            } else if (!Bytes.eqIgnoreCase(argv[3], "timeout")) {
+                engine.error(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        Long id = Args.longOrNull(argv[2]);
+        if (id == null) {
+            engine.error(c, Args.NOT_INTEGER);
+            return;
+        }
+        Client target = engine.clients().get(id);
+        if (target == null || !engine.blocking().isBlocked(target)) {
+            c.reply().integer(0);
+            return;
+        }
+        if (error) {
+            engine.error(target, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            engine.blocking().unblock(target);
+        } else {
+            engine.blocking().unblockWithTimeout(target);
+        }
+        c.reply().integer(1);
+    }
+
+    /**
+     * CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX prefix ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP], with Redis
+     * 7.0.15's checks in its order.
+     */
+    private static void tracking(Client c, byte[][] argv) {
+        Engine engine = c.engine();
+        long redirect = 0;
+        boolean bcast = false;
+        boolean optin = false;
+        boolean optout = false;
+        boolean noloop = false;
+        List<byte[]> prefixes = new ArrayList<>();
+        for (int j = 3; j < argv.length; j++) {
+            boolean moreArgs = j < argv.length - 1;
+            if (Bytes.eqIgnoreCase(argv[j], "redirect") && moreArgs) {
+                j++;
+                if (redirect != 0) {
+                    engine.error(c, "ERR A client can only redirect to a single other client");
+                    return;
+                }
+                Long id = Args.longOrNull(argv[j]);
+                if (id == null) {
+                    engine.error(c, Args.NOT_INTEGER);
+                    return;
+                }
+                // The target must exist now; if it goes away later the client is told its redirection broke.
+                if (engine.clients().get(id) == null) {
+                    engine.error(c, "ERR The client ID you want redirect to does not exist");
+                    return;
+                }
+                redirect = id;
+            } else if (Bytes.eqIgnoreCase(argv[j], "bcast")) {
+                bcast = true;
+            } else if (Bytes.eqIgnoreCase(argv[j], "optin")) {
+                optin = true;
+            } else if (Bytes.eqIgnoreCase(argv[j], "optout")) {
+                optout = true;
+            } else if (Bytes.eqIgnoreCase(argv[j], "noloop")) {
+                noloop = true;
+            } else if (Bytes.eqIgnoreCase(argv[j], "prefix") && moreArgs) {
+                prefixes.add(argv[++j]);
+            } else {
+                engine.error(c, Args.SYNTAX);
+                return;
+            }
+        }
+        Tracking tracking = engine.tracking();
+        if (Bytes.eqIgnoreCase(argv[2], "on")) {
+            Tracking.State s = c.tracking();
+            if (!bcast && !prefixes.isEmpty()) {
+                engine.error(c, "ERR PREFIX option requires BCAST mode to be enabled");
+                return;
+            }
+            if (s != null && s.bcast() != bcast) {
+                engine.error(c, "ERR You can't switch BCAST mode on/off before disabling tracking for this client, "
+                        + "and then re-enabling it with a different mode.");
+                return;
+            }
+            if (bcast && (optin || optout)) {
+                engine.error(c, "ERR OPTIN and OPTOUT are not compatible with BCAST");
+                return;
+            }
+            if (optin && optout) {
+                engine.error(c, "ERR You can't specify both OPTIN mode and OPTOUT mode");
+                return;
+            }
+            if (s != null && ((optin && s.optout()) || (optout && s.optin()))) {
+                engine.error(c, "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "
+                        + "and then re-enabling it with a different mode.");
+                return;
+            }
+            if (bcast && !tracking.checkPrefixCollisions(c, prefixes)) {
+                return;
+            }
+            tracking.enable(c, redirect, bcast, optin, optout, noloop, prefixes);
+        } else if (Bytes.eqIgnoreCase(argv[2], "off")) {
+            tracking.disable(c);
+        } else {
+            engine.error(c, Args.SYNTAX);
+            return;
+        }
+        c.reply().ok();
+    }
+
+    /** CLIENT CACHING YES|NO: whether the next command's keys are tracked, in OPTIN or OPTOUT mode. */
+    private static void caching(Client c, byte[][] argv) {
+        Engine engine = c.engine();
+        Tracking.State s = c.tracking();
+        if (s == null) {
+            engine.error(c, "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
+                    + "or OPTOUT mode enabled");
+            return;
+        }
+        if (Bytes.eqIgnoreCase(argv[2], "yes")) {
+            if (!s.optin()) {
+                engine.error(c, "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+                return;
+            }
+        } else if (Bytes.eqIgnoreCase(argv[2], "no")) {
+            if (!s.optout()) {
+                engine.error(c, "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+                return;
+            }
+        } else {
+            engine.error(c, Args.SYNTAX);
+            return;
+        }
+        engine.tracking().caching(c);
+        c.reply().ok();
+    }
+
+    /** CLIENT TRACKINGINFO: flags (a set), redirect and prefixes, as a map. */
+    private static void trackingInfo(Client c, byte[][] argv) {
+        Tracking.State s = c.tracking();
+        List<String> flags = new ArrayList<>();
+        flags.add(s == null ? "off" : "on");
+        if (s != null) {
+            if (s.bcast()) {
+                flags.add("bcast");
+            }
+            if (s.optin()) {
+                flags.add("optin");
+                if (s.caching()) {
+                    flags.add("caching-yes");
+                }
+            }
+            if (s.optout()) {
+                flags.add("optout");
+                if (s.caching()) {
+                    flags.add("caching-no");
+                }
+            }
+            if (s.noloop()) {
+                flags.add("noloop");
+            }
+            if (s.brokenRedirect()) {
+                flags.add("broken_redirect");
+            }
+        }
+        c.reply().map(3);
+        c.reply().bulk("flags");
+        c.reply().set(flags.size());
+        for (String f : flags) {
+            c.reply().bulk(f);
+        }
+        c.reply().bulk("redirect");
+        c.reply().integer(s == null ? -1 : s.redirect());
+        c.reply().bulk("prefixes");
+        c.reply().array(s == null ? 0 : s.prefixes().size());
+        if (s != null) {
+            for (byte[] p : s.prefixes()) {
+                c.reply().bulk(p);
+            }
+        }
     }
 
     private static Client.Type typeByName(byte[] name) {

@@ -27,5 +27,7 @@ public final class CoreCommands {
         MemoryCommand.register(engine);
         ObservabilityCommands.register(engine);
         AclCommand.register(engine);
+        ScriptingCommands.register(engine);
+        SortCommand.register(engine);
     }
 }

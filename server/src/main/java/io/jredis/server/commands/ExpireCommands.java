@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
@@ -101,7 +102,8 @@ final class ExpireCommands {
             return;
         }
         // A replica keeps even an already expired TTL and waits for the master's DEL.
-        if (when <= now && engine.mayDeleteExpired()) {
+        boolean deleted = when <= now && engine.mayDeleteExpired();
+        if (deleted) {
             db.delete(key);
             engine.rewritePropagation(new byte[][] {DEL, key});
         } else {
@@ -114,6 +116,7 @@ final class ExpireCommands {
             }
         }
         db.signalModified(key);
+        Notify.event(c, KeyspaceEvents.GENERIC, deleted ? "del" : "expire", key);
         engine.dirty(1);
         c.reply().integer(1);
     }
@@ -124,7 +127,7 @@ final class ExpireCommands {
 
     /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for no key, -1 for no TTL; seconds are rounded to nearest. */
     private static void ttl(Client c, byte[][] argv, boolean millis, boolean absolute) {
-        Dict.Entry e = c.db().entry(argv[1]);
+        Dict.Entry e = c.engine().lookupReadEntry(c.db(), argv[1], Engine.LOOKUP_NOTOUCH);
         if (e == null) {
             c.reply().integer(-2);
             return;
@@ -147,6 +150,7 @@ final class ExpireCommands {
             return;
         }
         db.signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.GENERIC, "persist", argv[1]);
         c.engine().dirty(1);
         c.reply().integer(1);
     }
@@ -155,7 +159,7 @@ final class ExpireCommands {
     private static void touch(Client c, byte[][] argv) {
         int n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (c.db().lookup(argv[i]) != null) {
+            if (c.engine().lookupRead(c.db(), argv[i]) != null) {
                 n++;
             }
         }

@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.NumberDirective;
 import io.jredis.server.config.ServerConfig;
@@ -53,9 +54,17 @@ final class HashCommands {
 
     // ---- lookups ----
 
-    /** The hash at {@code key}, null if absent, or {@link #WRONG_TYPE} after replying WRONGTYPE. */
+    /** The hash at {@code key} for a write, null if absent, or {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static HashValue lookup(Client c, byte[] key) {
-        Object v = c.db().get(key);
+        return checked(c, c.db().get(key));
+    }
+
+    /** The hash at {@code key} for a read (counted as a hit or miss, "keymiss" event), as {@link #lookup}. */
+    private static HashValue lookupRead(Client c, byte[] key) {
+        return checked(c, c.engine().lookupRead(c.db(), key));
+    }
+
+    private static HashValue checked(Client c, Object v) {
         if (v == null || v instanceof HashValue) {
             return (HashValue) v;
         }
@@ -125,6 +134,7 @@ final class HashCommands {
             c.reply().ok();
         }
         c.db().signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.HASH, "hset", argv[1]);
         c.engine().dirty((argv.length - 2) / 2);
     }
 
@@ -142,12 +152,13 @@ final class HashCommands {
         set(h, argv[2], argv[3]);
         c.reply().integer(1);
         c.db().signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.HASH, "hset", argv[1]);
         c.engine().dirty(1);
     }
 
     /** HGET key field */
     private static void hget(Client c, byte[][] argv) {
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h == WRONG_TYPE) {
             return;
         }
@@ -156,7 +167,7 @@ final class HashCommands {
 
     /** HMGET key field [field ...] */
     private static void hmget(Client c, byte[][] argv) {
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h == WRONG_TYPE) {
             return;
         }
@@ -178,17 +189,23 @@ final class HashCommands {
             return;
         }
         int deleted = 0;
+        boolean removed = false;
         for (int i = 2; i < argv.length; i++) {
             if (h.delete(argv[i])) {
                 deleted++;
                 if (h.isEmpty()) {
                     c.db().delete(argv[1]);
+                    removed = true;
                     break;
                 }
             }
         }
         if (deleted > 0) {
             c.db().signalModified(argv[1]);
+            Notify.event(c, KeyspaceEvents.HASH, "hdel", argv[1]);
+            if (removed) {
+                Notify.del(c, argv[1]);
+            }
             c.engine().dirty(deleted);
         }
         c.reply().integer(deleted);
@@ -196,7 +213,7 @@ final class HashCommands {
 
     /** HLEN key */
     private static void hlen(Client c, byte[][] argv) {
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h != WRONG_TYPE) {
             c.reply().integer(h == null ? 0 : h.size());
         }
@@ -204,7 +221,7 @@ final class HashCommands {
 
     /** HSTRLEN key field */
     private static void hstrlen(Client c, byte[][] argv) {
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h == WRONG_TYPE) {
             return;
         }
@@ -214,7 +231,7 @@ final class HashCommands {
 
     /** HEXISTS key field */
     private static void hexists(Client c, byte[][] argv) {
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h != WRONG_TYPE) {
             c.reply().integer(h != null && h.exists(argv[2]) ? 1 : 0);
         }
@@ -222,7 +239,7 @@ final class HashCommands {
 
     /** HKEYS, HVALS, HGETALL: a map when both fields and values are wanted (RESP3), else an array. */
     private static void getAll(Client c, byte[][] argv, boolean fields, boolean values) {
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h == WRONG_TYPE) {
             return;
         }
@@ -276,6 +293,7 @@ final class HashCommands {
         set(h, argv[2], Bytes.fromLong(value));
         c.reply().integer(value);
         c.db().signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.HASH, "hincrby", argv[1]);
         c.engine().dirty(1);
     }
 
@@ -312,6 +330,7 @@ final class HashCommands {
         set(h, argv[2], result);
         c.reply().bulk(result);
         c.db().signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.HASH, "hincrbyfloat", argv[1]);
         c.engine().dirty(1);
         // Replicas and the AOF get the result, so float formatting can never make them diverge.
         c.engine().rewritePropagation(new byte[][] {HSET, argv[1], argv[2], result});
@@ -320,7 +339,7 @@ final class HashCommands {
     /** HRANDFIELD key [count [WITHVALUES]] */
     private static void hrandfield(Client c, byte[][] argv) {
         if (argv.length == 2) {
-            HashValue h = lookup(c, argv[1]);
+            HashValue h = lookupRead(c, argv[1]);
             if (h == WRONG_TYPE) {
                 return;
             }
@@ -348,7 +367,7 @@ final class HashCommands {
                 return;
             }
         }
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h == WRONG_TYPE) {
             return;
         }
@@ -395,7 +414,7 @@ final class HashCommands {
             c.engine().error(c, ElementScan.INVALID_CURSOR);
             return;
         }
-        HashValue h = lookup(c, argv[1]);
+        HashValue h = lookupRead(c, argv[1]);
         if (h == WRONG_TYPE) {
             return;
         }

@@ -204,12 +204,13 @@ final class InfoCommand {
                 .field("maxclients", engine.config().maxclients.value())
                 .field("client_recent_max_input_buffer", 0)
                 .field("client_recent_max_output_buffer", maxOut)
-                .field("blocked_clients", 0)
-                .field("tracking_clients", 0)
+                .field("blocked_clients", engine.blocking().blockedClients())
+                .field("tracking_clients", engine.tracking().trackingClients())
                 .field("clients_in_timeout_table", 0);
     }
 
     private void memory(Text t) {
+        io.jredis.server.scripting.Scripting lua = engine.scripting();
         long committed = Runtime.getRuntime().totalMemory();
         long rss = residentSetSize(committed);
         Memory mem = engine.memory();
@@ -237,20 +238,20 @@ final class InfoCommand {
                 .field("allocator_resident", rss)
                 .field("total_system_memory", system)
                 .field("total_system_memory_human", human(system))
-                // jredis has no Lua VM or function libraries yet: no memory goes to scripts.
-                .field("used_memory_lua", 0)
-                .field("used_memory_vm_eval", 0)
-                .field("used_memory_lua_human", human(0))
-                .field("used_memory_scripts_eval", 0)
-                .field("number_of_cached_scripts", 0)
-                .field("number_of_functions", 0)
-                .field("number_of_libraries", 0)
-                .field("used_memory_vm_functions", 0)
-                .field("used_memory_vm_total", 0)
-                .field("used_memory_vm_total_human", human(0))
-                .field("used_memory_functions", 0)
-                .field("used_memory_scripts", 0)
-                .field("used_memory_scripts_human", human(0))
+                .field("used_memory_lua", lua.evalVmMemory())
+                .field("used_memory_vm_eval", lua.evalVmMemory())
+                .field("used_memory_lua_human", human(lua.evalVmMemory()))
+                .field("used_memory_scripts_eval", lua.eval().memoryOverhead())
+                .field("number_of_cached_scripts", lua.eval().size())
+                .field("number_of_functions", lua.functions().functionCount())
+                .field("number_of_libraries", lua.functions().libraryCount())
+                .field("used_memory_vm_functions", lua.functionsVmMemory())
+                .field("used_memory_vm_total", lua.evalVmMemory() + lua.functionsVmMemory())
+                .field("used_memory_vm_total_human", human(lua.evalVmMemory() + lua.functionsVmMemory()))
+                .field("used_memory_functions", lua.functions().memoryOverhead())
+                .field("used_memory_scripts", lua.eval().memoryOverhead() + lua.functions().memoryOverhead())
+                .field("used_memory_scripts_human", human(lua.eval().memoryOverhead()
+                        + lua.functions().memoryOverhead()))
                 .field("maxmemory", maxmemory)
                 .field("maxmemory_human", human(maxmemory))
                 .field("maxmemory_policy", engine.config().maxmemoryPolicy.value())
@@ -368,9 +369,9 @@ final class InfoCommand {
                 .field("active_defrag_key_misses", 0)
                 .field("total_active_defrag_time", 0)
                 .field("current_active_defrag_time", 0)
-                .field("tracking_total_keys", 0)
-                .field("tracking_total_items", 0)
-                .field("tracking_total_prefixes", 0)
+                .field("tracking_total_keys", engine.tracking().totalKeys())
+                .field("tracking_total_items", engine.tracking().totalItems())
+                .field("tracking_total_prefixes", engine.tracking().totalPrefixes())
                 .field("unexpected_error_replies", 0)
                 .field("total_error_replies", s.errorReplies)
                 .field("dump_payload_sanitizations", 0)

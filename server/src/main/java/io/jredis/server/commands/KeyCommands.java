@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
@@ -75,6 +76,7 @@ final class KeyCommands {
         for (int i = 1; i < argv.length; i++) {
             if (db.delete(argv[i])) {
                 db.signalModified(argv[i]);
+                Notify.del(c, argv[i]);
                 deleted++;
             }
         }
@@ -86,7 +88,7 @@ final class KeyCommands {
     private static void exists(Client c, byte[][] argv) {
         int n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (c.db().exists(argv[i])) {
+            if (c.engine().lookupReadEntry(c.db(), argv[i], Engine.LOOKUP_NOTOUCH) != null) {
                 n++;
             }
         }
@@ -95,7 +97,7 @@ final class KeyCommands {
 
     /** TYPE key */
     private static void type(Client c, byte[][] argv) {
-        Dict.Entry e = c.db().entry(argv[1]);
+        Dict.Entry e = c.engine().lookupReadEntry(c.db(), argv[1], Engine.LOOKUP_NOTOUCH);
         c.reply().simple(typeName(e));
     }
 
@@ -123,6 +125,8 @@ final class KeyCommands {
         db.rename(from, to);
         db.signalModified(from);
         db.signalModified(to);
+        Notify.event(c, KeyspaceEvents.GENERIC, "rename_from", from);
+        Notify.event(c, KeyspaceEvents.GENERIC, "rename_to", to);
         c.engine().dirty(1);
         reply01(c, nx, true);
     }
@@ -253,7 +257,7 @@ final class KeyCommands {
             c.engine().error(c, SAME_OBJECT);
             return;
         }
-        Dict.Entry e = src.lookup(key);
+        Dict.Entry e = c.engine().lookupReadEntry(src, key, 0);
         if (e == null) {
             c.reply().integer(0);
             return;
@@ -270,6 +274,7 @@ final class KeyCommands {
             dst.setExpire(copy, e.expireAt);
         }
         dst.signalModified(newKey);
+        c.engine().keyspaceEvents().notify(KeyspaceEvents.GENERIC, "copy_to", newKey, dst.id());
         c.engine().dirty(1);
         c.reply().integer(1);
     }
@@ -293,6 +298,8 @@ final class KeyCommands {
         src.move(key, dst);
         src.signalModified(key);
         dst.signalModified(key);
+        c.engine().keyspaceEvents().notify(KeyspaceEvents.GENERIC, "move_from", key, src.id());
+        c.engine().keyspaceEvents().notify(KeyspaceEvents.GENERIC, "move_to", key, dst.id());
         c.engine().dirty(1);
         c.reply().integer(1);
     }
@@ -315,9 +322,14 @@ final class KeyCommands {
         return c.engine().database(id.intValue());
     }
 
+    /** OBJECT's lookup: counted as a hit or miss, but a miss is no "keymiss" event and no access. */
+    private static Dict.Entry objectLookup(Client c, byte[] key) {
+        return c.engine().lookupReadEntry(c.db(), key, Engine.LOOKUP_NOTOUCH | Engine.LOOKUP_NONOTIFY);
+    }
+
     /** OBJECT ENCODING key */
     private static void objectEncoding(Client c, byte[][] argv) {
-        Dict.Entry e = c.db().entry(argv[2]);
+        Dict.Entry e = objectLookup(c, argv[2]);
         if (e == null) {
             c.reply().nullBulk();
         } else {
@@ -327,7 +339,7 @@ final class KeyCommands {
 
     /** OBJECT REFCOUNT key: 1 for every value except the integers Redis shares. */
     private static void objectRefcount(Client c, byte[][] argv) {
-        Dict.Entry e = c.db().entry(argv[2]);
+        Dict.Entry e = objectLookup(c, argv[2]);
         if (e == null) {
             c.reply().nullBulk();
             return;
@@ -341,7 +353,7 @@ final class KeyCommands {
      * as Redis's LRU clock does. Under an LFU policy the access field holds a counter, so Redis refuses.
      */
     private static void objectIdletime(Client c, byte[][] argv) {
-        Dict.Entry e = c.db().entry(argv[2]);
+        Dict.Entry e = objectLookup(c, argv[2]);
         if (e == null) {
             c.reply().nullBulk();
             return;
@@ -356,7 +368,7 @@ final class KeyCommands {
 
     /** OBJECT FREQ key: the key's logarithmic LFU counter after decay; only an LFU policy keeps one. */
     private static void objectFreq(Client c, byte[][] argv) {
-        Dict.Entry e = c.db().entry(argv[2]);
+        Dict.Entry e = objectLookup(c, argv[2]);
         if (e == null) {
             c.reply().nullBulk();
             return;

@@ -3,8 +3,8 @@ package io.jredis.server.commands;
 import io.jredis.server.Blocking;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
-import io.jredis.server.db.Database;
 import io.jredis.server.db.ListValue;
 import io.jredis.server.util.Bytes;
 import java.util.ArrayList;
@@ -51,9 +51,17 @@ final class ListCommands {
         t.register("blmpop", (c, argv) -> lmpop(c, argv, true));
     }
 
-    /** The list at {@code key}, null if absent, or {@link #WRONG} after replying WRONGTYPE. */
+    /** The list at {@code key} for a write, null if absent, or {@link #WRONG} after replying WRONGTYPE. */
     private static ListValue list(Client c, byte[] key) {
-        Object v = c.db().get(key);
+        return checked(c, c.db().get(key));
+    }
+
+    /** The list at {@code key} for a read (counted as a hit or miss, "keymiss" event), as {@link #list}. */
+    private static ListValue listRead(Client c, byte[] key) {
+        return checked(c, c.engine().lookupRead(c.db(), key));
+    }
+
+    private static ListValue checked(Client c, Object v) {
         if (v == null || v instanceof ListValue) {
             return (ListValue) v;
         }
@@ -61,11 +69,20 @@ final class ListCommands {
         return WRONG;
     }
 
-    /** Deletes the key when its list became empty, as Redis never keeps empty collections. */
-    private static void dropIfEmpty(Database db, byte[] key, ListValue l) {
+    /** Deletes the key when its list became empty, as Redis never keeps empty collections ("del" event). */
+    private static void dropIfEmpty(Client c, byte[] key, ListValue l) {
         if (l.size() == 0) {
-            db.delete(key);
+            c.db().delete(key);
+            Notify.del(c, key);
         }
+    }
+
+    /** Redis's listElementsRemoved: the pop event, then the key's removal when the list emptied. */
+    private static void popped(Client c, byte[] key, ListValue l, boolean head, long count) {
+        Notify.event(c, KeyspaceEvents.LIST, head ? "lpop" : "rpop", key);
+        dropIfEmpty(c, key, l);
+        c.db().signalModified(key);
+        c.engine().dirty(count);
     }
 
     /** Normalizes an index as Redis does: negative counts from the end. */
@@ -95,6 +112,7 @@ final class ListCommands {
             }
         }
         c.db().signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.LIST, head ? "lpush" : "rpush", argv[1]);
         c.engine().dirty(argv.length - 2);
         c.reply().integer(l.size());
     }
@@ -137,16 +155,14 @@ final class ListCommands {
             }
             count = n;
         }
-        dropIfEmpty(c.db(), argv[1], l);
         if (count > 0) {
-            c.db().signalModified(argv[1]);
-            c.engine().dirty(count);
+            popped(c, argv[1], l, head, count);
         }
     }
 
     /** LLEN key */
     private static void llen(Client c, byte[][] argv) {
-        ListValue l = list(c, argv[1]);
+        ListValue l = listRead(c, argv[1]);
         if (l != WRONG) {
             c.reply().integer(l == null ? 0 : l.size());
         }
@@ -160,7 +176,7 @@ final class ListCommands {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
         }
-        ListValue l = list(c, argv[1]);
+        ListValue l = listRead(c, argv[1]);
         if (l == WRONG) {
             return;
         }
@@ -189,7 +205,7 @@ final class ListCommands {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
         }
-        ListValue l = list(c, argv[1]);
+        ListValue l = listRead(c, argv[1]);
         if (l == WRONG) {
             return;
         }
@@ -227,6 +243,7 @@ final class ListCommands {
         }
         l.set((int) i, argv[3]);
         c.db().signalModified(argv[1]);
+        Notify.event(c, KeyspaceEvents.LIST, "lset", argv[1]);
         c.engine().dirty(1);
         c.reply().ok();
     }
@@ -254,6 +271,7 @@ final class ListCommands {
             if (Arrays.equals(l.get(i), argv[3])) {
                 l.insert(after ? i + 1 : i, argv[4]);
                 c.db().signalModified(argv[1]);
+                Notify.event(c, KeyspaceEvents.LIST, "linsert", argv[1]);
                 c.engine().dirty(1);
                 c.reply().integer(l.size());
                 return;
@@ -297,7 +315,8 @@ final class ListCommands {
             }
         }
         if (removed > 0) {
-            dropIfEmpty(c.db(), argv[1], l);
+            Notify.event(c, KeyspaceEvents.LIST, "lrem", argv[1]);
+            dropIfEmpty(c, argv[1], l);
             c.db().signalModified(argv[1]);
             c.engine().dirty(removed);
         }
@@ -328,7 +347,8 @@ final class ListCommands {
         } else {
             l.trim((int) s, (int) Math.min(e, len - 1));
         }
-        dropIfEmpty(c.db(), argv[1], l);
+        Notify.event(c, KeyspaceEvents.LIST, "ltrim", argv[1]);
+        dropIfEmpty(c, argv[1], l);
         c.db().signalModified(argv[1]);
         c.engine().dirty(Math.max(1, len - l.size()));
         c.reply().ok();
@@ -380,7 +400,7 @@ final class ListCommands {
                 return;
             }
         }
-        ListValue l = list(c, argv[1]);
+        ListValue l = listRead(c, argv[1]);
         if (l == WRONG) {
             return;
         }
@@ -461,7 +481,10 @@ final class ListCommands {
         } else {
             to.pushTail(v);
         }
-        dropIfEmpty(c.db(), src, from);
+        // Redis's lmoveHandlePush notifies the push before the pop and the source's removal.
+        Notify.event(c, KeyspaceEvents.LIST, toHead ? "lpush" : "rpush", dst);
+        Notify.event(c, KeyspaceEvents.LIST, fromHead ? "lpop" : "rpop", src);
+        dropIfEmpty(c, src, from);
         c.db().signalModified(src);
         c.db().signalModified(dst);
         c.engine().dirty(1);
@@ -527,9 +550,7 @@ final class ListCommands {
             }
             if (l != null) {
                 byte[] v = head ? l.popHead() : l.popTail();
-                dropIfEmpty(c.db(), argv[i], l);
-                c.db().signalModified(argv[i]);
-                c.engine().dirty(1);
+                popped(c, argv[i], l, head, 1);
                 c.engine().rewritePropagation(new byte[][] {head ? LPOP : RPOP, argv[i]});
                 c.reply().array(2);
                 c.reply().bulk(argv[i]);
@@ -596,9 +617,7 @@ final class ListCommands {
                 for (int j = 0; j < n; j++) {
                     c.reply().bulk(head ? l.popHead() : l.popTail());
                 }
-                dropIfEmpty(c.db(), argv[k], l);
-                c.db().signalModified(argv[k]);
-                c.engine().dirty(n);
+                popped(c, argv[k], l, head, n);
                 c.engine().rewritePropagation(new byte[][] {head ? LPOP : RPOP, argv[k], Bytes.fromLong(n)});
                 return;
             }

@@ -40,6 +40,7 @@ final class ServerCommands {
         }
         Engine e = c.engine();
         e.dirty(e.emptyDatabase(c.db()));
+        e.tracking().invalidateAllOnFlush();
         // Propagated even when the database was already empty, as Redis forces it.
         e.forcePropagation();
         c.reply().ok();
@@ -55,6 +56,7 @@ final class ServerCommands {
         for (int i = 0; i < e.databaseCount(); i++) {
             removed += e.emptyDatabase(e.database(i));
         }
+        e.tracking().invalidateAllOnFlush();
         // Redis's flushAllDataAndResetRDB: one more change on top of the removed keys, so FLUSHALL always counts.
         e.dirty(removed + 1);
         e.forcePropagation();

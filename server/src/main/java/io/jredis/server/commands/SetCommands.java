@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.BoolDirective;
 import io.jredis.server.config.Directive;
@@ -69,9 +70,17 @@ final class SetCommands {
 
     // ---- lookups ----
 
-    /** The set at {@code key}, null if absent, or {@link #WRONG_TYPE} after replying WRONGTYPE. */
+    /** The set at {@code key} for a write, null if absent, or {@link #WRONG_TYPE} after replying WRONGTYPE. */
     private static SetValue lookup(Client c, byte[] key) {
-        Object v = c.db().get(key);
+        return checked(c, c.db().get(key));
+    }
+
+    /** The set at {@code key} for a read (counted as a hit or miss, "keymiss" event), as {@link #lookup}. */
+    private static SetValue lookupRead(Client c, byte[] key) {
+        return checked(c, c.engine().lookupRead(c.db(), key));
+    }
+
+    private static SetValue checked(Client c, Object v) {
         if (v == null || v instanceof SetValue) {
             return (SetValue) v;
         }
@@ -99,6 +108,7 @@ final class SetCommands {
         }
         if (added > 0) {
             c.db().signalModified(argv[1]);
+            Notify.event(c, KeyspaceEvents.SET, "sadd", argv[1]);
             c.engine().dirty(added);
         }
         c.reply().integer(added);
@@ -111,12 +121,14 @@ final class SetCommands {
             return;
         }
         int deleted = 0;
+        boolean removed = false;
         if (s != null) {
             for (int i = 2; i < argv.length; i++) {
                 if (s.remove(argv[i])) {
                     deleted++;
                     if (s.size() == 0) {
                         c.db().delete(argv[1]);
+                        removed = true;
                         break;
                     }
                 }
@@ -124,6 +136,10 @@ final class SetCommands {
         }
         if (deleted > 0) {
             c.db().signalModified(argv[1]);
+            Notify.event(c, KeyspaceEvents.SET, "srem", argv[1]);
+            if (removed) {
+                Notify.del(c, argv[1]);
+            }
             c.engine().dirty(deleted);
         }
         c.reply().integer(deleted);
@@ -152,8 +168,10 @@ final class SetCommands {
             c.reply().integer(0);
             return;
         }
+        Notify.event(c, KeyspaceEvents.SET, "srem", argv[1]);
         if (from.size() == 0) {
             db.delete(argv[1]);
+            Notify.del(c, argv[1]);
         }
         SetValue to = (SetValue) dst;
         if (to == null) {
@@ -162,13 +180,17 @@ final class SetCommands {
         }
         db.signalModified(argv[1]);
         db.signalModified(argv[2]);
-        c.engine().dirty(to.add(member, maxIntsetEntries.value()) ? 2 : 1);
+        boolean added = to.add(member, maxIntsetEntries.value());
+        if (added) {
+            Notify.event(c, KeyspaceEvents.SET, "sadd", argv[2]);
+        }
+        c.engine().dirty(added ? 2 : 1);
         c.reply().integer(1);
     }
 
     /** SISMEMBER key member */
     private static void sismember(Client c, byte[][] argv) {
-        SetValue s = lookup(c, argv[1]);
+        SetValue s = lookupRead(c, argv[1]);
         if (s != WRONG_TYPE) {
             c.reply().integer(s != null && s.contains(argv[2]) ? 1 : 0);
         }
@@ -176,7 +198,7 @@ final class SetCommands {
 
     /** SMISMEMBER key member [member ...] */
     private static void smismember(Client c, byte[][] argv) {
-        SetValue s = lookup(c, argv[1]);
+        SetValue s = lookupRead(c, argv[1]);
         if (s == WRONG_TYPE) {
             return;
         }
@@ -189,7 +211,7 @@ final class SetCommands {
 
     /** SCARD key */
     private static void scard(Client c, byte[][] argv) {
-        SetValue s = lookup(c, argv[1]);
+        SetValue s = lookupRead(c, argv[1]);
         if (s != WRONG_TYPE) {
             c.reply().integer(s == null ? 0 : s.size());
         }
@@ -216,8 +238,10 @@ final class SetCommands {
         byte[] member = s.pop();
         c.engine().rewritePropagation(new byte[][] {SREM, argv[1], member});
         c.reply().bulk(member);
+        Notify.event(c, KeyspaceEvents.SET, "spop", argv[1]);
         if (s.size() == 0) {
             c.db().delete(argv[1]);
+            Notify.del(c, argv[1]);
         }
         c.db().signalModified(argv[1]);
         c.engine().dirty(1);
@@ -241,10 +265,14 @@ final class SetCommands {
         Database db = c.db();
         Engine engine = c.engine();
         int size = s.size();
+        Notify.event(c, KeyspaceEvents.SET, "spop", argv[1]);
         if (count >= size) {
+            // Redis replies the whole set through SUNION's code path, whose read lookup counts a keyspace hit.
+            engine.lookupRead(db, argv[1]);
             r.set(size);
             s.forEach(r::bulk);
             db.delete(argv[1]);
+            Notify.del(c, argv[1]);
             boolean lazy = lazyServerDel instanceof BoolDirective b && b.value();
             engine.rewritePropagation(new byte[][] {lazy ? UNLINK : DEL, argv[1]});
             db.signalModified(argv[1]);
@@ -289,7 +317,7 @@ final class SetCommands {
             return;
         }
         if (argv.length == 2) {
-            SetValue s = lookup(c, argv[1]);
+            SetValue s = lookupRead(c, argv[1]);
             if (s != WRONG_TYPE) {
                 c.reply().bulk(s == null ? null : s.random());
             }
@@ -305,7 +333,7 @@ final class SetCommands {
                     + "9223372036854775807");
             return;
         }
-        SetValue s = lookup(c, argv[1]);
+        SetValue s = lookupRead(c, argv[1]);
         if (s == WRONG_TYPE) {
             return;
         }
@@ -335,7 +363,7 @@ final class SetCommands {
             c.engine().error(c, ElementScan.INVALID_CURSOR);
             return;
         }
-        SetValue s = lookup(c, argv[1]);
+        SetValue s = lookupRead(c, argv[1]);
         if (s == WRONG_TYPE) {
             return;
         }
@@ -393,7 +421,7 @@ final class SetCommands {
         SetValue[] sets = new SetValue[keys.length];
         boolean empty = false;
         for (int j = 0; j < keys.length; j++) {
-            SetValue s = lookup(c, keys[j]);
+            SetValue s = lookupRead(c, keys[j]);
             if (s == WRONG_TYPE) {
                 return;
             }
@@ -439,7 +467,7 @@ final class SetCommands {
         if (cardinalityOnly) {
             r.integer(cardinality[0]);
         } else if (target != null) {
-            store(c, dst, target);
+            store(c, dst, target, "sinterstore");
         } else {
             r.set(found.size());
             for (byte[] m : found) {
@@ -453,7 +481,7 @@ final class SetCommands {
         SetValue[] sets = new SetValue[keys.length];
         boolean sameSet = false;
         for (int j = 0; j < keys.length; j++) {
-            SetValue s = lookup(c, keys[j]);
+            SetValue s = lookupRead(c, keys[j]);
             if (s == WRONG_TYPE) {
                 return;
             }
@@ -502,7 +530,7 @@ final class SetCommands {
             }
         }
         if (dst != null) {
-            store(c, dst, result);
+            store(c, dst, result, op == Op.UNION ? "sunionstore" : "sdiffstore");
             return;
         }
         Reply r = c.reply();
@@ -511,9 +539,10 @@ final class SetCommands {
     }
 
     /** Stores a computed set at {@code dst} (replacing whatever was there), or deletes dst when it is empty. */
-    private static void store(Client c, byte[] dst, SetValue result) {
+    private static void store(Client c, byte[] dst, SetValue result, String event) {
         if (result.size() > 0) {
             c.db().set(dst, result, false);
+            Notify.event(c, KeyspaceEvents.SET, event, dst);
             c.engine().dirty(1);
             c.reply().integer(result.size());
         } else {
@@ -525,6 +554,7 @@ final class SetCommands {
     private static void deleteTarget(Client c, byte[] dst) {
         if (c.db().delete(dst)) {
             c.db().signalModified(dst);
+            Notify.del(c, dst);
             c.engine().dirty(1);
         }
     }

@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.BoolDirective;
 import io.jredis.server.db.Database;
@@ -77,7 +78,7 @@ final class StringCommands {
      * Replies the string at {@code key} or null (Redis's getGenericCommand); returns false after a WRONGTYPE error.
      */
     private static boolean replyValue(Client c, byte[] key) {
-        Object v = c.db().get(key);
+        Object v = c.engine().lookupRead(c.db(), key);
         if (v == null) {
             c.reply().nullBulk();
             return true;
@@ -220,8 +221,10 @@ final class StringCommands {
         }
         Dict.Entry e = db.set(key, value, (flags & KEEPTTL) != 0);
         c.engine().dirty(1);
+        Notify.event(c, KeyspaceEvents.STRING, "set", key);
         if (expire != null) {
             db.setExpire(e, when);
+            Notify.event(c, KeyspaceEvents.GENERIC, "expire", key);
             c.engine().rewritePropagation(new byte[][] {SET, key, value, PXAT_ARG, Bytes.fromLong(when)});
         } else if ((flags & GET) != 0) {
             c.engine().rewritePropagation(withoutGet(argv));
@@ -254,7 +257,7 @@ final class StringCommands {
         }
         byte[] key = argv[1];
         Database db = c.db();
-        Object v = db.get(key);
+        Object v = c.engine().lookupRead(db, key);
         if (v == null) {
             c.reply().nullBulk();
             return;
@@ -277,15 +280,18 @@ final class StringCommands {
             db.delete(key);
             engine.rewritePropagation(new byte[][] {lazyfree(c, "lazyfree-lazy-expire") ? UNLINK : DEL, key});
             db.signalModified(key);
+            Notify.del(c, key);
             engine.dirty(1);
         } else if (o.expire() != null) {
             db.setExpire(db.entry(key), when);
             engine.rewritePropagation(new byte[][] {PEXPIREAT, key, Bytes.fromLong(when)});
             db.signalModified(key);
+            Notify.event(c, KeyspaceEvents.GENERIC, "expire", key);
             engine.dirty(1);
         } else if ((o.flags() & PERSIST) != 0 && db.persist(db.entry(key))) {
             engine.rewritePropagation(new byte[][] {PERSIST_CMD, key});
             db.signalModified(key);
+            Notify.event(c, KeyspaceEvents.GENERIC, "persist", key);
             engine.dirty(1);
         }
     }
@@ -305,6 +311,7 @@ final class StringCommands {
         if (db.delete(key)) {
             c.engine().rewritePropagation(new byte[][] {lazyfree(c, "lazyfree-lazy-user-del") ? UNLINK : DEL, key});
             db.signalModified(key);
+            Notify.del(c, key);
             c.engine().dirty(1);
         }
     }
@@ -315,6 +322,7 @@ final class StringCommands {
             return;
         }
         c.db().set(argv[1], argv[2], false);
+        Notify.event(c, KeyspaceEvents.STRING, "set", argv[1]);
         c.engine().dirty(1);
         c.engine().rewritePropagation(new byte[][] {SET, argv[1], argv[2]});
     }
@@ -325,7 +333,7 @@ final class StringCommands {
         r.array(argv.length - 1);
         Database db = c.db();
         for (int j = 1; j < argv.length; j++) {
-            Object v = db.get(argv[j]);
+            Object v = c.engine().lookupRead(db, argv[j]);
             if (v instanceof byte[] s) {
                 r.bulk(s);
             } else {
@@ -351,6 +359,7 @@ final class StringCommands {
         }
         for (int j = 1; j < argv.length; j += 2) {
             db.set(argv[j], argv[j + 1], false);
+            Notify.event(c, KeyspaceEvents.STRING, "set", argv[j]);
         }
         c.engine().dirty((argv.length - 1) / 2);
         if (nx) {
@@ -397,13 +406,14 @@ final class StringCommands {
             value = Bytes.concat(cur, argv[2]);
         }
         c.db().set(key, value, true);
+        Notify.event(c, KeyspaceEvents.STRING, "append", key);
         c.engine().dirty(1);
         c.reply().integer(value.length);
     }
 
     /** STRLEN key */
     private static void strlen(Client c, byte[][] argv) {
-        Object v = c.db().get(argv[1]);
+        Object v = c.engine().lookupRead(c.db(), argv[1]);
         if (v == null) {
             c.reply().integer(0);
         } else if (v instanceof byte[] s) {
@@ -459,6 +469,7 @@ final class StringCommands {
         }
         value += incr;
         c.db().set(key, Bytes.fromLong(value), true);
+        Notify.event(c, KeyspaceEvents.STRING, "incrby", key);
         c.engine().dirty(1);
         c.reply().integer(value);
     }
@@ -486,6 +497,7 @@ final class StringCommands {
         }
         byte[] result = Bytes.of(sum.toHumanString());
         c.db().set(key, result, true);
+        Notify.event(c, KeyspaceEvents.STRING, "incrbyfloat", key);
         c.engine().dirty(1);
         c.reply().bulk(result);
         c.engine().rewritePropagation(new byte[][] {SET, key, result, KEEPTTL_ARG});
@@ -521,6 +533,7 @@ final class StringCommands {
         byte[] result = Arrays.copyOf(cur == null ? Bytes.EMPTY : cur, Math.max(curLen, end));
         System.arraycopy(value, 0, result, (int) offset, value.length);
         c.db().set(key, result, true);
+        Notify.event(c, KeyspaceEvents.STRING, "setrange", key);
         c.engine().dirty(1);
         c.reply().integer(result.length);
     }
@@ -533,7 +546,7 @@ final class StringCommands {
             c.engine().error(c, Args.NOT_INTEGER);
             return;
         }
-        Object v = c.db().get(argv[1]);
+        Object v = c.engine().lookupRead(c.db(), argv[1]);
         if (v == null) {
             c.reply().bulk(Bytes.EMPTY);
             return;
@@ -570,8 +583,8 @@ final class StringCommands {
     /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] */
     private static void lcs(Client c, byte[][] argv) {
         Database db = c.db();
-        Object oa = db.get(argv[1]);
-        Object ob = db.get(argv[2]);
+        Object oa = c.engine().lookupRead(db, argv[1]);
+        Object ob = c.engine().lookupRead(db, argv[2]);
         if ((oa != null && !(oa instanceof byte[])) || (ob != null && !(ob instanceof byte[]))) {
             c.engine().error(c, "ERR The specified keys must contain string values");
             return;

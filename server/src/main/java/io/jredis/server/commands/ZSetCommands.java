@@ -3,6 +3,7 @@ package io.jredis.server.commands;
 import io.jredis.server.Blocking;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.Directive;
 import io.jredis.server.db.Dict;
@@ -66,8 +67,17 @@ final class ZSetCommands {
 
     // ---- helpers ----
 
+    /** The sorted set at {@code key} for a write, null if absent, or {@link #WRONG} after replying WRONGTYPE. */
     private static ZSetValue zset(Client c, byte[] key) {
-        Object v = c.db().get(key);
+        return checked(c, c.db().get(key));
+    }
+
+    /** The sorted set at {@code key} for a read (counted as a hit or miss, "keymiss" event), as {@link #zset}. */
+    private static ZSetValue zsetRead(Client c, byte[] key) {
+        return checked(c, c.engine().lookupRead(c.db(), key));
+    }
+
+    private static ZSetValue checked(Client c, Object v) {
         if (v == null || v instanceof ZSetValue) {
             return (ZSetValue) v;
         }
@@ -117,9 +127,20 @@ final class ZSetCommands {
         c.reply().dbl(s);
     }
 
-    private static void deleteIfEmpty(Client c, byte[] key, ZSetValue z) {
+    /** Deletes the key when its set became empty; true if it did (the caller notifies "del" after its event). */
+    private static boolean deleteIfEmpty(Client c, byte[] key, ZSetValue z) {
         if (z.size() == 0) {
             c.db().delete(key);
+            return true;
+        }
+        return false;
+    }
+
+    /** The command's zset event, then "del" when it removed the key. */
+    private static void notify(Client c, String event, byte[] key, boolean removed) {
+        Notify.event(c, KeyspaceEvents.ZSET, event, key);
+        if (removed) {
+            Notify.del(c, key);
         }
     }
 
@@ -325,7 +346,7 @@ final class ZSetCommands {
                 return null;
             }
         }
-        ZSetValue z = zset(c, argv[keyIdx]);
+        ZSetValue z = zsetRead(c, argv[keyIdx]);
         if (z == WRONG) {
             return null;
         }
@@ -402,16 +423,17 @@ final class ZSetCommands {
         if (sel == null) {
             return;
         }
-        store(c, argv[1], sel);
+        store(c, argv[1], sel, "zrangestore");
         c.reply().integer(sel.members().size());
     }
 
-    /** Replaces {@code dst} with the selection (deleting it when empty). */
-    private static void store(Client c, byte[] dst, Selection sel) {
+    /** Replaces {@code dst} with the selection (deleting it when empty), notifying {@code event} or "del". */
+    private static void store(Client c, byte[] dst, Selection sel, String event) {
         ZSetValue.Limits limits = limits(c.engine());
         if (sel.members().isEmpty()) {
             if (c.db().delete(dst)) {
                 changed(c, dst, 1);
+                Notify.del(c, dst);
             } else {
                 c.engine().dirty(1);
             }
@@ -422,6 +444,7 @@ final class ZSetCommands {
             z.put(sel.members().get(i), sel.scores().get(i), limits);
         }
         c.db().set(dst, z, false);
+        Notify.event(c, KeyspaceEvents.ZSET, event, dst);
         c.engine().dirty(1);
     }
 
@@ -462,8 +485,11 @@ final class ZSetCommands {
             removed = z.removeRange(r[0], r[1]);
         }
         if (removed > 0) {
-            deleteIfEmpty(c, argv[1], z);
+            boolean gone = deleteIfEmpty(c, argv[1], z);
             changed(c, argv[1], removed);
+            String event = kind == RangeKind.RANK ? "zremrangebyrank"
+                    : kind == RangeKind.SCORE ? "zremrangebyscore" : "zremrangebylex";
+            notify(c, event, argv[1], gone);
         }
         c.reply().integer(removed);
     }
@@ -580,6 +606,7 @@ final class ZSetCommands {
         deleteIfEmpty(c, argv[1], z);
         if (added + updated > 0) {
             changed(c, argv[1], added + updated);
+            Notify.event(c, KeyspaceEvents.ZSET, incr ? "zincr" : "zadd", argv[1]);
         }
         if (incr) {
             if (incrResult == null) {
@@ -619,6 +646,7 @@ final class ZSetCommands {
         }
         z.put(argv[3], next, limits(c.engine()));
         changed(c, argv[1], 1);
+        Notify.event(c, KeyspaceEvents.ZSET, "zincr", argv[1]);
         score(c, next);
     }
 
@@ -636,22 +664,23 @@ final class ZSetCommands {
                 }
             }
             if (removed > 0) {
-                deleteIfEmpty(c, argv[1], z);
+                boolean gone = deleteIfEmpty(c, argv[1], z);
                 changed(c, argv[1], removed);
+                notify(c, "zrem", argv[1], gone);
             }
         }
         c.reply().integer(removed);
     }
 
     private static void zcard(Client c, byte[][] argv) {
-        ZSetValue z = zset(c, argv[1]);
+        ZSetValue z = zsetRead(c, argv[1]);
         if (z != WRONG) {
             c.reply().integer(z == null ? 0 : z.size());
         }
     }
 
     private static void zscore(Client c, byte[][] argv) {
-        ZSetValue z = zset(c, argv[1]);
+        ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }
@@ -664,7 +693,7 @@ final class ZSetCommands {
     }
 
     private static void zmscore(Client c, byte[][] argv) {
-        ZSetValue z = zset(c, argv[1]);
+        ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }
@@ -680,7 +709,7 @@ final class ZSetCommands {
     }
 
     private static void zrank(Client c, byte[][] argv, boolean rev) {
-        ZSetValue z = zset(c, argv[1]);
+        ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }
@@ -707,7 +736,7 @@ final class ZSetCommands {
     }
 
     private static void countIn(Client c, byte[] key, Interval iv) {
-        ZSetValue z = zset(c, key);
+        ZSetValue z = zsetRead(c, key);
         if (z == WRONG) {
             return;
         }
@@ -732,8 +761,9 @@ final class ZSetCommands {
         long to = min ? n - 1 : z.size() - 1;
         z.forRange(from, to, !min, sel::add);
         z.removeRange(from, to);
-        deleteIfEmpty(c, key, z);
+        boolean gone = deleteIfEmpty(c, key, z);
         changed(c, key, n);
+        notify(c, min ? "zpopmin" : "zpopmax", key, gone);
         return sel;
     }
 
@@ -943,7 +973,8 @@ final class ZSetCommands {
         Map<io.jredis.server.util.BytesKey, Double> result = combine(inputs, weights, aggregate, op);
         Selection sel = sorted(result);
         if (store) {
-            store(c, argv[1], sel);
+            String event = op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore";
+            store(c, argv[1], sel, event);
             c.reply().integer(sel.members().size());
         } else {
             replySelection(c, sel, withScores);
@@ -952,7 +983,7 @@ final class ZSetCommands {
 
     /** Members with scores of a sorted set or a plain set (scores 1); empty when missing; null after WRONGTYPE. */
     private static Map<io.jredis.server.util.BytesKey, Double> members(Client c, byte[] key) {
-        Object v = c.db().get(key);
+        Object v = c.engine().lookupRead(c.db(), key);
         Map<io.jredis.server.util.BytesKey, Double> out = new LinkedHashMap<>();
         if (v == null) {
             return out;
@@ -1115,7 +1146,7 @@ final class ZSetCommands {
             }
         }
         boolean withScores = argv.length == 4;
-        ZSetValue z = zset(c, argv[1]);
+        ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }
@@ -1161,7 +1192,7 @@ final class ZSetCommands {
         if (o == null) {
             return;
         }
-        ZSetValue z = zset(c, argv[1]);
+        ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }

@@ -26,6 +26,9 @@ public final class Database {
         default long accessed(long previous) {
             return now();
         }
+
+        /** A key was created (Redis's dbAdd, which publishes the "new" keyspace event). */
+        default void keyAdded(Database db, byte[] key) {}
     }
 
     /**
@@ -182,12 +185,25 @@ public final class Database {
         e.value = value;
         e.access = hooks.accessed(created ? -1 : e.access);
         account(e);
+        if (created) {
+            hooks.keyAdded(this, key);
+        }
         hooks.keyModified(this, key);
         return e;
     }
 
-    /** Adds a key that must not exist yet (callers checked); does not signal, as Redis's {@code dbAdd}. */
+    /**
+     * Adds a key that must not exist yet (callers checked). As Redis's {@code dbAdd} it tells the owner that a key
+     * was created (the "new" keyspace event) but does not signal a modification.
+     */
     public Dict.Entry add(byte[] key, Object value) {
+        Dict.Entry e = addLoaded(key, value);
+        hooks.keyAdded(this, key);
+        return e;
+    }
+
+    /** Adds a key while loading a snapshot or an AOF base (Redis's dbAddRDBLoad): no "new" event, no signal. */
+    public Dict.Entry addLoaded(byte[] key, Object value) {
         int before = keys.size();
         Dict.Entry e = keys.findOrCreate(key);
         if (observer != null) {

@@ -125,6 +125,13 @@ public final class ZSetValue implements RedisObject {
         return added;
     }
 
+    /** Redis's zsetConvert to the skiplist encoding, which SORT applies to its input; no-op if already there. */
+    public void convertToSkiplist() {
+        if (list == null) {
+            toSkiplist();
+        }
+    }
+
     private void toSkiplist() {
         list = new ZSkipList();
         dict = new Dict();

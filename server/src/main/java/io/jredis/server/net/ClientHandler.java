@@ -94,6 +94,11 @@ final class ClientHandler extends ChannelDuplexHandler {
             }
             if (client.hasDeferred() || engine.blocking().isBlocked(client)) {
                 client.defer(argv);
+            } else if (io.jredis.server.scripting.Scripting.isScriptCommand(argv[0])
+                    && !engine.scripting().timedOut()) {
+                // Scripts run outside the read dispatch, so that a busy one can poll the network (while one is
+                // busy, a new script is refused with -BUSY right away).
+                engine.processLater(client, argv);
             } else {
                 engine.process(client, argv);
             }

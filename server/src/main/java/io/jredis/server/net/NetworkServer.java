@@ -7,8 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +50,12 @@ public final class NetworkServer implements AutoCloseable {
         this.engine = engine;
         this.epoll = epollTransport();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io);
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, false), io) {
+            @Override
+            protected IoEventLoop newChild(Executor executor, IoHandlerFactory factory, Object... args) {
+                return new EngineLoop(this, executor, factory);
+            }
+        };
     }
 
     /** True when the native epoll transport is used (Linux); {@code -Djredis.nio=true} forces NIO. */
@@ -65,7 +74,9 @@ public final class NetworkServer implements AutoCloseable {
      */
     public void start() throws IOException {
         ServerConfig cfg = engine.config();
-        engine.attach(loop.next());
+        EngineLoop engineLoop = (EngineLoop) loop.next();
+        engine.attach(engineLoop);
+        engine.ioPoller(engineLoop::pollOnce);
         int port = cfg.port.intValue();
         if (port != 0 || cfg.unixsocket.value().isEmpty()) {
             for (String spec : cfg.bind.value()) {
@@ -261,6 +272,23 @@ public final class NetworkServer implements AutoCloseable {
                 Files.deleteIfExists(Path.of(sock));
             } catch (IOException ignored) {
                 // A socket file we cannot remove is harmless: the next start unlinks it before binding.
+            }
+        }
+    }
+
+    /**
+     * The engine's event loop, which can serve ready connections once from inside a running task: a busy script
+     * polls it so that other clients get -BUSY and SCRIPT KILL gets through (Redis's processEventsWhileBlocked).
+     */
+    private static final class EngineLoop extends SingleThreadIoEventLoop {
+        EngineLoop(IoEventLoopGroup group, Executor executor, IoHandlerFactory factory) {
+            super(group, executor, factory);
+        }
+
+        /** One non-blocking I/O pass; the engine cron is always scheduled, so the I/O handler never waits. */
+        void pollOnce() {
+            if (hasScheduledTasks()) {
+                runIo();
             }
         }
     }

@@ -58,7 +58,8 @@ public final class DifferentialRunner {
         return mismatches;
     }
 
-    private static boolean same(String mode, byte[] expected, byte[] actual) {
+    /** Compares two replies under a line modifier ({@code ""}, {@code skip}, {@code type} or {@code sort}). */
+    public static boolean same(String mode, byte[] expected, byte[] actual) {
         switch (mode) {
             case "skip":
                 return true;

@@ -1,0 +1,153 @@
+package io.jredis.server.scripting;
+
+import io.jredis.server.Client;
+import io.jredis.server.util.Bytes;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.lib.OneArgFunction;
+
+/**
+ * The EVAL side (Redis's eval.c): one Lua state whose globals are the script environment, and the cache of compiled
+ * scripts by SHA1 of their body, filled by EVAL and SCRIPT LOAD and emptied by SCRIPT FLUSH.
+ */
+public final class EvalScripts {
+    /** A cached script: its body, compiled chunk and shebang flags. */
+    record Script(byte[] body, LuaFunction fn, int flags) {}
+
+    private final Scripting scripting;
+    private final LuaSandbox.State state;
+    private final Map<String, Script> scripts = new LinkedHashMap<>();
+    private long bodyBytes;
+
+    EvalScripts(Scripting scripting) {
+        this.scripting = scripting;
+        this.state = LuaSandbox.create(scripting.random());
+        SandboxGlobals g = state.globals;
+        g.rawset("redis", RedisApi.create(scripting, state.hook, true));
+        g.rawset("__redis__err__handler", new ErrorHandler(state.hook));
+        g.setmetatable(LuaSandbox.errorMetatable());
+        LuaSandbox.protect(g, new HashSet<>());
+    }
+
+    public int size() {
+        return scripts.size();
+    }
+
+    /**
+     * INFO used_memory_scripts_eval: the cached bodies plus Redis's per-script bookkeeping (128 bytes in 7.0). An
+     * estimate of what Redis would report, since the JVM does not account memory per structure.
+     */
+    public long memoryOverhead() {
+        return bodyBytes + 128L * scripts.size();
+    }
+
+    /** INFO used_memory_lua: an idle Lua 5.1 state is 32 KB in Redis; compiled code adds to it by KB. */
+    long memory() {
+        return 32768 + bodyBytes / 1024 * 1024;
+    }
+
+    public boolean exists(String sha) {
+        return scripts.containsKey(sha);
+    }
+
+    /**
+     * Redis's luaCreateFunction: the cached script with this body, compiled and cached if new. Replies the error
+     * and returns null when the shebang or the code is invalid.
+     */
+    public String create(Client c, byte[] body) {
+        String sha = RedisApi.sha1hex(body);
+        if (scripts.containsKey(sha)) {
+            return sha;
+        }
+        ScriptFlags.Shebang sb = ScriptFlags.parse(body);
+        if (sb.error() != null) {
+            scripting.engine().error(c, "ERR " + sb.error());
+            return null;
+        }
+        LuaFunction fn;
+        try {
+            // The shebang line is skipped but its line feed kept, so line numbers stay the user's.
+            fn = state.compile(body, sb.length(), "@user_script");
+        } catch (LuaError e) {
+            scripting.engine().error(c, "ERR Error compiling script (new function): " + e.getMessage());
+            return null;
+        }
+        scripts.put(sha, new Script(body, fn, sb.flags()));
+        bodyBytes += body.length;
+        return sha;
+    }
+
+    /** EVAL / EVALSHA / EVAL_RO / EVALSHA_RO: Redis's evalGenericCommand. */
+    public void eval(Client c, byte[][] argv, boolean evalsha, boolean ro) {
+        long[] nk = new long[1];
+        if (!Bytes.parseLong(argv[2], nk)) {
+            scripting.engine().error(c, "ERR value is not an integer or out of range");
+            return;
+        }
+        if (nk[0] > argv.length - 3) {
+            scripting.engine().error(c, "ERR Number of keys can't be greater than number of args");
+            return;
+        }
+        if (nk[0] < 0) {
+            scripting.engine().error(c, "ERR Number of keys can't be negative");
+            return;
+        }
+        String sha;
+        if (evalsha) {
+            sha = Bytes.str(argv[1]).toLowerCase();
+            if (argv[1].length != 40 || !scripts.containsKey(sha)) {
+                scripting.engine().error(c, "NOSCRIPT No matching script. Please use EVAL.");
+                return;
+            }
+        } else {
+            sha = create(c, argv[1]);
+            if (sha == null) {
+                return;
+            }
+        }
+        Script script = scripts.get(sha);
+        ScriptRun run = scripting.prepare(c, sha, argv, script.flags(), ro, true);
+        if (run == null) {
+            return;
+        }
+        int numkeys = (int) nk[0];
+        Scripting.setGlobal(state.globals, "KEYS", Scripting.array(argv, 3, 3 + numkeys));
+        Scripting.setGlobal(state.globals, "ARGV", Scripting.array(argv, 3 + numkeys, argv.length));
+        scripting.run(run, state, script.fn(), LuaValue.NONE);
+    }
+
+    /**
+     * {@code __redis__err__handler}: the error handler Redis defines for scripts, which turns an error into the
+     * table {@code {err=..., source=..., line=...}} the error reply is built from.
+     */
+    private static final class ErrorHandler extends OneArgFunction {
+        private final ScriptHook hook;
+
+        ErrorHandler(ScriptHook hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public LuaValue call(LuaValue err) {
+            LuaTable t;
+            if (err.istable()) {
+                t = (LuaTable) err;
+            } else {
+                t = new LuaTable();
+                t.rawset(LuaReplies.ERR, valueOf("ERR " + LuaFormat.tostring(err).tojstring()));
+            }
+            ScriptHook.Frames f = hook.frames();
+            int i = f.innermostLua();
+            if (i >= 0) {
+                t.rawset(LuaReplies.SOURCE, ((org.luaj.vm2.LuaClosure) f.fn[i]).p.source);
+                t.rawset(LuaReplies.LINE, valueOf(f.line(i)));
+            }
+            return t;
+        }
+    }
+}

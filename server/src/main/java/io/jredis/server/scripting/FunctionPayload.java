@@ -1,0 +1,405 @@
+package io.jredis.server.scripting;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The FUNCTION DUMP / FUNCTION RESTORE payload, byte for byte as Redis 7.0 writes it: for each library the RDB opcode
+ * FUNCTION2 (245) and the library code as an RDB string (length-prefixed, LZF-compressed when rdbcompression is on
+ * and it saves at least 4 bytes), then the RDB version (10, two bytes little endian) and the CRC64 (Jones, reflected)
+ * of everything before, eight bytes little endian. The persistence module has its own RDB codec; this is the small
+ * subset functions need.
+ */
+final class FunctionPayload {
+    static final int RDB_VERSION = 10;
+    private static final int OPCODE_FUNCTION_PRE_GA = 246;
+    private static final int OPCODE_FUNCTION2 = 245;
+
+    private FunctionPayload() {}
+
+    static byte[] dump(List<byte[]> codes, boolean compress) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] code : codes) {
+            out.write(OPCODE_FUNCTION2);
+            rawString(out, code, compress);
+        }
+        out.write(RDB_VERSION & 0xff);
+        out.write(RDB_VERSION >> 8);
+        long crc = Crc64.crc(out.toByteArray());
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (crc >>> (8 * i)) & 0xff);
+        }
+        return out.toByteArray();
+    }
+
+    /** A payload that cannot be restored, with Redis's reason. */
+    static final class BadPayload extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadPayload(String msg) {
+            super(msg, null, false, false);
+        }
+    }
+
+    /** Redis's verifyDumpPayload: footer version not newer than ours and a matching checksum. */
+    static boolean verify(byte[] p) {
+        if (p.length < 10) {
+            return false;
+        }
+        int ver = (p[p.length - 10] & 0xff) | (p[p.length - 9] & 0xff) << 8;
+        if (ver > RDB_VERSION) {
+            return false;
+        }
+        long crc = 0;
+        for (int i = 7; i >= 0; i--) {
+            crc = (crc << 8) | (p[p.length - 8 + i] & 0xff);
+        }
+        return crc == 0 || Crc64.crc(p, 0, p.length - 8) == crc;
+    }
+
+    /** The library codes of a verified payload. */
+    static List<byte[]> read(byte[] p) throws BadPayload {
+        List<byte[]> codes = new ArrayList<>();
+        int[] pos = {0};
+        while (p.length - pos[0] > 10) {
+            int type = p[pos[0]++] & 0xff;
+            if (type == OPCODE_FUNCTION_PRE_GA) {
+                throw new BadPayload("Pre-GA function format not supported");
+            }
+            if (type != OPCODE_FUNCTION2) {
+                throw new BadPayload("given type is not a function");
+            }
+            byte[] code = readString(p, pos);
+            if (code == null) {
+                throw new BadPayload("Failed loading library payload");
+            }
+            codes.add(code);
+        }
+        return codes;
+    }
+
+    // ---- RDB strings ----
+
+    private static void length(ByteArrayOutputStream out, long len) {
+        if (len < 64) {
+            out.write((int) len);
+        } else if (len < 16384) {
+            out.write(0x40 | (int) (len >> 8));
+            out.write((int) len & 0xff);
+        } else if (len <= 0xffffffffL) {
+            out.write(0x80);
+            for (int i = 3; i >= 0; i--) {
+                out.write((int) (len >>> (8 * i)) & 0xff);
+            }
+        } else {
+            out.write(0x81);
+            for (int i = 7; i >= 0; i--) {
+                out.write((int) (len >>> (8 * i)) & 0xff);
+            }
+        }
+    }
+
+    /** rdbSaveRawString: integer encoding for short numbers, LZF above 20 bytes, else length and bytes. */
+    private static void rawString(ByteArrayOutputStream out, byte[] s, boolean compress) {
+        if (s.length <= 11) {
+            byte[] enc = integerEncoding(s);
+            if (enc != null) {
+                out.write(enc, 0, enc.length);
+                return;
+            }
+        }
+        if (compress && s.length > 20) {
+            byte[] c = new byte[s.length - 4 + 1];
+            int n = Lzf.compress(s, c, s.length - 4);
+            if (n > 0) {
+                out.write(0xC3);
+                length(out, n);
+                length(out, s.length);
+                out.write(c, 0, n);
+                return;
+            }
+        }
+        length(out, s.length);
+        out.write(s, 0, s.length);
+    }
+
+    /** rdbTryIntegerEncoding: a canonical decimal integer that fits 32 bits, in 1, 2 or 4 little-endian bytes. */
+    private static byte[] integerEncoding(byte[] s) {
+        long v;
+        try {
+            String str = new String(s, java.nio.charset.StandardCharsets.US_ASCII);
+            v = Long.parseLong(str);
+            if (!Long.toString(v).equals(str)) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            return new byte[] {(byte) 0xC0, (byte) v};
+        }
+        if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            return new byte[] {(byte) 0xC1, (byte) v, (byte) (v >> 8)};
+        }
+        if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            return new byte[] {(byte) 0xC2, (byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
+        }
+        return null;
+    }
+
+    /** Reads a length, or -(encoding + 1) for a special encoding; -100 when truncated. */
+    private static long readLength(byte[] p, int[] pos) {
+        if (pos[0] >= p.length) {
+            return -100;
+        }
+        int b = p[pos[0]++] & 0xff;
+        switch (b >> 6) {
+            case 0:
+                return b & 0x3f;
+            case 1:
+                if (pos[0] >= p.length) {
+                    return -100;
+                }
+                return ((long) (b & 0x3f) << 8) | (p[pos[0]++] & 0xff);
+            case 2: {
+                int n = b == 0x80 ? 4 : b == 0x81 ? 8 : -1;
+                if (n < 0 || pos[0] + n > p.length) {
+                    return -100;
+                }
+                long v = 0;
+                for (int i = 0; i < n; i++) {
+                    v = (v << 8) | (p[pos[0]++] & 0xff);
+                }
+                return v;
+            }
+            default:
+                return -((b & 0x3f) + 1);
+        }
+    }
+
+    private static byte[] readString(byte[] p, int[] pos) {
+        long len = readLength(p, pos);
+        if (len == -100) {
+            return null;
+        }
+        if (len < 0) {
+            int enc = (int) (-len - 1);
+            switch (enc) {
+                case 0, 1, 2: {
+                    int n = 1 << enc;
+                    if (pos[0] + n > p.length) {
+                        return null;
+                    }
+                    long v = 0;
+                    for (int i = n - 1; i >= 0; i--) {
+                        v = (v << 8) | (p[pos[0] + i] & 0xff);
+                    }
+                    pos[0] += n;
+                    v = n == 1 ? (byte) v : n == 2 ? (short) v : (int) v;
+                    return Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                }
+                case 3: {
+                    long clen = readLength(p, pos);
+                    long ulen = readLength(p, pos);
+                    if (clen < 0 || ulen < 0 || pos[0] + clen > p.length || ulen > Integer.MAX_VALUE) {
+                        return null;
+                    }
+                    byte[] out = new byte[(int) ulen];
+                    if (Lzf.decompress(p, pos[0], (int) clen, out) != ulen) {
+                        return null;
+                    }
+                    pos[0] += (int) clen;
+                    return out;
+                }
+                default:
+                    return null;
+            }
+        }
+        if (pos[0] + len > p.length) {
+            return null;
+        }
+        byte[] s = java.util.Arrays.copyOfRange(p, pos[0], pos[0] + (int) len);
+        pos[0] += (int) len;
+        return s;
+    }
+
+    /** Redis's CRC64 (Jones polynomial, reflected, initial value 0, no final xor). */
+    static final class Crc64 {
+        private static final long[] TABLE = new long[256];
+
+        static {
+            long poly = 0x95AC9329AC4BC9B5L;
+            for (int i = 0; i < 256; i++) {
+                long c = i;
+                for (int k = 0; k < 8; k++) {
+                    c = (c & 1) != 0 ? (c >>> 1) ^ poly : c >>> 1;
+                }
+                TABLE[i] = c;
+            }
+        }
+
+        private Crc64() {}
+
+        static long crc(byte[] b) {
+            return crc(b, 0, b.length);
+        }
+
+        static long crc(byte[] b, int off, int len) {
+            long c = 0;
+            for (int i = off; i < off + len; i++) {
+                c = TABLE[(int) ((c ^ b[i]) & 0xff)] ^ (c >>> 8);
+            }
+            return c;
+        }
+    }
+
+    /** liblzf 3.6 as Redis builds it (HLOG 16, VERY_FAST, hash slots as offsets from a zeroed table). */
+    static final class Lzf {
+        private static final int HLOG = 16;
+        private static final int HSIZE = 1 << HLOG;
+        private static final int MAX_LIT = 1 << 5;
+        private static final int MAX_OFF = 1 << 13;
+        private static final int MAX_REF = (1 << 8) + (1 << 3);
+
+        private Lzf() {}
+
+        private static int idx(int h) {
+            return ((h >>> (3 * 8 - HLOG)) - h * 5) & (HSIZE - 1);
+        }
+
+        private static int first(byte[] in, int p) {
+            return ((in[p] & 0xff) << 8) | (in[p + 1] & 0xff);
+        }
+
+        private static int next(int v, byte[] in, int p) {
+            return (v << 8) | (in[p + 2] & 0xff);
+        }
+
+        /** lzf_compress into {@code out} of at most {@code outLen} bytes; 0 when it does not fit. */
+        static int compress(byte[] in, byte[] out, int outLen) {
+            int inLen = in.length;
+            if (inLen == 0 || outLen == 0) {
+                return 0;
+            }
+            int[] htab = new int[HSIZE];
+            int ip = 0;
+            int op = 0;
+            int inEnd = inLen;
+            int lit = 0;
+            op++;
+            int hval = first(in, ip);
+            while (ip < inEnd - 2) {
+                hval = next(hval, in, ip);
+                int slot = idx(hval);
+                int ref = htab[slot];
+                htab[slot] = ip;
+                int off;
+                if (ref > 0 && ref < ip && (off = ip - ref - 1) < MAX_OFF && in[ref + 2] == in[ip + 2]
+                        && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
+                    int len = 2;
+                    int maxlen = inEnd - ip - len;
+                    maxlen = Math.min(maxlen, MAX_REF);
+                    if (op + 3 + 1 >= outLen) {
+                        if (op - (lit == 0 ? 1 : 0) + 3 + 1 >= outLen) {
+                            return 0;
+                        }
+                    }
+                    out[op - lit - 1] = (byte) (lit - 1);
+                    op -= lit == 0 ? 1 : 0;
+                    do {
+                        len++;
+                    } while (len < maxlen && in[ref + len] == in[ip + len]);
+                    len -= 2;
+                    ip++;
+                    if (len < 7) {
+                        out[op++] = (byte) ((off >> 8) + (len << 5));
+                    } else {
+                        out[op++] = (byte) ((off >> 8) + (7 << 5));
+                        out[op++] = (byte) (len - 7);
+                    }
+                    out[op++] = (byte) off;
+                    lit = 0;
+                    op++;
+                    ip += len + 1;
+                    if (ip >= inEnd - 2) {
+                        break;
+                    }
+                    ip -= 2;
+                    hval = first(in, ip);
+                    hval = next(hval, in, ip);
+                    htab[idx(hval)] = ip;
+                    ip++;
+                    hval = next(hval, in, ip);
+                    htab[idx(hval)] = ip;
+                    ip++;
+                } else {
+                    if (op >= outLen) {
+                        return 0;
+                    }
+                    lit++;
+                    out[op++] = in[ip++];
+                    if (lit == MAX_LIT) {
+                        out[op - lit - 1] = (byte) (lit - 1);
+                        lit = 0;
+                        op++;
+                    }
+                }
+            }
+            if (op + 3 > outLen) {
+                return 0;
+            }
+            while (ip < inEnd) {
+                lit++;
+                out[op++] = in[ip++];
+                if (lit == MAX_LIT) {
+                    out[op - lit - 1] = (byte) (lit - 1);
+                    lit = 0;
+                    op++;
+                }
+            }
+            out[op - lit - 1] = (byte) (lit - 1);
+            op -= lit == 0 ? 1 : 0;
+            return op;
+        }
+
+        /** lzf_decompress; returns the decompressed length or -1 on corrupt input. */
+        static int decompress(byte[] in, int from, int len, byte[] out) {
+            int ip = from;
+            int end = from + len;
+            int op = 0;
+            while (ip < end) {
+                int ctrl = in[ip++] & 0xff;
+                if (ctrl < (1 << 5)) {
+                    ctrl++;
+                    if (op + ctrl > out.length || ip + ctrl > end) {
+                        return -1;
+                    }
+                    System.arraycopy(in, ip, out, op, ctrl);
+                    op += ctrl;
+                    ip += ctrl;
+                } else {
+                    int l = ctrl >> 5;
+                    int ref = op - ((ctrl & 0x1f) << 8) - 1;
+                    if (ip >= end) {
+                        return -1;
+                    }
+                    if (l == 7) {
+                        l += in[ip++] & 0xff;
+                        if (ip >= end) {
+                            return -1;
+                        }
+                    }
+                    ref -= in[ip++] & 0xff;
+                    if (op + l + 2 > out.length || ref < 0) {
+                        return -1;
+                    }
+                    for (int k = 0; k < l + 2; k++) {
+                        out[op++] = out[ref++];
+                    }
+                }
+            }
+            return op;
+        }
+    }
+}

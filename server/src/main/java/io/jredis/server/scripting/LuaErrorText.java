@@ -1,0 +1,218 @@
+package io.jredis.server.scripting;
+
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+
+/**
+ * Lua 5.1's wording of runtime errors ({@code luaG_typeerror}, {@code luaG_concaterror}, {@code luaG_ordererror}):
+ * "attempt to index local 't' (a nil value)". LuaJ raises terser texts ("attempt to index ? (a nil value)"); the
+ * failing instruction and its operands tell which variable is at fault, found by the symbolic execution of Lua's
+ * {@code getobjname}.
+ */
+final class LuaErrorText {
+    private LuaErrorText() {}
+
+    /** True when the instruction at {@code pc} is a call: the error came from inside a called function. */
+    static boolean raisedByCall(Prototype p, int pc) {
+        if (pc < 0 || pc >= p.code.length) {
+            return false;
+        }
+        int op = Lua.GET_OPCODE(p.code[pc]);
+        return op == Lua.OP_CALL || op == Lua.OP_TAILCALL || op == Lua.OP_TFORCALL;
+    }
+
+    static String translate(String msg, Prototype p, int pc, LuaValue[] regs) {
+        if (msg.startsWith("index expected, got ")) {
+            // LuaJ's text for storing into a non-table.
+            msg = "attempt to index ? (a " + msg.substring("index expected, got ".length()) + " value)";
+        }
+        if (pc < 0 || pc >= p.code.length || !msg.startsWith("attempt to ")) {
+            return msg;
+        }
+        int i = p.code[pc];
+        int op = Lua.GET_OPCODE(i);
+        int a = Lua.GETARG_A(i);
+        int b = Lua.GETARG_B(i);
+        int c = Lua.GETARG_C(i);
+        if (msg.startsWith("attempt to call ")) {
+            if (op == Lua.OP_CALL || op == Lua.OP_TAILCALL) {
+                return typeError("call", p, pc, a, regs);
+            }
+            if (op == Lua.OP_TFORCALL) {
+                return typeError("call", p, pc, a, regs);
+            }
+            return msg;
+        }
+        if (msg.startsWith("attempt to index ")) {
+            return switch (op) {
+                case Lua.OP_GETTABLE, Lua.OP_SELF -> typeError("index", p, pc, b, regs);
+                case Lua.OP_SETTABLE -> typeError("index", p, pc, a, regs);
+                case Lua.OP_GETTABUP -> upvalueError("index", p, b, msg);
+                case Lua.OP_SETTABUP -> upvalueError("index", p, a, msg);
+                default -> msg;
+            };
+        }
+        if (msg.startsWith("attempt to perform arithmetic")) {
+            if (op == Lua.OP_UNM) {
+                return typeError("perform arithmetic on", p, pc, b, regs);
+            }
+            if (op >= Lua.OP_ADD && op <= Lua.OP_POW) {
+                // luaG_aritherror blames the first operand unless it converts to a number.
+                int culprit = convertsToNumber(rk(b, p, regs)) ? c : b;
+                if (Lua.ISK(culprit)) {
+                    return "attempt to perform arithmetic on a " + p.k[Lua.INDEXK(culprit)].typename() + " value";
+                }
+                return typeError("perform arithmetic on", p, pc, culprit, regs);
+            }
+            return msg;
+        }
+        if (msg.startsWith("attempt to concatenate ") && op == Lua.OP_CONCAT && regs != null) {
+            // luaV_concat works pairwise from the top: the rightmost pair holding a non-string fails.
+            for (int r = c; r > b; r--) {
+                if (!concatenable(regs[r]) || !concatenable(regs[r - 1])) {
+                    int culprit = concatenable(regs[r - 1]) ? r : r - 1;
+                    return typeError("concatenate", p, pc, culprit, regs);
+                }
+            }
+            return msg;
+        }
+        if (msg.startsWith("attempt to get length of ") && op == Lua.OP_LEN) {
+            return typeError("get length of", p, pc, b, regs);
+        }
+        if (msg.startsWith("attempt to compare ") && (op == Lua.OP_LT || op == Lua.OP_LE)) {
+            // luaG_ordererror names the operands' types in source order.
+            LuaValue l = rk(b, p, regs);
+            LuaValue r = rk(c, p, regs);
+            if (l != null && r != null) {
+                String t1 = l.typename();
+                String t2 = r.typename();
+                return t1.equals(t2) ? "attempt to compare two " + t1 + " values"
+                        : "attempt to compare " + t1 + " with " + t2;
+            }
+        }
+        return msg;
+    }
+
+    private static boolean concatenable(LuaValue v) {
+        return v != null && (v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER);
+    }
+
+    private static boolean convertsToNumber(LuaValue v) {
+        return v != null && !v.tonumber().isnil();
+    }
+
+    private static LuaValue rk(int x, Prototype p, LuaValue[] regs) {
+        if (Lua.ISK(x)) {
+            return p.k[Lua.INDEXK(x)];
+        }
+        return regs == null || x >= regs.length ? null : regs[x];
+    }
+
+    private static String typeError(String op, Prototype p, int pc, int reg, LuaValue[] regs) {
+        LuaValue v = regs == null || reg >= regs.length || regs[reg] == null ? LuaValue.NIL : regs[reg];
+        String[] name = objName(p, pc, reg);
+        if (name != null) {
+            return "attempt to " + op + " " + name[0] + " '" + name[1] + "' (a " + v.typename() + " value)";
+        }
+        return "attempt to " + op + " a " + v.typename() + " value";
+    }
+
+    private static String upvalueError(String op, Prototype p, int up, String msg) {
+        LuaString name = up < p.upvalues.length ? p.upvalues[up].name : null;
+        int open = msg.indexOf("(a ");
+        String what = open >= 0 ? msg.substring(open) : "(a nil value)";
+        if (name == null || name.tojstring().equals("_ENV")) {
+            return "attempt to " + op + " a " + what.substring(3, what.length() - 7) + " value";
+        }
+        return "attempt to " + op + " upvalue '" + name.tojstring() + "' " + what;
+    }
+
+    /** Lua's getobjname: {kind, name} of what register {@code reg} holds at {@code pc}, or null. */
+    private static String[] objName(Prototype p, int lastpc, int reg) {
+        LuaString local = p.getlocalname(reg + 1, lastpc);
+        if (local != null) {
+            return new String[] {"local", local.tojstring()};
+        }
+        int pc = findSetReg(p, lastpc, reg);
+        if (pc < 0) {
+            return null;
+        }
+        int i = p.code[pc];
+        int op = Lua.GET_OPCODE(i);
+        switch (op) {
+            case Lua.OP_MOVE: {
+                int b = Lua.GETARG_B(i);
+                return b < Lua.GETARG_A(i) ? objName(p, pc, b) : null;
+            }
+            case Lua.OP_GETTABUP:
+            case Lua.OP_GETTABLE: {
+                int k = Lua.GETARG_C(i);
+                int t = Lua.GETARG_B(i);
+                LuaString vn = op == Lua.OP_GETTABLE ? p.getlocalname(t + 1, pc)
+                        : t < p.upvalues.length ? p.upvalues[t].name : null;
+                String key = Lua.ISK(k) && p.k[Lua.INDEXK(k)].isstring() ? p.k[Lua.INDEXK(k)].tojstring() : "?";
+                return new String[] {vn != null && vn.tojstring().equals("_ENV") ? "global" : "field", key};
+            }
+            case Lua.OP_GETUPVAL: {
+                int u = Lua.GETARG_B(i);
+                return new String[] {"upvalue", u < p.upvalues.length && p.upvalues[u].name != null
+                        ? p.upvalues[u].name.tojstring() : "?"};
+            }
+            case Lua.OP_SELF: {
+                int k = Lua.GETARG_C(i);
+                String key = Lua.ISK(k) && p.k[Lua.INDEXK(k)].isstring() ? p.k[Lua.INDEXK(k)].tojstring() : "?";
+                return new String[] {"method", key};
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** Lua 5.2's findsetreg: the last instruction before {@code lastpc} that wrote register {@code reg}. */
+    private static int findSetReg(Prototype p, int lastpc, int reg) {
+        int setreg = -1;
+        for (int pc = 0; pc < lastpc; pc++) {
+            int i = p.code[pc];
+            int op = Lua.GET_OPCODE(i);
+            int a = Lua.GETARG_A(i);
+            switch (op) {
+                case Lua.OP_LOADNIL -> {
+                    int b = Lua.GETARG_B(i);
+                    if (a <= reg && reg <= a + b) {
+                        setreg = pc;
+                    }
+                }
+                case Lua.OP_TFORCALL -> {
+                    if (reg >= a + 2) {
+                        setreg = pc;
+                    }
+                }
+                case Lua.OP_CALL, Lua.OP_TAILCALL -> {
+                    if (reg >= a) {
+                        setreg = pc;
+                    }
+                }
+                case Lua.OP_JMP -> {
+                    int b = Lua.GETARG_sBx(i);
+                    int dest = pc + 1 + b;
+                    if (pc < dest && dest <= lastpc) {
+                        pc += b;
+                    }
+                }
+                case Lua.OP_TEST -> {
+                    if (reg == a) {
+                        setreg = pc;
+                    }
+                }
+                default -> {
+                    if (Lua.testAMode(op) && reg == a) {
+                        setreg = pc;
+                    }
+                }
+            }
+        }
+        return setreg;
+    }
+}

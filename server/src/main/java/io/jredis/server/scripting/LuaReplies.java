@@ -1,0 +1,346 @@
+package io.jredis.server.scripting;
+
+import io.jredis.server.protocol.Reply;
+import io.jredis.server.util.Doubles;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * The conversions between Redis replies and Lua values, as Redis 7.0's script_lua.c does them: a command's reply
+ * (RESP2 or RESP3, as the script chose with {@code redis.setresp}) becomes a Lua value, and the value a script
+ * returns becomes the reply to its caller in the caller's protocol.
+ */
+final class LuaReplies {
+    static final LuaString ERR = LuaString.valueOf("err");
+    static final LuaString OK = LuaString.valueOf("ok");
+    static final LuaString DOUBLE = LuaString.valueOf("double");
+    static final LuaString MAP = LuaString.valueOf("map");
+    static final LuaString SET = LuaString.valueOf("set");
+    static final LuaString BIG_NUMBER = LuaString.valueOf("big_number");
+    static final LuaString VERBATIM = LuaString.valueOf("verbatim_string");
+    static final LuaString FORMAT = LuaString.valueOf("format");
+    static final LuaString STRING = LuaString.valueOf("string");
+    static final LuaString IGNORE_STATS = LuaString.valueOf("ignore_error_stats_update");
+    static final LuaString SOURCE = LuaString.valueOf("source");
+    static final LuaString LINE = LuaString.valueOf("line");
+
+    private LuaReplies() {}
+
+    // ---- reply -> Lua ----
+
+    /** Parses one complete reply written by a command into its Lua value (Redis's redisProtocolToLuaType). */
+    static LuaValue toLua(ByteBuf in) {
+        byte type = in.readByte();
+        switch (type) {
+            case '+': {
+                LuaTable t = new LuaTable();
+                t.rawset(OK, line(in));
+                return t;
+            }
+            case '-': {
+                // The command already counted its error: the script's error reply must not count it again.
+                LuaTable t = errorTable(line(in).tojstring(), true);
+                t.rawset(IGNORE_STATS, LuaValue.TRUE);
+                return t;
+            }
+            case ':':
+                return LuaValue.valueOf((double) Long.parseLong(line(in).tojstring()));
+            case '$': {
+                int n = Integer.parseInt(line(in).tojstring());
+                if (n < 0) {
+                    return LuaValue.FALSE;
+                }
+                byte[] b = new byte[n];
+                in.readBytes(b);
+                in.skipBytes(2);
+                return LuaString.valueUsing(b);
+            }
+            case '*': {
+                int n = Integer.parseInt(line(in).tojstring());
+                if (n < 0) {
+                    return LuaValue.FALSE;
+                }
+                LuaTable t = new LuaTable(n, 0);
+                for (int i = 1; i <= n; i++) {
+                    LuaValue v = toLua(in);
+                    if (!v.isnil()) {
+                        t.rawset(i, v);
+                    }
+                }
+                return t;
+            }
+            case '%': {
+                int n = Integer.parseInt(line(in).tojstring());
+                LuaTable m = new LuaTable();
+                for (int i = 0; i < n; i++) {
+                    LuaValue k = toLua(in);
+                    LuaValue v = toLua(in);
+                    if (!k.isnil()) {
+                        m.rawset(k, v);
+                    }
+                }
+                LuaTable t = new LuaTable();
+                t.rawset(MAP, m);
+                return t;
+            }
+            case '~': {
+                int n = Integer.parseInt(line(in).tojstring());
+                LuaTable s = new LuaTable();
+                for (int i = 0; i < n; i++) {
+                    LuaValue k = toLua(in);
+                    if (!k.isnil()) {
+                        s.rawset(k, LuaValue.TRUE);
+                    }
+                }
+                LuaTable t = new LuaTable();
+                t.rawset(SET, s);
+                return t;
+            }
+            case '_':
+                in.skipBytes(2);
+                return LuaValue.NIL;
+            case '#': {
+                boolean v = in.readByte() == 't';
+                in.skipBytes(2);
+                return LuaValue.valueOf(v);
+            }
+            case ',': {
+                LuaTable t = new LuaTable();
+                t.rawset(DOUBLE, LuaValue.valueOf(parseDouble(line(in).tojstring())));
+                return t;
+            }
+            case '(': {
+                LuaTable t = new LuaTable();
+                t.rawset(BIG_NUMBER, line(in));
+                return t;
+            }
+            case '=': {
+                int n = Integer.parseInt(line(in).tojstring());
+                byte[] b = new byte[n];
+                in.readBytes(b);
+                in.skipBytes(2);
+                LuaTable v = new LuaTable();
+                v.rawset(STRING, LuaString.valueUsing(java.util.Arrays.copyOfRange(b, 4, n)));
+                v.rawset(FORMAT, LuaString.valueUsing(java.util.Arrays.copyOfRange(b, 0, 3)));
+                LuaTable t = new LuaTable();
+                t.rawset(VERBATIM, v);
+                return t;
+            }
+            case '|': {
+                // Attributes are not exposed to scripts: skip them and convert the reply they precede.
+                int n = Integer.parseInt(line(in).tojstring());
+                for (int i = 0; i < 2 * n; i++) {
+                    toLua(in);
+                }
+                return toLua(in);
+            }
+            case '>': {
+                int n = Integer.parseInt(line(in).tojstring());
+                LuaTable t = new LuaTable(n, 0);
+                for (int i = 1; i <= n; i++) {
+                    t.rawset(i, toLua(in));
+                }
+                return t;
+            }
+            default:
+                throw new IllegalStateException("unexpected reply type " + (char) type);
+        }
+    }
+
+    private static double parseDouble(String s) {
+        return switch (s) {
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            case "nan" -> Double.NaN;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    private static LuaString line(ByteBuf in) {
+        int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
+        byte[] b = new byte[eol - in.readerIndex()];
+        in.readBytes(b);
+        in.skipBytes(2);
+        return LuaString.valueUsing(b);
+    }
+
+    /**
+     * Redis's luaPushErrorBuff: an error table {@code {err="CODE message"}}. A leading '-' marks a message that
+     * starts with its own code; any other message gets the generic ERR code. Trailing CR/LF are trimmed.
+     */
+    static LuaTable errorTable(String error, boolean hasCode) {
+        String code;
+        String msg;
+        if (hasCode || error.startsWith("-")) {
+            String e = error.startsWith("-") ? error.substring(1) : error;
+            int sp = e.indexOf(' ');
+            if (sp < 0) {
+                code = "ERR";
+                msg = e;
+            } else {
+                code = e.substring(0, sp);
+                msg = e.substring(sp + 1);
+            }
+        } else {
+            code = "ERR";
+            msg = error;
+        }
+        int start = 0;
+        int end = msg.length();
+        while (start < end && (msg.charAt(start) == '\r' || msg.charAt(start) == '\n')) {
+            start++;
+        }
+        while (end > start && (msg.charAt(end - 1) == '\r' || msg.charAt(end - 1) == '\n')) {
+            end--;
+        }
+        LuaTable t = new LuaTable();
+        t.rawset(ERR, LuaString.valueOf(code + " " + msg.substring(start, end)));
+        return t;
+    }
+
+    // ---- Lua -> reply ----
+
+    /**
+     * Writes a script's result to its caller (Redis's luaReplyToRedisReply). {@code scriptResp} is the protocol the
+     * script selected: under RESP2 booleans read as 1 and null, under RESP3 as booleans.
+     */
+    static void toReply(Reply out, LuaValue v, int scriptResp) {
+        switch (v.type()) {
+            case LuaValue.TSTRING -> {
+                LuaString s = v.checkstring();
+                out.bulk(s.m_bytes, s.m_offset, s.m_length);
+            }
+            case LuaValue.TBOOLEAN -> {
+                if (scriptResp == 2) {
+                    if (v.toboolean()) {
+                        out.integer(1);
+                    } else {
+                        out.nullBulk();
+                    }
+                } else {
+                    out.bool(v.toboolean());
+                }
+            }
+            case LuaValue.TNUMBER -> out.integer(toLong(v.todouble()));
+            case LuaValue.TTABLE -> tableReply(out, (LuaTable) v, scriptResp);
+            default -> out.nullBulk();
+        }
+    }
+
+    /** C's (long long) cast of a double as x86-64 performs it: out-of-range and NaN give LLONG_MIN. */
+    static long toLong(double d) {
+        if (Double.isNaN(d) || d >= 9.223372036854775807E18 || d < -9.223372036854775808E18) {
+            return Long.MIN_VALUE;
+        }
+        return (long) d;
+    }
+
+    private static void tableReply(Reply out, LuaTable t, int scriptResp) {
+        LuaValue err = t.rawget(ERR);
+        if (err.type() == LuaValue.TSTRING) {
+            out.error(err.tojstring());
+            return;
+        }
+        LuaValue ok = t.rawget(OK);
+        if (ok.type() == LuaValue.TSTRING) {
+            out.simple(ok.tojstring());
+            return;
+        }
+        LuaValue dbl = t.rawget(DOUBLE);
+        if (dbl.type() == LuaValue.TNUMBER) {
+            out.dbl(dbl.todouble());
+            return;
+        }
+        LuaValue big = t.rawget(BIG_NUMBER);
+        if (big.type() == LuaValue.TSTRING) {
+            out.bigNumber(big.tojstring().replace('\r', ' ').replace('\n', ' '));
+            return;
+        }
+        LuaValue verb = t.rawget(VERBATIM);
+        if (verb.type() == LuaValue.TTABLE) {
+            LuaValue format = verb.rawget(FORMAT);
+            LuaValue string = verb.rawget(STRING);
+            if (format.type() == LuaValue.TSTRING && string.type() == LuaValue.TSTRING) {
+                verbatim(out, string.checkstring(), format.checkstring());
+                return;
+            }
+        }
+        LuaValue map = t.rawget(MAP);
+        if (map.type() == LuaValue.TTABLE) {
+            LuaTable m = (LuaTable) map;
+            out.map(count(m));
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = m.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    break;
+                }
+                toReply(out, k, scriptResp);
+                toReply(out, n.arg(2), scriptResp);
+            }
+            return;
+        }
+        LuaValue set = t.rawget(SET);
+        if (set.type() == LuaValue.TTABLE) {
+            LuaTable s = (LuaTable) set;
+            out.set(count(s));
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = s.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    break;
+                }
+                toReply(out, k, scriptResp);
+            }
+            return;
+        }
+        int len = 0;
+        while (!t.rawget(len + 1).isnil()) {
+            len++;
+        }
+        out.array(len);
+        for (int i = 1; i <= len; i++) {
+            toReply(out, t.rawget(i), scriptResp);
+        }
+    }
+
+    private static int count(LuaTable t) {
+        int n = 0;
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            k = t.next(k).arg1();
+            if (k.isnil()) {
+                return n;
+            }
+            n++;
+        }
+    }
+
+    /** RESP3 verbatim string with the script's format (only the first three bytes count); a bulk string in RESP2. */
+    private static void verbatim(Reply out, LuaString text, LuaString format) {
+        if (!out.resp3()) {
+            out.bulk(text.m_bytes, text.m_offset, text.m_length);
+            return;
+        }
+        byte[] head = ("=" + (text.m_length + 4) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] encoded = new byte[head.length + 4 + text.m_length + 2];
+        System.arraycopy(head, 0, encoded, 0, head.length);
+        for (int i = 0; i < 3; i++) {
+            encoded[head.length + i] = i < format.m_length ? format.m_bytes[format.m_offset + i] : (byte) ' ';
+        }
+        encoded[head.length + 3] = ':';
+        System.arraycopy(text.m_bytes, text.m_offset, encoded, head.length + 4, text.m_length);
+        encoded[encoded.length - 2] = '\r';
+        encoded[encoded.length - 1] = '\n';
+        out.raw(encoded);
+    }
+
+    /** A number passed to redis.call: Redis formats it with {@code %.17g} (lua_tolstring would lose precision). */
+    static byte[] argument(double d) {
+        return Doubles.g17(d).getBytes(StandardCharsets.US_ASCII);
+    }
+}

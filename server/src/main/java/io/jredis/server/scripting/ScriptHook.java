@@ -1,0 +1,267 @@
+package io.jredis.server.scripting;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaThread;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
+import org.luaj.vm2.lib.OneArgFunction;
+
+/**
+ * LuaJ's debug interface, used for what Redis uses Lua's debug hooks and {@code lua_getstack} for: a call stack with
+ * the current line of each Lua function (error positions as Lua 5.1 writes them, the "on @user_script:N" part of
+ * script errors) and a count hook every {@value #COUNT} instructions (busy scripts, SCRIPT KILL, FUNCTION LOAD
+ * timeout). Scripts never see a {@code debug} table.
+ */
+final class ScriptHook extends DebugLib {
+    /** Redis's LUA_MASKCOUNT hook period. */
+    static final int COUNT = 100_000;
+
+    /** Called from the count hook; may throw a {@link ScriptError} to stop the script. */
+    @FunctionalInterface
+    interface Interrupt {
+        void check();
+    }
+
+    /** One coroutine's call stack: functions, their program counters and registers. */
+    static final class Frames {
+        LuaFunction[] fn = new LuaFunction[16];
+        int[] pc = new int[16];
+        LuaValue[][] stack = new LuaValue[16][];
+        int n;
+
+        void push(LuaFunction f, LuaValue[] regs) {
+            if (n == fn.length) {
+                fn = java.util.Arrays.copyOf(fn, n * 2);
+                pc = java.util.Arrays.copyOf(pc, n * 2);
+                stack = java.util.Arrays.copyOf(stack, n * 2);
+            }
+            fn[n] = f;
+            pc[n] = -1;
+            stack[n++] = regs;
+        }
+
+        void pop() {
+            if (n > 0) {
+                n--;
+                fn[n] = null;
+                stack[n] = null;
+            }
+        }
+
+        /** Index of the innermost Lua (not Java) function, or -1. */
+        int innermostLua() {
+            for (int i = n - 1; i >= 0; i--) {
+                if (fn[i] instanceof LuaClosure) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        int line(int i) {
+            int[] li = ((LuaClosure) fn[i]).p.lineinfo;
+            int p = pc[i];
+            return li == null || p < 0 || p >= li.length ? -1 : li[p];
+        }
+    }
+
+    /** Where the last error was raised: the source and line Redis reports as "on @user_script:N". */
+    record Location(String source, int line) {}
+
+    private final Globals globals;
+    private final Positioner positioner = new Positioner();
+    private Interrupt interrupt;
+    private long instructions;
+    private Location lastError;
+    /**
+     * A Lua function that returned through a tail call ({@code return f(x)}) and whose callee has not yet run an
+     * instruction. In Lua 5.1 a C function tail-called runs inside the caller's frame, so errors raised by
+     * {@code return redis.call(...)} or {@code return error(...)} name the caller's line; LuaJ pops the frame
+     * first, so the hook keeps it as a virtual top frame.
+     */
+    private LuaClosure tailFn;
+    private int tailPc;
+    private int tailDepth;
+    private long tailStamp;
+    private Frames tailFrames;
+
+    ScriptHook(Globals globals) {
+        this.globals = globals;
+        globals.debuglib = this;
+        globals.running.errorfunc = positioner;
+    }
+
+    void interrupt(Interrupt i) {
+        this.interrupt = i;
+    }
+
+    Frames frames() {
+        LuaThread t = globals.running;
+        if (t.callstack instanceof Frames f) {
+            return f;
+        }
+        Frames f = new Frames();
+        t.callstack = f;
+        if (t.errorfunc == null) {
+            t.errorfunc = positioner;
+        }
+        return f;
+    }
+
+    /** Forgets the stack of an aborted run (a Java error may have skipped the returns). */
+    void reset() {
+        Frames f = frames();
+        while (f.n > 0) {
+            f.pop();
+        }
+        lastError = null;
+        tailFn = null;
+    }
+
+    @Override
+    public void onCall(LuaFunction f) {
+        frames().push(f, null);
+    }
+
+    @Override
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+        frames().push(c, stack);
+    }
+
+    @Override
+    public void onInstruction(int pc, Varargs v, int top) {
+        Frames f = frames();
+        f.pc[f.n - 1] = pc;
+        if (++instructions % COUNT == 0 && interrupt != null) {
+            interrupt.check();
+        }
+    }
+
+    @Override
+    public void onReturn() {
+        Frames f = frames();
+        int i = f.n - 1;
+        tailFn = null;
+        if (i >= 0 && f.fn[i] instanceof LuaClosure c && f.pc[i] >= 0 && f.pc[i] < c.p.code.length
+                && Lua.GET_OPCODE(c.p.code[f.pc[i]]) == Lua.OP_TAILCALL) {
+            tailFn = c;
+            tailPc = f.pc[i];
+            tailDepth = i;
+            tailStamp = instructions;
+            tailFrames = f;
+        }
+        f.pop();
+    }
+
+    /** True when the tail-calling function is still, for Lua 5.1, the running Lua function. */
+    private boolean tailActive(Frames f) {
+        return tailFn != null && tailFrames == f && f.n == tailDepth && tailStamp == instructions;
+    }
+
+    private int tailLine() {
+        int[] li = tailFn.p.lineinfo;
+        return li == null || tailPc >= li.length ? -1 : li[tailPc];
+    }
+
+    @Override
+    public String traceback(int level) {
+        return "";
+    }
+
+    /** Lua 5.1's {@code luaL_where(L, level)}: "chunk:line: " of the function at that level, or "". */
+    String where(int level) {
+        Frames f = frames();
+        if (tailActive(f)) {
+            if (level == 1) {
+                int line = tailLine();
+                return line > 0 ? chunkid(tailFn.p.source.tojstring()) + ":" + line + ": " : "";
+            }
+            level--;
+        }
+        int i = f.n - level;
+        if (i < 0 || i >= f.n || !(f.fn[i] instanceof LuaClosure c)) {
+            return "";
+        }
+        int line = f.line(i);
+        return line > 0 ? chunkid(c.p.source.tojstring()) + ":" + line + ": " : "";
+    }
+
+    /** Records where an error is being raised from (the innermost Lua function), for the error reply. */
+    void markError() {
+        Frames f = frames();
+        if (tailActive(f)) {
+            lastError = new Location(tailFn.p.source.tojstring(), tailLine());
+            return;
+        }
+        int i = f.innermostLua();
+        lastError = i < 0 ? null : new Location(((LuaClosure) f.fn[i]).p.source.tojstring(), f.line(i));
+    }
+
+    /**
+     * The value of an error as Lua 5.1 would have raised it. An error thrown by a Java function called in tail
+     * position ({@code return string.format('%y')}) reached no Lua function to add its position: it gets the
+     * tail-calling function's, as luaL_error would have added.
+     */
+    LuaValue errorValue(org.luaj.vm2.LuaError e) {
+        LuaValue v = e.getMessageObject();
+        if (e instanceof ScriptError || e instanceof LuaSandbox.KilledError || !tailActive(frames())
+                || v == null || !v.isstring() || v.tojstring().equals(ProtectedTable.READONLY)) {
+            return v;
+        }
+        markError();
+        return valueOf(where(1) + v.tojstring());
+    }
+
+    Location lastError() {
+        return lastError;
+    }
+
+    /** Lua's {@code luaO_chunkid} for the sources scripts have. */
+    static String chunkid(String source) {
+        if (source.startsWith("=") || source.startsWith("@")) {
+            return source.substring(1);
+        }
+        int len = 0;
+        while (len < source.length() && source.charAt(len) != '\n' && source.charAt(len) != '\r') {
+            len++;
+        }
+        // LUA_IDSIZE (60) minus the room of ' [string "..."] '.
+        len = Math.min(len, 60 - 17);
+        String s = len < source.length() ? source.substring(0, len) + "..." : source;
+        return "[string \"" + s + "\"]";
+    }
+
+    /**
+     * LuaJ's error hook, run by the Lua function whose instruction raised an error: turns LuaJ's "source:line msg"
+     * into Lua 5.1's "chunk:line: msg", with 5.1's wording of runtime errors, and records the error's location.
+     */
+    private final class Positioner extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue msg) {
+            Frames f = frames();
+            markError();
+            String text = msg.tojstring();
+            if (f.n == 0 || !(f.fn[f.n - 1] instanceof LuaClosure c)) {
+                return valueOf(text);
+            }
+            Prototype p = c.p;
+            int pc = f.pc[f.n - 1];
+            int line = f.line(f.n - 1);
+            String prefix = p.source.tojstring() + ":" + (line < 0 ? "?" : String.valueOf(line)) + " ";
+            if (text.startsWith(prefix)) {
+                text = text.substring(prefix.length());
+            }
+            if (text.equals(ProtectedTable.READONLY) && LuaErrorText.raisedByCall(p, pc)) {
+                // Raised inside an API function (rawset, setmetatable ...): Lua names no position then.
+                return valueOf(text);
+            }
+            text = LuaErrorText.translate(text, p, pc, f.stack[f.n - 1]);
+            return valueOf(line > 0 ? chunkid(p.source.tojstring()) + ":" + line + ": " + text : text);
+        }
+    }
+}

@@ -1,0 +1,479 @@
+package io.jredis.server.scripting;
+
+import io.jredis.server.Client;
+import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
+import io.jredis.server.command.CommandTable;
+import io.jredis.server.util.Bytes;
+import io.netty.buffer.ByteBuf;
+import java.util.Set;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * Lua scripting (Redis's eval.c, script.c and script_lua.c): runs EVAL scripts and FCALL functions on the engine
+ * thread, atomically, executing their redis.call commands through the normal command path from a client without
+ * connection. Write effects are propagated wrapped in MULTI/EXEC (7.0's effects replication), never the EVAL.
+ *
+ * <p>Busy scripts: a script running past {@code busy-reply-threshold} polls the network from its count hook, as
+ * Redis's processEventsWhileBlocked does, so other clients get -BUSY and SCRIPT KILL / FUNCTION KILL / SHUTDOWN
+ * NOSAVE can reach the server. The network layer runs script commands in a task of their own (not inside a read
+ * event), which is what makes polling from inside the script safe; see {@link Engine#pollIo()}.
+ */
+public final class Scripting {
+    /** Commands Redis flags CMD_MAY_REPLICATE without showing it: read-only scripts may not run them either. */
+    private static final Set<String> MAY_REPLICATE = Set.of("publish", "spublish", "pfcount");
+    static final String SLOW_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+            + "SHUTDOWN NOSAVE.";
+    static final String SLOW_SCRIPT = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+            + "SHUTDOWN NOSAVE.";
+
+    private final Engine engine;
+    private final Client lua;
+    private final Lrand48 random = new Lrand48();
+    private EvalScripts eval;
+    private final FunctionLibraries functions;
+    private ScriptRun running;
+
+    public Scripting(Engine engine) {
+        this.engine = engine;
+        this.lua = engine.fakeClient();
+        this.lua.denyBlocking(true);
+        this.eval = new EvalScripts(this);
+        this.functions = new FunctionLibraries(this);
+        engine.addGuard(this::busyGuard);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    Lrand48 random() {
+        return random;
+    }
+
+    /** The EVAL scripts cache. */
+    public EvalScripts eval() {
+        return eval;
+    }
+
+    /** Drops every cached script and starts a new Lua state (SCRIPT FLUSH). */
+    public void resetEval() {
+        eval = new EvalScripts(this);
+    }
+
+    /** The function libraries. */
+    public FunctionLibraries functions() {
+        return functions;
+    }
+
+    ScriptRun running() {
+        return running;
+    }
+
+    /** True when a script runs past busy-reply-threshold (other clients then get -BUSY). */
+    public boolean timedOut() {
+        return running != null && running.timedOut;
+    }
+
+    private static final byte[][] SCRIPT_COMMANDS = {
+        "eval".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "evalsha".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "eval_ro".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "evalsha_ro".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "fcall".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "fcall_ro".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+    /**
+     * True for the script and function commands, which the network layer runs outside its read events. Called for
+     * every command a connection sends, so it compares bytes without allocating.
+     */
+    public static boolean isScriptCommand(byte[] name) {
+        if (name.length < 4 || name.length > 10) {
+            return false;
+        }
+        int first = name[0] | 0x20;
+        if (first != 'e' && first != 'f') {
+            return false;
+        }
+        for (byte[] candidate : SCRIPT_COMMANDS) {
+            if (candidate.length == name.length && equalsLowerCase(candidate, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean equalsLowerCase(byte[] lower, byte[] name) {
+        for (int i = 0; i < lower.length; i++) {
+            byte b = name[i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 32;
+            }
+            if (b != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- busy state ----
+
+    /** Redis's processCommand check while a script is timed out: only allow_busy commands run. */
+    private String busyGuard(Client c, CommandSpec cmd, byte[][] argv) {
+        if (running == null || !running.timedOut) {
+            return null;
+        }
+        boolean allowed = cmd.hasFlag("allow_busy");
+        if (allowed && cmd.name().equals("shutdown")) {
+            // SHUTDOWN is only possible without saving while a script runs.
+            allowed = false;
+            for (int i = 1; i < argv.length; i++) {
+                if (io.jredis.server.util.Bytes.eqIgnoreCase(argv[i], "nosave")) {
+                    allowed = true;
+                }
+            }
+        }
+        return allowed ? null : busyError();
+    }
+
+    String busyError() {
+        return running != null && !running.evalMode ? SLOW_SCRIPT : SLOW_EVAL;
+    }
+
+    /** SCRIPT KILL ({@code eval} true) and FUNCTION KILL: Redis's scriptKill. */
+    public void kill(Client c, boolean evalKill) {
+        ScriptRun run = running;
+        if (run == null) {
+            engine.error(c, "NOTBUSY No scripts in execution right now.");
+            return;
+        }
+        if (run.wrote) {
+            engine.error(c, "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+                    + "can either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+                    + "NOSAVE command.");
+            return;
+        }
+        if (evalKill && !run.evalMode) {
+            engine.error(c, SLOW_SCRIPT);
+            return;
+        }
+        if (!evalKill && run.evalMode) {
+            engine.error(c, SLOW_EVAL);
+            return;
+        }
+        run.killed = true;
+        c.reply().ok();
+    }
+
+    /** The count hook of a running script: Redis's scriptInterrupt. */
+    private void interrupt(ScriptRun run, ScriptHook hook) {
+        if (!run.timedOut) {
+            long threshold = engine.config().busyReplyThreshold.value();
+            long elapsed = run.elapsedMillis();
+            if (threshold <= 0 || elapsed < threshold) {
+                return;
+            }
+            engine.log().warning("Slow script detected: still in execution after " + elapsed + " milliseconds. You "
+                    + "can try killing the script using the " + (run.evalMode ? "SCRIPT KILL" : "FUNCTION KILL")
+                    + " command. Script name is: " + run.name + ".");
+            run.timedOut = true;
+            // Like protectClient: the caller's next commands wait until its script has ended.
+            if (run.caller.channel() != null) {
+                run.caller.channel().config().setAutoRead(false);
+            }
+        }
+        engine.pollIo();
+        if (run.killed || engine.shuttingDown()) {
+            engine.log().warning("Lua script killed by user with SCRIPT KILL.");
+            hook.markError();
+            throw new LuaSandbox.KilledError(LuaReplies.errorTable("Script killed by user with SCRIPT KILL...",
+                    false));
+        }
+    }
+
+    // ---- running a script ----
+
+    /**
+     * Redis's scriptPrepareForRun: refuses a script whose flags do not allow running now (replies the error and
+     * returns null), else returns the run context. Scripts without shebang (compat mode) are checked per command.
+     */
+    ScriptRun prepare(Client c, String name, byte[][] argv, int flags, boolean ro, boolean evalMode) {
+        boolean compat = (flags & ScriptFlags.EVAL_COMPAT_MODE) != 0;
+        if (!compat) {
+            if ((flags & ScriptFlags.NO_CLUSTER) != 0 && engine.config().clusterEnabled.value()) {
+                engine.error(c, "ERR Can not run script on cluster, 'no-cluster' flag is set.");
+                return null;
+            }
+            if ((flags & ScriptFlags.NO_WRITES) == 0) {
+                if (engine.slaveMode() && engine.config().replicaReadOnly.value()
+                        && c.type() != Client.Type.MASTER) {
+                    engine.error(c, "READONLY Can not run script with write flag on readonly replica");
+                    return null;
+                }
+                if (ro) {
+                    engine.error(c, "ERR Can not execute a script with write flag using *_ro command.");
+                    return null;
+                }
+            }
+        }
+        boolean readOnly = ro || (!compat && (flags & ScriptFlags.NO_WRITES) != 0);
+        return new ScriptRun(c, name, argv, evalMode, readOnly);
+    }
+
+    /**
+     * Runs a compiled script or function for {@code run.caller} and replies with its result or error (Redis's
+     * luaCallFunction). The caller has checked the flags (scriptPrepareForRun).
+     */
+    void run(ScriptRun run, LuaSandbox.State state, LuaFunction fn, Varargs args) {
+        Client c = run.caller;
+        ScriptHook hook = state.hook;
+        running = run;
+        lua.select(c.db());
+        lua.reply().protocol(2);
+        hook.reset();
+        hook.interrupt(() -> interrupt(run, hook));
+        engine.beginAtomic(c.db().id());
+        try {
+            LuaValue result = fn.invoke(args).eval().arg1();
+            LuaReplies.toReply(c.reply(), result, run.resp);
+        } catch (LuaError e) {
+            LuaValue value = hook.errorValue(e);
+            replyError(c, run, value, hook.lastError());
+        } catch (StackOverflowError e) {
+            hook.markError();
+            replyError(c, run, LuaValue.valueOf("stack overflow"), hook.lastError());
+        } catch (RuntimeException e) {
+            // A failure of the Lua runtime itself: the caller still gets a reply, the log the cause.
+            engine.log().warning("Lua script " + run.name + " failed: " + e);
+            engine.error(c, "ERR Error running script " + run.name + ", " + e.getMessage());
+        } finally {
+            engine.endAtomic();
+            hook.interrupt(null);
+            hook.reset();
+            running = null;
+            engine.suppressPropagation();
+            if (run.timedOut && c.channel() != null && !c.isClosed()) {
+                c.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    /**
+     * The reply of a failed script: Redis's error handler turns a non-table error into {@code {err="ERR "..msg}},
+     * adds where it was raised, and the reply reads "-CODE message script: name, on @source:line.".
+     */
+    private void replyError(Client c, ScriptRun run, LuaValue error, ScriptHook.Location where) {
+        String msg;
+        boolean ignoreStats = false;
+        if (error != null && error.istable()) {
+            LuaValue err = error.rawget(LuaReplies.ERR);
+            msg = err.isstring() ? err.tojstring() : "ERR unknown error";
+            ignoreStats = error.rawget(LuaReplies.IGNORE_STATS).toboolean();
+        } else {
+            msg = "ERR " + (error == null ? "nil" : LuaFormat.tostring(error).tojstring());
+        }
+        if (where != null && where.line() >= 0) {
+            msg = msg + " script: " + run.name + ", on " + where.source() + ":" + where.line() + ".";
+        }
+        if (ignoreStats) {
+            c.reply().error(msg);
+        } else {
+            engine.error(c, msg);
+        }
+    }
+
+    // ---- redis.call ----
+
+    /** redis.call ({@code raise} true) and redis.pcall: Redis's luaRedisGenericCommand. */
+    Varargs redisCall(ScriptHook hook, Varargs args, boolean raise) {
+        ScriptRun run = running;
+        if (run == null) {
+            throw RedisApi.raise(hook, LuaReplies.errorTable(
+                    "redis.call/pcall can only be called inside a script invocation", false));
+        }
+        LuaValue result;
+        byte[][] argv = argumentsOrNull(args);
+        if (argv == null) {
+            result = LuaReplies.errorTable(args.narg() == 0
+                    ? "Please specify at least one argument for this redis lib call"
+                    : "Lua redis lib command arguments must be strings or integers", false);
+        } else {
+            result = execute(run, argv);
+        }
+        if (raise && result.istable() && result.rawget(LuaReplies.ERR).isstring()) {
+            throw RedisApi.raise(hook, (LuaTable) result);
+        }
+        return result;
+    }
+
+    /** The arguments of redis.call/acl_check_cmd as a command, raising Redis's error when they are not. */
+    byte[][] arguments(ScriptHook hook, Varargs args) {
+        byte[][] argv = argumentsOrNull(args);
+        if (argv == null) {
+            throw RedisApi.raise(hook, LuaReplies.errorTable(args.narg() == 0
+                    ? "Please specify at least one argument for this redis lib call"
+                    : "Lua redis lib command arguments must be strings or integers", false));
+        }
+        return argv;
+    }
+
+    private static byte[][] argumentsOrNull(Varargs args) {
+        int argc = args.narg();
+        if (argc == 0) {
+            return null;
+        }
+        byte[][] argv = new byte[argc][];
+        for (int i = 0; i < argc; i++) {
+            LuaValue v = args.arg(i + 1);
+            if (v.type() == LuaValue.TNUMBER) {
+                argv[i] = LuaReplies.argument(v.todouble());
+            } else if (v.type() == LuaValue.TSTRING) {
+                argv[i] = LuaSandbox.bytes(v.checkstring());
+            } else {
+                return null;
+            }
+        }
+        return argv;
+    }
+
+    /** Redis's lookupCommand for a script: a subcommand when the command has them and one is given. */
+    CommandSpec lookup(byte[][] argv) {
+        CommandSpec cmd = engine.commands().lookup(argv[0]);
+        if (cmd != null && !cmd.subcommands().isEmpty() && argv.length >= 2) {
+            return CommandTable.subcommand(cmd, argv[1]);
+        }
+        return cmd;
+    }
+
+    /** Redis's scriptCall: the checks a script's command must pass, then the command itself. */
+    private LuaValue execute(ScriptRun run, byte[][] argv) {
+        CommandSpec cmd = lookup(argv);
+        if (cmd == null || !cmd.arityOk(argv.length) || cmd.handler() == null) {
+            return rejected(cmd == null ? "Unknown Redis command called from script"
+                    : "Wrong number of args calling Redis command from script");
+        }
+        if (cmd.noScript()) {
+            return rejected("This Redis command is not allowed from script");
+        }
+        String denied = aclDenied(run.caller, cmd, argv);
+        if (denied != null) {
+            return rejected(denied);
+        }
+        boolean mayReplicate = cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.name());
+        if (run.readOnly && (cmd.isWrite() || mayReplicate)) {
+            return rejected("Write commands are not allowed from read-only scripts.");
+        }
+        if (cmd.isWrite()) {
+            run.wrote = true;
+        }
+        lua.reply().protocol(run.resp);
+        // redis.set_repl(redis.REPL_NONE): the command runs but is neither written to the AOF nor replicated.
+        engine.mutePropagation(run.replFlags == RedisApi.REPL_NONE);
+        try {
+            engine.call(lua, cmd, argv);
+        } finally {
+            engine.mutePropagation(false);
+        }
+        ByteBuf out = lua.takePending();
+        if (out == null) {
+            return LuaValue.NIL;
+        }
+        try {
+            return LuaReplies.toLua(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Redis's scriptVerifyACL: the script's commands run with its caller's permissions. */
+    private String aclDenied(Client caller, CommandSpec cmd, byte[][] argv) {
+        io.jredis.server.acl.User u = caller.aclUser();
+        if (u == null) {
+            return null;
+        }
+        io.jredis.server.acl.Acl acl = engine.acl();
+        io.jredis.server.acl.Acl.Verdict v = acl.check(u, cmd, argv);
+        switch (v.result()) {
+            case io.jredis.server.acl.Acl.OK:
+                return null;
+            case io.jredis.server.acl.Acl.DENIED_CMD:
+                acl.addLog(caller, v.result(), "lua", u.name(), cmd.fullName());
+                return "The user executing the script can't run this command or subcommand";
+            case io.jredis.server.acl.Acl.DENIED_KEY:
+                acl.addLog(caller, v.result(), "lua", u.name(), Bytes.str(argv[v.pos()]));
+                return "The user executing the script can't access at least one of the keys mentioned in the "
+                        + "command arguments";
+            case io.jredis.server.acl.Acl.DENIED_CHANNEL:
+                acl.addLog(caller, v.result(), "lua", u.name(), Bytes.str(argv[v.pos()]));
+                return "The user executing the script can't publish to the channel mentioned in the command";
+            default:
+                return "The user executing the script is lacking the permissions for the command";
+        }
+    }
+
+    /** True when the caller's user may run the command (redis.acl_check_cmd). */
+    boolean aclAllows(Client caller, CommandSpec cmd, byte[][] argv) {
+        io.jredis.server.acl.User u = caller.aclUser();
+        return u == null || engine.acl().check(u, cmd, argv).result() == io.jredis.server.acl.Acl.OK;
+    }
+
+    /** A command refused before running: counted as an error reply, returned as an error table. */
+    private LuaValue rejected(String msg) {
+        engine.error(lua, "ERR " + msg);
+        ByteBuf discarded = lua.takePending();
+        if (discarded != null) {
+            discarded.release();
+        }
+        LuaTable t = LuaReplies.errorTable(msg, false);
+        t.rawset(LuaReplies.IGNORE_STATS, LuaValue.TRUE);
+        return t;
+    }
+
+    /** Sets KEYS and ARGV in the EVAL globals, which are read-only otherwise. */
+    static void setGlobal(SandboxGlobals g, String name, LuaTable value) {
+        g.readonly(false);
+        try {
+            g.rawset(LuaString.valueOf(name), value);
+        } finally {
+            g.readonly(true);
+        }
+    }
+
+    /** A Lua array of the arguments from {@code from} (inclusive) to {@code to} (exclusive). */
+    static LuaTable array(byte[][] argv, int from, int to) {
+        LuaTable t = new LuaTable(to - from, 0);
+        for (int i = from; i < to; i++) {
+            t.rawset(i - from + 1, LuaString.valueOf(argv[i]));
+        }
+        return t;
+    }
+
+    /** INFO used_memory_lua / used_memory_vm_eval: an estimate of the EVAL Lua state's heap. */
+    public long evalVmMemory() {
+        return eval.memory();
+    }
+
+    /** INFO used_memory_vm_functions: an estimate of the function Lua state's heap. */
+    public long functionsVmMemory() {
+        return functions.vmMemory();
+    }
+
+    /** What FUNCTION STATS shows of a running script. */
+    public record Running(String name, byte[][] command, long durationMs) {}
+
+    /** The running script or function, or null when none runs. */
+    public Running runningScript() {
+        ScriptRun run = running;
+        return run == null ? null : new Running(run.name, run.argv, run.elapsedMillis());
+    }
+
+    /** True while an EVAL script (not a function) runs. */
+    public boolean evalRunning() {
+        return running != null && running.evalMode;
+    }
+}

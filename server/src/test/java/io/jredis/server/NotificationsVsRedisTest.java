@@ -1,0 +1,227 @@
+package io.jredis.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.DifferentialRunner;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
+import io.jredis.server.util.SplitArgs;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Keyspace notifications compared with a real redis-server: every script under
+ * {@code src/test/resources/notifications} runs on both servers while a client subscribed to
+ * {@code __key*__:*} records what is published; after each command line both the reply bytes and the exact sequence
+ * of (channel, message) pairs published because of it must be identical.
+ *
+ * <p>Script syntax is the differential scripts' (see {@link DifferentialRunner}) plus: {@code @N} before a command
+ * runs it on connection N (default 1); {@code !send} sends a blocking command and waits until the server reports
+ * one more blocked client, without reading its reply; {@code !recv} reads and compares that connection's pending
+ * reply; {@code !sort} and {@code !type} compare replies as the differential scripts do (events stay exact).
+ * Scripts start after FLUSHALL and set notify-keyspace-events themselves.
+ */
+class NotificationsVsRedisTest {
+    private static final byte[] SYNC_CHANNEL = "__key__:sync".getBytes(StandardCharsets.US_ASCII);
+    private static TestServer jredis;
+    private static RealRedis redis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RealRedis.assumeInstalled();
+        redis = RealRedis.start("--enable-debug-command", "yes");
+        jredis = TestServer.start("enable-debug-command", "yes");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (jredis != null) {
+            jredis.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> scripts() throws Exception {
+        URL dir = NotificationsVsRedisTest.class.getResource("/notifications");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Path.of(dir.toURI()))) {
+            files = s.filter(p -> p.toString().endsWith(".redis")).sorted().toList();
+        }
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            List<String> mismatches = run(f.getFileName().toString(), Files.readString(f));
+            assertTrue(mismatches.isEmpty(), () -> mismatches.size() + " differences from redis-server:\n"
+                    + String.join("\n", mismatches));
+        }));
+    }
+
+    /** One server's side of a run: the subscriber, a control connection and the script's connections. */
+    private static final class Side implements AutoCloseable {
+        final int port;
+        final RawClient subscriber;
+        final RawClient control;
+        final Map<Integer, RawClient> conns = new HashMap<>();
+
+        Side(int port) throws IOException {
+            this.port = port;
+            control = new RawClient("127.0.0.1", port);
+            control.call("FLUSHALL");
+            control.call("CONFIG", "SET", "notify-keyspace-events", "");
+            control.call("CONFIG", "RESETSTAT");
+            subscriber = new RawClient("127.0.0.1", port);
+            subscriber.call("PSUBSCRIBE", "__key*__:*");
+        }
+
+        RawClient conn(int n) throws IOException {
+            RawClient c = conns.get(n);
+            if (c == null) {
+                c = new RawClient("127.0.0.1", port);
+                conns.put(n, c);
+            }
+            return c;
+        }
+
+        long blockedClients() throws IOException {
+            return infoField("clients", "blocked_clients");
+        }
+
+        long infoField(String section, String field) throws IOException {
+            String info = RawClient.text(control.call("INFO", section));
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1));
+                }
+            }
+            throw new IllegalStateException("no " + field + " in INFO");
+        }
+
+        /** Sends a command whose reply comes later, once the server has blocked the connection. */
+        void sendBlocking(RawClient c, byte[][] argv) throws IOException {
+            long before = blockedClients();
+            c.send(RawClient.encode(argv));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (blockedClients() <= before) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("command did not block: " + Arrays.toString(argv));
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        /** The messages published since the last sync, each as "channel message". */
+        List<String> events() throws IOException {
+            control.call("PUBLISH", "__key__:sync", "x");
+            List<String> out = new ArrayList<>();
+            while (true) {
+                Object m = subscriber.read();
+                List<?> parts = (List<?>) m;
+                byte[] channel = (byte[]) parts.get(2);
+                if (Arrays.equals(channel, SYNC_CHANNEL)) {
+                    return out;
+                }
+                out.add(new String(channel, StandardCharsets.UTF_8) + " "
+                        + RespParser.toText(parts.get(3)));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            control.call("CONFIG", "SET", "notify-keyspace-events", "");
+            control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+            subscriber.close();
+            control.close();
+            for (RawClient c : conns.values()) {
+                c.close();
+            }
+        }
+    }
+
+    private static List<String> run(String name, String script) throws IOException {
+        List<String> mismatches = new ArrayList<>();
+        try (Side real = new Side(redis.port()); Side ours = new Side(jredis.port())) {
+            String[] lines = script.split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int conn = 1;
+                if (line.startsWith("@")) {
+                    int sp = line.indexOf(' ');
+                    conn = Integer.parseInt(line.substring(1, sp));
+                    line = line.substring(sp + 1).strip();
+                }
+                String mode = "";
+                if (line.startsWith("!")) {
+                    int sp = line.indexOf(' ');
+                    mode = sp < 0 ? line.substring(1) : line.substring(1, sp);
+                    line = sp < 0 ? "" : line.substring(sp + 1).strip();
+                }
+                String where = name + ":" + (i + 1) + ": " + lines[i].strip();
+                byte[] expected = null;
+                byte[] actual = null;
+                switch (mode) {
+                    case "send" -> {
+                        byte[][] argv = argv(where, line);
+                        real.sendBlocking(real.conn(conn), argv);
+                        ours.sendBlocking(ours.conn(conn), argv);
+                    }
+                    case "recv" -> {
+                        expected = real.conn(conn).readRaw();
+                        actual = ours.conn(conn).readRaw();
+                    }
+                    case "", "sort", "type" -> {
+                        byte[][] argv = argv(where, line);
+                        expected = real.conn(conn).callRaw(argv);
+                        actual = ours.conn(conn).callRaw(argv);
+                    }
+                    default -> throw new IllegalArgumentException(where + ": unknown modifier !" + mode);
+                }
+                if (expected != null && !DifferentialRunner.same(mode.equals("recv") ? "" : mode, expected, actual)) {
+                    mismatches.add(where + "\n    reply redis:  " + DifferentialRunner.show(expected)
+                            + "\n    reply jredis: " + DifferentialRunner.show(actual));
+                }
+                List<String> expectedEvents = real.events();
+                List<String> actualEvents = ours.events();
+                if (!expectedEvents.equals(actualEvents)) {
+                    mismatches.add(where + "\n    events redis:  " + expectedEvents + "\n    events jredis: "
+                            + actualEvents);
+                }
+            }
+            // Every read that notifies keymiss also counts a miss: the INFO counters must agree as well.
+            for (String field : List.of("keyspace_hits", "keyspace_misses")) {
+                long expected = real.infoField("stats", field);
+                long actual = ours.infoField("stats", field);
+                if (expected != actual) {
+                    mismatches.add(name + ": INFO " + field + " redis " + expected + ", jredis " + actual);
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    private static byte[][] argv(String where, String line) {
+        List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
+        if (args == null || args.isEmpty()) {
+            throw new IllegalArgumentException(where + ": cannot parse");
+        }
+        return args.toArray(new byte[0][]);
+    }
+}
