@@ -171,8 +171,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until a majority of the Sentinels that answer name the same master, other than the current one, and that
-     * node answers as a master; it becomes {@link #master()}.
+     * Waits until the Sentinels agree on a new master and that node answers as a master; it becomes
+     * {@link #master()}. Agreement means a majority of all Sentinels name it and no other reachable Sentinel names
+     * another node: Sentinels that are killed, paused or partitioned are not waited for. Waiting for the stragglers
+     * matters: one still holding the old configuration would take a restarted old master for the master and turn
+     * the promoted node back into its replica.
      *
      * @throws IllegalStateException when that does not happen within {@code bound} (the message says what each
      *     Sentinel reported last)
@@ -187,25 +190,25 @@ public final class EmbeddedCluster implements AutoCloseable {
         try {
             awaitUntil("failover", bound, () -> {
                 Map<Integer, Integer> votes = new HashMap<>();
-                int answering = 0;
                 for (Node s : sentinels()) {
-                    if (!s.isRunning() || s.isPaused()) {
+                    if (!s.isRunning() || s.isPaused() || isPartitioned(s)) {
                         continue;
                     }
                     Object addr = s.tryCall("SENTINEL", "GET-MASTER-ADDR-BY-NAME", spec.masterName);
                     seen.put(s.name, String.valueOf(addr));
                     if (addr instanceof List<?> l && l.size() == 2) {
-                        answering++;
                         votes.merge(Integer.parseInt(String.valueOf(l.get(1))), 1, Integer::sum);
                     }
                 }
-                for (Map.Entry<Integer, Integer> v : votes.entrySet()) {
-                    Node n = byPort(v.getKey());
-                    if (n != null && n != old && v.getValue() * 2 > answering && n.isRunning()
-                            && n.tryCall("ROLE") instanceof List<?> role && "master".equals(role.get(0))) {
-                        promoted[0] = n;
-                        return true;
-                    }
+                if (votes.size() != 1) {
+                    return false;
+                }
+                Map.Entry<Integer, Integer> v = votes.entrySet().iterator().next();
+                Node n = byPort(v.getKey());
+                if (n != null && n != old && v.getValue() * 2 > spec.sentinels && n.isRunning()
+                        && n.tryCall("ROLE") instanceof List<?> role && "master".equals(role.get(0))) {
+                    promoted[0] = n;
+                    return true;
                 }
                 return false;
             });
@@ -274,6 +277,18 @@ public final class EmbeddedCluster implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedCluster" + nodes;
+    }
+
+    private boolean isPartitioned(Node n) {
+        if (cutFromClients.contains(n)) {
+            return true;
+        }
+        for (Set<Node> link : cutLinks) {
+            if (link.contains(n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void applyPolicies() {
