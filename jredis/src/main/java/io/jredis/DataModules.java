@@ -9,11 +9,11 @@ import java.io.IOException;
  * What a data node (a master or a replica, not a Sentinel) adds to the server before it starts: persistence first,
  * so the dataset is loaded before anything else, then replication. The command line and the embedded API share it.
  */
-final class DataModules {
+public final class DataModules {
     private DataModules() {}
 
     /** Installs persistence and replication; an IOException carries the line Redis logs before exiting. */
-    static void install(RedisServer server) throws IOException {
+    public static void install(RedisServer server) throws IOException {
         PersistenceModule.install(server);
         ReplicationModule.install(server);
     }

@@ -1,5 +1,7 @@
 package io.jredis;
 
+import io.jredis.cli.ClusterCommand;
+import io.jredis.cli.DrillCommand;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -53,6 +55,10 @@ import sun.misc.Signal;
             "",
             "Sentinel mode:",
             "       java -jar jredis.jar /etc/sentinel.conf --sentinel",
+            "",
+            "Tools:",
+            "       java -jar jredis.jar cluster start|stop --dir <dir> (local master, replicas, Sentinels)",
+            "       java -jar jredis.jar drill --sentinel host:port[,...] --master <name> [--kill] [--json]",
         })
 public final class Main implements Callable<Integer> {
     private static final long PID = ProcessHandle.current().pid();
@@ -76,7 +82,19 @@ public final class Main implements Callable<Integer> {
     private boolean stopped;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setStopAtUnmatched(true).setExpandAtFiles(false).execute(args));
+        System.exit(run(args));
+    }
+
+    /**
+     * The tools ({@code cluster ...}, {@code drill ...}) when the first argument names one, else the server. The
+     * tools are dispatched before the server's parser so that its redis-server argument rules stay untouched.
+     */
+    static int run(String... args) {
+        if (args.length > 0 && (args[0].equals("cluster") || args[0].equals("drill"))) {
+            Object tool = args[0].equals("cluster") ? new ClusterCommand() : new DrillCommand();
+            return new CommandLine(tool).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        return new CommandLine(new Main()).setStopAtUnmatched(true).setExpandAtFiles(false).execute(args);
     }
 
     /** Runs the server until a signal asks it to stop; returns the process exit code. */

@@ -124,6 +124,7 @@ final class MasterLink {
                             ch.pipeline().addLast(secure.newHandler(ch.alloc(), host, port));
                         }
                         ch.pipeline().addLast(new Handler());
+                        io.jredis.server.net.TrafficControl.attach(ch, false);
                     }
                 });
         ChannelFuture f = b.connect(host, port);

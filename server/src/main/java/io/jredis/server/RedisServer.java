@@ -71,6 +71,11 @@ public final class RedisServer implements AutoCloseable {
         startTasks.add(task);
     }
 
+    /** Fault injection for test harnesses: see {@link NetworkServer#trafficControl()}. */
+    public io.jredis.server.net.TrafficControl trafficControl() {
+        return network.trafficControl();
+    }
+
     /** The bound TCP port (the chosen one when configured with port 0). */
     public int port() {
         return network.port();

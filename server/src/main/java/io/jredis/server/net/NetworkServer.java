@@ -339,6 +339,7 @@ public final class NetworkServer implements AutoCloseable {
                 if (tcp) {
                     keepAlive(ch);
                 }
+                TrafficControl.attach(ch, true);
                 if (secure) {
                     ch.pipeline().addLast("tls", tlsContext().newHandler(ch.alloc()));
                 }
@@ -347,6 +348,14 @@ public final class NetworkServer implements AutoCloseable {
                 ch.pipeline().addLast("client", handler);
             }
         };
+    }
+
+    /**
+     * Fault injection for test harnesses (embedded clusters): controls every connection this server accepts or
+     * opens from now on. Created on first call; servers that never call it are unaffected.
+     */
+    public TrafficControl trafficControl() {
+        return TrafficControl.of(loop);
     }
 
     /** The TCP port actually bound (the chosen one when configured with port 0), or 0 when only a unix socket. */
@@ -367,6 +376,7 @@ public final class NetworkServer implements AutoCloseable {
         }
         listeners.clear();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        TrafficControl.release(loop);
         String sock = engine.config().unixsocket.value();
         if (!sock.isEmpty()) {
             try {

@@ -85,6 +85,7 @@ public final class RespClient {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
                         }
                         ch.pipeline().addLast(new ReplyDecoder(), new Dispatcher());
+                        TrafficControl.attach(ch, false);
                     }
                 });
         ChannelFuture f = b.connect(host, port);
