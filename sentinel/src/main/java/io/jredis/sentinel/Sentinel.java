@@ -641,7 +641,8 @@ public final class Sentinel {
                 // An old master came back, or a replica was turned into a master by someone else: make it a
                 // replica of the master we know, once it has kept that role long enough and the master is fine.
                 long wait = 4 * publishPeriod;
-                if (!ri.is(Instance.PROMOTED) && masterLooksSane(master) && now - ri.roleReportedTime > wait) {
+                if (!ri.is(Instance.PROMOTED) && masterLooksSane(master) && noDownFor(ri, wait, now)
+                        && now - ri.roleReportedTime > wait) {
                     if (sendSlaveOf(ri, master.ip, master.port)) {
                         event(Log.NOTICE, "+convert-to-slave", ri, "");
                     }
@@ -674,6 +675,12 @@ public final class Sentinel {
                 event(Log.NOTICE, "+slave-reconf-done", ri, "");
             }
         }
+    }
+
+    /** True when the instance was not SDOWN or ODOWN in the last {@code ms} (Redis's NoDownFor). */
+    private static boolean noDownFor(Instance ri, long ms, long now) {
+        long mostRecent = Math.max(ri.sDownSinceTime, ri.oDownSinceTime);
+        return mostRecent == 0 || now - mostRecent > ms;
     }
 
     private boolean masterLooksSane(Instance master) {
