@@ -77,7 +77,8 @@ class SentinelClientsTest {
             assertEquals("OK", j.set("before", "jedis"));
             for (int i = 0; i < 200; i++) {
                 j.set("acked:" + i, Integer.toString(i));
-                if (j.waitReplicas(1, 5000) >= 1) {
+                // Within Jedis's 2 s socket timeout: a slow acknowledgement just leaves the write out of the check.
+                if (j.waitReplicas(1, 1000) >= 1) {
                     acknowledged.add("acked:" + i);
                 }
             }

@@ -210,6 +210,16 @@ class SentinelDifferentialTest {
 
     @Test
     void instanceReportsHaveTheSameShape() throws Exception {
+        // Both Sentinels must have their links to each other up, or "disconnected" shows in the flags.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (io.jredis.server.protocol.RespParser.toText(callOn(real, false, "SENTINEL", "SENTINELS", "mymaster"))
+                .contains("disconnected") || io.jredis.server.protocol.RespParser.toText(callOn(jredis, false,
+                        "SENTINEL", "SENTINELS", "mymaster")).contains("disconnected")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Sentinels did not connect to each other");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
         for (boolean resp3 : new boolean[] {false, true}) {
             String p = resp3 ? "RESP3 " : "RESP2 ";
             sameShape(p + "MASTER", callOn(real, resp3, "SENTINEL", "MASTER", "mymaster"),
