@@ -65,11 +65,7 @@ final class HashCommands {
     }
 
     private static HashValue checked(Client c, Object v) {
-        if (v == null || v instanceof HashValue) {
-            return (HashValue) v;
-        }
-        c.engine().error(c, Args.WRONGTYPE);
-        return WRONG_TYPE;
+        return Args.typed(c, v, HashValue.class, WRONG_TYPE);
     }
 
     /** Redis's {@code hashTypeLookupWriteOrCreate}: the hash at {@code key}, created empty if absent. */

@@ -62,11 +62,7 @@ final class ListCommands {
     }
 
     private static ListValue checked(Client c, Object v) {
-        if (v == null || v instanceof ListValue) {
-            return (ListValue) v;
-        }
-        c.engine().error(c, Args.WRONGTYPE);
-        return WRONG;
+        return Args.typed(c, v, ListValue.class, WRONG);
     }
 
     /** Deletes the key when its list became empty, as Redis never keeps empty collections ("del" event). */

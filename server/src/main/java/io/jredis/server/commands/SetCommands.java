@@ -81,11 +81,7 @@ final class SetCommands {
     }
 
     private static SetValue checked(Client c, Object v) {
-        if (v == null || v instanceof SetValue) {
-            return (SetValue) v;
-        }
-        c.engine().error(c, Args.WRONGTYPE);
-        return WRONG_TYPE;
+        return Args.typed(c, v, SetValue.class, WRONG_TYPE);
     }
 
     // ---- single-set commands ----

@@ -78,11 +78,7 @@ final class ZSetCommands {
     }
 
     private static ZSetValue checked(Client c, Object v) {
-        if (v == null || v instanceof ZSetValue) {
-            return (ZSetValue) v;
-        }
-        c.engine().error(c, Args.WRONGTYPE);
-        return WRONG;
+        return Args.typed(c, v, ZSetValue.class, WRONG);
     }
 
     static ZSetValue.Limits limits(Engine e) {
