@@ -4,6 +4,7 @@
 #
 # Usage: bench/compare.sh [--quick] [rounds]
 #   needs: jredis/target/jredis.jar (mvn -B -q -DskipTests package), redis-server and redis-benchmark on the PATH.
+#   JREDIS_JAR=<jar> measures another build (e.g. a copy of the jar before a change), COMPARE_OUT=<dir> moves the logs.
 # Prints, per workload: median requests/s of each server, the ratio jredis/redis, p50/p99 latency (ms) and the
 # server's CPU time per request in microseconds (user+sys from /proc/<pid>/stat, divided by requests).
 set -euo pipefail
