@@ -4,6 +4,7 @@
 #
 # Usage: bench/compare.sh [--quick] [rounds]
 #   needs: jredis/target/jredis.jar (mvn -B -q -DskipTests package), redis-server and redis-benchmark on the PATH.
+#   JREDIS_JAR=<jar> measures another build (e.g. a copy of the jar before a change), COMPARE_OUT=<dir> moves the logs.
 # Prints, per workload: median requests/s of each server, the ratio jredis/redis, p50/p99 latency (ms) and the
 # server's CPU time per request in microseconds (user+sys from /proc/<pid>/stat, divided by requests).
 set -euo pipefail
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 quick=0
 if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
 rounds="${1:-3}"
-jar=jredis/target/jredis.jar
+jar="${JREDIS_JAR:-jredis/target/jredis.jar}"
 [ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null \
   || { echo "redis-server and redis-benchmark are needed (apt-get install -y redis-server redis-tools)" >&2; exit 1; }
@@ -21,7 +22,7 @@ n=200000
 clients=50
 if [ "$quick" = 1 ]; then n=50000; fi
 tests="set,get,incr,lpush,lpop,sadd,hset,zadd,mset"
-out=bench/target/compare
+out="${COMPARE_OUT:-bench/target/compare}"
 mkdir -p "$out"
 hz=$(getconf CLK_TCK)
 

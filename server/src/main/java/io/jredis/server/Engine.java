@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,7 +124,8 @@ public final class Engine implements Database.Hooks {
     private final Database[] databases;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final List<Client> pendingFlush = new ArrayList<>();
-    private final List<CommandGuard> guards = new ArrayList<>();
+    /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
+    private CommandGuard[] guards = new CommandGuard[0];
     private final List<PropagationListener> propagation = new ArrayList<>();
     private final List<KeyListener> keyListeners = new ArrayList<>();
     private final List<ClientResetListener> resetListeners = new ArrayList<>();
@@ -506,7 +508,8 @@ public final class Engine implements Database.Hooks {
     }
 
     public void addGuard(CommandGuard g) {
-        guards.add(g);
+        guards = Arrays.copyOf(guards, guards.length + 1);
+        guards[guards.length - 1] = g;
     }
 
     public void addPropagationListener(PropagationListener l) {
@@ -759,7 +762,7 @@ public final class Engine implements Database.Hooks {
             rejectUnknown(c, argv);
             return true;
         }
-        if (!cmd.subcommands().isEmpty() && (cmd.handler() == null || argv.length > 1)) {
+        if (cmd.hasSubcommands() && (cmd.handler() == null || argv.length > 1)) {
             if (argv.length < 2) {
                 c.touch(now, argv, cmd.fullName());
                 reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");

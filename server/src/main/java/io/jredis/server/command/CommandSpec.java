@@ -144,6 +144,11 @@ public final class CommandSpec {
         return parent;
     }
 
+    /** True for containers (CONFIG, CLIENT, ...); checked for every command, so without a map view. */
+    public boolean hasSubcommands() {
+        return !subcommands.isEmpty();
+    }
+
     public Map<String, CommandSpec> subcommands() {
         return Collections.unmodifiableMap(subcommands);
     }

@@ -67,7 +67,10 @@ public final class Dict {
             return null;
         }
         rehashStep();
-        int h = hash(key);
+        return find(key, hash(key));
+    }
+
+    private Entry find(byte[] key, int h) {
         Entry e = findIn(t0, h, key);
         if (e == null && t1 != null) {
             e = findIn(t1, h, key);
@@ -89,13 +92,17 @@ public final class Dict {
 
     /** Returns the entry for {@code key}, creating it with a null value if absent. */
     public Entry findOrCreate(byte[] key) {
-        Entry e = find(key);
-        if (e != null) {
-            return e;
-        }
+        // One hash for the probe and the insert: SET of a new key, the common write, hashes its key once.
         int h = hash(key);
+        if (size() != 0) {
+            rehashStep();
+            Entry e = find(key, h);
+            if (e != null) {
+                return e;
+            }
+        }
         expandIfNeeded();
-        e = new Entry(key, h, null);
+        Entry e = new Entry(key, h, null);
         if (t1 != null) {
             int i = h & (t1.length - 1);
             e.next = t1[i];
