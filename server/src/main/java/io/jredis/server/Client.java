@@ -231,13 +231,7 @@ public final class Client implements Reply.ReplySink {
 
     /** True when the client has any subscription; in RESP2 that restricts the commands it may send. */
     public boolean subscribed() {
-        // Checked for every command: a scan of the (at most three) sets, without creating the missing ones.
-        for (java.util.LinkedHashSet<io.jredis.server.util.BytesKey> s : subscriptions.values()) {
-            if (!s.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return subscriptionCount() + subscriptions(PubSub.Kind.SHARD).size() > 0;
     }
 
     /** Queues a command that arrived while the client is blocked; it runs after the client is unblocked. */
