@@ -292,4 +292,22 @@ class ReplicationInteropTest {
             await("master's DEL applied", 5, () -> r.dbSize() == 0);
         }
     }
+
+    /** A replica authenticates as an ACL user (masteruser/masterauth) that may only replicate. */
+    @Test
+    void masteruserWithAnAclUser() throws Exception {
+        try (RedisServer master = Nodes.jredis();
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                RedisServer replica = Nodes.jredis("masteruser", "replicator", "masterauth", "r3pl");
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            m.aclSetUser("replicator", "on", ">r3pl", "+psync", "+replconf", "+ping");
+            m.aclSetUser("default", "resetpass", ">adm1n");
+            m.auth("adm1n");
+            m.set("k", "v");
+            r.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, r);
+            assertEquals("v", r.get("k"));
+            assertEquals("up", Nodes.info(r, "master_link_status"));
+        }
+    }
 }
