@@ -7,6 +7,7 @@ import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.protocol.RespParser;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,7 +109,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             for (Node s : sentinels()) {
                 awaitUntil(s.name + " sees its peers and the replicas", spec.startTimeout, () ->
                         size(s.call("SENTINEL", "SENTINELS", spec.masterName)) == spec.sentinels - 1
-                                && size(s.call("SENTINEL", "REPLICAS", spec.masterName)) == spec.replicas);
+                                && linkedReplicas(s.call("SENTINEL", "REPLICAS", spec.masterName)) == spec.replicas);
             }
             return this;
         } catch (IOException e) {
@@ -330,6 +331,27 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private static int size(Object reply) {
         return reply instanceof List<?> l ? l.size() : -1;
+    }
+
+    /**
+     * Replicas a Sentinel reports with {@code master-link-status ok}: it has their INFO, so they are candidates a
+     * failover may promote (until then SENTINEL FAILOVER answers NOGOODSLAVE, in Redis too).
+     */
+    private static int linkedReplicas(Object reply) {
+        int n = 0;
+        if (reply instanceof List<?> reports) {
+            for (Object r : reports) {
+                if (r instanceof List<?> f) {
+                    for (int i = 0; i + 1 < f.size(); i += 2) {
+                        if (RespParser.toText(f.get(i)).equals("master-link-status")
+                                && RespParser.toText(f.get(i + 1)).equals("ok")) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /**
