@@ -92,6 +92,29 @@ final class ElementScan {
         return new Options(count, pattern);
     }
 
+    /** One step of a collection's scan: adds elements to {@code out}, returns the next cursor. */
+    interface Scanner {
+        long scan(long cursor, long count, List<byte[]> out);
+    }
+
+    /**
+     * The rest of HSCAN/SSCAN/ZSCAN once the cursor parsed and the key was looked up, in Redis's order: a missing
+     * key answers an empty page before the options are read; then the options, one scan step and the reply.
+     */
+    static void scan(Client c, byte[][] argv, long cursor, Scanner collection, boolean pairs) {
+        if (collection == null) {
+            replyEmpty(c);
+            return;
+        }
+        Options o = parseOptions(c, argv, 3);
+        if (o == null) {
+            return;
+        }
+        List<byte[]> items = new java.util.ArrayList<>();
+        long next = collection.scan(cursor, o.count(), items);
+        reply(c, next, items, o.pattern(), pairs);
+    }
+
     /** The reply for a key that does not exist: cursor 0 and no elements. */
     static void replyEmpty(Client c) {
         Reply r = c.reply();

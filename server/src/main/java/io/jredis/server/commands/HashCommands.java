@@ -10,7 +10,6 @@ import io.jredis.server.db.HashValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles.LongDouble;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -414,16 +413,6 @@ final class HashCommands {
         if (h == WRONG_TYPE) {
             return;
         }
-        if (h == null) {
-            ElementScan.replyEmpty(c);
-            return;
-        }
-        ElementScan.Options o = ElementScan.parseOptions(c, argv, 3);
-        if (o == null) {
-            return;
-        }
-        List<byte[]> items = new ArrayList<>();
-        long next = h.scan(cursor, o.count(), items);
-        ElementScan.reply(c, next, items, o.pattern(), true);
+        ElementScan.scan(c, argv, cursor, h == null ? null : h::scan, true);
     }
 }

@@ -363,17 +363,7 @@ final class SetCommands {
         if (s == WRONG_TYPE) {
             return;
         }
-        if (s == null) {
-            ElementScan.replyEmpty(c);
-            return;
-        }
-        ElementScan.Options o = ElementScan.parseOptions(c, argv, 3);
-        if (o == null) {
-            return;
-        }
-        List<byte[]> items = new ArrayList<>();
-        long next = s.scan(cursor, o.count(), items);
-        ElementScan.reply(c, next, items, o.pattern(), false);
+        ElementScan.scan(c, argv, cursor, s == null ? null : s::scan, false);
     }
 
     // ---- multi-set commands ----

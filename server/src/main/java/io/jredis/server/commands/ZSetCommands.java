@@ -6,11 +6,9 @@ import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.Directive;
-import io.jredis.server.db.Dict;
 import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
-import io.jredis.server.util.Doubles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -1146,37 +1144,10 @@ final class ZSetCommands {
             c.engine().error(c, ElementScan.INVALID_CURSOR);
             return;
         }
-        ElementScan.Options o = ElementScan.parseOptions(c, argv, 3);
-        if (o == null) {
-            return;
-        }
         ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;
         }
-        if (z == null) {
-            ElementScan.replyEmpty(c);
-            return;
-        }
-        List<byte[]> items = new ArrayList<>();
-        long next = 0;
-        Dict d = z.dict();
-        if (d == null) {
-            z.forRange(0, z.size() - 1, false, (m, s) -> {
-                items.add(m);
-                items.add(Bytes.of(Doubles.g17(s)));
-            });
-        } else {
-            long cur = cursor;
-            long maxIterations = o.count() * 10;
-            do {
-                cur = d.scan(cur, e -> {
-                    items.add(e.key);
-                    items.add(Bytes.of(Doubles.g17(ZSetValue.scoreOf(e))));
-                });
-            } while (cur != 0 && maxIterations-- > 0 && items.size() / 2 < o.count());
-            next = cur;
-        }
-        ElementScan.reply(c, next, items, o.pattern(), true);
+        ElementScan.scan(c, argv, cursor, z == null ? null : z::scan, true);
     }
 }

@@ -37,7 +37,7 @@ public final class SetValue implements RedisObject {
 
     /** An empty set in the encoding that can hold {@code member}: Redis's {@code setTypeCreate}. */
     public static SetValue forMember(byte[] member) {
-        return new SetValue(toLong(member) != null ? EMPTY : new Dict());
+        return new SetValue(Bytes.toLong(member) != null ? EMPTY : new Dict());
     }
 
     @Override
@@ -81,7 +81,7 @@ public final class SetValue implements RedisObject {
         if (data instanceof Dict d) {
             return addTo(d, member);
         }
-        Long v = toLong(member);
+        Long v = Bytes.toLong(member);
         if (v == null) {
             convertToHashtable();
             return addTo((Dict) data, member);
@@ -122,7 +122,7 @@ public final class SetValue implements RedisObject {
             d.shrinkIfNeeded();
             return true;
         }
-        Long v = toLong(member);
+        Long v = Bytes.toLong(member);
         int idx = v == null ? -1 : search(data, v);
         if (idx < 0) {
             return false;
@@ -143,7 +143,7 @@ public final class SetValue implements RedisObject {
         if (data instanceof Dict d) {
             return d.find(member) != null;
         }
-        Long v = toLong(member);
+        Long v = Bytes.toLong(member);
         return v != null && search(data, v) >= 0;
     }
 
@@ -263,11 +263,6 @@ public final class SetValue implements RedisObject {
     }
 
     // ---- intset arrays ----
-
-    private static Long toLong(byte[] member) {
-        long[] out = new long[1];
-        return Bytes.parseLong(member, out) ? out[0] : null;
-    }
 
     private static int valueWidth(long v) {
         return v == (short) v ? 2 : v == (int) v ? 4 : 8;

@@ -255,6 +255,29 @@ public final class ZSetValue implements RedisObject {
         return n;
     }
 
+    /**
+     * One step of ZSCAN: adds member, score pairs to {@code out} and returns the next cursor. A listpack is returned
+     * whole with cursor 0; a skiplist's dict is scanned as Redis does, until about {@code count} members were
+     * collected or ten times {@code count} buckets were visited.
+     */
+    public long scan(long cursor, long count, java.util.List<byte[]> out) {
+        if (dict == null) {
+            forRange(0, size() - 1, false, (m, s) -> {
+                out.add(m);
+                out.add(io.jredis.server.util.Bytes.of(io.jredis.server.util.Doubles.g17(s)));
+            });
+            return 0;
+        }
+        long maxIterations = count * 10;
+        do {
+            cursor = dict.scan(cursor, e -> {
+                out.add(e.key);
+                out.add(io.jredis.server.util.Bytes.of(io.jredis.server.util.Doubles.g17(scoreOf(e))));
+            });
+        } while (cursor != 0 && maxIterations-- > 0 && out.size() / 2 < count);
+        return cursor;
+    }
+
     /** The member dict for SCAN-style iteration in skiplist encoding; null in listpack encoding. */
     public Dict dict() {
         return dict;
