@@ -10,64 +10,20 @@ import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
-import io.jredis.server.testing.TestServer;
+import io.jredis.server.testing.SharedServerTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.BitCountOption;
 import redis.clients.jedis.args.BitOP;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.BitPosParams;
 
 /** SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and BITFIELD_RO over real sockets, and against redis-server. */
-class BitCommandsTest {
-    private static TestServer server;
-    private static final ConcurrentLinkedQueue<String> propagated = new ConcurrentLinkedQueue<>();
-    private Jedis j;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-        server.server().onEngine(() -> {
-            server.server().engine().addPropagationListener((db, argv) -> propagated.add(join(argv)));
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        server.server().onEngine(() -> server.server().engine().database(0).clear());
-        propagated.clear();
-        j = new Jedis(server.host(), server.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
-
-    private static String join(byte[][] argv) {
-        List<String> parts = new ArrayList<>();
-        for (byte[] a : argv) {
-            parts.add(new String(a, StandardCharsets.ISO_8859_1));
-        }
-        return String.join(" ", parts);
-    }
-
+class BitCommandsTest extends SharedServerTest {
     private static byte[] bytes(int... b) {
         byte[] out = new byte[b.length];
         for (int i = 0; i < b.length; i++) {

@@ -9,17 +9,12 @@ import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
-import io.jredis.server.testing.TestServer;
+import io.jredis.server.testing.SharedServerTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -28,46 +23,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * PFADD, PFCOUNT, PFMERGE, PFDEBUG and PFSELFTEST: replies, propagation, and the stored bytes compared with a real
  * redis-server (sparse and dense, from a few elements to 100,000), in both directions.
  */
-class HyperLogLogTest {
+class HyperLogLogTest extends SharedServerTest {
     private static final byte[] KEY = "h".getBytes(StandardCharsets.US_ASCII);
-    private static TestServer server;
-    private static final ConcurrentLinkedQueue<String> propagated = new ConcurrentLinkedQueue<>();
-    private Jedis j;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-        server.server().onEngine(() -> {
-            server.server().engine().addPropagationListener((db, argv) -> propagated.add(join(argv)));
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        server.server().onEngine(() -> server.server().engine().database(0).clear());
-        propagated.clear();
-        j = new Jedis(server.host(), server.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
-
-    private static String join(byte[][] argv) {
-        List<String> parts = new ArrayList<>();
-        for (byte[] a : argv) {
-            parts.add(new String(a, StandardCharsets.ISO_8859_1));
-        }
-        return String.join(" ", parts);
-    }
-
     private static byte[] header(int encoding, int... card) {
         byte[] h = new byte[16];
         h[0] = 'H';

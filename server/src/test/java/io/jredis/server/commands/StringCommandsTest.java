@@ -12,18 +12,14 @@ import io.jredis.server.db.Dict;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.SharedServerTest;
 import io.jredis.server.testing.TestServer;
 import io.jredis.server.util.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
@@ -33,45 +29,7 @@ import redis.clients.jedis.params.LCSParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.LCSMatchResult;
 
-class StringCommandsTest {
-    private static TestServer server;
-    private static final ConcurrentLinkedQueue<String> propagated = new ConcurrentLinkedQueue<>();
-    private Jedis j;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-        server.server().onEngine(() -> {
-            server.server().engine().addPropagationListener((db, argv) -> propagated.add(join(argv)));
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        server.server().onEngine(() -> server.server().engine().database(0).clear());
-        propagated.clear();
-        j = new Jedis(server.host(), server.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
-
-    private static String join(byte[][] argv) {
-        List<String> parts = new ArrayList<>();
-        for (byte[] a : argv) {
-            parts.add(new String(a, StandardCharsets.ISO_8859_1));
-        }
-        return String.join(" ", parts);
-    }
-
+class StringCommandsTest extends SharedServerTest {
     private Object raw(String... args) {
         Protocol.Command cmd = Protocol.Command.valueOf(args[0].toUpperCase());
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
