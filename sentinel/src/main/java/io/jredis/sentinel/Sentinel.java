@@ -806,7 +806,7 @@ public final class Sentinel {
                 event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " "
                         + masterIp + " " + masterPort);
                 resetMasterAndChangeAddress(master, masterIp, masterPort);
-                callClientReconfScript(master, "leader", "start", oldIp, oldPort, masterIp, masterPort);
+                callClientReconfScript(master, "observer", "start", oldIp, oldPort, masterIp, masterPort);
             }
         }
     }

@@ -28,9 +28,14 @@ class SentinelFailoverTest {
 
     /** Starts an in-process jredis Sentinel monitoring {@code masterPort} with a short down-after period. */
     static RedisServer startSentinel(Path dir, String name, int masterPort) throws Exception {
+        return startSentinel(dir, name, masterPort, "");
+    }
+
+    /** As {@link #startSentinel(Path, String, int)}, with extra config lines. */
+    static RedisServer startSentinel(Path dir, String name, int masterPort, String extra) throws Exception {
         Path conf = dir.resolve(name + ".conf");
         Files.writeString(conf, "bind 127.0.0.1\nport 0\nsentinel monitor mymaster 127.0.0.1 " + masterPort + " 2\n"
-                + "sentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n");
+                + "sentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n" + extra);
         ServerConfig cfg = new ServerConfig();
         SentinelModule.prepare(cfg);
         new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString(), "--port", "0")),
@@ -73,9 +78,15 @@ class SentinelFailoverTest {
             toClose.add(r2);
             await("replicas online", () -> RespParser.toText(call(master.port(), "INFO", "replication"))
                     .contains("connected_slaves:2"));
-            RedisServer s1 = startSentinel(dir, "s1", master.port());
+            // Each jredis Sentinel runs a client-reconfig script: the leader's "end" or an observer's "start" call.
+            Path reconf = dir.resolve("reconf.txt");
+            Path script = dir.resolve("reconf.sh");
+            Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + reconf + "\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            String scriptLine = "sentinel client-reconfig-script mymaster " + script + "\n";
+            RedisServer s1 = startSentinel(dir, "s1", master.port(), scriptLine);
             toClose.add(s1);
-            RedisServer s2 = startSentinel(dir, "s2", master.port());
+            RedisServer s2 = startSentinel(dir, "s2", master.port(), scriptLine);
             toClose.add(s2);
             Path conf3 = dir.resolve("s3.conf");
             Files.writeString(conf3, "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 2\n"
@@ -116,6 +127,15 @@ class SentinelFailoverTest {
             }
             int newMaster = Integer.parseInt(promoted.substring(promoted.lastIndexOf(' ') + 1, promoted.length() - 1));
             assertEquals("OK", RespParser.toText(call(newMaster, "SET", "after", "failover")));
+            String move = "127.0.0.1 " + master.port() + " 127.0.0.1 " + newMaster;
+            await("a client-reconfig script call", () -> {
+                try {
+                    return Files.exists(reconf) && Files.readAllLines(reconf).stream().anyMatch(l ->
+                            l.equals("mymaster leader end " + move) || l.equals("mymaster observer start " + move));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
             int other = newMaster == r1.port() ? r2.port() : r1.port();
             await("the other replica follows the new master", () -> RespParser.toText(call(other, "INFO",
                     "replication")).contains("master_port:" + newMaster));
