@@ -34,7 +34,8 @@ public final class PersistenceModule {
         if (!engine.config().appendonly.value()) {
             rdb.loadAtStart();
         }
-        AppendOnlyFile.install(server);
+        AppendOnlyFile aof = AppendOnlyFile.install(server);
+        rdb.aofRewriting(aof::rewriteInProgress);
         return rdb;
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +60,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private long loadKeysLoaded;
     private long loadKeysExpired;
     private Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
+    private BooleanSupplier aofRewriting = () -> false;
 
     public RdbPersistence(Engine engine) {
         this.engine = engine;
@@ -87,6 +89,16 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private RdbWriter.Aux aux() {
         Runtime rt = Runtime.getRuntime();
         return new RdbWriter.Aux(nowSeconds(), rt.totalMemory() - rt.freeMemory(), false, replInfo.get());
+    }
+
+    /** Tells whether an AOF rewrite runs: like Redis's one child process, it excludes a background save. */
+    public void aofRewriting(BooleanSupplier supplier) {
+        this.aofRewriting = supplier;
+    }
+
+    /** Whether an AOF rewrite runs (BGSAVE is then refused or scheduled). */
+    public boolean aofRewriteInProgress() {
+        return aofRewriting.getAsBoolean();
     }
 
     // ---- synchronous save ----
@@ -168,9 +180,9 @@ public final class RdbPersistence implements Engine.RdbStatus {
         return running != null;
     }
 
-    /** Starts a background save (Redis's rdbSaveBackground); false if one is already running. */
+    /** Starts a background save (Redis's rdbSaveBackground); false if it or an AOF rewrite is already running. */
     public boolean startBackgroundSave() {
-        if (running != null) {
+        if (running != null || aofRewriting.getAsBoolean()) {
             return false;
         }
         saves++;
@@ -235,7 +247,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
 
     /** The save-related part of Redis's serverCron: scheduled BGSAVE, then the save points. */
     public void cron() {
-        if (running != null) {
+        if (running != null || aofRewriting.getAsBoolean()) {
             return;
         }
         long now = nowSeconds();

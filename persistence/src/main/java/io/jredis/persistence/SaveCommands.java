@@ -40,15 +40,22 @@ final class SaveCommands {
         }
     }
 
-    /** BGSAVE [SCHEDULE]: inside EXEC the save is only scheduled, as Redis cannot fork there. */
+    /**
+     * BGSAVE [SCHEDULE]: inside EXEC the save is only scheduled, as Redis cannot fork there; while an AOF rewrite
+     * runs it is scheduled with SCHEDULE and refused without.
+     */
     private void bgsave(Client c, byte[][] argv) {
         if (argv.length > 2 || (argv.length == 2 && !Bytes.eqIgnoreCase(argv[1], "schedule"))) {
             c.engine().error(c, "ERR syntax error");
             return;
         }
+        boolean schedule = argv.length == 2;
         if (rdb.bgsaveInProgress()) {
             c.engine().error(c, IN_PROGRESS);
-        } else if (c.engine().inAtomic()) {
+        } else if (rdb.aofRewriteInProgress() && !schedule && !c.engine().inAtomic()) {
+            c.engine().error(c, "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+                    + "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+        } else if (rdb.aofRewriteInProgress() || c.engine().inAtomic()) {
             rdb.scheduleBackgroundSave();
             c.reply().simple("Background saving scheduled");
         } else {

@@ -52,6 +52,43 @@ public final class Snapshot {
         void discard();
     }
 
+    /**
+     * What the writer thread makes of the captured entries: the RDB format ({@link #start(Engine, RdbWriter.Aux,
+     * boolean, boolean, Destination, Callback)}: BGSAVE, full sync, an AOF base with preamble) or another encoding
+     * of the same image, such as the AOF commands of a rewrite without preamble.
+     */
+    public interface Format {
+        /** Captures a live value on the engine thread, cheaply (references to immutable parts). */
+        Object freeze(Object value);
+
+        /** Approximate bytes a capture keeps alive, to bound what the snapshot holds in flight. */
+        long weight(Object frozen);
+
+        /** Starts the image on {@code out} (writer thread). */
+        Encoder open(OutputStream out) throws IOException;
+    }
+
+    /** Encodes one image; every method runs on the writer thread. */
+    public interface Encoder {
+        /**
+         * The next keys belong to database {@code db}; {@code first} is true the first time, with the database's
+         * key and TTL counts at the start.
+         */
+        void selectDb(int db, boolean first, long size, long expires) throws IOException;
+
+        /** One key, with its value as {@link Format#freeze} captured it. */
+        void key(byte[] key, long expireAt, Object frozen) throws IOException;
+
+        /** The image's trailer. */
+        void end() throws IOException;
+
+        /** Bytes encoded so far. */
+        long position();
+
+        /** Pushes buffered bytes to the destination's stream. */
+        void flush() throws IOException;
+    }
+
     /** How a snapshot ended. */
     public enum Outcome { OK, FAILED, ABORTED }
 
@@ -72,10 +109,10 @@ public final class Snapshot {
     private static final AtomicInteger MARKS = new AtomicInteger();
     private static final Object END = new Object();
 
-    private record Capture(int db, byte[] key, long expireAt, FrozenValue value) {}
+    private record Capture(int db, byte[] key, long expireAt, Object value, long weight) {}
 
     private final Engine engine;
-    private final EncodingConfig enc;
+    private final Format format;
     private final int mark;
     /** Each database's dict when the snapshot started (null when empty), indexed by database number. */
     private final Dict[] dicts;
@@ -97,9 +134,9 @@ public final class Snapshot {
     private boolean walking = true;
     private Thread writer;
 
-    private Snapshot(Engine engine, EncodingConfig enc, Callback callback) {
+    private Snapshot(Engine engine, Format format, Callback callback) {
         this.engine = engine;
-        this.enc = enc;
+        this.format = format;
         this.callback = callback;
         int m;
         do {
@@ -129,9 +166,18 @@ public final class Snapshot {
      */
     public static Snapshot start(Engine engine, RdbWriter.Aux aux, boolean compress, boolean checksum,
             Destination dest, Callback callback) {
-        Snapshot s = new Snapshot(engine, EncodingConfig.of(engine.config()), callback);
+        return start(engine, rdbFormat(EncodingConfig.of(engine.config()), aux, compress, checksum), dest,
+                callback);
+    }
+
+    /**
+     * Starts a snapshot written in {@code format} (engine thread); otherwise as {@link #start(Engine,
+     * RdbWriter.Aux, boolean, boolean, Destination, Callback)}.
+     */
+    public static Snapshot start(Engine engine, Format format, Destination dest, Callback callback) {
+        Snapshot s = new Snapshot(engine, format, callback);
         engine.changeObserver(s.observer);
-        s.writer = new Thread(() -> s.write(aux, compress, checksum, dest), "jredis-bgsave");
+        s.writer = new Thread(() -> s.write(dest), "jredis-bgsave");
         s.writer.setDaemon(true);
         s.writer.start();
         s.step();
@@ -212,9 +258,10 @@ public final class Snapshot {
     }
 
     private void capture(int db, Dict.Entry e) {
-        FrozenValue v = ValueCodecs.freeze(e.value, enc);
-        batch.add(new Capture(db, e.key, e.expireAt, v));
-        batchWeight += v.weight() + e.key.length + 48;
+        Object v = format.freeze(e.value);
+        long weight = format.weight(v) + e.key.length + 48;
+        batch.add(new Capture(db, e.key, e.expireAt, v, weight));
+        batchWeight += weight;
         if (batchWeight >= BATCH_WEIGHT) {
             flushBatch();
         }
@@ -292,13 +339,12 @@ public final class Snapshot {
 
     // ---- writer thread ----
 
-    private void write(RdbWriter.Aux aux, boolean compress, boolean checksum, Destination dest) {
+    private void write(Destination dest) {
         Exception error = null;
         Outcome outcome;
         boolean endSeen = false;
         try {
-            RdbOutput out = new RdbOutput(dest.open(), compress, checksum);
-            RdbWriter.header(out, aux);
+            Encoder out = format.open(dest.open());
             int db = -1;
             boolean[] resized = new boolean[dicts.length];
             long lastSync = 0;
@@ -326,14 +372,11 @@ public final class Snapshot {
                 for (Capture c : captures) {
                     if (c.db != db) {
                         db = c.db;
-                        RdbWriter.selectDb(out, db);
-                        if (!resized[db]) {
-                            resized[db] = true;
-                            RdbWriter.resizeDb(out, sizes[db], expires[db]);
-                        }
+                        out.selectDb(db, !resized[db], sizes[db], expires[db]);
+                        resized[db] = true;
                     }
-                    RdbWriter.key(out, c.key, c.expireAt, c.value);
-                    weight += c.value.weight() + c.key.length + 48;
+                    out.key(c.key, c.expireAt, c.value);
+                    weight += c.weight;
                     keysWritten.incrementAndGet();
                     keySaveDelay();
                 }
@@ -349,7 +392,8 @@ public final class Snapshot {
                 outcome = Outcome.ABORTED;
             } else {
                 if (!aborted) {
-                    RdbWriter.end(out);
+                    out.end();
+                    out.flush();
                     dest.sync();
                 }
                 outcome = commitUnlessAborted(dest);
@@ -394,6 +438,56 @@ public final class Snapshot {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The RDB format: header with {@code aux}, SELECTDB and RESIZEDB per database, EOF and the checksum. */
+    public static Format rdbFormat(EncodingConfig enc, RdbWriter.Aux aux, boolean compress, boolean checksum) {
+        return new Format() {
+            @Override
+            public Object freeze(Object value) {
+                return ValueCodecs.freeze(value, enc);
+            }
+
+            @Override
+            public long weight(Object frozen) {
+                return ((FrozenValue) frozen).weight();
+            }
+
+            @Override
+            public Encoder open(OutputStream os) throws IOException {
+                RdbOutput out = new RdbOutput(os, compress, checksum);
+                RdbWriter.header(out, aux);
+                return new Encoder() {
+                    @Override
+                    public void selectDb(int db, boolean first, long size, long expires) throws IOException {
+                        RdbWriter.selectDb(out, db);
+                        if (first) {
+                            RdbWriter.resizeDb(out, size, expires);
+                        }
+                    }
+
+                    @Override
+                    public void key(byte[] key, long expireAt, Object frozen) throws IOException {
+                        RdbWriter.key(out, key, expireAt, (FrozenValue) frozen);
+                    }
+
+                    @Override
+                    public void end() throws IOException {
+                        RdbWriter.end(out);
+                    }
+
+                    @Override
+                    public long position() {
+                        return out.position();
+                    }
+
+                    @Override
+                    public void flush() throws IOException {
+                        out.flush();
+                    }
+                };
+            }
+        };
     }
 
     /** Redis's rdb-key-save-delay (tests): microseconds to sleep per key, or nanoseconds when negative. */

@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.Snapshot;
 import io.jredis.server.Engine;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.HashValue;
@@ -7,125 +8,179 @@ import io.jredis.server.db.ListValue;
 import io.jredis.server.db.SetValue;
 import io.jredis.server.db.Values;
 import io.jredis.server.db.ZSetValue;
+import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * An AOF-format base (Redis's rewriteAppendOnlyFileRio with {@code aof-use-rdb-preamble no}): per database a
- * SELECT, then per key the commands that rebuild it (SET, RPUSH, SADD, ZADD, HMSET, at most 64 items per command)
- * and PEXPIREAT for a TTL.
- *
- * <p>The point-in-time image is a copy taken on the engine thread ({@link #capture}); a JVM cannot fork, and the
- * copy shares immutable strings, so only collections are duplicated. Serialising and writing run on the rewrite
- * thread.
+ * The AOF form of a rewrite's base (Redis's rewriteAppendOnlyFileRio with {@code aof-use-rdb-preamble no}): per
+ * database a SELECT, then per key the commands that rebuild it (SET, RPUSH, SADD, HMSET, ZADD, at most 64 items per
+ * command) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values are captured on the engine thread as
+ * their command arguments (references to immutable strings) and encoded on the snapshot's writer thread.
  */
-final class AofRewrite {
+final class AofRewrite implements Snapshot.Format {
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
     static final int ITEMS_PER_CMD = 64;
+    private static final byte[] SELECT = Bytes.of("SELECT");
+    private static final byte[] SET = Bytes.of("SET");
+    private static final byte[] RPUSH = Bytes.of("RPUSH");
+    private static final byte[] SADD = Bytes.of("SADD");
+    private static final byte[] HMSET = Bytes.of("HMSET");
+    private static final byte[] ZADD = Bytes.of("ZADD");
+    private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
+    /** Bytes gathered before they go to the stream. */
+    private static final int CHUNK = 1 << 16;
 
-    record Key(byte[] key, Object value, long expireAt) {}
+    /** A collection as the flat arguments of its command: items of {@code width} arguments each. */
+    private record Items(byte[] cmd, byte[][] flat, int width, long weight) {}
 
-    record Db(int id, List<Key> keys) {}
-
-    private AofRewrite() {}
-
-    /** Copies every database's keys; call on the engine thread. */
-    static List<Db> capture(Engine engine) {
-        List<Db> dbs = new ArrayList<>();
-        for (int i = 0; i < engine.databaseCount(); i++) {
-            Database db = engine.database(i);
-            if (db.size() == 0) {
-                continue;
+    @Override
+    public Object freeze(Object value) {
+        return switch (Values.type(value)) {
+            case STRING -> value;
+            case LIST -> items(RPUSH, ((ListValue) value).toArray(), 1);
+            case SET -> {
+                SetValue set = (SetValue) value;
+                byte[][] members = new byte[set.size()][];
+                int[] n = {0};
+                set.forEach(m -> members[n[0]++] = m);
+                yield items(SADD, members, 1);
             }
-            List<Key> keys = new ArrayList<>(db.size());
-            db.dict().forEach(e -> keys.add(new Key(e.key, Values.copy(e.value), e.expireAt)));
-            dbs.add(new Db(i, keys));
-        }
-        return dbs;
-    }
-
-    /** Writes the image to {@code file} and fsyncs it; returns its size. */
-    static long write(List<Db> dbs, Path file) throws IOException {
-        RespBuffer buf = new RespBuffer(1 << 16);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-            long size = 0;
-            for (Db db : dbs) {
-                buf.command(new byte[][] {b("SELECT"), io.jredis.server.util.Bytes.fromLong(db.id())});
-                for (Key k : db.keys()) {
-                    key(buf, k);
-                    if (buf.length() >= 1 << 16) {
-                        byte[] chunk = buf.take();
-                        out.write(chunk);
-                        size += chunk.length;
-                    }
-                }
-            }
-            byte[] chunk = buf.take();
-            out.write(chunk);
-            size += chunk.length;
-            out.flush();
-            ch.force(true);
-            return size;
-        }
-    }
-
-    private static void key(RespBuffer buf, Key k) throws IOException {
-        Object v = k.value();
-        byte[] key = k.key();
-        switch (Values.type(v)) {
-            case STRING -> buf.command(new byte[][] {b("SET"), key, (byte[]) v});
-            case LIST -> items(buf, "RPUSH", key, List.of(((ListValue) v).toArray()), 1);
-            case SET -> items(buf, "SADD", key, ((SetValue) v).members(), 1);
             case HASH -> {
-                List<byte[]> flat = new ArrayList<>();
-                for (byte[][] fv : ((HashValue) v).entries()) {
-                    flat.add(fv[0]);
-                    flat.add(fv[1]);
-                }
-                items(buf, "HMSET", key, flat, 2);
+                HashValue h = (HashValue) value;
+                byte[][] flat = new byte[h.size() * 2][];
+                int[] n = {0};
+                h.forEach((fb, fo, fl, vb, vo, vl) -> {
+                    flat[n[0]++] = slice(fb, fo, fl);
+                    flat[n[0]++] = slice(vb, vo, vl);
+                });
+                yield items(HMSET, flat, 2);
             }
             case ZSET -> {
-                ZSetValue z = (ZSetValue) v;
-                List<byte[]> flat = new ArrayList<>(z.size() * 2);
+                ZSetValue z = (ZSetValue) value;
+                byte[][] flat = new byte[z.size() * 2][];
+                int[] n = {0};
                 z.forRange(0, z.size() - 1, false, (member, score) -> {
-                    flat.add(b(Doubles.g17(score)));
-                    flat.add(member);
+                    flat[n[0]++] = Bytes.of(Doubles.g17(score));
+                    flat[n[0]++] = member;
                 });
-                items(buf, "ZADD", key, flat, 2);
+                yield items(ZADD, flat, 2);
             }
-            default -> throw new IOException("AOF rewrite cannot serialise a " + Values.type(v).typeName()
-                    + " value yet");
-        }
-        if (k.expireAt() != -1) {
-            buf.command(new byte[][] {b("PEXPIREAT"), key, io.jredis.server.util.Bytes.fromLong(k.expireAt())});
-        }
+            default -> throw new IllegalStateException("AOF rewrite cannot serialise a "
+                    + Values.type(value).typeName() + " value");
+        };
     }
 
-    /** {@code cmd key item...} in commands of at most 64 items of {@code width} arguments each. */
-    private static void items(RespBuffer buf, String cmd, byte[] key, List<byte[]> flat, int width) {
-        int items = flat.size() / width;
+    private static Items items(byte[] cmd, byte[][] flat, int width) {
+        long weight = 16L * flat.length + 32;
+        for (byte[] a : flat) {
+            weight += a.length;
+        }
+        return new Items(cmd, flat, width, weight);
+    }
+
+    /** Listpack slices are copied; whole arrays are immutable and shared. */
+    private static byte[] slice(byte[] b, int off, int len) {
+        return off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
+    }
+
+    @Override
+    public long weight(Object frozen) {
+        return frozen instanceof Items items ? items.weight() : ((byte[]) frozen).length + 16;
+    }
+
+    @Override
+    public Snapshot.Encoder open(OutputStream out) {
+        RespBuffer buf = new RespBuffer(CHUNK + 4096);
+        return new Snapshot.Encoder() {
+            private long written;
+
+            @Override
+            public void selectDb(int db, boolean first, long size, long expires) throws IOException {
+                buf.command(new byte[][] {SELECT, Bytes.fromLong(db)});
+            }
+
+            @Override
+            public void key(byte[] key, long expireAt, Object frozen) throws IOException {
+                if (frozen instanceof Items items) {
+                    commands(buf, key, items);
+                } else {
+                    buf.command(new byte[][] {SET, key, (byte[]) frozen});
+                }
+                if (expireAt != -1) {
+                    buf.command(new byte[][] {PEXPIREAT, key, Bytes.fromLong(expireAt)});
+                }
+                if (buf.length() >= CHUNK) {
+                    flush();
+                }
+            }
+
+            @Override
+            public void end() {
+            }
+
+            @Override
+            public long position() {
+                return written + buf.length();
+            }
+
+            @Override
+            public void flush() throws IOException {
+                byte[] chunk = buf.take();
+                out.write(chunk);
+                out.flush();
+                written += chunk.length;
+            }
+        };
+    }
+
+    /** {@code cmd key item...} in commands of at most 64 items. */
+    private static void commands(RespBuffer buf, byte[] key, Items items) {
+        int width = items.width();
+        byte[][] flat = items.flat();
+        int count = flat.length / width;
         int i = 0;
-        while (i < items) {
-            int n = Math.min(ITEMS_PER_CMD, items - i);
+        while (i < count) {
+            int n = Math.min(ITEMS_PER_CMD, count - i);
             buf.header('*', 2 + (long) n * width);
-            buf.bulk(cmd);
+            buf.bulk(items.cmd(), 0, items.cmd().length);
             buf.bulk(key, 0, key.length);
             for (int j = i * width; j < (i + n) * width; j++) {
-                byte[] a = flat.get(j);
-                buf.bulk(a, 0, a.length);
+                buf.bulk(flat[j], 0, flat[j].length);
             }
             i += n;
         }
     }
 
-    private static byte[] b(String s) {
-        return io.jredis.server.util.Bytes.of(s);
+    /**
+     * Writes the whole dataset in {@code format} on the calling thread (the base made at start-up, before the
+     * server serves clients, when Redis's rewriteAppendOnlyFile runs in the main process too).
+     */
+    static void writeNow(Engine engine, Snapshot.Format format, OutputStream os) throws IOException {
+        Snapshot.Encoder out = format.open(os);
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            Database db = engine.database(i);
+            if (db.size() == 0) {
+                continue;
+            }
+            out.selectDb(i, true, db.size(), db.expiresSize());
+            IOException[] failure = new IOException[1];
+            db.dict().forEach(e -> {
+                if (failure[0] == null) {
+                    try {
+                        out.key(e.key, e.expireAt, format.freeze(e.value));
+                    } catch (IOException ex) {
+                        failure[0] = ex;
+                    }
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
+        out.end();
+        out.flush();
     }
 }

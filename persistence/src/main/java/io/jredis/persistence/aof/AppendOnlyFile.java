@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.Snapshot;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
@@ -16,13 +17,17 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Redis 7.0's multi-part append-only file: {@code dir/appenddirname} holds a base, incr files of propagated
  * commands and the manifest naming them. Everything here runs on the engine thread except the disk work, which
- * {@link AofWriter} (appends, fsync, manifests) and a rewrite thread (new bases) do.
+ * {@link AofWriter} (appends, fsync, manifests) and a rewrite's {@link Snapshot} writer (new bases) do.
+ *
+ * <p><b>Rewrite.</b> As Redis 7.0's rewriteAppendOnlyFileBackground: writes go to a new incr file from the rewrite's
+ * start, and the new base is a forkless snapshot of the dataset at that instant, in the RDB format
+ * ({@code aof-use-rdb-preamble yes}) or as commands. When it is complete the manifest naming the new base and the new
+ * incr file replaces the old one atomically. A rewrite and a BGSAVE never run at the same time, with Redis's replies:
+ * BGREWRITEAOF during a BGSAVE is scheduled, BGSAVE during a rewrite is refused or scheduled.
  *
  * <p><b>appendfsync always.</b> Redis fsyncs in beforeSleep, before any reply of the loop iteration is written. Here
  * the engine's reply batches pass an {@link Engine.ReplyBarrier}: at each batch the commands propagated since the
@@ -56,12 +61,8 @@ public final class AppendOnlyFile {
     private long rewriteBaseSize;
     /** Bytes in the incr file writes go to; after a rewrite it is the only incr file besides the new base. */
     private long incrSize;
-    private final ExecutorService rewriter = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jredis-aof-rewrite");
-        t.setDaemon(true);
-        return t;
-    });
-    private boolean rewriting;
+    /** The running rewrite's snapshot (Redis's AOF child), or null. */
+    private Snapshot rewrite;
     private boolean rewriteScheduled;
     private int rewriteGeneration;
     private long rewriteStart;
@@ -157,6 +158,10 @@ public final class AppendOnlyFile {
         engine.addInfoSource("persistence", this::info);
         engine.addCronTask(this::cron);
         engine.addShutdownPreparer((save, nosave, force) -> {
+            if (rewrite != null) {
+                log.warning("There is a child rewriting the AOF. Killing it!");
+                killRewrite(true);
+            }
             flushAndSync();
             return true;
         });
@@ -240,7 +245,7 @@ public final class AppendOnlyFile {
                 boolean rdb = config.aofUseRdbPreamble.value();
                 AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
                 Path tmp = dir().resolve("temp-" + base.name());
-                baseSize = writeBase(AofRewrite.capture(engine), tmp, rdb);
+                baseSize = writeBaseNow(tmp, rdb);
                 Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
                 manifest.installBase(base);
                 log.notice("Creating AOF base file " + base.name() + " on server start");
@@ -271,7 +276,8 @@ public final class AppendOnlyFile {
 
     /** The propagation listener: Redis's feedAppendOnlyFile. */
     private void feed(int db, byte[][] argv) {
-        if (state == State.OFF) {
+        // While AOF waits for its first rewrite, writes before the rewrite's start are in the new base.
+        if (state == State.OFF || (state == State.WAIT_REWRITE && rewrite == null)) {
             return;
         }
         if (config.aofTimestampEnabled.value()) {
@@ -341,11 +347,10 @@ public final class AppendOnlyFile {
 
     /** Redis's serverCron part: scheduled rewrites start once no BGSAVE runs, and the automatic rewrite. */
     private void cron() {
-        if (rewriting || engine.rdbStatus().bgsaveInProgress()) {
+        if (rewrite != null || engine.rdbStatus().bgsaveInProgress()) {
             return;
         }
         if (rewriteScheduled) {
-            rewriteScheduled = false;
             startRewrite();
         } else if (state == State.ON && autoRewriteDue()) {
             startRewrite();
@@ -370,12 +375,13 @@ public final class AppendOnlyFile {
     // ---- rewrite ----
 
     private void bgrewriteaof(Client c) {
-        if (rewriting) {
+        if (rewrite != null) {
             engine.error(c, "ERR Background append only file rewriting already in progress");
             return;
         }
-        if (engine.rdbStatus().bgsaveInProgress()) {
+        if (engine.rdbStatus().bgsaveInProgress() || engine.inAtomic()) {
             rewriteScheduled = true;
+            consecutiveFailures = 0;
             c.reply().simple("Background append only file rewriting scheduled");
             return;
         }
@@ -387,11 +393,19 @@ public final class AppendOnlyFile {
         c.reply().simple("Background append only file rewriting started");
     }
 
+    /** Whether a rewrite runs (Redis's AOF child): no BGSAVE may start meanwhile. */
+    public boolean rewriteInProgress() {
+        return rewrite != null;
+    }
+
     /**
-     * Redis 7.0's rewriteAppendOnlyFileBackground: writes continue into a new incr file opened now, and the new base
-     * is the dataset as of now, written by the rewrite thread.
+     * Redis 7.0's rewriteAppendOnlyFileBackground: writes continue into a new incr file opened now (a temp incr file
+     * while AOF is being turned on), and the new base is a snapshot of the dataset as of now.
      */
     private boolean startRewrite() {
+        if (rewrite != null || engine.rdbStatus().bgsaveInProgress()) {
+            return false;
+        }
         try {
             Files.createDirectories(dir());
         } catch (IOException e) {
@@ -409,51 +423,63 @@ public final class AppendOnlyFile {
             });
             writer().open(file);
             incrSize = 0;
-            selectedDb = -1;
-            lastTimestamp = 0;
+        } else if (state == State.WAIT_REWRITE) {
+            tempIncr = dir().resolve("temp-" + fileName() + ".incr");
+            Path t = tempIncr;
+            writer().submit(() -> Files.deleteIfExists(t));
+            writer().open(t);
+            incrSize = 0;
         }
-        List<AofRewrite.Db> image = AofRewrite.capture(engine);
+        selectedDb = -1;
+        lastTimestamp = 0;
+        rewriteScheduled = false;
         int generation = ++rewriteGeneration;
         boolean rdb = config.aofUseRdbPreamble.value();
         // Redis names the temp file after the child pid: one name per rewrite, never reused by the next one.
-        Path tmp = config.dir.path().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + "-" + generation
-                + ".aof");
-        rewriting = true;
+        TempBase tmp = new TempBase(config.dir.path().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid()
+                + "-" + generation + ".aof"));
         rewrites++;
         rewriteStart = System.currentTimeMillis();
+        rewrite = Snapshot.start(engine, rdb ? RdbPreamble.format(config) : new AofRewrite(), tmp,
+                (outcome, error) -> rewriteDone(generation, tmp, outcome, error, rdb));
         log.notice("Background append only file rewriting started");
-        rewriter.execute(() -> {
-            long size;
-            try {
-                size = writeBase(image, tmp, rdb);
-            } catch (IOException e) {
-                log.warning("Write error writing append only file on disk: " + e.getMessage());
-                size = -1;
-            }
-            long result = size;
-            onEngine(() -> rewriteDone(generation, tmp, result, rdb));
-        });
         return true;
     }
 
+    /** Stops a running rewrite (Redis's killAppendOnlyChild); its temp file is removed. */
+    private void killRewrite(boolean wait) {
+        rewriteGeneration++;
+        if (wait) {
+            rewrite.abortAndWait(5000);
+        } else {
+            rewrite.abort();
+        }
+        rewrite = null;
+    }
+
     /** Redis's backgroundRewriteDoneHandler. */
-    private void rewriteDone(int generation, Path tmp, long size, boolean rdb) {
+    private void rewriteDone(int generation, TempBase tmp, Snapshot.Outcome outcome, Exception error, boolean rdb) {
         if (generation != rewriteGeneration) {
-            deleteQuietly(tmp);
+            deleteQuietly(tmp.path());
             return;
         }
-        rewriting = false;
+        rewrite = null;
         lastRewriteSeconds = (System.currentTimeMillis() - rewriteStart) / 1000;
-        if (size < 0) {
-            deleteQuietly(tmp);
+        if (outcome != Snapshot.Outcome.OK) {
+            deleteQuietly(tmp.path());
             lastRewriteOk = false;
             consecutiveFailures++;
+            if (error != null) {
+                log.warning("Write error writing append only file on disk: " + describe(error));
+            }
             log.warning("Background AOF rewrite terminated with error");
             if (state == State.WAIT_REWRITE) {
                 rewriteScheduled = true;
             }
             return;
         }
+        long size = tmp.size();
+        Path tmpPath = tmp.path();
         log.notice("Background AOF rewrite terminated with success");
         handOff();
         AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
@@ -472,8 +498,8 @@ public final class AppendOnlyFile {
         AofManifest snapshot = manifest.copy();
         Path incrPath = newIncr == null ? null : dir().resolve(newIncr.name());
         writer().submit(() -> {
-            Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
-            log.notice("Successfully renamed the temporary AOF base file " + tmp.getFileName() + " into "
+            Files.move(tmpPath, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
+            log.notice("Successfully renamed the temporary AOF base file " + tmpPath.getFileName() + " into "
                     + base.name());
             if (emptyIncr) {
                 Files.deleteIfExists(incrPath);
@@ -501,9 +527,23 @@ public final class AppendOnlyFile {
         }
     }
 
-    /** The new base: an RDB file with {@code aof-use-rdb-preamble yes}, else commands. */
-    private long writeBase(List<AofRewrite.Db> image, Path tmp, boolean rdb) throws IOException {
-        return rdb ? RdbPreamble.write(image, tmp, config) : AofRewrite.write(image, tmp);
+    /** The base written on the calling thread, before the server serves clients. */
+    private long writeBaseNow(Path tmp, boolean rdb) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            AofRewrite.writeNow(engine, rdb ? RdbPreamble.format(config) : new AofRewrite(),
+                    java.nio.channels.Channels.newOutputStream(ch));
+            ch.force(true);
+            return ch.size();
+        }
+    }
+
+    /** An error as strerror words it where the JDK gives a reason (No space left on device, ...). */
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private static void deleteQuietly(Path p) {
@@ -527,8 +567,9 @@ public final class AppendOnlyFile {
     }
 
     /**
-     * Redis's startAppendOnly: writes go to a temp incr file at once and a rewrite makes the base; when it is done
-     * the temp file gets its incr name and the manifest lists both.
+     * Redis's startAppendOnly: a rewrite makes the base, and writes from its start go to a temp incr file; when it is
+     * done the temp file gets its incr name and the manifest lists both. While a BGSAVE runs (or in EXEC) the rewrite
+     * is only scheduled.
      */
     private boolean startAppendOnly() {
         try {
@@ -537,24 +578,30 @@ public final class AppendOnlyFile {
             log.warning("Can't open or create append-only dir " + dir() + ": " + e.getMessage());
             return false;
         }
-        if (rewriting) {
-            rewriteGeneration++;
-            rewriting = false;
-        }
-        tempIncr = dir().resolve("temp-" + fileName() + ".incr");
-        Path t = tempIncr;
-        writer().submit(() -> Files.deleteIfExists(t));
-        writer().open(t);
-        selectedDb = -1;
-        lastTimestamp = 0;
         state = State.WAIT_REWRITE;
         incrSize = 0;
         currentSize = 0;
         baseSize = 0;
-        if (!startRewrite()) {
-            state = State.OFF;
-            writer().closeFile();
-            return false;
+        if (engine.rdbStatus().bgsaveInProgress()) {
+            rewriteScheduled = true;
+            log.warning("AOF was enabled but there is already another background operation. An AOF background was "
+                    + "scheduled to start when possible.");
+        } else if (engine.inAtomic()) {
+            rewriteScheduled = true;
+            log.warning("AOF was enabled during a transaction. An AOF background was scheduled to start when "
+                    + "possible.");
+        } else {
+            if (rewrite != null) {
+                log.warning("AOF was enabled but there is already an AOF rewriting in background. Stopping background "
+                        + "AOF and starting a rewrite now.");
+                killRewrite(false);
+            }
+            if (!startRewrite()) {
+                state = State.OFF;
+                log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. "
+                        + "Check the above logs for more info about the error.");
+                return false;
+            }
         }
         return true;
     }
@@ -563,11 +610,11 @@ public final class AppendOnlyFile {
         handOff();
         writer().closeFile();
         writer().sync();
-        if (rewriting) {
-            rewriteGeneration++;
-            rewriting = false;
+        if (rewrite != null) {
             log.notice("Killing running AOF rewrite child");
+            killRewrite(false);
         }
+        rewriteScheduled = false;
         if (tempIncr != null) {
             Path t = tempIncr;
             writer().submit(() -> Files.deleteIfExists(t));
@@ -610,6 +657,7 @@ public final class AppendOnlyFile {
         }
     }
 
+    /** After the engine loop stopped: a running rewrite's writer sees that and removes its temp file itself. */
     private void close() {
         flushAndSync();
         synchronized (this) {
@@ -617,7 +665,6 @@ public final class AppendOnlyFile {
                 writer.shutdown();
             }
         }
-        rewriter.shutdownNow();
     }
 
     private synchronized AofWriter writer() {
@@ -637,10 +684,10 @@ public final class AppendOnlyFile {
     private Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("aof_enabled", state != State.OFF ? 1 : 0);
-        m.put("aof_rewrite_in_progress", rewriting ? 1 : 0);
+        m.put("aof_rewrite_in_progress", rewrite != null ? 1 : 0);
         m.put("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         m.put("aof_last_rewrite_time_sec", lastRewriteSeconds);
-        m.put("aof_current_rewrite_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStart) / 1000 : -1);
+        m.put("aof_current_rewrite_time_sec", rewrite != null ? (System.currentTimeMillis() - rewriteStart) / 1000 : -1);
         m.put("aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
         m.put("aof_rewrites", rewrites);
         m.put("aof_rewrites_consecutive_failures", consecutiveFailures);

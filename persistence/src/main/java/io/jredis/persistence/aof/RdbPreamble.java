@@ -1,57 +1,33 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.Snapshot;
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
-import io.jredis.persistence.rdb.RdbOutput;
 import io.jredis.persistence.rdb.RdbWriter;
-import io.jredis.persistence.rdb.ValueCodecs;
 import io.jredis.server.Engine;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
 
 /**
- * The RDB form of an AOF base ({@code aof-use-rdb-preamble yes}): written from the rewrite's point-in-time copy with
- * the RDB module's codecs and the {@code aof-base} AUX field set, and read back with its loader.
+ * The RDB form of an AOF base ({@code aof-use-rdb-preamble yes}): written as a {@link Snapshot} in the RDB format
+ * with the {@code aof-base} AUX field set, and read back with the RDB module's loader.
  */
 final class RdbPreamble {
     private RdbPreamble() {}
 
-    /** Writes the image as an RDB file and fsyncs it; returns its size. */
-    static long write(List<AofRewrite.Db> dbs, Path file, ServerConfig cfg) throws IOException {
-        EncodingConfig enc = EncodingConfig.of(cfg);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-            RdbOutput out = new RdbOutput(os, cfg.rdbcompression.value(), cfg.rdbchecksum.value());
-            RdbWriter.header(out, new RdbWriter.Aux(System.currentTimeMillis() / 1000,
-                    Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(), true, null));
-            for (AofRewrite.Db db : dbs) {
-                RdbWriter.selectDb(out, db.id());
-                long expires = db.keys().stream().filter(k -> k.expireAt() != -1).count();
-                RdbWriter.resizeDb(out, db.keys().size(), expires);
-                for (AofRewrite.Key k : db.keys()) {
-                    RdbWriter.key(out, k.key(), k.expireAt(), ValueCodecs.freeze(k.value(), enc));
-                }
-            }
-            RdbWriter.end(out);
-            os.flush();
-            ch.force(true);
-            return ch.size();
-        }
+    /** The RDB format of a base: the RDB module's codecs, with the {@code aof-base} AUX field set. */
+    static Snapshot.Format format(ServerConfig cfg) {
+        Runtime rt = Runtime.getRuntime();
+        return Snapshot.rdbFormat(EncodingConfig.of(cfg), new RdbWriter.Aux(System.currentTimeMillis() / 1000,
+                rt.totalMemory() - rt.freeMemory(), true, null), cfg.rdbcompression.value(), cfg.rdbchecksum.value());
     }
 
     /**
