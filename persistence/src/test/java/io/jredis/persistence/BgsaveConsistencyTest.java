@@ -23,7 +23,7 @@ import redis.clients.jedis.Pipeline;
  * every kind of write (overwrites, in-place changes of collections, deletes, renames, TTL changes, new keys,
  * FLUSHDB, SWAPDB) keeps going while the save is still walking the keyspace, and the server stays responsive.
  */
-class BgsaveConsistencyTest {
+public class BgsaveConsistencyTest {
     private static final int KEYS = 2000;
 
     @Test
@@ -116,7 +116,7 @@ class BgsaveConsistencyTest {
     }
 
     /** About 8 MB over all types, twice what a snapshot keeps in flight, so the walk must wait for the writer. */
-    private static void populate(Jedis j) {
+    public static void populate(Jedis j) {
         Random rnd = new Random(1);
         Pipeline p = j.pipelined();
         for (int i = 0; i < KEYS; i++) {
@@ -161,7 +161,7 @@ class BgsaveConsistencyTest {
     }
 
     /** Changes every key in random order with type-appropriate writes; returns how many commands ran. */
-    private static int mutate(Jedis j) {
+    public static int mutate(Jedis j) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
             order.add(i);

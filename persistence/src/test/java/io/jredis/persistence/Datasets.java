@@ -14,10 +14,10 @@ import redis.clients.jedis.resps.Tuple;
  * Reads a whole dataset through a client into a canonical, comparable form: per database and key, the type, the
  * value (sets and hashes sorted, zsets with scores) and the absolute expiry (PEXPIRETIME), binary-safe as hex.
  */
-final class Datasets {
+public final class Datasets {
     private Datasets() {}
 
-    static Map<String, String> read(Jedis j, int databases) {
+    public static Map<String, String> read(Jedis j, int databases) {
         Map<String, String> out = new TreeMap<>();
         for (int db = 0; db < databases; db++) {
             j.select(db);

@@ -1,0 +1,198 @@
+package io.jredis.persistence.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.persistence.BgsaveConsistencyTest;
+import io.jredis.persistence.Datasets;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
+
+/**
+ * BGREWRITEAOF without fork: the new base is the dataset at the rewrite's start although writes keep going while the
+ * snapshot walks the keyspace, the writes meanwhile land in the new incr file, and the rewrite and BGSAVE exclude each
+ * other with Redis 7.0's replies.
+ */
+class AofRewriteTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void writesDuringTheRewriteAreKeptAndTheBaseIsTheStartState(String preamble, @TempDir Path baseOnly)
+            throws Exception {
+        Map<String, String> atStart;
+        Map<String, String> atEnd;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "aof-use-rdb-preamble", preamble,
+                "rdb-key-save-delay", "2000"); Jedis j = s.jedis()) {
+            BgsaveConsistencyTest.populate(j);
+            atStart = Datasets.read(j, 16);
+            assertEquals("Background append only file rewriting started", j.bgrewriteaof());
+            int written = BgsaveConsistencyTest.mutate(j);
+            assertEquals("1", AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"),
+                    "the writes must overlap the rewrite");
+            j.configSet("rdb-key-save-delay", "0");
+            awaitRewriteDone(j);
+            assertEquals("ok", AppendOnlyFileTest.info(j, "aof_last_bgrewrite_status"));
+            for (int i = 0; i < 100; i++) {
+                j.incr("after-rewrite");
+            }
+            atEnd = Datasets.read(j, 16);
+            assertNotEquals(atStart, atEnd, written + " writes changed nothing?");
+            await(() -> manifest().contains(".base." + (preamble.equals("yes") ? "rdb" : "aof")), "new manifest");
+        }
+        String manifest = manifest();
+        List<String> lines = manifest.lines().toList();
+        assertEquals(2, lines.size(), manifest);
+        assertTrue(lines.get(0).matches("file appendonly\\.aof\\.2\\.base\\.(rdb|aof) seq 2 type b"), manifest);
+        assertTrue(lines.get(1).matches("file appendonly\\.aof\\.2\\.incr\\.aof seq 2 type i"), manifest);
+        assertEquals(List.of("appendonly.aof.2.base." + (preamble.equals("yes") ? "rdb" : "aof"),
+                "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"), files(dir.resolve("appendonlydir")));
+        try (Stream<Path> root = Files.list(dir)) {
+            assertEquals(List.of(), root.filter(p -> p.getFileName().toString().startsWith("temp-")).toList());
+        }
+        String base = lines.get(0).split(" ")[1];
+
+        // The base alone is the dataset at the start of the rewrite.
+        Path only = Files.createDirectories(baseOnly.resolve("appendonlydir"));
+        Files.copy(dir.resolve("appendonlydir").resolve(base), only.resolve(base));
+        Files.writeString(only.resolve("appendonly.aof.manifest"), "file " + base + " seq 2 type b\n");
+        try (AofServer s = AofServer.start(baseOnly, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(atStart, Datasets.read(j, 16));
+        }
+        // Base and incr together are the dataset at the end, in jredis and in Redis.
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(atEnd, Datasets.read(j, 16));
+        }
+        if (RealRedis.binary() != null) {
+            try (RealRedis r = RealRedis.start("--dir", dir.toString(), "--appendonly", "yes");
+                    Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+                assertEquals(atEnd, Datasets.read(j, 16));
+            }
+        }
+    }
+
+    @Test
+    void rewriteAndBgsaveExcludeEachOtherAsInRedis() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "rdb-key-save-delay", "20000")) {
+            exclusion(s.port());
+        }
+    }
+
+    @Test
+    void realRedisAgreesOnTheExclusionReplies() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--rdb-key-save-delay", "20000")) {
+            exclusion(r.port());
+        }
+    }
+
+    /** The same script for jredis and Redis: each child runs about 2 seconds (100 keys of 20 ms). */
+    private static void exclusion(int port) throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", port)) {
+            for (int i = 0; i < 100; i++) {
+                c.call("SET", "k" + i, "v" + i);
+            }
+            assertEquals("Background append only file rewriting started", call(c, "BGREWRITEAOF"));
+            assertEquals("(error) ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+                    + "SCHEDULE in order to schedule a BGSAVE whenever possible.", call(c, "BGSAVE"));
+            assertEquals("(error) ERR Background append only file rewriting already in progress",
+                    call(c, "BGREWRITEAOF"));
+            assertEquals("Background saving scheduled", call(c, "BGSAVE", "SCHEDULE"));
+            assertEquals("1", info(c, "aof_rewrite_in_progress"));
+            assertEquals("0", info(c, "rdb_bgsave_in_progress"));
+            assertEquals("OK", call(c, "SET", "during", "rewrite"));
+
+            // The scheduled BGSAVE starts once the rewrite is over.
+            awaitInfo(c, "rdb_bgsave_in_progress", "1");
+            assertEquals("0", info(c, "aof_rewrite_in_progress"));
+            assertEquals("ok", info(c, "aof_last_bgrewrite_status"));
+            assertEquals("1", info(c, "aof_rewrites"));
+            assertEquals("Background append only file rewriting scheduled", call(c, "BGREWRITEAOF"));
+            assertEquals("1", info(c, "aof_rewrite_scheduled"));
+            assertEquals("1", info(c, "aof_pending_rewrite"));
+            assertEquals("(error) ERR Background save already in progress", call(c, "BGSAVE"));
+
+            // And the scheduled rewrite once the BGSAVE is over.
+            awaitInfo(c, "aof_rewrite_in_progress", "1");
+            assertEquals("0", info(c, "aof_rewrite_scheduled"));
+            assertEquals("0", info(c, "rdb_bgsave_in_progress"));
+            assertEquals("ok", info(c, "rdb_last_bgsave_status"));
+            assertEquals("2", info(c, "aof_rewrites"));
+            awaitInfo(c, "aof_rewrite_in_progress", "0");
+
+            // Inside EXEC a rewrite is only scheduled.
+            c.call("MULTI");
+            c.call("BGREWRITEAOF");
+            assertEquals("[Background append only file rewriting scheduled]", RawClient.text(c.call("EXEC")));
+            awaitInfo(c, "aof_rewrites", "3");
+            awaitInfo(c, "aof_rewrite_in_progress", "0");
+            assertEquals("ok", info(c, "aof_last_bgrewrite_status"));
+        }
+    }
+
+    private static String call(RawClient c, String... args) throws IOException {
+        return RawClient.text(c.call(args));
+    }
+
+    private static String info(RawClient c, String field) throws IOException {
+        for (String line : call(c, "INFO", "persistence").split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        throw new AssertionError("no " + field + " in INFO");
+    }
+
+    private static void awaitInfo(RawClient c, String field, String value) throws IOException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!value.equals(info(c, field))) {
+            assertTrue(System.nanoTime() < deadline, field + " never became " + value);
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    static void awaitRewriteDone(Jedis j) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while ("1".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"))) {
+            assertTrue(System.nanoTime() < deadline, "the rewrite did not finish");
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    private String manifest() {
+        try {
+            return Files.readString(dir.resolve("appendonlydir").resolve("appendonly.aof.manifest"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static List<String> files(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static void await(BooleanSupplier cond, String what) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+}
