@@ -687,7 +687,8 @@ public final class AppendOnlyFile {
         m.put("aof_rewrite_in_progress", rewrite != null ? 1 : 0);
         m.put("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         m.put("aof_last_rewrite_time_sec", lastRewriteSeconds);
-        m.put("aof_current_rewrite_time_sec", rewrite != null ? (System.currentTimeMillis() - rewriteStart) / 1000 : -1);
+        m.put("aof_current_rewrite_time_sec",
+                rewrite != null ? (System.currentTimeMillis() - rewriteStart) / 1000 : -1);
         m.put("aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
         m.put("aof_rewrites", rewrites);
         m.put("aof_rewrites_consecutive_failures", consecutiveFailures);
