@@ -21,10 +21,20 @@ import java.util.function.LongConsumer;
  *
  * <p>{@code appendfsync always}: the writer fsyncs after each batch and then reports the batch's end offset, so the
  * engine can release the replies that acknowledged it (see {@link AppendOnlyFile}).
+ *
+ * <p><b>Disk errors</b> (Redis's flushAppendOnlyFile): a batch that cannot be written is cut back off the file
+ * (ftruncate to the last complete batch) and kept; it is retried before the next batch and once a second, reopening
+ * the file, until the disk takes it. Meanwhile {@link #lastWriteError()} is set, which makes the engine refuse
+ * writes with {@code -MISCONF}, and the error is logged at most every 30 seconds. Under {@code everysec} and
+ * {@code no} the replies went out already, as in Redis. Under {@code always} Redis exits, because its replies are
+ * already in the output buffers; here they are still held, so they stay held until the batch is on disk: nothing
+ * unwritten is acknowledged, and nothing is lost. A failed background fsync also sets the error until one succeeds.
  */
 final class AofWriter {
     /** Redis postpones AOF writes while a background fsync runs, for at most this long. */
     static final long MAX_POSTPONE_MS = 2000;
+    /** Redis's AOF_WRITE_LOG_ERROR_RATE: seconds between two logs of the same write failure. */
+    private static final long LOG_ERROR_RATE_MS = 30_000;
 
     /** A file-system step run on the writer thread. */
     interface IoTask {
@@ -36,6 +46,15 @@ final class AofWriter {
     private final ExecutorService writer;
     private final ScheduledExecutorService fsyncer;
     private volatile FileChannel channel;
+    /** The file batches go to, its size up to the last complete batch, and whether to reopen it before writing. */
+    private Path current;
+    private long fileSize;
+    private boolean reopen;
+    /** Batches not yet on disk because of a write error, oldest first, and the AOF offset where the last ends. */
+    private final java.util.ArrayDeque<byte[]> pending = new java.util.ArrayDeque<>();
+    private long pendingEnd;
+    private long lastErrorLog;
+    private volatile String fsyncError;
     private volatile String policy;
     /** Bytes written since start-up over all files, and the part of it known to be fsynced. */
     private volatile long written;
@@ -74,17 +93,28 @@ final class AofWriter {
         }
     }
 
-    /** The last write error's text, or null when the last write succeeded. */
+    /** The last write (or background fsync) error's text, or null when the last attempt succeeded. */
     String lastWriteError() {
-        return lastWriteError;
+        String e = lastWriteError;
+        return e != null ? e : fsyncError;
     }
 
-    /** Makes {@code file} the file batches are appended to (created if missing); the previous one is synced. */
-    void open(Path file) {
+    /**
+     * Makes {@code file} the file batches are appended to (created if missing; emptied first when {@code truncate},
+     * as Redis opens a new incr file); the previous one is synced.
+     */
+    void open(Path file, boolean truncate) {
         submit(() -> {
             closeChannel();
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            current = file;
+            reopen = false;
+            channel = truncate
+                    ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)
+                    : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.APPEND);
+            fileSize = channel.size();
+            channel.position(fileSize);
         });
     }
 
@@ -97,41 +127,107 @@ final class AofWriter {
         FileChannel c = channel;
         if (c != null) {
             channel = null;
-            c.force(false);
-            c.close();
+            current = null;
+            try {
+                c.force(false);
+            } finally {
+                c.close();
+            }
         }
     }
 
     /** Appends one engine batch ending at AOF offset {@code endOffset}. */
     void append(byte[] data, long endOffset) {
         writer.execute(() -> {
-            String p = policy;
-            if (p.equals("everysec")) {
-                postponeWhileFsyncing();
-            }
-            FileChannel c = channel;
-            try {
-                if (c != null) {
-                    ByteBuffer b = ByteBuffer.wrap(data);
-                    while (b.hasRemaining()) {
-                        c.write(b);
-                    }
-                    written += data.length;
-                    if (p.equals("always")) {
-                        c.force(false);
-                    }
-                }
-                if (lastWriteError != null) {
-                    log.warning("AOF write error looks solved, Redis can write again.");
-                    lastWriteError = null;
-                }
-            } catch (IOException e) {
-                lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
-                log.warning("Error writing to the AOF file: " + lastWriteError);
-            }
-            // On error too: the engine must not hold replies forever; writes are refused by the MISCONF guard.
-            synced.accept(endOffset);
+            pending.add(data);
+            pendingEnd = endOffset;
+            drain();
         });
+    }
+
+    /** Writes the pending batches (writer thread) and reports their end offset once they count as done. */
+    private void drain() {
+        String p = policy;
+        if (p.equals("everysec")) {
+            postponeWhileFsyncing();
+        }
+        try {
+            FileChannel c = reopenIfFailed();
+            if (c == null) {
+                pending.clear();
+            }
+            while (!pending.isEmpty()) {
+                byte[] data = pending.peek();
+                writeFully(c, data);
+                fileSize += data.length;
+                written += data.length;
+                pending.poll();
+            }
+            if (c != null && p.equals("always")) {
+                c.force(false);
+            }
+            if (lastWriteError != null) {
+                log.warning("AOF write error looks solved, Redis can write again.");
+                lastWriteError = null;
+            }
+            synced.accept(pendingEnd);
+        } catch (IOException e) {
+            writeFailed(e);
+            if (!p.equals("always")) {
+                synced.accept(pendingEnd);
+            }
+        }
+    }
+
+    /** After a write error the file is opened again: a replaced file or a remounted disk is then written to. */
+    private FileChannel reopenIfFailed() throws IOException {
+        if (reopen && current != null) {
+            FileChannel old = channel;
+            channel = null;
+            if (old != null) {
+                try {
+                    old.close();
+                } catch (IOException ignored) {
+                    // The descriptor is released anyway.
+                }
+            }
+            FileChannel c = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            fileSize = c.size();
+            channel = c;
+            reopen = false;
+        }
+        return channel;
+    }
+
+    /** Writes all of {@code data}; on failure cuts a partial write off again, as Redis's ftruncate does. */
+    private void writeFully(FileChannel c, byte[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        try {
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
+        } catch (IOException e) {
+            if (b.position() > 0) {
+                try {
+                    c.truncate(fileSize);
+                } catch (IOException t) {
+                    log.warning("Could not remove short write from the append-only file. Redis may refuse to load "
+                            + "the AOF the next time it starts. ftruncate: " + t.getMessage());
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void writeFailed(IOException e) {
+        reopen = true;
+        lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
+        long now = System.currentTimeMillis();
+        if (now - lastErrorLog > LOG_ERROR_RATE_MS) {
+            lastErrorLog = now;
+            log.warning("Error writing to the AOF file: " + lastWriteError);
+        }
     }
 
     /**
@@ -160,6 +256,9 @@ final class AofWriter {
     }
 
     private void everysec() {
+        if (lastWriteError != null) {
+            writer.execute(this::drain);
+        }
         if (!policy.equals("everysec")) {
             return;
         }
@@ -174,11 +273,13 @@ final class AofWriter {
         try {
             c.force(false);
             fsyncedWritten = target;
+            fsyncError = null;
         } catch (ClosedChannelException e) {
             // Rotated or closed meanwhile: closing forced it.
             fsyncedWritten = target;
         } catch (IOException e) {
-            log.warning("Error syncing the AOF file: " + e.getMessage());
+            fsyncError = e.getMessage();
+            log.warning("Fail to fsync the AOF file: " + e.getMessage());
         } finally {
             synchronized (fsyncLock) {
                 fsyncInProgress = false;

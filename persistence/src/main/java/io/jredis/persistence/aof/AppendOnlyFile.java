@@ -265,7 +265,7 @@ public final class AppendOnlyFile {
             }
             incrSize = Files.size(dir().resolve(incr.name()));
             rewriteBaseSize = currentSize;
-            writer().open(dir().resolve(incr.name()));
+            writer().open(dir().resolve(incr.name()), false);
             state = State.ON;
         } catch (IOException e) {
             throw new AofException("Can't open the append-only file: " + e.getMessage(), e);
@@ -417,17 +417,13 @@ public final class AppendOnlyFile {
             AofManifest.Entry incr = manifest.addIncr(fileName());
             AofManifest snapshot = manifest.copy();
             Path file = dir().resolve(incr.name());
-            writer().submit(() -> {
-                Files.createFile(file);
-                persistManifest(snapshot);
-            });
-            writer().open(file);
+            writer().open(file, true);
+            writer().submit(() -> persistManifest(snapshot));
             incrSize = 0;
         } else if (state == State.WAIT_REWRITE) {
             tempIncr = dir().resolve("temp-" + fileName() + ".incr");
             Path t = tempIncr;
-            writer().submit(() -> Files.deleteIfExists(t));
-            writer().open(t);
+            writer().open(t, true);
             incrSize = 0;
         }
         selectedDb = -1;

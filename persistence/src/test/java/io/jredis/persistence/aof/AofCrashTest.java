@@ -66,7 +66,8 @@ class AofCrashTest {
         long[] acked = new long[1_000_000];
         int n = 0;
         boolean killed = false;
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        // A generous timeout: under always each reply waits for an fsync, which a loaded disk can stall for seconds.
+        try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
             while (n < acked.length) {
                 if (!killed && n > 0 && System.nanoTime() - acked[0] > killAfterMs * 1_000_000) {
                     // Killed from another thread so the kill lands while a write is in flight.
