@@ -101,6 +101,47 @@ class AofRewriteTest {
         }
     }
 
+    @Test
+    void appendonlyTurnedOnDuringABgsaveWaitsForIt() throws Exception {
+        try (AofServer s = AofServer.start(dir, "rdb-key-save-delay", "20000")) {
+            turnOnDuringBgsave(s.port());
+        }
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(102, j.dbSize());
+            assertEquals("2", j.get("during"));
+            assertEquals("3", j.get("after"));
+        }
+    }
+
+    @Test
+    void realRedisAgreesOnTurningAppendonlyOnDuringABgsave() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis r = RealRedis.start("--rdb-key-save-delay", "20000")) {
+            turnOnDuringBgsave(r.port());
+        }
+    }
+
+    /** CONFIG SET appendonly yes while a BGSAVE runs: the rewrite making the first base waits for the BGSAVE. */
+    private static void turnOnDuringBgsave(int port) throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", port)) {
+            for (int i = 0; i < 100; i++) {
+                c.call("SET", "k" + i, "v" + i);
+            }
+            assertEquals("Background saving started", call(c, "BGSAVE"));
+            assertEquals("OK", call(c, "CONFIG", "SET", "appendonly", "yes"));
+            assertEquals("1", info(c, "aof_enabled"));
+            assertEquals("1", info(c, "aof_rewrite_scheduled"));
+            assertEquals("0", info(c, "aof_rewrite_in_progress"));
+            assertEquals("OK", call(c, "SET", "during", "1"));
+            assertEquals("2", RawClient.text(c.call("INCR", "during")));
+            awaitInfo(c, "aof_rewrites", "1");
+            assertEquals("OK", call(c, "SET", "after", "3"));
+            awaitInfo(c, "aof_rewrite_in_progress", "0");
+            assertEquals("ok", info(c, "aof_last_bgrewrite_status"));
+            assertEquals("0", info(c, "aof_rewrite_scheduled"));
+        }
+    }
+
     /** The same script for jredis and Redis: each child runs about 2 seconds (100 keys of 20 ms). */
     private static void exclusion(int port) throws Exception {
         try (RawClient c = new RawClient("127.0.0.1", port)) {
