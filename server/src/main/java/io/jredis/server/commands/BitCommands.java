@@ -542,6 +542,9 @@ final class BitCommands {
             }
         }
         Database db = c.db();
+        if (readonly) {
+            return;
+        }
         if (changes > 0) {
             changed(c, key, s, "setbit", changes);
         } else if (!db.exists(key)) {
