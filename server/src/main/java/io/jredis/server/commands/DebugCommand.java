@@ -43,7 +43,7 @@ final class DebugCommand {
     }
 
     /** Loopback and unix socket connections are local (Redis's islocalClient). */
-    private static boolean isLocal(Client c) {
+    static boolean isLocal(Client c) {
         if (c.channel() == null) {
             return true;
         }
