@@ -869,6 +869,11 @@ public final class Engine implements Database.Hooks {
         return true;
     }
 
+    /** The error reply count when the last command ended (or the current top-level command began). */
+    private long errorsMark;
+    /** Set by {@link #errorCounted}: the running command failed although no error was counted. */
+    private boolean failedUncounted;
+
     /** Commands that run at once inside MULTI instead of being queued. */
     private static final java.util.Set<String> TRANSACTION_CONTROL =
             java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset");
@@ -880,7 +885,11 @@ public final class Engine implements Database.Hooks {
     /** Executes an admitted command, keeps its statistics and propagates its effect. */
     public void call(Client c, CommandSpec cmd, byte[][] argv) {
         long dirtyBefore = dirty;
-        long errorsBefore = stats.errorReplies;
+        if (callDepth == 0) {
+            errorsMark = stats.errorReplies;
+        }
+        boolean savedFailed = failedUncounted;
+        failedUncounted = false;
         byte[][] savedOverride = propagateOverride;
         boolean savedSuppressed = propagateSuppressed;
         boolean savedForced = propagateForced;
@@ -910,9 +919,13 @@ public final class Engine implements Database.Hooks {
             cmd.calls++;
             cmd.micros += micros;
             stats.commandsProcessed++;
-            if (stats.errorReplies != errorsBefore) {
+            // As Redis's incrCommandStatsOnError: only errors since the last command ended count, so EXEC or EVAL
+            // do not fail for the errors of the commands they ran; CONFIG RESETSTAT, zeroing the counter, did not fail.
+            if (stats.errorReplies > errorsMark || failedUncounted) {
                 cmd.failedCalls++;
             }
+            errorsMark = stats.errorReplies;
+            failedUncounted = savedFailed;
             observe(c, cmd, argv, micros);
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
@@ -955,6 +968,15 @@ public final class Engine implements Database.Hooks {
         cmd.rejectedCalls++;
         stats.rejectedCalls++;
         transactions.flagError(c);
+    }
+
+    /**
+     * Replies with an error that was already counted for INFO errorstats (a script passing on the error of a command
+     * it called); the running command still counts as failed, as Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE.
+     */
+    public void errorCounted(Client c, String msg) {
+        c.reply().error(msg);
+        failedUncounted = true;
     }
 
     /** Replies with an error and counts it for INFO errorstats ({@code ERR}, {@code WRONGTYPE}, ...). */

@@ -98,6 +98,15 @@ public final class Memory {
         return lfu();
     }
 
+    /**
+     * True when Redis would store the integers 0..9999 as shared objects: not under maxmemory with an LRU or LFU
+     * policy, which needs per-key access data.
+     */
+    public boolean sharedIntegers() {
+        String policy = config.maxmemoryPolicy.value();
+        return config.maxmemory.value() == 0 || !(policy.endsWith("-lru") || policy.endsWith("-lfu"));
+    }
+
     private long minutes() {
         return (engine.now() / 60_000) & 0xFFFF;
     }

@@ -436,7 +436,34 @@ public final class Acl {
         if (v.result() == OK) {
             return null;
         }
-        String context = c.multi() != null ? "multi" : "toplevel";
+        return refuse(c, u, cmd, argv, v, c.multi() != null ? "multi" : "toplevel");
+    }
+
+    /**
+     * EXEC's second check of a queued command (Redis's execCommand): the user's rules may have changed since it was
+     * queued. Null when still allowed, else EXEC's NOPERM error for that command, after logging the refusal.
+     */
+    public String checkQueued(Client c, CommandSpec cmd, byte[][] argv) {
+        User u = c.aclUser();
+        if (u == null) {
+            return null;
+        }
+        Verdict v = check(u, cmd, argv);
+        if (v.result() == OK) {
+            return null;
+        }
+        refuse(c, u, cmd, argv, v, "multi");
+        String reason = switch (v.result()) {
+            case DENIED_CMD -> "no permission to execute the command or subcommand";
+            case DENIED_KEY -> "no permission to touch the specified keys";
+            default -> "no permission to access one of the channels used as arguments";
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: " + reason;
+    }
+
+    /** Logs a refusal and returns the command path's NOPERM error for it. */
+    private String refuse(Client c, User u, CommandSpec cmd, byte[][] argv, Verdict v, String context) {
         switch (v.result()) {
             case DENIED_CMD -> {
                 addLog(c, DENIED_CMD, context, u.name(), cmd.fullName());

@@ -266,7 +266,8 @@ final class AclCommand {
             c.reply().bulk("username");
             c.reply().bulk(str(e.username()));
             c.reply().bulk("age-seconds");
-            c.reply().dbl((double) (now - e.createdAt()) / 1000);
+            // Redis divides milliseconds as integers: whole seconds, sent as a double.
+            c.reply().dbl((double) ((now - e.createdAt()) / 1000));
             c.reply().bulk("client-info");
             c.reply().bulk(str(e.clientInfo()));
         }

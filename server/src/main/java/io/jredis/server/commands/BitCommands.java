@@ -5,6 +5,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.db.Database;
+import io.jredis.server.db.Values;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import java.util.ArrayList;
@@ -93,7 +94,17 @@ final class BitCommands {
         byte[] cur = (byte[]) v;
         int need = (int) (maxbit >> 3) + 1;
         grown[0] = cur == null || cur.length < need;
-        return padded(cur, need);
+        return Values.raw(padded(cur, need));
+    }
+
+    /**
+     * Redis's lookupStringForBitCommand unshares an existing string even when nothing changes: it is raw from
+     * then on. Stores the raw {@code copy} (same content) in place of a value that was not raw yet.
+     */
+    private static void unshare(Client c, byte[] key, byte[] cur, byte[] copy) {
+        if (!Values.isRaw(cur)) {
+            c.db().entry(key).value = copy;
+        }
     }
 
     /** A copy of {@code cur} (empty if null) zero-padded to at least {@code need} bytes. */
@@ -124,9 +135,11 @@ final class BitCommands {
         boolean old = cur != null && byteIndex < cur.length && (cur[byteIndex] & mask) != 0;
         // Creating or lengthening the string is a change even when the bit keeps its value.
         if (cur == null || byteIndex >= cur.length || old != (on == 1)) {
-            byte[] value = padded(cur, byteIndex + 1);
+            byte[] value = Values.raw(padded(cur, byteIndex + 1));
             value[byteIndex] = (byte) (on == 1 ? value[byteIndex] | mask : value[byteIndex] & ~mask);
             changed(c, key, value, "setbit", 1);
+        } else {
+            unshare(c, key, cur, Values.raw(cur.clone()));
         }
         c.reply().integer(old ? 1 : 0);
     }
@@ -416,7 +429,7 @@ final class BitCommands {
         Database db = c.db();
         byte[] target = argv[2];
         if (maxlen > 0) {
-            db.set(target, res, false);
+            db.set(target, Values.raw(res), false);
             c.engine().keyspaceEvents().notify(KeyspaceEvents.STRING, "set", target, db.id());
             c.engine().dirty(1);
         } else if (db.delete(target)) {
@@ -528,15 +541,18 @@ final class BitCommands {
                 changes++;
             }
         }
+        Database db = c.db();
+        if (readonly) {
+            return;
+        }
         if (changes > 0) {
             changed(c, key, s, "setbit", changes);
+        } else if (!db.exists(key)) {
+            db.add(key, s);
         } else if (grown[0]) {
-            Database db = c.db();
-            if (db.exists(key)) {
-                db.entry(key).value = s;
-            } else {
-                db.add(key, s);
-            }
+            db.entry(key).value = s;
+        } else {
+            unshare(c, key, (byte[]) db.entry(key).value, s);
         }
     }
 

@@ -29,5 +29,7 @@ public final class CoreCommands {
         AclCommand.register(engine);
         ScriptingCommands.register(engine);
         SortCommand.register(engine);
+        ClusterCommands.register(engine);
+        ModuleCommand.register(engine);
     }
 }

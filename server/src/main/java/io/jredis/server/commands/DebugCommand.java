@@ -43,7 +43,7 @@ final class DebugCommand {
     }
 
     /** Loopback and unix socket connections are local (Redis's islocalClient). */
-    private static boolean isLocal(Client c) {
+    static boolean isLocal(Client c) {
         if (c.channel() == null) {
             return true;
         }
@@ -146,20 +146,9 @@ final class DebugCommand {
         long now = System.currentTimeMillis();
         long access = e.access > 0 ? e.access : now;
         c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(v))
-                + " refcount:" + refcount(v, encoding) + " encoding:" + encoding
+                + " refcount:" + Values.refcount(v, c.engine().memory().sharedIntegers()) + " encoding:" + encoding
                 + " serializedlength:" + serializedLength(v) + " lru:" + ((access / 1000) & 0xffffff)
                 + " lru_seconds_idle:" + Math.max(0, (now - access) / 1000));
-    }
-
-    /** Redis shares the integers 0..9999 between keys: their refcount is OBJ_SHARED_REFCOUNT. */
-    private static long refcount(Object v, String encoding) {
-        if (encoding.equals("int")) {
-            long[] n = new long[1];
-            if (Bytes.parseLong((byte[]) v, n) && n[0] >= 0 && n[0] < 10000) {
-                return Integer.MAX_VALUE;
-            }
-        }
-        return 1;
     }
 
     /** Length of a string in RDB: 32-bit integers take 2, 3 or 5 bytes; others a length prefix plus the bytes. */

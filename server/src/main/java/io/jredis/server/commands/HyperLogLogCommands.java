@@ -6,6 +6,7 @@ import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.HyperLogLog;
+import io.jredis.server.db.Values;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import java.util.Random;
@@ -56,7 +57,7 @@ final class HyperLogLogCommands {
      * unshared string that it does not report (encoding conversions of PFDEBUG, work done before an error).
      */
     private static void replaceSilently(Database db, byte[] key, byte[] value) {
-        db.entry(key).value = value;
+        db.entry(key).value = Values.raw(value);
     }
 
     /** PFADD key [element ...]: 1 if a register changed or the key was created. */
@@ -90,7 +91,7 @@ final class HyperLogLogCommands {
         }
         if (updated > 0) {
             h.invalidateCache();
-            db.set(key, h.toBytes(), true);
+            db.set(key, Values.raw(h.toBytes()), true);
             c.engine().keyspaceEvents().notify(KeyspaceEvents.STRING, "pfadd", key, db.id());
             c.engine().dirty(updated);
         }
@@ -143,7 +144,7 @@ final class HyperLogLogCommands {
             engine.error(c, CORRUPTED);
             return;
         }
-        db.set(key, HyperLogLog.withCachedCardinality(s, card), true);
+        db.set(key, Values.raw(HyperLogLog.withCachedCardinality(s, card)), true);
         engine.dirty(1);
         c.reply().integer(card);
     }
@@ -186,7 +187,7 @@ final class HyperLogLogCommands {
             }
         }
         h.invalidateCache();
-        db.set(dest, h.toBytes(), true);
+        db.set(dest, Values.raw(h.toBytes()), true);
         engine.keyspaceEvents().notify(KeyspaceEvents.STRING, "pfadd", dest, db.id());
         engine.dirty(1);
         c.reply().ok();

@@ -501,8 +501,7 @@ final class InfoCommand {
         for (int i = 0; i < engine.databaseCount(); i++) {
             Database db = engine.database(i);
             if (db.size() > 0 || db.expiresSize() > 0) {
-                // avg_ttl is Redis's running estimate from its expire cycle, which jredis does not keep.
-                t.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=0");
+                t.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=" + db.avgTtl());
             }
         }
     }

@@ -18,8 +18,6 @@ final class KeyCommands {
     private static final String NO_SUCH_KEY = "ERR no such key";
     private static final String SAME_OBJECT = "ERR source and destination objects are the same";
     private static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
-    /** Redis shares the objects of the integers 0..9999; OBJECT REFCOUNT reports them as INT_MAX. */
-    private static final int SHARED_INTEGERS = 10000;
     private static final String[] OBJECT_HELP = {
         "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "ENCODING <key>",
@@ -337,15 +335,14 @@ final class KeyCommands {
         }
     }
 
-    /** OBJECT REFCOUNT key: 1 for every value except the integers Redis shares. */
+    /** OBJECT REFCOUNT key. */
     private static void objectRefcount(Client c, byte[][] argv) {
         Dict.Entry e = objectLookup(c, argv[2]);
         if (e == null) {
             c.reply().nullBulk();
             return;
         }
-        Long n = e.value instanceof byte[] b && b.length <= 20 ? Bytes.toLong(b) : null;
-        c.reply().integer(n != null && n >= 0 && n < SHARED_INTEGERS ? Integer.MAX_VALUE : 1);
+        c.reply().integer(Values.refcount(e.value, c.engine().memory().sharedIntegers()));
     }
 
     /**

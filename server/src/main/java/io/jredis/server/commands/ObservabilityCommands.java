@@ -135,6 +135,13 @@ final class ObservabilityCommands {
      */
     private static void latencyDoctor(Client c, byte[][] argv) {
         Map<String, Latency.Event> events = c.engine().latency().events();
+        if (events.isEmpty() && c.engine().config().latencyMonitorThreshold.value() == 0) {
+            c.reply().verbatim("I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis"
+                    + " instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to"
+                    + " enable it. If we weren't in a deep space mission I'd suggest to take a look at"
+                    + " https://redis.io/topics/latency-monitor.\n");
+            return;
+        }
         if (events.isEmpty()) {
             c.reply().verbatim("Dave, no latency spike was observed during the lifetime of this Redis instance, not"
                     + " in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill,"

@@ -70,7 +70,8 @@ final class PubSubCommands {
 
     /** PUBSUB NUMSUB|SHARDNUMSUB [channel ...]: a map of channel to subscriber count. */
     private static void numsub(Client c, byte[][] argv, PubSub.Kind kind) {
-        c.reply().map(argv.length - 2);
+        // A flat array even in RESP3, as Redis 7.0 replies.
+        c.reply().array((argv.length - 2) * 2);
         for (int i = 2; i < argv.length; i++) {
             c.reply().bulk(argv[i]);
             c.reply().integer(c.engine().pubsub().subscriberCount(kind, argv[i]));

@@ -7,6 +7,7 @@ import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.BoolDirective;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.db.Values;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles.LongDouble;
@@ -403,7 +404,8 @@ final class StringCommands {
             if (!lengthOk(c, cur.length, argv[2].length)) {
                 return;
             }
-            value = Bytes.concat(cur, argv[2]);
+            // Redis appends in place to an unshared, hence raw, string.
+            value = Values.raw(Bytes.concat(cur, argv[2]));
         }
         c.db().set(key, value, true);
         Notify.event(c, KeyspaceEvents.STRING, "append", key);
@@ -532,7 +534,7 @@ final class StringCommands {
         int end = (int) offset + value.length;
         byte[] result = Arrays.copyOf(cur == null ? Bytes.EMPTY : cur, Math.max(curLen, end));
         System.arraycopy(value, 0, result, (int) offset, value.length);
-        c.db().set(key, result, true);
+        c.db().set(key, Values.raw(result), true);
         Notify.event(c, KeyspaceEvents.STRING, "setrange", key);
         c.engine().dirty(1);
         c.reply().integer(result.length);

@@ -82,7 +82,12 @@ final class TransactionCommands {
         engine.beginAtomic(c.db().id());
         try {
             for (Transactions.Queued q : queued) {
-                engine.call(c, q.cmd(), q.argv());
+                String denied = engine.acl().checkQueued(c, q.cmd(), q.argv());
+                if (denied != null) {
+                    engine.error(c, denied);
+                } else {
+                    engine.call(c, q.cmd(), q.argv());
+                }
             }
         } finally {
             engine.endAtomic();

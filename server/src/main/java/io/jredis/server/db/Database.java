@@ -57,6 +57,10 @@ public final class Database {
     private long sampleNow;
     private int sampled;
     private int sampledExpired;
+    private long sampledTtlSum;
+    private int sampledTtls;
+    /** Redis's db->avg_ttl: a running average (ms) of the TTLs the expire cycle samples, for INFO keyspace. */
+    private long avgTtl;
     private final Consumer<Dict.Entry> expireSampler = this::sampleForExpiry;
     /** Set only while a snapshot runs, so the common path pays one null check. */
     private ChangeObserver observer;
@@ -318,6 +322,7 @@ public final class Database {
         keys = new Dict();
         expires = new Dict();
         expireCursor = 0;
+        avgTtl = 0;
         memory = 0;
         return n;
     }
@@ -336,6 +341,9 @@ public final class Database {
         long m = memory;
         memory = other.memory;
         other.memory = m;
+        long avg = avgTtl;
+        avgTtl = other.avgTtl;
+        other.avgTtl = avg;
     }
 
     /**
@@ -376,6 +384,7 @@ public final class Database {
         while (true) {
             int num = expires.size();
             if (num == 0) {
+                avgTtl = 0;
                 return true;
             }
             // Under 1% fill, sampling costs more than it reclaims; cron shrinks the table soon.
@@ -388,8 +397,18 @@ public final class Database {
             sampleNow = hooks.now();
             sampled = 0;
             sampledExpired = 0;
+            sampledTtlSum = 0;
+            sampledTtls = 0;
             for (int buckets = 0; sampled < target && buckets < maxBuckets; buckets++) {
                 expireCursor = expires.scan(expireCursor, expireSampler);
+            }
+            if (sampledTtls > 0) {
+                // Redis weighs the new estimate 2%, the previous one 98%.
+                long avg = sampledTtlSum / sampledTtls;
+                if (avgTtl == 0) {
+                    avgTtl = avg;
+                }
+                avgTtl = (avgTtl / 50) * 49 + avg / 50;
             }
             if (sampled > 0 && sampledExpired * 100 / sampled <= EXPIRE_ACCEPTABLE_STALE) {
                 return true;
@@ -406,7 +425,15 @@ public final class Database {
         if (sampleNow > e.expireAt) {
             deleteExpired(e.key);
             sampledExpired++;
+        } else {
+            sampledTtlSum += e.expireAt - sampleNow;
+            sampledTtls++;
         }
+    }
+
+    /** The expire cycle's running estimate of the average TTL in ms (INFO keyspace avg_ttl); 0 until sampled. */
+    public long avgTtl() {
+        return avgTtl;
     }
 
     /** Runs incremental rehashing and shrinking in the background, as Redis's databasesCron does. */

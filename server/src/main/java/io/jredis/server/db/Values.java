@@ -1,10 +1,31 @@
 package io.jredis.server.db;
 
 import io.jredis.server.util.Bytes;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /** Type and encoding of any stored value, strings included. */
 public final class Values {
+    /**
+     * Strings Redis holds in its "raw" encoding whatever their content: those it changed in place (APPEND, SETRANGE,
+     * SETBIT, BITFIELD) or built raw (BITOP, HyperLogLog). Arrays compare by identity, so this is a weak identity
+     * set: a replaced value drops out by itself. Shared by every engine of the JVM, hence synchronized.
+     */
+    private static final Map<byte[], Boolean> RAW = Collections.synchronizedMap(new WeakHashMap<>());
+
     private Values() {}
+
+    /** Marks a string value that Redis would hold raw (see {@link #RAW}); returns it. */
+    public static byte[] raw(byte[] s) {
+        RAW.put(s, Boolean.TRUE);
+        return s;
+    }
+
+    /** True if the string was marked with {@link #raw}. */
+    public static boolean isRaw(byte[] s) {
+        return RAW.containsKey(s);
+    }
 
     public static ValueType type(Object v) {
         if (v instanceof byte[]) {
@@ -13,15 +34,35 @@ public final class Values {
         return ((RedisObject) v).type();
     }
 
-    /** OBJECT ENCODING: strings are "int" when they hold a 64-bit integer, "embstr" up to 44 bytes, else "raw". */
+    /**
+     * OBJECT ENCODING: strings are "int" when they hold a 64-bit integer, "embstr" up to 44 bytes, else "raw";
+     * strings marked {@link #raw} are always "raw".
+     */
     public static String encoding(Object v) {
         if (v instanceof byte[] b) {
+            if (isRaw(b)) {
+                return "raw";
+            }
             if (b.length <= 20 && Bytes.parseLong(b, new long[1])) {
                 return "int";
             }
             return b.length <= 44 ? "embstr" : "raw";
         }
         return ((RedisObject) v).encoding();
+    }
+
+    /**
+     * OBJECT REFCOUNT: 1, except the "int" strings 0..9999 that Redis shares (OBJ_SHARED_REFCOUNT) when
+     * {@code sharedIntegers}.
+     */
+    public static long refcount(Object v, boolean sharedIntegers) {
+        if (sharedIntegers && v instanceof byte[] b && encoding(b).equals("int")) {
+            long[] n = new long[1];
+            if (Bytes.parseLong(b, n) && n[0] >= 0 && n[0] < 10000) {
+                return Integer.MAX_VALUE;
+            }
+        }
+        return 1;
     }
 
     /** A deep copy for COPY; strings are immutable by convention, so they are shared rather than copied. */

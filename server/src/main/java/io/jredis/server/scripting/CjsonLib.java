@@ -44,7 +44,7 @@ final class CjsonLib {
         ProtectedTable t = new ProtectedTable();
         add(t, "encode", a -> {
             if (a.narg() != 1) {
-                throw new LuaError("bad argument #1 to '?' (expected 1 argument)");
+                throw LuaArgs.argError(1, "encode", "expected 1 argument");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             encode(cfg, a.arg1(), out, 0);
@@ -52,9 +52,9 @@ final class CjsonLib {
         });
         add(t, "decode", a -> {
             if (a.narg() != 1) {
-                throw new LuaError("bad argument #1 to '?' (expected 1 argument)");
+                throw LuaArgs.argError(1, "decode", "expected 1 argument");
             }
-            return new Decoder(cfg, LuaSandbox.bytes(LuaArgs.string(a, 1, "?"))).decode();
+            return new Decoder(cfg, LuaSandbox.bytes(LuaArgs.string(a, 1, "decode"))).decode();
         });
         add(t, "encode_sparse_array", a -> {
             if (!a.isnoneornil(1)) {

@@ -24,6 +24,9 @@ final class LuaErrorText {
     }
 
     static String translate(String msg, Prototype p, int pc, LuaValue[] regs) {
+        if (msg.startsWith("bad argument") && raisedByCall(p, pc) && Lua.GET_OPCODE(p.code[pc]) != Lua.OP_TFORCALL) {
+            return badArgument(msg, p, pc, regs);
+        }
         if (msg.startsWith("index expected, got ")) {
             // LuaJ's text for storing into a non-table.
             msg = "attempt to index ? (a " + msg.substring("index expected, got ".length()) + " value)";
@@ -93,6 +96,80 @@ final class LuaErrorText {
             }
         }
         return msg;
+    }
+
+    /**
+     * Lua 5.1's luaL_argerror wording, "bad argument #2 to 'format' (number expected, got string)", for LuaJ's
+     * "bad argument #2: msg" and its index-less "bad argument: number expected, got string". The function is named
+     * as the caller's instruction names it; without an index, the culprit is the first argument of the type named
+     * (a string only when it does not read as a number, which would have been accepted), or "no value" past the
+     * last argument.
+     */
+    private static String badArgument(String msg, Prototype p, int pc, LuaValue[] regs) {
+        int i = p.code[pc];
+        int a = Lua.GETARG_A(i);
+        int nargs = Lua.GETARG_B(i) - 1;
+        int narg;
+        String extra;
+        if (msg.startsWith("bad argument #")) {
+            int colon = msg.indexOf(": ");
+            try {
+                narg = Integer.parseInt(msg.substring("bad argument #".length(), colon < 0 ? msg.length() : colon));
+            } catch (NumberFormatException e) {
+                return msg;
+            }
+            extra = colon < 0 ? "" : msg.substring(colon + 2);
+            if (extra.equals("value")) {
+                extra = "value expected";
+            }
+        } else {
+            String rest = msg.substring("bad argument: ".length());
+            int got = rest.indexOf(" expected, got ");
+            if (got < 0 || nargs < 0 || regs == null || a + nargs >= regs.length) {
+                return msg;
+            }
+            String expected = rest.substring(0, got);
+            String type = rest.substring(got + " expected, got ".length());
+            narg = 0;
+            boolean skipSubject = false;
+            for (int j = 1; j <= nargs && narg == 0; j++) {
+                LuaValue v = regs[a + j] == null ? LuaValue.NIL : regs[a + j];
+                if (v.typename().equals(type) && !(expected.equals("number") && v.isnumber())) {
+                    // A string where a number was expected: the first string is most often the subject or format
+                    // that the function accepted (string.rep('x', 'y'), string.format('%d', 'x')).
+                    if (j == 1 && type.equals("string") && !skipSubject) {
+                        skipSubject = true;
+                        narg = 1;
+                        for (int k = 2; k <= nargs; k++) {
+                            LuaValue w = regs[a + k] == null ? LuaValue.NIL : regs[a + k];
+                            if (w.typename().equals(type) && !w.isnumber()) {
+                                narg = k;
+                                break;
+                            }
+                        }
+                    } else {
+                        narg = j;
+                    }
+                }
+            }
+            if (narg == 0) {
+                if (!type.equals("nil")) {
+                    return msg;
+                }
+                narg = nargs + 1;
+                type = "no value";
+            }
+            extra = expected + " expected, got " + type;
+        }
+        String[] name = objName(p, pc, a);
+        String fname = name == null ? "?" : name[1];
+        if (name != null && name[0].equals("method")) {
+            narg--;
+            if (narg == 0) {
+                return "calling '" + fname + "' on bad self (" + extra + ")";
+            }
+        }
+        return "bad argument #" + narg + " to '" + fname + "' (" + extra + ")";
     }
 
     private static boolean concatenable(LuaValue v) {

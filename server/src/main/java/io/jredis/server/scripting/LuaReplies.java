@@ -1,5 +1,6 @@
 package io.jredis.server.scripting;
 
+import io.jredis.server.Client;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Doubles;
 import io.netty.buffer.ByteBuf;
@@ -206,9 +207,11 @@ final class LuaReplies {
 
     /**
      * Writes a script's result to its caller (Redis's luaReplyToRedisReply). {@code scriptResp} is the protocol the
-     * script selected: under RESP2 booleans read as 1 and null, under RESP3 as booleans.
+     * script selected: under RESP2 booleans read as 1 and null, under RESP3 as booleans. Error tables count for
+     * INFO errorstats unless they carry a command's error that was counted already.
      */
-    static void toReply(Reply out, LuaValue v, int scriptResp) {
+    static void toReply(Client c, LuaValue v, int scriptResp) {
+        Reply out = c.reply();
         switch (v.type()) {
             case LuaValue.TSTRING -> {
                 LuaString s = v.checkstring();
@@ -226,7 +229,7 @@ final class LuaReplies {
                 }
             }
             case LuaValue.TNUMBER -> out.integer(toLong(v.todouble()));
-            case LuaValue.TTABLE -> tableReply(out, (LuaTable) v, scriptResp);
+            case LuaValue.TTABLE -> tableReply(c, (LuaTable) v, scriptResp);
             default -> out.nullBulk();
         }
     }
@@ -239,10 +242,15 @@ final class LuaReplies {
         return (long) d;
     }
 
-    private static void tableReply(Reply out, LuaTable t, int scriptResp) {
+    private static void tableReply(Client c, LuaTable t, int scriptResp) {
+        Reply out = c.reply();
         LuaValue err = t.rawget(ERR);
         if (err.type() == LuaValue.TSTRING) {
-            out.error(err.tojstring());
+            if (t.rawget(IGNORE_STATS).toboolean()) {
+                c.engine().errorCounted(c, err.tojstring());
+            } else {
+                c.engine().error(c, err.tojstring());
+            }
             return;
         }
         LuaValue ok = t.rawget(OK);
@@ -279,8 +287,8 @@ final class LuaReplies {
                 if ((k = n.arg1()).isnil()) {
                     break;
                 }
-                toReply(out, k, scriptResp);
-                toReply(out, n.arg(2), scriptResp);
+                toReply(c, k, scriptResp);
+                toReply(c, n.arg(2), scriptResp);
             }
             return;
         }
@@ -294,7 +302,7 @@ final class LuaReplies {
                 if ((k = n.arg1()).isnil()) {
                     break;
                 }
-                toReply(out, k, scriptResp);
+                toReply(c, k, scriptResp);
             }
             return;
         }
@@ -304,7 +312,7 @@ final class LuaReplies {
         }
         out.array(len);
         for (int i = 1; i <= len; i++) {
-            toReply(out, t.rawget(i), scriptResp);
+            toReply(c, t.rawget(i), scriptResp);
         }
     }
 

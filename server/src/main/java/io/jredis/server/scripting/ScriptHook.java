@@ -85,6 +85,7 @@ final class ScriptHook extends DebugLib {
      * first, so the hook keeps it as a virtual top frame.
      */
     private LuaClosure tailFn;
+    private LuaValue[] tailRegs;
     private int tailPc;
     private int tailDepth;
     private long tailStamp;
@@ -121,6 +122,7 @@ final class ScriptHook extends DebugLib {
         }
         lastError = null;
         tailFn = null;
+        tailRegs = null;
     }
 
     @Override
@@ -147,9 +149,11 @@ final class ScriptHook extends DebugLib {
         Frames f = frames();
         int i = f.n - 1;
         tailFn = null;
+        tailRegs = null;
         if (i >= 0 && f.fn[i] instanceof LuaClosure c && f.pc[i] >= 0 && f.pc[i] < c.p.code.length
                 && Lua.GET_OPCODE(c.p.code[f.pc[i]]) == Lua.OP_TAILCALL) {
             tailFn = c;
+            tailRegs = f.stack[i];
             tailPc = f.pc[i];
             tailDepth = i;
             tailStamp = instructions;
@@ -214,7 +218,7 @@ final class ScriptHook extends DebugLib {
             return v;
         }
         markError();
-        return valueOf(where(1) + v.tojstring());
+        return valueOf(where(1) + LuaErrorText.translate(v.tojstring(), tailFn.p, tailPc, tailRegs));
     }
 
     Location lastError() {

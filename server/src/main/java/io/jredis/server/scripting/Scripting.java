@@ -240,7 +240,7 @@ public final class Scripting {
         engine.beginAtomic(c.db().id());
         try {
             LuaValue result = fn.invoke(args).eval().arg1();
-            LuaReplies.toReply(c.reply(), result, run.resp);
+            LuaReplies.toReply(c, result, run.resp);
         } catch (LuaError e) {
             LuaValue value = hook.errorValue(e);
             replyError(c, run, value, hook.lastError());
@@ -281,7 +281,7 @@ public final class Scripting {
             msg = msg + " script: " + run.name + ", on " + where.source() + ":" + where.line() + ".";
         }
         if (ignoreStats) {
-            c.reply().error(msg);
+            engine.errorCounted(c, msg);
         } else {
             engine.error(c, msg);
         }
@@ -354,19 +354,19 @@ public final class Scripting {
     private LuaValue execute(ScriptRun run, byte[][] argv) {
         CommandSpec cmd = lookup(argv);
         if (cmd == null || !cmd.arityOk(argv.length) || cmd.handler() == null) {
-            return rejected(cmd == null ? "Unknown Redis command called from script"
+            return rejected(cmd, cmd == null ? "Unknown Redis command called from script"
                     : "Wrong number of args calling Redis command from script");
         }
         if (cmd.noScript()) {
-            return rejected("This Redis command is not allowed from script");
+            return rejected(cmd, "This Redis command is not allowed from script");
         }
         String denied = aclDenied(run.caller, cmd, argv);
         if (denied != null) {
-            return rejected(denied);
+            return rejected(cmd, denied);
         }
         boolean mayReplicate = cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.name());
         if (run.readOnly && (cmd.isWrite() || mayReplicate)) {
-            return rejected("Write commands are not allowed from read-only scripts.");
+            return rejected(cmd, "Write commands are not allowed from read-only scripts.");
         }
         if (cmd.isWrite()) {
             run.wrote = true;
@@ -422,9 +422,15 @@ public final class Scripting {
         return u == null || engine.acl().check(u, cmd, argv).result() == io.jredis.server.acl.Acl.OK;
     }
 
-    /** A command refused before running: counted as an error reply, returned as an error table. */
-    private LuaValue rejected(String msg) {
+    /**
+     * A command refused before running: counted as an error reply and as a rejected call of the command (if known),
+     * returned as an error table.
+     */
+    private LuaValue rejected(CommandSpec cmd, String msg) {
         engine.error(lua, "ERR " + msg);
+        if (cmd != null) {
+            cmd.rejectedCalls++;
+        }
         ByteBuf discarded = lua.takePending();
         if (discarded != null) {
             discarded.release();

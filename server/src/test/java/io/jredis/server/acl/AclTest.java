@@ -88,6 +88,42 @@ class AclTest {
         return "NOPERM this user has no permissions to run the '" + name + "' command";
     }
 
+    /**
+     * EXEC checks the queued commands again: rules changed since they were queued refuse them one by one with
+     * Redis's text, logged in the "multi" context, while the others run.
+     */
+    @Test
+    void execRechecksPermissionsOfQueuedCommands() throws IOException {
+        try (RawClient admin = admin()) {
+            assertEquals("OK", call(admin, "ACL", "SETUSER", "tx", "on", ">t", "~*", "&*", "+@all"));
+            assertEquals("OK", call(admin, "CONFIG", "RESETSTAT"));
+            try (RawClient c = as("tx", "t")) {
+                assertEquals("OK", call(c, "MULTI"));
+                assertEquals("QUEUED", call(c, "SET", "k", "v"));
+                assertEquals("QUEUED", call(c, "PUBLISH", "ch", "x"));
+                assertEquals("QUEUED", call(c, "INCR", "x"));
+                assertEquals("QUEUED", call(c, "PING"));
+                assertEquals("OK", call(admin, "ACL", "SETUSER", "tx", "resetkeys", "~x", "resetchannels", "-ping"));
+                List<?> replies = (List<?>) c.call("EXEC");
+                String changed = "NOPERM ACLs rules changed between the moment the transaction was accumulated and "
+                        + "the EXEC call. This command is no longer allowed for the following reason: ";
+                assertEquals(changed + "no permission to touch the specified keys", text(replies.get(0)));
+                assertEquals(changed + "no permission to access one of the channels used as arguments",
+                        text(replies.get(1)));
+                assertEquals("1", text(replies.get(2)));
+                assertEquals(changed + "no permission to execute the command or subcommand", text(replies.get(3)));
+            }
+            assertEquals("0", text(admin.call("EXISTS", "k")));
+            List<?> log = (List<?>) admin.call("ACL", "LOG");
+            assertEquals(3, log.size());
+            List<?> newest = (List<?>) log.get(0);
+            assertEquals("multi", text(newest.get(newest.indexOf(newest.stream()
+                    .filter(o -> "context".equals(RawClient.text(o))).findFirst().orElseThrow()) + 1)));
+            String stats = text(admin.call("INFO", "errorstats"));
+            assertTrue(stats.contains("errorstat_NOPERM:count=3"), stats);
+        }
+    }
+
     /** Each row: user, command, expected reply (OK for allowed commands whose reply is not under test). */
     @Test
     void permissionMatrix() throws IOException {
