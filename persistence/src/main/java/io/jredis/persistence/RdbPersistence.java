@@ -345,14 +345,16 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 return;
             }
             Database db = engine.database(dbIndex);
-            if (db.dict().find(key) != null) {
-                if (!merge) {
-                    throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
-                            + dbIndex);
-                }
+            if (merge && db.dict().find(key) != null) {
                 db.delete(key);
             }
+            // One probe per key: a duplicate shows as an add that did not grow the dict (the load then fails).
+            int before = db.size();
             Dict.Entry e = db.addLoaded(key, value);
+            if (db.size() == before) {
+                throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
+                        + dbIndex);
+            }
             if (expireAt != -1) {
                 db.setExpire(e, expireAt);
             }
@@ -360,6 +362,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 e.access = now - idleSeconds * 1000;
             }
             loaded++;
+        }
+
+        @Override
+        public void resize(int dbIndex, long keys) {
+            engine.database(dbIndex).dict().reserve(keys);
         }
 
         @Override

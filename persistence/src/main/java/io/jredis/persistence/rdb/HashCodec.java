@@ -105,6 +105,11 @@ final class HashCodec implements ValueCodec {
             }
             default -> {
                 Listpack.Reader lp = new Listpack.Reader(in.readString());
+                HashValue packed = packed(lp, enc);
+                if (packed != null) {
+                    return packed;
+                }
+                lp.rewind();
                 while (lp.next()) {
                     byte[] field = lp.bytes();
                     if (!lp.next()) {
@@ -117,6 +122,40 @@ final class HashCodec implements ValueCodec {
             }
         }
         return h.hash.isEmpty() ? null : h.hash;
+    }
+
+    /** Hashes this small are checked for duplicate fields by comparing each field with the earlier ones. */
+    private static final int PACKED_MAX_FIELDS = 64;
+
+    /**
+     * The common case in one allocation: a listpack that stays a listpack under {@code enc}, with distinct fields;
+     * null otherwise (the caller then goes field by field, converting or failing as Redis does).
+     */
+    private static HashValue packed(Listpack.Reader lp, EncodingConfig enc) {
+        int max = (int) Math.min(PACKED_MAX_FIELDS, enc.hashMaxListpackEntries()) * 2;
+        byte[][] pairs = new byte[Math.min(max, 16)][];
+        int n = 0;
+        while (lp.next()) {
+            if (n == max) {
+                return null;
+            }
+            byte[] b = lp.bytes();
+            if (b.length > enc.hashMaxListpackValue()) {
+                return null;
+            }
+            if (n % 2 == 0) {
+                for (int i = 0; i < n; i += 2) {
+                    if (Arrays.equals(pairs[i], b)) {
+                        return null;
+                    }
+                }
+            }
+            if (n == pairs.length) {
+                pairs = Arrays.copyOf(pairs, Math.min(max, n * 2));
+            }
+            pairs[n++] = b;
+        }
+        return n == 0 || n % 2 != 0 ? null : HashValue.ofPairs(pairs, n);
     }
 
     /** Fills a hash converting it to a hashtable where Redis's loader would (counted, so size is not walked). */

@@ -175,6 +175,12 @@ public final class Listpack {
             this.declaredCount = (lp[4] & 0xff) | (lp[5] & 0xff) << 8;
         }
 
+        /** Goes back before the first entry. */
+        public void rewind() {
+            pos = HEADER;
+            seen = 0;
+        }
+
         /** Moves to the next entry; false (after checking the count) at the end. */
         public boolean next() {
             if ((lp[pos] & 0xff) == EOF) {
@@ -292,7 +298,7 @@ public final class Listpack {
             if (isInt) {
                 return intValue;
             }
-            return RdbInput.parseScore(Arrays.copyOfRange(lp, strOff, strOff + strLen));
+            return RdbInput.parseScore(lp, strOff, strLen);
         }
     }
 }

@@ -81,7 +81,12 @@ final class SetCodec implements ValueCodec {
         long max = enc.setMaxIntsetEntries();
         SetValue set = new SetValue();
         if (rdbType == Rdb.TYPE_SET_INTSET) {
-            for (long v : Intset.decode(in.readString())) {
+            long[] members = Intset.decode(in.readString());
+            if (members.length <= max && ascending(members)) {
+                return members.length == 0 ? null : SetValue.ofSortedIntegers(members, members.length);
+            }
+            // Out of order (a damaged or hand-made blob) or over the limit: member by member, as Redis converts.
+            for (long v : members) {
                 set.add(Bytes.fromLong(v), max);
             }
         } else {
@@ -97,5 +102,14 @@ final class SetCodec implements ValueCodec {
             }
         }
         return set.size() == 0 ? null : set;
+    }
+
+    private static boolean ascending(long[] v) {
+        for (int i = 1; i < v.length; i++) {
+            if (v[i - 1] >= v[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
