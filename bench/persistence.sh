@@ -5,8 +5,8 @@
 #             5% of them with a TTL; 10% each lists, hashes, sets (half intsets), sorted sets of 10 elements);
 #   RDB load  from starting the process to the first +PONG (JVM start-up counts), and the server's own
 #             "DB loaded from disk: N seconds" log line;
-#   AOF load  the same with appendonly yes, aof-use-rdb-preamble no and the same `keys` writes in the incremental
-#             AOF (one write per key);
+#   AOF load  the same with appendonly yes, aof-use-rdb-preamble no, from one AOF directory holding an empty base
+#             and the `keys` writes (one per key) as the incremental file;
 #   p99       GET/SET latency under redis-benchmark (-c 50), idle and while a BGSAVE is kept running throughout.
 # Prints medians and ratios jredis/redis.
 #
@@ -175,9 +175,12 @@ for name in jredis redis; do
   populate
   redis-cli -p "$port" save > /dev/null
   stop
-  start "$name" "$out/$name-aof" --appendonly yes --aof-use-rdb-preamble no --appendfsync no
-  populate
-  stop
+  # The same writes as an AOF both servers load: an empty base and one incremental file, as Redis lays them out.
+  mkdir -p "$out/$name-aof/appendonlydir"
+  : > "$out/$name-aof/appendonlydir/appendonly.aof.1.base.aof"
+  cp "$data" "$out/$name-aof/appendonlydir/appendonly.aof.1.incr.aof"
+  printf 'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n' \
+    > "$out/$name-aof/appendonlydir/appendonly.aof.manifest"
 done
 
 for r in $(seq 1 "$rounds"); do
@@ -191,6 +194,8 @@ for r in $(seq 1 "$rounds"); do
     if [ "$r" = 1 ]; then
       echo "$name rdb_file_mb $(awk -v s="$(stat -c %s "$dir/dump.rdb")" 'BEGIN {printf "%.1f\n", s / 1e6}')" >> "$results"
     fi
+    # The BGSAVEs below must not replace the file the next round loads.
+    redis-cli -p "$port" config set dbfilename bench-bgsave.rdb > /dev/null
     # A freshly started JVM compiles its hot paths during the first requests: both servers get the same warm-up.
     bench_latency warmup > /dev/null
     bench_latency idle | sed "s/^/$name /" >> "$results"
@@ -209,7 +214,7 @@ for r in $(seq 1 "$rounds"); do
     stop
 
     dir="$out/$name-aof"
-    start "$name" "$dir" --appendonly yes --aof-use-rdb-preamble no
+    start "$name" "$dir" --appendonly yes --aof-use-rdb-preamble no --auto-aof-rewrite-percentage 0
     check_keys "$keys"
     echo "$name aof_load_to_pong $took" >> "$results"
     echo "$name aof_load_log $(loaded_log "$dir")" >> "$results"

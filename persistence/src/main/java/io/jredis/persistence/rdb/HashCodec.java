@@ -24,6 +24,9 @@ final class HashCodec implements ValueCodec {
     @Override
     public FrozenValue freeze(Object value, EncodingConfig enc) {
         HashValue h = (HashValue) value;
+        if (h.isListpack()) {
+            return freezeListpack(h.copy());
+        }
         int n = h.size();
         byte[][] pairs = new byte[n * 2][];
         int[] i = {0};
@@ -33,23 +36,14 @@ final class HashCodec implements ValueCodec {
             pairs[i[0]++] = slice(vb, vo, vl);
             weight[0] += fl + vl + 32;
         });
-        boolean listpack = h.isListpack();
         return new FrozenValue() {
             @Override
             public int rdbType() {
-                return listpack ? Rdb.TYPE_HASH_LISTPACK : Rdb.TYPE_HASH;
+                return Rdb.TYPE_HASH;
             }
 
             @Override
             public void write(RdbOutput out) throws IOException {
-                if (listpack) {
-                    Listpack.Builder lp = new Listpack.Builder(64 + (int) weight[0]);
-                    for (byte[] p : pairs) {
-                        lp.add(p);
-                    }
-                    out.writeString(lp.build());
-                    return;
-                }
                 out.writeLength(n);
                 for (byte[] p : pairs) {
                     out.writeString(p);
@@ -63,7 +57,34 @@ final class HashCodec implements ValueCodec {
         };
     }
 
-    /** Hashtable fields and values are whole immutable arrays and are shared; listpack slices are copied. */
+    /**
+     * A listpack hash is one array, so its copy costs the engine thread one array copy; the writer thread reads the
+     * copy, which nothing else can reach, as slices.
+     */
+    private static FrozenValue freezeListpack(HashValue copy) {
+        long[] weight = {16};
+        copy.forEach((fb, fo, fl, vb, vo, vl) -> weight[0] += fl + vl + 32);
+        return new FrozenValue() {
+            @Override
+            public int rdbType() {
+                return Rdb.TYPE_HASH_LISTPACK;
+            }
+
+            @Override
+            public void write(RdbOutput out) throws IOException {
+                Listpack.Builder lp = new Listpack.Builder(64 + (int) weight[0]);
+                copy.forEach((fb, fo, fl, vb, vo, vl) -> lp.add(fb, fo, fl).add(vb, vo, vl));
+                out.writeString(lp.build());
+            }
+
+            @Override
+            public long weight() {
+                return weight[0];
+            }
+        };
+    }
+
+    /** Hashtable fields and values are whole immutable arrays and are shared. */
     private static byte[] slice(byte[] b, int off, int len) {
         return off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
     }

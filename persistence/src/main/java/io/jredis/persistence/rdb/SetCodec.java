@@ -82,10 +82,10 @@ final class SetCodec implements ValueCodec {
         SetValue set = new SetValue();
         if (rdbType == Rdb.TYPE_SET_INTSET) {
             long[] members = Intset.decode(in.readString());
-            if (members.length <= max && ascending(members)) {
+            if (members.length <= max) {
                 return members.length == 0 ? null : SetValue.ofSortedIntegers(members, members.length);
             }
-            // Out of order (a damaged or hand-made blob) or over the limit: member by member, as Redis converts.
+            // Over the limit: member by member, converting as Redis does.
             for (long v : members) {
                 set.add(Bytes.fromLong(v), max);
             }
@@ -102,14 +102,5 @@ final class SetCodec implements ValueCodec {
             }
         }
         return set.size() == 0 ? null : set;
-    }
-
-    private static boolean ascending(long[] v) {
-        for (int i = 1; i < v.length; i++) {
-            if (v[i - 1] >= v[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

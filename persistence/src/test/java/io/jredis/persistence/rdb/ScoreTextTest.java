@@ -21,7 +21,7 @@ class ScoreTextTest {
     @Test
     void seventeenDigitTextsOfRandomDoubles() {
         Random rnd = new Random(7);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             double d = switch (i % 4) {
                 case 0 -> rnd.nextInt(100_000) / 10.0;
                 case 1 -> rnd.nextDouble() * 1000;
@@ -41,7 +41,7 @@ class ScoreTextTest {
     @Test
     void randomDecimalTexts() {
         Random rnd = new Random(11);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             String digits = Long.toString(Math.abs(rnd.nextLong()) % 1_000_000_000_000_000_000L);
             int dot = rnd.nextInt(digits.length() + 1);
             String text = dot == digits.length() ? digits : digits.substring(0, dot == 0 ? 1 : dot) + "."
