@@ -194,8 +194,8 @@ for r in $(seq 1 "$rounds"); do
     if [ "$r" = 1 ]; then
       echo "$name rdb_file_mb $(awk -v s="$(stat -c %s "$dir/dump.rdb")" 'BEGIN {printf "%.1f\n", s / 1e6}')" >> "$results"
     fi
-    # The BGSAVEs below must not replace the file the next round loads.
-    redis-cli -p "$port" config set dbfilename bench-bgsave.rdb > /dev/null
+    # The BGSAVEs below write the benchmark's keys too: the next round loads the file as SAVE left it.
+    cp "$dir/dump.rdb" "$dir/dump.rdb.keep"
     # A freshly started JVM compiles its hot paths during the first requests: both servers get the same warm-up.
     bench_latency warmup > /dev/null
     bench_latency idle | sed "s/^/$name /" >> "$results"
@@ -212,6 +212,7 @@ for r in $(seq 1 "$rounds"); do
       sleep 0.1
     done
     stop
+    mv "$dir/dump.rdb.keep" "$dir/dump.rdb"
 
     dir="$out/$name-aof"
     start "$name" "$dir" --appendonly yes --aof-use-rdb-preamble no --auto-aof-rewrite-percentage 0

@@ -2,6 +2,7 @@ package io.jredis.persistence;
 
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.RdbException;
+import io.jredis.persistence.rdb.PipelinedLoad;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbOutput;
@@ -315,7 +316,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
         loadKeysExpired = 0;
         Loader target = new Loader(merge);
         try (InputStream in = Files.newInputStream(p)) {
-            RdbLoader.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(), target);
+            PipelinedLoad.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(),
+                    target);
         } catch (RdbException e) {
             String msg = "Internal error in RDB reading offset " + e.offset() + " of " + p + ": " + e.getMessage();
             log.warning(msg);

@@ -18,6 +18,12 @@ public final class RdbLoader {
          */
         void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException;
 
+        /** {@link #key} told also the offset of the key's record, for targets that apply keys later. */
+        default void key(int db, byte[] key, Object value, long expireAt, long idleSeconds, long offset)
+                throws IOException {
+            key(db, key, value, expireAt, idleSeconds);
+        }
+
         /** The number of keys the file announces for {@code db} (RESIZEDB), so its table can be sized once. */
         default void resize(int db, long keys) {}
 
@@ -112,7 +118,7 @@ public final class RdbLoader {
             Object value = readValue(type, key, in, enc, at);
             if (value != null) {
                 try {
-                    target.key(db, key, value, expireAt, idle);
+                    target.key(db, key, value, expireAt, idle, at);
                 } catch (IllegalArgumentException e) {
                     throw new RdbException(e.getMessage(), at);
                 }
