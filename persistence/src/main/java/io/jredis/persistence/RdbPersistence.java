@@ -2,6 +2,7 @@ package io.jredis.persistence;
 
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.RdbException;
+import io.jredis.persistence.rdb.PipelinedLoad;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbOutput;
@@ -327,7 +328,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
         loadKeysExpired = 0;
         Loader target = new Loader(merge);
         try (InputStream in = Files.newInputStream(p)) {
-            RdbLoader.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(), target);
+            PipelinedLoad.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(),
+                    target);
         } catch (RdbException e) {
             String msg = "Internal error in RDB reading offset " + e.offset() + " of " + p + ": " + e.getMessage();
             log.warning(msg);
@@ -357,14 +359,16 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 return;
             }
             Database db = engine.database(dbIndex);
-            if (db.dict().find(key) != null) {
-                if (!merge) {
-                    throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
-                            + dbIndex);
-                }
+            if (merge && db.dict().find(key) != null) {
                 db.delete(key);
             }
+            // One probe per key: a duplicate shows as an add that did not grow the dict (the load then fails).
+            int before = db.size();
             Dict.Entry e = db.addLoaded(key, value);
+            if (db.size() == before) {
+                throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
+                        + dbIndex);
+            }
             if (expireAt != -1) {
                 db.setExpire(e, expireAt);
             }
@@ -372,6 +376,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 e.access = now - idleSeconds * 1000;
             }
             loaded++;
+        }
+
+        @Override
+        public void resize(int dbIndex, long keys) {
+            engine.database(dbIndex).dict().reserve(keys);
         }
 
         @Override

@@ -4,12 +4,12 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Replays AOF files through the engine as Redis's loadSingleAppendOnlyFile does: each RESP multibulk runs as a
@@ -80,41 +80,36 @@ final class AofLoader {
             }
             try {
                 while (true) {
-                    long start = in.pos;
-                    byte[] line = in.line();
-                    if (line == null) {
+                    long start = in.pos();
+                    if (!in.line()) {
                         break;
                     }
-                    if (line.length > 0 && line[0] == '#') {
-                        validUpTo = in.pos;
+                    if (in.lineLen > 0 && in.lineByte(0) == '#') {
+                        validUpTo = in.pos();
                         continue;
                     }
-                    if (line.length < 2 || line[0] != '*') {
+                    if (in.lineLen < 2 || in.lineByte(0) != '*') {
                         throw new Format(start);
                     }
-                    long argc = number(line, start);
+                    long argc = in.lineNumber(start);
                     if (argc < 1) {
                         throw new Format(start);
                     }
                     byte[][] argv = new byte[(int) argc][];
                     for (int j = 0; j < argc; j++) {
-                        long at = in.pos;
-                        byte[] l = in.line();
-                        if (l == null) {
+                        long at = in.pos();
+                        if (!in.line()) {
                             throw new Eof();
                         }
-                        if (l.length < 2 || l[0] != '$') {
+                        if (in.lineLen < 2 || in.lineByte(0) != '$') {
                             throw new Format(at);
                         }
-                        long len = number(l, at);
+                        long len = in.lineNumber(at);
                         if (len < 0 || len > Integer.MAX_VALUE - 2) {
                             throw new Format(at);
                         }
                         argv[j] = in.exact((int) len);
-                        byte[] crlf = in.exact(2);
-                        if (crlf[0] != '\r' || crlf[1] != '\n') {
-                            throw new Format(in.pos - 2);
-                        }
+                        in.crlf();
                     }
                     if (engine.commands().lookup(argv[0]) == null) {
                         throw new AofException("Unknown command '" + Bytes.str(argv[0])
@@ -125,7 +120,7 @@ final class AofLoader {
                     }
                     engine.process(fake, argv);
                     commandsLoaded++;
-                    validUpTo = in.pos;
+                    validUpTo = in.pos();
                 }
                 if (fake.multi() != null) {
                     log.warning("Revert incomplete MULTI/EXEC transaction in AOF file " + name);
@@ -175,77 +170,148 @@ final class AofLoader {
                 + " (last valid command ends at offset " + validUpTo + ")");
     }
 
-    /** strtol of the digits after the type byte; anything else is a format error. */
-    private static long number(byte[] line, long offset) throws Format {
-        long[] out = new long[1];
-        if (!Bytes.parseLong(java.util.Arrays.copyOfRange(line, 1, line.length), out)) {
-            throw new Format(offset);
-        }
-        return out[0];
-    }
-
-    /** A buffered stream that knows its offset and reads CRLF lines; short reads become {@link Eof}. */
+    /**
+     * Reads the file through one large buffer: lines are parsed where they lie, so a command costs only its argument
+     * arrays. Short reads become {@link Eof}.
+     */
     private static final class Reader implements AutoCloseable {
+        /** Longest header line accepted (a "*" or "$" line is a few digits). */
+        private static final int MAX_LINE = 1 << 16;
         private final InputStream in;
-        long pos;
+        private final byte[] buf = new byte[1 << 20];
+        private int bpos;
+        private int blen;
+        /** File offset of {@code buf[0]}. */
+        private long base;
+        /** The last line read by {@link #line()}, without its CRLF, valid until the next read. */
+        private int lineOff;
+        int lineLen;
 
-        Reader(InputStream raw) {
-            this.in = new BufferedInputStream(raw, 1 << 16);
+        Reader(InputStream in) {
+            this.in = in;
+        }
+
+        /** File offset of the next unread byte. */
+        long pos() {
+            return base + bpos;
+        }
+
+        /** Makes {@code n <= buf.length} bytes available at {@code bpos}; false when the file ends first. */
+        private boolean ensure(int n) throws IOException {
+            if (blen - bpos >= n) {
+                return true;
+            }
+            if (bpos > 0) {
+                System.arraycopy(buf, bpos, buf, 0, blen - bpos);
+                blen -= bpos;
+                base += bpos;
+                bpos = 0;
+            }
+            while (blen < n) {
+                int k = in.read(buf, blen, buf.length - blen);
+                if (k < 0) {
+                    return false;
+                }
+                blen += k;
+            }
+            return true;
         }
 
         byte[] peek(int n) throws IOException {
-            in.mark(n);
-            byte[] b = in.readNBytes(n);
-            in.reset();
-            return b.length == n ? b : null;
+            return ensure(n) ? Arrays.copyOfRange(buf, bpos, bpos + n) : null;
         }
 
-        /** A line without its CRLF; null at a clean end of file; {@link Eof} when the file ends inside it. */
-        byte[] line() throws IOException, Eof, Format {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16);
-            long start = pos;
+        /** Reads a line; false at a clean end of file; {@link Eof} when the file ends inside it. */
+        boolean line() throws IOException, Eof, Format {
+            long start = pos();
+            int scanned = 0;
             while (true) {
-                int c = in.read();
-                if (c < 0) {
-                    if (pos == start) {
-                        return null;
+                for (int i = bpos + scanned; i < blen; i++) {
+                    if (buf[i] == '\n') {
+                        if (i == bpos || buf[i - 1] != '\r') {
+                            throw new Format(start);
+                        }
+                        lineOff = bpos;
+                        lineLen = i - 1 - bpos;
+                        bpos = i + 1;
+                        return true;
+                    }
+                }
+                scanned = blen - bpos;
+                if (scanned > MAX_LINE) {
+                    throw new Format(start);
+                }
+                if (!ensure(scanned + 1)) {
+                    if (scanned == 0) {
+                        return false;
                     }
                     throw new Eof();
                 }
-                pos++;
-                if (c == '\n') {
-                    byte[] b = out.toByteArray();
-                    if (b.length == 0 || b[b.length - 1] != '\r') {
-                        throw new Format(start);
-                    }
-                    return java.util.Arrays.copyOf(b, b.length - 1);
+            }
+        }
+
+        int lineByte(int i) {
+            return buf[lineOff + i];
+        }
+
+        /** The number after the line's type byte, by strtol's rules as Redis checks them; else a format error. */
+        long lineNumber(long offset) throws Format {
+            int from = lineOff + 1;
+            int end = lineOff + lineLen;
+            if (end - from <= 18 && buf[from] >= '1' && buf[from] <= '9') {
+                long v = 0;
+                int i = from;
+                for (; i < end && buf[i] >= '0' && buf[i] <= '9'; i++) {
+                    v = v * 10 + (buf[i] - '0');
                 }
-                out.write(c);
-                if (out.size() > 1 << 16) {
-                    throw new Format(start);
+                if (i == end) {
+                    return v;
                 }
             }
+            long[] out = new long[1];
+            if (!Bytes.parseLong(Arrays.copyOfRange(buf, from, end), out)) {
+                throw new Format(offset);
+            }
+            return out[0];
         }
 
         void skip(long n) throws IOException {
             long left = n;
             while (left > 0) {
-                long k = in.skip(left);
-                if (k <= 0) {
+                if (bpos == blen && !ensure(1)) {
                     throw new IOException("Unexpected end of file while skipping the RDB preamble");
                 }
+                int k = (int) Math.min(left, blen - bpos);
+                bpos += k;
                 left -= k;
             }
-            pos += n;
         }
 
         byte[] exact(int n) throws IOException, Eof {
-            byte[] b = in.readNBytes(n);
-            pos += b.length;
-            if (b.length < n) {
-                throw new Eof();
+            byte[] b = new byte[n];
+            int have = Math.min(n, blen - bpos);
+            System.arraycopy(buf, bpos, b, 0, have);
+            bpos += have;
+            if (have < n) {
+                // Larger than what is buffered: the rest straight into the array, past the buffer.
+                int rest = in.readNBytes(b, have, n - have);
+                base += rest;
+                if (rest < n - have) {
+                    throw new Eof();
+                }
             }
             return b;
+        }
+
+        /** The CRLF after a bulk argument. */
+        void crlf() throws IOException, Eof, Format {
+            if (!ensure(2)) {
+                throw new Eof();
+            }
+            if (buf[bpos] != '\r' || buf[bpos + 1] != '\n') {
+                throw new Format(pos());
+            }
+            bpos += 2;
         }
 
         @Override

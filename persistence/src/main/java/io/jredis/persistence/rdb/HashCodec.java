@@ -24,6 +24,9 @@ final class HashCodec implements ValueCodec {
     @Override
     public FrozenValue freeze(Object value, EncodingConfig enc) {
         HashValue h = (HashValue) value;
+        if (h.isListpack()) {
+            return freezeListpack(h.copy());
+        }
         int n = h.size();
         byte[][] pairs = new byte[n * 2][];
         int[] i = {0};
@@ -33,23 +36,14 @@ final class HashCodec implements ValueCodec {
             pairs[i[0]++] = slice(vb, vo, vl);
             weight[0] += fl + vl + 32;
         });
-        boolean listpack = h.isListpack();
         return new FrozenValue() {
             @Override
             public int rdbType() {
-                return listpack ? Rdb.TYPE_HASH_LISTPACK : Rdb.TYPE_HASH;
+                return Rdb.TYPE_HASH;
             }
 
             @Override
             public void write(RdbOutput out) throws IOException {
-                if (listpack) {
-                    Listpack.Builder lp = new Listpack.Builder(64 + (int) weight[0]);
-                    for (byte[] p : pairs) {
-                        lp.add(p);
-                    }
-                    out.writeString(lp.build());
-                    return;
-                }
                 out.writeLength(n);
                 for (byte[] p : pairs) {
                     out.writeString(p);
@@ -63,7 +57,34 @@ final class HashCodec implements ValueCodec {
         };
     }
 
-    /** Hashtable fields and values are whole immutable arrays and are shared; listpack slices are copied. */
+    /**
+     * A listpack hash is one array, so its copy costs the engine thread one array copy; the writer thread reads the
+     * copy, which nothing else can reach, as slices.
+     */
+    private static FrozenValue freezeListpack(HashValue copy) {
+        long[] weight = {16};
+        copy.forEach((fb, fo, fl, vb, vo, vl) -> weight[0] += fl + vl + 32);
+        return new FrozenValue() {
+            @Override
+            public int rdbType() {
+                return Rdb.TYPE_HASH_LISTPACK;
+            }
+
+            @Override
+            public void write(RdbOutput out) throws IOException {
+                Listpack.Builder lp = new Listpack.Builder(64 + (int) weight[0]);
+                copy.forEach((fb, fo, fl, vb, vo, vl) -> lp.add(fb, fo, fl).add(vb, vo, vl));
+                out.writeString(lp.build());
+            }
+
+            @Override
+            public long weight() {
+                return weight[0];
+            }
+        };
+    }
+
+    /** Hashtable fields and values are whole immutable arrays and are shared. */
     private static byte[] slice(byte[] b, int off, int len) {
         return off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
     }
@@ -105,6 +126,11 @@ final class HashCodec implements ValueCodec {
             }
             default -> {
                 Listpack.Reader lp = new Listpack.Reader(in.readString());
+                HashValue packed = packed(lp, enc);
+                if (packed != null) {
+                    return packed;
+                }
+                lp.rewind();
                 while (lp.next()) {
                     byte[] field = lp.bytes();
                     if (!lp.next()) {
@@ -117,6 +143,40 @@ final class HashCodec implements ValueCodec {
             }
         }
         return h.hash.isEmpty() ? null : h.hash;
+    }
+
+    /** Hashes this small are checked for duplicate fields by comparing each field with the earlier ones. */
+    private static final int PACKED_MAX_FIELDS = 64;
+
+    /**
+     * The common case in one allocation: a listpack that stays a listpack under {@code enc}, with distinct fields;
+     * null otherwise (the caller then goes field by field, converting or failing as Redis does).
+     */
+    private static HashValue packed(Listpack.Reader lp, EncodingConfig enc) {
+        int max = (int) Math.min(PACKED_MAX_FIELDS, enc.hashMaxListpackEntries()) * 2;
+        byte[][] pairs = new byte[Math.min(max, 16)][];
+        int n = 0;
+        while (lp.next()) {
+            if (n == max) {
+                return null;
+            }
+            byte[] b = lp.bytes();
+            if (b.length > enc.hashMaxListpackValue()) {
+                return null;
+            }
+            if (n % 2 == 0) {
+                for (int i = 0; i < n; i += 2) {
+                    if (Arrays.equals(pairs[i], b)) {
+                        return null;
+                    }
+                }
+            }
+            if (n == pairs.length) {
+                pairs = Arrays.copyOf(pairs, Math.min(max, n * 2));
+            }
+            pairs[n++] = b;
+        }
+        return n == 0 || n % 2 != 0 ? null : HashValue.ofPairs(pairs, n);
     }
 
     /** Fills a hash converting it to a hashtable where Redis's loader would (counted, so size is not walked). */

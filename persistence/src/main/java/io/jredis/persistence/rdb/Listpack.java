@@ -38,10 +38,14 @@ public final class Listpack {
 
         /** Appends a string, stored as an integer when it is one in canonical form. */
         public Builder add(byte[] s) {
-            if (s.length <= 20 && Bytes.parseLong(s, num)) {
+            return add(s, 0, s.length);
+        }
+
+        /** Appends {@code s[off, off+len)}, stored as an integer when it is one in canonical form. */
+        public Builder add(byte[] s, int off, int len) {
+            if (canonicalLong(s, off, len, num)) {
                 return add(num[0]);
             }
-            int len = s.length;
             int header = len < 64 ? 1 : len < 4096 ? 2 : 5;
             ensure(header + len + 5);
             int start = pos;
@@ -54,10 +58,43 @@ public final class Listpack {
                 buf[pos++] = (byte) 0xf0;
                 putLE(len, 4);
             }
-            System.arraycopy(s, 0, buf, pos, len);
+            System.arraycopy(s, off, buf, pos, len);
             pos += len;
             backlen(pos - start);
             return this;
+        }
+
+        /** Redis's string2ll on a slice (as {@link Bytes#parseLong}): canonical decimal text of a long only. */
+        private static boolean canonicalLong(byte[] b, int off, int len, long[] out) {
+            if (len == 0 || len > 20) {
+                return false;
+            }
+            if (len == 1 && b[off] == '0') {
+                out[0] = 0;
+                return true;
+            }
+            int i = off;
+            int end = off + len;
+            boolean neg = b[i] == '-';
+            if (neg && ++i == end) {
+                return false;
+            }
+            if (b[i] < '1' || b[i] > '9') {
+                return false;
+            }
+            long v = 0; // accumulated as a negative number so Long.MIN_VALUE fits
+            for (; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
+                    return false;
+                }
+                v = v * 10 - d;
+            }
+            if (!neg && v == Long.MIN_VALUE) {
+                return false;
+            }
+            out[0] = neg ? v : -v;
+            return true;
         }
 
         public Builder add(long v) {
@@ -173,6 +210,12 @@ public final class Listpack {
             }
             this.lp = lp;
             this.declaredCount = (lp[4] & 0xff) | (lp[5] & 0xff) << 8;
+        }
+
+        /** Goes back before the first entry. */
+        public void rewind() {
+            pos = HEADER;
+            seen = 0;
         }
 
         /** Moves to the next entry; false (after checking the count) at the end. */
@@ -292,7 +335,7 @@ public final class Listpack {
             if (isInt) {
                 return intValue;
             }
-            return RdbInput.parseScore(Arrays.copyOfRange(lp, strOff, strOff + strLen));
+            return RdbInput.parseScore(lp, strOff, strLen);
         }
     }
 }

@@ -151,8 +151,20 @@ public final class Lzf {
                 if (ref < 0) {
                     throw new IllegalArgumentException("LZF back reference before the start");
                 }
-                for (int k = 0; k < n; k++) {
-                    out[op++] = out[ref++];
+                // A reference closer than its length repeats the bytes it is writing (a run): copied in pieces of
+                // at most the distance, each one already written.
+                int distance = op - ref;
+                if (distance == 1) {
+                    java.util.Arrays.fill(out, op, op + n, out[ref]);
+                    op += n;
+                } else {
+                    while (n > 0) {
+                        int k = Math.min(n, distance);
+                        System.arraycopy(out, ref, out, op, k);
+                        op += k;
+                        ref += k;
+                        n -= k;
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.jredis.server.util.Bytes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Reads RDB primitives (Redis's rdbLoadLen, rdbGenericLoadStringObject ...) from a stream or a byte array, keeping
@@ -25,7 +26,7 @@ public final class RdbInput {
     /** Reads {@code size} bytes (the file's length) from {@code in}. */
     public RdbInput(InputStream in, long size) {
         this.in = in;
-        this.buf = new byte[64 * 1024];
+        this.buf = new byte[1 << 20];
         this.size = size;
     }
 
@@ -98,6 +99,11 @@ public final class RdbInput {
     public byte[] readBytes(long n) throws IOException {
         if (n < 0 || n > size - offset() || n > Integer.MAX_VALUE - 16) {
             throw error("Length " + n + " exceeds the " + Math.max(0, size - offset()) + " bytes left");
+        }
+        if (n <= len - pos) {
+            byte[] b = Arrays.copyOfRange(buf, pos, pos + (int) n);
+            pos += (int) n;
+            return b;
         }
         byte[] b = new byte[(int) n];
         readFully(b, 0, b.length);
@@ -218,10 +224,121 @@ public final class RdbInput {
 
     /** A score stored as text, read as C's strtod reads it; throws {@link IllegalArgumentException} if it is not one. */
     public static double parseScore(byte[] b) {
+        return parseScore(b, 0, b.length);
+    }
+
+    /** {@link #parseScore(byte[])} of {@code b[off, off+len)}. */
+    public static double parseScore(byte[] b, int off, int len) {
+        double fast = plainDecimal(b, off, len);
+        if (fast == fast) {
+            return fast;
+        }
+        byte[] text = off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
         double[] d = new double[1];
-        if (!Bytes.parseDouble(b, d)) {
-            throw new IllegalArgumentException("Invalid score '" + Bytes.str(b) + "'");
+        if (!Bytes.parseDouble(text, d)) {
+            throw new IllegalArgumentException("Invalid score '" + Bytes.str(text) + "'");
         }
         return d[0];
+    }
+
+    /** 10^0 .. 10^22, every one exact in a double. */
+    private static final double[] POW10 = new double[23];
+    /** 10^0 .. 10^18, as longs. */
+    private static final long[] LPOW10 = new long[19];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
+        long q = 1;
+        for (int i = 0; i < LPOW10.length; i++) {
+            LPOW10[i] = q;
+            q *= 10;
+        }
+    }
+
+    /**
+     * Scores in listpacks are short decimals ({@code 12.5}) or %.17g texts ({@code 12.300000000000001}); both are
+     * read here without the general parser, with strtod's result: the double nearest to the decimal. NaN when the
+     * text has another form (exponent, more than 18 digits, ...), for the general parser.
+     */
+    private static double plainDecimal(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        boolean negative = i < end && b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long m = 0;
+        int digits = 0;
+        int dot = -1;
+        for (; i < end; i++) {
+            int c = b[i];
+            if (c >= '0' && c <= '9') {
+                if (++digits > 18) {
+                    return Double.NaN;
+                }
+                m = m * 10 + (c - '0');
+            } else if (c == '.' && dot < 0 && digits > 0) {
+                dot = digits;
+            } else {
+                return Double.NaN;
+            }
+        }
+        if (digits == 0 || dot == digits) {
+            return Double.NaN;
+        }
+        int k = dot < 0 ? 0 : digits - dot;
+        double v;
+        if (m < 1L << 53) {
+            // Both operands exact, and IEEE division rounds correctly: exactly strtod's result.
+            v = m / POW10[k];
+        } else {
+            v = nearest(m, k);
+            if (v != v) {
+                return v;
+            }
+        }
+        return negative ? -v : v;
+    }
+
+    /**
+     * The double nearest to {@code m / 10^k} for {@code 2^53 <= m < 10^18}: a candidate from floating division
+     * (within an ulp), moved until {@code m / 10^k} lies strictly between the midpoints to its neighbours, checked
+     * in exact 128-bit integer arithmetic. NaN in the cases left to the general parser (ties, tiny or huge values).
+     */
+    private static double nearest(long m, int k) {
+        double c = m / POW10[k];
+        long ten = LPOW10[k];
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long bits = Double.doubleToRawLongBits(c);
+            long frac = bits & ((1L << 52) - 1);
+            int e = (int) (bits >>> 52) - 1075;
+            int shift = 1 - e;
+            if (frac == 0 || shift < 1 || shift > 66) {
+                return Double.NaN;
+            }
+            long mant = frac | 1L << 52;
+            // m / 10^k against (2 mant -/+ 1) 2^(e-1), both sides times 10^k 2^(1-e): integers below 2^127.
+            long aHi = shift >= 64 ? m << (shift - 64) : m >>> (64 - shift);
+            long aLo = shift >= 64 ? 0 : m << shift;
+            int low = compare128(aHi, aLo, Math.multiplyHigh(2 * mant - 1, ten), (2 * mant - 1) * ten);
+            int high = compare128(aHi, aLo, Math.multiplyHigh(2 * mant + 1, ten), (2 * mant + 1) * ten);
+            if (low > 0 && high < 0) {
+                return c;
+            }
+            if (low == 0 || high == 0) {
+                return Double.NaN;
+            }
+            c = low < 0 ? Math.nextDown(c) : Math.nextUp(c);
+        }
+        return Double.NaN;
+    }
+
+    /** Compares two non-negative 128-bit integers given as high and low halves. */
+    private static int compare128(long aHi, long aLo, long bHi, long bLo) {
+        return aHi != bHi ? Long.compare(aHi, bHi) : Long.compareUnsigned(aLo, bLo);
     }
 }

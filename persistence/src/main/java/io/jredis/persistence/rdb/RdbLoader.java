@@ -18,6 +18,15 @@ public final class RdbLoader {
          */
         void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException;
 
+        /** {@link #key} told also the offset of the key's record, for targets that apply keys later. */
+        default void key(int db, byte[] key, Object value, long expireAt, long idleSeconds, long offset)
+                throws IOException {
+            key(db, key, value, expireAt, idleSeconds);
+        }
+
+        /** The number of keys the file announces for {@code db} (RESIZEDB), so its table can be sized once. */
+        default void resize(int db, long keys) {}
+
         /** An AUX field (all of them, known or not). */
         default void aux(String key, byte[] value) {}
 
@@ -81,8 +90,9 @@ public final class RdbLoader {
                     continue;
                 }
                 case Rdb.OPCODE_RESIZEDB -> {
+                    long keys = in.readLength();
                     in.readLength();
-                    in.readLength();
+                    target.resize(db, keys);
                     continue;
                 }
                 case Rdb.OPCODE_AUX -> {
@@ -108,7 +118,7 @@ public final class RdbLoader {
             Object value = readValue(type, key, in, enc, at);
             if (value != null) {
                 try {
-                    target.key(db, key, value, expireAt, idle);
+                    target.key(db, key, value, expireAt, idle, at);
                 } catch (IllegalArgumentException e) {
                     throw new RdbException(e.getMessage(), at);
                 }
@@ -125,8 +135,8 @@ public final class RdbLoader {
     public static Object readValue(int type, byte[] key, RdbInput in, EncodingConfig enc, long at)
             throws IOException {
         ValueCodec codec = ValueCodecs.forRdbType(type);
-        String name = key == null ? "" : " of key '" + Bytes.str(key) + "'";
         if (codec == null) {
+            String name = keyName(key);
             String what = type == Rdb.TYPE_STREAM_LISTPACKS || type == Rdb.TYPE_STREAM_LISTPACKS_2 ? "a stream"
                     : type == Rdb.TYPE_MODULE_PRE_GA || type == Rdb.TYPE_MODULE_2 ? "a module value"
                     : "an unknown type (" + type + ")";
@@ -135,8 +145,13 @@ public final class RdbLoader {
         try {
             return codec.read(type, in, enc);
         } catch (IllegalArgumentException e) {
-            throw new RdbException("Bad " + codec.type().typeName() + " value" + name + ": " + e.getMessage(), at);
+            throw new RdbException("Bad " + codec.type().typeName() + " value" + keyName(key) + ": " + e.getMessage(),
+                    at);
         }
+    }
+
+    private static String keyName(byte[] key) {
+        return key == null ? "" : " of key '" + Bytes.str(key) + "'";
     }
 
     private static void verifyChecksum(RdbInput in, int version) throws IOException {

@@ -81,7 +81,12 @@ final class SetCodec implements ValueCodec {
         long max = enc.setMaxIntsetEntries();
         SetValue set = new SetValue();
         if (rdbType == Rdb.TYPE_SET_INTSET) {
-            for (long v : Intset.decode(in.readString())) {
+            long[] members = Intset.decode(in.readString());
+            if (members.length <= max) {
+                return members.length == 0 ? null : SetValue.ofSortedIntegers(members, members.length);
+            }
+            // Over the limit: member by member, converting as Redis does.
+            for (long v : members) {
                 set.add(Bytes.fromLong(v), max);
             }
         } else {

@@ -142,6 +142,6 @@ public final class Ziplist {
 
     /** The current entry read as a score. */
     public double score() {
-        return isInt ? intValue : RdbInput.parseScore(Arrays.copyOfRange(zl, strOff, strOff + strLen));
+        return isInt ? intValue : RdbInput.parseScore(zl, strOff, strLen);
     }
 }

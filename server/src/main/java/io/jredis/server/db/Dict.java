@@ -203,6 +203,16 @@ public final class Dict {
         rehashIdx = 0;
     }
 
+    /**
+     * Gives an empty dict a table for {@code n} entries at once, as Redis's dictExpand on RESIZEDB: loading a
+     * snapshot then never rehashes.
+     */
+    public void reserve(long n) {
+        if (size() == 0 && t1 == null && n > t0.length) {
+            t0 = new Entry[Integer.highestOneBit((int) Math.min(n, 1 << 30) - 1) << 1];
+        }
+    }
+
     public boolean isRehashing() {
         return t1 != null;
     }

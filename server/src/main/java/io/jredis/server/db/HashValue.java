@@ -37,6 +37,23 @@ public final class HashValue implements RedisObject {
         this.data = data;
     }
 
+    /**
+     * A listpack hash of the first {@code n} arrays of {@code pairs} (field, value, field, value ...), built with one
+     * allocation. For loaders: the fields must be distinct and within the listpack limits.
+     */
+    public static HashValue ofPairs(byte[][] pairs, int n) {
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+            size += varintSize(pairs[i].length) + pairs[i].length;
+        }
+        byte[] p = new byte[size];
+        int off = 0;
+        for (int i = 0; i < n; i++) {
+            off = put(p, off, pairs[i]);
+        }
+        return new HashValue(p);
+    }
+
     @Override
     public ValueType type() {
         return ValueType.HASH;

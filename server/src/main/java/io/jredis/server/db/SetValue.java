@@ -40,6 +40,22 @@ public final class SetValue implements RedisObject {
         return new SetValue(Bytes.toLong(member) != null ? EMPTY : new Dict());
     }
 
+    /**
+     * An intset of the first {@code n} members of {@code sorted}, which must be ascending and distinct, in the
+     * narrowest width that holds them. For loaders: the size limit is the caller's.
+     */
+    public static SetValue ofSortedIntegers(long[] sorted, int n) {
+        int w = 2;
+        for (int i = 0; i < n; i++) {
+            w = Math.max(w, valueWidth(sorted[i]));
+        }
+        Object a = alloc(w, n);
+        for (int i = 0; i < n; i++) {
+            store(a, i, sorted[i]);
+        }
+        return new SetValue(a);
+    }
+
     @Override
     public ValueType type() {
         return ValueType.SET;

@@ -1,0 +1,192 @@
+package io.jredis.persistence.rdb;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * {@link RdbLoader#load} split over two threads: a reader thread reads, checks and decodes the file into values
+ * while the calling thread hands them to the target (the keyspace, which only that thread may touch). Decoding is
+ * most of the work of a load, so with a spare core a load takes about the time of inserting the keys. Keys travel
+ * in batches through a short queue, so at most a few thousand decoded keys wait at any time; the target sees
+ * exactly the calls, in the order, that {@link RdbLoader#load} would make, and errors come out the same.
+ */
+public final class PipelinedLoad {
+    /** Keys per batch handed over. */
+    private static final int BATCH = 1024;
+    /** Marks the end of the file in the queue. */
+    private static final Object END = new Object();
+
+    /** Parallel arrays of keys; an entry with a null key is another call to make ({@link #calls}). */
+    private static final class Batch {
+        final int[] dbs = new int[BATCH];
+        final byte[][] keys = new byte[BATCH][];
+        final Object[] values = new Object[BATCH];
+        final long[] expires = new long[BATCH];
+        final long[] idles = new long[BATCH];
+        final long[] offsets = new long[BATCH];
+        int n;
+
+        boolean full() {
+            return n == BATCH;
+        }
+    }
+
+    /** The reader thread's target: fills batches and queues them. */
+    private static final class Batcher implements RdbLoader.Target {
+        private final BlockingQueue<Object> queue;
+        private Batch batch = new Batch();
+
+        Batcher(BlockingQueue<Object> queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) {
+            throw new IllegalStateException("RdbLoader passes the offset");
+        }
+
+        @Override
+        public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds, long offset)
+                throws IOException {
+            Batch b = batch;
+            int i = b.n++;
+            b.dbs[i] = db;
+            b.keys[i] = key;
+            b.values[i] = value;
+            b.expires[i] = expireAt;
+            b.idles[i] = idleSeconds;
+            b.offsets[i] = offset;
+            if (b.full()) {
+                flush();
+            }
+        }
+
+        private void call(Consumer<RdbLoader.Target> call) throws IOException {
+            Batch b = batch;
+            b.values[b.n++] = call;
+            if (b.full()) {
+                flush();
+            }
+        }
+
+        @Override
+        public void resize(int db, long keys) {
+            callUnchecked(t -> t.resize(db, keys));
+        }
+
+        @Override
+        public void aux(String key, byte[] value) {
+            callUnchecked(t -> t.aux(key, value));
+        }
+
+        @Override
+        public void function(byte[] code) {
+            callUnchecked(t -> t.function(code));
+        }
+
+        private void callUnchecked(Consumer<RdbLoader.Target> c) {
+            try {
+                call(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void flush() throws IOException {
+            put(batch);
+            batch = new Batch();
+        }
+
+        void put(Object o) throws IOException {
+            try {
+                queue.put(o);
+            } catch (InterruptedException e) {
+                // The calling thread gave up (its target failed): stop reading.
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("load abandoned");
+            }
+        }
+    }
+
+    private PipelinedLoad() {}
+
+    /** As {@link RdbLoader#load}, decoding on a reader thread; {@code in} must not be used by anyone else meanwhile. */
+    public static void load(RdbInput in, EncodingConfig enc, int databases, RdbLoader.Target target)
+            throws IOException {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            RdbLoader.load(in, enc, databases, target);
+            return;
+        }
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4);
+        Batcher batcher = new Batcher(queue);
+        Thread reader = new Thread(() -> {
+            try {
+                RdbLoader.load(in, enc, databases, batcher);
+                batcher.flush();
+                batcher.put(END);
+            } catch (Throwable t) {
+                // The failure takes the place of the rest of the file; nobody waits for it if the caller stopped.
+                queue.offer(t);
+            }
+        }, "jredis-rdb-reader");
+        reader.setDaemon(true);
+        reader.start();
+        boolean done = false;
+        try {
+            while (true) {
+                Object o = queue.take();
+                if (o == END) {
+                    done = true;
+                    return;
+                }
+                if (o instanceof Throwable t) {
+                    done = true;
+                    throw rethrow(t);
+                }
+                apply((Batch) o, target);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while loading");
+        } finally {
+            if (!done) {
+                reader.interrupt();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void apply(Batch b, RdbLoader.Target target) throws IOException {
+        for (int i = 0; i < b.n; i++) {
+            if (b.keys[i] == null) {
+                ((Consumer<RdbLoader.Target>) b.values[i]).accept(target);
+                continue;
+            }
+            try {
+                target.key(b.dbs[i], b.keys[i], b.values[i], b.expires[i], b.idles[i]);
+            } catch (IllegalArgumentException e) {
+                throw new RdbException(e.getMessage(), b.offsets[i]);
+            }
+        }
+    }
+
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException e) {
+            return e;
+        }
+        if (t instanceof UncheckedIOException e) {
+            return e.getCause();
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IOException(t);
+    }
+}
