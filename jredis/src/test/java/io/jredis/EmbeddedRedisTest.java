@@ -112,6 +112,27 @@ class EmbeddedRedisTest {
     }
 
     @Test
+    void onlyDirectivesNoModuleActsOnAreReportedAsNotImplemented() throws Exception {
+        Path log = dir.resolve("warnings.log");
+        try (EmbeddedRedis redis = EmbeddedRedis.builder().setting("logfile", log.toString())
+                .setting("dir", dir.toString()).setting("appendonly", "yes").setting("save", "900", "1")
+                .setting("repl-diskless-sync", "no").setting("syslog-enabled", "no").quiet(false).build().start()) {
+            assertEquals("yes", getConfig(redis, "appendonly"));
+        }
+        String text = Files.readString(log);
+        assertTrue(text.contains("Config directive 'syslog-enabled' is accepted but not implemented yet"), text);
+        for (String implemented : List.of("appendonly", "save", "repl-diskless-sync", "logfile", "dir")) {
+            assertFalse(text.contains("'" + implemented + "' is accepted but not implemented"), text);
+        }
+    }
+
+    private static String getConfig(EmbeddedRedis redis, String name) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            return jedis.configGet(name).get(name);
+        }
+    }
+
+    @Test
     void settingsOverrideTheConfigFile() throws Exception {
         int filePort = RealRedis.freePort();
         Path conf = Files.writeString(dir.resolve("redis.conf"), "databases 2\nport " + filePort + "\n");

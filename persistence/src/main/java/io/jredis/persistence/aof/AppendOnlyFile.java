@@ -120,11 +120,6 @@ public final class AppendOnlyFile {
     }
 
     private void setUp() throws AofException {
-        for (var d : List.of(config.appendonly, config.appendfsync, config.autoAofRewritePercentage,
-                config.autoAofRewriteMinSize, config.aofLoadTruncated, config.aofTimestampEnabled,
-                config.appendfilename, config.appenddirname)) {
-            d.implemented();
-        }
         if (Files.exists(manifestPath(config))) {
             manifest = readManifest();
         }

@@ -244,10 +244,8 @@ public final class ConfigFile {
         } else if (name.equals("rename-command") && args.length == 2) {
             renameCommand(args[0], args[1]);
             config.renamedCommands().add(args.clone());
-            warn("rename-command");
         } else if (name.equals("user") && args.length >= 1) {
             config.fileUsers().add(String.join(" ", args));
-            warn("user");
         } else if (name.equals("loadmodule") && args.length >= 1) {
             config.loadModules().add(String.join(" ", args));
             warn("loadmodule");

@@ -35,7 +35,7 @@ public abstract class Directive {
 
     private final String name;
     private final List<String> aliases;
-    private int flags;
+    private final int flags;
     private ApplyHook applyHook;
 
     protected Directive(String name, int flags, String... aliases) {
@@ -55,11 +55,6 @@ public abstract class Directive {
 
     public boolean has(int flag) {
         return (flags & flag) != 0;
-    }
-
-    /** Marks the directive as acted upon; modules call this when they take ownership of it. */
-    public void implemented() {
-        flags &= ~NOT_IMPLEMENTED;
     }
 
     /**

@@ -20,8 +20,7 @@ import java.util.function.Supplier;
 /**
  * Every directive Redis 7.0.15 accepts, with Redis's defaults, bounds, flags and aliases. Typed fields let the engine
  * read values without a lookup; the registry serves config files, CONFIG GET/SET and CONFIG REWRITE. Directives
- * jredis does not act on yet carry {@link Directive#NOT_IMPLEMENTED}; a module that implements one calls
- * {@link Directive#implemented()} (or registers its own directive under the same name with {@link #add}).
+ * jredis does not act on yet carry {@link Directive#NOT_IMPLEMENTED}: setting one logs a warning at start-up.
  */
 public final class ServerConfig {
     private static final int NI = Directive.NOT_IMPLEMENTED;
@@ -57,7 +56,7 @@ public final class ServerConfig {
     public final EnumDirective enableDebugCommand = add(new EnumDirective("enable-debug-command", "no",
             PROTECTED_ACTION, IMM));
     public final EnumDirective enableModuleCommand = add(new EnumDirective("enable-module-command", "no",
-            PROTECTED_ACTION, IMM | NI));
+            PROTECTED_ACTION, IMM));
     public final NumberDirective port = add(new NumberDirective("port", 6379, 0, 65535, false, 0));
     public final NumberDirective tcpBacklog = add(new NumberDirective("tcp-backlog", 511, 0, INT_MAX, false, IMM));
     public final StringDirective unixsocket = add(new StringDirective("unixsocket", "", IMM).emptyIsNull());
@@ -85,7 +84,7 @@ public final class ServerConfig {
     public final EnumDirective tlsAuthClients = add(new EnumDirective("tls-auth-clients", "yes",
             List.of("no", "yes", "optional"), 0));
     public final BoolDirective tlsReplication = add(new BoolDirective("tls-replication", false, 0));
-    public final BoolDirective tlsCluster = add(new BoolDirective("tls-cluster", false, NI));
+    public final BoolDirective tlsCluster = add(new BoolDirective("tls-cluster", false, 0));
     public final StringDirective tlsProtocols = add(new StringDirective("tls-protocols", "", 0).emptyIsNull());
     public final StringDirective tlsCiphers = add(new StringDirective("tls-ciphers", "", 0).emptyIsNull());
     public final StringDirective tlsCiphersuites = add(new StringDirective("tls-ciphersuites", "", 0).emptyIsNull());
@@ -119,63 +118,63 @@ public final class ServerConfig {
     public final StringDirective ignoreWarnings = add(new StringDirective("ignore-warnings", "", NI));
 
     // ---- Snapshotting ----
-    public final SaveDirective save = add(new SaveDirective(NI));
+    public final SaveDirective save = add(new SaveDirective(0));
     public final BoolDirective stopWritesOnBgsaveError = add(new BoolDirective("stop-writes-on-bgsave-error", true,
-            NI));
-    public final BoolDirective rdbcompression = add(new BoolDirective("rdbcompression", true, NI));
-    public final BoolDirective rdbchecksum = add(new BoolDirective("rdbchecksum", true, IMM | NI));
+            0));
+    public final BoolDirective rdbcompression = add(new BoolDirective("rdbcompression", true, 0));
+    public final BoolDirective rdbchecksum = add(new BoolDirective("rdbchecksum", true, IMM));
     public final EnumDirective sanitizeDumpPayload = add(new EnumDirective("sanitize-dump-payload", "no",
             List.of("no", "yes", "clients"), NI));
-    public final StringDirective dbfilename = add(new StringDirective("dbfilename", "dump.rdb", PROTECTED | NI)
+    public final StringDirective dbfilename = add(new StringDirective("dbfilename", "dump.rdb", PROTECTED)
             .validator(v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename"));
     public final BoolDirective rdbDelSyncFiles = add(new BoolDirective("rdb-del-sync-files", false, NI));
     public final DirDirective dir = add(new DirDirective(PROTECTED | DENY_LOADING));
     public final BoolDirective rdbSaveIncrementalFsync = add(new BoolDirective("rdb-save-incremental-fsync", true,
-            NI));
+            0));
     public final NumberDirective rdbKeySaveDelay = add(new NumberDirective("rdb-key-save-delay", 0, INT_MIN, INT_MAX,
-            false, HIDDEN | NI));
+            false, HIDDEN));
     public final NumberDirective keyLoadDelay = add(new NumberDirective("key-load-delay", 0, INT_MIN, INT_MAX, false,
             HIDDEN | NI));
     public final NumberDirective loadingProcessEventsIntervalBytes = add(new NumberDirective(
             "loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, INT_MAX, false, HIDDEN | NI));
 
     // ---- Replication ----
-    public final ReplicaofDirective replicaof = add(new ReplicaofDirective(IMM | NI));
-    public final StringDirective masterauth = add(new StringDirective("masterauth", "", SENSITIVE | NI)
+    public final ReplicaofDirective replicaof = add(new ReplicaofDirective(IMM));
+    public final StringDirective masterauth = add(new StringDirective("masterauth", "", SENSITIVE)
             .emptyIsNull());
-    public final StringDirective masteruser = add(new StringDirective("masteruser", "", SENSITIVE | NI)
+    public final StringDirective masteruser = add(new StringDirective("masteruser", "", SENSITIVE)
             .emptyIsNull());
-    public final BoolDirective replicaServeStaleData = add(new BoolDirective("replica-serve-stale-data", true, NI,
+    public final BoolDirective replicaServeStaleData = add(new BoolDirective("replica-serve-stale-data", true, 0,
             "slave-serve-stale-data"));
-    public final BoolDirective replicaReadOnly = add(new BoolDirective("replica-read-only", true, NI,
+    public final BoolDirective replicaReadOnly = add(new BoolDirective("replica-read-only", true, 0,
             "slave-read-only"));
-    public final BoolDirective replDisklessSync = add(new BoolDirective("repl-diskless-sync", true, NI));
+    public final BoolDirective replDisklessSync = add(new BoolDirective("repl-diskless-sync", true, 0));
     public final NumberDirective replDisklessSyncDelay = add(new NumberDirective("repl-diskless-sync-delay", 5, 0,
-            INT_MAX, false, NI));
+            INT_MAX, false, 0));
     public final NumberDirective replDisklessSyncMaxReplicas = add(new NumberDirective(
-            "repl-diskless-sync-max-replicas", 0, 0, INT_MAX, false, NI));
+            "repl-diskless-sync-max-replicas", 0, 0, INT_MAX, false, 0));
     public final EnumDirective replDisklessLoad = add(new EnumDirective("repl-diskless-load", "disabled",
-            List.of("disabled", "on-empty-db", "swapdb"), DENY_LOADING | NI));
+            List.of("disabled", "on-empty-db", "swapdb"), DENY_LOADING));
     public final NumberDirective replPingReplicaPeriod = add(new NumberDirective("repl-ping-replica-period", 10, 1,
-            INT_MAX, false, NI, "repl-ping-slave-period"));
-    public final NumberDirective replTimeout = add(new NumberDirective("repl-timeout", 60, 1, INT_MAX, false, NI));
-    public final BoolDirective replDisableTcpNodelay = add(new BoolDirective("repl-disable-tcp-nodelay", false, NI));
+            INT_MAX, false, 0, "repl-ping-slave-period"));
+    public final NumberDirective replTimeout = add(new NumberDirective("repl-timeout", 60, 1, INT_MAX, false, 0));
+    public final BoolDirective replDisableTcpNodelay = add(new BoolDirective("repl-disable-tcp-nodelay", false, 0));
     public final NumberDirective replBacklogSize = add(new NumberDirective("repl-backlog-size", 1024 * 1024, 1,
-            LONG_MAX, MEMORY, NI));
+            LONG_MAX, MEMORY, 0));
     public final NumberDirective replBacklogTtl = add(new NumberDirective("repl-backlog-ttl", 3600, 0, LONG_MAX,
-            false, NI));
+            false, 0));
     public final NumberDirective replicaPriority = add(new NumberDirective("replica-priority", 100, 0, INT_MAX, false,
-            NI, "slave-priority"));
-    public final BoolDirective replicaAnnounced = add(new BoolDirective("replica-announced", true, NI));
+            0, "slave-priority"));
+    public final BoolDirective replicaAnnounced = add(new BoolDirective("replica-announced", true, 0));
     public final NumberDirective minReplicasToWrite = add(new NumberDirective("min-replicas-to-write", 0, 0, INT_MAX,
-            false, NI, "min-slaves-to-write"));
+            false, 0, "min-slaves-to-write"));
     public final NumberDirective minReplicasMaxLag = add(new NumberDirective("min-replicas-max-lag", 10, 0, INT_MAX,
-            false, NI, "min-slaves-max-lag"));
-    public final StringDirective replicaAnnounceIp = add(new StringDirective("replica-announce-ip", "", NI,
+            false, 0, "min-slaves-max-lag"));
+    public final StringDirective replicaAnnounceIp = add(new StringDirective("replica-announce-ip", "", 0,
             "slave-announce-ip").emptyIsNull());
     public final NumberDirective replicaAnnouncePort = add(new NumberDirective("replica-announce-port", 0, 0, 65535,
-            false, NI, "slave-announce-port"));
-    public final BoolDirective replicaIgnoreMaxmemory = add(new BoolDirective("replica-ignore-maxmemory", true, NI,
+            false, 0, "slave-announce-port"));
+    public final BoolDirective replicaIgnoreMaxmemory = add(new BoolDirective("replica-ignore-maxmemory", true, 0,
             "slave-ignore-maxmemory"));
     public final BoolDirective replicaLazyFlush = add(new BoolDirective("replica-lazy-flush", false, NI,
             "slave-lazy-flush"));
@@ -186,30 +185,30 @@ public final class ServerConfig {
 
     // ---- Keys tracking, security, clients ----
     public final NumberDirective trackingTableMaxKeys = add(new NumberDirective("tracking-table-max-keys", 1000000, 0,
-            LONG_MAX, false, NI));
+            LONG_MAX, false, 0));
     public final NumberDirective acllogMaxLen = add(new NumberDirective("acllog-max-len", 128, 0, LONG_MAX, false,
-            NI));
-    public final StringDirective aclfile = add(new StringDirective("aclfile", "", IMM | NI));
+            0));
+    public final StringDirective aclfile = add(new StringDirective("aclfile", "", IMM));
     public final EnumDirective aclPubsubDefault = add(new EnumDirective("acl-pubsub-default", "resetchannels",
-            List.of("allchannels", "resetchannels"), NI));
+            List.of("allchannels", "resetchannels"), 0));
     public final StringDirective requirepass = add(new StringDirective("requirepass", "", SENSITIVE).emptyIsNull());
     public final NumberDirective maxclients = add(new NumberDirective("maxclients", 10000, 1, UINT_MAX, false, 0));
 
     // ---- Memory management ----
     public final NumberDirective maxmemory = add(new NumberDirective("maxmemory", 0, 0, NumberDirective.ULLONG_MAX,
-            MEMORY, NI));
+            MEMORY, 0));
     public final EnumDirective maxmemoryPolicy = add(new EnumDirective("maxmemory-policy", "noeviction",
             List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu",
-                    "allkeys-random", "noeviction"), NI));
+                    "allkeys-random", "noeviction"), 0));
     public final NumberDirective maxmemorySamples = add(new NumberDirective("maxmemory-samples", 5, 1, INT_MAX, false,
-            NI));
+            0));
     public final NumberDirective maxmemoryEvictionTenacity = add(new NumberDirective("maxmemory-eviction-tenacity", 10,
             0, 100, false, NI));
     public final NumberDirective maxmemoryClients = add(new NumberDirective("maxmemory-clients", 0, -100, LONG_MAX,
-            MEMORY_OR_PERCENT, NI));
-    public final BoolDirective lazyfreeLazyEviction = add(new BoolDirective("lazyfree-lazy-eviction", false, NI));
+            MEMORY_OR_PERCENT, 0));
+    public final BoolDirective lazyfreeLazyEviction = add(new BoolDirective("lazyfree-lazy-eviction", false, 0));
     public final BoolDirective lazyfreeLazyExpire = add(new BoolDirective("lazyfree-lazy-expire", false, NI));
-    public final BoolDirective lazyfreeLazyServerDel = add(new BoolDirective("lazyfree-lazy-server-del", false, NI));
+    public final BoolDirective lazyfreeLazyServerDel = add(new BoolDirective("lazyfree-lazy-server-del", false, 0));
     public final BoolDirective lazyfreeLazyUserDel = add(new BoolDirective("lazyfree-lazy-user-del", false, NI));
     public final BoolDirective lazyfreeLazyUserFlush = add(new BoolDirective("lazyfree-lazy-user-flush", false, NI));
 
@@ -230,23 +229,23 @@ public final class ServerConfig {
     public final BoolDirective jemallocBgThread = add(new BoolDirective("jemalloc-bg-thread", true, NI));
 
     // ---- Append only mode ----
-    public final BoolDirective appendonly = add(new BoolDirective("appendonly", false, DENY_LOADING | NI));
+    public final BoolDirective appendonly = add(new BoolDirective("appendonly", false, DENY_LOADING));
     public final StringDirective appendfilename = add(new StringDirective("appendfilename", "appendonly.aof",
-            IMM | NI).validator(v -> v.isEmpty() ? "appendfilename can't be empty"
+            IMM).validator(v -> v.isEmpty() ? "appendfilename can't be empty"
                     : isBaseName(v) ? null : "appendfilename can't be a path, just a filename"));
-    public final StringDirective appenddirname = add(new StringDirective("appenddirname", "appendonlydir", IMM | NI)
+    public final StringDirective appenddirname = add(new StringDirective("appenddirname", "appendonlydir", IMM)
             .validator(v -> v.isEmpty() ? "appenddirname can't be empty"
                     : isBaseName(v) ? null : "appenddirname can't be a path, just a dirname"));
     public final EnumDirective appendfsync = add(new EnumDirective("appendfsync", "everysec",
-            List.of("everysec", "always", "no"), NI));
+            List.of("everysec", "always", "no"), 0));
     public final BoolDirective noAppendfsyncOnRewrite = add(new BoolDirective("no-appendfsync-on-rewrite", false, NI));
     public final NumberDirective autoAofRewritePercentage = add(new NumberDirective("auto-aof-rewrite-percentage", 100,
-            0, INT_MAX, false, NI));
+            0, INT_MAX, false, 0));
     public final NumberDirective autoAofRewriteMinSize = add(new NumberDirective("auto-aof-rewrite-min-size",
-            64L * 1024 * 1024, 0, LONG_MAX, MEMORY, NI));
-    public final BoolDirective aofLoadTruncated = add(new BoolDirective("aof-load-truncated", true, NI));
-    public final BoolDirective aofUseRdbPreamble = add(new BoolDirective("aof-use-rdb-preamble", true, NI));
-    public final BoolDirective aofTimestampEnabled = add(new BoolDirective("aof-timestamp-enabled", false, NI));
+            64L * 1024 * 1024, 0, LONG_MAX, MEMORY, 0));
+    public final BoolDirective aofLoadTruncated = add(new BoolDirective("aof-load-truncated", true, 0));
+    public final BoolDirective aofUseRdbPreamble = add(new BoolDirective("aof-use-rdb-preamble", true, 0));
+    public final BoolDirective aofTimestampEnabled = add(new BoolDirective("aof-timestamp-enabled", false, 0));
     public final BoolDirective aofRewriteIncrementalFsync = add(new BoolDirective("aof-rewrite-incremental-fsync",
             true, NI));
     public final BoolDirective aofDisableAutoGc = add(new BoolDirective("aof-disable-auto-gc", false, NI));
@@ -259,12 +258,12 @@ public final class ServerConfig {
     public final ShutdownOnSignalDirective shutdownOnSigterm = add(new ShutdownOnSignalDirective(
             "shutdown-on-sigterm", NI));
     public final NumberDirective busyReplyThreshold = add(new NumberDirective("busy-reply-threshold", 5000, 0,
-            LONG_MAX, false, NI, "lua-time-limit"));
+            LONG_MAX, false, 0, "lua-time-limit"));
     public final BoolDirective luaEnableDeprecatedApi = add(new BoolDirective("lua-enable-deprecated-api", false,
             IMM | HIDDEN | NI));
 
     // ---- Cluster ----
-    public final BoolDirective clusterEnabled = add(new BoolDirective("cluster-enabled", false, IMM | NI));
+    public final BoolDirective clusterEnabled = add(new BoolDirective("cluster-enabled", false, IMM));
     public final StringDirective clusterConfigFile = add(new StringDirective("cluster-config-file", "nodes.conf",
             IMM | NI));
     public final NumberDirective clusterNodeTimeout = add(new NumberDirective("cluster-node-timeout", 15000, 0,
@@ -301,12 +300,12 @@ public final class ServerConfig {
 
     // ---- Slow log, latency, event notification ----
     public final NumberDirective slowlogLogSlowerThan = add(new NumberDirective("slowlog-log-slower-than", 10000, -1,
-            LONG_MAX, false, NI));
+            LONG_MAX, false, 0));
     public final NumberDirective slowlogMaxLen = add(new NumberDirective("slowlog-max-len", 128, 0, LONG_MAX, false,
-            NI));
+            0));
     public final NumberDirective latencyMonitorThreshold = add(new NumberDirective("latency-monitor-threshold", 0, 0,
-            LONG_MAX, false, NI));
-    public final BoolDirective latencyTracking = add(new BoolDirective("latency-tracking", true, NI));
+            LONG_MAX, false, 0));
+    public final BoolDirective latencyTracking = add(new BoolDirective("latency-tracking", true, 0));
     public final LatencyPercentilesDirective latencyTrackingInfoPercentiles = add(new LatencyPercentilesDirective(NI));
     public final NotifyKeyspaceEventsDirective notifyKeyspaceEvents = add(new NotifyKeyspaceEventsDirective(0));
 
@@ -316,7 +315,7 @@ public final class ServerConfig {
     public final NumberDirective hashMaxListpackValue = add(new NumberDirective("hash-max-listpack-value", 64, 0,
             LONG_MAX, MEMORY, 0, "hash-max-ziplist-value"));
     public final NumberDirective listMaxListpackSize = add(new NumberDirective("list-max-listpack-size", -2, INT_MIN,
-            INT_MAX, false, NI, "list-max-ziplist-size"));
+            INT_MAX, false, 0, "list-max-ziplist-size"));
     public final NumberDirective listCompressDepth = add(new NumberDirective("list-compress-depth", 0, 0, INT_MAX,
             false, NI));
     public final NumberDirective setMaxIntsetEntries = add(new NumberDirective("set-max-intset-entries", 512, 0,
@@ -326,7 +325,7 @@ public final class ServerConfig {
     public final NumberDirective zsetMaxListpackValue = add(new NumberDirective("zset-max-listpack-value", 64, 0,
             LONG_MAX, MEMORY, 0, "zset-max-ziplist-value"));
     public final NumberDirective hllSparseMaxBytes = add(new NumberDirective("hll-sparse-max-bytes", 3000, 0, LONG_MAX,
-            MEMORY, NI));
+            MEMORY, 0));
     public final NumberDirective streamNodeMaxBytes = add(new NumberDirective("stream-node-max-bytes", 4096, 0,
             LONG_MAX, MEMORY, NI));
     public final NumberDirective streamNodeMaxEntries = add(new NumberDirective("stream-node-max-entries", 100, 0,
@@ -342,8 +341,8 @@ public final class ServerConfig {
     public final BoolDirective dynamicHz = add(new BoolDirective("dynamic-hz", true, NI));
     public final NumberDirective activeExpireEffort = add(new NumberDirective("active-expire-effort", 1, 1, 10, false,
             NI));
-    public final NumberDirective lfuLogFactor = add(new NumberDirective("lfu-log-factor", 10, 0, INT_MAX, false, NI));
-    public final NumberDirective lfuDecayTime = add(new NumberDirective("lfu-decay-time", 1, 0, INT_MAX, false, NI));
+    public final NumberDirective lfuLogFactor = add(new NumberDirective("lfu-log-factor", 10, 0, INT_MAX, false, 0));
+    public final NumberDirective lfuDecayTime = add(new NumberDirective("lfu-decay-time", 1, 0, INT_MAX, false, 0));
     /**
      * jredis-specific, not a Redis directive: the TCP port of the built-in OpenMetrics (Prometheus) endpoint, 0 for
      * none. Hidden from CONFIG GET patterns so that comparisons with a real Redis see the same directive list.

@@ -180,9 +180,10 @@ class ConfigFileTest {
     @Test
     void warnsOncePerNotImplementedDirective() throws Exception {
         ConfigFile f = new ConfigFile(new ServerConfig());
-        f.loadString("port 7000\nappendonly yes\nappendonly no\nmaxmemory 1mb\n");
-        assertEquals(List.of("Config directive 'appendonly' is accepted but not implemented yet by jredis",
-                "Config directive 'maxmemory' is accepted but not implemented yet by jredis"), f.warnings());
+        f.loadString("port 7000\nactiverehashing no\nappendonly yes\nactiverehashing yes\nsave 900 1\n"
+                + "daemonize no\nrename-command keys \"\"\n");
+        assertEquals(List.of("Config directive 'activerehashing' is accepted but not implemented yet by jredis",
+                "Config directive 'daemonize' is accepted but not implemented yet by jredis"), f.warnings());
     }
 
     @Test
