@@ -4,6 +4,7 @@
 #
 # Usage: bench/compare.sh [--quick] [rounds]
 #   needs: jredis/target/jredis.jar (mvn -B -q -DskipTests package), redis-server and redis-benchmark on the PATH.
+#   JREDIS_GC_OPTS=<flags> replaces the collector settings of bin/jredis (e.g. -XX:+UseG1GC).
 #   JREDIS_JAR=<jar> measures another build (e.g. a copy of the jar before a change), COMPARE_OUT=<dir> moves the logs.
 # Prints, per workload: median requests/s of each server, the ratio jredis/redis, p50/p99 latency (ms) and the
 # server's CPU time per request in microseconds (user+sys from /proc/<pid>/stat, divided by requests).
@@ -31,7 +32,8 @@ cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 wait_ping() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
 
 jport=$(free_port); rport=$(free_port)
-java -jar "$jar" --port "$jport" --bind 127.0.0.1 --save '' --appendonly no > "$out/jredis.log" 2>&1 &
+# Through the start script, so the JVM settings measured are the ones shipped (JREDIS_GC_OPTS overrides them).
+JREDIS_JAR="$jar" bin/jredis --port "$jport" --bind 127.0.0.1 --save '' --appendonly no > "$out/jredis.log" 2>&1 &
 jpid=$!
 redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$out/redis.log" 2>&1 &
 rpid=$!

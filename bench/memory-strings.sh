@@ -2,7 +2,7 @@
 # Memory and GC pauses with many small string keys: redis-server next to jredis under several collectors.
 # Loads `count` keys (SET key:<n> val:<n>, pipelined through redis-cli --pipe) while a redis-benchmark GET client
 # keeps the server busy, then reports dbsize, INFO used_memory (for jredis after a full GC: live heap), the process
-# RSS, the load time and, for jredis, two maxima from -Xlog:safepoint whatever the collector: the longest time at a
+# RSS before and after loading, the load time and, for jredis, two maxima from -Xlog:safepoint whatever the collector: the longest time at a
 # safepoint (the collector's own pause) / the longest stop including the time threads took to reach it (inflated on
 # an overloaded machine), and the number of GC pauses or ZGC cycles (-Xlog:gc).
 #
@@ -32,8 +32,9 @@ wait_ping() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 &
 info() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v k="$2" '$1==k {print $2}'; }
 
 measure() { # label port pid gclog
-  local label=$1 port=$2 pid=$3 gclog=$4 t0 t1 rss used pause pauses
+  local label=$1 port=$2 pid=$3 gclog=$4 t0 t1 rss0 rss used pause pauses
   wait_ping "$port"
+  rss0=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
   redis-benchmark -p "$port" -t get -c 10 -n 100000000 -r "$count" --csv > "$out/lat.csv" 2>/dev/null &
   local bench=$!
   t0=$(date +%s.%N)
@@ -53,11 +54,11 @@ measure() { # label port pid gclog
   if [ -n "$gclog" ]; then jcmd "$pid" GC.run > /dev/null; sleep 1; fi
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
   used=$(info "$port" used_memory)
-  printf "%-48s %9s %10.0f %9s %8.1f %19s %s\n" "$label" "$(redis-cli -p "$port" dbsize)" "$((used / 1048576))" \
-    "$rss" "$(echo "$t1 - $t0" | bc)" "$pause" "$pauses"
+  printf "%-48s %9s %10.0f %9s %9s %8.1f %19s %s\n" "$label" "$(redis-cli -p "$port" dbsize)" "$((used / 1048576))" \
+    "$rss0" "$rss" "$(echo "$t1 - $t0" | bc)" "$pause" "$pauses"
 }
 
-printf "%-48s %9s %10s %9s %8s %19s %s\n" server keys used_MB rss_MB load_s max_pause_ms/stw_ms gc_cycles
+printf "%-48s %9s %10s %9s %9s %8s %19s %s\n" server keys used_MB rss0_MB rss_MB load_s max_pause_ms/stw_ms gc_cycles
 port=$(free_port)
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no > "$out/redis.log" 2>&1 &
 pid=$!

@@ -131,7 +131,7 @@ public final class Database {
         }
         if (isExpired(e)) {
             if (hooks.mayDeleteExpired()) {
-                deleteExpired(e.key);
+                deleteExpired(e);
             }
             return null;
         }
@@ -174,14 +174,26 @@ public final class Database {
      * signals the modification.
      */
     public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
-        Dict.Entry e = entry(key);
-        boolean created = e == null;
-        if (created) {
-            // On a replica a logically expired key is still stored; the write replaces it as a present key.
-            e = keys.findOrCreate(key);
+        // One probe finds the key or makes its entry (values are never null, so a null value means just created),
+        // where a lookup then an insert would probe twice for every new key.
+        Dict.Entry e = keys.findOrCreate(key);
+        boolean created = e.value == null;
+        if (!created) {
             if (observer != null) {
-                observer.created(this, e);
+                observer.beforeChange(this, e);
             }
+            if (isExpired(e)) {
+                // Redis's lookupKeyWrite reclaims it first; on a replica the stale key stays stored and the write
+                // replaces it as a present key.
+                if (hooks.mayDeleteExpired()) {
+                    deleteExpired(e);
+                    e = keys.findOrCreate(key);
+                }
+                created = true;
+            }
+        }
+        if (created && observer != null) {
+            observer.created(this, e);
         }
         if (!keepTtl) {
             persist(e);
@@ -230,26 +242,35 @@ public final class Database {
      * is removed and counts. Does not signal.
      */
     public boolean delete(byte[] key) {
-        entry(key);
-        return removeEntry(key);
-    }
-
-    private boolean removeEntry(byte[] key) {
-        if (observer != null) {
-            Dict.Entry old = keys.find(key);
-            if (old != null) {
-                observer.beforeChange(this, old);
-            }
-        }
-        Dict.Entry e = keys.remove(key);
+        Dict.Entry e = keys.find(key);
         if (e == null) {
             return false;
         }
+        if (isExpired(e) && hooks.mayDeleteExpired()) {
+            deleteExpired(e);
+            return false;
+        }
+        removeEntry(e);
+        return true;
+    }
+
+    private void removeEntry(byte[] key) {
+        Dict.Entry e = keys.find(key);
+        if (e != null) {
+            removeEntry(e);
+        }
+    }
+
+    /** Removes an entry found in this database's dict: one unlink, no second lookup of its key. */
+    private void removeEntry(Dict.Entry e) {
+        if (observer != null) {
+            observer.beforeChange(this, e);
+        }
+        keys.remove(e);
         memory -= e.memory;
         if (e.expireAt >= 0) {
-            expires.remove(key);
+            expires.remove(e.key);
         }
-        return true;
     }
 
     /**
@@ -280,9 +301,9 @@ public final class Database {
         }
     }
 
-    private void deleteExpired(byte[] key) {
-        removeEntry(key);
-        hooks.keyExpired(this, key);
+    private void deleteExpired(Dict.Entry e) {
+        removeEntry(e);
+        hooks.keyExpired(this, e.key);
     }
 
     /** Sets an absolute expiry in unix ms on an existing key. */
@@ -365,7 +386,7 @@ public final class Database {
                 }
                 if (isExpired(e)) {
                     if (hooks.mayDeleteExpired()) {
-                        deleteExpired(e.key);
+                        deleteExpired(e);
                     }
                     continue;
                 }
@@ -423,7 +444,7 @@ public final class Database {
         Dict.Entry e = (Dict.Entry) x.value;
         sampled++;
         if (sampleNow > e.expireAt) {
-            deleteExpired(e.key);
+            deleteExpired(e);
             sampledExpired++;
         } else {
             sampledTtlSum += e.expireAt - sampleNow;

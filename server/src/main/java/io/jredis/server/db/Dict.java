@@ -1,5 +1,8 @@
 package io.jredis.server.db;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -13,6 +16,8 @@ import java.util.function.Consumer;
  */
 public final class Dict {
     private static final int INITIAL_SIZE = 4;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     /** One key. The value and expiry live in the entry itself, so a lookup is one probe. */
     public static final class Entry {
@@ -51,15 +56,27 @@ public final class Dict {
         return used0 + used1;
     }
 
+    /**
+     * The key's hash: eight bytes per step (a multiply and a shift each), then SplitMix64's finalizer, whose every
+     * input bit reaches every output bit. The length is mixed in first, so keys that differ only by trailing zero
+     * bytes differ.
+     */
     public static int hash(byte[] key) {
-        int h = 0x9747b28c;
-        for (byte b : key) {
-            h = (h ^ b) * 0x5bd1e995;
-            h ^= h >>> 15;
+        int n = key.length;
+        long h = 0x9747b28cL ^ n * GOLDEN;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            h = (h ^ (long) LONGS.get(key, i)) * GOLDEN;
+            h ^= h >>> 32;
         }
-        h ^= h >>> 13;
-        h *= 0x5bd1e995;
-        return h ^ (h >>> 15);
+        long tail = 0;
+        for (int shift = 0; i < n; i++, shift += 8) {
+            tail |= (key[i] & 0xFFL) << shift;
+        }
+        h = (h ^ tail) * GOLDEN;
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        return (int) (h ^ (h >>> 31));
     }
 
     public Entry find(byte[] key) {
@@ -145,6 +162,46 @@ public final class Dict {
             }
         }
         return e;
+    }
+
+    /**
+     * Unlinks an entry obtained from this dict (by identity: its bucket comes from the cached hash, so the key is
+     * neither hashed nor compared again); returns false if it is no longer here.
+     */
+    public boolean remove(Entry entry) {
+        if (size() == 0) {
+            return false;
+        }
+        rehashStep();
+        if (unlink(t0, entry)) {
+            used0--;
+            return true;
+        }
+        if (t1 != null && unlink(t1, entry)) {
+            used1--;
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean unlink(Entry[] t, Entry entry) {
+        if (t.length == 0) {
+            return false;
+        }
+        int i = entry.hash & (t.length - 1);
+        Entry prev = null;
+        for (Entry e = t[i]; e != null; prev = e, e = e.next) {
+            if (e == entry) {
+                if (prev == null) {
+                    t[i] = e.next;
+                } else {
+                    prev.next = e.next;
+                }
+                e.next = null;
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Entry removeFrom(Entry[] t, int h, byte[] key) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,62 @@ class DatabaseTest {
         db.add(k("c"), k("new"));
         assertEquals(-1, db.entry(k("c")).expireAt);
         assertEquals(0, db.expiresSize());
+    }
+
+    @Test
+    void setOverAnExpiredKeyOnAMasterReclaimsItThenCreatesANewKey() {
+        List<String> added = new ArrayList<>();
+        List<String> observed = new ArrayList<>();
+        Database d = new Database(0, new Database.Hooks() {
+            @Override
+            public long now() {
+                return hooks.now;
+            }
+
+            @Override
+            public boolean mayDeleteExpired() {
+                return true;
+            }
+
+            @Override
+            public void keyModified(Database db, byte[] key) {}
+
+            @Override
+            public void keyExpired(Database db, byte[] key) {
+                hooks.expired.add(Bytes.str(key));
+            }
+
+            @Override
+            public void keyAdded(Database db, byte[] key) {
+                added.add(Bytes.str(key));
+            }
+        });
+        d.changeObserver(new Database.ChangeObserver() {
+            @Override
+            public void beforeChange(Database db, Dict.Entry e) {
+                observed.add("change " + Bytes.str(e.key) + "=" + Bytes.str((byte[]) e.value));
+            }
+
+            @Override
+            public void created(Database db, Dict.Entry e) {
+                observed.add("created " + Bytes.str(e.key));
+            }
+        });
+        Dict.Entry old = d.set(k("a"), k("v1"), false);
+        d.setExpire(old, hooks.now + 10);
+        hooks.now += 11;
+        Dict.Entry e = d.set(k("a"), k("v2"), false);
+        assertEquals(List.of("a"), hooks.expired, "the stale key is reclaimed as expired first, as lookupKeyWrite");
+        assertEquals(List.of("a", "a"), added, "then the write creates the key anew (the \"new\" event)");
+        // The snapshot observer saw the old state before it went, then the new entry's creation.
+        assertEquals("created a", observed.get(observed.size() - 1), observed.toString());
+        List<String> between = observed.subList(1, observed.size() - 1);
+        assertTrue(!between.isEmpty() && between.stream().allMatch("change a=v1"::equals), observed.toString());
+        assertNotSame(old, e);
+        assertEquals(-1, e.expireAt);
+        assertEquals(0, d.expiresSize());
+        assertEquals(1, d.size());
+        assertArrayEquals(k("v2"), (byte[]) d.get(k("a")));
     }
 
     @Test

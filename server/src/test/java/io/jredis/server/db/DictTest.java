@@ -211,4 +211,43 @@ class DictTest {
             throw new AssertionError("no entries");
         }));
     }
+
+    @Test
+    void removeByEntryUnlinksThatEntryWhileRehashing() {
+        Dict d = filled("k", 64);
+        d.put(k("extra"), -1); // 65 entries in 64 buckets: the next insert starts a resize
+        d.put(k("more"), -2);
+        assertTrue(d.isRehashing());
+        for (int i = 0; i < 64; i++) {
+            Dict.Entry e = d.find(k("k" + i));
+            assertTrue(d.remove(e), "k" + i);
+            assertFalse(d.remove(e), "an entry no longer in the dict");
+            assertNull(d.find(k("k" + i)));
+        }
+        assertEquals(2, d.size());
+        assertEquals(-1, d.get(k("extra")));
+        assertEquals(-2, d.get(k("more")));
+    }
+
+    @Test
+    void hashTellsApartKeysThatDifferOnlyByLengthOrInOneByte() {
+        Set<Integer> seen = new HashSet<>();
+        byte[] zeros = new byte[24];
+        for (int n = 0; n <= zeros.length; n++) {
+            assertTrue(seen.add(Dict.hash(java.util.Arrays.copyOf(zeros, n))), "zero bytes, length " + n);
+        }
+        // Every bit of every position of a 16-byte key (both 8-byte words) changes the bucket of a 1024-slot table
+        // for about half of the flips, as a well-mixed hash must.
+        byte[] key = k("key:000000012345");
+        int base = Dict.hash(key);
+        int moved = 0;
+        for (int i = 0; i < key.length * 8; i++) {
+            byte[] flipped = key.clone();
+            flipped[i / 8] ^= (byte) (1 << (i % 8));
+            if (((Dict.hash(flipped) ^ base) & 1023) != 0) {
+                moved++;
+            }
+        }
+        assertTrue(moved > 120, moved + " of 128 single-bit flips changed the bucket");
+    }
 }
