@@ -1,6 +1,8 @@
 package io.jredis;
 
 import io.jredis.persistence.PersistenceModule;
+import io.jredis.persistence.RdbPersistence;
+import io.jredis.persistence.ReplicationSnapshots;
 import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import java.io.IOException;
@@ -14,7 +16,7 @@ public final class DataModules {
 
     /** Installs persistence and replication; an IOException carries the line Redis logs before exiting. */
     public static void install(RedisServer server) throws IOException {
-        PersistenceModule.install(server);
-        ReplicationModule.install(server);
+        RdbPersistence rdb = PersistenceModule.install(server);
+        ReplicationModule.install(server, new ReplicationCodec(new ReplicationSnapshots(rdb)));
     }
 }

@@ -186,6 +186,42 @@ public final class RdbPersistence implements Engine.RdbStatus {
         return true;
     }
 
+    /**
+     * Starts the background save of a full resynchronization (Redis's startBgsaveForReplication): to the RDB file
+     * like BGSAVE when {@code dest} is null, else streamed to {@code dest} (diskless, the file is untouched). It is
+     * the running BGSAVE either way (rdb_bgsave_in_progress, BGSAVE refused); {@code done} runs on the engine thread
+     * after the save's own accounting. Returns null when a background save already runs.
+     */
+    public Snapshot startSyncSave(RdbWriter.ReplInfo repl, Snapshot.Destination dest, Snapshot.Callback done) {
+        if (running != null) {
+            return null;
+        }
+        if (dest == null) {
+            saves++;
+            dirtyAtBgsaveStart = engine.dirtyCount();
+            lastBgsaveTry = nowSeconds();
+        }
+        Snapshot.Destination target = dest != null ? dest : new RdbFile(cfg.dir.path(), tempName(), rdbPath());
+        Runtime rt = Runtime.getRuntime();
+        RdbWriter.Aux aux = new RdbWriter.Aux(nowSeconds(), rt.totalMemory() - rt.freeMemory(), false, repl);
+        Snapshot[] self = new Snapshot[1];
+        self[0] = Snapshot.start(engine, aux, cfg.rdbcompression.value(), cfg.rdbchecksum.value(), target,
+                (outcome, error) -> {
+                    if (dest == null) {
+                        backgroundDone(self[0], outcome, error);
+                    } else if (self[0] == running) {
+                        log.notice(outcome == Snapshot.Outcome.OK ? "Background RDB transfer terminated with success"
+                                : "Background transfer error");
+                        finishBackground();
+                    }
+                    done.done(outcome, error);
+                });
+        running = self[0];
+        bgsaveStartedAt = nowSeconds();
+        log.notice(dest == null ? "Background saving started" : "Background RDB transfer started");
+        return self[0];
+    }
+
     /** BGSAVE while one runs in EXEC: Redis's rdb_bgsave_scheduled, started by the cron. */
     public void scheduleBackgroundSave() {
         bgsaveScheduled = true;

@@ -3,12 +3,18 @@ package io.jredis.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jredis.persistence.PersistenceModule;
+import io.jredis.persistence.ReplicationSnapshots;
+import io.jredis.persistence.Snapshot;
+import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigException;
 import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.Tuple;
 
@@ -31,19 +38,51 @@ final class Nodes {
         try {
             cfg.find("bind").setFromString("127.0.0.1");
             cfg.find("port").setFromString("0");
+            cfg.find("dir").setFromString(Files.createTempDirectory("jredis-repl").toString());
             for (int i = 0; i < directives.length; i += 2) {
                 Directive d = cfg.find(directives[i]);
                 d.setFromString(directives[i + 1]);
             }
             Path logFile = Files.createTempFile("jredis-repl", ".log");
             RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
-            ReplicationModule.install(s);
+            ReplicationModule.install(s, new Codec(new ReplicationSnapshots(PersistenceModule.install(s))));
             s.start();
             return s;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the jredis module wires in production (its ReplicationCodec), for servers built here. */
+    private record Codec(ReplicationSnapshots snapshots) implements SnapshotCodec {
+        @Override
+        public boolean busy() {
+            return snapshots.busy();
+        }
+
+        @Override
+        public Job saveToDisk(Engine engine, String replId, long replOffset, Consumer<Path> done) {
+            Snapshot s = snapshots.saveToDisk(replId, replOffset, done);
+            return s == null ? null : s::abort;
+        }
+
+        @Override
+        public Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out,
+                Consumer<Boolean> done) {
+            Snapshot s = snapshots.saveToStream(replId, replOffset, out, done);
+            return s == null ? null : s::abort;
+        }
+
+        @Override
+        public void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException {
+            ReplicationSnapshots.parse(engine, in, trailer, (db, k, v, exp, idle) -> keys.key(db, k, v, exp));
+        }
+
+        @Override
+        public Path rdbPath(Engine engine) {
+            return snapshots.rdbPath();
         }
     }
 
