@@ -556,8 +556,14 @@ public final class Replication {
         }
     }
 
-    /** The stream starts flowing to the replica: first what was held since its snapshot. */
+    /**
+     * The stream starts flowing to the replica, first what was held since its snapshot: when a disk payload was
+     * sent (Redis's replicaPutOnline), or at the first ACK after a diskless one (replicaStartCommandStream).
+     */
     private void online(Replica r) {
+        if (!r.streamOnAck) {
+            engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+        }
         r.state = ReplicaState.ONLINE;
         r.streamOnAck = false;
         r.ackTime = System.currentTimeMillis();
@@ -566,7 +572,6 @@ public final class Replication {
             r.held.release();
             r.held = null;
         }
-        engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
     }
 
     /** Forgets a replica when its connection closes. */

@@ -32,6 +32,31 @@ import redis.clients.jedis.resps.Tuple;
 final class Nodes {
     private Nodes() {}
 
+    private static final Map<RedisServer, Path> LOGS = java.util.Collections.synchronizedMap(
+            new java.util.WeakHashMap<>());
+
+    /** What a server built by {@link #jredis} logged so far. */
+    static String log(RedisServer s) {
+        try {
+            return Files.readString(LOGS.get(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code n} string keys {@code prefix0..} with values of {@code size} bytes, pipelined. */
+    static void fill(Jedis j, String prefix, int n, int size) {
+        String pad = "v".repeat(Math.max(0, size - 8));
+        redis.clients.jedis.Pipeline p = j.pipelined();
+        for (int i = 0; i < n; i++) {
+            p.set(prefix + i, pad + i);
+            if (i % 1000 == 999) {
+                p.sync();
+            }
+        }
+        p.sync();
+    }
+
     /** A jredis server on a free port with replication; {@code directives} are name/value pairs. */
     static RedisServer jredis(String... directives) {
         ServerConfig cfg = new ServerConfig();
@@ -45,6 +70,7 @@ final class Nodes {
             }
             Path logFile = Files.createTempFile("jredis-repl", ".log");
             RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
+            LOGS.put(s, logFile);
             ReplicationModule.install(s, new Codec(new ReplicationSnapshots(PersistenceModule.install(s))));
             s.start();
             return s;
