@@ -595,7 +595,7 @@ final class MasterLink {
             f.accept("master_sync_read_bytes", read);
             f.accept("master_sync_left_bytes", total - read);
             f.accept("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f",
-                    total > 0 ? read * 100.0 / total : 0.0));
+                    total != 0 ? read * 100.0 / total : 0.0));
             f.accept("master_sync_last_io_seconds_ago", (now - lastIo) / 1000);
         }
         if (state != State.CONNECTED) {

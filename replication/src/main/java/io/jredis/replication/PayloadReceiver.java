@@ -193,7 +193,7 @@ abstract class PayloadReceiver {
         private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
         private final AtomicLong queued = new AtomicLong();
         private final BiConsumer<PayloadReceiver, IOException> done;
-        private final Loading loading;
+        private final boolean swapdb;
         private volatile boolean cancelled;
         private long fed;
 
@@ -202,8 +202,9 @@ abstract class PayloadReceiver {
             super(repl, length, mark);
             this.channel = channel;
             this.done = done;
-            this.loading = async ? Loading.ASYNC : Loading.BLOCKING;
-            repl.loading = loading;
+            this.swapdb = repl.cfg.replDisklessLoad.value().equals("swapdb");
+            repl.loading = async ? Loading.ASYNC : Loading.BLOCKING;
+            engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
             Thread t = new Thread(this::parse, "jredis-repl-load");
             t.setDaemon(true);
             t.start();
@@ -261,8 +262,15 @@ abstract class PayloadReceiver {
             repl.loading = Loading.NONE;
             channel.config().setAutoRead(true);
             if (error == null) {
-                flushOldData();
-                engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
+                engine.log().notice("Done loading RDB, keys loaded: " + keys.size() + ", keys expired: 0.");
+                if (swapdb) {
+                    engine.log().notice("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
+                    for (int i = 0; i < engine.databaseCount(); i++) {
+                        engine.emptyDatabase(engine.database(i));
+                    }
+                } else {
+                    flushOldData();
+                }
                 for (Key k : keys) {
                     insert(engine, k.db, k.key, k.value, k.expireAt);
                 }
