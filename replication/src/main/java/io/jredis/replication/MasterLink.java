@@ -358,8 +358,11 @@ final class MasterLink {
         if (cached != null && cached.offset() >= 0) {
             engine.log().notice("Trying a partial resynchronization (request " + cached.replId() + ":"
                     + (cached.offset() + 1) + ").");
-            send(new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), Bytes.of(Long.toString(cached.offset()
-                    + 1))});
+            byte[] offset = Bytes.of(Long.toString(cached.offset() + 1));
+            // A master handing its role over tells the target to take it (Redis 6.2's PSYNC ... FAILOVER).
+            send(repl.failoverState == Replication.FailoverState.IN_PROGRESS
+                    ? new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), offset, Bytes.of("FAILOVER")}
+                    : new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), offset});
         } else {
             engine.log().notice("Partial resynchronization not possible (no cached master)");
             send(new byte[][] {Bytes.of("PSYNC"), Bytes.of("?"), Bytes.of("-1")});
@@ -368,6 +371,15 @@ final class MasterLink {
     }
 
     private void psyncReply(String line) throws IOException {
+        if (repl.failoverState == Replication.FailoverState.IN_PROGRESS) {
+            // A full resync is not what a failover expects, but nothing is wrong with it either (as Redis).
+            if (line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE")) {
+                repl.clearFailoverState();
+            } else if (!line.startsWith("-NOMASTERLINK") && !line.startsWith("-LOADING")) {
+                repl.abortFailover("Failover target rejected psync request");
+                return;
+            }
+        }
         if (line.startsWith("+FULLRESYNC")) {
             String[] parts = line.split(" ");
             syncReplId = parts.length > 1 ? parts[1] : Replication.randomId();

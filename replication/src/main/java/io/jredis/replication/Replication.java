@@ -83,6 +83,17 @@ public final class Replication {
         }
     }
 
+    /** Where a FAILOVER command stands; the names are INFO's master_failover_state. */
+    enum FailoverState {
+        NO_FAILOVER("no-failover"), WAIT_FOR_SYNC("waiting-for-sync"), IN_PROGRESS("failover-in-progress");
+
+        final String info;
+
+        FailoverState(String info) {
+            this.info = info;
+        }
+    }
+
     /** A client blocked in WAIT. */
     private record Waiter(Client client, long offset, long replicas) {}
 
@@ -123,6 +134,13 @@ public final class Replication {
     private FullSync fullSync;
     private boolean getAckRequested;
     private long lastPing;
+    FailoverState failoverState = FailoverState.NO_FAILOVER;
+    private String failoverHost;
+    private int failoverPort;
+    /** Unix ms when a FAILOVER with TIMEOUT gives up (or forces), 0 without a timeout. */
+    private long failoverEnd;
+    private boolean forceFailover;
+    private ScheduledFuture<?> failoverTimer;
     /** The replica side; null while this server is a master. */
     MasterLink link;
     /** A full sync payload being parsed from the socket (INFO persistence loading / async_loading). */
@@ -262,6 +280,21 @@ public final class Replication {
     /** SYNC and PSYNC replid offset [FAILOVER]: Redis's syncCommand. */
     void sync(Client c, byte[][] argv) {
         if (replicaOf(c) != null) {
+            return;
+        }
+        if (argv.length > 3 && Bytes.lower(argv[0]).equals("psync") && Bytes.lower(argv[3]).equals("failover")) {
+            // Our master hands its role over: we become the master it will follow (Redis's syncCommand).
+            if (!Bytes.str(argv[1]).equals(engine.replId())) {
+                engine.error(c, "ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            if (isReplica()) {
+                unsetMaster();
+                engine.log().notice("MASTER MODE enabled (failover request from '" + c.describe() + "')");
+            }
+        }
+        if (failoverState != FailoverState.NO_FAILOVER) {
+            engine.error(c, "NOMASTERLINK Can't SYNC while failing over");
             return;
         }
         if (isReplica() && !link.connected()) {
@@ -669,6 +702,7 @@ public final class Replication {
                         online(known);
                     }
                     serveWaiters();
+                    updateFailoverStatus();
                     return;
                 }
                 case "getack" -> {
@@ -836,7 +870,8 @@ public final class Replication {
         if (isReplica()) {
             link.cron(now);
         }
-        if (!isReplica() && !replicas.isEmpty()
+        // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
+        if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
                 && now - lastPing >= cfg.replPingReplicaPeriod.value() * 1000L) {
             lastPing = now;
             ByteBuf out = Unpooled.buffer();
@@ -897,7 +932,7 @@ public final class Replication {
             f.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
                     + ",offset=" + r.ackOffset + ",lag=" + (now / 1000 - r.ackTime / 1000));
         }
-        f.accept("master_failover_state", "no-failover");
+        f.accept("master_failover_state", failoverState.info);
         f.accept("master_replid", engine.replId());
         f.accept("master_replid2", engine.replId2());
         f.accept("master_repl_offset", masterOffset);
@@ -933,6 +968,10 @@ public final class Replication {
     void replicaof(Client c, byte[][] argv) {
         if (replicaOf(c) != null) {
             engine.error(c, "ERR Command is not valid when client is a replica.");
+            return;
+        }
+        if (failoverState != FailoverState.NO_FAILOVER) {
+            engine.error(c, "ERR REPLICAOF not allowed while failing over.");
             return;
         }
         if (Bytes.lower(argv[1]).equals("no") && Bytes.lower(argv[2]).equals("one")) {
@@ -1000,5 +1039,170 @@ public final class Replication {
         if (backlog == null) {
             createBacklog();
         }
+    }
+
+    // ---- FAILOVER ----
+
+    /** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: hands the master role to a synced replica. */
+    void failover(Client c, byte[][] argv) {
+        if (argv.length == 2 && Bytes.lower(argv[1]).equals("abort")) {
+            if (failoverState == FailoverState.NO_FAILOVER) {
+                engine.error(c, "ERR No failover in progress.");
+                return;
+            }
+            abortFailover("Failover manually aborted");
+            c.reply().ok();
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        for (int j = 1; j < argv.length; j++) {
+            String opt = Bytes.lower(argv[j]);
+            if (opt.equals("timeout") && j + 1 < argv.length && timeout == 0) {
+                Long t = parseLong(argv[j + 1]);
+                if (t == null) {
+                    engine.error(c, "ERR value is not an integer or out of range");
+                    return;
+                }
+                if (t <= 0) {
+                    engine.error(c, "ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+                timeout = t;
+                j++;
+            } else if (opt.equals("to") && j + 2 < argv.length && host == null) {
+                Long p = parseLong(argv[j + 2]);
+                if (p == null) {
+                    engine.error(c, "ERR value is not an integer or out of range");
+                    return;
+                }
+                host = Bytes.str(argv[j + 1]);
+                port = p;
+                j += 2;
+            } else if (opt.equals("force") && !force) {
+                force = true;
+            } else {
+                engine.error(c, "ERR syntax error");
+                return;
+            }
+        }
+        if (failoverState != FailoverState.NO_FAILOVER) {
+            engine.error(c, "ERR FAILOVER already in progress.");
+            return;
+        }
+        if (isReplica()) {
+            engine.error(c, "ERR FAILOVER is not valid when server is a replica.");
+            return;
+        }
+        if (replicas.isEmpty()) {
+            engine.error(c, "ERR FAILOVER requires connected replicas.");
+            return;
+        }
+        if (force && (timeout == 0 || host == null)) {
+            engine.error(c, "ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+            return;
+        }
+        if (host != null) {
+            Replica target = findReplica(host, port);
+            if (target == null) {
+                engine.error(c, "ERR FAILOVER target HOST and PORT is not a replica.");
+                return;
+            }
+            if (target.state != ReplicaState.ONLINE) {
+                engine.error(c, "ERR FAILOVER target replica is not online.");
+                return;
+            }
+            failoverHost = host;
+            failoverPort = (int) port;
+            engine.log().notice("FAILOVER requested to " + host + ":" + port + ".");
+        } else {
+            engine.log().notice("FAILOVER requested to any replica.");
+        }
+        if (timeout > 0) {
+            failoverEnd = System.currentTimeMillis() + timeout;
+            failoverTimer = engine.loop().schedule(this::updateFailoverStatus, timeout, TimeUnit.MILLISECONDS);
+        }
+        forceFailover = force;
+        failoverState = FailoverState.WAIT_FOR_SYNC;
+        engine.pauseClients(Long.MAX_VALUE, Engine.PauseType.WRITE);
+        c.reply().ok();
+    }
+
+    private Replica findReplica(String host, long port) {
+        for (Replica r : replicas) {
+            if (r.ip().equalsIgnoreCase(host) && r.listeningPort == port) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Redis's updateFailoverStatus, run on every ACK and at the timeout: once the target (or, without TO, any
+     * replica) acknowledged the whole stream, this server becomes its replica, asking PSYNC ... FAILOVER.
+     */
+    void updateFailoverStatus() {
+        if (failoverState != FailoverState.WAIT_FOR_SYNC) {
+            return;
+        }
+        if (failoverEnd != 0 && failoverEnd <= System.currentTimeMillis()) {
+            if (forceFailover) {
+                engine.log().notice("FAILOVER to " + failoverHost + ":" + failoverPort
+                        + " time out exceeded, failing over.");
+                failoverState = FailoverState.IN_PROGRESS;
+                setMaster(failoverHost, failoverPort);
+            } else {
+                abortFailover("Replica never caught up before timeout");
+            }
+            return;
+        }
+        Replica target = null;
+        if (failoverHost != null) {
+            target = findReplica(failoverHost, failoverPort);
+        } else {
+            for (Replica r : replicas) {
+                if (r.ackOffset == masterOffset) {
+                    target = r;
+                    failoverHost = r.ip();
+                    failoverPort = r.listeningPort;
+                    break;
+                }
+            }
+        }
+        if (target != null && target.ackOffset == masterOffset) {
+            failoverState = FailoverState.IN_PROGRESS;
+            engine.log().notice("Failover target " + failoverHost + ":" + failoverPort
+                    + " is synced, failing over.");
+            setMaster(failoverHost, failoverPort);
+        }
+    }
+
+    /** Gives up a failover; one already handed over goes back to being a master. */
+    void abortFailover(String why) {
+        if (failoverState == FailoverState.NO_FAILOVER) {
+            return;
+        }
+        engine.log().notice(failoverHost != null ? "FAILOVER to " + failoverHost + ":" + failoverPort
+                + " aborted: " + why : "FAILOVER to any replica aborted: " + why);
+        if (failoverState == FailoverState.IN_PROGRESS) {
+            unsetMaster();
+        }
+        clearFailoverState();
+    }
+
+    /** The failover is over (the target accepted our PSYNC, or it was aborted): writes resume. */
+    void clearFailoverState() {
+        failoverEnd = 0;
+        forceFailover = false;
+        failoverHost = null;
+        failoverPort = 0;
+        failoverState = FailoverState.NO_FAILOVER;
+        if (failoverTimer != null) {
+            failoverTimer.cancel(false);
+            failoverTimer = null;
+        }
+        engine.unpauseClients();
     }
 }

@@ -21,6 +21,7 @@ public final class ReplicationModule {
         engine.commands().register("sync", repl::sync);
         engine.commands().register("wait", repl::waitCommand);
         engine.commands().register("role", repl::role);
+        engine.commands().register("failover", repl::failover);
         engine.commands().register("replicaof", repl::replicaof);
         engine.commands().register("slaveof", repl::replicaof);
         engine.addPropagationListener(repl::propagate);
