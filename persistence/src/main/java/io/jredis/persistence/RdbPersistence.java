@@ -59,6 +59,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private long loadKeysLoaded;
     private long loadKeysExpired;
     private Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
+    /** The replication state the last loaded file recorded, or null. */
+    private RdbWriter.ReplInfo loadedReplInfo;
 
     public RdbPersistence(Engine engine) {
         this.engine = engine;
@@ -347,6 +349,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * replace existing ones). Errors name the file and the offset.
      */
     public void load(Path p, boolean merge) throws IOException {
+        loadedReplInfo = null;
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
         Loader target = new Loader(merge);
@@ -363,12 +366,23 @@ public final class RdbPersistence implements Engine.RdbStatus {
         log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired + ".");
     }
 
+    /**
+     * The replication state (repl-stream-db, repl-id, repl-offset) recorded by the last file loaded, or null when it
+     * had none: a restarted node resumes its replication history from it, as Redis's loadDataFromDisk.
+     */
+    public RdbWriter.ReplInfo loadedReplInfo() {
+        return loadedReplInfo;
+    }
+
     /** Puts loaded keys into the databases as Redis's rdbLoad does: already expired keys are dropped on a master. */
     private final class Loader implements RdbLoader.Target {
         private final boolean merge;
         private final long now = System.currentTimeMillis();
         long loaded;
         long expired;
+        private int replStreamDb = -1;
+        private String replId;
+        private long replOffset = -1;
 
         Loader(boolean merge) {
             this.merge = merge;
@@ -406,7 +420,15 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 case "ctime" -> log.notice("RDB age " + Math.max(0, nowSeconds() - parse(v)) + " seconds");
                 case "used-mem" -> log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
                         parse(v) / 1024.0 / 1024.0));
-                case "redis-bits", "aof-base", "repl-stream-db", "repl-id", "repl-offset", "lua", "aof-preamble" -> {
+                case "repl-stream-db" -> replStreamDb = (int) parse(v);
+                case "repl-id" -> replId = v;
+                case "repl-offset" -> {
+                    replOffset = parse(v);
+                    if (replId != null && replOffset != -1 && replStreamDb != -1) {
+                        loadedReplInfo = new RdbWriter.ReplInfo(replStreamDb, replId, replOffset);
+                    }
+                }
+                case "redis-bits", "aof-base", "lua", "aof-preamble" -> {
                 }
                 default -> log.debug("Unrecognized RDB AUX field: '" + key + "'");
             }

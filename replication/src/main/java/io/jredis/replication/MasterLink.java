@@ -589,6 +589,14 @@ final class MasterLink {
         return argv;
     }
 
+    /** What an RDB file saved now records: the master's stream as applied so far. */
+    Replication.SaveInfo saveInfo() {
+        if (master != null) {
+            return new Replication.SaveInfo(master.db().id(), engine.replId(), processedOffset);
+        }
+        return cached == null ? null : new Replication.SaveInfo(cached.db(), cached.replId(), cached.offset());
+    }
+
     // ---- INFO, ROLE ----
 
     void info(BiConsumer<String, Object> f, long now) {

@@ -94,6 +94,9 @@ public final class Replication {
         }
     }
 
+    /** What an RDB file records of the replication state (aux fields repl-stream-db, repl-id, repl-offset). */
+    public record SaveInfo(int streamDb, String replId, long offset) {}
+
     /** A client blocked in WAIT. */
     private record Waiter(Client client, long offset, long replicas) {}
 
@@ -128,12 +131,15 @@ public final class Replication {
     long secondReplOffset = -1;
     /** Database the stream last selected; -1 forces a SELECT before the next command. */
     private int streamDb = -1;
+    /** The stream's database recorded by the RDB file this node started from. */
+    private int restoredDb;
     private long noReplicasSince = System.currentTimeMillis();
     private ScheduledFuture<?> disklessTimer;
     /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
     private FullSync fullSync;
     private boolean getAckRequested;
-    private long lastPing;
+    /** Runs of the once-a-second cron since start: replicas are pinged when it is a multiple of the period. */
+    private long cronLoops;
     FailoverState failoverState = FailoverState.NO_FAILOVER;
     private String failoverHost;
     private int failoverPort;
@@ -154,6 +160,34 @@ public final class Replication {
 
     boolean isReplica() {
         return link != null;
+    }
+
+    /**
+     * The replication state an RDB file saved now records, or null when there is none worth keeping (Redis's
+     * rdbPopulateSaveInfo): a master's id and offset once it has a backlog, a replica's master's.
+     */
+    public SaveInfo saveInfo() {
+        if (isReplica()) {
+            return link.saveInfo();
+        }
+        return backlog == null ? null : new SaveInfo(Math.max(streamDb, 0), engine.replId(), masterOffset);
+    }
+
+    /**
+     * Resumes the history an RDB file recorded, at start before any client (Redis 7.0's loadDataFromDisk): a
+     * replica continues it with its master; a master takes a new id and keeps the old one as its secondary, valid
+     * up to the saved offset, so that its replicas continue with PSYNC.
+     */
+    public void restore(SaveInfo saved) {
+        masterOffset = saved.offset();
+        if (cfg.replicaof.host() != null) {
+            engine.replIds(saved.replId(), ZERO_ID);
+            restoredDb = saved.streamDb();
+            return;
+        }
+        engine.replIds(randomId(), saved.replId());
+        secondReplOffset = saved.offset() + 1;
+        createBacklog();
     }
 
     // ---- the stream ----
@@ -867,13 +901,13 @@ public final class Replication {
     /** Once a second: pings, newlines to waiting replicas, timeouts, backlog expiry, soft limits, replica ACKs. */
     void cron() {
         long now = System.currentTimeMillis();
+        cronLoops++;
         if (isReplica()) {
             link.cron(now);
         }
         // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
         if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
-                && now - lastPing >= cfg.replPingReplicaPeriod.value() * 1000L) {
-            lastPing = now;
+                && cronLoops % cfg.replPingReplicaPeriod.value() == 0) {
             ByteBuf out = Unpooled.buffer();
             encode(out, new byte[][] {PING});
             feed(out);
@@ -1006,7 +1040,7 @@ public final class Replication {
         MasterLink.Cached cached;
         if (wasMaster) {
             // Our own history is what the new master may continue: we PSYNC with our id and offset.
-            cached = new MasterLink.Cached(engine.replId(), masterOffset, 0);
+            cached = new MasterLink.Cached(engine.replId(), masterOffset, restoredDb);
             for (Client blocked : new ArrayList<>(engine.clients().values())) {
                 if (engine.blocking().isBlocked(blocked)) {
                     engine.error(blocked, "UNBLOCKED force unblock from blocking operation, instance state "

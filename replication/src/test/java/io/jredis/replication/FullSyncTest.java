@@ -209,11 +209,18 @@ class FullSyncTest {
     void restartedMasterWithItsRdbIsFollowedAgain() throws Exception {
         int port = RealRedis.freePort();
         Path dir = Files.createTempDirectory("jredis-master");
-        String[] conf = {"port", Integer.toString(port), "dir", dir.toString(), "repl-diskless-sync-delay", "0"};
+        // No PING between the final SAVE and the crash: the replicas' offsets stay the saved one.
+        String[] conf = {"port", Integer.toString(port), "dir", dir.toString(), "repl-diskless-sync-delay", "0",
+            "repl-ping-replica-period", "3600"};
         RedisServer master = Nodes.jredis(conf);
         master.trafficControl();
-        try (RedisServer replica = Nodes.jredis();
-                RealRedis real = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(port));
+        String oldId;
+        long savedOffset;
+        // A replica reconnecting while the old master goes down may be left waiting for its handshake replies: a
+        // short repl-timeout gets it out of that well within the test's bounds.
+        try (RedisServer replica = Nodes.jredis("repl-timeout", "5");
+                RealRedis real = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(port),
+                        "--repl-timeout", "5");
                 Jedis r = new Jedis("127.0.0.1", replica.port());
                 Jedis rr = new Jedis("127.0.0.1", real.port())) {
             try (Jedis m = new Jedis("127.0.0.1", port)) {
@@ -222,7 +229,14 @@ class FullSyncTest {
                 r.replicaof("127.0.0.1", port);
                 awaitCaughtUp(m, r);
                 awaitCaughtUp(m, rr);
-                assertEquals("OK", m.save());
+                // The first replication cron sends one PING: save once the offset no longer moves around the save.
+                long before;
+                do {
+                    before = infoLong(m, "master_repl_offset");
+                    assertEquals("OK", m.save());
+                    savedOffset = infoLong(m, "master_repl_offset");
+                } while (before != savedOffset);
+                oldId = info(m, "master_replid");
             }
             master.trafficControl().resetAll();
             master.close();
@@ -230,6 +244,11 @@ class FullSyncTest {
             master = Nodes.jredis(conf);
             try (Jedis m = new Jedis("127.0.0.1", port)) {
                 assertEquals("v".repeat(32) + "7", m.get("key:7"), "the restarted master loaded its RDB");
+                // As Redis 7.0: a new id, the saved one valid up to the saved offset, so both replicas continue.
+                assertEquals(oldId, info(m, "master_replid2"));
+                assertEquals(savedOffset + 1, infoLong(m, "second_repl_offset"));
+                await("replicas continued", 30, () -> infoLong(m, "sync_partial_ok") == 2);
+                assertEquals(0, infoLong(m, "sync_full"));
                 writeLoad(m, "b:", 30);
                 awaitCaughtUp(m, r);
                 awaitCaughtUp(m, rr);
@@ -238,6 +257,35 @@ class FullSyncTest {
             }
         } finally {
             master.close();
+        }
+    }
+
+    @Test
+    void restartedReplicaContinuesFromItsRdbWithARealMaster() throws Exception {
+        try (RealRedis real = RealRedis.start("--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600");
+                Jedis m = new Jedis("127.0.0.1", real.port())) {
+            Path dir = Files.createTempDirectory("jredis-replica");
+            String[] conf = {"dir", dir.toString(), "replicaof", "127.0.0.1 " + real.port()};
+            writeLoad(m, "a:", 30);
+            RedisServer replica = Nodes.jredis(conf);
+            replica.trafficControl();
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                awaitCaughtUp(m, r);
+                assertEquals("OK", r.save());
+            }
+            replica.trafficControl().resetAll();
+            replica.close();
+            await("replica gone", 20, () -> infoLong(m, "connected_slaves") == 0);
+            writeLoad(m, "b:", 30);
+            replica = Nodes.jredis(conf);
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                awaitCaughtUp(m, r);
+                assertSameData(m, r);
+                assertEquals(1, infoLong(m, "sync_full"));
+                assertEquals(1, infoLong(m, "sync_partial_ok"), "the restarted replica continued its history");
+            } finally {
+                replica.close();
+            }
         }
     }
 }

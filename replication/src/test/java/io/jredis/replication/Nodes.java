@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jredis.persistence.PersistenceModule;
+import io.jredis.persistence.RdbPersistence;
+import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.ReplicationSnapshots;
 import io.jredis.persistence.Snapshot;
 import io.jredis.server.Engine;
@@ -71,7 +73,17 @@ final class Nodes {
             Path logFile = Files.createTempFile("jredis-repl", ".log");
             RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
             LOGS.put(s, logFile);
-            ReplicationModule.install(s, new Codec(new ReplicationSnapshots(PersistenceModule.install(s))));
+            RdbPersistence rdb = PersistenceModule.install(s);
+            Replication repl = ReplicationModule.install(s, new Codec(new ReplicationSnapshots(rdb)));
+            // As the jredis module's DataModules: the history recorded in the RDB file survives a restart.
+            RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
+            if (loaded != null) {
+                repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
+            }
+            rdb.replInfo(() -> {
+                Replication.SaveInfo i = repl.saveInfo();
+                return i == null ? null : new RdbWriter.ReplInfo(i.streamDb(), i.replId(), i.offset());
+            });
             s.start();
             return s;
         } catch (ConfigException e) {
