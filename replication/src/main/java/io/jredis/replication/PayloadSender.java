@@ -47,7 +47,6 @@ final class PayloadSender extends OutputStream {
     private final byte[] buf = new byte[CHUNK];
     private int n;
     private boolean closed;
-    private volatile boolean aborted;
 
     /**
      * @param trailer bytes written after the payload on {@link #close()} (the EOF mark of a diskless transfer)
@@ -57,11 +56,6 @@ final class PayloadSender extends OutputStream {
         this.targets = targets;
         this.trailer = trailer;
         this.sent = sent;
-    }
-
-    /** Makes the writer give up at its next chunk (the snapshot was aborted; replicas may never read again). */
-    void abort() {
-        aborted = true;
     }
 
     /** Payload bytes handed to sockets so far, summed over replicas (INFO's total_net_repl_output_bytes). */
@@ -161,9 +155,6 @@ final class PayloadSender extends OutputStream {
             }
             if (!any) {
                 throw new IOException("Diskless rdb transfer, last replica dropped");
-            }
-            if (aborted) {
-                throw new IOException("RDB transfer aborted");
             }
             if (!full) {
                 return;

@@ -54,8 +54,6 @@ public final class Replication {
         long ackOffset;
         long ackTime = System.currentTimeMillis();
         long softLimitSince;
-        /** When it started waiting for a snapshot (the diskless delay counts from the last one to arrive). */
-        final long waitingSince = System.currentTimeMillis();
         /**
          * The stream from the snapshot's offset on, held while the RDB goes out (Redis keeps it in the replica's
          * output buffer until the payload is sent); null once it flows to the socket.
@@ -659,6 +657,11 @@ public final class Replication {
 
     /** Closes the connection of every replica (they reconnect and ask for PSYNC). */
     void disconnectReplicas() {
+        FullSync running = fullSync;
+        if (running != null && !running.disk && running.job != null) {
+            // Nobody is left to stream the snapshot to.
+            running.job.abort();
+        }
         for (Replica r : new ArrayList<>(replicas)) {
             engine.kill(r.client);
         }
