@@ -1,6 +1,10 @@
 package io.jredis;
 
 import io.jredis.persistence.PersistenceModule;
+import io.jredis.persistence.RdbPersistence;
+import io.jredis.persistence.ReplicationSnapshots;
+import io.jredis.persistence.rdb.RdbWriter;
+import io.jredis.replication.Replication;
 import io.jredis.replication.ReplicationModule;
 import io.jredis.server.RedisServer;
 import java.io.IOException;
@@ -14,7 +18,15 @@ public final class DataModules {
 
     /** Installs persistence and replication; an IOException carries the line Redis logs before exiting. */
     public static void install(RedisServer server) throws IOException {
-        PersistenceModule.install(server);
-        ReplicationModule.install(server);
+        RdbPersistence rdb = PersistenceModule.install(server);
+        Replication repl = ReplicationModule.install(server, new ReplicationCodec(new ReplicationSnapshots(rdb)));
+        RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
+        if (loaded != null) {
+            repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
+        }
+        rdb.replInfo(() -> {
+            Replication.SaveInfo i = repl.saveInfo();
+            return i == null ? null : new RdbWriter.ReplInfo(i.streamDb(), i.replId(), i.offset());
+        });
     }
 }

@@ -62,6 +62,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private long loadKeysExpired;
     private Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
     private BooleanSupplier aofRewriting = () -> false;
+    /** The replication state the last loaded file recorded, or null. */
+    private RdbWriter.ReplInfo loadedReplInfo;
 
     public RdbPersistence(Engine engine) {
         this.engine = engine;
@@ -199,6 +201,42 @@ public final class RdbPersistence implements Engine.RdbStatus {
         return true;
     }
 
+    /**
+     * Starts the background save of a full resynchronization (Redis's startBgsaveForReplication): to the RDB file
+     * like BGSAVE when {@code dest} is null, else streamed to {@code dest} (diskless, the file is untouched). It is
+     * the running BGSAVE either way (rdb_bgsave_in_progress, BGSAVE refused); {@code done} runs on the engine thread
+     * after the save's own accounting. Returns null when a background save or an AOF rewrite already runs.
+     */
+    public Snapshot startSyncSave(RdbWriter.ReplInfo repl, Snapshot.Destination dest, Snapshot.Callback done) {
+        if (running != null || aofRewriting.getAsBoolean()) {
+            return null;
+        }
+        if (dest == null) {
+            saves++;
+            dirtyAtBgsaveStart = engine.dirtyCount();
+            lastBgsaveTry = nowSeconds();
+        }
+        Snapshot.Destination target = dest != null ? dest : new RdbFile(cfg.dir.path(), tempName(), rdbPath());
+        Runtime rt = Runtime.getRuntime();
+        RdbWriter.Aux aux = new RdbWriter.Aux(nowSeconds(), rt.totalMemory() - rt.freeMemory(), false, repl);
+        Snapshot[] self = new Snapshot[1];
+        self[0] = Snapshot.start(engine, aux, cfg.rdbcompression.value(), cfg.rdbchecksum.value(), target,
+                (outcome, error) -> {
+                    if (dest == null) {
+                        backgroundDone(self[0], outcome, error);
+                    } else if (self[0] == running) {
+                        log.notice(outcome == Snapshot.Outcome.OK ? "Background RDB transfer terminated with success"
+                                : "Background transfer error");
+                        finishBackground();
+                    }
+                    done.done(outcome, error);
+                });
+        running = self[0];
+        bgsaveStartedAt = nowSeconds();
+        log.notice(dest == null ? "Background saving started" : "Background RDB transfer started");
+        return self[0];
+    }
+
     /** BGSAVE while one runs in EXEC: Redis's rdb_bgsave_scheduled, started by the cron. */
     public void scheduleBackgroundSave() {
         bgsaveScheduled = true;
@@ -324,6 +362,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * replace existing ones). Errors name the file and the offset.
      */
     public void load(Path p, boolean merge) throws IOException {
+        loadedReplInfo = null;
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
         Loader target = new Loader(merge);
@@ -341,12 +380,23 @@ public final class RdbPersistence implements Engine.RdbStatus {
         log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired + ".");
     }
 
+    /**
+     * The replication state (repl-stream-db, repl-id, repl-offset) recorded by the last file loaded, or null when it
+     * had none: a restarted node resumes its replication history from it, as Redis's loadDataFromDisk.
+     */
+    public RdbWriter.ReplInfo loadedReplInfo() {
+        return loadedReplInfo;
+    }
+
     /** Puts loaded keys into the databases as Redis's rdbLoad does: already expired keys are dropped on a master. */
     private final class Loader implements RdbLoader.Target {
         private final boolean merge;
         private final long now = System.currentTimeMillis();
         long loaded;
         long expired;
+        private int replStreamDb = -1;
+        private String replId;
+        private long replOffset = -1;
 
         Loader(boolean merge) {
             this.merge = merge;
@@ -391,7 +441,15 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 case "ctime" -> log.notice("RDB age " + Math.max(0, nowSeconds() - parse(v)) + " seconds");
                 case "used-mem" -> log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
                         parse(v) / 1024.0 / 1024.0));
-                case "redis-bits", "aof-base", "repl-stream-db", "repl-id", "repl-offset", "lua", "aof-preamble" -> {
+                case "repl-stream-db" -> replStreamDb = (int) parse(v);
+                case "repl-id" -> replId = v;
+                case "repl-offset" -> {
+                    replOffset = parse(v);
+                    if (replId != null && replOffset != -1 && replStreamDb != -1) {
+                        loadedReplInfo = new RdbWriter.ReplInfo(replStreamDb, replId, replOffset);
+                    }
+                }
+                case "redis-bits", "aof-base", "lua", "aof-preamble" -> {
                 }
                 default -> log.debug("Unrecognized RDB AUX field: '" + key + "'");
             }

@@ -17,11 +17,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -56,9 +54,8 @@ final class MasterLink {
     /** Set by +FULLRESYNC: the id and offset the RDB stands for. */
     private String syncReplId;
     private long syncOffset;
-    private ByteArrayOutputStream bulk;
-    private long bulkLength;
-    private byte[] eofMark;
+    /** The payload being received, while in the BULK phase. */
+    private PayloadReceiver payload;
     private long processedOffset;
     private long readOffset;
     private long lastIo;
@@ -166,7 +163,10 @@ final class MasterLink {
             in.release();
             in = null;
         }
-        bulk = null;
+        if (payload != null) {
+            payload.cancel();
+            payload = null;
+        }
         if (state == State.CONNECTED) {
             downSince = System.currentTimeMillis();
         }
@@ -358,8 +358,11 @@ final class MasterLink {
         if (cached != null && cached.offset() >= 0) {
             engine.log().notice("Trying a partial resynchronization (request " + cached.replId() + ":"
                     + (cached.offset() + 1) + ").");
-            send(new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), Bytes.of(Long.toString(cached.offset()
-                    + 1))});
+            byte[] offset = Bytes.of(Long.toString(cached.offset() + 1));
+            // A master handing its role over tells the target to take it (Redis 6.2's PSYNC ... FAILOVER).
+            send(repl.failoverState == Replication.FailoverState.IN_PROGRESS
+                    ? new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), offset, Bytes.of("FAILOVER")}
+                    : new byte[][] {Bytes.of("PSYNC"), Bytes.of(cached.replId()), offset});
         } else {
             engine.log().notice("Partial resynchronization not possible (no cached master)");
             send(new byte[][] {Bytes.of("PSYNC"), Bytes.of("?"), Bytes.of("-1")});
@@ -368,6 +371,15 @@ final class MasterLink {
     }
 
     private void psyncReply(String line) throws IOException {
+        if (repl.failoverState == Replication.FailoverState.IN_PROGRESS) {
+            // A full resync is not what a failover expects, but nothing is wrong with it either (as Redis).
+            if (line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE")) {
+                repl.clearFailoverState();
+            } else if (!line.startsWith("-NOMASTERLINK") && !line.startsWith("-LOADING")) {
+                repl.abortFailover("Failover target rejected psync request");
+                return;
+            }
+        }
         if (line.startsWith("+FULLRESYNC")) {
             String[] parts = line.split(" ");
             syncReplId = parts.length > 1 ? parts[1] : Replication.randomId();
@@ -414,49 +426,80 @@ final class MasterLink {
             throw new IOException("Bad protocol from MASTER, the first byte is not '$' (we received '" + line
                     + "'), are you sure the host and port are right?");
         }
-        bulk = new ByteArrayOutputStream();
-        if (line.startsWith("$EOF:")) {
-            eofMark = line.substring(5).getBytes(StandardCharsets.US_ASCII);
-            bulkLength = -1;
-            engine.log().notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        byte[] mark = null;
+        long length = -1;
+        if (line.startsWith("$EOF:") && line.length() >= 5 + 40) {
+            mark = line.substring(5, 45).getBytes(StandardCharsets.US_ASCII);
         } else {
-            eofMark = null;
-            bulkLength = Long.parseLong(line.substring(1));
-            engine.log().notice("MASTER <-> REPLICA sync: receiving " + bulkLength + " bytes from master to disk");
+            length = Long.parseLong(line.substring(1));
+        }
+        boolean diskless = useDisklessLoad();
+        String to = diskless ? "to parser" : "to disk";
+        engine.log().notice(mark != null ? "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF " + to
+                : "MASTER <-> REPLICA sync: receiving " + length + " bytes from master " + to);
+        if (diskless) {
+            // swapdb keeps serving the old data while loading when it is the same history (Redis's async loading).
+            boolean async = cfg.replDisklessLoad.value().equals("swapdb") && syncReplId.equalsIgnoreCase(
+                    engine.replId());
+            payload = PayloadReceiver.toParser(repl, channel, length, mark, async, this::payloadDone);
+        } else {
+            payload = PayloadReceiver.toDisk(repl, length, mark);
         }
         phase = Phase.BULK;
     }
 
-    private void readBulk() throws IOException {
-        if (eofMark == null) {
-            int n = (int) Math.min(in.readableBytes(), bulkLength - bulk.size());
-            in.readBytes(bulk, n);
-            if (bulk.size() < bulkLength) {
-                return;
+    /** Redis's useDisklessLoad: swapdb always, on-empty-db when every database is empty. */
+    private boolean useDisklessLoad() {
+        return switch (cfg.replDisklessLoad.value()) {
+            case "swapdb" -> true;
+            case "on-empty-db" -> {
+                for (int i = 0; i < engine.databaseCount(); i++) {
+                    if (engine.database(i).size() > 0) {
+                        yield false;
+                    }
+                }
+                yield true;
             }
-            loadRdb(bulk.toByteArray());
-            return;
-        }
-        in.readBytes(bulk, in.readableBytes());
-        int size = bulk.size();
-        if (size < eofMark.length) {
-            return;
-        }
-        byte[] all = bulk.toByteArray();
-        if (Arrays.equals(all, size - eofMark.length, size, eofMark, 0, eofMark.length)) {
-            loadRdb(Arrays.copyOf(all, size - eofMark.length));
+            default -> false;
+        };
+    }
+
+    private void readBulk() throws IOException {
+        if (payload.receive(in)) {
+            PayloadReceiver done = payload;
+            payload = null;
+            done.loadFromDisk();
+            loaded();
         }
     }
 
-    /** Replaces the dataset with the master's RDB, then starts applying the stream from the sync offset. */
-    private void loadRdb(byte[] rdb) throws IOException {
-        bulk = null;
-        engine.log().notice("MASTER <-> REPLICA sync: Flushing old data");
-        for (int i = 0; i < engine.databaseCount(); i++) {
-            engine.emptyDatabase(engine.database(i));
+    /** A payload parsed by the loader thread is in the databases (engine thread); the stream may follow. */
+    private void payloadDone(PayloadReceiver r, IOException error) {
+        if (r != payload) {
+            return;
         }
-        engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
-        repl.codec.load(engine, rdb);
+        payload = null;
+        if (error != null) {
+            engine.log().warning("Failed trying to load the MASTER synchronization DB from socket: "
+                    + error.getMessage());
+            dropConnection();
+            return;
+        }
+        loaded();
+        try {
+            advance();
+        } catch (IOException | RuntimeException e) {
+            engine.log().warning("Error in the replication link with MASTER: " + e.getMessage());
+            dropConnection();
+        }
+        if (in != null) {
+            in.discardReadBytes();
+        }
+        engine.flushPending();
+    }
+
+    /** The master's dataset is loaded: take its history and start applying the stream from the sync offset. */
+    private void loaded() {
         // Sub-replicas followed the old history: they must resync with the new one.
         repl.disconnectReplicas();
         engine.replIds(syncReplId, Replication.ZERO_ID);
@@ -546,6 +589,14 @@ final class MasterLink {
         return argv;
     }
 
+    /** What an RDB file saved now records: the master's stream as applied so far. */
+    Replication.SaveInfo saveInfo() {
+        if (master != null) {
+            return new Replication.SaveInfo(master.db().id(), engine.replId(), processedOffset);
+        }
+        return cached == null ? null : new Replication.SaveInfo(cached.db(), cached.replId(), cached.offset());
+    }
+
     // ---- INFO, ROLE ----
 
     void info(BiConsumer<String, Object> f, long now) {
@@ -557,12 +608,14 @@ final class MasterLink {
         f.accept("slave_read_repl_offset", master != null ? readOffset : cached != null ? cached.offset() : 1);
         f.accept("slave_repl_offset", master != null ? processedOffset : cached != null ? cached.offset() : 1);
         if (state == State.TRANSFER) {
-            long read = bulk != null ? bulk.size() : 0;
-            f.accept("master_sync_total_bytes", bulkLength);
+            // Redis's repl_transfer_size is 0 for an EOF-marked payload, and nothing counts what a parser reads.
+            long total = payload != null ? payload.total() : -1;
+            long read = payload != null ? payload.read() : 0;
+            f.accept("master_sync_total_bytes", total);
             f.accept("master_sync_read_bytes", read);
-            f.accept("master_sync_left_bytes", bulkLength - read);
+            f.accept("master_sync_left_bytes", total - read);
             f.accept("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f",
-                    bulkLength > 0 ? read * 100.0 / bulkLength : 0.0));
+                    total != 0 ? read * 100.0 / total : 0.0));
             f.accept("master_sync_last_io_seconds_ago", (now - lastIo) / 1000);
         }
         if (state != State.CONNECTED) {

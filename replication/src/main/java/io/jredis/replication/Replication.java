@@ -9,14 +9,18 @@ import io.jredis.server.util.Bytes;
 import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -29,7 +33,7 @@ import java.util.function.BiConsumer;
 public final class Replication {
     /** A replica's progress, Redis's SLAVE_STATE_*; the names are what INFO prints. */
     enum ReplicaState {
-        WAIT_BGSAVE("wait_bgsave"), SEND_BULK("send_bulk"), ONLINE("online");
+        WAIT_BGSAVE_START("wait_bgsave"), WAIT_BGSAVE_END("wait_bgsave"), SEND_BULK("send_bulk"), ONLINE("online");
 
         final String info;
 
@@ -41,7 +45,7 @@ public final class Replication {
     /** One connected replica (a client that sent SYNC or PSYNC). */
     static final class Replica {
         final Client client;
-        ReplicaState state = ReplicaState.WAIT_BGSAVE;
+        ReplicaState state = ReplicaState.WAIT_BGSAVE_START;
         int listeningPort;
         String announcedIp;
         boolean capaEof;
@@ -49,9 +53,18 @@ public final class Replication {
         boolean prePsync;
         long ackOffset;
         long ackTime = System.currentTimeMillis();
-        /** RDB bytes handed to the socket and not yet confirmed sent: not part of the output-limit count. */
-        long payloadPending;
         long softLimitSince;
+        /**
+         * The stream from the snapshot's offset on, held while the RDB goes out (Redis keeps it in the replica's
+         * output buffer until the payload is sent); null once it flows to the socket.
+         */
+        ByteBuf held;
+        /** A diskless payload was sent: the stream starts with the replica's first REPLCONF ACK, as in Redis 7.0. */
+        boolean streamOnAck;
+        /** The full sync this replica takes part in, while its payload is produced or sent. */
+        FullSync sync;
+        /** Its socket in a diskless transfer, whose progress repl-timeout watches. */
+        PayloadSender.Target target;
 
         Replica(Client client) {
             this.client = client;
@@ -68,8 +81,38 @@ public final class Replication {
         }
     }
 
+    /** Where a FAILOVER command stands; the names are INFO's master_failover_state. */
+    enum FailoverState {
+        NO_FAILOVER("no-failover"), WAIT_FOR_SYNC("waiting-for-sync"), IN_PROGRESS("failover-in-progress");
+
+        final String info;
+
+        FailoverState(String info) {
+            this.info = info;
+        }
+    }
+
+    /** What an RDB file records of the replication state (aux fields repl-stream-db, repl-id, repl-offset). */
+    public record SaveInfo(int streamDb, String replId, long offset) {}
+
     /** A client blocked in WAIT. */
     private record Waiter(Client client, long offset, long replicas) {}
+
+    /** The running full sync: one snapshot shared by the replicas that were waiting when it started. */
+    static final class FullSync {
+        final boolean disk;
+        final String replId;
+        final long offset;
+        final List<Replica> replicas = new ArrayList<>();
+        SnapshotCodec.Job job;
+        PayloadSender sender;
+
+        FullSync(boolean disk, String replId, long offset) {
+            this.disk = disk;
+            this.replId = replId;
+            this.offset = offset;
+        }
+    }
 
     static final String ZERO_ID = "0".repeat(40);
     private static final byte[] PING = Bytes.of("PING");
@@ -86,12 +129,26 @@ public final class Replication {
     long secondReplOffset = -1;
     /** Database the stream last selected; -1 forces a SELECT before the next command. */
     private int streamDb = -1;
+    /** The stream's database recorded by the RDB file this node started from. */
+    private int restoredDb;
     private long noReplicasSince = System.currentTimeMillis();
     private ScheduledFuture<?> disklessTimer;
+    /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
+    private FullSync fullSync;
     private boolean getAckRequested;
-    private long lastPing;
+    /** Runs of the once-a-second cron since start: replicas are pinged when it is a multiple of the period. */
+    private long cronLoops;
+    FailoverState failoverState = FailoverState.NO_FAILOVER;
+    private String failoverHost;
+    private int failoverPort;
+    /** Unix ms when a FAILOVER with TIMEOUT gives up (or forces), 0 without a timeout. */
+    private long failoverEnd;
+    private boolean forceFailover;
+    private ScheduledFuture<?> failoverTimer;
     /** The replica side; null while this server is a master. */
     MasterLink link;
+    /** A full sync payload being parsed from the socket (INFO persistence loading / async_loading). */
+    volatile PayloadReceiver.Loading loading = PayloadReceiver.Loading.NONE;
 
     Replication(Engine engine, SnapshotCodec codec) {
         this.engine = engine;
@@ -101,6 +158,34 @@ public final class Replication {
 
     boolean isReplica() {
         return link != null;
+    }
+
+    /**
+     * The replication state an RDB file saved now records, or null when there is none worth keeping (Redis's
+     * rdbPopulateSaveInfo): a master's id and offset once it has a backlog, a replica's master's.
+     */
+    public SaveInfo saveInfo() {
+        if (isReplica()) {
+            return link.saveInfo();
+        }
+        return backlog == null ? null : new SaveInfo(Math.max(streamDb, 0), engine.replId(), masterOffset);
+    }
+
+    /**
+     * Resumes the history an RDB file recorded, at start before any client (Redis 7.0's loadDataFromDisk): a
+     * replica continues it with its master; a master takes a new id and keeps the old one as its secondary, valid
+     * up to the saved offset, so that its replicas continue with PSYNC.
+     */
+    public void restore(SaveInfo saved) {
+        masterOffset = saved.offset();
+        if (cfg.replicaof.host() != null) {
+            engine.replIds(saved.replId(), ZERO_ID);
+            restoredDb = saved.streamDb();
+            return;
+        }
+        engine.replIds(randomId(), saved.replId());
+        secondReplOffset = saved.offset() + 1;
+        createBacklog();
     }
 
     // ---- the stream ----
@@ -129,10 +214,11 @@ public final class Replication {
         }
         List<Replica> overLimit = null;
         for (Replica r : replicas) {
-            if (r.state == ReplicaState.WAIT_BGSAVE) {
+            if (r.state == ReplicaState.WAIT_BGSAVE_START) {
                 continue;
             }
-            r.client.buffer().writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+            (r.held != null ? r.held : r.client.buffer()).writeBytes(bytes, bytes.readerIndex(),
+                    bytes.readableBytes());
             engine.stats().netReplOutputBytes += bytes.readableBytes();
             if (overLimit(r)) {
                 if (overLimit == null) {
@@ -158,7 +244,7 @@ public final class Replication {
         }
         ClientOutputBufferLimitDirective.Limit l =
                 cfg.clientOutputBufferLimit.limit(ClientOutputBufferLimitDirective.ClientClass.REPLICA);
-        long used = Math.max(0, r.client.outputBytes() - r.payloadPending);
+        long used = r.held != null ? r.held.readableBytes() : r.client.outputBytes();
         if (l.hardBytes() > 0 && used >= l.hardBytes()) {
             return true;
         }
@@ -228,6 +314,21 @@ public final class Replication {
         if (replicaOf(c) != null) {
             return;
         }
+        if (argv.length > 3 && Bytes.lower(argv[0]).equals("psync") && Bytes.lower(argv[3]).equals("failover")) {
+            // Our master hands its role over: we become the master it will follow (Redis's syncCommand).
+            if (!Bytes.str(argv[1]).equals(engine.replId())) {
+                engine.error(c, "ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            if (isReplica()) {
+                unsetMaster();
+                engine.log().notice("MASTER MODE enabled (failover request from '" + c.describe() + "')");
+            }
+        }
+        if (failoverState != FailoverState.NO_FAILOVER) {
+            engine.error(c, "NOMASTERLINK Can't SYNC while failing over");
+            return;
+        }
         if (isReplica() && !link.connected()) {
             engine.error(c, "NOMASTERLINK Can't SYNC while not connected with my master");
             return;
@@ -258,22 +359,52 @@ public final class Replication {
                     + "' and '" + engine.replId2() + "'");
         }
         engine.log().notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");
-        boolean diskless = r.capaEof && cfg.replDisklessSync.value();
-        if (!diskless) {
-            engine.loop().execute(() -> startSnapshot(false));
+        FullSync running = fullSync;
+        if (running != null && running.disk && running.job != null && attach(r, running)) {
+            return;
+        }
+        if (running != null || codec.busy()) {
+            if (running != null && running.disk) {
+                engine.log().notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+            }
+            return; // the cron starts the next snapshot once this one is over
+        }
+        if (!(r.capaEof && cfg.replDisklessSync.value())) {
+            engine.loop().execute(this::startPending);
             return;
         }
         long max = cfg.replDisklessSyncMaxReplicas.value();
-        long waiting = replicas.stream().filter(x -> x.state == ReplicaState.WAIT_BGSAVE && x.capaEof).count();
-        if (max > 0 && waiting >= max) {
-            engine.loop().execute(() -> startSnapshot(true));
+        long waiting = replicas.stream().filter(x -> x.state == ReplicaState.WAIT_BGSAVE_START).count();
+        if (cfg.replDisklessSyncDelay.value() == 0 || (max > 0 && waiting >= max)) {
+            engine.loop().execute(this::startPending);
         } else if (disklessTimer == null) {
             engine.log().notice("Delay next BGSAVE for diskless SYNC");
-            disklessTimer = engine.loop().schedule(() -> startSnapshot(true), cfg.replDisklessSyncDelay.value(),
-                    TimeUnit.SECONDS);
+            disklessTimer = engine.loop().schedule(() -> {
+                disklessTimer = null;
+                startPending();
+            }, cfg.replDisklessSyncDelay.value(), TimeUnit.SECONDS);
         }
     }
 
+    /**
+     * A replica arriving while a disk-based sync's BGSAVE runs shares it when it takes the same payload (Redis's
+     * syncCommand): same offset, and a copy of the stream held for the replica already waiting.
+     */
+    private boolean attach(Replica r, FullSync running) {
+        for (Replica other : running.replicas) {
+            if (other.state == ReplicaState.WAIT_BGSAVE_END && other.held != null && other.prePsync == r.prePsync
+                    && !other.client.isClosed()) {
+                r.held = other.held.copy();
+                r.sync = running;
+                r.state = ReplicaState.WAIT_BGSAVE_END;
+                running.replicas.add(r);
+                sendFullResync(r, running);
+                engine.log().notice("Waiting for end of BGSAVE for SYNC");
+                return true;
+            }
+        }
+        return false;
+    }
     /** Redis's masterTryPartialResynchronization. */
     private boolean tryPartial(Client c, Replica r, String id, long offset) {
         boolean idOk = id.equalsIgnoreCase(engine.replId())
@@ -319,74 +450,202 @@ public final class Replication {
     }
 
     /**
-     * Snapshots the dataset for every replica waiting for one: each gets +FULLRESYNC with the offset of this
-     * instant, the RDB, then the stream from that offset on. The snapshot is taken on the engine thread, so it is
-     * exactly the state at that offset.
+     * Starts one snapshot for every replica waiting for one (Redis's startBgsaveForReplication): diskless when
+     * enabled and every one of them can read an EOF-marked payload, else a BGSAVE to disk whose file is sent after.
+     * The snapshot is the dataset at this instant of the stream: each replica gets +FULLRESYNC with the current
+     * offset, and the stream from here on is held for it until its payload is sent.
      */
-    private void startSnapshot(boolean diskless) {
-        if (diskless) {
-            disklessTimer = null;
+    void startPending() {
+        if (fullSync != null || codec.busy()) {
+            return;
         }
         List<Replica> batch = new ArrayList<>();
+        boolean allEof = true;
         for (Replica r : replicas) {
-            if (r.state == ReplicaState.WAIT_BGSAVE && !r.client.isClosed()
-                    && (r.capaEof && cfg.replDisklessSync.value()) == diskless) {
+            if (r.state == ReplicaState.WAIT_BGSAVE_START && !r.client.isClosed()) {
                 batch.add(r);
+                allEof &= r.capaEof;
             }
         }
         if (batch.isEmpty()) {
             return;
         }
-        ByteArrayOutputStream rdb = new ByteArrayOutputStream();
-        try {
-            codec.write(engine, engine.replId(), masterOffset, rdb);
-        } catch (IOException e) {
-            engine.log().warning("Can't produce the RDB for replicas: " + e.getMessage());
-            for (Replica r : batch) {
-                engine.kill(r.client);
-            }
-            return;
-        }
+        boolean diskless = cfg.replDisklessSync.value() && allEof;
+        FullSync sync = new FullSync(!diskless, engine.replId(), masterOffset);
         engine.log().notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk"));
-        resetStreamDb();
-        byte[] payload = rdb.toByteArray();
+        // Replies already queued for these connections go out before the payload, which other threads write.
+        engine.flushPending();
         String mark = randomId();
+        List<PayloadSender.Target> targets = new ArrayList<>();
         for (Replica r : batch) {
-            ByteBuf out = r.client.buffer();
-            if (!r.prePsync) {
-                out.writeBytes(("+FULLRESYNC " + engine.replId() + " " + masterOffset + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+            r.state = ReplicaState.WAIT_BGSAVE_END;
+            r.sync = sync;
+            r.held = Unpooled.buffer();
+            sync.replicas.add(r);
+            sendFullResync(r, sync);
+            if (diskless) {
+                r.client.channel().writeAndFlush(Unpooled.copiedBuffer("$EOF:" + mark + "\r\n",
+                        StandardCharsets.US_ASCII));
+                r.target = new PayloadSender.Target(r);
+                targets.add(r.target);
             }
-            boolean eof = r.capaEof && diskless;
-            out.writeBytes((eof ? "$EOF:" + mark + "\r\n" : "$" + payload.length + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(payload);
-            if (eof) {
-                out.writeBytes(mark.getBytes(StandardCharsets.US_ASCII));
-            }
-            engine.stats().netReplOutputBytes += payload.length;
-            r.payloadPending = payload.length;
-            r.state = ReplicaState.SEND_BULK;
-            engine.flushPending();
-            r.client.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-                r.payloadPending = 0;
-                if (!eof && r.state == ReplicaState.SEND_BULK) {
-                    online(r);
-                }
-            });
         }
-        engine.log().notice("Synchronization with replica succeeded");
+        fullSync = sync;
+        resetStreamDb();
+        if (diskless) {
+            sync.sender = new PayloadSender(targets, mark.getBytes(StandardCharsets.US_ASCII), t -> { });
+            sync.job = codec.saveToStream(engine, sync.replId, sync.offset, sync.sender,
+                    ok -> disklessDone(sync, ok));
+        } else {
+            sync.job = codec.saveToDisk(engine, sync.replId, sync.offset, file -> diskSaved(sync, file));
+        }
+        if (sync.job == null) {
+            fullSync = null;
+            abandon(sync, "BGSAVE for replication failed");
+        }
     }
 
+    private void sendFullResync(Replica r, FullSync sync) {
+        if (!r.prePsync) {
+            r.client.channel().writeAndFlush(Unpooled.copiedBuffer("+FULLRESYNC " + sync.replId + " " + sync.offset
+                    + "\r\n", StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** The snapshot streamed to the replicas' sockets ended (Redis's updateSlavesWaitingBgsave for sockets). */
+    private void disklessDone(FullSync sync, boolean ok) {
+        fullSync = null;
+        engine.stats().netReplOutputBytes += sync.sender.bytesSent();
+        if (!ok) {
+            abandon(sync, "Diskless rdb transfer failed");
+            return;
+        }
+        for (Replica r : sync.replicas) {
+            if (r.client.isClosed() || r.sync != sync) {
+                continue;
+            }
+            r.sync = null;
+            r.target = null;
+            r.state = ReplicaState.ONLINE;
+            r.streamOnAck = true;
+            r.ackTime = System.currentTimeMillis();
+            engine.log().notice("Streamed RDB transfer with replica " + r.ip() + ":" + r.listeningPort
+                    + " succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
+            engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+        }
+        engine.loop().execute(this::startPending);
+    }
+
+    /** The BGSAVE for a disk-based sync ended: the file goes to each replica, then the held stream. */
+    private void diskSaved(FullSync sync, Path file) {
+        List<PayloadSender.Target> targets = new ArrayList<>();
+        for (Replica r : sync.replicas) {
+            if (!r.client.isClosed() && r.sync == sync) {
+                targets.add(new PayloadSender.Target(r));
+            }
+        }
+        if (file == null) {
+            fullSync = null;
+            abandon(sync, "SYNC failed. BGSAVE child returned an error");
+            return;
+        }
+        FileChannel ch;
+        long size;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            size = ch.size();
+        } catch (IOException e) {
+            fullSync = null;
+            engine.log().warning("SYNC failed. Can't open/stat DB after BGSAVE: " + e.getMessage());
+            abandon(sync, null);
+            return;
+        }
+        engine.log().notice("Background saving terminated with success");
+        for (PayloadSender.Target t : targets) {
+            t.replica.state = ReplicaState.SEND_BULK;
+            // A bare newline or two may already have gone out; the length line comes only now.
+            t.channel.writeAndFlush(Unpooled.copiedBuffer("$" + size + "\r\n", StandardCharsets.US_ASCII));
+        }
+        PayloadSender sender = new PayloadSender(targets, new byte[0], t -> {
+            if (t.replica.sync == sync && !t.replica.client.isClosed()) {
+                t.replica.sync = null;
+                online(t.replica);
+                engine.flushPending();
+            }
+        });
+        sync.sender = sender;
+        Thread reader = new Thread(() -> sendFile(sync, ch, sender), "jredis-sync-send");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Copies the saved file to the replicas' sockets (a thread of its own: reading may block on the disk). */
+    private void sendFile(FullSync sync, FileChannel ch, PayloadSender sender) {
+        boolean ok = true;
+        try (ch) {
+            ByteBuffer buf = ByteBuffer.allocate(PayloadSender.CHUNK);
+            while (ch.read(buf.clear()) > 0) {
+                sender.write(buf.array(), 0, buf.position());
+            }
+            sender.close();
+        } catch (IOException e) {
+            ok = false;
+        }
+        boolean success = ok;
+        try {
+            engine.loop().execute(() -> {
+                if (fullSync == sync) {
+                    fullSync = null;
+                }
+                engine.stats().netReplOutputBytes += sender.bytesSent();
+                if (!success) {
+                    abandon(sync, null);
+                }
+                startPending();
+            });
+        } catch (RejectedExecutionException e) {
+            // The server is closing.
+        }
+    }
+
+    /** Disconnects the replicas of a failed full sync; they reconnect and ask again. */
+    private void abandon(FullSync sync, String why) {
+        if (why != null) {
+            engine.log().warning(why);
+        }
+        for (Replica r : sync.replicas) {
+            if (r.sync == sync) {
+                r.sync = null;
+                engine.kill(r.client);
+            }
+        }
+    }
+
+    /**
+     * The stream starts flowing to the replica, first what was held since its snapshot: when a disk payload was
+     * sent (Redis's replicaPutOnline), or at the first ACK after a diskless one (replicaStartCommandStream).
+     */
     private void online(Replica r) {
+        if (!r.streamOnAck) {
+            engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+        }
         r.state = ReplicaState.ONLINE;
+        r.streamOnAck = false;
         r.ackTime = System.currentTimeMillis();
-        engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+        if (r.held != null) {
+            r.client.buffer().writeBytes(r.held);
+            r.held.release();
+            r.held = null;
+        }
     }
 
     /** Forgets a replica when its connection closes. */
     private void watchClose(Replica r) {
         r.client.channel().closeFuture().addListener(f -> {
+            if (r.held != null) {
+                r.held.release();
+                r.held = null;
+            }
             if (replicas.remove(r)) {
                 engine.log().notice("Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
                 if (replicas.isEmpty()) {
@@ -398,6 +657,11 @@ public final class Replication {
 
     /** Closes the connection of every replica (they reconnect and ask for PSYNC). */
     void disconnectReplicas() {
+        FullSync running = fullSync;
+        if (running != null && !running.disk && running.job != null) {
+            // Nobody is left to stream the snapshot to.
+            running.job.abort();
+        }
         for (Replica r : new ArrayList<>(replicas)) {
             engine.kill(r.client);
         }
@@ -471,10 +735,11 @@ public final class Replication {
                         known.ackOffset = offset;
                     }
                     known.ackTime = System.currentTimeMillis();
-                    if (known.state == ReplicaState.SEND_BULK && known.payloadPending == 0) {
+                    if (known.streamOnAck) {
                         online(known);
                     }
                     serveWaiters();
+                    updateFailoverStatus();
                     return;
                 }
                 case "getack" -> {
@@ -639,19 +904,27 @@ public final class Replication {
     /** Once a second: pings, newlines to waiting replicas, timeouts, backlog expiry, soft limits, replica ACKs. */
     void cron() {
         long now = System.currentTimeMillis();
+        cronLoops++;
         if (isReplica()) {
             link.cron(now);
         }
-        if (!isReplica() && !replicas.isEmpty()
-                && now - lastPing >= cfg.replPingReplicaPeriod.value() * 1000L) {
-            lastPing = now;
+        // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
+        if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
+                && cronLoops % cfg.replPingReplicaPeriod.value() == 0) {
             ByteBuf out = Unpooled.buffer();
             encode(out, new byte[][] {PING});
             feed(out);
         }
+        boolean pending = false;
         for (Replica r : new ArrayList<>(replicas)) {
-            if (r.state == ReplicaState.WAIT_BGSAVE) {
+            pending |= r.state == ReplicaState.WAIT_BGSAVE_START;
+            if (r.state == ReplicaState.WAIT_BGSAVE_START
+                    || (r.state == ReplicaState.WAIT_BGSAVE_END && r.sync != null && r.sync.disk)) {
                 r.client.buffer().writeByte('\n');
+            } else if (r.target != null && now - r.target.lastWrite > cfg.replTimeout.value() * 1000L) {
+                engine.log().warning("Disconnecting timedout replica (full sync): " + r.ip() + ":"
+                        + r.listeningPort);
+                engine.kill(r.client);
             } else if (r.state == ReplicaState.ONLINE && !r.prePsync
                     && now - r.ackTime > cfg.replTimeout.value() * 1000L) {
                 engine.log().warning("Disconnecting timedout replica (streaming sync): " + r.ip() + ":"
@@ -662,6 +935,9 @@ public final class Replication {
                         + " scheduled to be closed ASAP for overcoming of output buffer limits.");
                 engine.kill(r.client);
             }
+        }
+        if (pending && disklessTimer == null) {
+            startPending();
         }
         long ttl = cfg.replBacklogTtl.value();
         if (!isReplica() && replicas.isEmpty() && backlog != null && ttl > 0 && now - noReplicasSince > ttl * 1000) {
@@ -693,7 +969,7 @@ public final class Replication {
             f.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
                     + ",offset=" + r.ackOffset + ",lag=" + (now / 1000 - r.ackTime / 1000));
         }
-        f.accept("master_failover_state", "no-failover");
+        f.accept("master_failover_state", failoverState.info);
         f.accept("master_replid", engine.replId());
         f.accept("master_replid2", engine.replId2());
         f.accept("master_repl_offset", masterOffset);
@@ -731,6 +1007,10 @@ public final class Replication {
             engine.error(c, "ERR Command is not valid when client is a replica.");
             return;
         }
+        if (failoverState != FailoverState.NO_FAILOVER) {
+            engine.error(c, "ERR REPLICAOF not allowed while failing over.");
+            return;
+        }
         if (Bytes.lower(argv[1]).equals("no") && Bytes.lower(argv[2]).equals("one")) {
             if (isReplica()) {
                 unsetMaster();
@@ -763,7 +1043,7 @@ public final class Replication {
         MasterLink.Cached cached;
         if (wasMaster) {
             // Our own history is what the new master may continue: we PSYNC with our id and offset.
-            cached = new MasterLink.Cached(engine.replId(), masterOffset, 0);
+            cached = new MasterLink.Cached(engine.replId(), masterOffset, restoredDb);
             for (Client blocked : new ArrayList<>(engine.clients().values())) {
                 if (engine.blocking().isBlocked(blocked)) {
                     engine.error(blocked, "UNBLOCKED force unblock from blocking operation, instance state "
@@ -796,5 +1076,170 @@ public final class Replication {
         if (backlog == null) {
             createBacklog();
         }
+    }
+
+    // ---- FAILOVER ----
+
+    /** FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: hands the master role to a synced replica. */
+    void failover(Client c, byte[][] argv) {
+        if (argv.length == 2 && Bytes.lower(argv[1]).equals("abort")) {
+            if (failoverState == FailoverState.NO_FAILOVER) {
+                engine.error(c, "ERR No failover in progress.");
+                return;
+            }
+            abortFailover("Failover manually aborted");
+            c.reply().ok();
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        for (int j = 1; j < argv.length; j++) {
+            String opt = Bytes.lower(argv[j]);
+            if (opt.equals("timeout") && j + 1 < argv.length && timeout == 0) {
+                Long t = parseLong(argv[j + 1]);
+                if (t == null) {
+                    engine.error(c, "ERR value is not an integer or out of range");
+                    return;
+                }
+                if (t <= 0) {
+                    engine.error(c, "ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+                timeout = t;
+                j++;
+            } else if (opt.equals("to") && j + 2 < argv.length && host == null) {
+                Long p = parseLong(argv[j + 2]);
+                if (p == null) {
+                    engine.error(c, "ERR value is not an integer or out of range");
+                    return;
+                }
+                host = Bytes.str(argv[j + 1]);
+                port = p;
+                j += 2;
+            } else if (opt.equals("force") && !force) {
+                force = true;
+            } else {
+                engine.error(c, "ERR syntax error");
+                return;
+            }
+        }
+        if (failoverState != FailoverState.NO_FAILOVER) {
+            engine.error(c, "ERR FAILOVER already in progress.");
+            return;
+        }
+        if (isReplica()) {
+            engine.error(c, "ERR FAILOVER is not valid when server is a replica.");
+            return;
+        }
+        if (replicas.isEmpty()) {
+            engine.error(c, "ERR FAILOVER requires connected replicas.");
+            return;
+        }
+        if (force && (timeout == 0 || host == null)) {
+            engine.error(c, "ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+            return;
+        }
+        if (host != null) {
+            Replica target = findReplica(host, port);
+            if (target == null) {
+                engine.error(c, "ERR FAILOVER target HOST and PORT is not a replica.");
+                return;
+            }
+            if (target.state != ReplicaState.ONLINE) {
+                engine.error(c, "ERR FAILOVER target replica is not online.");
+                return;
+            }
+            failoverHost = host;
+            failoverPort = (int) port;
+            engine.log().notice("FAILOVER requested to " + host + ":" + port + ".");
+        } else {
+            engine.log().notice("FAILOVER requested to any replica.");
+        }
+        if (timeout > 0) {
+            failoverEnd = System.currentTimeMillis() + timeout;
+            failoverTimer = engine.loop().schedule(this::updateFailoverStatus, timeout, TimeUnit.MILLISECONDS);
+        }
+        forceFailover = force;
+        failoverState = FailoverState.WAIT_FOR_SYNC;
+        engine.pauseClients(Long.MAX_VALUE, Engine.PauseType.WRITE);
+        c.reply().ok();
+    }
+
+    private Replica findReplica(String host, long port) {
+        for (Replica r : replicas) {
+            if (r.ip().equalsIgnoreCase(host) && r.listeningPort == port) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Redis's updateFailoverStatus, run on every ACK and at the timeout: once the target (or, without TO, any
+     * replica) acknowledged the whole stream, this server becomes its replica, asking PSYNC ... FAILOVER.
+     */
+    void updateFailoverStatus() {
+        if (failoverState != FailoverState.WAIT_FOR_SYNC) {
+            return;
+        }
+        if (failoverEnd != 0 && failoverEnd <= System.currentTimeMillis()) {
+            if (forceFailover) {
+                engine.log().notice("FAILOVER to " + failoverHost + ":" + failoverPort
+                        + " time out exceeded, failing over.");
+                failoverState = FailoverState.IN_PROGRESS;
+                setMaster(failoverHost, failoverPort);
+            } else {
+                abortFailover("Replica never caught up before timeout");
+            }
+            return;
+        }
+        Replica target = null;
+        if (failoverHost != null) {
+            target = findReplica(failoverHost, failoverPort);
+        } else {
+            for (Replica r : replicas) {
+                if (r.ackOffset == masterOffset) {
+                    target = r;
+                    failoverHost = r.ip();
+                    failoverPort = r.listeningPort;
+                    break;
+                }
+            }
+        }
+        if (target != null && target.ackOffset == masterOffset) {
+            failoverState = FailoverState.IN_PROGRESS;
+            engine.log().notice("Failover target " + failoverHost + ":" + failoverPort
+                    + " is synced, failing over.");
+            setMaster(failoverHost, failoverPort);
+        }
+    }
+
+    /** Gives up a failover; one already handed over goes back to being a master. */
+    void abortFailover(String why) {
+        if (failoverState == FailoverState.NO_FAILOVER) {
+            return;
+        }
+        engine.log().notice(failoverHost != null ? "FAILOVER to " + failoverHost + ":" + failoverPort
+                + " aborted: " + why : "FAILOVER to any replica aborted: " + why);
+        if (failoverState == FailoverState.IN_PROGRESS) {
+            unsetMaster();
+        }
+        clearFailoverState();
+    }
+
+    /** The failover is over (the target accepted our PSYNC, or it was aborted): writes resume. */
+    void clearFailoverState() {
+        failoverEnd = 0;
+        forceFailover = false;
+        failoverHost = null;
+        failoverPort = 0;
+        failoverState = FailoverState.NO_FAILOVER;
+        if (failoverTimer != null) {
+            failoverTimer.cancel(false);
+            failoverTimer = null;
+        }
+        engine.unpauseClients();
     }
 }

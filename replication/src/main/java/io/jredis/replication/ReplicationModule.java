@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class ReplicationModule {
     private ReplicationModule() {}
 
-    /** Installs replication with the given RDB codec; call before {@link RedisServer#start()}. */
+    /** Installs replication with the codec that snapshots and parses RDB payloads; call before {@link RedisServer#start()}. */
     public static Replication install(RedisServer server, SnapshotCodec codec) {
         Engine engine = server.engine();
         Replication repl = new Replication(engine, codec);
@@ -21,11 +21,15 @@ public final class ReplicationModule {
         engine.commands().register("sync", repl::sync);
         engine.commands().register("wait", repl::waitCommand);
         engine.commands().register("role", repl::role);
+        engine.commands().register("failover", repl::failover);
         engine.commands().register("replicaof", repl::replicaof);
         engine.commands().register("slaveof", repl::replicaof);
         engine.addPropagationListener(repl::propagate);
         engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
         engine.replicationInfo(repl::info);
+        engine.addInfoSource("persistence", () -> java.util.Map.of(
+                "loading", repl.loading == PayloadReceiver.Loading.BLOCKING ? 1 : 0,
+                "async_loading", repl.loading == PayloadReceiver.Loading.ASYNC ? 1 : 0));
         server.log().role(() -> repl.isReplica() ? 'S' : 'M');
         server.onStarted(() -> {
             engine.loop().scheduleAtFixedRate(repl::cron, 1, 1, TimeUnit.SECONDS);
@@ -35,10 +39,5 @@ public final class ReplicationModule {
             }
         });
         return repl;
-    }
-
-    /** Installs replication with the persistence module's RDB codec. */
-    public static Replication install(RedisServer server) {
-        return install(server, new RdbCodec());
     }
 }

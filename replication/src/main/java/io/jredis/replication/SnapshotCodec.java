@@ -2,19 +2,52 @@ package io.jredis.replication;
 
 import io.jredis.server.Engine;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
- * What a full resynchronization needs from persistence: an RDB image of the dataset for a replica, and loading a
- * master's RDB into the engine. Both run on the engine thread, so the image is a point-in-time snapshot.
+ * What a full resynchronization needs from persistence, which replication does not depend on: background snapshots
+ * of the dataset for replicas (a BGSAVE in Redis's accounting, captured in slices on the engine thread and encoded
+ * on a writer thread, so the image is the dataset at the instant it starts) and parsing a master's RDB.
  */
 public interface SnapshotCodec {
-    /**
-     * Writes the whole dataset as an RDB stream, with the replication aux fields {@code repl-stream-db},
-     * {@code repl-id} and {@code repl-offset} that let a restarted node resume.
-     */
-    void write(Engine engine, String replId, long replOffset, OutputStream out) throws IOException;
+    /** A snapshot being written. */
+    interface Job {
+        /** Stops it (engine thread); its callback then reports failure. */
+        void abort();
+    }
 
-    /** Loads a whole RDB payload into the (already flushed) databases of {@code engine}. */
-    void load(Engine engine, byte[] rdb) throws IOException;
+    /** Receives the keys of a parsed RDB, on the parsing thread. */
+    @FunctionalInterface
+    interface Keys {
+        void key(int db, byte[] key, Object value, long expireAt) throws IOException;
+    }
+
+    /** True while a background save (or rewrite) runs: only one snapshot exists at a time. Engine thread. */
+    boolean busy();
+
+    /**
+     * Starts a BGSAVE to the RDB file whose header records {@code replId}/{@code replOffset} (engine thread).
+     * {@code done} runs on the engine thread with the file once it is complete, or null when it failed. Returns
+     * null when {@link #busy()}.
+     */
+    Job saveToDisk(Engine engine, String replId, long replOffset, Consumer<Path> done);
+
+    /**
+     * Starts a snapshot written to {@code out} on the writer thread, which closes {@code out} after the last byte
+     * (engine thread). {@code done} runs on the engine thread with true when every byte was written. Returns null
+     * when {@link #busy()}.
+     */
+    Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out, Consumer<Boolean> done);
+
+    /**
+     * Parses an RDB stream on the calling thread, handing every key to {@code keys}, then reads
+     * {@code trailer.length} more bytes into {@code trailer} (the end mark of a diskless transfer).
+     */
+    void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException;
+
+    /** The RDB file a disk-based replica stores its master's payload in before loading it. */
+    Path rdbPath(Engine engine);
 }

@@ -3,12 +3,20 @@ package io.jredis.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jredis.persistence.PersistenceModule;
+import io.jredis.persistence.RdbPersistence;
+import io.jredis.persistence.rdb.RdbWriter;
+import io.jredis.persistence.ReplicationSnapshots;
+import io.jredis.persistence.Snapshot;
+import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigException;
 import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.Tuple;
 
@@ -25,25 +34,93 @@ import redis.clients.jedis.resps.Tuple;
 final class Nodes {
     private Nodes() {}
 
+    private static final Map<RedisServer, Path> LOGS = java.util.Collections.synchronizedMap(
+            new java.util.WeakHashMap<>());
+
+    /** What a server built by {@link #jredis} logged so far. */
+    static String log(RedisServer s) {
+        try {
+            return Files.readString(LOGS.get(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code n} string keys {@code prefix0..} with values of {@code size} bytes, pipelined. */
+    static void fill(Jedis j, String prefix, int n, int size) {
+        String pad = "v".repeat(Math.max(0, size - 8));
+        redis.clients.jedis.Pipeline p = j.pipelined();
+        for (int i = 0; i < n; i++) {
+            p.set(prefix + i, pad + i);
+            if (i % 1000 == 999) {
+                p.sync();
+            }
+        }
+        p.sync();
+    }
+
     /** A jredis server on a free port with replication; {@code directives} are name/value pairs. */
     static RedisServer jredis(String... directives) {
         ServerConfig cfg = new ServerConfig();
         try {
             cfg.find("bind").setFromString("127.0.0.1");
             cfg.find("port").setFromString("0");
+            cfg.find("dir").setFromString(Files.createTempDirectory("jredis-repl").toString());
             for (int i = 0; i < directives.length; i += 2) {
                 Directive d = cfg.find(directives[i]);
                 d.setFromString(directives[i + 1]);
             }
             Path logFile = Files.createTempFile("jredis-repl", ".log");
             RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
-            ReplicationModule.install(s);
+            LOGS.put(s, logFile);
+            RdbPersistence rdb = PersistenceModule.install(s);
+            Replication repl = ReplicationModule.install(s, new Codec(new ReplicationSnapshots(rdb)));
+            // As the jredis module's DataModules: the history recorded in the RDB file survives a restart.
+            RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
+            if (loaded != null) {
+                repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
+            }
+            rdb.replInfo(() -> {
+                Replication.SaveInfo i = repl.saveInfo();
+                return i == null ? null : new RdbWriter.ReplInfo(i.streamDb(), i.replId(), i.offset());
+            });
             s.start();
             return s;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the jredis module wires in production (its ReplicationCodec), for servers built here. */
+    private record Codec(ReplicationSnapshots snapshots) implements SnapshotCodec {
+        @Override
+        public boolean busy() {
+            return snapshots.busy();
+        }
+
+        @Override
+        public Job saveToDisk(Engine engine, String replId, long replOffset, Consumer<Path> done) {
+            Snapshot s = snapshots.saveToDisk(replId, replOffset, done);
+            return s == null ? null : s::abort;
+        }
+
+        @Override
+        public Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out,
+                Consumer<Boolean> done) {
+            Snapshot s = snapshots.saveToStream(replId, replOffset, out, done);
+            return s == null ? null : s::abort;
+        }
+
+        @Override
+        public void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException {
+            ReplicationSnapshots.parse(engine, in, trailer, (db, k, v, exp, idle) -> keys.key(db, k, v, exp));
+        }
+
+        @Override
+        public Path rdbPath(Engine engine) {
+            return snapshots.rdbPath();
         }
     }
 

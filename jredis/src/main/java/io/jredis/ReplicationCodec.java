@@ -1,0 +1,50 @@
+package io.jredis;
+
+import io.jredis.persistence.ReplicationSnapshots;
+import io.jredis.persistence.Snapshot;
+import io.jredis.replication.SnapshotCodec;
+import io.jredis.server.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Replication's snapshots and RDB parsing, served by the persistence module (which replication does not know). */
+final class ReplicationCodec implements SnapshotCodec {
+    private final ReplicationSnapshots snapshots;
+
+    ReplicationCodec(ReplicationSnapshots snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public boolean busy() {
+        return snapshots.busy();
+    }
+
+    @Override
+    public Job saveToDisk(Engine engine, String replId, long replOffset, Consumer<Path> done) {
+        return job(snapshots.saveToDisk(replId, replOffset, done));
+    }
+
+    @Override
+    public Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out, Consumer<Boolean> done) {
+        return job(snapshots.saveToStream(replId, replOffset, out, done));
+    }
+
+    private static Job job(Snapshot s) {
+        return s == null ? null : s::abort;
+    }
+
+    @Override
+    public void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException {
+        ReplicationSnapshots.parse(engine, in, trailer, (db, key, value, expireAt, idle) -> keys.key(db, key, value,
+                expireAt));
+    }
+
+    @Override
+    public Path rdbPath(Engine engine) {
+        return snapshots.rdbPath();
+    }
+}

@@ -1,0 +1,165 @@
+package io.jredis.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The RDB payload of a full sync on its way to the sockets of the replicas that share it, written by a thread that
+ * is not the engine's (the snapshot's writer, or the reader of the saved file). Memory stays bounded: the writer
+ * waits while any replica has more than {@link #MAX_QUEUED} bytes not yet sent, so the slowest replica sets the
+ * pace, as a forked Redis child writing to all replica sockets does. A replica whose connection closed is skipped;
+ * when none is left the transfer fails, which stops the snapshot.
+ */
+final class PayloadSender extends OutputStream {
+    static final int CHUNK = 64 << 10;
+    static final long MAX_QUEUED = 1L << 20;
+
+    /** One replica's socket and what is queued on it. */
+    static final class Target {
+        final Replication.Replica replica;
+        final Channel channel;
+        final AtomicLong queued = new AtomicLong();
+        volatile boolean failed;
+        /** When the socket last finished sending a chunk (ms), for repl-timeout during the transfer. */
+        volatile long lastWrite = System.currentTimeMillis();
+
+        Target(Replication.Replica replica) {
+            this.replica = replica;
+            this.channel = replica.client.channel();
+        }
+
+        boolean alive() {
+            return !failed && channel.isActive();
+        }
+    }
+
+    private final List<Target> targets;
+    private final byte[] trailer;
+    private final Consumer<Target> sent;
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final byte[] buf = new byte[CHUNK];
+    private int n;
+    private boolean closed;
+
+    /**
+     * @param trailer bytes written after the payload on {@link #close()} (the EOF mark of a diskless transfer)
+     * @param sent    told on the engine's event loop, per target, when the whole payload left for its socket
+     */
+    PayloadSender(List<Target> targets, byte[] trailer, Consumer<Target> sent) {
+        this.targets = targets;
+        this.trailer = trailer;
+        this.sent = sent;
+    }
+
+    /** Payload bytes handed to sockets so far, summed over replicas (INFO's total_net_repl_output_bytes). */
+    long bytesSent() {
+        return bytesSent.get();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (n == buf.length) {
+            send();
+        }
+        buf[n++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            if (n == buf.length) {
+                send();
+            }
+            int k = Math.min(len, buf.length - n);
+            System.arraycopy(b, off, buf, n, k);
+            n += k;
+            off += k;
+            len -= k;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        send();
+    }
+
+    /** Sends what is buffered and the trailer, then reports each replica once its socket took the last byte. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        send();
+        if (trailer.length > 0) {
+            write(trailer, 0, trailer.length);
+            send();
+        }
+        closed = true;
+        for (Target t : targets) {
+            if (t.alive()) {
+                t.channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                    if (f.isSuccess()) {
+                        sent.accept(t);
+                    }
+                });
+            }
+        }
+    }
+
+    private void send() throws IOException {
+        if (n == 0) {
+            return;
+        }
+        int len = n;
+        ByteBuf chunk = Unpooled.copiedBuffer(buf, 0, len);
+        n = 0;
+        boolean any = false;
+        for (Target t : targets) {
+            if (!t.alive()) {
+                continue;
+            }
+            any = true;
+            t.queued.addAndGet(len);
+            bytesSent.addAndGet(len);
+            t.channel.writeAndFlush(chunk.retainedDuplicate()).addListener(f -> {
+                t.queued.addAndGet(-len);
+                t.lastWrite = System.currentTimeMillis();
+                if (!f.isSuccess()) {
+                    t.failed = true;
+                }
+            });
+        }
+        chunk.release();
+        if (!any) {
+            throw new IOException("Diskless rdb transfer, last replica dropped");
+        }
+        awaitDrain();
+    }
+
+    private void awaitDrain() throws IOException {
+        while (true) {
+            boolean full = false;
+            boolean any = false;
+            for (Target t : targets) {
+                if (t.alive()) {
+                    any = true;
+                    full |= t.queued.get() > MAX_QUEUED;
+                }
+            }
+            if (!any) {
+                throw new IOException("Diskless rdb transfer, last replica dropped");
+            }
+            if (!full) {
+                return;
+            }
+            LockSupport.parkNanos(200_000);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.jredis.replication;
+
+import static io.jredis.replication.Nodes.assertSameData;
+import static io.jredis.replication.Nodes.await;
+import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.fill;
+import static io.jredis.replication.Nodes.info;
+import static io.jredis.replication.Nodes.infoLong;
+import static io.jredis.replication.Nodes.writeLoad;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.testing.RealRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** The replica side of a full sync per repl-diskless-load: through a temp file, or parsed from the socket. */
+class DisklessLoadTest {
+
+    private static Path dir(Jedis j) {
+        return Path.of(j.configGet("dir").get("dir"));
+    }
+
+    private static boolean tempFiles(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith("temp-"));
+        }
+    }
+
+    @Test
+    void disabledWritesTheTempFileThenLoadsItAsTheRdbFile() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
+                RedisServer replica = Nodes.jredis();
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            fill(m, "key:", 3000, 60);
+            writeLoad(m, "w:", 20);
+            r.set("old", "gone after the sync");
+            r.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, r);
+            assertSameData(m, r);
+            assertNull(r.get("old"));
+            Path rdb = dir(r).resolve("dump.rdb");
+            assertTrue(Files.size(rdb) > 0, "the payload became the replica's RDB file");
+            assertFalse(tempFiles(dir(r)));
+            assertTrue(Nodes.log(replica).contains("receiving streamed RDB from master with EOF to disk"));
+        }
+    }
+
+    @Test
+    void swapdbParsesFromTheSocketAndServesTheOldDataMeanwhile() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "rdb-key-save-delay", "500");
+                RedisServer replica = Nodes.jredis("repl-diskless-load", "swapdb");
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            fill(m, "key:", 4000, 60);
+            r.set("old", "still here");
+            r.replicaof("127.0.0.1", master.port());
+            // A first sync is another history: a blocking load (loading:1), the old data served until it ends.
+            await("loading from the socket", 20, () -> infoLong(r, "loading") == 1);
+            assertEquals("1", info(r, "master_sync_in_progress"));
+            assertEquals("still here", r.get("old"));
+            assertEquals("0", info(r, "master_sync_read_bytes"));
+            awaitCaughtUp(m, r);
+            assertSameData(m, r);
+            assertEquals(0, infoLong(r, "loading"));
+            assertFalse(Files.exists(dir(r).resolve("dump.rdb")), "nothing went to disk");
+            String log = Nodes.log(replica);
+            assertTrue(log.contains("receiving streamed RDB from master with EOF to parser"), log);
+            assertTrue(log.contains("Swapping active DB with loaded DB"), log);
+
+            // Another full sync of the same history loads asynchronously (async_loading:1).
+            m.configSet("repl-backlog-size", "16384");
+            m.set("marker", "before");
+            awaitCaughtUp(m, r);
+            Jedis killer = new Jedis("127.0.0.1", master.port());
+            killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+                    redis.clients.jedis.args.ClientType.REPLICA));
+            fill(m, "big:", 200, 1000);
+            killer.close();
+            await("async loading", 20, () -> infoLong(r, "async_loading") == 1);
+            assertEquals("before", r.get("marker"));
+            awaitCaughtUp(m, r);
+            assertSameData(m, r);
+            assertEquals(2, infoLong(m, "sync_full"));
+        }
+    }
+
+    @Test
+    void onEmptyDbGoesToDiskWhenTheReplicaHasData() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
+                RedisServer empty = Nodes.jredis("repl-diskless-load", "on-empty-db");
+                RedisServer full = Nodes.jredis("repl-diskless-load", "on-empty-db");
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis e = new Jedis("127.0.0.1", empty.port());
+                Jedis f = new Jedis("127.0.0.1", full.port())) {
+            fill(m, "key:", 2000, 60);
+            f.set("mine", "data");
+            e.replicaof("127.0.0.1", master.port());
+            f.replicaof("127.0.0.1", master.port());
+            writeLoad(m, "w:", 20);
+            awaitCaughtUp(m, e);
+            awaitCaughtUp(m, f);
+            assertSameData(m, e);
+            assertSameData(m, f);
+            assertTrue(Nodes.log(empty).contains("with EOF to parser"));
+            assertTrue(Nodes.log(full).contains("with EOF to disk"));
+        }
+    }
+
+    @Test
+    void jredisReplicaOfRealMasterInEveryLoadMode() throws Exception {
+        try (RealRedis real = RealRedis.start("--repl-diskless-sync-delay", "0");
+                Jedis m = new Jedis("127.0.0.1", real.port())) {
+            fill(m, "key:", 2000, 60);
+            writeLoad(m, "w:", 20);
+            for (String mode : new String[] {"disabled", "on-empty-db", "swapdb"}) {
+                try (RedisServer replica = Nodes.jredis("repl-diskless-load", mode);
+                        Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                    r.replicaof("127.0.0.1", real.port());
+                    m.set("mode", mode);
+                    awaitCaughtUp(m, r);
+                    assertSameData(m, r);
+                }
+            }
+        }
+    }
+}
