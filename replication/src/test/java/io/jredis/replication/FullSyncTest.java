@@ -64,6 +64,31 @@ class FullSyncTest {
     }
 
     @Test
+    void fullSyncWaitsForARunningAofRewrite() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "appendonly", "yes");
+                RedisServer replica = Nodes.jredis();
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            fill(m, "key:", 5000, 50);
+            m.configSet("rdb-key-save-delay", "300");
+            m.bgrewriteaof();
+            await("AOF rewrite running", 20, () -> infoLong(m, "aof_rewrite_in_progress") == 1);
+            r.replicaof("127.0.0.1", master.port());
+            await("replica waiting", 20, () -> info(m, "slave0") != null);
+            // One snapshot at a time, as Redis's one child: the sync does not start while the rewrite runs.
+            assertTrue(info(m, "slave0").contains("state=wait_bgsave"), info(m, "slave0"));
+            assertEquals(0, infoLong(m, "rdb_bgsave_in_progress"));
+            m.configSet("rdb-key-save-delay", "0");
+            await("AOF rewrite over", 30, () -> infoLong(m, "aof_rewrite_in_progress") == 0);
+            writeLoad(m, "after:", 20);
+            awaitCaughtUp(m, r);
+            assertSameData(m, r);
+            assertTrue(Nodes.log(master).indexOf("Background AOF rewrite finished successfully")
+                    < Nodes.log(master).indexOf("Starting BGSAVE for SYNC"), Nodes.log(master));
+        }
+    }
+
+    @Test
     void diskSyncSharesOneBgsaveWithAReplicaArrivingWhileItRuns() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync", "no", "rdb-key-save-delay", "300");
                 RedisServer a = Nodes.jredis();
