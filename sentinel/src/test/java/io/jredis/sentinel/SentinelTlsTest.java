@@ -32,12 +32,14 @@ class SentinelTlsTest {
         try (RealRedis master = RealRedis.start(concat(tls, "--tls-port", Integer.toString(masterTls)));
                 RealRedis replica = RealRedis.start(concat(tls, "--tls-port", Integer.toString(replicaTls),
                         "--tls-replication", "yes", "--replicaof", "127.0.0.1", Integer.toString(masterTls)))) {
+            // A generous down-after: a cold JVM's first TLS handshakes can take seconds on a loaded machine, and
+            // this test is about the links being TLS, not about detecting failures.
             Path conf = dir.resolve("sentinel.conf");
             Files.writeString(conf, "bind 127.0.0.1\nport 0\ntls-replication yes\n"
                     + "tls-cert-file " + certs.path("client.crt") + "\ntls-key-file " + certs.path("client.key")
                     + "\ntls-ca-cert-file " + certs.path("ca.crt") + "\n"
                     + "sentinel monitor mymaster 127.0.0.1 " + masterTls + " 1\n"
-                    + "sentinel down-after-milliseconds mymaster 2000\n");
+                    + "sentinel down-after-milliseconds mymaster 15000\n");
             ServerConfig cfg = new ServerConfig();
             SentinelModule.prepare(cfg);
             new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString())), System.in);
