@@ -162,6 +162,13 @@ abstract class PayloadReceiver {
             try (InputStream stream = Files.newInputStream(rdb)) {
                 repl.codec.parse(engine, stream, new byte[0], (db, key, value, expireAt) -> insert(engine, db, key,
                         value, expireAt));
+            } finally {
+                // As Redis, loaded or not: a replica that persists nothing keeps no copy of its master's data.
+                if (repl.cfg.rdbDelSyncFiles.value() && repl.allPersistenceDisabled()) {
+                    engine.log().notice("Removing the RDB file obtained from the master. This replica has "
+                            + "persistence disabled");
+                    Replication.bgUnlink(rdb);
+                }
             }
         }
 

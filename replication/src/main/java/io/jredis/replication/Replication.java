@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -136,6 +138,11 @@ public final class Replication {
     /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
     private FullSync fullSync;
     private boolean getAckRequested;
+    /**
+     * A disk-based full sync saved the RDB file while rdb-del-sync-files was on (Redis's RDBGeneratedByReplication):
+     * the file may be deleted once no replica needs it, if this server persists nothing.
+     */
+    private boolean rdbGeneratedByReplication;
     /** Runs of the once-a-second cron since start: replicas are pinged when it is a multiple of the period. */
     private long cronLoops;
     FailoverState failoverState = FailoverState.NO_FAILOVER;
@@ -498,6 +505,8 @@ public final class Replication {
                     ok -> disklessDone(sync, ok));
         } else {
             sync.job = codec.saveToDisk(engine, sync.replId, sync.offset, file -> diskSaved(sync, file));
+            // Not set while the feature is off, so that turning it on later does not delete a file saved for others.
+            rdbGeneratedByReplication |= sync.job != null && cfg.rdbDelSyncFiles.value();
         }
         if (sync.job == null) {
             fullSync = null;
@@ -948,7 +957,70 @@ public final class Replication {
         if (backlog != null) {
             backlog.resize((int) Math.min(Integer.MAX_VALUE - 8, cfg.replBacklogSize.value()));
         }
+        removeRdbUsedToSyncReplicas();
         engine.flushPending();
+    }
+
+    /**
+     * Redis's removeRDBUsedToSyncReplicas: with rdb-del-sync-files and no persistence, the RDB file a disk-based
+     * full sync saved is deleted once no replica waits for a snapshot or is being sent one, so a persistence-less
+     * master leaves no copy of its data on disk.
+     */
+    private void removeRdbUsedToSyncReplicas() {
+        if (!cfg.rdbDelSyncFiles.value()) {
+            rdbGeneratedByReplication = false;
+            return;
+        }
+        if (!rdbGeneratedByReplication || !allPersistenceDisabled()) {
+            return;
+        }
+        for (Replica r : replicas) {
+            if (r.state == ReplicaState.WAIT_BGSAVE_START || r.state == ReplicaState.WAIT_BGSAVE_END
+                    || r.state == ReplicaState.SEND_BULK) {
+                return;
+            }
+        }
+        Path rdb = codec.rdbPath(engine);
+        if (Files.exists(rdb, LinkOption.NOFOLLOW_LINKS)) {
+            rdbGeneratedByReplication = false;
+            engine.log().notice("Removing the RDB file used to feed replicas in a persistence-less instance");
+            bgUnlink(rdb);
+        }
+    }
+
+    /** Redis's allPersistenceDisabled: no save points and no AOF. */
+    boolean allPersistenceDisabled() {
+        return cfg.save.points().isEmpty() && !cfg.appendonly.value();
+    }
+
+    /**
+     * Redis's bg_unlink: the name goes at once, and the last descriptor is closed on a thread of its own, so the
+     * engine thread never waits for the file system to release a large file's blocks.
+     */
+    static void bgUnlink(Path file) {
+        FileChannel held;
+        try {
+            held = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            held = null;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // As Redis, which ignores bg_unlink's result: the file stays and nothing else depends on it.
+        }
+        if (held != null) {
+            FileChannel last = held;
+            Thread closer = new Thread(() -> {
+                try {
+                    last.close();
+                } catch (IOException ignored) {
+                    // The file is already unlinked; a failed close only delays freeing its space.
+                }
+            }, "jredis-unlink");
+            closer.setDaemon(true);
+            closer.start();
+        }
     }
 
     // ---- INFO, ROLE ----

@@ -127,7 +127,7 @@ public final class ServerConfig {
             List.of("no", "yes", "clients"), NI));
     public final StringDirective dbfilename = add(new StringDirective("dbfilename", "dump.rdb", PROTECTED)
             .validator(v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename"));
-    public final BoolDirective rdbDelSyncFiles = add(new BoolDirective("rdb-del-sync-files", false, NI));
+    public final BoolDirective rdbDelSyncFiles = add(new BoolDirective("rdb-del-sync-files", false, 0));
     public final DirDirective dir = add(new DirDirective(PROTECTED | DENY_LOADING));
     public final BoolDirective rdbSaveIncrementalFsync = add(new BoolDirective("rdb-save-incremental-fsync", true,
             0));

@@ -368,7 +368,7 @@ public final class NetworkServer implements AutoCloseable {
         return tlsPort;
     }
 
-    /** Channels accepted by the listeners are closed with the loop; listening sockets close first. */
+    /** Listening sockets close first, so nothing is accepted meanwhile; then the loop closes every connection. */
     @Override
     public void close() {
         for (Channel ch : listeners) {
@@ -394,6 +394,19 @@ public final class NetworkServer implements AutoCloseable {
     private static final class EngineLoop extends SingleThreadIoEventLoop {
         EngineLoop(IoEventLoopGroup group, Executor executor, IoHandlerFactory factory) {
             super(group, executor, factory);
+        }
+
+        /**
+         * Netty closes the registered channels only when the loop sees the shutdown between its I/O pass and its
+         * tasks; with a zero quiet period a shutdown noticed anywhere else ends the loop at once, and its cleanup
+         * closes the epoll descriptor but not the sockets, so accepted connections (and links this server opened)
+         * would stay open with their peers waiting forever. Closing them here, after the loop's last pass, covers
+         * every channel registered up to the end; the executor's final task run completes their inactive events.
+         */
+        @Override
+        protected void run() {
+            super.run();
+            ioHandler().prepareToDestroy();
         }
 
         /** One non-blocking I/O pass; the engine cron is always scheduled, so the I/O handler never waits. */
