@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.Sockets;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -81,7 +82,7 @@ class EmbeddedRedisTest {
             assertEquals("OK", jedis.set("k", "v"));
             assertNotEquals(threadsBefore, threadNames());
             if (fdsBefore != null) {
-                assertTrue(socketsOnPort(port).stream().anyMatch(openFiles()::contains), "the server's sockets are seen");
+                assertFalse(Sockets.openServerSockets(port).isEmpty(), "the server's sockets are seen");
             }
             redis.close();
             assertThrows(JedisConnectionException.class, jedis::ping, "open connections are closed");
@@ -101,8 +102,8 @@ class EmbeddedRedisTest {
             // Sockets are matched by the server's port: an earlier test class's client may still be closing its own.
             assertEventually(() -> withoutSockets(openFiles()).size() <= withoutSockets(fdsBefore).size(),
                     () -> "open files now: " + openFiles() + "\nbefore: " + fdsBefore);
-            assertEventually(() -> socketsOnPort(port).stream().noneMatch(openFiles()::contains),
-                    () -> "sockets on port " + port + " still open: " + socketsOnPort(port));
+            assertEventually(() -> Sockets.openServerSockets(port).isEmpty(),
+                    () -> "sockets on port " + port + " still open: " + Sockets.openServerSockets(port));
         }
         try (var files = Files.list(dir)) {
             assertEquals(List.of("embedded.log"), files.map(f -> f.getFileName().toString()).toList());
@@ -225,31 +226,6 @@ class EmbeddedRedisTest {
 
     private static List<String> withoutSockets(List<String> files) {
         return files.stream().filter(f -> !f.startsWith("socket:")).toList();
-    }
-
-    /** The {@code socket:[inode]} names of every TCP socket on this host whose local or remote port is {@code port}. */
-    private static Set<String> socketsOnPort(int port) {
-        Set<String> sockets = new TreeSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(Path.of(table));
-            } catch (IOException e) {
-                continue;
-            }
-            for (String line : lines.subList(1, lines.size())) {
-                // Columns: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
-                String[] cols = line.trim().split("\\s+");
-                if (portOf(cols[1]) == port || portOf(cols[2]) == port) {
-                    sockets.add("socket:[" + cols[9] + "]");
-                }
-            }
-        }
-        return sockets;
-    }
-
-    private static int portOf(String hexAddress) {
-        return Integer.parseInt(hexAddress.substring(hexAddress.indexOf(':') + 1), 16);
     }
 
     private static void assertEventually(Supplier<Boolean> condition, Supplier<String> message) {
