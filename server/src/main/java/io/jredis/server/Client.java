@@ -303,7 +303,8 @@ public final class Client implements Reply.ReplySink {
         if (roleFlags.indexOf('S') >= 0) {
             return Type.REPLICA;
         }
-        if (roleFlags.indexOf('P') >= 0) {
+        // Redis's getClientType: a subscriber (RESP2 or RESP3) is a pubsub client for CLIENT LIST/KILL TYPE.
+        if (roleFlags.indexOf('P') >= 0 || subscribed()) {
             return Type.PUBSUB;
         }
         return Type.NORMAL;

@@ -159,6 +159,31 @@ class ClientCommandTest {
     }
 
     @Test
+    void subscribersAreOfTypePubsubInBothProtocols() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient observer = new RawClient(s.host(), s.port());
+                RawClient resp2 = new RawClient(s.host(), s.port());
+                RawClient resp3 = new RawClient(s.host(), s.port())) {
+            long id2 = (Long) resp2.call("CLIENT", "ID");
+            resp3.call("HELLO", "3");
+            long id3 = (Long) resp3.call("CLIENT", "ID");
+            resp2.call("SUBSCRIBE", "ch");
+            resp3.call("PSUBSCRIBE", "p*");
+            String pubsub = text(observer.call("CLIENT", "LIST", "TYPE", "pubsub"));
+            assertEquals(2, pubsub.split("\n").length, pubsub);
+            assertTrue(pubsub.contains("id=" + id2 + " ") && pubsub.contains("id=" + id3 + " "), pubsub);
+            assertEquals(1, text(observer.call("CLIENT", "LIST", "TYPE", "normal")).split("\n").length);
+            assertEquals(2L, observer.call("CLIENT", "KILL", "TYPE", "pubsub"));
+            assertTrue(eventually(20_000, () -> {
+                try {
+                    return text(observer.call("CLIENT", "LIST", "TYPE", "pubsub")).isEmpty();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+    }
+
+    @Test
     void setNameGetNameWithJedis() {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertNull(j.clientGetname());
