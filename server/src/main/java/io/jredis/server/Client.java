@@ -303,7 +303,8 @@ public final class Client implements Reply.ReplySink {
         if (roleFlags.indexOf('S') >= 0) {
             return Type.REPLICA;
         }
-        if (roleFlags.indexOf('P') >= 0) {
+        // Redis's getClientType: a subscriber (RESP2 or RESP3) is a pubsub client for CLIENT LIST/KILL TYPE.
+        if (roleFlags.indexOf('P') >= 0 || subscribed()) {
             return Type.PUBSUB;
         }
         return Type.NORMAL;
@@ -431,8 +432,12 @@ public final class Client implements Reply.ReplySink {
     }
 
     private long memory(long qbufMem, long omem) {
-        return CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
-                + (argv == null ? 0 : argvBytes + 8L * argv.length);
+        long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
+                + (argv == null ? 0 : argvBytes + 8L * (multi == null ? argv.length : multi.argc(argv.length)));
+        if (multi != null) {
+            mem += multi.overhead();
+        }
+        return mem + Transactions.WATCHED_KEY_BYTES * engine.transactions().watchedKeys(this);
     }
 
     /** Flag letters in Redis's order: module flags (S, M, P, x ...), then b, c, U, e; N when none. */

@@ -21,6 +21,8 @@ public final class Memory {
     static final int POOL_SIZE = 16;
     /** Redis's LFU_INIT_VAL: the counter of a new key, so that it is not evicted before it had a chance. */
     static final int LFU_INIT_VAL = 5;
+    /** Redis's LRU_CLOCK_MAX: the LRU clock is 24 bits of seconds. */
+    private static final long LRU_CLOCK_MAX = (1L << 24) - 1;
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     private static final Set<String> MULTI_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
     private static final byte[] DEL = Bytes.of("DEL");
@@ -111,7 +113,23 @@ public final class Memory {
         return (engine.now() / 60_000) & 0xFFFF;
     }
 
+    /** OBJECT IDLETIME: seconds since the key's last access, on Redis's 24-bit seconds LRU clock. */
+    public long idleSeconds(Dict.Entry e) {
+        long clock = (engine.now() / 1000) & LRU_CLOCK_MAX;
+        long lru = lru24(e.access);
+        return clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+    }
+
+    /**
+     * The access field as Redis's 24-bit robj->lru: an LRU time (unix ms here) becomes LRU clock seconds, LFU data
+     * stays. After a policy switch Redis reads one format as the other, and so does this.
+     */
+    private static long lru24(long access) {
+        return access >= 1L << 24 ? (access / 1000) & LRU_CLOCK_MAX : access;
+    }
+
     private int decrAndReturn(long access) {
+        access = lru24(access);
         long ldt = (access >> 8) & 0xFFFF;
         int counter = (int) (access & 0xFF);
         long now = minutes();

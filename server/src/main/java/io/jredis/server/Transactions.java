@@ -19,6 +19,11 @@ public final class Transactions {
     /** A queued command of a client inside MULTI. */
     public record Queued(CommandSpec cmd, byte[][] argv) {}
 
+    /** sizeof(multiCmd) in Redis 7.0. */
+    private static final long MULTI_CMD_BYTES = 24;
+    /** A watched key's list node and watchedKey struct, as Redis counts them per client. */
+    static final long WATCHED_KEY_BYTES = 56;
+
     /** A client's open transaction. */
     public static final class MultiState {
         final List<Queued> queue = new ArrayList<>();
@@ -29,14 +34,36 @@ public final class Transactions {
             return queue.size();
         }
 
+        /** The queued command EXEC is running (Redis points c->argv at it meanwhile), else null. */
+        byte[][] running;
+
+        /** CLIENT LIST's multi-mem: Redis's argv_len_sums, the queued arguments' lengths plus a pointer each. */
         public long memory() {
             long n = 0;
             for (Queued q : queue) {
+                n += 8L * q.argv().length;
                 for (byte[] a : q.argv()) {
-                    n += a.length + 16;
+                    n += a.length;
                 }
             }
             return n;
+        }
+
+        /** What the transaction adds to tot-mem: multi-mem plus the command array (2 slots, doubled as needed). */
+        public long overhead() {
+            long slots = 0;
+            if (!queue.isEmpty()) {
+                slots = 2;
+                while (slots < queue.size()) {
+                    slots *= 2;
+                }
+            }
+            return memory() + slots * MULTI_CMD_BYTES;
+        }
+
+        /** The argument count the client's memory is measured with: the running queued command's during EXEC. */
+        public int argc(int own) {
+            return running == null ? own : running.length;
         }
     }
 
@@ -79,6 +106,13 @@ public final class Transactions {
 
     public List<Queued> queued(Client c) {
         return c.multi().queue;
+    }
+
+    /** Marks the queued command EXEC runs now (null when done): CLIENT LIST measures the client with it. */
+    public void running(Client c, byte[][] argv) {
+        if (c.multi() != null) {
+            c.multi().running = argv;
+        }
     }
 
     /** Ends the transaction and forgets watched keys (EXEC, DISCARD, RESET, disconnect). */

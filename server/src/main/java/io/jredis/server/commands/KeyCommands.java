@@ -360,7 +360,7 @@ final class KeyCommands {
                     + " when switching between policies at runtime LRU and LFU data will take some time to adjust.");
             return;
         }
-        c.reply().integer(Math.max(0, c.engine().now() / 1000 - e.access / 1000));
+        c.reply().integer(c.engine().memory().idleSeconds(e));
     }
 
     /** OBJECT FREQ key: the key's logarithmic LFU counter after decay; only an LFU policy keeps one. */

@@ -76,12 +76,14 @@ final class TransactionCommands {
             return;
         }
         List<Transactions.Queued> queued = tx.queued(c);
-        tx.discard(c);
+        // As Redis, keys are unwatched first but the client stays in MULTI state (flag x, multi=N) until the end.
+        tx.unwatchAll(c);
         c.reply().array(queued.size());
         c.denyBlocking(true);
         engine.beginAtomic(c.db().id());
         try {
             for (Transactions.Queued q : queued) {
+                tx.running(c, q.argv());
                 String denied = engine.acl().checkQueued(c, q.cmd(), q.argv());
                 if (denied != null) {
                     engine.error(c, denied);
@@ -90,6 +92,7 @@ final class TransactionCommands {
                 }
             }
         } finally {
+            tx.discard(c);
             engine.endAtomic();
             c.denyBlocking(false);
         }

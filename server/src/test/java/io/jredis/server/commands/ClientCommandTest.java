@@ -100,6 +100,40 @@ class ClientCommandTest {
         }
     }
 
+    /** CLIENT INFO run inside EXEC after WATCH: what multi=, multi-mem=, argv-mem= and the tot-mem growth show. */
+    private static Map<String, String> insideExec(RawClient c) throws IOException {
+        Map<String, String> before = info(c);
+        c.call("WATCH", "a", "b", "c");
+        c.call("MULTI");
+        c.call("SET", "foo", "barbazbaz");
+        c.call("GET", "foo");
+        c.call("CLIENT", "INFO");
+        List<?> exec = (List<?>) c.call("EXEC");
+        Map<String, String> during = fields(text(exec.get(2)));
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (String f : List.of("flags", "multi", "argv-mem", "multi-mem", "cmd")) {
+            shown.put(f, during.get(f));
+        }
+        long growth = Long.parseLong(during.get("tot-mem")) - Long.parseLong(during.get("rbs"))
+                - Long.parseLong(before.get("tot-mem")) + Long.parseLong(before.get("rbs"));
+        shown.put("tot-mem growth", Long.toString(growth));
+        shown.put("after", info(c).get("multi") + " " + info(c).get("multi-mem"));
+        return shown;
+    }
+
+    @Test
+    void transactionMemoryAsRedisAccountsIt() throws Exception {
+        Map<String, String> ours;
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            ours = insideExec(c);
+        }
+        try (RealRedis redis = RealRedis.start(); RawClient c = new RawClient("127.0.0.1", redis.port())) {
+            assertEquals(insideExec(c), ours);
+        }
+        assertEquals("x", ours.get("flags"), "still in MULTI state while EXEC runs");
+        assertEquals("3", ours.get("multi"));
+    }
+
     @Test
     void listFiltersByTypeAndId() throws Exception {
         try (TestServer s = TestServer.start(); RawClient a = new RawClient(s.host(), s.port());
@@ -121,6 +155,31 @@ class ClientCommandTest {
             assertEquals(2, two.length);
             assertEquals(Long.toString(idB), fields(two[0]).get("id"), "in the order asked");
             assertEquals(Long.toString(idA), fields(two[1]).get("id"));
+        }
+    }
+
+    @Test
+    void subscribersAreOfTypePubsubInBothProtocols() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient observer = new RawClient(s.host(), s.port());
+                RawClient resp2 = new RawClient(s.host(), s.port());
+                RawClient resp3 = new RawClient(s.host(), s.port())) {
+            long id2 = (Long) resp2.call("CLIENT", "ID");
+            resp3.call("HELLO", "3");
+            long id3 = (Long) resp3.call("CLIENT", "ID");
+            resp2.call("SUBSCRIBE", "ch");
+            resp3.call("PSUBSCRIBE", "p*");
+            String pubsub = text(observer.call("CLIENT", "LIST", "TYPE", "pubsub"));
+            assertEquals(2, pubsub.split("\n").length, pubsub);
+            assertTrue(pubsub.contains("id=" + id2 + " ") && pubsub.contains("id=" + id3 + " "), pubsub);
+            assertEquals(1, text(observer.call("CLIENT", "LIST", "TYPE", "normal")).split("\n").length);
+            assertEquals(2L, observer.call("CLIENT", "KILL", "TYPE", "pubsub"));
+            assertTrue(eventually(20_000, () -> {
+                try {
+                    return text(observer.call("CLIENT", "LIST", "TYPE", "pubsub")).isEmpty();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
         }
     }
 
