@@ -369,6 +369,7 @@ public final class Snapshot {
     // ---- writer thread ----
 
     private void write(Destination dest) {
+        WriterPriority.lowerCurrentThread();
         Exception error = null;
         Outcome outcome;
         boolean endSeen = false;
