@@ -7,14 +7,21 @@
 #             "DB loaded from disk: N seconds" log line;
 #   AOF load  the same with appendonly yes, aof-use-rdb-preamble no, from one AOF directory holding an empty base
 #             and the `keys` writes (one per key) as the incremental file;
-#   p99       GET/SET latency under redis-benchmark (-c 50), idle and while a BGSAVE is kept running throughout.
+#   p99       GET/SET latency under redis-benchmark (-c 50), idle and while a BGSAVE is kept running throughout,
+#             with the GC pauses of jredis's JVM during that phase (count, total, max from its -Xlog:gc log).
 # Prints medians and ratios jredis/redis.
 #
-# Usage: bench/persistence.sh [keys] [rounds]        (defaults 1000000 and 3)
+# Usage: bench/persistence.sh [--bgsave-only] [keys] [rounds]        (defaults 1000000 and 3)
+#   --bgsave-only  only the p99 phases (idle and during BGSAVE): no SAVE timing, no AOF dataset or load.
 #   needs jredis/target/jredis.jar (mvn -B -q -DskipTests install), redis-server, redis-cli, redis-benchmark, python3.
-#   JREDIS_JAR=<jar> measures another build, JAVA_OPTS adds JVM flags, PERSIST_OUT=<dir> moves data and logs.
+#   jredis starts through bin/jredis, so with the JVM settings users get: JREDIS_GC_OPTS=<flags> replaces its
+#   collector settings (e.g. -XX:+UseG1GC), JAVA_OPTS adds JVM flags. JREDIS_JAR=<jar> measures another build,
+#   PERSIST_SERVERS="jredis" skips redis-server, PERSIST_OUT=<dir> moves data and logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bgsave_only=0
+if [ "${1:-}" = "--bgsave-only" ]; then bgsave_only=1; shift; fi
+servers="${PERSIST_SERVERS:-jredis redis}"
 keys="${1:-1000000}"
 rounds="${2:-3}"
 jar="${JREDIS_JAR:-jredis/target/jredis.jar}"
@@ -96,6 +103,7 @@ PY
 pid=
 port=
 took=
+gclog=
 # Starts one server in the background: name dir extra-args...; sets pid, port and took (the seconds to +PONG).
 start() {
   local name=$1 dir=$2 t0
@@ -103,8 +111,9 @@ start() {
   port=$(free_port)
   t0=$(date +%s.%N)
   if [ "$name" = jredis ]; then
-    # shellcheck disable=SC2086
-    java ${JAVA_OPTS:-} -jar "$jar" --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' "$@" \
+    gclog="$dir/gc-$(date +%s%N).log"
+    JREDIS_JAR="$jar" JREDIS_JAVA_OPTS="-Xlog:gc:file=$gclog ${JAVA_OPTS:-}" \
+      bin/jredis --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' "$@" \
       --logfile "$dir/server.log" > "$dir/stdout.log" 2>&1 &
   else
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' "$@" \
@@ -150,6 +159,13 @@ bench_latency() { # label: appends "label test p99" lines
     | awk -F, -v l="$label" 'NR>1 {gsub(/"/, ""); print l, $1, $7}'
 }
 
+# The GC pauses logged from byte $2 of the log $1 on: "count total_ms max_ms" (0 0 0 without a log).
+gc_pauses() { # log from
+  [ -n "$1" ] && [ -f "$1" ] || { echo "0 0 0"; return; }
+  tail -c +"$(($2 + 1))" "$1" | grep 'Pause' | grep -o '[0-9.]*ms$' | tr -d 'ms' \
+    | awk '{n++; t+=$1; if ($1>m) m=$1} END {printf "%d %.1f %.1f\n", n, t, m}'
+}
+
 # Keeps a BGSAVE running until the file $1 disappears; counts the BGSAVEs started into $2.
 keep_bgsaving() {
   local n=0
@@ -164,17 +180,18 @@ keep_bgsaving() {
 
 results="$out/results.txt"
 : > "$results"
-for name in jredis redis; do
+for name in $servers; do
   rm -rf "${out:?}/$name-rdb" "${out:?}/$name-aof"
   mkdir -p "$out/$name-rdb" "$out/$name-aof"
 done
 
 # Datasets: one RDB file and one AOF directory per server.
-for name in jredis redis; do
+for name in $servers; do
   start "$name" "$out/$name-rdb" --appendonly no
   populate
   redis-cli -p "$port" save > /dev/null
   stop
+  [ "$bgsave_only" = 1 ] && continue
   # The same writes as an AOF both servers load: an empty base and one incremental file, as Redis lays them out.
   mkdir -p "$out/$name-aof/appendonlydir"
   : > "$out/$name-aof/appendonlydir/appendonly.aof.1.base.aof"
@@ -184,13 +201,15 @@ for name in jredis redis; do
 done
 
 for r in $(seq 1 "$rounds"); do
-  for name in jredis redis; do
+  for name in $servers; do
     dir="$out/$name-rdb"
     start "$name" "$dir" --appendonly no
     check_keys "$keys"
     echo "$name rdb_load_to_pong $took" >> "$results"
     echo "$name rdb_load_log $(loaded_log "$dir")" >> "$results"
-    echo "$name save $(timed redis-cli -p "$port" save)" >> "$results"
+    if [ "$bgsave_only" = 0 ]; then
+      echo "$name save $(timed redis-cli -p "$port" save)" >> "$results"
+    fi
     if [ "$r" = 1 ]; then
       echo "$name rdb_file_mb $(awk -v s="$(stat -c %s "$dir/dump.rdb")" 'BEGIN {printf "%.1f\n", s / 1e6}')" >> "$results"
     fi
@@ -201,18 +220,27 @@ for r in $(seq 1 "$rounds"); do
     bench_latency idle | sed "s/^/$name /" >> "$results"
     flag="$out/bgsaving"
     touch "$flag"
+    gcfrom=0
+    if [ "$name" = jredis ] && [ -f "$gclog" ]; then gcfrom=$(stat -c %s "$gclog"); fi
     keep_bgsaving "$flag" "$out/bgsaves" &
     bg=$!
     bench_latency bgsave | sed "s/^/$name /" >> "$results"
     rm -f "$flag"
     wait "$bg"
     echo "$name bgsaves_during_benchmark $(cat "$out/bgsaves")" >> "$results"
+    if [ "$name" = jredis ]; then
+      read -r gcn gct gcm < <(gc_pauses "$gclog" "$gcfrom")
+      echo "$name gc_pauses_during_bgsave $gcn" >> "$results"
+      echo "$name gc_pause_ms_total $gct" >> "$results"
+      echo "$name gc_pause_ms_max $gcm" >> "$results"
+    fi
     for _ in $(seq 1 600); do
       redis-cli -p "$port" info persistence | grep -q 'rdb_bgsave_in_progress:0' && break
       sleep 0.1
     done
     stop
     mv "$dir/dump.rdb.keep" "$dir/dump.rdb"
+    [ "$bgsave_only" = 1 ] && continue
 
     dir="$out/$name-aof"
     start "$name" "$dir" --appendonly yes --aof-use-rdb-preamble no --auto-aof-rewrite-percentage 0
@@ -232,7 +260,7 @@ echo
 echo "== $keys keys of mixed types, $rounds alternating rounds (medians; seconds, latencies in ms)"
 printf "%-26s %10s %10s %7s\n" metric jredis redis ratio
 for m in save rdb_load_to_pong rdb_load_log aof_load_to_pong aof_load_log rdb_file_mb bgsaves_during_benchmark \
-    "idle SET" "idle GET" "bgsave SET" "bgsave GET"; do
+    gc_pauses_during_bgsave gc_pause_ms_total gc_pause_ms_max "idle SET" "idle GET" "bgsave SET" "bgsave GET"; do
   if [[ "$m" == *" "* ]]; then
     j=$(awk -v n=jredis -v a="${m% *}" -v b="${m#* }" '$1==n && $2==a && $3==b {print $4}' "$results" | median)
     rr=$(awk -v n=redis -v a="${m% *}" -v b="${m#* }" '$1==n && $2==a && $3==b {print $4}' "$results" | median)

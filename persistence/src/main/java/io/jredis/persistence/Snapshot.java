@@ -10,9 +10,10 @@ import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +110,38 @@ public final class Snapshot {
     private static final AtomicInteger MARKS = new AtomicInteger();
     private static final Object END = new Object();
 
-    private record Capture(int db, byte[] key, long expireAt, Object value, long weight) {}
+    /** Keys per batch at most, so that a batch's arrays stay the same size and can be reused. */
+    private static final int BATCH_KEYS = 4096;
+
+    /**
+     * Captures handed to the writer together, as parallel arrays (no object per capture). The writer hands emptied
+     * batches back through {@link #free}, so a snapshot allocates a few batches, not one per slice.
+     */
+    private static final class Batch {
+        final int[] db = new int[BATCH_KEYS];
+        final byte[][] keys = new byte[BATCH_KEYS][];
+        final long[] expireAt = new long[BATCH_KEYS];
+        final Object[] values = new Object[BATCH_KEYS];
+        int size;
+        long weight;
+
+        boolean add(int d, byte[] key, long expire, Object value, long w) {
+            db[size] = d;
+            keys[size] = key;
+            expireAt[size] = expire;
+            values[size++] = value;
+            weight += w;
+            return size == BATCH_KEYS || weight >= BATCH_WEIGHT;
+        }
+
+        /** Drops the references so that written values can be collected while the batch waits for reuse. */
+        void clear() {
+            Arrays.fill(keys, 0, size, null);
+            Arrays.fill(values, 0, size, null);
+            size = 0;
+            weight = 0;
+        }
+    }
 
     private final Engine engine;
     private final Format format;
@@ -121,13 +153,13 @@ public final class Snapshot {
     private final long keysTotal;
     private final Callback callback;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Queue<Batch> free = new ConcurrentLinkedQueue<>();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong keysWritten = new AtomicLong();
     private final Consumer<Dict.Entry> visitor = this::visit;
     private volatile boolean aborted;
     private volatile boolean writerFailed;
-    private List<Capture> batch = new ArrayList<>();
-    private long batchWeight;
+    private Batch batch = new Batch();
     private int walkDb;
     private long cursor;
     private int visitDb;
@@ -259,22 +291,19 @@ public final class Snapshot {
 
     private void capture(int db, Dict.Entry e) {
         Object v = format.freeze(e.value);
-        long weight = format.weight(v) + e.key.length + 48;
-        batch.add(new Capture(db, e.key, e.expireAt, v, weight));
-        batchWeight += weight;
-        if (batchWeight >= BATCH_WEIGHT) {
+        if (batch.add(db, e.key, e.expireAt, v, format.weight(v) + e.key.length + 48)) {
             flushBatch();
         }
     }
 
     private void flushBatch() {
-        if (batch.isEmpty()) {
+        if (batch.size == 0) {
             return;
         }
-        inFlight.addAndGet(batchWeight);
+        inFlight.addAndGet(batch.weight);
         queue.add(batch);
-        batch = new ArrayList<>();
-        batchWeight = 0;
+        Batch next = free.poll();
+        batch = next != null ? next : new Batch();
     }
 
     /** One slice of the walk; reschedules itself so that client I/O runs between slices. */
@@ -304,7 +333,7 @@ public final class Snapshot {
             if (cursor == 0) {
                 walkDb++;
             }
-            if ((++buckets & 31) == 0 && (System.nanoTime() > deadline || inFlight.get() + batchWeight
+            if ((++buckets & 31) == 0 && (System.nanoTime() > deadline || inFlight.get() + batch.weight
                     > MAX_IN_FLIGHT)) {
                 break;
             }
@@ -340,6 +369,7 @@ public final class Snapshot {
     // ---- writer thread ----
 
     private void write(Destination dest) {
+        WriterPriority.lowerCurrentThread();
         Exception error = null;
         Outcome outcome;
         boolean endSeen = false;
@@ -366,21 +396,20 @@ public final class Snapshot {
                 if (aborted) {
                     break;
                 }
-                @SuppressWarnings("unchecked")
-                List<Capture> captures = (List<Capture>) item;
-                long weight = 0;
-                for (Capture c : captures) {
-                    if (c.db != db) {
-                        db = c.db;
+                Batch b = (Batch) item;
+                for (int i = 0; i < b.size; i++) {
+                    if (b.db[i] != db) {
+                        db = b.db[i];
                         out.selectDb(db, !resized[db], sizes[db], expires[db]);
                         resized[db] = true;
                     }
-                    out.key(c.key, c.expireAt, c.value);
-                    weight += c.weight;
+                    out.key(b.keys[i], b.expireAt[i], b.values[i]);
                     keysWritten.incrementAndGet();
                     keySaveDelay();
                 }
-                inFlight.addAndGet(-weight);
+                inFlight.addAndGet(-b.weight);
+                b.clear();
+                free.add(b);
                 if (engine.config().rdbSaveIncrementalFsync.value() && out.position() - lastSync >= AUTOSYNC_BYTES) {
                     out.flush();
                     dest.sync();
@@ -443,14 +472,15 @@ public final class Snapshot {
     /** The RDB format: header with {@code aux}, SELECTDB and RESIZEDB per database, EOF and the checksum. */
     public static Format rdbFormat(EncodingConfig enc, RdbWriter.Aux aux, boolean compress, boolean checksum) {
         return new Format() {
+            // Strings (most keys) are immutable arrays: captured as themselves, without a FrozenValue around them.
             @Override
             public Object freeze(Object value) {
-                return ValueCodecs.freeze(value, enc);
+                return value instanceof byte[] ? value : ValueCodecs.freeze(value, enc);
             }
 
             @Override
             public long weight(Object frozen) {
-                return ((FrozenValue) frozen).weight();
+                return frozen instanceof byte[] s ? s.length + 16 : ((FrozenValue) frozen).weight();
             }
 
             @Override
@@ -468,7 +498,11 @@ public final class Snapshot {
 
                     @Override
                     public void key(byte[] key, long expireAt, Object frozen) throws IOException {
-                        RdbWriter.key(out, key, expireAt, (FrozenValue) frozen);
+                        if (frozen instanceof byte[] s) {
+                            RdbWriter.stringKey(out, key, expireAt, s);
+                        } else {
+                            RdbWriter.key(out, key, expireAt, (FrozenValue) frozen);
+                        }
                     }
 
                     @Override

@@ -72,9 +72,9 @@ final class HashCodec implements ValueCodec {
 
             @Override
             public void write(RdbOutput out) throws IOException {
-                Listpack.Builder lp = new Listpack.Builder(64 + (int) weight[0]);
+                Listpack.Builder lp = out.listpack();
                 copy.forEach((fb, fo, fl, vb, vo, vl) -> lp.add(fb, fo, fl).add(vb, vo, vl));
-                out.writeString(lp.build());
+                out.writeListpack(lp);
             }
 
             @Override

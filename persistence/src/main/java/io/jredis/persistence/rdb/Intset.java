@@ -9,24 +9,38 @@ public final class Intset {
 
     /** The blob for {@code sorted} (ascending, distinct), in the narrowest width that holds every member. */
     public static byte[] encode(long[] sorted, int n) {
+        byte[] b = new byte[encodedLength(sorted, n)];
+        encode(sorted, n, b);
+        return b;
+    }
+
+    /** The length of {@code sorted[0, n)}'s blob. */
+    static int encodedLength(long[] sorted, int n) {
+        return 8 + n * width(sorted, n);
+    }
+
+    /** Writes the blob of {@code sorted[0, n)} at the start of {@code b} ({@link #encodedLength} bytes). */
+    static void encode(long[] sorted, int n, byte[] b) {
+        int width = width(sorted, n);
+        putLE(b, 0, width, 4);
+        putLE(b, 4, n, 4);
+        for (int i = 0; i < n; i++) {
+            putLE(b, 8 + i * width, sorted[i], width);
+        }
+    }
+
+    private static int width(long[] sorted, int n) {
         int width = 2;
         for (int i = 0; i < n; i++) {
             long v = sorted[i];
             if (v != (int) v) {
-                width = 8;
-                break;
+                return 8;
             }
             if (v != (short) v) {
                 width = 4;
             }
         }
-        byte[] b = new byte[8 + n * width];
-        b[0] = (byte) width;
-        putLE(b, 4, n, 4);
-        for (int i = 0; i < n; i++) {
-            putLE(b, 8 + i * width, sorted[i], width);
-        }
-        return b;
+        return width;
     }
 
     private static void putLE(byte[] b, int off, long v, int n) {

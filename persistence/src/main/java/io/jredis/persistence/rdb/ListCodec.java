@@ -3,8 +3,6 @@ package io.jredis.persistence.rdb;
 import io.jredis.server.db.ListValue;
 import io.jredis.server.db.ValueType;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Lists. Saved as Redis 7.0 does, type 18 (quicklist 2): listpack nodes cut where Redis's quicklist would cut them
@@ -44,11 +42,18 @@ final class ListCodec implements ValueCodec {
 
             @Override
             public void write(RdbOutput out) throws IOException {
-                List<byte[]> nodes = nodes(items, fill);
-                out.writeLength(nodes.size());
-                for (byte[] node : nodes) {
+                Listpack.Builder lp = out.listpack();
+                out.writeLength(nodeCount(items, fill, lp));
+                int from = 0;
+                while (from < items.length) {
+                    int to = nodeEnd(items, from, fill, lp);
+                    lp.reset();
+                    for (int i = from; i < to; i++) {
+                        lp.add(items[i]);
+                    }
                     out.writeLength(Rdb.QUICKLIST_NODE_PACKED);
-                    out.writeString(node);
+                    out.writeListpack(lp);
+                    from = to;
                 }
             }
 
@@ -59,26 +64,32 @@ final class ListCodec implements ValueCodec {
         };
     }
 
-    /** Cuts the elements into listpacks as Redis's quicklist push does (_quicklistNodeAllowInsert). */
-    static List<byte[]> nodes(byte[][] items, long fill) {
-        List<byte[]> nodes = new ArrayList<>();
-        Listpack.Builder lp = null;
-        int nodeBytes = 0;
-        for (byte[] item : items) {
-            if (lp != null && !fits(fill, nodeBytes + item.length + overhead(item.length), lp.count())) {
-                nodes.add(lp.build());
-                lp = null;
-            }
-            if (lp == null) {
-                lp = new Listpack.Builder(Math.min(8192, 64 + item.length * 2));
-            }
-            lp.add(item);
-            nodeBytes = lp.bytes();
-        }
-        if (lp != null) {
-            nodes.add(lp.build());
+    /** How many listpack nodes Redis's quicklist cuts {@code items} into ({@code lp} sizes entries). */
+    private static int nodeCount(byte[][] items, long fill, Listpack.Builder lp) {
+        int nodes = 0;
+        for (int from = 0; from < items.length; from = nodeEnd(items, from, fill, lp)) {
+            nodes++;
         }
         return nodes;
+    }
+
+    /**
+     * The end (exclusive) of the node starting at item {@code from}, cut as Redis's quicklist push does
+     * (_quicklistNodeAllowInsert): a node takes items while the next one fits.
+     */
+    private static int nodeEnd(byte[][] items, int from, long fill, Listpack.Builder lp) {
+        int nodeBytes = 7 + lp.entryBytes(items[from]);
+        int count = 1;
+        int i = from + 1;
+        for (; i < items.length; i++) {
+            byte[] item = items[i];
+            if (!fits(fill, nodeBytes + item.length + overhead(item.length), count)) {
+                break;
+            }
+            nodeBytes += lp.entryBytes(item);
+            count++;
+        }
+        return i;
     }
 
     /** The entry overhead quicklist assumes (still counted in ziplist terms in 7.0). */

@@ -1,6 +1,7 @@
 package io.jredis.persistence.rdb;
 
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Doubles;
 import java.util.Arrays;
 
 /**
@@ -16,15 +17,26 @@ public final class Listpack {
 
     private Listpack() {}
 
-    /** Builds a listpack by appending elements. */
+    /**
+     * Builds a listpack by appending elements. A builder can be {@link #reset()} and reused: a snapshot encodes every
+     * listpack in the same buffer ({@link RdbOutput#listpack()}) and writes it with {@link RdbOutput#writeListpack}.
+     */
     public static final class Builder {
         private byte[] buf;
         private int pos = HEADER;
         private int count;
         private final long[] num = new long[1];
+        private final byte[] text = new byte[32];
 
         public Builder(int sizeHint) {
             buf = new byte[Math.max(16, sizeHint)];
+        }
+
+        /** Empties the builder, keeping its buffer. */
+        public Builder reset() {
+            pos = HEADER;
+            count = 0;
+            return this;
         }
 
         public int count() {
@@ -65,7 +77,7 @@ public final class Listpack {
         }
 
         /** Redis's string2ll on a slice (as {@link Bytes#parseLong}): canonical decimal text of a long only. */
-        private static boolean canonicalLong(byte[] b, int off, int len, long[] out) {
+        static boolean canonicalLong(byte[] b, int off, int len, long[] out) {
             if (len == 0 || len > 20) {
                 return false;
             }
@@ -97,6 +109,22 @@ public final class Listpack {
             return true;
         }
 
+        /** The bytes {@link #add(byte[])} would append for {@code s} (encoding, data and backlen). */
+        public int entryBytes(byte[] s) {
+            int len = s.length;
+            int body;
+            if (canonicalLong(s, 0, len, num)) {
+                long v = num[0];
+                body = v >= 0 && v <= 127 ? 1 : v >= -4096 && v <= 4095 ? 2
+                        : v >= Short.MIN_VALUE && v <= Short.MAX_VALUE ? 3
+                        : v >= -(1 << 23) && v < (1 << 23) ? 4
+                        : v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? 5 : 9;
+            } else {
+                body = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
+            }
+            return body + (body <= 127 ? 1 : body < 16383 ? 2 : body < 2097151 ? 3 : body < 268435455 ? 4 : 5);
+        }
+
         public Builder add(long v) {
             ensure(9 + 5);
             int start = pos;
@@ -123,9 +151,15 @@ public final class Listpack {
             return this;
         }
 
-        /** Appends a score as Redis's zset listpacks hold it: the text of {@code d2string}, integers as integers. */
+        /**
+         * Appends a score as Redis's zset listpacks hold it: the text of {@code d2string} ({@link
+         * RdbOutput#scoreText}), which for integers is their canonical text and so is stored as that integer.
+         */
         public Builder addScore(double score) {
-            return add(Bytes.of(RdbOutput.scoreText(score)));
+            if (RdbOutput.isIntegerScore(score)) {
+                return add((long) score);
+            }
+            return add(text, 0, Doubles.g17(score, text));
         }
 
         private void putLE(long v, int n) {
@@ -168,6 +202,15 @@ public final class Listpack {
 
         /** The finished blob. */
         public byte[] build() {
+            int total = finish();
+            return buf.length == total ? buf : Arrays.copyOf(buf, total);
+        }
+
+        /**
+         * Terminates the listpack in place and returns its length: the blob is {@code array()[0, length)}. Nothing
+         * may be appended afterwards until {@link #reset()}.
+         */
+        int finish() {
             ensure(0);
             buf[pos++] = (byte) EOF;
             int total = pos;
@@ -178,7 +221,12 @@ public final class Listpack {
             int n = Math.min(count, 65535);
             buf[4] = (byte) n;
             buf[5] = (byte) (n >>> 8);
-            return buf.length == total ? buf : Arrays.copyOf(buf, total);
+            return total;
+        }
+
+        /** The buffer {@link #finish()} terminated the blob in. */
+        byte[] array() {
+            return buf;
         }
     }
 

@@ -23,6 +23,9 @@ public final class RdbOutput {
     private long crc;
     private byte[] lzf = new byte[256];
     private final long[] num = new long[1];
+    /** Reused for every listpack this output encodes, so saving does not allocate one buffer per value. */
+    private final Listpack.Builder listpack = new Listpack.Builder(256);
+    private byte[] scratch = new byte[256];
 
     /** Writes to {@code out} through a 64 KB buffer. */
     public RdbOutput(OutputStream out, boolean compress, boolean checksum) {
@@ -165,9 +168,33 @@ public final class RdbOutput {
         }
     }
 
+    /**
+     * This output's listpack builder, emptied: build a value's listpack in it and write it with {@link
+     * #writeListpack}, before asking for it again.
+     */
+    public Listpack.Builder listpack() {
+        return listpack.reset();
+    }
+
+    /** Finishes {@code lp} and writes it as one RDB string (integer-encoded or compressed as any string). */
+    public void writeListpack(Listpack.Builder lp) throws IOException {
+        int len = lp.finish();
+        writeString(lp.array(), 0, len);
+    }
+
+    /** Writes {@code sorted[0, n)} (ascending, distinct) as an intset blob string, encoded in a reused buffer. */
+    public void writeIntset(long[] sorted, int n) throws IOException {
+        int len = Intset.encodedLength(sorted, n);
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+        }
+        Intset.encode(sorted, n, scratch);
+        writeString(scratch, 0, len);
+    }
+
     private boolean writeIntEncoded(byte[] s, int off, int len) throws IOException {
-        byte[] str = off == 0 && len == s.length ? s : Arrays.copyOfRange(s, off, off + len);
-        if (!Bytes.parseLong(str, num) || num[0] < Integer.MIN_VALUE || num[0] > Integer.MAX_VALUE) {
+        if (!Listpack.Builder.canonicalLong(s, off, len, num) || num[0] < Integer.MIN_VALUE
+                || num[0] > Integer.MAX_VALUE) {
             return false;
         }
         writeInt(num[0]);
@@ -214,9 +241,14 @@ public final class RdbOutput {
      * integers, others as {@code %.17g}.
      */
     public static String scoreText(double score) {
-        if (score > -4503599627370495.0 && score < 4503599627370496.0 && score == (double) (long) score) {
+        if (isIntegerScore(score)) {
             return Long.toString((long) score);
         }
         return Doubles.g17(score);
+    }
+
+    /** True when {@link #scoreText} prints {@code score} as an integer. */
+    static boolean isIntegerScore(double score) {
+        return score > -4503599627370495.0 && score < 4503599627370496.0 && score == (double) (long) score;
     }
 }

@@ -67,6 +67,17 @@ public final class RdbWriter {
         value.write(out);
     }
 
+    /** One string key, as {@link #key} writes it for a captured string value. */
+    public static void stringKey(RdbOutput out, byte[] key, long expireAt, byte[] value) throws IOException {
+        if (expireAt >= 0) {
+            out.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
+            out.writeLE(expireAt, 8);
+        }
+        out.writeByte(Rdb.TYPE_STRING);
+        out.writeString(key);
+        out.writeString(value);
+    }
+
     /** EOF and the checksum (0 when checksums are off, which loaders read as "not computed"). */
     public static void end(RdbOutput out) throws IOException {
         out.writeByte(Rdb.OPCODE_EOF);

@@ -24,13 +24,7 @@ final class SetCodec implements ValueCodec {
     public FrozenValue freeze(Object value, EncodingConfig enc) {
         SetValue set = (SetValue) value;
         if (set.isIntset()) {
-            long[] members = new long[set.size()];
-            long[] parsed = new long[1];
-            int[] n = {0};
-            set.forEach(m -> {
-                Bytes.parseLong(m, parsed);
-                members[n[0]++] = parsed[0];
-            });
+            long[] members = set.intsetMembers();
             return new FrozenValue() {
                 @Override
                 public int rdbType() {
@@ -39,7 +33,7 @@ final class SetCodec implements ValueCodec {
 
                 @Override
                 public void write(RdbOutput out) throws IOException {
-                    out.writeString(Intset.encode(members, members.length));
+                    out.writeIntset(members, members.length);
                 }
 
                 @Override

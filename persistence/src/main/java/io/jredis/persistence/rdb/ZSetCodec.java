@@ -26,14 +26,26 @@ final class ZSetCodec implements ValueCodec {
         int n = z.size();
         byte[][] members = new byte[n][];
         double[] scores = new double[n];
-        int[] i = {0};
-        long[] weight = {16};
-        z.forRange(0, n - 1, false, (m, s) -> {
-            members[i[0]] = m;
-            scores[i[0]++] = s;
-            weight[0] += m.length + 24;
-        });
         boolean listpack = z.encoding().equals("listpack");
+        long w = 16;
+        if (listpack) {
+            // Ranks index the listpack's arrays directly: no iterator, no boxed scores.
+            for (int k = 0; k < n; k++) {
+                members[k] = z.memberAt(k);
+                scores[k] = z.scoreAt(k);
+                w += members[k].length + 24;
+            }
+        } else {
+            int[] i = {0};
+            z.forRange(0, n - 1, false, (m, s) -> {
+                members[i[0]] = m;
+                scores[i[0]++] = s;
+            });
+            for (byte[] m : members) {
+                w += m.length + 24;
+            }
+        }
+        long weight = w;
         return new FrozenValue() {
             @Override
             public int rdbType() {
@@ -43,11 +55,11 @@ final class ZSetCodec implements ValueCodec {
             @Override
             public void write(RdbOutput out) throws IOException {
                 if (listpack) {
-                    Listpack.Builder lp = new Listpack.Builder(64 + n * 16);
+                    Listpack.Builder lp = out.listpack();
                     for (int k = 0; k < n; k++) {
                         lp.add(members[k]).addScore(scores[k]);
                     }
-                    out.writeString(lp.build());
+                    out.writeListpack(lp);
                     return;
                 }
                 out.writeLength(n);
@@ -59,7 +71,7 @@ final class ZSetCodec implements ValueCodec {
 
             @Override
             public long weight() {
-                return weight[0];
+                return weight;
             }
         };
     }

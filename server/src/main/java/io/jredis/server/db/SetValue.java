@@ -176,6 +176,16 @@ public final class SetValue implements RedisObject {
         data = d;
     }
 
+    /** An intset's members as integers, ascending, in a new array (no text per member, for snapshots). */
+    public long[] intsetMembers() {
+        int n = length(data);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = at(data, i);
+        }
+        return out;
+    }
+
     /** Visits every member: an intset in ascending order, a hashtable in table order. */
     public void forEach(Consumer<byte[]> visitor) {
         if (data instanceof Dict d) {

@@ -56,14 +56,39 @@ public final class Doubles {
     }
 
     /**
+     * {@code %.17g} of {@code v} as ASCII into {@code dst} (at least 32 bytes) from index 0; returns its length. The
+     * same text as {@link #g17(double)}, without allocating for the common range (0.01 <= |v| < 2^53).
+     */
+    public static int g17(double v, byte[] dst) {
+        if (Double.isFinite(v) && v != 0) {
+            int n = g17Fast(v, dst);
+            if (n >= 0) {
+                return n;
+            }
+        }
+        String s = g17(v);
+        for (int i = 0; i < s.length(); i++) {
+            dst[i] = (byte) s.charAt(i);
+        }
+        return s.length();
+    }
+
+    private static String g17Fast(double v) {
+        byte[] b = new byte[32];
+        int n = g17Fast(v, b);
+        return n < 0 ? null : new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
      * {@code %.17g} without BigDecimal for 0.01 <= |v| < 2^53, where it prints in fixed notation: the 17 digits are
      * {@code round(m * 10^p / 2^s)} for {@code v = m * 2^-s}, computed exactly in 128 bits and rounded half-even on
-     * the exact remainder, as glibc rounds. Null outside that range.
+     * the exact remainder, as glibc rounds. Writes the text into {@code dst} and returns its length; -1 outside that
+     * range.
      */
-    private static String g17Fast(double v) {
+    private static int g17Fast(double v, byte[] dst) {
         double a = Math.abs(v);
         if (!(a >= 0.01 && a < 9007199254740992.0)) {
-            return null;
+            return -1;
         }
         long bits = Double.doubleToRawLongBits(a);
         long m = (bits & 0xfffffffffffffL) | (1L << 52);
@@ -72,7 +97,7 @@ public final class Doubles {
         for (int attempt = 0; attempt < 3; attempt++) {
             int p = 16 - x;
             if (p < 0 || p >= POW10.length || s <= 0 || s >= 64) {
-                return null;
+                return -1;
             }
             long hi = Math.multiplyHigh(m, POW10[p]);
             long lo = m * POW10[p];
@@ -80,7 +105,7 @@ public final class Doubles {
             long rem = lo & ((1L << s) - 1);
             long half = 1L << (s - 1);
             if (hi >>> s != 0 || q < 0) {
-                return null;
+                return -1;
             }
             if (rem > half || (rem == half && (q & 1) != 0)) {
                 q++;
@@ -95,23 +120,42 @@ public final class Doubles {
                 x--;
                 continue;
             }
-            String digits = Long.toString(q);
-            StringBuilder sb = new StringBuilder(24);
+            if (x >= 16) {
+                return -1;
+            }
+            int n = 0;
             if (v < 0) {
-                sb.append('-');
+                dst[n++] = '-';
             }
+            int intDigits = 0;
             if (x >= 0) {
-                sb.append(digits, 0, x + 1).append('.').append(digits, x + 1, 17);
+                intDigits = x + 1;
             } else {
-                sb.append("0.");
+                dst[n++] = '0';
+                dst[n++] = '.';
                 for (int i = -1; i > x; i--) {
-                    sb.append('0');
+                    dst[n++] = '0';
                 }
-                sb.append(digits);
             }
-            return stripZeros(sb.toString());
+            // The 17 digits, with the point after the integer part when there is one.
+            int end = n + 17 + (intDigits > 0 ? 1 : 0);
+            int at = end;
+            for (int d = 16; d >= 0; d--) {
+                if (d == intDigits - 1) {
+                    dst[--at] = '.';
+                }
+                dst[--at] = (byte) ('0' + (int) (q % 10));
+                q /= 10;
+            }
+            while (end > 0 && dst[end - 1] == '0') {
+                end--;
+            }
+            if (end > 0 && dst[end - 1] == '.') {
+                end--;
+            }
+            return end;
         }
-        return null;
+        return -1;
     }
 
     private static String stripZeros(String s) {

@@ -36,11 +36,21 @@ class DoublesTest {
                 continue;
             }
             assertEquals(Doubles.g17Exact(v), Doubles.g17(v), Double.toString(v));
+            assertEquals(Doubles.g17Exact(v), g17Bytes(v), Double.toString(v));
         }
         for (double v : new double[] {0.01, 0.1, 1, 9.999999999999999, 99999999999999.99, 4503599627370495.5,
                 9007199254740991.0, 0.009999999999999998, 1e15, 123456789012.5, 2.5, -1e-5}) {
             assertEquals(Doubles.g17Exact(v), Doubles.g17(v), Double.toString(v));
+            assertEquals(Doubles.g17Exact(v), g17Bytes(v), Double.toString(v));
         }
+        for (double v : new double[] {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertEquals(Doubles.g17(v), g17Bytes(v), Double.toString(v));
+        }
+    }
+
+    private static String g17Bytes(double v) {
+        byte[] b = new byte[32];
+        return new String(b, 0, Doubles.g17(v, b), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Test
