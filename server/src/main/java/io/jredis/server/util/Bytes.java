@@ -106,6 +106,9 @@ public final class Bytes {
         if (b.length > 5120) {
             return false;
         }
+        if (plainInteger(b, out)) {
+            return true;
+        }
         Doubles.Literal lit = Doubles.scan(b);
         if (lit == null) {
             return false;
@@ -124,6 +127,28 @@ public final class Bytes {
             }
         }
         out[0] = v;
+        return true;
+    }
+
+    /**
+     * The common score: an optional '-' and at most 15 decimal digits, exactly representable, so its value is the
+     * one strtod gives, without building a String for {@link Double#parseDouble}.
+     */
+    private static boolean plainInteger(byte[] b, double[] out) {
+        int n = b.length;
+        int i = n > 0 && b[0] == '-' ? 1 : 0;
+        if (i == n || n - i > 15) {
+            return false;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            v = v * 10 + d;
+        }
+        out[0] = b[0] == '-' ? -(double) v : (double) v;
         return true;
     }
 
