@@ -152,8 +152,26 @@ public final class Bytes {
         return true;
     }
 
+    /** The decimal digits of {@code v}: INCR's stored value, written without building a String. */
     public static byte[] fromLong(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        if (v == Long.MIN_VALUE) {
+            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        }
+        boolean neg = v < 0;
+        long u = neg ? -v : v;
+        int len = neg ? 2 : 1;
+        for (long p = 10; len - (neg ? 1 : 0) < 19 && u >= p; p *= 10) {
+            len++;
+        }
+        byte[] r = new byte[len];
+        for (int i = len - 1; i >= (neg ? 1 : 0); i--) {
+            r[i] = (byte) ('0' + u % 10);
+            u /= 10;
+        }
+        if (neg) {
+            r[0] = '-';
+        }
+        return r;
     }
 
     public static byte[] concat(byte[] a, byte[] b) {
