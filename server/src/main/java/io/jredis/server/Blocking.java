@@ -61,7 +61,8 @@ public final class Blocking {
     }
 
     public boolean isBlocked(Client c) {
-        return blocked.containsKey(c);
+        // Asked for every command a client sends: most of the time nobody is blocked.
+        return !blocked.isEmpty() && blocked.containsKey(c);
     }
 
     /**

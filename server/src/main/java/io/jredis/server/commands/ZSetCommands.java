@@ -5,7 +5,6 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
-import io.jredis.server.config.Directive;
 import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
@@ -80,13 +79,7 @@ final class ZSetCommands {
     }
 
     static ZSetValue.Limits limits(Engine e) {
-        return new ZSetValue.Limits(configLong(e, "zset-max-listpack-entries", 128),
-                configLong(e, "zset-max-listpack-value", 64));
-    }
-
-    private static long configLong(Engine e, String name, long def) {
-        Directive d = e.config().find(name);
-        return d == null ? def : Long.parseLong(d.get());
+        return new ZSetValue.Limits(e.config().zsetMaxListpackEntries.value(), e.config().zsetMaxListpackValue.value());
     }
 
     /** A score argument (ZADD, ZINCRBY, weights): C's strtod, refusing NaN and out-of-range values. */

@@ -79,6 +79,11 @@ public final class HashValue implements RedisObject {
         return data instanceof byte[];
     }
 
+    /** Length of the listpack array (fields, values and their length prefixes); only for listpack hashes. */
+    int listpackBytes() {
+        return ((byte[]) data).length;
+    }
+
     public boolean isEmpty() {
         return data instanceof Dict d ? d.size() == 0 : ((byte[]) data).length == 0;
     }

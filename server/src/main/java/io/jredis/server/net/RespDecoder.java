@@ -33,6 +33,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     static final int UNAUTH_MAX_BULK = 16384;
     /** Redis's PROTO_DUMP_LEN: how much of the query buffer a protocol error log line shows. */
     private static final int DUMP_LEN = 128;
+    /** Requests up to this size are parsed from one copy of their bytes (most requests, MSET of dozens of keys). */
+    private static final int WINDOW = 1024;
     /** What {@link #parseLong} returns for a malformed number. */
     static final long INVALID = Long.MIN_VALUE;
 
@@ -72,6 +74,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[] big;
     private int bigFill;
     private boolean failed;
+    /** The head of the unparsed input, copied for {@link #wholeMultibulk}. */
+    private final byte[] window = new byte[WINDOW];
+    /** Bytes of input the last request {@link #wholeMultibulk} returned took. */
+    private int consumed;
 
     public RespDecoder(Limits limits) {
         this.limits = limits;
@@ -92,7 +98,24 @@ public final class RespDecoder extends ByteToMessageDecoder {
             return;
         }
         while (in.isReadable()) {
-            Object cmd = args == null && in.getByte(in.readerIndex()) != '*' ? inline(in) : multibulk(in);
+            Object cmd;
+            if (args == null) {
+                int n = Math.min(in.readableBytes(), window.length);
+                in.getBytes(in.readerIndex(), window, 0, n);
+                if (window[0] != '*') {
+                    cmd = inline(in);
+                } else {
+                    byte[][] whole = wholeMultibulk(n);
+                    if (whole != null) {
+                        in.skipBytes(consumed);
+                        out.add(whole);
+                        return;
+                    }
+                    cmd = multibulk(in);
+                }
+            } else {
+                cmd = multibulk(in);
+            }
             if (cmd == null) {
                 long pending = (long) in.readableBytes() + bigFill;
                 if (pending > limits.queryBufferLimit()) {
@@ -118,6 +141,55 @@ public final class RespDecoder extends ByteToMessageDecoder {
         bigFill = 0;
         in.skipBytes(in.readableBytes());
         out.add(reason);
+    }
+
+    /**
+     * The fast path for a whole, well-formed multibulk request of small arguments found in the first {@code n} bytes
+     * of {@link #window}: its arguments, with {@link #consumed} set to its length; null for anything else (incomplete,
+     * malformed, over a limit, big arguments, counts or lengths with unusual digits), which {@link #multibulk} then
+     * parses from the buffer with every check and error. Accessing the network buffer byte by byte goes through its
+     * reference-count checks on every byte; one bulk copy into a plain array does not.
+     */
+    private byte[][] wholeMultibulk(int n) {
+        byte[] w = window;
+        int pos = 1;
+        int count = 0;
+        while (pos < n && w[pos] >= '0' && w[pos] <= '9' && pos < 6) {
+            count = count * 10 + (w[pos++] - '0');
+        }
+        if (pos + 1 >= n || w[pos] != '\r' || w[pos + 1] != '\n' || count == 0 || w[1] == '0') {
+            return null;
+        }
+        pos += 2;
+        boolean authenticated = limits.authenticated();
+        if (count > UNAUTH_MAX_ARGS && !authenticated) {
+            return null;
+        }
+        long maxBulk = Math.min(authenticated ? BIG_ARG - 1 : UNAUTH_MAX_BULK, limits.protoMaxBulkLen());
+        byte[][] argv = new byte[count][];
+        for (int a = 0; a < count; a++) {
+            if (pos >= n || w[pos] != '$') {
+                return null;
+            }
+            int start = ++pos;
+            int len = 0;
+            while (pos < n && w[pos] >= '0' && w[pos] <= '9' && pos - start < 9) {
+                len = len * 10 + (w[pos++] - '0');
+            }
+            if (pos == start || pos + 1 >= n || w[pos] != '\r' || w[pos + 1] != '\n' || len > maxBulk
+                    || (w[start] == '0' && pos - start > 1)) {
+                return null;
+            }
+            pos += 2;
+            // Redis skips the two bytes after the payload without looking at them.
+            if (pos + len + 2 > n) {
+                return null;
+            }
+            argv[a] = Arrays.copyOfRange(w, pos, pos + len);
+            pos += len + 2;
+        }
+        consumed = pos;
+        return argv;
     }
 
     private Object inline(ByteBuf in) {

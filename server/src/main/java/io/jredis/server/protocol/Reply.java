@@ -28,6 +28,8 @@ public final class Reply {
     }
 
     private final ReplySink sink;
+    /** Where {@link #writeHeader} assembles a line: type byte, sign, 19 digits, CRLF. */
+    private final byte[] scratch = new byte[24];
     private int protocol = 2;
 
     public Reply(ReplySink sink) {
@@ -103,10 +105,7 @@ public final class Reply {
             buf().writeBytes(SMALL_INTS[(int) v]);
             return;
         }
-        ByteBuf b = buf();
-        b.writeByte(':');
-        writeLong(b, v);
-        b.writeBytes(CRLF);
+        writeHeader(buf(), ':', v);
     }
 
     public void bulk(byte[] v) {
@@ -119,9 +118,7 @@ public final class Reply {
 
     public void bulk(byte[] v, int off, int len) {
         ByteBuf b = buf(len + 32);
-        b.writeByte('$');
-        writeLong(b, len);
-        b.writeBytes(CRLF);
+        writeHeader(b, '$', len);
         b.writeBytes(v, off, len);
         b.writeBytes(CRLF);
     }
@@ -278,10 +275,38 @@ public final class Reply {
     }
 
     private void header(char kind, long n) {
-        ByteBuf b = buf();
-        b.writeByte(kind);
-        writeLong(b, n);
-        b.writeBytes(CRLF);
+        writeHeader(buf(), kind, n);
+    }
+
+    /**
+     * Writes {@code kind}, the digits of {@code n} and CRLF with one copy into the buffer: every reply starts with
+     * such a line, and each separate write into a Netty buffer pays its bounds and reference-count checks.
+     */
+    private void writeHeader(ByteBuf b, char kind, long n) {
+        if (n == Long.MIN_VALUE) {
+            b.writeByte(kind);
+            writeLong(b, n);
+            b.writeBytes(CRLF);
+            return;
+        }
+        byte[] h = scratch;
+        long u = n < 0 ? -n : n;
+        int digits = 1;
+        for (long p = 10; digits < 19 && u >= p; p *= 10) {
+            digits++;
+        }
+        int len = 1 + (n < 0 ? 1 : 0) + digits + 2;
+        h[0] = (byte) kind;
+        if (n < 0) {
+            h[1] = '-';
+        }
+        for (int i = len - 3; digits-- > 0; i--) {
+            h[i] = (byte) ('0' + u % 10);
+            u /= 10;
+        }
+        h[len - 2] = '\r';
+        h[len - 1] = '\n';
+        b.writeBytes(h, 0, len);
     }
 
     /** Writes the decimal digits of {@code v} without building a String (every bulk header goes through here). */

@@ -106,6 +106,9 @@ public final class Bytes {
         if (b.length > 5120) {
             return false;
         }
+        if (plainInteger(b, out)) {
+            return true;
+        }
         Doubles.Literal lit = Doubles.scan(b);
         if (lit == null) {
             return false;
@@ -127,8 +130,48 @@ public final class Bytes {
         return true;
     }
 
+    /**
+     * The common score: an optional '-' and at most 15 decimal digits, exactly representable, so its value is the
+     * one strtod gives, without building a String for {@link Double#parseDouble}.
+     */
+    private static boolean plainInteger(byte[] b, double[] out) {
+        int n = b.length;
+        int i = n > 0 && b[0] == '-' ? 1 : 0;
+        if (i == n || n - i > 15) {
+            return false;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            v = v * 10 + d;
+        }
+        out[0] = b[0] == '-' ? -(double) v : (double) v;
+        return true;
+    }
+
+    /** The decimal digits of {@code v}: INCR's stored value, written without building a String. */
     public static byte[] fromLong(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        if (v == Long.MIN_VALUE) {
+            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        }
+        boolean neg = v < 0;
+        long u = neg ? -v : v;
+        int len = neg ? 2 : 1;
+        for (long p = 10; len - (neg ? 1 : 0) < 19 && u >= p; p *= 10) {
+            len++;
+        }
+        byte[] r = new byte[len];
+        for (int i = len - 1; i >= (neg ? 1 : 0); i--) {
+            r[i] = (byte) ('0' + u % 10);
+            u /= 10;
+        }
+        if (neg) {
+            r[0] = '-';
+        }
+        return r;
     }
 
     public static byte[] concat(byte[] a, byte[] b) {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Server CPU time per request of two jredis builds and redis-server, all three running at once and measured in
+# alternation (A B R A B R ...), so a change in the machine's load hits the three alike. For before/after comparisons
+# of a change on a loaded machine, where bench/compare.sh's separate runs cannot resolve differences under ~20 %.
+#
+# Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]
+# Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+a_jar=$1; b_jar=$2; rounds=${3:-3}; pipe=${4:-16}; n=${5:-200000}
+tests="set,get,incr,lpush,lpop,sadd,hset,zadd,mset"
+hz=$(getconf CLK_TCK)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+wait_ping() { for _ in $(seq 1 600); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+ap=$(free_port); bp=$(free_port); rp=$(free_port)
+JREDIS_JAR="$a_jar" bin/jredis --port "$ap" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 & apid=$!
+JREDIS_JAR="$b_jar" bin/jredis --port "$bp" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 & bpid=$!
+redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 & rpid=$!
+trap 'kill $apid $bpid $rpid 2>/dev/null || true' EXIT
+wait_ping "$ap"; wait_ping "$bp"; wait_ping "$rp"
+for p in "$ap" "$bp"; do
+  redis-benchmark -p "$p" -t "$tests" -n 100000 -c 50 -q > /dev/null
+  redis-benchmark -p "$p" -t "$tests" -n 400000 -c 50 -P 16 -q > /dev/null
+done
+out=$(mktemp)
+for r in $(seq 1 "$rounds"); do
+  for t in ${tests//,/ }; do
+    for s in A:$ap:$apid B:$bp:$bpid R:$rp:$rpid; do
+      IFS=: read -r name port pid <<< "$s"
+      redis-cli -p "$port" flushall > /dev/null
+      before=$(cpu_ticks "$pid")
+      redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P "$pipe" -q > /dev/null
+      after=$(cpu_ticks "$pid")
+      echo "$t $name $(awk -v d=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.3f", d / hz * 1e6 / n}')" >> "$out"
+    done
+  done
+done
+echo "== -P $pipe, -n $n -c 50, $rounds rounds; CPU µs per request (medians); A=$a_jar B=$b_jar R=redis-server"
+printf "%-8s %8s %8s %8s %7s %7s\n" test A B redis A/R B/R
+for t in ${tests//,/ }; do
+  a=$(awk -v t="$t" '$1==t && $2=="A" {print $3}' "$out" | median)
+  b=$(awk -v t="$t" '$1==t && $2=="B" {print $3}' "$out" | median)
+  r=$(awk -v t="$t" '$1==t && $2=="R" {print $3}' "$out" | median)
+  printf "%-8s %8.2f %8.2f %8.2f %7.2f %7.2f\n" "$t" "$a" "$b" "$r" "$(awk -v x="$a" -v y="$r" 'BEGIN{print x/y}')" \
+    "$(awk -v x="$b" -v y="$r" 'BEGIN{print x/y}')"
+done
+rm -f "$out"
