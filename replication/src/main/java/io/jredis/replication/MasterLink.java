@@ -225,16 +225,7 @@ final class MasterLink {
             }
             in.writeBytes(data);
             data.release();
-            try {
-                advance();
-            } catch (IOException | RuntimeException e) {
-                engine.log().warning("Error in the replication link with MASTER: " + e.getMessage());
-                dropConnection();
-            }
-            if (in != null) {
-                in.discardReadBytes();
-            }
-            engine.flushPending();
+            processInput();
         }
 
         @Override
@@ -486,6 +477,11 @@ final class MasterLink {
             return;
         }
         loaded();
+        processInput();
+    }
+
+    /** Handles what the master sent so far: handshake replies, the payload, then the stream. */
+    private void processInput() {
         try {
             advance();
         } catch (IOException | RuntimeException e) {

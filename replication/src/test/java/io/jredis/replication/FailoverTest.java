@@ -69,6 +69,7 @@ class FailoverTest {
                 r.replicaof("127.0.0.1", master.port());
                 awaitCaughtUp(m, r);
                 awaitCaughtUp(rm, rr);
+                await("replicas online", 20, () -> online(m, 1) && online(rm, 1));
                 List<String> expected = normalized(replies(realMaster.port(), errorCases(realReplica.port())),
                         realReplica.port());
                 assertEquals(expected, normalized(replies(master.port(), errorCases(replica.port())),
@@ -92,6 +93,7 @@ class FailoverTest {
             jb.replicaof("127.0.0.1", a.port());
             awaitCaughtUp(ja, jb);
             awaitCaughtUp(ja, jc);
+            await("replicas online", 20, () -> online(ja, 2));
             assertEquals("OK", ja.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
                     .to("127.0.0.1", b.port())));
             await("b promoted", 20, () -> "master".equals(info(jb, "role")));
@@ -124,6 +126,7 @@ class FailoverTest {
             awaitCaughtUp(m, r);
             m.set("k", "1");
             awaitCaughtUp(m, r);
+            await("replica online", 20, () -> online(m, 1));
             // The replica's acknowledgements stop reaching the master: it never looks synced.
             replica.trafficControl().policy((ch, accepted) -> !accepted);
             try (RawClient raw = new RawClient("127.0.0.1", master.port());
@@ -166,6 +169,8 @@ class FailoverTest {
             writeLoad(rm, "x:", 30);
             r.replicaof("127.0.0.1", real.port());
             awaitCaughtUp(rm, r);
+            // The replica's offset can match before the master counts it online (after its first ACK).
+            await("replica online at the real master", 20, () -> online(rm, 1));
             // A real master hands over to a jredis replica...
             assertEquals("OK", rm.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
                     .to("127.0.0.1", replica.port())));
@@ -175,6 +180,7 @@ class FailoverTest {
             writeLoad(r, "y:", 30);
             awaitCaughtUp(r, rm);
             assertSameData(r, rm);
+            await("replica online at the jredis master", 20, () -> online(r, 1));
             // ...and the jredis master hands it back, forced after a timeout.
             assertEquals("OK", r.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
                     .to("127.0.0.1", real.port()).force().timeout(200)));
@@ -185,5 +191,19 @@ class FailoverTest {
             awaitCaughtUp(rm, r);
             assertSameData(rm, r);
         }
+    }
+
+    /**
+     * Whether the master counts its {@code n} replicas online: a replica's offset can match the master's before the
+     * master has its first ACK, and FAILOVER TO wants the target online.
+     */
+    private static boolean online(Jedis master, int n) {
+        for (int i = 0; i < n; i++) {
+            String replica = info(master, "slave" + i);
+            if (replica == null || !replica.contains("state=online")) {
+                return false;
+            }
+        }
+        return true;
     }
 }
