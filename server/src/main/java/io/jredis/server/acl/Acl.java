@@ -428,15 +428,18 @@ public final class Acl {
      * command, else the NOPERM error, after logging the refusal.
      */
     public String check(Client c, CommandSpec cmd, byte[][] argv) {
+        Verdict v = denial(c, cmd, argv);
+        return v == null ? null : refuse(c, c.aclUser(), cmd, argv, v, c.multi() != null ? "multi" : "toplevel");
+    }
+
+    /** Why the client's user may not run the command, or null when it may (or the client has no user). */
+    private Verdict denial(Client c, CommandSpec cmd, byte[][] argv) {
         User u = c.aclUser();
         if (u == null) {
             return null;
         }
         Verdict v = check(u, cmd, argv);
-        if (v.result() == OK) {
-            return null;
-        }
-        return refuse(c, u, cmd, argv, v, c.multi() != null ? "multi" : "toplevel");
+        return v.result() == OK ? null : v;
     }
 
     /**
@@ -444,15 +447,11 @@ public final class Acl {
      * queued. Null when still allowed, else EXEC's NOPERM error for that command, after logging the refusal.
      */
     public String checkQueued(Client c, CommandSpec cmd, byte[][] argv) {
-        User u = c.aclUser();
-        if (u == null) {
+        Verdict v = denial(c, cmd, argv);
+        if (v == null) {
             return null;
         }
-        Verdict v = check(u, cmd, argv);
-        if (v.result() == OK) {
-            return null;
-        }
-        refuse(c, u, cmd, argv, v, "multi");
+        refuse(c, c.aclUser(), cmd, argv, v, "multi");
         String reason = switch (v.result()) {
             case DENIED_CMD -> "no permission to execute the command or subcommand";
             case DENIED_KEY -> "no permission to touch the specified keys";
