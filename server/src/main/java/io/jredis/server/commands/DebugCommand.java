@@ -16,12 +16,17 @@ import java.util.HexFormat;
 /**
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
- * DIGEST-VALUE, HELP; the others (RELOAD comes with persistence) answer as unknown subcommands.
+ * DIGEST-VALUE, POPULATE, ERROR, HELP (RELOAD is added by the persistence module); the others answer as unknown
+ * subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
             + " set to \"local\", you can run it from a local connection, otherwise you need to set this option in"
             + " the configuration file, and then restart the server.";
+
+    private static final byte[] KEY_PREFIX = Bytes.of("key");
+    private static final byte[] COLON = Bytes.of(":");
+    private static final byte[] VALUE_PREFIX = Bytes.of("value:");
 
     private DebugCommand() {}
 
@@ -109,8 +114,58 @@ final class DebugCommand {
                     c.reply().simple(HexFormat.of().formatHex(digest));
                 }
             }
+            case "populate" -> {
+                if (argc < 3 || argc > 5) {
+                    unknown(c, argv);
+                    return;
+                }
+                populate(c, argv);
+            }
+            case "error" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                // Redis sends it as a raw protocol error for client tests, outside errorstats.
+                c.reply().error(Bytes.str(argv[2]));
+            }
             default -> unknown(c, argv);
         }
+    }
+
+    /**
+     * DEBUG POPULATE count [prefix] [size]: adds keys "prefix:N" holding "value:N" (zero-padded or cut to size),
+     * skipping keys that exist. Like Redis it is neither a dirty change nor propagated: it fills a test dataset.
+     */
+    private static void populate(Client c, byte[][] argv) {
+        long count = positive(argv[2]);
+        long size = argv.length == 5 ? positive(argv[4]) : 0;
+        if (count < 0 || size < 0) {
+            c.engine().error(c, "ERR value is out of range, must be positive");
+            return;
+        }
+        byte[] prefix = argv.length >= 4 ? argv[3] : KEY_PREFIX;
+        Database db = c.db();
+        db.dict().reserve(db.size() + count);
+        for (long j = 0; j < count; j++) {
+            byte[] key = Bytes.concat(prefix, Bytes.concat(COLON, Bytes.fromLong(j)));
+            if (db.entry(key) != null) {
+                continue;
+            }
+            byte[] value = Bytes.concat(VALUE_PREFIX, Bytes.fromLong(j));
+            if (size > 0) {
+                value = java.util.Arrays.copyOf(value, (int) Math.min(size, Integer.MAX_VALUE - 8));
+            }
+            db.add(key, value);
+            db.signalModified(key);
+        }
+        c.reply().ok();
+    }
+
+    /** Redis's getPositiveLongFromObject: a strict integer >= 0, else -1. */
+    private static long positive(byte[] b) {
+        long[] n = new long[1];
+        return Bytes.parseLong(b, n) && n[0] >= 0 ? n[0] : -1;
     }
 
     private static void unknown(Client c, byte[][] argv) {

@@ -87,6 +87,29 @@ class DebugCommandTest {
     }
 
     @Test
+    void populateAndErrorAnswerAsRealRedis() throws Exception {
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+                TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            String[][] script = {{"SET", "key:1", "kept"}, {"DEBUG", "POPULATE", "3"}, {"DBSIZE"},
+                {"MGET", "key:0", "key:1", "key:2"}, {"DEBUG", "POPULATE", "2", "pad", "12"},
+                {"DEBUG", "POPULATE", "2", "cut", "3"}, {"DEBUG", "POPULATE", "2", "zero", "0"},
+                {"MGET", "pad:0", "pad:1", "cut:1", "zero:1"}, {"OBJECT", "ENCODING", "pad:0"},
+                {"DEBUG", "POPULATE", "-1"}, {"DEBUG", "POPULATE", "abc"}, {"DEBUG", "POPULATE", "1", "p", "-1"},
+                {"DEBUG", "POPULATE"}, {"DEBUG", "POPULATE", "1", "a", "2", "x"}, {"DEBUG", "POPULATE", "0"},
+                {"DBSIZE"}, {"DEBUG", "ERROR", "Foo bar"}, {"DEBUG", "ERROR", ""}, {"DEBUG", "ERROR", "x", "y"},
+                {"INFO", "errorstats"}};
+            for (String[] cmd : script) {
+                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
+                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
+            }
+            String persistence = RawClient.text(ours.call("INFO", "persistence"));
+            assertTrue(persistence.contains("rdb_changes_since_last_save:1\r\n"), persistence);
+        }
+    }
+
+    @Test
     void objectDescribesTheValueAsRedisDoes() throws Exception {
         try (TestServer s = TestServer.start("enable-debug-command", "yes");
                 RawClient c = new RawClient(s.host(), s.port())) {
