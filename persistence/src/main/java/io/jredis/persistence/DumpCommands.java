@@ -29,6 +29,8 @@ final class DumpCommands {
     static void register(Engine engine) {
         engine.commands().register("dump", DumpCommands::dump);
         engine.commands().register("restore", DumpCommands::restore);
+        // A cluster's RESTORE that skips the slot-ownership check; without cluster mode it is RESTORE itself.
+        engine.commands().register("restore-asking", DumpCommands::restore);
     }
 
     /** DUMP key */

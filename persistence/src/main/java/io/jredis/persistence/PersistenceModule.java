@@ -6,7 +6,7 @@ import io.jredis.server.RedisServer;
 import java.io.IOException;
 
 /**
- * Plugs persistence into a server: the multi-part AOF ({@link AppendOnlyFile}), and for RDB SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE, DEBUG RELOAD, FLUSHALL's save, save
+ * Plugs persistence into a server: the multi-part AOF ({@link AppendOnlyFile}), and for RDB SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE, MIGRATE, DEBUG RELOAD, FLUSHALL's save, save
  * points, the stop-writes-on-bgsave-error guard, the final save on SHUTDOWN, INFO persistence, and loading the
  * RDB file at start.
  *
@@ -27,6 +27,7 @@ public final class PersistenceModule {
         engine.rdbStatus(rdb);
         SaveCommands.register(engine, rdb);
         DumpCommands.register(engine);
+        MigrateCommand.register(engine);
         DebugReload.register(engine, rdb);
         engine.addGuard(rdb::refuseWrites);
         engine.addCronTask(rdb::cron);
