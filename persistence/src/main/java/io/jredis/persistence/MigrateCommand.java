@@ -1,5 +1,6 @@
 package io.jredis.persistence;
 
+import io.jredis.persistence.aof.RespBuffer;
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
@@ -9,7 +10,6 @@ import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import io.jredis.server.util.Bytes;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -231,13 +230,13 @@ final class MigrateCommand {
         Engine e = c.engine();
         EncodingConfig enc = EncodingConfig.of(e.config());
         boolean compress = e.config().rdbcompression.value();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RespBuffer out = new RespBuffer(4096);
         if (password != null) {
-            command(out, user == null ? new byte[][] {Bytes.of("AUTH"), password}
+            out.command(user == null ? new byte[][] {Bytes.of("AUTH"), password}
                     : new byte[][] {Bytes.of("AUTH"), user, password});
         }
         if (select) {
-            command(out, new byte[][] {Bytes.of("SELECT"), Bytes.fromLong(db)});
+            out.command(new byte[][] {Bytes.of("SELECT"), Bytes.fromLong(db)});
         }
         long now = System.currentTimeMillis();
         for (int j = 0; j < keys.size(); j++) {
@@ -255,18 +254,9 @@ final class MigrateCommand {
             byte[][] restore = replace
                     ? new byte[][] {Bytes.of("RESTORE"), keys.get(j), Bytes.fromLong(ttl), payload, Bytes.of("REPLACE")}
                     : new byte[][] {Bytes.of("RESTORE"), keys.get(j), Bytes.fromLong(ttl), payload};
-            command(out, restore);
+            out.command(restore);
         }
-        return out.toByteArray();
-    }
-
-    private static void command(ByteArrayOutputStream out, byte[][] args) {
-        out.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (byte[] a : args) {
-            out.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(a);
-            out.writeBytes(new byte[] {'\r', '\n'});
-        }
+        return out.take();
     }
 
     /**

@@ -3,12 +3,13 @@ package io.jredis.persistence.aof;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** A growable byte buffer that encodes commands as RESP multibulk, the AOF's record format. */
-final class RespBuffer {
+/** A growable byte buffer that encodes commands as RESP multibulk, the AOF's record format (and MIGRATE's). */
+public final class RespBuffer {
     private byte[] buf;
     private int len;
 
-    RespBuffer(int capacity) {
+    /** An empty buffer of {@code capacity} bytes to start with. */
+    public RespBuffer(int capacity) {
         buf = new byte[capacity];
     }
 
@@ -17,7 +18,7 @@ final class RespBuffer {
     }
 
     /** The contents, and the buffer starts empty again. */
-    byte[] take() {
+    public byte[] take() {
         byte[] out = Arrays.copyOf(buf, len);
         len = 0;
         if (buf.length > 1 << 20) {
@@ -27,7 +28,7 @@ final class RespBuffer {
     }
 
     /** {@code *N} then each argument as {@code $len\r\n<bytes>\r\n}. */
-    void command(byte[][] argv) {
+    public void command(byte[][] argv) {
         header('*', argv.length);
         for (byte[] a : argv) {
             bulk(a, 0, a.length);
