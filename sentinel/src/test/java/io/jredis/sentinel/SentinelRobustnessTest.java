@@ -222,7 +222,9 @@ class SentinelRobustnessTest {
                 lab.awaitDiscovery();
                 assertEquals("OK", RespParser.toText(SentinelLab.call(s, "SENTINEL", "DEBUG", "info-period", "1000")));
                 RawClient sub = lab.add(new RawClient("127.0.0.1", s));
-                sub.call("SUBSCRIBE", "+convert-to-slave");
+                sub.call("SUBSCRIBE", "+convert-to-slave", "-role-change", "+role-change");
+                sub.read();
+                sub.read();
                 int replica = lab.replicas.get(0).port();
                 long promotedAt = System.nanoTime();
                 assertEquals("OK", RespParser.toText(SentinelLab.call(replica, "REPLICAOF", "NO", "ONE")));
@@ -230,8 +232,15 @@ class SentinelRobustnessTest {
                         null).contains("master_port:" + lab.master.port() + "\r\n"));
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promotedAt);
                 assertTrue(waited >= 8_000, kind + " Sentinel converted the replica after " + waited + " ms");
-                assertEquals("slave 127.0.0.1:" + replica + " 127.0.0.1 " + replica + " @ mymaster 127.0.0.1 "
-                        + lab.master.port(), RespParser.toText(((List<?>) sub.read()).get(2)), kind);
+                String described = "slave 127.0.0.1:" + replica + " 127.0.0.1 " + replica + " @ mymaster 127.0.0.1 "
+                        + lab.master.port();
+                // "-" marks a reported role that contradicts the configuration, "+" one that agrees with it.
+                for (String expected : List.of("-role-change " + described + " new reported role is master",
+                        "+convert-to-slave " + described,
+                        "+role-change " + described + " new reported role is slave")) {
+                    List<?> m = (List<?>) sub.read();
+                    assertEquals(expected, RespParser.toText(m.get(1)) + " " + RespParser.toText(m.get(2)), kind);
+                }
             }
         }
     }
