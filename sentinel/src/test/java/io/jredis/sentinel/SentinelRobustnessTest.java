@@ -234,6 +234,15 @@ class SentinelRobustnessTest {
                 assertTrue(waited >= 8_000, kind + " Sentinel converted the replica after " + waited + " ms");
                 String described = "slave 127.0.0.1:" + replica + " 127.0.0.1 " + replica + " @ mymaster 127.0.0.1 "
                         + lab.master.port();
+                SentinelLab.await("the Sentinel sees the replica report its role again", () -> {
+                    for (Object o : (List<?>) SentinelLab.call(s, "SENTINEL", "REPLICAS", "mymaster")) {
+                        Map<String, String> f = fields(o);
+                        if (f.get("port").equals(Integer.toString(replica))) {
+                            return f.get("role-reported").equals("slave");
+                        }
+                    }
+                    return false;
+                });
                 // "-" marks a reported role that contradicts the configuration, "+" one that agrees with it.
                 for (String expected : List.of("-role-change " + described + " new reported role is master",
                         "+convert-to-slave " + described,
