@@ -24,7 +24,11 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedClusterTest {
-    private static final Duration BOUND = Duration.ofSeconds(30);
+    /**
+     * Typical waits take a few seconds (an old master is converted about 10 s after it returns), but a loaded machine
+     * can stall a Sentinel's timer for more than 2 s, and TILT then keeps it from acting for 30 s.
+     */
+    private static final Duration BOUND = Duration.ofSeconds(60);
 
     static void await(String what, BooleanSupplier cond) {
         EmbeddedCluster.awaitUntil(what, BOUND, cond);

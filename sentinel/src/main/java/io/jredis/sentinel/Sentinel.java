@@ -568,7 +568,9 @@ public final class Sentinel {
             if (role == Instance.SLAVE) {
                 ri.slaveConfChangeTime = now;
             }
-            event(Log.VERBOSE, (ri.is(role) ? "-" : "+") + "role-change", ri,
+            // "+" when the reported role is the one our configuration gives the instance, "-" on a mismatch.
+            boolean coherent = (ri.flags & (Instance.MASTER | Instance.SLAVE)) == role;
+            event(Log.VERBOSE, (coherent ? "+" : "-") + "role-change", ri,
                     "new reported role is " + (role == Instance.MASTER ? "master" : "slave"));
         }
         if (tilt) {
@@ -649,12 +651,13 @@ public final class Sentinel {
                 }
             }
         }
-        // A replica pointing at the wrong master is fixed, unless a failover is running.
+        // A replica pointing at another master is pointed back at ours, but only after a whole failover timeout
+        // of that state without being down: it may follow a master a newer configuration elected, which a Sentinel
+        // that missed the failover learns from the hellos meanwhile (repointing it would lose its data).
         if (ri.is(Instance.SLAVE) && role == Instance.SLAVE && ri.slaveMasterHost != null
-                && (ri.slaveMasterPort != master.port || !ri.slaveMasterHost.equals(master.ip))
-                && !master.is(Instance.FAILOVER_IN_PROGRESS)) {
-            long wait = publishPeriod * 4;
-            if (!ri.is(Instance.PROMOTED) && masterLooksSane(master) && now - ri.slaveConfChangeTime > wait) {
+                && (ri.slaveMasterPort != master.port || !ri.slaveMasterHost.equals(master.ip))) {
+            long wait = master.failoverTimeout;
+            if (masterLooksSane(master) && noDownFor(ri, wait, now) && now - ri.slaveConfChangeTime > wait) {
                 if (sendSlaveOf(ri, master.ip, master.port)) {
                     event(Log.NOTICE, "+fix-slave-config", ri, "");
                 }

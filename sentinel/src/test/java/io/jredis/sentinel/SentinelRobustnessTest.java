@@ -175,6 +175,85 @@ class SentinelRobustnessTest {
         }
     }
 
+    /**
+     * A replica found replicating from another master is pointed back at the configured one only after it kept
+     * that state, without being down, for a whole failover timeout (Redis's +fix-slave-config rule): a Sentinel that
+     * missed a failover must first get the chance to learn the newer configuration from its peers' hellos.
+     */
+    @Test
+    void replicaOfAnotherMasterIsFixedOnlyAfterAFailoverTimeoutAsByRealSentinel(@TempDir Path dir) throws Exception {
+        for (String kind : List.of("real", "jredis")) {
+            try (SentinelLab lab = new SentinelLab(Files.createDirectories(dir.resolve(kind))).dataNodes(1, null)) {
+                String conf = lab.sentinelConf("sentinel failover-timeout mymaster 15000\n");
+                int s = kind.equals("real") ? lab.realSentinel("s", conf).port()
+                        : lab.jredisSentinel("s", conf).port();
+                lab.awaitDiscovery();
+                assertEquals("OK", RespParser.toText(SentinelLab.call(s, "SENTINEL", "DEBUG", "info-period", "1000")));
+                RawClient sub = lab.add(new RawClient("127.0.0.1", s));
+                sub.call("SUBSCRIBE", "+fix-slave-config");
+                RealRedis other = lab.add(RealRedis.start());
+                int replica = lab.replicas.get(0).port();
+                long movedAt = System.nanoTime();
+                assertEquals("OK", RespParser.toText(SentinelLab.call(replica, "REPLICAOF", "127.0.0.1",
+                        Integer.toString(other.port()))));
+                SentinelLab.await("the replica follows the configured master again", () -> SentinelLab.info(replica,
+                        null).contains("master_port:" + lab.master.port() + "\r\n"));
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - movedAt);
+                assertTrue(waited >= 15_000, kind + " Sentinel fixed the replica after " + waited + " ms");
+                assertEquals("slave 127.0.0.1:" + replica + " 127.0.0.1 " + replica + " @ mymaster 127.0.0.1 "
+                        + lab.master.port(), RespParser.toText(((List<?>) sub.read()).get(2)), kind);
+            }
+        }
+    }
+
+    /**
+     * A replica that turns master without a failover (REPLICAOF NO ONE, or an old master coming back) is turned back
+     * into a replica only after it kept that role, without being down, for 4 hello periods (8 s): time for a Sentinel
+     * that missed a failover to learn from its peers' hellos that this node is the new master.
+     */
+    @Test
+    void replicaTurnedMasterIsConvertedBackOnlyAfterFourHelloPeriodsAsByRealSentinel(@TempDir Path dir)
+            throws Exception {
+        for (String kind : List.of("real", "jredis")) {
+            try (SentinelLab lab = new SentinelLab(Files.createDirectories(dir.resolve(kind))).dataNodes(1, null)) {
+                String conf = lab.sentinelConf("");
+                int s = kind.equals("real") ? lab.realSentinel("s", conf).port()
+                        : lab.jredisSentinel("s", conf).port();
+                lab.awaitDiscovery();
+                assertEquals("OK", RespParser.toText(SentinelLab.call(s, "SENTINEL", "DEBUG", "info-period", "1000")));
+                RawClient sub = lab.add(new RawClient("127.0.0.1", s));
+                sub.call("SUBSCRIBE", "+convert-to-slave", "-role-change", "+role-change");
+                sub.read();
+                sub.read();
+                int replica = lab.replicas.get(0).port();
+                long promotedAt = System.nanoTime();
+                assertEquals("OK", RespParser.toText(SentinelLab.call(replica, "REPLICAOF", "NO", "ONE")));
+                SentinelLab.await("the replica follows the configured master again", () -> SentinelLab.info(replica,
+                        null).contains("master_port:" + lab.master.port() + "\r\n"));
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promotedAt);
+                assertTrue(waited >= 8_000, kind + " Sentinel converted the replica after " + waited + " ms");
+                String described = "slave 127.0.0.1:" + replica + " 127.0.0.1 " + replica + " @ mymaster 127.0.0.1 "
+                        + lab.master.port();
+                SentinelLab.await("the Sentinel sees the replica report its role again", () -> {
+                    for (Object o : (List<?>) SentinelLab.call(s, "SENTINEL", "REPLICAS", "mymaster")) {
+                        Map<String, String> f = fields(o);
+                        if (f.get("port").equals(Integer.toString(replica))) {
+                            return f.get("role-reported").equals("slave");
+                        }
+                    }
+                    return false;
+                });
+                // "-" marks a reported role that contradicts the configuration, "+" one that agrees with it.
+                for (String expected : List.of("-role-change " + described + " new reported role is master",
+                        "+convert-to-slave " + described,
+                        "+role-change " + described + " new reported role is slave")) {
+                    List<?> m = (List<?>) sub.read();
+                    assertEquals(expected, RespParser.toText(m.get(1)) + " " + RespParser.toText(m.get(2)), kind);
+                }
+            }
+        }
+    }
+
     @Test
     void manualFailoverOfPasswordProtectedNodes(@TempDir Path dir) throws Exception {
         try (SentinelLab lab = new SentinelLab(dir).dataNodes(2, "s3cret")) {
