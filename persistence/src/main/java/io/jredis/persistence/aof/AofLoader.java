@@ -2,6 +2,7 @@ package io.jredis.persistence.aof;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.Arrays;
 
 /**
  * Replays AOF files through the engine as Redis's loadSingleAppendOnlyFile does: each RESP multibulk runs as a
- * command of a fake client whose replies are dropped. Runs before the server starts, so nothing is propagated: the
+ * command of a fake client whose replies are dropped, through {@link Engine#replay} (the handler itself, without the
+ * request path's bookkeeping, as Redis calls the command's proc). Runs before the server starts, so nothing is propagated: the
  * AOF's own listener is installed only after loading.
  */
 final class AofLoader {
@@ -111,14 +113,15 @@ final class AofLoader {
                         argv[j] = in.exact((int) len);
                         in.crlf();
                     }
-                    if (engine.commands().lookup(argv[0]) == null) {
+                    CommandSpec cmd = engine.commands().lookup(argv[0]);
+                    if (cmd == null) {
                         throw new AofException("Unknown command '" + Bytes.str(argv[0])
                                 + "' reading the append only file " + name);
                     }
-                    if (Bytes.eqIgnoreCase(argv[0], "multi")) {
+                    if (cmd.name().equals("multi")) {
                         validBeforeMulti = validUpTo;
                     }
-                    engine.process(fake, argv);
+                    engine.replay(fake, cmd, argv);
                     commandsLoaded++;
                     validUpTo = in.pos();
                 }
