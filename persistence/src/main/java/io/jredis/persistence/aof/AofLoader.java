@@ -83,32 +83,38 @@ final class AofLoader {
             try {
                 while (true) {
                     long start = in.pos();
-                    if (!in.line()) {
-                        break;
+                    long argc = in.plainHeader('*');
+                    if (argc < 0) {
+                        if (!in.line()) {
+                            break;
+                        }
+                        if (in.lineLen > 0 && in.lineByte(0) == '#') {
+                            validUpTo = in.pos();
+                            continue;
+                        }
+                        if (in.lineLen < 2 || in.lineByte(0) != '*') {
+                            throw new Format(start);
+                        }
+                        argc = in.lineNumber(start);
                     }
-                    if (in.lineLen > 0 && in.lineByte(0) == '#') {
-                        validUpTo = in.pos();
-                        continue;
-                    }
-                    if (in.lineLen < 2 || in.lineByte(0) != '*') {
-                        throw new Format(start);
-                    }
-                    long argc = in.lineNumber(start);
                     if (argc < 1) {
                         throw new Format(start);
                     }
                     byte[][] argv = new byte[(int) argc][];
                     for (int j = 0; j < argc; j++) {
                         long at = in.pos();
-                        if (!in.line()) {
-                            throw new Eof();
-                        }
-                        if (in.lineLen < 2 || in.lineByte(0) != '$') {
-                            throw new Format(at);
-                        }
-                        long len = in.lineNumber(at);
-                        if (len < 0 || len > Integer.MAX_VALUE - 2) {
-                            throw new Format(at);
+                        long len = in.plainHeader('$');
+                        if (len < 0) {
+                            if (!in.line()) {
+                                throw new Eof();
+                            }
+                            if (in.lineLen < 2 || in.lineByte(0) != '$') {
+                                throw new Format(at);
+                            }
+                            len = in.lineNumber(at);
+                            if (len < 0 || len > Integer.MAX_VALUE - 2) {
+                                throw new Format(at);
+                            }
                         }
                         argv[j] = in.exact((int) len);
                         in.crlf();
@@ -251,6 +257,29 @@ final class AofLoader {
                     throw new Eof();
                 }
             }
+        }
+
+        /**
+         * Reads a {@code <type><digits>CRLF} header (no sign, no leading zero, at most 9 digits) where it lies in the
+         * buffer and returns its number; -1, reading nothing, for any other form or when the header is not whole in
+         * the buffer: {@link #line()} and {@link #lineNumber} then take it with every check.
+         */
+        int plainHeader(char type) {
+            int i = bpos;
+            if (blen - i < 4 || buf[i] != type || buf[i + 1] < '1' || buf[i + 1] > '9') {
+                return -1;
+            }
+            int end = Math.min(blen, i + 10);
+            int v = 0;
+            int j = i + 1;
+            for (; j < end && buf[j] >= '0' && buf[j] <= '9'; j++) {
+                v = v * 10 + (buf[j] - '0');
+            }
+            if (j + 1 >= blen || buf[j] != '\r' || buf[j + 1] != '\n') {
+                return -1;
+            }
+            bpos = j + 2;
+            return v;
         }
 
         int lineByte(int i) {
