@@ -69,7 +69,7 @@ final class CdsTraining implements Callable<Integer> {
             s.append(command("HSET", "h" + k, "f1", "v1", "f2", k));
             s.append(command("SADD", "i" + k, "1", "2", k));
             s.append(command("SADD", "m" + k, "a", "b", "member-" + k));
-            s.append(command("ZADD", "z" + k, "1.5", "a", k, "b", "-2", "c"));
+            s.append(command("ZADD", "z" + k, "1.5", "a", k, "b", "2.25", "c"));
         }
         s.append(command("MULTI")).append(command("SET", "t", "1")).append(command("EXPIRE", "t", "1000"))
                 .append(command("EXEC"));
@@ -98,7 +98,10 @@ final class CdsTraining implements Callable<Integer> {
         return s.toString();
     }
 
-    /** Sends a pipeline and reads until the reply to a final ECHO of a marker arrives. */
+    /**
+     * Sends a pipeline and reads until the reply to a final ECHO of a marker arrives; an error reply fails the training
+     * (none of the commands should fail, the values hold no line starting with '-').
+     */
     private static void send(int port, String commands) throws IOException {
         String marker = "cds-training-done";
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -107,14 +110,17 @@ final class CdsTraining implements Callable<Integer> {
             out.flush();
             InputStream in = socket.getInputStream();
             byte[] buf = new byte[1 << 16];
-            String tail = "";
-            while (!tail.endsWith(marker + "\r\n")) {
+            StringBuilder replies = new StringBuilder();
+            while (!replies.toString().endsWith(marker + "\r\n")) {
                 int n = in.read(buf);
                 if (n < 0) {
                     throw new IOException("the training server closed the connection");
                 }
-                tail += new String(buf, 0, n, StandardCharsets.ISO_8859_1);
-                tail = tail.substring(Math.max(0, tail.length() - 64));
+                replies.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            int error = ("\r\n" + replies).indexOf("\r\n-");
+            if (error >= 0) {
+                throw new IOException("error reply: " + replies.substring(error, replies.indexOf("\r", error)));
             }
         }
     }
