@@ -11,8 +11,9 @@
 #             with the GC pauses of jredis's JVM during that phase (count, total, max from its -Xlog:gc log).
 # Prints medians and ratios jredis/redis.
 #
-# Usage: bench/persistence.sh [--bgsave-only] [keys] [rounds]        (defaults 1000000 and 3)
+# Usage: bench/persistence.sh [--bgsave-only|--load-only] [keys] [rounds]        (defaults 1000000 and 3)
 #   --bgsave-only  only the p99 phases (idle and during BGSAVE): no SAVE timing, no AOF dataset or load.
+#   --load-only    only the RDB and AOF loads (no SAVE timing, no p99 phases).
 #   needs jredis/target/jredis.jar (mvn -B -q -DskipTests install), redis-server, redis-cli, redis-benchmark, python3.
 #   jredis starts through bin/jredis, so with the JVM settings users get: JREDIS_GC_OPTS=<flags> replaces its
 #   collector settings (e.g. -XX:+UseG1GC), JAVA_OPTS adds JVM flags. JREDIS_JAR=<jar> measures another build,
@@ -20,7 +21,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bgsave_only=0
+load_only=0
 if [ "${1:-}" = "--bgsave-only" ]; then bgsave_only=1; shift; fi
+if [ "${1:-}" = "--load-only" ]; then load_only=1; shift; fi
 servers="${PERSIST_SERVERS:-jredis redis}"
 keys="${1:-1000000}"
 rounds="${2:-3}"
@@ -207,39 +210,43 @@ for r in $(seq 1 "$rounds"); do
     check_keys "$keys"
     echo "$name rdb_load_to_pong $took" >> "$results"
     echo "$name rdb_load_log $(loaded_log "$dir")" >> "$results"
-    if [ "$bgsave_only" = 0 ]; then
-      echo "$name save $(timed redis-cli -p "$port" save)" >> "$results"
-    fi
     if [ "$r" = 1 ]; then
       echo "$name rdb_file_mb $(awk -v s="$(stat -c %s "$dir/dump.rdb")" 'BEGIN {printf "%.1f\n", s / 1e6}')" >> "$results"
     fi
-    # The BGSAVEs below write the benchmark's keys too: the next round loads the file as SAVE left it.
-    cp "$dir/dump.rdb" "$dir/dump.rdb.keep"
-    # A freshly started JVM compiles its hot paths during the first requests: both servers get the same warm-up.
-    bench_latency warmup > /dev/null
-    bench_latency idle | sed "s/^/$name /" >> "$results"
-    flag="$out/bgsaving"
-    touch "$flag"
-    gcfrom=0
-    if [ "$name" = jredis ] && [ -f "$gclog" ]; then gcfrom=$(stat -c %s "$gclog"); fi
-    keep_bgsaving "$flag" "$out/bgsaves" &
-    bg=$!
-    bench_latency bgsave | sed "s/^/$name /" >> "$results"
-    rm -f "$flag"
-    wait "$bg"
-    echo "$name bgsaves_during_benchmark $(cat "$out/bgsaves")" >> "$results"
-    if [ "$name" = jredis ]; then
-      read -r gcn gct gcm < <(gc_pauses "$gclog" "$gcfrom")
-      echo "$name gc_pauses_during_bgsave $gcn" >> "$results"
-      echo "$name gc_pause_ms_total $gct" >> "$results"
-      echo "$name gc_pause_ms_max $gcm" >> "$results"
+    if [ "$load_only" = 1 ]; then
+      stop
+    else
+      if [ "$bgsave_only" = 0 ]; then
+        echo "$name save $(timed redis-cli -p "$port" save)" >> "$results"
+      fi
+      # The BGSAVEs below write the benchmark's keys too: the next round loads the file as SAVE left it.
+      cp "$dir/dump.rdb" "$dir/dump.rdb.keep"
+      # A freshly started JVM compiles its hot paths during the first requests: both servers get the same warm-up.
+      bench_latency warmup > /dev/null
+      bench_latency idle | sed "s/^/$name /" >> "$results"
+      flag="$out/bgsaving"
+      touch "$flag"
+      gcfrom=0
+      if [ "$name" = jredis ] && [ -f "$gclog" ]; then gcfrom=$(stat -c %s "$gclog"); fi
+      keep_bgsaving "$flag" "$out/bgsaves" &
+      bg=$!
+      bench_latency bgsave | sed "s/^/$name /" >> "$results"
+      rm -f "$flag"
+      wait "$bg"
+      echo "$name bgsaves_during_benchmark $(cat "$out/bgsaves")" >> "$results"
+      if [ "$name" = jredis ]; then
+        read -r gcn gct gcm < <(gc_pauses "$gclog" "$gcfrom")
+        echo "$name gc_pauses_during_bgsave $gcn" >> "$results"
+        echo "$name gc_pause_ms_total $gct" >> "$results"
+        echo "$name gc_pause_ms_max $gcm" >> "$results"
+      fi
+      for _ in $(seq 1 600); do
+        redis-cli -p "$port" info persistence | grep -q 'rdb_bgsave_in_progress:0' && break
+        sleep 0.1
+      done
+      stop
+      mv "$dir/dump.rdb.keep" "$dir/dump.rdb"
     fi
-    for _ in $(seq 1 600); do
-      redis-cli -p "$port" info persistence | grep -q 'rdb_bgsave_in_progress:0' && break
-      sleep 0.1
-    done
-    stop
-    mv "$dir/dump.rdb.keep" "$dir/dump.rdb"
     [ "$bgsave_only" = 1 ] && continue
 
     dir="$out/$name-aof"

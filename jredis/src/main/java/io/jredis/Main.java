@@ -86,15 +86,41 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The tools ({@code cluster ...}, {@code drill ...}) when the first argument names one, else the server. The
-     * tools are dispatched before the server's parser so that its redis-server argument rules stay untouched.
+     * The tools ({@code cluster ...}, {@code drill ...}, and {@code cds-training <dir>} that bin/jredis runs to build
+     * its class-data sharing archive) when the first argument names one, else the server. The tools are dispatched
+     * before the server's parser so that its redis-server argument rules stay untouched.
      */
     static int run(String... args) {
-        if (args.length > 0 && (args[0].equals("cluster") || args[0].equals("drill"))) {
-            Object tool = args[0].equals("cluster") ? new ClusterCommand() : new DrillCommand();
+        if (args.length > 0 && java.util.Set.of("cluster", "drill", "cds-training").contains(args[0])) {
+            Object tool = switch (args[0]) {
+                case "cluster" -> new ClusterCommand();
+                case "drill" -> new DrillCommand();
+                default -> new CdsTraining();
+            };
             return new CommandLine(tool).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
+        if (args.length == 0 || !picocliOption(args[0])) {
+            // What picocli would do with a command line that does not start with one of its options (all of it goes
+            // to redis-server's rules), without loading and initialising picocli: a third of a second at start-up.
+            Main main = new Main();
+            main.redisArgs.addAll(java.util.Arrays.asList(args));
+            try {
+                return main.call();
+            } catch (Exception e) {
+                e.printStackTrace();
+                return 1;
+            }
+        }
         return new CommandLine(new Main()).setStopAtUnmatched(true).setExpandAtFiles(false).execute(args);
+    }
+
+    /** Whether picocli could take {@code arg} as one of Main's options (or a cluster of short ones, "-vh"). */
+    private static boolean picocliOption(String arg) {
+        if (arg.startsWith("--")) {
+            String name = arg.indexOf('=') < 0 ? arg : arg.substring(0, arg.indexOf('='));
+            return name.equals("--version") || name.equals("--help") || name.equals("--sentinel");
+        }
+        return arg.startsWith("-") && arg.length() > 1;
     }
 
     /** Runs the server until a signal asks it to stop; returns the process exit code. */

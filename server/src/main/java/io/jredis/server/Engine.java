@@ -944,6 +944,36 @@ public final class Engine implements Database.Hooks {
         }
     }
 
+    /**
+     * Runs a command read from an AOF as Redis's loadSingleAppendOnlyFile does: the handler itself on the loader's
+     * fake client, without ACL, guards, statistics, latency tracking, monitors or propagation (Redis calls the
+     * command's proc directly). {@code cmd} is the looked-up top-level command. Everything else (a MULTI block, EXEC,
+     * a container command, a wrong arity) takes {@link #process}: EXEC runs its queue through {@link #call}, as Redis's
+     * execCommand does, and errors stay what they were.
+     */
+    public void replay(Client c, CommandSpec cmd, byte[][] argv) {
+        if (c.multi() != null || cmd.hasSubcommands() || cmd.handler() == null || !cmd.arityOk(argv.length)
+                || TRANSACTION_CONTROL.contains(cmd.name())) {
+            process(c, argv);
+            return;
+        }
+        currentCommand = cmd;
+        currentArgv = argv;
+        currentClient = c;
+        callDepth++;
+        try {
+            cmd.handler().execute(c, argv);
+        } finally {
+            callDepth--;
+            currentCommand = null;
+            currentArgv = null;
+            currentClient = null;
+            propagateOverride = null;
+            propagateSuppressed = false;
+            propagateForced = false;
+        }
+    }
+
     /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
     private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
         boolean slowlogged = !cmd.hasFlag("skip_slowlog");

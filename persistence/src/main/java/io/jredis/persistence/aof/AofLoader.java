@@ -2,6 +2,7 @@ package io.jredis.persistence.aof;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.command.CommandSpec;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.Arrays;
 
 /**
  * Replays AOF files through the engine as Redis's loadSingleAppendOnlyFile does: each RESP multibulk runs as a
- * command of a fake client whose replies are dropped. Runs before the server starts, so nothing is propagated: the
+ * command of a fake client whose replies are dropped, through {@link Engine#replay} (the handler itself, without the
+ * request path's bookkeeping, as Redis calls the command's proc). Runs before the server starts, so nothing is propagated: the
  * AOF's own listener is installed only after loading.
  */
 final class AofLoader {
@@ -81,44 +83,51 @@ final class AofLoader {
             try {
                 while (true) {
                     long start = in.pos();
-                    if (!in.line()) {
-                        break;
+                    long argc = in.plainHeader('*');
+                    if (argc < 0) {
+                        if (!in.line()) {
+                            break;
+                        }
+                        if (in.lineLen > 0 && in.lineByte(0) == '#') {
+                            validUpTo = in.pos();
+                            continue;
+                        }
+                        if (in.lineLen < 2 || in.lineByte(0) != '*') {
+                            throw new Format(start);
+                        }
+                        argc = in.lineNumber(start);
                     }
-                    if (in.lineLen > 0 && in.lineByte(0) == '#') {
-                        validUpTo = in.pos();
-                        continue;
-                    }
-                    if (in.lineLen < 2 || in.lineByte(0) != '*') {
-                        throw new Format(start);
-                    }
-                    long argc = in.lineNumber(start);
                     if (argc < 1) {
                         throw new Format(start);
                     }
                     byte[][] argv = new byte[(int) argc][];
                     for (int j = 0; j < argc; j++) {
                         long at = in.pos();
-                        if (!in.line()) {
-                            throw new Eof();
-                        }
-                        if (in.lineLen < 2 || in.lineByte(0) != '$') {
-                            throw new Format(at);
-                        }
-                        long len = in.lineNumber(at);
-                        if (len < 0 || len > Integer.MAX_VALUE - 2) {
-                            throw new Format(at);
+                        long len = in.plainHeader('$');
+                        if (len < 0) {
+                            if (!in.line()) {
+                                throw new Eof();
+                            }
+                            if (in.lineLen < 2 || in.lineByte(0) != '$') {
+                                throw new Format(at);
+                            }
+                            len = in.lineNumber(at);
+                            if (len < 0 || len > Integer.MAX_VALUE - 2) {
+                                throw new Format(at);
+                            }
                         }
                         argv[j] = in.exact((int) len);
                         in.crlf();
                     }
-                    if (engine.commands().lookup(argv[0]) == null) {
+                    CommandSpec cmd = engine.commands().lookup(argv[0]);
+                    if (cmd == null) {
                         throw new AofException("Unknown command '" + Bytes.str(argv[0])
                                 + "' reading the append only file " + name);
                     }
-                    if (Bytes.eqIgnoreCase(argv[0], "multi")) {
+                    if (cmd.name().equals("multi")) {
                         validBeforeMulti = validUpTo;
                     }
-                    engine.process(fake, argv);
+                    engine.replay(fake, cmd, argv);
                     commandsLoaded++;
                     validUpTo = in.pos();
                 }
@@ -248,6 +257,29 @@ final class AofLoader {
                     throw new Eof();
                 }
             }
+        }
+
+        /**
+         * Reads a {@code <type><digits>CRLF} header (no sign, no leading zero, at most 9 digits) where it lies in the
+         * buffer and returns its number; -1, reading nothing, for any other form or when the header is not whole in
+         * the buffer: {@link #line()} and {@link #lineNumber} then take it with every check.
+         */
+        int plainHeader(char type) {
+            int i = bpos;
+            if (blen - i < 4 || buf[i] != type || buf[i + 1] < '1' || buf[i + 1] > '9') {
+                return -1;
+            }
+            int end = Math.min(blen, i + 10);
+            int v = 0;
+            int j = i + 1;
+            for (; j < end && buf[j] >= '0' && buf[j] <= '9'; j++) {
+                v = v * 10 + (buf[j] - '0');
+            }
+            if (j + 1 >= blen || buf[j] != '\r' || buf[j + 1] != '\n') {
+                return -1;
+            }
+            bpos = j + 2;
+            return v;
         }
 
         int lineByte(int i) {

@@ -293,6 +293,39 @@ class AppendOnlyFileTest {
         }
     }
 
+    /**
+     * Headers that straddle the loader's 1 MB read buffer, arguments larger than it and empty arguments all load. The
+     * replayed commands run as Redis runs them while loading (the command's proc, no command statistics).
+     */
+    @Test
+    void everyHeaderFormLoadsAcrossTheReadBuffer() throws Exception {
+        Files.createDirectories(aofDir());
+        Files.writeString(aofDir().resolve("appendonly.aof.manifest"),
+                "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.write(aofDir().resolve("appendonly.aof.1.base.aof"), new byte[0]);
+        StringBuilder aof = new StringBuilder();
+        int n = 0;
+        while (aof.length() < 3 << 20) {
+            String v = "v".repeat(n % 97);
+            aof.append("*3\r\n$3\r\nSET\r\n$").append(Integer.toString(n).length() + 1).append("\r\nk").append(n)
+                    .append("\r\n$").append(v.length()).append("\r\n").append(v).append("\r\n");
+            n++;
+        }
+        String big = "b".repeat(1_500_000);
+        aof.append("*3\r\n$3\r\nset\r\n$3\r\nbig\r\n$").append(big.length()).append("\r\n").append(big).append("\r\n");
+        aof.append("*4\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n$0\r\n\r\n$1\r\ny\r\n");
+        Files.writeString(aofDir().resolve("appendonly.aof.1.incr.aof"), aof.toString());
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals(n + 2, j.dbSize());
+            for (int i = 0; i < n; i += 997) {
+                assertEquals("v".repeat(i % 97), j.get("k" + i));
+            }
+            assertEquals(big, j.get("big"));
+            assertEquals(List.of("", "y"), j.lrange("list", 0, -1));
+            assertFalse(j.info("commandstats").contains("cmdstat_set"), j.info("commandstats"));
+        }
+    }
+
     @Test
     void corruptionInTheMiddleStopsStartUp() throws Exception {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {

@@ -106,7 +106,7 @@ public final class Bytes {
         if (b.length > 5120) {
             return false;
         }
-        if (plainInteger(b, out)) {
+        if (plainDecimal(b, out)) {
             return true;
         }
         Doubles.Literal lit = Doubles.scan(b);
@@ -131,26 +131,41 @@ public final class Bytes {
     }
 
     /**
-     * The common score: an optional '-' and at most 15 decimal digits, exactly representable, so its value is the
-     * one strtod gives, without building a String for {@link Double#parseDouble}.
+     * The common score: an optional '-' and at most 15 decimal digits, with at most one '.' between two of them. The
+     * digits as an integer and the power of ten are both exact doubles, so their quotient is the correctly rounded
+     * value strtod gives, without building a String for {@link Double#parseDouble}.
      */
-    private static boolean plainInteger(byte[] b, double[] out) {
+    private static boolean plainDecimal(byte[] b, double[] out) {
         int n = b.length;
         int i = n > 0 && b[0] == '-' ? 1 : 0;
-        if (i == n || n - i > 15) {
+        if (i == n || n - i > 16) {
             return false;
         }
         long v = 0;
+        int digits = 0;
+        int dot = -1;
         for (; i < n; i++) {
             int d = b[i] - '0';
-            if (d < 0 || d > 9) {
+            if (d >= 0 && d <= 9) {
+                v = v * 10 + d;
+                digits++;
+            } else if (b[i] == '.' && dot < 0 && digits > 0 && i + 1 < n) {
+                dot = digits;
+            } else {
                 return false;
             }
-            v = v * 10 + d;
         }
-        out[0] = b[0] == '-' ? -(double) v : (double) v;
+        if (digits > 15) {
+            return false;
+        }
+        double x = dot < 0 ? (double) v : (double) v / POW10[digits - dot];
+        out[0] = b[0] == '-' ? -x : x;
         return true;
     }
+
+    /** 10^0 .. 10^15, every one exact in a double. */
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15};
 
     /** The decimal digits of {@code v}: INCR's stored value, written without building a String. */
     public static byte[] fromLong(long v) {

@@ -118,6 +118,36 @@ class DoublesTest {
         }
     }
 
+    /** Short decimals skip the general parser: their value must still be strtod's (the nearest double). */
+    @Test
+    void plainDecimalsParseToTheNearestDouble() {
+        Random r = new Random(20261126);
+        double[] out = new double[1];
+        for (int i = 0; i < 200_000; i++) {
+            int digits = 1 + r.nextInt(16);
+            StringBuilder s = new StringBuilder(r.nextBoolean() ? "-" : "");
+            for (int d = 0; d < digits; d++) {
+                s.append((char) ('0' + r.nextInt(10)));
+            }
+            if (digits > 1 && r.nextInt(4) != 0) {
+                s.insert(s.length() - 1 - r.nextInt(digits - 1), '.');
+            }
+            String text = s.toString();
+            assertTrue(Bytes.parseDouble(Bytes.of(text), out), text);
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(out[0]),
+                    text);
+        }
+        for (String edge : new String[] {"-0", "-0.0", "0.000000000000001", "999999999999999", "99999999999999.9",
+                "9007199254740993", "0.1", "1.", ".5", "-.5", "12345678901234567.5"}) {
+            assertTrue(Bytes.parseDouble(Bytes.of(edge), out), edge);
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(edge)), Double.doubleToRawLongBits(out[0]),
+                    edge);
+        }
+        for (String bad : new String[] {"1.2.3", "-", "1-", "--1", "1..2", "+-1"}) {
+            assertFalse(Bytes.parseDouble(Bytes.of(bad), out), bad);
+        }
+    }
+
     /** Random literal in the shapes clients send: plain decimals, exponents, long mantissas, hex, extremes. */
     private static String randomLiteral(Random r) {
         String sign = r.nextInt(4) == 0 ? "-" : "";
