@@ -4,6 +4,7 @@ import io.jredis.persistence.aof.AppendOnlyFile;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Plugs persistence into a server: the multi-part AOF ({@link AppendOnlyFile}), and for RDB SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE, DEBUG RELOAD, FLUSHALL's save, save
@@ -47,11 +48,13 @@ public final class PersistenceModule {
         if (whileListening) {
             AppendOnlyFile aof = AppendOnlyFile.install(server, false);
             rdb.aofRewriting(aof::rewriteInProgress);
+            // A server closed meanwhile stops the load, whose task would otherwise hold its event loop to the end.
+            BooleanSupplier stop = () -> rdb.stopRequested() || server.isClosed();
             server.onStarted(() -> rdb.runStartupLoad(() -> {
                 if (!aofOnly) {
-                    rdb.loadAtStart();
+                    rdb.loadAtStart(stop);
                 }
-                aof.loadAtStart(rdb.stopRequested());
+                aof.loadAtStart(stop);
             }));
             return rdb;
         }

@@ -352,13 +352,18 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * {@link IOException} naming the file and the offset; a load stopped by a shutdown with {@link Loading.Aborted}.
      */
     public void loadAtStart() throws IOException {
+        loadAtStart(stopLoading::get);
+    }
+
+    /** {@link #loadAtStart()} that also stops when {@code stopRequested} says so (the server is closing). */
+    void loadAtStart(java.util.function.BooleanSupplier stopRequested) throws IOException {
         Path p = rdbPath();
         if (!Files.exists(p)) {
             return;
         }
         long start = System.nanoTime();
         try {
-            load(p, false);
+            load(p, false, stopRequested);
         } catch (Loading.Aborted e) {
             throw e;
         } catch (IOException e) {
@@ -374,7 +379,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * replace existing ones). Errors name the file and the offset.
      */
     public void load(Path p, boolean merge) throws IOException {
-        Loading loading = Loading.start(engine, Files.size(p), stopLoading::get);
+        load(p, merge, stopLoading::get);
+    }
+
+    private void load(Path p, boolean merge, java.util.function.BooleanSupplier stopRequested) throws IOException {
+        Loading loading = Loading.start(engine, Files.size(p), stopRequested);
         try {
             load(p, merge, loading);
         } catch (Loading.Aborted e) {
@@ -449,9 +458,9 @@ public final class RdbPersistence implements Engine.RdbStatus {
         stopLoading.set(true);
     }
 
-    /** What a start-up load checks to stop early; set by {@link #stopStartupLoad()}. */
-    public java.util.function.BooleanSupplier stopRequested() {
-        return stopLoading::get;
+    /** Whether {@link #stopStartupLoad()} was called. */
+    boolean stopRequested() {
+        return stopLoading.get();
     }
 
     /**
