@@ -233,7 +233,7 @@ public final class Main implements Callable<Integer> {
      */
     private boolean awaitStartupLoad(RdbPersistence rdb) throws InterruptedException {
         java.util.concurrent.CompletableFuture<Void> load = rdb.startupLoad();
-        java.util.concurrent.CompletableFuture.anyOf(load, exitRequested).join();
+        java.util.concurrent.CompletableFuture.anyOf(load, exitRequested).handle((v, e) -> null).join();
         if (!load.isDone()) {
             rdb.stopStartupLoad();
         }

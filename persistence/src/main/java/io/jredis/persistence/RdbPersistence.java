@@ -317,8 +317,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
             running.abortAndWait(5000);
             finishBackground();
         }
-        if (engine.loading() != null) {
-            // As Redis's SHUTDOWN while loading (or a load stopped for the exit): half-read data is never saved.
+        if (engine.loading() != null || startupLoad.isCompletedExceptionally()) {
+            // As Redis's SHUTDOWN while loading (or a load stopped or failed at start): half-read data is never saved.
             return true;
         }
         if ((!cfg.save.points().isEmpty() && !nosave) || save) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -45,12 +46,20 @@ class LoadingTest {
         }
     }
 
-    /** {@link #KEYS} keys {@code key:<i>} (DEBUG POPULATE's names) in one MSET. */
+    /**
+     * {@link #KEYS} keys {@code key:<i>} in one MSET, with values of random letters a little larger than the
+     * 1024-byte event interval: the loads below serve clients after every key, so replies wait one key's delay.
+     */
     private static void populate(Jedis j) {
+        Random random = new Random(42);
         String[] kv = new String[KEYS * 2];
+        char[] value = new char[1100];
         for (int i = 0; i < KEYS; i++) {
+            for (int k = 0; k < value.length; k++) {
+                value[k] = (char) ('a' + random.nextInt(26));
+            }
             kv[2 * i] = "key:" + i;
-            kv[2 * i + 1] = "value:" + i;
+            kv[2 * i + 1] = new String(value);
         }
         assertEquals("OK", j.mset(kv));
     }
