@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,8 +81,8 @@ public final class Main implements Callable<Integer> {
 
     private final java.util.concurrent.Semaphore shutdownRequested = new java.util.concurrent.Semaphore(0);
     /** Completed by the first signal or SHUTDOWN, to stop a start-up load that still runs. */
-    private final java.util.concurrent.CompletableFuture<Void> exitRequested =
-            new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> exitRequested =
+            new CompletableFuture<>();
     private Log log;
     private RedisServer server;
     private Path pidfile;
@@ -232,14 +234,14 @@ public final class Main implements Callable<Integer> {
      * (logged; the process exits with status 1).
      */
     private boolean awaitStartupLoad(RdbPersistence rdb) throws InterruptedException {
-        java.util.concurrent.CompletableFuture<Void> load = rdb.startupLoad();
-        java.util.concurrent.CompletableFuture.anyOf(load, exitRequested).handle((v, e) -> null).join();
+        CompletableFuture<Void> load = rdb.startupLoad();
+        CompletableFuture.anyOf(load, exitRequested).handle((v, e) -> null).join();
         if (!load.isDone()) {
             rdb.stopStartupLoad();
         }
         try {
             load.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof Loading.Aborted) {
                 // The shutdown that stopped it is pending: the loop below performs it.
                 return true;

@@ -4,8 +4,8 @@ import io.jredis.server.Engine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A load of RDB or AOF data on the engine thread, as Redis's startLoading / loadingAbsProgress / stopLoading: while
@@ -97,7 +97,8 @@ public final class Loading implements Engine.LoadProgress {
     }
 
     private void checkAbort() throws Aborted {
-        if (stopRequested.getAsBoolean() || engine.shuttingDown() || (engine.loop() != null && engine.loop().isShuttingDown())) {
+        if (stopRequested.getAsBoolean() || engine.shuttingDown()
+                || (engine.loop() != null && engine.loop().isShuttingDown())) {
             throw new Aborted();
         }
     }

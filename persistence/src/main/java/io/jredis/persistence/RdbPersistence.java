@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -63,8 +65,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
     /** The RDB load running, whose counts INFO shows live (as Redis 7.0.15 does), or null. */
     private Loader loader;
     /** Set by a signal asking the process to exit while the start-up load runs. */
-    private final java.util.concurrent.atomic.AtomicBoolean stopLoading = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.CompletableFuture<Void> startupLoad = new java.util.concurrent.CompletableFuture<>();
+    private final AtomicBoolean stopLoading = new AtomicBoolean();
+    private final CompletableFuture<Void> startupLoad = new CompletableFuture<>();
     private Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
     private BooleanSupplier aofRewriting = () -> false;
     /** The replication state the last loaded file recorded, or null. */
@@ -356,7 +358,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
     }
 
     /** {@link #loadAtStart()} that also stops when {@code stopRequested} says so (the server is closing). */
-    void loadAtStart(java.util.function.BooleanSupplier stopRequested) throws IOException {
+    void loadAtStart(BooleanSupplier stopRequested) throws IOException {
         Path p = rdbPath();
         if (!Files.exists(p)) {
             return;
@@ -382,7 +384,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
         load(p, merge, stopLoading::get);
     }
 
-    private void load(Path p, boolean merge, java.util.function.BooleanSupplier stopRequested) throws IOException {
+    private void load(Path p, boolean merge, BooleanSupplier stopRequested) throws IOException {
         Loading loading = Loading.start(engine, Files.size(p), stopRequested);
         try {
             load(p, merge, loading);
@@ -449,7 +451,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * the {@link IOException} Redis would log before exiting (status 1), or with {@link Loading.Aborted} when a
      * shutdown stopped the load.
      */
-    public java.util.concurrent.CompletableFuture<Void> startupLoad() {
+    public CompletableFuture<Void> startupLoad() {
         return startupLoad;
     }
 

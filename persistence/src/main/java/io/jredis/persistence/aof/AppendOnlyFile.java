@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Redis 7.0's multi-part append-only file: {@code dir/appenddirname} holds a base, incr files of propagated
@@ -110,7 +111,7 @@ public final class AppendOnlyFile {
      * {@link AofException} when the AOF cannot be loaded (the server must exit), {@link Loading.Aborted} when a
      * shutdown stopped the load.
      */
-    public void loadAtStart(java.util.function.BooleanSupplier stopRequested) throws IOException {
+    public void loadAtStart(BooleanSupplier stopRequested) throws IOException {
         if (config.appendonly.value()) {
             load(stopRequested);
             startOnBoot();
@@ -197,7 +198,7 @@ public final class AppendOnlyFile {
     }
 
     /** Redis's loadAppendOnlyFiles: the base, then every incr file in order; history is ignored. */
-    private void load(java.util.function.BooleanSupplier stopRequested) throws IOException {
+    private void load(BooleanSupplier stopRequested) throws IOException {
         Path legacy = legacyPath(config);
         if (!Files.exists(manifestPath(config)) && Files.exists(legacy)) {
             upgradeLegacy(legacy);
