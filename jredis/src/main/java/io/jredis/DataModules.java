@@ -17,16 +17,28 @@ public final class DataModules {
     private DataModules() {}
 
     /** Installs persistence and replication; an IOException carries the line Redis logs before exiting. */
-    public static void install(RedisServer server) throws IOException {
-        RdbPersistence rdb = PersistenceModule.install(server);
+    public static RdbPersistence install(RedisServer server) throws IOException {
+        return install(server, false);
+    }
+
+    /**
+     * As {@link #install(RedisServer)}; with {@code whileListening} the data is loaded once the server listens, as
+     * redis-server does (see {@link PersistenceModule#install(RedisServer, boolean)}): the replication state the
+     * files recorded is restored when the load ends, before replication starts its link to a master.
+     */
+    public static RdbPersistence install(RedisServer server, boolean whileListening) throws IOException {
+        RdbPersistence rdb = PersistenceModule.install(server, whileListening);
         Replication repl = ReplicationModule.install(server, new ReplicationCodec(new ReplicationSnapshots(rdb)));
-        RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
-        if (loaded != null) {
-            repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
-        }
+        rdb.startupLoad().thenRun(() -> {
+            RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
+            if (loaded != null) {
+                repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
+            }
+        });
         rdb.replInfo(() -> {
             Replication.SaveInfo i = repl.saveInfo();
             return i == null ? null : new RdbWriter.ReplInfo(i.streamDb(), i.replId(), i.offset());
         });
+        return rdb;
     }
 }

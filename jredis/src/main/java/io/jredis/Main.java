@@ -2,6 +2,8 @@ package io.jredis;
 
 import io.jredis.cli.ClusterCommand;
 import io.jredis.cli.DrillCommand;
+import io.jredis.persistence.Loading;
+import io.jredis.persistence.RdbPersistence;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +80,9 @@ public final class Main implements Callable<Integer> {
     private List<String> redisArgs = new ArrayList<>();
 
     private final java.util.concurrent.Semaphore shutdownRequested = new java.util.concurrent.Semaphore(0);
+    /** Completed by the first signal or SHUTDOWN, to stop a start-up load that still runs. */
+    private final CompletableFuture<Void> exitRequested =
+            new CompletableFuture<>();
     private Log log;
     private RedisServer server;
     private Path pidfile;
@@ -180,13 +187,21 @@ public final class Main implements Callable<Integer> {
         server = new RedisServer(config, log);
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
-        server.engine().onShutdown(shutdownRequested::release);
+        server.engine().onShutdown(() -> {
+            exitRequested.complete(null);
+            shutdownRequested.release();
+        });
+        if (!sentinelMode) {
+            // Logged on the engine thread once the server listens, before the data loads there (Redis's order).
+            server.onStarted(() -> logInitialized(false));
+        }
         SentinelModule sentinelModule = null;
+        RdbPersistence rdb = null;
         try {
             if (sentinelMode) {
                 sentinelModule = SentinelModule.install(server);
             } else {
-                DataModules.install(server);
+                rdb = DataModules.install(server, true);
             }
         } catch (ConfigFile.FatalConfigError e) {
             System.err.print(e.report(Engine.REDIS_VERSION));
@@ -211,17 +226,56 @@ public final class Main implements Callable<Integer> {
         onSignal("TERM");
         onSignal("INT");
         writePidfile(config.pidfile.value());
-        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone") + ", port=" + server.engine().tcpPort() + ".");
-        log.warning("Server initialized");
+        if (sentinelMode) {
+            logInitialized(true);
+        }
+        if (rdb != null && !awaitStartupLoad(rdb)) {
+            removePidfile();
+            server.close();
+            stopped = true;
+            return 1;
+        }
         if (sentinelModule != null) {
             sentinelModule.start(server);
         }
-        log.notice("Ready to accept connections");
+        if (!exitRequested.isDone()) {
+            log.notice("Ready to accept connections");
+        }
         // A signal whose shutdown fails (the final save could not be written) leaves the server running, as Redis.
         do {
             shutdownRequested.acquire();
         } while (!stop());
         return 0;
+    }
+
+    private void logInitialized(boolean sentinelMode) {
+        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone")
+                + ", port=" + server.engine().tcpPort() + ".");
+        log.warning("Server initialized");
+    }
+
+    /**
+     * Waits for the data to load while the server answers -LOADING. A signal (or SHUTDOWN) meanwhile stops the load,
+     * and the server then exits without saving, as Redis does. Returns false when the files could not be loaded
+     * (logged; the process exits with status 1).
+     */
+    private boolean awaitStartupLoad(RdbPersistence rdb) throws InterruptedException {
+        CompletableFuture<Void> load = rdb.startupLoad();
+        CompletableFuture.anyOf(load, exitRequested).handle((v, e) -> null).join();
+        if (!load.isDone()) {
+            rdb.stopStartupLoad();
+        }
+        try {
+            load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Loading.Aborted) {
+                // The shutdown that stopped it is pending: the loop below performs it.
+                return true;
+            }
+            log.warning(String.valueOf(e.getCause().getMessage()));
+            return false;
+        }
+        return true;
     }
 
     /** A log on standard output for the lines redis-server prints before the configured log exists. */
@@ -250,6 +304,7 @@ public final class Main implements Callable<Integer> {
             Signal.handle(new Signal(name), s -> {
                 log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
                         + " scheduling shutdown...");
+                exitRequested.complete(null);
                 shutdownRequested.release();
             });
         } catch (IllegalArgumentException e) {

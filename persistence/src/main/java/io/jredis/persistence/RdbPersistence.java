@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * The RDB side of persistence, as Redis's rdb.c and the save parts of serverCron: synchronous saves (SAVE,
  * SHUTDOWN, FLUSHALL, DEBUG RELOAD), background saves through a forkless {@link Snapshot}, save points, the
  * stop-writes-on-bgsave-error guard, loading, and the state INFO persistence reports. Runs on the engine thread,
- * except {@link #loadAtStart()}, which runs before the server accepts clients.
+ * except {@link #loadAtStart()} when it runs before the server starts.
  */
 public final class RdbPersistence implements Engine.RdbStatus {
     static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
@@ -60,6 +62,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private Snapshot running;
     private long loadKeysLoaded;
     private long loadKeysExpired;
+    /** The RDB load running, whose counts INFO shows live (as Redis 7.0.15 does), or null. */
+    private Loader loader;
+    /** Set by a signal asking the process to exit while the start-up load runs. */
+    private final AtomicBoolean stopLoading = new AtomicBoolean();
+    private final CompletableFuture<Void> startupLoad = new CompletableFuture<>();
     private Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
     private BooleanSupplier aofRewriting = () -> false;
     /** The replication state the last loaded file recorded, or null. */
@@ -312,6 +319,10 @@ public final class RdbPersistence implements Engine.RdbStatus {
             running.abortAndWait(5000);
             finishBackground();
         }
+        if (engine.loading() != null || startupLoad.isCompletedExceptionally()) {
+            // As Redis's SHUTDOWN while loading (or a load stopped or failed at start): half-read data is never saved.
+            return true;
+        }
         if ((!cfg.save.points().isEmpty() && !nosave) || save) {
             log.notice("Saving the final RDB snapshot before exiting.");
             if (!saveSync(true)) {
@@ -338,17 +349,25 @@ public final class RdbPersistence implements Engine.RdbStatus {
     // ---- loading ----
 
     /**
-     * Loads the RDB file into the databases if it exists, logging as Redis does; run before the server accepts
-     * clients. A damaged file fails with an {@link IOException} naming the file and the offset.
+     * Loads the RDB file into the databases if it exists, logging as Redis does. Runs before the server starts, or on
+     * the engine thread once it listens (clients then get {@code -LOADING} meanwhile). A damaged file fails with an
+     * {@link IOException} naming the file and the offset; a load stopped by a shutdown with {@link Loading.Aborted}.
      */
     public void loadAtStart() throws IOException {
+        loadAtStart(stopLoading::get);
+    }
+
+    /** {@link #loadAtStart()} that also stops when {@code stopRequested} says so (the server is closing). */
+    void loadAtStart(BooleanSupplier stopRequested) throws IOException {
         Path p = rdbPath();
         if (!Files.exists(p)) {
             return;
         }
         long start = System.nanoTime();
         try {
-            load(p, false);
+            load(p, false, stopRequested);
+        } catch (Loading.Aborted e) {
+            throw e;
         } catch (IOException e) {
             log.warning("Terminating server after rdb file reading failure.");
             throw e;
@@ -362,22 +381,88 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * replace existing ones). Errors name the file and the offset.
      */
     public void load(Path p, boolean merge) throws IOException {
+        load(p, merge, stopLoading::get);
+    }
+
+    private void load(Path p, boolean merge, BooleanSupplier stopRequested) throws IOException {
+        Loading loading = Loading.start(engine, Files.size(p), stopRequested);
+        try {
+            load(p, merge, loading);
+        } catch (Loading.Aborted e) {
+            // Still loading: the server is stopping, and the half-loaded data must not be saved.
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            loading.stop();
+            throw e;
+        }
+        loading.stop();
+    }
+
+    private void load(Path p, boolean merge, Loading loading) throws IOException {
         loadedReplInfo = null;
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
-        Loader target = new Loader(merge);
+        Loader target = new Loader(merge, loading);
+        loader = target;
         try (InputStream in = Files.newInputStream(p)) {
             PipelinedLoad.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(),
-                    target);
+                    target, loading::progress);
         } catch (RdbException e) {
             String msg = "Internal error in RDB reading offset " + e.offset() + " of " + p + ": " + e.getMessage();
             log.warning(msg);
             throw new RdbException(msg, e.offset(), e);
         } finally {
+            loader = null;
             loadKeysLoaded = target.loaded;
             loadKeysExpired = target.expired;
         }
         log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired + ".");
+    }
+
+    /**
+     * Runs the start-up load (the RDB file, or the AOF) on the engine thread once the server listens, serving clients
+     * meanwhile; {@link #startupLoad()} completes with its outcome. {@code load} runs inside
+     * {@link Engine#runPolling}.
+     */
+    void runStartupLoad(StartupLoad load) {
+        engine.runPolling(() -> {
+            try {
+                load.run();
+                startupLoad.complete(null);
+            } catch (IOException | RuntimeException e) {
+                startupLoad.completeExceptionally(e);
+            }
+        });
+    }
+
+    /** The start-up load's steps: load the files, open the AOF. */
+    @FunctionalInterface
+    interface StartupLoad {
+        void run() throws IOException;
+    }
+
+    /** Marks the start-up load as done before the server starts (data loaded synchronously). */
+    void startupLoadDone() {
+        startupLoad.complete(null);
+    }
+
+    /**
+     * Completes (on the engine thread) when the data loaded at start-up is in memory and the AOF is open; fails with
+     * the {@link IOException} Redis would log before exiting (status 1), or with {@link Loading.Aborted} when a
+     * shutdown stopped the load.
+     */
+    public CompletableFuture<Void> startupLoad() {
+        return startupLoad;
+    }
+
+    /** A signal asks the process to exit (any thread): a start-up load still running stops at its next step. */
+    public void stopStartupLoad() {
+        stopLoading.set(true);
+    }
+
+    /** Whether {@link #stopStartupLoad()} was called. */
+    boolean stopRequested() {
+        return stopLoading.get();
     }
 
     /**
@@ -391,6 +476,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
     /** Puts loaded keys into the databases as Redis's rdbLoad does: already expired keys are dropped on a master. */
     private final class Loader implements RdbLoader.Target {
         private final boolean merge;
+        private final Loading loading;
+        private final long delay = cfg.keyLoadDelay.value();
         private final long now = System.currentTimeMillis();
         long loaded;
         long expired;
@@ -398,12 +485,16 @@ public final class RdbPersistence implements Engine.RdbStatus {
         private String replId;
         private long replOffset = -1;
 
-        Loader(boolean merge) {
+        Loader(boolean merge, Loading loading) {
             this.merge = merge;
+            this.loading = loading;
         }
 
         @Override
         public void key(int dbIndex, byte[] key, Object value, long expireAt, long idleSeconds) {
+            if (delay != 0) {
+                Loading.keyLoadDelay(delay);
+            }
             if (expireAt != -1 && expireAt < now && !engine.slaveMode()) {
                 expired++;
                 return;
@@ -439,8 +530,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
             switch (key) {
                 case "redis-ver" -> log.notice("Loading RDB produced by version " + v);
                 case "ctime" -> log.notice("RDB age " + Math.max(0, nowSeconds() - parse(v)) + " seconds");
-                case "used-mem" -> log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
-                        parse(v) / 1024.0 / 1024.0));
+                case "used-mem" -> {
+                    log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
+                            parse(v) / 1024.0 / 1024.0));
+                    loading.usedMem(parse(v));
+                }
                 case "repl-stream-db" -> replStreamDb = (int) parse(v);
                 case "repl-id" -> replId = v;
                 case "repl-offset" -> {
@@ -518,11 +612,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
 
     @Override
     public long lastLoadKeysExpired() {
-        return loadKeysExpired;
+        return loader != null ? loader.expired : loadKeysExpired;
     }
 
     @Override
     public long lastLoadKeysLoaded() {
-        return loadKeysLoaded;
+        return loader != null ? loader.loaded : loadKeysLoaded;
     }
 }

@@ -27,6 +27,18 @@ final class PersistentServer implements AutoCloseable {
 
     /** Starts a server in {@code dir}; {@code directives} are name/value pairs as on the command line. */
     static PersistentServer start(Path dir, String... directives) throws IOException {
+        return start(false, dir, directives);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, loading the data as redis-server does: after the server listens, clients
+     * getting -LOADING meanwhile ({@link RdbPersistence#startupLoad()} tells when it is done).
+     */
+    static PersistentServer startWhileLoading(Path dir, String... directives) throws IOException {
+        return start(true, dir, directives);
+    }
+
+    private static PersistentServer start(boolean whileListening, Path dir, String... directives) throws IOException {
         ServerConfig cfg = new ServerConfig();
         try {
             cfg.find("bind").setFromString("127.0.0.1");
@@ -45,7 +57,7 @@ final class PersistentServer implements AutoCloseable {
         }
         RedisServer s = new RedisServer(cfg, Log.open(dir.resolve("jredis.log").toString(), "notice"));
         try {
-            RdbPersistence rdb = PersistenceModule.install(s);
+            RdbPersistence rdb = PersistenceModule.install(s, whileListening);
             s.start();
             return new PersistentServer(s, rdb, dir);
         } catch (IOException | RuntimeException e) {

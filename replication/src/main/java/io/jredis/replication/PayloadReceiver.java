@@ -203,6 +203,30 @@ abstract class PayloadReceiver {
         private final boolean swapdb;
         private volatile boolean cancelled;
         private long fed;
+        /** The load as INFO persistence shows it: the bytes received so far of the announced length. */
+        private final Engine.LoadProgress progress = new Engine.LoadProgress() {
+            private final long startTime = System.currentTimeMillis() / 1000;
+
+            @Override
+            public long startTime() {
+                return startTime;
+            }
+
+            @Override
+            public long totalBytes() {
+                return total();
+            }
+
+            @Override
+            public long rdbUsedMem() {
+                return 0;
+            }
+
+            @Override
+            public long loadedBytes() {
+                return fed;
+            }
+        };
 
         ToParser(Replication repl, Channel channel, long length, byte[] mark, boolean async,
                 BiConsumer<PayloadReceiver, IOException> done) {
@@ -211,6 +235,10 @@ abstract class PayloadReceiver {
             this.done = done;
             this.swapdb = repl.cfg.replDisklessLoad.value().equals("swapdb");
             repl.loading = async ? Loading.ASYNC : Loading.BLOCKING;
+            if (!async) {
+                // Redis's startLoading: clients get -LOADING until the new dataset is in place.
+                engine.loading(progress);
+            }
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
             Thread t = new Thread(this::parse, "jredis-repl-load");
             t.setDaemon(true);
@@ -267,6 +295,7 @@ abstract class PayloadReceiver {
                 return;
             }
             repl.loading = Loading.NONE;
+            endLoading();
             channel.config().setAutoRead(true);
             if (error == null) {
                 engine.log().notice("Done loading RDB, keys loaded: " + keys.size() + ", keys expired: 0.");
@@ -285,6 +314,12 @@ abstract class PayloadReceiver {
             done.accept(this, error);
         }
 
+        private void endLoading() {
+            if (engine.loading() == progress) {
+                engine.loading(null);
+            }
+        }
+
         @Override
         void loadFromDisk() {
             throw new IllegalStateException("a payload parsed from the socket is never on disk");
@@ -294,6 +329,7 @@ abstract class PayloadReceiver {
         void cancel() {
             cancelled = true;
             repl.loading = Loading.NONE;
+            endLoading();
             queue.add(END);
         }
 

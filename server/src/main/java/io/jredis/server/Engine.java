@@ -108,6 +108,26 @@ public final class Engine implements Database.Hooks {
         long lastLoadKeysLoaded();
     }
 
+    /**
+     * A dataset being loaded (Redis's server.loading): start-up, DEBUG RELOAD or a replica's full sync. While one is
+     * set, commands without the {@code loading} flag get {@code -LOADING} and INFO persistence shows the progress.
+     */
+    public interface LoadProgress {
+        /** Unix seconds when the load started. */
+        long startTime();
+
+        /** Bytes to load (the files' size), 0 when unknown. */
+        long totalBytes();
+
+        /** The used-mem the RDB header recorded, 0 until read. */
+        long rdbUsedMem();
+
+        long loadedBytes();
+    }
+
+    /** The reply to commands refused while a dataset loads (Redis's shared.loadingerr). */
+    public static final String LOADING_ERROR = "LOADING Redis is loading the dataset in memory";
+
     /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
     public enum PauseType { NONE, WRITE, ALL }
 
@@ -240,6 +260,7 @@ public final class Engine implements Database.Hooks {
     /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
     private boolean outsideIo;
     private boolean propagationMuted;
+    private LoadProgress loading;
 
     public Engine(ServerConfig config, Log log) {
         this.config = config;
@@ -449,6 +470,30 @@ public final class Engine implements Database.Hooks {
 
     public void rdbStatus(RdbStatus status) {
         this.rdbStatus = status;
+    }
+
+    /** The load in progress, or null. */
+    public LoadProgress loading() {
+        return loading;
+    }
+
+    /** Marks a load as running ({@code progress}) or done (null). */
+    public void loading(LoadProgress progress) {
+        this.loading = progress;
+    }
+
+    /**
+     * Runs a long task on the engine thread outside the network's read dispatch, so that it may serve clients with
+     * {@link #pollIo()} meanwhile (a load, as Redis's processEventsWhileBlocked during rdbLoad).
+     */
+    public void runPolling(Runnable task) {
+        boolean saved = outsideIo;
+        outsideIo = true;
+        try {
+            task.run();
+        } finally {
+            outsideIo = saved;
+        }
     }
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
@@ -803,6 +848,11 @@ public final class Engine implements Database.Hooks {
                 return true;
             }
         }
+        // Internal clients (the AOF being replayed) are the load itself.
+        if (loading != null && c.channel() != null && deniedWhileLoading(c, cmd)) {
+            reject(c, cmd, LOADING_ERROR);
+            return true;
+        }
         if (pausedFor(c, cmd)) {
             c.postpone(argv);
             pausedClients.add(c);
@@ -818,6 +868,21 @@ public final class Engine implements Database.Hooks {
             blocking.serveReady();
         }
         return true;
+    }
+
+    /** Redis's is_denyloading_command: no {@code loading} flag, or an EXEC with a queued command lacking it. */
+    private boolean deniedWhileLoading(Client c, CommandSpec cmd) {
+        if (!cmd.hasFlag("loading")) {
+            return true;
+        }
+        if (cmd.name().equals("exec") && c.multi() != null) {
+            for (Transactions.Queued q : transactions.queued(c)) {
+                if (!q.cmd().hasFlag("loading")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.Loading;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandSpec;
@@ -15,8 +16,9 @@ import java.util.Arrays;
 /**
  * Replays AOF files through the engine as Redis's loadSingleAppendOnlyFile does: each RESP multibulk runs as a
  * command of a fake client whose replies are dropped, through {@link Engine#replay} (the handler itself, without the
- * request path's bookkeeping, as Redis calls the command's proc). Runs before the server starts, so nothing is propagated: the
- * AOF's own listener is installed only after loading.
+ * request path's bookkeeping, as Redis calls the command's proc), and whose writes are not propagated (the data is
+ * already in the AOF). Every 1024 commands the clients that are ready get served (with {@code -LOADING} for most
+ * commands).
  */
 final class AofLoader {
     /** How one file ended. */
@@ -26,12 +28,14 @@ final class AofLoader {
     private final Log log;
     private final boolean loadTruncated;
     private final Client fake;
+    private final Loading loading;
     long commandsLoaded;
 
-    AofLoader(Engine engine, Log log, boolean loadTruncated) {
+    AofLoader(Engine engine, Log log, boolean loadTruncated, Loading loading) {
         this.engine = engine;
         this.log = log;
         this.loadTruncated = loadTruncated;
+        this.loading = loading;
         this.fake = engine.fakeClient();
         fake.replyMode(Client.ReplyMode.OFF);
     }
@@ -54,7 +58,7 @@ final class AofLoader {
     }
 
     /** Loads one file, {@code name} as the manifest lists it. */
-    Result load(Path file, String name) throws AofException {
+    Result load(Path file, String name) throws IOException {
         long size;
         try {
             size = Files.size(file);
@@ -71,7 +75,7 @@ final class AofLoader {
             byte[] sig = in.peek(5);
             if (sig != null && new String(sig, java.nio.charset.StandardCharsets.US_ASCII).equals("REDIS")) {
                 log.notice("Reading RDB base file on AOF loading...");
-                long end = RdbPreamble.load(engine, file, name, log);
+                long end = RdbPreamble.load(engine, file, name, log, loading);
                 if (end >= size) {
                     return Result.OK;
                 }
@@ -127,9 +131,16 @@ final class AofLoader {
                     if (cmd.name().equals("multi")) {
                         validBeforeMulti = validUpTo;
                     }
-                    engine.replay(fake, cmd, argv);
-                    commandsLoaded++;
+                    engine.mutePropagation(true);
+                    try {
+                        engine.replay(fake, cmd, argv);
+                    } finally {
+                        engine.mutePropagation(false);
+                    }
                     validUpTo = in.pos();
+                    if (++commandsLoaded % 1024 == 0) {
+                        loading.poll(validUpTo);
+                    }
                 }
                 if (fake.multi() != null) {
                     log.warning("Revert incomplete MULTI/EXEC transaction in AOF file " + name);
@@ -146,7 +157,7 @@ final class AofLoader {
                 throw new AofException("Bad file format reading the append only file " + name + " at offset "
                         + e.offset + " (last valid command ends at offset " + validUpTo + ")");
             }
-        } catch (AofException e) {
+        } catch (AofException | Loading.Aborted e) {
             throw e;
         } catch (IOException e) {
             log.warning("Unrecoverable error reading the append only file " + name + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.Loading;
 import io.jredis.persistence.Snapshot;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Redis 7.0's multi-part append-only file: {@code dir/appenddirname} holds a base, incr files of propagated
@@ -87,11 +89,33 @@ public final class AppendOnlyFile {
      *
      * @throws AofException when the AOF cannot be loaded; the server must not start (Redis exits)
      */
-    public static AppendOnlyFile install(RedisServer server) throws AofException {
+    public static AppendOnlyFile install(RedisServer server) throws IOException {
+        return install(server, true);
+    }
+
+    /**
+     * As {@link #install(RedisServer)}; with {@code loadNow} false the AOF is loaded and opened later by
+     * {@link #loadAtStart}, which the caller runs on the engine thread once the server listens.
+     */
+    public static AppendOnlyFile install(RedisServer server, boolean loadNow) throws IOException {
         AppendOnlyFile aof = new AppendOnlyFile(server.engine());
-        aof.setUp();
+        aof.setUp(loadNow);
         server.onClose(aof::close);
         return aof;
+    }
+
+    /**
+     * Loads the AOF and opens it for appending when {@code appendonly yes} (Redis's loadDataFromDisk and
+     * aofOpenIfNeededOnServerStart); clients are served meanwhile, most with {@code -LOADING}, and
+     * {@code stopRequested} (a signal asking the process to exit) stops the load at its next step. Throws an
+     * {@link AofException} when the AOF cannot be loaded (the server must exit), {@link Loading.Aborted} when a
+     * shutdown stopped the load.
+     */
+    public void loadAtStart(BooleanSupplier stopRequested) throws IOException {
+        if (config.appendonly.value()) {
+            load(stopRequested);
+            startOnBoot();
+        }
     }
 
     /** Whether {@code appendonly yes} will load data from an AOF, so an RDB file must not be loaded as well. */
@@ -119,13 +143,12 @@ public final class AppendOnlyFile {
         return config.appendfilename.value();
     }
 
-    private void setUp() throws AofException {
+    private void setUp(boolean loadNow) throws IOException {
         if (Files.exists(manifestPath(config))) {
             manifest = readManifest();
         }
-        if (config.appendonly.value()) {
-            load();
-            startOnBoot();
+        if (loadNow) {
+            loadAtStart(() -> false);
         }
         engine.addPropagationListener(this::feed);
         engine.replyBarrier(new Engine.ReplyBarrier() {
@@ -175,7 +198,7 @@ public final class AppendOnlyFile {
     }
 
     /** Redis's loadAppendOnlyFiles: the base, then every incr file in order; history is ignored. */
-    private void load() throws AofException {
+    private void load(BooleanSupplier stopRequested) throws IOException {
         Path legacy = legacyPath(config);
         if (!Files.exists(manifestPath(config)) && Files.exists(legacy)) {
             upgradeLegacy(legacy);
@@ -195,11 +218,35 @@ public final class AppendOnlyFile {
             }
         }
         long start = System.nanoTime();
-        AofLoader loader = new AofLoader(engine, log, config.aofLoadTruncated.value());
+        long total = 0;
+        for (AofManifest.Entry e : files) {
+            total += Files.size(dir().resolve(e.name()));
+        }
+        Loading loading = Loading.start(engine, total, stopRequested);
+        try {
+            loadFiles(files, loading, start);
+        } catch (Loading.Aborted e) {
+            // Still loading: the server is stopping, and the half-loaded data must not be saved.
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            loading.stop();
+            throw e;
+        }
+        loading.stop();
+        log.notice("DB loaded from append only file: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
+                + " seconds");
+    }
+
+    private void loadFiles(List<AofManifest.Entry> files, Loading loading, long start) throws IOException {
+        AofLoader loader = new AofLoader(engine, log, config.aofLoadTruncated.value(), loading);
+        long done = 0;
         for (int i = 0; i < files.size(); i++) {
             AofManifest.Entry e = files.get(i);
             boolean last = i == files.size() - 1;
-            AofLoader.Result r = loader.load(dir().resolve(e.name()), e.name());
+            Path file = dir().resolve(e.name());
+            loading.nextFile(done);
+            done += Files.size(file);
+            AofLoader.Result r = loader.load(file, e.name());
             if (r == AofLoader.Result.TRUNCATED && !last) {
                 log.warning("Fatal error: the truncated file is not the last file");
                 throw new AofException("Fatal error: the truncated file " + e.name() + " is not the last file");
@@ -212,8 +259,6 @@ public final class AppendOnlyFile {
                         + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
             }
         }
-        log.notice("DB loaded from append only file: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
-                + " seconds");
     }
 
     /** A 6.x single-file AOF in {@code dir} becomes the base of a new manifest, as Redis 7.0's aofUpgradePrepare. */

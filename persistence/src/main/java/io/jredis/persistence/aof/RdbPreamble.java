@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.Loading;
 import io.jredis.persistence.Snapshot;
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.RdbInput;
@@ -34,8 +35,9 @@ final class RdbPreamble {
      * Loads the RDB at the start of {@code file} into the (empty) databases and returns the offset where it ends,
      * where an AOF tail may follow. Keys already expired are dropped, as Redis's rdbLoad does on a master.
      */
-    static long load(Engine engine, Path file, String name, Log log) throws AofException {
+    static long load(Engine engine, Path file, String name, Log log, Loading loading) throws IOException {
         long now = System.currentTimeMillis();
+        long delay = engine.config().keyLoadDelay.value();
         try (InputStream raw = Files.newInputStream(file)) {
             RdbInput in = new RdbInput(raw, Files.size(file));
             RdbLoader.load(in, EncodingConfig.of(engine.config()), engine.databaseCount(), new RdbLoader.Target() {
@@ -56,11 +58,23 @@ final class RdbPreamble {
                 }
 
                 @Override
+                public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds, long offset)
+                        throws IOException {
+                    if (delay != 0) {
+                        Loading.keyLoadDelay(delay);
+                    }
+                    key(db, key, value, expireAt, idleSeconds);
+                    loading.progress(offset);
+                }
+
+                @Override
                 public void aux(String key, byte[] value) {
                     // Header facts (version, ctime, aof-base) change nothing when loading a base.
                 }
             });
             return in.offset();
+        } catch (Loading.Aborted e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             log.warning("Error reading the RDB base file " + name + ", AOF loading aborted");
             throw new AofException("Error reading the RDB base file " + name + ", AOF loading aborted: "

@@ -112,13 +112,26 @@ public final class PipelinedLoad {
         }
     }
 
+    /** Told, on the calling thread, the file offset the keys handed to the target have reached. */
+    @FunctionalInterface
+    public interface Progress {
+        /** May throw to stop the load (it then fails with that exception). */
+        void reached(long offset) throws IOException;
+    }
+
     private PipelinedLoad() {}
 
     /** As {@link RdbLoader#load}, decoding on a reader thread; {@code in} must not be used by anyone else meanwhile. */
     public static void load(RdbInput in, EncodingConfig enc, int databases, RdbLoader.Target target)
             throws IOException {
+        load(in, enc, databases, target, offset -> { });
+    }
+
+    /** As {@link #load(RdbInput, EncodingConfig, int, RdbLoader.Target)}, reporting progress after every batch. */
+    public static void load(RdbInput in, EncodingConfig enc, int databases, RdbLoader.Target target,
+            Progress progress) throws IOException {
         if (Runtime.getRuntime().availableProcessors() < 2) {
-            RdbLoader.load(in, enc, databases, target);
+            RdbLoader.load(in, enc, databases, reporting(target, progress));
             return;
         }
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4);
@@ -147,7 +160,7 @@ public final class PipelinedLoad {
                     done = true;
                     throw rethrow(t);
                 }
-                apply((Batch) o, target);
+                apply((Batch) o, target, progress);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -159,8 +172,40 @@ public final class PipelinedLoad {
         }
     }
 
+    /** The target of a load on one thread, reporting progress after every key as the pipeline does. */
+    private static RdbLoader.Target reporting(RdbLoader.Target target, Progress progress) {
+        return new RdbLoader.Target() {
+            @Override
+            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
+                target.key(db, key, value, expireAt, idleSeconds);
+            }
+
+            @Override
+            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds, long offset)
+                    throws IOException {
+                target.key(db, key, value, expireAt, idleSeconds);
+                progress.reached(offset);
+            }
+
+            @Override
+            public void resize(int db, long keys) {
+                target.resize(db, keys);
+            }
+
+            @Override
+            public void aux(String key, byte[] value) {
+                target.aux(key, value);
+            }
+
+            @Override
+            public void function(byte[] code) {
+                target.function(code);
+            }
+        };
+    }
+
     @SuppressWarnings("unchecked")
-    private static void apply(Batch b, RdbLoader.Target target) throws IOException {
+    private static void apply(Batch b, RdbLoader.Target target, Progress progress) throws IOException {
         for (int i = 0; i < b.n; i++) {
             if (b.keys[i] == null) {
                 ((Consumer<RdbLoader.Target>) b.values[i]).accept(target);
@@ -171,6 +216,7 @@ public final class PipelinedLoad {
             } catch (IllegalArgumentException e) {
                 throw new RdbException(e.getMessage(), b.offsets[i]);
             }
+            progress.reached(b.offsets[i]);
         }
     }
 

@@ -117,6 +117,7 @@ final class ConfigCommand {
         String errArg = null;
         String errText = null;
         boolean invalid = false;
+        boolean loadingDenied = false;
         for (int i = 0; i < n; i++) {
             String typed = latin1(argv[2 + 2 * i]);
             Directive d = cfg.find(typed);
@@ -136,6 +137,11 @@ final class ConfigCommand {
                 invalid = true;
                 continue;
             }
+            if (d.has(Directive.DENY_LOADING) && engine.loading() != null) {
+                loadingDenied = true;
+                invalid = true;
+                continue;
+            }
             for (int j = 0; j < i; j++) {
                 if (dirs[j] == d) {
                     errText = "duplicate parameter";
@@ -147,6 +153,11 @@ final class ConfigCommand {
             dirs[i] = d;
             names[i] = typed.toLowerCase();
             values[i] = latin1(argv[3 + 2 * i]);
+        }
+        if (loadingDenied) {
+            // As Redis: the loading error wins over a plain ERR, since clients may retry on it.
+            engine.error(c, Engine.LOADING_ERROR);
+            return;
         }
         if (invalid) {
             replySetError(c, unknown, errArg, errText);

@@ -296,7 +296,8 @@ final class InfoCommand {
     private void persistence(Text t) {
         Engine.RdbStatus rdb = engine.rdbStatus();
         t.overrides(engine.infoFields("persistence"));
-        t.field("loading", 0)
+        Engine.LoadProgress loading = engine.loading();
+        t.field("loading", loading != null ? 1 : 0)
                 .field("async_loading", 0)
                 .field("current_cow_peak", 0)
                 .field("current_cow_size", 0)
@@ -327,6 +328,32 @@ final class InfoCommand {
                 .field("module_fork_in_progress", 0)
                 .field("module_fork_last_cow_size", 0);
         t.remainingOverrides();
+        if (loading != null) {
+            loadingFields(t, loading);
+        }
+    }
+
+    /** Redis's loading_* fields, with its percentage and its estimate of the time left. */
+    private static void loadingFields(Text t, Engine.LoadProgress p) {
+        long loaded = p.loadedBytes();
+        double perc = 0;
+        long remaining = 1;
+        if (p.totalBytes() > 0) {
+            perc = (double) loaded / p.totalBytes() * 100;
+            remaining = p.totalBytes() - loaded;
+        } else if (p.rdbUsedMem() > 0) {
+            // used-mem is only a rough estimate of the file's size: never 100% before the end.
+            perc = Math.min((double) loaded / p.rdbUsedMem() * 100, 99.99);
+            remaining = Math.max(p.rdbUsedMem() - loaded, 1);
+        }
+        long elapsed = System.currentTimeMillis() / 1000 - p.startTime();
+        long eta = elapsed == 0 ? 1 : elapsed * remaining / (loaded + 1);
+        t.field("loading_start_time", p.startTime())
+                .field("loading_total_bytes", p.totalBytes())
+                .field("loading_rdb_used_mem", p.rdbUsedMem())
+                .field("loading_loaded_bytes", loaded)
+                .field("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f", perc))
+                .field("loading_eta_seconds", eta);
     }
 
     private void stats(Text t) {

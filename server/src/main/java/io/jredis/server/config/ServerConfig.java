@@ -134,9 +134,9 @@ public final class ServerConfig {
     public final NumberDirective rdbKeySaveDelay = add(new NumberDirective("rdb-key-save-delay", 0, INT_MIN, INT_MAX,
             false, HIDDEN));
     public final NumberDirective keyLoadDelay = add(new NumberDirective("key-load-delay", 0, INT_MIN, INT_MAX, false,
-            HIDDEN | NI));
+            HIDDEN));
     public final NumberDirective loadingProcessEventsIntervalBytes = add(new NumberDirective(
-            "loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, INT_MAX, false, HIDDEN | NI));
+            "loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, INT_MAX, false, HIDDEN));
 
     // ---- Replication ----
     public final ReplicaofDirective replicaof = add(new ReplicaofDirective(IMM));

@@ -1,0 +1,140 @@
+package io.jredis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.persistence.PersistenceModule;
+import io.jredis.server.RedisServer;
+import io.jredis.server.config.ServerConfig;
+import io.jredis.server.log.Log;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The jar loads its data as redis-server does: it listens and logs "Server initialized" first, answers -LOADING
+ * while the RDB loads, exits at once without saving on SIGTERM meanwhile, and exits with status 1 after logging
+ * when the file turns out damaged.
+ */
+class StartupLoadingTest {
+    private static final Path JAR = Path.of(System.getProperty("jredis.jar", "target/jredis.jar"));
+    private static final String LOADING = "-LOADING Redis is loading the dataset in memory\r\n";
+
+    @TempDir
+    Path dir;
+
+    /** 2000 keys of 1100 random letters, saved to dir/dump.rdb by an in-process jredis. */
+    private void writeRdb() throws Exception {
+        ServerConfig cfg = new ServerConfig();
+        cfg.find("bind").setFromString("127.0.0.1");
+        cfg.find("port").setFromString("0");
+        cfg.find("dir").setFromString(dir.toString());
+        RedisServer s = new RedisServer(cfg, Log.open(dir.resolve("writer.log").toString(), "notice"));
+        try {
+            PersistenceModule.install(s);
+            s.start();
+            try (Jedis j = new Jedis("127.0.0.1", s.port(), 30_000)) {
+                Random random = new Random(3);
+                char[] value = new char[1100];
+                String[] kv = new String[4000];
+                for (int i = 0; i < 2000; i++) {
+                    for (int k = 0; k < value.length; k++) {
+                        value[k] = (char) ('a' + random.nextInt(26));
+                    }
+                    kv[2 * i] = "key:" + i;
+                    kv[2 * i + 1] = new String(value);
+                }
+                j.mset(kv);
+                assertEquals("OK", j.save());
+            }
+        } finally {
+            s.close();
+        }
+    }
+
+    private Process startJar(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+    }
+
+    private static String get(int port) {
+        try (RawClient c = new RawClient("127.0.0.1", port)) {
+            return new String(c.callRaw("GET".getBytes(StandardCharsets.US_ASCII),
+                    "key:1".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void sigtermWhileLoadingExitsWithoutSavingTheHalfLoadedData() throws Exception {
+        writeRdb();
+        byte[] before = Files.readAllBytes(dir.resolve("dump.rdb"));
+        int port = RealRedis.freePort();
+        Path out = dir.resolve("out.txt");
+        // 50 ms per key: the load lasts 100 s unless stopped.
+        Process p = startJar(out, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                "--save", "900", "1", "--key-load-delay", "50000", "--loading-process-events-interval-bytes", "1024");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!LOADING.equals(get(port))) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, "no -LOADING; output: " + Files.readString(out));
+                p.waitFor(20, TimeUnit.MILLISECONDS);
+            }
+            String log = Files.readString(out);
+            int initialized = log.indexOf("# Server initialized");
+            assertTrue(initialized >= 0 && initialized < log.indexOf("* Loading RDB produced by version 7.0.15"), log);
+            assertFalse(log.contains("Ready to accept connections"), log);
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        }
+        String log = Files.readString(out);
+        assertTrue(log.contains("Received SIGTERM scheduling shutdown..."), log);
+        assertTrue(log.contains("# User requested shutdown..."), log);
+        assertTrue(log.contains("# Redis is now ready to exit, bye bye..."), log);
+        assertFalse(log.contains("Saving the final RDB snapshot"), log);
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("dump.rdb")));
+    }
+
+    @Test
+    void aDamagedRdbEndsTheServerWithStatusOneAfterItListened() throws Exception {
+        writeRdb();
+        Path rdb = dir.resolve("dump.rdb");
+        byte[] whole = Files.readAllBytes(rdb);
+        Files.write(rdb, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path out = dir.resolve("out.txt");
+        Process p = startJar(out, "--port", Integer.toString(RealRedis.freePort()), "--bind", "127.0.0.1", "--dir",
+                dir.toString());
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "exits");
+            assertEquals(1, p.exitValue());
+        } finally {
+            p.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        }
+        String log = Files.readString(out);
+        assertTrue(log.contains("# Server initialized"), log);
+        assertTrue(log.contains("# Terminating server after rdb file reading failure."), log);
+        assertFalse(log.contains("Ready to accept connections"), log);
+        assertEquals(whole.length / 2, Files.size(rdb));
+    }
+}
