@@ -212,14 +212,14 @@ final class GeoHash {
     static double distance(double lon1, double lat1, double lon2, double lat2) {
         double lon1r = degRad(lon1);
         double lon2r = degRad(lon2);
-        double v = StrictMath.sin((lon2r - lon1r) / 2);
+        double v = Math.sin((lon2r - lon1r) / 2);
         if (v == 0.0) {
             return latDistance(lat1, lat2);
         }
         double lat1r = degRad(lat1);
         double lat2r = degRad(lat2);
-        double u = StrictMath.sin((lat2r - lat1r) / 2);
-        double a = u * u + StrictMath.cos(lat1r) * StrictMath.cos(lat2r) * v * v;
+        double u = Math.sin((lat2r - lat1r) / 2);
+        double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
         return 2.0 * EARTH_RADIUS_IN_METERS * StrictMath.asin(Math.sqrt(a));
     }
 
@@ -264,8 +264,8 @@ final class GeoHash {
         double height = s.conversion * (s.box ? s.height / 2 : s.radius);
         double width = s.conversion * (s.box ? s.width / 2 : s.radius);
         double latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-        double lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / StrictMath.cos(degRad(s.lat + latDelta)));
-        double lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / StrictMath.cos(degRad(s.lat - latDelta)));
+        double lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(s.lat + latDelta)));
+        double lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(s.lat - latDelta)));
         boolean southern = s.lat < 0;
         s.bounds[0] = southern ? s.lon - lonDeltaBottom : s.lon - lonDeltaTop;
         s.bounds[2] = southern ? s.lon + lonDeltaBottom : s.lon + lonDeltaTop;
