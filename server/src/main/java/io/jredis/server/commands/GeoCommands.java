@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -145,10 +144,16 @@ final class GeoCommands {
         return true;
     }
 
-    /** C's {@code %.Nf}: the exact binary value rounded half-even, "-0.000000" keeping its sign, "inf" spelled so. */
+    /**
+     * C's {@code %.Nf}: the exact binary value rounded half-even, "-0.000000" keeping its sign, "inf" spelled so;
+     * a NaN distance (asin of a rounding error past 1, antipodes) is x86's default NaN, negative.
+     */
     private static String fixed(double d, int decimals) {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
+        }
+        if (Double.isNaN(d)) {
+            return "-nan";
         }
         String s = new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
         boolean negative = d < 0 || (d == 0 && 1 / d < 0);
@@ -501,8 +506,7 @@ final class GeoCommands {
         if (sort != Sort.NONE) {
             Comparator<Point> cmp = sort == Sort.ASC ? ASCENDING : DESCENDING;
             if (returned == points.length) {
-                // glibc's qsort is a merge sort: stable, as Arrays.sort on objects.
-                Arrays.sort(points, cmp);
+                PartialSort.mergeSort(points, cmp);
             } else {
                 PartialSort.pqsort(points, 0, points.length, cmp, 0, returned - 1);
             }

@@ -3,11 +3,46 @@ package io.jredis.server.commands;
 import java.util.Comparator;
 
 /**
- * The partial sort SORT ... LIMIT and GEORADIUS ... COUNT use: their order among equal elements is this
- * algorithm's, not a full (stable) sort's, so both must run it exactly.
+ * The C sorts Redis's replies depend on: the partial quicksort SORT ... LIMIT and GEORADIUS ... COUNT use, whose
+ * order among equal elements is its own, and glibc's qsort, a stable merge sort.
  */
 final class PartialSort {
     private PartialSort() {}
+
+    /**
+     * glibc's qsort (msort.c): top-down merge sort, left half of n/2 elements, ties taken from the left. Any stable
+     * sort agrees with it for a consistent comparator; this one also agrees when NaN distances make the comparator
+     * inconsistent, where {@link java.util.Arrays#sort} may throw.
+     */
+    static <T> void mergeSort(T[] a, Comparator<? super T> cmp) {
+        mergeSort(a, 0, a.length, cmp, a.clone());
+    }
+
+    private static <T> void mergeSort(T[] a, int base, int n, Comparator<? super T> cmp, T[] tmp) {
+        if (n <= 1) {
+            return;
+        }
+        int n1 = n / 2;
+        int n2 = n - n1;
+        mergeSort(a, base, n1, cmp, tmp);
+        mergeSort(a, base + n1, n2, cmp, tmp);
+        int i = base;
+        int j = base + n1;
+        int out = 0;
+        while (n1 > 0 && n2 > 0) {
+            if (cmp.compare(a[i], a[j]) <= 0) {
+                tmp[out++] = a[i++];
+                n1--;
+            } else {
+                tmp[out++] = a[j++];
+                n2--;
+            }
+        }
+        if (n1 > 0) {
+            System.arraycopy(a, i, tmp, out, n1);
+        }
+        System.arraycopy(tmp, 0, a, base, n - n2);
+    }
 
     /**
      * Redis's pqsort (NetBSD's qsort, Bentley and McIlroy's, changed to skip partitions outside the wanted range
