@@ -46,7 +46,9 @@ final class PartialSort {
 
     /**
      * Redis's pqsort (NetBSD's qsort, Bentley and McIlroy's, changed to skip partitions outside the wanted range
-     * {@code [lrange, rrange]}): sorts {@code n} elements from {@code base} so that that range is in order.
+     * {@code [lrange, rrange]}): sorts {@code n} elements from {@code base} so that that range is in order. Unlike
+     * NetBSD's, Redis 7.0.15's copy never switches to insertion sort when a partition pass swapped nothing, which
+     * shows in the order of equal elements (GEORADIUS ... COUNT over members at one position).
      */
     static <T> void pqsort(T[] a, int base, int n, Comparator<? super T> cmp, int lrange, int rrange) {
         while (true) {
@@ -71,19 +73,16 @@ final class PartialSort {
             int pb = pa;
             int pc = base + n - 1;
             int pd = pc;
-            boolean swapped = false;
             while (true) {
                 int r;
                 while (pb <= pc && (r = cmp.compare(a[pb], a[base])) <= 0) {
                     if (r == 0) {
-                        swapped = true;
                         swap(a, pa++, pb);
                     }
                     pb++;
                 }
                 while (pb <= pc && (r = cmp.compare(a[pc], a[base])) >= 0) {
                     if (r == 0) {
-                        swapped = true;
                         swap(a, pc, pd--);
                     }
                     pc--;
@@ -92,11 +91,6 @@ final class PartialSort {
                     break;
                 }
                 swap(a, pb++, pc--);
-                swapped = true;
-            }
-            if (!swapped) {
-                insertionSort(a, base, n, cmp);
-                return;
             }
             int pn = base + n;
             int r = Math.min(pa - base, pb - pa);
