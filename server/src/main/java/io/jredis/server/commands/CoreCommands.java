@@ -31,5 +31,6 @@ public final class CoreCommands {
         SortCommand.register(engine);
         ClusterCommands.register(engine);
         ModuleCommand.register(engine);
+        GeoCommands.register(engine);
     }
 }

@@ -198,7 +198,7 @@ final class SortCommand {
                 // Redis sorts only the part LIMIT needs with its own partial quicksort, whose order among equal
                 // elements (ALPHA BY ties) differs from a full sort's.
                 Item[] a = vector.toArray(new Item[0]);
-                pqsort(a, 0, a.length, cmp, (int) start, (int) end);
+                PartialSort.pqsort(a, 0, a.length, cmp, (int) start, (int) end);
                 vector.clear();
                 vector.addAll(Arrays.asList(a));
             } else {
@@ -371,107 +371,6 @@ final class SortCommand {
             return o instanceof HashValue h ? h.get(field) : null;
         }
         return o instanceof byte[] s ? s : null;
-    }
-
-    /**
-     * Redis's pqsort (NetBSD's qsort, Bentley and McIlroy's, changed to skip partitions outside the wanted range
-     * {@code [lrange, rrange]}): sorts {@code n} elements from {@code base} so that that range is in order.
-     */
-    private static void pqsort(Item[] a, int base, int n, Comparator<Item> cmp, int lrange, int rrange) {
-        while (true) {
-            if (n < 7) {
-                insertionSort(a, base, n, cmp);
-                return;
-            }
-            int pm = base + n / 2;
-            if (n > 7) {
-                int pl = base;
-                int pn = base + n - 1;
-                if (n > 40) {
-                    int d = n / 8;
-                    pl = med3(a, pl, pl + d, pl + 2 * d, cmp);
-                    pm = med3(a, pm - d, pm, pm + d, cmp);
-                    pn = med3(a, pn - 2 * d, pn - d, pn, cmp);
-                }
-                pm = med3(a, pl, pm, pn, cmp);
-            }
-            swap(a, base, pm);
-            int pa = base + 1;
-            int pb = pa;
-            int pc = base + n - 1;
-            int pd = pc;
-            boolean swapped = false;
-            while (true) {
-                int r;
-                while (pb <= pc && (r = cmp.compare(a[pb], a[base])) <= 0) {
-                    if (r == 0) {
-                        swapped = true;
-                        swap(a, pa++, pb);
-                    }
-                    pb++;
-                }
-                while (pb <= pc && (r = cmp.compare(a[pc], a[base])) >= 0) {
-                    if (r == 0) {
-                        swapped = true;
-                        swap(a, pc, pd--);
-                    }
-                    pc--;
-                }
-                if (pb > pc) {
-                    break;
-                }
-                swap(a, pb++, pc--);
-                swapped = true;
-            }
-            if (!swapped) {
-                insertionSort(a, base, n, cmp);
-                return;
-            }
-            int pn = base + n;
-            int r = Math.min(pa - base, pb - pa);
-            vecswap(a, base, pb - r, r);
-            r = Math.min(pd - pc, pn - pd - 1);
-            vecswap(a, pb, pn - r, r);
-            r = pb - pa;
-            if (r > 1 && !(rrange < base || lrange >= base + r)) {
-                pqsort(a, base, r, cmp, lrange, rrange);
-            }
-            r = pd - pc;
-            if (r <= 1) {
-                return;
-            }
-            base = pn - r;
-            n = r;
-            if (rrange < base || lrange >= base + n) {
-                return;
-            }
-        }
-    }
-
-    private static void insertionSort(Item[] a, int base, int n, Comparator<Item> cmp) {
-        for (int pm = base + 1; pm < base + n; pm++) {
-            for (int pl = pm; pl > base && cmp.compare(a[pl - 1], a[pl]) > 0; pl--) {
-                swap(a, pl, pl - 1);
-            }
-        }
-    }
-
-    private static int med3(Item[] a, int i, int j, int k, Comparator<Item> cmp) {
-        return cmp.compare(a[i], a[j]) < 0
-                ? (cmp.compare(a[j], a[k]) < 0 ? j : (cmp.compare(a[i], a[k]) < 0 ? k : i))
-                : (cmp.compare(a[j], a[k]) > 0 ? j : (cmp.compare(a[i], a[k]) < 0 ? i : k));
-    }
-
-    private static void swap(Item[] a, int i, int j) {
-        Item t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-    }
-
-    private static void vecswap(Item[] a, int i, int j, int n) {
-        for (int k = 0; k < n; k++) {
-            swap(a, i + k, j + k);
-        }
     }
 
     /** C's strstr for "->" in the C string {@code b} from {@code from}, or -1. */

@@ -1,0 +1,371 @@
+package io.jredis.server.commands;
+
+/**
+ * Redis's geohash arithmetic (geohash.c, geohash_helper.c): 52-bit interleaved cell numbers over the Web Mercator
+ * latitude range, neighbour cells, the step estimate and 9-cell cover of a search area, and haversine distances
+ * with Redis's earth radius. Every computation keeps Redis's operation order, so results are bit-identical.
+ */
+final class GeoHash {
+    static final double LONG_MIN = -180;
+    static final double LONG_MAX = 180;
+    static final double LAT_MIN = -85.05112878;
+    static final double LAT_MAX = 85.05112878;
+    /** Steps of a member's score: 26 bits of longitude and 26 of latitude. */
+    static final int STEP_MAX = 26;
+    static final double EARTH_RADIUS_IN_METERS = 6372797.560856;
+    private static final double MERCATOR_MAX = 20037726.37;
+    private static final double D_R = Math.PI / 180.0;
+    private static final double TWO_POW_63 = 0x1p63;
+
+    private GeoHash() {}
+
+    /** A cell: {@code bits} of {@code 2*step} interleaved bits; step 0 marks a cell excluded from a search. */
+    record Cell(long bits, int step) {
+        static final Cell NONE = new Cell(0, 0);
+
+        boolean none() {
+            return bits == 0 && step == 0;
+        }
+
+        /** The cell's number shifted to the 52-bit score scale (geohashAlign52Bits). */
+        long align52() {
+            return bits << (52 - step * 2);
+        }
+    }
+
+    /** A cell's bounds in degrees. */
+    record Area(double lonMin, double lonMax, double latMin, double latMax) {}
+
+    /** The area searched: a centre, a radius or a width and height in the request's unit, and that unit in metres. */
+    static final class Shape {
+        double lon;
+        double lat;
+        boolean box;
+        double radius;
+        double width;
+        double height;
+        double conversion;
+        /** The bounding box: min longitude, min latitude, max longitude, max latitude. */
+        final double[] bounds = new double[4];
+    }
+
+    /** The cell containing the centre and its eight neighbours (some {@link Cell#NONE}), in Redis's search order. */
+    record Cover(Cell[] cells) {}
+
+    // ---- encoding ----
+
+    /**
+     * Encodes a position with the given ranges at {@code step} (geohashEncode); -1 when the position is outside
+     * the valid geo ranges or the given ones.
+     */
+    static long encode(double lonMin, double lonMax, double latMin, double latMax, double lon, double lat, int step) {
+        if (lon > LONG_MAX || lon < LONG_MIN || lat > LAT_MAX || lat < LAT_MIN) {
+            return -1;
+        }
+        if (lat < latMin || lat > latMax || lon < lonMin || lon > lonMax) {
+            return -1;
+        }
+        double latOffset = (lat - latMin) / (latMax - latMin);
+        double lonOffset = (lon - lonMin) / (lonMax - lonMin);
+        latOffset *= (double) (1L << step);
+        lonOffset *= (double) (1L << step);
+        return interleave(toUint32(latOffset), toUint32(lonOffset));
+    }
+
+    /** Encodes a position with the geo ranges. */
+    static long encode(double lon, double lat, int step) {
+        return encode(LONG_MIN, LONG_MAX, LAT_MIN, LAT_MAX, lon, lat, step);
+    }
+
+    /** The score of a member at a position (already validated). */
+    static long score(double lon, double lat) {
+        return new Cell(encode(lon, lat, STEP_MAX), STEP_MAX).align52();
+    }
+
+    /** C's conversion of a non-negative double to uint32_t (through a 64-bit truncation). */
+    private static long toUint32(double d) {
+        return (long) d & 0xFFFFFFFFL;
+    }
+
+    /** C's (uint64_t) conversion on x86-64, including its results for negative and too large values. */
+    static long toUint64(double d) {
+        if (!(d >= TWO_POW_63)) {
+            return Double.isNaN(d) || d <= -TWO_POW_63 ? Long.MIN_VALUE : (long) d;
+        }
+        double high = d - TWO_POW_63;
+        return (high >= TWO_POW_63 ? Long.MIN_VALUE : (long) high) ^ Long.MIN_VALUE;
+    }
+
+    /** C's (long long) conversion on x86-64: out-of-range values become the "integer indefinite" minimum. */
+    static long toInt64(double d) {
+        return Double.isNaN(d) || d >= TWO_POW_63 || d < -TWO_POW_63 ? Long.MIN_VALUE : (long) d;
+    }
+
+    /** Spreads the low 32 bits of x to the even positions and of y to the odd ones, as Redis's masks do. */
+    private static long interleave(long x, long y) {
+        x = (x | (x << 16)) & 0x0000FFFF0000FFFFL;
+        y = (y | (y << 16)) & 0x0000FFFF0000FFFFL;
+        x = (x | (x << 8)) & 0x00FF00FF00FF00FFL;
+        y = (y | (y << 8)) & 0x00FF00FF00FF00FFL;
+        x = (x | (x << 4)) & 0x0F0F0F0F0F0F0F0FL;
+        y = (y | (y << 4)) & 0x0F0F0F0F0F0F0F0FL;
+        x = (x | (x << 2)) & 0x3333333333333333L;
+        y = (y | (y << 2)) & 0x3333333333333333L;
+        x = (x | (x << 1)) & 0x5555555555555555L;
+        y = (y | (y << 1)) & 0x5555555555555555L;
+        return x | (y << 1);
+    }
+
+    /** The inverse of {@link #interleave}: even bits to the low half, odd bits to the high half. */
+    private static long deinterleave(long v) {
+        long x = v;
+        long y = v >>> 1;
+        x = x & 0x5555555555555555L;
+        y = y & 0x5555555555555555L;
+        x = (x | (x >>> 1)) & 0x3333333333333333L;
+        y = (y | (y >>> 1)) & 0x3333333333333333L;
+        x = (x | (x >>> 2)) & 0x0F0F0F0F0F0F0F0FL;
+        y = (y | (y >>> 2)) & 0x0F0F0F0F0F0F0F0FL;
+        x = (x | (x >>> 4)) & 0x00FF00FF00FF00FFL;
+        y = (y | (y >>> 4)) & 0x00FF00FF00FF00FFL;
+        x = (x | (x >>> 8)) & 0x0000FFFF0000FFFFL;
+        y = (y | (y >>> 8)) & 0x0000FFFF0000FFFFL;
+        x = (x | (x >>> 16)) & 0x00000000FFFFFFFFL;
+        y = (y | (y >>> 16)) & 0x00000000FFFFFFFFL;
+        return x | (y << 32);
+    }
+
+    // ---- decoding ----
+
+    /** The bounds of a cell in the geo ranges (geohashDecode). */
+    static Area decode(Cell cell) {
+        long sep = deinterleave(cell.bits());
+        double latScale = LAT_MAX - LAT_MIN;
+        double lonScale = LONG_MAX - LONG_MIN;
+        long ilat = sep & 0xFFFFFFFFL;
+        long ilon = sep >>> 32;
+        double div = (double) (1L << cell.step());
+        return new Area(
+                LONG_MIN + (ilon * 1.0 / div) * lonScale,
+                LONG_MIN + (((ilon + 1) & 0xFFFFFFFFL) * 1.0 / div) * lonScale,
+                LAT_MIN + (ilat * 1.0 / div) * latScale,
+                LAT_MIN + (((ilat + 1) & 0xFFFFFFFFL) * 1.0 / div) * latScale);
+    }
+
+    /**
+     * The position a member's score stands for: the centre of its step-26 cell, {longitude, latitude}, clamped to
+     * the valid ranges (a cell on the east or north edge has its centre outside them).
+     */
+    static double[] decodeScore(double score) {
+        Area a = decode(new Cell(toUint64(score), STEP_MAX));
+        double lon = Math.max(LONG_MIN, Math.min(LONG_MAX, (a.lonMin() + a.lonMax()) / 2));
+        double lat = Math.max(LAT_MIN, Math.min(LAT_MAX, (a.latMin() + a.latMax()) / 2));
+        return new double[] {lon, lat};
+    }
+
+    // ---- neighbours ----
+
+    private static Cell moveX(Cell c, int d) {
+        long x = c.bits() & 0xAAAAAAAAAAAAAAAAL;
+        long y = c.bits() & 0x5555555555555555L;
+        long zz = 0x5555555555555555L >>> (64 - c.step() * 2);
+        if (d > 0) {
+            x = x + (zz + 1);
+        } else {
+            x = x | zz;
+            x = x - (zz + 1);
+        }
+        x &= 0xAAAAAAAAAAAAAAAAL >>> (64 - c.step() * 2);
+        return new Cell(x | y, c.step());
+    }
+
+    private static Cell moveY(Cell c, int d) {
+        long x = c.bits() & 0xAAAAAAAAAAAAAAAAL;
+        long y = c.bits() & 0x5555555555555555L;
+        long zz = 0xAAAAAAAAAAAAAAAAL >>> (64 - c.step() * 2);
+        if (d > 0) {
+            y = y + (zz + 1);
+        } else {
+            y = y | zz;
+            y = y - (zz + 1);
+        }
+        y &= 0x5555555555555555L >>> (64 - c.step() * 2);
+        return new Cell(x | y, c.step());
+    }
+
+    // ---- distances ----
+
+    private static double degRad(double ang) {
+        return ang * D_R;
+    }
+
+    private static double radDeg(double ang) {
+        return ang / D_R;
+    }
+
+    /** The distance along a meridian between two latitudes. */
+    static double latDistance(double lat1, double lat2) {
+        return EARTH_RADIUS_IN_METERS * Math.abs(degRad(lat2) - degRad(lat1));
+    }
+
+    /** Haversine great-circle distance in metres. */
+    static double distance(double lon1, double lat1, double lon2, double lat2) {
+        double lon1r = degRad(lon1);
+        double lon2r = degRad(lon2);
+        double v = Math.sin((lon2r - lon1r) / 2);
+        if (v == 0.0) {
+            return latDistance(lat1, lat2);
+        }
+        double lat1r = degRad(lat1);
+        double lat2r = degRad(lat2);
+        double u = Math.sin((lat2r - lat1r) / 2);
+        double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
+        return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(a));
+    }
+
+    /**
+     * Arc sine rounded as glibc's nearly always is (correctly): fdlibm's result (StrictMath) is one ulp off for
+     * about 7% of distances, which STOREDIST scores show; one Newton step with the sine residual computed in
+     * double-double arithmetic corrects it.
+     */
+    static double asin(double s) {
+        double y = StrictMath.asin(s);
+        return y - sineResidual(y, s) / Math.cos(y);
+    }
+
+    /** {@code sin(y) - s} for s close to sin(y), |y| at most π/2: the Taylor series summed in double-double. */
+    private static double sineResidual(double y, double s) {
+        double y2 = y * y;
+        double y2Lo = Math.fma(y, y, -y2);
+        double termHi = y;
+        double termLo = 0;
+        double sumHi = y;
+        double sumLo = 0;
+        for (int k = 1; k < 20 && Math.abs(termHi) >= 1e-34; k++) {
+            double p = termHi * y2;
+            double pLo = Math.fma(termHi, y2, -p) + (termHi * y2Lo + termLo * y2);
+            double q = p + pLo;
+            pLo -= q - p;
+            double d = (2.0 * k) * (2.0 * k + 1);
+            double qHi = q / d;
+            double qLo = (Math.fma(-qHi, d, q) + pLo) / d;
+            termHi = -qHi;
+            termLo = -qLo;
+            double t = sumHi + termHi;
+            double b = t - sumHi;
+            sumLo += (sumHi - (t - b)) + (termHi - b) + termLo;
+            sumHi = t + sumLo;
+            sumLo -= sumHi - t;
+        }
+        return (sumHi - s) + sumLo;
+    }
+
+    /**
+     * The distance from the box's centre when the point lies within the box (its latitude within half the height,
+     * its distance along its own parallel within half the width), else -1.
+     */
+    static double distanceIfInBox(double widthM, double heightM, double lon1, double lat1, double lon2, double lat2) {
+        if (latDistance(lat2, lat1) > heightM / 2) {
+            return -1;
+        }
+        if (distance(lon2, lat2, lon1, lat2) > widthM / 2) {
+            return -1;
+        }
+        return distance(lon1, lat1, lon2, lat2);
+    }
+
+    // ---- search area ----
+
+    /** Redis's step estimate for a radius: the cell size at which 9 cells cover it, coarser near the poles. */
+    static int estimateSteps(double rangeMeters, double lat) {
+        if (rangeMeters == 0) {
+            return 26;
+        }
+        int step = 1;
+        while (rangeMeters < MERCATOR_MAX) {
+            rangeMeters *= 2;
+            step++;
+        }
+        step -= 2;
+        if (lat > 66 || lat < -66) {
+            step--;
+            if (lat > 80 || lat < -80) {
+                step--;
+            }
+        }
+        return Math.max(1, Math.min(26, step));
+    }
+
+    /** Fills the shape's bounding box; parallels shrink towards the poles, so the wider edge is the one nearer them. */
+    static void boundingBox(Shape s) {
+        double height = s.conversion * (s.box ? s.height / 2 : s.radius);
+        double width = s.conversion * (s.box ? s.width / 2 : s.radius);
+        double latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
+        double lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(s.lat + latDelta)));
+        double lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(s.lat - latDelta)));
+        boolean southern = s.lat < 0;
+        s.bounds[0] = southern ? s.lon - lonDeltaBottom : s.lon - lonDeltaTop;
+        s.bounds[2] = southern ? s.lon + lonDeltaBottom : s.lon + lonDeltaTop;
+        s.bounds[1] = s.lat - latDelta;
+        s.bounds[3] = s.lat + latDelta;
+    }
+
+    /**
+     * The 9 cells to scan for a shape (geohashCalculateAreasByShapeWGS84): centre, north, south, east, west,
+     * north-east, north-west, south-east, south-west; a step finer than needed is coarsened once when a side
+     * neighbour does not reach the bounding box, and neighbours wholly outside it are dropped.
+     */
+    static Cover cover(Shape s) {
+        boundingBox(s);
+        double minLon = s.bounds[0];
+        double minLat = s.bounds[1];
+        double maxLon = s.bounds[2];
+        double maxLat = s.bounds[3];
+        double radiusMeters = s.box ? Math.sqrt((s.width / 2) * (s.width / 2) + (s.height / 2) * (s.height / 2))
+                : s.radius;
+        radiusMeters *= s.conversion;
+        int steps = estimateSteps(radiusMeters, s.lat);
+        Cell hash = new Cell(encode(s.lon, s.lat, steps), steps);
+        Cell[] n = neighbours(hash);
+        boolean decrease = decode(n[1]).latMax() < maxLat
+                | decode(n[2]).latMin() > minLat
+                | decode(n[3]).lonMax() < maxLon
+                | decode(n[4]).lonMin() > minLon;
+        if (steps > 1 && decrease) {
+            steps--;
+            hash = new Cell(encode(s.lon, s.lat, steps), steps);
+            n = neighbours(hash);
+        }
+        Area area = decode(hash);
+        if (steps >= 2) {
+            if (area.latMin() < minLat) {
+                n[2] = n[7] = n[8] = Cell.NONE;
+            }
+            if (area.latMax() > maxLat) {
+                n[1] = n[5] = n[6] = Cell.NONE;
+            }
+            if (area.lonMin() < minLon) {
+                n[4] = n[8] = n[6] = Cell.NONE;
+            }
+            if (area.lonMax() > maxLon) {
+                n[3] = n[7] = n[5] = Cell.NONE;
+            }
+        }
+        return new Cover(n);
+    }
+
+    /** The cell and its neighbours in search order: self, N, S, E, W, NE, NW, SE, SW. */
+    private static Cell[] neighbours(Cell c) {
+        return new Cell[] {
+            c,
+            moveY(c, 1),
+            moveY(c, -1),
+            moveX(c, 1),
+            moveX(c, -1),
+            moveY(moveX(c, 1), 1),
+            moveY(moveX(c, -1), 1),
+            moveY(moveX(c, 1), -1),
+            moveY(moveX(c, -1), -1),
+        };
+    }
+}
