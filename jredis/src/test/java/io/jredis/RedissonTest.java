@@ -16,8 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.Redisson;
 import org.redisson.api.BatchOptions;
+import org.redisson.api.GeoEntry;
+import org.redisson.api.GeoOrder;
+import org.redisson.api.GeoPosition;
+import org.redisson.api.GeoUnit;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBloomFilter;
+import org.redisson.api.RGeo;
 import org.redisson.api.RLock;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RRateLimiter;
@@ -26,6 +31,7 @@ import org.redisson.api.RSemaphore;
 import org.redisson.api.RTopic;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.geo.GeoSearchArgs;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
@@ -108,6 +114,13 @@ class RedissonTest {
             deque.addLast("2");
             deque.addFirst("0");
             seen.add("deque " + deque.readAll() + " " + deque.pollLast() + " " + deque.peekFirst());
+
+            RGeo<String> geo = r.getGeo("geo");
+            geo.add(new GeoEntry(13.361389, 38.115556, "Palermo"), new GeoEntry(15.087269, 37.502669, "Catania"));
+            GeoPosition palermo = geo.pos("Palermo").get("Palermo");
+            seen.add("geo " + geo.dist("Palermo", "Catania", GeoUnit.METERS) + " " + palermo.getLongitude() + ","
+                    + palermo.getLatitude() + " " + geo.hash("Palermo", "Catania") + " "
+                    + geo.search(GeoSearchArgs.from(15, 37).radius(200, GeoUnit.KILOMETERS).order(GeoOrder.ASC)));
 
             var hll = r.<String>getHyperLogLog("hll");
             hll.addAll(List.of("a", "b", "c", "a"));
