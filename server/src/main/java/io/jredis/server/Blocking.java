@@ -72,6 +72,14 @@ public final class Blocking {
      * cannot be served, the client simply stays in its place in the queues.
      */
     public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout) {
+        block(c, keys, deadlineMs, onTimeout, engine.currentArgv());
+    }
+
+    /**
+     * As {@link #block(Client, byte[][], long, Consumer)}, re-running {@code rerunArgv} instead of the command as sent
+     * when a key is ready (XREAD resolves "$" to the IDs it saw when it blocked).
+     */
+    public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout, byte[][] rerunArgv) {
         if (c.denyBlocking()) {
             onTimeout.accept(c);
             return;
@@ -88,7 +96,7 @@ public final class Blocking {
                 waiting.computeIfAbsent(w, x -> new ArrayDeque<>()).add(c);
             }
         }
-        State s = new State(engine.currentCommand(), engine.currentArgv(), wk, onTimeout);
+        State s = new State(engine.currentCommand(), rerunArgv, wk, onTimeout);
         blocked.put(c, s);
         // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
         if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
