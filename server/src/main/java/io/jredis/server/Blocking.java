@@ -45,6 +45,8 @@ public final class Blocking {
     /** Set when a re-run command asked to block again, i.e. it could not be served. */
     private boolean blockRequested;
     private boolean serving;
+    /** The key whose readiness the command being re-run is served for, null outside a re-run. */
+    private byte[] servingKey;
 
     Blocking(Engine engine) {
         this.engine = engine;
@@ -134,6 +136,14 @@ public final class Blocking {
         return t > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + t;
     }
 
+    /**
+     * While a blocked command is re-run, the key that became ready (Redis serves a blocked stream read for that
+     * key alone); null otherwise.
+     */
+    public byte[] servingKey() {
+        return servingKey;
+    }
+
     /** Called for every modified key; cheap when nobody waits. */
     void keyModified(Database db, byte[] key) {
         if (waiting.isEmpty()) {
@@ -171,7 +181,12 @@ public final class Blocking {
                     Database saved = c.db();
                     c.select(engine.database(w.db()));
                     blockRequested = false;
-                    engine.call(c, s.cmd, s.argv);
+                    servingKey = w.key().bytes();
+                    try {
+                        engine.call(c, s.cmd, s.argv);
+                    } finally {
+                        servingKey = null;
+                    }
                     c.select(saved);
                     if (blockRequested) {
                         break;

@@ -755,7 +755,11 @@ final class StreamCommands {
             c.engine().error(c, "ERR Missing GROUP option for XREADGROUP");
             return;
         }
-        boolean rerun = c.engine().blocking().isBlocked(c);
+        byte[] ready = c.engine().blocking().servingKey();
+        if (ready != null) {
+            serveBlocked(c, argv, ready, streamsArg, streams, count, groupName, consumerName, noack);
+            return;
+        }
         StreamId[] ids = new StreamId[streams];
         StreamGroup[] groups = new StreamGroup[streams];
         for (int k = 0; k < streams; k++) {
@@ -768,12 +772,8 @@ final class StreamCommands {
             if (groupName != null) {
                 StreamGroup g = s == null ? null : s.group(groupName);
                 if (g == null) {
-                    if (rerun) {
-                        c.engine().error(c, "NOGROUP the consumer group this client was blocked on no longer exists");
-                    } else {
-                        c.engine().error(c, "NOGROUP No such key '" + Bytes.str(key) + "' or consumer group '"
-                                + Bytes.str(groupName) + "' in XREADGROUP with GROUP option");
-                    }
+                    c.engine().error(c, "NOGROUP No such key '" + Bytes.str(key) + "' or consumer group '"
+                            + Bytes.str(groupName) + "' in XREADGROUP with GROUP option");
                     return;
                 }
                 groups[k] = g;
@@ -800,7 +800,6 @@ final class StreamCommands {
                 return;
             }
         }
-        long served = 0;
         List<Object[]> results = new ArrayList<>();
         Propagation prop = new Propagation();
         for (int k = 0; k < streams; k++) {
@@ -826,57 +825,14 @@ final class StreamCommands {
             if (!sync) {
                 continue;
             }
-            StreamId start = gt.next();
-            List<Object> entries;
-            if (group) {
-                StreamGroup g = groups[k];
-                StreamGroup.Consumer consumer = g.consumers.get(consumerName);
-                long now = System.currentTimeMillis();
-                if (consumer == null) {
-                    consumer = g.createConsumer(consumerName, now);
-                    c.engine().dirty(1);
-                    notify(c, "xgroup-createconsumer", key);
-                    if (noack) {
-                        prop.add(Bytes.of("XGROUP"), Bytes.of("CREATECONSUMER"), key, groupName, consumerName);
-                    }
-                } else {
-                    consumer.seenTime = now;
-                }
-                entries = history ? consumerHistory(s, consumer, start, count)
-                        : deliver(c, s, key, groupName, g, consumer, start, count, noack, prop);
-                c.engine().dirty(1);
-            } else {
-                entries = new ArrayList<>(start == null ? List.of() : s.range(start, StreamId.MAX, false, count));
-            }
-            results.add(new Object[] {key, entries});
-            served++;
+            results.add(new Object[] {key, serve(c, s, key, gt, count, groups[k], groupName, consumerName, noack,
+                    history, prop)});
         }
         if (group) {
             prop.emit(c);
         }
-        if (served > 0) {
-            if (c.reply().resp3()) {
-                c.reply().map(results.size());
-            } else {
-                c.reply().array(results.size());
-            }
-            for (Object[] r : results) {
-                if (!c.reply().resp3()) {
-                    c.reply().array(2);
-                }
-                c.reply().bulk((byte[]) r[0]);
-                List<?> entries = (List<?>) r[1];
-                c.reply().array(entries.size());
-                for (Object e : entries) {
-                    if (e instanceof StreamValue.Entry en) {
-                        replyEntry(c, en);
-                    } else {
-                        c.reply().array(2);
-                        replyId(c, (StreamId) e);
-                        c.reply().nullArray();
-                    }
-                }
-            }
+        if (!results.isEmpty()) {
+            replyRead(c, results);
             return;
         }
         if (timeout == -1) {
@@ -887,6 +843,100 @@ final class StreamCommands {
         long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
         c.engine().blocking().block(c, keys, deadline, cl -> cl.reply().nullArray(),
                 rerunArgv(argv, group, groupName, consumerName, noack, count, keys, ids));
+    }
+
+    /** Reads entries after {@code gt} for XREAD, or for a group (new entries or the consumer's history). */
+    private static List<Object> serve(Client c, StreamValue s, byte[] key, StreamId gt, long count, StreamGroup g,
+            byte[] groupName, byte[] consumerName, boolean noack, boolean history, Propagation prop) {
+        StreamId start = gt.next();
+        if (g == null) {
+            return new ArrayList<>(start == null ? List.of() : s.range(start, StreamId.MAX, false, count));
+        }
+        StreamGroup.Consumer consumer = g.consumers.get(consumerName);
+        long now = System.currentTimeMillis();
+        if (consumer == null) {
+            consumer = g.createConsumer(consumerName, now);
+            c.engine().dirty(1);
+            notify(c, "xgroup-createconsumer", key);
+            if (noack) {
+                prop.add(Bytes.of("XGROUP"), Bytes.of("CREATECONSUMER"), key, groupName, consumerName);
+            }
+        } else {
+            consumer.seenTime = now;
+        }
+        List<Object> entries = history ? consumerHistory(s, consumer, start, count)
+                : deliver(c, s, key, groupName, g, consumer, start, count, noack, prop);
+        c.engine().dirty(1);
+        return entries;
+    }
+
+    /** The XREAD reply: per stream its name and entries (a map in RESP3); an ID alone stands for a deleted entry. */
+    private static void replyRead(Client c, List<Object[]> results) {
+        if (c.reply().resp3()) {
+            c.reply().map(results.size());
+        } else {
+            c.reply().array(results.size());
+        }
+        for (Object[] r : results) {
+            if (!c.reply().resp3()) {
+                c.reply().array(2);
+            }
+            c.reply().bulk((byte[]) r[0]);
+            List<?> entries = (List<?>) r[1];
+            c.reply().array(entries.size());
+            for (Object e : entries) {
+                if (e instanceof StreamValue.Entry en) {
+                    replyEntry(c, en);
+                } else {
+                    c.reply().array(2);
+                    replyId(c, (StreamId) e);
+                    c.reply().nullArray();
+                }
+            }
+        }
+    }
+
+    /**
+     * A blocked read re-run because {@code ready} changed (Redis's serveClientsBlockedOnStreamKey): served for that
+     * key alone when its last ID passed the one waited for, else blocked again. A group reader gets an error when the
+     * key or its group went away.
+     */
+    private static void serveBlocked(Client c, byte[][] argv, byte[] ready, int streamsArg, int streams, long count,
+            byte[] groupName, byte[] consumerName, boolean noack) {
+        int k = 0;
+        while (k < streams && !Arrays.equals(argv[streamsArg + k], ready)) {
+            k++;
+        }
+        Object v = k < streams ? c.db().get(ready) : null;
+        StreamValue s = v instanceof StreamValue sv ? sv : null;
+        StreamGroup g = null;
+        if (groupName != null) {
+            if (s == null) {
+                c.engine().error(c, "UNBLOCKED the stream key no longer exists");
+                return;
+            }
+            if ((g = s.group(groupName)) == null) {
+                c.engine().error(c, "NOGROUP the consumer group this client was blocked on no longer exists");
+                return;
+            }
+        }
+        if (s != null) {
+            StreamId gt = g != null ? g.lastId : parseIdQuiet(argv[streamsArg + streams + k], 0, true, null);
+            // Only XADD makes Redis serve a blocked reader; other writes to the key (XSETID, XDEL) add no entry.
+            StreamId start = gt.next();
+            if (start != null && !s.range(start, StreamId.MAX, false, 1).isEmpty()) {
+                Propagation prop = new Propagation();
+                List<Object[]> results = new ArrayList<>();
+                results.add(new Object[] {ready, serve(c, s, ready, gt, count, g, groupName, consumerName, noack,
+                        false, prop)});
+                if (g != null) {
+                    prop.emit(c);
+                }
+                replyRead(c, results);
+                return;
+            }
+        }
+        c.engine().blocking().block(c, new byte[][] {ready}, 0, cl -> cl.reply().nullArray());
     }
 
     /**
