@@ -1169,7 +1169,7 @@ final class StreamCommands {
     }
 
     private static void xack(Client c, byte[][] argv) {
-        StreamValue s = checked(c, c.db().get(argv[1]));
+        StreamValue s = checked(c, c.engine().lookupRead(c.db(), argv[1]));
         if (s == WRONG) {
             return;
         }
