@@ -132,6 +132,8 @@ public final class StreamValue implements RedisObject {
     private StreamId maxDeletedId = StreamId.MIN;
     private long entriesAdded;
     private TreeMap<byte[], StreamGroup> groups;
+    /** Listpack bytes of every node's entries, kept for memory accounting after each write. */
+    private long entryBytes;
 
     @Override
     public ValueType type() {
@@ -155,6 +157,7 @@ public final class StreamValue implements RedisObject {
             m.deleted = n.deleted;
             m.entryBytes = n.entryBytes;
             s.nodes.put(m.master, m);
+            s.entryBytes += n.entryBytes;
         }
         s.length = length;
         s.lastId = lastId;
@@ -239,7 +242,7 @@ public final class StreamValue implements RedisObject {
             nodes.put(id, node);
         }
         Entry e = new Entry(id, fieldsValues, node.sameFields(fieldsValues) ? FLAG_SAMEFIELDS : 0);
-        addLoaded(node, e);
+        entryBytes += addLoaded(node, e);
         length++;
         entriesAdded++;
         lastId = id;
@@ -257,17 +260,34 @@ public final class StreamValue implements RedisObject {
 
     /** Loading: appends an entry, live or deleted, to a node exactly as stored. */
     public void addLoaded(Node node, StreamId id, byte[][] fieldsValues, int flags) {
-        addLoaded(node, new Entry(id, fieldsValues, flags));
+        entryBytes += addLoaded(node, new Entry(id, fieldsValues, flags));
     }
 
-    private static void addLoaded(Node node, Entry e) {
+    /** Adds an entry to a node; returns its listpack bytes. */
+    private static long addLoaded(Node node, Entry e) {
+        long size = node.entrySize(e);
         node.entries.add(e);
-        node.entryBytes += node.entrySize(e);
+        node.entryBytes += size;
         if (e.deleted()) {
             node.deleted++;
         } else {
             node.live++;
         }
+        return size;
+    }
+
+    /**
+     * Approximate heap bytes: the entries' data (as their listpack size) plus the objects holding them, and the
+     * pending entries of the groups. Kept up to date as entries come and go, so it is cheap after every write.
+     */
+    public long memoryEstimate() {
+        long n = 64 + entryBytes + 48L * (length + nodes.size()) + 64L * nodes.size();
+        if (groups != null) {
+            for (StreamGroup g : groups.values()) {
+                n += 96 + 80L * g.pel.size() + 64L * g.consumers.size();
+            }
+        }
+        return n;
     }
 
     // ---- reading ----
@@ -359,6 +379,7 @@ public final class StreamValue implements RedisObject {
         n.deleted++;
         if (n.live == 0) {
             nodes.remove(n.master);
+            entryBytes -= n.entryBytes;
         }
         length--;
         return true;
@@ -396,6 +417,7 @@ public final class StreamValue implements RedisObject {
                     : n.entries.get(n.entries.size() - 1).id.compareTo(minId) < 0;
             if (removeNode) {
                 nodes.remove(n.master);
+                entryBytes -= n.entryBytes;
                 length -= entries;
                 deleted += entries;
                 continue;
