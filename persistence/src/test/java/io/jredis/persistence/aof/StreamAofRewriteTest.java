@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,14 +51,14 @@ class StreamAofRewriteTest {
                 new String(StreamData.raw(c, "BGREWRITEAOF"), StandardCharsets.US_ASCII));
         Path aofDir = dir.resolve("appendonlydir");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Path base = null;
-        while (base == null) {
+        // The server started with base 1 (empty); the rewrite is done once the manifest names base 2.
+        Path base = aofDir.resolve("appendonly.aof.2.base.aof");
+        Path manifest = aofDir.resolve("appendonly.aof.manifest");
+        while (true) {
             String info = new String(StreamData.raw(c, "INFO", "persistence"), StandardCharsets.US_ASCII);
-            if (info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0")) {
-                try (Stream<Path> files = Files.list(aofDir)) {
-                    base = files.filter(p -> p.getFileName().toString().endsWith(".base.aof")).findFirst()
-                            .orElse(null);
-                }
+            if (info.contains("aof_rewrite_in_progress:0") && Files.exists(manifest)
+                    && Files.readString(manifest).contains(base.getFileName().toString())) {
+                break;
             }
             assertTrue(System.nanoTime() < deadline, "no rewritten base in " + aofDir);
             Thread.onSpinWait();
