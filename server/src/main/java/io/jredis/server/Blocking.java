@@ -144,6 +144,14 @@ public final class Blocking {
         return servingKey;
     }
 
+    /**
+     * Redis's signalKeyAsReady alone: wakes the clients blocked on {@code key} without counting as a modification
+     * (no WATCH or tracking invalidation), as XGROUP DESTROY does for readers of the destroyed group.
+     */
+    public void signalReady(Database db, byte[] key) {
+        keyModified(db, key);
+    }
+
     /** Called for every modified key; cheap when nobody waits. */
     void keyModified(Database db, byte[] key) {
         if (waiting.isEmpty()) {

@@ -1136,7 +1136,7 @@ final class StreamCommands {
                     c.engine().dirty(1);
                     notify(c, "xgroup-destroy", key);
                     // Clients blocked in XREADGROUP on this group get their NOGROUP error now.
-                    c.db().signalModified(key);
+                    c.engine().blocking().signalReady(c.db(), key);
                 } else {
                     c.reply().integer(0);
                 }
