@@ -318,7 +318,8 @@ final class StreamCommands {
             } else if ((Bytes.eqIgnoreCase(opt, "maxlen") || Bytes.eqIgnoreCase(opt, "minid")) && more > 0) {
                 boolean maxlen = Bytes.eqIgnoreCase(opt, "maxlen");
                 if (a.strategy != 0) {
-                    c.engine().error(c, "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                    c.engine().error(c,
+                            "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
                     return null;
                 }
                 a.approx = false;
@@ -645,7 +646,8 @@ final class StreamCommands {
                     return;
                 }
                 if (id.compareTo(maxDeleted) < 0) {
-                    c.engine().error(c, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                    c.engine().error(c,
+                            "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
                     return;
                 }
             } else {
@@ -672,7 +674,8 @@ final class StreamCommands {
                 return;
             }
             if (added != -1 && s.length() > added) {
-                c.engine().error(c, "ERR The entries_added specified in XSETID is smaller than the target stream length");
+                c.engine().error(c,
+                        "ERR The entries_added specified in XSETID is smaller than the target stream length");
                 return;
             }
         }
@@ -699,7 +702,8 @@ final class StreamCommands {
             byte[] o = argv[i];
             if (Bytes.eqIgnoreCase(o, "block") && more > 0) {
                 if (inScript(c)) {
-                    c.engine().error(c, "ERR " + Bytes.str(argv[0]) + " command is not allowed with BLOCK option from scripts");
+                    c.engine().error(c,
+                            "ERR " + Bytes.str(argv[0]) + " command is not allowed with BLOCK option from scripts");
                     return;
                 }
                 i++;
@@ -722,15 +726,16 @@ final class StreamCommands {
                 streamsArg = i + 1;
                 streams = argv.length - streamsArg;
                 if (streams % 2 != 0) {
-                    c.engine().error(c, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
-                            + "specified.");
+                    c.engine().error(c, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' "
+                            + "must be specified.");
                     return;
                 }
                 streams /= 2;
                 break;
             } else if (Bytes.eqIgnoreCase(o, "group") && more >= 2) {
                 if (!group) {
-                    c.engine().error(c, "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                    c.engine().error(c,
+                            "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
                     return;
                 }
                 groupName = argv[i + 1];
@@ -738,7 +743,8 @@ final class StreamCommands {
                 i += 2;
             } else if (Bytes.eqIgnoreCase(o, "noack")) {
                 if (!group) {
-                    c.engine().error(c, "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                    c.engine().error(c,
+                            "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
                     return;
                 }
                 noack = true;
@@ -780,9 +786,9 @@ final class StreamCommands {
             }
             if (arg.length == 1 && arg[0] == '$') {
                 if (group) {
-                    c.engine().error(c, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
-                            + "history of this consumer by specifying a proper ID, or use the > ID to get new messages. "
-                            + "The $ ID would just return an empty result set.");
+                    c.engine().error(c, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to "
+                            + "read the history of this consumer by specifying a proper ID, or use the > ID to get "
+                            + "new messages. The $ ID would just return an empty result set.");
                     return;
                 }
                 ids[k] = s == null ? StreamId.MIN : s.lastId();

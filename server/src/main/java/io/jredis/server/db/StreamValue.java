@@ -357,7 +357,7 @@ public final class StreamValue implements RedisObject {
 
     /** First and last live entries, for XINFO STREAM. */
     public Entry edgeEntry(boolean first) {
-        List<Entry> r = first ? range(StreamId.MIN, StreamId.MAX, false, 1) : range(StreamId.MIN, StreamId.MAX, true, 1);
+        List<Entry> r = range(StreamId.MIN, StreamId.MAX, !first, 1);
         return r.isEmpty() ? null : r.get(0);
     }
 
