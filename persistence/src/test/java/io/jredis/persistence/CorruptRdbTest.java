@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.persistence.rdb.RdbException;
-import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,18 +84,6 @@ class CorruptRdbTest {
         bad[at + 5] = 42;
         Arrays.fill(bad, bad.length - 8, bad.length, (byte) 0);
         refused(bad, "Unknown RDB encoding type 42");
-    }
-
-    @Test
-    void streamsAreRefusedByName() throws Exception {
-        RealRedis.assumeInstalled();
-        try (RealRedis r = RealRedis.start(); Jedis j = new Jedis("127.0.0.1", r.port())) {
-            j.sendCommand(() -> "XADD".getBytes(), "events", "*", "f", "v");
-            j.save();
-            Files.copy(r.dir().resolve("dump.rdb"), dir.resolve("dump.rdb"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        refused(Files.readAllBytes(dir.resolve("dump.rdb")), "The value of key 'events' is a stream");
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {

@@ -45,6 +45,8 @@ public final class Blocking {
     /** Set when a re-run command asked to block again, i.e. it could not be served. */
     private boolean blockRequested;
     private boolean serving;
+    /** The key whose readiness the command being re-run is served for, null outside a re-run. */
+    private byte[] servingKey;
 
     Blocking(Engine engine) {
         this.engine = engine;
@@ -72,6 +74,14 @@ public final class Blocking {
      * cannot be served, the client simply stays in its place in the queues.
      */
     public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout) {
+        block(c, keys, deadlineMs, onTimeout, engine.currentArgv());
+    }
+
+    /**
+     * As {@link #block(Client, byte[][], long, Consumer)}, re-running {@code rerunArgv} instead of the command as sent
+     * when a key is ready (XREAD resolves "$" to the IDs it saw when it blocked).
+     */
+    public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout, byte[][] rerunArgv) {
         if (c.denyBlocking()) {
             onTimeout.accept(c);
             return;
@@ -88,7 +98,7 @@ public final class Blocking {
                 waiting.computeIfAbsent(w, x -> new ArrayDeque<>()).add(c);
             }
         }
-        State s = new State(engine.currentCommand(), engine.currentArgv(), wk, onTimeout);
+        State s = new State(engine.currentCommand(), rerunArgv, wk, onTimeout);
         blocked.put(c, s);
         // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
         if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
@@ -124,6 +134,22 @@ public final class Blocking {
         }
         long now = System.currentTimeMillis();
         return t > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + t;
+    }
+
+    /**
+     * While a blocked command is re-run, the key that became ready (Redis serves a blocked stream read for that
+     * key alone); null otherwise.
+     */
+    public byte[] servingKey() {
+        return servingKey;
+    }
+
+    /**
+     * Redis's signalKeyAsReady alone: wakes the clients blocked on {@code key} without counting as a modification
+     * (no WATCH or tracking invalidation), as XGROUP DESTROY does for readers of the destroyed group.
+     */
+    public void signalReady(Database db, byte[] key) {
+        keyModified(db, key);
     }
 
     /** Called for every modified key; cheap when nobody waits. */
@@ -163,7 +189,12 @@ public final class Blocking {
                     Database saved = c.db();
                     c.select(engine.database(w.db()));
                     blockRequested = false;
-                    engine.call(c, s.cmd, s.argv);
+                    servingKey = w.key().bytes();
+                    try {
+                        engine.call(c, s.cmd, s.argv);
+                    } finally {
+                        servingKey = null;
+                    }
                     c.select(saved);
                     if (blockRequested) {
                         break;

@@ -6,19 +6,26 @@ import io.jredis.server.db.Database;
 import io.jredis.server.db.HashValue;
 import io.jredis.server.db.ListValue;
 import io.jredis.server.db.SetValue;
+import io.jredis.server.db.StreamGroup;
+import io.jredis.server.db.StreamId;
+import io.jredis.server.db.StreamValue;
 import io.jredis.server.db.Values;
 import io.jredis.server.db.ZSetValue;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The AOF form of a rewrite's base (Redis's rewriteAppendOnlyFileRio with {@code aof-use-rdb-preamble no}): per
  * database a SELECT, then per key the commands that rebuild it (SET, RPUSH, SADD, HMSET, ZADD, at most 64 items per
- * command) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values are captured on the engine thread as
- * their command arguments (references to immutable strings) and encoded on the snapshot's writer thread.
+ * command; streams as Redis's rewriteStreamObject) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values
+ * are captured on the engine thread as their command arguments (references to immutable strings) and encoded on the
+ * snapshot's writer thread.
  */
 final class AofRewrite implements Snapshot.Format {
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
@@ -30,11 +37,16 @@ final class AofRewrite implements Snapshot.Format {
     private static final byte[] HMSET = Bytes.of("HMSET");
     private static final byte[] ZADD = Bytes.of("ZADD");
     private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
+    private static final byte[] XADD = Bytes.of("XADD");
+    private static final byte[] XGROUP = Bytes.of("XGROUP");
     /** Bytes gathered before they go to the stream. */
     private static final int CHUNK = 1 << 16;
 
     /** A collection as the flat arguments of its command: items of {@code width} arguments each. */
     private record Items(byte[] cmd, byte[][] flat, int width, long weight) {}
+
+    /** A value rebuilt by a list of whole commands (streams). */
+    private record Commands(List<byte[][]> argvs, long weight) {}
 
     @Override
     public Object freeze(Object value) {
@@ -68,9 +80,56 @@ final class AofRewrite implements Snapshot.Format {
                 });
                 yield items(ZADD, flat, 2);
             }
+            case STREAM -> stream((StreamValue) value);
             default -> throw new IllegalStateException("AOF rewrite cannot serialise a "
                     + Values.type(value).typeName() + " value");
         };
+    }
+
+    /**
+     * Redis's rewriteStreamObject, with the key left out (the encoder adds it): an XADD per entry (on an empty
+     * stream the "XADD MAXLEN 0" trick), XSETID restoring the last ID and counters, then per group XGROUP CREATE
+     * and, per consumer, an XCLAIM per pending entry or XGROUP CREATECONSUMER when it has none.
+     */
+    private static Commands stream(StreamValue s) {
+        List<byte[][]> out = new ArrayList<>();
+        long weight = 64;
+        List<StreamValue.Entry> entries = s.range(StreamId.MIN, StreamId.MAX, false, 0);
+        for (StreamValue.Entry e : entries) {
+            byte[][] argv = new byte[3 + e.fieldsValues.length][];
+            argv[0] = XADD;
+            argv[2] = e.id.bytes();
+            System.arraycopy(e.fieldsValues, 0, argv, 3, e.fieldsValues.length);
+            out.add(argv);
+            for (byte[] b : e.fieldsValues) {
+                weight += b.length + 16;
+            }
+        }
+        if (entries.isEmpty()) {
+            out.add(new byte[][] {XADD, null, Bytes.of("MAXLEN"), Bytes.of("0"), Bytes.of("0-1"), Bytes.of("x"),
+                Bytes.of("y")});
+        }
+        out.add(new byte[][] {Bytes.of("XSETID"), null, s.lastId().bytes(), Bytes.of("ENTRIESADDED"),
+            Bytes.fromLong(s.entriesAdded()), Bytes.of("MAXDELETEDID"), s.maxDeletedId().bytes()});
+        for (Map.Entry<byte[], StreamGroup> ge : s.groups().entrySet()) {
+            StreamGroup g = ge.getValue();
+            byte[] group = ge.getKey();
+            out.add(new byte[][] {XGROUP, Bytes.of("CREATE"), null, group, g.lastId.bytes(), Bytes.of("ENTRIESREAD"),
+                Bytes.fromLong(g.entriesRead)});
+            for (StreamGroup.Consumer c : g.consumers.values()) {
+                if (c.pel.isEmpty()) {
+                    out.add(new byte[][] {XGROUP, Bytes.of("CREATECONSUMER"), null, group, c.name});
+                    continue;
+                }
+                for (Map.Entry<StreamId, StreamGroup.Nack> pe : c.pel.entrySet()) {
+                    out.add(new byte[][] {Bytes.of("XCLAIM"), null, group, c.name, Bytes.of("0"),
+                        pe.getKey().bytes(), Bytes.of("TIME"), Bytes.fromLong(pe.getValue().deliveryTime),
+                        Bytes.of("RETRYCOUNT"), Bytes.fromLong(pe.getValue().deliveryCount), Bytes.of("JUSTID"),
+                        Bytes.of("FORCE")});
+                }
+            }
+        }
+        return new Commands(out, weight + 64L * out.size());
     }
 
     private static Items items(byte[] cmd, byte[][] flat, int width) {
@@ -88,6 +147,9 @@ final class AofRewrite implements Snapshot.Format {
 
     @Override
     public long weight(Object frozen) {
+        if (frozen instanceof Commands commands) {
+            return commands.weight();
+        }
         return frozen instanceof Items items ? items.weight() : ((byte[]) frozen).length + 16;
     }
 
@@ -106,6 +168,13 @@ final class AofRewrite implements Snapshot.Format {
             public void key(byte[] key, long expireAt, Object frozen) throws IOException {
                 if (frozen instanceof Items items) {
                     commands(buf, key, items);
+                } else if (frozen instanceof Commands commands) {
+                    for (byte[][] argv : commands.argvs()) {
+                        byte[][] full = argv.clone();
+                        // The key's place is left null when frozen: the second argument, third for XGROUP.
+                        full[argv[1] == null ? 1 : 2] = key;
+                        buf.command(full);
+                    }
                 } else {
                     buf.command(new byte[][] {SET, key, (byte[]) frozen});
                 }

@@ -128,6 +128,22 @@ public final class RdbInput {
         return lengthBody(b);
     }
 
+    /** A length read as an unsigned 64-bit number (stream IDs and counters), as rdbLoadLen returns it. */
+    public long readUnsignedLength() throws IOException {
+        int b = readByte();
+        if (b >>> 6 == 3) {
+            throw error("Unexpected encoded value where a length was expected");
+        }
+        if (b == 0x81) {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | readByte();
+            }
+            return v;
+        }
+        return lengthBody(b);
+    }
+
     private long lengthBody(int b) throws IOException {
         switch (b >>> 6) {
             case 0:

@@ -137,8 +137,7 @@ public final class RdbLoader {
         ValueCodec codec = ValueCodecs.forRdbType(type);
         if (codec == null) {
             String name = keyName(key);
-            String what = type == Rdb.TYPE_STREAM_LISTPACKS || type == Rdb.TYPE_STREAM_LISTPACKS_2 ? "a stream"
-                    : type == Rdb.TYPE_MODULE_PRE_GA || type == Rdb.TYPE_MODULE_2 ? "a module value"
+            String what = type == Rdb.TYPE_MODULE_PRE_GA || type == Rdb.TYPE_MODULE_2 ? "a module value"
                     : "an unknown type (" + type + ")";
             throw new RdbException("The value" + name + " is " + what + ", which jredis can't load", at);
         }

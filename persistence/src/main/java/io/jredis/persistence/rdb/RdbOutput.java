@@ -120,15 +120,18 @@ public final class RdbOutput {
         }
     }
 
-    /** Redis's rdbSaveLen: 6 bits, 14 bits (big-endian), {@code 80} + 32 bits or {@code 81} + 64 bits. */
+    /**
+     * Redis's rdbSaveLen: 6 bits, 14 bits (big-endian), {@code 80} + 32 bits or {@code 81} + 64 bits; {@code len} is
+     * unsigned (stream IDs and counters use the whole 64 bits).
+     */
     public void writeLength(long len) throws IOException {
         ensure(9);
-        if (len < (1 << 6)) {
+        if (len >= 0 && len < (1 << 6)) {
             buf[pos++] = (byte) len;
-        } else if (len < (1 << 14)) {
+        } else if (len >= 0 && len < (1 << 14)) {
             buf[pos++] = (byte) (0x40 | (len >>> 8));
             buf[pos++] = (byte) len;
-        } else if (len <= 0xffffffffL) {
+        } else if (len >= 0 && len <= 0xffffffffL) {
             buf[pos++] = (byte) 0x80;
             for (int i = 3; i >= 0; i--) {
                 buf[pos++] = (byte) (len >>> (8 * i));

@@ -12,7 +12,7 @@ public final class ValueCodecs {
 
     static {
         for (ValueCodec c : new ValueCodec[] {new StringCodec(), new ListCodec(), new SetCodec(), new ZSetCodec(),
-                new HashCodec()}) {
+                new HashCodec(), new StreamCodec()}) {
             BY_TYPE.put(c.type(), c);
             for (int t : c.rdbTypes()) {
                 BY_RDB_TYPE[t] = c;

@@ -12,6 +12,7 @@ public final class CoreCommands {
         StringCommands.register(engine);
         ListCommands.register(engine);
         ZSetCommands.register(engine);
+        StreamCommands.register(engine);
         BitCommands.register(engine);
         HyperLogLogCommands.register(engine);
         TransactionCommands.register(engine);

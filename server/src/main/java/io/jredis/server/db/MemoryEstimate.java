@@ -60,6 +60,9 @@ public final class MemoryEstimate {
         if (v instanceof ZSetValue z) {
             return zset(z, samples);
         }
+        if (v instanceof StreamValue s) {
+            return OBJECT + s.memoryEstimate();
+        }
         return OBJECT;
     }
 
