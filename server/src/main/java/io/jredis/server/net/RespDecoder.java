@@ -82,8 +82,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /**
      * A copy of input bytes for {@link #wholeMultibulk}: {@link #windowLen} bytes from reader index
      * {@link #windowBase} of the buffer being decoded. A pipelined read of many small requests is copied once, not
-     * once per request; it is forgotten whenever new input arrives, since the cumulation buffer may then be another
-     * one or have moved its bytes.
+     * once per request. It lives for one {@link #decode} call only: between calls the cumulation buffer may be
+     * another one or have moved its bytes.
      */
     private final byte[] window = new byte[WINDOW];
     private int windowBase;
@@ -102,14 +102,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         if (msg instanceof ByteBuf b) {
             limits.received(b.readableBytes());
         }
-        windowLen = 0;
         super.channelRead(ctx, msg);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        windowLen = 0;
-        super.channelInactive(ctx);
     }
 
     @Override
@@ -118,6 +111,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        windowLen = 0;
         // Stops like ByteToMessageDecoder when a command removed this handler (its remaining input goes on).
         while (in.isReadable() && !ctx.isRemoved()) {
             Object cmd;
