@@ -60,17 +60,14 @@ public class CommandPathBenchmark {
         channel = new EmbeddedChannel();
         Client client = engine.newClient(channel);
         client.authenticate(null);
-        channel.pipeline().addLast(new RespDecoder(new Limits()), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                engine.process(client, (byte[][]) msg);
-            }
-
+        ChannelInboundHandlerAdapter flusher = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelReadComplete(ChannelHandlerContext ctx) {
                 engine.flushPending();
             }
-        });
+        };
+        channel.pipeline().addLast(new RespDecoder(new Limits(), msg -> engine.process(client, (byte[][]) msg)),
+                flusher);
         for (int i = 0; i < keys; i += BATCH) {
             channel.writeInbound(Unpooled.wrappedBuffer(batch("SET", i, true)));
             drain();

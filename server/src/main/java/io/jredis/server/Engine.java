@@ -230,6 +230,8 @@ public final class Engine implements Database.Hooks {
     /** The client whose command is running (the outermost one's client for nested calls), or null. */
     private Client currentClient;
     private int callDepth;
+    /** When the running top-level command started (unix ms), valid while {@link #callDepth} > 0. */
+    private long commandTime;
     private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
@@ -381,6 +383,14 @@ public final class Engine implements Database.Hooks {
     /** True while a command runs (Redis's CLIENT_EXECUTING_COMMAND of the current client). */
     public boolean executingCommand() {
         return callDepth > 0;
+    }
+
+    /**
+     * The clock for keys' access times: inside a command, the time its top-level command started (as Redis reads
+     * its cached LRU clock, not the system clock, on every key access); {@link #now} outside commands.
+     */
+    long accessClock() {
+        return callDepth > 0 ? commandTime : now();
     }
 
     /** Users and permissions (ACL). */
@@ -863,7 +873,7 @@ public final class Engine implements Database.Hooks {
             c.reply().simple("QUEUED");
             return true;
         }
-        call(c, cmd, argv);
+        call(c, cmd, argv, now);
         if (blocking.hasReady()) {
             blocking.serveReady();
         }
@@ -949,6 +959,11 @@ public final class Engine implements Database.Hooks {
 
     /** Executes an admitted command, keeps its statistics and propagates its effect. */
     public void call(Client c, CommandSpec cmd, byte[][] argv) {
+        call(c, cmd, argv, callDepth == 0 ? now() : commandTime);
+    }
+
+    /** {@link #call} of a command that started at {@code time} (unix ms; dispatch has just read the clock). */
+    private void call(Client c, CommandSpec cmd, byte[][] argv, long time) {
         long dirtyBefore = dirty;
         if (callDepth == 0) {
             errorsMark = stats.errorReplies;
@@ -967,6 +982,7 @@ public final class Engine implements Database.Hooks {
         currentArgv = argv;
         if (callDepth++ == 0) {
             currentClient = c;
+            commandTime = time;
         }
         propagateForced = false;
         if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {

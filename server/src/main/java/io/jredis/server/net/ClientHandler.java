@@ -83,8 +83,8 @@ final class ClientHandler extends ChannelDuplexHandler {
             + "only need to do one of the above things in order for the server to start accepting connections from "
             + "the outside.\r\n";
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /** What the connection's {@link RespDecoder} parsed: a request, or why the connection ends. */
+    void received(Object msg) {
         if (client == null || closeScheduled || client.isClosed()) {
             return;
         }

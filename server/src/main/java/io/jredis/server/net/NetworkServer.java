@@ -344,7 +344,7 @@ public final class NetworkServer implements AutoCloseable {
                     ch.pipeline().addLast("tls", tlsContext().newHandler(ch.alloc()));
                 }
                 ClientHandler handler = new ClientHandler(engine);
-                ch.pipeline().addLast("resp", new RespDecoder(new ClientLimits(engine, handler)));
+                ch.pipeline().addLast("resp", new RespDecoder(new ClientLimits(engine, handler), handler::received));
                 ch.pipeline().addLast("client", handler);
             }
         };

@@ -7,15 +7,18 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Turns request bytes into argument vectors ({@code byte[][]}), for both multibulk and inline requests, with the
  * limits, error texts and quirks of Redis 7.0's {@code processMultibulkBuffer} / {@code processInlineBuffer}.
  *
- * <p>One command is emitted per {@link #decode} call, so the next handler executes it before the following one is
- * parsed: an {@code AUTH} pipelined ahead of a large request lifts the unauthenticated limits for it, as in Redis.
- * A malformed request yields a {@link ProtocolError} after the commands before it; all further input is discarded,
- * since the client is closed after its reply.
+ * <p>Each command is handed to the consumer given at construction (the connection's {@link ClientHandler}) as soon as
+ * it is parsed, so it runs before the following one is parsed: an {@code AUTH} pipelined ahead of a large request
+ * lifts the unauthenticated limits for it, as in Redis. Handing it over directly rather than through the channel
+ * pipeline (Netty's output list, context lookup and dispatch for every message) matters for pipelined small
+ * commands. A malformed request yields a {@link ProtocolError} after the commands before it; all further input is
+ * discarded, since the client is closed after its reply.
  *
  * <p>The parse position survives across reads, so a command arriving in many packets is never re-parsed. Arguments of
  * {@link #BIG_ARG} bytes or more are copied out of the network buffer as they arrive into an array that grows with
@@ -64,6 +67,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private static final Object BULK_READY = new Object();
 
     private final Limits limits;
+    /** Receives each request ({@code byte[][]}), {@link ProtocolError} or {@link QueryBufferOverflow}. */
+    private final Consumer<Object> next;
     /** Arguments of the multibulk request being read, or null between requests. */
     private byte[][] args;
     private int argCount;
@@ -74,13 +79,22 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[] big;
     private int bigFill;
     private boolean failed;
-    /** The head of the unparsed input, copied for {@link #wholeMultibulk}. */
+    /**
+     * A copy of input bytes for {@link #wholeMultibulk}: {@link #windowLen} bytes from reader index
+     * {@link #windowBase} of the buffer being decoded. A pipelined read of many small requests is copied once, not
+     * once per request. It lives for one {@link #decode} call only: between calls the cumulation buffer may be
+     * another one or have moved its bytes.
+     */
     private final byte[] window = new byte[WINDOW];
+    private int windowBase;
+    private int windowLen;
     /** Bytes of input the last request {@link #wholeMultibulk} returned took. */
     private int consumed;
 
-    public RespDecoder(Limits limits) {
+    /** A decoder handing what it parses to {@code next}, on the channel's event loop. */
+    public RespDecoder(Limits limits, Consumer<Object> next) {
         this.limits = limits;
+        this.next = next;
     }
 
     @Override
@@ -97,19 +111,28 @@ public final class RespDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        while (in.isReadable()) {
+        windowLen = 0;
+        // Stops like ByteToMessageDecoder when a command removed this handler (its remaining input goes on).
+        while (in.isReadable() && !ctx.isRemoved()) {
             Object cmd;
             if (args == null) {
-                int n = Math.min(in.readableBytes(), window.length);
-                in.getBytes(in.readerIndex(), window, 0, n);
-                if (window[0] != '*') {
+                int at = in.readerIndex();
+                if (at < windowBase || at >= windowBase + windowLen) {
+                    fillWindow(in);
+                }
+                if (window[at - windowBase] != '*') {
                     cmd = inline(in);
                 } else {
-                    byte[][] whole = wholeMultibulk(n);
+                    byte[][] whole = wholeMultibulk(at - windowBase);
+                    if (whole == null && at != windowBase && windowBase + windowLen < in.writerIndex()) {
+                        // The request may just run past the end of the window: look again from its start.
+                        fillWindow(in);
+                        whole = wholeMultibulk(0);
+                    }
                     if (whole != null) {
                         in.skipBytes(consumed);
-                        out.add(whole);
-                        return;
+                        next.accept(whole);
+                        continue;
                     }
                     cmd = multibulk(in);
                 }
@@ -119,45 +142,52 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (cmd == null) {
                 long pending = (long) in.readableBytes() + bigFill;
                 if (pending > limits.queryBufferLimit()) {
-                    fail(in, out, new QueryBufferOverflow(initialBytes(in)));
+                    fail(in, new QueryBufferOverflow(initialBytes(in)));
                 }
                 return;
             }
             if (cmd instanceof ProtocolError) {
-                fail(in, out, cmd);
+                fail(in, cmd);
                 return;
             }
             if (cmd != SKIP) {
-                out.add(cmd);
-                return;
+                next.accept(cmd);
             }
         }
     }
 
-    private void fail(ByteBuf in, List<Object> out, Object reason) {
+    /** Copies the input from its reader index into {@link #window}. */
+    private void fillWindow(ByteBuf in) {
+        windowBase = in.readerIndex();
+        windowLen = Math.min(in.readableBytes(), window.length);
+        in.getBytes(windowBase, window, 0, windowLen);
+    }
+
+    private void fail(ByteBuf in, Object reason) {
         failed = true;
         args = null;
         big = null;
         bigFill = 0;
         in.skipBytes(in.readableBytes());
-        out.add(reason);
+        next.accept(reason);
     }
 
     /**
-     * The fast path for a whole, well-formed multibulk request of small arguments found in the first {@code n} bytes
-     * of {@link #window}: its arguments, with {@link #consumed} set to its length; null for anything else (incomplete,
+     * The fast path for a whole, well-formed multibulk request of small arguments starting at {@code from} in
+     * {@link #window}: its arguments, with {@link #consumed} set to its length; null for anything else (incomplete,
      * malformed, over a limit, big arguments, counts or lengths with unusual digits), which {@link #multibulk} then
      * parses from the buffer with every check and error. Accessing the network buffer byte by byte goes through its
      * reference-count checks on every byte; one bulk copy into a plain array does not.
      */
-    private byte[][] wholeMultibulk(int n) {
+    private byte[][] wholeMultibulk(int from) {
         byte[] w = window;
-        int pos = 1;
+        int n = windowLen;
+        int pos = from + 1;
         int count = 0;
-        while (pos < n && w[pos] >= '0' && w[pos] <= '9' && pos < 6) {
+        while (pos < n && w[pos] >= '0' && w[pos] <= '9' && pos - from < 6) {
             count = count * 10 + (w[pos++] - '0');
         }
-        if (pos + 1 >= n || w[pos] != '\r' || w[pos + 1] != '\n' || count == 0 || w[1] == '0') {
+        if (pos + 1 >= n || w[pos] != '\r' || w[pos + 1] != '\n' || count == 0 || w[from + 1] == '0') {
             return null;
         }
         pos += 2;
@@ -188,7 +218,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             argv[a] = Arrays.copyOfRange(w, pos, pos + len);
             pos += len + 2;
         }
-        consumed = pos;
+        consumed = pos - from;
         return argv;
     }
 

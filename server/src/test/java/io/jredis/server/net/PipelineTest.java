@@ -89,7 +89,8 @@ class PipelineTest {
                 // not counted here
             }
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(limits), new ClientHandler(engine));
+        ClientHandler handler = new ClientHandler(engine);
+        EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(limits, handler::received), handler);
         try {
             ByteBuf batch = Unpooled.buffer();
             for (int i = 0; i < 3000; i++) {

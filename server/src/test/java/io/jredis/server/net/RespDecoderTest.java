@@ -43,7 +43,8 @@ class RespDecoderTest {
     }
 
     private static List<String> decode(byte[] input, boolean authenticated, boolean bytePerRead) {
-        EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(new TestLimits(authenticated)));
+        List<Object> parsed = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new RespDecoder(new TestLimits(authenticated), parsed::add));
         if (bytePerRead) {
             for (byte b : input) {
                 ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
@@ -52,7 +53,7 @@ class RespDecoderTest {
             ch.writeInbound(Unpooled.wrappedBuffer(input));
         }
         List<String> out = new ArrayList<>();
-        for (Object m; (m = ch.readInbound()) != null; ) {
+        for (Object m : parsed) {
             if (m instanceof byte[][] argv) {
                 StringBuilder sb = new StringBuilder("argv");
                 for (byte[] a : argv) {
@@ -86,6 +87,31 @@ class RespDecoderTest {
         // Inline, empty and negative counts, unchecked bytes after a payload and after a length's CR, as Redis.
         assertEquals(5, same("*2\r\n$3\r\nGET\r\n$1\r\na\r\nPING\r\n*0\r\n*1\r\n$4\r\nPING\r\n"
                 + "*1\r\n$4\r\nPINGxx*-1\r\n*1\r\n$4\rxPING\r\n", true).size());
+    }
+
+    @Test
+    void pipelinedRequestsAcrossTheCopiedWindowDecodeAlike() {
+        // Requests of growing size, so that many of them straddle the end of one copy of the input; inline ones and
+        // one larger than the copy are mixed in.
+        StringBuilder in = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String v = "v".repeat(i % 97);
+            in.append("*3\r\n$3\r\nSET\r\n$").append(String.valueOf(i).length()).append("\r\n").append(i)
+                    .append("\r\n$").append(v.length()).append("\r\n").append(v).append("\r\n");
+            expected.add("argv " + Arrays.toString("SET".getBytes()) + " " + Arrays.toString(String.valueOf(i)
+                    .getBytes()) + " " + Arrays.toString(v.getBytes()));
+            if (i % 50 == 7) {
+                in.append("PING\r\n");
+                expected.add("argv " + Arrays.toString("PING".getBytes()));
+            }
+            if (i == 150) {
+                String big = "b".repeat(3000);
+                in.append("*2\r\n$4\r\nECHO\r\n$3000\r\n").append(big).append("\r\n");
+                expected.add("argv " + Arrays.toString("ECHO".getBytes()) + " " + Arrays.toString(big.getBytes()));
+            }
+        }
+        assertEquals(expected, same(in.toString(), true));
     }
 
     @Test
