@@ -281,7 +281,7 @@ public final class Replication {
     }
 
     /** Writes each replica's share of this turn's stream with one flush. */
-    private void flushStreams() {
+    void flushStreams() {
         streamFlushScheduled = false;
         for (Replica r : replicas) {
             ByteBuf b = r.stream;

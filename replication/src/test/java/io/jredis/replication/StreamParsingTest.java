@@ -77,6 +77,40 @@ class StreamParsingTest {
         }
     }
 
+    /**
+     * The master writes a replica's stream at the end of its event-loop turn; a write and SHUTDOWN arriving in the
+     * same turn must still reach the replica before the connection closes.
+     */
+    @Test
+    void aWriteInTheTurnOfShutdownReachesTheReplica() throws Exception {
+        RedisServer master = Nodes.jredis();
+        try (RedisServer replica = Nodes.jredis();
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            try (Jedis m = new Jedis("127.0.0.1", master.port())) {
+                r.replicaof("127.0.0.1", master.port());
+                // After a diskless sync the stream starts with the replica's first ACK: wait until it flows.
+                m.set("first", "streamed");
+                Nodes.await("the stream flows to the replica", 30, () -> "streamed".equals(r.get("first")));
+            }
+            try (Socket s = new Socket("127.0.0.1", master.port())) {
+                s.getOutputStream().write(concat(command("SET", "last", "written"),
+                        command("SHUTDOWN", "NOSAVE")));
+                s.getOutputStream().flush();
+                byte[] reply = s.getInputStream().readNBytes(5);
+                assertEquals("+OK\r\n", new String(reply, StandardCharsets.US_ASCII));
+            }
+            Nodes.await("the write reached the replica", 30, () -> "written".equals(r.get("last")));
+        } finally {
+            master.close();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** Answers PING, REPLCONF and PSYNC as a master does, then sends the RDB payload. */
     private static void handshake(InputStream in, OutputStream out, byte[] rdb) throws IOException {
         while (true) {
