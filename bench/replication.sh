@@ -2,9 +2,9 @@
 # Replication speed, jredis pair vs redis-server pair on the same machine:
 #   1. full sync of N keys (default 1,000,000): time from REPLICAOF until the replica's link is up and its offset
 #      reached the master's, diskless (repl-diskless-sync yes, delay 0) and disk-based (repl-diskless-sync no);
-#   2. replication lag under a redis-benchmark SET load: master_repl_offset minus the replica's slave_repl_offset,
-#      sampled every few ms, in bytes and in milliseconds (how long until the replica reached each sampled master
-#      offset).
+#   2. replication lag under a redis-benchmark SET load (bench/repl-lag.py): in milliseconds from the master's reply
+#      to a probe write until a subscriber on the replica sees it, and in bytes (offset difference).
+#      bench/replication-lag.sh measures only the lag, several rounds and client counts.
 # Usage: bench/replication.sh [keys]
 #   needs: jredis/target/jredis.jar (mvn -B -q -DskipTests package), redis-server, redis-cli, redis-benchmark, python3.
 #   JREDIS_JAR=<jar> measures another build, REPL_OUT=<dir> moves the logs (default bench/target/replication).
@@ -81,52 +81,13 @@ print("%.3f" % (time.time() - t0))
 EOF
 }
 
-# Samples both offsets while redis-benchmark writes; prints "bytes_p50 bytes_p99 bytes_max ms_p50 ms_p99 ms_max".
+# Lag while redis-benchmark writes, measured by bench/repl-lag.py (PUBLISH probes seen by a subscriber on the
+# replica; see its docstring for why not two INFO polls); prints
+# "bytes_p50 bytes_p99 bytes_max ms_p50 ms_p99 ms_max probes write_ms_p99".
 lag() { # master-port replica-port
   redis-benchmark -p "$1" -t set -n "$load_n" -c 50 -r 100000 -d 64 -q > "$out/load-$1.txt" 2>&1 &
   local bench=$!
-  python3 - "$1" "$2" "$bench" <<'EOF'
-import os, socket, sys, time
-def conn(port):
-    s = socket.create_connection(("127.0.0.1", port)); return s, s.makefile("rb")
-def info_offset(c, field):
-    s, f = c
-    s.sendall(b"*2\r\n$4\r\nINFO\r\n$11\r\nreplication\r\n")
-    n = int(f.readline()[1:]); text = f.read(n + 2).decode()
-    for l in text.split("\r\n"):
-        if l.startswith(field + ":"):
-            return int(l.split(":", 1)[1])
-m, r = conn(int(sys.argv[1])), conn(int(sys.argv[2]))
-bench = int(sys.argv[3])
-msamples, rsamples = [], []
-def alive():  # the load runs in the shell's background, not as our child: read its state
-    try:
-        with open("/proc/%d/stat" % bench) as f:
-            return f.read().split(") ", 1)[1][0] != "Z"
-    except FileNotFoundError:
-        return False
-time.sleep(0.5)  # let the load ramp up
-while alive():
-    t = time.time(); mo = info_offset(m, "master_repl_offset")
-    ro = info_offset(r, "slave_repl_offset"); t2 = time.time()
-    msamples.append((t, mo)); rsamples.append((t2, ro))
-    time.sleep(0.005)
-# Lag in bytes: the master's offset minus the replica's, read right after it.
-lag_bytes = sorted(max(0, mo - ro) for (_, mo), (_, ro) in zip(msamples, rsamples))
-# Lag in time: for each master sample, how long until a replica sample showed that offset.
-lag_ms, j = [], 0
-for t, mo in msamples:
-    while j < len(rsamples) and rsamples[j][1] < mo:
-        j += 1
-    if j == len(rsamples):
-        break
-    lag_ms.append(max(0.0, (rsamples[j][0] - t) * 1000))
-lag_ms.sort()
-def pct(a, p):
-    return a[min(len(a) - 1, int(len(a) * p))] if a else float("nan")
-print("%d %d %d %.1f %.1f %.1f %d" % (pct(lag_bytes, .5), pct(lag_bytes, .99), lag_bytes[-1] if lag_bytes else 0,
-      pct(lag_ms, .5), pct(lag_ms, .99), lag_ms[-1] if lag_ms else float("nan"), len(msamples)))
-EOF
+  python3 bench/repl-lag.py "$1" "$2" "$bench"
   wait "$bench" 2>/dev/null || true
 }
 
@@ -160,8 +121,8 @@ for mode in diskless disk; do
 done
 echo
 echo "== replication lag under redis-benchmark -t set -n $load_n -c 50 -r 100000 -d 64"
-read -r jb50 jb99 jbmax jm50 jm99 jmmax jn <<< "${res[jredis-lag]}"
-read -r rb50 rb99 rbmax rm50 rm99 rmmax rn <<< "${res[redis-lag]}"
+read -r jb50 jb99 jbmax jm50 jm99 jmmax jn jw99 <<< "${res[jredis-lag]}"
+read -r rb50 rb99 rbmax rm50 rm99 rmmax rn rw99 <<< "${res[redis-lag]}"
 printf "%-14s %10s %10s %7s\n" metric jredis redis ratio
 printf "%-14s %10s %10s %7s\n" "load_rps" "${res[jredis-rps]}" "${res[redis-rps]}" "$(ratio "${res[jredis-rps]}" "${res[redis-rps]}")"
 printf "%-14s %10s %10s %7s\n" "bytes_p50" "$jb50" "$rb50" "$(ratio "$jb50" "$rb50")"
@@ -170,4 +131,5 @@ printf "%-14s %10s %10s %7s\n" "bytes_max" "$jbmax" "$rbmax" "$(ratio "$jbmax" "
 printf "%-14s %10s %10s %7s\n" "ms_p50" "$jm50" "$rm50" "$(ratio "$jm50" "$rm50")"
 printf "%-14s %10s %10s %7s\n" "ms_p99" "$jm99" "$rm99" "$(ratio "$jm99" "$rm99")"
 printf "%-14s %10s %10s %7s\n" "ms_max" "$jmmax" "$rmmax" "$(ratio "$jmmax" "$rmmax")"
-printf "%-14s %10s %10s\n" "samples" "$jn" "$rn"
+printf "%-14s %10s %10s %7s\n" "write_ms_p99" "$jw99" "$rw99" "$(ratio "$jw99" "$rw99")"
+printf "%-14s %10s %10s\n" "probes" "$jn" "$rn"

@@ -38,6 +38,9 @@ final class MasterLink {
 
     private enum Phase { PONG, HANDSHAKE_REPLIES, PSYNC_REPLY, BULK_HEADER, BULK, STREAM }
 
+    /** {@link #header}: the line is not complete yet. */
+    private static final int NEED_MORE = Integer.MIN_VALUE;
+
     private final Replication repl;
     private final Engine engine;
     private final ServerConfig cfg;
@@ -544,7 +547,7 @@ final class MasterLink {
             return false;
         }
         processedOffset += len;
-        repl.feed(in.retainedSlice(start, len));
+        repl.feed(in.slice(start, len));
         return true;
     }
 
@@ -560,22 +563,31 @@ final class MasterLink {
             }
             return new byte[0][];
         }
-        String head = readLine();
-        if (head == null) {
+        // Parsed in place (no String per line): the stream is mostly small commands, one per master write.
+        int n = header((byte) '*');
+        if (n == NEED_MORE) {
             return null;
         }
-        int n = Integer.parseInt(head.substring(1));
         byte[][] argv = new byte[Math.max(0, n)][];
         for (int i = 0; i < n; i++) {
-            String len = readLine();
-            if (len == null) {
+            if (!in.isReadable()) {
                 return null;
             }
-            if (!len.startsWith("$")) {
+            if (in.getByte(in.readerIndex()) != '$') {
+                String len = readLine();
+                if (len == null) {
+                    return null;
+                }
                 throw new IOException("Protocol error: expected '$' from MASTER, got '" + len + "'");
             }
-            int l = Integer.parseInt(len.substring(1));
-            if (in.readableBytes() < l + 2) {
+            int l = header((byte) '$');
+            if (l == NEED_MORE) {
+                return null;
+            }
+            if (l < 0 || in.readableBytes() < l + 2) {
+                if (l < 0) {
+                    throw new IOException("Protocol error: bad bulk length from MASTER: " + l);
+                }
                 return null;
             }
             argv[i] = new byte[l];
@@ -583,6 +595,36 @@ final class MasterLink {
             in.skipBytes(2);
         }
         return argv;
+    }
+
+    /**
+     * Reads a {@code *<n>} or {@code $<n>} line whose type byte is at the reader index; its number, or
+     * {@link #NEED_MORE} (reader index unchanged) when the line is incomplete.
+     */
+    private int header(byte type) throws IOException {
+        int from = in.readerIndex() + 1;
+        int lf = in.indexOf(from, in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            return NEED_MORE;
+        }
+        int end = lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        boolean negative = end > from && in.getByte(from) == '-';
+        long v = 0;
+        int i = negative ? from + 1 : from;
+        if (i == end || end - i > 10) {
+            throw new IOException("Protocol error: bad " + (char) type + " line from MASTER: '"
+                    + in.toString(from - 1, end - from + 1, StandardCharsets.UTF_8) + "'");
+        }
+        for (; i < end; i++) {
+            int d = in.getByte(i) - '0';
+            if (d < 0 || d > 9) {
+                throw new IOException("Protocol error: bad " + (char) type + " line from MASTER: '"
+                        + in.toString(from - 1, end - from + 1, StandardCharsets.UTF_8) + "'");
+            }
+            v = v * 10 + d;
+        }
+        in.readerIndex(lf + 1);
+        return (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, negative ? -v : v));
     }
 
     /** What an RDB file saved now records: the master's stream as applied so far. */

@@ -9,6 +9,7 @@ import io.jredis.server.util.Bytes;
 import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.SingleThreadEventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -61,6 +62,8 @@ public final class Replication {
          * output buffer until the payload is sent); null once it flows to the socket.
          */
         ByteBuf held;
+        /** Stream bytes of the current event loop turn, written when it ends; null when none. */
+        ByteBuf stream;
         /** A diskless payload was sent: the stream starts with the replica's first REPLCONF ACK, as in Redis 7.0. */
         boolean streamOnAck;
         /** The full sync this replica takes part in, while its payload is produced or sent. */
@@ -119,6 +122,8 @@ public final class Replication {
     static final String ZERO_ID = "0".repeat(40);
     private static final byte[] PING = Bytes.of("PING");
     private static final byte[] SELECT = Bytes.of("SELECT");
+    /** A scratch buffer grown past this by a big command is dropped rather than kept for the server's life. */
+    private static final int SCRATCH_KEEP_BYTES = 64 * 1024;
 
     final Engine engine;
     final ServerConfig cfg;
@@ -138,6 +143,10 @@ public final class Replication {
     /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
     private FullSync fullSync;
     private boolean getAckRequested;
+    /** Reused to encode each propagated command once, for the backlog and every replica. */
+    private ByteBuf scratch = Unpooled.buffer(256);
+    private final Runnable flushStreams = this::flushStreams;
+    private boolean streamFlushScheduled;
     /**
      * A disk-based full sync saved the RDB file while rdb-del-sync-files was on (Redis's RDBGeneratedByReplication):
      * the file may be deleted once no replica needs it, if this server persists nothing.
@@ -202,31 +211,42 @@ public final class Replication {
         if (isReplica() || (backlog == null && replicas.isEmpty())) {
             return;
         }
-        ByteBuf out = Unpooled.buffer();
+        ByteBuf out = scratch.clear();
         if (db != streamDb) {
             encode(out, new byte[][] {SELECT, Bytes.of(Integer.toString(db))});
             streamDb = db;
         }
         encode(out, argv);
         feed(out);
+        if (out.capacity() > SCRATCH_KEEP_BYTES) {
+            scratch = Unpooled.buffer(256);
+        }
     }
 
-    /** Appends stream bytes to the backlog and to every replica past the snapshot point. */
+    /**
+     * Appends stream bytes (not consumed: the caller keeps the buffer) to the backlog and to every replica past the
+     * snapshot point. A replica's share waits in its {@link Replica#stream} until the end of the event loop's turn,
+     * so every command of one turn reaches it in one write, as Redis writes replicas once in beforeSleep.
+     */
     void feed(ByteBuf bytes) {
+        int n = bytes.readableBytes();
         if (backlog != null) {
             backlog.feed(bytes);
             masterOffset = backlog.masterOffset();
         } else {
-            masterOffset += bytes.readableBytes();
+            masterOffset += n;
         }
         List<Replica> overLimit = null;
         for (Replica r : replicas) {
             if (r.state == ReplicaState.WAIT_BGSAVE_START) {
                 continue;
             }
-            (r.held != null ? r.held : r.client.buffer()).writeBytes(bytes, bytes.readerIndex(),
-                    bytes.readableBytes());
-            engine.stats().netReplOutputBytes += bytes.readableBytes();
+            if (r.held != null) {
+                r.held.writeBytes(bytes, bytes.readerIndex(), n);
+            } else {
+                stream(r).writeBytes(bytes, bytes.readerIndex(), n);
+            }
+            engine.stats().netReplOutputBytes += n;
             if (overLimit(r)) {
                 if (overLimit == null) {
                     overLimit = new ArrayList<>();
@@ -234,12 +254,45 @@ public final class Replication {
                 overLimit.add(r);
             }
         }
-        bytes.release();
         if (overLimit != null) {
             for (Replica r : overLimit) {
                 engine.log().warning("Client " + r.client.describe()
                         + " scheduled to be closed ASAP for overcoming of output buffer limits.");
                 engine.loop().execute(() -> engine.kill(r.client));
+            }
+        }
+    }
+
+    /** The replica's stream bytes waiting for the end of this event loop turn; schedules their write. */
+    private ByteBuf stream(Replica r) {
+        if (r.stream == null) {
+            r.stream = r.client.channel() != null ? r.client.channel().alloc().ioBuffer(4096)
+                    : Unpooled.buffer(4096);
+            if (!streamFlushScheduled) {
+                streamFlushScheduled = true;
+                if (engine.loop() instanceof SingleThreadEventLoop l) {
+                    l.executeAfterEventLoopIteration(flushStreams);
+                } else {
+                    engine.loop().execute(flushStreams);
+                }
+            }
+        }
+        return r.stream;
+    }
+
+    /** Writes each replica's share of this turn's stream with one flush. */
+    void flushStreams() {
+        streamFlushScheduled = false;
+        for (Replica r : replicas) {
+            ByteBuf b = r.stream;
+            if (b == null) {
+                continue;
+            }
+            r.stream = null;
+            if (r.client.isClosed() || r.client.channel() == null) {
+                b.release();
+            } else {
+                r.client.channel().writeAndFlush(b, r.client.channel().voidPromise());
             }
         }
     }
@@ -251,7 +304,8 @@ public final class Replication {
         }
         ClientOutputBufferLimitDirective.Limit l =
                 cfg.clientOutputBufferLimit.limit(ClientOutputBufferLimitDirective.ClientClass.REPLICA);
-        long used = r.held != null ? r.held.readableBytes() : r.client.outputBytes();
+        long used = r.held != null ? r.held.readableBytes()
+                : r.client.outputBytes() + (r.stream == null ? 0 : r.stream.readableBytes());
         if (l.hardBytes() > 0 && used >= l.hardBytes()) {
             return true;
         }
@@ -268,11 +322,30 @@ public final class Replication {
     }
 
     static void encode(ByteBuf out, byte[][] argv) {
-        out.writeByte('*').writeBytes(Bytes.of(Integer.toString(argv.length))).writeByte('\r').writeByte('\n');
+        out.writeByte('*');
+        writeLength(out, argv.length);
         for (byte[] a : argv) {
-            out.writeByte('$').writeBytes(Bytes.of(Integer.toString(a.length))).writeByte('\r').writeByte('\n');
+            out.writeByte('$');
+            writeLength(out, a.length);
             out.writeBytes(a).writeByte('\r').writeByte('\n');
         }
+    }
+
+    /** Writes {@code n >= 0} in decimal and CRLF, without building a String (once per argument streamed). */
+    private static void writeLength(ByteBuf out, int n) {
+        int digits = 1;
+        for (int p = 10; digits < 10 && n >= p; p *= 10) {
+            digits++;
+        }
+        int at = out.writerIndex();
+        out.ensureWritable(digits + 2);
+        for (int i = digits - 1; i >= 0; i--) {
+            out.setByte(at + i, '0' + n % 10);
+            n /= 10;
+        }
+        out.setByte(at + digits, '\r');
+        out.setByte(at + digits + 1, '\n');
+        out.writerIndex(at + digits + 2);
     }
 
     void createBacklog() {
@@ -642,7 +715,7 @@ public final class Replication {
         r.streamOnAck = false;
         r.ackTime = System.currentTimeMillis();
         if (r.held != null) {
-            r.client.buffer().writeBytes(r.held);
+            stream(r).writeBytes(r.held);
             r.held.release();
             r.held = null;
         }
@@ -654,6 +727,10 @@ public final class Replication {
             if (r.held != null) {
                 r.held.release();
                 r.held = null;
+            }
+            if (r.stream != null) {
+                r.stream.release();
+                r.stream = null;
             }
             if (replicas.remove(r)) {
                 engine.log().notice("Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
@@ -849,10 +926,8 @@ public final class Replication {
             if (waiters.isEmpty() || replicas.isEmpty()) {
                 return;
             }
-            ByteBuf out = Unpooled.buffer();
-            encode(out, new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
-            feed(out);
-            engine.flushPending();
+            encode(scratch.clear(), new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
+            feed(scratch);
         });
     }
 
@@ -920,9 +995,8 @@ public final class Replication {
         // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
         if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
                 && cronLoops % cfg.replPingReplicaPeriod.value() == 0) {
-            ByteBuf out = Unpooled.buffer();
-            encode(out, new byte[][] {PING});
-            feed(out);
+            encode(scratch.clear(), new byte[][] {PING});
+            feed(scratch);
         }
         boolean pending = false;
         for (Replica r : new ArrayList<>(replicas)) {

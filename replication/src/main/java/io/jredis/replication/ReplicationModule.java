@@ -25,6 +25,11 @@ public final class ReplicationModule {
         engine.commands().register("replicaof", repl::replicaof);
         engine.commands().register("slaveof", repl::replicaof);
         engine.addPropagationListener(repl::propagate);
+        // The stream of the current loop turn goes out before SHUTDOWN closes the replicas' connections.
+        engine.addShutdownPreparer((save, nosave, force) -> {
+            repl.flushStreams();
+            return true;
+        });
         engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
         engine.replicationInfo(repl::info);
         // loading:1 comes from the engine's load in progress (set for a blocking load from the socket).
