@@ -21,11 +21,11 @@ class EmbeddedAofTest {
 
     @Test
     void appendonlySurvivesRestart() {
-        try (EmbeddedRedis r = server().start(); Jedis j = new Jedis(r.host(), r.port(), 30_000)) {
+        try (EmbeddedRedis r = server().start(); Jedis j = new Jedis(r.host(), r.port())) {
             j.set("k", "v");
         }
         assertTrue(Files.exists(dir.resolve("appendonlydir/appendonly.aof.manifest")));
-        try (EmbeddedRedis r = server().start(); Jedis j = new Jedis(r.host(), r.port(), 30_000)) {
+        try (EmbeddedRedis r = server().start(); Jedis j = new Jedis(r.host(), r.port())) {
             assertEquals("v", j.get("k"));
         }
         long deadline = System.nanoTime() + 10_000_000_000L;

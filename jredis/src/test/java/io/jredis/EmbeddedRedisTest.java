@@ -42,7 +42,7 @@ class EmbeddedRedisTest {
             assertNotEquals(a.port(), b.port());
             assertEquals("127.0.0.1", a.host());
             assertEquals("redis://127.0.0.1:" + a.port(), a.uri());
-            try (Jedis ja = new Jedis(a.host(), a.port(), 30_000); Jedis jb = new Jedis(b.host(), b.port(), 30_000)) {
+            try (Jedis ja = new Jedis(a.host(), a.port()); Jedis jb = new Jedis(b.host(), b.port())) {
                 ja.set("only-in", "a");
                 jb.set("only-in", "b");
                 assertEquals("a", ja.get("only-in"));
@@ -68,7 +68,7 @@ class EmbeddedRedisTest {
         // JVM-wide lazy resources appear with the first server and the first client socket (Netty's and the JIT's
         // threads, the JDK socket dispatcher's pre-close descriptor); only the second server's must vanish.
         try (EmbeddedRedis warm = EmbeddedRedis.builder().build().start();
-                Jedis w = new Jedis(warm.host(), warm.port(), 30_000)) {
+                Jedis w = new Jedis(warm.host(), warm.port())) {
             assertEquals("PONG", w.ping());
         }
         Set<String> threadsBefore = threadNames();
@@ -78,7 +78,7 @@ class EmbeddedRedisTest {
         EmbeddedRedis redis = EmbeddedRedis.builder().setting("logfile", log.toString()).setting("dir", dir.toString())
                 .quiet(false).build().start();
         int port = redis.port();
-        try (Jedis jedis = new Jedis(redis.host(), port, 30_000)) {
+        try (Jedis jedis = new Jedis(redis.host(), port)) {
             assertEquals("OK", jedis.set("k", "v"));
             assertNotEquals(threadsBefore, threadNames());
             if (fdsBefore != null) {
@@ -128,7 +128,7 @@ class EmbeddedRedisTest {
     }
 
     private static String getConfig(EmbeddedRedis redis, String name) {
-        try (Jedis jedis = new Jedis(redis.host(), redis.port(), 30_000)) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
             return jedis.configGet(name).get(name);
         }
     }
@@ -142,8 +142,8 @@ class EmbeddedRedisTest {
                         .setting("databases", "4").build().start()) {
             assertEquals(filePort, fromFile.port());
             assertNotEquals(filePort, overridden.port());
-            try (Jedis a = new Jedis(fromFile.host(), fromFile.port(), 30_000);
-                    Jedis b = new Jedis(overridden.host(), overridden.port(), 30_000)) {
+            try (Jedis a = new Jedis(fromFile.host(), fromFile.port());
+                    Jedis b = new Jedis(overridden.host(), overridden.port())) {
                 JedisDataException e = assertThrows(JedisDataException.class, () -> a.select(3));
                 assertEquals("ERR DB index is out of range", e.getMessage());
                 assertEquals("OK", b.select(3));
@@ -190,7 +190,7 @@ class EmbeddedRedisTest {
     }
 
     private static String getOnce(EmbeddedRedis redis, String key) {
-        try (Jedis jedis = new Jedis(redis.host(), redis.port(), 30_000)) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
             return jedis.get(key);
         }
     }

@@ -41,7 +41,7 @@ class MainCommandLineTest {
         Path conf = write("redis.conf", "port 1\nloglevel warning\nlogfile " + log + "\n");
         try (Server s = Server.start(this, null, log, conf.toString(), "--port", Integer.toString(port),
                 "--loglevel", "notice", "--pidfile", pid.toString())) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 30_000)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
                 assertEquals("PONG", jedis.ping());
                 assertEquals("OK", jedis.set("greeting", "hello"));
                 assertEquals("hello", jedis.get("greeting"));
@@ -77,7 +77,7 @@ class MainCommandLineTest {
         Path conf = write("redis.conf", "save 900 1\nappendonly yes\ndir " + data + "\n");
         try (Server s = Server.start(this, null, null, conf.toString(), "--port", Integer.toString(port),
                 "--save", "", "--appendonly", "no")) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 30_000)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
                 assertEquals("OK", jedis.set("k", "v"));
                 assertEquals(Map.of("save", ""), jedis.configGet("save"));
                 assertEquals(Map.of("appendonly", "no"), jedis.configGet("appendonly"));
@@ -96,7 +96,7 @@ class MainCommandLineTest {
         Path conf = write("redis.conf", "port 1\nloglevel warning\n");
         String stdin = "port 2\nlogfile " + log + "\nloglevel notice\n";
         try (Server s = Server.start(this, stdin, log, conf.toString(), "--port", Integer.toString(port), "-")) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 30_000)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
                 assertEquals("PONG", jedis.ping());
             }
             assertTrue(Files.readString(log).contains("Running mode=standalone, port=" + port + "."));
@@ -109,7 +109,7 @@ class MainCommandLineTest {
     void configFromStdinOnly() throws Exception {
         int port = RealRedis.freePort();
         try (Server s = Server.start(this, "port " + port + "\nbind 127.0.0.1\n", null, "-")) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 30_000)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
                 assertEquals("OK", jedis.set("k", "v"));
                 assertEquals("v", jedis.get("k"));
             }
@@ -123,7 +123,7 @@ class MainCommandLineTest {
         int port = RealRedis.freePort();
         try (Server s = Server.start(this, null, null, "--bind", "127.0.0.1", "-::1", "--port",
                 Integer.toString(port))) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 30_000)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
                 assertEquals("PONG", jedis.ping());
             }
             assertEquals(0, s.stop());

@@ -114,7 +114,7 @@ class ExtensionBehaviourTest {
         }
 
         private static void record(RedisEndpoint e) {
-            try (Jedis jedis = new Jedis(e.host(), e.port(), 30_000)) {
+            try (Jedis jedis = new Jedis(e.host(), e.port())) {
                 assertEquals(0, jedis.dbSize());
                 jedis.set("k", "v");
             }

@@ -25,7 +25,7 @@ class ServerAnnotationPerTestTest {
         assertEquals(server.port(), endpoint.port());
         assertTrue(PORTS.add(endpoint.port()), "a new server for each test");
         SERVERS.add(server);
-        try (Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000)) {
+        try (Jedis jedis = new Jedis(endpoint.host(), endpoint.port())) {
             assertEquals("4", jedis.configGet("databases").get("databases"));
             assertEquals(0, jedis.dbSize());
             jedis.set("mine", Integer.toString(endpoint.port()));

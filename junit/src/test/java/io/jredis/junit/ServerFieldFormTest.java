@@ -26,7 +26,7 @@ class ServerFieldFormTest {
     void everyTestStartsEmptyOnTheSameServer(RedisEndpoint endpoint) {
         assertEquals(sharedPort, endpoint.port());
         assertEquals("redis://127.0.0.1:" + endpoint.port(), endpoint.uri());
-        try (Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000)) {
+        try (Jedis jedis = new Jedis(endpoint.host(), endpoint.port())) {
             assertEquals(0, jedis.dbSize(), "flushed before the test");
             jedis.set("left", "behind");
         }
@@ -35,7 +35,7 @@ class ServerFieldFormTest {
     @Test
     void settingsApply(EmbeddedRedis server) {
         assertTrue(server.isRunning());
-        try (Jedis jedis = new Jedis(server.host(), server.port(), 30_000)) {
+        try (Jedis jedis = new Jedis(server.host(), server.port())) {
             assertEquals("10485760", jedis.configGet("maxmemory").get("maxmemory"));
         }
     }

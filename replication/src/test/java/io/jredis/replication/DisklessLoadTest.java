@@ -38,8 +38,8 @@ class DisklessLoadTest {
     void disabledWritesTheTempFileThenLoadsItAsTheRdbFile() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 3000, 60);
             writeLoad(m, "w:", 20);
             r.set("old", "gone after the sync");
@@ -58,8 +58,8 @@ class DisklessLoadTest {
     void swapdbParsesFromTheSocketAndServesTheOldDataMeanwhile() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "rdb-key-save-delay", "500");
                 RedisServer replica = Nodes.jredis("repl-diskless-load", "swapdb");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 4000, 60);
             r.set("old", "still here");
             r.replicaof("127.0.0.1", master.port());
@@ -83,7 +83,7 @@ class DisklessLoadTest {
             m.configSet("repl-backlog-size", "16384");
             m.set("marker", "before");
             awaitCaughtUp(m, r);
-            Jedis killer = new Jedis("127.0.0.1", master.port(), 30_000);
+            Jedis killer = new Jedis("127.0.0.1", master.port());
             killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
                     redis.clients.jedis.args.ClientType.REPLICA));
             fill(m, "big:", 200, 1000);
@@ -101,9 +101,9 @@ class DisklessLoadTest {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
                 RedisServer empty = Nodes.jredis("repl-diskless-load", "on-empty-db");
                 RedisServer full = Nodes.jredis("repl-diskless-load", "on-empty-db");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis e = new Jedis("127.0.0.1", empty.port(), 30_000);
-                Jedis f = new Jedis("127.0.0.1", full.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis e = new Jedis("127.0.0.1", empty.port());
+                Jedis f = new Jedis("127.0.0.1", full.port())) {
             fill(m, "key:", 2000, 60);
             f.set("mine", "data");
             e.replicaof("127.0.0.1", master.port());
@@ -121,12 +121,12 @@ class DisklessLoadTest {
     @Test
     void jredisReplicaOfRealMasterInEveryLoadMode() throws Exception {
         try (RealRedis real = RealRedis.start("--repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", real.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", real.port())) {
             fill(m, "key:", 2000, 60);
             writeLoad(m, "w:", 20);
             for (String mode : new String[] {"disabled", "on-empty-db", "swapdb"}) {
                 try (RedisServer replica = Nodes.jredis("repl-diskless-load", mode);
-                        Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                        Jedis r = new Jedis("127.0.0.1", replica.port())) {
                     r.replicaof("127.0.0.1", real.port());
                     m.set("mode", mode);
                     awaitCaughtUp(m, r);

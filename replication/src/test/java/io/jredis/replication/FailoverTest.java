@@ -57,15 +57,15 @@ class FailoverTest {
     void errorsMatchRealRedisWithAndWithoutReplicas() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port());
                 RealRedis realMaster = RealRedis.start("--repl-diskless-sync-delay", "0");
-                Jedis rm = new Jedis("127.0.0.1", realMaster.port(), 30_000)) {
+                Jedis rm = new Jedis("127.0.0.1", realMaster.port())) {
             List<String[]> standalone = errorCases(1);
             assertEquals(replies(realMaster.port(), standalone), replies(master.port(), standalone));
             try (RealRedis realReplica = RealRedis.start("--replicaof", "127.0.0.1",
                     Integer.toString(realMaster.port()));
-                    Jedis rr = new Jedis("127.0.0.1", realReplica.port(), 30_000)) {
+                    Jedis rr = new Jedis("127.0.0.1", realReplica.port())) {
                 r.replicaof("127.0.0.1", master.port());
                 awaitCaughtUp(m, r);
                 awaitCaughtUp(rm, rr);
@@ -85,10 +85,10 @@ class FailoverTest {
     void handsTheMasterRoleToASyncedReplicaWhichContinuesPartially() throws Exception {
         try (RedisServer a = Nodes.jredis("repl-diskless-sync-delay", "0");
                 RedisServer b = Nodes.jredis("repl-diskless-sync-delay", "0");
-                Jedis ja = new Jedis("127.0.0.1", a.port(), 30_000);
-                Jedis jb = new Jedis("127.0.0.1", b.port(), 30_000);
+                Jedis ja = new Jedis("127.0.0.1", a.port());
+                Jedis jb = new Jedis("127.0.0.1", b.port());
                 RealRedis c = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(a.port()));
-                Jedis jc = new Jedis("127.0.0.1", c.port(), 30_000)) {
+                Jedis jc = new Jedis("127.0.0.1", c.port())) {
             writeLoad(ja, "a:", 40);
             jb.replicaof("127.0.0.1", a.port());
             awaitCaughtUp(ja, jb);
@@ -119,8 +119,8 @@ class FailoverTest {
     void waitsForSyncPausesWritesAndAbortsOrTimesOut() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             replica.trafficControl();
             r.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, r);
@@ -163,9 +163,9 @@ class FailoverTest {
     @Test
     void forcedFailoverToALaggingReplicaAndRealRedisMixes() throws Exception {
         try (RealRedis real = RealRedis.start("--repl-diskless-sync-delay", "0");
-                Jedis rm = new Jedis("127.0.0.1", real.port(), 30_000);
+                Jedis rm = new Jedis("127.0.0.1", real.port());
                 RedisServer replica = Nodes.jredis("repl-diskless-sync-delay", "0");
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             writeLoad(rm, "x:", 30);
             r.replicaof("127.0.0.1", real.port());
             awaitCaughtUp(rm, r);

@@ -38,8 +38,8 @@ class FullSyncTest {
     void disklessSyncIsTheRunningBgsaveAndCarriesWritesMadeMeanwhile() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "rdb-key-save-delay", "200");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 8000, 100);
             r.replicaof("127.0.0.1", master.port());
             await("sync BGSAVE running", 20, () -> infoLong(m, "rdb_bgsave_in_progress") == 1);
@@ -67,8 +67,8 @@ class FullSyncTest {
     void fullSyncWaitsForARunningAofRewrite() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "appendonly", "yes");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 5000, 50);
             m.configSet("rdb-key-save-delay", "300");
             m.bgrewriteaof();
@@ -93,9 +93,9 @@ class FullSyncTest {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync", "no", "rdb-key-save-delay", "300");
                 RedisServer a = Nodes.jredis();
                 RedisServer b = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis ja = new Jedis("127.0.0.1", a.port(), 30_000);
-                Jedis jb = new Jedis("127.0.0.1", b.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis ja = new Jedis("127.0.0.1", a.port());
+                Jedis jb = new Jedis("127.0.0.1", b.port())) {
             fill(m, "key:", 10000, 50);
             ja.replicaof("127.0.0.1", master.port());
             await("disk BGSAVE running", 20, () -> infoLong(m, "rdb_bgsave_in_progress") == 1);
@@ -120,13 +120,13 @@ class FullSyncTest {
     void replicaKilledDuringFullSyncLeavesTheOtherToFinish() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "10", "repl-diskless-sync-max-replicas",
                 "2", "rdb-key-save-delay", "300");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer survivor = Nodes.jredis();
-                Jedis s = new Jedis("127.0.0.1", survivor.port(), 30_000)) {
+                Jedis s = new Jedis("127.0.0.1", survivor.port())) {
             fill(m, "key:", 8000, 100);
             RedisServer victim = Nodes.jredis();
             victim.trafficControl();
-            try (Jedis v = new Jedis("127.0.0.1", victim.port(), 30_000)) {
+            try (Jedis v = new Jedis("127.0.0.1", victim.port())) {
                 v.replicaof("127.0.0.1", master.port());
                 s.replicaof("127.0.0.1", master.port());
                 await("shared diskless sync running", 20, () -> infoLong(m, "rdb_bgsave_in_progress") == 1
@@ -145,7 +145,7 @@ class FullSyncTest {
                 return null;
             });
             try (RealRedis late = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-                    Jedis l = new Jedis("127.0.0.1", late.port(), 30_000)) {
+                    Jedis l = new Jedis("127.0.0.1", late.port())) {
                 awaitCaughtUp(m, l);
                 assertSameData(m, l);
             }
@@ -155,7 +155,7 @@ class FullSyncTest {
     @Test
     void theLastReplicaDroppedAbortsTheTransfer() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "rdb-key-save-delay", "1000");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port())) {
             fill(m, "key:", 5000, 100);
             try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()))) {
                 await("sync running", 20, () -> infoLong(m, "rdb_bgsave_in_progress") == 1);
@@ -173,8 +173,8 @@ class FullSyncTest {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "rdb-key-save-delay", "500",
                 "client-output-buffer-limit", "replica 256kb 128kb 1");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 4000, 100);
             r.replicaof("127.0.0.1", master.port());
             await("sync running", 20, () -> infoLong(m, "rdb_bgsave_in_progress") == 1);
@@ -200,19 +200,19 @@ class FullSyncTest {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
                 RedisServer replica = Nodes.jredis();
                 RealRedis real = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000);
-                Jedis rr = new Jedis("127.0.0.1", real.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port());
+                Jedis rr = new Jedis("127.0.0.1", real.port())) {
             r.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, r);
             awaitCaughtUp(m, rr);
             Thread writer = new Thread(() -> {
-                try (Jedis w = new Jedis("127.0.0.1", master.port(), 30_000)) {
+                try (Jedis w = new Jedis("127.0.0.1", master.port())) {
                     writeLoad(w, "w:", 400);
                 }
             });
             writer.start();
-            try (Jedis killer = new Jedis("127.0.0.1", master.port(), 30_000)) {
+            try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
                 for (int i = 0; i < 3 && writer.isAlive(); i++) {
                     long before = infoLong(m, "sync_partial_ok");
                     killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
@@ -246,9 +246,9 @@ class FullSyncTest {
         try (RedisServer replica = Nodes.jredis("repl-timeout", "5");
                 RealRedis real = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(port),
                         "--repl-timeout", "5");
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000);
-                Jedis rr = new Jedis("127.0.0.1", real.port(), 30_000)) {
-            try (Jedis m = new Jedis("127.0.0.1", port, 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port());
+                Jedis rr = new Jedis("127.0.0.1", real.port())) {
+            try (Jedis m = new Jedis("127.0.0.1", port)) {
                 fill(m, "key:", 2000, 40);
                 writeLoad(m, "a:", 30);
                 r.replicaof("127.0.0.1", port);
@@ -267,7 +267,7 @@ class FullSyncTest {
             master.close();
             await("link down", 30, () -> "down".equals(info(r, "master_link_status")));
             master = Nodes.jredis(conf);
-            try (Jedis m = new Jedis("127.0.0.1", port, 30_000)) {
+            try (Jedis m = new Jedis("127.0.0.1", port)) {
                 assertEquals("v".repeat(32) + "7", m.get("key:7"), "the restarted master loaded its RDB");
                 // As Redis 7.0: a new id, the saved one valid up to the saved offset, so both replicas continue.
                 assertEquals(oldId, info(m, "master_replid2"));
@@ -288,13 +288,13 @@ class FullSyncTest {
     @Test
     void restartedReplicaContinuesFromItsRdbWithARealMaster() throws Exception {
         try (RealRedis real = RealRedis.start("--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600");
-                Jedis m = new Jedis("127.0.0.1", real.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", real.port())) {
             Path dir = Files.createTempDirectory("jredis-replica");
             String[] conf = {"dir", dir.toString(), "replicaof", "127.0.0.1 " + real.port()};
             writeLoad(m, "a:", 30);
             RedisServer replica = Nodes.jredis(conf);
             replica.trafficControl();
-            try (Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 awaitCaughtUp(m, r);
                 assertEquals("OK", r.save());
             }
@@ -303,7 +303,7 @@ class FullSyncTest {
             await("replica gone", 20, () -> infoLong(m, "connected_slaves") == 0);
             writeLoad(m, "b:", 30);
             replica = Nodes.jredis(conf);
-            try (Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 awaitCaughtUp(m, r);
                 assertSameData(m, r);
                 assertEquals(1, infoLong(m, "sync_full"));

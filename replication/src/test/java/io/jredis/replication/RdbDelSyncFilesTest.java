@@ -44,8 +44,8 @@ class RdbDelSyncFilesTest {
     void persistenceLessMasterDeletesItsSyncFileOnceSent() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync", "no", "save", "", "rdb-del-sync-files", "yes");
                 RedisServer replica = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 2000, 50);
             r.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, r);
@@ -67,10 +67,10 @@ class RdbDelSyncFilesTest {
                         "rdb-del-sync-files", "yes");
                 RedisServer replica = Nodes.jredis();
                 RedisServer second = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis p = new Jedis("127.0.0.1", persisting.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000);
-                Jedis r2 = new Jedis("127.0.0.1", second.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis p = new Jedis("127.0.0.1", persisting.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port());
+                Jedis r2 = new Jedis("127.0.0.1", second.port())) {
             fill(m, "key:", 500, 20);
             fill(p, "key:", 500, 20);
             r.replicaof("127.0.0.1", master.port());
@@ -93,8 +93,8 @@ class RdbDelSyncFilesTest {
         try (RedisServer master = Nodes.jredis();
                 RedisServer replica = Nodes.jredis("save", "", "rdb-del-sync-files", "yes",
                         "repl-diskless-load", "disabled");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 2000, 50);
             r.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, r);
@@ -111,9 +111,9 @@ class RdbDelSyncFilesTest {
         try (RedisServer master = Nodes.jredis();
                 RedisServer off = Nodes.jredis("save", "", "rdb-del-sync-files", "no");
                 RedisServer persisting = Nodes.jredis("appendonly", "yes", "save", "", "rdb-del-sync-files", "yes");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
-                Jedis r1 = new Jedis("127.0.0.1", off.port(), 30_000);
-                Jedis r2 = new Jedis("127.0.0.1", persisting.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r1 = new Jedis("127.0.0.1", off.port());
+                Jedis r2 = new Jedis("127.0.0.1", persisting.port())) {
             fill(m, "key:", 500, 20);
             r1.replicaof("127.0.0.1", master.port());
             r2.replicaof("127.0.0.1", master.port());

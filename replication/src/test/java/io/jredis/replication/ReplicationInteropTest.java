@@ -24,13 +24,13 @@ class ReplicationInteropTest {
     @Test
     void realReplicaOfJredisMaster() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port())) {
             m.set("before", "sync");
             m.set("long", "x".repeat(5000));
             m.setex("expiring", 500, "soon");
             writeLoad(m, "pre:", 30);
             try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-                    Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 awaitCaughtUp(m, r);
                 assertEquals("sync", r.get("before"));
                 assertSameData(m, r);
@@ -72,9 +72,9 @@ class ReplicationInteropTest {
     @Test
     void jredisReplicaOfRealMaster() throws Exception {
         try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer replica = Nodes.jredis();
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             m.set("before", "sync");
             m.set("compressible", "y".repeat(300));
             m.set("number", "12345");
@@ -113,11 +113,11 @@ class ReplicationInteropTest {
     @Test
     void failoverToJredisContinuesPartially() throws Exception {
         try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer a = Nodes.jredis();
-                Jedis ja = new Jedis("127.0.0.1", a.port(), 30_000);
+                Jedis ja = new Jedis("127.0.0.1", a.port());
                 RealRedis b = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-                Jedis jb = new Jedis("127.0.0.1", b.port(), 30_000)) {
+                Jedis jb = new Jedis("127.0.0.1", b.port())) {
             ja.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, ja);
             awaitCaughtUp(m, jb);
@@ -143,11 +143,11 @@ class ReplicationInteropTest {
     @Test
     void failoverFromJredisToRealContinuesPartially() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RealRedis a = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-                Jedis ja = new Jedis("127.0.0.1", a.port(), 30_000);
+                Jedis ja = new Jedis("127.0.0.1", a.port());
                 RedisServer b = Nodes.jredis();
-                Jedis jb = new Jedis("127.0.0.1", b.port(), 30_000)) {
+                Jedis jb = new Jedis("127.0.0.1", b.port())) {
             awaitCaughtUp(m, ja);
             jb.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, jb);
@@ -172,10 +172,10 @@ class ReplicationInteropTest {
     void slowReplicaIsDisconnectedAndResyncs() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "repl-backlog-size", "16384",
                 "client-output-buffer-limit", "replica 256kb 128kb 1");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()),
                         "--enable-debug-command", "yes");
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             awaitCaughtUp(m, r);
             try (RawClient sleeper = new RawClient("127.0.0.1", replica.port())) {
                 // The replica's event loop stops: it reads nothing from its master for 3 seconds.
@@ -197,16 +197,16 @@ class ReplicationInteropTest {
     @Test
     void diskBasedFullSyncBothWays() throws Exception {
         try (RealRedis realMaster = RealRedis.start("--repl-diskless-sync", "no");
-                Jedis rm = new Jedis("127.0.0.1", realMaster.port(), 30_000);
+                Jedis rm = new Jedis("127.0.0.1", realMaster.port());
                 RedisServer jredisMaster = Nodes.jredis("repl-diskless-sync", "no");
-                Jedis jm = new Jedis("127.0.0.1", jredisMaster.port(), 30_000)) {
+                Jedis jm = new Jedis("127.0.0.1", jredisMaster.port())) {
             rm.set("from", "real");
             jm.set("from", "jredis");
             try (RedisServer jr = Nodes.jredis("replicaof", "127.0.0.1 " + realMaster.port());
-                    Jedis jrc = new Jedis("127.0.0.1", jr.port(), 30_000);
+                    Jedis jrc = new Jedis("127.0.0.1", jr.port());
                     RealRedis rr = RealRedis.start("--replicaof", "127.0.0.1",
                             Integer.toString(jredisMaster.port()));
-                    Jedis rrc = new Jedis("127.0.0.1", rr.port(), 30_000)) {
+                    Jedis rrc = new Jedis("127.0.0.1", rr.port())) {
                 awaitCaughtUp(rm, jrc);
                 awaitCaughtUp(jm, rrc);
                 assertEquals("real", jrc.get("from"));
@@ -225,14 +225,14 @@ class ReplicationInteropTest {
     @Test
     void chainedReplicationThroughJredis() throws Exception {
         try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer middle = Nodes.jredis("repl-diskless-sync-delay", "0");
-                Jedis mid = new Jedis("127.0.0.1", middle.port(), 30_000)) {
+                Jedis mid = new Jedis("127.0.0.1", middle.port())) {
             m.set("k", "v");
             mid.replicaof("127.0.0.1", master.port());
             awaitCaughtUp(m, mid);
             try (RealRedis leaf = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(middle.port()));
-                    Jedis l = new Jedis("127.0.0.1", leaf.port(), 30_000)) {
+                    Jedis l = new Jedis("127.0.0.1", leaf.port())) {
                 awaitCaughtUp(mid, l);
                 writeLoad(m, "a:", 20);
                 awaitCaughtUp(m, mid);
@@ -257,11 +257,11 @@ class ReplicationInteropTest {
     @Test
     void minReplicasToWrite() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "min-replicas-to-write", "1");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
+                Jedis m = new Jedis("127.0.0.1", master.port())) {
             JedisDataException e = assertThrows(JedisDataException.class, () -> m.set("k", "v"));
             assertEquals("NOREPLICAS Not enough good replicas to write.", e.getMessage());
             try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
-                    Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 await("a good replica", 20, () -> infoLong(m, "min_slaves_good_slaves") == 1);
                 assertEquals("OK", m.set("k", "v"));
                 awaitCaughtUp(m, r);
@@ -277,9 +277,9 @@ class ReplicationInteropTest {
     @Test
     void replicaExpiryAndMasterauth() throws Exception {
         try (RealRedis master = RealRedis.start("--enable-debug-command", "yes");
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer replica = Nodes.jredis("masterauth", "s3cret");
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             m.configSet("requirepass", "s3cret");
             m.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0");
             r.replicaof("127.0.0.1", master.port());
@@ -297,9 +297,9 @@ class ReplicationInteropTest {
     @Test
     void masteruserWithAnAclUser() throws Exception {
         try (RedisServer master = Nodes.jredis();
-                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
+                Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer replica = Nodes.jredis("masteruser", "replicator", "masterauth", "r3pl");
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             m.aclSetUser("replicator", "on", ">r3pl", "+psync", "+replconf", "+ping");
             m.aclSetUser("default", "resetpass", ">adm1n");
             m.auth("adm1n");

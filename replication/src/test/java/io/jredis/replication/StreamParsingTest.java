@@ -33,7 +33,7 @@ class StreamParsingTest {
         byte[] rdb = emptyRdb();
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 RedisServer replica = Nodes.jredis();
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
             r.replicaof("127.0.0.1", listener.getLocalPort());
             try (Socket link = listener.accept()) {
                 link.setTcpNoDelay(true);
@@ -85,8 +85,8 @@ class StreamParsingTest {
     void aWriteInTheTurnOfShutdownReachesTheReplica() throws Exception {
         RedisServer master = Nodes.jredis();
         try (RedisServer replica = Nodes.jredis();
-                Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
-            try (Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            try (Jedis m = new Jedis("127.0.0.1", master.port())) {
                 r.replicaof("127.0.0.1", master.port());
                 // After a diskless sync the stream starts with the replica's first ACK: wait until it flows.
                 m.set("first", "streamed");
@@ -168,7 +168,7 @@ class StreamParsingTest {
     /** An RDB file of an empty dataset, as jredis's SAVE writes it. */
     private static byte[] emptyRdb() throws Exception {
         try (RedisServer s = Nodes.jredis();
-                Jedis j = new Jedis("127.0.0.1", s.port(), 30_000)) {
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
             j.save();
             return Files.readAllBytes(Path.of(j.configGet("dir").get("dir"), "dump.rdb"));
         }

@@ -10,7 +10,7 @@ import redis.clients.jedis.Jedis;
 class SmokeTest {
     @Test
     void pingSetGet() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals("PONG", j.ping());
             assertEquals("OK", j.set("k", "v"));
             assertEquals("v", j.get("k"));

@@ -53,7 +53,7 @@ class AofInteropTest {
         Path rdir = dir.resolve("redis");
         copyTree(jdir, rdir);
         try (RealRedis r = RealRedis.start("--dir", rdir.toString(), "--appendonly", "yes");
-                Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
             assertEquals(expected, Datasets.describe(j));
             assertEquals("1", AppendOnlyFileTest.info(j, "aof_enabled"));
         }
@@ -76,7 +76,7 @@ class AofInteropTest {
         Map<String, String> expected;
         try (RealRedis r = RealRedis.start("--dir", rdir.toString(), "--appendonly", "yes",
                 "--aof-use-rdb-preamble", preamble, "--aof-timestamp-enabled", "yes", "--appendfsync", "always");
-                Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
             Datasets.fill(j);
             j.bgrewriteaof();
             AppendOnlyFileTest.await(() -> "0".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"))

@@ -62,7 +62,7 @@ final class AofServer implements AutoCloseable {
     }
 
     Jedis jedis() {
-        return new Jedis("127.0.0.1", server.port(), 30_000);
+        return new Jedis("127.0.0.1", server.port());
     }
 
     int port() {

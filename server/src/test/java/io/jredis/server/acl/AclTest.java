@@ -183,9 +183,9 @@ class AclTest {
 
     @Test
     void jedisSeesUsersAndRefusals() {
-        try (Jedis admin = new Jedis(server.host(), server.port(), 30_000)) {
+        try (Jedis admin = new Jedis(server.host(), server.port())) {
             assertEquals("OK", admin.aclSetUser("jane", "on", ">secret", "~j:*", "+@string"));
-            try (Jedis jane = new Jedis(server.host(), server.port(), 30_000)) {
+            try (Jedis jane = new Jedis(server.host(), server.port())) {
                 assertThrows(JedisAccessControlException.class, () -> jane.auth("jane", "wrong"));
                 assertEquals("OK", jane.auth("jane", "secret"));
                 assertEquals(1L, admin.clientList().lines().filter(l -> l.contains(" user=jane ")).count());

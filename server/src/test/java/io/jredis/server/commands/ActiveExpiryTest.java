@@ -15,7 +15,7 @@ import redis.clients.jedis.Pipeline;
 class ActiveExpiryTest {
     @Test
     void expiredKeysAreReclaimedWithoutAccess() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             Engine engine = s.server().engine();
             AtomicInteger propagatedDels = new AtomicInteger();
             s.server().onEngine(() -> {

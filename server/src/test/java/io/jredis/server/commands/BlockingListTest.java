@@ -33,8 +33,8 @@ class BlockingListTest {
 
     @Test
     void pushWakesBlockedClient() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis waiter = new Jedis(s.host(), s.port(), 30_000);
-                Jedis pusher = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis waiter = new Jedis(s.host(), s.port());
+                Jedis pusher = new Jedis(s.host(), s.port())) {
             CompletableFuture<List<String>> popped = CompletableFuture.supplyAsync(() -> waiter.blpop(0, "q"));
             awaitBlocked(s, 1);
             assertEquals(1, pusher.rpush("q", "hello"));

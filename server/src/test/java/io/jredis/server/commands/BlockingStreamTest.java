@@ -47,8 +47,8 @@ class BlockingStreamTest {
 
     @Test
     void xreadDollarIsServedWithTheNextEntryOnly() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis waiter = new Jedis(s.host(), s.port(), 30_000);
-                Jedis writer = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis waiter = new Jedis(s.host(), s.port());
+                Jedis writer = new Jedis(s.host(), s.port())) {
             writer.xadd("s", new StreamEntryID(1, 1), Map.of("a", "1"));
             CompletableFuture<List<Map.Entry<String, List<StreamEntry>>>> read = CompletableFuture.supplyAsync(
                     () -> waiter.xread(XReadParams.xReadParams().block(0), Map.of("s", StreamEntryID.LAST_ENTRY)));

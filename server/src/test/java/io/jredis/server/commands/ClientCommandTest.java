@@ -185,7 +185,7 @@ class ClientCommandTest {
 
     @Test
     void setNameGetNameWithJedis() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertNull(j.clientGetname());
             assertEquals("OK", j.clientSetname("worker-1"));
             assertEquals("worker-1", j.clientGetname());

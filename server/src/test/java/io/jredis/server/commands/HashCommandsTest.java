@@ -58,7 +58,7 @@ class HashCommandsTest {
 
     @BeforeEach
     void connect() {
-        j = new Jedis(server.host(), server.port(), 30_000);
+        j = new Jedis(server.host(), server.port());
         propagated.clear();
     }
 
@@ -227,7 +227,7 @@ class HashCommandsTest {
     @Test
     void thresholdsComeFromTheConfigAndItsAliases() throws Exception {
         try (TestServer s = TestServer.start("hash-max-ziplist-entries", "2", "hash-max-listpack-value", "4");
-                Jedis k = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis k = new Jedis(s.host(), s.port())) {
             k.hset("h", "a", "1");
             k.hset("h", "b", "2");
             assertEquals("listpack", encoding(s, "h"));
@@ -239,7 +239,7 @@ class HashCommandsTest {
             assertEquals("hashtable", encoding(s, "v"));
         }
         try (TestServer s = TestServer.start("hash-max-listpack-entries", "0");
-                Jedis k = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis k = new Jedis(s.host(), s.port())) {
             k.hset("h", "a", "1");
             assertEquals("hashtable", encoding(s, "h"));
         }

@@ -184,7 +184,7 @@ class HyperLogLogTest extends SharedServerTest {
      */
     @Test
     void valuesAreByteIdenticalToRealRedisFromTinyToLarge() throws Exception {
-        try (RealRedis redis = RealRedis.start(); Jedis real = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+        try (RealRedis redis = RealRedis.start(); Jedis real = new Jedis("127.0.0.1", redis.port())) {
             Random rnd = new Random(7);
             List<String> mismatches = new ArrayList<>();
             int total = 0;
@@ -216,7 +216,7 @@ class HyperLogLogTest extends SharedServerTest {
     /** Sparse and dense merges and multi-key counts agree with redis-server, and so do the merged values. */
     @Test
     void mergesAndUnionCountsMatchRealRedis() throws Exception {
-        try (RealRedis redis = RealRedis.start(); Jedis real = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+        try (RealRedis redis = RealRedis.start(); Jedis real = new Jedis("127.0.0.1", redis.port())) {
             for (Jedis c : List.of(real, j)) {
                 c.pfadd("s1", elements("a", 0, 300));
                 c.pfadd("s2", elements("b", 0, 50));
@@ -237,7 +237,7 @@ class HyperLogLogTest extends SharedServerTest {
     /** A value written by one server counts the same and keeps growing identically in the other, both ways. */
     @Test
     void valuesMoveBetweenRedisAndJredis() throws Exception {
-        try (RealRedis redis = RealRedis.start(); Jedis real = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+        try (RealRedis redis = RealRedis.start(); Jedis real = new Jedis("127.0.0.1", redis.port())) {
             for (int size : new int[] {10, 1500, 40_000}) {
                 real.del("r");
                 j.del("o");

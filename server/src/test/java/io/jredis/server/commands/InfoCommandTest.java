@@ -106,7 +106,7 @@ class InfoCommandTest {
     @Test
     void liveValues() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port());
-                Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis j = new Jedis(s.host(), s.port())) {
             j.set("a", "1");
             j.get("a");
             j.select(2);

@@ -95,7 +95,7 @@ class KeyCommandsTest {
             return null;
         });
         propagated.clear();
-        j = new Jedis(server.host(), server.port(), 30_000);
+        j = new Jedis(server.host(), server.port());
     }
 
     @AfterEach

@@ -29,11 +29,11 @@ class ObjectAccessTest {
     @Test
     void accessDataReadsAsRedisReadsItAfterPolicySwitches() throws Exception {
         List<Long> ours;
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             ours = probe(j);
         }
         List<Long> theirs;
-        try (RealRedis redis = RealRedis.start(); Jedis j = new Jedis("127.0.0.1", redis.port(), 30_000)) {
+        try (RealRedis redis = RealRedis.start(); Jedis j = new Jedis("127.0.0.1", redis.port())) {
             theirs = probe(j);
         }
         assertTrue(ours.get(0) <= 2, "a key just written is idle for no time: " + ours);

@@ -20,8 +20,8 @@ class ScanGuaranteeTest {
 
     @Test
     void stableKeysAreReturnedWhileTheKeyspaceChurns() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis scanner = new Jedis(s.host(), s.port(), 30_000);
-                Jedis writer = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis scanner = new Jedis(s.host(), s.port());
+                Jedis writer = new Jedis(s.host(), s.port())) {
             Pipeline p = writer.pipelined();
             for (int i = 0; i < STABLE; i++) {
                 p.set("stable:" + i, "v");

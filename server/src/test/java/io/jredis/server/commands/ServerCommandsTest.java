@@ -42,7 +42,7 @@ class ServerCommandsTest {
 
     @Test
     void dbsizeCountsKeysOfTheSelectedDatabase() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals(0, j.dbSize());
             j.set("a", "1");
             j.set("b", "2");
@@ -54,7 +54,7 @@ class ServerCommandsTest {
 
     @Test
     void flushdbEmptiesOnlyTheSelectedDatabaseAndAlwaysPropagates() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             List<String> propagated = recordPropagation(s);
             j.set("a", "1");
             j.select(1);
@@ -74,7 +74,7 @@ class ServerCommandsTest {
 
     @Test
     void flushallCountsRemovedKeysPlusOne() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             List<String> propagated = recordPropagation(s);
             j.set("a", "1");
             j.select(2);
@@ -96,8 +96,8 @@ class ServerCommandsTest {
 
     @Test
     void swapdbExchangesContentsAndKeepsClientsOnTheirIndex() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port(), 30_000);
-                Jedis b = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port());
+                Jedis b = new Jedis(s.host(), s.port())) {
             List<String> propagated = recordPropagation(s);
             a.set("k", "zero");
             b.select(1);
@@ -116,7 +116,7 @@ class ServerCommandsTest {
 
     @Test
     void timeIsTheCurrentUnixTimeWithMicroseconds() throws IOException {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             long before = System.currentTimeMillis();
             List<String> t = j.time();
             long after = System.currentTimeMillis();

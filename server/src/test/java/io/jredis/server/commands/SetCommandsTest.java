@@ -56,7 +56,7 @@ class SetCommandsTest {
 
     @BeforeEach
     void connect() {
-        j = new Jedis(server.host(), server.port(), 30_000);
+        j = new Jedis(server.host(), server.port());
         propagated.clear();
     }
 
@@ -132,7 +132,7 @@ class SetCommandsTest {
         j.sadd("negzero", "-0");
         assertEquals("hashtable", encoding(server, "negzero"));
 
-        try (TestServer s = TestServer.start("set-max-intset-entries", "2"); Jedis k = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start("set-max-intset-entries", "2"); Jedis k = new Jedis(s.host(), s.port())) {
             k.sadd("a", "1", "2");
             assertEquals("intset", encoding(s, "a"));
             k.sadd("a", "3");

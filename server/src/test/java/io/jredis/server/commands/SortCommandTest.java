@@ -16,7 +16,7 @@ class SortCommandTest {
 
     @Test
     void sortsByWeightsAndFetchesFieldsThroughJedis() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.rpush("ids", "1", "2", "3");
             j.hset("user:1", "age", "30");
             j.hset("user:1", "name", "ann");
@@ -34,7 +34,7 @@ class SortCommandTest {
 
     @Test
     void storeReplacesTheDestinationWithAListAndPropagatesVerbatim() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             // Written on the engine thread, read here after the replies that follow each propagation.
             List<String> propagated = new CopyOnWriteArrayList<>();
             s.server().onEngine(() -> {
@@ -62,8 +62,8 @@ class SortCommandTest {
 
     @Test
     void byAndGetPatternsNeedReadAccessToEveryKey() {
-        try (TestServer s = TestServer.start(); Jedis admin = new Jedis(s.host(), s.port(), 30_000);
-                Jedis limited = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis admin = new Jedis(s.host(), s.port());
+                Jedis limited = new Jedis(s.host(), s.port())) {
             admin.rpush("data:l", "2", "1");
             admin.aclSetUser("limited", "on", ">pw", "~data:*", "+@all");
             limited.auth("limited", "pw");

@@ -282,7 +282,7 @@ class StringCommandsTest extends SharedServerTest {
     @Test
     void protoMaxBulkLenLimitsAppendAndSetrange() throws Exception {
         try (TestServer small = TestServer.start("proto-max-bulk-len", "1mb");
-                Jedis c = new Jedis(small.host(), small.port(), 30_000)) {
+                Jedis c = new Jedis(small.host(), small.port())) {
             byte[] half = new byte[600 * 1024];
             assertEquals(half.length, c.append(Bytes.of("k"), half));
             JedisDataException e = assertThrows(JedisDataException.class, () -> c.append(Bytes.of("k"), half));

@@ -94,8 +94,8 @@ class TrackingTest {
 
     @Test
     void jedisResp2RedirectTargetGetsInvalidationsOnTheInvalidateChannel() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis tracked = new Jedis(s.host(), s.port(), 30_000);
-                Jedis target = new Jedis(s.host(), s.port(), 30_000); Jedis writer = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis tracked = new Jedis(s.host(), s.port());
+                Jedis target = new Jedis(s.host(), s.port()); Jedis writer = new Jedis(s.host(), s.port())) {
             long targetId = target.clientId();
             target.getConnection().sendCommand(Protocol.Command.SUBSCRIBE, "__redis__:invalidate");
             assertEquals("[subscribe, __redis__:invalidate, 1]", text(target.getConnection().getOne()));

@@ -20,8 +20,8 @@ class TransactionsTest {
 
     @Test
     void watchedKeyChangedByAnotherClientAbortsExec() {
-        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port(), 30_000);
-                Jedis b = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port());
+                Jedis b = new Jedis(s.host(), s.port())) {
             a.set("balance", "10");
             a.watch("balance");
             b.set("balance", "20");

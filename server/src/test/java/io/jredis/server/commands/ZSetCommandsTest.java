@@ -28,7 +28,7 @@ class ZSetCommandsTest {
 
     @Test
     void convertsFromListpackToSkiplistAtRedisThresholds() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             for (int i = 0; i < 128; i++) {
                 j.zadd("big", i, "m" + i);
             }
@@ -48,7 +48,7 @@ class ZSetCommandsTest {
     /** Random adds, removals and score changes, checked against a sorted model in both encodings. */
     @Test
     void ranksAndRangesMatchASortedModel() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             Random rnd = new Random(42);
             for (int round = 0; round < 2; round++) {
                 int members = round == 0 ? 50 : 2000;
@@ -86,8 +86,8 @@ class ZSetCommandsTest {
 
     @Test
     void bzpopminWakesOnZadd() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis waiter = new Jedis(s.host(), s.port(), 30_000);
-                Jedis writer = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis waiter = new Jedis(s.host(), s.port());
+                Jedis writer = new Jedis(s.host(), s.port())) {
             CompletableFuture<KeyValue<String, Tuple>> popped =
                     CompletableFuture.supplyAsync(() -> waiter.bzpopmin(0, "jobs"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -27,7 +27,7 @@ class ConfigCommandTest {
 
     @Test
     void getMatchesPatternsAliasesAndExactNames() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals(Set.of("maxmemory", "maxmemory-policy", "maxmemory-samples", "maxmemory-clients",
                     "maxmemory-eviction-tenacity"), j.configGet("maxmemory*").keySet());
             assertEquals(Map.of("slave-read-only", "yes"), j.configGet("slave-read-only"));
@@ -44,7 +44,7 @@ class ConfigCommandTest {
 
     @Test
     void setIsAtomicAcrossParameters() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals("OK", j.configSet("hz", "20", "timeout", "5", "maxmemory", "1gb"));
             assertEquals(Map.of("hz", "20", "timeout", "5", "maxmemory", "1073741824"),
                     j.configGet("hz", "timeout", "maxmemory"));
@@ -71,7 +71,7 @@ class ConfigCommandTest {
 
     @Test
     void failingApplyHookRestoresEveryValue() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             s.server().onEngine(() -> s.server().config().maxmemory.onApply(() -> "Unable to apply"));
             JedisDataException e = assertThrows(JedisDataException.class,
                     () -> j.configSet("hz", "30", "maxmemory", "1mb"));
@@ -84,7 +84,7 @@ class ConfigCommandTest {
     @Test
     void protectedConfigsFollowEnableProtectedConfigs() throws Exception {
         try (TestServer s = TestServer.start("enable-protected-configs", "local");
-                Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals("OK", j.configSet("dir", tmp.toString()));
             assertEquals(tmp.toRealPath().toString(), j.configGet("dir").get("dir"));
             JedisDataException e = assertThrows(JedisDataException.class,
@@ -96,13 +96,13 @@ class ConfigCommandTest {
 
     @Test
     void hooksTakeEffect() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals("OK", j.configSet("loglevel", "debug"));
             assertTrue(s.server().log().enabled(Log.DEBUG), "CONFIG SET loglevel changes the live log level");
             assertEquals("OK", j.configSet("hz", "1000"));
             assertEquals("500", j.configGet("hz").get("hz"), "hz is clamped as in Redis");
             assertEquals("OK", j.configSet("requirepass", "secret"));
-            try (Jedis fresh = new Jedis(s.host(), s.port(), 30_000)) {
+            try (Jedis fresh = new Jedis(s.host(), s.port())) {
                 JedisDataException e = assertThrows(JedisDataException.class, fresh::ping);
                 assertEquals("NOAUTH Authentication required.", e.getMessage());
             }
@@ -117,7 +117,7 @@ class ConfigCommandTest {
 
     @Test
     void resetstatClearsServerAndCommandStatistics() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.set("k", "v");
             j.get("k");
             assertThrows(JedisDataException.class, () -> j.configSet("nosuch", "1"));
@@ -138,7 +138,7 @@ class ConfigCommandTest {
 
     @Test
     void rewriteWithoutConfigFileFails() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             JedisDataException e = assertThrows(JedisDataException.class, j::configRewrite);
             assertEquals("ERR The server is running without a config file", e.getMessage());
         }
@@ -174,7 +174,7 @@ class ConfigCommandTest {
         Path inc = Files.writeString(tmp.resolve("inc.conf"), "hz 11\n");
         Path conf = Files.writeString(tmp.resolve("redis.conf"), ORIGINAL.formatted(inc));
         try (RedisServer s = startFromFile(conf, "--dir", tmp.toString());
-                Jedis j = new Jedis("127.0.0.1", s.port(), 30_000)) {
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
             assertEquals("12", j.configGet("hz").get("hz"));
             assertEquals("OK", j.configSet("maxmemory", "200mb", "timeout", "5", "notify-keyspace-events", "KEA",
                     "loglevel", "warning", "slave-read-only", "no"));
@@ -223,13 +223,13 @@ class ConfigCommandTest {
             "slave-read-only", "no", "client-output-buffer-limit", "replica 1gb 512mb 30", "maxmemory-clients", "5%",
             "oom-score-adj", "relative", "save", "900 1 60 5"};
         try (RealRedis real = RealRedis.startWithConfig(theirs);
-                Jedis r = new Jedis("127.0.0.1", real.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", real.port())) {
             assertEquals("OK", r.configSet(set));
             assertEquals("OK", r.configRewrite());
         }
         try (RedisServer s = startFromFile(ours, "--save", "", "--appendonly", "no", "--dir", tmp.toString(),
                 "--daemonize", "no", "--loglevel", "warning");
-                Jedis j = new Jedis("127.0.0.1", s.port(), 30_000)) {
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
             assertEquals("OK", j.configSet(set));
             assertEquals("OK", j.configRewrite());
         }

@@ -29,8 +29,8 @@ class ConfigDefaultsVsRedisTest {
     void everyDirectiveAndDefaultMatchesRealRedis() throws Exception {
         try (RealRedis real = RealRedis.start();
                 TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning");
-                Jedis r = new Jedis("127.0.0.1", real.port(), 30_000);
-                Jedis j = new Jedis(ours.host(), ours.port(), 30_000)) {
+                Jedis r = new Jedis("127.0.0.1", real.port());
+                Jedis j = new Jedis(ours.host(), ours.port())) {
             Map<String, String> expected = new TreeMap<>(r.configGet("*"));
             Map<String, String> actual = new TreeMap<>(j.configGet("*"));
             for (String k : PER_INSTANCE) {
@@ -55,7 +55,7 @@ class ConfigDefaultsVsRedisTest {
             "--shutdown-on-sigterm", "force", "now", "--unixsocketperm", "700"};
         ServerConfig cfg = new ServerConfig();
         new ConfigFile(cfg).loadString("\n" + ConfigFile.fromCommandLine(List.of(args)));
-        try (RealRedis real = RealRedis.start(args); Jedis r = new Jedis("127.0.0.1", real.port(), 30_000)) {
+        try (RealRedis real = RealRedis.start(args); Jedis r = new Jedis("127.0.0.1", real.port())) {
             for (String name : List.of("maxmemory", "save", "client-output-buffer-limit", "notify-keyspace-events",
                     "hash-max-listpack-entries", "hash-max-ziplist-entries", "replica-read-only",
                     "maxmemory-clients", "latency-tracking-info-percentiles", "oom-score-adj",

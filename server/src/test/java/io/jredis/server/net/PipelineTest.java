@@ -167,7 +167,7 @@ class PipelineTest {
         Runtime.getRuntime().gc();
         long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         List<Socket> hostile = new ArrayList<>();
-        try (TestServer s = TestServer.start(); Jedis other = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis other = new Jedis(s.host(), s.port())) {
             byte[] piece = new byte[256 * 1024];
             for (int i = 0; i < 16; i++) {
                 Socket h = new Socket(s.host(), s.port());
@@ -204,7 +204,7 @@ class PipelineTest {
     void manyConnectionsWithPartialCommands() throws Exception {
         int n = 200;
         List<Socket> socks = new ArrayList<>();
-        try (TestServer s = TestServer.start(); Jedis other = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis other = new Jedis(s.host(), s.port())) {
             for (int i = 0; i < n; i++) {
                 Socket sock = new Socket(s.host(), s.port());
                 socks.add(sock);

@@ -72,7 +72,7 @@ class TlsTest {
             assertEquals("OK", redisCli(port, "--cacert", certs.path("ca.crt"), "set", "k", "v").out());
             assertEquals("v", redisCli(port, "--cacert", certs.path("ca.crt"), "get", "k").out());
             // The plain port still serves the same keyspace.
-            try (Jedis plain = new Jedis("127.0.0.1", s.port(), 30_000)) {
+            try (Jedis plain = new Jedis("127.0.0.1", s.port())) {
                 assertEquals("v", plain.get("k"));
             }
         }
@@ -247,7 +247,7 @@ class TlsTest {
     @Test
     void configSetReconfiguresTls() throws Exception {
         try (TestServer s = tlsServer("tls-auth-clients", "no");
-             Jedis plain = new Jedis("127.0.0.1", s.port(), 30_000)) {
+             Jedis plain = new Jedis("127.0.0.1", s.port())) {
             String missing = certs.path("missing.crt");
             redis.clients.jedis.exceptions.JedisDataException e = assertThrows(
                     redis.clients.jedis.exceptions.JedisDataException.class,

@@ -40,7 +40,7 @@ class EvictionTest {
     @ValueSource(strings = {"allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
         "volatile-random", "volatile-ttl"})
     void policyKeepsMemoryUnderLimit(String policy) {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             long limit = usedMemory(j) + 200_000;
             j.configSet("maxmemory", String.valueOf(limit));
             j.configSet("maxmemory-policy", policy);
@@ -67,7 +67,7 @@ class EvictionTest {
 
     @Test
     void noevictionRefusesDenyoomCommandsOnly() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             long limit = usedMemory(j) + 50_000;
             j.configSet("maxmemory", String.valueOf(limit));
             JedisDataException e = assertThrows(JedisDataException.class, () -> {
@@ -84,7 +84,7 @@ class EvictionTest {
 
     @Test
     void volatilePolicyWithoutVolatileKeysFailsWithOom() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.configSet("maxmemory-policy", "volatile-lru");
             j.configSet("maxmemory", String.valueOf(usedMemory(j) + 50_000));
             assertThrows(JedisDataException.class, () -> {
@@ -97,7 +97,7 @@ class EvictionTest {
 
     @Test
     void lruEvictsIdleKeysFirst() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.configSet("maxmemory-policy", "allkeys-lru");
             j.configSet("maxmemory-samples", "10");
             for (int i = 0; i < 200; i++) {
@@ -124,7 +124,7 @@ class EvictionTest {
     @Test
     void evictionIsPropagatedAndNotified() throws Exception {
         try (TestServer s = TestServer.start("notify-keyspace-events", "Ee");
-                Jedis j = new Jedis(s.host(), s.port(), 30_000); Jedis sub = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis j = new Jedis(s.host(), s.port()); Jedis sub = new Jedis(s.host(), s.port())) {
             List<String> evicted = new ArrayList<>();
             JedisPubSub listener = new JedisPubSub() {
                 @Override
@@ -161,7 +161,7 @@ class EvictionTest {
 
     @Test
     void objectFreqAndIdletimeFollowThePolicy() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.set("k", "v");
             assertEquals(0L, j.objectIdletime("k"));
             j.configSet("maxmemory-policy", "allkeys-lfu");

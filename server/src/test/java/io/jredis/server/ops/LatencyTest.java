@@ -37,7 +37,7 @@ class LatencyTest {
     @Test
     void monitorRecordsSlowCommands() throws Exception {
         try (TestServer s = TestServer.start("latency-monitor-threshold", "1", "enable-debug-command", "yes");
-                Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis j = new Jedis(s.host(), s.port())) {
             assertTrue(j.latencyLatest().isEmpty());
             RawClient c = new RawClient(s.host(), s.port());
             c.call("DEBUG", "SLEEP", "0.02");

@@ -37,7 +37,7 @@ class MetricsEndpointTest {
     void servesPrometheusText() throws Exception {
         int metrics = freePort();
         try (TestServer s = TestServer.start("metrics-port", String.valueOf(metrics));
-                Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+                Jedis j = new Jedis(s.host(), s.port())) {
             j.set("a", "1");
             j.setex("b", 100, "2");
             j.select(3);
@@ -62,7 +62,7 @@ class MetricsEndpointTest {
 
     @Test
     void offByDefault() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals("0", j.configGet("metrics-port").get("metrics-port"));
         }
     }
@@ -73,7 +73,7 @@ class MetricsEndpointTest {
         Assumptions.assumeTrue(Files.isExecutable(exporter),
                 "prometheus-redis-exporter not installed (apt-get install prometheus-redis-exporter)");
         int web = freePort();
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.set("k1", "v");
             j.set("k2", "v");
             Process p = new ProcessBuilder(exporter.toString(), "-redis.addr", "redis://127.0.0.1:" + s.port(),

@@ -30,7 +30,7 @@ class FunctionsTest {
 
     @Test
     void loadCallListDelete() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals("counters", j.functionLoad(LIB));
             assertEquals(5L, j.fcall("bump", List.of("c"), List.of("5")));
             assertEquals("5", j.fcallReadonly("peek", List.of("c"), List.of()));
@@ -55,7 +55,7 @@ class FunctionsTest {
     void dumpRestoresOnRealRedisAndBack() throws Exception {
         RealRedis.assumeInstalled();
         try (TestServer s = TestServer.start(); RealRedis real = RealRedis.start();
-                Jedis j = new Jedis(s.host(), s.port(), 30_000); Jedis r = new Jedis("127.0.0.1", real.port(), 30_000)) {
+                Jedis j = new Jedis(s.host(), s.port()); Jedis r = new Jedis("127.0.0.1", real.port())) {
             j.functionLoad(LIB);
             byte[] ours = j.functionDump();
             r.functionLoad(LIB);
@@ -82,7 +82,7 @@ class FunctionsTest {
 
     @Test
     void statsAndInfoCountLibrariesAndFunctions() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.functionLoad(LIB);
             assertTrue(j.info("memory").contains("number_of_functions:2\r\nnumber_of_libraries:1\r\n"));
             var stats = j.functionStats();

@@ -27,7 +27,7 @@ class ScriptingTest {
 
     @Test
     void jedisEvalConvertsRepliesBothWays() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             assertEquals(List.of(1L, 2L, "three"), j.eval("return {1, 2, 'three'}"));
             assertEquals(List.of("k1", "a1"), j.eval("return {KEYS[1], ARGV[1]}", List.of("k1"), List.of("a1")));
             assertEquals(3L, j.eval("return 3.99"));
@@ -45,7 +45,7 @@ class ScriptingTest {
 
     @Test
     void jedisScriptCacheAndEvalsha() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             String sha = j.scriptLoad("return ARGV[1] .. '!'");
             assertEquals(RedisApi.sha1hex("return ARGV[1] .. '!'".getBytes(StandardCharsets.UTF_8)), sha);
             assertEquals("hi!", j.evalsha(sha, List.of(), List.of("hi")));
@@ -110,8 +110,8 @@ class ScriptingTest {
 
     @Test
     void scriptWriteTouchesWatchedKeys() {
-        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port(), 30_000);
-                Jedis b = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port());
+                Jedis b = new Jedis(s.host(), s.port())) {
             a.set("balance", "10");
             a.watch("balance");
             b.eval("redis.call('incrby', KEYS[1], 5)", List.of("balance"), List.of());
@@ -124,8 +124,8 @@ class ScriptingTest {
 
     @Test
     void scriptCommandsRunWithTheCallersAclPermissions() {
-        try (TestServer s = TestServer.start(); Jedis admin = new Jedis(s.host(), s.port(), 30_000);
-                Jedis limited = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis admin = new Jedis(s.host(), s.port());
+                Jedis limited = new Jedis(s.host(), s.port())) {
             admin.aclSetUser("limited", "on", "nopass", "+@all", "-set", "~a*");
             limited.auth("limited", "x");
             JedisDataException cmd = assertThrows(JedisDataException.class,
@@ -144,7 +144,7 @@ class ScriptingTest {
 
     @Test
     void evalInsideMultiRunsAtExec() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             Transaction t = j.multi();
             t.eval("return redis.call('incr', KEYS[1])", 1, "ctr");
             t.eval("return redis.call('incr', KEYS[1])", 1, "ctr");
@@ -168,7 +168,7 @@ class ScriptingTest {
                 until cursor == '0'
                 return deleted
                 """;
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.eval("for i = 0, 1499 do redis.call('set', 'wc:posts:' .. i, 'v') "
                     + "if i % 3 == 0 then redis.call('set', 'wc:users:' .. i, 'v') end end");
             assertEquals(1500L, j.eval(flush, List.of(), List.of("wc:posts:*")));
@@ -181,7 +181,7 @@ class ScriptingTest {
 
     @Test
     void infoReportsCachedScripts() {
-        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port(), 30_000)) {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.scriptLoad("return 1");
             j.scriptLoad("return 2");
             String info = j.info("memory");

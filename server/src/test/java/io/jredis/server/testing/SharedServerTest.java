@@ -38,7 +38,7 @@ public abstract class SharedServerTest {
     void connectToSharedServer() throws Exception {
         server.server().onEngine(() -> server.server().engine().database(0).clear());
         propagated.clear();
-        j = new Jedis(server.host(), server.port(), 30_000);
+        j = new Jedis(server.host(), server.port());
     }
 
     @AfterEach
