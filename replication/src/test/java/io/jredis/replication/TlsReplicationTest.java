@@ -48,13 +48,13 @@ class TlsReplicationTest {
     void jredisReplicaOfJredisMasterOverTls() throws Exception {
         int masterTls = RealRedis.freePort();
         try (RedisServer master = Nodes.jredis(args(tls(RealRedis.freePort(), masterTls)));
-                Jedis m = new Jedis("127.0.0.1", master.port())) {
+                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
             m.set("before", "sync");
             List<String> replicaConf = tls(RealRedis.freePort(), RealRedis.freePort());
             int replicaTls = Integer.parseInt(replicaConf.get(3));
             replicaConf.addAll(List.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + masterTls));
             try (RedisServer replica = Nodes.jredis(args(replicaConf));
-                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                    Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
                 await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
                 assertEquals("sync", r.get("before"));
                 m.set("after", "stream");
@@ -69,12 +69,12 @@ class TlsReplicationTest {
     void realReplicaOfJredisMasterOverTls() throws Exception {
         int masterTls = RealRedis.freePort();
         try (RedisServer master = Nodes.jredis(args(tls(RealRedis.freePort(), masterTls)));
-                Jedis m = new Jedis("127.0.0.1", master.port())) {
+                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
             m.set("before", "sync");
             List<String> replicaConf = tls(0, RealRedis.freePort());
             replicaConf.addAll(List.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + masterTls));
             try (RealRedis replica = RealRedis.start(options(replicaConf));
-                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                    Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
                 await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
                 assertEquals("sync", r.get("before"));
                 m.set("after", "stream");
@@ -87,12 +87,12 @@ class TlsReplicationTest {
     void jredisReplicaOfRealMasterOverTls() throws Exception {
         int masterTls = RealRedis.freePort();
         try (RealRedis master = RealRedis.start(options(tls(0, masterTls)));
-                Jedis m = new Jedis("127.0.0.1", master.port())) {
+                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
             m.set("before", "sync");
             List<String> replicaConf = tls(RealRedis.freePort(), RealRedis.freePort());
             replicaConf.addAll(List.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + masterTls));
             try (RedisServer replica = Nodes.jredis(args(replicaConf));
-                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                    Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
                 await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
                 assertEquals("sync", r.get("before"));
                 m.set("after", "stream");
@@ -105,11 +105,11 @@ class TlsReplicationTest {
     void replicaWithoutTlsReplicationCannotSync() throws Exception {
         int masterTls = RealRedis.freePort();
         try (RedisServer master = Nodes.jredis(args(tls(RealRedis.freePort(), masterTls)));
-                Jedis m = new Jedis("127.0.0.1", master.port())) {
+                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
             m.set("k", "v");
             long before = Nodes.infoLong(m, "total_connections_received");
             try (RedisServer replica = Nodes.jredis("replicaof", "127.0.0.1 " + masterTls);
-                    Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                    Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
                 // Two plain-text attempts reached the TLS port (the replica retries every second) and neither synced.
                 await("two sync attempts", 20, () -> Nodes.infoLong(m, "total_connections_received") >= before + 2);
                 assertEquals("down", info(r, "master_link_status"));
