@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import io.jredis.server.testing.TempPaths;
 
 /**
  * The master side of a full sync: a forkless snapshot streamed to the replicas' sockets (diskless) or saved by a
@@ -233,7 +234,7 @@ class FullSyncTest {
     @Test
     void restartedMasterWithItsRdbIsFollowedAgain() throws Exception {
         int port = RealRedis.freePort();
-        Path dir = Files.createTempDirectory("jredis-master");
+        Path dir = TempPaths.dir("jredis-master");
         // No PING between the final SAVE and the crash: the replicas' offsets stay the saved one.
         String[] conf = {"port", Integer.toString(port), "dir", dir.toString(), "repl-diskless-sync-delay", "0",
             "repl-ping-replica-period", "3600"};
@@ -289,7 +290,7 @@ class FullSyncTest {
     void restartedReplicaContinuesFromItsRdbWithARealMaster() throws Exception {
         try (RealRedis real = RealRedis.start("--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600");
                 Jedis m = new Jedis("127.0.0.1", real.port())) {
-            Path dir = Files.createTempDirectory("jredis-replica");
+            Path dir = TempPaths.dir("jredis-replica");
             String[] conf = {"dir", dir.toString(), "replicaof", "127.0.0.1 " + real.port()};
             writeLoad(m, "a:", 30);
             RedisServer replica = Nodes.jredis(conf);

@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.Tuple;
+import io.jredis.server.testing.TempPaths;
 
 /** Test helpers: jredis servers with replication installed, polling, dataset comparison, INFO fields. */
 final class Nodes {
@@ -65,12 +66,12 @@ final class Nodes {
         try {
             cfg.find("bind").setFromString("127.0.0.1");
             cfg.find("port").setFromString("0");
-            cfg.find("dir").setFromString(Files.createTempDirectory("jredis-repl").toString());
+            cfg.find("dir").setFromString(TempPaths.dir("jredis-repl").toString());
             for (int i = 0; i < directives.length; i += 2) {
                 Directive d = cfg.find(directives[i]);
                 d.setFromString(directives[i + 1]);
             }
-            Path logFile = Files.createTempFile("jredis-repl", ".log");
+            Path logFile = TempPaths.file("jredis-repl", ".log");
             RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
             LOGS.put(s, logFile);
             RdbPersistence rdb = PersistenceModule.install(s);

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisSentinelPool;
+import io.jredis.server.testing.TempPaths;
 
 /**
  * Three jredis Sentinels fail over real redis-server nodes (SIGKILL of the master) while Jedis, Lettuce, phpredis
@@ -59,7 +60,7 @@ class SentinelClientsTest {
 
     @BeforeAll
     void failOver() throws Exception {
-        lab = new SentinelLab(Files.createTempDirectory("sentinel-clients")).dataNodes(2, null);
+        lab = new SentinelLab(TempPaths.dir("sentinel-clients")).dataNodes(2, null);
         for (int i = 0; i < 3; i++) {
             lab.jredisSentinel("s" + i, lab.sentinelConf(""));
         }

@@ -9,7 +9,6 @@ import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.jredis.server.testing.TempPaths;
 
 /**
  * A real redis-sentinel and a jredis Sentinel monitor the same real master and replicas; every reply must match
@@ -39,7 +39,7 @@ class SentinelDifferentialTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lab = new SentinelLab(Files.createTempDirectory("sentinel-diff")).dataNodes(2, null);
+        lab = new SentinelLab(TempPaths.dir("sentinel-diff")).dataNodes(2, null);
         real = lab.realSentinel("real", lab.sentinelConf("")).port();
         jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
         lab.awaitDiscovery();

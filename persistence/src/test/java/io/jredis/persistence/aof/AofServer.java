@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Jedis;
+import io.jredis.server.testing.TempPaths;
 
 /**
  * An in-process jredis with the AOF installed, on a free port, in a given dir; log lines are kept for assertions.
@@ -48,7 +49,7 @@ final class AofServer implements AutoCloseable {
 
     /** Installs the AOF (loading it) and starts; an unloadable AOF throws {@link AofException}. */
     static AofServer start(Path dir, String... directives) throws AofException, IOException {
-        Path logFile = Files.createTempFile("aof-test", ".log");
+        Path logFile = TempPaths.file("aof-test", ".log");
         Log log = Log.open(logFile.toString(), "notice");
         RedisServer s = new RedisServer(config(dir, directives), log);
         try {

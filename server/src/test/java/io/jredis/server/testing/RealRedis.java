@@ -108,10 +108,6 @@ public final class RealRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir left behind is harmless
-        }
+        TempPaths.delete(dir);
     }
 }

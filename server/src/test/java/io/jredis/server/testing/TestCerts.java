@@ -34,7 +34,7 @@ public final class TestCerts {
                 "openssl is not installed (apt-get install -y openssl); skipping the TLS test");
         if (shared == null) {
             try {
-                Path dir = Files.createTempDirectory("jredis-tls");
+                Path dir = TempPaths.dir("jredis-tls");
                 TestCerts c = new TestCerts(dir);
                 c.generate();
                 shared = c;
