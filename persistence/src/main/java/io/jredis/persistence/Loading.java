@@ -47,10 +47,34 @@ public final class Loading implements Engine.LoadProgress {
      * (read from the engine thread, set by any thread: a signal asking the process to exit) stops the load at its
      * next progress report. Engine thread.
      */
-    public static Loading start(Engine engine, long totalBytes, BooleanSupplier stopRequested) {
+    private static Loading start(Engine engine, long totalBytes, BooleanSupplier stopRequested) {
         Loading l = new Loading(engine, totalBytes, stopRequested);
         engine.loading(l);
         return l;
+    }
+
+    /** A load reporting its progress to {@link Loading}. */
+    public interface Work {
+        void load(Loading loading) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} as a load of {@code totalBytes} (see {@link #start}). When it ends or fails the engine serves
+     * every command again, except after an abort: the server is stopping and must not save the half-loaded data, so
+     * it stays "loading". Engine thread.
+     */
+    public static void run(Engine engine, long totalBytes, BooleanSupplier stopRequested, Work work)
+            throws IOException {
+        Loading loading = start(engine, totalBytes, stopRequested);
+        try {
+            work.load(loading);
+        } catch (Aborted e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            loading.stop();
+            throw e;
+        }
+        loading.stop();
     }
 
     /** Ends the load (engine thread); the engine serves every command again. */

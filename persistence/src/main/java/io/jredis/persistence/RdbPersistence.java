@@ -385,17 +385,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
     }
 
     private void load(Path p, boolean merge, BooleanSupplier stopRequested) throws IOException {
-        Loading loading = Loading.start(engine, Files.size(p), stopRequested);
-        try {
-            load(p, merge, loading);
-        } catch (Loading.Aborted e) {
-            // Still loading: the server is stopping, and the half-loaded data must not be saved.
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            loading.stop();
-            throw e;
-        }
-        loading.stop();
+        Loading.run(engine, Files.size(p), stopRequested, loading -> load(p, merge, loading));
     }
 
     private void load(Path p, boolean merge, Loading loading) throws IOException {

@@ -222,17 +222,7 @@ public final class AppendOnlyFile {
         for (AofManifest.Entry e : files) {
             total += Files.size(dir().resolve(e.name()));
         }
-        Loading loading = Loading.start(engine, total, stopRequested);
-        try {
-            loadFiles(files, loading, start);
-        } catch (Loading.Aborted e) {
-            // Still loading: the server is stopping, and the half-loaded data must not be saved.
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            loading.stop();
-            throw e;
-        }
-        loading.stop();
+        Loading.run(engine, total, stopRequested, loading -> loadFiles(files, loading, start));
         log.notice("DB loaded from append only file: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
                 + " seconds");
     }
