@@ -40,8 +40,24 @@ class MemoryEstimateTest {
     @ValueSource(strings = {"string", "listpack-hash", "hashtable-hash", "list", "intset", "hashtable-set",
         "listpack-zset", "skiplist-zset"})
     void estimateMatchesTheHeap(String kind) {
-        Database db = new Database(0, HOOKS);
-        int keys = kind.equals("string") ? 10_000 : 500;
+        // Other threads of the test JVM allocate meanwhile and the collector keeps some slack: a dataset of several
+        // megabytes keeps that noise small, and a measurement is taken up to three times.
+        boolean matched = false;
+        StringBuilder seen = new StringBuilder(kind + ":");
+        for (int attempt = 0; attempt < 3 && !matched; attempt++) {
+            Database db = new Database(0, HOOKS);
+            long real = load(db, kind);
+            double ratio = (double) db.memory() / real;
+            seen.append(" estimate ").append(db.memory()).append(", heap growth ").append(real).append(';');
+            db.clear();
+            matched = ratio > 0.75 && ratio < 1.33;
+        }
+        assertTrue(matched, seen.toString());
+    }
+
+    /** Fills {@code db} with keys of {@code kind}; returns the heap's growth. */
+    private static long load(Database db, String kind) {
+        int keys = kind.equals("string") ? 50_000 : 5_000;
         int elements = kind.startsWith("listpack") ? 20 : 200;
         long before = heap();
         for (int i = 0; i < keys; i++) {
@@ -82,9 +98,6 @@ class MemoryEstimateTest {
             };
             db.set(k, v, false);
         }
-        long real = heap() - before;
-        double ratio = (double) db.memory() / real;
-        assertTrue(ratio > 0.75 && ratio < 1.33, kind + ": estimate " + db.memory() + ", heap growth " + real);
-        db.clear();
+        return heap() - before;
     }
 }
