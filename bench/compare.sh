@@ -33,11 +33,16 @@ wait_ping() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 &
 
 jport=$(free_port); rport=$(free_port)
 # Through the start script, so the JVM settings measured are the ones shipped (JREDIS_GC_OPTS overrides them).
-JREDIS_JAR="$jar" bin/jredis --port "$jport" --bind 127.0.0.1 --save '' --appendonly no > "$out/jredis.log" 2>&1 &
+# Each server in an empty directory of its own: a dump.rdb left in the working directory would be loaded, and one
+# with replication info gives the server a backlog that every write is copied into.
+dirs=$(mktemp -d); mkdir "$dirs/j" "$dirs/r"
+JREDIS_JAR="$jar" bin/jredis --port "$jport" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/j" \
+  > "$out/jredis.log" 2>&1 &
 jpid=$!
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "$out/redis.log" 2>&1 &
+redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/r" --daemonize no \
+  > "$out/redis.log" 2>&1 &
 rpid=$!
-trap 'kill $jpid $rpid 2>/dev/null || true' EXIT
+trap 'kill $jpid $rpid 2>/dev/null || true; rm -rf "$dirs"' EXIT
 wait_ping "$jport"; wait_ping "$rport"
 # The JVM compiles its hot paths during the first requests: warm jredis up before measuring anything.
 redis-benchmark -p "$jport" -t "$tests" -n "$n" -c "$clients" -q > /dev/null

@@ -16,10 +16,13 @@ wait_ping() { for _ in $(seq 1 600); do redis-cli -p "$1" ping >/dev/null 2>&1 &
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 ap=$(free_port); bp=$(free_port); rp=$(free_port)
-JREDIS_JAR="$a_jar" bin/jredis --port "$ap" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 & apid=$!
-JREDIS_JAR="$b_jar" bin/jredis --port "$bp" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 & bpid=$!
-redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 & rpid=$!
-trap 'kill $apid $bpid $rpid 2>/dev/null || true' EXIT
+# Each server in an empty directory of its own: a dump.rdb left in the working directory would be loaded, and one
+# with replication info gives the server a backlog that every write is copied into.
+dirs=$(mktemp -d); mkdir "$dirs/a" "$dirs/b" "$dirs/r"
+JREDIS_JAR="$a_jar" bin/jredis --port "$ap" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/a" > /dev/null 2>&1 & apid=$!
+JREDIS_JAR="$b_jar" bin/jredis --port "$bp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/b" > /dev/null 2>&1 & bpid=$!
+redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/r" > /dev/null 2>&1 & rpid=$!
+trap 'kill $apid $bpid $rpid 2>/dev/null || true; rm -rf "$dirs"' EXIT
 wait_ping "$ap"; wait_ping "$bp"; wait_ping "$rp"
 for p in "$ap" "$bp"; do
   redis-benchmark -p "$p" -t "$tests" -n 100000 -c 50 -q > /dev/null

@@ -1,6 +1,5 @@
 package io.jredis.persistence;
 
-import io.jredis.persistence.aof.RespBuffer;
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
@@ -9,6 +8,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -230,7 +230,7 @@ final class MigrateCommand {
         Engine e = c.engine();
         EncodingConfig enc = EncodingConfig.of(e.config());
         boolean compress = e.config().rdbcompression.value();
-        RespBuffer out = new RespBuffer(4096);
+        CommandEncoder out = new CommandEncoder(4096);
         if (password != null) {
             out.command(user == null ? new byte[][] {Bytes.of("AUTH"), password}
                     : new byte[][] {Bytes.of("AUTH"), user, password});

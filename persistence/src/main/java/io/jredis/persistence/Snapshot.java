@@ -109,12 +109,18 @@ public final class Snapshot {
      * 250 us visits a few hundred keys; on an idle loop the slices follow each other at once.
      */
     private static final long SLICE_NANOS = 250_000;
+    /**
+     * While clients are being served, a slice is followed by a pause three times its length, so the walk takes at
+     * most a quarter of the engine thread and requests keep most of it (latency during BGSAVE, where Redis's fork
+     * child runs on another core); with no client commands between slices they follow each other at once.
+     */
+    private static final long WALK_SHARE_INVERSE_MINUS_ONE = Long.getLong("jredis.snapshot.pause", 3);
     /** Bytes between two fsyncs with rdb-save-incremental-fsync (Redis's REDIS_AUTOSYNC_BYTES). */
     private static final long AUTOSYNC_BYTES = 4L << 20;
     private static final AtomicInteger MARKS = new AtomicInteger();
     private static final Object END = new Object();
 
-    /** Entries collected by the scan before they are captured together ({@link #captureFound()}). */
+    /** Scan steps (buckets) whose entries are collected before they are captured together ({@link #captureFound()}). */
     private static final int FOUND_BATCH = 32;
     /** Keys per batch at most, so that a batch's arrays stay the same size and can be reused. */
     private static final int BATCH_KEYS = 4096;
@@ -174,6 +180,8 @@ public final class Snapshot {
     private int walkDb;
     private long cursor;
     private int visitDb;
+    /** Commands the engine had processed when the last slice ended: were clients served since? */
+    private long servedBefore = -1;
     private boolean walking = true;
     private Thread writer;
 
@@ -355,8 +363,8 @@ public final class Snapshot {
             reschedule(1_000_000);
             return;
         }
-        long deadline = System.nanoTime() + SLICE_NANOS;
-        int buckets = 0;
+        long start = System.nanoTime();
+        long deadline = start + SLICE_NANOS;
         while (walkDb < dicts.length) {
             Dict d = dicts[walkDb];
             if (d == null) {
@@ -364,23 +372,21 @@ public final class Snapshot {
                 continue;
             }
             visitDb = walkDb;
-            cursor = d.scan(cursor, visitor);
-            if (foundCount >= FOUND_BATCH || cursor == 0) {
-                captureFound();
-            }
+            cursor = d.scan(cursor, FOUND_BATCH, visitor);
+            // Nothing stays collected across slices: the commands in between may change those entries.
+            captureFound();
             if (cursor == 0) {
                 walkDb++;
             }
-            if ((++buckets & 31) == 0 && (System.nanoTime() > deadline || inFlight.get() + batch.weight
-                    > MAX_IN_FLIGHT)) {
+            if (System.nanoTime() > deadline || inFlight.get() + batch.weight > MAX_IN_FLIGHT) {
                 break;
             }
         }
-        // Nothing stays collected across slices: the commands in between may change those entries.
-        captureFound();
         flushBatch();
         if (walkDb < dicts.length) {
-            reschedule(0);
+            long served = engine.stats().commandsProcessed;
+            reschedule(served != servedBefore ? (System.nanoTime() - start) * WALK_SHARE_INVERSE_MINUS_ONE : 0);
+            servedBefore = served;
             return;
         }
         stopWalking();

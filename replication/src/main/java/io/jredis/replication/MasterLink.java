@@ -4,6 +4,7 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.net.Tls;
+import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -177,9 +178,8 @@ final class MasterLink {
     }
 
     private void send(byte[][] argv) {
-        ByteBuf out = Unpooled.buffer();
-        Replication.encode(out, argv);
-        channel.writeAndFlush(out);
+        CommandEncoder out = new CommandEncoder(256).command(argv);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
     }
 
     /** REPLCONF ACK with the offset of what was applied (every second, and on REPLCONF GETACK). */
@@ -339,11 +339,11 @@ final class MasterLink {
         }
         cmds.add(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("capa"), Bytes.of("eof"), Bytes.of("capa"),
             Bytes.of("psync2")});
-        ByteBuf out = Unpooled.buffer();
+        CommandEncoder out = new CommandEncoder(256);
         for (byte[][] c : cmds) {
-            Replication.encode(out, c);
+            out.command(c);
         }
-        channel.writeAndFlush(out);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
         handshakeReplies = cmds.size();
         phase = Phase.HANDSHAKE_REPLIES;
     }

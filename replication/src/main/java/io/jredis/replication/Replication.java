@@ -5,6 +5,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.ClientOutputBufferLimitDirective;
 import io.jredis.server.config.ServerConfig;
+import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
@@ -144,7 +145,9 @@ public final class Replication {
     private FullSync fullSync;
     private boolean getAckRequested;
     /** Reused to encode each propagated command once, for the backlog and every replica. */
-    private ByteBuf scratch = Unpooled.buffer(256);
+    private final CommandEncoder encoder = new CommandEncoder(256);
+    /** The encoder's array as a buffer, re-wrapped only when the encoder grows. */
+    private ByteBuf encoded = Unpooled.wrappedBuffer(encoder.array());
     private final Runnable flushStreams = this::flushStreams;
     private boolean streamFlushScheduled;
     /**
@@ -211,16 +214,22 @@ public final class Replication {
         if (isReplica() || (backlog == null && replicas.isEmpty())) {
             return;
         }
-        ByteBuf out = scratch.clear();
         if (db != streamDb) {
-            encode(out, new byte[][] {SELECT, Bytes.of(Integer.toString(db))});
+            encoder.command(new byte[][] {SELECT, Bytes.fromLong(db)});
             streamDb = db;
         }
-        encode(out, argv);
-        feed(out);
-        if (out.capacity() > SCRATCH_KEEP_BYTES) {
-            scratch = Unpooled.buffer(256);
+        encoder.command(argv);
+        feedEncoded();
+    }
+
+    /** Feeds the commands the encoder holds, then empties it. */
+    private void feedEncoded() {
+        byte[] a = encoder.array();
+        if (encoded.array() != a) {
+            encoded = Unpooled.wrappedBuffer(a);
         }
+        feed(encoded.setIndex(0, encoder.length()));
+        encoder.clear(SCRATCH_KEEP_BYTES);
     }
 
     /**
@@ -319,33 +328,6 @@ public final class Replication {
         }
         r.softLimitSince = 0;
         return false;
-    }
-
-    static void encode(ByteBuf out, byte[][] argv) {
-        out.writeByte('*');
-        writeLength(out, argv.length);
-        for (byte[] a : argv) {
-            out.writeByte('$');
-            writeLength(out, a.length);
-            out.writeBytes(a).writeByte('\r').writeByte('\n');
-        }
-    }
-
-    /** Writes {@code n >= 0} in decimal and CRLF, without building a String (once per argument streamed). */
-    private static void writeLength(ByteBuf out, int n) {
-        int digits = 1;
-        for (int p = 10; digits < 10 && n >= p; p *= 10) {
-            digits++;
-        }
-        int at = out.writerIndex();
-        out.ensureWritable(digits + 2);
-        for (int i = digits - 1; i >= 0; i--) {
-            out.setByte(at + i, '0' + n % 10);
-            n /= 10;
-        }
-        out.setByte(at + digits, '\r');
-        out.setByte(at + digits + 1, '\n');
-        out.writerIndex(at + digits + 2);
     }
 
     void createBacklog() {
@@ -926,8 +908,8 @@ public final class Replication {
             if (waiters.isEmpty() || replicas.isEmpty()) {
                 return;
             }
-            encode(scratch.clear(), new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
-            feed(scratch);
+            encoder.command(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
+            feedEncoded();
         });
     }
 
@@ -995,8 +977,8 @@ public final class Replication {
         // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
         if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
                 && cronLoops % cfg.replPingReplicaPeriod.value() == 0) {
-            encode(scratch.clear(), new byte[][] {PING});
-            feed(scratch);
+            encoder.command(new byte[][] {PING});
+            feedEncoded();
         }
         boolean pending = false;
         for (Replica r : new ArrayList<>(replicas)) {

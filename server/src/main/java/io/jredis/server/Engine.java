@@ -837,6 +837,13 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
             return true;
         }
+        if (cmd.protection() != null) {
+            String err = cmd.protection().check(c, cmd, argv);
+            if (err != null) {
+                reject(c, cmd, err);
+                return true;
+            }
+        }
         if (!c.authenticated() && !cmd.noAuth()) {
             reject(c, cmd, "NOAUTH Authentication required.");
             return true;
@@ -1057,7 +1064,7 @@ public final class Engine implements Database.Hooks {
 
     /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
     private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
-        boolean slowlogged = !cmd.hasFlag("skip_slowlog");
+        boolean slowlogged = !cmd.skipSlowlog();
         if (slowlogged) {
             slowLog.pushIfNeeded(c, argv, micros);
         }

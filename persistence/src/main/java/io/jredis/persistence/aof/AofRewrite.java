@@ -11,6 +11,7 @@ import io.jredis.server.db.StreamId;
 import io.jredis.server.db.StreamValue;
 import io.jredis.server.db.Values;
 import io.jredis.server.db.ZSetValue;
+import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import java.io.IOException;
@@ -155,7 +156,7 @@ final class AofRewrite implements Snapshot.Format {
 
     @Override
     public Snapshot.Encoder open(OutputStream out) {
-        RespBuffer buf = new RespBuffer(CHUNK + 4096);
+        CommandEncoder buf = new CommandEncoder(CHUNK + 4096);
         return new Snapshot.Encoder() {
             private long written;
 
@@ -206,7 +207,7 @@ final class AofRewrite implements Snapshot.Format {
     }
 
     /** {@code cmd key item...} in commands of at most 64 items. */
-    private static void commands(RespBuffer buf, byte[] key, Items items) {
+    private static void commands(CommandEncoder buf, byte[] key, Items items) {
         int width = items.width();
         byte[][] flat = items.flat();
         int count = flat.length / width;

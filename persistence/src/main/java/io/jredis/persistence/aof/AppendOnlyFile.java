@@ -7,6 +7,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -48,7 +49,7 @@ public final class AppendOnlyFile {
     private AofManifest manifest = new AofManifest();
     /** Started the first time the AOF touches the disk: a server that never uses it runs no AOF threads. */
     private volatile AofWriter writer;
-    private final RespBuffer buffer = new RespBuffer(4096);
+    private final CommandEncoder buffer = new CommandEncoder(4096);
     private int selectedDb = -1;
     private long lastTimestamp;
     /** AOF bytes handed to the writer since start-up, and how many of them it reported written (and fsynced). */

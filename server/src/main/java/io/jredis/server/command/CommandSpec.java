@@ -1,5 +1,6 @@
 package io.jredis.server.command;
 
+import io.jredis.server.Engine;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,9 @@ public final class CommandSpec {
     private final boolean allowStale;
     private final boolean denyOom;
     private final boolean mayReplicate;
+    private final boolean skipSlowlog;
     private CommandHandler handler;
+    private Engine.CommandGuard protection;
 
     /** Calls, microseconds, rejected and failed counts, as INFO commandstats reports. */
     public long calls;
@@ -58,6 +61,7 @@ public final class CommandSpec {
         this.allowStale = flags.contains("stale");
         this.denyOom = flags.contains("denyoom");
         this.mayReplicate = flags.contains("may_replicate");
+        this.skipSlowlog = flags.contains("skip_slowlog");
     }
 
     public String name() {
@@ -112,6 +116,24 @@ public final class CommandSpec {
 
     public boolean denyOom() {
         return denyOom;
+    }
+
+    /** Never logged in the slowlog or counted in latency histograms' slow events (EXEC, AUTH ...). */
+    public boolean skipSlowlog() {
+        return skipSlowlog;
+    }
+
+    /**
+     * Makes this a protected command (Redis's CMD_PROTECTED: DEBUG, MODULE LOAD ...): {@code check} runs right after
+     * the arity check, before authentication, and its error text refuses the command.
+     */
+    public void protect(Engine.CommandGuard check) {
+        this.protection = check;
+    }
+
+    /** The check of a protected command, or null. */
+    public Engine.CommandGuard protection() {
+        return protection;
     }
 
     public int firstKey() {

@@ -31,15 +31,11 @@ final class DebugCommand {
     private DebugCommand() {}
 
     static void register(Engine engine) {
-        engine.commands().register("debug", DebugCommand::debug);
-        engine.addGuard(DebugCommand::allowed);
+        engine.commands().register("debug", DebugCommand::debug).protect(DebugCommand::allowed);
     }
 
     /** Redis refuses DEBUG before running it (a rejected call), unless enabled or "local" and the client is. */
     private static String allowed(Client c, CommandSpec cmd, byte[][] argv) {
-        if (!cmd.fullName().equals("debug")) {
-            return null;
-        }
         return switch (c.engine().config().enableDebugCommand.value()) {
             case "yes" -> null;
             case "local" -> isLocal(c) ? null : NOT_ALLOWED;

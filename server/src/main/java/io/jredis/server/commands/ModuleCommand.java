@@ -4,7 +4,6 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.util.Bytes;
-import java.util.Set;
 
 /**
  * MODULE: jredis loads no modules, so LIST is empty, and LOAD, LOADEX and UNLOAD fail as Redis's do when the
@@ -15,24 +14,21 @@ final class ModuleCommand {
     private static final String NOT_ALLOWED = "ERR MODULE command not allowed. If the enable-module-command option is"
             + " set to \"local\", you can run it from a local connection, otherwise you need to set this option in"
             + " the configuration file, and then restart the server.";
-    private static final Set<String> PROTECTED = Set.of("module|load", "module|loadex", "module|unload");
 
     private ModuleCommand() {}
 
     static void register(Engine engine) {
         engine.commands().register("module|list", (c, argv) -> c.reply().array(0));
         engine.commands().register("module|help", ModuleCommand::help);
-        engine.commands().register("module|load", ModuleCommand::load);
-        engine.commands().register("module|loadex", ModuleCommand::load);
+        engine.commands().register("module|load", ModuleCommand::load).protect(ModuleCommand::allowed);
+        engine.commands().register("module|loadex", ModuleCommand::load).protect(ModuleCommand::allowed);
         engine.commands().register("module|unload", (c, argv) ->
-                c.engine().error(c, "ERR Error unloading module: no such module with that name"));
-        engine.addGuard(ModuleCommand::allowed);
+                c.engine().error(c, "ERR Error unloading module: no such module with that name"))
+                .protect(ModuleCommand::allowed);
     }
 
+    /** MODULE LOAD, LOADEX and UNLOAD are protected commands, refused unless enable-module-command allows them. */
     private static String allowed(Client c, CommandSpec cmd, byte[][] argv) {
-        if (!PROTECTED.contains(cmd.fullName())) {
-            return null;
-        }
         return switch (c.engine().config().enableModuleCommand.value()) {
             case "yes" -> null;
             case "local" -> DebugCommand.isLocal(c) ? null : NOT_ALLOWED;

@@ -451,13 +451,14 @@ final class StringCommands {
 
     /** Redis's incrDecrCommand: adds to the integer at key (0 if absent), keeping its TTL. */
     private static void incrDecr(Client c, byte[] key, long incr) {
-        byte[] cur = stringForWrite(c, key);
-        if (cur == WRONG) {
+        Dict.Entry e = c.db().lookup(key);
+        if (e != null && !(e.value instanceof byte[])) {
+            c.engine().error(c, Args.WRONGTYPE);
             return;
         }
         long value = 0;
-        if (cur != null) {
-            Long parsed = Bytes.toLong(cur);
+        if (e != null) {
+            Long parsed = Bytes.toLong((byte[]) e.value);
             if (parsed == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
@@ -470,7 +471,11 @@ final class StringCommands {
             return;
         }
         value += incr;
-        c.db().set(key, Bytes.fromLong(value), true);
+        if (e != null) {
+            c.db().replace(e, Bytes.fromLong(value));
+        } else {
+            c.db().set(key, Bytes.fromLong(value), true);
+        }
         Notify.event(c, KeyspaceEvents.STRING, "incrby", key);
         c.engine().dirty(1);
         c.reply().integer(value);

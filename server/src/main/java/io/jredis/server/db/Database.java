@@ -51,6 +51,13 @@ public final class Database {
     private final int id;
     private final Hooks hooks;
     private Dict keys = new Dict();
+    /**
+     * The entry the last {@link #entry} or {@link #set} returned for the caller's key array (compared by identity):
+     * a command that changes a value in place signals it with the same array, and {@link #signalModified} then
+     * finds the entry without hashing and probing again. Forgotten whenever an entry leaves the dict.
+     */
+    private byte[] lastKey;
+    private Dict.Entry lastEntry;
     private Dict expires = new Dict();
     /** Where active expiry resumes its walk of {@link #expires}; a scan cursor, so rehashing never skips a key. */
     private long expireCursor;
@@ -135,7 +142,13 @@ public final class Database {
             }
             return null;
         }
+        remember(key, e);
         return e;
+    }
+
+    private void remember(byte[] key, Dict.Entry e) {
+        lastKey = key;
+        lastEntry = e;
     }
 
     /** True when the key is present in memory but past its expiry time (not yet deleted). */
@@ -204,8 +217,20 @@ public final class Database {
         if (created) {
             hooks.keyAdded(this, key);
         }
+        remember(key, e);
         hooks.keyModified(this, key);
         return e;
+    }
+
+    /**
+     * Replaces the value of a live entry this database just returned for a write ({@link #lookup}), keeping its TTL
+     * and signalling the modification: {@link #set} without probing the dict again (Redis's in-place update of
+     * INCR and APPEND).
+     */
+    public void replace(Dict.Entry e, Object value) {
+        e.value = value;
+        account(e);
+        hooks.keyModified(this, e.key);
     }
 
     /**
@@ -233,6 +258,7 @@ public final class Database {
         e.value = value;
         e.access = hooks.accessed(-1);
         account(e);
+        remember(key, e);
         return e;
     }
 
@@ -266,6 +292,7 @@ public final class Database {
         if (observer != null) {
             observer.beforeChange(this, e);
         }
+        remember(null, null);
         keys.remove(e);
         memory -= e.memory;
         if (e.expireAt >= 0) {
@@ -330,7 +357,7 @@ public final class Database {
     }
 
     public void signalModified(byte[] key) {
-        Dict.Entry e = keys.find(key);
+        Dict.Entry e = key == lastKey ? lastEntry : keys.find(key);
         if (e != null) {
             account(e);
         }
@@ -340,6 +367,7 @@ public final class Database {
     /** Removes every key; returns how many there were. */
     public int clear() {
         int n = keys.size();
+        remember(null, null);
         keys = new Dict();
         expires = new Dict();
         expireCursor = 0;
@@ -350,6 +378,8 @@ public final class Database {
 
     /** Exchanges contents with another database (SWAPDB), keeping each one's id. */
     public void swapWith(Database other) {
+        remember(null, null);
+        other.remember(null, null);
         Dict k = keys;
         Dict x = expires;
         long cursor = expireCursor;

@@ -356,6 +356,51 @@ public final class Dict {
         }
     }
 
+    /**
+     * Up to {@code steps} calls of {@link #scan} in one, with the same order and guarantees, for bulk walks that are
+     * bound by cache misses (a snapshot of the whole keyspace). Consecutive cursors land far apart in the table, so
+     * each bucket head is a miss: while the table is not rehashing, the heads of all steps are loaded first, with
+     * loads that do not depend on each other and that the CPU overlaps, and then their chains are visited. The
+     * visitor must not change the dict.
+     */
+    public long scan(long cursor, int steps, Consumer<Entry> visitor) {
+        if (t1 != null || size() == 0) {
+            long v = cursor;
+            for (int i = 0; i < steps; i++) {
+                v = scan(v, visitor);
+                if (v == 0) {
+                    break;
+                }
+            }
+            return v;
+        }
+        Entry[] t = t0;
+        long m0 = t.length - 1;
+        Entry[] heads = new Entry[steps];
+        long v = cursor;
+        int n = 0;
+        while (n < steps) {
+            heads[n++] = t[(int) (v & m0)];
+            v = Long.reverse(Long.reverse(v | ~m0) + 1);
+            if (v == 0) {
+                break;
+            }
+        }
+        pauseRehash++;
+        try {
+            for (int i = 0; i < n; i++) {
+                for (Entry e = heads[i]; e != null; ) {
+                    Entry next = e.next;
+                    visitor.accept(e);
+                    e = next;
+                }
+            }
+        } finally {
+            pauseRehash--;
+        }
+        return v;
+    }
+
     private static void visitBucket(Entry[] t, int i, Consumer<Entry> visitor) {
         for (Entry e = t[i]; e != null; ) {
             Entry next = e.next; // the visitor may delete the entry it is given

@@ -1,9 +1,11 @@
 package io.jredis.server.net;
 
+import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.protocol.RespParser;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -123,17 +125,9 @@ public final class RespClient {
         if (!isConnected()) {
             return;
         }
-        ByteBuf out = channel.alloc().buffer();
-        out.writeByte('*').writeCharSequence(Integer.toString(argv.length), StandardCharsets.US_ASCII);
-        out.writeShort(0x0d0a);
-        for (byte[] a : argv) {
-            out.writeByte('$').writeCharSequence(Integer.toString(a.length), StandardCharsets.US_ASCII);
-            out.writeShort(0x0d0a);
-            out.writeBytes(a);
-            out.writeShort(0x0d0a);
-        }
+        CommandEncoder out = new CommandEncoder(256).command(argv);
         pending.add(onReply == null ? v -> { } : onReply);
-        channel.writeAndFlush(out, channel.voidPromise());
+        channel.writeAndFlush(Unpooled.wrappedBuffer(out.array(), 0, out.length()), channel.voidPromise());
     }
 
     /** Closes the connection; pending callbacks are dropped. */

@@ -41,6 +41,30 @@ class DebugCommandTest {
         }
     }
 
+    /** Redis checks protected commands right after their arity, before authentication. */
+    @Test
+    void protectedCommandsAreRefusedBeforeAuthenticationAsRealRedis() throws Exception {
+        try (RealRedis redis = RealRedis.start(); TestServer s = TestServer.start()) {
+            for (int port : new int[] {redis.port(), s.port()}) {
+                try (RawClient admin = new RawClient("127.0.0.1", port)) {
+                    assertEquals("OK", RawClient.text(admin.call("CONFIG", "SET", "requirepass", "pw")));
+                }
+            }
+            try (RawClient real = new RawClient("127.0.0.1", redis.port());
+                    RawClient ours = new RawClient(s.host(), s.port())) {
+                compareUnauthenticated(real, ours);
+            }
+        }
+    }
+
+    private static void compareUnauthenticated(RawClient real, RawClient ours) throws Exception {
+        String[][] script = {{"DEBUG", "DIGEST"}, {"DEBUG"}, {"MODULE", "LOAD", "x"}, {"MODULE", "LIST"},
+            {"MODULE", "UNLOAD", "x"}, {"GET", "a"}};
+        for (String[] cmd : script) {
+            assertArrayEquals(real.callRaw(args(cmd)), ours.callRaw(args(cmd)), String.join(" ", cmd));
+        }
+    }
+
     @Test
     void localAllowsLoopbackClients() throws Exception {
         try (TestServer s = TestServer.start("enable-debug-command", "local");
