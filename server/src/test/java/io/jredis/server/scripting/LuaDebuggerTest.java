@@ -9,8 +9,12 @@ import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SCRIPT DEBUG and the Lua debugger, compared byte for byte with redis-server 7.0.15 over raw connections: the same
@@ -124,6 +128,73 @@ class LuaDebuggerTest {
             assertSameSession(real, s, "SCRIPT|DEBUG|sync", "EVAL|return redis.call('nosuch')|0", "s");
             // YES: the same protocol as SYNC (Redis serves it from a fork).
             assertSameSession(real, s, "SCRIPT|DEBUG|yes", "EVAL|" + SCRIPT + "|1|k2|v2", "s", "p", "c");
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    /** Runs redis-cli with the debugger commands on its standard input and returns all it printed. */
+    private static String cli(int port, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "redis-cli did not end");
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void redisCliLdbSyncModeAndLdb() throws Exception {
+        RealRedis.assumeInstalled();
+        Path script = dir.resolve("script.lua");
+        Files.writeString(script, SCRIPT);
+        try (RealRedis real = RealRedis.start(); TestServer s = TestServer.start()) {
+            String input = "s\np\np t\nr set a b\nr get a\nb 10\nc\nl 3 1\nw\nt\ne 1+1\nh\nc\n";
+            String[] sync = {"--ldb-sync-mode", "--eval", script.toString(), "k1", ",", "v1"};
+            String expected = cli(real.port(), input, sync);
+            assertTrue(expected.contains("<debug> line 4:") && expected.contains("(Lua debugging session ended)"),
+                    expected);
+            assertEquals(expected, cli(s.port(), input, sync));
+            // --ldb (SCRIPT DEBUG YES): Redis debugs in a fork; the session reads the same.
+            String[] forked = {"--ldb", "--eval", script.toString(), "k2", ",", "v2"};
+            expected = cli(real.port(), input, forked);
+            assertTrue(expected.contains("dataset changes rolled back"), expected);
+            assertEquals(expected, cli(s.port(), input, forked));
+            // ... but Redis threw the fork's writes away while jredis kept them (it cannot fork).
+            try (RawClient r = new RawClient("127.0.0.1", real.port()); RawClient j = new RawClient(s.host(), s.port())) {
+                assertEquals("(nil)", RawClient.text(r.call("GET", "k2")));
+                assertEquals("v2", RawClient.text(j.call("GET", "k2")));
+            }
+            // An interrupted session: the script ends by itself once redis-cli is gone.
+            cli(s.port(), "s\n", sync);
+            try (RawClient j = new RawClient(s.host(), s.port())) {
+                assertEquals("PONG", RawClient.text(j.call("PING")));
+            }
+        }
+    }
+
+    @Test
+    void endlessLoopStopsAfterTheBusyThreshold() throws Exception {
+        try (TestServer s = TestServer.start("busy-reply-threshold", "200");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("SCRIPT", "DEBUG", "SYNC");
+            String loop = "local i = 0\nwhile true do\n  i = i + 1\nend";
+            c.send(RawClient.encode(args("EVAL", loop, "0")));
+            assertEquals("* Stopped at 1, stop reason = step over", RawClient.text(((List<?>) c.read()).get(0)));
+            c.send(RawClient.encode(args("c")));
+            String stop = RawClient.text(((List<?>) c.read()).get(0));
+            assertTrue(stop.matches("\\* Stopped at [23], stop reason = timeout reached, infinite loop\\?"), stop);
+            c.send(RawClient.encode(args("p", "i")));
+            assertTrue(RawClient.text(((List<?>) c.read()).get(0)).matches("<value> [0-9.e+]+"));
+            c.send(RawClient.encode(args("a")));
+            assertEquals("<endsession>", RawClient.text(((List<?>) c.read()).get(0)));
+            String err = RawClient.text(c.read());
+            assertTrue(err.matches("\\(error\\) ERR script aborted for user request script: [0-9a-f]{40}, on "
+                    + "@user_script:[23]\\."), err);
+            assertTrue(c.closedByServer());
         }
     }
 
