@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
+import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -579,38 +580,36 @@ final class LuaDebugger {
 
     // ---- variables ----
 
+    /** A local variable of a stopped function and its value. */
+    private record Local(String name, LuaValue value) {}
+
     /** The locals of frame {@code i} active at its current instruction, in declaration (register) order. */
-    private static List<String[]> locals(ScriptHook.Frames f, int i, List<LuaValue> values) {
-        List<String[]> names = new ArrayList<>();
+    private static List<Local> locals(ScriptHook.Frames f, int i) {
+        List<Local> out = new ArrayList<>();
         Prototype p = ((LuaClosure) f.fn[i]).p;
+        LuaValue[] regs = f.stack[i];
         int pc = f.pc[i];
         int reg = 0;
-        for (int k = 0; p.locvars != null && k < p.locvars.length; k++) {
-            if (p.locvars[k].startpc > pc) {
-                break;
-            }
+        for (int k = 0; p.locvars != null && k < p.locvars.length && p.locvars[k].startpc <= pc; k++) {
             if (pc < p.locvars[k].endpc) {
-                LuaValue[] regs = f.stack[i];
-                names.add(new String[] {p.locvars[k].varname.tojstring()});
-                values.add(regs != null && reg < regs.length && regs[reg] != null ? regs[reg] : LuaValue.NIL);
+                LuaValue v = regs != null && reg < regs.length && regs[reg] != null ? regs[reg] : LuaValue.NIL;
+                out.add(new Local(p.locvars[k].varname.tojstring(), v));
                 reg++;
             }
         }
-        return names;
+        return out;
     }
 
+    /** Redis's ldbPrint: the innermost variable of that name, else the globals KEYS and ARGV. */
     private void print(String name) {
         ScriptHook.Frames f = state.hook.frames();
         for (int i = f.n - 1; i >= 0; i--) {
-            if (!(f.fn[i] instanceof LuaClosure)) {
-                continue;
-            }
-            List<LuaValue> values = new ArrayList<>();
-            List<String[]> names = locals(f, i, values);
-            for (int k = 0; k < names.size(); k++) {
-                if (names.get(k)[0].equals(name)) {
-                    logWithMaxLen(value(new StringBuilder("<value> "), values.get(k), 0).toString());
-                    return;
+            if (f.fn[i] instanceof LuaClosure) {
+                for (Local l : locals(f, i)) {
+                    if (l.name().equals(name)) {
+                        logWithMaxLen(value(new StringBuilder("<value> "), l.value(), 0).toString());
+                        return;
+                    }
                 }
             }
         }
@@ -621,20 +620,16 @@ final class LuaDebugger {
         }
     }
 
+    /** Redis's ldbPrintAll: the variables of the stopped function. */
     private void printAll() {
         ScriptHook.Frames f = state.hook.frames();
         int i = f.innermostLua();
-        int vars = 0;
-        if (i >= 0) {
-            List<LuaValue> values = new ArrayList<>();
-            List<String[]> names = locals(f, i, values);
-            for (int k = 0; k < names.size(); k++) {
-                logWithMaxLen(value(new StringBuilder("<value> ").append(names.get(k)[0]).append(" = "),
-                        values.get(k), 0).toString());
-                vars++;
-            }
+        List<Local> vars = i < 0 ? List.of() : locals(f, i);
+        for (Local l : vars) {
+            logWithMaxLen(value(new StringBuilder("<value> ").append(l.name()).append(" = "), l.value(), 0)
+                    .toString());
         }
-        if (vars == 0) {
+        if (vars.isEmpty()) {
             log("No local variables in the current context.");
         }
     }
@@ -773,24 +768,24 @@ final class LuaDebugger {
         Prototype p = c.p;
         int pc = f.pc[caller];
         int i = p.code[pc];
-        int op = org.luaj.vm2.Lua.GET_OPCODE(i);
-        if (op != org.luaj.vm2.Lua.OP_CALL && op != org.luaj.vm2.Lua.OP_TAILCALL) {
+        int op = Lua.GET_OPCODE(i);
+        if (op != Lua.OP_CALL && op != Lua.OP_TAILCALL) {
             return null;
         }
-        int reg = org.luaj.vm2.Lua.GETARG_A(i);
+        int reg = Lua.GETARG_A(i);
         for (int k = pc - 1; k >= 0; k--) {
             int ins = p.code[k];
-            if (org.luaj.vm2.Lua.GETARG_A(ins) != reg) {
+            if (Lua.GETARG_A(ins) != reg) {
                 continue;
             }
-            switch (org.luaj.vm2.Lua.GET_OPCODE(ins)) {
-                case org.luaj.vm2.Lua.OP_GETTABUP, org.luaj.vm2.Lua.OP_GETTABLE, org.luaj.vm2.Lua.OP_SELF: {
-                    int key = org.luaj.vm2.Lua.GETARG_C(ins);
-                    return org.luaj.vm2.Lua.ISK(key) && p.k[org.luaj.vm2.Lua.INDEXK(key)].isstring()
-                            ? p.k[org.luaj.vm2.Lua.INDEXK(key)].tojstring() : null;
+            switch (Lua.GET_OPCODE(ins)) {
+                case Lua.OP_GETTABUP, Lua.OP_GETTABLE, Lua.OP_SELF: {
+                    int key = Lua.GETARG_C(ins);
+                    return Lua.ISK(key) && p.k[Lua.INDEXK(key)].isstring()
+                            ? p.k[Lua.INDEXK(key)].tojstring() : null;
                 }
-                case org.luaj.vm2.Lua.OP_MOVE:
-                    return localName(p, org.luaj.vm2.Lua.GETARG_B(ins), k);
+                case Lua.OP_MOVE:
+                    return localName(p, Lua.GETARG_B(ins), k);
                 default:
                     return null;
             }
