@@ -198,7 +198,11 @@ final class LuaDebugger {
         LuaValue r = result;
         LuaValue err = error;
         ScriptHook.Location at = where;
-        engine.loop().execute(() -> finish(r, err, at));
+        try {
+            engine.loop().execute(() -> finish(r, err, at));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The server is shutting down: there is no one left to reply to.
+        }
     }
 
     /** Ends the session on the engine thread: the last logs, the script's reply, then the connection closes. */
