@@ -406,7 +406,11 @@ final class LuaDebugger {
                     breakpointCount = 0;
                     return false;
                 }
-                if (command((byte[][]) next)) {
+                byte[][] argv = (byte[][]) next;
+                if (!wellFormed(argv)) {
+                    throw RedisApi.raise(state.hook, LuaReplies.errorTable("protocol error", false));
+                }
+                if (command(argv)) {
                     return true;
                 }
                 sendLogs();
@@ -414,6 +418,22 @@ final class LuaDebugger {
         } finally {
             stopped = false;
         }
+    }
+
+    /**
+     * What Redis's minimal parser of debugger commands (ldbReplParseCommand) accepts: up to 1024 arguments of 1 to
+     * 1024 bytes. It also refuses inline commands, which jredis's decoder has already turned into arguments.
+     */
+    private static boolean wellFormed(byte[][] argv) {
+        if (argv.length > 1024) {
+            return false;
+        }
+        for (byte[] a : argv) {
+            if (a.length == 0 || a.length > 1024) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One debugger command; true when it resumes the script. */

@@ -114,6 +114,9 @@ class LuaDebuggerTest {
                     "b|-3", "c", "s", "p", "c");
             assertSameSession(real, s, "SCRIPT|DEBUG|sync", "EVAL|" + script + "|0", "s", "s", "a");
             assertSameSession(real, s, "SCRIPT|DEBUG|sync", "EVAL|return redis.call('incr', 'n')|0", "c");
+            // Redis's parser of debugger commands refuses empty and long arguments: the script ends with an error.
+            assertSameSession(real, s, "SCRIPT|DEBUG|sync", "EVAL|" + script + "|0", "s", "r|get|");
+            assertSameSession(real, s, "SCRIPT|DEBUG|sync", "EVAL|" + script + "|0", "e|" + "x".repeat(1025));
         }
     }
 
