@@ -165,6 +165,12 @@ class LuaDebuggerTest {
             assertTrue(expected.contains("<debug> line 4:") && expected.contains("(Lua debugging session ended)"),
                     expected);
             assertEquals(expected, cli(s.port(), input, sync));
+            // restart: redis-cli drops the connection (the script then runs to its end) and debugs it again.
+            String restart = "s\nrestart\ns\np\nc\n";
+            expected = cli(real.port(), restart, sync);
+            assertTrue(expected.indexOf("Lua debugging session started") != expected.lastIndexOf(
+                    "Lua debugging session started"), expected);
+            assertEquals(expected, cli(s.port(), restart, sync));
             // --ldb (SCRIPT DEBUG YES): Redis debugs in a fork; the session reads the same.
             String[] forked = {"--ldb", "--eval", script.toString(), "k2", ",", "v2"};
             expected = cli(real.port(), input, forked);
