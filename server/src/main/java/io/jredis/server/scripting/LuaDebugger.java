@@ -352,7 +352,8 @@ final class LuaDebugger {
 
     /** The count hook: a script running too long without a stop is stopped (an infinite loop?). */
     private void onCount() {
-        if (stopped || step || luaBreakpoint || disconnected) {
+        // Also once the client is gone: an endless loop then ends with an error instead of holding the server.
+        if (stopped || step || luaBreakpoint) {
             return;
         }
         ScriptHook.Frames f = state.hook.frames();

@@ -212,6 +212,20 @@ class LuaDebuggerTest {
     }
 
     @Test
+    void endlessLoopOfAGoneClientEndsWithAnError() throws Exception {
+        try (TestServer s = TestServer.start("busy-reply-threshold", "100");
+                RawClient other = new RawClient(s.host(), s.port())) {
+            try (RawClient c = new RawClient(s.host(), s.port())) {
+                c.call("SCRIPT", "DEBUG", "SYNC");
+                c.send(RawClient.encode(args("EVAL", "redis.call('set', 'before', '1')\nwhile true do end", "0")));
+                assertEquals("* Stopped at 1, stop reason = step over", RawClient.text(((List<?>) c.read()).get(0)));
+            }
+            // The waiting GET is served once the script has been stopped by its timeout.
+            assertEquals("1", RawClient.text(other.call("GET", "before")));
+        }
+    }
+
+    @Test
     void pipelinedScriptDebugIsRefused() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
             byte[] ping = RawClient.encode(args("PING"));
