@@ -84,6 +84,10 @@ public final class Client implements Reply.ReplySink {
     private String roleFlags = "";
     /** Client-side caching mode, null while tracking is off. */
     private Tracking.State tracking;
+    /** SCRIPT DEBUG mode for this client's next EVAL: 0 (NO), or a {@code Scripting.DEBUG_*} mode. */
+    private int luaDebug;
+    /** Takes every request of the connection instead of the command path while set (a Lua debugging session). */
+    private java.util.function.Consumer<byte[][]> requestTap;
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -573,6 +577,30 @@ public final class Client implements Reply.ReplySink {
      * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
      * commands they run from their connection-less client this way.
      */
+    /** The SCRIPT DEBUG mode: 0 (NO) or a {@code Scripting.DEBUG_*} mode. */
+    public int luaDebug() {
+        return luaDebug;
+    }
+
+    public void luaDebug(int mode) {
+        this.luaDebug = mode;
+    }
+
+    /** What takes this connection's requests instead of {@link Engine#process}, or null. */
+    public java.util.function.Consumer<byte[][]> requestTap() {
+        return requestTap;
+    }
+
+    /** Routes this connection's requests to {@code tap} (null restores the command path). */
+    public void requestTap(java.util.function.Consumer<byte[][]> tap) {
+        this.requestTap = tap;
+    }
+
+    /** True while replies wait in the buffer not yet handed to the socket (Redis's clientHasPendingReplies). */
+    public boolean hasPendingReplies() {
+        return out != null && out.isReadable();
+    }
+
     public ByteBuf takePending() {
         ByteBuf b = out;
         out = null;

@@ -792,6 +792,10 @@ public final class Engine implements Database.Hooks {
      * CLIENT PAUSE to end, its commands queue up behind the postponed one, keeping their order.
      */
     public void process(Client c, byte[][] argv) {
+        if (c.requestTap() != null) {
+            c.requestTap().accept(argv);
+            return;
+        }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
         }

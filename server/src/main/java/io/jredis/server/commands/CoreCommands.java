@@ -33,5 +33,6 @@ public final class CoreCommands {
         ClusterCommands.register(engine);
         ModuleCommand.register(engine);
         GeoCommands.register(engine);
+        LolwutCommand.register(engine);
     }
 }

@@ -39,6 +39,23 @@ public final class ScriptingCommands {
             c.reply().ok();
         });
         t.register("script|kill", (c, argv) -> s.kill(c, true));
+        t.register("script|debug", (c, argv) -> {
+            if (c.hasPendingReplies()) {
+                engine.error(c, "ERR SCRIPT DEBUG must be called outside a pipeline");
+                return;
+            }
+            if (Bytes.eqIgnoreCase(argv[2], "no")) {
+                c.luaDebug(0);
+            } else if (Bytes.eqIgnoreCase(argv[2], "yes")) {
+                c.luaDebug(Scripting.DEBUG_YES);
+            } else if (Bytes.eqIgnoreCase(argv[2], "sync")) {
+                c.luaDebug(Scripting.DEBUG_SYNC);
+            } else {
+                engine.error(c, "ERR Use SCRIPT DEBUG YES/SYNC/NO");
+                return;
+            }
+            c.reply().ok();
+        });
         t.register("script|help", (c, argv) -> HelpReply.send(c, "SCRIPT",
                 "DEBUG (YES|SYNC|NO)",
                 "    Set the debug mode for subsequent scripts executed.",

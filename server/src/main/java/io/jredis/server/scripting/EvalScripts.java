@@ -26,12 +26,18 @@ public final class EvalScripts {
 
     EvalScripts(Scripting scripting) {
         this.scripting = scripting;
-        this.state = LuaSandbox.create(scripting.random());
+        this.state = newState(scripting, scripting.random(), null);
+    }
+
+    /** A Lua state with the EVAL environment; with {@code ldb}, the one of a debugging session. */
+    static LuaSandbox.State newState(Scripting scripting, Lrand48 random, LuaDebugger ldb) {
+        LuaSandbox.State state = LuaSandbox.create(random);
         SandboxGlobals g = state.globals;
-        g.rawset("redis", RedisApi.create(scripting, state.hook, true));
+        g.rawset("redis", RedisApi.create(scripting, state.hook, true, ldb));
         g.rawset("__redis__err__handler", new ErrorHandler(state.hook));
         g.setmetatable(LuaSandbox.errorMetatable());
         LuaSandbox.protect(g, new HashSet<>());
+        return state;
     }
 
     public int size() {
@@ -84,41 +90,65 @@ public final class EvalScripts {
 
     /** EVAL / EVALSHA / EVAL_RO / EVALSHA_RO: Redis's evalGenericCommand. */
     public void eval(Client c, byte[][] argv, boolean evalsha, boolean ro) {
+        // Inside EXEC a script cannot wait for its debugger: it runs normally.
+        boolean debug = c.luaDebug() != 0 && !scripting.engine().inAtomic();
+        if (debug && evalsha) {
+            scripting.engine().error(c, argv[1].length != 40 ? "NOSCRIPT No matching script. Please use EVAL."
+                    : "ERR Please use EVAL instead of EVALSHA for debugging");
+            return;
+        }
+        if (!debug) {
+            evalChecked(c, argv, evalsha, ro, false);
+        } else if (!evalChecked(c, argv, false, ro, true)) {
+            LuaDebugger.abortStart(c);
+        }
+    }
+
+    /** The checks and the run of EVAL; false when a check failed and replied its error. */
+    private boolean evalChecked(Client c, byte[][] argv, boolean evalsha, boolean ro, boolean debug) {
         long[] nk = new long[1];
         if (!Bytes.parseLong(argv[2], nk)) {
             scripting.engine().error(c, "ERR value is not an integer or out of range");
-            return;
+            return false;
         }
         if (nk[0] > argv.length - 3) {
             scripting.engine().error(c, "ERR Number of keys can't be greater than number of args");
-            return;
+            return false;
         }
         if (nk[0] < 0) {
             scripting.engine().error(c, "ERR Number of keys can't be negative");
-            return;
+            return false;
         }
         String sha;
         if (evalsha) {
             sha = Bytes.str(argv[1]).toLowerCase();
             if (argv[1].length != 40 || !scripts.containsKey(sha)) {
                 scripting.engine().error(c, "NOSCRIPT No matching script. Please use EVAL.");
-                return;
+                return false;
             }
         } else {
             sha = create(c, argv[1]);
             if (sha == null) {
-                return;
+                return false;
             }
         }
         Script script = scripts.get(sha);
         ScriptRun run = scripting.prepare(c, sha, argv, script.flags(), ro, true);
         if (run == null) {
-            return;
+            return false;
         }
         int numkeys = (int) nk[0];
-        Scripting.setGlobal(state.globals, "KEYS", Scripting.array(argv, 3, 3 + numkeys));
-        Scripting.setGlobal(state.globals, "ARGV", Scripting.array(argv, 3 + numkeys, argv.length));
+        LuaTable keys = Scripting.array(argv, 3, 3 + numkeys);
+        LuaTable args = Scripting.array(argv, 3 + numkeys, argv.length);
+        if (debug) {
+            LuaDebugger.start(scripting, run, argv[1], ScriptFlags.parse(argv[1]).length(), keys, args);
+            scripting.engine().suppressPropagation();
+            return true;
+        }
+        Scripting.setGlobal(state.globals, "KEYS", keys);
+        Scripting.setGlobal(state.globals, "ARGV", args);
         scripting.run(run, state, script.fn(), LuaValue.NONE);
+        return true;
     }
 
     /**

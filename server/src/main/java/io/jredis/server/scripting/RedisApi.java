@@ -45,6 +45,11 @@ final class RedisApi {
 
     /** The full API of scripts and functions at run time; EVAL scripts also get the deprecated helpers. */
     static LuaTable create(Scripting s, ScriptHook hook, boolean evalMode) {
+        return create(s, hook, evalMode, null);
+    }
+
+    /** The API with redis.breakpoint() and redis.debug() working for a debugging session ({@code ldb} not null). */
+    static LuaTable create(Scripting s, ScriptHook hook, boolean evalMode, LuaDebugger ldb) {
         ProtectedTable t = new ProtectedTable();
         add(t, "call", a -> s.redisCall(hook, a, true));
         add(t, "pcall", a -> s.redisCall(hook, a, false));
@@ -122,12 +127,19 @@ final class RedisApi {
             if (cmd == null) {
                 throw raise(hook, LuaReplies.errorTable("Invalid command passed to redis.acl_check_cmd()", false));
             }
-            return LuaValue.valueOf(s.aclAllows(s.running().caller, cmd, argv));
+            ScriptRun run = s.running();
+            return LuaValue.valueOf(run.debugger == null ? s.aclAllows(run.caller, cmd, argv)
+                    : run.debugger.onEngine(() -> s.aclAllows(run.caller, cmd, argv)));
         });
         if (evalMode) {
             add(t, "replicate_commands", a -> LuaValue.TRUE);
-            add(t, "breakpoint", a -> LuaValue.FALSE);
-            add(t, "debug", a -> LuaValue.NONE);
+            add(t, "breakpoint", a -> ldb == null ? LuaValue.FALSE : ldb.breakpoint());
+            add(t, "debug", a -> {
+                if (ldb != null) {
+                    ldb.debug(a);
+                }
+                return LuaValue.NONE;
+            });
         }
         return t;
     }

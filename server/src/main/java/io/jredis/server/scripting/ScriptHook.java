@@ -27,6 +27,12 @@ final class ScriptHook extends DebugLib {
         void check();
     }
 
+    /** Lua's line hook (LUA_MASKLINE), which the debugger stops on; runs on the thread running the script. */
+    @FunctionalInterface
+    interface LineHook {
+        void onLine(LuaClosure fn, int line);
+    }
+
     /** One coroutine's call stack: functions, their program counters and registers. */
     static final class Frames {
         LuaFunction[] fn = new LuaFunction[16];
@@ -76,6 +82,7 @@ final class ScriptHook extends DebugLib {
     private final Globals globals;
     private final Positioner positioner = new Positioner();
     private Interrupt interrupt;
+    private LineHook lineHook;
     private long instructions;
     private Location lastError;
     /**
@@ -99,6 +106,10 @@ final class ScriptHook extends DebugLib {
 
     void interrupt(Interrupt i) {
         this.interrupt = i;
+    }
+
+    void lineHook(LineHook h) {
+        this.lineHook = h;
     }
 
     Frames frames() {
@@ -138,7 +149,17 @@ final class ScriptHook extends DebugLib {
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
         Frames f = frames();
-        f.pc[f.n - 1] = pc;
+        int i = f.n - 1;
+        int old = f.pc[i];
+        f.pc[i] = pc;
+        if (lineHook != null && f.fn[i] instanceof LuaClosure c) {
+            // Lua 5.1's traceexec: a function's first instruction, a jump backwards or a new line.
+            int[] li = c.p.lineinfo;
+            int line = li == null || pc >= li.length ? -1 : li[pc];
+            if (old < 0 || pc <= old || li == null || old >= li.length || li[old] != line) {
+                lineHook.onLine(c, line);
+            }
+        }
         if (++instructions % COUNT == 0 && interrupt != null) {
             interrupt.check();
         }

@@ -24,6 +24,8 @@ final class ScriptRun {
     /** Ran past busy-reply-threshold: other clients get -BUSY. */
     boolean timedOut;
     volatile boolean killed;
+    /** The debugging session this run belongs to (SCRIPT DEBUG), or null. */
+    LuaDebugger debugger;
 
     ScriptRun(Client caller, String name, byte[][] argv, boolean evalMode, boolean readOnly) {
         this.caller = caller;

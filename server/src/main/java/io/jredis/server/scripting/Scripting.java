@@ -32,6 +32,11 @@ public final class Scripting {
     static final String SLOW_SCRIPT = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
             + "SHUTDOWN NOSAVE.";
 
+    /** SCRIPT DEBUG YES: Redis debugs in a fork; jredis runs it like SYNC (see {@link LuaDebugger}). */
+    public static final int DEBUG_YES = 1;
+    /** SCRIPT DEBUG SYNC: the debugged script runs on the live dataset, other clients wait. */
+    public static final int DEBUG_SYNC = 2;
+
     private final Engine engine;
     private final Client lua;
     private final Lrand48 random = new Lrand48();
@@ -263,11 +268,28 @@ public final class Scripting {
         }
     }
 
+    /** A debugging session starts running its script: it holds the engine as a running script does. */
+    void beginDebugRun(ScriptRun run) {
+        running = run;
+        lua.select(run.caller.db());
+        lua.reply().protocol(2);
+        engine.beginAtomic(run.caller.db().id());
+        // Redis's SYNC mode blocks the whole server while the script is stopped: other clients wait here.
+        engine.pauseClients(engine.now() + 100L * 365 * 24 * 3600 * 1000, Engine.PauseType.ALL);
+    }
+
+    /** The debugging session's script has ended. */
+    void endDebugRun() {
+        engine.endAtomic();
+        running = null;
+        engine.unpauseClients();
+    }
+
     /**
      * The reply of a failed script: Redis's error handler turns a non-table error into {@code {err="ERR "..msg}},
      * adds where it was raised, and the reply reads "-CODE message script: name, on @source:line.".
      */
-    private void replyError(Client c, ScriptRun run, LuaValue error, ScriptHook.Location where) {
+    void replyError(Client c, ScriptRun run, LuaValue error, ScriptHook.Location where) {
         String msg;
         boolean ignoreStats = false;
         if (error != null && error.istable()) {
@@ -298,10 +320,20 @@ public final class Scripting {
         }
         LuaValue result;
         byte[][] argv = argumentsOrNull(args);
+        LuaDebugger ldb = run.debugger;
         if (argv == null) {
-            result = LuaReplies.errorTable(args.narg() == 0
-                    ? "Please specify at least one argument for this redis lib call"
-                    : "Lua redis lib command arguments must be strings or integers", false);
+            String msg = args.narg() == 0 ? "Please specify at least one argument for this redis lib call"
+                    : "Lua redis lib command arguments must be strings or integers";
+            if (ldb != null && ldb.logging()) {
+                ldb.logError(msg);
+            }
+            result = LuaReplies.errorTable(msg, false);
+        } else if (ldb != null) {
+            // The debugged script runs on its own thread; commands run on the engine thread.
+            if (ldb.logging()) {
+                ldb.logCommand(argv);
+            }
+            result = ldb.onEngine(() -> execute(run, argv));
         } else {
             result = execute(run, argv);
         }
@@ -354,19 +386,19 @@ public final class Scripting {
     private LuaValue execute(ScriptRun run, byte[][] argv) {
         CommandSpec cmd = lookup(argv);
         if (cmd == null || !cmd.arityOk(argv.length) || cmd.handler() == null) {
-            return rejected(cmd, cmd == null ? "Unknown Redis command called from script"
+            return rejected(run, cmd, cmd == null ? "Unknown Redis command called from script"
                     : "Wrong number of args calling Redis command from script");
         }
         if (cmd.noScript()) {
-            return rejected(cmd, "This Redis command is not allowed from script");
+            return rejected(run, cmd, "This Redis command is not allowed from script");
         }
         String denied = aclDenied(run.caller, cmd, argv);
         if (denied != null) {
-            return rejected(cmd, denied);
+            return rejected(run, cmd, denied);
         }
         boolean mayReplicate = cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.name());
         if (run.readOnly && (cmd.isWrite() || mayReplicate)) {
-            return rejected(cmd, "Write commands are not allowed from read-only scripts.");
+            return rejected(run, cmd, "Write commands are not allowed from read-only scripts.");
         }
         if (cmd.isWrite()) {
             run.wrote = true;
@@ -382,6 +414,9 @@ public final class Scripting {
         ByteBuf out = lua.takePending();
         if (out == null) {
             return LuaValue.NIL;
+        }
+        if (run.debugger != null && run.debugger.logging()) {
+            run.debugger.logReply(out);
         }
         try {
             return LuaReplies.toLua(out);
@@ -426,7 +461,10 @@ public final class Scripting {
      * A command refused before running: counted as an error reply and as a rejected call of the command (if known),
      * returned as an error table.
      */
-    private LuaValue rejected(CommandSpec cmd, String msg) {
+    private LuaValue rejected(ScriptRun run, CommandSpec cmd, String msg) {
+        if (run.debugger != null && run.debugger.logging()) {
+            run.debugger.logError(msg);
+        }
         engine.error(lua, "ERR " + msg);
         if (cmd != null) {
             cmd.rejectedCalls++;
