@@ -2,6 +2,7 @@ package io.jredis.persistence;
 
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.PipelinedLoad;
+import io.jredis.persistence.rdb.RdbException;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbWriter;
@@ -79,7 +80,8 @@ public final class ReplicationSnapshots {
      * Loads the RDB file a replica received from its master on the engine thread, as Redis's rdbLoad of a sync:
      * under {@link Loading} (clients get {@code -LOADING}, and are served between steps when running inside
      * {@link Engine#runPolling}). Keys that already expired are kept, as in {@link #parse}. A shutdown served
-     * meanwhile ends it with {@link Loading.Aborted}.
+     * meanwhile ends it with {@link Loading.Aborted}. A damaged file fails with an {@link RdbException} whose
+     * message is Redis's "Internal error in RDB reading" report, after the warning Redis logs before it.
      */
     public static void load(Engine engine, Path file, RdbLoader.Target keys) throws IOException {
         long size = Files.size(file);
@@ -87,6 +89,12 @@ public final class ReplicationSnapshots {
             try (InputStream in = Files.newInputStream(file)) {
                 PipelinedLoad.load(new RdbInput(in, size), EncodingConfig.of(engine.config()),
                         engine.databaseCount(), reporting(engine, loading, delayed(engine, keys)), loading::progress);
+            } catch (RdbException e) {
+                if (e.warning() != null) {
+                    engine.log().warning(e.warning());
+                }
+                throw new RdbException("Internal error in RDB reading offset " + e.offset() + " of " + file + ": "
+                        + e.getMessage(), e.offset(), e);
             }
         });
     }

@@ -11,9 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jredis.server.RedisServer;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -192,5 +198,43 @@ class ReplicaLoadingTest {
             b[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
         return b;
+    }
+
+    @Test
+    void aDamagedPayloadOnDiskIsReportedOnceAndTheReplicaServesAgain() throws Exception {
+        byte[] rdb;
+        try (RedisServer s = Nodes.jredis(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("k", "v");
+            j.save();
+            rdb = Files.readAllBytes(Path.of(j.configGet("dir").get("dir"), "dump.rdb"));
+        }
+        rdb[rdb.length - 1] ^= (byte) 0xff;
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                RedisServer replica = Nodes.jredis();
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            r.replicaof("127.0.0.1", listener.getLocalPort());
+            try (Socket link = listener.accept()) {
+                StreamParsingTest.handshake(new BufferedInputStream(link.getInputStream()), link.getOutputStream(),
+                        rdb);
+                String failed = "# Failed trying to load the MASTER synchronization DB from disk, check server logs.";
+                await("the failed load", 30, () -> Nodes.log(replica).contains(failed));
+                String log = Nodes.log(replica);
+                assertEquals(1, count(log, "# Wrong RDB checksum expected: ("), log);
+                assertEquals(1, count(log, "# Internal error in RDB reading offset "), log);
+                assertTrue(log.indexOf("Internal error in RDB reading") < log.indexOf(failed), log);
+                assertEquals("0", info(r, "loading"));
+                // It answers again (no -LOADING), with what was read before the checksum: the whole dataset here.
+                assertEquals("v", r.get("k"));
+            }
+            r.replicaofNoOne();
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }
