@@ -4,6 +4,7 @@ import io.jredis.cli.ClusterCommand;
 import io.jredis.cli.DrillCommand;
 import io.jredis.persistence.Loading;
 import io.jredis.persistence.RdbPersistence;
+import io.jredis.persistence.rdb.RdbException;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigFile;
@@ -272,7 +273,10 @@ public final class Main implements Callable<Integer> {
                 // The shutdown that stopped it is pending: the loop below performs it.
                 return true;
             }
-            log.warning(String.valueOf(e.getCause().getMessage()));
+            if (!(e.getCause() instanceof RdbException)) {
+                // A damaged RDB file was reported where it was found, as Redis's rdbReportError.
+                log.warning(String.valueOf(e.getCause().getMessage()));
+            }
             return false;
         }
         return true;

@@ -44,6 +44,11 @@ final class ReplicationCodec implements SnapshotCodec {
     }
 
     @Override
+    public void load(Engine engine, Path file, Keys keys) throws IOException {
+        ReplicationSnapshots.load(engine, file, (db, k, v, exp, idle) -> keys.key(db, k, v, exp));
+    }
+
+    @Override
     public Path rdbPath(Engine engine) {
         return snapshots.rdbPath();
     }

@@ -133,8 +133,60 @@ class StartupLoadingTest {
         }
         String log = Files.readString(out);
         assertTrue(log.contains("# Server initialized"), log);
-        assertTrue(log.contains("# Terminating server after rdb file reading failure."), log);
+        assertTrue(log.contains("# Short read or OOM loading DB. Unrecoverable error, aborting now."), log);
         assertFalse(log.contains("Ready to accept connections"), log);
         assertEquals(whole.length / 2, Files.size(rdb));
+    }
+
+    @Test
+    void aDamagedRdbLogsWhatRedisLogsOnce() throws Exception {
+        RealRedis.assumeInstalled();
+        writeRdb();
+        byte[] whole = Files.readAllBytes(dir.resolve("dump.rdb"));
+        byte[] badSum = whole.clone();
+        badSum[badSum.length - 1] ^= (byte) 0xff;
+        for (byte[] file : List.of(java.util.Arrays.copyOf(whole, whole.length / 2), badSum)) {
+            List<String> real = tailAfterStart(file, List.of(RealRedis.binary()));
+            List<String> jredis = tailAfterStart(file, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+            assertEquals(real, jredis);
+            assertEquals(1, jredis.stream().filter(l -> l.startsWith("# Internal error in RDB reading")).count(),
+                    jredis.toString());
+        }
+    }
+
+    /**
+     * Starts {@code command} on a copy of {@code file} as its dump.rdb, waits for it to exit with status 1, and
+     * returns its log after "Server initialized", without the pid/time prefix: Redis's system warnings left out,
+     * the RDB's age and the error report's location (Redis's C source line, jredis's file and offset) blanked.
+     */
+    private List<String> tailAfterStart(byte[] file, List<String> command) throws Exception {
+        Path d = Files.createTempDirectory(dir, "node");
+        Files.write(d.resolve("dump.rdb"), file);
+        List<String> cmd = new ArrayList<>(command);
+        cmd.addAll(List.of("--port", Integer.toString(RealRedis.freePort()), "--bind", "127.0.0.1", "--save", "",
+                "--dir", d.toString(), "--logfile", d.resolve("log").toString()));
+        Process p = new ProcessBuilder(cmd).directory(d.toFile()).redirectErrorStream(true)
+                .redirectOutput(d.resolve("out.txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "exits");
+            assertEquals(1, p.exitValue());
+        } finally {
+            p.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        }
+        List<String> lines = Files.readAllLines(d.resolve("log"));
+        List<String> tail = new ArrayList<>();
+        boolean started = false;
+        for (String line : lines) {
+            // "pid:role dd Mon yyyy hh:mm:ss.mmm <level> message"
+            String msg = line.replaceFirst("^\\d+:[A-Z] \\d+ \\w+ \\d+ [\\d:.]+ ", "");
+            if (started && !msg.startsWith("# WARNING")) {
+                tail.add(msg.replaceFirst("RDB age \\d+ seconds", "RDB age N seconds")
+                        .replaceFirst("reading offset .*(:| ->) ", "reading offset ...: "));
+            }
+            started |= msg.equals("# Server initialized");
+        }
+        return tail;
     }
 }

@@ -351,7 +351,9 @@ public final class RdbPersistence implements Engine.RdbStatus {
     /**
      * Loads the RDB file into the databases if it exists, logging as Redis does. Runs before the server starts, or on
      * the engine thread once it listens (clients then get {@code -LOADING} meanwhile). A damaged file fails with an
-     * {@link IOException} naming the file and the offset; a load stopped by a shutdown with {@link Loading.Aborted}.
+     * {@link RdbException} naming the file and the offset, already logged; a file that cannot be read with an
+     * {@link IOException} whose message is the line Redis logs before exiting; a load stopped by a shutdown with
+     * {@link Loading.Aborted}.
      */
     public void loadAtStart() throws IOException {
         loadAtStart(stopLoading::get);
@@ -366,11 +368,11 @@ public final class RdbPersistence implements Engine.RdbStatus {
         long start = System.nanoTime();
         try {
             load(p, false, stopRequested);
-        } catch (Loading.Aborted e) {
+        } catch (Loading.Aborted | RdbException e) {
+            // A damaged file was reported by load(), as Redis's rdbReportError (which then exits).
             throw e;
         } catch (IOException e) {
-            log.warning("Terminating server after rdb file reading failure.");
-            throw e;
+            throw new IOException("Fatal error loading the DB: " + RdbFile.strerror(e) + ". Exiting.", e);
         }
         log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
                 (System.nanoTime() - start) / 1e9));
@@ -398,6 +400,9 @@ public final class RdbPersistence implements Engine.RdbStatus {
             PipelinedLoad.load(new RdbInput(in, Files.size(p)), EncodingConfig.of(cfg), engine.databaseCount(),
                     target, loading::progress);
         } catch (RdbException e) {
+            if (e.warning() != null) {
+                log.warning(e.warning());
+            }
             String msg = "Internal error in RDB reading offset " + e.offset() + " of " + p + ": " + e.getMessage();
             log.warning(msg);
             throw new RdbException(msg, e.offset(), e);

@@ -1,6 +1,8 @@
 package io.jredis.persistence;
 
 import io.jredis.persistence.rdb.EncodingConfig;
+import io.jredis.persistence.rdb.PipelinedLoad;
+import io.jredis.persistence.rdb.RdbException;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbWriter;
@@ -8,7 +10,10 @@ import io.jredis.server.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -67,8 +72,95 @@ public final class ReplicationSnapshots {
     public static void parse(Engine engine, InputStream in, byte[] trailer, RdbLoader.Target keys)
             throws IOException {
         RdbInput input = new RdbInput(in, Long.MAX_VALUE);
-        RdbLoader.load(input, EncodingConfig.of(engine.config()), engine.databaseCount(), keys);
+        RdbLoader.load(input, EncodingConfig.of(engine.config()), engine.databaseCount(), delayed(engine, keys));
         input.readFully(trailer, 0, trailer.length);
+    }
+
+    /**
+     * Loads the RDB file a replica received from its master on the engine thread, as Redis's rdbLoad of a sync:
+     * under {@link Loading} (clients get {@code -LOADING}, and are served between steps when running inside
+     * {@link Engine#runPolling}). Keys that already expired are kept, as in {@link #parse}. A shutdown served
+     * meanwhile ends it with {@link Loading.Aborted}. A damaged file fails with an {@link RdbException} whose
+     * message is Redis's "Internal error in RDB reading" report, after the warning Redis logs before it.
+     */
+    public static void load(Engine engine, Path file, RdbLoader.Target keys) throws IOException {
+        long size = Files.size(file);
+        Loading.run(engine, size, () -> false, loading -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                PipelinedLoad.load(new RdbInput(in, size), EncodingConfig.of(engine.config()),
+                        engine.databaseCount(), reporting(engine, loading, delayed(engine, keys)), loading::progress);
+            } catch (RdbException e) {
+                if (e.warning() != null) {
+                    engine.log().warning(e.warning());
+                }
+                throw new RdbException("Internal error in RDB reading offset " + e.offset() + " of " + file + ": "
+                        + e.getMessage(), e.offset(), e);
+            }
+        });
+    }
+
+    /** {@code keys} after the {@code key-load-delay} pause per key, when one is set. */
+    private static RdbLoader.Target delayed(Engine engine, RdbLoader.Target keys) {
+        long delay = engine.config().keyLoadDelay.value();
+        if (delay == 0) {
+            return keys;
+        }
+        return new RdbLoader.Target() {
+            @Override
+            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
+                Loading.keyLoadDelay(delay);
+                keys.key(db, key, value, expireAt, idleSeconds);
+            }
+
+            @Override
+            public void resize(int db, long n) {
+                keys.resize(db, n);
+            }
+
+            @Override
+            public void aux(String key, byte[] value) {
+                keys.aux(key, value);
+            }
+        };
+    }
+
+    /** {@code keys} logging the RDB's header fields as Redis's rdbLoad does, and telling {@code loading} used-mem. */
+    private static RdbLoader.Target reporting(Engine engine, Loading loading, RdbLoader.Target keys) {
+        return new RdbLoader.Target() {
+            @Override
+            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
+                keys.key(db, key, value, expireAt, idleSeconds);
+            }
+
+            @Override
+            public void resize(int db, long n) {
+                keys.resize(db, n);
+            }
+
+            @Override
+            public void aux(String key, byte[] value) {
+                String v = new String(value, StandardCharsets.UTF_8);
+                switch (key) {
+                    case "redis-ver" -> engine.log().notice("Loading RDB produced by version " + v);
+                    case "ctime" -> engine.log().notice("RDB age "
+                            + Math.max(0, System.currentTimeMillis() / 1000 - number(v)) + " seconds");
+                    case "used-mem" -> {
+                        engine.log().notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
+                                number(v) / 1024.0 / 1024.0));
+                        loading.usedMem(number(v));
+                    }
+                    default -> keys.aux(key, value);
+                }
+            }
+        };
+    }
+
+    private static long number(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The RDB file of this server. */

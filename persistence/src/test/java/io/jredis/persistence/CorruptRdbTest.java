@@ -1,5 +1,6 @@
 package io.jredis.persistence;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,8 @@ class CorruptRdbTest {
         assertTrue(msg.contains("offset " + e.offset()), msg);
         assertTrue(msg.contains(expected), msg);
         String log = Files.readString(dir.resolve("jredis.log"));
-        assertTrue(log.contains("Terminating server after rdb file reading failure."), log);
+        assertTrue(log.contains("Internal error in RDB reading offset " + e.offset()), log);
+        assertFalse(log.contains("Terminating server after rdb file reading failure."), log);
         return msg;
     }
 
@@ -60,7 +62,8 @@ class CorruptRdbTest {
         byte[] bad = good.clone();
         int at = indexOf(bad, "v".getBytes(StandardCharsets.US_ASCII), 60);
         bad[at] = 'w';
-        refused(bad, "Wrong RDB checksum");
+        String msg = refused(bad, "RDB CRC error");
+        assertTrue(Files.readString(dir.resolve("jredis.log")).contains("# Wrong RDB checksum expected: ("), msg);
     }
 
     @Test

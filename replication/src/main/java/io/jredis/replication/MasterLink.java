@@ -19,6 +19,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class MasterLink {
     /** Redis's REPL_STATE_*; ROLE and INFO name them. */
     enum State { CONNECT, CONNECTING, HANDSHAKE, TRANSFER, CONNECTED }
 
-    private enum Phase { PONG, HANDSHAKE_REPLIES, PSYNC_REPLY, BULK_HEADER, BULK, STREAM }
+    private enum Phase { PONG, HANDSHAKE_REPLIES, PSYNC_REPLY, BULK_HEADER, BULK, LOADING, STREAM }
 
     /** {@link #header}: the line is not complete yet. */
     private static final int NEED_MORE = Integer.MIN_VALUE;
@@ -299,6 +300,9 @@ final class MasterLink {
                         return;
                     }
                 }
+                case LOADING -> {
+                    return;
+                }
                 case STREAM -> {
                     if (!streamCommand()) {
                         return;
@@ -462,9 +466,42 @@ final class MasterLink {
         if (payload.receive(in)) {
             PayloadReceiver done = payload;
             payload = null;
-            done.loadFromDisk();
-            loaded();
+            // As Redis, the link is not read during the load (the stream that follows waits in the socket), and the
+            // load runs as a task of its own, so that it can serve clients their -LOADING meanwhile.
+            phase = Phase.LOADING;
+            channel.config().setAutoRead(false);
+            Channel ch = channel;
+            engine.loop().execute(() -> engine.runPolling(() -> loadPayload(done, ch)));
         }
+    }
+
+    /** Loads a payload received to disk, then applies the stream; {@code ch} is the link it came from. */
+    private void loadPayload(PayloadReceiver done, Channel ch) {
+        if (ch != channel) {
+            done.cancel();
+            return;
+        }
+        try {
+            done.loadFromDisk();
+        } catch (InterruptedIOException e) {
+            // A SHUTDOWN served during the load: the server is stopping.
+            return;
+        } catch (IOException | RuntimeException e) {
+            engine.log().warning(e.getMessage());
+            engine.log().warning("Failed trying to load the MASTER synchronization DB from disk, check server logs.");
+            if (ch == channel) {
+                dropConnection();
+            }
+            return;
+        }
+        if (ch != channel) {
+            // The link went down during the load: the next sync starts over.
+            return;
+        }
+        lastIo = System.currentTimeMillis();
+        loaded();
+        channel.config().setAutoRead(true);
+        processInput();
     }
 
     /** A payload parsed by the loader thread is in the databases (engine thread); the stream may follow. */

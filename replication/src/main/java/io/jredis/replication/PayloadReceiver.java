@@ -29,9 +29,6 @@ import java.util.function.BiConsumer;
  * empty databases). Either way the old dataset stays until the new one is complete, and a failed transfer keeps it.
  */
 abstract class PayloadReceiver {
-    /** How INFO persistence reports a load from the socket: loading, or async_loading for swapdb. */
-    enum Loading { NONE, BLOCKING, ASYNC }
-
     final Replication repl;
     final Engine engine;
     /** The payload's length, or -1 for an EOF-marked one. */
@@ -58,7 +55,10 @@ abstract class PayloadReceiver {
     /** Takes payload bytes from {@code in} (engine thread); true when the payload is complete and on disk. */
     abstract boolean receive(ByteBuf in) throws IOException;
 
-    /** Loads a payload received to disk (engine thread), replacing the dataset. */
+    /**
+     * Loads a payload received to disk (engine thread), replacing the dataset; clients get {@code -LOADING}
+     * meanwhile, and are served when it runs inside {@link Engine#runPolling}.
+     */
     abstract void loadFromDisk() throws IOException;
 
     /** Drops a payload not yet complete (the link went down): the dataset stays as it was. */
@@ -159,9 +159,13 @@ abstract class PayloadReceiver {
             }
             flushOldData();
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
-            try (InputStream stream = Files.newInputStream(rdb)) {
-                repl.codec.parse(engine, stream, new byte[0], (db, key, value, expireAt) -> insert(engine, db, key,
-                        value, expireAt));
+            long[] keys = new long[1];
+            try {
+                repl.codec.load(engine, rdb, (db, key, value, expireAt) -> {
+                    insert(engine, db, key, value, expireAt);
+                    keys[0]++;
+                });
+                engine.log().notice("Done loading RDB, keys loaded: " + keys[0] + ", keys expired: 0.");
             } finally {
                 // As Redis, loaded or not: a replica that persists nothing keeps no copy of its master's data.
                 if (repl.cfg.rdbDelSyncFiles.value() && repl.allPersistenceDisabled()) {
@@ -201,6 +205,7 @@ abstract class PayloadReceiver {
         private final AtomicLong queued = new AtomicLong();
         private final BiConsumer<PayloadReceiver, IOException> done;
         private final boolean swapdb;
+        private final boolean async;
         private volatile boolean cancelled;
         private long fed;
         /** The load as INFO persistence shows it: the bytes received so far of the announced length. */
@@ -226,6 +231,11 @@ abstract class PayloadReceiver {
             public long loadedBytes() {
                 return fed;
             }
+
+            @Override
+            public boolean async() {
+                return async;
+            }
         };
 
         ToParser(Replication repl, Channel channel, long length, byte[] mark, boolean async,
@@ -234,11 +244,9 @@ abstract class PayloadReceiver {
             this.channel = channel;
             this.done = done;
             this.swapdb = repl.cfg.replDisklessLoad.value().equals("swapdb");
-            repl.loading = async ? Loading.ASYNC : Loading.BLOCKING;
-            if (!async) {
-                // Redis's startLoading: clients get -LOADING until the new dataset is in place.
-                engine.loading(progress);
-            }
+            this.async = async;
+            // Redis's startLoading: -LOADING until the new dataset is in place (async: for no_async_loading commands).
+            engine.loading(progress);
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
             Thread t = new Thread(this::parse, "jredis-repl-load");
             t.setDaemon(true);
@@ -294,7 +302,6 @@ abstract class PayloadReceiver {
             if (cancelled) {
                 return;
             }
-            repl.loading = Loading.NONE;
             endLoading();
             channel.config().setAutoRead(true);
             if (error == null) {
@@ -328,7 +335,6 @@ abstract class PayloadReceiver {
         @Override
         void cancel() {
             cancelled = true;
-            repl.loading = Loading.NONE;
             endLoading();
             queue.add(END);
         }

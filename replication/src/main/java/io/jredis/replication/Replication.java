@@ -166,8 +166,6 @@ public final class Replication {
     private ScheduledFuture<?> failoverTimer;
     /** The replica side; null while this server is a master. */
     MasterLink link;
-    /** A full sync payload being parsed from the socket (INFO persistence loading / async_loading). */
-    volatile PayloadReceiver.Loading loading = PayloadReceiver.Loading.NONE;
 
     Replication(Engine engine, SnapshotCodec codec) {
         this.engine = engine;

@@ -32,9 +32,6 @@ public final class ReplicationModule {
         });
         engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
         engine.replicationInfo(repl::info);
-        // loading:1 comes from the engine's load in progress (set for a blocking load from the socket).
-        engine.addInfoSource("persistence", () -> java.util.Map.of(
-                "async_loading", repl.loading == PayloadReceiver.Loading.ASYNC ? 1 : 0));
         server.log().role(() -> repl.isReplica() ? 'S' : 'M');
         server.onStarted(() -> {
             engine.loop().scheduleAtFixedRate(repl::cron, 1, 1, TimeUnit.SECONDS);

@@ -43,10 +43,20 @@ public interface SnapshotCodec {
     Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out, Consumer<Boolean> done);
 
     /**
-     * Parses an RDB stream on the calling thread, handing every key to {@code keys}, then reads
-     * {@code trailer.length} more bytes into {@code trailer} (the end mark of a diskless transfer).
+     * Parses an RDB stream on the calling thread, handing every key to {@code keys} (after the
+     * {@code key-load-delay} pause), then reads {@code trailer.length} more bytes into {@code trailer} (the end mark
+     * of a diskless transfer).
      */
     void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException;
+
+    /**
+     * Loads the RDB file a disk-based replica received, handing every key to {@code keys} on the engine thread, as
+     * Redis's rdbLoad of a sync: the engine answers {@code -LOADING} and INFO shows the progress meanwhile, clients
+     * are served every {@code loading-process-events-interval-bytes} when called inside {@link Engine#runPolling},
+     * and {@code key-load-delay} applies. A shutdown served meanwhile ends it with an
+     * {@link java.io.InterruptedIOException} and the load stays reported, so that nothing saves the partial data.
+     */
+    void load(Engine engine, Path file, Keys keys) throws IOException;
 
     /** The RDB file a disk-based replica stores its master's payload in before loading it. */
     Path rdbPath(Engine engine);

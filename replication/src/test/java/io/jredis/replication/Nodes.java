@@ -120,6 +120,11 @@ final class Nodes {
         }
 
         @Override
+        public void load(Engine engine, Path file, Keys keys) throws IOException {
+            ReplicationSnapshots.load(engine, file, (db, k, v, exp, idle) -> keys.key(db, k, v, exp));
+        }
+
+        @Override
         public Path rdbPath(Engine engine) {
             return snapshots.rdbPath();
         }

@@ -112,7 +112,7 @@ class StreamParsingTest {
     }
 
     /** Answers PING, REPLCONF and PSYNC as a master does, then sends the RDB payload. */
-    private static void handshake(InputStream in, OutputStream out, byte[] rdb) throws IOException {
+    static void handshake(InputStream in, OutputStream out, byte[] rdb) throws IOException {
         while (true) {
             List<String> cmd = readCommand(in);
             String name = cmd.get(0).toUpperCase();

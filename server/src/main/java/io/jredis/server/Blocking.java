@@ -6,9 +6,11 @@ import io.jredis.server.util.BytesKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,25 +30,31 @@ public final class Blocking {
         final byte[][] argv;
         final List<WaitKey> keys;
         final Consumer<Client> onTimeout;
+        /** Waits for a position of its own (a stream ID): when it cannot be served, the next waiters still may be. */
+        final boolean ownPosition;
         ScheduledFuture<?> timer;
 
-        State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout) {
+        State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout, boolean ownPosition) {
             this.cmd = cmd;
             this.argv = argv;
             this.keys = keys;
             this.onTimeout = onTimeout;
+            this.ownPosition = ownPosition;
         }
     }
 
     private final Engine engine;
     private final Map<WaitKey, ArrayDeque<Client>> waiting = new HashMap<>();
     private final LinkedHashSet<WaitKey> ready = new LinkedHashSet<>();
+    /** Ready keys that {@link #signalReady} named since their waiters were last served. */
+    private final Set<WaitKey> signaled = new HashSet<>();
     private final Map<Client, State> blocked = new HashMap<>();
     /** Set when a re-run command asked to block again, i.e. it could not be served. */
     private boolean blockRequested;
     private boolean serving;
     /** The key whose readiness the command being re-run is served for, null outside a re-run. */
     private byte[] servingKey;
+    private boolean servingSignaled;
 
     Blocking(Engine engine) {
         this.engine = engine;
@@ -74,14 +82,20 @@ public final class Blocking {
      * cannot be served, the client simply stays in its place in the queues.
      */
     public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout) {
-        block(c, keys, deadlineMs, onTimeout, engine.currentArgv());
+        block(c, keys, deadlineMs, onTimeout, engine.currentArgv(), false);
     }
 
     /**
-     * As {@link #block(Client, byte[][], long, Consumer)}, re-running {@code rerunArgv} instead of the command as sent
-     * when a key is ready (XREAD resolves "$" to the IDs it saw when it blocked).
+     * As {@link #block(Client, byte[][], long, Consumer)} for a reader waiting past a position of its own (XREAD
+     * resolves "$" to the IDs it saw when it blocked): {@code rerunArgv} is re-run instead of the command as sent
+     * when a key is ready, and a reader that still cannot be served does not hold back the ones behind it.
      */
     public void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout, byte[][] rerunArgv) {
+        block(c, keys, deadlineMs, onTimeout, rerunArgv, true);
+    }
+
+    private void block(Client c, byte[][] keys, long deadlineMs, Consumer<Client> onTimeout, byte[][] rerunArgv,
+            boolean ownPosition) {
         if (c.denyBlocking()) {
             onTimeout.accept(c);
             return;
@@ -98,7 +112,7 @@ public final class Blocking {
                 waiting.computeIfAbsent(w, x -> new ArrayDeque<>()).add(c);
             }
         }
-        State s = new State(engine.currentCommand(), rerunArgv, wk, onTimeout);
+        State s = new State(engine.currentCommand(), rerunArgv, wk, onTimeout, ownPosition);
         blocked.put(c, s);
         // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
         if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
@@ -145,11 +159,26 @@ public final class Blocking {
     }
 
     /**
+     * While a blocked command is re-run, whether {@link #signalReady} named its key: Redis serves a blocked stream
+     * read only for XADD's signal (and XGROUP DESTROY's), not for any other change to the stream.
+     */
+    public boolean servingSignaled() {
+        return servingSignaled;
+    }
+
+    /**
      * Redis's signalKeyAsReady alone: wakes the clients blocked on {@code key} without counting as a modification
-     * (no WATCH or tracking invalidation), as XGROUP DESTROY does for readers of the destroyed group.
+     * (no WATCH or tracking invalidation), as XADD and XGROUP DESTROY do for stream readers.
      */
     public void signalReady(Database db, byte[] key) {
-        keyModified(db, key);
+        if (waiting.isEmpty()) {
+            return;
+        }
+        WaitKey w = new WaitKey(db.id(), new BytesKey(key));
+        if (waiting.containsKey(w)) {
+            ready.add(w);
+            signaled.add(w);
+        }
     }
 
     /** Called for every modified key; cheap when nobody waits. */
@@ -177,6 +206,7 @@ public final class Blocking {
             while (!ready.isEmpty()) {
                 WaitKey w = ready.iterator().next();
                 ready.remove(w);
+                boolean sig = signaled.remove(w);
                 ArrayDeque<Client> queue = waiting.get(w);
                 if (queue == null) {
                     continue;
@@ -190,13 +220,18 @@ public final class Blocking {
                     c.select(engine.database(w.db()));
                     blockRequested = false;
                     servingKey = w.key().bytes();
+                    servingSignaled = sig;
                     try {
                         engine.call(c, s.cmd, s.argv);
                     } finally {
                         servingKey = null;
+                        servingSignaled = false;
                     }
                     c.select(saved);
                     if (blockRequested) {
+                        if (s.ownPosition) {
+                            continue;
+                        }
                         break;
                     }
                     unblock(c);

@@ -123,6 +123,14 @@ public final class Engine implements Database.Hooks {
         long rdbUsedMem();
 
         long loadedBytes();
+
+        /**
+         * A replica's swapdb load from the socket (Redis's async_loading): the old dataset stays served and only
+         * commands flagged {@code no_async_loading} get {@code -LOADING}.
+         */
+        default boolean async() {
+            return false;
+        }
     }
 
     /** The reply to commands refused while a dataset loads (Redis's shared.loadingerr). */
@@ -870,7 +878,7 @@ public final class Engine implements Database.Hooks {
             }
         }
         // Internal clients (the AOF being replayed) are the load itself.
-        if (loading != null && c.channel() != null && deniedWhileLoading(c, cmd)) {
+        if (loading != null && c.channel() != null && deniedWhileLoading(c, cmd, loading.async())) {
             reject(c, cmd, LOADING_ERROR);
             return true;
         }
@@ -891,19 +899,26 @@ public final class Engine implements Database.Hooks {
         return true;
     }
 
-    /** Redis's is_denyloading_command: no {@code loading} flag, or an EXEC with a queued command lacking it. */
-    private boolean deniedWhileLoading(Client c, CommandSpec cmd) {
-        if (!cmd.hasFlag("loading")) {
+    /**
+     * Redis's is_denyloading_command (no {@code loading} flag) or, during an async load,
+     * is_deny_async_loading_command (the {@code no_async_loading} flag); an EXEC is denied for a queued command.
+     */
+    private boolean deniedWhileLoading(Client c, CommandSpec cmd, boolean async) {
+        if (deniedWhileLoading(cmd, async)) {
             return true;
         }
         if (cmd.name().equals("exec") && c.multi() != null) {
             for (Transactions.Queued q : transactions.queued(c)) {
-                if (!q.cmd().hasFlag("loading")) {
+                if (deniedWhileLoading(q.cmd(), async)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private static boolean deniedWhileLoading(CommandSpec cmd, boolean async) {
+        return async ? cmd.hasFlag("no_async_loading") : !cmd.hasFlag("loading");
     }
 
     /**

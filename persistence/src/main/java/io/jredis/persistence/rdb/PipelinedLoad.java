@@ -142,8 +142,15 @@ public final class PipelinedLoad {
                 batcher.flush();
                 batcher.put(END);
             } catch (Throwable t) {
-                // The failure takes the place of the rest of the file; nobody waits for it if the caller stopped.
-                queue.offer(t);
+                // What was read before the failure reaches the target first (the header's fields are logged before
+                // the error, as by Redis), then the failure takes the place of the rest of the file. A caller that
+                // stopped interrupts this thread, which then ends here.
+                try {
+                    batcher.flush();
+                    batcher.put(t);
+                } catch (IOException stopped) {
+                    // The caller gave up: nobody waits for the failure.
+                }
             }
         }, "jredis-rdb-reader");
         reader.setDaemon(true);

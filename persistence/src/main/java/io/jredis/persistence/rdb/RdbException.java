@@ -5,15 +5,29 @@ import java.io.IOException;
 /** A malformed or truncated RDB file or payload; {@link #offset()} is where reading found the problem. */
 public final class RdbException extends IOException {
     private final long offset;
+    private final String warning;
 
     public RdbException(String message, long offset) {
-        super(message);
-        this.offset = offset;
+        this(message, offset, null, null);
     }
 
     public RdbException(String message, long offset, Throwable cause) {
+        this(message, offset, null, cause);
+    }
+
+    /** {@code warning}: the line Redis's rdbLoad logs before it reports the error, or null. */
+    public RdbException(String message, long offset, String warning, Throwable cause) {
         super(message, cause);
         this.offset = offset;
+        this.warning = warning;
+    }
+
+    /**
+     * What Redis logs about the failure before its "Internal error in RDB reading" report (the short read, or the
+     * checksums that differ), or null.
+     */
+    public String warning() {
+        return warning;
     }
 
     /** Byte offset from the start of the file or payload. */

@@ -79,7 +79,8 @@ public final class RdbInput {
     }
 
     private RdbException eof() {
-        return new RdbException("Unexpected EOF reading RDB file", offset(), new EOFException());
+        return new RdbException("Unexpected EOF reading RDB file", offset(),
+                "Short read or OOM loading DB. Unrecoverable error, aborting now.", new EOFException());
     }
 
     public void readFully(byte[] b, int off, int n) throws IOException {
@@ -97,8 +98,12 @@ public final class RdbInput {
 
     /** {@code n} bytes, after checking that the input still holds them. */
     public byte[] readBytes(long n) throws IOException {
-        if (n < 0 || n > size - offset() || n > Integer.MAX_VALUE - 16) {
+        if (n < 0 || n > Integer.MAX_VALUE - 16) {
             throw error("Length " + n + " exceeds the " + Math.max(0, size - offset()) + " bytes left");
+        }
+        if (n > size - offset()) {
+            // Where Redis would read up to the end of the file first.
+            throw eof();
         }
         if (n <= len - pos) {
             byte[] b = Arrays.copyOfRange(buf, pos, pos + (int) n);

@@ -161,8 +161,8 @@ public final class RdbLoader {
         long at = in.offset();
         long stored = in.readLE(8);
         if (stored != 0 && stored != expected) {
-            throw new RdbException("Wrong RDB checksum expected: (" + Long.toHexString(stored) + ") got: ("
-                    + Long.toHexString(expected) + "). Aborting now.", at);
+            throw new RdbException("RDB CRC error", at, "Wrong RDB checksum expected: (" + Long.toHexString(expected)
+                    + ") but got (" + Long.toHexString(stored) + "). Aborting now.", null);
         }
     }
 }

@@ -297,8 +297,9 @@ final class InfoCommand {
         Engine.RdbStatus rdb = engine.rdbStatus();
         t.overrides(engine.infoFields("persistence"));
         Engine.LoadProgress loading = engine.loading();
-        t.field("loading", loading != null ? 1 : 0)
-                .field("async_loading", 0)
+        boolean async = loading != null && loading.async();
+        t.field("loading", loading != null && !async ? 1 : 0)
+                .field("async_loading", async ? 1 : 0)
                 .field("current_cow_peak", 0)
                 .field("current_cow_size", 0)
                 .field("current_cow_size_age", 0)

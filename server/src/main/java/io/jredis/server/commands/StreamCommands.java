@@ -479,6 +479,7 @@ final class StreamCommands {
         s.append(id, Arrays.copyOfRange(argv, fieldPos, argv.length), nodeMaxBytes(c), nodeMaxEntries(c));
         replyId(c, id);
         c.db().signalModified(key);
+        c.engine().blocking().signalReady(c.db(), key);
         notify(c, "xadd", key);
         c.engine().dirty(1);
         byte[][] out = argv;
@@ -928,9 +929,12 @@ final class StreamCommands {
         }
         if (s != null) {
             StreamId gt = g != null ? g.lastId : parseIdQuiet(argv[streamsArg + streams + k], 0, true, null);
-            // Only XADD makes Redis serve a blocked reader; other writes to the key (XSETID, XDEL) add no entry.
+            // Redis serves a blocked reader on XADD's signal once the stream's last ID passed its own, even when no
+            // entry remains past it (XADD then XDEL in one transaction: an empty read). Other writes (XSETID, XDEL)
+            // do not signal; a key replaced by one with new entries (RENAME, RESTORE) does, as Redis's dbAdd.
             StreamId start = gt.next();
-            if (start != null && !s.range(start, StreamId.MAX, false, 1).isEmpty()) {
+            if (s.lastId().compareTo(gt) > 0 && (c.engine().blocking().servingSignaled()
+                    || !s.range(start, StreamId.MAX, false, 1).isEmpty())) {
                 Propagation prop = new Propagation();
                 List<Object[]> results = new ArrayList<>();
                 results.add(new Object[] {ready, serve(c, s, ready, gt, count, g, groupName, consumerName, noack,

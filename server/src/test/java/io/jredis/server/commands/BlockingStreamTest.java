@@ -157,4 +157,96 @@ class BlockingStreamTest {
             assertEquals(1000, entries.size());
         }
     }
+
+    /** Polls INFO until {@code n} clients are blocked (works against real Redis too), failing after 30 s. */
+    private static void awaitBlockedInfo(RawClient c, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (RawClient.text(c.call("INFO", "clients")).contains("blocked_clients:" + n + "\r\n")) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("expected " + n + " blocked clients");
+    }
+
+    /**
+     * A reader blocked in {@code read} (RESP {@code protocol}) while MULTI / XADD / XDEL of that entry / EXEC runs:
+     * its reply, then XINFO GROUPS of the stream.
+     */
+    private static List<String> xaddThenXdel(int port, int protocol, String[] setup, String... read)
+            throws Exception {
+        try (RawClient waiter = new RawClient("127.0.0.1", port); RawClient writer = new RawClient("127.0.0.1", port)) {
+            writer.call("DEL", "s");
+            for (String cmd : setup) {
+                writer.call(cmd.split(" "));
+            }
+            waiter.call("HELLO", Integer.toString(protocol));
+            send(waiter, read);
+            awaitBlockedInfo(writer, 1);
+            writer.call("MULTI");
+            writer.call("XADD", "s", "7-1", "f", "v");
+            writer.call("XDEL", "s", "7-1");
+            writer.call("EXEC");
+            String reply = new String(waiter.readRaw(), StandardCharsets.UTF_8);
+            return List.of(reply, RespParser.toText(writer.call("XINFO", "GROUPS", "s")));
+        }
+    }
+
+    private static List<String> xaddThenXdelCases(int port) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        for (int protocol : new int[] {2, 3}) {
+            out.addAll(xaddThenXdel(port, protocol, new String[] {"XADD s 1-1 a 1"},
+                    "XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+            out.addAll(xaddThenXdel(port, protocol, new String[0], "XREAD", "COUNT", "5", "BLOCK", "0", "STREAMS",
+                    "s", "0-0"));
+            out.addAll(xaddThenXdel(port, protocol, new String[] {"XGROUP CREATE s g $ MKSTREAM"},
+                    "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"));
+        }
+        return out;
+    }
+
+    @Test
+    void xaddThenXdelInOneTransactionServesAnEmptyReadAsRedis() throws Exception {
+        List<String> jredis;
+        try (TestServer s = TestServer.start()) {
+            jredis = xaddThenXdelCases(s.port());
+        }
+        assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*0\r\n", jredis.get(0));
+        assertEquals("%1\r\n$1\r\ns\r\n*0\r\n", jredis.get(6));
+        try (io.jredis.server.testing.RealRedis real = io.jredis.server.testing.RealRedis.start()) {
+            assertEquals(xaddThenXdelCases(real.port()), jredis);
+        }
+    }
+
+    /** A reader waiting past an ID beyond the new entry, then one waiting on "$": the replies after one XADD. */
+    private static List<String> readerBehindOneThatCannotBeServed(int port) throws Exception {
+        try (RawClient high = new RawClient("127.0.0.1", port); RawClient dollar = new RawClient("127.0.0.1", port);
+                RawClient writer = new RawClient("127.0.0.1", port)) {
+            writer.call("DEL", "s");
+            writer.call("XADD", "s", "5-0", "a", "b");
+            send(high, "XREAD", "BLOCK", "0", "STREAMS", "s", "100-0");
+            awaitBlockedInfo(writer, 1);
+            send(dollar, "XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+            awaitBlockedInfo(writer, 2);
+            writer.call("XADD", "s", "6-0", "f", "v");
+            String served = new String(dollar.readRaw(), StandardCharsets.UTF_8);
+            awaitBlockedInfo(writer, 1);
+            writer.call("XADD", "s", "101-0", "g", "w");
+            return List.of(served, new String(high.readRaw(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aReaderThatCannotBeServedDoesNotHoldBackTheNextOne() throws Exception {
+        List<String> jredis;
+        try (TestServer s = TestServer.start()) {
+            jredis = readerBehindOneThatCannotBeServed(s.port());
+        }
+        assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n6-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+                jredis.get(0));
+        try (io.jredis.server.testing.RealRedis real = io.jredis.server.testing.RealRedis.start()) {
+            assertEquals(readerBehindOneThatCannotBeServed(real.port()), jredis);
+        }
+    }
 }
