@@ -160,6 +160,7 @@ final class SentinelLab implements AutoCloseable {
         }
     }
 
+    /** Waits for {@code condition} with the lab's bound: a minute, room for a failover on a loaded machine. */
     static void await(String what, BooleanSupplier condition) {
         Await.until(what, 60, condition);
     }

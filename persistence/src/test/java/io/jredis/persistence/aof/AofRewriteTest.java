@@ -209,11 +209,8 @@ class AofRewriteTest {
     }
 
     static void awaitRewriteDone(Jedis j) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while ("1".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the rewrite did not finish");
-            LockSupport.parkNanos(5_000_000);
-        }
+        Await.until("the rewrite to finish", 60,
+                () -> !"1".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress")));
     }
 
     private String manifest() {
