@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.Sockets;
+import io.jredis.server.testing.Threads;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -71,7 +71,7 @@ class EmbeddedRedisTest {
                 Jedis w = new Jedis(warm.host(), warm.port())) {
             assertEquals("PONG", w.ping());
         }
-        Set<String> threadsBefore = threadNames();
+        Set<String> threadsBefore = Threads.liveNames();
         List<String> fdsBefore = openFiles();
         Path log = dir.resolve("embedded.log");
 
@@ -80,7 +80,7 @@ class EmbeddedRedisTest {
         int port = redis.port();
         try (Jedis jedis = new Jedis(redis.host(), port)) {
             assertEquals("OK", jedis.set("k", "v"));
-            assertNotEquals(threadsBefore, threadNames());
+            assertNotEquals(threadsBefore, Threads.liveNames());
             if (fdsBefore != null) {
                 assertFalse(Sockets.openServerSockets(port).isEmpty(), "the server's sockets are seen");
             }
@@ -96,8 +96,8 @@ class EmbeddedRedisTest {
         try (ServerSocket reuse = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
             assertEquals(port, reuse.getLocalPort(), "the port is free again");
         }
-        assertEventually(() -> threadsBefore.containsAll(threadNames()), () -> "threads left: " + threadNames()
-                + " before: " + threadsBefore);
+        assertEventually(() -> threadsBefore.containsAll(Threads.liveNames()),
+                () -> "threads left: " + Threads.liveNames() + " before: " + threadsBefore);
         if (fdsBefore != null) {
             // Sockets are matched by the server's port: an earlier test class's client may still be closing its own.
             assertEventually(() -> withoutSockets(openFiles()).size() <= withoutSockets(fdsBefore).size(),
@@ -165,7 +165,7 @@ class EmbeddedRedisTest {
 
     @Test
     void portInUseFailsStartAndReleasesEverything() throws Exception {
-        Set<String> threadsBefore = threadNames();
+        Set<String> threadsBefore = Threads.liveNames();
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             EmbeddedRedis redis = EmbeddedRedis.builder().port(taken.getLocalPort()).build();
             UncheckedIOException e = assertThrows(UncheckedIOException.class, redis::start);
@@ -174,7 +174,8 @@ class EmbeddedRedisTest {
                     + " (TCP), aborting.", e.getMessage());
             redis.close();
         }
-        assertEventually(() -> threadsBefore.containsAll(threadNames()), () -> "threads left: " + threadNames());
+        assertEventually(() -> threadsBefore.containsAll(Threads.liveNames()),
+                () -> "threads left: " + Threads.liveNames());
     }
 
     @Test
@@ -193,16 +194,6 @@ class EmbeddedRedisTest {
         try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
             return jedis.get(key);
         }
-    }
-
-    private static Set<String> threadNames() {
-        Set<String> names = new TreeSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                names.add(t.getName());
-            }
-        }
-        return names;
     }
 
     /** What this JVM's file descriptors point to on Linux (files, sockets, pipes), or null without /proc. */

@@ -327,8 +327,17 @@ class MainCommandLineTest {
     private Result exec(List<String> cmd, String stdin) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = start(new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()), stdin);
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(cmd + " did not exit; stdout: " + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Starts {@code pb} with {@code stdin} as its input, closed once written; with null, /dev/null (no terminal). */
+    private static Process start(ProcessBuilder pb, String stdin) throws IOException {
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
@@ -338,11 +347,7 @@ class MainCommandLineTest {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
         }
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(cmd + " did not exit; stdout: " + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return p;
     }
 
     private static String onPath(String name) {
@@ -370,17 +375,8 @@ class MainCommandLineTest {
         /** Starts the jar and waits for "Ready to accept connections" in {@code log} (or stdout when null). */
         static Server start(MainCommandLineTest t, String stdin, Path log, String... args) throws Exception {
             Path out = Files.createTempFile(t.dir, "stdout", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(java(args)).directory(t.dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()));
-            if (stdin == null) {
-                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            }
-            Process p = pb.start();
-            if (stdin != null) {
-                try (var in = p.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
+            Process p = MainCommandLineTest.start(new ProcessBuilder(java(args)).directory(t.dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())), stdin);
             Server s = new Server(p, out);
             Path watched = log == null ? out : log;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

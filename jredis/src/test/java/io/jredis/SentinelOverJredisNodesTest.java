@@ -9,14 +9,13 @@ import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,16 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * other replica follows it.
  */
 class SentinelOverJredisNodesTest {
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     private static Object call(int port, String... args) {
         try (RawClient c = new RawClient("127.0.0.1", port)) {
@@ -73,7 +62,7 @@ class SentinelOverJredisNodesTest {
             String mp = Integer.toString(master.port());
             List<EmbeddedRedis> replicas = List.of(dataNode("127.0.0.1", mp), dataNode("127.0.0.1", mp));
             open.addAll(replicas);
-            await("replicas online", () -> RespParser.toText(call(master.port(), "INFO", "replication"))
+            Await.until("replicas online", 60, () -> RespParser.toText(call(master.port(), "INFO", "replication"))
                     .contains("connected_slaves:2"));
             List<Integer> sentinels = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -85,7 +74,7 @@ class SentinelOverJredisNodesTest {
                 sentinels.add(s.port());
             }
             for (int p : sentinels) {
-                await("sentinel " + p + " discovers peers and replicas", () ->
+                Await.until("sentinel " + p + " discovers peers and replicas", 60, () ->
                         call(p, "SENTINEL", "SENTINELS", "mymaster") instanceof List<?> l && l.size() == 2
                                 && call(p, "SENTINEL", "REPLICAS", "mymaster") instanceof List<?> r && r.size() == 2);
             }
@@ -127,11 +116,11 @@ class SentinelOverJredisNodesTest {
                 assertEquals(key.substring("acked:".length()), RespParser.toText(call(newMaster, "GET", key)), key);
             }
             int other = replicas.get(0).port() == newMaster ? replicas.get(1).port() : replicas.get(0).port();
-            await("the other replica follows the promoted one", () -> {
+            Await.until("the other replica follows the promoted one", 60, () -> {
                 String info = RespParser.toText(call(other, "INFO", "replication"));
                 return info.contains("master_port:" + newMaster) && info.contains("master_link_status:up");
             });
-            await("the write after the failover reaches the other replica",
+            Await.until("the write after the failover reaches the other replica", 60,
                     () -> "failover".equals(RespParser.toText(call(other, "GET", "after"))));
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {

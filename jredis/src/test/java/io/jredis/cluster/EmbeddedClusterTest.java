@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.cluster.EmbeddedCluster.Node;
+import io.jredis.server.testing.Threads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -154,7 +154,7 @@ class EmbeddedClusterTest {
     @Test
     void clustersAreIsolatedAndCloseLeavesNoThreadsPortsOrFiles() throws IOException {
         EmbeddedCluster.builder().replicas(1).sentinels(1).build().start().close();
-        Set<String> threadsBefore = threadNames();
+        Set<String> threadsBefore = Threads.liveNames();
         EmbeddedCluster a = EmbeddedCluster.builder().replicas(1).sentinels(1).build().start();
         Path dir;
         List<Integer> ports;
@@ -176,7 +176,7 @@ class EmbeddedClusterTest {
                 assertEquals(port, reuse.getLocalPort());
             }
         }
-        await("threads gone", () -> threadsBefore.containsAll(threadNames()));
+        await("threads gone", () -> threadsBefore.containsAll(Threads.liveNames()));
     }
 
     @Test
@@ -198,15 +198,5 @@ class EmbeddedClusterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EmbeddedCluster.builder().sentinels(1).quorum(2).build());
         assertEquals("quorum 2 exceeds the 1 Sentinels", e.getMessage());
-    }
-
-    private static Set<String> threadNames() {
-        Set<String> names = new TreeSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                names.add(t.getName());
-            }
-        }
-        return names;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,11 +100,7 @@ public class BgsaveConsistencyTest {
     }
 
     static void awaitBgsaveDone(Jedis j) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (j.info("persistence").contains("rdb_bgsave_in_progress:1")) {
-            assertTrue(System.currentTimeMillis() < deadline, "BGSAVE did not finish");
-            LockSupport.parkNanos(5_000_000);
-        }
+        Await.until("the BGSAVE to finish", 60, () -> !j.info("persistence").contains("rdb_bgsave_in_progress:1"));
     }
 
     private static long field(String info, String name) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -72,16 +72,6 @@ class BgsaveDiskFullTest {
         return null;
     }
 
-    private static void await(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     private List<String> tempFiles() throws IOException {
         try (Stream<Path> s = Files.list(disk)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("temp-")).toList();
@@ -102,15 +92,15 @@ class BgsaveDiskFullTest {
             Files.write(filler, new byte[900 * 1024]);
 
             assertEquals("Background saving started", j.bgsave());
-            await(() -> "0".equals(field(j, "rdb_bgsave_in_progress")), "the save to end");
+            Await.until("the save to end", 60, () -> "0".equals(field(j, "rdb_bgsave_in_progress")));
             assertEquals("err", field(j, "rdb_last_bgsave_status"));
-            await(() -> {
+            Await.until("the failure in the log", 60, () -> {
                 try {
                     return s.log().contains("Background saving error");
                 } catch (IOException e) {
                     return false;
                 }
-            }, "the failure in the log");
+            });
             assertTrue(s.log().contains("Write error saving DB on disk: No space left on device"), s.log());
             assertEquals(List.of(), tempFiles());
             assertFalse(Files.exists(disk.resolve("dump.rdb")));
@@ -123,7 +113,7 @@ class BgsaveDiskFullTest {
 
             Files.delete(filler);
             assertEquals("Background saving started", j.bgsave());
-            await(() -> "0".equals(field(j, "rdb_bgsave_in_progress")), "the second save to end");
+            Await.until("the second save to end", 60, () -> "0".equals(field(j, "rdb_bgsave_in_progress")));
             assertEquals("ok", field(j, "rdb_last_bgsave_status"));
             assertEquals("PONG", j.ping());
             assertEquals("OK", j.set("after", "1"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,25 +90,15 @@ class LoadingTest {
         return m;
     }
 
-    private static void await(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     /** Waits until the server reports the load (INFO is allowed both before and during it). */
     private static void awaitLoading(int port) {
-        await(() -> {
+        Await.until("loading:1 on port " + port, 60, () -> {
             try (RawClient c = new RawClient("127.0.0.1", port)) {
                 return "1".equals(info(c, "persistence").get("loading"));
             } catch (IOException e) {
                 return false;
             }
-        }, "loading:1 on port " + port);
+        });
     }
 
     @Test
@@ -200,14 +190,14 @@ class LoadingTest {
             // SHUTDOWN is allowed while loading; SAVE is turned into NOSAVE, as Redis does.
             c.send(RawClient.encode("SHUTDOWN".getBytes(StandardCharsets.US_ASCII),
                     "SAVE".getBytes(StandardCharsets.US_ASCII)));
-            await(() -> {
+            Await.until("the connection to close", 60, () -> {
                 try {
                     return c.closedByServer();
                 } catch (IOException e) {
                     return true;
                 }
-            }, "the connection to close");
-            await(s.server()::isClosed, "the server to close");
+            });
+            Await.until("the server to close", 60, s.server()::isClosed);
         } finally {
             s.close();
         }
@@ -223,8 +213,8 @@ class LoadingTest {
         try (PersistentServer s = PersistentServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             populate(j);
             assertEquals("Background append only file rewriting started", j.bgrewriteaof());
-            await(() -> j.info("persistence").contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0"),
-                    "the rewrite");
+            Await.until("the rewrite", 60,
+                    () -> j.info("persistence").contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0"));
             j.set("foo", "bar");
         }
         long total;

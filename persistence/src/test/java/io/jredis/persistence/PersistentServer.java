@@ -1,10 +1,9 @@
 package io.jredis.persistence;
 
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ConfigException;
-import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,22 +38,8 @@ final class PersistentServer implements AutoCloseable {
     }
 
     private static PersistentServer start(boolean whileListening, Path dir, String... directives) throws IOException {
-        ServerConfig cfg = new ServerConfig();
-        try {
-            cfg.find("bind").setFromString("127.0.0.1");
-            cfg.find("port").setFromString("0");
-            cfg.find("dir").setFromString(dir.toString());
-            cfg.find("enable-debug-command").setFromString("yes");
-            for (int i = 0; i < directives.length; i += 2) {
-                Directive d = cfg.find(directives[i]);
-                if (d == null) {
-                    throw new IllegalArgumentException("unknown directive " + directives[i]);
-                }
-                d.setFromString(directives[i + 1]);
-            }
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        ServerConfig cfg = TestServer.set(TestServer.config("dir", dir.toString(), "enable-debug-command", "yes"),
+                directives);
         RedisServer s = new RedisServer(cfg, Log.open(dir.resolve("jredis.log").toString(), "notice"));
         try {
             RdbPersistence rdb = PersistenceModule.install(s, whileListening);

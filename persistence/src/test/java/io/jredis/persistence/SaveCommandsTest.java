@@ -1,9 +1,9 @@
 package io.jredis.persistence;
 
-import static io.jredis.persistence.SavePointsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +42,13 @@ class SaveCommandsTest {
                 c.call("BGSAVE");
                 assertEquals("[Background saving scheduled]", RawClient.text(c.call("EXEC")));
             }
-            await(() -> {
+            Await.until("the scheduled BGSAVE", 15, () -> {
                 try {
                     return s.log().split("Background saving started", -1).length == 3;
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-            }, "the scheduled BGSAVE");
+            });
             BgsaveConsistencyTest.awaitBgsaveDone(j);
         }
     }

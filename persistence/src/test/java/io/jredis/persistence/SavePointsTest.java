@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -17,14 +16,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Save points, stop-writes-on-bgsave-error and the save on SHUTDOWN, as Redis's serverCron and prepareForShutdown. */
 class SavePointsTest {
-    static void await(BooleanSupplier condition, String what) {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for " + what);
-            LockSupport.parkNanos(5_000_000);
-        }
-    }
-
     @Test
     void aSavePointStartsABackgroundSave(@TempDir Path dir) throws Exception {
         try (PersistentServer s = PersistentServer.start(dir, "save", "1 2"); Jedis j = s.jedis()) {
@@ -32,8 +23,9 @@ class SavePointsTest {
             j.set("a", "1");
             assertTrue(j.info("persistence").contains("rdb_changes_since_last_save:1"));
             j.set("b", "2");
-            await(() -> Files.exists(dir.resolve("dump.rdb")), "the save point's BGSAVE");
-            await(() -> j.info("persistence").contains("rdb_changes_since_last_save:0"), "the save to finish");
+            Await.until("the save point's BGSAVE", 15, () -> Files.exists(dir.resolve("dump.rdb")));
+            Await.until("the save to finish", 15,
+                    () -> j.info("persistence").contains("rdb_changes_since_last_save:0"));
             String log = s.log();
             assertTrue(log.contains("2 changes in 1 seconds. Saving..."), log);
             assertTrue(log.contains("Background saving started"), log);
@@ -56,7 +48,7 @@ class SavePointsTest {
             j.set("k", "v");
             Files.createDirectory(dir.resolve("dump.rdb"));
             assertEquals("Background saving started", j.bgsave());
-            await(() -> j.info("persistence").contains("rdb_last_bgsave_status:err"), "the failed BGSAVE");
+            Await.until("the failed BGSAVE", 15, () -> j.info("persistence").contains("rdb_last_bgsave_status:err"));
             assertTrue(s.log().contains("Error moving temp DB file"), s.log());
             assertTrue(s.log().contains("Background saving error"), s.log());
             JedisDataException e = assertThrows(JedisDataException.class, () -> j.set("k", "w"));
@@ -135,7 +127,7 @@ class SavePointsTest {
             c.send(RawClient.encode(java.util.Arrays.stream(cmd).map(TestData::b).toArray(byte[][]::new)));
             assertTrue(c.closedByServer());
         }
-        await(() -> s.server().isClosed(), "the server to close");
+        Await.until("the server to close", 15, () -> s.server().isClosed());
         assertFalse(Files.list(s.server().config().dir.path())
                 .anyMatch(p -> p.getFileName().toString().startsWith("temp-")), "temp files left behind");
     }

@@ -1,7 +1,6 @@
 package io.jredis.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jredis.persistence.PersistenceModule;
 import io.jredis.persistence.RdbPersistence;
@@ -10,10 +9,9 @@ import io.jredis.persistence.ReplicationSnapshots;
 import io.jredis.persistence.Snapshot;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ConfigException;
-import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +28,7 @@ import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.Tuple;
 import io.jredis.server.testing.TempPaths;
+import io.jredis.server.testing.TestServer;
 
 /** Test helpers: jredis servers with replication installed, polling, dataset comparison, INFO fields. */
 final class Nodes {
@@ -62,15 +61,9 @@ final class Nodes {
 
     /** A jredis server on a free port with replication; {@code directives} are name/value pairs. */
     static RedisServer jredis(String... directives) {
-        ServerConfig cfg = new ServerConfig();
+        ServerConfig cfg = TestServer.set(TestServer.config("dir", TempPaths.dir("jredis-repl").toString()),
+                directives);
         try {
-            cfg.find("bind").setFromString("127.0.0.1");
-            cfg.find("port").setFromString("0");
-            cfg.find("dir").setFromString(TempPaths.dir("jredis-repl").toString());
-            for (int i = 0; i < directives.length; i += 2) {
-                Directive d = cfg.find(directives[i]);
-                d.setFromString(directives[i + 1]);
-            }
             Path logFile = TempPaths.file("jredis-repl", ".log");
             RedisServer s = new RedisServer(cfg, Log.open(logFile.toString(), "notice"));
             LOGS.put(s, logFile);
@@ -87,8 +80,6 @@ final class Nodes {
             });
             s.start();
             return s;
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -130,21 +121,9 @@ final class Nodes {
         }
     }
 
-    /** Polls {@code cond} every 20 ms for up to {@code seconds}. */
+    /** Waits up to {@code seconds} for {@code cond}: see {@link Await#until}. */
     static void await(String what, int seconds, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (cond.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
-        fail("timed out waiting for " + what);
+        Await.until(what, seconds, cond);
     }
 
     static String info(Jedis j, String field) {

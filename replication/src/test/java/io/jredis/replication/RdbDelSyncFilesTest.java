@@ -31,6 +31,14 @@ class RdbDelSyncFilesTest {
         return Path.of(j.configGet("dir").get("dir")).resolve("dump.rdb");
     }
 
+    /** Fills the master, makes {@code r} its replica and waits until it holds the same data. */
+    private static void syncWithData(Jedis m, Jedis r, int masterPort) {
+        fill(m, "key:", 2000, 50);
+        r.replicaof("127.0.0.1", masterPort);
+        awaitCaughtUp(m, r);
+        assertSameData(m, r);
+    }
+
     /** The master's cron looks once a second: a file still there after several of its runs was kept. */
     private static void assertStays(Path file, String why) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3500);
@@ -46,10 +54,7 @@ class RdbDelSyncFilesTest {
                 RedisServer replica = Nodes.jredis();
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            fill(m, "key:", 2000, 50);
-            r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            syncWithData(m, r, master.port());
             await("sync file deleted", 20, () -> !Files.exists(dump(m)));
             String log = Nodes.log(master);
             assertTrue(log.contains("Starting BGSAVE for SYNC with target: disk"), log);
@@ -95,10 +100,7 @@ class RdbDelSyncFilesTest {
                         "repl-diskless-load", "disabled");
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            fill(m, "key:", 2000, 50);
-            r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            syncWithData(m, r, master.port());
             await("loaded file deleted", 20, () -> !Files.exists(dump(r)));
             String log = Nodes.log(replica);
             assertTrue(log.contains("MASTER <-> REPLICA sync: Loading DB in memory"), log);

@@ -44,6 +44,17 @@ class TlsReplicationTest {
         return out.toArray(String[]::new);
     }
 
+    /**
+     * The replica's link comes up, it has the "before" key the master set ahead of the sync, and it receives a
+     * write the master streams afterwards.
+     */
+    private static void assertReplicates(Jedis m, Jedis r) {
+        await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
+        assertEquals("sync", r.get("before"));
+        m.set("after", "stream");
+        await("streamed write", 20, () -> "stream".equals(r.get("after")));
+    }
+
     @Test
     void jredisReplicaOfJredisMasterOverTls() throws Exception {
         int masterTls = RealRedis.freePort();
@@ -55,10 +66,7 @@ class TlsReplicationTest {
             replicaConf.addAll(List.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + masterTls));
             try (RedisServer replica = Nodes.jredis(args(replicaConf));
                     Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
-                await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
-                assertEquals("sync", r.get("before"));
-                m.set("after", "stream");
-                await("streamed write", 20, () -> "stream".equals(r.get("after")));
+                assertReplicates(m, r);
                 // The replica announces the port its own replicas would use: its TLS one.
                 assertTrue(info(m, "slave0").startsWith("ip=127.0.0.1,port=" + replicaTls + ","), info(m, "slave0"));
             }
@@ -75,10 +83,7 @@ class TlsReplicationTest {
             replicaConf.addAll(List.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + masterTls));
             try (RealRedis replica = RealRedis.start(options(replicaConf));
                     Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
-                await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
-                assertEquals("sync", r.get("before"));
-                m.set("after", "stream");
-                await("streamed write", 20, () -> "stream".equals(r.get("after")));
+                assertReplicates(m, r);
             }
         }
     }
@@ -93,10 +98,7 @@ class TlsReplicationTest {
             replicaConf.addAll(List.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + masterTls));
             try (RedisServer replica = Nodes.jredis(args(replicaConf));
                     Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
-                await("TLS link up", 20, () -> "up".equals(info(r, "master_link_status")));
-                assertEquals("sync", r.get("before"));
-                m.set("after", "stream");
-                await("streamed write", 20, () -> "stream".equals(r.get("after")));
+                assertReplicates(m, r);
             }
         }
     }

@@ -3,9 +3,6 @@ package io.jredis.sentinel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ConfigFile;
-import io.jredis.server.config.ServerConfig;
-import io.jredis.server.log.Log;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
@@ -36,22 +33,15 @@ class SentinelAuthUserTest {
                 Path conf = dir.resolve("s.conf");
                 Files.writeString(conf, "bind 127.0.0.1\nport 0\nsentinel monitor mymaster 127.0.0.1 " + master.port()
                         + " 1\nsentinel auth-user mymaster sentinel-user\nsentinel auth-pass mymaster spw\n");
-                ServerConfig cfg = new ServerConfig();
-                SentinelModule.prepare(cfg);
-                new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString(), "--port", "0")),
-                        System.in);
-                try (RedisServer sentinel = new RedisServer(cfg, Log.silent())) {
-                    SentinelModule module = SentinelModule.install(sentinel);
-                    sentinel.start();
-                    module.start(sentinel);
+                try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
                     int p = sentinel.port();
                     // Replicas are learned from the master's INFO and then monitored: both need the ACL user.
-                    SentinelFailoverTest.await("the Sentinel reads the master and its replica", () -> {
-                        Object reps = SentinelFailoverTest.call(p, "SENTINEL", "REPLICAS", "mymaster");
+                    SentinelLab.await("the Sentinel reads the master and its replica", () -> {
+                        Object reps = SentinelLab.call(p, "SENTINEL", "REPLICAS", "mymaster");
                         return reps instanceof List<?> l && l.size() == 1
                                 && RespParser.toText(l.get(0)).contains("master-link-status, ok");
                     });
-                    String masterReport = RespParser.toText(SentinelFailoverTest.call(p, "SENTINEL", "MASTER",
+                    String masterReport = RespParser.toText(SentinelLab.call(p, "SENTINEL", "MASTER",
                             "mymaster"));
                     assertEquals(true, masterReport.contains("flags, master,"), masterReport);
                 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -143,7 +144,7 @@ class SentinelClientsTest {
     @Test
     void jedisSentinelPoolWritesToThePromotedReplica() throws Exception {
         assertNotEquals(oldMaster, newMaster);
-        SentinelLab.await("JedisSentinelPool switches master", 30,
+        Await.until("JedisSentinelPool switches master", 30,
                 () -> pool.getCurrentHostMaster().toString().equals(newMaster));
         try (Jedis j = pool.getResource()) {
             assertEquals("OK", j.set("after", "jedis"));
@@ -157,7 +158,7 @@ class SentinelClientsTest {
             assertEquals("OK", fresh.sync().set("after-fresh", "lettuce"));
         }
         assertEquals("lettuce", onNewMaster("after-fresh"));
-        SentinelLab.await("the old Lettuce connection reconnects to the new master", 30, () -> {
+        Await.until("the old Lettuce connection reconnects to the new master", 30, () -> {
             try {
                 return "OK".equals(lettuceConn.sync().set("after-old", "lettuce"));
             } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -160,18 +160,9 @@ final class SentinelLab implements AutoCloseable {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        await(what, 60, condition);
-    }
-
-    static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    /** Waits for {@code condition} with the lab's bound: a minute, room for a failover on a loaded machine. */
+    static void await(String what, BooleanSupplier condition) {
+        Await.until(what, 60, condition);
     }
 
     /** One command on a fresh connection; the parsed reply, or the exception. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
@@ -38,7 +39,7 @@ class SentinelRobustnessTest {
         Node start() throws Exception {
             process = new ProcessBuilder(RealRedis.binary(), conf.toString()).redirectErrorStream(true)
                     .redirectOutput(conf.resolveSibling("redis.log").toFile()).start();
-            SentinelLab.await("redis-server on " + port, 10, () -> "PONG".equals(
+            Await.until("redis-server on " + port, 10, () -> "PONG".equals(
                     RespParser.toText(SentinelLab.call(port, "PING"))));
             return this;
         }

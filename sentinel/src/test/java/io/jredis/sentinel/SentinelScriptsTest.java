@@ -3,14 +3,10 @@ package io.jredis.sentinel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ConfigFile;
-import io.jredis.server.config.ServerConfig;
-import io.jredis.server.log.Log;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,16 +24,10 @@ class SentinelScriptsTest {
             Path conf = dir.resolve("s.conf");
             Files.writeString(conf, "bind 127.0.0.1\nport 0\nsentinel monitor mymaster 127.0.0.1 " + master.port()
                     + " 1\nsentinel notification-script mymaster " + script + "\n");
-            ServerConfig cfg = new ServerConfig();
-            SentinelModule.prepare(cfg);
-            new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString(), "--port", "0")), System.in);
-            try (RedisServer sentinel = new RedisServer(cfg, Log.silent())) {
-                SentinelModule module = SentinelModule.install(sentinel);
-                sentinel.start();
-                module.start(sentinel);
-                assertEquals(1L, SentinelFailoverTest.call(sentinel.port(), "SENTINEL", "RESET", "mymaster"));
+            try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
+                assertEquals(1L, SentinelLab.call(sentinel.port(), "SENTINEL", "RESET", "mymaster"));
                 String expected = "+reset-master|master mymaster 127.0.0.1 " + master.port();
-                SentinelFailoverTest.await("the script records +reset-master", () -> {
+                SentinelLab.await("the script records +reset-master", () -> {
                     try {
                         return Files.exists(out) && Files.readAllLines(out).contains(expected);
                     } catch (java.io.IOException e) {

@@ -1,14 +1,11 @@
 package io.jredis.sentinel;
 
-import static io.jredis.sentinel.SentinelFailoverTest.await;
-import static io.jredis.sentinel.SentinelFailoverTest.call;
+import static io.jredis.sentinel.SentinelLab.await;
+import static io.jredis.sentinel.SentinelLab.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ConfigFile;
-import io.jredis.server.config.ServerConfig;
-import io.jredis.server.log.Log;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestCerts;
@@ -40,13 +37,7 @@ class SentinelTlsTest {
                     + "\ntls-ca-cert-file " + certs.path("ca.crt") + "\n"
                     + "sentinel monitor mymaster 127.0.0.1 " + masterTls + " 1\n"
                     + "sentinel down-after-milliseconds mymaster 15000\n");
-            ServerConfig cfg = new ServerConfig();
-            SentinelModule.prepare(cfg);
-            new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString())), System.in);
-            try (RedisServer sentinel = new RedisServer(cfg, Log.silent())) {
-                SentinelModule module = SentinelModule.install(sentinel);
-                sentinel.start();
-                module.start(sentinel);
+            try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
                 int port = sentinel.port();
                 // The replica is found through INFO over the TLS link, at the TLS port it announces.
                 await("replica discovered over TLS", () -> call(port, "SENTINEL", "REPLICAS", "mymaster")

@@ -1,18 +1,10 @@
 package io.jredis.server;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,20 +38,7 @@ class DifferentialTest {
 
     @TestFactory
     Stream<DynamicTest> scripts() throws IOException, URISyntaxException {
-        URL dir = DifferentialTest.class.getResource("/differential");
-        List<Path> files;
-        try (Stream<Path> s = Files.list(Path.of(dir.toURI()))) {
-            files = s.filter(p -> p.toString().endsWith(".redis")).sorted().toList();
-        }
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-            String script;
-            try (InputStream in = Files.newInputStream(f)) {
-                script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            List<String> mismatches = DifferentialRunner.run(f.getFileName().toString(), script, jredis.port(),
-                    redis.port());
-            assertTrue(mismatches.isEmpty(), () -> mismatches.size() + " replies differ from redis-server:\n"
-                    + String.join("\n", mismatches));
-        }));
+        return DifferentialRunner.scripts("/differential",
+                (name, script) -> DifferentialRunner.run(name, script, jredis.port(), redis.port()));
     }
 }

@@ -1,7 +1,5 @@
 package io.jredis.server;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
@@ -9,10 +7,7 @@ import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -60,16 +55,7 @@ class NotificationsVsRedisTest {
 
     @TestFactory
     Stream<DynamicTest> scripts() throws Exception {
-        URL dir = NotificationsVsRedisTest.class.getResource("/notifications");
-        List<Path> files;
-        try (Stream<Path> s = Files.list(Path.of(dir.toURI()))) {
-            files = s.filter(p -> p.toString().endsWith(".redis")).sorted().toList();
-        }
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-            List<String> mismatches = run(f.getFileName().toString(), Files.readString(f));
-            assertTrue(mismatches.isEmpty(), () -> mismatches.size() + " differences from redis-server:\n"
-                    + String.join("\n", mismatches));
-        }));
+        return DifferentialRunner.scripts("/notifications", NotificationsVsRedisTest::run);
     }
 
     /** One server's side of a run: the subscriber, a control connection and the script's connections. */

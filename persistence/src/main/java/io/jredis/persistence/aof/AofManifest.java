@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.server.util.Bytes;
 import io.jredis.server.util.SplitArgs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -112,8 +113,9 @@ public final class AofManifest {
     }
 
     private static void line(StringBuilder sb, Entry e) {
-        sb.append("file ").append(needsRepr(e.name()) ? repr(e.name()) : e.name()).append(" seq ").append(e.seq())
-                .append(" type ").append(e.type().code).append('\n');
+        String name = needsRepr(e.name()) ? Bytes.repr(e.name().getBytes(StandardCharsets.UTF_8)) : e.name();
+        sb.append("file ").append(name).append(" seq ").append(e.seq()).append(" type ").append(e.type().code)
+                .append('\n');
     }
 
     /** Redis's sdsneedsrepr: names with spaces, quotes, backslashes or unprintable characters are quoted. */
@@ -126,31 +128,6 @@ public final class AofManifest {
             }
         }
         return false;
-    }
-
-    /** Redis's sdscatrepr. */
-    static String repr(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 32 && c < 127) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.jredis.persistence.rdb;
 
-import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import java.util.Arrays;
 
@@ -234,17 +233,11 @@ public final class Listpack {
      * Walks a listpack's entries, checking its structure as it goes (Redis's deep integrity validation): every
      * length stays inside the blob and every backlen matches. Throws {@link IllegalArgumentException} on damage.
      */
-    public static final class Reader {
-        private final byte[] lp;
+    public static final class Reader extends PackedReader {
         private final int declaredCount;
-        private int pos = HEADER;
-        private int seen;
-        private boolean isInt;
-        private long intValue;
-        private int strOff;
-        private int strLen;
 
         public Reader(byte[] lp) {
+            super("listpack", lp, HEADER);
             if (lp.length < HEADER + 1) {
                 throw new IllegalArgumentException("listpack shorter than its header");
             }
@@ -256,7 +249,6 @@ public final class Listpack {
             if ((lp[lp.length - 1] & 0xff) != EOF) {
                 throw new IllegalArgumentException("listpack does not end with its terminator");
             }
-            this.lp = lp;
             this.declaredCount = (lp[4] & 0xff) | (lp[5] & 0xff) << 8;
         }
 
@@ -266,10 +258,10 @@ public final class Listpack {
             seen = 0;
         }
 
-        /** Moves to the next entry; false (after checking the count) at the end. */
+        @Override
         public boolean next() {
-            if ((lp[pos] & 0xff) == EOF) {
-                if (pos != lp.length - 1) {
+            if ((blob[pos] & 0xff) == EOF) {
+                if (pos != blob.length - 1) {
                     throw new IllegalArgumentException("listpack terminator before the end of the blob");
                 }
                 if (declaredCount != 65535 && declaredCount != seen) {
@@ -279,7 +271,7 @@ public final class Listpack {
                 return false;
             }
             int start = pos;
-            int b = lp[pos] & 0xff;
+            int b = blob[pos] & 0xff;
             isInt = true;
             if ((b & 0x80) == 0) {
                 intValue = b;
@@ -288,18 +280,18 @@ public final class Listpack {
                 string(pos + 1, b & 0x3f);
             } else if ((b & 0xe0) == 0xc0) {
                 need(2);
-                int u = ((b & 0x1f) << 8) | (lp[pos + 1] & 0xff);
+                int u = ((b & 0x1f) << 8) | (blob[pos + 1] & 0xff);
                 intValue = u >= 1 << 12 ? u - (1 << 13) : u;
                 pos += 2;
             } else if ((b & 0xf0) == 0xe0) {
                 need(2);
-                string(pos + 2, ((b & 0x0f) << 8) | (lp[pos + 1] & 0xff));
+                string(pos + 2, ((b & 0x0f) << 8) | (blob[pos + 1] & 0xff));
             } else {
                 switch (b) {
                     case 0xf0 -> {
                         need(5);
-                        long len = le(pos + 1, 4) & 0xffffffffL;
-                        if (len > lp.length) {
+                        long len = le(blob, pos + 1, 4) & 0xffffffffL;
+                        if (len > blob.length) {
                             throw new IllegalArgumentException("listpack string length " + len + " past the blob");
                         }
                         string(pos + 5, (int) len);
@@ -317,73 +309,20 @@ public final class Listpack {
             return true;
         }
 
-        private void need(int n) {
-            if (pos + n > lp.length - 1) {
-                throw new IllegalArgumentException("listpack entry past the end of the blob");
-            }
-        }
-
-        private void string(int dataOff, int len) {
-            if ((long) dataOff + len > lp.length - 1) {
-                throw new IllegalArgumentException("listpack string past the end of the blob");
-            }
-            isInt = false;
-            strOff = dataOff;
-            strLen = len;
-            pos = dataOff + len;
-        }
-
-        private void integer(int bytes) {
-            need(1 + bytes);
-            long v = le(pos + 1, bytes);
-            int shift = 64 - 8 * bytes;
-            intValue = (v << shift) >> shift;
-            pos += 1 + bytes;
-        }
-
-        private long le(int off, int n) {
-            long v = 0;
-            for (int i = 0; i < n; i++) {
-                v |= (lp[off + i] & 0xffL) << (8 * i);
-            }
-            return v;
-        }
-
         private void checkBacklen(int entryLen) {
             int n = entryLen <= 127 ? 1 : entryLen < 16383 ? 2 : entryLen < 2097151 ? 3 : entryLen < 268435455 ? 4 : 5;
-            if (pos + n > lp.length - 1) {
+            if (pos + n > blob.length - 1) {
                 throw new IllegalArgumentException("listpack entry backlen past the end of the blob");
             }
             long v = 0;
             for (int i = 0; i < n; i++) {
-                v = (v << 7) | (lp[pos + i] & 127);
+                v = (v << 7) | (blob[pos + i] & 127);
             }
             if (v != entryLen) {
                 throw new IllegalArgumentException("listpack entry backlen " + v + " does not match its length "
                         + entryLen);
             }
             pos += n;
-        }
-
-        public boolean isInt() {
-            return isInt;
-        }
-
-        public long intValue() {
-            return intValue;
-        }
-
-        /** The current entry as bytes; integers as their decimal text, as Redis returns them. */
-        public byte[] bytes() {
-            return isInt ? Bytes.fromLong(intValue) : Arrays.copyOfRange(lp, strOff, strOff + strLen);
-        }
-
-        /** The current entry read as a score: integers exactly, strings as {@code strtod} reads them. */
-        public double score() {
-            if (isInt) {
-                return intValue;
-            }
-            return RdbInput.parseScore(lp, strOff, strLen);
         }
     }
 }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class AofDiskErrorTest {
             Path link = fullNextIncr(j);
             // Under everysec the write is acknowledged before it reaches the disk, as in Redis.
             assertEquals("OK", j.set("acknowledged", "while failing"));
-            await(() -> "err".equals(AppendOnlyFileTest.info(j, "aof_last_write_status")), "the write error");
+            Await.until("the write error", 30, () -> "err".equals(AppendOnlyFileTest.info(j, "aof_last_write_status")));
             assertEquals(ENOSPC, assertThrows(JedisDataException.class, () -> j.set("refused", "x")).getMessage());
             assertEquals(ENOSPC, assertThrows(JedisDataException.class, () -> j.incr("counter")).getMessage());
             assertEquals(ENOSPC, assertThrows(JedisDataException.class, j::ping).getMessage());
@@ -61,7 +60,7 @@ class AofDiskErrorTest {
             assertTrue(logged(s, "Error writing to the AOF file: No space left on device"), String.join("\n", s.log));
 
             Files.delete(link);
-            await(() -> "ok".equals(AppendOnlyFileTest.info(j, "aof_last_write_status")), "recovery");
+            Await.until("recovery", 30, () -> "ok".equals(AppendOnlyFileTest.info(j, "aof_last_write_status")));
             assertTrue(logged(s, "AOF write error looks solved, Redis can write again."));
             assertEquals("PONG", j.ping());
             assertEquals("OK", j.set("after", "3"));
@@ -82,12 +81,12 @@ class AofDiskErrorTest {
             CompletableFuture<String> reply;
             try (Jedis other = new Jedis("127.0.0.1", s.port(), 30_000)) {
                 reply = CompletableFuture.supplyAsync(() -> other.set("k", "durable"));
-                await(() -> logged(s, "Error writing to the AOF file"), "the error");
+                Await.until("the error", 30, () -> logged(s, "Error writing to the AOF file"));
                 assertFalse(reply.isDone(), "a write that is not on disk must not be acknowledged");
                 Files.delete(link);
                 assertEquals("OK", reply.get(30, TimeUnit.SECONDS));
             }
-            await(() -> "ok".equals(AppendOnlyFileTest.info(j, "aof_last_write_status")), "recovery");
+            Await.until("recovery", 30, () -> "ok".equals(AppendOnlyFileTest.info(j, "aof_last_write_status")));
             assertEquals("OK", j.set("after", "2"));
         }
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
@@ -132,11 +131,4 @@ class AofDiskErrorTest {
         return s.log.stream().anyMatch(l -> l.contains(text));
     }
 
-    private static void await(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            LockSupport.parkNanos(10_000_000);
-        }
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +43,7 @@ class AofInteropTest {
         try (AofServer s = AofServer.start(jdir, "appendonly", "yes"); Jedis j = s.jedis()) {
             Datasets.fill(j);
             j.bgrewriteaof();
-            AppendOnlyFileTest.await(() -> "0".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress")),
-                    "rewrite");
+            Await.until("rewrite", 10, () -> "0".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress")));
             j.rpush("list", "after-rewrite");
             j.select(5);
             j.set("db5", "v");
@@ -79,8 +79,8 @@ class AofInteropTest {
                 Jedis j = new Jedis("127.0.0.1", r.port())) {
             Datasets.fill(j);
             j.bgrewriteaof();
-            AppendOnlyFileTest.await(() -> "0".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"))
-                    && !AppendOnlyFileTest.info(j, "aof_base_size").equals("0"), "rewrite");
+            Await.until("rewrite", 10, () -> "0".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"))
+                    && !AppendOnlyFileTest.info(j, "aof_base_size").equals("0"));
             try (var tx = j.multi()) {
                 tx.set("in-multi", "1");
                 tx.sadd("set", "d");

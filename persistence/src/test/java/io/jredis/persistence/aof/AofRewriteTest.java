@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.persistence.BgsaveConsistencyTest;
 import io.jredis.persistence.Datasets;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,8 @@ class AofRewriteTest {
             }
             atEnd = Datasets.read(j, 16);
             assertNotEquals(atStart, atEnd, written + " writes changed nothing?");
-            await(() -> manifest().contains(".base." + (preamble.equals("yes") ? "rdb" : "aof")), "new manifest");
+            Await.until("new manifest", 30,
+                    () -> manifest().contains(".base." + (preamble.equals("yes") ? "rdb" : "aof")));
         }
         String manifest = manifest();
         List<String> lines = manifest.lines().toList();
@@ -208,11 +209,8 @@ class AofRewriteTest {
     }
 
     static void awaitRewriteDone(Jedis j) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while ("1".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the rewrite did not finish");
-            LockSupport.parkNanos(5_000_000);
-        }
+        Await.until("the rewrite to finish", 60,
+                () -> !"1".equals(AppendOnlyFileTest.info(j, "aof_rewrite_in_progress")));
     }
 
     private String manifest() {
@@ -229,11 +227,4 @@ class AofRewriteTest {
         }
     }
 
-    private static void await(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            LockSupport.parkNanos(5_000_000);
-        }
-    }
 }

@@ -2,8 +2,6 @@ package io.jredis.persistence.aof;
 
 import io.jredis.persistence.PersistenceModule;
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ConfigException;
-import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Jedis;
 import io.jredis.server.testing.TempPaths;
+import io.jredis.server.testing.TestServer;
 
 /**
  * An in-process jredis with the AOF installed, on a free port, in a given dir; log lines are kept for assertions.
@@ -27,31 +26,12 @@ final class AofServer implements AutoCloseable {
         this.log = log;
     }
 
-    static ServerConfig config(Path dir, String... directives) {
-        ServerConfig cfg = new ServerConfig();
-        try {
-            cfg.find("bind").setFromString("127.0.0.1");
-            cfg.find("port").setFromString("0");
-            cfg.find("save").setFromString("");
-            cfg.find("dir").setFromString(dir.toString());
-            for (int i = 0; i < directives.length; i += 2) {
-                Directive d = cfg.find(directives[i]);
-                if (d == null) {
-                    throw new IllegalArgumentException("unknown directive " + directives[i]);
-                }
-                d.setFromString(directives[i + 1]);
-            }
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return cfg;
-    }
-
     /** Installs the AOF (loading it) and starts; an unloadable AOF throws {@link AofException}. */
     static AofServer start(Path dir, String... directives) throws AofException, IOException {
         Path logFile = TempPaths.file("aof-test", ".log");
         Log log = Log.open(logFile.toString(), "notice");
-        RedisServer s = new RedisServer(config(dir, directives), log);
+        ServerConfig cfg = TestServer.set(TestServer.config("save", "", "dir", dir.toString()), directives);
+        RedisServer s = new RedisServer(cfg, log);
         try {
             PersistenceModule.install(s);
         } catch (IOException e) {

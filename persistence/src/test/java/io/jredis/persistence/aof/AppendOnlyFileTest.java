@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +34,6 @@ class AppendOnlyFileTest {
     private List<String> files() throws IOException {
         try (Stream<Path> s = Files.list(aofDir())) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    static void await(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
         }
     }
 
@@ -114,24 +104,24 @@ class AppendOnlyFileTest {
             Datasets.fill(j);
             assertEquals("Background append only file rewriting started", j.bgrewriteaof());
             j.set("after", "rewrite");
-            await(() -> "0".equals(info(j, "aof_rewrite_in_progress")), "rewrite end");
-            await(() -> {
+            Await.until("rewrite end", 10, () -> "0".equals(info(j, "aof_rewrite_in_progress")));
+            Await.until("new manifest", 10, () -> {
                 try {
                     return manifest().contains("seq 2 type b");
                 } catch (IOException e) {
                     return false;
                 }
-            }, "new manifest");
+            });
             assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
                     manifest());
-            await(() -> {
+            Await.until("history deleted", 10, () -> {
                 try {
                     return files().equals(List.of("appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof",
                             "appendonly.aof.manifest"));
                 } catch (IOException e) {
                     return false;
                 }
-            }, "history deleted");
+            });
             assertEquals("ok", info(j, "aof_last_bgrewrite_status"));
             assertEquals("1", info(j, "aof_rewrites"));
             String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
@@ -150,13 +140,13 @@ class AppendOnlyFileTest {
         try (AofServer s = AofServer.start(dir); Jedis j = s.jedis()) {
             j.set("k", "v");
             j.bgrewriteaof();
-            await(() -> {
+            Await.until("manifest", 10, () -> {
                 try {
                     return Files.exists(aofDir().resolve("appendonly.aof.manifest"));
                 } catch (RuntimeException e) {
                     return false;
                 }
-            }, "manifest");
+            });
             assertEquals("0", info(j, "aof_enabled"));
             j.set("not-logged", "x");
         }
@@ -174,13 +164,13 @@ class AppendOnlyFileTest {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             Datasets.fill(j);
             j.bgrewriteaof();
-            await(() -> {
+            Await.until("rdb base", 10, () -> {
                 try {
                     return manifest().contains("appendonly.aof.2.base.rdb seq 2 type b");
                 } catch (IOException e) {
                     return false;
                 }
-            }, "rdb base");
+            });
             j.set("after", "1");
             before = Datasets.describe(j);
         }
@@ -196,13 +186,13 @@ class AppendOnlyFileTest {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             j.set("from-rdb", "1");
             j.bgrewriteaof();
-            await(() -> {
+            Await.until("rdb base", 10, () -> {
                 try {
                     return manifest().contains("seq 2 type b");
                 } catch (IOException e) {
                     return false;
                 }
-            }, "rdb base");
+            });
         }
         Path legacy = dir.resolve("legacy");
         Files.createDirectories(legacy);
@@ -224,8 +214,9 @@ class AppendOnlyFileTest {
             for (int i = 0; i < 200; i++) {
                 j.set("k" + (i % 10), "v" + i);
             }
-            await(() -> Integer.parseInt(info(j, "aof_rewrites")) > 0 && "0".equals(info(j, "aof_rewrite_in_progress")),
-                    "automatic rewrite");
+            Await.until("automatic rewrite", 10,
+                    () -> Integer.parseInt(info(j, "aof_rewrites")) > 0
+                            && "0".equals(info(j, "aof_rewrite_in_progress")));
             assertTrue(s.log.stream().anyMatch(l -> l.contains("Starting automatic rewriting of AOF on")));
             assertEquals("v199", j.get("k9"));
         }
@@ -242,15 +233,15 @@ class AppendOnlyFileTest {
             assertEquals("OK", j.configSet("appendonly", "yes"));
             assertEquals("1", info(j, "aof_enabled"));
             j.set("during", "2");
-            await(() -> "0".equals(info(j, "aof_rewrite_in_progress")), "rewrite end");
-            await(() -> {
+            Await.until("rewrite end", 10, () -> "0".equals(info(j, "aof_rewrite_in_progress")));
+            Await.until("manifest", 10, () -> {
                 try {
                     return Files.exists(aofDir().resolve("appendonly.aof.manifest"))
                             && manifest().contains("type i");
                 } catch (IOException e) {
                     return false;
                 }
-            }, "manifest");
+            });
             j.set("after", "3");
             assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                     manifest());

@@ -1,5 +1,6 @@
 package io.jredis.server.config;
 
+import io.jredis.server.util.Bytes;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -204,28 +205,11 @@ public final class ConfigRewrite {
         return e.getMessage();
     }
 
-    /** Redis's {@code sdscatrepr}: always double-quoted, with C escapes for quotes, backslashes and non-printables. */
+    /**
+     * Redis's {@code sdscatrepr} of a config value: always double-quoted, with C escapes for quotes, backslashes and
+     * non-printables. Config text holds one byte a char (ISO-8859-1, as {@link ConfigFile} reads it).
+     */
     public static String repr(String v) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= ' ' && c <= '~') {
-                        sb.append(c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c & 0xff));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Bytes.repr(v.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

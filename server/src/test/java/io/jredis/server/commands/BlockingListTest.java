@@ -9,7 +9,6 @@ import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -113,24 +112,14 @@ class BlockingListTest {
     void servedPopIsPropagatedAsPlainPop() throws Exception {
         try (TestServer s = TestServer.start(); RawClient w = new RawClient(s.host(), s.port());
                 RawClient pusher = new RawClient(s.host(), s.port())) {
-            List<String> propagated = Collections.synchronizedList(new ArrayList<>());
-            s.server().onEngine(() -> {
-                s.server().engine().addPropagationListener((db, argv) -> {
-                    List<String> words = new ArrayList<>();
-                    for (byte[] a : argv) {
-                        words.add(new String(a, StandardCharsets.UTF_8));
-                    }
-                    propagated.add(String.join(" ", words));
-                });
-                return null;
-            });
+            List<String> propagated = s.recordPropagation();
             w.send(RawClient.encode(b("BRPOP"), b("q"), b("0")));
             awaitBlocked(s, 1);
             pusher.call("LPUSH", "q", "x");
             assertEquals("[q, x]", RespParser.toText(w.read()));
             pusher.call("RPUSH", "q2", "1", "2");
             pusher.call("LMPOP", "1", "q2", "LEFT", "COUNT", "5");
-            assertEquals(List.of("LPUSH q x", "RPOP q", "RPUSH q2 1 2", "LPOP q2 2"), propagated);
+            assertEquals(List.of("0:LPUSH q x", "0:RPOP q", "0:RPUSH q2 1 2", "0:LPOP q2 2"), propagated);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jredis.server.Client;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.DifferentialRunner;
@@ -194,12 +193,7 @@ class CommandCommandTest {
     void resp3RepliesKeepMapsAndSets() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
             c.call("PING");
-            s.server().onEngine(() -> {
-                for (Client client : s.server().engine().clients().values()) {
-                    client.reply().protocol(3);
-                }
-                return null;
-            });
+            s.switchClientsToResp3();
             Object docs = c.call("COMMAND", "DOCS", "get");
             assertTrue(docs instanceof Map<?, ?> m && m.containsKey("get"), String.valueOf(docs));
             String raw = new String(c.callRaw("COMMAND".getBytes(), "GETKEYSANDFLAGS".getBytes(), "get".getBytes(),

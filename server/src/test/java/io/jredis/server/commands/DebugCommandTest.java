@@ -201,10 +201,7 @@ class DebugCommandTest {
     void logWritesToTheServerLog() throws Exception {
         Path dir = Files.createTempDirectory("jredis-debug-log");
         Path file = dir.resolve("server.log");
-        ServerConfig cfg = new ServerConfig();
-        cfg.find("bind").setFromString("127.0.0.1");
-        cfg.find("port").setFromString("0");
-        cfg.find("enable-debug-command").setFromString("yes");
+        ServerConfig cfg = TestServer.config("enable-debug-command", "yes");
         try (RedisServer server = new RedisServer(cfg, Log.open(file.toString(), "notice"))) {
             server.start();
             try (RawClient c = new RawClient("127.0.0.1", server.port())) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
@@ -78,15 +77,10 @@ class GeoCommandsTest extends SharedServerTest {
                 args.subList(1, args.size()).toArray(new String[0]));
         assertEquals(128, j.geosearchStore("dst", "g", GeoSearchParam.geoSearchParam()
                 .fromLonLat(10, 20).byRadius(1000, GeoUnit.KM).count(128)));
-        assertEquals("listpack", encoding("dst"));
+        assertEquals("listpack", server.encoding("dst"));
         assertEquals(129, j.geosearchStore("dst", "g", GeoSearchParam.geoSearchParam()
                 .fromLonLat(10, 20).byRadius(1000, GeoUnit.KM).count(129)));
-        assertEquals("skiplist", encoding("dst"));
-    }
-
-    private static String encoding(String key) throws Exception {
-        return server.server().onEngine(() -> ((ZSetValue) server.server().engine().database(0)
-                .get(key.getBytes(StandardCharsets.UTF_8))).encoding());
+        assertEquals("skiplist", server.encoding("dst"));
     }
 
     /**

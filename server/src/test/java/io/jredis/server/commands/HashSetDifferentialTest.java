@@ -2,7 +2,6 @@ package io.jredis.server.commands;
 
 import static io.jredis.server.testing.ReplyComparison.check;
 
-import io.jredis.server.Client;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.ReplyComparison.Compare;
@@ -28,12 +27,7 @@ class HashSetDifferentialTest {
             real.call("HELLO", "3");
             mine.call("PING");
             // HELLO belongs to the connection family; switch this test's only connection to RESP3 directly.
-            ours.server().onEngine(() -> {
-                for (Client c : ours.server().engine().clients().values()) {
-                    c.reply().protocol(3);
-                }
-                return null;
-            });
+            ours.switchClientsToResp3();
             String script = """
                     HSET h a 1 b 2 c 3
                     HSET one f v

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jredis.server.Client;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
@@ -170,12 +169,7 @@ class InfoCommandTest {
     void resp3ClientsGetAVerbatimString() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
             c.call("PING");
-            s.server().onEngine(() -> {
-                for (Client client : s.server().engine().clients().values()) {
-                    client.reply().protocol(3);
-                }
-                return null;
-            });
+            s.switchClientsToResp3();
             String raw = new String(c.callRaw("INFO".getBytes(), "cluster".getBytes()), StandardCharsets.US_ASCII);
             String body = "# Cluster\r\ncluster_enabled:0\r\n";
             assertEquals("=" + (body.length() + 4) + "\r\ntxt:" + body + "\r\n", raw);

@@ -9,9 +9,6 @@ import io.jredis.server.RedisServer;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,22 +17,6 @@ import redis.clients.jedis.args.FlushMode;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 class ServerCommandsTest {
-    /** Records what the engine propagates, as "db:ARG ARG ...". */
-    private static List<String> recordPropagation(TestServer s) throws Exception {
-        List<String> out = Collections.synchronizedList(new ArrayList<>());
-        s.server().onEngine(() -> {
-            s.server().engine().addPropagationListener((db, argv) -> {
-                StringBuilder sb = new StringBuilder().append(db).append(':');
-                for (int i = 0; i < argv.length; i++) {
-                    sb.append(i == 0 ? "" : " ").append(new String(argv[i], StandardCharsets.UTF_8));
-                }
-                out.add(sb.toString());
-            });
-            return null;
-        });
-        return out;
-    }
-
     private static long dirty(TestServer s) throws Exception {
         return s.server().onEngine(() -> s.server().engine().dirtyCount());
     }
@@ -55,7 +36,7 @@ class ServerCommandsTest {
     @Test
     void flushdbEmptiesOnlyTheSelectedDatabaseAndAlwaysPropagates() throws Exception {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
-            List<String> propagated = recordPropagation(s);
+            List<String> propagated = s.recordPropagation();
             j.set("a", "1");
             j.select(1);
             j.set("b", "1");
@@ -75,7 +56,7 @@ class ServerCommandsTest {
     @Test
     void flushallCountsRemovedKeysPlusOne() throws Exception {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
-            List<String> propagated = recordPropagation(s);
+            List<String> propagated = s.recordPropagation();
             j.set("a", "1");
             j.select(2);
             j.set("b", "1");
@@ -98,7 +79,7 @@ class ServerCommandsTest {
     void swapdbExchangesContentsAndKeepsClientsOnTheirIndex() throws Exception {
         try (TestServer s = TestServer.start(); Jedis a = new Jedis(s.host(), s.port());
                 Jedis b = new Jedis(s.host(), s.port())) {
-            List<String> propagated = recordPropagation(s);
+            List<String> propagated = s.recordPropagation();
             a.set("k", "zero");
             b.select(1);
             b.set("k", "one");

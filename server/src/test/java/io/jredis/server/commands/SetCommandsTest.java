@@ -1,25 +1,19 @@
 package io.jredis.server.commands;
 
-import static io.jredis.server.commands.HashCommandsTest.encoding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.SharedServerTest;
 import io.jredis.server.testing.TestServer;
-import io.jredis.server.util.Bytes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
@@ -29,42 +23,7 @@ import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.SafeEncoder;
 
 /** Set commands through Jedis: replies, errors, intset/hashtable encodings and SPOP's propagation as SREM. */
-class SetCommandsTest {
-    private static TestServer server;
-    private static final ConcurrentLinkedQueue<List<String>> propagated = new ConcurrentLinkedQueue<>();
-    private Jedis j;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-        server.server().onEngine(() -> {
-            server.server().engine().addPropagationListener((db, argv) -> {
-                List<String> cmd = new ArrayList<>();
-                for (byte[] a : argv) {
-                    cmd.add(Bytes.str(a));
-                }
-                propagated.add(cmd);
-            });
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = new Jedis(server.host(), server.port());
-        propagated.clear();
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
-
+class SetCommandsTest extends SharedServerTest {
     private static String[] range(int from, int to) {
         return IntStream.range(from, to).mapToObj(Integer::toString).toArray(String[]::new);
     }
@@ -98,10 +57,10 @@ class SetCommandsTest {
     @Test
     void intsetIsSortedAndWidensAsNeeded() throws Exception {
         j.sadd("w", "5", "-3", "1");
-        assertEquals("intset", encoding(server, "w"));
+        assertEquals("intset", server.encoding("w"));
         assertEquals(List.of("-3", "1", "5"), rawList(Protocol.Command.SMEMBERS, "w"));
         j.sadd("w", "70000", "-50000000000", "9223372036854775807", "-9223372036854775808");
-        assertEquals("intset", encoding(server, "w"));
+        assertEquals("intset", server.encoding("w"));
         assertEquals(List.of("-9223372036854775808", "-50000000000", "-3", "1", "5", "70000", "9223372036854775807"),
                 rawList(Protocol.Command.SMEMBERS, "w"));
         assertTrue(j.sismember("w", "-50000000000"));
@@ -115,28 +74,28 @@ class SetCommandsTest {
     @Test
     void encodingTransitions() throws Exception {
         j.sadd("big", range(0, 512));
-        assertEquals("intset", encoding(server, "big"));
+        assertEquals("intset", server.encoding("big"));
         j.sadd("big", "512");
-        assertEquals("hashtable", encoding(server, "big"));
+        assertEquals("hashtable", server.encoding("big"));
         j.srem("big", range(0, 500));
-        assertEquals("hashtable", encoding(server, "big"), "never converts back");
+        assertEquals("hashtable", server.encoding("big"), "never converts back");
         assertEquals(13, j.scard("big"));
 
         j.sadd("str", "1", "2");
         j.sadd("str", "x");
-        assertEquals("hashtable", encoding(server, "str"));
+        assertEquals("hashtable", server.encoding("str"));
         j.srem("str", "x");
-        assertEquals("hashtable", encoding(server, "str"));
+        assertEquals("hashtable", server.encoding("str"));
         j.sadd("first", "x", "1");
-        assertEquals("hashtable", encoding(server, "first"));
+        assertEquals("hashtable", server.encoding("first"));
         j.sadd("negzero", "-0");
-        assertEquals("hashtable", encoding(server, "negzero"));
+        assertEquals("hashtable", server.encoding("negzero"));
 
         try (TestServer s = TestServer.start("set-max-intset-entries", "2"); Jedis k = new Jedis(s.host(), s.port())) {
             k.sadd("a", "1", "2");
-            assertEquals("intset", encoding(s, "a"));
+            assertEquals("intset", s.encoding("a"));
             k.sadd("a", "3");
-            assertEquals("hashtable", encoding(s, "a"));
+            assertEquals("hashtable", s.encoding("a"));
         }
     }
 
@@ -146,23 +105,23 @@ class SetCommandsTest {
         j.sadd("d1", "x");
         j.sadd("d2", "y");
         assertEquals(6, j.sdiffstore("r1", "d0", "d1"));
-        assertEquals("intset", encoding(server, "r1"), "diff algorithm 1 only adds survivors");
+        assertEquals("intset", server.encoding("r1"), "diff algorithm 1 only adds survivors");
         assertEquals(6, j.sdiffstore("r2", "d0", "d1", "d2"));
-        assertEquals("hashtable", encoding(server, "r2"), "diff algorithm 2 added x before removing it");
+        assertEquals("hashtable", server.encoding("r2"), "diff algorithm 2 added x before removing it");
         assertEquals(Set.of("1", "2", "3", "4", "5", "6"), j.smembers("r2"));
         assertEquals(7, j.sinterstore("r3", "d0", "d0"));
-        assertEquals("hashtable", encoding(server, "r3"));
+        assertEquals("hashtable", server.encoding("r3"));
         j.sadd("d3", "2", "3", "x");
         assertEquals(3, j.sinterstore("r4", "d0", "d3", "d3"));
-        assertEquals("hashtable", encoding(server, "r4"));
+        assertEquals("hashtable", server.encoding("r4"));
         assertEquals(Set.of("2", "3", "x"), j.sinter("d0", "d3"));
         j.srem("d3", "x");
         assertEquals(2, j.sinterstore("r4", "d0", "d3"));
-        assertEquals("intset", encoding(server, "r4"));
+        assertEquals("intset", server.encoding("r4"));
         assertEquals(7, j.sunionstore("r5", "d3", "d0"));
-        assertEquals("hashtable", encoding(server, "r5"));
+        assertEquals("hashtable", server.encoding("r5"));
         assertEquals(0, j.sinterstore("r5", "d0", "nokey"));
-        assertNull(encoding(server, "r5"), "an empty result deletes the destination");
+        assertNull(server.encoding("r5"), "an empty result deletes the destination");
     }
 
     @Test
@@ -170,28 +129,29 @@ class SetCommandsTest {
         j.sadd("p", range(0, 10));
         propagated.clear();
         String one = j.spop("p");
-        assertEquals(List.of(List.of("SREM", "p", one)), new ArrayList<>(propagated));
+        assertEquals(List.of("SREM p " + one), new ArrayList<>(propagated));
         assertFalse(j.sismember("p", one));
 
         propagated.clear();
         Set<String> two = j.spop("p", 2);
         assertEquals(2, two.size());
         assertEquals(7, j.scard("p"));
-        assertEquals(two, propagated.stream().peek(c -> assertEquals(List.of("SREM", "p"), c.subList(0, 2)))
-                .map(c -> c.get(2)).collect(Collectors.toSet()));
+        assertEquals(two, propagated.stream().map(c -> c.split(" "))
+                .peek(c -> assertEquals(List.of("SREM", "p"), List.of(c).subList(0, 2)))
+                .map(c -> c[2]).collect(Collectors.toSet()));
 
         propagated.clear();
         Set<String> six = j.spop("p", 6); // few survivors: the set is rebuilt from them
         assertEquals(6, six.size());
         assertEquals(1, j.scard("p"));
         assertEquals(6, propagated.size());
-        assertEquals(six, propagated.stream().map(c -> c.get(2)).collect(Collectors.toSet()));
+        assertEquals(six, propagated.stream().map(c -> c.split(" ")[2]).collect(Collectors.toSet()));
 
         propagated.clear();
         Set<String> rest = j.spop("p", 5);
         assertEquals(1, rest.size());
-        assertEquals(List.of(List.of("DEL", "p")), new ArrayList<>(propagated));
-        assertNull(encoding(server, "p"));
+        assertEquals(List.of("DEL p"), new ArrayList<>(propagated));
+        assertNull(server.encoding("p"));
 
         propagated.clear();
         assertTrue(j.spop("p", 3).isEmpty());
@@ -200,7 +160,7 @@ class SetCommandsTest {
 
         j.sadd("last", "x");
         assertEquals("x", j.spop("last"));
-        assertNull(encoding(server, "last"));
+        assertNull(server.encoding("last"));
     }
 
     @Test
@@ -208,9 +168,9 @@ class SetCommandsTest {
         j.sadd("rebuild", "a");
         j.sadd("rebuild", range(1, 21));
         j.srem("rebuild", "a");
-        assertEquals("hashtable", encoding(server, "rebuild"));
+        assertEquals("hashtable", server.encoding("rebuild"));
         assertEquals(19, j.spop("rebuild", 19).size());
-        assertEquals("intset", encoding(server, "rebuild"));
+        assertEquals("intset", server.encoding("rebuild"));
         assertEquals(1, j.scard("rebuild"));
     }
 
@@ -242,13 +202,13 @@ class SetCommandsTest {
         j.sadd("src", "1", "a");
         propagated.clear();
         assertEquals(1, j.smove("src", "dst", "1"));
-        assertEquals("intset", encoding(server, "dst"));
+        assertEquals("intset", server.encoding("dst"));
         assertEquals(1, propagated.size());
         assertEquals(0, j.smove("src", "dst", "1"));
         assertEquals(1, j.smove("src", "src", "a"), "same key: membership only");
         assertEquals(1, j.smove("src", "dst", "a"));
-        assertNull(encoding(server, "src"), "the emptied source is deleted");
-        assertEquals("hashtable", encoding(server, "dst"));
+        assertNull(server.encoding("src"), "the emptied source is deleted");
+        assertEquals("hashtable", server.encoding("dst"));
         assertEquals(Set.of("1", "a"), j.smembers("dst"));
         assertEquals(0, j.smove("nokey", "dst", "a"));
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jredis.server.testing.TestServer;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -35,18 +34,7 @@ class SortCommandTest {
     @Test
     void storeReplacesTheDestinationWithAListAndPropagatesVerbatim() throws Exception {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
-            // Written on the engine thread, read here after the replies that follow each propagation.
-            List<String> propagated = new CopyOnWriteArrayList<>();
-            s.server().onEngine(() -> {
-                s.server().engine().addPropagationListener((db, argv) -> {
-                    StringBuilder sb = new StringBuilder();
-                    for (byte[] a : argv) {
-                        sb.append(sb.length() == 0 ? "" : " ").append(new String(a));
-                    }
-                    propagated.add(sb.toString());
-                });
-                return null;
-            });
+            List<String> propagated = s.recordPropagation();
             j.sadd("set", "b", "c", "a");
             j.set("dst", "old");
             // Stored unsorted, a set would give replicas another order: SORT forces ALPHA then.
@@ -55,8 +43,8 @@ class SortCommandTest {
             assertEquals(0, j.sort("missing", "dst"));
             assertEquals(0, j.exists("dst") ? 1 : 0);
             assertEquals(0, j.sort("missing", "dst"));
-            assertEquals(List.of("SADD set b c a", "SET dst old", "SORT set BY NOSORT STORE dst",
-                    "SORT missing STORE dst"), propagated);
+            assertEquals(List.of("0:SADD set b c a", "0:SET dst old", "0:SORT set BY NOSORT STORE dst",
+                    "0:SORT missing STORE dst"), propagated);
         }
     }
 

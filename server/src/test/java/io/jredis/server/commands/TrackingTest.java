@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import io.lettuce.core.RedisClient;
@@ -30,17 +31,7 @@ import redis.clients.jedis.Protocol;
  * BCAST, NOLOOP and OPTIN, whose exact message bytes were checked against Redis 7.0.15.
  */
 class TrackingTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
+    private static final int WAIT_SECONDS = 5;
 
     @Test
     void lettuceCacheFrontendIsInvalidatedByAnotherConnectionsWrite() throws Exception {
@@ -54,7 +45,7 @@ class TrackingTest {
                 assertEquals("alice", frontend.get("user:1"));
                 assertEquals("alice", cache.get("user:1"));
                 writer.call("SET", "user:1", "bob");
-                await("the cached key to be evicted", () -> !cache.containsKey("user:1"));
+                Await.until("the cached key to be evicted", WAIT_SECONDS, () -> !cache.containsKey("user:1"));
                 assertEquals("bob", frontend.get("user:1"));
                 frontend.close();
             } finally {
@@ -191,7 +182,7 @@ class TrackingTest {
             assertEquals("OK", text(c.call("CLIENT", "TRACKING", "ON", "REDIRECT", Long.toString(targetId))));
             c.call("GET", "k");
             target.close();
-            await("the redirect target to disconnect",
+            Await.until("the redirect target to disconnect", WAIT_SECONDS,
                     () -> !text(call(writer, "CLIENT", "LIST")).contains("id=" + targetId + " "));
             writer.call("SET", "k", "v");
             assertEquals("[tracking-redir-broken, " + targetId + "]", RespParser.toText(c.read()));
@@ -253,12 +244,14 @@ class TrackingTest {
                 RawClient admin = new RawClient(s.host(), s.port())) {
             String id = Long.toString((Long) blocked.call("CLIENT", "ID"));
             blocked.send(RawClient.encode(bytes("BLPOP", "nolist", "0")));
-            await("the client to block", () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
+            Await.until("the client to block", WAIT_SECONDS,
+                    () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
             assertEquals(1L, admin.call("CLIENT", "UNBLOCK", id));
             assertEquals("*-1\r\n", new String(blocked.readRaw(), StandardCharsets.UTF_8),
                     "TIMEOUT gives the command's timeout reply");
             blocked.send(RawClient.encode(bytes("BLPOP", "nolist", "0")));
-            await("the client to block", () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
+            Await.until("the client to block", WAIT_SECONDS,
+                    () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
             assertEquals(1L, admin.call("CLIENT", "UNBLOCK", id, "ERROR"));
             assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n",
                     new String(blocked.readRaw(), StandardCharsets.UTF_8));

@@ -7,8 +7,6 @@ import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,17 +60,7 @@ class TransactionsTest {
     @Test
     void execPropagatesWritesWrappedInMultiExec() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
-            List<String> propagated = Collections.synchronizedList(new ArrayList<>());
-            s.server().onEngine(() -> {
-                s.server().engine().addPropagationListener((db, argv) -> {
-                    List<String> words = new ArrayList<>();
-                    for (byte[] a : argv) {
-                        words.add(new String(a, StandardCharsets.UTF_8));
-                    }
-                    propagated.add(db + ":" + String.join(" ", words));
-                });
-                return null;
-            });
+            List<String> propagated = s.recordPropagation();
             c.call("MULTI");
             c.call("LLEN", "x");
             c.call("RPUSH", "x", "1");

@@ -3,9 +3,7 @@ package io.jredis.server.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.jredis.server.db.ZSetValue;
 import io.jredis.server.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,27 +19,22 @@ import redis.clients.jedis.resps.Tuple;
 /** Sorted sets through Jedis: encodings, a randomized model check of ranks and ranges, blocking pops. */
 class ZSetCommandsTest {
 
-    private static String encoding(TestServer s, String key) throws Exception {
-        return s.server().onEngine(() -> ((ZSetValue) s.server().engine().database(0)
-                .get(key.getBytes(StandardCharsets.UTF_8))).encoding());
-    }
-
     @Test
     void convertsFromListpackToSkiplistAtRedisThresholds() throws Exception {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             for (int i = 0; i < 128; i++) {
                 j.zadd("big", i, "m" + i);
             }
-            assertEquals("listpack", encoding(s, "big"));
+            assertEquals("listpack", s.encoding("big"));
             j.zadd("big", 128, "m128");
-            assertEquals("skiplist", encoding(s, "big"));
+            assertEquals("skiplist", s.encoding("big"));
             assertEquals(129, j.zcard("big"));
             assertEquals(List.of("m0", "m1"), j.zrange("big", 0, 1));
 
             j.zadd("long", 1, "x".repeat(64));
-            assertEquals("listpack", encoding(s, "long"));
+            assertEquals("listpack", s.encoding("long"));
             j.zadd("long", 2, "y".repeat(65));
-            assertEquals("skiplist", encoding(s, "long"));
+            assertEquals("skiplist", s.encoding("long"));
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
-import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
@@ -312,13 +311,7 @@ class ProtocolErrorsTest {
     }
 
     static RedisServer startLogged(Path logFile, String level, String... directives) throws Exception {
-        ServerConfig cfg = new ServerConfig();
-        cfg.find("bind").setFromString("127.0.0.1");
-        cfg.find("port").setFromString("0");
-        for (int i = 0; i < directives.length; i += 2) {
-            cfg.find(directives[i]).setFromString(directives[i + 1]);
-        }
-        RedisServer server = new RedisServer(cfg, Log.open(logFile.toString(), level));
+        RedisServer server = new RedisServer(TestServer.config(directives), Log.open(logFile.toString(), level));
         server.start();
         return server;
     }

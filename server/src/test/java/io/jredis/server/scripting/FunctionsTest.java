@@ -72,7 +72,7 @@ class FunctionsTest {
     @Test
     void functionWritesPropagateAsEffectsAndLoadAsItself() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
-            List<String> propagated = ScriptingTest.capturePropagation(s);
+            List<String> propagated = s.recordPropagation();
             c.call("FUNCTION", "LOAD", LIB);
             c.call("FCALL", "bump", "1", "k", "2");
             c.call("FCALL", "peek", "1", "k");

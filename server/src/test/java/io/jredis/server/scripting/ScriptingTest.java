@@ -13,8 +13,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,7 +80,7 @@ class ScriptingTest {
     @Test
     void scriptWritesPropagateWrappedInMultiExecNeverTheEval() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
-            List<String> propagated = capturePropagation(s);
+            List<String> propagated = s.recordPropagation();
             c.call("EVAL", "redis.call('set', 'a', '1') redis.call('select', 2) redis.call('incr', 'n') "
                     + "return redis.call('get', 'nosuchkey')", "0");
             c.call("EVAL", "return redis.call('get', 'a')", "0");
@@ -100,7 +98,7 @@ class ScriptingTest {
     @Test
     void setReplNoneKeepsWritesLocal() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
-            List<String> propagated = capturePropagation(s);
+            List<String> propagated = s.recordPropagation();
             c.call("EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set', 'local', '1') "
                     + "redis.set_repl(redis.REPL_ALL) redis.call('set', 'shared', '1')", "0");
             assertEquals(List.of("0:MULTI", "0:set shared 1", "0:EXEC"), propagated);
@@ -190,20 +188,5 @@ class ScriptingTest {
             j.scriptFlush();
             assertTrue(j.info("memory").contains("number_of_cached_scripts:0\r\n"));
         }
-    }
-
-    static List<String> capturePropagation(TestServer s) throws Exception {
-        List<String> propagated = Collections.synchronizedList(new ArrayList<>());
-        s.server().onEngine(() -> {
-            s.server().engine().addPropagationListener((db, argv) -> {
-                List<String> words = new ArrayList<>();
-                for (byte[] a : argv) {
-                    words.add(new String(a, StandardCharsets.UTF_8));
-                }
-                propagated.add(db + ":" + String.join(" ", words));
-            });
-            return null;
-        });
-        return propagated;
     }
 }

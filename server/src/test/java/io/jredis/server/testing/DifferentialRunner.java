@@ -1,12 +1,19 @@
 package io.jredis.server.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Runs a command script against jredis and a real redis-server and compares the replies byte for byte.
@@ -22,6 +29,28 @@ import java.util.List;
  */
 public final class DifferentialRunner {
     private DifferentialRunner() {}
+
+    /** A comparison of one script with real Redis: the differences found, empty when there are none. */
+    @FunctionalInterface
+    public interface ScriptCheck {
+        List<String> differences(String scriptName, String script) throws Exception;
+    }
+
+    /**
+     * One dynamic test per {@code .redis} script in the test resource folder {@code folder} (e.g.
+     * {@code "/differential"}), in name order; each fails listing the differences {@code check} finds in it.
+     */
+    public static Stream<DynamicTest> scripts(String folder, ScriptCheck check) throws IOException, URISyntaxException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Path.of(DifferentialRunner.class.getResource(folder).toURI()))) {
+            files = s.filter(p -> p.toString().endsWith(".redis")).sorted().toList();
+        }
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            List<String> differences = check.differences(f.getFileName().toString(), Files.readString(f));
+            assertTrue(differences.isEmpty(), () -> differences.size() + " differences from redis-server:\n"
+                    + String.join("\n", differences));
+        }));
+    }
 
     /** Returns a list of mismatch descriptions (empty when the script behaves identically). */
     public static List<String> run(String scriptName, String script, int jredisPort, int redisPort) throws IOException {
