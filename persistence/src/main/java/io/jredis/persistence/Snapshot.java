@@ -110,11 +110,12 @@ public final class Snapshot {
      */
     private static final long SLICE_NANOS = 250_000;
     /**
-     * While clients are being served, a slice is followed by a pause three times its length, so the walk takes at
-     * most a quarter of the engine thread and requests keep most of it (latency during BGSAVE, where Redis's fork
-     * child runs on another core); with no client commands between slices they follow each other at once.
+     * While clients are being served, a slice is followed by a pause this many times its length (3: the walk takes at
+     * most a quarter of the engine thread), so requests keep most of the thread during a BGSAVE, as they keep Redis's
+     * main thread while its fork child works on another core; with no client command between two slices they follow
+     * each other at once. {@code -Djredis.snapshot.pause=N} changes it (0: a slice every loop turn), for benchmarks.
      */
-    private static final long WALK_SHARE_INVERSE_MINUS_ONE = Long.getLong("jredis.snapshot.pause", 3);
+    private static final long PAUSE_PER_SLICE = Long.getLong("jredis.snapshot.pause", 3);
     /** Bytes between two fsyncs with rdb-save-incremental-fsync (Redis's REDIS_AUTOSYNC_BYTES). */
     private static final long AUTOSYNC_BYTES = 4L << 20;
     private static final AtomicInteger MARKS = new AtomicInteger();
@@ -385,7 +386,7 @@ public final class Snapshot {
         flushBatch();
         if (walkDb < dicts.length) {
             long served = engine.stats().commandsProcessed;
-            reschedule(served != servedBefore ? (System.nanoTime() - start) * WALK_SHARE_INVERSE_MINUS_ONE : 0);
+            reschedule(served != servedBefore ? (System.nanoTime() - start) * PAUSE_PER_SLICE : 0);
             servedBefore = served;
             return;
         }
