@@ -1075,9 +1075,15 @@ public final class Engine implements Database.Hooks {
     }
 
     private void reject(Client c, CommandSpec cmd, String err) {
-        error(c, err);
         cmd.rejectedCalls++;
         stats.rejectedCalls++;
+        if (cmd.name().equals("exec")) {
+            // Redis's execCommandAbort: a rejected EXEC discards the transaction (even without MULTI).
+            transactions.discard(c);
+            error(c, "EXECABORT Transaction discarded because of: " + (err.startsWith("ERR ") ? err.substring(4) : err));
+            return;
+        }
+        error(c, err);
         transactions.flagError(c);
     }
 

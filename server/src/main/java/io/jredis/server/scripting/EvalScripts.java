@@ -84,6 +84,11 @@ public final class EvalScripts {
 
     /** EVAL / EVALSHA / EVAL_RO / EVALSHA_RO: Redis's evalGenericCommand. */
     public void eval(Client c, byte[][] argv, boolean evalsha, boolean ro) {
+        if (evalsha && argv[1].length != 40) {
+            // evalShaCommand rejects a SHA of the wrong length before it parses numkeys.
+            scripting.engine().error(c, "NOSCRIPT No matching script. Please use EVAL.");
+            return;
+        }
         long[] nk = new long[1];
         if (!Bytes.parseLong(argv[2], nk)) {
             scripting.engine().error(c, "ERR value is not an integer or out of range");
