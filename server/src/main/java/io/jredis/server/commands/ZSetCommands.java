@@ -1043,15 +1043,20 @@ final class ZSetCommands {
             return;
         }
         int n = numkeys.intValue();
+        // As ZINTER: the keys are read before the options.
+        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[2 + k]);
+            if (in == null) {
+                return;
+            }
+            inputs.add(in);
+        }
         long limit = 0;
         for (int i = 2 + n; i < argv.length; i++) {
             if (Bytes.eqIgnoreCase(argv[i], "limit") && i + 1 < argv.length) {
                 Long l = Bytes.toLong(argv[++i]);
-                if (l == null) {
-                    c.engine().error(c, Args.NOT_INTEGER);
-                    return;
-                }
-                if (l < 0) {
+                if (l == null || l < 0) {
                     c.engine().error(c, "ERR LIMIT can't be negative");
                     return;
                 }
@@ -1060,14 +1065,6 @@ final class ZSetCommands {
                 c.engine().error(c, Args.SYNTAX);
                 return;
             }
-        }
-        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[2 + k]);
-            if (in == null) {
-                return;
-            }
-            inputs.add(in);
         }
         double[] w = new double[n];
         Arrays.fill(w, 1);
