@@ -73,7 +73,9 @@ class ArgumentSweepTest {
 
     /** Differences not fixed yet: argv pattern (regex over the space-joined argv) and why. */
     private static final Map<String, String> ALLOWED = Map.of(
-            "^MEMORY MALLOC-STATS$", "jredis answers as a Redis built without jemalloc (bulk string, no jemalloc text)");
+            "^MEMORY MALLOC-STATS$", "jredis answers as a Redis built without jemalloc (bulk string, no jemalloc text)",
+            "^EVAL return (0x|1e) 0$", "LuaJ's lexer accepts or throws on malformed numerals; its hook is private",
+            "^EVAL goto x 0$", "LuaJ parses Lua 5.2's goto, which Lua 5.1 reads as a name");
 
     private static final long FAR_FUTURE_MS = 4_102_444_800_000L;
 
@@ -570,6 +572,29 @@ class ArgumentSweepTest {
                 {"shutdown", "SHUTDOWN", "BAD"},
                 {"shutdown", "SHUTDOWN", "NOSAVE", "SAVE"},
                 {"bgsave", "BGSAVE", "BAD"},
+                {"eval", "EVAL", "x =", "0"},
+                {"eval", "EVAL", "local", "0"},
+                {"eval", "EVAL", "return 'abc", "0"},
+                {"eval", "EVAL", "return \"abc\ndef\"", "0"},
+                {"eval", "EVAL", "f(", "0"},
+                {"eval", "EVAL", "for i=1 do end", "0"},
+                {"eval", "EVAL", "a.b", "0"},
+                {"eval", "EVAL", "(a) = 1", "0"},
+                {"eval", "EVAL", "f() = 1", "0"},
+                {"eval", "EVAL", "a, b", "0"},
+                {"eval", "EVAL", "return 1 +", "0"},
+                {"eval", "EVAL", "return 0x", "0"},
+                {"eval", "EVAL", "return 1e", "0"},
+                {"eval", "EVAL", "if true then", "0"},
+                {"eval", "EVAL", "\n\nreturn @", "0"},
+                {"eval", "EVAL", "return [[abc", "0"},
+                {"eval", "EVAL", "local function f() return 1 end end", "0"},
+                {"eval", "EVAL", "goto x", "0"},
+                {"eval", "EVAL", "return ...", "0"},
+                {"eval", "EVAL", "local x <const> = 1", "0"},
+                {"eval", "EVAL", "return 1 // 2", "0"},
+                {"eval", "EVAL", "return loadstring('x =')", "0"},
+                {"function|load", "FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() end) x ="},
                 {"object|encoding", "OBJECT", "ENCODING", "int"},
                 {"object|encoding", "OBJECT", "ENCODING", "stream"},
                 {"object|encoding", "OBJECT", "ENCODING", "hll"},
