@@ -566,12 +566,12 @@ final class StreamCommands {
         if (s == WRONG) {
             return;
         }
-        if (count == 0) {
-            c.reply().nullArray();
-            return;
-        }
         if (s == null) {
             c.reply().array(0);
+            return;
+        }
+        if (count == 0) {
+            c.reply().nullArray();
             return;
         }
         replyEntries(c, s.range(start, end, rev, count < 0 ? 0 : count));
