@@ -479,6 +479,13 @@ public final class ArgumentSweep {
         }
     }
 
+    /** Flushes a server and loads the sweep's keyspace into it (for callers that build cases from its values). */
+    public static void prepare(int port) throws IOException {
+        try (RawClient c = new RawClient("127.0.0.1", port)) {
+            prepare(c, 2);
+        }
+    }
+
     private static void prepare(RawClient c, int proto) throws IOException {
         hello(c, proto);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
