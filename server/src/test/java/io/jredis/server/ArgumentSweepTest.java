@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.ArgumentSweep;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TempPaths;
 import io.jredis.server.testing.TestServer;
@@ -178,6 +179,41 @@ class ArgumentSweepTest {
             {"object|encoding", "OBJECT", "ENCODING", "hll"},
     };
 
+    /**
+     * CONFIG SET of every numeric and yes/no parameter both servers know, with values no such parameter accepts
+     * (so neither server's configuration changes), plus duplicated and mixed parameters.
+     */
+    private static List<ArgumentSweep.Case> configSetCases() throws Exception {
+        Map<String, String> real = configs(redis.port());
+        Map<String, String> ours = configs(jredis.port());
+        List<String[]> lines = new ArrayList<>();
+        for (Map.Entry<String, String> e : real.entrySet()) {
+            String v = e.getValue();
+            boolean bool = v.equals("yes") || v.equals("no");
+            if (!ours.containsKey(e.getKey()) || !(bool || v.matches("-?[0-9]+"))) {
+                continue;
+            }
+            for (String bad : new String[] {"abc", "", "1.5", "99999999999999999999", bool ? "1" : "yes"}) {
+                lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), bad});
+            }
+            lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), v, e.getKey(), v});
+            lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), v, "nosuch", v});
+            lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey().toUpperCase(), "abc"});
+        }
+        return ArgumentSweep.cases(lines.toArray(String[][]::new));
+    }
+
+    private static Map<String, String> configs(int port) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (RawClient c = new RawClient("127.0.0.1", port)) {
+            List<?> flat = (List<?>) c.call("CONFIG", "GET", "*");
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                out.put(RawClient.text(flat.get(i)), RawClient.text(flat.get(i + 1)));
+            }
+        }
+        return out;
+    }
+
     private static TestServer jredis;
     private static RealRedis redis;
 
@@ -212,6 +248,7 @@ class ArgumentSweepTest {
         List<ArgumentSweep.Case> cases = new ArrayList<>(ArgumentSweep.generate(commands));
         cases.addAll(ArgumentSweep.cases(Arrays.stream(HAND_WRITTEN).filter(l -> !OTHER_MODULES.contains(l[0]))
                 .toArray(String[][]::new)));
+        cases.addAll(configSetCases());
         ArgumentSweep.Result r = ArgumentSweep.run(redis.port(), jredis.port(), cases, ALLOWED);
         List<String> report = r.report();
         System.out.println("ArgumentSweepTest: " + r.cases() + " cases, " + r.comparisons() + " comparisons, "
