@@ -841,12 +841,16 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, "NOAUTH Authentication required.");
             return true;
         }
+        if (c.multi() != null && cmd.hasFlag("no_multi")) {
+            reject(c, cmd, "ERR Command not allowed inside a transaction");
+            return true;
+        }
         String denied = acl.check(c, cmd, argv);
         if (denied != null) {
             reject(c, cmd, denied);
             return true;
         }
-        if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {
+        if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.fullName())) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE "
                     + "/ PING / QUIT / RESET are allowed in this context");
             return true;
@@ -868,7 +872,7 @@ public final class Engine implements Database.Hooks {
             pausedClients.add(c);
             return false;
         }
-        if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.name())) {
+        if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.fullName())) {
             transactions.queue(c, cmd, argv);
             c.reply().simple("QUEUED");
             return true;

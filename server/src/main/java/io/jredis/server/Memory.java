@@ -157,7 +157,7 @@ public final class Memory {
         if (config.maxmemory.value() == 0 || performEvictions()) {
             return null;
         }
-        boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.name());
+        boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.fullName());
         return cmd.denyOom() || queuing ? OOM : null;
     }
 

@@ -440,7 +440,78 @@ public final class ArgumentSweep {
         for (int proto : new int[] {2, 3}) {
             compared += run(t, cases, proto, diffs);
         }
+        compared += inMulti(t, cases, diffs);
         return new Result(cases.size(), compared, diffs);
+    }
+
+    /**
+     * Every fourth case once more inside MULTI/EXEC (RESP2): the queuing reply (+QUEUED or the error that flags
+     * the transaction) and EXEC's reply (the results, or EXECABORT) must match too.
+     */
+    private static int inMulti(Target t, List<Case> cases, Map<String, List<String>> diffs) throws IOException {
+        List<Case> sample = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i += 4) {
+            Case c = cases.get(i);
+            if (!CONNECTION_STATE.contains(c.command().split("\\|")[0]) && !c.command().startsWith("client")) {
+                sample.add(c);
+            }
+        }
+        byte[] multi = RawClient.encode("MULTI".getBytes(StandardCharsets.US_ASCII));
+        byte[] exec = RawClient.encode("EXEC".getBytes(StandardCharsets.US_ASCII));
+        try (RawClient real = new RawClient("127.0.0.1", t.redisPort());
+                RawClient mine = new RawClient("127.0.0.1", t.ourPort())) {
+            prepare(real, 2);
+            prepare(mine, 2);
+            for (int from = 0; from < sample.size(); from += CHUNK) {
+                List<Case> batch = sample.subList(from, Math.min(sample.size(), from + CHUNK));
+                ByteArrayOutputStream o = new ByteArrayOutputStream();
+                for (Case c : batch) {
+                    o.writeBytes(multi);
+                    o.writeBytes(c.encoded());
+                    o.writeBytes(exec);
+                    reset(o);
+                }
+                byte[] pipeline = o.toByteArray();
+                List<byte[][]> expected = transactions(real, pipeline, batch);
+                List<byte[][]> actual = transactions(mine, pipeline, batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    Case c = batch.get(i);
+                    byte[][] e = expected.get(i);
+                    byte[][] a = actual.get(i);
+                    // Inside EXEC's array an unordered reply can only be compared by type.
+                    boolean execSame = unordered(c) ? e[1][0] == a[1][0] : same(c, e[1], a[1]);
+                    if (!Arrays.equals(e[0], a[0]) || !execSame) {
+                        String argv = String.join(" ", c.argv());
+                        if (allowed(t, argv)) {
+                            continue;
+                        }
+                        String shown = DifferentialRunner.show(e[0]) + DifferentialRunner.show(e[1]) + " | "
+                                + DifferentialRunner.show(a[0]) + DifferentialRunner.show(a[1]);
+                        diffs.computeIfAbsent("MULTI " + c.command() + ": " + shown, k -> new ArrayList<>())
+                                .add(argv);
+                    }
+                }
+            }
+        }
+        return sample.size();
+    }
+
+    /** Reads MULTI's, the command's and EXEC's replies (returning the last two) and the keyspace reset's. */
+    private static List<byte[][]> transactions(RawClient c, byte[] pipeline, List<Case> batch) throws IOException {
+        c.send(pipeline);
+        List<byte[][]> out = new ArrayList<>();
+        for (Case k : batch) {
+            try {
+                c.readRaw();
+                out.add(new byte[][] {c.readRaw(), c.readRaw()});
+                for (int i = 0; i < KEYSPACE.length + 1; i++) {
+                    c.readRaw();
+                }
+            } catch (IOException e) {
+                throw new IOException("no reply to MULTI " + String.join(" ", k.argv()) + " EXEC", e);
+            }
+        }
+        return out;
     }
 
     private static int run(Target t, List<Case> cases, int proto, Map<String, List<String>> diffs)
@@ -567,6 +638,11 @@ public final class ArgumentSweep {
             }
         }
         return false;
+    }
+
+    private static boolean unordered(Case c) {
+        return UNORDERED.contains(c.command()) || c.command().startsWith("sort") && c.argv().get(1).equals("sset")
+                || c.command().endsWith("scan");
     }
 
     private static boolean same(Case c, byte[] e, byte[] a) {
