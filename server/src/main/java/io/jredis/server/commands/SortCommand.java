@@ -60,8 +60,9 @@ final class SortCommand {
         byte[] storekey = null;
         List<byte[]> gets = new ArrayList<>();
         boolean cluster = engine.config().clusterEnabled.value();
-        // BY and GET read arbitrary keys: Redis allows them only to users who may read every key.
-        boolean fullKeyAccess = Acl.mayRead(c.aclUser(), STAR);
+        // BY and GET read arbitrary keys: Redis allows them only to users who may read every key. A script's
+        // client has no user (its caller's permissions were checked before the call).
+        boolean fullKeyAccess = c.aclUser() == null || Acl.mayRead(c.aclUser(), STAR);
         for (int j = 2; j < argv.length; j++) {
             int left = argv.length - j - 1;
             byte[] opt = argv[j];

@@ -441,6 +441,7 @@ public final class ArgumentSweep {
             compared += run(t, cases, proto, diffs);
         }
         compared += inMulti(t, cases, diffs);
+        compared += inScript(t, cases, diffs);
         return new Result(cases.size(), compared, diffs);
     }
 
@@ -493,6 +494,34 @@ public final class ArgumentSweep {
                 }
             }
         }
+        return sample.size();
+    }
+
+    /**
+     * Every eighth case once more through {@code redis.call} in EVAL (RESP2): what a script may call, the errors it
+     * raises (with the script's position) and the reply converted to Lua and back must match too.
+     */
+    private static int inScript(Target t, List<Case> cases, Map<String, List<String>> diffs) throws IOException {
+        List<Case> sample = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i += 8) {
+            Case c = cases.get(i);
+            if (!CONNECTION_STATE.contains(c.command().split("\\|")[0]) && !c.command().startsWith("client")
+                    && !c.command().startsWith("eval") && !c.command().startsWith("fcall")) {
+                List<String> argv = new ArrayList<>(List.of("EVAL", "return redis.call(unpack(ARGV))", "0"));
+                argv.addAll(c.argv());
+                sample.add(new Case(c.command(), true, argv));
+            }
+        }
+        Map<String, List<String>> found = new TreeMap<>();
+        try (RawClient real = new RawClient("127.0.0.1", t.redisPort());
+                RawClient mine = new RawClient("127.0.0.1", t.ourPort())) {
+            prepare(real, 2);
+            prepare(mine, 2);
+            for (int from = 0; from < sample.size(); from += CHUNK) {
+                compare(t, sample.subList(from, Math.min(sample.size(), from + CHUNK)), real, mine, 2, found);
+            }
+        }
+        found.forEach((k, v) -> diffs.put("EVAL " + k, v));
         return sample.size();
     }
 
