@@ -202,14 +202,28 @@ class ArgumentSweepTest {
                 continue;
             }
             for (String bad : new String[] {"abc", "", "1.5", "99999999999999999999", bool ? "1" : "yes"}) {
-                lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), bad});
+                // Memory parameters take "" (0) and saturate huge values: those would change the servers.
+                if (!MEMORY.contains(e.getKey()) || bad.equals("abc") || bad.equals("1.5") || bad.equals("yes")) {
+                    lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), bad});
+                }
             }
             lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), v, e.getKey(), v});
             lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey(), v, "nosuch", v});
             lines.add(new String[] {"config|set", "CONFIG", "SET", e.getKey().toUpperCase(), "abc"});
         }
+        // An unsigned maxmemory beyond Long.MAX_VALUE is no limit (writes still work), then back to none.
+        lines.add(new String[] {"config|set", "CONFIG", "SET", "maxmemory", "99999999999999999999"});
+        lines.add(new String[] {"config", "CONFIG", "GET", "maxmemory"});
+        lines.add(new String[] {"set", "SET", "k", "v"});
+        lines.add(new String[] {"config|set", "CONFIG", "SET", "maxmemory", ""});
+        lines.add(new String[] {"config", "CONFIG", "GET", "maxmemory"});
         return ArgumentSweep.cases(lines.toArray(String[][]::new));
     }
+
+    /** Parameters with memory units (Redis 7.0.15 accepts "" and saturates out-of-range values for them). */
+    private static final Set<String> MEMORY = Set.of("hll-sparse-max-bytes", "hash-max-listpack-value",
+            "cluster-link-sendbuf-limit", "zset-max-listpack-value", "maxmemory", "maxmemory-clients",
+            "stream-node-max-bytes", "auto-aof-rewrite-min-size", "hash-max-ziplist-value", "zset-max-ziplist-value");
 
     /** String parameters that accept any word (setting one would change the servers, or differ by design). */
     private static final Set<String> FREE_TEXT = Set.of("bind", "dbfilename", "pidfile", "logfile", "masterauth",

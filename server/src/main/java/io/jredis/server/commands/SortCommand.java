@@ -121,8 +121,9 @@ final class SortCommand {
         if (sortval == null) {
             sortval = new ListValue();
         }
-        // A set has no order of its own: stored unsorted, replicas could build a different list.
-        if (dontsort && sortval instanceof SetValue && storekey != null) {
+        // A set has no order of its own: stored or returned to a script unsorted, replicas could build a different
+        // list or the script take another branch.
+        if (dontsort && sortval instanceof SetValue && (storekey != null || Args.inScript(c))) {
             dontsort = false;
             alpha = true;
             sortby = null;

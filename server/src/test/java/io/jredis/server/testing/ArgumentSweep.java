@@ -669,8 +669,14 @@ public final class ArgumentSweep {
         return false;
     }
 
+    /** The command's own argument {@code i} (0 is its name), also when the case runs it through EVAL. */
+    private static String arg(Case c, int i) {
+        int base = c.argv().get(0).equals("EVAL") && !c.command().equals("eval") ? 3 : 0;
+        return base + i < c.argv().size() ? c.argv().get(base + i) : "";
+    }
+
     private static boolean unordered(Case c) {
-        return UNORDERED.contains(c.command()) || c.command().startsWith("sort") && c.argv().get(1).equals("sset")
+        return UNORDERED.contains(c.command()) || c.command().startsWith("sort") && arg(c, 1).equals("sset")
                 || c.command().endsWith("scan");
     }
 
@@ -682,7 +688,7 @@ public final class ArgumentSweep {
             return false;
         }
         // SORT BY a pattern without '*' leaves a hash-table set in its hash order (and LIMIT picks from it).
-        if (TYPE_ONLY.contains(c.command()) || c.command().startsWith("sort") && c.argv().get(1).equals("sset")) {
+        if (TYPE_ONLY.contains(c.command()) || c.command().startsWith("sort") && arg(c, 1).equals("sset")) {
             return true;
         }
         Object ev = RespParser.parseAll(e).get(0);
@@ -690,7 +696,7 @@ public final class ArgumentSweep {
         if (c.command().endsWith("scan") && ev instanceof List<?> el && av instanceof List<?> al) {
             // Cursors follow each server's hash seed; only complete single-page scans compare their elements.
             return !"0".equals(RespParser.toText(el.get(0))) || !"0".equals(RespParser.toText(al.get(0)))
-                    || !c.argv().get(c.command().equals("scan") ? 1 : 2).equals("0")
+                    || !arg(c, c.command().equals("scan") ? 1 : 2).equals("0")
                     || sorted((Collection<?>) el.get(1)).equals(sorted((Collection<?>) al.get(1)));
         }
         if (UNORDERED.contains(c.command()) && ev instanceof Collection<?> ec && av instanceof Collection<?> ac) {
