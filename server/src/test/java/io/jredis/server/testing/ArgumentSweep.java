@@ -675,9 +675,20 @@ public final class ArgumentSweep {
         return base + i < c.argv().size() ? c.argv().get(base + i) : "";
     }
 
+    /**
+     * SORT BY a pattern without '*' leaves a hash-table set in its hash order, and SORT BY a pattern reads a sorted
+     * set from its hash table (ties, such as missing weights, stay in hash order); LIMIT then picks from that order.
+     */
+    private static boolean hashOrderedSort(Case c) {
+        if (!c.command().startsWith("sort")) {
+            return false;
+        }
+        String key = arg(c, 1);
+        return key.equals("sset") || key.startsWith("z") && c.argv().stream().anyMatch(a -> a.equalsIgnoreCase("by"));
+    }
+
     private static boolean unordered(Case c) {
-        return UNORDERED.contains(c.command()) || c.command().startsWith("sort") && arg(c, 1).equals("sset")
-                || c.command().endsWith("scan");
+        return UNORDERED.contains(c.command()) || hashOrderedSort(c) || c.command().endsWith("scan");
     }
 
     private static boolean same(Case c, byte[] e, byte[] a) {
@@ -687,8 +698,7 @@ public final class ArgumentSweep {
         if (e[0] == '-' || a[0] == '-' || e[0] != a[0]) {
             return false;
         }
-        // SORT BY a pattern without '*' leaves a hash-table set in its hash order (and LIMIT picks from it).
-        if (TYPE_ONLY.contains(c.command()) || c.command().startsWith("sort") && arg(c, 1).equals("sset")) {
+        if (TYPE_ONLY.contains(c.command()) || hashOrderedSort(c)) {
             return true;
         }
         Object ev = RespParser.parseAll(e).get(0);
