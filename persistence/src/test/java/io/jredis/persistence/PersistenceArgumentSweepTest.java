@@ -31,9 +31,9 @@ class PersistenceArgumentSweepTest {
 
     /** Differences not fixed yet: argv pattern (regex over the space-joined argv) and why. */
     private static final Map<String, String> ALLOWED = Map.of(
-            "^DUMP sset$", "a hash-table set is written in hash order, which follows each server's hash seed",
-            "^DUMP hll(:t)?$", "jredis's LZF finds other matches than liblzf (whose table is uninitialised stack "
-                    + "memory); both payloads load in either server");
+            "DUMP sset$", "a hash-table set is written in hash order, which follows each server's hash seed",
+            "DUMP hll(:t)?$", "jredis's LZF compressor is not liblzf and finds other matches (here it compresses "
+                    + "where liblzf saves too little); its output is valid LZF");
 
     @TempDir
     static Path dir;

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * lists around the arity (too few, too many, wrong-type keys, bad numbers, option tokens in wrong places, cases and
  * combinations, empty strings, missing keys) and calls built from COMMAND DOCS with one mutation each, from a fixed
  * seed; sends each to a real redis-server and to jredis over the same prepared keyspace, in RESP2 and in RESP3, and
- * collects the replies that are not byte-identical. Replies that are inherently time- or randomness-dependent are
- * compared by reply type only (errors are always compared exactly).
+ * collects the replies that are not byte-identical. Every fourth case runs again inside MULTI/EXEC and every eighth
+ * through {@code redis.call} in EVAL. Replies that are inherently time-, randomness- or hash-order-dependent are
+ * compared by reply type or as unordered elements (errors are always compared exactly).
  */
 public final class ArgumentSweep {
     private ArgumentSweep() {}
