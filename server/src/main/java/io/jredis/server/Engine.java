@@ -1084,7 +1084,8 @@ public final class Engine implements Database.Hooks {
         if (cmd.name().equals("exec")) {
             // Redis's execCommandAbort: a rejected EXEC discards the transaction (even without MULTI).
             transactions.discard(c);
-            error(c, "EXECABORT Transaction discarded because of: " + (err.startsWith("ERR ") ? err.substring(4) : err));
+            error(c, "EXECABORT Transaction discarded because of: "
+                    + (err.startsWith("ERR ") ? err.substring(4) : err));
             return;
         }
         error(c, err);
