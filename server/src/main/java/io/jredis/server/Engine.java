@@ -860,12 +860,16 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, "NOAUTH Authentication required.");
             return true;
         }
+        if (c.multi() != null && cmd.hasFlag("no_multi")) {
+            reject(c, cmd, "ERR Command not allowed inside a transaction");
+            return true;
+        }
         String denied = acl.check(c, cmd, argv);
         if (denied != null) {
             reject(c, cmd, denied);
             return true;
         }
-        if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.name())) {
+        if (c.subscribed() && c.reply().protocol() == 2 && !SUBSCRIBED_CONTEXT.contains(cmd.fullName())) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE "
                     + "/ PING / QUIT / RESET are allowed in this context");
             return true;
@@ -887,7 +891,7 @@ public final class Engine implements Database.Hooks {
             pausedClients.add(c);
             return false;
         }
-        if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.name())) {
+        if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.fullName())) {
             transactions.queue(c, cmd, argv);
             c.reply().simple("QUEUED");
             return true;
@@ -1101,9 +1105,16 @@ public final class Engine implements Database.Hooks {
     }
 
     private void reject(Client c, CommandSpec cmd, String err) {
-        error(c, err);
         cmd.rejectedCalls++;
         stats.rejectedCalls++;
+        if (cmd.name().equals("exec")) {
+            // Redis's execCommandAbort: a rejected EXEC discards the transaction (even without MULTI).
+            transactions.discard(c);
+            error(c, "EXECABORT Transaction discarded because of: "
+                    + (err.startsWith("ERR ") ? err.substring(4) : err));
+            return;
+        }
+        error(c, err);
         transactions.flagError(c);
     }
 

@@ -157,7 +157,7 @@ public final class Memory {
         if (config.maxmemory.value() == 0 || performEvictions()) {
             return null;
         }
-        boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.name());
+        boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.fullName());
         return cmd.denyOom() || queuing ? OOM : null;
     }
 
@@ -218,7 +218,8 @@ public final class Memory {
             return true;
         }
         String policy = config.maxmemoryPolicy.value();
-        while (used() > max) {
+        // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
+        while (Long.compareUnsigned(used(), max) > 0) {
             if (policy.equals("noeviction") || !evictOne(policy)) {
                 return false;
             }

@@ -22,4 +22,10 @@ final class Args {
         c.engine().error(c, WRONGTYPE);
         return wrong;
     }
+
+    /** True for the client a running script calls commands with. */
+    static boolean inScript(Client c) {
+        return c.channel() == null && c.engine().scripting() != null
+                && c.engine().scripting().runningScript() != null;
+    }
 }

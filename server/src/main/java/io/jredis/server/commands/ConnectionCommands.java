@@ -114,34 +114,29 @@ final class ConnectionCommands {
             }
             version = v;
         }
-        byte[] user = null;
-        byte[] pass = null;
-        byte[] name = null;
+        // Redis 7.0 authenticates and sets the name as it meets the options: a later bad option leaves them done.
         for (int j = next; j < argv.length; j++) {
             int more = argv.length - 1 - j;
             if (Bytes.eqIgnoreCase(argv[j], "auth") && more >= 2) {
-                user = argv[j + 1];
-                pass = argv[j + 2];
+                if (!authenticate(c, argv[j + 1], argv[j + 2])) {
+                    engine.error(c, WRONGPASS);
+                    return;
+                }
                 j += 2;
             } else if (Bytes.eqIgnoreCase(argv[j], "setname") && more >= 1) {
-                name = argv[j + 1];
+                if (!ClientCommand.setName(c, argv[j + 1])) {
+                    return;
+                }
                 j++;
             } else {
                 engine.error(c, "ERR Syntax error in HELLO option '" + Bytes.str(argv[j]) + "'");
                 return;
             }
         }
-        if (user != null && !authenticate(c, user, pass)) {
-            engine.error(c, WRONGPASS);
-            return;
-        }
         if (!c.authenticated()) {
             engine.error(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
                     + "protocol version at the same time");
-            return;
-        }
-        if (name != null && !ClientCommand.setName(c, name)) {
             return;
         }
         if (version != 0) {

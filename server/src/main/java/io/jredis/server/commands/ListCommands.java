@@ -196,17 +196,18 @@ final class ListCommands {
 
     /** LINDEX key index */
     private static void lindex(Client c, byte[][] argv) {
-        Long idx = Bytes.toLong(argv[2]);
-        if (idx == null) {
-            c.engine().error(c, Args.NOT_INTEGER);
-            return;
-        }
         ListValue l = listRead(c, argv[1]);
         if (l == WRONG) {
             return;
         }
         if (l == null) {
             c.reply().nullBulk();
+            return;
+        }
+        // Redis looks the key up before it parses the index.
+        Long idx = Bytes.toLong(argv[2]);
+        if (idx == null) {
+            c.engine().error(c, Args.NOT_INTEGER);
             return;
         }
         long i = index(idx, l.size());
@@ -219,17 +220,17 @@ final class ListCommands {
 
     /** LSET key index element */
     private static void lset(Client c, byte[][] argv) {
-        Long idx = Bytes.toLong(argv[2]);
-        if (idx == null) {
-            c.engine().error(c, Args.NOT_INTEGER);
-            return;
-        }
         ListValue l = list(c, argv[1]);
         if (l == WRONG) {
             return;
         }
         if (l == null) {
             c.engine().error(c, "ERR no such key");
+            return;
+        }
+        Long idx = Bytes.toLong(argv[2]);
+        if (idx == null) {
+            c.engine().error(c, Args.NOT_INTEGER);
             return;
         }
         long i = index(idx, l.size());
@@ -371,22 +372,15 @@ final class ListCommands {
                 rank = r;
             } else if (Bytes.eqIgnoreCase(argv[i], "count") && more) {
                 Long n = Bytes.toLong(argv[++i]);
-                if (n == null) {
-                    c.engine().error(c, Args.NOT_INTEGER);
-                    return;
-                }
-                if (n < 0) {
+                // getPositiveLongFromObjectOrReply: a non-number gets the same message as a negative one.
+                if (n == null || n < 0) {
                     c.engine().error(c, "ERR COUNT can't be negative");
                     return;
                 }
                 count = n;
             } else if (Bytes.eqIgnoreCase(argv[i], "maxlen") && more) {
                 Long n = Bytes.toLong(argv[++i]);
-                if (n == null) {
-                    c.engine().error(c, Args.NOT_INTEGER);
-                    return;
-                }
-                if (n < 0) {
+                if (n == null || n < 0) {
                     c.engine().error(c, "ERR MAXLEN can't be negative");
                     return;
                 }

@@ -60,8 +60,9 @@ final class SortCommand {
         byte[] storekey = null;
         List<byte[]> gets = new ArrayList<>();
         boolean cluster = engine.config().clusterEnabled.value();
-        // BY and GET read arbitrary keys: Redis allows them only to users who may read every key.
-        boolean fullKeyAccess = Acl.mayRead(c.aclUser(), STAR);
+        // BY and GET read arbitrary keys: Redis allows them only to users who may read every key. A script's
+        // client has no user (its caller's permissions were checked before the call).
+        boolean fullKeyAccess = c.aclUser() == null || Acl.mayRead(c.aclUser(), STAR);
         for (int j = 2; j < argv.length; j++) {
             int left = argv.length - j - 1;
             byte[] opt = argv[j];
@@ -120,8 +121,9 @@ final class SortCommand {
         if (sortval == null) {
             sortval = new ListValue();
         }
-        // A set has no order of its own: stored unsorted, replicas could build a different list.
-        if (dontsort && sortval instanceof SetValue && storekey != null) {
+        // A set has no order of its own: stored or returned to a script unsorted, replicas could build a different
+        // list or the script take another branch.
+        if (dontsort && sortval instanceof SetValue && (storekey != null || Args.inScript(c))) {
             dontsort = false;
             alpha = true;
             sortby = null;

@@ -82,13 +82,7 @@ final class StreamCommands {
 
     /** Commands from the master or the AOF are obeyed as written (Redis's mustObeyClient). */
     private static boolean mustObey(Client c) {
-        return c.roleFlags().indexOf('M') >= 0 || (c.channel() == null && !inScript(c));
-    }
-
-    /** True for the client a running script calls commands with. */
-    private static boolean inScript(Client c) {
-        return c.channel() == null && c.engine().scripting() != null
-                && c.engine().scripting().runningScript() != null;
+        return c.roleFlags().indexOf('M') >= 0 || (c.channel() == null && !Args.inScript(c));
     }
 
     private static Long longArg(Client c, byte[] arg, String error) {
@@ -567,12 +561,12 @@ final class StreamCommands {
         if (s == WRONG) {
             return;
         }
-        if (count == 0) {
-            c.reply().nullArray();
-            return;
-        }
         if (s == null) {
             c.reply().array(0);
+            return;
+        }
+        if (count == 0) {
+            c.reply().nullArray();
             return;
         }
         replyEntries(c, s.range(start, end, rev, count < 0 ? 0 : count));
@@ -702,7 +696,7 @@ final class StreamCommands {
             int more = argv.length - i - 1;
             byte[] o = argv[i];
             if (Bytes.eqIgnoreCase(o, "block") && more > 0) {
-                if (inScript(c)) {
+                if (Args.inScript(c)) {
                     c.engine().error(c,
                             "ERR " + Bytes.str(argv[0]) + " command is not allowed with BLOCK option from scripts");
                     return;

@@ -617,15 +617,15 @@ final class ZSetCommands {
         if (z == WRONG) {
             return;
         }
-        double cur = 0;
+        Double cur = null;
         if (z == null) {
             z = new ZSetValue();
             c.db().add(argv[1], z);
         } else {
-            Double s = z.score(argv[3]);
-            cur = s == null ? 0 : s;
+            cur = z.score(argv[3]);
         }
-        double next = cur + inc;
+        // A new member takes the increment as its score (so -0 stays -0, as in Redis's zsetAdd).
+        double next = cur == null ? inc : cur + inc;
         if (Double.isNaN(next)) {
             deleteIfEmpty(c, argv[1], z);
             c.engine().error(c, "ERR resulting score is not a number (NaN)");
@@ -876,6 +876,15 @@ final class ZSetCommands {
             return;
         }
         int n = numkeys.intValue();
+        // Redis reads (and type-checks) the input keys before it parses the options.
+        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[numIdx + 1 + k]);
+            if (in == null) {
+                return;
+            }
+            inputs.add(in);
+        }
         double[] weights = new double[n];
         Arrays.fill(weights, 1);
         int aggregate = 0;
@@ -910,14 +919,6 @@ final class ZSetCommands {
                 c.engine().error(c, Args.SYNTAX);
                 return;
             }
-        }
-        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[numIdx + 1 + k]);
-            if (in == null) {
-                return;
-            }
-            inputs.add(in);
         }
         Map<io.jredis.server.util.BytesKey, Double> result = combine(inputs, weights, aggregate, op);
         Selection sel = sorted(result);
@@ -1042,15 +1043,20 @@ final class ZSetCommands {
             return;
         }
         int n = numkeys.intValue();
+        // As ZINTER: the keys are read before the options.
+        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[2 + k]);
+            if (in == null) {
+                return;
+            }
+            inputs.add(in);
+        }
         long limit = 0;
         for (int i = 2 + n; i < argv.length; i++) {
             if (Bytes.eqIgnoreCase(argv[i], "limit") && i + 1 < argv.length) {
                 Long l = Bytes.toLong(argv[++i]);
-                if (l == null) {
-                    c.engine().error(c, Args.NOT_INTEGER);
-                    return;
-                }
-                if (l < 0) {
+                if (l == null || l < 0) {
                     c.engine().error(c, "ERR LIMIT can't be negative");
                     return;
                 }
@@ -1059,14 +1065,6 @@ final class ZSetCommands {
                 c.engine().error(c, Args.SYNTAX);
                 return;
             }
-        }
-        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[2 + k]);
-            if (in == null) {
-                return;
-            }
-            inputs.add(in);
         }
         double[] w = new double[n];
         Arrays.fill(w, 1);
@@ -1078,23 +1076,29 @@ final class ZSetCommands {
 
     /** ZRANDMEMBER key [count [WITHSCORES]] */
     private static void zrandmember(Client c, byte[][] argv) {
-        if (argv.length > 4 || (argv.length == 4 && !Bytes.eqIgnoreCase(argv[3], "withscores"))) {
-            c.engine().error(c, Args.SYNTAX);
-            return;
-        }
         Long count = null;
         if (argv.length >= 3) {
+            // Redis parses the count before it looks at the other arguments.
             count = Bytes.toLong(argv[2]);
             if (count == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;
             }
-            if (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2) {
-                c.engine().error(c, "ERR value is out of range");
+            if (count == Long.MIN_VALUE) {
+                c.engine().error(c, "ERR value is out of range, value must between -9223372036854775807 and "
+                        + "9223372036854775807");
                 return;
             }
         }
+        if (argv.length > 4 || (argv.length == 4 && !Bytes.eqIgnoreCase(argv[3], "withscores"))) {
+            c.engine().error(c, Args.SYNTAX);
+            return;
+        }
         boolean withScores = argv.length == 4;
+        if (withScores && (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2)) {
+            c.engine().error(c, "ERR value is out of range");
+            return;
+        }
         ZSetValue z = zsetRead(c, argv[1]);
         if (z == WRONG) {
             return;

@@ -106,6 +106,11 @@ public final class EvalScripts {
 
     /** The checks and the run of EVAL; false when a check failed and replied its error. */
     private boolean evalChecked(Client c, byte[][] argv, boolean evalsha, boolean ro, boolean debug) {
+        if (evalsha && argv[1].length != 40) {
+            // evalShaCommand rejects a SHA of the wrong length before it parses numkeys.
+            scripting.engine().error(c, "NOSCRIPT No matching script. Please use EVAL.");
+            return false;
+        }
         long[] nk = new long[1];
         if (!Bytes.parseLong(argv[2], nk)) {
             scripting.engine().error(c, "ERR value is not an integer or out of range");

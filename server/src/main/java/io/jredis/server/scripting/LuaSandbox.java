@@ -9,6 +9,7 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.Lua51Compiler;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.BaseLib;
 import org.luaj.vm2.lib.CoroutineLib;
@@ -48,12 +49,8 @@ final class LuaSandbox {
 
         /** Compiles a chunk against this state's environment; throws LuaError with Lua's message. */
         LuaFunction compile(byte[] code, int offset, String chunkname) {
-            try {
-                return globals.load(new ByteArrayInputStream(code, offset, code.length - offset), chunkname, "t", env)
-                        .checkfunction();
-            } catch (LuaError e) {
-                throw new LuaError(compileErrorText(e.getMessage()));
-            }
+            return globals.load(new ByteArrayInputStream(code, offset, code.length - offset), chunkname, "t", env)
+                    .checkfunction();
         }
     }
 
@@ -68,6 +65,7 @@ final class LuaSandbox {
         g.load(new CoroutineLib());
         LoadState.install(g);
         LuaC.install(g);
+        g.compiler = Lua51Compiler.INSTANCE;
         ScriptHook hook = new ScriptHook(g);
         State s = new State(g, hook);
         s.env = g;
@@ -296,41 +294,6 @@ final class LuaSandbox {
             }
         });
         return mt;
-    }
-
-    /**
-     * LuaJ's compiler messages in Lua 5.1's words where they differ: the offending token is named as "near 'x'"
-     * instead of by LuaJ's internal token number.
-     */
-    static String compileErrorText(String msg) {
-        if (msg == null) {
-            return "";
-        }
-        int at = msg.indexOf("unexpected symbol ");
-        if (at >= 0) {
-            String rest = msg.substring(at + "unexpected symbol ".length());
-            int sp = rest.indexOf(' ');
-            try {
-                int token = Integer.parseInt(sp < 0 ? rest : rest.substring(0, sp));
-                String near = tokenText(token);
-                return msg.substring(0, at) + "unexpected symbol" + (near == null ? "" : " near '" + near + "'");
-            } catch (NumberFormatException e) {
-                return msg;
-            }
-        }
-        return msg;
-    }
-
-    private static final String[] TOKENS = {"and", "break", "do", "else", "elseif", "end", "false", "for",
-        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until",
-        "while", "..", "...", "==", ">=", "<=", "~=", "::", "<eof>"};
-
-    private static String tokenText(int token) {
-        if (token < 257) {
-            return String.valueOf((char) token);
-        }
-        int i = token - 257;
-        return i < TOKENS.length ? TOKENS[i] : null;
     }
 
     // ---- base functions with Lua 5.1 / Redis semantics ----
