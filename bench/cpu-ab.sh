@@ -3,12 +3,12 @@
 # alternation (A B R A B R ...), so a change in the machine's load hits the three alike. For before/after comparisons
 # of a change on a loaded machine, where bench/compare.sh's separate runs cannot resolve differences under ~20 %.
 #
-# Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]
+# Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]     CPU_AB_TESTS=lpush,... for some
 # Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a_jar=$1; b_jar=$2; rounds=${3:-3}; pipe=${4:-16}; n=${5:-200000}
-tests="set,get,incr,lpush,lpop,sadd,hset,zadd,mset"
+tests=${CPU_AB_TESTS:-set,get,incr,lpush,lpop,sadd,hset,zadd,mset}
 hz=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }

@@ -49,7 +49,7 @@ public final class MemoryEstimate {
             return bytes(b.length);
         }
         if (v instanceof ListValue l) {
-            return list(l, samples);
+            return list(l);
         }
         if (v instanceof HashValue h) {
             return hash(h, samples);
@@ -66,19 +66,11 @@ public final class MemoryEstimate {
         return OBJECT;
     }
 
-    private static long list(ListValue l, int samples) {
+    /** A list knows what its elements occupy: exact, whatever {@code samples} asks for. */
+    private static long list(ListValue l) {
         int n = l.size();
         long slots = align(ARRAY_HEADER + REF * Math.max(4, Integer.highestOneBit(Math.max(1, n)) * 2L));
-        if (n == 0) {
-            return OBJECT + slots;
-        }
-        int take = samples == 0 ? n : Math.min(n, samples);
-        long sum = 0;
-        for (int i = 0; i < take; i++) {
-            // Evenly spread positions, so both ends and the middle of a long list are represented.
-            sum += bytes(l.get((int) ((long) i * n / take)).length);
-        }
-        return OBJECT + slots + sum * n / take;
+        return OBJECT + slots + l.elementsMemory();
     }
 
     private static long hash(HashValue h, int samples) {
