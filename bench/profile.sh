@@ -19,10 +19,12 @@ if [ ! -f "$lib" ]; then
     "$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar" 'linux-x64/*')
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# An empty directory: a dump.rdb with replication info in the working directory would give the server a backlog.
+dir=$(mktemp -d)
 JREDIS_JAR="$jar" JREDIS_JAVA_OPTS="-agentpath:$PWD/$lib=start,event=cpu,interval=1ms,threads,file=$out,collapsed" \
-  bin/jredis --port "$port" --bind 127.0.0.1 --save '' --appendonly no > /dev/null 2>&1 &
+  bin/jredis --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" > /dev/null 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 1200); do redis-cli -p "$port" ping > /dev/null 2>&1 && break; sleep 0.1; done
 for args in "$@"; do redis-benchmark -p "$port" $args -q > /dev/null; done
 before=$(awk '{print $14+$15}' "/proc/$pid/stat")
