@@ -88,7 +88,11 @@ class StreamParsingTest {
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
             try (Jedis m = new Jedis("127.0.0.1", master.port())) {
                 r.replicaof("127.0.0.1", master.port());
-                // After a diskless sync the stream starts with the replica's first ACK: wait until it flows.
+                // After a diskless sync the stream starts with the replica's first ACK (until then the master holds
+                // it, and a SHUTDOWN then does not send it, as Redis's): wait until it flows. A write made before
+                // the sync ended may travel in the snapshot instead, so "first" is written only once it has.
+                Nodes.await("the replica finished its sync", 30,
+                        () -> "up".equals(Nodes.info(r, "master_link_status")));
                 m.set("first", "streamed");
                 Nodes.await("the stream flows to the replica", 30, () -> "streamed".equals(r.get("first")));
             }
