@@ -225,7 +225,7 @@ public final class Database {
     /**
      * Replaces the value of a live entry this database just returned for a write ({@link #lookup}), keeping its TTL
      * and signalling the modification: {@link #set} without probing the dict again (Redis's in-place update of
-     * INCR and APPEND).
+     * INCR's integer).
      */
     public void replace(Dict.Entry e, Object value) {
         e.value = value;

@@ -331,23 +331,17 @@ public final class Dict {
             long v = cursor;
             if (t1 == null) {
                 long m0 = t0.length - 1;
-                visitBucket(t0, (int) (v & m0), visitor);
-                v |= ~m0;
-                v = Long.reverse(v);
-                v++;
-                v = Long.reverse(v);
+                visitChain(t0[(int) (v & m0)], visitor);
+                v = nextCursor(v, m0);
             } else {
                 Entry[] small = t0.length <= t1.length ? t0 : t1;
                 Entry[] large = small == t0 ? t1 : t0;
                 long m0 = small.length - 1;
                 long m1 = large.length - 1;
-                visitBucket(small, (int) (v & m0), visitor);
+                visitChain(small[(int) (v & m0)], visitor);
                 do {
-                    visitBucket(large, (int) (v & m1), visitor);
-                    v |= ~m1;
-                    v = Long.reverse(v);
-                    v++;
-                    v = Long.reverse(v);
+                    visitChain(large[(int) (v & m1)], visitor);
+                    v = nextCursor(v, m1);
                 } while ((v & (m0 ^ m1)) != 0);
             }
             return v;
@@ -381,28 +375,24 @@ public final class Dict {
         int n = 0;
         while (n < steps) {
             heads[n++] = t[(int) (v & m0)];
-            v = Long.reverse(Long.reverse(v | ~m0) + 1);
+            v = nextCursor(v, m0);
             if (v == 0) {
                 break;
             }
         }
-        pauseRehash++;
-        try {
-            for (int i = 0; i < n; i++) {
-                for (Entry e = heads[i]; e != null; ) {
-                    Entry next = e.next;
-                    visitor.accept(e);
-                    e = next;
-                }
-            }
-        } finally {
-            pauseRehash--;
+        for (int i = 0; i < n; i++) {
+            visitChain(heads[i], visitor);
         }
         return v;
     }
 
-    private static void visitBucket(Entry[] t, int i, Consumer<Entry> visitor) {
-        for (Entry e = t[i]; e != null; ) {
+    /** The scan cursor after {@code v} in a table of mask {@code mask}: incremented from its high bits. */
+    private static long nextCursor(long v, long mask) {
+        return Long.reverse(Long.reverse(v | ~mask) + 1);
+    }
+
+    private static void visitChain(Entry head, Consumer<Entry> visitor) {
+        for (Entry e = head; e != null; ) {
             Entry next = e.next; // the visitor may delete the entry it is given
             visitor.accept(e);
             e = next;
