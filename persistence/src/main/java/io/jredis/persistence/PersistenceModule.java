@@ -45,6 +45,7 @@ public final class PersistenceModule {
         engine.addGuard(rdb::refuseWrites);
         engine.addCronTask(rdb::cron);
         engine.addShutdownPreparer(rdb::prepareShutdown);
+        server.onClose(rdb::closed);
         boolean aofOnly = engine.config().appendonly.value();
         if (whileListening) {
             AppendOnlyFile aof = AppendOnlyFile.install(server, false);

@@ -289,6 +289,16 @@ public final class RdbPersistence implements Engine.RdbStatus {
         finishBackground();
     }
 
+    /**
+     * The server closed without SHUTDOWN, its loop stopped: a background save is abandoned and its writer has removed
+     * the temp file before close returns, so nothing writes into {@code dir} afterwards.
+     */
+    public void closed() {
+        if (running != null) {
+            running.abortAndWait(5000);
+        }
+    }
+
     // ---- serverCron ----
 
     /** The save-related part of Redis's serverCron: scheduled BGSAVE, then the save points. */

@@ -684,8 +684,14 @@ public final class AppendOnlyFile {
         }
     }
 
-    /** After the engine loop stopped: a running rewrite's writer sees that and removes its temp file itself. */
+    /**
+     * After the engine loop stopped: a running rewrite is abandoned and its writer has removed the temp file before
+     * close returns (a caller may delete {@code dir} right after).
+     */
     private void close() {
+        if (rewrite != null) {
+            rewrite.abortAndWait(5000);
+        }
         flushAndSync();
         synchronized (this) {
             if (writer != null) {
