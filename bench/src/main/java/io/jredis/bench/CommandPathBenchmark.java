@@ -66,7 +66,7 @@ public class CommandPathBenchmark {
                 engine.flushPending();
             }
         };
-        channel.pipeline().addLast(new RespDecoder(new Limits(), msg -> engine.process(client, (byte[][]) msg)),
+        channel.pipeline().addLast(new RespDecoder(new Limits(engine), msg -> engine.process(client, (byte[][]) msg)),
                 flusher);
         for (int i = 0; i < keys; i += BATCH) {
             channel.writeInbound(Unpooled.wrappedBuffer(batch("SET", i, true)));
@@ -133,6 +133,12 @@ public class CommandPathBenchmark {
     }
 
     private static final class Limits implements RespDecoder.Limits {
+        private final Engine engine;
+
+        Limits(Engine engine) {
+            this.engine = engine;
+        }
+
         @Override
         public long protoMaxBulkLen() {
             return 512L * 1024 * 1024;
@@ -149,8 +155,13 @@ public class CommandPathBenchmark {
         }
 
         @Override
-        public void received(int bytes) {
-            // INFO counters are not part of this measurement.
+        public void readBegins(int bytes) {
+            engine.readBegins();
+        }
+
+        @Override
+        public void readEnds() {
+            engine.readEnds();
         }
     }
 }

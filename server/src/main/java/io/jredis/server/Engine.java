@@ -154,7 +154,8 @@ public final class Engine implements Database.Hooks {
     private final List<Client> pendingFlush = new ArrayList<>();
     /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
     private CommandGuard[] guards = new CommandGuard[0];
-    private final List<PropagationListener> propagation = new ArrayList<>();
+    /** An array for the same reason: every write walks it. */
+    private PropagationListener[] propagation = new PropagationListener[0];
     private final List<KeyListener> keyListeners = new ArrayList<>();
     private final List<ClientResetListener> resetListeners = new ArrayList<>();
     /** Clients waiting for the pause to end, in the order they were stopped (they resume in that order). */
@@ -240,6 +241,7 @@ public final class Engine implements Database.Hooks {
     private int callDepth;
     /** When the running top-level command started (unix ms), valid while {@link #callDepth} > 0. */
     private long commandTime;
+    private final CommandClock clock = new CommandClock();
     private final Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
@@ -391,14 +393,6 @@ public final class Engine implements Database.Hooks {
     /** True while a command runs (Redis's CLIENT_EXECUTING_COMMAND of the current client). */
     public boolean executingCommand() {
         return callDepth > 0;
-    }
-
-    /**
-     * The clock for keys' access times: inside a command, the time its top-level command started (as Redis reads
-     * its cached LRU clock, not the system clock, on every key access); {@link #now} outside commands.
-     */
-    long accessClock() {
-        return callDepth > 0 ? commandTime : now();
     }
 
     /** Users and permissions (ACL). */
@@ -576,7 +570,8 @@ public final class Engine implements Database.Hooks {
     }
 
     public void addPropagationListener(PropagationListener l) {
-        propagation.add(l);
+        propagation = Arrays.copyOf(propagation, propagation.length + 1);
+        propagation[propagation.length - 1] = l;
     }
 
     public void addKeyListener(KeyListener l) {
@@ -632,9 +627,23 @@ public final class Engine implements Database.Hooks {
 
     // ---- Database.Hooks ----
 
+    /**
+     * Unix milliseconds: inside a command the time its top-level command started, as Redis 7.0 keeps the time fixed
+     * during call() (keys expire, and scripts see time, as of the command's start); the system clock otherwise.
+     */
     @Override
     public long now() {
-        return System.currentTimeMillis();
+        return callDepth > 0 ? commandTime : System.currentTimeMillis();
+    }
+
+    /** A connection's read begins (network layer): its commands take their times from one clock reading each. */
+    public void readBegins() {
+        clock.readBegins();
+    }
+
+    /** The read's commands have all run. */
+    public void readEnds() {
+        clock.readEnds();
     }
 
     @Override
@@ -761,14 +770,14 @@ public final class Engine implements Database.Hooks {
             }
             pendingFlush.clear();
             replyBarrier.defer(() -> {
-                long now = now();
+                long now = clock.recentMillis();
                 for (int i = 0; i < held.length; i++) {
                     writeReplies(held[i], bufs[i], now);
                 }
             });
             return;
         }
-        long now = now();
+        long now = clock.recentMillis();
         for (int i = 0; i < pendingFlush.size(); i++) {
             Client c = pendingFlush.get(i);
             writeReplies(c, c.takePending(), now);
@@ -822,7 +831,8 @@ public final class Engine implements Database.Hooks {
 
     /** Checks and runs a command; false when a client pause postponed it. */
     private boolean dispatch(Client c, byte[][] argv) {
-        long now = now();
+        long start = clock.commandStart();
+        long now = clock.millis(start);
         CommandSpec cmd = commands.lookup(argv[0]);
         if (cmd == null) {
             c.touch(now, argv, "NULL");
@@ -896,7 +906,7 @@ public final class Engine implements Database.Hooks {
             c.reply().simple("QUEUED");
             return true;
         }
-        call(c, cmd, argv, now);
+        call(c, cmd, argv, now, start);
         if (blocking.hasReady()) {
             blocking.serveReady();
         }
@@ -989,11 +999,12 @@ public final class Engine implements Database.Hooks {
 
     /** Executes an admitted command, keeps its statistics and propagates its effect. */
     public void call(Client c, CommandSpec cmd, byte[][] argv) {
-        call(c, cmd, argv, callDepth == 0 ? now() : commandTime);
+        long start = clock.commandStart();
+        call(c, cmd, argv, callDepth == 0 ? clock.millis(start) : commandTime, start);
     }
 
-    /** {@link #call} of a command that started at {@code time} (unix ms; dispatch has just read the clock). */
-    private void call(Client c, CommandSpec cmd, byte[][] argv, long time) {
+    /** {@link #call} of a command that started at {@code time} (unix ms), {@code startNanos} on the monotonic clock. */
+    private void call(Client c, CommandSpec cmd, byte[][] argv, long time, long startNanos) {
         long dirtyBefore = dirty;
         if (callDepth == 0) {
             errorsMark = stats.errorReplies;
@@ -1019,14 +1030,13 @@ public final class Engine implements Database.Hooks {
             // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
             monitor.feed(c, c.db().id(), argv);
         }
-        long start = System.nanoTime();
         try {
             cmd.handler().execute(c, argv);
             if (c.tracking() != null && cmd.isReadonly()) {
                 tracking.rememberKeys(c, cmd, argv);
             }
         } finally {
-            long micros = (System.nanoTime() - start) / 1000;
+            long micros = (clock.commandEnd() - startNanos) / 1000;
             cmd.calls++;
             cmd.micros += micros;
             stats.commandsProcessed++;
@@ -1302,6 +1312,7 @@ public final class Engine implements Database.Hooks {
 
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
+        clock.sync();
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
         }

@@ -84,7 +84,7 @@ public final class Memory {
     /** The access field after a lookup or write: unix ms (LRU), or LFU's 16-bit minutes and 8-bit counter. */
     long accessed(long previous) {
         if (!lfu()) {
-            return engine.accessClock();
+            return engine.now();
         }
         int counter = previous < 0 ? LFU_INIT_VAL : logIncr(decrAndReturn(previous));
         return (minutes() << 8) | counter;

@@ -435,8 +435,14 @@ public final class NetworkServer implements AutoCloseable {
         }
 
         @Override
-        public void received(int bytes) {
+        public void readBegins(int bytes) {
             engine.stats().netInputBytes += bytes;
+            engine.readBegins();
+        }
+
+        @Override
+        public void readEnds() {
+            engine.readEnds();
         }
     }
 }

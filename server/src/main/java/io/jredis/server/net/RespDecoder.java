@@ -49,8 +49,13 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
         boolean authenticated();
 
-        /** Counts bytes read, for INFO total_net_input_bytes. */
-        void received(int bytes);
+        /**
+         * A read of {@code bytes} begins (counted for INFO total_net_input_bytes); the commands it completes run
+         * before {@link #readEnds}.
+         */
+        void readBegins(int bytes);
+
+        void readEnds();
     }
 
     /**
@@ -99,10 +104,16 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof ByteBuf b) {
-            limits.received(b.readableBytes());
+        if (!(msg instanceof ByteBuf b)) {
+            super.channelRead(ctx, msg);
+            return;
         }
-        super.channelRead(ctx, msg);
+        limits.readBegins(b.readableBytes());
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            limits.readEnds();
+        }
     }
 
     @Override

@@ -85,8 +85,13 @@ class PipelineTest {
             }
 
             @Override
-            public void received(int bytes) {
-                // not counted here
+            public void readBegins(int bytes) {
+                engine.readBegins();
+            }
+
+            @Override
+            public void readEnds() {
+                engine.readEnds();
             }
         };
         ClientHandler handler = new ClientHandler(engine);

@@ -39,7 +39,10 @@ class RespDecoderTest {
         }
 
         @Override
-        public void received(int bytes) {}
+        public void readBegins(int bytes) {}
+
+        @Override
+        public void readEnds() {}
     }
 
     private static List<String> decode(byte[] input, boolean authenticated, boolean bytePerRead) {
