@@ -37,6 +37,15 @@ public final class Engine implements Database.Hooks {
         String check(Client c, CommandSpec cmd, byte[][] argv);
     }
 
+    /**
+     * A module's part of Redis's scriptVerifyWriteCommandAllow: returns the error (with its code) that refuses a
+     * script's first write command now, or null.
+     */
+    @FunctionalInterface
+    public interface ScriptWriteGuard {
+        String check(Client caller);
+    }
+
     /** Receives the exact command that reproduces a write's effect (AOF and replication subscribe). */
     @FunctionalInterface
     public interface PropagationListener {
@@ -154,6 +163,7 @@ public final class Engine implements Database.Hooks {
     private final List<Client> pendingFlush = new ArrayList<>();
     /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
     private CommandGuard[] guards = new CommandGuard[0];
+    private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
     private final List<PropagationListener> propagation = new ArrayList<>();
     private final List<KeyListener> keyListeners = new ArrayList<>();
     private final List<ClientResetListener> resetListeners = new ArrayList<>();
@@ -575,6 +585,21 @@ public final class Engine implements Database.Hooks {
         guards[guards.length - 1] = g;
     }
 
+    public void addScriptWriteGuard(ScriptWriteGuard g) {
+        scriptWriteGuards.add(g);
+    }
+
+    /** Why a script may not make its first write now (the modules' checks, in their order), or null. */
+    public String scriptWriteDenied(Client caller) {
+        for (ScriptWriteGuard g : scriptWriteGuards) {
+            String err = g.check(caller);
+            if (err != null) {
+                return err;
+            }
+        }
+        return null;
+    }
+
     public void addPropagationListener(PropagationListener l) {
         propagation.add(l);
     }
@@ -874,8 +899,9 @@ public final class Engine implements Database.Hooks {
                     + "/ PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        CommandSpec flagged = cmd.callFlags() == null ? cmd : cmd.callFlags().of(c, cmd, argv);
         for (CommandGuard g : guards) {
-            String err = g.check(c, cmd, argv);
+            String err = g.check(c, flagged, argv);
             if (err != null) {
                 reject(c, cmd, err);
                 return true;
