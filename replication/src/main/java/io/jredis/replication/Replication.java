@@ -218,10 +218,6 @@ public final class Replication {
         }
         encoder.command(argv);
         feedEncoded();
-        Client writer = engine.currentClient();
-        if (writer != null) {
-            writer.replOffset(masterOffset);
-        }
     }
 
     /** Feeds the commands the encoder holds, then empties it. */
@@ -944,6 +940,11 @@ public final class Replication {
             }
         }
         return n;
+    }
+
+    /** The master replication offset (Redis's master_repl_offset). */
+    long masterOffset() {
+        return masterOffset;
     }
 
     /** The command guard: min-replicas-to-write, read-only replica, stale data (in Redis's processCommand order). */

@@ -105,7 +105,7 @@ public final class Client implements Reply.ReplySink {
         return id;
     }
 
-    /** The replication offset right after this client's last propagated command (Redis's woff), which WAIT awaits. */
+    /** The master replication offset after this client's last command (Redis 7.0's woff), which WAIT awaits. */
     public long replOffset() {
         return replOffset;
     }

@@ -164,6 +164,7 @@ public final class Engine implements Database.Hooks {
     /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
     private CommandGuard[] guards = new CommandGuard[0];
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
+    private java.util.function.LongSupplier replOffset = () -> 0;
     private final List<PropagationListener> propagation = new ArrayList<>();
     private final List<KeyListener> keyListeners = new ArrayList<>();
     private final List<ClientResetListener> resetListeners = new ArrayList<>();
@@ -585,6 +586,11 @@ public final class Engine implements Database.Hooks {
         guards[guards.length - 1] = g;
     }
 
+    /** Installs the master replication offset (the replication module), which each command leaves in its client. */
+    public void replOffsetSource(java.util.function.LongSupplier offset) {
+        this.replOffset = offset;
+    }
+
     public void addScriptWriteGuard(ScriptWriteGuard g) {
         scriptWriteGuards.add(g);
     }
@@ -923,6 +929,8 @@ public final class Engine implements Database.Hooks {
             return true;
         }
         call(c, cmd, argv, now);
+        // Redis 7.0's processCommand: after every command run (not queued), whether it propagated or not.
+        c.replOffset(replOffset.getAsLong());
         if (blocking.hasReady()) {
             blocking.serveReady();
         }
