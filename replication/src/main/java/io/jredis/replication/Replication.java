@@ -869,7 +869,7 @@ public final class Replication {
             engine.error(c, "ERR timeout is negative");
             return;
         }
-        long offset = masterOffset;
+        long offset = c.replOffset();
         long acked = acked(offset);
         if (acked >= num || c.denyBlocking()) {
             c.reply().integer(acked);
@@ -942,25 +942,35 @@ public final class Replication {
         return n;
     }
 
-    /** The command guard: min-replicas-to-write, read-only replica, stale data. */
+    /** The master replication offset (Redis's master_repl_offset). */
+    long masterOffset() {
+        return masterOffset;
+    }
+
+    /** The command guard: min-replicas-to-write, read-only replica, stale data (in Redis's processCommand order). */
     String guard(Client c, CommandSpec cmd) {
         if (c.type() == Client.Type.MASTER) {
             return null;
         }
         if (isReplica()) {
-            if (!link.connected() && !cfg.replicaServeStaleData.value() && !cmd.allowStale()) {
-                return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
-            }
             if (cmd.isWrite() && cfg.replicaReadOnly.value()) {
                 return "READONLY You can't write against a read only replica.";
             }
+            if (!link.connected() && !cfg.replicaServeStaleData.value() && !cmd.allowStale()) {
+                return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+            }
             return null;
         }
-        if (cmd.isWrite() && cfg.minReplicasToWrite.value() > 0 && cfg.minReplicasMaxLag.value() > 0
-                && goodReplicas() < cfg.minReplicasToWrite.value()) {
-            return "NOREPLICAS Not enough good replicas to write.";
+        return cmd.isWrite() ? noReplicas(c) : null;
+    }
+
+    /** Redis's checkGoodReplicasStatus, for commands and for a script's first write. */
+    String noReplicas(Client c) {
+        if (isReplica() || cfg.minReplicasToWrite.value() <= 0 || cfg.minReplicasMaxLag.value() <= 0
+                || goodReplicas() >= cfg.minReplicasToWrite.value()) {
+            return null;
         }
-        return null;
+        return "NOREPLICAS Not enough good replicas to write.";
     }
 
     // ---- cron ----

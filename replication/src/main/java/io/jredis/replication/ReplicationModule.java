@@ -31,6 +31,8 @@ public final class ReplicationModule {
             return true;
         });
         engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
+        engine.addScriptWriteGuard(repl::noReplicas);
+        engine.replOffsetSource(repl::masterOffset);
         engine.replicationInfo(repl::info);
         server.log().role(() -> repl.isReplica() ? 'S' : 'M');
         server.onStarted(() -> {

@@ -5,6 +5,7 @@ import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
 import static io.jredis.replication.Nodes.info;
 import static io.jredis.replication.Nodes.infoLong;
+import static io.jredis.replication.Nodes.online;
 import static io.jredis.replication.Nodes.writeLoad;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,19 +192,5 @@ class FailoverTest {
             awaitCaughtUp(rm, r);
             assertSameData(rm, r);
         }
-    }
-
-    /**
-     * Whether the master counts its {@code n} replicas online: a replica's offset can match the master's before the
-     * master has its first ACK, and FAILOVER TO wants the target online.
-     */
-    private static boolean online(Jedis master, int n) {
-        for (int i = 0; i < n; i++) {
-            String replica = info(master, "slave" + i);
-            if (replica == null || !replica.contains("state=online")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -147,6 +147,20 @@ final class Nodes {
         await("replica offset " + target, 20, () -> infoLong(replica, "slave_repl_offset") >= target);
     }
 
+    /**
+     * Whether the master counts its {@code n} replicas online: a replica's offset can match the master's before the
+     * master has its first ACK, and FAILOVER TO wants the target online.
+     */
+    static boolean online(Jedis master, int n) {
+        for (int i = 0; i < n; i++) {
+            String replica = info(master, "slave" + i);
+            if (replica == null || !replica.contains("state=online")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every key of db 0 with a type-specific rendering of its value and whether it has a TTL. */
     static Map<String, String> dataset(Jedis j) {
         Map<String, String> out = new TreeMap<>();

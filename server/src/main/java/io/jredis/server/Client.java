@@ -80,6 +80,7 @@ public final class Client implements Reply.ReplySink {
     private int replyBufferSize = REPLY_CHUNK_BYTES;
     private int replyBufferPeak = REPLY_CHUNK_BYTES;
     private long replyPeakResetAt;
+    private long replOffset;
     /** Free-form flags a module sets on its clients (replica, master, pubsub, multi ...) for CLIENT LIST. */
     private String roleFlags = "";
     /** Client-side caching mode, null while tracking is off. */
@@ -102,6 +103,15 @@ public final class Client implements Reply.ReplySink {
 
     public long id() {
         return id;
+    }
+
+    /** The master replication offset after this client's last command (Redis 7.0's woff), which WAIT awaits. */
+    public long replOffset() {
+        return replOffset;
+    }
+
+    public void replOffset(long offset) {
+        replOffset = offset;
     }
 
     public Engine engine() {

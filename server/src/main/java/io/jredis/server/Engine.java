@@ -37,6 +37,15 @@ public final class Engine implements Database.Hooks {
         String check(Client c, CommandSpec cmd, byte[][] argv);
     }
 
+    /**
+     * A module's part of Redis's scriptVerifyWriteCommandAllow: returns the error (with its code) that refuses a
+     * script's first write command now, or null.
+     */
+    @FunctionalInterface
+    public interface ScriptWriteGuard {
+        String check(Client caller);
+    }
+
     /** Receives the exact command that reproduces a write's effect (AOF and replication subscribe). */
     @FunctionalInterface
     public interface PropagationListener {
@@ -154,6 +163,8 @@ public final class Engine implements Database.Hooks {
     private final List<Client> pendingFlush = new ArrayList<>();
     /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
     private CommandGuard[] guards = new CommandGuard[0];
+    private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
+    private java.util.function.LongSupplier replOffset = () -> 0;
     /** An array for the same reason: every write walks it. */
     private PropagationListener[] propagation = new PropagationListener[0];
     private final List<KeyListener> keyListeners = new ArrayList<>();
@@ -569,6 +580,26 @@ public final class Engine implements Database.Hooks {
         guards[guards.length - 1] = g;
     }
 
+    /** Installs the master replication offset (the replication module), which each command leaves in its client. */
+    public void replOffsetSource(java.util.function.LongSupplier offset) {
+        this.replOffset = offset;
+    }
+
+    public void addScriptWriteGuard(ScriptWriteGuard g) {
+        scriptWriteGuards.add(g);
+    }
+
+    /** Why a script may not make its first write now (the modules' checks, in their order), or null. */
+    public String scriptWriteDenied(Client caller) {
+        for (ScriptWriteGuard g : scriptWriteGuards) {
+            String err = g.check(caller);
+            if (err != null) {
+                return err;
+            }
+        }
+        return null;
+    }
+
     public void addPropagationListener(PropagationListener l) {
         propagation = Arrays.copyOf(propagation, propagation.length + 1);
         propagation[propagation.length - 1] = l;
@@ -884,8 +915,9 @@ public final class Engine implements Database.Hooks {
                     + "/ PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        CommandSpec flagged = cmd.callFlags() == null ? cmd : cmd.callFlags().of(c, cmd, argv);
         for (CommandGuard g : guards) {
-            String err = g.check(c, cmd, argv);
+            String err = g.check(c, flagged, argv);
             if (err != null) {
                 reject(c, cmd, err);
                 return true;
@@ -907,6 +939,8 @@ public final class Engine implements Database.Hooks {
             return true;
         }
         call(c, cmd, argv, now, start);
+        // Redis 7.0's processCommand: after every command run (not queued), whether it propagated or not.
+        c.replOffset(replOffset.getAsLong());
         if (blocking.hasReady()) {
             blocking.serveReady();
         }

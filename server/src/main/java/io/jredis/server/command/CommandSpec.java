@@ -1,5 +1,6 @@
 package io.jredis.server.command;
 
+import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +35,16 @@ public final class CommandSpec {
     private final boolean skipSlowlog;
     private CommandHandler handler;
     private Engine.CommandGuard protection;
+    private CallFlags callFlags;
+
+    /**
+     * Redis's getCommandFlags for a command whose flags depend on the call (a script that declares flags): the
+     * command as the guards must see it, a {@link #withFlags} copy or the command itself.
+     */
+    @FunctionalInterface
+    public interface CallFlags {
+        CommandSpec of(Client c, CommandSpec cmd, byte[][] argv);
+    }
 
     /** Calls, microseconds, rejected and failed counts, as INFO commandstats reports. */
     public long calls;
@@ -129,6 +140,21 @@ public final class CommandSpec {
      */
     public void protect(Engine.CommandGuard check) {
         this.protection = check;
+    }
+
+    /** Installs how a call's flags are found (see {@link CallFlags}). */
+    public void callFlags(CallFlags f) {
+        this.callFlags = f;
+    }
+
+    /** How a call's flags are found, or null when they are always this command's. */
+    public CallFlags callFlags() {
+        return callFlags;
+    }
+
+    /** This command with other flags, for the guards only: no handler, statistics of its own that nothing reads. */
+    public CommandSpec withFlags(Set<String> newFlags) {
+        return new CommandSpec(name, parent, arity, newFlags, firstKey, lastKey, keyStep, aclCategories, info, docs);
     }
 
     /** The check of a protected command, or null. */

@@ -17,8 +17,10 @@ final class FunctionCommands {
     static void register(Engine engine, Scripting s) {
         FunctionLibraries f = s.functions();
         CommandTable t = engine.commands();
-        t.register("fcall", (c, argv) -> f.fcall(c, argv, false));
-        t.register("fcall_ro", (c, argv) -> f.fcall(c, argv, true));
+        t.register("fcall", (c, argv) -> f.fcall(c, argv, false))
+                .callFlags((c, cmd, argv) -> s.callFlags(cmd, f.flagsOf(argv)));
+        t.register("fcall_ro", (c, argv) -> f.fcall(c, argv, true))
+                .callFlags((c, cmd, argv) -> s.callFlags(cmd, f.flagsOf(argv)));
         t.register("function|load", (c, argv) -> load(engine, f, c, argv));
         t.register("function|delete", (c, argv) -> {
             if (!f.delete(Bytes.str(argv[2]))) {

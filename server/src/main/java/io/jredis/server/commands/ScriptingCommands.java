@@ -13,10 +13,14 @@ public final class ScriptingCommands {
         Scripting s = new Scripting(engine);
         engine.scripting(s);
         CommandTable t = engine.commands();
-        t.register("eval", (c, argv) -> s.eval().eval(c, argv, false, false));
-        t.register("evalsha", (c, argv) -> s.eval().eval(c, argv, true, false));
-        t.register("eval_ro", (c, argv) -> s.eval().eval(c, argv, false, true));
-        t.register("evalsha_ro", (c, argv) -> s.eval().eval(c, argv, true, true));
+        t.register("eval", (c, argv) -> s.eval().eval(c, argv, false, false))
+                .callFlags((c, cmd, argv) -> s.callFlags(cmd, s.eval().flagsOf(argv, false)));
+        t.register("evalsha", (c, argv) -> s.eval().eval(c, argv, true, false))
+                .callFlags((c, cmd, argv) -> s.callFlags(cmd, s.eval().flagsOf(argv, true)));
+        t.register("eval_ro", (c, argv) -> s.eval().eval(c, argv, false, true))
+                .callFlags((c, cmd, argv) -> s.callFlags(cmd, s.eval().flagsOf(argv, false)));
+        t.register("evalsha_ro", (c, argv) -> s.eval().eval(c, argv, true, true))
+                .callFlags((c, cmd, argv) -> s.callFlags(cmd, s.eval().flagsOf(argv, true)));
         t.register("script|load", (c, argv) -> {
             String sha = s.eval().create(c, argv[2]);
             if (sha != null) {

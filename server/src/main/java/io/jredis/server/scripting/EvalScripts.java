@@ -88,6 +88,16 @@ public final class EvalScripts {
         return sha;
     }
 
+    /** The flags of the script an EVAL or EVALSHA call runs (Redis's evalGetCommandFlags), or -1 when unknown. */
+    public int flagsOf(byte[][] argv, boolean evalsha) {
+        if (evalsha) {
+            Script s = argv[1].length == 40 ? scripts.get(Bytes.str(argv[1]).toLowerCase()) : null;
+            return s == null ? -1 : s.flags();
+        }
+        ScriptFlags.Shebang sb = ScriptFlags.parse(argv[1]);
+        return sb.error() != null ? -1 : sb.flags();
+    }
+
     /** EVAL / EVALSHA / EVAL_RO / EVALSHA_RO: Redis's evalGenericCommand. */
     public void eval(Client c, byte[][] argv, boolean evalsha, boolean ro) {
         // Inside EXEC a script cannot wait for its debugger: it runs normally.

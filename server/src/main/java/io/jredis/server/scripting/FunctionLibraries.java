@@ -495,6 +495,12 @@ public final class FunctionLibraries {
     }
 
     /** FCALL's lookup and checks, then the call: Redis's fcallCommandGeneric. */
+    /** The flags of the function an FCALL call names (Redis's fcallGetCommandFlags), or -1 when there is none. */
+    public int flagsOf(byte[][] argv) {
+        Function f = functions.get(new String(argv[1], StandardCharsets.UTF_8).toLowerCase());
+        return f == null ? -1 : f.flags();
+    }
+
     public void fcall(Client c, byte[][] argv, boolean ro) {
         Function f = functions.get(new String(argv[1], StandardCharsets.UTF_8).toLowerCase());
         if (f == null) {

@@ -6,6 +6,10 @@ import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.util.Bytes;
 import io.netty.buffer.ByteBuf;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -43,6 +47,8 @@ public final class Scripting {
     private EvalScripts eval;
     private final FunctionLibraries functions;
     private ScriptRun running;
+    /** {@link #callFlags} views by command and script flags: a handful, built once. */
+    private final Map<String, CommandSpec> flagged = new HashMap<>();
 
     public Scripting(Engine engine) {
         this.engine = engine;
@@ -55,6 +61,35 @@ public final class Scripting {
 
     Engine engine() {
         return engine;
+    }
+
+    /**
+     * A script command as the guards see it (Redis's scriptFlagsToCmdFlags): a script that declares flags writes
+     * and may run out of memory unless it says otherwise, and runs on a stale replica only with allow-stale. A
+     * script without shebang keeps the command's flags but stale (Redis's scriptPrepareForRun refuses it on a stale
+     * replica with the same -MASTERDOWN). {@code scriptFlags} -1: unknown script, the command's own flags.
+     */
+    public CommandSpec callFlags(CommandSpec cmd, int scriptFlags) {
+        if (scriptFlags < 0) {
+            return cmd;
+        }
+        return flagged.computeIfAbsent(cmd.fullName() + "/" + scriptFlags, k -> {
+            Set<String> f = new HashSet<>(cmd.flags());
+            f.remove("stale");
+            if ((scriptFlags & ScriptFlags.EVAL_COMPAT_MODE) == 0) {
+                f.removeAll(List.of("denyoom", "write", "may_replicate"));
+                if ((scriptFlags & (ScriptFlags.ALLOW_OOM | ScriptFlags.NO_WRITES)) == 0) {
+                    f.add("denyoom");
+                }
+                if ((scriptFlags & ScriptFlags.NO_WRITES) == 0) {
+                    f.add("write");
+                }
+                if ((scriptFlags & ScriptFlags.ALLOW_STALE) != 0) {
+                    f.add("stale");
+                }
+            }
+            return cmd.withFlags(Set.copyOf(f));
+        });
     }
 
     Lrand48 random() {
@@ -400,7 +435,11 @@ public final class Scripting {
         if (run.readOnly && (cmd.isWrite() || mayReplicate)) {
             return rejected(run, cmd, "Write commands are not allowed from read-only scripts.");
         }
-        if (cmd.isWrite()) {
+        if (cmd.isWrite() && !run.wrote) {
+            String refused = writeDenied(run.caller);
+            if (refused != null) {
+                return rejected(run, cmd, "-" + refused);
+            }
             run.wrote = true;
         }
         lua.reply().protocol(run.resp);
@@ -423,6 +462,17 @@ public final class Scripting {
         } finally {
             out.release();
         }
+    }
+
+    /**
+     * Redis's scriptVerifyWriteCommandAllow for a script that has not written yet (once it has, it cannot stop
+     * half-way): a read-only replica refuses it, then the modules' checks (min-replicas-to-write).
+     */
+    private String writeDenied(Client caller) {
+        if (engine.slaveMode() && engine.config().replicaReadOnly.value() && caller.type() != Client.Type.MASTER) {
+            return "READONLY You can't write against a read only replica.";
+        }
+        return engine.scriptWriteDenied(caller);
     }
 
     /** Redis's scriptVerifyACL: the script's commands run with its caller's permissions. */
@@ -459,13 +509,13 @@ public final class Scripting {
 
     /**
      * A command refused before running: counted as an error reply and as a rejected call of the command (if known),
-     * returned as an error table.
+     * returned as an error table. A message starting with "-" carries its own error code, others get ERR.
      */
     private LuaValue rejected(ScriptRun run, CommandSpec cmd, String msg) {
         if (run.debugger != null && run.debugger.logging()) {
             run.debugger.logError(msg);
         }
-        engine.error(lua, "ERR " + msg);
+        engine.error(lua, msg.startsWith("-") ? msg.substring(1) : "ERR " + msg);
         if (cmd != null) {
             cmd.rejectedCalls++;
         }
