@@ -4,6 +4,7 @@
 # of a change on a loaded machine, where bench/compare.sh's separate runs cannot resolve differences under ~20 %.
 #
 # Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]     CPU_AB_TESTS=lpush,... for some
+# CPU_AB_A_OPTS / CPU_AB_B_OPTS: extra JVM options for one side (the same jar twice compares two JVM settings).
 # Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +20,8 @@ ap=$(free_port); bp=$(free_port); rp=$(free_port)
 # Each server in an empty directory of its own: a dump.rdb left in the working directory would be loaded, and one
 # with replication info gives the server a backlog that every write is copied into.
 dirs=$(mktemp -d); mkdir "$dirs/a" "$dirs/b" "$dirs/r"
-JREDIS_JAR="$a_jar" bin/jredis --port "$ap" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/a" > /dev/null 2>&1 & apid=$!
-JREDIS_JAR="$b_jar" bin/jredis --port "$bp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/b" > /dev/null 2>&1 & bpid=$!
+JREDIS_JAR="$a_jar" JREDIS_JAVA_OPTS="${CPU_AB_A_OPTS:-}" bin/jredis --port "$ap" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/a" > /dev/null 2>&1 & apid=$!
+JREDIS_JAR="$b_jar" JREDIS_JAVA_OPTS="${CPU_AB_B_OPTS:-}" bin/jredis --port "$bp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/b" > /dev/null 2>&1 & bpid=$!
 redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/r" > /dev/null 2>&1 & rpid=$!
 trap 'kill $apid $bpid $rpid 2>/dev/null || true; rm -rf "$dirs"' EXIT
 wait_ping "$ap"; wait_ping "$bp"; wait_ping "$rp"
