@@ -1,7 +1,6 @@
 package io.jredis.server;
 
 import io.jredis.server.command.CommandSpec;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,7 +39,6 @@ public final class Latency {
 
     private final Engine engine;
     private final Map<String, Event> events = new LinkedHashMap<>();
-    private final Map<CommandSpec, Histogram> histograms = new IdentityHashMap<>();
 
     Latency(Engine engine) {
         this.engine = engine;
@@ -56,7 +54,12 @@ public final class Latency {
             }
         }
         if (engine.config().latencyTracking.value()) {
-            histograms.computeIfAbsent(cmd, k -> new Histogram()).record(micros * 1000);
+            Histogram h = cmd.latencyHistogram;
+            if (h == null) {
+                h = new Histogram();
+                cmd.latencyHistogram = h;
+            }
+            h.record(micros * 1000);
         }
     }
 
@@ -92,16 +95,6 @@ public final class Latency {
             }
         }
         return n;
-    }
-
-    /** The command's histogram, or null if it was never called with tracking on. */
-    public Histogram histogram(CommandSpec cmd) {
-        return histograms.get(cmd);
-    }
-
-    /** CONFIG RESETSTAT. */
-    public void resetHistograms() {
-        histograms.clear();
     }
 
     /** An HdrHistogram of nanosecond values: 2 significant digits (256 sub-buckets), 1 ns to 1 s. */

@@ -2,6 +2,7 @@ package io.jredis.server.command;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.Latency;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class CommandSpec {
     public long micros;
     public long rejectedCalls;
     public long failedCalls;
+    /** Its latency histogram (INFO latencystats, LATENCY HISTOGRAM); null until called with latency-tracking on. */
+    public Latency.Histogram latencyHistogram;
 
     CommandSpec(String name, CommandSpec parent, int arity, Set<String> flags, int firstKey, int lastKey, int keyStep,
             Set<String> aclCategories, Object info, Object docs) {

@@ -254,12 +254,12 @@ final class ConfigCommand {
     private static void resetstat(Client c, byte[][] argv) {
         Engine engine = c.engine();
         engine.stats().reset();
-        engine.latency().resetHistograms();
         for (CommandSpec spec : engine.commands().allWithSubcommands()) {
             spec.calls = 0;
             spec.micros = 0;
             spec.rejectedCalls = 0;
             spec.failedCalls = 0;
+            spec.latencyHistogram = null;
         }
         c.reply().ok();
     }

@@ -501,7 +501,7 @@ final class InfoCommand {
     }
 
     private void latencystat(Text t, CommandSpec cmd, double[] percentiles) {
-        Latency.Histogram h = engine.latency().histogram(cmd);
+        Latency.Histogram h = cmd.latencyHistogram;
         if (h == null || h.total() == 0) {
             return;
         }

@@ -253,13 +253,12 @@ final class ObservabilityCommands {
 
     /** LATENCY HISTOGRAM [command ...]: per command its calls and cumulative latency buckets. */
     private static void latencyHistogram(Client c, byte[][] argv) {
-        Latency latency = c.engine().latency();
         List<CommandSpec> wanted = new ArrayList<>();
         if (argv.length == 2) {
             for (CommandSpec cmd : c.engine().commands().all()) {
-                addTracked(latency, cmd, wanted);
+                addTracked(cmd, wanted);
                 for (CommandSpec sub : cmd.subcommands().values()) {
-                    addTracked(latency, sub, wanted);
+                    addTracked(sub, wanted);
                 }
             }
         } else {
@@ -271,13 +270,13 @@ final class ObservabilityCommands {
                     cmd = cmd.subcommands().get(name.substring(bar + 1));
                 }
                 if (cmd != null && !wanted.contains(cmd)) {
-                    addTracked(latency, cmd, wanted);
+                    addTracked(cmd, wanted);
                 }
             }
         }
         c.reply().map(wanted.size());
         for (CommandSpec cmd : wanted) {
-            Latency.Histogram h = latency.histogram(cmd);
+            Latency.Histogram h = cmd.latencyHistogram;
             c.reply().bulk(cmd.fullName());
             c.reply().map(2);
             c.reply().bulk("calls");
@@ -292,8 +291,8 @@ final class ObservabilityCommands {
         }
     }
 
-    private static void addTracked(Latency latency, CommandSpec cmd, List<CommandSpec> out) {
-        if (latency.histogram(cmd) != null) {
+    private static void addTracked(CommandSpec cmd, List<CommandSpec> out) {
+        if (cmd.latencyHistogram != null) {
             out.add(cmd);
         }
     }

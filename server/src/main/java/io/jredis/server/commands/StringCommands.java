@@ -471,14 +471,15 @@ final class StringCommands {
             return;
         }
         value += incr;
+        byte[] digits = Bytes.fromLong(value);
         if (e != null) {
-            c.db().replace(e, Bytes.fromLong(value));
+            c.db().replace(e, digits);
         } else {
-            c.db().set(key, Bytes.fromLong(value), true);
+            c.db().set(key, digits, true);
         }
         Notify.event(c, KeyspaceEvents.STRING, "incrby", key);
         c.engine().dirty(1);
-        c.reply().integer(value);
+        c.reply().integer(digits);
     }
 
     /**

@@ -108,6 +108,14 @@ public final class Reply {
         writeHeader(buf(), ':', v);
     }
 
+    /** An integer reply whose decimal digits are at hand (the value INCR just stored): no second formatting. */
+    public void integer(byte[] digits) {
+        ByteBuf b = buf(digits.length + 3);
+        b.writeByte(':');
+        b.writeBytes(digits);
+        b.writeBytes(CRLF);
+    }
+
     public void bulk(byte[] v) {
         if (v == null) {
             nullBulk();
