@@ -113,7 +113,7 @@ final class SentinelCommands {
             f.put("config-epoch", Long.toString(ri.configEpoch));
             f.put("num-slaves", Integer.toString(ri.slaves.size()));
             f.put("num-other-sentinels", Integer.toString(ri.sentinels.size()));
-            f.put("quorum", Integer.toString(ri.quorum));
+            f.put("quorum", Integer.toUnsignedString(ri.quorum));
             f.put("failover-timeout", Long.toString(ri.failoverTimeout));
             f.put("parallel-syncs", Integer.toString(ri.parallelSyncs));
             if (ri.notificationScript != null) {
