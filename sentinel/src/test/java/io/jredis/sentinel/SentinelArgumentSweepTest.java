@@ -292,7 +292,9 @@ class SentinelArgumentSweepTest {
         "SSUBSCRIBE a", "SUNSUBSCRIBE",
         "ACL WHOAMI", "ACL USERS", "ACL LIST", "ACL CAT", "ACL CAT admin", "ACL CAT nosuch",
         "ACL GETUSER default", "ACL GETUSER nosuch", "ACL SETUSER sweepu on >pw +@all ~*",
-        "ACL SETUSER sweepu nosuchrule", "ACL SETUSER sweepu +nosuchcmd", "ACL DELUSER nosuch",
+        "ACL SETUSER sweepu nosuchrule", "ACL SETUSER sweepu +get", "ACL SETUSER sweepu +sentinel|masters",
+        "ACL SETUSER sweepu +@admin -sentinel", "ACL SETUSER sweepu +@all -@dangerous", "ACL SETUSER sweepu +@read",
+        "ACL SETUSER sweepu -@all +ping +sentinel|myid +client|id", "ACL SETUSER sweepu +sentinel|nosuch", "ACL SETUSER sweepu +nosuchcmd", "ACL DELUSER nosuch",
         "ACL DELUSER default", "ACL DRYRUN default ping", "ACL DRYRUN default get x", "ACL DRYRUN nosuch ping",
         "ACL LOAD", "ACL SAVE", "ACL LOG", "ACL LOG 1", "ACL LOG x", "ACL LOG RESET", "ACL HELP", "ACL nosuch",
         "ACL GENPASS", "ACL GENPASS 32", "ACL GENPASS 0", "ACL GENPASS x",
@@ -395,6 +397,10 @@ class SentinelArgumentSweepTest {
         if (k.command().equals("sentinel|monitor") && k.argv().size() > 2 && k.argv().get(2).equals(SCRATCH)) {
             // The address a successful MONITOR stored (numeric hosts are normalised) is part of its outcome.
             out.add(raw(admin, words("SENTINEL GET-MASTER-ADDR-BY-NAME " + SCRATCH)));
+        }
+        if (k.command().equals("acl|setuser") && k.argv().size() > 2 && k.argv().get(2).equals("sweepu")) {
+            // The rules as ACL GETUSER describes them, over Sentinel's command table.
+            out.add(raw(admin, words("ACL GETUSER sweepu")));
         }
         // A (P)SUBSCRIBE or (P)UNSUBSCRIBE answers once per channel.
         if (k.command().matches("p?(un)?subscribe") && out.get(0)[0] != '-') {
@@ -536,6 +542,12 @@ class SentinelArgumentSweepTest {
             }
             if (command.equals("hello") && "id".equals(key)) {
                 return "<int>";
+            }
+            if (command.startsWith("acl|") && "commands".equals(key)) {
+                // Redis describes the rules command by command in its command table's hash order.
+                List<String> rules = new ArrayList<>(List.of(s.split(" ")));
+                rules.subList(1, rules.size()).sort(null);
+                return String.join(" ", rules);
             }
             if (command.equals("acl|genpass")) {
                 return "<" + s.length() + " chars>";
