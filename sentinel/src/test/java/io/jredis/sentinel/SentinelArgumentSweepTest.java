@@ -97,7 +97,41 @@ class SentinelArgumentSweepTest {
 
     /** One call, the commands that set up its state before it and undo it after (replies not compared). */
     private record Call(String command, List<String> argv, List<List<String>> before, List<List<String>> after,
-            boolean fresh) {}
+            boolean fresh, List<Check> checks) {}
+
+    /** A call compared after another, to see the state it left (on the same connection, or on the shared one). */
+    private record Check(String command, List<String> argv, boolean sameConnection) {}
+
+    /** What to look at after a call that may change state. */
+    private static List<Check> checks(String command, List<String> argv) {
+        boolean scratch = argv.size() > 2 && argv.get(2).equals(SCRATCH);
+        List<Check> out = new ArrayList<>();
+        switch (command) {
+            case "sentinel|monitor", "sentinel|set", "sentinel|reset" -> {
+                if (scratch) {
+                    out.add(new Check("sentinel|get-master-addr-by-name",
+                            words("SENTINEL GET-MASTER-ADDR-BY-NAME " + SCRATCH), false));
+                    out.add(new Check("sentinel|master", words("SENTINEL MASTER " + SCRATCH), false));
+                }
+            }
+            case "sentinel|remove" -> out.add(new Check("sentinel|masters", words("SENTINEL MASTERS"), false));
+            case "sentinel|debug" -> out.add(new Check("sentinel|debug", words("SENTINEL DEBUG"), false));
+            case "sentinel|config" -> out.add(new Check("sentinel|config", words("SENTINEL CONFIG GET *"), false));
+            case "sentinel|simulate-failure" -> out.add(new Check("info", words("INFO sentinel"), false));
+            case "acl|setuser" -> {
+                if (argv.size() > 2 && argv.get(2).equals("sweepu")) {
+                    out.add(new Check("acl|getuser", words("ACL GETUSER sweepu"), false));
+                }
+            }
+            case "hello", "client|setname", "client|no-evict", "client|tracking", "client|caching", "auth" -> {
+                out.add(new Check("client|getname", words("CLIENT GETNAME"), true));
+                out.add(new Check("client|info", words("CLIENT INFO"), true));
+                out.add(new Check("acl|whoami", words("ACL WHOAMI"), true));
+            }
+            default -> { }
+        }
+        return out;
+    }
 
     private static List<String> words(String line) {
         List<String> out = new ArrayList<>();
@@ -154,7 +188,7 @@ class SentinelArgumentSweepTest {
         boolean fresh = Set.of("hello", "auth", "client", "subscribe", "psubscribe", "unsubscribe", "punsubscribe",
                 "ssubscribe", "quit", "reset")
                 .contains(top);
-        return new Call(command, argv, before, after, fresh);
+        return new Call(command, argv, before, after, fresh, checks(command, argv));
     }
 
     /**
@@ -352,25 +386,28 @@ class SentinelArgumentSweepTest {
         try (RawClient r = new RawClient("127.0.0.1", real); RawClient j = new RawClient("127.0.0.1", jredis)) {
             hello(r, proto);
             hello(j, proto);
+            int compared = 0;
             for (Call c : calls) {
-                List<byte[]> want;
-                List<byte[]> got;
+                List<byte[]> want = new ArrayList<>();
+                List<byte[]> got = new ArrayList<>();
+                List<Check> what;
                 if (c.fresh()) {
                     try (RawClient fr = new RawClient("127.0.0.1", real);
                             RawClient fj = new RawClient("127.0.0.1", jredis)) {
                         hello(fr, proto);
                         hello(fj, proto);
-                        want = exchange(fr, r, c);
-                        got = exchange(fj, j, c);
+                        what = exchange(fr, r, c, want);
+                        exchange(fj, j, c, got);
                     }
                 } else {
-                    want = exchange(r, r, c);
-                    got = exchange(j, j, c);
+                    what = exchange(r, r, c, want);
+                    exchange(j, j, c, got);
                 }
-                compare(c, proto, want, got, diffs);
+                compare(c, what, proto, want, got, diffs);
+                compared += want.size();
             }
+            return compared;
         }
-        return calls.size();
     }
 
     private static void hello(RawClient c, int proto) throws IOException {
@@ -387,43 +424,54 @@ class SentinelArgumentSweepTest {
         return c.callRaw(b);
     }
 
-    /** Runs the call's set-up and undo on {@code admin}, the call itself on {@code c}; the call's replies. */
-    private static List<byte[]> exchange(RawClient c, RawClient admin, Call k) throws IOException {
+    /**
+     * Runs the call's set-up and undo on {@code admin}, the call and its checks in between; the replies to compare,
+     * each with the command that gave it.
+     */
+    private static List<Check> exchange(RawClient c, RawClient admin, Call k, List<byte[]> out) throws IOException {
         for (List<String> b : k.before()) {
             raw(admin, b);
         }
-        List<byte[]> out = new ArrayList<>();
+        List<Check> what = new ArrayList<>();
+        Check main = new Check(k.command(), k.argv(), true);
         out.add(raw(c, k.argv()));
-        if (k.command().equals("sentinel|monitor") && k.argv().size() > 2 && k.argv().get(2).equals(SCRATCH)) {
-            // The address a successful MONITOR stored (numeric hosts are normalised) is part of its outcome.
-            out.add(raw(admin, words("SENTINEL GET-MASTER-ADDR-BY-NAME " + SCRATCH)));
-        }
-        if (k.command().equals("acl|setuser") && k.argv().size() > 2 && k.argv().get(2).equals("sweepu")) {
-            // The rules as ACL GETUSER describes them, over Sentinel's command table.
-            out.add(raw(admin, words("ACL GETUSER sweepu")));
-        }
+        what.add(main);
         // A (P)SUBSCRIBE or (P)UNSUBSCRIBE answers once per channel.
         if (k.command().matches("p?(un)?subscribe") && out.get(0)[0] != '-') {
-            for (int i = 3; i < k.argv().size(); i++) {
+            for (int i = 2; i < k.argv().size(); i++) {
                 out.add(c.readRaw());
+                what.add(main);
+            }
+        }
+        boolean open = !k.command().equals("quit") && !k.command().matches("p?subscribe");
+        for (Check x : k.checks()) {
+            if (open || !x.sameConnection()) {
+                out.add(raw(x.sameConnection() ? c : admin, x.argv()));
+                what.add(x);
             }
         }
         for (List<String> a : k.after()) {
             raw(admin, a);
         }
-        return out;
+        return what;
     }
 
-    private static void compare(Call c, int proto, List<byte[]> want, List<byte[]> got,
+    private static void compare(Call c, List<Check> what, int proto, List<byte[]> want, List<byte[]> got,
             Map<String, List<String>> diffs) {
+        if (want.size() != got.size()) {
+            diffs.computeIfAbsent("RESP" + proto + " " + c.command() + ": " + want.size() + " replies | "
+                    + got.size(), k -> new ArrayList<>()).add(String.join(" ", c.argv()));
+            return;
+        }
         for (int i = 0; i < want.size(); i++) {
+            Check x = what.get(i);
             byte[] e = want.get(i);
             byte[] a = got.get(i);
             if (Arrays.equals(e, a)) {
                 continue;
             }
-            String ec = canonical(c.command(), e);
-            String ac = canonical(c.command(), a);
+            String ec = canonical(x.command(), e);
+            String ac = canonical(x.command(), a);
             if (ec.equals(ac)) {
                 continue;
             }
@@ -431,10 +479,12 @@ class SentinelArgumentSweepTest {
             if (ALLOWED.keySet().stream().anyMatch(p -> Pattern.compile(p).matcher(argv).find())) {
                 continue;
             }
-            String key = "RESP" + proto + " " + c.command() + ": " + DifferentialRunner.show(e) + " | "
+            String shown = x == what.get(0) ? argv : argv + " -> " + String.join(" ", x.argv());
+            String key = "RESP" + proto + " " + c.command() + (x != what.get(0) ? " -> " + x.command() : "") + ": "
+                    + DifferentialRunner.show(e) + " | "
                     + DifferentialRunner.show(a);
-            diffs.computeIfAbsent(key.length() > 300 ? key.substring(0, 300) : key, x -> new ArrayList<>())
-                    .add(argv + "\n      redis:  " + around(ec, ac) + "\n      jredis: " + around(ac, ec));
+            diffs.computeIfAbsent(key.length() > 300 ? key.substring(0, 300) : key, k -> new ArrayList<>())
+                    .add(shown + "\n      redis:  " + around(ec, ac) + "\n      jredis: " + around(ac, ec));
         }
     }
 
