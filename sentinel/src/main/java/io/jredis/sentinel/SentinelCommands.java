@@ -360,6 +360,11 @@ final class SentinelCommands {
                 if (lower.equals("rename-command") && more > 1) {
                     String from = Bytes.str(argv[++j]);
                     String to = Bytes.str(argv[++j]);
+                    if (from.isEmpty() || to.isEmpty()) {
+                        c.engine().error(c, "ERR Invalid argument '" + (to.isEmpty() ? to : from)
+                                + "' for SENTINEL SET '" + opt + "'");
+                        return;
+                    }
                     if (from.equalsIgnoreCase(to)) {
                         m.renamedCommands.remove(from.toLowerCase());
                     } else {

@@ -9,6 +9,7 @@ import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TempPaths;
 import io.jredis.server.util.Glob;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,11 +73,15 @@ class SentinelArgumentSweepTest {
         jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
         lab.awaitDiscovery();
         for (int p : new int[] {real, jredis}) {
-            SentinelLab.await("sentinel " + p + " linked to its peer and knows the replica's run id", () -> {
+            // INFO-CACHE shows the INFO each Sentinel read last: both must have read it after the replica's sync.
+            SentinelLab.call(p, "SENTINEL", "DEBUG", "info-period", "1000");
+            SentinelLab.await("sentinel " + p + " linked to its peer and knows the synced replica", () -> {
                 String peers = RespParser.toText(SentinelLab.call(p, "SENTINEL", "SENTINELS", "mymaster"));
                 String replicas = RespParser.toText(SentinelLab.call(p, "SENTINEL", "REPLICAS", "mymaster"));
+                String cache = RespParser.toText(SentinelLab.call(p, "SENTINEL", "INFO-CACHE", "mymaster"));
                 return !peers.contains("disconnected") && !replicas.contains("runid, ,")
-                        && !replicas.contains("disconnected");
+                        && !replicas.contains("disconnected") && cache.contains(",state=online,")
+                        && cache.contains("master_link_status:up");
             });
         }
         realId = RespParser.toText(SentinelLab.call(real, "SENTINEL", "MYID"));
@@ -184,10 +189,7 @@ class SentinelArgumentSweepTest {
         if (scratch) {
             after.add(words("SENTINEL REMOVE " + SCRATCH));
         }
-        String top = command.split("\\|")[0];
-        boolean fresh = Set.of("hello", "auth", "client", "subscribe", "psubscribe", "unsubscribe", "punsubscribe",
-                "ssubscribe", "quit", "reset")
-                .contains(top);
+        boolean fresh = CONNECTION_STATE.contains(command) || command.equals("client");
         return new Call(command, argv, before, after, fresh, checks(command, argv));
     }
 
@@ -205,6 +207,56 @@ class SentinelArgumentSweepTest {
         return k.command().equals("sentinel|config") && a.size() == 5 && a.get(2).equalsIgnoreCase("set")
                 && Set.of("sentinel-user", "sentinel-pass", "announce-ip").contains(a.get(3).toLowerCase());
     }
+
+    private static final String[] VALUES = {"1", "2", "99999999999", "0", "-1", "x", "''", "1.5", "+1", "0x10",
+        "9223372036854775807", "9223372036854775808", "-9223372036854775808"};
+
+    /**
+     * Every SENTINEL SET option (on the scratch master), DEBUG parameter and CONFIG parameter with values around
+     * their ranges, in other cases, and without a value. DEBUG and announce-port only get values that change nothing
+     * or are refused: a short TILT trigger or another announced port would reach the peer within a call.
+     */
+    private static List<String> optionLines() {
+        List<String> out = new ArrayList<>();
+        for (String opt : new String[] {"quorum", "down-after-milliseconds", "failover-timeout", "parallel-syncs",
+            "master-reboot-down-after-period", "auth-pass", "auth-user", "notification-script",
+            "client-reconfig-script", "rename-command"}) {
+            for (String v : VALUES) {
+                out.add("SENTINEL SET " + SCRATCH + " " + opt + " " + v + (opt.equals("rename-command") ? " y" : ""));
+            }
+            out.add("SENTINEL SET " + SCRATCH + " " + opt.toUpperCase() + " 3" + (opt.equals("rename-command") ? " y" : ""));
+            out.add("SENTINEL SET " + SCRATCH + " " + opt);
+            out.add("SENTINEL SET " + SCRATCH + " quorum 1 " + opt);
+        }
+        for (int i = 2; i < debugDefaults.size(); i += 2) {
+            String param = debugDefaults.get(i).toLowerCase();
+            for (String v : new String[] {debugDefaults.get(i + 1), "0", "-1", "x", "''", "1.5", "+1",
+                "9223372036854775808"}) {
+                out.add("SENTINEL DEBUG " + param + " " + v);
+            }
+            out.add("SENTINEL DEBUG " + param);
+            out.add("SENTINEL DEBUG " + debugDefaults.get(i) + " " + debugDefaults.get(i + 1) + " " + param);
+        }
+        for (String param : new String[] {"resolve-hostnames", "announce-hostnames"}) {
+            for (String v : new String[] {"yes", "no", "YES", "No", "1", "0", "''", "x", "true"}) {
+                out.add("SENTINEL CONFIG SET " + param + " " + v);
+            }
+        }
+        for (String v : new String[] {"0", "65536", "-1", "x", "''", "1.5", "+0", "9223372036854775808"}) {
+            out.add("SENTINEL CONFIG SET announce-port " + v);
+        }
+        for (String param : new String[] {"resolve-hostnames", "announce-hostnames", "announce-ip", "announce-port",
+            "sentinel-user", "sentinel-pass", "RESOLVE-HOSTNAMES", "announce-*", "*user*", "?nnounce-ip"}) {
+            out.add("SENTINEL CONFIG GET " + param);
+            out.add("SENTINEL CONFIG SET " + param);
+        }
+        return out;
+    }
+
+    /** Commands that change the connection they run on: each call gets a fresh pair of connections. */
+    private static final Set<String> CONNECTION_STATE = Set.of("hello", "auth", "client|setname", "client|no-evict",
+            "client|tracking", "client|caching", "client|reply", "client|pause", "client|kill", "subscribe",
+            "psubscribe", "unsubscribe", "punsubscribe", "ssubscribe", "quit", "reset");
 
     /** Hand-written calls: every SENTINEL option, valid and invalid, and what the generator cannot reach. */
     private static final String[] HAND_WRITTEN = {
@@ -246,7 +298,8 @@ class SentinelArgumentSweepTest {
         "SENTINEL SET sweepm auth-pass ''", "SENTINEL SET sweepm auth-user bob", "SENTINEL SET sweepm auth-user ''",
         "SENTINEL SET sweepm notification-script /bin/true", "SENTINEL SET sweepm notification-script ''",
         "SENTINEL SET sweepm client-reconfig-script /nonexistent", "SENTINEL SET sweepm rename-command CONFIG XCONF",
-        "SENTINEL SET sweepm rename-command CONFIG CONFIG", "SENTINEL SET sweepm rename-command CONFIG",
+        "SENTINEL SET sweepm rename-command CONFIG CONFIG", "SENTINEL SET sweepm rename-command x ''",
+        "SENTINEL SET sweepm rename-command '' ''", "SENTINEL SET sweepm quorum 3 rename-command '' y", "SENTINEL SET sweepm rename-command CONFIG",
         "SENTINEL SET sweepm rename-command", "SENTINEL SET sweepm rename-command a b quorum 2",
         "SENTINEL SET sweepm quorum 2 parallel-syncs 3 failover-timeout 9000",
         "SENTINEL SET sweepm quorum 2 parallel-syncs", "SENTINEL SET sweepm quorum 2 nosuch 3",
@@ -359,7 +412,9 @@ class SentinelArgumentSweepTest {
                 calls.add(k);
             }
         }
-        for (String line : HAND_WRITTEN) {
+        List<String> lines = new ArrayList<>(List.of(HAND_WRITTEN));
+        lines.addAll(optionLines());
+        for (String line : lines) {
             List<String> argv = words(line);
             Call k = call(commandOf(argv, commands), argv);
             (disturbsLinks(k) ? resets : calls).add(k);
@@ -416,6 +471,42 @@ class SentinelArgumentSweepTest {
         }
     }
 
+    /** {@link #exchange} on one connection, every command sent at once (one round trip per call and server). */
+    private static List<Check> pipelined(RawClient c, Call k, List<byte[]> out) throws IOException {
+        List<Check> what = new ArrayList<>();
+        what.add(new Check(k.command(), k.argv(), true));
+        what.addAll(k.checks());
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (List<String> b : k.before()) {
+            o.writeBytes(encode(b));
+        }
+        for (Check x : what) {
+            o.writeBytes(encode(x.argv()));
+        }
+        for (List<String> a : k.after()) {
+            o.writeBytes(encode(a));
+        }
+        c.send(o.toByteArray());
+        for (int i = 0; i < k.before().size(); i++) {
+            c.readRaw();
+        }
+        for (int i = 0; i < what.size(); i++) {
+            out.add(c.readRaw());
+        }
+        for (int i = 0; i < k.after().size(); i++) {
+            c.readRaw();
+        }
+        return what;
+    }
+
+    private static byte[] encode(List<String> argv) {
+        byte[][] b = new byte[argv.size()][];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = argv.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        return RawClient.encode(b);
+    }
+
     private static byte[] raw(RawClient c, List<String> argv) throws IOException {
         byte[][] b = new byte[argv.size()][];
         for (int i = 0; i < b.length; i++) {
@@ -429,6 +520,9 @@ class SentinelArgumentSweepTest {
      * each with the command that gave it.
      */
     private static List<Check> exchange(RawClient c, RawClient admin, Call k, List<byte[]> out) throws IOException {
+        if (c == admin && !k.command().matches("p?(un)?subscribe")) {
+            return pipelined(c, k, out);
+        }
         for (List<String> b : k.before()) {
             raw(admin, b);
         }
