@@ -7,6 +7,7 @@ import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.ArgumentSweep;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TempPaths;
 import io.jredis.server.util.Glob;
 import java.io.ByteArrayOutputStream;
@@ -55,7 +56,10 @@ class SentinelArgumentSweepTest {
     private static final Map<String, String> ALLOWED = Map.of(
             "^CLIENT LIST ID ", "client ids count each server's own connections: the same id names different clients");
 
-    /** Where the scratch master "sweepm" points: a port nothing listens on, so it never has replicas. */
+    /**
+     * The scratch master name: calls that name it run with it monitored at {@code deadPort} (where nothing listens,
+     * so it never has replicas) and removed right after.
+     */
     private static final String SCRATCH = "sweepm";
 
     private static SentinelLab lab;
@@ -86,7 +90,7 @@ class SentinelArgumentSweepTest {
         }
         realId = RespParser.toText(SentinelLab.call(real, "SENTINEL", "MYID"));
         jredisId = RespParser.toText(SentinelLab.call(jredis, "SENTINEL", "MYID"));
-        deadPort = io.jredis.server.testing.RealRedis.freePort();
+        deadPort = RealRedis.freePort();
         debugDefaults = new ArrayList<>(List.of("SENTINEL", "DEBUG"));
         for (Object o : (List<?>) SentinelLab.call(real, "SENTINEL", "DEBUG")) {
             debugDefaults.add(RespParser.toText(o));
@@ -170,7 +174,11 @@ class SentinelArgumentSweepTest {
                     after.add(List.of("SENTINEL", "REMOVE", argv.get(2)));
                 }
             }
-            case "sentinel|config" -> after.add(words("SENTINEL CONFIG SET resolve-hostnames no"));
+            case "sentinel|config" -> {
+                for (String p : new String[] {"resolve-hostnames no", "announce-hostnames no", "announce-port 0"}) {
+                    after.add(words("SENTINEL CONFIG SET " + p));
+                }
+            }
             case "sentinel|debug" -> after.add(debugDefaults);
             case "sentinel|simulate-failure" -> after.add(words("SENTINEL SIMULATE-FAILURE help"));
             case "acl|setuser" -> {
@@ -180,11 +188,6 @@ class SentinelArgumentSweepTest {
             }
             case "client|pause" -> after.add(words("CLIENT UNPAUSE"));
             default -> { }
-        }
-        if (command.equals("sentinel|config")) {
-            for (String p : new String[] {"announce-hostnames no", "announce-port 0"}) {
-                after.add(words("SENTINEL CONFIG SET " + p));
-            }
         }
         if (scratch) {
             after.add(words("SENTINEL REMOVE " + SCRATCH));
@@ -403,11 +406,11 @@ class SentinelArgumentSweepTest {
         Map<String, ArgumentSweep.CommandMeta> commands = ArgumentSweep.commands(real);
         assertEquals(commands.keySet(), ArgumentSweep.commands(jredis).keySet(), "COMMAND lists different commands");
         List<Call> calls = new ArrayList<>();
-        List<Call> resets = new ArrayList<>();
+        List<Call> last = new ArrayList<>();
         for (ArgumentSweep.Case c : ArgumentSweep.generate(commands)) {
             Call k = call(c.command(), c.argv());
             if (disturbsLinks(k)) {
-                resets.add(k);
+                last.add(k);
             } else {
                 calls.add(k);
             }
@@ -417,7 +420,7 @@ class SentinelArgumentSweepTest {
         for (String line : lines) {
             List<String> argv = words(line);
             Call k = call(commandOf(argv, commands), argv);
-            (disturbsLinks(k) ? resets : calls).add(k);
+            (disturbsLinks(k) ? last : calls).add(k);
         }
         Map<String, List<String>> diffs = new TreeMap<>();
         int compared = 0;
@@ -425,9 +428,9 @@ class SentinelArgumentSweepTest {
             compared += run(calls, proto, diffs);
         }
         // Calls that disturb the links to the peer and replica go last (see disturbsLinks): nothing compared after.
-        resets.add(call("sentinel|reset", words("SENTINEL RESET mymaster")));
+        last.add(call("sentinel|reset", words("SENTINEL RESET mymaster")));
         for (int proto : new int[] {2, 3}) {
-            compared += run(resets, proto, diffs);
+            compared += run(last, proto, diffs);
         }
         List<String> report = new ArrayList<>();
         diffs.forEach((k, v) -> report.add(v.size() + "x " + k + "\n    e.g. " + v.get(0)));
