@@ -155,18 +155,122 @@ public final class Sentinel {
         return null;
     }
 
-    /** An IPv4 or IPv6 literal, which Redis accepts as an address without resolve-hostnames (ANET_IP_ONLY). */
+    /**
+     * A numeric host, which Redis accepts as an address without resolve-hostnames (ANET_IP_ONLY: getaddrinfo with
+     * AI_NUMERICHOST): an IPv6 literal or any of inet_aton's IPv4 forms ("10" is 0.0.0.10, "1.5" is 1.0.0.5).
+     */
     static boolean isIpLiteral(String host) {
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+        return inetAton(host) != null || host.contains(":") && !host.startsWith("[");
+    }
+
+    /**
+     * glibc's inet_aton: one to four parts, each decimal, octal (leading 0) or hex (0x), the last one filling the
+     * remaining bytes; the dotted quad, or null when {@code host} is not such a number.
+     */
+    static String inetAton(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return null;
+        }
+        long[] v = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || !Character.isDigit(p.charAt(0))) {
+                return null;
+            }
+            int radix = 10;
+            if (p.length() > 1 && p.charAt(0) == '0') {
+                boolean hex = p.charAt(1) == 'x' || p.charAt(1) == 'X';
+                radix = hex ? 16 : 8;
+                p = p.substring(hex ? 2 : 1);
+            }
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!p.chars().allMatch(ch -> Character.digit(ch, 16) >= 0) || p.length() > 16) {
+                return null;
+            }
+            try {
+                v[i] = Long.parseLong(p, radix);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            long max = i < parts.length - 1 ? 0xff : 0xffffffffL >>> (8 * (parts.length - 1));
+            if (v[i] > max) {
+                return null;
+            }
+        }
+        long addr = v[parts.length - 1];
+        for (int i = 0; i < parts.length - 1; i++) {
+            addr |= v[i] << (24 - 8 * i);
+        }
+        return (addr >>> 24) + "." + (addr >>> 16 & 0xff) + "." + (addr >>> 8 & 0xff) + "." + (addr & 0xff);
     }
 
     /** The address of a host name, or null when it does not resolve. */
     static String resolve(String host) {
+        String numeric = inetAton(host);
+        if (numeric != null) {
+            return numeric;
+        }
         try {
-            return java.net.InetAddress.getByName(host).getHostAddress();
+            byte[] addr = java.net.InetAddress.getByName(host).getAddress();
+            // Java turns an IPv4-mapped IPv6 literal into its IPv4 address; getaddrinfo keeps it IPv6.
+            return addr.length == 4 && host.contains(":") ? "::ffff:" + ntop(addr) : ntop(addr);
         } catch (java.net.UnknownHostException e) {
             return null;
         }
+    }
+
+    /**
+     * An address as glibc's inet_ntop writes it: IPv6 in lower-case hex with the longest run of two or more zero
+     * groups as "::" ("::1", not Java's "0:0:0:0:0:0:0:1"), IPv4-mapped and -compatible addresses ending dotted.
+     */
+    static String ntop(byte[] a) {
+        if (a.length == 4) {
+            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+        }
+        int[] w = new int[8];
+        for (int i = 0; i < 8; i++) {
+            w[i] = (a[2 * i] & 0xff) << 8 | a[2 * i + 1] & 0xff;
+        }
+        int bestBase = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && w[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestBase = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestLen < 2) {
+            bestBase = -1;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
+                if (i == bestBase) {
+                    sb.append(':');
+                }
+                continue;
+            }
+            if (i != 0) {
+                sb.append(':');
+            }
+            if (i == 6 && bestBase == 0 && (bestLen == 6 || bestLen == 5 && w[5] == 0xffff)) {
+                sb.append(ntop(java.util.Arrays.copyOfRange(a, 12, 16)));
+                return sb.toString();
+            }
+            sb.append(Integer.toHexString(w[i]));
+        }
+        if (bestBase >= 0 && bestBase + bestLen == 8) {
+            sb.append(':');
+        }
+        return sb.toString();
     }
 
     /**
@@ -196,13 +300,14 @@ public final class Sentinel {
                     }
                     m.failoverTimeout = v;
                 }
-                case "parallel-syncs" -> m.parallelSyncs = Integer.parseInt(value);
+                // Redis stores both in C ints (the quorum unsigned): larger values keep their low 32 bits.
+                case "parallel-syncs" -> m.parallelSyncs = (int) Long.parseLong(value);
                 case "quorum" -> {
-                    int q = Integer.parseInt(value);
+                    long q = Long.parseLong(value);
                     if (q <= 0) {
                         return "Quorum must be 1 or greater.";
                     }
-                    m.quorum = q;
+                    m.quorum = (int) q;
                 }
                 case "master-reboot-down-after-period" -> {
                     long v = Long.parseLong(value);

@@ -113,7 +113,7 @@ final class SentinelCommands {
             f.put("config-epoch", Long.toString(ri.configEpoch));
             f.put("num-slaves", Integer.toString(ri.slaves.size()));
             f.put("num-other-sentinels", Integer.toString(ri.sentinels.size()));
-            f.put("quorum", Integer.toString(ri.quorum));
+            f.put("quorum", Integer.toUnsignedString(ri.quorum));
             f.put("failover-timeout", Long.toString(ri.failoverTimeout));
             f.put("parallel-syncs", Integer.toString(ri.parallelSyncs));
             if (ri.notificationScript != null) {
@@ -360,6 +360,11 @@ final class SentinelCommands {
                 if (lower.equals("rename-command") && more > 1) {
                     String from = Bytes.str(argv[++j]);
                     String to = Bytes.str(argv[++j]);
+                    if (from.isEmpty() || to.isEmpty()) {
+                        c.engine().error(c, "ERR Invalid argument '" + (to.isEmpty() ? to : from)
+                                + "' for SENTINEL SET '" + opt + "'");
+                        return;
+                    }
                     if (from.equalsIgnoreCase(to)) {
                         m.renamedCommands.remove(from.toLowerCase());
                     } else {

@@ -168,7 +168,7 @@ final class SentinelConfig {
         for (Instance m : s.masters.values()) {
             Instance current = Sentinel.currentMaster(m);
             rw.line("sentinel monitor", "sentinel monitor " + m.name + " " + current.ip + " " + current.port + " "
-                    + m.quorum, true);
+                    + Integer.toUnsignedString(m.quorum), true);
             if (m.downAfterPeriod != Sentinel.DEFAULT_DOWN_AFTER) {
                 rw.line("sentinel down-after-milliseconds", "sentinel down-after-milliseconds " + m.name + " "
                         + m.downAfterPeriod, true);

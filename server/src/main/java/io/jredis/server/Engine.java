@@ -253,7 +253,7 @@ public final class Engine implements Database.Hooks {
     /** When the running top-level command started (unix ms), valid while {@link #callDepth} > 0. */
     private long commandTime;
     private final CommandClock clock = new CommandClock();
-    private final Acl acl;
+    private Acl acl;
     /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
     private int atomicDepth;
     private boolean multiPropagated;
@@ -330,6 +330,8 @@ public final class Engine implements Database.Hooks {
     /** Replaces the command table before the server starts (Sentinel mode serves its own, smaller table). */
     public void commands(CommandTable table) {
         this.commands = table;
+        // The ACL indexes the table's commands (ACL CAT, +command rules), as Redis's sentinel mode does.
+        this.acl = new Acl(this);
     }
 
     public Stats stats() {

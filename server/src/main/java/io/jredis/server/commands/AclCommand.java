@@ -266,8 +266,7 @@ final class AclCommand {
             c.reply().bulk("username");
             c.reply().bulk(str(e.username()));
             c.reply().bulk("age-seconds");
-            // Redis divides milliseconds as integers: whole seconds, sent as a double.
-            c.reply().dbl((double) ((now - e.createdAt()) / 1000));
+            c.reply().dbl((now - e.createdAt()) / 1000.0);
             c.reply().bulk("client-info");
             c.reply().bulk(str(e.clientInfo()));
         }

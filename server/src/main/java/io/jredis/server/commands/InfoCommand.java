@@ -45,6 +45,11 @@ final class InfoCommand {
 
     /** INFO [section [section ...]] */
     private void info(Client c, byte[][] argv) {
+        if (engine.config().sentinelMode()) {
+            // Redis's sentinelInfoCommand replies a plain bulk string, in RESP3 too.
+            c.reply().bulk(generate(argv));
+            return;
+        }
         c.reply().verbatim(generate(argv));
     }
 
@@ -137,7 +142,8 @@ final class InfoCommand {
         for (var e : engine.infoSections().entrySet()) {
             boolean named = false;
             for (int i = 1; i < argv.length; i++) {
-                named |= Bytes.lower(argv[i]).equals(e.getKey().toLowerCase());
+                String section = Bytes.lower(argv[i]);
+                named |= section.equals(e.getKey().toLowerCase()) || section.equals("default");
             }
             if (argv.length == 1 || all || named) {
                 Text t = out.section(e.getKey());
