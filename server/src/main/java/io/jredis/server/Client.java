@@ -5,6 +5,7 @@ import io.jredis.server.acl.User;
 import io.jredis.server.db.Database;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Addresses;
+import io.jredis.server.util.Digits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -507,15 +508,11 @@ public final class Client implements Reply.ReplySink {
 
     /** The size of a command in the multibulk form clients send it in. */
     private static long wireLength(byte[][] argv) {
-        long n = 3 + digits(argv.length);
+        long n = 3 + Digits.count(argv.length);
         for (byte[] a : argv) {
-            n += 5 + digits(a.length) + a.length;
+            n += 5 + Digits.count(a.length) + a.length;
         }
         return n;
-    }
-
-    private static int digits(long v) {
-        return Long.toString(v).length();
     }
 
     /** The socket's file descriptor, as Redis prints it; -1 for clients without a connection. */

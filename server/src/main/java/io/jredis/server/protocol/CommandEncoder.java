@@ -1,5 +1,6 @@
 package io.jredis.server.protocol;
 
+import io.jredis.server.util.Digits;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -62,11 +63,8 @@ public final class CommandEncoder {
         if (n < 10) {
             buf[len++] = (byte) ('0' + n);
         } else {
-            int end = len + digits(n);
-            for (int i = end - 1; i >= len; i--) {
-                buf[i] = (byte) ('0' + n % 10);
-                n /= 10;
-            }
+            int end = len + Digits.count(n);
+            Digits.write(n, buf, end);
             len = end;
         }
         buf[len++] = '\r';
@@ -89,14 +87,6 @@ public final class CommandEncoder {
         ensure(b.length);
         System.arraycopy(b, 0, buf, len, b.length);
         len += b.length;
-    }
-
-    private static int digits(long n) {
-        int d = 1;
-        for (long p = 10; n >= p && d < 19; p *= 10) {
-            d++;
-        }
-        return d;
     }
 
     private void ensure(int extra) {

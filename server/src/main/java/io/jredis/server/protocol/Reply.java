@@ -1,5 +1,6 @@
 package io.jredis.server.protocol;
 
+import io.jredis.server.util.Digits;
 import io.jredis.server.util.Doubles;
 import io.netty.buffer.ByteBuf;
 import java.math.BigInteger;
@@ -19,6 +20,7 @@ public final class Reply {
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SMALL_INTS = new byte[128][];
 
     static {
@@ -151,9 +153,7 @@ public final class Reply {
             return;
         }
         ByteBuf b = buf(bytes.length + 40);
-        b.writeByte('=');
-        writeLong(b, bytes.length + 4);
-        b.writeBytes(CRLF);
+        writeHeader(b, '=', bytes.length + 4);
         b.writeCharSequence("txt:", StandardCharsets.US_ASCII);
         b.writeBytes(bytes);
         b.writeBytes(CRLF);
@@ -292,55 +292,22 @@ public final class Reply {
      */
     private void writeHeader(ByteBuf b, char kind, long n) {
         if (n == Long.MIN_VALUE) {
+            // Its negation does not fit a long.
             b.writeByte(kind);
-            writeLong(b, n);
+            b.writeBytes(MIN_LONG);
             b.writeBytes(CRLF);
             return;
         }
         byte[] h = scratch;
         long u = n < 0 ? -n : n;
-        int digits = 1;
-        for (long p = 10; digits < 19 && u >= p; p *= 10) {
-            digits++;
-        }
-        int len = 1 + (n < 0 ? 1 : 0) + digits + 2;
+        int len = 1 + (n < 0 ? 1 : 0) + Digits.count(u) + 2;
         h[0] = (byte) kind;
         if (n < 0) {
             h[1] = '-';
         }
-        for (int i = len - 3; digits-- > 0; i--) {
-            h[i] = (byte) ('0' + u % 10);
-            u /= 10;
-        }
+        Digits.write(u, h, len - 2);
         h[len - 2] = '\r';
         h[len - 1] = '\n';
         b.writeBytes(h, 0, len);
-    }
-
-    /** Writes the decimal digits of {@code v} without building a String (every bulk header goes through here). */
-    static void writeLong(ByteBuf b, long v) {
-        if (v >= 0 && v < 10) {
-            b.writeByte('0' + (int) v);
-            return;
-        }
-        if (v == Long.MIN_VALUE) {
-            b.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
-            return;
-        }
-        if (v < 0) {
-            b.writeByte('-');
-            v = -v;
-        }
-        int digits = 1;
-        for (long p = 10; digits < 19 && v >= p; p *= 10) {
-            digits++;
-        }
-        int at = b.writerIndex();
-        b.ensureWritable(digits);
-        for (int i = digits - 1; i >= 0; i--) {
-            b.setByte(at + i, (int) ('0' + v % 10));
-            v /= 10;
-        }
-        b.writerIndex(at + digits);
     }
 }

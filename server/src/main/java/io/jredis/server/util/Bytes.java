@@ -174,15 +174,9 @@ public final class Bytes {
         }
         boolean neg = v < 0;
         long u = neg ? -v : v;
-        int len = neg ? 2 : 1;
-        for (long p = 10; len - (neg ? 1 : 0) < 19 && u >= p; p *= 10) {
-            len++;
-        }
+        int len = (neg ? 1 : 0) + Digits.count(u);
         byte[] r = new byte[len];
-        for (int i = len - 1; i >= (neg ? 1 : 0); i--) {
-            r[i] = (byte) ('0' + u % 10);
-            u /= 10;
-        }
+        Digits.write(u, r, len);
         if (neg) {
             r[0] = '-';
         }
