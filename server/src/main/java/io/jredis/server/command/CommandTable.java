@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +25,15 @@ public final class CommandTable {
     private final Map<String, CommandSpec> active = new HashMap<>();
     /** Implemented commands by name, probed with the client's bytes (no String per command). */
     private NameTable byName = new NameTable(Map.of());
+
+    /**
+     * The last name looked up, as the client spelled it, and its command: benchmarks and batch jobs send the same
+     * command over and over, and comparing a few bytes costs less than hashing them case-insensitively. One immutable
+     * pair, so a lookup from another thread sees a matching name and command or none; cleared when the names change.
+     */
+    private record Found(byte[] name, CommandSpec spec) {}
+
+    private Found lastFound;
 
     public CommandTable() {
         this(Metadata.PARTS);
@@ -133,7 +143,7 @@ public final class CommandTable {
             }
             spec.handler(handler);
             active.put(lower, spec);
-            byName = new NameTable(active);
+            reindex();
             return spec;
         }
         CommandSpec parent = known.get(lower.substring(0, bar));
@@ -143,7 +153,7 @@ public final class CommandTable {
         }
         sub.handler(handler);
         active.put(parent.name(), parent);
-        byName = new NameTable(active);
+        reindex();
         return sub;
     }
 
@@ -165,7 +175,7 @@ public final class CommandTable {
         if (!to.isEmpty()) {
             active.put(to.toLowerCase(), spec);
         }
-        byName = new NameTable(active);
+        reindex();
     }
 
     /** True when Redis 7.0 has a command of this name, implemented here or not (rename-command checks). */
@@ -173,10 +183,24 @@ public final class CommandTable {
         return known.containsKey(name.toLowerCase());
     }
 
+    private void reindex() {
+        byName = new NameTable(active);
+        lastFound = null;
+    }
+
     /** Looks up a command by the name a client sent, case-insensitively; null when unknown or not implemented. */
     public CommandSpec lookup(byte[] name) {
-        return byName.get(name);
+        Found last = lastFound;
+        if (last != null && Arrays.equals(name, last.name)) {
+            return last.spec;
+        }
+        CommandSpec spec = byName.get(name);
+        if (spec != null) {
+            lastFound = new Found(name, spec);
+        }
+        return spec;
     }
+
 
     public CommandSpec lookup(String name) {
         return active.get(name.toLowerCase());
