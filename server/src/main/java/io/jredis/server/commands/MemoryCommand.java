@@ -36,9 +36,11 @@ final class MemoryCommand {
                 "    sampled up to <count> times (default: 5, 0 means sample all)."));
     }
 
-    /** MEMORY USAGE key [SAMPLES count]: the key's estimated bytes (entry, key and value), nil when absent. */
+    /**
+     * MEMORY USAGE key [SAMPLES count]: the key's estimated bytes (entry, key and value), nil when absent. The count
+     * is checked as Redis checks it; the estimate needs no samples (collections keep running totals).
+     */
     private static void usage(Client c, byte[][] argv) {
-        long samples = MemoryEstimate.DEFAULT_SAMPLES;
         for (int j = 3; j < argv.length; j += 2) {
             if (Bytes.eqIgnoreCase(argv[j], "samples") && j + 1 < argv.length) {
                 Long n = Bytes.toLong(argv[j + 1]);
@@ -50,7 +52,6 @@ final class MemoryCommand {
                     c.engine().error(c, Args.SYNTAX);
                     return;
                 }
-                samples = n == 0 ? 0 : Math.min(n, Integer.MAX_VALUE);
             } else {
                 c.engine().error(c, Args.SYNTAX);
                 return;
@@ -61,9 +62,7 @@ final class MemoryCommand {
             c.reply().nullBulk();
             return;
         }
-        long n = MemoryEstimate.entry(e) - MemoryEstimate.value(e.value, MemoryEstimate.DEFAULT_SAMPLES)
-                + MemoryEstimate.value(e.value, (int) samples);
-        c.reply().integer(n);
+        c.reply().integer(MemoryEstimate.entry(e));
     }
 
     /** MEMORY STATS: Redis's fields, in its order, from the estimates. */

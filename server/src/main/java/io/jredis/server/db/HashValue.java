@@ -27,6 +27,11 @@ public final class HashValue implements RedisObject {
 
     /** {@code byte[]} (packed listpack) or {@link Dict} (field to {@code byte[]} value). */
     private Object data;
+    /**
+     * What a hashtable's field and value arrays occupy, kept as pairs change: the memory estimate after every write
+     * reads it instead of sampling pairs of a large hash.
+     */
+    private long pairsMemory;
 
     /** An empty hash in listpack encoding. */
     public HashValue() {
@@ -72,11 +77,18 @@ public final class HashValue implements RedisObject {
         Dict src = (Dict) data;
         Dict dst = new Dict();
         src.forEach(e -> dst.put(e.key, e.value));
-        return new HashValue(dst);
+        HashValue h = new HashValue(dst);
+        h.pairsMemory = pairsMemory;
+        return h;
     }
 
     public boolean isListpack() {
         return data instanceof byte[];
+    }
+
+    /** Bytes the fields and values of a hashtable hash occupy (0 for a listpack). */
+    long pairsMemory() {
+        return pairsMemory;
     }
 
     /** Length of the listpack array (fields, values and their length prefixes); only for listpack hashes. */
@@ -130,6 +142,8 @@ public final class HashValue implements RedisObject {
         if (data instanceof Dict d) {
             Dict.Entry e = d.findOrCreate(field);
             boolean created = e.value == null;
+            pairsMemory += created ? MemoryEstimate.bytes(field.length) + MemoryEstimate.bytes(value.length)
+                    : MemoryEstimate.bytes(value.length) - MemoryEstimate.bytes(((byte[]) e.value).length);
             e.value = value;
             return created;
         }
@@ -156,9 +170,11 @@ public final class HashValue implements RedisObject {
     /** Removes {@code field}; returns true if it was there. */
     public boolean delete(byte[] field) {
         if (data instanceof Dict d) {
-            if (d.remove(field) == null) {
+            Dict.Entry e = d.remove(field);
+            if (e == null) {
                 return false;
             }
+            pairsMemory -= MemoryEstimate.bytes(e.key.length) + MemoryEstimate.bytes(((byte[]) e.value).length);
             d.shrinkIfNeeded();
             return true;
         }
@@ -181,8 +197,10 @@ public final class HashValue implements RedisObject {
             return;
         }
         Dict d = new Dict();
-        forEach((fb, fo, fl, vb, vo, vl) -> d.put(Arrays.copyOfRange(fb, fo, fo + fl),
-                Arrays.copyOfRange(vb, vo, vo + vl)));
+        forEach((fb, fo, fl, vb, vo, vl) -> {
+            d.put(Arrays.copyOfRange(fb, fo, fo + fl), Arrays.copyOfRange(vb, vo, vo + vl));
+            pairsMemory += MemoryEstimate.bytes(fl) + MemoryEstimate.bytes(vl);
+        });
         data = d;
     }
 

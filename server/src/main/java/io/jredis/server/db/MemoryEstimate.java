@@ -1,16 +1,13 @@
 package io.jredis.server.db;
 
-import java.util.concurrent.ThreadLocalRandom;
-
 /**
  * Estimates of what keys and values occupy on the JVM heap (compressed references, 8-byte alignment), so that
- * {@code maxmemory} bounds the heap the dataset really takes. Large collections are sampled as Redis's
- * {@code objectComputeSize} does: the average size of a few elements times the element count.
+ * {@code maxmemory} bounds the heap the dataset really takes. Collections keep a running total of what their
+ * elements occupy, so the estimate after every write costs the same for a large collection as for a small one
+ * (sampling elements, as Redis's {@code objectComputeSize} does, made each write to a large sorted set several times
+ * slower).
  */
 public final class MemoryEstimate {
-    /** Elements sampled per collection when no count is given (Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES). */
-    public static final int DEFAULT_SAMPLES = 5;
-
     /** Object header plus the fields of a {@link Dict.Entry}, aligned. */
     static final long DICT_ENTRY = 56;
     /** One table slot per entry at Redis's load factor of one, plus the spare half during growth. */
@@ -30,18 +27,15 @@ public final class MemoryEstimate {
 
     /** Bytes of a whole keyspace entry: the entry, its key, its value and its slot in the expires dict. */
     public static long entry(Dict.Entry e) {
-        long n = DICT_ENTRY + DICT_SLOT + bytes(e.key.length) + value(e.value, DEFAULT_SAMPLES);
+        long n = DICT_ENTRY + DICT_SLOT + bytes(e.key.length) + value(e.value);
         if (e.expireAt >= 0) {
             n += DICT_ENTRY + DICT_SLOT;
         }
         return n;
     }
 
-    /**
-     * Bytes of a value; collections with more than {@code samples} elements are estimated from that many sampled
-     * elements ({@code samples} 0: every element is counted).
-     */
-    public static long value(Object v, int samples) {
+    /** Bytes of a value. */
+    public static long value(Object v) {
         if (v == null) {
             return 0;
         }
@@ -49,16 +43,20 @@ public final class MemoryEstimate {
             return bytes(b.length);
         }
         if (v instanceof ListValue l) {
-            return list(l);
+            long slots = align(ARRAY_HEADER + REF * Math.max(4, Integer.highestOneBit(Math.max(1, l.size())) * 2L));
+            return OBJECT + slots + l.elementsMemory();
         }
         if (v instanceof HashValue h) {
-            return hash(h, samples);
+            // A listpack is the array itself; a hashtable, its entries plus the pairs' running total.
+            return h.isListpack() ? OBJECT + bytes(h.listpackBytes())
+                    : OBJECT + (long) h.size() * (DICT_ENTRY + DICT_SLOT) + h.pairsMemory();
         }
         if (v instanceof SetValue s) {
-            return set(s, samples);
+            return s.isIntset() ? OBJECT + align(ARRAY_HEADER + (long) s.intsetWidth() * s.size())
+                    : OBJECT + (long) s.size() * (DICT_ENTRY + DICT_SLOT) + s.membersMemory();
         }
         if (v instanceof ZSetValue z) {
-            return zset(z, samples);
+            return zset(z);
         }
         if (v instanceof StreamValue s) {
             return OBJECT + s.memoryEstimate();
@@ -66,70 +64,17 @@ public final class MemoryEstimate {
         return OBJECT;
     }
 
-    /** A list knows what its elements occupy: exact, whatever {@code samples} asks for. */
-    private static long list(ListValue l) {
-        int n = l.size();
-        long slots = align(ARRAY_HEADER + REF * Math.max(4, Integer.highestOneBit(Math.max(1, n)) * 2L));
-        return OBJECT + slots + l.elementsMemory();
-    }
-
-    private static long hash(HashValue h, int samples) {
-        if (h.isListpack()) {
-            // The array itself: estimated after every write to the key, so not walked.
-            return OBJECT + bytes(h.listpackBytes());
-        }
-        int n = h.size();
-        int take = samples == 0 ? n : Math.min(n, samples);
-        long sum = 0;
-        if (take == n) {
-            long[] all = new long[1];
-            h.forEach((fb, fo, fl, vb, vo, vl) -> all[0] += bytes(fl) + bytes(vl));
-            sum = all[0];
-        } else {
-            for (byte[][] fv : h.randomEntries(take, false)) {
-                sum += bytes(fv[0].length) + bytes(fv[1].length);
-            }
-        }
-        return OBJECT + (long) n * (DICT_ENTRY + DICT_SLOT) + (take == 0 ? 0 : sum * n / take);
-    }
-
-    private static long set(SetValue s, int samples) {
-        int n = s.size();
-        if (s.isIntset()) {
-            return OBJECT + align(ARRAY_HEADER + (long) s.intsetWidth() * n);
-        }
-        int take = samples == 0 ? n : Math.min(n, samples);
-        long sum = 0;
-        if (take == n) {
-            for (byte[] m : s.members()) {
-                sum += bytes(m.length);
-            }
-        } else {
-            for (byte[] m : s.randomMembers(take, false)) {
-                sum += bytes(m.length);
-            }
-        }
-        return OBJECT + (long) n * (DICT_ENTRY + DICT_SLOT) + (take == 0 ? 0 : sum * n / take);
-    }
-
-    private static long zset(ZSetValue z, int samples) {
+    private static long zset(ZSetValue z) {
         int n = z.size();
         if (n == 0) {
             return OBJECT;
         }
-        boolean listpack = "listpack".equals(z.encoding());
-        int take = samples == 0 ? n : Math.min(n, samples);
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        long sum = 0;
-        for (int i = 0; i < take; i++) {
-            sum += bytes(z.memberAt(take == n ? i : rnd.nextInt(n)).length);
-        }
-        if (listpack) {
+        if ("listpack".equals(z.encoding())) {
             // Parallel score and member arrays that grow by doubling.
             long capacity = Math.max(4, Integer.highestOneBit(Math.max(1, n - 1)) * 2L);
-            return OBJECT + 2 * ARRAY_HEADER + capacity * (8 + REF) + sum * n / take;
+            return OBJECT + 2 * ARRAY_HEADER + capacity * (8 + REF) + z.membersMemory();
         }
-        return OBJECT + (long) n * (SKIPLIST_NODE + DICT_ENTRY + DICT_SLOT) + sum * n / take;
+        return OBJECT + (long) n * (SKIPLIST_NODE + DICT_ENTRY + DICT_SLOT) + z.membersMemory();
     }
 
     private static long align(long n) {

@@ -25,6 +25,11 @@ public final class SetValue implements RedisObject {
 
     /** {@code short[]}, {@code int[]} or {@code long[]} (intset), or {@link Dict} (hashtable). */
     private Object data;
+    /**
+     * What a hashtable's member arrays occupy, kept as members come and go: the memory estimate after every write
+     * reads it instead of sampling members of a large set.
+     */
+    private long membersMemory;
 
     /** An empty set in intset encoding (the target of SINTERSTORE, SUNIONSTORE, SDIFFSTORE). */
     public SetValue() {
@@ -71,7 +76,9 @@ public final class SetValue implements RedisObject {
         if (data instanceof Dict src) {
             Dict dst = new Dict();
             src.forEach(e -> dst.put(e.key, PRESENT));
-            return new SetValue(dst);
+            SetValue s = new SetValue(dst);
+            s.membersMemory = membersMemory;
+            return s;
         }
         return new SetValue(copyOf(data, length(data)));
     }
@@ -79,6 +86,11 @@ public final class SetValue implements RedisObject {
     /** Bytes per member of an intset (2, 4 or 8), for memory estimates; 0 for a hashtable. */
     int intsetWidth() {
         return data instanceof short[] ? 2 : data instanceof int[] ? 4 : data instanceof long[] ? 8 : 0;
+    }
+
+    /** Bytes the members of a hashtable set occupy (0 for an intset). */
+    long membersMemory() {
+        return membersMemory;
     }
 
     public boolean isIntset() {
@@ -120,21 +132,24 @@ public final class SetValue implements RedisObject {
         return true;
     }
 
-    private static boolean addTo(Dict d, byte[] member) {
+    private boolean addTo(Dict d, byte[] member) {
         Dict.Entry e = d.findOrCreate(member);
         if (e.value != null) {
             return false;
         }
         e.value = PRESENT;
+        membersMemory += MemoryEstimate.bytes(member.length);
         return true;
     }
 
     /** Removes a member; returns true if it was there. */
     public boolean remove(byte[] member) {
         if (data instanceof Dict d) {
-            if (d.remove(member) == null) {
+            Dict.Entry e = d.remove(member);
+            if (e == null) {
                 return false;
             }
+            membersMemory -= MemoryEstimate.bytes(e.key.length);
             d.shrinkIfNeeded();
             return true;
         }
@@ -171,7 +186,9 @@ public final class SetValue implements RedisObject {
         Dict d = new Dict();
         int n = length(data);
         for (int i = 0; i < n; i++) {
-            d.put(Bytes.fromLong(at(data, i)), PRESENT);
+            byte[] m = Bytes.fromLong(at(data, i));
+            d.put(m, PRESENT);
+            membersMemory += MemoryEstimate.bytes(m.length);
         }
         data = d;
     }
@@ -217,6 +234,7 @@ public final class SetValue implements RedisObject {
         if (data instanceof Dict d) {
             byte[] m = d.random().key;
             d.remove(m);
+            membersMemory -= MemoryEstimate.bytes(m.length);
             d.shrinkIfNeeded();
             return m;
         }

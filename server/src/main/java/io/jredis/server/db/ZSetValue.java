@@ -23,6 +23,11 @@ public final class ZSetValue implements RedisObject {
     private int size;
     private ZSkipList list;
     private Dict dict;
+    /**
+     * What the member arrays occupy, kept as members come and go: the memory estimate after every write reads it
+     * instead of sampling members by rank (a skiplist walk each).
+     */
+    private long membersMemory;
 
     public ZSetValue() {
         scores = new double[4];
@@ -42,6 +47,7 @@ public final class ZSetValue implements RedisObject {
     @Override
     public RedisObject copy() {
         ZSetValue z = new ZSetValue();
+        z.membersMemory = membersMemory;
         if (list == null) {
             z.scores = Arrays.copyOf(scores, Math.max(size, 4));
             z.members = Arrays.copyOf(members, Math.max(size, 4));
@@ -57,6 +63,11 @@ public final class ZSetValue implements RedisObject {
 
     public int size() {
         return list == null ? size : list.length();
+    }
+
+    /** Bytes the members occupy. */
+    long membersMemory() {
+        return membersMemory;
     }
 
     /** The score of a member, or null. */
@@ -99,6 +110,7 @@ public final class ZSetValue implements RedisObject {
                 return false;
             }
             dict.put(member, list.insert(score, member));
+            membersMemory += MemoryEstimate.bytes(member.length);
             return true;
         }
         int at = indexOf(member);
@@ -116,6 +128,9 @@ public final class ZSetValue implements RedisObject {
         if (size == members.length) {
             scores = Arrays.copyOf(scores, size * 2);
             members = Arrays.copyOf(members, size * 2);
+        }
+        if (added) {
+            membersMemory += MemoryEstimate.bytes(member.length);
         }
         System.arraycopy(scores, pos, scores, pos + 1, size - pos);
         System.arraycopy(members, pos, members, pos + 1, size - pos);
@@ -159,12 +174,14 @@ public final class ZSetValue implements RedisObject {
             }
             ZSkipList.Node n = (ZSkipList.Node) e.value;
             list.delete(n.score, n.member);
+            membersMemory -= MemoryEstimate.bytes(n.member.length);
             return true;
         }
         int i = indexOf(member);
         if (i < 0) {
             return false;
         }
+        membersMemory -= MemoryEstimate.bytes(members[i].length);
         removeAt(i);
         return true;
     }
@@ -237,6 +254,9 @@ public final class ZSetValue implements RedisObject {
         if (list == null) {
             int f = (int) from;
             int t = (int) to + 1;
+            for (int i = f; i < t; i++) {
+                membersMemory -= MemoryEstimate.bytes(members[i].length);
+            }
             System.arraycopy(scores, t, scores, f, size - t);
             System.arraycopy(members, t, members, f, size - t);
             for (int i = size - (int) n; i < size; i++) {
@@ -250,6 +270,7 @@ public final class ZSetValue implements RedisObject {
             ZSkipList.Node next = node.forward[0];
             dict.remove(node.member);
             list.delete(node.score, node.member);
+            membersMemory -= MemoryEstimate.bytes(node.member.length);
             node = next;
         }
         return n;
