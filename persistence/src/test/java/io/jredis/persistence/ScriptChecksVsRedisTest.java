@@ -161,6 +161,38 @@ class ScriptChecksVsRedisTest {
         }
     }
 
+    /** Memory goes over maxmemory while scripts are queued: EXEC (Redis's processCommand) or the scripts refuse. */
+    @Test
+    void maxmemoryReachedWhileQueuedAsRedis() throws Exception {
+        String[][] transactions = {
+            {"EVAL \"#!lua\\nreturn redis.call('set','k','v')\" 0"},
+            {"EVAL \"#!lua flags=no-writes\\nreturn 1\" 0", "GET k"},
+            {"EVAL \"#!lua flags=allow-oom\\nreturn redis.call('set','k','v')\" 0"},
+            {"EVAL \"return redis.call('set','k','v')\" 0", "EVAL \"return 1\" 0"},
+            {"FCALL w 0"}, {"FCALL r 0"}, {"FCALL o 0"}, {"SET k v"},
+        };
+        try (RealRedis real = RealRedis.start();
+                PersistentServer jr = PersistentServer.start(dir)) {
+            String[] setup = {LIBRARY, "CONFIG SET maxmemory-policy noeviction"};
+            assertEquals(transcript(real.port(), setup), transcript(jr.port(), setup));
+            for (String[] queued : transactions) {
+                assertEquals(queuedThenOom(real.port(), queued), queuedThenOom(jr.port(), queued));
+            }
+        }
+    }
+
+    private static String queuedThenOom(int port, String[] queued) throws IOException {
+        try (RawClient c = new RawClient("127.0.0.1", port); RawClient admin = new RawClient("127.0.0.1", port)) {
+            String out = transcript(c, concat(new String[] {"MULTI"}, queued));
+            assertEquals("OK", RawClient.text(admin.call("CONFIG", "SET", "maxmemory", "1")));
+            try {
+                return out + transcript(c, new String[] {"EXEC"});
+            } finally {
+                assertEquals("OK", RawClient.text(admin.call("CONFIG", "SET", "maxmemory", "0")));
+            }
+        }
+    }
+
     /** Under CLIENT PAUSE WRITE, which script calls wait for the pause to end (in Redis, getCommandFlags decides). */
     @Test
     void writePauseHoldsScriptsThatMayWriteAsRedis() throws Exception {
@@ -250,13 +282,17 @@ class ScriptChecksVsRedisTest {
 
     /** Each command's exact reply, one connection, as "command -> reply" lines. */
     private static String transcript(int port, String[] lines) throws IOException {
-        StringBuilder sb = new StringBuilder();
         try (RawClient c = new RawClient("127.0.0.1", port)) {
-            for (String line : lines) {
-                sb.append(line).append(" -> ")
-                        .append(new String(c.callRaw(args(line)), StandardCharsets.UTF_8).replace("\r\n", "\\r\\n"))
-                        .append('\n');
-            }
+            return transcript(c, lines);
+        }
+    }
+
+    private static String transcript(RawClient c, String[] lines) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines) {
+            sb.append(line).append(" -> ")
+                    .append(new String(c.callRaw(args(line)), StandardCharsets.UTF_8).replace("\r\n", "\\r\\n"))
+                    .append('\n');
         }
         return sb.toString();
     }
