@@ -43,6 +43,7 @@ public final class PersistenceModule {
         MigrateCommand.register(engine);
         DebugReload.register(engine, rdb);
         engine.addGuard(rdb::refuseWrites);
+        engine.addScriptWriteGuard(rdb::diskError);
         engine.addCronTask(rdb::cron);
         engine.addShutdownPreparer(rdb::prepareShutdown);
         server.onClose(rdb::closed);

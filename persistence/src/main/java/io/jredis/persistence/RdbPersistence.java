@@ -349,11 +349,19 @@ public final class RdbPersistence implements Engine.RdbStatus {
 
     /** The stop-writes-on-bgsave-error guard: writes (and PING) are refused while the last save failed. */
     String refuseWrites(Client c, CommandSpec cmd, byte[][] argv) {
+        return cmd.isWrite() || cmd.name().equals("ping") ? diskError(c) : null;
+    }
+
+    /**
+     * Redis's writeCommandsDeniedByDiskError for the RDB side: the -MISCONF a write gets while the last save failed
+     * under stop-writes-on-bgsave-error (a command, or a script's first write), or null.
+     */
+    String diskError(Client c) {
         if (lastBgsaveOk || !cfg.stopWritesOnBgsaveError.value() || cfg.save.points().isEmpty()
                 || c.type() == Client.Type.MASTER) {
             return null;
         }
-        return cmd.isWrite() || cmd.name().equals("ping") ? MISCONF : null;
+        return MISCONF;
     }
 
     // ---- loading ----

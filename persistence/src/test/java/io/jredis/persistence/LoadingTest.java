@@ -260,6 +260,12 @@ class LoadingTest {
             {"CLIENT", "SETNAME", "c1"}, {"CLIENT", "GETNAME"},
             {"MULTI"}, {"GET", "foo"}, {"PING"}, {"EXEC"}, {"MULTI"}, {"ECHO", "x"}, {"EXEC"},
             {"NOSUCHCOMMAND"}, {"GET"},
+            // A script's declared flags leave the loading flag alone (Redis's scriptFlagsToCmdFlags): all refused.
+            {"EVAL", "return 1", "0"}, {"EVAL", "#!lua\nreturn 1", "0"}, {"EVAL", "#!lua flags=no-writes\nreturn 1", "0"},
+            {"EVAL", "#!lua flags=no-writes,allow-stale,allow-oom\nreturn 1", "0"}, {"EVAL_RO", "return 1", "0"},
+            {"EVAL", "return 1", "abc"}, {"EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0"},
+            {"FCALL", "nosuch", "0"}, {"FCALL_RO", "nosuch", "0"}, {"SCRIPT", "LOAD", "return 1"},
+            {"FUNCTION", "LIST"}, {"MULTI"}, {"EVAL", "#!lua flags=no-writes\nreturn 1", "0"}, {"EXEC"},
         };
         int port = RealRedis.freePort();
         Process real = new ProcessBuilder(RealRedis.binary(), "--port", Integer.toString(port), "--bind",

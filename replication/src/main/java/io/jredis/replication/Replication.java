@@ -956,12 +956,17 @@ public final class Replication {
             if (cmd.isWrite() && cfg.replicaReadOnly.value()) {
                 return "READONLY You can't write against a read only replica.";
             }
-            if (!link.connected() && !cfg.replicaServeStaleData.value() && !cmd.allowStale()) {
+            if (runningStale() && !cmd.allowStale()) {
                 return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
             }
             return null;
         }
         return cmd.isWrite() ? noReplicas(c) : null;
+    }
+
+    /** Redis's running_stale: a replica with its link down that must not serve stale data. */
+    boolean runningStale() {
+        return isReplica() && !link.connected() && !cfg.replicaServeStaleData.value();
     }
 
     /** Redis's checkGoodReplicasStatus, for commands and for a script's first write. */

@@ -32,6 +32,7 @@ public final class ReplicationModule {
         });
         engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
         engine.addScriptWriteGuard(repl::noReplicas);
+        engine.staleReplicaSource(repl::runningStale);
         engine.replOffsetSource(repl::masterOffset);
         engine.replicationInfo(repl::info);
         server.log().role(() -> repl.isReplica() ? 'S' : 'M');

@@ -324,6 +324,13 @@ class ReplicationArgumentSweepTest {
                         + " @shape ROLE ; PUBLISH ch m ; EVAL \"return 1\" 0 ; EVAL \"return redis.call('get','k')\" 0 ;"
                         + " MULTI ; GET k ; EXEC ; MULTI ; PING ; EXEC ; DBSIZE ; CONFIG GET replica-serve-stale-data ;"
                         + " CLIENT SETNAME x ; SUBSCRIBE ch",
+                "CONFIG SET replica-serve-stale-data no ; EVAL \"return 1\" abc ; EVAL \"return 1\" 5 ;"
+                        + " EVAL \"return 1\" -1 ; EVAL \"return(\" 0 ; EVAL \"#!lua\\nreturn 1\" abc ;"
+                        + " EVAL \"#!lua\\nreturn 1\" 0 ; EVAL \"#!lua flags=no-writes,allow-stale\\nreturn 1\" 0 ;"
+                        + " EVAL_RO \"return 1\" abc ; EVAL_RO \"return 1\" 0 ; EVALSHA abc 0 ;"
+                        + " EVALSHA 1111111111111111111111111111111111111111 0 ; FCALL nosuch 0 ; FCALL nosuch abc ;"
+                        + " MULTI ; EVAL \"return 1\" abc ; EVAL \"return 1\" 0 ; EXEC ;"
+                        + " CONFIG SET replica-serve-stale-data yes",
                 "CONFIG SET slave-serve-stale-data no ; KEYS * ; SCAN 0 ; @shape HELLO ; CONFIG SET slave-serve-stale-data yes",
                 "CONFIG SET replica-serve-stale-data no ; PSYNC ? -1 ; SYNC ; CONFIG SET replica-serve-stale-data yes",
                 "CONFIG SET replica-serve-stale-data no ; MULTI ; GET k ; SET k v ; EXEC ; CONFIG SET"

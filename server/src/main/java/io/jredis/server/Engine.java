@@ -164,6 +164,7 @@ public final class Engine implements Database.Hooks {
     /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
     private CommandGuard[] guards = new CommandGuard[0];
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
+    private java.util.function.BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
     /** An array for the same reason: every write walks it. */
     private PropagationListener[] propagation = new PropagationListener[0];
@@ -587,6 +588,19 @@ public final class Engine implements Database.Hooks {
         this.replOffset = offset;
     }
 
+    /** Installs whether this is a replica that serves no stale data now (the replication module). */
+    public void staleReplicaSource(java.util.function.BooleanSupplier stale) {
+        this.staleReplica = stale;
+    }
+
+    /**
+     * Redis's running_stale: a replica whose link is down with replica-serve-stale-data no (scripts without shebang
+     * check it once their arguments are parsed).
+     */
+    public boolean staleReplica() {
+        return staleReplica.getAsBoolean();
+    }
+
     public void addScriptWriteGuard(ScriptWriteGuard g) {
         scriptWriteGuards.add(g);
     }
@@ -930,7 +944,7 @@ public final class Engine implements Database.Hooks {
             reject(c, cmd, LOADING_ERROR);
             return true;
         }
-        if (pausedFor(c, cmd)) {
+        if (pausedFor(c, cmd, flagged)) {
             c.postpone(argv);
             pausedClients.add(c);
             return false;
@@ -1256,11 +1270,16 @@ public final class Engine implements Database.Hooks {
         }
     }
 
-    private boolean pausedFor(Client c, CommandSpec cmd) {
+    /**
+     * Whether the pause holds the command; {@code flagged} is the command as its script's declared flags make it
+     * (Redis's getCommandFlags), which drop may-replicate: a no-writes script runs during a WRITE pause.
+     */
+    private boolean pausedFor(Client c, CommandSpec cmd, CommandSpec flagged) {
         if (!clientsPaused() || c.type() == Client.Type.REPLICA || c.type() == Client.Type.MASTER) {
             return false;
         }
-        return pauseType == PauseType.ALL || cmd.isWrite() || MAY_REPLICATE.contains(cmd.fullName());
+        return pauseType == PauseType.ALL || flagged.isWrite()
+                || (flagged == cmd && MAY_REPLICATE.contains(cmd.fullName()));
     }
 
     // ---- propagation ----

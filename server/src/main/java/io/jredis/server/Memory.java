@@ -37,6 +37,8 @@ public final class Memory {
     private final int[] poolDb = new int[POOL_SIZE];
     private int poolSize;
     private int nextRandomDb;
+    /** Redis's pre_command_oom_state: the last admitted command found memory over maxmemory after evicting. */
+    private boolean preCommandOom;
 
     Memory(Engine engine) {
         this.engine = engine;
@@ -154,11 +156,21 @@ public final class Memory {
     /** The CommandGuard: evicts as needed, then refuses denyoom commands (and queuing in MULTI) when still over. */
     String guard(Client c, CommandSpec cmd, byte[][] argv) {
         evictClients(c);
+        preCommandOom = false;
         if (config.maxmemory.value() == 0 || performEvictions()) {
             return null;
         }
+        preCommandOom = true;
         boolean queuing = c.multi() != null && !MULTI_CONTROL.contains(cmd.fullName());
         return cmd.denyOom() || queuing ? OOM : null;
+    }
+
+    /**
+     * True when the running command found memory over maxmemory before it started (Redis's pre_command_oom_state):
+     * a script's first denyoom command is then refused, as memory its own run used must not count.
+     */
+    public boolean preCommandOom() {
+        return preCommandOom && config.maxmemory.value() != 0;
     }
 
     // ---- client eviction ----

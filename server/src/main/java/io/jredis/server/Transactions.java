@@ -89,6 +89,41 @@ public final class Transactions {
         c.multi(new MultiState());
     }
 
+    /** EXEC views by the queued commands' write / denyoom / not-stale flags (at most 8, built once). */
+    private final Map<Integer, CommandSpec> execViews = new HashMap<>();
+
+    /**
+     * EXEC as the guards see it (Redis's mstate.cmd_flags and cmd_inv_flags in processCommand): a write that may
+     * not run out of memory or on stale data when a queued command is one, the queued scripts' declared flags
+     * counting (getCommandFlags).
+     */
+    public CommandSpec execFlags(Client c, CommandSpec exec) {
+        if (c.multi() == null) {
+            return exec;
+        }
+        int key = 0;
+        for (Queued q : c.multi().queue) {
+            CommandSpec f = q.cmd().callFlags() == null ? q.cmd() : q.cmd().callFlags().of(c, q.cmd(), q.argv());
+            key |= (f.isWrite() ? 1 : 0) | (f.denyOom() ? 2 : 0) | (f.allowStale() ? 0 : 4);
+        }
+        if (key == 0) {
+            return exec;
+        }
+        return execViews.computeIfAbsent(key, k -> {
+            Set<String> flags = new LinkedHashSet<>(exec.flags());
+            if ((k & 1) != 0) {
+                flags.add("write");
+            }
+            if ((k & 2) != 0) {
+                flags.add("denyoom");
+            }
+            if ((k & 4) != 0) {
+                flags.remove("stale");
+            }
+            return exec.withFlags(Set.copyOf(flags));
+        });
+    }
+
     void queue(Client c, CommandSpec cmd, byte[][] argv) {
         c.multi().queue.add(new Queued(cmd, argv));
     }

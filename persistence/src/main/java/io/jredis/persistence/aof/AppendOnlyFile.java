@@ -171,9 +171,8 @@ public final class AppendOnlyFile {
                 writer.policy(config.appendfsync.value());
             }
         });
-        engine.addGuard((c, cmd, argv) -> state != State.OFF && lastWriteError() != null
-                && (cmd.isWrite() || cmd.name().equals("ping"))
-                ? "MISCONF Errors writing to the AOF file: " + lastWriteError() : null);
+        engine.addGuard((c, cmd, argv) -> cmd.isWrite() || cmd.name().equals("ping") ? diskError() : null);
+        engine.addScriptWriteGuard(c -> diskError());
         engine.addInfoSource("persistence", this::info);
         engine.addCronTask(this::cron);
         engine.addShutdownPreparer((save, nosave, force) -> {
@@ -184,6 +183,12 @@ public final class AppendOnlyFile {
             flushAndSync();
             return true;
         });
+    }
+
+    /** Redis's writeCommandsDeniedByDiskError for the AOF side: the -MISCONF writes get after a write error, or null. */
+    private String diskError() {
+        return state != State.OFF && lastWriteError() != null
+                ? "MISCONF Errors writing to the AOF file: " + lastWriteError() : null;
     }
 
     // ---- loading ----

@@ -13,7 +13,8 @@ final class TransactionCommands {
     static void register(Engine engine) {
         CommandTable t = engine.commands();
         t.register("multi", TransactionCommands::multi);
-        t.register("exec", TransactionCommands::exec);
+        t.register("exec", TransactionCommands::exec)
+                .callFlags((c, cmd, argv) -> engine.transactions().execFlags(c, cmd));
         t.register("discard", TransactionCommands::discard);
         t.register("watch", TransactionCommands::watch);
         t.register("unwatch", (c, argv) -> {

@@ -21,6 +21,8 @@ final class ScriptRun {
     int replFlags = RedisApi.REPL_ALL;
     /** A write command ran: the script can no longer be killed. */
     boolean wrote;
+    /** Memory was over maxmemory when the script's command started: its first denyoom command is refused. */
+    boolean oom;
     /** Ran past busy-reply-threshold: other clients get -BUSY. */
     boolean timedOut;
     volatile boolean killed;

@@ -66,27 +66,24 @@ public final class Scripting {
     /**
      * A script command as the guards see it (Redis's scriptFlagsToCmdFlags): a script that declares flags writes
      * and may run out of memory unless it says otherwise, and runs on a stale replica only with allow-stale. A
-     * script without shebang keeps the command's flags but stale (Redis's scriptPrepareForRun refuses it on a stale
-     * replica with the same -MASTERDOWN). {@code scriptFlags} -1: unknown script, the command's own flags.
+     * script without shebang, or unknown ({@code scriptFlags} -1), keeps the command's own flags (the same object):
+     * {@link #prepare} refuses it on a stale replica once its arguments and body were checked.
      */
     public CommandSpec callFlags(CommandSpec cmd, int scriptFlags) {
-        if (scriptFlags < 0) {
+        if (scriptFlags < 0 || (scriptFlags & ScriptFlags.EVAL_COMPAT_MODE) != 0) {
             return cmd;
         }
         return flagged.computeIfAbsent(cmd.fullName() + "/" + scriptFlags, k -> {
             Set<String> f = new HashSet<>(cmd.flags());
-            f.remove("stale");
-            if ((scriptFlags & ScriptFlags.EVAL_COMPAT_MODE) == 0) {
-                f.removeAll(List.of("denyoom", "write", "may_replicate"));
-                if ((scriptFlags & (ScriptFlags.ALLOW_OOM | ScriptFlags.NO_WRITES)) == 0) {
-                    f.add("denyoom");
-                }
-                if ((scriptFlags & ScriptFlags.NO_WRITES) == 0) {
-                    f.add("write");
-                }
-                if ((scriptFlags & ScriptFlags.ALLOW_STALE) != 0) {
-                    f.add("stale");
-                }
+            f.removeAll(List.of("stale", "denyoom", "write", "may_replicate"));
+            if ((scriptFlags & (ScriptFlags.ALLOW_OOM | ScriptFlags.NO_WRITES)) == 0) {
+                f.add("denyoom");
+            }
+            if ((scriptFlags & ScriptFlags.NO_WRITES) == 0) {
+                f.add("write");
+            }
+            if ((scriptFlags & ScriptFlags.ALLOW_STALE) != 0) {
+                f.add("stale");
             }
             return cmd.withFlags(Set.copyOf(f));
         });
@@ -240,7 +237,8 @@ public final class Scripting {
 
     /**
      * Redis's scriptPrepareForRun: refuses a script whose flags do not allow running now (replies the error and
-     * returns null), else returns the run context. Scripts without shebang (compat mode) are checked per command.
+     * returns null), else returns the run context. Scripts without shebang (compat mode) are refused only on a stale
+     * replica; their commands are checked one by one.
      */
     ScriptRun prepare(Client c, String name, byte[][] argv, int flags, boolean ro, boolean evalMode) {
         boolean compat = (flags & ScriptFlags.EVAL_COMPAT_MODE) != 0;
@@ -261,8 +259,15 @@ public final class Scripting {
                 }
             }
         }
+        if (compat && engine.staleReplica()) {
+            engine.error(c, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+            return null;
+        }
         boolean readOnly = ro || (!compat && (flags & ScriptFlags.NO_WRITES) != 0);
-        return new ScriptRun(c, name, argv, evalMode, readOnly);
+        ScriptRun run = new ScriptRun(c, name, argv, evalMode, readOnly);
+        // An allow-oom script (Redis's SCRIPT_ALLOW_OOM) skips scriptVerifyOOM.
+        run.oom = (compat || (flags & ScriptFlags.ALLOW_OOM) == 0) && engine.memory().preCommandOom();
+        return run;
     }
 
     /**
@@ -440,6 +445,12 @@ public final class Scripting {
             if (refused != null) {
                 return rejected(run, cmd, "-" + refused);
             }
+        }
+        // Redis's scriptVerifyOOM: only before the first write, as a script cannot stop half-way.
+        if (cmd.denyOom() && !run.wrote && run.oom && run.caller.type() != Client.Type.MASTER) {
+            return rejected(run, cmd, "-OOM command not allowed when used memory > 'maxmemory'.");
+        }
+        if (cmd.isWrite()) {
             run.wrote = true;
         }
         lua.reply().protocol(run.resp);
