@@ -54,7 +54,7 @@ public final class ZSetValue implements RedisObject {
             z.size = size;
         } else {
             z.toSkiplist();
-            for (ZSkipList.Node n = list.first(); n != null; n = n.next) {
+            for (ZSkipList.Node n = list.first(); n != null; n = n.forward[0]) {
                 z.dict.put(n.member, z.list.insert(n.score, n.member));
             }
         }
@@ -241,7 +241,7 @@ public final class ZSetValue implements RedisObject {
         ZSkipList.Node n = list.byRank(reverse ? to : from);
         for (long i = from; i <= to && n != null; i++) {
             visitor.accept(n.member, n.score);
-            n = reverse ? n.backward : n.next;
+            n = reverse ? n.backward : n.forward[0];
         }
     }
 
@@ -267,7 +267,7 @@ public final class ZSetValue implements RedisObject {
         }
         ZSkipList.Node node = list.byRank(from);
         for (long i = 0; i < n && node != null; i++) {
-            ZSkipList.Node next = node.next;
+            ZSkipList.Node next = node.forward[0];
             dict.remove(node.member);
             list.delete(node.score, node.member);
             membersMemory -= MemoryEstimate.bytes(node.member.length);

@@ -10,57 +10,18 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ZSkipList {
     private static final int MAX_LEVEL = 32;
 
-    /**
-     * A node with its two lowest levels in its own fields: 94 % of nodes have no other level, so a step at those
-     * levels reads only the node it reaches, where separate link arrays cost another cache miss per step (Redis keeps
-     * a node's levels in the node's allocation for the same reason).
-     */
     static final class Node {
         final byte[] member;
         double score;
         Node backward;
-        /** Level 0's forward link: the next node in order. */
-        Node next;
-        private Node next1;
-        private long span0;
-        private long span1;
-        /** Levels 2 and up, or null. */
-        private final Node[] upper;
-        private final long[] upperSpan;
+        final Node[] forward;
+        final long[] span;
 
         Node(int level, double score, byte[] member) {
             this.member = member;
             this.score = score;
-            this.upper = level > 2 ? new Node[level - 2] : null;
-            this.upperSpan = level > 2 ? new long[level - 2] : null;
-        }
-
-        Node forward(int i) {
-            return i == 0 ? next : i == 1 ? next1 : upper[i - 2];
-        }
-
-        void forward(int i, Node n) {
-            if (i == 0) {
-                next = n;
-            } else if (i == 1) {
-                next1 = n;
-            } else {
-                upper[i - 2] = n;
-            }
-        }
-
-        long span(int i) {
-            return i == 0 ? span0 : i == 1 ? span1 : upperSpan[i - 2];
-        }
-
-        void span(int i, long v) {
-            if (i == 0) {
-                span0 = v;
-            } else if (i == 1) {
-                span1 = v;
-            } else {
-                upperSpan[i - 2] = v;
-            }
+            this.forward = new Node[level];
+            this.span = new long[level];
         }
     }
 
@@ -74,7 +35,7 @@ final class ZSkipList {
     }
 
     Node first() {
-        return header.next;
+        return header.forward[0];
     }
 
     Node last() {
@@ -106,9 +67,9 @@ final class ZSkipList {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            for (Node y = x.forward(i); y != null && compare(y.score, y.member, score, member) < 0; y = x.forward(i)) {
-                rank[i] += x.span(i);
-                x = y;
+            while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
+                rank[i] += x.span[i];
+                x = x.forward[i];
             }
             update[i] = x;
         }
@@ -117,23 +78,23 @@ final class ZSkipList {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
                 update[i] = header;
-                update[i].span(i, length);
+                update[i].span[i] = length;
             }
             level = lvl;
         }
         x = new Node(lvl, score, member);
         for (int i = 0; i < lvl; i++) {
-            x.forward(i, update[i].forward(i));
-            update[i].forward(i, x);
-            x.span(i, update[i].span(i) - (rank[0] - rank[i]));
-            update[i].span(i, (rank[0] - rank[i]) + 1);
+            x.forward[i] = update[i].forward[i];
+            update[i].forward[i] = x;
+            x.span[i] = update[i].span[i] - (rank[0] - rank[i]);
+            update[i].span[i] = (rank[0] - rank[i]) + 1;
         }
         for (int i = lvl; i < level; i++) {
-            update[i].span(i, update[i].span(i) + 1);
+            update[i].span[i]++;
         }
         x.backward = update[0] == header ? null : update[0];
-        if (x.next != null) {
-            x.next.backward = x;
+        if (x.forward[0] != null) {
+            x.forward[0].backward = x;
         } else {
             tail = x;
         }
@@ -146,12 +107,12 @@ final class ZSkipList {
         Node[] update = new Node[MAX_LEVEL];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            for (Node y = x.forward(i); y != null && compare(y.score, y.member, score, member) < 0; y = x.forward(i)) {
-                x = y;
+            while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
+                x = x.forward[i];
             }
             update[i] = x;
         }
-        x = x.next;
+        x = x.forward[0];
         if (x != null && x.score == score && Arrays.equals(x.member, member)) {
             unlink(x, update);
             return true;
@@ -161,19 +122,19 @@ final class ZSkipList {
 
     private void unlink(Node x, Node[] update) {
         for (int i = 0; i < level; i++) {
-            if (update[i].forward(i) == x) {
-                update[i].span(i, update[i].span(i) + x.span(i) - 1);
-                update[i].forward(i, x.forward(i));
+            if (update[i].forward[i] == x) {
+                update[i].span[i] += x.span[i] - 1;
+                update[i].forward[i] = x.forward[i];
             } else {
-                update[i].span(i, update[i].span(i) - 1);
+                update[i].span[i] -= 1;
             }
         }
-        if (x.next != null) {
-            x.next.backward = x.backward;
+        if (x.forward[0] != null) {
+            x.forward[0].backward = x.backward;
         } else {
             tail = x.backward;
         }
-        while (level > 1 && header.forward(level - 1) == null) {
+        while (level > 1 && header.forward[level - 1] == null) {
             level--;
         }
         length--;
@@ -184,9 +145,9 @@ final class ZSkipList {
         long rank = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            for (Node y = x.forward(i); y != null && compare(y.score, y.member, score, member) <= 0; y = x.forward(i)) {
-                rank += x.span(i);
-                x = y;
+            while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) <= 0) {
+                rank += x.span[i];
+                x = x.forward[i];
             }
             if (x.member != null && x != header && x.score == score && Arrays.equals(x.member, member)) {
                 return rank - 1;
@@ -201,9 +162,9 @@ final class ZSkipList {
         long traversed = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            for (Node y = x.forward(i); y != null && traversed + x.span(i) <= target; y = x.forward(i)) {
-                traversed += x.span(i);
-                x = y;
+            while (x.forward[i] != null && traversed + x.span[i] <= target) {
+                traversed += x.span[i];
+                x = x.forward[i];
             }
             if (traversed == target) {
                 return x;
@@ -220,9 +181,9 @@ final class ZSkipList {
         long rank = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            for (Node y = x.forward(i); y != null && !notBefore.test(y); y = x.forward(i)) {
-                rank += x.span(i);
-                x = y;
+            while (x.forward[i] != null && !notBefore.test(x.forward[i])) {
+                rank += x.span[i];
+                x = x.forward[i];
             }
         }
         return rank;

@@ -53,7 +53,7 @@ class ZSkipListTest {
         List<Key> keys = new ArrayList<>(model.keySet());
         ZSkipList.Node prev = null;
         ZSkipList.Node n = list.first();
-        for (int i = 0; i < keys.size(); i++, n = n.next) {
+        for (int i = 0; i < keys.size(); i++, n = n.forward[0]) {
             Key k = keys.get(i);
             assertEquals(k.score, n.score);
             assertEquals(new String(k.member, StandardCharsets.US_ASCII), new String(n.member, StandardCharsets.US_ASCII));
