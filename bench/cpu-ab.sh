@@ -5,6 +5,8 @@
 #
 # Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]     CPU_AB_TESTS=lpush,... for some
 # CPU_AB_A_OPTS / CPU_AB_B_OPTS: extra JVM options for one side (the same jar twice compares two JVM settings).
+# CPU_AB_RANDOM=<n>: redis-benchmark -r n, so HSET/SADD/ZADD grow one collection to about n members in each run
+# (every run starts from FLUSHALL) instead of rewriting a single member.
 # Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,13 +38,13 @@ for r in $(seq 1 "$rounds"); do
       IFS=: read -r name port pid <<< "$s"
       redis-cli -p "$port" flushall > /dev/null
       before=$(cpu_ticks "$pid")
-      redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P "$pipe" -q > /dev/null
+      redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P "$pipe" ${CPU_AB_RANDOM:+-r "$CPU_AB_RANDOM"} -q > /dev/null
       after=$(cpu_ticks "$pid")
       echo "$t $name $(awk -v d=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.3f", d / hz * 1e6 / n}')" >> "$out"
     done
   done
 done
-echo "== -P $pipe, -n $n -c 50, $rounds rounds; CPU µs per request (medians); A=$a_jar B=$b_jar R=redis-server"
+echo "== -P $pipe, -n $n -c 50${CPU_AB_RANDOM:+ -r $CPU_AB_RANDOM}, $rounds rounds; CPU µs per request (medians); A=$a_jar B=$b_jar R=redis-server"
 printf "%-8s %8s %8s %8s %7s %7s\n" test A B redis A/R B/R
 for t in ${tests//,/ }; do
   a=$(awk -v t="$t" '$1==t && $2=="A" {print $3}' "$out" | median)
