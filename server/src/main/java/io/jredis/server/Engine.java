@@ -300,6 +300,8 @@ public final class Engine implements Database.Hooks {
         this.memory = new Memory(this);
         addGuard(memory::guard);
         this.acl = new Acl(this);
+        // Through the field: Sentinel mode replaces the ACL along with the command table.
+        config.requirepass.onChange(() -> acl.requirepassChanged());
         // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             transactions.discard(c);

@@ -86,8 +86,12 @@ public final class Acl {
         if (!pass.isEmpty()) {
             updateDefaultPassword(pass);
         }
-        engine.config().requirepass.onChange(() -> updateDefaultPassword(engine.config().requirepass.value()));
         engine.config().userLines(this::userLines);
+    }
+
+    /** CONFIG SET requirepass: the default user's password follows it (the engine forwards it to its current ACL). */
+    public void requirepassChanged() {
+        updateDefaultPassword(engine.config().requirepass.value());
     }
 
     private User newDefaultUser() {
