@@ -73,7 +73,6 @@ public final class Client implements Reply.ReplySink {
     private String lastCommand = "NULL";
     /** The command being executed or waiting for a pause to end; null between commands (Redis frees argv). */
     private byte[][] argv;
-    private int argvBytes;
     /** Commands that arrived while this client waits for CLIENT PAUSE to end, oldest first; null when not waiting. */
     private Deque<byte[][]> postponed;
     /** Whether Redis would hold a grown query buffer for this client (it frees it after 2 idle seconds). */
@@ -183,11 +182,15 @@ public final class Client implements Reply.ReplySink {
         lastCommand = command;
         queryBufferGrown = true;
         this.argv = argv;
-        int bytes = 0;
+    }
+
+    /** Redis's argv_len_sum, counted when CLIENT LIST or client eviction asks rather than for every command. */
+    private long argvBytes() {
+        long bytes = 0;
         for (byte[] a : argv) {
             bytes += a.length;
         }
-        argvBytes = bytes;
+        return bytes;
     }
 
     /**
@@ -430,7 +433,7 @@ public final class Client implements Reply.ReplySink {
         long qbuf = executing ? wireLength(argv) : 0;
         long qbufFree = queryBufferGrown ? Math.max(0, QUERY_BUFFER_USABLE - qbuf) : 0;
         long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
-        long argvMem = argv == null ? 0 : argvBytes;
+        long argvMem = argv == null ? 0 : argvBytes();
         long pending = outputBytes();
         long obl = Math.min(pending, replyBufferSize);
         long omem = pending - obl;
@@ -457,7 +460,7 @@ public final class Client implements Reply.ReplySink {
 
     private long memory(long qbufMem, long omem) {
         long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
-                + (argv == null ? 0 : argvBytes + 8L * (multi == null ? argv.length : multi.argc(argv.length)));
+                + (argv == null ? 0 : argvBytes() + 8L * (multi == null ? argv.length : multi.argc(argv.length)));
         if (multi != null) {
             mem += multi.overhead();
         }
