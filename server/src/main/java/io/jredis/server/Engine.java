@@ -524,6 +524,8 @@ public final class Engine implements Database.Hooks {
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
     public void swapDatabases(int a, int b) {
+        transactions.databaseChanged(databases[a], databases[b]);
+        transactions.databaseChanged(databases[b], databases[a]);
         touchAllKeys(databases[a]);
         touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
@@ -560,17 +562,24 @@ public final class Engine implements Database.Hooks {
 
     /** Removes every key of a database (FLUSHDB, FLUSHALL); returns how many there were. */
     public long emptyDatabase(Database db) {
+        transactions.databaseChanged(db, null);
         touchAllKeys(db);
         return db.clear();
     }
 
     /**
-     * Tells WATCH and waiting clients that every key of {@code db} changes, as Redis's signalFlushedDb does; client
-     * side caching is not told key by key (a flush sends one null invalidation, a swap none).
+     * Tells waiting clients and key listeners that every key of {@code db} changes (WATCH is told by
+     * {@link Transactions#databaseChanged}); client side caching is not told key by key (a flush sends one null
+     * invalidation, a swap none).
      */
     private void touchAllKeys(Database db) {
         if (db.size() > 0) {
-            db.dict().forEach(e -> keyTouched(db, e.key));
+            db.dict().forEach(e -> {
+                blocking.keyModified(db, e.key);
+                for (KeyListener l : keyListeners) {
+                    l.keyModified(db, e.key);
+                }
+            });
         }
     }
 

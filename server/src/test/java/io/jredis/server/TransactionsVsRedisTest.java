@@ -1,0 +1,215 @@
+package io.jredis.server;
+
+import io.jredis.server.testing.DifferentialRunner;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
+import io.jredis.server.util.SplitArgs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * MULTI / EXEC / DISCARD / WATCH compared with a real redis-server across several connections: every script under
+ * {@code src/test/resources/transactions} runs on both servers and each reply must be byte-identical.
+ *
+ * <p>Script syntax is the differential scripts' (see {@link DifferentialRunner}) plus: {@code @N} before a command
+ * runs it on connection N (default 1; each connection is opened on first use, in RESP2 and database 0);
+ * {@code !fields a,b} compares only the named {@code name=value} / {@code name:value} fields of a text reply
+ * (CLIENT INFO, INFO); {@code !cmdstat a,b} compares calls, rejected_calls and failed_calls of the named commands in
+ * INFO commandstats; {@code !closed} checks whether the server closed connection N on both sides; {@code !pause ms}
+ * lets wall-clock time pass (for keys that must expire without being touched). Scripts start after FLUSHALL and
+ * CONFIG RESETSTAT with active expiry on.
+ */
+class TransactionsVsRedisTest {
+    private static TestServer jredis;
+    private static RealRedis redis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RealRedis.assumeInstalled();
+        redis = RealRedis.start("--enable-debug-command", "yes");
+        jredis = TestServer.start("enable-debug-command", "yes");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (jredis != null) {
+            jredis.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> scripts() throws Exception {
+        return DifferentialRunner.scripts("/transactions", TransactionsVsRedisTest::run);
+    }
+
+    /** One server's connections for a run. */
+    private static final class Side implements AutoCloseable {
+        final int port;
+        final RawClient control;
+        final Map<Integer, RawClient> conns = new HashMap<>();
+
+        Side(int port) throws IOException {
+            this.port = port;
+            control = new RawClient("127.0.0.1", port);
+            control.call("FLUSHALL");
+            control.call("CONFIG", "RESETSTAT");
+            control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+
+        RawClient conn(int n) throws IOException {
+            RawClient c = conns.get(n);
+            if (c == null) {
+                c = new RawClient("127.0.0.1", port);
+                conns.put(n, c);
+            }
+            return c;
+        }
+
+        @Override
+        public void close() throws IOException {
+            control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+            control.call("CONFIG", "SET", "maxmemory", "0");
+            control.call("FLUSHALL");
+            control.close();
+            for (RawClient c : conns.values()) {
+                c.close();
+            }
+        }
+    }
+
+    private static List<String> run(String name, String script) throws Exception {
+        List<String> mismatches = new ArrayList<>();
+        try (Side real = new Side(redis.port()); Side ours = new Side(jredis.port())) {
+            String[] lines = script.split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int conn = 1;
+                if (line.startsWith("@")) {
+                    int sp = line.indexOf(' ');
+                    conn = Integer.parseInt(line.substring(1, sp));
+                    line = line.substring(sp + 1).strip();
+                }
+                String mode = "";
+                String modeArg = "";
+                if (line.startsWith("!")) {
+                    int sp = line.indexOf(' ');
+                    mode = sp < 0 ? line.substring(1) : line.substring(1, sp);
+                    line = sp < 0 ? "" : line.substring(sp + 1).strip();
+                    if (mode.equals("fields") || mode.equals("cmdstat") || mode.equals("pause")) {
+                        sp = line.indexOf(' ');
+                        modeArg = sp < 0 ? line : line.substring(0, sp);
+                        line = sp < 0 ? "" : line.substring(sp + 1).strip();
+                    }
+                }
+                String where = name + ":" + (i + 1) + ": " + lines[i].strip();
+                switch (mode) {
+                    case "pause" -> pause(Long.parseLong(modeArg));
+                    case "closed" -> {
+                        boolean expected = real.conn(conn).closedByServer();
+                        boolean actual = ours.conn(conn).closedByServer();
+                        if (expected != actual) {
+                            mismatches.add(where + "\n    closed redis: " + expected + ", jredis: " + actual);
+                        }
+                    }
+                    case "fields", "cmdstat" -> {
+                        byte[][] argv = mode.equals("cmdstat")
+                                ? new byte[][] {bytes("INFO"), bytes("commandstats")} : argv(where, line);
+                        String expected = pick(mode, modeArg, RawClient.text(real.conn(conn).call(text(argv))));
+                        String actual = pick(mode, modeArg, RawClient.text(ours.conn(conn).call(text(argv))));
+                        if (!expected.equals(actual)) {
+                            mismatches.add(where + "\n    redis:  " + expected + "\n    jredis: " + actual);
+                        }
+                    }
+                    case "", "sort", "type", "skip" -> {
+                        byte[][] argv = argv(where, line);
+                        byte[] expected = real.conn(conn).callRaw(argv);
+                        byte[] actual = ours.conn(conn).callRaw(argv);
+                        if (!DifferentialRunner.same(mode, expected, actual)) {
+                            mismatches.add(where + "\n    redis:  " + DifferentialRunner.show(expected)
+                                    + "\n    jredis: " + DifferentialRunner.show(actual));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException(where + ": unknown modifier !" + mode);
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    /** Lets {@code ms} of wall-clock time pass: the subject is time itself (a TTL running out untouched). */
+    private static void pause(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000L;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The named fields of a text reply, in the requested order; commandstats lines reduced to their counters. */
+    private static String pick(String mode, String names, String text) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : text.split("\r?\n")) {
+            if (mode.equals("cmdstat")) {
+                int colon = line.indexOf(':');
+                if (line.startsWith("cmdstat_") && colon > 0) {
+                    StringBuilder counters = new StringBuilder();
+                    for (String kv : line.substring(colon + 1).split(",")) {
+                        if (!kv.startsWith("usec")) {
+                            counters.append(kv).append(' ');
+                        }
+                    }
+                    fields.put(line.substring("cmdstat_".length(), colon), counters.toString().strip());
+                }
+                continue;
+            }
+            for (String token : line.split(" ")) {
+                int eq = token.indexOf('=');
+                int colon = token.indexOf(':');
+                int at = eq > 0 ? eq : colon;
+                if (at > 0) {
+                    fields.putIfAbsent(token.substring(0, at), token.substring(at + 1));
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String n : names.split(",")) {
+            out.append(n).append('=').append(fields.getOrDefault(n, "(absent)")).append(' ');
+        }
+        return out.toString().strip();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String[] text(byte[][] argv) {
+        String[] out = new String[argv.length];
+        for (int i = 0; i < argv.length; i++) {
+            out[i] = new String(argv[i], StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static byte[][] argv(String where, String line) {
+        List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
+        if (args == null || args.isEmpty()) {
+            throw new IllegalArgumentException(where + ": cannot parse");
+        }
+        return args.toArray(new byte[0][]);
+    }
+}
