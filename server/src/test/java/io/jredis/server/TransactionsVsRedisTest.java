@@ -118,6 +118,20 @@ class TransactionsVsRedisTest {
                     }
                 }
                 String where = name + ":" + (i + 1) + ": " + lines[i].strip();
+                try {
+                    step(mismatches, where, mode, modeArg, line, conn, real, ours);
+                } catch (IOException e) {
+                    throw new IOException(where + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    private static void step(List<String> mismatches, String where, String mode, String modeArg, String line,
+            int conn, Side real, Side ours) throws IOException {
+        {
+            {
                 switch (mode) {
                     case "pause" -> pause(Long.parseLong(modeArg));
                     case "closed" -> {
@@ -141,15 +155,30 @@ class TransactionsVsRedisTest {
                         byte[] expected = real.conn(conn).callRaw(argv);
                         byte[] actual = ours.conn(conn).callRaw(argv);
                         if (!DifferentialRunner.same(mode, expected, actual)) {
-                            mismatches.add(where + "\n    redis:  " + DifferentialRunner.show(expected)
-                                    + "\n    jredis: " + DifferentialRunner.show(actual));
+                            int from = firstDifference(expected, actual);
+                            mismatches.add(where + "\n    redis:  " + show(expected, from)
+                                    + "\n    jredis: " + show(actual, from));
                         }
                     }
                     default -> throw new IllegalArgumentException(where + ": unknown modifier !" + mode);
                 }
             }
         }
-        return mismatches;
+    }
+
+    private static int firstDifference(byte[] a, byte[] b) {
+        int i = 0;
+        while (i < a.length && i < b.length && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The reply from a little before the first difference, so that long replies show where they part. */
+    private static String show(byte[] reply, int from) {
+        int start = Math.max(0, from - 60);
+        return (start > 0 ? "..." : "")
+                + DifferentialRunner.show(java.util.Arrays.copyOfRange(reply, start, reply.length));
     }
 
     /** Lets {@code ms} of wall-clock time pass: the subject is time itself (a TTL running out untouched). */
