@@ -125,7 +125,19 @@ public final class Transactions {
     }
 
     void queue(Client c, CommandSpec cmd, byte[][] argv) {
-        c.multi().queue.add(new Queued(cmd, argv));
+        // As queueMultiCommand: once EXEC is bound to fail nothing more is kept (the reply is still QUEUED).
+        if (!c.multi().failed && !dirty(c)) {
+            c.multi().queue.add(new Queued(cmd, argv));
+        }
+    }
+
+    /**
+     * Redis's CLIENT_DIRTY_CAS: a key the client watches was modified (CLIENT LIST flag d). Expiry is only checked
+     * by EXEC.
+     */
+    public boolean dirty(Client c) {
+        Watching w = watching.get(c);
+        return w != null && w.touched;
     }
 
     /** Marks the open transaction as failed (a command was rejected while queueing). */

@@ -80,12 +80,16 @@ class TransactionsVsRedisTest {
 
         @Override
         public void close() throws IOException {
-            control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
-            control.call("CONFIG", "SET", "maxmemory", "0");
-            control.call("FLUSHALL");
             control.close();
             for (RawClient c : conns.values()) {
                 c.close();
+            }
+            // A fresh connection: a script may have killed the others.
+            try (RawClient reset = new RawClient("127.0.0.1", port)) {
+                reset.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+                reset.call("CONFIG", "SET", "maxmemory", "0");
+                reset.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+                reset.call("FLUSHALL");
             }
         }
     }
