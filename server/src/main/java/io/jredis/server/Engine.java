@@ -1085,8 +1085,10 @@ public final class Engine implements Database.Hooks {
             commandTime = time;
         }
         propagateForced = false;
-        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
-            // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
+        // Redis 7.0's skip_monitor commands are exactly the scripts (EVAL*, FCALL*), which feed monitors themselves
+        // before they run, so that they show before the commands their script runs.
+        boolean script = cmd.hasFlag("skip_monitor");
+        if (script && monitor.active()) {
             monitor.feed(c, c.db().id(), argv);
         }
         try {
@@ -1095,6 +1097,11 @@ public final class Engine implements Database.Hooks {
                 tracking.rememberKeys(c, cmd, argv);
             }
         } finally {
+            // Other commands show once they ran (EXEC after its commands, SELECT with the new db), but not when a
+            // blocked command is served (Redis 7.0 serves it without calling it again).
+            if (!script && monitor.active() && !cmd.hasFlag("admin") && blocking.servingKey() == null) {
+                monitor.feed(c, c.db().id(), argv);
+            }
             long micros = (clock.commandEnd() - startNanos) / 1000;
             cmd.calls++;
             cmd.micros += micros;

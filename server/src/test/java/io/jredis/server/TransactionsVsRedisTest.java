@@ -26,7 +26,10 @@ import org.junit.jupiter.api.TestFactory;
  * {@code !fields a,b} compares only the named {@code name=value} / {@code name:value} fields of a text reply
  * (CLIENT INFO, INFO); {@code !cmdstat a,b} compares calls, rejected_calls and failed_calls of the named commands in
  * INFO commandstats; {@code !closed} checks whether the server closed connection N on both sides; {@code !pause ms}
- * lets wall-clock time pass (for keys that must expire without being touched). Scripts start after FLUSHALL and
+ * lets wall-clock time pass (for keys that must expire without being touched); {@code !send} sends a command and waits until the server reports one more blocked client, without reading
+ * its reply; {@code !recv} reads and compares connection N's pending reply; {@code !monitor} compares the commands a
+ * MONITOR
+ * connection N received since the last check, without timestamps and client addresses. Scripts start after FLUSHALL and
  * CONFIG RESETSTAT with active expiry on.
  */
 class TransactionsVsRedisTest {
@@ -76,6 +79,42 @@ class TransactionsVsRedisTest {
                 conns.put(n, c);
             }
             return c;
+        }
+
+        /** Sends a command that blocks, and waits (bounded) until the server counts one more blocked client. */
+        void sendBlocking(RawClient c, byte[][] argv) throws IOException {
+            long before = blockedClients();
+            c.send(RawClient.encode(argv));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (blockedClients() <= before) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("command did not block: " + java.util.Arrays.toString(argv));
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        private long blockedClients() throws IOException {
+            String info = RawClient.text(control.call("INFO", "clients"));
+            for (String line : info.split("\r\n")) {
+                if (line.startsWith("blocked_clients:")) {
+                    return Long.parseLong(line.substring("blocked_clients:".length()));
+                }
+            }
+            throw new IllegalStateException("no blocked_clients in INFO");
+        }
+
+        /** The commands MONITOR connection {@code n} received since the last call, up to a sync ECHO. */
+        List<String> monitored(int n) throws IOException {
+            control.call("ECHO", "monitor-sync");
+            List<String> out = new ArrayList<>();
+            while (true) {
+                String line = monitorLine(conn(n).read());
+                if (line.equals("\"ECHO\" \"monitor-sync\"")) {
+                    return out;
+                }
+                out.add(line);
+            }
         }
 
         @Override
@@ -138,6 +177,26 @@ class TransactionsVsRedisTest {
             {
                 switch (mode) {
                     case "pause" -> pause(Long.parseLong(modeArg));
+                    case "send" -> {
+                        byte[][] argv = argv(where, line);
+                        real.sendBlocking(real.conn(conn), argv);
+                        ours.sendBlocking(ours.conn(conn), argv);
+                    }
+                    case "recv" -> {
+                        byte[] expected = real.conn(conn).readRaw();
+                        byte[] actual = ours.conn(conn).readRaw();
+                        if (!java.util.Arrays.equals(expected, actual)) {
+                            mismatches.add(where + "\n    redis:  " + DifferentialRunner.show(expected)
+                                    + "\n    jredis: " + DifferentialRunner.show(actual));
+                        }
+                    }
+                    case "monitor" -> {
+                        List<String> expected = real.monitored(conn);
+                        List<String> actual = ours.monitored(conn);
+                        if (!expected.equals(actual)) {
+                            mismatches.add(where + "\n    redis:  " + expected + "\n    jredis: " + actual);
+                        }
+                    }
                     case "closed" -> {
                         boolean expected = real.conn(conn).closedByServer();
                         boolean actual = ours.conn(conn).closedByServer();
@@ -168,6 +227,13 @@ class TransactionsVsRedisTest {
                 }
             }
         }
+    }
+
+    /** A MONITOR line without its timestamp and client address: "[0 127.0.0.1:5000] "SET" ..." to the command. */
+    private static String monitorLine(Object reply) {
+        String line = RawClient.text(reply);
+        int end = line.indexOf("] ");
+        return end < 0 ? line : line.substring(end + 2);
     }
 
     private static int firstDifference(byte[] a, byte[] b) {
