@@ -1087,6 +1087,8 @@ public final class Engine implements Database.Hooks {
         propagateForced = false;
         // Redis 7.0's skip_monitor commands are exactly the scripts (EVAL*, FCALL*), which feed monitors themselves
         // before they run, so that they show before the commands their script runs.
+        byte[][] savedShown = shownArgv;
+        shownArgv = null;
         boolean script = cmd.hasFlag("skip_monitor");
         if (script && monitor.active()) {
             monitor.feed(c, c.db().id(), argv);
@@ -1099,8 +1101,10 @@ public final class Engine implements Database.Hooks {
         } finally {
             // Other commands show once they ran (EXEC after its commands, SELECT with the new db), but not when a
             // blocked command is served (Redis 7.0 serves it without calling it again).
+            byte[][] shown = shownArgv != null ? shownArgv : argv;
+            shownArgv = savedShown;
             if (!script && monitor.active() && !cmd.hasFlag("admin") && blocking.servingKey() == null) {
-                monitor.feed(c, c.db().id(), argv);
+                monitor.feed(c, c.db().id(), shown);
             }
             long micros = (clock.commandEnd() - startNanos) / 1000;
             cmd.calls++;
@@ -1113,7 +1117,7 @@ public final class Engine implements Database.Hooks {
             }
             errorsMark = stats.errorReplies;
             failedUncounted = savedFailed;
-            observe(c, cmd, argv, micros);
+            observe(c, cmd, shown, micros);
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
@@ -1159,6 +1163,21 @@ public final class Engine implements Database.Hooks {
             propagateSuppressed = false;
             propagateForced = false;
         }
+    }
+
+    private static final byte[] REDACTED = Bytes.of("(redacted)");
+    /** The running command's arguments as MONITOR and the slow log show them, once one is redacted; else null. */
+    private byte[][] shownArgv;
+
+    /**
+     * Redis's redactClientCommandArgument: MONITOR and the slow log show argument {@code index} of the running
+     * command as "(redacted)" (a password a handler met).
+     */
+    public void redactArgument(int index) {
+        if (shownArgv == null) {
+            shownArgv = currentArgv.clone();
+        }
+        shownArgv[index] = REDACTED;
     }
 
     /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
