@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
  * (CLIENT INFO, INFO); {@code !cmdstat a,b} compares calls, rejected_calls and failed_calls of the named commands in
  * INFO commandstats; {@code !closed} checks whether the server closed connection N on both sides; {@code !pause ms}
  * lets wall-clock time pass (for keys that must expire without being touched); {@code !send} sends a command and waits until the server reports one more blocked client, without reading
- * its reply; {@code !recv} reads and compares connection N's pending reply; {@code !monitor} compares the commands a
+ * its reply; {@code !recv} reads and compares connection N's pending reply; {@code !slowlog} compares the arguments of
+ * every SLOWLOG GET entry; {@code !monitor} compares the commands a
  * MONITOR
  * connection N received since the last check, without timestamps and client addresses. Scripts start after FLUSHALL and
  * CONFIG RESETSTAT with active expiry on.
@@ -190,6 +191,13 @@ class TransactionsVsRedisTest {
                                     + "\n    jredis: " + DifferentialRunner.show(actual));
                         }
                     }
+                    case "slowlog" -> {
+                        String expected = slowlogArgs(real.conn(conn).call("SLOWLOG", "GET", "-1"));
+                        String actual = slowlogArgs(ours.conn(conn).call("SLOWLOG", "GET", "-1"));
+                        if (!expected.equals(actual)) {
+                            mismatches.add(where + "\n    redis:  " + expected + "\n    jredis: " + actual);
+                        }
+                    }
                     case "monitor" -> {
                         List<String> expected = real.monitored(conn);
                         List<String> actual = ours.monitored(conn);
@@ -227,6 +235,19 @@ class TransactionsVsRedisTest {
                 }
             }
         }
+    }
+
+    /** The arguments of every SLOWLOG GET entry, newest first (ids, times, durations and addresses differ). */
+    private static String slowlogArgs(Object reply) {
+        StringBuilder out = new StringBuilder();
+        for (Object entry : (List<?>) reply) {
+            out.append('[');
+            for (Object arg : (List<?>) ((List<?>) entry).get(3)) {
+                out.append(RawClient.text(arg)).append(' ');
+            }
+            out.append("] ");
+        }
+        return out.toString().strip();
     }
 
     /** A MONITOR line without its timestamp and client address: "[0 127.0.0.1:5000] "SET" ..." to the command. */
