@@ -99,8 +99,11 @@ final class MigrateCommand {
             } else if (Bytes.eqIgnoreCase(argv[j], "replace")) {
                 replace = true;
             } else if (Bytes.eqIgnoreCase(argv[j], "auth") && more >= 1) {
+                e.redactArgument(j + 1);
                 password = argv[++j];
             } else if (Bytes.eqIgnoreCase(argv[j], "auth2") && more >= 2) {
+                e.redactArgument(j + 1);
+                e.redactArgument(j + 2);
                 user = argv[++j];
                 password = argv[++j];
             } else if (Bytes.eqIgnoreCase(argv[j], "keys")) {

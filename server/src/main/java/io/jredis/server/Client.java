@@ -488,6 +488,9 @@ public final class Client implements Reply.ReplySink {
                 f.append('B');
             }
         }
+        if (engine.transactions().dirty(this)) {
+            f.append('d');
+        }
         if (closeAfterReply) {
             f.append('c');
         }

@@ -526,6 +526,8 @@ public final class Engine implements Database.Hooks {
 
     /** Exchanges two databases' contents (SWAPDB); clients keep their selected index. */
     public void swapDatabases(int a, int b) {
+        transactions.databaseChanged(databases[a], databases[b]);
+        transactions.databaseChanged(databases[b], databases[a]);
         touchAllKeys(databases[a]);
         touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
@@ -562,17 +564,24 @@ public final class Engine implements Database.Hooks {
 
     /** Removes every key of a database (FLUSHDB, FLUSHALL); returns how many there were. */
     public long emptyDatabase(Database db) {
+        transactions.databaseChanged(db, null);
         touchAllKeys(db);
         return db.clear();
     }
 
     /**
-     * Tells WATCH and waiting clients that every key of {@code db} changes, as Redis's signalFlushedDb does; client
-     * side caching is not told key by key (a flush sends one null invalidation, a swap none).
+     * Tells waiting clients and key listeners that every key of {@code db} changes (WATCH is told by
+     * {@link Transactions#databaseChanged}); client side caching is not told key by key (a flush sends one null
+     * invalidation, a swap none).
      */
     private void touchAllKeys(Database db) {
         if (db.size() > 0) {
-            db.dict().forEach(e -> keyTouched(db, e.key));
+            db.dict().forEach(e -> {
+                blocking.keyModified(db, e.key);
+                for (KeyListener l : keyListeners) {
+                    l.keyModified(db, e.key);
+                }
+            });
         }
     }
 
@@ -1078,8 +1087,12 @@ public final class Engine implements Database.Hooks {
             commandTime = time;
         }
         propagateForced = false;
-        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
-            // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
+        // Redis 7.0's skip_monitor commands are exactly the scripts (EVAL*, FCALL*), which feed monitors themselves
+        // before they run, so that they show before the commands their script runs.
+        byte[][] savedShown = shownArgv;
+        shownArgv = null;
+        boolean script = cmd.hasFlag("skip_monitor");
+        if (script && monitor.active()) {
             monitor.feed(c, c.db().id(), argv);
         }
         try {
@@ -1088,6 +1101,13 @@ public final class Engine implements Database.Hooks {
                 tracking.rememberKeys(c, cmd, argv);
             }
         } finally {
+            // Other commands show once they ran (EXEC after its commands, SELECT with the new db), but not when a
+            // blocked command is served (Redis 7.0 serves it without calling it again).
+            byte[][] shown = shownArgv != null ? shownArgv : argv;
+            shownArgv = savedShown;
+            if (!script && monitor.active() && !cmd.hasFlag("admin") && blocking.servingKey() == null) {
+                monitor.feed(c, c.db().id(), shown);
+            }
             long micros = (clock.commandEnd() - startNanos) / 1000;
             cmd.calls++;
             cmd.micros += micros;
@@ -1099,7 +1119,7 @@ public final class Engine implements Database.Hooks {
             }
             errorsMark = stats.errorReplies;
             failedUncounted = savedFailed;
-            observe(c, cmd, argv, micros);
+            observe(c, cmd, shown, micros);
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
@@ -1145,6 +1165,21 @@ public final class Engine implements Database.Hooks {
             propagateSuppressed = false;
             propagateForced = false;
         }
+    }
+
+    private static final byte[] REDACTED = Bytes.of("(redacted)");
+    /** The running command's arguments as MONITOR and the slow log show them, once one is redacted; else null. */
+    private byte[][] shownArgv;
+
+    /**
+     * Redis's redactClientCommandArgument: MONITOR and the slow log show argument {@code index} of the running
+     * command as "(redacted)" (a password a handler met).
+     */
+    public void redactArgument(int index) {
+        if (shownArgv == null) {
+            shownArgv = currentArgv.clone();
+        }
+        shownArgv[index] = REDACTED;
     }
 
     /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */

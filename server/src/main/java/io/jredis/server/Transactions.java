@@ -125,7 +125,19 @@ public final class Transactions {
     }
 
     void queue(Client c, CommandSpec cmd, byte[][] argv) {
-        c.multi().queue.add(new Queued(cmd, argv));
+        // As queueMultiCommand: once EXEC is bound to fail nothing more is kept (the reply is still QUEUED).
+        if (!c.multi().failed && !dirty(c)) {
+            c.multi().queue.add(new Queued(cmd, argv));
+        }
+    }
+
+    /**
+     * Redis's CLIENT_DIRTY_CAS: a key the client watches was modified (CLIENT LIST flag d). Expiry is only checked
+     * by EXEC.
+     */
+    public boolean dirty(Client c) {
+        Watching w = watching.get(c);
+        return w != null && w.touched;
     }
 
     /** Marks the open transaction as failed (a command was rejected while queueing). */
@@ -243,22 +255,42 @@ public final class Transactions {
     }
 
     /**
-     * Marks clients watching keys of a database that is flushed or swapped. As Redis, a watched key counts as
-     * touched when it exists in {@code db} (or, for SWAPDB, in {@code other}).
+     * Marks clients watching keys of a database that is emptied (FLUSHDB, FLUSHALL: {@code replacedWith} null) or
+     * swapped with {@code replacedWith} (SWAPDB), before the change, as Redis's touchAllWatchedKeysInDb: a watched
+     * key counts as touched when it is in either database, except that a key already expired when watched that
+     * goes away, or stays expired, is no logical change, and a missing key replaced by an expired one counts as
+     * expired when watched.
      */
-    public void databaseChanged(Database db, Database other) {
+    public void databaseChanged(Database emptied, Database replacedWith) {
         if (watchers.isEmpty()) {
             return;
         }
         for (Map.Entry<WatchKey, List<Client>> e : watchers.entrySet()) {
-            if (e.getKey().db() != db.id()) {
+            WatchKey wk = e.getKey();
+            if (wk.db() != emptied.id()) {
                 continue;
             }
-            byte[] key = e.getKey().key().bytes();
-            if (db.exists(key) || (other != null && other.exists(key))) {
-                for (Client c : e.getValue()) {
-                    watching.get(c).touched = true;
+            byte[] key = wk.key().bytes();
+            boolean inEmptied = emptied.dict().find(key) != null;
+            boolean inReplacement = replacedWith != null && replacedWith.dict().find(key) != null;
+            if (!inEmptied && !inReplacement) {
+                continue;
+            }
+            for (Client c : e.getValue()) {
+                Watching w = watching.get(c);
+                if (w.expiredWhenWatched.contains(wk)) {
+                    if (!inReplacement) {
+                        w.expiredWhenWatched.remove(wk);
+                        continue;
+                    }
+                    if (replacedWith.isLogicallyExpired(key)) {
+                        continue;
+                    }
+                } else if (!inEmptied && replacedWith.isLogicallyExpired(key)) {
+                    w.expiredWhenWatched.add(wk);
+                    continue;
                 }
+                w.touched = true;
             }
         }
     }

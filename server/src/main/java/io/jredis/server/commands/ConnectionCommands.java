@@ -71,6 +71,9 @@ final class ConnectionCommands {
             c.engine().error(c, Args.SYNTAX);
             return;
         }
+        for (int i = 1; i < argv.length; i++) {
+            c.engine().redactArgument(i);
+        }
         byte[] user;
         byte[] pass;
         if (argv.length == 2) {
@@ -118,6 +121,8 @@ final class ConnectionCommands {
         for (int j = next; j < argv.length; j++) {
             int more = argv.length - 1 - j;
             if (Bytes.eqIgnoreCase(argv[j], "auth") && more >= 2) {
+                engine.redactArgument(j + 1);
+                engine.redactArgument(j + 2);
                 if (!authenticate(c, argv[j + 1], argv[j + 2])) {
                     engine.error(c, WRONGPASS);
                     return;

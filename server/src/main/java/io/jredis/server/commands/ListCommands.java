@@ -524,6 +524,11 @@ final class ListCommands {
             c.engine().rewritePropagation(propagateAs);
             return;
         }
+        // Where it may not block (MULTI, scripts) Redis replies a null bulk, though a timeout replies a null array.
+        if (c.denyBlocking()) {
+            c.reply().nullBulk();
+            return;
+        }
         c.engine().blocking().block(c, new byte[][] {src}, deadline, cl -> cl.reply().nullArray());
     }
 

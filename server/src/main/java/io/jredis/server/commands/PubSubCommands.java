@@ -39,6 +39,11 @@ final class PubSubCommands {
 
     /** SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE name [name ...] */
     private static void subscribe(Client c, byte[][] argv, PubSub.Kind kind) {
+        // Inside EXEC Redis lets SUBSCRIBE and PSUBSCRIBE through for backward compatibility, but not SSUBSCRIBE.
+        if (kind == PubSub.Kind.SHARD && c.denyBlocking()) {
+            c.engine().error(c, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+            return;
+        }
         for (int i = 1; i < argv.length; i++) {
             c.engine().pubsub().subscribe(c, kind, argv[i]);
         }

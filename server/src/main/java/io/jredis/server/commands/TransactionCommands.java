@@ -49,8 +49,11 @@ final class TransactionCommands {
             c.engine().error(c, "ERR WATCH inside MULTI is not allowed");
             return;
         }
-        for (int i = 1; i < argv.length; i++) {
-            c.engine().transactions().watch(c, argv[i]);
+        // As Redis, a client whose watched keys were already modified watches nothing more.
+        if (!c.engine().transactions().dirty(c)) {
+            for (int i = 1; i < argv.length; i++) {
+                c.engine().transactions().watch(c, argv[i]);
+            }
         }
         c.reply().ok();
     }

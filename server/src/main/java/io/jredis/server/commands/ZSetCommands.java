@@ -631,9 +631,12 @@ final class ZSetCommands {
             c.engine().error(c, "ERR resulting score is not a number (NaN)");
             return;
         }
-        z.put(argv[3], next, limits(c.engine()));
-        changed(c, argv[1], 1);
-        Notify.event(c, KeyspaceEvents.ZSET, "zincr", argv[1]);
+        // As zaddGenericCommand: a score that stays the same is no change (no event, WATCH not touched).
+        if (cur == null || next != cur) {
+            z.put(argv[3], next, limits(c.engine()));
+            changed(c, argv[1], 1);
+            Notify.event(c, KeyspaceEvents.ZSET, "zincr", argv[1]);
+        }
         score(c, next);
     }
 
