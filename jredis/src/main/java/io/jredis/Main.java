@@ -224,6 +224,7 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "jredis-shutdown"));
+        HeapTrim.startIfConcurrent(server.engine());
         onSignal("TERM");
         onSignal("INT");
         writePidfile(config.pidfile.value());

@@ -1,0 +1,19 @@
+package io.jredis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class HeapTrimTest {
+    private static final long MB = 1 << 20;
+
+    @Test
+    void trimsOnlyAQuietServerWhoseHeapMoreThanDoubledPastTheSlack() {
+        assertTrue(HeapTrim.due(0, 380 * MB, 0));
+        assertTrue(HeapTrim.due(HeapTrim.QUIET_COMMANDS - 1, 305 * MB, 120 * MB));
+        assertFalse(HeapTrim.due(HeapTrim.QUIET_COMMANDS, 380 * MB, 0), "busy");
+        assertFalse(HeapTrim.due(0, 300 * MB, 120 * MB), "within twice the live heap plus the slack");
+        assertFalse(HeapTrim.due(0, 60 * MB, 0), "a fresh server");
+    }
+}
