@@ -2,6 +2,8 @@ package io.jredis.server;
 
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.db.Database;
+import io.jredis.server.db.ValueType;
+import io.jredis.server.db.Values;
 import io.jredis.server.util.BytesKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ public final class Blocking {
         final Consumer<Client> onTimeout;
         /** Waits for a position of its own (a stream ID): when it cannot be served, the next waiters still may be. */
         final boolean ownPosition;
+        /** The only type of value that serves it: Redis 7.0 leaves a client blocked while its key has another. */
+        final ValueType type;
         ScheduledFuture<?> timer;
 
         State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout, boolean ownPosition) {
@@ -40,6 +44,9 @@ public final class Blocking {
             this.keys = keys;
             this.onTimeout = onTimeout;
             this.ownPosition = ownPosition;
+            String name = cmd.fullName();
+            this.type = name.startsWith("x") ? ValueType.STREAM
+                    : name.startsWith("bz") ? ValueType.ZSET : ValueType.LIST;
         }
     }
 
@@ -123,6 +130,14 @@ public final class Blocking {
     }
 
     /**
+     * True while a blocked command is re-run: Redis 7.0 counted its call in commandstats when it blocked, and does
+     * not count it again when it is served.
+     */
+    boolean rerunning() {
+        return servingKey != null;
+    }
+
+    /**
      * Parses a blocking timeout in seconds (a double) into an absolute deadline in ms, 0 meaning forever; replies
      * with Redis 7.0's error and returns null when invalid. Values too large for a 64-bit ms count are reported as
      * negative, as 7.0's conversion makes them.
@@ -192,6 +207,16 @@ public final class Blocking {
         }
     }
 
+    /** SWAPDB: keys that now exist in either database serve their waiters, as Redis's scanDatabaseForReadyKeys. */
+    void databasesSwapped(Database a, Database b) {
+        for (WaitKey w : waiting.keySet()) {
+            Database db = w.db() == a.id() ? a : w.db() == b.id() ? b : null;
+            if (db != null && db.exists(w.key().bytes())) {
+                ready.add(w);
+            }
+        }
+    }
+
     boolean hasReady() {
         return !ready.isEmpty();
     }
@@ -214,6 +239,10 @@ public final class Blocking {
                 for (Client c : new ArrayList<>(queue)) {
                     State s = blocked.get(c);
                     if (s == null) {
+                        continue;
+                    }
+                    Object value = engine.database(w.db()).get(w.key().bytes());
+                    if (value != null && Values.type(value) != s.type) {
                         continue;
                     }
                     Database saved = c.db();
@@ -278,14 +307,21 @@ public final class Blocking {
         }
     }
 
-    /** Unblocks a client with the timeout reply (CLIENT UNBLOCK ... TIMEOUT); false if it was not blocked. */
-    public boolean unblockWithTimeout(Client c) {
+    /**
+     * CLIENT UNBLOCK: ends a blocked client's wait with the timeout reply, or with {@code error} when not null.
+     * Redis 7.0 counts the unblocked command (already counted as a call when it blocked) as failed either way.
+     */
+    public void unblockByCommand(Client c, String error) {
         State s = blocked.get(c);
         if (s == null) {
-            return false;
+            return;
         }
-        s.onTimeout.accept(c);
+        if (error != null) {
+            engine.error(c, error);
+        } else {
+            s.onTimeout.accept(c);
+        }
+        s.cmd.failedCalls++;
         unblock(c);
-        return true;
     }
 }

@@ -527,6 +527,12 @@ public final class Engine implements Database.Hooks {
         touchAllKeys(databases[a]);
         touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
+        blocking.databasesSwapped(databases[a], databases[b]);
+    }
+
+    /** Clients a CLIENT PAUSE holds back: Redis 7.0 counts them in INFO blocked_clients. */
+    public int pausedClientCount() {
+        return pausedClients.size();
     }
 
     /** {@link #lookupReadEntry} flag: leave the key's access clock alone (Redis's LOOKUP_NOTOUCH). */
@@ -1087,7 +1093,9 @@ public final class Engine implements Database.Hooks {
             }
         } finally {
             long micros = (clock.commandEnd() - startNanos) / 1000;
-            cmd.calls++;
+            if (!blocking.rerunning()) {
+                cmd.calls++;
+            }
             cmd.micros += micros;
             stats.commandsProcessed++;
             // As Redis's incrCommandStatsOnError: only errors since the last command ended count, so EXEC or EVAL

@@ -524,6 +524,12 @@ final class ListCommands {
             c.engine().rewritePropagation(propagateAs);
             return;
         }
+        if (c.denyBlocking()) {
+            // Redis answers a move that may not block (MULTI, scripts) with a null bulk, a timed out one with a
+            // null array.
+            c.reply().nullBulk();
+            return;
+        }
         c.engine().blocking().block(c, new byte[][] {src}, deadline, cl -> cl.reply().nullArray());
     }
 
