@@ -251,7 +251,7 @@ public final class Blocking {
                     servingKey = w.key().bytes();
                     servingSignaled = sig;
                     try {
-                        engine.call(c, s.cmd, s.argv);
+                        engine.call(c, s.cmd, s.ownPosition ? s.argv : forKey(s.cmd, s.argv, servingKey));
                     } finally {
                         servingKey = null;
                         servingSignaled = false;
@@ -268,6 +268,31 @@ public final class Blocking {
             }
         } finally {
             serving = false;
+        }
+    }
+
+    /**
+     * A list or sorted set pop narrowed to the key that became ready: Redis serves a client blocked on several keys
+     * from the ready one, even when a key named before it also has elements.
+     */
+    private static byte[][] forKey(CommandSpec cmd, byte[][] argv, byte[] key) {
+        switch (cmd.fullName()) {
+            case "blpop", "brpop", "bzpopmin", "bzpopmax" -> {
+                return new byte[][] {argv[0], key, argv[argv.length - 1]};
+            }
+            case "blmpop", "bzmpop" -> {
+                int numkeys = io.jredis.server.util.Bytes.toLong(argv[2]).intValue();
+                byte[][] out = new byte[argv.length - numkeys + 1][];
+                out[0] = argv[0];
+                out[1] = argv[1];
+                out[2] = new byte[] {'1'};
+                out[3] = key;
+                System.arraycopy(argv, 3 + numkeys, out, 4, argv.length - 3 - numkeys);
+                return out;
+            }
+            default -> {
+                return argv;
+            }
         }
     }
 
