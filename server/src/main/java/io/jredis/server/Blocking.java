@@ -37,6 +37,8 @@ public final class Blocking {
         /** The only type of value that serves it: Redis 7.0 leaves a client blocked while its key has another. */
         final ValueType type;
         ScheduledFuture<?> timer;
+        /** Has a deadline: counted in INFO clients_in_timeout_table, as Redis's timeout table holds it. */
+        boolean timed;
 
         State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout, boolean ownPosition) {
             this.cmd = cmd;
@@ -70,6 +72,17 @@ public final class Blocking {
     /** Number of blocked clients, for INFO blocked_clients. */
     public int blockedClients() {
         return blocked.size();
+    }
+
+    /** Number of blocked clients with a deadline, for INFO clients_in_timeout_table. */
+    public int clientsWithTimeout() {
+        int n = 0;
+        for (State s : blocked.values()) {
+            if (s.timed) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Number of keys with at least one waiting client, for INFO blocked keys fields. */
@@ -121,6 +134,7 @@ public final class Blocking {
         }
         State s = new State(engine.currentCommand(), rerunArgv, wk, onTimeout, ownPosition);
         blocked.put(c, s);
+        s.timed = deadlineMs > 0;
         // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
         if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
             long delay = Math.max(0, deadlineMs - System.currentTimeMillis());

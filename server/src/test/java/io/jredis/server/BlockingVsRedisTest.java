@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code !recv} reads the connection's next reply on both servers and compares it;</li>
  *   <li>{@code !blocked K} waits (bounded) until both servers report K blocked clients;</li>
  *   <li>{@code !client N} compares the {@code flags=} and {@code cmd=} fields of connection N in CLIENT LIST;</li>
+ *   <li>{@code !info FIELD} compares one INFO field's value;</li>
  *   <li>{@code !stat NAME} compares calls, rejected_calls and failed_calls of INFO commandstats' cmdstat_NAME;</li>
  *   <li>{@code !closed N} compares whether the server closed connection N.</li>
  * </ul>
@@ -225,6 +226,10 @@ class BlockingVsRedisTest {
                     case "client" -> {
                         expectedText = real.client(Integer.parseInt(line));
                         actualText = ours.client(Integer.parseInt(line));
+                    }
+                    case "info" -> {
+                        expectedText = line + ":" + field(RawClient.text(real.control.call("INFO")), line + ":");
+                        actualText = line + ":" + field(RawClient.text(ours.control.call("INFO")), line + ":");
                     }
                     case "stat" -> {
                         expectedText = real.stat(line);
