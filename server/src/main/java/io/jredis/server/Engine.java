@@ -1082,7 +1082,8 @@ public final class Engine implements Database.Hooks {
             commandTime = time;
         }
         propagateForced = false;
-        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin")) {
+        // A served blocked command was shown when it was sent, and Redis 7.0 does not show it again.
+        if (monitor.active() && !cmd.hasFlag("skip_monitor") && !cmd.hasFlag("admin") && !blocking.rerunning()) {
             // Redis 7.0 feeds monitors before execution: EVAL shows before the commands its script runs.
             monitor.feed(c, c.db().id(), argv);
         }
