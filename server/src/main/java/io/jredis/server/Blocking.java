@@ -2,6 +2,8 @@ package io.jredis.server;
 
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.db.Database;
+import io.jredis.server.db.ValueType;
+import io.jredis.server.db.Values;
 import io.jredis.server.util.BytesKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,7 +34,11 @@ public final class Blocking {
         final Consumer<Client> onTimeout;
         /** Waits for a position of its own (a stream ID): when it cannot be served, the next waiters still may be. */
         final boolean ownPosition;
+        /** The only type of value that serves it: Redis 7.0 leaves a client blocked while its key has another. */
+        final ValueType type;
         ScheduledFuture<?> timer;
+        /** Has a deadline: counted in INFO clients_in_timeout_table, as Redis's timeout table holds it. */
+        boolean timed;
 
         State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout, boolean ownPosition) {
             this.cmd = cmd;
@@ -40,6 +46,9 @@ public final class Blocking {
             this.keys = keys;
             this.onTimeout = onTimeout;
             this.ownPosition = ownPosition;
+            String name = cmd.fullName();
+            this.type = name.startsWith("x") ? ValueType.STREAM
+                    : name.startsWith("bz") ? ValueType.ZSET : ValueType.LIST;
         }
     }
 
@@ -63,6 +72,17 @@ public final class Blocking {
     /** Number of blocked clients, for INFO blocked_clients. */
     public int blockedClients() {
         return blocked.size();
+    }
+
+    /** Number of blocked clients with a deadline, for INFO clients_in_timeout_table. */
+    public int clientsWithTimeout() {
+        int n = 0;
+        for (State s : blocked.values()) {
+            if (s.timed) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Number of keys with at least one waiting client, for INFO blocked keys fields. */
@@ -114,12 +134,21 @@ public final class Blocking {
         }
         State s = new State(engine.currentCommand(), rerunArgv, wk, onTimeout, ownPosition);
         blocked.put(c, s);
+        s.timed = deadlineMs > 0;
         // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
         if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
             long delay = Math.max(0, deadlineMs - System.currentTimeMillis());
             s.timer = engine.loop().schedule(() -> timeout(c), delay, TimeUnit.MILLISECONDS);
         }
         c.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * True while a blocked command is re-run: Redis 7.0 counted its call in commandstats when it blocked, and does
+     * not count it again when it is served.
+     */
+    boolean rerunning() {
+        return servingKey != null;
     }
 
     /**
@@ -192,6 +221,16 @@ public final class Blocking {
         }
     }
 
+    /** SWAPDB: keys that now exist in either database serve their waiters, as Redis's scanDatabaseForReadyKeys. */
+    void databasesSwapped(Database a, Database b) {
+        for (WaitKey w : waiting.keySet()) {
+            Database db = w.db() == a.id() ? a : w.db() == b.id() ? b : null;
+            if (db != null && db.exists(w.key().bytes())) {
+                ready.add(w);
+            }
+        }
+    }
+
     boolean hasReady() {
         return !ready.isEmpty();
     }
@@ -216,13 +255,17 @@ public final class Blocking {
                     if (s == null) {
                         continue;
                     }
+                    Object value = engine.database(w.db()).get(w.key().bytes());
+                    if (value != null && Values.type(value) != s.type) {
+                        continue;
+                    }
                     Database saved = c.db();
                     c.select(engine.database(w.db()));
                     blockRequested = false;
                     servingKey = w.key().bytes();
                     servingSignaled = sig;
                     try {
-                        engine.call(c, s.cmd, s.argv);
+                        engine.call(c, s.cmd, s.ownPosition ? s.argv : forKey(s.cmd, s.argv, servingKey));
                     } finally {
                         servingKey = null;
                         servingSignaled = false;
@@ -239,6 +282,31 @@ public final class Blocking {
             }
         } finally {
             serving = false;
+        }
+    }
+
+    /**
+     * A list or sorted set pop narrowed to the key that became ready: Redis serves a client blocked on several keys
+     * from the ready one, even when a key named before it also has elements.
+     */
+    private static byte[][] forKey(CommandSpec cmd, byte[][] argv, byte[] key) {
+        switch (cmd.fullName()) {
+            case "blpop", "brpop", "bzpopmin", "bzpopmax" -> {
+                return new byte[][] {argv[0], key, argv[argv.length - 1]};
+            }
+            case "blmpop", "bzmpop" -> {
+                int numkeys = io.jredis.server.util.Bytes.toLong(argv[2]).intValue();
+                byte[][] out = new byte[argv.length - numkeys + 1][];
+                out[0] = argv[0];
+                out[1] = argv[1];
+                out[2] = new byte[] {'1'};
+                out[3] = key;
+                System.arraycopy(argv, 3 + numkeys, out, 4, argv.length - 3 - numkeys);
+                return out;
+            }
+            default -> {
+                return argv;
+            }
         }
     }
 
@@ -278,14 +346,21 @@ public final class Blocking {
         }
     }
 
-    /** Unblocks a client with the timeout reply (CLIENT UNBLOCK ... TIMEOUT); false if it was not blocked. */
-    public boolean unblockWithTimeout(Client c) {
+    /**
+     * CLIENT UNBLOCK: ends a blocked client's wait with the timeout reply, or with {@code error} when not null.
+     * Redis 7.0 counts the unblocked command (already counted as a call when it blocked) as failed either way.
+     */
+    public void unblockByCommand(Client c, String error) {
         State s = blocked.get(c);
         if (s == null) {
-            return false;
+            return;
         }
-        s.onTimeout.accept(c);
+        if (error != null) {
+            engine.error(c, error);
+        } else {
+            s.onTimeout.accept(c);
+        }
+        s.cmd.failedCalls++;
         unblock(c);
-        return true;
     }
 }

@@ -531,6 +531,12 @@ public final class Engine implements Database.Hooks {
         touchAllKeys(databases[a]);
         touchAllKeys(databases[b]);
         databases[a].swapWith(databases[b]);
+        blocking.databasesSwapped(databases[a], databases[b]);
+    }
+
+    /** Clients a CLIENT PAUSE holds back: Redis 7.0 counts them in INFO blocked_clients. */
+    public int pausedClientCount() {
+        return pausedClients.size();
     }
 
     /** {@link #lookupReadEntry} flag: leave the key's access clock alone (Redis's LOOKUP_NOTOUCH). */
@@ -1105,11 +1111,13 @@ public final class Engine implements Database.Hooks {
             // blocked command is served (Redis 7.0 serves it without calling it again).
             byte[][] shown = shownArgv != null ? shownArgv : argv;
             shownArgv = savedShown;
-            if (!script && monitor.active() && !cmd.hasFlag("admin") && blocking.servingKey() == null) {
+            if (!script && monitor.active() && !cmd.hasFlag("admin") && !blocking.rerunning()) {
                 monitor.feed(c, c.db().id(), shown);
             }
             long micros = (clock.commandEnd() - startNanos) / 1000;
-            cmd.calls++;
+            if (!blocking.rerunning()) {
+                cmd.calls++;
+            }
             cmd.micros += micros;
             stats.commandsProcessed++;
             // As Redis's incrCommandStatsOnError: only errors since the last command ended count, so EXEC or EVAL

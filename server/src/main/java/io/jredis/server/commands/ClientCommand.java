@@ -332,12 +332,7 @@ final class ClientCommand {
             c.reply().integer(0);
             return;
         }
-        if (error) {
-            engine.error(target, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
-            engine.blocking().unblock(target);
-        } else {
-            engine.blocking().unblockWithTimeout(target);
-        }
+        engine.blocking().unblockByCommand(target, error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null);
         c.reply().integer(1);
     }
 

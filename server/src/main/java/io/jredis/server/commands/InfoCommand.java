@@ -210,9 +210,9 @@ final class InfoCommand {
                 .field("maxclients", engine.config().maxclients.value())
                 .field("client_recent_max_input_buffer", 0)
                 .field("client_recent_max_output_buffer", maxOut)
-                .field("blocked_clients", engine.blocking().blockedClients())
+                .field("blocked_clients", engine.blocking().blockedClients() + engine.pausedClientCount())
                 .field("tracking_clients", engine.tracking().trackingClients())
-                .field("clients_in_timeout_table", 0);
+                .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout());
     }
 
     private void memory(Text t) {

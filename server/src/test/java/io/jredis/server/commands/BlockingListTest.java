@@ -43,6 +43,26 @@ class BlockingListTest {
     }
 
     @Test
+    void monitorShowsAServedCommandOnceWhenSent() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient monitor = new RawClient(s.host(), s.port());
+                RawClient waiter = new RawClient(s.host(), s.port());
+                RawClient pusher = new RawClient(s.host(), s.port())) {
+            assertEquals("OK", RawClient.text(monitor.call("MONITOR")));
+            waiter.send(RawClient.encode(b("BLPOP"), b("a"), b("q"), b("0")));
+            awaitBlocked(s, 1);
+            assertEquals(1L, pusher.call("RPUSH", "q", "x"));
+            assertEquals("[q, x]", RespParser.toText(waiter.read()));
+            pusher.call("PING", "end");
+            String first = RawClient.text(monitor.read());
+            assertTrue(first.endsWith("\"BLPOP\" \"a\" \"q\" \"0\""), first);
+            String second = RawClient.text(monitor.read());
+            assertTrue(second.endsWith("\"RPUSH\" \"q\" \"x\""), second);
+            String third = RawClient.text(monitor.read());
+            assertTrue(third.endsWith("\"PING\" \"end\""), third);
+        }
+    }
+
+    @Test
     void waitersAreServedInBlockingOrderAndEachElementGoesToOneClient() throws Exception {
         try (TestServer s = TestServer.start(); RawClient pusher = new RawClient(s.host(), s.port())) {
             List<RawClient> waiters = new ArrayList<>();
