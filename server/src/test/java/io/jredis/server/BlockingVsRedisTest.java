@@ -3,8 +3,7 @@ package io.jredis.server;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
-import io.jredis.server.testing.RealRedis;
-import io.jredis.server.testing.TestServer;
+import io.jredis.server.testing.ServerPair;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Blocking commands (BLPOP ... BZMPOP, XREAD/XREADGROUP BLOCK) compared byte for byte with a real redis-server, with
@@ -41,25 +39,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class BlockingVsRedisTest {
     private static final int WAIT_SECONDS = 20;
-    private static TestServer jredis;
-    private static RealRedis redis;
-
-    @BeforeAll
-    static void start() throws Exception {
-        RealRedis.assumeInstalled();
-        redis = RealRedis.start("--enable-debug-command", "yes");
-        jredis = TestServer.start("enable-debug-command", "yes");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (jredis != null) {
-            jredis.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerPair servers = new ServerPair("enable-debug-command", "yes");
 
     @TestFactory
     Stream<DynamicTest> scripts() throws Exception {
@@ -165,7 +146,8 @@ class BlockingVsRedisTest {
 
     private static List<String> run(String name, String script) throws IOException {
         List<String> mismatches = new ArrayList<>();
-        try (Side real = new Side("redis", redis.port()); Side ours = new Side("jredis", jredis.port())) {
+        try (Side real = new Side("redis", servers.redis().port());
+                Side ours = new Side("jredis", servers.jredis().port())) {
             String[] lines = script.split("\n");
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i].strip();

@@ -3,8 +3,7 @@ package io.jredis.server;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
-import io.jredis.server.testing.RealRedis;
-import io.jredis.server.testing.TestServer;
+import io.jredis.server.testing.ServerPair;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Keyspace notifications compared with a real redis-server: every script under
@@ -33,25 +31,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class NotificationsVsRedisTest {
     private static final byte[] SYNC_CHANNEL = "__key__:sync".getBytes(StandardCharsets.US_ASCII);
-    private static TestServer jredis;
-    private static RealRedis redis;
-
-    @BeforeAll
-    static void start() throws Exception {
-        RealRedis.assumeInstalled();
-        redis = RealRedis.start("--enable-debug-command", "yes");
-        jredis = TestServer.start("enable-debug-command", "yes");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (jredis != null) {
-            jredis.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerPair servers = new ServerPair("enable-debug-command", "yes");
 
     @TestFactory
     Stream<DynamicTest> scripts() throws Exception {
@@ -141,7 +122,7 @@ class NotificationsVsRedisTest {
 
     private static List<String> run(String name, String script) throws IOException {
         List<String> mismatches = new ArrayList<>();
-        try (Side real = new Side(redis.port()); Side ours = new Side(jredis.port())) {
+        try (Side real = new Side(servers.redis().port()); Side ours = new Side(servers.jredis().port())) {
             String[] lines = script.split("\n");
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i].strip();

@@ -2,8 +2,7 @@ package io.jredis.server;
 
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
-import io.jredis.server.testing.RealRedis;
-import io.jredis.server.testing.TestServer;
+import io.jredis.server.testing.ServerPair;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MULTI / EXEC / DISCARD / WATCH compared with a real redis-server across several connections: every script under
@@ -26,33 +24,16 @@ import org.junit.jupiter.api.TestFactory;
  * {@code !fields a,b} compares only the named {@code name=value} / {@code name:value} fields of a text reply
  * (CLIENT INFO, INFO); {@code !cmdstat a,b} compares calls, rejected_calls and failed_calls of the named commands in
  * INFO commandstats; {@code !closed} checks whether the server closed connection N on both sides; {@code !pause ms}
- * lets wall-clock time pass (for keys that must expire without being touched); {@code !send} sends a command and waits until the server reports one more blocked client, without reading
- * its reply; {@code !recv} reads and compares connection N's pending reply; {@code !slowlog} compares the arguments of
+ * lets wall-clock time pass (for keys that must expire without being touched); {@code !send} sends a command and
+ * waits until the server reports one more blocked client, without reading its reply; {@code !recv} reads and compares connection N's pending reply; {@code !slowlog} compares the arguments of
  * every SLOWLOG GET entry; {@code !monitor} compares the commands a
  * MONITOR
  * connection N received since the last check, without timestamps and client addresses. Scripts start after FLUSHALL and
  * CONFIG RESETSTAT with active expiry on.
  */
 class TransactionsVsRedisTest {
-    private static TestServer jredis;
-    private static RealRedis redis;
-
-    @BeforeAll
-    static void start() throws Exception {
-        RealRedis.assumeInstalled();
-        redis = RealRedis.start("--enable-debug-command", "yes");
-        jredis = TestServer.start("enable-debug-command", "yes");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (jredis != null) {
-            jredis.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerPair servers = new ServerPair("enable-debug-command", "yes");
 
     @TestFactory
     Stream<DynamicTest> scripts() throws Exception {
@@ -139,7 +120,7 @@ class TransactionsVsRedisTest {
 
     private static List<String> run(String name, String script) throws Exception {
         List<String> mismatches = new ArrayList<>();
-        try (Side real = new Side(redis.port()); Side ours = new Side(jredis.port())) {
+        try (Side real = new Side(servers.redis().port()); Side ours = new Side(servers.jredis().port())) {
             String[] lines = script.split("\n");
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i].strip();
