@@ -123,25 +123,11 @@ class NotificationsVsRedisTest {
     private static List<String> run(String name, String script) throws IOException {
         List<String> mismatches = new ArrayList<>();
         try (Side real = new Side(servers.redis().port()); Side ours = new Side(servers.jredis().port())) {
-            String[] lines = script.split("\n");
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i].strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                int conn = 1;
-                if (line.startsWith("@")) {
-                    int sp = line.indexOf(' ');
-                    conn = Integer.parseInt(line.substring(1, sp));
-                    line = line.substring(sp + 1).strip();
-                }
-                String mode = "";
-                if (line.startsWith("!")) {
-                    int sp = line.indexOf(' ');
-                    mode = sp < 0 ? line.substring(1) : line.substring(1, sp);
-                    line = sp < 0 ? "" : line.substring(sp + 1).strip();
-                }
-                String where = name + ":" + (i + 1) + ": " + lines[i].strip();
+            for (DifferentialRunner.Step parsed : DifferentialRunner.steps(name, script)) {
+                int conn = parsed.conn();
+                String mode = parsed.mode();
+                String line = parsed.args();
+                String where = parsed.where();
                 byte[] expected = null;
                 byte[] actual = null;
                 switch (mode) {

@@ -121,31 +121,17 @@ class TransactionsVsRedisTest {
     private static List<String> run(String name, String script) throws Exception {
         List<String> mismatches = new ArrayList<>();
         try (Side real = new Side(servers.redis().port()); Side ours = new Side(servers.jredis().port())) {
-            String[] lines = script.split("\n");
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i].strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                int conn = 1;
-                if (line.startsWith("@")) {
-                    int sp = line.indexOf(' ');
-                    conn = Integer.parseInt(line.substring(1, sp));
-                    line = line.substring(sp + 1).strip();
-                }
-                String mode = "";
+            for (DifferentialRunner.Step parsed : DifferentialRunner.steps(name, script)) {
+                int conn = parsed.conn();
+                String mode = parsed.mode();
+                String line = parsed.args();
                 String modeArg = "";
-                if (line.startsWith("!")) {
+                if (mode.equals("fields") || mode.equals("cmdstat") || mode.equals("pause")) {
                     int sp = line.indexOf(' ');
-                    mode = sp < 0 ? line.substring(1) : line.substring(1, sp);
+                    modeArg = sp < 0 ? line : line.substring(0, sp);
                     line = sp < 0 ? "" : line.substring(sp + 1).strip();
-                    if (mode.equals("fields") || mode.equals("cmdstat") || mode.equals("pause")) {
-                        sp = line.indexOf(' ');
-                        modeArg = sp < 0 ? line : line.substring(0, sp);
-                        line = sp < 0 ? "" : line.substring(sp + 1).strip();
-                    }
                 }
-                String where = name + ":" + (i + 1) + ": " + lines[i].strip();
+                String where = parsed.where();
                 try {
                     step(mismatches, where, mode, modeArg, line, conn, real, ours);
                 } catch (IOException e) {

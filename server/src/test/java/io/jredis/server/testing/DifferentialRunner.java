@@ -52,6 +52,38 @@ public final class DifferentialRunner {
         }));
     }
 
+    /**
+     * One line of a multi-connection script, {@code [@N] [!mode] arguments}: connection {@code conn} (1 without
+     * {@code @N}), the mode ("" without {@code !}), the rest, and {@code where} naming the line in reports.
+     */
+    public record Step(int conn, String mode, String args, String where) {}
+
+    /** The steps of a multi-connection script; blank lines and {@code #} comments are skipped. */
+    public static List<Step> steps(String scriptName, String script) {
+        List<Step> steps = new ArrayList<>();
+        String[] lines = script.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int conn = 1;
+            if (line.startsWith("@")) {
+                int sp = line.indexOf(' ');
+                conn = Integer.parseInt(line.substring(1, sp));
+                line = line.substring(sp + 1).strip();
+            }
+            String mode = "";
+            if (line.startsWith("!")) {
+                int sp = line.indexOf(' ');
+                mode = sp < 0 ? line.substring(1) : line.substring(1, sp);
+                line = sp < 0 ? "" : line.substring(sp + 1).strip();
+            }
+            steps.add(new Step(conn, mode, line, scriptName + ":" + (i + 1) + ": " + lines[i].strip()));
+        }
+        return steps;
+    }
+
     /** Returns a list of mismatch descriptions (empty when the script behaves identically). */
     public static List<String> run(String scriptName, String script, int jredisPort, int redisPort) throws IOException {
         List<String> mismatches = new ArrayList<>();
