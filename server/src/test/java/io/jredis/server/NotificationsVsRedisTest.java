@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class NotificationsVsRedisTest {
     private static final byte[] SYNC_CHANNEL = "__key__:sync".getBytes(StandardCharsets.US_ASCII);
+
     @RegisterExtension
     static final ServerPair servers = new ServerPair("enable-debug-command", "yes");
 
