@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BlockingVsRedisTest {
     private static final int WAIT_SECONDS = 20;
+
     @RegisterExtension
     static final ServerPair servers = new ServerPair("enable-debug-command", "yes");
 
