@@ -3,10 +3,10 @@ package io.jredis.server;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,52 +49,25 @@ class BlockingVsRedisTest {
     }
 
     /** One server's side of a run: a control connection and the script's connections. */
-    private static final class Side implements AutoCloseable {
-        final String name;
-        final int port;
-        final RawClient control;
-        final Map<Integer, RawClient> conns = new HashMap<>();
+    private static final class Side extends ScriptConnections {
         final Map<Integer, String> ids = new HashMap<>();
 
         Side(String name, int port) throws IOException {
-            this.name = name;
-            this.port = port;
-            control = new RawClient("127.0.0.1", port);
+            super(name, port);
             control.call("CLIENT", "UNPAUSE");
             control.call("FLUSHALL");
             control.call("CONFIG", "SET", "notify-keyspace-events", "");
             control.call("CONFIG", "RESETSTAT");
         }
 
-        RawClient conn(int n) throws IOException {
-            RawClient c = conns.get(n);
-            if (c == null) {
-                c = new RawClient("127.0.0.1", port);
-                conns.put(n, c);
-                ids.put(n, RawClient.text(c.call("CLIENT", "ID")));
-            }
-            return c;
+        @Override
+        protected void opened(int n, RawClient c) throws IOException {
+            ids.put(n, RawClient.text(c.call("CLIENT", "ID")));
         }
 
         String id(int n) throws IOException {
             conn(n);
             return ids.get(n);
-        }
-
-        long blockedClients() {
-            try {
-                return Long.parseLong(field(RawClient.text(control.call("INFO", "clients")), "blocked_clients:"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** Sends a command whose reply comes later, once the server has blocked the connection. */
-        void sendBlocking(RawClient c, byte[][] argv, String where) throws IOException {
-            long before = blockedClients();
-            c.send(RawClient.encode(argv));
-            Await.until("a blocked client on " + name + " after " + where, WAIT_SECONDS,
-                    () -> blockedClients() > before);
         }
 
         String client(int n) throws IOException {
@@ -122,9 +95,7 @@ class BlockingVsRedisTest {
             control.call("CLIENT", "UNPAUSE");
             control.call("CONFIG", "SET", "notify-keyspace-events", "");
             control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
-            for (RawClient c : conns.values()) {
-                c.close();
-            }
+            closeConnections();
             // The next script counts blocked clients from zero.
             Await.until("no blocked client on " + name, WAIT_SECONDS, () -> blockedClients() == 0);
             control.close();

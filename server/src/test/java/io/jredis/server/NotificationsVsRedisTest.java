@@ -3,15 +3,14 @@ package io.jredis.server;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -41,33 +40,16 @@ class NotificationsVsRedisTest {
     }
 
     /** One server's side of a run: the subscriber, a control connection and the script's connections. */
-    private static final class Side implements AutoCloseable {
-        final int port;
+    private static final class Side extends ScriptConnections {
         final RawClient subscriber;
-        final RawClient control;
-        final Map<Integer, RawClient> conns = new HashMap<>();
 
-        Side(int port) throws IOException {
-            this.port = port;
-            control = new RawClient("127.0.0.1", port);
+        Side(String name, int port) throws IOException {
+            super(name, port);
             control.call("FLUSHALL");
             control.call("CONFIG", "SET", "notify-keyspace-events", "");
             control.call("CONFIG", "RESETSTAT");
             subscriber = new RawClient("127.0.0.1", port);
             subscriber.call("PSUBSCRIBE", "__key*__:*");
-        }
-
-        RawClient conn(int n) throws IOException {
-            RawClient c = conns.get(n);
-            if (c == null) {
-                c = new RawClient("127.0.0.1", port);
-                conns.put(n, c);
-            }
-            return c;
-        }
-
-        long blockedClients() throws IOException {
-            return infoField("clients", "blocked_clients");
         }
 
         long infoField(String section, String field) throws IOException {
@@ -78,19 +60,6 @@ class NotificationsVsRedisTest {
                 }
             }
             throw new IllegalStateException("no " + field + " in INFO");
-        }
-
-        /** Sends a command whose reply comes later, once the server has blocked the connection. */
-        void sendBlocking(RawClient c, byte[][] argv) throws IOException {
-            long before = blockedClients();
-            c.send(RawClient.encode(argv));
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (blockedClients() <= before) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("command did not block: " + Arrays.toString(argv));
-                }
-                Thread.onSpinWait();
-            }
         }
 
         /** The messages published since the last sync, each as "channel message". */
@@ -114,16 +83,14 @@ class NotificationsVsRedisTest {
             control.call("CONFIG", "SET", "notify-keyspace-events", "");
             control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
             subscriber.close();
-            control.close();
-            for (RawClient c : conns.values()) {
-                c.close();
-            }
+            super.close();
         }
     }
 
     private static List<String> run(String name, String script) throws IOException {
         List<String> mismatches = new ArrayList<>();
-        try (Side real = new Side(servers.redis().port()); Side ours = new Side(servers.jredis().port())) {
+        try (Side real = new Side("redis", servers.redis().port());
+                Side ours = new Side("jredis", servers.jredis().port())) {
             for (DifferentialRunner.Step parsed : DifferentialRunner.steps(name, script)) {
                 int conn = parsed.conn();
                 String mode = parsed.mode();
@@ -134,8 +101,8 @@ class NotificationsVsRedisTest {
                 switch (mode) {
                     case "send" -> {
                         byte[][] argv = argv(where, line);
-                        real.sendBlocking(real.conn(conn), argv);
-                        ours.sendBlocking(ours.conn(conn), argv);
+                        real.sendBlocking(real.conn(conn), argv, where);
+                        ours.sendBlocking(ours.conn(conn), argv, where);
                     }
                     case "recv" -> {
                         expected = real.conn(conn).readRaw();

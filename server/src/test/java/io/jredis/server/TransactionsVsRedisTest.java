@@ -2,6 +2,7 @@ package io.jredis.server;
 
 import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
 import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
@@ -25,11 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (CLIENT INFO, INFO); {@code !cmdstat a,b} compares calls, rejected_calls and failed_calls of the named commands in
  * INFO commandstats; {@code !closed} checks whether the server closed connection N on both sides; {@code !pause ms}
  * lets wall-clock time pass (for keys that must expire without being touched); {@code !send} sends a command and
- * waits until the server reports one more blocked client, without reading its reply; {@code !recv} reads and compares connection N's pending reply; {@code !slowlog} compares the arguments of
- * every SLOWLOG GET entry; {@code !monitor} compares the commands a
- * MONITOR
- * connection N received since the last check, without timestamps and client addresses. Scripts start after FLUSHALL and
- * CONFIG RESETSTAT with active expiry on.
+ * waits until the server reports one more blocked client, without reading its reply; {@code !recv} reads and
+ * compares connection N's pending reply; {@code !slowlog} compares the arguments of every SLOWLOG GET entry;
+ * {@code !monitor} compares the commands a MONITOR connection N received since the last check, without timestamps
+ * and client addresses. Scripts start after FLUSHALL and CONFIG RESETSTAT with active expiry on.
  */
 class TransactionsVsRedisTest {
     @RegisterExtension
@@ -41,52 +41,14 @@ class TransactionsVsRedisTest {
     }
 
     /** One server's connections for a run. */
-    private static final class Side implements AutoCloseable {
-        final int port;
-        final RawClient control;
-        final Map<Integer, RawClient> conns = new HashMap<>();
-
-        Side(int port) throws IOException {
-            this.port = port;
-            control = new RawClient("127.0.0.1", port);
+    private static final class Side extends ScriptConnections {
+        Side(String name, int port) throws IOException {
+            super(name, port);
             control.call("FLUSHALL");
             control.call("CONFIG", "RESETSTAT");
             control.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
         }
 
-        RawClient conn(int n) throws IOException {
-            RawClient c = conns.get(n);
-            if (c == null) {
-                c = new RawClient("127.0.0.1", port);
-                conns.put(n, c);
-            }
-            return c;
-        }
-
-        /** Sends a command that blocks, and waits (bounded) until the server counts one more blocked client. */
-        void sendBlocking(RawClient c, byte[][] argv) throws IOException {
-            long before = blockedClients();
-            c.send(RawClient.encode(argv));
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (blockedClients() <= before) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("command did not block: " + java.util.Arrays.toString(argv));
-                }
-                Thread.onSpinWait();
-            }
-        }
-
-        private long blockedClients() throws IOException {
-            String info = RawClient.text(control.call("INFO", "clients"));
-            for (String line : info.split("\r\n")) {
-                if (line.startsWith("blocked_clients:")) {
-                    return Long.parseLong(line.substring("blocked_clients:".length()));
-                }
-            }
-            throw new IllegalStateException("no blocked_clients in INFO");
-        }
-
-        /** The commands MONITOR connection {@code n} received since the last call, up to a sync ECHO. */
         List<String> monitored(int n) throws IOException {
             control.call("ECHO", "monitor-sync");
             List<String> out = new ArrayList<>();
@@ -104,10 +66,7 @@ class TransactionsVsRedisTest {
 
         @Override
         public void close() throws IOException {
-            control.close();
-            for (RawClient c : conns.values()) {
-                c.close();
-            }
+            super.close();
             // A fresh connection: a script may have killed the others.
             try (RawClient reset = new RawClient("127.0.0.1", port)) {
                 reset.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
@@ -120,7 +79,8 @@ class TransactionsVsRedisTest {
 
     private static List<String> run(String name, String script) throws Exception {
         List<String> mismatches = new ArrayList<>();
-        try (Side real = new Side(servers.redis().port()); Side ours = new Side(servers.jredis().port())) {
+        try (Side real = new Side("redis", servers.redis().port());
+                Side ours = new Side("jredis", servers.jredis().port())) {
             for (DifferentialRunner.Step parsed : DifferentialRunner.steps(name, script)) {
                 int conn = parsed.conn();
                 String mode = parsed.mode();
@@ -150,8 +110,8 @@ class TransactionsVsRedisTest {
                     case "pause" -> pause(Long.parseLong(modeArg));
                     case "send" -> {
                         byte[][] argv = argv(where, line);
-                        real.sendBlocking(real.conn(conn), argv);
-                        ours.sendBlocking(ours.conn(conn), argv);
+                        real.sendBlocking(real.conn(conn), argv, where);
+                        ours.sendBlocking(ours.conn(conn), argv, where);
                     }
                     case "recv" -> {
                         byte[] expected = real.conn(conn).readRaw();
