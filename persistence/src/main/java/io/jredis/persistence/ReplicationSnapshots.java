@@ -105,38 +105,18 @@ public final class ReplicationSnapshots {
         if (delay == 0) {
             return keys;
         }
-        return new RdbLoader.Target() {
+        return new RdbLoader.Forwarding(keys) {
             @Override
             public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
                 Loading.keyLoadDelay(delay);
-                keys.key(db, key, value, expireAt, idleSeconds);
-            }
-
-            @Override
-            public void resize(int db, long n) {
-                keys.resize(db, n);
-            }
-
-            @Override
-            public void aux(String key, byte[] value) {
-                keys.aux(key, value);
+                super.key(db, key, value, expireAt, idleSeconds);
             }
         };
     }
 
     /** {@code keys} logging the RDB's header fields as Redis's rdbLoad does, and telling {@code loading} used-mem. */
     private static RdbLoader.Target reporting(Engine engine, Loading loading, RdbLoader.Target keys) {
-        return new RdbLoader.Target() {
-            @Override
-            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
-                keys.key(db, key, value, expireAt, idleSeconds);
-            }
-
-            @Override
-            public void resize(int db, long n) {
-                keys.resize(db, n);
-            }
-
+        return new RdbLoader.Forwarding(keys) {
             @Override
             public void aux(String key, byte[] value) {
                 String v = new String(value, StandardCharsets.UTF_8);
@@ -149,7 +129,7 @@ public final class ReplicationSnapshots {
                                 number(v) / 1024.0 / 1024.0));
                         loading.usedMem(number(v));
                     }
-                    default -> keys.aux(key, value);
+                    default -> super.aux(key, value);
                 }
             }
         };

@@ -181,32 +181,12 @@ public final class PipelinedLoad {
 
     /** The target of a load on one thread, reporting progress after every key as the pipeline does. */
     private static RdbLoader.Target reporting(RdbLoader.Target target, Progress progress) {
-        return new RdbLoader.Target() {
-            @Override
-            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
-                target.key(db, key, value, expireAt, idleSeconds);
-            }
-
+        return new RdbLoader.Forwarding(target) {
             @Override
             public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds, long offset)
                     throws IOException {
-                target.key(db, key, value, expireAt, idleSeconds);
+                key(db, key, value, expireAt, idleSeconds);
                 progress.reached(offset);
-            }
-
-            @Override
-            public void resize(int db, long keys) {
-                target.resize(db, keys);
-            }
-
-            @Override
-            public void aux(String key, byte[] value) {
-                target.aux(key, value);
-            }
-
-            @Override
-            public void function(byte[] code) {
-                target.function(code);
             }
         };
     }

@@ -34,6 +34,38 @@ public final class RdbLoader {
         default void function(byte[] code) {}
     }
 
+    /**
+     * A target that hands everything to another one, for wrappers that change one part (a delay per key, logging
+     * AUX fields). The offset variant of {@code key} is not forwarded: it reaches the wrapper's {@code key}.
+     */
+    public abstract static class Forwarding implements Target {
+        private final Target next;
+
+        protected Forwarding(Target next) {
+            this.next = next;
+        }
+
+        @Override
+        public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
+            next.key(db, key, value, expireAt, idleSeconds);
+        }
+
+        @Override
+        public void resize(int db, long keys) {
+            next.resize(db, keys);
+        }
+
+        @Override
+        public void aux(String key, byte[] value) {
+            next.aux(key, value);
+        }
+
+        @Override
+        public void function(byte[] code) {
+            next.function(code);
+        }
+    }
+
     private RdbLoader() {}
 
     /** Loads a whole file; {@code databases} is how many the server has (SELECTDB beyond it is an error). */
