@@ -7,7 +7,8 @@
 # CPU_AB_A_OPTS / CPU_AB_B_OPTS: extra JVM options for one side (the same jar twice compares two JVM settings).
 # CPU_AB_RANDOM=<n>: redis-benchmark -r n, so HSET/SADD/ZADD grow one collection to about n members in each run
 # (every run starts from FLUSHALL) instead of rewriting a single member.
-# Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat).
+# Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat), then the median
+# requests/s and p99 latency (ms) of the same runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a_jar=$1; b_jar=$2; rounds=${3:-3}; pipe=${4:-16}; n=${5:-200000}
@@ -38,9 +39,11 @@ for r in $(seq 1 "$rounds"); do
       IFS=: read -r name port pid <<< "$s"
       redis-cli -p "$port" flushall > /dev/null
       before=$(cpu_ticks "$pid")
-      redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P "$pipe" ${CPU_AB_RANDOM:+-r "$CPU_AB_RANDOM"} -q > /dev/null
+      csv=$(redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P "$pipe" ${CPU_AB_RANDOM:+-r "$CPU_AB_RANDOM"} --csv)
       after=$(cpu_ticks "$pid")
-      echo "$t $name $(awk -v d=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.3f", d / hz * 1e6 / n}')" >> "$out"
+      # --csv: "test","rps","avg","min","p50","p95","p99","max" after a header line.
+      echo "$t $name $(awk -v d=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.3f", d / hz * 1e6 / n}') \
+$(echo "$csv" | awk -F, 'NR==2 {gsub(/"/, ""); print $2, $7}')" >> "$out"
     done
   done
 done
@@ -52,5 +55,13 @@ for t in ${tests//,/ }; do
   r=$(awk -v t="$t" '$1==t && $2=="R" {print $3}' "$out" | median)
   printf "%-8s %8.2f %8.2f %8.2f %7.2f %7.2f\n" "$t" "$a" "$b" "$r" "$(awk -v x="$a" -v y="$r" 'BEGIN{print x/y}')" \
     "$(awk -v x="$b" -v y="$r" 'BEGIN{print x/y}')"
+done
+echo "requests/s and p99 (ms), medians"
+printf "%-8s %9s %9s %9s %7s %7s %7s %7s %7s\n" test A_rps B_rps redis_rps A/R B/R A_p99 B_p99 R_p99
+for t in ${tests//,/ }; do
+  col() { awk -v t="$t" -v s="$1" -v c="$2" '$1==t && $2==s {print $c}' "$out" | median; }
+  a=$(col A 4); b=$(col B 4); r=$(col R 4)
+  printf "%-8s %9.0f %9.0f %9.0f %7.2f %7.2f %7s %7s %7s\n" "$t" "$a" "$b" "$r" "$(awk -v x="$a" -v y="$r" 'BEGIN{print x/y}')" \
+    "$(awk -v x="$b" -v y="$r" 'BEGIN{print x/y}')" "$(col A 5)" "$(col B 5)" "$(col R 5)"
 done
 rm -f "$out"

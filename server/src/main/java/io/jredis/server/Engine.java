@@ -161,8 +161,15 @@ public final class Engine implements Database.Hooks {
     private final Database[] databases;
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final List<Client> pendingFlush = new ArrayList<>();
-    /** An array, not a list: every command walks it, and most servers have a handful of guards that never change. */
-    private CommandGuard[] guards = new CommandGuard[0];
+    /**
+     * The guards in the order added, one field each rather than an array: every command runs them all, and a call
+     * site that only ever sees one guard class is inlined by the JIT, where a loop's single site sees them all and
+     * dispatches through an interface stub per guard (~3 % of a pipelined GET). Unused slots hold {@link #NO_GUARD}.
+     */
+    private CommandGuard guard0 = NO_GUARD, guard1 = NO_GUARD, guard2 = NO_GUARD, guard3 = NO_GUARD,
+            guard4 = NO_GUARD, guard5 = NO_GUARD, guard6 = NO_GUARD, guard7 = NO_GUARD;
+    private int guardCount;
+    private static final CommandGuard NO_GUARD = (c, cmd, argv) -> null;
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
     private java.util.function.BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
@@ -595,9 +602,31 @@ public final class Engine implements Database.Hooks {
         return clients;
     }
 
+    /** Adds a check run before every command, after the ones added before it. At most eight. */
     public void addGuard(CommandGuard g) {
-        guards = Arrays.copyOf(guards, guards.length + 1);
-        guards[guards.length - 1] = g;
+        switch (guardCount++) {
+            case 0 -> guard0 = g;
+            case 1 -> guard1 = g;
+            case 2 -> guard2 = g;
+            case 3 -> guard3 = g;
+            case 4 -> guard4 = g;
+            case 5 -> guard5 = g;
+            case 6 -> guard6 = g;
+            case 7 -> guard7 = g;
+            default -> throw new IllegalStateException("more than eight command guards");
+        }
+    }
+
+    /** The first guard's refusal of a command, or null. */
+    private String guardsRefuse(Client c, CommandSpec cmd, byte[][] argv) {
+        String err;
+        if ((err = guard0.check(c, cmd, argv)) != null || (err = guard1.check(c, cmd, argv)) != null
+                || (err = guard2.check(c, cmd, argv)) != null || (err = guard3.check(c, cmd, argv)) != null
+                || (err = guard4.check(c, cmd, argv)) != null || (err = guard5.check(c, cmd, argv)) != null
+                || (err = guard6.check(c, cmd, argv)) != null || (err = guard7.check(c, cmd, argv)) != null) {
+            return err;
+        }
+        return null;
     }
 
     /** Installs the master replication offset (the replication module), which each command leaves in its client. */
@@ -949,12 +978,10 @@ public final class Engine implements Database.Hooks {
             return true;
         }
         CommandSpec flagged = cmd.callFlags() == null ? cmd : cmd.callFlags().of(c, cmd, argv);
-        for (CommandGuard g : guards) {
-            String err = g.check(c, flagged, argv);
-            if (err != null) {
-                reject(c, cmd, err);
-                return true;
-            }
+        String refused = guardsRefuse(c, flagged, argv);
+        if (refused != null) {
+            reject(c, cmd, refused);
+            return true;
         }
         // Internal clients (the AOF being replayed) are the load itself.
         if (loading != null && c.channel() != null && deniedWhileLoading(c, cmd, loading.async())) {
@@ -1097,7 +1124,7 @@ public final class Engine implements Database.Hooks {
         // before they run, so that they show before the commands their script runs.
         byte[][] savedShown = shownArgv;
         shownArgv = null;
-        boolean script = cmd.hasFlag("skip_monitor");
+        boolean script = cmd.skipMonitor();
         if (script && monitor.active()) {
             monitor.feed(c, c.db().id(), argv);
         }

@@ -57,6 +57,8 @@ public final class Acl {
     /** A check's outcome and, for keys and channels, the index of the refused argument. */
     public record Verdict(int result, int pos) {}
 
+    private static final Verdict ALLOWED = new Verdict(OK, 0);
+
     private final Engine engine;
     private final List<CommandSpec> commands = new ArrayList<>();
     private final Map<CommandSpec, Integer> ids = new IdentityHashMap<>();
@@ -488,11 +490,14 @@ public final class Acl {
         int relevant = DENIED_CMD;
         int lastPos = 0;
         List<KeySpecs.KeyRef> keys = null;
+        int[] pos = new int[1];
         for (Selector s : u.selectors) {
-            int[] pos = new int[1];
             int result;
+            pos[0] = 0;
             if (!commandAllowed(s, cmd, argv)) {
                 result = DENIED_CMD;
+            } else if (s.allKeys && s.allChannels) {
+                return ALLOWED;
             } else {
                 result = OK;
                 if (!s.allKeys && KeySpecs.hasKeys(cmd)) {
@@ -506,7 +511,7 @@ public final class Acl {
                 }
             }
             if (result == OK) {
-                return new Verdict(OK, 0);
+                return ALLOWED;
             }
             if (result > relevant || (result == relevant && pos[0] > lastPos)) {
                 relevant = result;

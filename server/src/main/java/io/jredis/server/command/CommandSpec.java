@@ -34,6 +34,7 @@ public final class CommandSpec {
     private final boolean denyOom;
     private final boolean mayReplicate;
     private final boolean skipSlowlog;
+    private final boolean skipMonitor;
     private CommandHandler handler;
     private Engine.CommandGuard protection;
     private CallFlags callFlags;
@@ -76,6 +77,7 @@ public final class CommandSpec {
         this.denyOom = flags.contains("denyoom");
         this.mayReplicate = flags.contains("may_replicate");
         this.skipSlowlog = flags.contains("skip_slowlog");
+        this.skipMonitor = flags.contains("skip_monitor");
     }
 
     public String name() {
@@ -135,6 +137,11 @@ public final class CommandSpec {
     /** Never logged in the slowlog or counted in latency histograms' slow events (EXEC, AUTH ...). */
     public boolean skipSlowlog() {
         return skipSlowlog;
+    }
+
+    /** Redis 7.0's skip_monitor: exactly the scripts (EVAL*, FCALL*), which feed monitors themselves. */
+    public boolean skipMonitor() {
+        return skipMonitor;
     }
 
     /**

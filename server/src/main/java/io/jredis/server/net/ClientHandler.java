@@ -171,11 +171,6 @@ final class ClientHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        engine.flushPending();
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (client != null) {
             engine.removeClient(client);

@@ -117,6 +117,7 @@ public final class NetworkServer implements AutoCloseable {
         EngineLoop engineLoop = (EngineLoop) loop.next();
         engine.attach(engineLoop);
         engine.ioPoller(engineLoop::pollOnce);
+        engineLoop.afterIo = engine::flushPending;
         int port = cfg.port.intValue();
         if (cfg.tlsPort.intValue() != 0 || cfg.tlsReplication.value()) {
             try {
@@ -392,8 +393,26 @@ public final class NetworkServer implements AutoCloseable {
      * polls it so that other clients get -BUSY and SCRIPT KILL gets through (Redis's processEventsWhileBlocked).
      */
     private static final class EngineLoop extends SingleThreadIoEventLoop {
+        /** The engine's reply flush; set before the first channel registers. */
+        volatile Runnable afterIo;
+
         EngineLoop(IoEventLoopGroup group, Executor executor, IoHandlerFactory factory) {
             super(group, executor, factory);
+        }
+
+        /**
+         * One I/O pass (wait, then every ready channel's reads), then the replies of all of them go out, as Redis
+         * writes replies in beforeSleep after handling every fired event: a client woken by its reply then finds
+         * the other replies of the pass ready too, rather than each write waking it between two reads.
+         */
+        @Override
+        protected int runIo() {
+            int handled = super.runIo();
+            Runnable flush = afterIo;
+            if (flush != null) {
+                flush.run();
+            }
+            return handled;
         }
 
         /**
