@@ -73,14 +73,10 @@ abstract class PayloadReceiver {
     /** INFO master_sync_read_bytes. */
     abstract long read();
 
-    /** Redis's emptyData on a full sync: the databases and the function libraries. */
     void flushOldData() {
         engine.log().notice("MASTER <-> REPLICA sync: Flushing old data");
         for (int i = 0; i < engine.databaseCount(); i++) {
             engine.emptyDatabase(engine.database(i));
-        }
-        if (engine.scripting() != null) {
-            engine.scripting().functions().flush();
         }
     }
 
@@ -175,6 +171,10 @@ abstract class PayloadReceiver {
                         + " in MASTER <-> REPLICA synchronization: " + e.getMessage(), e);
             }
             flushOldData();
+            // Redis's emptyData drops the function libraries too: the payload's replace them one by one.
+            if (engine.scripting() != null) {
+                engine.scripting().functions().flush();
+            }
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
             long[] keys = new long[1];
             try {

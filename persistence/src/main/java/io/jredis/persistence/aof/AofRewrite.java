@@ -24,10 +24,10 @@ import java.util.Map;
 
 /**
  * The AOF form of a rewrite's base (Redis's rewriteAppendOnlyFileRio with {@code aof-use-rdb-preamble no}): a
- * FUNCTION LOAD per function library (Redis's rewriteFunctions), then per database a SELECT, then per key the commands that rebuild it (SET, RPUSH, SADD, HMSET, ZADD, at most 64 items per
- * command; streams as Redis's rewriteStreamObject) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values
- * are captured on the engine thread as their command arguments (references to immutable strings) and encoded on the
- * snapshot's writer thread.
+ * FUNCTION LOAD per function library (Redis's rewriteFunctions), then per database a SELECT, then per key the
+ * commands that rebuild it (SET, RPUSH, SADD, HMSET, ZADD, at most 64 items per command; streams as Redis's
+ * rewriteStreamObject) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values are captured on the engine
+ * thread as their command arguments (references to immutable strings) and encoded on the snapshot's writer thread.
  */
 final class AofRewrite implements Snapshot.Format {
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */

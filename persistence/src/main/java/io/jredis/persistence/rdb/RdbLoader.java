@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads an RDB file (versions 1 to 10) as Redis 7.0's rdbLoadRioWithLoadingCtx does and hands each key to a
- * {@link Target}. Unknown AUX fields are skipped; modules and streams, which jredis lacks, fail with an error that
- * names them; function libraries go to the target. The checksum is verified unless the file says it was not computed (0).
+ * {@link Target}. Unknown AUX fields are skipped; modules, which jredis lacks, fail with an error that names them;
+ * function libraries go to the target. The checksum is verified unless the file says it was not computed (0).
  */
 public final class RdbLoader {
     /** Receives what the file holds. */

@@ -22,8 +22,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Function libraries in the AOF: an RDB base carries FUNCTION2 records, an AOF base starts with a FUNCTION LOAD per
- * library (Redis's rewriteFunctions), FUNCTION LOAD / DELETE land in the incr file, and the directories cross between
- * jredis and redis-server 7.0.15 in both directions.
+ * library (Redis's rewriteFunctions), FUNCTION LOAD / DELETE / FLUSH / RESTORE land in the incr file, and the
+ * directories cross between jredis and redis-server 7.0.15 in both directions.
  */
 class FunctionAofTest {
     private static final String LATER = "#!lua name=later\nredis.register_function('later', function() return 7 end)";
@@ -47,6 +47,9 @@ class FunctionAofTest {
             j.functionLoad(LATER);
             j.functionLoad("#!lua name=gone\nredis.register_function('gone', function() return 0 end)");
             j.functionDelete("gone");
+            byte[] dump = j.functionDump();
+            j.functionFlush();
+            assertEquals("OK", j.functionRestore(dump));
             expected = Libraries.describe(j);
         }
         byte[] base = Files.readAllBytes(base(jdir));
@@ -58,8 +61,9 @@ class FunctionAofTest {
             assertEquals("REDIS0010", new String(base, 0, 9, StandardCharsets.US_ASCII));
         }
         String incr = Files.readString(jdir.resolve("appendonlydir/appendonly.aof.2.incr.aof"));
-        assertTrue(incr.contains("$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n") && incr.contains("$6\r\nDELETE\r\n$4\r\ngone"),
-                incr);
+        for (String sub : List.of("LOAD", "DELETE", "FLUSH", "RESTORE")) {
+            assertTrue(incr.contains("$8\r\nFUNCTION\r\n$" + sub.length() + "\r\n" + sub + "\r\n"), sub + ": " + incr);
+        }
         try (AofServer s = AofServer.start(jdir, "appendonly", "yes"); Jedis j = s.jedis()) {
             assertEquals(expected, Libraries.describe(j));
             Libraries.assertWritableCalls(j);
@@ -142,7 +146,8 @@ class FunctionAofTest {
     /** The base the BGREWRITEAOF made (the second; the first is made at start-up). */
     private static Path base(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d.resolve("appendonlydir"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("appendonly.aof.2.base.")).findFirst().orElseThrow();
+            return s.filter(p -> p.getFileName().toString().startsWith("appendonly.aof.2.base.")).findFirst()
+                    .orElseThrow();
         }
     }
 }
