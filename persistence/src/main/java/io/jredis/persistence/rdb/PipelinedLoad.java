@@ -204,7 +204,10 @@ public final class PipelinedLoad {
                 try {
                     ((Consumer<RdbLoader.Target>) b.values[i]).accept(target);
                 } catch (IllegalArgumentException e) {
-                    // Only a function library fails this way (the other calls have no failure to report).
+                    if (b.offsets[i] < 0) {
+                        throw e;
+                    }
+                    // A call with an offset is a function library's: it did not load.
                     throw RdbLoader.functionFailed(e, b.offsets[i]);
                 }
                 continue;
