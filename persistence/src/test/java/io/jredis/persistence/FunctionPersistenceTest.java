@@ -49,9 +49,13 @@ class FunctionPersistenceTest {
         try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "20000");
                 Jedis j = s.jedis()) {
             Libraries.loadBoth(j);
-            for (int i = 0; i < 50; i++) {
-                j.set("k" + i, "v" + i);
+            // 500 keys at 20 ms each: the save lasts 10 s unless the delay is lifted, ample for the three commands.
+            String[] kv = new String[1000];
+            for (int i = 0; i < 500; i++) {
+                kv[2 * i] = "k" + i;
+                kv[2 * i + 1] = "v" + i;
             }
+            j.mset(kv);
             assertEquals("Background saving started", j.bgsave());
             assertEquals("OK", j.functionFlush());
             j.functionLoad("#!lua name=later\nredis.register_function('later', function() return 1 end)");
@@ -62,7 +66,7 @@ class FunctionPersistenceTest {
         }
         try (PersistentServer s = PersistentServer.start(dir, "save", ""); Jedis j = s.jedis()) {
             Libraries.assertBothLoaded(j);
-            assertEquals(50, j.dbSize());
+            assertEquals(500, j.dbSize());
         }
     }
 
