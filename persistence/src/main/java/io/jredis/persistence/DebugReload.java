@@ -46,9 +46,11 @@ final class DebugReload {
             return;
         }
         if (flush) {
+            // Redis's emptyData: the function libraries go too, so the file's libraries load without "already exists".
             for (int i = 0; i < e.databaseCount(); i++) {
                 e.emptyDatabase(e.database(i));
             }
+            SavedFunctions.flush(e);
         }
         try {
             rdb.load(rdb.rdbPath(), merge);

@@ -145,6 +145,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private void writeDataset(RdbOutput out, RdbFile file) throws IOException {
         EncodingConfig enc = EncodingConfig.of(cfg);
         RdbWriter.header(out, aux());
+        RdbWriter.functions(out, SavedFunctions.codes(engine));
         long[] lastSync = {0};
         for (int i = 0; i < engine.databaseCount(); i++) {
             Database db = engine.database(i);
@@ -397,8 +398,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
     }
 
     /**
-     * Reads an RDB file into the databases (which should be empty unless {@code merge}, where keys from the file
-     * replace existing ones). Errors name the file and the offset.
+     * Reads an RDB file into the databases and the function libraries (which should be empty unless {@code merge},
+     * where keys and libraries from the file replace existing ones). Errors name the file and the offset.
      */
     public void load(Path p, boolean merge) throws IOException {
         load(p, merge, stopLoading::get);
@@ -564,7 +565,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
 
         @Override
         public void function(byte[] code) {
-            log.warning("The RDB file holds a function library; jredis has no functions, so it is not loaded");
+            SavedFunctions.load(engine, code, merge);
         }
 
         private long parse(String v) {

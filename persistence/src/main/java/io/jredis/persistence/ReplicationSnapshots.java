@@ -99,6 +99,31 @@ public final class ReplicationSnapshots {
         });
     }
 
+    /** Receives one key of a master's payload. */
+    @FunctionalInterface
+    public interface KeySink {
+        void key(int db, byte[] key, Object value, long expireAt) throws IOException;
+    }
+
+    /**
+     * The target a replica loads its master's payload into: keys to {@code keys} (the LRU idle time is not kept),
+     * function libraries to {@code functions}, which fails the load with an {@link IllegalArgumentException} for a
+     * library that does not load.
+     */
+    public static RdbLoader.Target target(KeySink keys, Consumer<byte[]> functions) {
+        return new RdbLoader.Target() {
+            @Override
+            public void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException {
+                keys.key(db, key, value, expireAt);
+            }
+
+            @Override
+            public void function(byte[] code) {
+                functions.accept(code);
+            }
+        };
+    }
+
     /** {@code keys} after the {@code key-load-delay} pause per key, when one is set. */
     private static RdbLoader.Target delayed(Engine engine, RdbLoader.Target keys) {
         long delay = engine.config().keyLoadDelay.value();

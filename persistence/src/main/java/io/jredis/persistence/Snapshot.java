@@ -11,6 +11,7 @@ import io.jredis.server.db.Dict;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -71,6 +72,9 @@ public final class Snapshot {
 
     /** Encodes one image; every method runs on the writer thread. */
     public interface Encoder {
+        /** The function libraries' code; called once, right after {@link Format#open}, before any key. */
+        void functions(List<byte[]> codes) throws IOException;
+
         /**
          * The next keys belong to database {@code db}; {@code first} is true the first time, with the database's
          * key and TTL counts at the start.
@@ -158,6 +162,8 @@ public final class Snapshot {
 
     private final Engine engine;
     private final Format format;
+    /** The function libraries' code when the snapshot started. */
+    private final List<byte[]> functions;
     private final int mark;
     /** Each database's dict when the snapshot started (null when empty), indexed by database number. */
     private final Dict[] dicts;
@@ -190,6 +196,7 @@ public final class Snapshot {
         this.engine = engine;
         this.format = format;
         this.callback = callback;
+        this.functions = SavedFunctions.codes(engine);
         int m;
         do {
             m = MARKS.incrementAndGet();
@@ -422,6 +429,7 @@ public final class Snapshot {
         boolean endSeen = false;
         try {
             Encoder out = format.open(dest.open());
+            out.functions(functions);
             int db = -1;
             boolean[] resized = new boolean[dicts.length];
             long lastSync = 0;
@@ -535,6 +543,11 @@ public final class Snapshot {
                 RdbOutput out = new RdbOutput(os, compress, checksum);
                 RdbWriter.header(out, aux);
                 return new Encoder() {
+                    @Override
+                    public void functions(List<byte[]> codes) throws IOException {
+                        RdbWriter.functions(out, codes);
+                    }
+
                     @Override
                     public void selectDb(int db, boolean first, long size, long expires) throws IOException {
                         RdbWriter.selectDb(out, db);

@@ -3,6 +3,7 @@ package io.jredis.replication;
 import io.jredis.server.Engine;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.scripting.FunctionLibraries;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -76,6 +77,18 @@ abstract class PayloadReceiver {
         engine.log().notice("MASTER <-> REPLICA sync: Flushing old data");
         for (int i = 0; i < engine.databaseCount(); i++) {
             engine.emptyDatabase(engine.database(i));
+        }
+    }
+
+    /** One library of the master's payload, loaded as Redis's rdbFunctionLoad (engine thread). */
+    void loadFunction(byte[] code) {
+        if (engine.scripting() == null) {
+            throw new IllegalArgumentException("Failed creating the library");
+        }
+        try {
+            engine.scripting().functions().loadSaved(code, false);
+        } catch (FunctionLibraries.LoadError e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -158,12 +171,24 @@ abstract class PayloadReceiver {
                         + " in MASTER <-> REPLICA synchronization: " + e.getMessage(), e);
             }
             flushOldData();
+            // Redis's emptyData drops the function libraries too: the payload's replace them one by one.
+            if (engine.scripting() != null) {
+                engine.scripting().functions().flush();
+            }
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
             long[] keys = new long[1];
             try {
-                repl.codec.load(engine, rdb, (db, key, value, expireAt) -> {
-                    insert(engine, db, key, value, expireAt);
-                    keys[0]++;
+                repl.codec.load(engine, rdb, new SnapshotCodec.Keys() {
+                    @Override
+                    public void key(int db, byte[] key, Object value, long expireAt) {
+                        insert(engine, db, key, value, expireAt);
+                        keys[0]++;
+                    }
+
+                    @Override
+                    public void function(byte[] code) {
+                        loadFunction(code);
+                    }
                 });
                 engine.log().notice("Done loading RDB, keys loaded: " + keys[0] + ", keys expired: 0.");
             } finally {
@@ -277,11 +302,22 @@ abstract class PayloadReceiver {
 
         private void parse() {
             List<Key> keys = new ArrayList<>();
+            List<byte[]> functions = new ArrayList<>();
             IOException error = null;
             try {
                 byte[] trailer = new byte[mark != null ? mark.length : 0];
-                repl.codec.parse(engine, new Pipe(), trailer, (db, key, value, expireAt) -> keys.add(new Key(db,
-                        key, value, expireAt)));
+                repl.codec.parse(engine, new Pipe(), trailer, new SnapshotCodec.Keys() {
+                    @Override
+                    public void key(int db, byte[] key, Object value, long expireAt) {
+                        keys.add(new Key(db, key, value, expireAt));
+                    }
+
+                    @Override
+                    public void function(byte[] code) {
+                        // Compiled on the engine thread, which owns the Lua state, when the dataset is replaced.
+                        functions.add(code);
+                    }
+                });
                 if (mark != null && !Arrays.equals(trailer, mark)) {
                     throw new IOException("Replication stream EOF marker is broken");
                 }
@@ -292,18 +328,19 @@ abstract class PayloadReceiver {
             }
             IOException failure = error;
             try {
-                engine.loop().execute(() -> finish(keys, failure));
+                engine.loop().execute(() -> finish(keys, functions, failure));
             } catch (RejectedExecutionException e) {
                 // The server is closing.
             }
         }
 
-        private void finish(List<Key> keys, IOException error) {
+        private void finish(List<Key> keys, List<byte[]> functions, IOException parseError) {
             if (cancelled) {
                 return;
             }
             endLoading();
             channel.config().setAutoRead(true);
+            IOException error = parseError == null ? replaceFunctions(functions) : parseError;
             if (error == null) {
                 engine.log().notice("Done loading RDB, keys loaded: " + keys.size() + ", keys expired: 0.");
                 if (swapdb) {
@@ -319,6 +356,24 @@ abstract class PayloadReceiver {
                 }
             }
             done.accept(this, error);
+        }
+
+        /**
+         * The master's libraries replace the replica's (Redis loads them into a context of their own and swaps it in):
+         * all of them compile before any is linked, so a library that fails fails the sync and the old ones stay.
+         */
+        private IOException replaceFunctions(List<byte[]> functions) {
+            if (engine.scripting() == null) {
+                return functions.isEmpty() ? null : new IOException("Failed loading library, Failed creating the "
+                        + "library");
+            }
+            try {
+                engine.scripting().functions().restore(functions, FunctionLibraries.Policy.FLUSH);
+                return null;
+            } catch (FunctionLibraries.LoadError e) {
+                engine.log().warning("Failed loading library, " + e.getMessage());
+                return new IOException("Failed loading library, " + e.getMessage(), e);
+            }
         }
 
         private void endLoading() {

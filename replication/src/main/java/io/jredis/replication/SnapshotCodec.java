@@ -19,10 +19,15 @@ public interface SnapshotCodec {
         void abort();
     }
 
-    /** Receives the keys of a parsed RDB, on the parsing thread. */
-    @FunctionalInterface
+    /** Receives the keys and function libraries of a parsed RDB, on the parsing thread. */
     interface Keys {
         void key(int db, byte[] key, Object value, long expireAt) throws IOException;
+
+        /**
+         * A function library's code (FUNCTION2), in the file's order; an {@link IllegalArgumentException} (a library
+         * that does not load, with the error text) fails the load.
+         */
+        void function(byte[] code);
     }
 
     /** True while a background save (or rewrite) runs: only one snapshot exists at a time. Engine thread. */
@@ -43,17 +48,17 @@ public interface SnapshotCodec {
     Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out, Consumer<Boolean> done);
 
     /**
-     * Parses an RDB stream on the calling thread, handing every key to {@code keys} (after the
+     * Parses an RDB stream on the calling thread, handing every key and library to {@code keys} (after the
      * {@code key-load-delay} pause), then reads {@code trailer.length} more bytes into {@code trailer} (the end mark
      * of a diskless transfer).
      */
     void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException;
 
     /**
-     * Loads the RDB file a disk-based replica received, handing every key to {@code keys} on the engine thread, as
-     * Redis's rdbLoad of a sync: the engine answers {@code -LOADING} and INFO shows the progress meanwhile, clients
-     * are served every {@code loading-process-events-interval-bytes} when called inside {@link Engine#runPolling},
-     * and {@code key-load-delay} applies. A shutdown served meanwhile ends it with an
+     * Loads the RDB file a disk-based replica received, handing every key and library to {@code keys} on the engine
+     * thread, as Redis's rdbLoad of a sync: the engine answers {@code -LOADING} and INFO shows the progress meanwhile,
+     * clients are served every {@code loading-process-events-interval-bytes} when called inside
+     * {@link Engine#runPolling}, and {@code key-load-delay} applies. A shutdown served meanwhile ends it with an
      * {@link java.io.InterruptedIOException} and the load stays reported, so that nothing saves the partial data.
      */
     void load(Engine engine, Path file, Keys keys) throws IOException;

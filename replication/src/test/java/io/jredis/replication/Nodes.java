@@ -107,12 +107,12 @@ final class Nodes {
 
         @Override
         public void parse(Engine engine, InputStream in, byte[] trailer, Keys keys) throws IOException {
-            ReplicationSnapshots.parse(engine, in, trailer, (db, k, v, exp, idle) -> keys.key(db, k, v, exp));
+            ReplicationSnapshots.parse(engine, in, trailer, ReplicationSnapshots.target(keys::key, keys::function));
         }
 
         @Override
         public void load(Engine engine, Path file, Keys keys) throws IOException {
-            ReplicationSnapshots.load(engine, file, (db, k, v, exp, idle) -> keys.key(db, k, v, exp));
+            ReplicationSnapshots.load(engine, file, ReplicationSnapshots.target(keys::key, keys::function));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.jredis.persistence.aof;
 
+import io.jredis.persistence.SavedFunctions;
 import io.jredis.persistence.Snapshot;
 import io.jredis.server.Engine;
 import io.jredis.server.db.Database;
@@ -22,15 +23,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The AOF form of a rewrite's base (Redis's rewriteAppendOnlyFileRio with {@code aof-use-rdb-preamble no}): per
- * database a SELECT, then per key the commands that rebuild it (SET, RPUSH, SADD, HMSET, ZADD, at most 64 items per
- * command; streams as Redis's rewriteStreamObject) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values
- * are captured on the engine thread as their command arguments (references to immutable strings) and encoded on the
- * snapshot's writer thread.
+ * The AOF form of a rewrite's base (Redis's rewriteAppendOnlyFileRio with {@code aof-use-rdb-preamble no}): a
+ * FUNCTION LOAD per function library (Redis's rewriteFunctions), then per database a SELECT, then per key the
+ * commands that rebuild it (SET, RPUSH, SADD, HMSET, ZADD, at most 64 items per command; streams as Redis's
+ * rewriteStreamObject) and PEXPIREAT for a TTL. It is a {@link Snapshot.Format}: values are captured on the engine
+ * thread as their command arguments (references to immutable strings) and encoded on the snapshot's writer thread.
  */
 final class AofRewrite implements Snapshot.Format {
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
     static final int ITEMS_PER_CMD = 64;
+    private static final byte[] FUNCTION = Bytes.of("FUNCTION");
+    private static final byte[] LOAD = Bytes.of("LOAD");
     private static final byte[] SELECT = Bytes.of("SELECT");
     private static final byte[] SET = Bytes.of("SET");
     private static final byte[] RPUSH = Bytes.of("RPUSH");
@@ -161,6 +164,13 @@ final class AofRewrite implements Snapshot.Format {
             private long written;
 
             @Override
+            public void functions(List<byte[]> codes) {
+                for (byte[] code : codes) {
+                    buf.command(new byte[][] {FUNCTION, LOAD, code});
+                }
+            }
+
+            @Override
             public void selectDb(int db, boolean first, long size, long expires) throws IOException {
                 buf.command(new byte[][] {SELECT, Bytes.fromLong(db)});
             }
@@ -230,6 +240,7 @@ final class AofRewrite implements Snapshot.Format {
      */
     static void writeNow(Engine engine, Snapshot.Format format, OutputStream os) throws IOException {
         Snapshot.Encoder out = format.open(os);
+        out.functions(SavedFunctions.codes(engine));
         for (int i = 0; i < engine.databaseCount(); i++) {
             Database db = engine.database(i);
             if (db.size() == 0) {

@@ -1,8 +1,10 @@
 package io.jredis.persistence.aof;
 
 import io.jredis.persistence.Loading;
+import io.jredis.persistence.SavedFunctions;
 import io.jredis.persistence.Snapshot;
 import io.jredis.persistence.rdb.EncodingConfig;
+import io.jredis.persistence.rdb.RdbException;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbWriter;
@@ -71,11 +73,19 @@ final class RdbPreamble {
                 public void aux(String key, byte[] value) {
                     // Header facts (version, ctime, aof-base) change nothing when loading a base.
                 }
+
+                @Override
+                public void function(byte[] code) {
+                    SavedFunctions.load(engine, code, false);
+                }
             });
             return in.offset();
         } catch (Loading.Aborted e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            if (e instanceof RdbException r && r.warning() != null) {
+                log.warning(r.warning());
+            }
             log.warning("Error reading the RDB base file " + name + ", AOF loading aborted");
             throw new AofException("Error reading the RDB base file " + name + ", AOF loading aborted: "
                     + e.getMessage(), e);

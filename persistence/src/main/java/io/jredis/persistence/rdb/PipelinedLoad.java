@@ -65,8 +65,9 @@ public final class PipelinedLoad {
             }
         }
 
-        private void call(Consumer<RdbLoader.Target> call) throws IOException {
+        private void call(Consumer<RdbLoader.Target> call, long offset) throws IOException {
             Batch b = batch;
+            b.offsets[b.n] = offset;
             b.values[b.n++] = call;
             if (b.full()) {
                 flush();
@@ -75,22 +76,27 @@ public final class PipelinedLoad {
 
         @Override
         public void resize(int db, long keys) {
-            callUnchecked(t -> t.resize(db, keys));
+            callUnchecked(t -> t.resize(db, keys), -1);
         }
 
         @Override
         public void aux(String key, byte[] value) {
-            callUnchecked(t -> t.aux(key, value));
+            callUnchecked(t -> t.aux(key, value), -1);
         }
 
         @Override
         public void function(byte[] code) {
-            callUnchecked(t -> t.function(code));
+            throw new IllegalStateException("RdbLoader passes the offset");
         }
 
-        private void callUnchecked(Consumer<RdbLoader.Target> c) {
+        @Override
+        public void function(byte[] code, long offset) {
+            callUnchecked(t -> t.function(code), offset);
+        }
+
+        private void callUnchecked(Consumer<RdbLoader.Target> c, long offset) {
             try {
-                call(c);
+                call(c, offset);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -195,7 +201,15 @@ public final class PipelinedLoad {
     private static void apply(Batch b, RdbLoader.Target target, Progress progress) throws IOException {
         for (int i = 0; i < b.n; i++) {
             if (b.keys[i] == null) {
-                ((Consumer<RdbLoader.Target>) b.values[i]).accept(target);
+                try {
+                    ((Consumer<RdbLoader.Target>) b.values[i]).accept(target);
+                } catch (IllegalArgumentException e) {
+                    if (b.offsets[i] < 0) {
+                        throw e;
+                    }
+                    // A call with an offset is a function library's: it did not load.
+                    throw RdbLoader.functionFailed(e, b.offsets[i]);
+                }
                 continue;
             }
             try {

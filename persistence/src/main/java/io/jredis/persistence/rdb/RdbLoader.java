@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads an RDB file (versions 1 to 10) as Redis 7.0's rdbLoadRioWithLoadingCtx does and hands each key to a
- * {@link Target}. Unknown AUX fields are skipped; modules and streams, which jredis lacks, fail with an error that
- * names them; function libraries go to the target. The checksum is verified unless the file says it was not computed (0).
+ * {@link Target}. Unknown AUX fields are skipped; modules, which jredis lacks, fail with an error that names them;
+ * function libraries go to the target. The checksum is verified unless the file says it was not computed (0).
  */
 public final class RdbLoader {
     /** Receives what the file holds. */
@@ -30,13 +30,22 @@ public final class RdbLoader {
         /** An AUX field (all of them, known or not). */
         default void aux(String key, byte[] value) {}
 
-        /** A function library's source (FUNCTION2 opcode). */
+        /**
+         * A function library's source (FUNCTION2 opcode); an {@link IllegalArgumentException} (a library that does
+         * not load, with the error text) fails the load at the library's offset, as Redis's rdbFunctionLoad.
+         */
         default void function(byte[] code) {}
+
+        /** {@link #function} told also the offset of the library's record, for targets that apply it later. */
+        default void function(byte[] code, long offset) {
+            function(code);
+        }
     }
 
     /**
      * A target that hands everything to another one, for wrappers that change one part (a delay per key, logging
-     * AUX fields). The offset variant of {@code key} is not forwarded: it reaches the wrapper's {@code key}.
+     * AUX fields). The offset variants of {@code key} and {@code function} are not forwarded: they reach the
+     * wrapper's {@code key} and {@code function}.
      */
     public abstract static class Forwarding implements Target {
         private final Target next;
@@ -137,7 +146,12 @@ public final class RdbLoader {
                 case Rdb.OPCODE_FUNCTION_PRE_GA -> throw new RdbException(
                         "Pre-release function format not supported.", at);
                 case Rdb.OPCODE_FUNCTION2 -> {
-                    target.function(in.readString());
+                    byte[] code = in.readString();
+                    try {
+                        target.function(code, at);
+                    } catch (IllegalArgumentException e) {
+                        throw functionFailed(e, at);
+                    }
                     continue;
                 }
                 default -> {
@@ -179,6 +193,15 @@ public final class RdbLoader {
             throw new RdbException("Bad " + codec.type().typeName() + " value" + keyName(key) + ": " + e.getMessage(),
                     at);
         }
+    }
+
+    /**
+     * A library that did not load: Redis logs "Failed loading library, " and the error, then reports the load as a
+     * short read ("Unexpected EOF reading RDB file"), and a server starting up exits.
+     */
+    public static RdbException functionFailed(IllegalArgumentException e, long at) {
+        return new RdbException("Unexpected EOF reading RDB file", at, "Failed loading library, " + e.getMessage(),
+                null);
     }
 
     private static String keyName(byte[] key) {

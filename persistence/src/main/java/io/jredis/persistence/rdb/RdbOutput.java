@@ -144,6 +144,11 @@ public final class RdbOutput {
         }
     }
 
+    /** Whether strings are LZF-compressed (rdbcompression). */
+    public boolean compresses() {
+        return compress;
+    }
+
     public void writeString(byte[] s) throws IOException {
         writeString(s, 0, s.length);
     }

@@ -1,8 +1,10 @@
 package io.jredis.persistence.rdb;
 
 import io.jredis.server.Engine;
+import io.jredis.server.scripting.FunctionLibraries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Writes the parts of an RDB v10 file around the values, and DUMP payloads, as Redis 7.0's rdb.c lays them out. */
 public final class RdbWriter {
@@ -41,6 +43,17 @@ public final class RdbWriter {
         out.writeByte(Rdb.OPCODE_AUX);
         out.writeString(key.getBytes(StandardCharsets.US_ASCII));
         out.writeLongString(value);
+    }
+
+    /**
+     * The function libraries, after the AUX fields and before the first database: per library FUNCTION2 and its code
+     * as an RDB string, LZF-compressed when the output compresses, byte for byte as Redis's rdbSaveFunctions (the
+     * records of FUNCTION DUMP).
+     */
+    public static void functions(RdbOutput out, List<byte[]> codes) throws IOException {
+        if (!codes.isEmpty()) {
+            out.writeRaw(FunctionLibraries.rdbRecords(codes, out.compresses()));
+        }
     }
 
     /** SELECTDB: the keys that follow belong to database {@code db}. */

@@ -265,12 +265,24 @@ public final class FunctionLibraries {
 
     /** FUNCTION LOAD: returns the library name, or throws with the error text. */
     public String load(byte[] code, boolean replace) throws LoadError {
+        return load(code, replace, LOAD_TIMEOUT_MS);
+    }
+
+    /**
+     * A library read back from an RDB file or a master's payload (Redis's rdbFunctionLoad): as FUNCTION LOAD but
+     * without its time limit; {@code replace} lets it replace a library of the same name (DEBUG RELOAD MERGE).
+     */
+    public String loadSaved(byte[] code, boolean replace) throws LoadError {
+        return load(code, replace, 0);
+    }
+
+    private String load(byte[] code, boolean replace, long timeoutMs) throws LoadError {
         Meta md = checkedMeta(code);
         Library old = libraries.get(md.name());
         if (old != null && !replace) {
             throw new LoadError("Library '" + md.name() + "' already exists");
         }
-        Library lib = create(code, md, LOAD_TIMEOUT_MS);
+        Library lib = create(code, md, timeoutMs);
         for (Function f : lib.functions.values()) {
             Function existing = functions.get(f.name().toLowerCase());
             if (existing != null && existing.library() != old) {
@@ -313,12 +325,26 @@ public final class FunctionLibraries {
         functions = new LinkedHashMap<>();
     }
 
-    public byte[] dump() {
-        List<byte[]> codes = new ArrayList<>();
+    /** The libraries' code in load order (arrays never modified): what RDB files and AOF rewrites hold. */
+    public List<byte[]> codes() {
+        List<byte[]> codes = new ArrayList<>(libraries.size());
         for (Library l : libraries.values()) {
             codes.add(l.code);
         }
-        return FunctionPayload.dump(codes, scripting.engine().config().rdbcompression.value());
+        return codes;
+    }
+
+    /**
+     * The FUNCTION2 records of {@code codes} as Redis's rdbSaveFunctions writes them into an RDB file, after the AUX
+     * fields: per library the opcode and the code as an RDB string, LZF-compressed as Redis does when
+     * {@code compress} (rdbcompression). Any thread.
+     */
+    public static byte[] rdbRecords(List<byte[]> codes, boolean compress) {
+        return FunctionPayload.records(codes, compress);
+    }
+
+    public byte[] dump() {
+        return FunctionPayload.dump(codes(), scripting.engine().config().rdbcompression.value());
     }
 
     /** The restore policies of FUNCTION RESTORE. */
@@ -335,6 +361,15 @@ public final class FunctionLibraries {
         } catch (FunctionPayload.BadPayload e) {
             throw new LoadError(e.getMessage());
         }
+        restore(codes, policy);
+    }
+
+    /**
+     * Loads {@code codes} as FUNCTION RESTORE does with {@code policy}: every library is compiled before any is
+     * linked, so on an error nothing changed. With {@link Policy#FLUSH} it replaces all libraries (a replica's full
+     * sync parsed from the socket, as Redis's swap of a function context loaded aside).
+     */
+    public void restore(List<byte[]> codes, Policy policy) throws LoadError {
         Map<String, Library> loaded = new LinkedHashMap<>();
         Map<String, Function> loadedFunctions = new LinkedHashMap<>();
         for (byte[] code : codes) {

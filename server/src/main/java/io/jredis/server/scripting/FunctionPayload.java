@@ -9,7 +9,8 @@ import java.util.List;
  * FUNCTION2 (245) and the library code as an RDB string (length-prefixed, LZF-compressed when rdbcompression is on
  * and it saves at least 4 bytes), then the RDB version (10, two bytes little endian) and the CRC64 (Jones, reflected)
  * of everything before, eight bytes little endian. The persistence module has its own RDB codec; this is the small
- * subset functions need.
+ * subset functions need, and RDB files take their FUNCTION2 records from here ({@link #records}), so that they hold
+ * the bytes Redis writes (its LZF output included).
  */
 final class FunctionPayload {
     static final int RDB_VERSION = 10;
@@ -20,10 +21,7 @@ final class FunctionPayload {
 
     static byte[] dump(List<byte[]> codes, boolean compress) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] code : codes) {
-            out.write(OPCODE_FUNCTION2);
-            rawString(out, code, compress);
-        }
+        records(out, codes, compress);
         out.write(RDB_VERSION & 0xff);
         out.write(RDB_VERSION >> 8);
         long crc = Crc64.crc(out.toByteArray());
@@ -31,6 +29,23 @@ final class FunctionPayload {
             out.write((int) (crc >>> (8 * i)) & 0xff);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The FUNCTION2 records of {@code codes}, which Redis's rdbSaveFunctions writes both in FUNCTION DUMP payloads and
+     * in RDB files: the payload without its footer.
+     */
+    static byte[] records(List<byte[]> codes, boolean compress) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        records(out, codes, compress);
+        return out.toByteArray();
+    }
+
+    private static void records(ByteArrayOutputStream out, List<byte[]> codes, boolean compress) {
+        for (byte[] code : codes) {
+            out.write(OPCODE_FUNCTION2);
+            rawString(out, code, compress);
+        }
     }
 
     /** A payload that cannot be restored, with Redis's reason. */
