@@ -139,6 +139,11 @@ final class ServerCommands {
             c.engine().error(c, "ERR No shutdown in progress.");
             return;
         }
+        String busy = nosave || c.engine().scripting() == null ? null : c.engine().scripting().busyShutdownError();
+        if (busy != null) {
+            c.engine().error(c, busy);
+            return;
+        }
         c.engine().log().warning("User requested shutdown...");
         if (!c.engine().prepareShutdown(save, nosave, force)) {
             c.engine().log().warning("Errors trying to shut down the server. Check the logs for more information.");

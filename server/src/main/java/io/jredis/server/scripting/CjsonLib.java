@@ -92,28 +92,47 @@ final class CjsonLib {
             return LuaValue.valueOf(cfg.precision);
         });
         add(t, "encode_keep_buffer", a -> {
-            if (!a.isnoneornil(1)) {
-                cfg.keepBuffer = a.arg1().toboolean();
-            }
-            return LuaValue.valueOf(cfg.keepBuffer);
+            cfg.keepBuffer = enumOption(a, "encode_keep_buffer", cfg.keepBuffer ? 1 : 0, ON_OFF) == 1;
+            return enumValue(cfg.keepBuffer ? 1 : 0, ON_OFF);
         });
         add(t, "encode_invalid_numbers", a -> {
-            if (!a.isnoneornil(1)) {
-                cfg.encodeInvalidNumbers = a.arg1().toboolean() ? 1 : 0;
-            }
-            return LuaValue.valueOf(cfg.encodeInvalidNumbers == 1);
+            cfg.encodeInvalidNumbers = enumOption(a, "encode_invalid_numbers", cfg.encodeInvalidNumbers, INVALID);
+            return enumValue(cfg.encodeInvalidNumbers, INVALID);
         });
         add(t, "decode_invalid_numbers", a -> {
-            if (!a.isnoneornil(1)) {
-                cfg.decodeInvalidNumbers = a.arg1().toboolean() ? 1 : 0;
-            }
-            return LuaValue.valueOf(cfg.decodeInvalidNumbers == 1);
+            cfg.decodeInvalidNumbers = enumOption(a, "decode_invalid_numbers", cfg.decodeInvalidNumbers, ON_OFF);
+            return enumValue(cfg.decodeInvalidNumbers, ON_OFF);
         });
         add(t, "new", a -> create());
         t.rawset("null", NULL);
         t.rawset("_NAME", LuaValue.valueOf("cjson"));
         t.rawset("_VERSION", LuaValue.valueOf("2.1.0"));
         return t;
+    }
+
+    private static final String[] ON_OFF = {"off", "on"};
+    private static final String[] INVALID = {"off", "on", "null"};
+
+    /** lua-cjson's json_enum_option: the new setting, from a boolean or an option's name (luaL_checkoption). */
+    private static int enumOption(Varargs a, String fname, int current, String[] options) {
+        if (a.isnoneornil(1)) {
+            return current;
+        }
+        if (a.arg1().isboolean()) {
+            return a.arg1().toboolean() ? 1 : 0;
+        }
+        String name = LuaArgs.string(a, 1, fname).tojstring();
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].equals(name)) {
+                return i;
+            }
+        }
+        throw LuaArgs.argError(1, fname, "invalid option '" + name + "'");
+    }
+
+    /** The value json_enum_option returns: a boolean for off/on, the option's name otherwise. */
+    private static LuaValue enumValue(int setting, String[] options) {
+        return setting <= 1 ? LuaValue.valueOf(setting == 1) : LuaValue.valueOf(options[setting]);
     }
 
     private static void add(LuaTable t, String name, Fn fn) {
@@ -224,7 +243,7 @@ final class CjsonLib {
             if (cfg.encodeInvalidNumbers == 0) {
                 throw encodeError(v, "must not be NaN or Inf");
             }
-            ascii(out, Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf");
+            ascii(out, cfg.encodeInvalidNumbers == 2 ? "null" : Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf");
             return;
         }
         ascii(out, LuaFormat.g(d, cfg.precision, false, false));

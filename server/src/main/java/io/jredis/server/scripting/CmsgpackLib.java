@@ -111,12 +111,12 @@ final class CmsgpackLib {
             return;
         }
         float f = (float) d;
-        if ((double) f == d || Double.isNaN(d)) {
+        if ((double) f == d) {
             out.write(0xca);
             be(out, Float.floatToRawIntBits(f) & 0xFFFFFFFFL, 4);
         } else {
             out.write(0xcb);
-            be(out, Double.doubleToRawLongBits(d), 8);
+            be(out, LuaFormat.cBits(d), 8);
         }
     }
 
@@ -320,9 +320,9 @@ final class CmsgpackLib {
             case 0xd3:
                 return LuaValue.valueOf((double) c.be(8));
             case 0xca:
-                return LuaValue.valueOf((double) Float.intBitsToFloat((int) c.be(4)));
+                return LuaValue.valueOf(LuaFormat.fromCFloatBits((int) c.be(4)));
             case 0xcb:
-                return LuaValue.valueOf(Double.longBitsToDouble(c.be(8)));
+                return LuaValue.valueOf(LuaFormat.fromCBits(c.be(8)));
             case 0xc4, 0xd9:
                 return str(c, c.be(1));
             case 0xc5, 0xda:

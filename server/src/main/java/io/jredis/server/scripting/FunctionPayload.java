@@ -70,7 +70,7 @@ final class FunctionPayload {
         for (int i = 7; i >= 0; i--) {
             crc = (crc << 8) | (p[p.length - 8 + i] & 0xff);
         }
-        return crc == 0 || Crc64.crc(p, 0, p.length - 8) == crc;
+        return Crc64.crc(p, 0, p.length - 8) == crc;
     }
 
     /** The library codes of a verified payload. */

@@ -18,6 +18,33 @@ final class LuaArgs {
         return argError(arg, fname, expected + " expected, got " + got);
     }
 
+    /**
+     * An argument error in LuaJ's wording ("bad argument #2: msg"), which the error hook turns into Lua 5.1's with the
+     * function named as the calling instruction names it, one less for a method call ({@code ('x'):rep('y')}).
+     */
+    static LuaError callerArgError(int arg, String msg) {
+        return new LuaError("bad argument #" + arg + ": " + msg);
+    }
+
+    /** luaL_checknumber in LuaJ's wording (see {@link #callerArgError}). */
+    static double callerNumber(Varargs args, int arg) {
+        LuaValue n = args.arg(arg).tonumber();
+        if (n.isnil()) {
+            throw callerArgError(arg, "number expected, got " + (arg > args.narg() ? "no value"
+                    : args.arg(arg).typename()));
+        }
+        return n.todouble();
+    }
+
+    /** luaL_checklstring in LuaJ's wording (see {@link #callerArgError}). */
+    static LuaString callerString(Varargs args, int arg) {
+        LuaValue v = args.arg(arg);
+        if (v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER) {
+            return string(args, arg, "");
+        }
+        throw callerArgError(arg, "string expected, got " + (arg > args.narg() ? "no value" : v.typename()));
+    }
+
     /** luaL_checknumber: numbers and numeric strings. */
     static double number(Varargs args, int arg, String fname) {
         LuaValue n = args.arg(arg).tonumber();

@@ -7,6 +7,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -28,6 +29,33 @@ final class LuaFormat {
         return g(v, 14, false, false);
     }
 
+    /**
+     * Converts the operands of a concatenation (registers {@code b..c}) that are numbers to Lua 5.1's text for them
+     * ({@code %.14g}), as LuaJ would write doubles with Java's float text. Only when every operand is a string or a
+     * number: then no __concat metamethod can see the difference. The registers are the temporaries Lua 5.1's code
+     * generator puts concatenation operands in, so no variable changes type.
+     */
+    static void concatOperands(LuaValue[] regs, int b, int c) {
+        if (regs == null || c >= regs.length) {
+            return;
+        }
+        boolean doubles = false;
+        for (int r = b; r <= c; r++) {
+            int t = regs[r].type();
+            if (t != LuaValue.TSTRING && t != LuaValue.TNUMBER) {
+                return;
+            }
+            doubles |= t == LuaValue.TNUMBER && !(regs[r] instanceof LuaInteger);
+        }
+        if (doubles) {
+            for (int r = b; r <= c; r++) {
+                if (regs[r].type() == LuaValue.TNUMBER) {
+                    regs[r] = tostring(regs[r]);
+                }
+            }
+        }
+    }
+
     /** A Lua value as {@code tostring} shows numbers; other values as LuaJ shows them. */
     static LuaString tostring(LuaValue v) {
         return switch (v.type()) {
@@ -41,8 +69,32 @@ final class LuaFormat {
      * glibc's text for NaN. LuaJ yields Java's canonical NaN (sign bit clear) where the x87/SSE arithmetic of Redis's
      * Lua yields the "default NaN" (sign bit set) and the other way round after negation, so the sign reads inverted.
      */
-    private static String nan(double v) {
+    static String nan(double v) {
         return Double.doubleToRawLongBits(v) < 0 ? "nan" : "-nan";
+    }
+
+    /** The bits of {@code v} as Redis's Lua holds them: NaN with its sign flipped, for the reason {@link #nan} gives. */
+    static long cBits(double v) {
+        long b = Double.doubleToRawLongBits(v);
+        return Double.isNaN(v) ? b ^ Long.MIN_VALUE : b;
+    }
+
+    /** The double whose {@link #cBits} are {@code b}. */
+    static double fromCBits(long b) {
+        double v = Double.longBitsToDouble(b);
+        return Double.isNaN(v) ? Double.longBitsToDouble(b ^ Long.MIN_VALUE) : v;
+    }
+
+    /** The float bits of {@code v} as Redis's Lua holds them (see {@link #cBits}). */
+    static int cFloatBits(double v) {
+        int b = Float.floatToRawIntBits((float) v);
+        return Double.isNaN(v) ? b ^ Integer.MIN_VALUE : b;
+    }
+
+    /** The double a float with {@link #cFloatBits} {@code b} converts to. */
+    static double fromCFloatBits(int b) {
+        float f = Float.intBitsToFloat(b);
+        return Float.isNaN(f) ? (double) Float.intBitsToFloat(b ^ Integer.MIN_VALUE) : f;
     }
 
     private static String nonFinite(double v, boolean upper) {
@@ -153,6 +205,11 @@ final class LuaFormat {
                 i++;
                 continue;
             }
+            // Lua 5.1 checks for the argument before it reads the conversion.
+            arg++;
+            if (arg > args.narg()) {
+                throw LuaArgs.argError(arg, "format", "no value");
+            }
             int start = i;
             while (i < n && "-+ #0".indexOf(fmt.luaByte(i)) >= 0) {
                 i++;
@@ -187,18 +244,24 @@ final class LuaFormat {
                 throw new LuaError("invalid option '%' to 'format'");
             }
             int conv = fmt.luaByte(i++);
-            arg++;
-            if (arg > args.narg()) {
-                throw LuaArgs.argError(arg, "format", "no value");
-            }
             String body;
             switch (conv) {
                 case 'c' -> {
-                    pad(out, new byte[] {(byte) (long) args.checkdouble(arg)}, flags, width);
+                    // sprintf's (int) argument, then luaL_addlstring(strlen(buff)): the text ends at a NUL.
+                    double d = args.checkdouble(arg);
+                    int c = Double.isNaN(d) || d >= 2147483648.0 || d <= -2147483649.0 ? 0 : (int) d & 0xff;
+                    ByteArrayOutputStream item = new ByteArrayOutputStream();
+                    pad(item, new byte[] {(byte) c}, flags, width);
+                    byte[] b = item.toByteArray();
+                    int len = 0;
+                    while (len < b.length && b[len] != 0) {
+                        len++;
+                    }
+                    out.write(b, 0, len);
                     continue;
                 }
-                case 'd', 'i' -> body = integer((long) args.checkdouble(arg), flags, precision);
-                case 'o', 'u', 'x', 'X' -> body = unsigned((long) args.checkdouble(arg), conv, flags, precision);
+                case 'd', 'i' -> body = integer(LuaReplies.toLong(args.checkdouble(arg)), flags, precision);
+                case 'o', 'u', 'x', 'X' -> body = unsigned(toUnsigned(args.checkdouble(arg)), conv, flags, precision);
                 case 'e', 'E' -> body = signed(e(args.checkdouble(arg), precision < 0 ? 6 : precision,
                         flags.indexOf('#') >= 0, conv == 'E'), flags);
                 case 'f' -> body = signed(f(args.checkdouble(arg), precision < 0 ? 6 : precision,
@@ -266,6 +329,12 @@ final class LuaFormat {
             digits = "";
         }
         return (v < 0 ? "-" : flags.indexOf('+') >= 0 ? "+" : flags.indexOf(' ') >= 0 ? " " : "") + digits;
+    }
+
+    /** C's (unsigned long) cast of a double as gcc compiles it on x86-64 (values from 2^63 are offset first). */
+    private static long toUnsigned(double d) {
+        return d < 9.223372036854775807E18 ? LuaReplies.toLong(d)
+                : LuaReplies.toLong(d - 9.223372036854775807E18) ^ Long.MIN_VALUE;
     }
 
     private static String unsigned(long v, int conv, String flags, int precision) {

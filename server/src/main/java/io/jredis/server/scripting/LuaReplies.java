@@ -260,7 +260,14 @@ final class LuaReplies {
         }
         LuaValue dbl = t.rawget(DOUBLE);
         if (dbl.type() == LuaValue.TNUMBER) {
-            out.dbl(dbl.todouble());
+            double d = dbl.todouble();
+            if (!Double.isNaN(d)) {
+                out.dbl(d);
+            } else if (out.resp3()) {
+                out.raw(("," + LuaFormat.nan(d) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.bulk(LuaFormat.nan(d));
+            }
             return;
         }
         LuaValue big = t.rawget(BIG_NUMBER);
@@ -349,6 +356,6 @@ final class LuaReplies {
 
     /** A number passed to redis.call: Redis formats it with {@code %.17g} (lua_tolstring would lose precision). */
     static byte[] argument(double d) {
-        return Doubles.g17(d).getBytes(StandardCharsets.US_ASCII);
+        return (Double.isNaN(d) ? LuaFormat.nan(d) : Doubles.g17(d)).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -31,7 +31,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 final class LuaSandbox {
     /** The functions Redis 7.0.15 leaves in the globals (others LuaJ defines are removed). */
     private static final String[] BASE_KEPT = {"assert", "collectgarbage", "getmetatable", "ipairs", "next",
-        "pairs", "rawequal", "rawget", "rawset", "select", "setmetatable", "tonumber", "type"};
+        "pairs", "rawequal", "rawget", "rawset", "select", "setmetatable", "type"};
 
     private LuaSandbox() {}
 
@@ -74,7 +74,7 @@ final class LuaSandbox {
         for (String k : BASE_KEPT) {
             base.rawset(k, g.rawget(k));
         }
-        LuaTable table = tableLib(g.rawget("table").checktable());
+        LuaTable table = tableLib();
         LuaTable string = stringLib(g.rawget("string").checktable());
         LuaTable math = mathLib(g.rawget("math").checktable(), random);
         LuaTable coroutine = g.rawget("coroutine").checktable();
@@ -97,9 +97,29 @@ final class LuaSandbox {
         g.rawset("pcall", new PCall(hook));
         g.rawset("xpcall", new XPCall(hook));
         g.rawset("tostring", new ToString());
+        g.rawset("tonumber", new LuaNumbers());
         g.rawset("gcinfo", new GcInfo());
-        g.rawset("unpack", table.rawget("unpack"));
-        table.rawset("unpack", LuaValue.NIL);
+        g.rawset("unpack", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "unpack");
+                int i = (int) LuaArgs.optNumber(args, 2, "unpack", 1);
+                int e = args.isnoneornil(3) ? tbl.rawlen() : (int) LuaArgs.number(args, 3, "unpack");
+                if (i > e) {
+                    return NONE;
+                }
+                long n = (long) e - i + 1;
+                // lua_checkstack: LUAI_MAXCSTACK (8000) slots, the arguments included.
+                if (n >= Integer.MAX_VALUE || n + args.narg() > 8000) {
+                    throw new LuaError("too many results to unpack");
+                }
+                LuaValue[] out = new LuaValue[(int) n];
+                for (int k = 0; k < n; k++) {
+                    out[k] = tbl.rawget(i + k);
+                }
+                return LuaValue.varargsOf(out);
+            }
+        });
         g.rawset("loadstring", new LoadString(s));
         g.rawset("load", new Load(s));
         g.rawset("table", table);
@@ -113,16 +133,86 @@ final class LuaSandbox {
         return s;
     }
 
-    /** Lua 5.1's table library: LuaJ's plus getn, setn, maxn, foreach, foreachi; no pack. */
-    private static LuaTable tableLib(LuaTable lj) {
+    /** Lua 5.1's table library (ltablib.c); no pack, no unpack (a global). */
+    private static LuaTable tableLib() {
         LuaTable t = new ProtectedTable();
-        for (String f : new String[] {"concat", "insert", "remove", "sort", "unpack"}) {
-            t.rawset(f, lj.rawget(f));
-        }
+        t.rawset("remove", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "remove");
+                int e = tbl.rawlen();
+                int pos = (int) LuaArgs.optNumber(args, 2, "remove", e);
+                if (pos < 1 || pos > e) {
+                    return NONE;
+                }
+                LuaValue removed = tbl.rawget(pos);
+                for (; pos < e; pos++) {
+                    tbl.rawset(pos, tbl.rawget(pos + 1));
+                }
+                tbl.rawset(e, NIL);
+                return removed;
+            }
+        });
+        t.rawset("concat", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaString sep = args.isnoneornil(2) ? EMPTYSTRING : LuaArgs.string(args, 2, "concat");
+                LuaTable tbl = table(args, 1, "concat");
+                int i = (int) LuaArgs.optNumber(args, 3, "concat", 1);
+                int last = args.isnoneornil(4) ? tbl.rawlen() : (int) LuaArgs.number(args, 4, "concat");
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (; i <= last; i++) {
+                    LuaValue v = tbl.rawget(i);
+                    if (v.type() != TSTRING && v.type() != TNUMBER) {
+                        throw new LuaError("invalid value (" + v.typename() + ") at index " + i
+                                + " in table for 'concat'");
+                    }
+                    out.writeBytes(bytes(LuaFormat.tostring(v)));
+                    if (i < last) {
+                        out.writeBytes(bytes(sep));
+                    }
+                }
+                return LuaString.valueUsing(out.toByteArray());
+            }
+        });
+        t.rawset("insert", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "insert");
+                int e = tbl.rawlen() + 1;
+                int pos;
+                switch (args.narg()) {
+                    case 2 -> pos = e;
+                    case 3 -> {
+                        pos = (int) LuaArgs.number(args, 2, "insert");
+                        if (pos > e) {
+                            e = pos;
+                        }
+                        for (int i = e; i > pos; i--) {
+                            tbl.rawset(i, tbl.rawget(i - 1));
+                        }
+                    }
+                    default -> throw new LuaError("wrong number of arguments to 'insert'");
+                }
+                tbl.rawset(pos, args.arg(args.narg()));
+                return NONE;
+            }
+        });
+        t.rawset("sort", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "sort");
+                if (!args.isnoneornil(2) && !args.arg(2).isfunction()) {
+                    throw LuaArgs.typeError(args, 2, "sort", "function");
+                }
+                new TableSort(tbl, args.isnoneornil(2) ? null : args.arg(2)).sort(1, tbl.rawlen());
+                return NONE;
+            }
+        });
         t.rawset("getn", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue arg) {
-                return valueOf(arg.checktable().length());
+                return valueOf(arg.checktable().rawlen());
             }
         });
         t.rawset("setn", new TwoArgFunction() {
@@ -179,14 +269,159 @@ final class LuaSandbox {
         return t;
     }
 
+    /** luaL_checktype(L, arg, LUA_TTABLE). */
+    private static LuaTable table(Varargs args, int arg, String fname) {
+        if (!args.arg(arg).istable()) {
+            throw LuaArgs.typeError(args, arg, fname, "table");
+        }
+        return (LuaTable) args.arg(arg);
+    }
+
+    /**
+     * Lua 5.1's table.sort (ltablib.c's auxsort), step for step: with an inconsistent order function or equal keys
+     * the result depends on the algorithm, and so do the errors.
+     */
+    private static final class TableSort {
+        private final LuaTable a;
+        private final LuaValue comparator;
+
+        TableSort(LuaTable a, LuaValue comparator) {
+            this.a = a;
+            this.comparator = comparator;
+        }
+
+        private boolean less(LuaValue x, LuaValue y) {
+            if (comparator != null) {
+                return comparator.call(x, y).toboolean();
+            }
+            if (x.type() == LuaValue.TNUMBER && y.type() == LuaValue.TNUMBER) {
+                return x.todouble() < y.todouble();
+            }
+            if (x.type() == LuaValue.TSTRING && y.type() == LuaValue.TSTRING) {
+                return compareBytes(x.checkstring(), y.checkstring()) < 0;
+            }
+            if (x.type() == y.type() && x.getmetatable() != null && !x.getmetatable().rawget(LT).isnil()) {
+                return x.lt_b(y);
+            }
+            // luaG_ordererror, raised inside the C function: Lua adds no position.
+            String t1 = x.typename();
+            String t2 = y.typename();
+            throw new LuaError(t1.equals(t2) ? "attempt to compare two " + t1 + " values"
+                    : "attempt to compare " + t1 + " with " + t2, 0);
+        }
+
+        private static int compareBytes(LuaString x, LuaString y) {
+            int n = Math.min(x.length(), y.length());
+            for (int i = 0; i < n; i++) {
+                int d = x.luaByte(i) - y.luaByte(i);
+                if (d != 0) {
+                    return d;
+                }
+            }
+            return x.length() - y.length();
+        }
+
+        void sort(int l, int u) {
+            while (l < u) {
+                if (less(a.rawget(u), a.rawget(l))) {
+                    swap(l, u);
+                }
+                if (u - l == 1) {
+                    break;
+                }
+                int i = (l + u) / 2;
+                if (less(a.rawget(i), a.rawget(l))) {
+                    swap(i, l);
+                } else if (less(a.rawget(u), a.rawget(i))) {
+                    swap(i, u);
+                }
+                if (u - l == 2) {
+                    break;
+                }
+                LuaValue p = a.rawget(i);
+                swap(i, u - 1);
+                i = l;
+                int j = u - 1;
+                for (;;) {
+                    while (less(a.rawget(++i), p)) {
+                        if (i > u) {
+                            throw new LuaError("invalid order function for sorting");
+                        }
+                    }
+                    while (less(p, a.rawget(--j))) {
+                        if (j < l) {
+                            throw new LuaError("invalid order function for sorting");
+                        }
+                    }
+                    if (j < i) {
+                        break;
+                    }
+                    swap(i, j);
+                }
+                swap(u - 1, i);
+                if (i - l < u - i) {
+                    j = l;
+                    i = i - 1;
+                    l = i + 2;
+                } else {
+                    j = i + 1;
+                    i = u;
+                    u = j - 2;
+                }
+                sort(j, i);
+            }
+        }
+
+        private void swap(int i, int j) {
+            LuaValue t = a.rawget(i);
+            a.rawset(i, a.rawget(j));
+            a.rawset(j, t);
+        }
+    }
+
+    private static final LuaString LT = LuaString.valueOf("__lt");
+
+    /**
+     * The string library every Lua state shares. LuaJ's string metatable is one JVM-wide static whose __index must be
+     * the very table scripts see as {@code string} ({@code getmetatable('').__index == string} is true in Redis), so
+     * the EVAL and FUNCTION states (and every server in the JVM) get one read-only table.
+     */
+    private static LuaTable sharedString;
+
     /** Lua 5.1's string library: C's sprintf for format, and gfind (gmatch's old name). */
-    private static LuaTable stringLib(LuaTable lj) {
-        LuaTable s = new ProtectedTable();
-        for (String f : new String[] {"byte", "char", "dump", "find", "gmatch", "gsub", "len", "lower", "match",
-            "rep", "reverse", "sub", "upper"}) {
+    private static synchronized LuaTable stringLib(LuaTable lj) {
+        if (sharedString != null) {
+            return sharedString;
+        }
+        ProtectedTable s = new ProtectedTable();
+        for (String f : new String[] {"byte", "len", "lower", "reverse", "sub", "upper"}) {
+            s.rawset(f, new StringFunction(f, lj.rawget(f), false, 1));
+        }
+        for (String f : new String[] {"char", "dump"}) {
             s.rawset(f, lj.rawget(f));
         }
-        s.rawset("gfind", lj.rawget("gmatch"));
+        for (String f : new String[] {"find", "gmatch", "gsub", "match"}) {
+            s.rawset(f, new StringFunction(f, lj.rawget(f), true, 1, 2));
+        }
+        s.rawset("gfind", s.rawget("gmatch"));
+        s.rawset("rep", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaString str = LuaArgs.callerString(args, 1);
+                int n = (int) LuaArgs.callerNumber(args, 2);
+                if (n <= 0 || str.length() == 0) {
+                    return EMPTYSTRING;
+                }
+                if ((long) str.length() * n > Integer.MAX_VALUE - 8) {
+                    throw new LuaError("not enough memory");
+                }
+                byte[] out = new byte[str.length() * n];
+                for (int i = 0; i < n; i++) {
+                    str.copyInto(0, out, i * str.length(), str.length());
+                }
+                return LuaString.valueUsing(out);
+            }
+        });
         s.rawset("format", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
@@ -196,11 +431,169 @@ final class LuaSandbox {
         ProtectedTable meta = new ProtectedTable();
         meta.rawset(INDEX, s);
         meta.readonly(true);
+        s.readonly(true);
         LuaString.s_metatable = meta;
+        sharedString = s;
         return s;
     }
 
     private static final LuaString INDEX = LuaString.valueOf("__index");
+
+    /**
+     * A function of LuaJ's string library with Lua 5.1's behaviour around it: number arguments that stand for strings
+     * become Lua 5.1's text for them (LuaJ would write doubles as Java floats), and for pattern functions the
+     * replacement values and the errors of malformed patterns are Lua 5.1's (LuaJ's matcher reads past the end of
+     * such patterns, where C reads the terminating NUL).
+     */
+    private static final class StringFunction extends VarArgFunction {
+        private final String fname;
+        private final LuaValue fn;
+        private final boolean pattern;
+        private final int[] stringArgs;
+
+        StringFunction(String fname, LuaValue fn, boolean pattern, int... stringArgs) {
+            this.fname = fname;
+            this.fn = fn;
+            this.pattern = pattern;
+            this.stringArgs = stringArgs;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue[] a = new LuaValue[args.narg()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = args.arg(i + 1);
+            }
+            for (int i : stringArgs) {
+                if (i <= a.length && a[i - 1].type() == TNUMBER) {
+                    a[i - 1] = LuaFormat.tostring(a[i - 1]);
+                }
+            }
+            if (!pattern) {
+                return fn.invoke(a);
+            }
+            LuaValue pat = a.length >= 2 && a[1].isstring() ? a[1] : NIL;
+            if (fname.equals("gsub")) {
+                LuaArgs.callerString(args, 1);
+                LuaArgs.callerString(args, 2);
+                if (a.length < 3) {
+                    throw LuaArgs.callerArgError(3, "string/function/table expected");
+                }
+                a[2] = replacement(a[2]);
+                if (!args.isnoneornil(4)) {
+                    LuaArgs.callerNumber(args, 4);
+                }
+            }
+            Varargs result = matching(fn, LuaValue.varargsOf(a), pat);
+            if (fname.equals("gmatch")) {
+                LuaValue iterator = result.arg1();
+                return new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs iterArgs) {
+                        return matching(iterator, iterArgs, pat);
+                    }
+                };
+            }
+            return result;
+        }
+
+        /** gsub's replacement: numbers, and what functions and tables give, in Lua 5.1's text for numbers. */
+        private static LuaValue replacement(LuaValue repl) {
+            switch (repl.type()) {
+                case TNUMBER:
+                    return replacementString(LuaFormat.tostring(repl));
+                case TSTRING:
+                    return replacementString(repl.checkstring());
+                case TFUNCTION:
+                    return new VarArgFunction() {
+                        @Override
+                        public Varargs invoke(Varargs captures) {
+                            return numberText(repl.invoke(captures).arg1());
+                        }
+                    };
+                case TTABLE:
+                    return new VarArgFunction() {
+                        @Override
+                        public Varargs invoke(Varargs captures) {
+                            return numberText(repl.get(captures.arg1()));
+                        }
+                    };
+                default:
+                    throw LuaArgs.callerArgError(3, "string/function/table expected");
+            }
+        }
+
+        private static LuaValue numberText(LuaValue v) {
+            return v.type() == TNUMBER ? LuaFormat.tostring(v) : v;
+        }
+
+        /** A replacement ending in a lone '%': C's add_s reads the NUL after it and adds that. */
+        private static LuaValue replacementString(LuaString r) {
+            int n = r.length();
+            int i = 0;
+            boolean loneEscape = false;
+            while (i < n) {
+                if (r.luaByte(i) == '%') {
+                    loneEscape = i == n - 1;
+                    i += 2;
+                } else {
+                    i++;
+                }
+            }
+            return loneEscape ? r.concat(LuaString.valueOf(new byte[] {0})) : r;
+        }
+
+        private static Varargs matching(LuaValue fn, Varargs args, LuaValue pat) {
+            try {
+                return fn.invoke(args);
+            } catch (IndexOutOfBoundsException e) {
+                throw new LuaError(malformed(pat.isstring() ? pat.checkstring() : EMPTYSTRING));
+            } catch (LuaError e) {
+                String m = e.getMessageObject() != null && e.getMessageObject().isstring()
+                        ? e.getMessageObject().tojstring() : null;
+                String fixed = m == null ? null : switch (m) {
+                    case "malformed pattern (ends with %)" -> "malformed pattern (ends with '%')";
+                    case "malformed pattern (missing ])" -> "malformed pattern (missing ']')";
+                    case "Missing [ after %f in pattern" -> "missing '[' after '%f' in pattern";
+                    default -> null;
+                };
+                throw fixed == null ? e : new LuaError(fixed);
+            }
+        }
+
+        /** The error Lua 5.1 raises for the first malformed item of a pattern LuaJ's matcher ran off the end of. */
+        private static String malformed(LuaString p) {
+            int n = p.length();
+            int i = 0;
+            while (i < n) {
+                int c = p.luaByte(i++);
+                if (c == '%') {
+                    if (i >= n) {
+                        return "malformed pattern (ends with '%')";
+                    }
+                    if (p.luaByte(i) == 'f' && (i + 1 >= n || p.luaByte(i + 1) != '[')) {
+                        return "missing '[' after '%f' in pattern";
+                    }
+                    i++;
+                } else if (c == '[') {
+                    if (i < n && p.luaByte(i) == '^') {
+                        i++;
+                    }
+                    // The first character of a set is never its end, as in Lua 5.1's classEnd.
+                    do {
+                        if (i >= n) {
+                            return "malformed pattern (missing ']')";
+                        }
+                        if (p.luaByte(i++) == '%' && i < n) {
+                            i++;
+                        }
+                    } while (i >= n || p.luaByte(i) != ']');
+                    i++;
+                }
+            }
+            return "malformed pattern (missing ']')";
+        }
+    }
 
     /** Lua 5.1's math library with Redis's deterministic random generator. */
     private static LuaTable mathLib(LuaTable lj, Lrand48 random) {
@@ -211,16 +604,16 @@ final class LuaSandbox {
             m.rawset(f, lj.rawget(f));
         }
         m.rawset("mod", lj.rawget("fmod"));
-        m.rawset("log", new OneArgFunction() {
+        m.rawset("log", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue x) {
-                return valueOf(Math.log(x.checkdouble()));
+            public Varargs invoke(Varargs args) {
+                return valueOf(Math.log(LuaArgs.number(args, 1, "log")));
             }
         });
-        m.rawset("log10", new OneArgFunction() {
+        m.rawset("log10", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue x) {
-                return valueOf(Math.log10(x.checkdouble()));
+            public Varargs invoke(Varargs args) {
+                return valueOf(Math.log10(LuaArgs.number(args, 1, "log10")));
             }
         });
         m.rawset("random", new VarArgFunction() {
@@ -231,15 +624,15 @@ final class LuaSandbox {
                     case 0:
                         return valueOf(r);
                     case 1: {
-                        int u = (int) args.checkdouble(1);
+                        int u = (int) LuaArgs.number(args, 1, "random");
                         if (u < 1) {
                             argerror(1, "interval is empty");
                         }
                         return valueOf(Math.floor(r * u) + 1);
                     }
                     case 2: {
-                        int l = (int) args.checkdouble(1);
-                        int u = (int) args.checkdouble(2);
+                        int l = (int) LuaArgs.number(args, 1, "random");
+                        int u = (int) LuaArgs.number(args, 2, "random");
                         if (l > u) {
                             argerror(2, "interval is empty");
                         }
@@ -250,10 +643,10 @@ final class LuaSandbox {
                 }
             }
         });
-        m.rawset("randomseed", new OneArgFunction() {
+        m.rawset("randomseed", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue seed) {
-                random.seed((int) seed.checkdouble());
+            public Varargs invoke(Varargs args) {
+                random.seed((int) LuaArgs.number(args, 1, "randomseed"));
                 return NONE;
             }
         });

@@ -160,6 +160,11 @@ final class ScriptHook extends DebugLib {
                 lineHook.onLine(c, line);
             }
         }
+        if (f.fn[i] instanceof LuaClosure c && pc < c.p.code.length
+                && Lua.GET_OPCODE(c.p.code[pc]) == Lua.OP_CONCAT) {
+            int code = c.p.code[pc];
+            LuaFormat.concatOperands(f.stack[i], Lua.GETARG_B(code), Lua.GETARG_C(code));
+        }
         if (++instructions % COUNT == 0 && interrupt != null) {
             interrupt.check();
         }
@@ -235,11 +240,22 @@ final class ScriptHook extends DebugLib {
     LuaValue errorValue(org.luaj.vm2.LuaError e) {
         LuaValue v = e.getMessageObject();
         if (e instanceof ScriptError || e instanceof LuaSandbox.KilledError || !tailActive(frames())
-                || v == null || !v.isstring() || v.tojstring().equals(ProtectedTable.READONLY)) {
+                || v == null || !v.isstring()) {
             return v;
         }
         markError();
+        if (raisedWithoutPosition(v.tojstring())) {
+            return v;
+        }
         return valueOf(where(1) + LuaErrorText.translate(v.tojstring(), tailFn.p, tailPc, tailRegs));
+    }
+
+    /**
+     * Errors luaG_runerror raises inside a C function (rawset or setmetatable on a read-only table, table.sort
+     * comparing values Lua cannot order): Lua adds the position of a Lua function only, so these have none.
+     */
+    private static boolean raisedWithoutPosition(String text) {
+        return text.equals(ProtectedTable.READONLY) || text.startsWith("attempt to compare ");
     }
 
     Location lastError() {
@@ -281,8 +297,7 @@ final class ScriptHook extends DebugLib {
             if (text.startsWith(prefix)) {
                 text = text.substring(prefix.length());
             }
-            if (text.equals(ProtectedTable.READONLY) && LuaErrorText.raisedByCall(p, pc)) {
-                // Raised inside an API function (rawset, setmetatable ...): Lua names no position then.
+            if (raisedWithoutPosition(text) && LuaErrorText.raisedByCall(p, pc)) {
                 return valueOf(text);
             }
             text = LuaErrorText.translate(text, p, pc, f.stack[f.n - 1]);

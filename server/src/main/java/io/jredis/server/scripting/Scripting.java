@@ -165,17 +165,13 @@ public final class Scripting {
         if (running == null || !running.timedOut) {
             return null;
         }
-        boolean allowed = cmd.hasFlag("allow_busy");
-        if (allowed && cmd.name().equals("shutdown")) {
-            // SHUTDOWN is only possible without saving while a script runs.
-            allowed = false;
-            for (int i = 1; i < argv.length; i++) {
-                if (io.jredis.server.util.Bytes.eqIgnoreCase(argv[i], "nosave")) {
-                    allowed = true;
-                }
-            }
-        }
-        return allowed ? null : busyError();
+        // SHUTDOWN runs too: it checks its arguments and ABORT first, then refuses all but NOSAVE (busyShutdownError).
+        return cmd.hasFlag("allow_busy") ? null : busyError();
+    }
+
+    /** The error SHUTDOWN without NOSAVE answers while a script is timed out, null when no script is. */
+    public String busyShutdownError() {
+        return running != null && running.timedOut ? busyError() : null;
     }
 
     String busyError() {

@@ -124,8 +124,14 @@ final class StructLib {
         }
     }
 
-    private static Varargs pack(Varargs args) {
-        Header h = new Header(LuaArgs.string(args, 1, "pack"), "pack");
+    private static Varargs pack(Varargs given) {
+        Header h = new Header(LuaArgs.string(given, 1, "pack"), "pack");
+        // b_pack pushes a nil after its arguments: the first missing value reads "got nil", later ones "no value".
+        LuaValue[] values = new LuaValue[given.narg()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = given.arg(i + 1);
+        }
+        Varargs args = LuaValue.varargsOf(values, LuaValue.NIL);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int arg = 2;
         long total = 0;
@@ -145,9 +151,9 @@ final class StructLib {
                     putInteger(b, v, h.big, size);
                 }
                 case 'x' -> b.write(0);
-                case 'f' -> putInteger(b, Float.floatToRawIntBits((float) LuaArgs.number(args, arg++, "pack"))
-                        & 0xFFFFFFFFL, h.big, 4);
-                case 'd' -> putInteger(b, Double.doubleToRawLongBits(LuaArgs.number(args, arg++, "pack")), h.big, 8);
+                case 'f' -> putInteger(b, LuaFormat.cFloatBits(LuaArgs.number(args, arg++, "pack")) & 0xFFFFFFFFL,
+                        h.big, 4);
+                case 'd' -> putInteger(b, LuaFormat.cBits(LuaArgs.number(args, arg++, "pack")), h.big, 8);
                 case 'c', 's' -> {
                     LuaString s = LuaArgs.string(args, arg++, "pack");
                     int len = s.length();
@@ -206,7 +212,7 @@ final class StructLib {
         byte[] data = LuaSandbox.bytes(LuaArgs.string(args, 2, "unpack"));
         long ld = data.length;
         long pos = (long) LuaArgs.optNumber(args, 3, "unpack", 1) - 1;
-        if (pos < 0 || pos > ld) {
+        if (pos < 0) {
             throw LuaArgs.argError(3, "unpack", "offset must be 1 or greater");
         }
         List<LuaValue> out = new ArrayList<>();
@@ -224,10 +230,10 @@ final class StructLib {
                     out.add(LuaValue.valueOf(signed || v >= 0 ? (double) v : unsignedDouble(v)));
                 }
                 case 'x' -> { }
-                case 'f' -> out.add(LuaValue.valueOf(Float.intBitsToFloat((int) getInteger(data, (int) pos, h.big,
-                        false, 4))));
-                case 'd' -> out.add(LuaValue.valueOf(Double.longBitsToDouble(getInteger(data, (int) pos, h.big,
-                        false, 8))));
+                case 'f' -> out.add(LuaValue.valueOf(LuaFormat.fromCFloatBits((int) getInteger(data, (int) pos,
+                        h.big, false, 4))));
+                case 'd' -> out.add(LuaValue.valueOf(LuaFormat.fromCBits(getInteger(data, (int) pos, h.big, false,
+                        8))));
                 case 'c' -> {
                     if (size == 0) {
                         if (out.isEmpty() || out.get(out.size() - 1).tonumber().isnil()) {
@@ -259,6 +265,10 @@ final class StructLib {
         return LuaValue.varargsOf(out.toArray(new LuaValue[0]));
     }
 
+    private static boolean isalnum(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
     private static double unsignedDouble(long v) {
         return (double) (v >>> 1) * 2 + (v & 1);
     }
@@ -271,10 +281,11 @@ final class StructLib {
             int size = h.optsize(opt);
             pos += h.toalign(pos, opt, size);
             if (opt == 's') {
-                throw LuaArgs.argError(1, "size", "options 's' have no fixed size");
+                throw LuaArgs.argError(1, "size", "option 's' has no fixed size");
             } else if (opt == 'c' && size == 0) {
-                throw LuaArgs.argError(1, "size", "options 'c0' have no fixed size");
-            } else if (size == 0) {
+                throw LuaArgs.argError(1, "size", "option 'c0' has no fixed size");
+            } else if (!isalnum(opt)) {
+                // b_size hands only non-alphanumeric options to controloptions: unknown letters count 0 bytes.
                 h.control(opt);
             }
             pos += size;
