@@ -312,7 +312,7 @@ public final class Engine implements Database.Hooks {
     }
 
     /** 40 random hex characters, as Redis makes run ids and replication ids. */
-    private static String randomHexId() {
+    public static String randomHexId() {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         return HexFormat.of().formatHex(id);
