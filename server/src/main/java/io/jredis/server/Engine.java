@@ -1323,8 +1323,15 @@ public final class Engine implements Database.Hooks {
         if (!clientsPaused() || c.type() == Client.Type.REPLICA || c.type() == Client.Type.MASTER) {
             return false;
         }
-        return pauseType == PauseType.ALL || flagged.isWrite()
-                || (flagged == cmd && MAY_REPLICATE.contains(cmd.fullName()));
+        return pauseType == PauseType.ALL || flagged.isWrite() || mayReplicate(cmd, flagged);
+    }
+
+    /**
+     * Redis's CMD_MAY_REPLICATE of a call: the command's own flag unless its script's declared flags replaced the
+     * command's flags ({@code flagged} is then another view), or the flag an EXEC view took from a queued command.
+     */
+    static boolean mayReplicate(CommandSpec cmd, CommandSpec flagged) {
+        return flagged.mayReplicate() || (flagged == cmd && MAY_REPLICATE.contains(cmd.fullName()));
     }
 
     // ---- propagation ----

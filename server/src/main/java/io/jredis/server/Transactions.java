@@ -89,13 +89,13 @@ public final class Transactions {
         c.multi(new MultiState());
     }
 
-    /** EXEC views by the queued commands' write / denyoom / not-stale flags (at most 8, built once). */
+    /** EXEC views by the queued commands' write / denyoom / not-stale / may-replicate flags (at most 16, built once). */
     private final Map<Integer, CommandSpec> execViews = new HashMap<>();
 
     /**
      * EXEC as the guards see it (Redis's mstate.cmd_flags and cmd_inv_flags in processCommand): a write that may
-     * not run out of memory or on stale data when a queued command is one, the queued scripts' declared flags
-     * counting (getCommandFlags).
+     * not run out of memory or on stale data, or that may replicate (held by CLIENT PAUSE WRITE), when a queued
+     * command is one, the queued scripts' declared flags counting (getCommandFlags).
      */
     public CommandSpec execFlags(Client c, CommandSpec exec) {
         if (c.multi() == null) {
@@ -104,7 +104,8 @@ public final class Transactions {
         int key = 0;
         for (Queued q : c.multi().queue) {
             CommandSpec f = q.cmd().callFlags() == null ? q.cmd() : q.cmd().callFlags().of(c, q.cmd(), q.argv());
-            key |= (f.isWrite() ? 1 : 0) | (f.denyOom() ? 2 : 0) | (f.allowStale() ? 0 : 4);
+            key |= (f.isWrite() ? 1 : 0) | (f.denyOom() ? 2 : 0) | (f.allowStale() ? 0 : 4)
+                    | (Engine.mayReplicate(q.cmd(), f) ? 8 : 0);
         }
         if (key == 0) {
             return exec;
@@ -119,6 +120,9 @@ public final class Transactions {
             }
             if ((k & 4) != 0) {
                 flags.remove("stale");
+            }
+            if ((k & 8) != 0) {
+                flags.add("may_replicate");
             }
             return exec.withFlags(Set.copyOf(flags));
         });
