@@ -93,6 +93,56 @@ class ScriptChecksVsRedisTest {
         }
     }
 
+    /**
+     * A BGSAVE fails while transactions are open: what their later commands and EXEC answer depends on what they
+     * queued before (Redis's processCommand refuses an EXEC of queued writes with -EXECABORT ... MISCONF) and on
+     * what is queued after (a refused command flags the transaction).
+     */
+    @Test
+    void failedBackgroundSaveWhileQueuedAsRedis() throws Exception {
+        String[][] before = {
+            {"SET k v"}, {"GET k"}, {"GET k"}, {"EVAL \"return 1\" 0"}, {"PING"}, {"FCALL r 0"}, {"GET k"},
+            {"EVAL \"#!lua flags=no-writes\\nreturn 1\" 0"}, {"EVAL \"#!lua\\nreturn redis.call('set','k','v')\" 0"},
+            {"EVAL \"return redis.call('set','k','v')\" 0", "GET k"}, {"FCALL w 0"},
+        };
+        String[][] after = {
+            {"EXEC"}, {"EXEC"}, {"SET k2 v", "GET k", "EXEC"}, {"EXEC"}, {"EXEC"}, {"EXEC"}, {"PING", "EXEC"},
+            {"EXEC"}, {"EXEC"}, {"EXEC"}, {"EXEC"},
+        };
+        try (RealRedis real = RealRedis.start("--save", "3600 1");
+                PersistentServer jr = PersistentServer.start(dir, "save", "3600 1")) {
+            String expected = queuedThenMisconf(real.port(), real.dir(), before, after);
+            String actual = queuedThenMisconf(jr.port(), dir, before, after);
+            assertEquals(expected, actual);
+            Files.delete(real.dir().resolve("dump.rdb"));
+            Files.delete(dir.resolve("dump.rdb"));
+        }
+    }
+
+    /** Opens one transaction per {@code before} entry, fails a BGSAVE, then sends each {@code after} entry. */
+    private static String queuedThenMisconf(int port, Path dataDir, String[][] before, String[][] after)
+            throws IOException {
+        List<RawClient> conns = new ArrayList<>();
+        try {
+            StringBuilder out = new StringBuilder();
+            for (String[] queued : before) {
+                RawClient c = new RawClient("127.0.0.1", port);
+                conns.add(c);
+                out.append(transcript(c, concat(new String[] {"MULTI"}, queued)));
+            }
+            out.append(failBgsave(port, dataDir)).append('\n');
+            for (int i = 0; i < after.length; i++) {
+                out.append(transcript(conns.get(i), after[i]));
+            }
+            out.append(transcript(port, new String[] {"MULTI", "GET k", "EXEC", "MULTI", "SET k v", "EXEC"}));
+            return out.toString();
+        } finally {
+            for (RawClient c : conns) {
+                c.close();
+            }
+        }
+    }
+
     /** Loads the library, makes a BGSAVE fail (dump.rdb a directory: the rename fails, even for root). */
     private static String failBgsave(int port, Path dataDir) throws IOException {
         try (RawClient c = new RawClient("127.0.0.1", port)) {

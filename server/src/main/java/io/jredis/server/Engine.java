@@ -967,7 +967,7 @@ public final class Engine implements Database.Hooks {
             return false;
         }
         if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.fullName())) {
-            transactions.queue(c, cmd, argv);
+            transactions.queue(c, cmd, flagged, argv);
             c.reply().simple("QUEUED");
             return true;
         }

@@ -235,6 +235,10 @@ public final class Scripting {
 
     // ---- running a script ----
 
+    /** How the -MISCONF of a failed BGSAVE starts (the persistence module's guard gives it). */
+    private static final String RDB_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently"
+            + " unable to persist to disk.";
+
     /**
      * Redis's scriptPrepareForRun: refuses a script whose flags do not allow running now (replies the error and
      * returns null), else returns the run context. Scripts without shebang (compat mode) are refused only on a stale
@@ -255,6 +259,14 @@ public final class Scripting {
                 }
                 if (ro) {
                     engine.error(c, "ERR Can not execute a script with write flag using *_ro command.");
+                    return null;
+                }
+                // Reached when EXEC runs a script queued before its flags were known (a later FUNCTION LOAD) or
+                // before writes were refused: Redis refuses it here, with its own text for a failed BGSAVE.
+                String denied = engine.scriptWriteDenied(c);
+                if (denied != null) {
+                    engine.error(c, denied.startsWith(RDB_MISCONF) ? RDB_MISCONF + " Writable scripts are blocked."
+                            + " Use 'no-writes' flag for read only scripts." : denied);
                     return null;
                 }
             }
