@@ -22,7 +22,8 @@ import redis.clients.jedis.Jedis;
  * the stream), a WAIT for both times out with the one acknowledgement and WAIT 2 0 blocks until the sleeper wakes.
  */
 class WaitTwoReplicasVsRedisTest {
-    private static final int SLEEP_SECONDS = 4;
+    /** Long enough for WAIT 1 0 and WAIT 2 2000 on a loaded machine while the replica sleeps. */
+    private static final int SLEEP_SECONDS = 7;
 
     /** A master and its two replicas of one implementation; ports only, closed together. */
     private interface Deployment extends AutoCloseable {
@@ -58,11 +59,13 @@ class WaitTwoReplicasVsRedisTest {
         try (RawClient m = new RawClient("127.0.0.1", d.master())) {
             out.add("SET " + RawClient.text(m.call("SET", "k", "v1")));
             out.add("WAIT 2 0 -> " + RawClient.text(m.call("WAIT", "2", "0")));
-            out.add("WAIT 2 100 -> " + RawClient.text(m.call("WAIT", "2", "100")));
-            out.add("WAIT 0 0 -> " + RawClient.text(m.call("WAIT", "0", "0")));
+            // Every command moves the client's WAIT offset to the master's, which the REPLCONF GETACK of a blocked
+            // WAIT advanced: how many replicas acknowledged that already is timing (so no WAIT 0 0 here), and the
+            // timeouts leave the replicas seconds to do it.
+            out.add("WAIT 2 10000 -> " + RawClient.text(m.call("WAIT", "2", "10000")));
             long start = System.nanoTime();
-            out.add("WAIT 3 300 -> " + RawClient.text(m.call("WAIT", "3", "300")));
-            assertTrue(millisSince(start) >= 300, name + ": WAIT 3 300 returned before its timeout");
+            out.add("WAIT 3 2000 -> " + RawClient.text(m.call("WAIT", "3", "2000")));
+            assertTrue(millisSince(start) >= 2000, name + ": WAIT 3 2000 returned before its timeout");
 
             try (RawClient sleeper = new RawClient("127.0.0.1", d.replica(1))) {
                 long sleepSent = System.nanoTime();
@@ -72,8 +75,8 @@ class WaitTwoReplicasVsRedisTest {
                 out.add("SET " + RawClient.text(m.call("SET", "k", "v2")));
                 out.add("WAIT 1 0 -> " + RawClient.text(m.call("WAIT", "1", "0")));
                 start = System.nanoTime();
-                out.add("WAIT 2 1000 -> " + RawClient.text(m.call("WAIT", "2", "1000")));
-                assertTrue(millisSince(start) >= 1000, name + ": WAIT 2 1000 returned before its timeout");
+                out.add("WAIT 2 2000 -> " + RawClient.text(m.call("WAIT", "2", "2000")));
+                assertTrue(millisSince(start) >= 2000, name + ": WAIT 2 2000 returned before its timeout");
                 out.add("WAIT 2 0 -> " + RawClient.text(m.call("WAIT", "2", "0")));
                 assertTrue(millisSince(sleepSent) >= SLEEP_SECONDS * 1000L,
                         name + ": WAIT 2 0 returned while a replica was asleep");
