@@ -238,6 +238,22 @@ public final class Scripting {
     /** How the -MISCONF of a failed BGSAVE starts (the persistence module's guard gives it). */
     private static final String RDB_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently"
             + " unable to persist to disk.";
+    /** How the -MISCONF of an AOF write error starts, the cause following (the persistence module's guard). */
+    private static final String AOF_MISCONF = "MISCONF Errors writing to the AOF file: ";
+    private static final String SCRIPTS_BLOCKED = " Writable scripts are blocked. Use 'no-writes' flag for read only"
+            + " scripts.";
+
+    /** The text scriptPrepareForRun gives a guard's -MISCONF: its own, naming the scripts and keeping the cause. */
+    private static String scriptStartDenial(String denied) {
+        if (denied.startsWith(RDB_MISCONF)) {
+            return RDB_MISCONF + SCRIPTS_BLOCKED;
+        }
+        if (denied.startsWith(AOF_MISCONF)) {
+            return "MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk."
+                    + SCRIPTS_BLOCKED + " AOF error: " + denied.substring(AOF_MISCONF.length());
+        }
+        return denied;
+    }
 
     /**
      * Redis's scriptPrepareForRun: refuses a script whose flags do not allow running now (replies the error and
@@ -265,8 +281,7 @@ public final class Scripting {
                 // before writes were refused: Redis refuses it here, with its own text for a failed BGSAVE.
                 String denied = engine.scriptWriteDenied(c);
                 if (denied != null) {
-                    engine.error(c, denied.startsWith(RDB_MISCONF) ? RDB_MISCONF + " Writable scripts are blocked."
-                            + " Use 'no-writes' flag for read only scripts." : denied);
+                    engine.error(c, scriptStartDenial(denied));
                     return null;
                 }
             }
