@@ -93,6 +93,64 @@ class ScriptChecksVsRedisTest {
         }
     }
 
+    /** Transactions opened before writes are refused: what they queue first, then what they send after. */
+    private static final String[][] QUEUED_BEFORE = {
+        {"SET k v"}, {"GET k"}, {"GET k"}, {"EVAL \"return 1\" 0"}, {"PING"}, {"FCALL r 0"}, {"GET k"},
+        {"EVAL \"#!lua flags=no-writes\\nreturn 1\" 0"}, {"EVAL \"#!lua\\nreturn redis.call('set','k','v')\" 0"},
+        {"EVAL \"return redis.call('set','k','v')\" 0", "GET k"}, {"FCALL w 0"},
+    };
+    private static final String[][] SENT_AFTER = {
+        {"EXEC"}, {"EXEC"}, {"SET k2 v", "GET k", "EXEC"}, {"EXEC"}, {"EXEC"}, {"EXEC"}, {"PING", "EXEC"},
+        {"EXEC"}, {"EXEC"}, {"EXEC"}, {"EXEC"},
+    };
+
+    /**
+     * A BGSAVE fails while transactions are open: what their later commands and EXEC answer depends on the flags
+     * their commands had when queued (Redis's processCommand refuses an EXEC of queued writes with -EXECABORT ...
+     * MISCONF; FCALL of a function loaded after it was queued reaches scriptPrepareForRun's own -MISCONF) and on
+     * what is queued after (a refused command flags the transaction).
+     */
+    @Test
+    void failedBackgroundSaveWhileQueuedAsRedis() throws Exception {
+        try (RealRedis real = RealRedis.start("--save", "3600 1");
+                PersistentServer jr = PersistentServer.start(dir, "save", "3600 1")) {
+            String expected = queuedThenRefused(real.port(), () -> failBgsave(real.port(), real.dir()));
+            String actual = queuedThenRefused(jr.port(), () -> failBgsave(jr.port(), dir));
+            assertEquals(expected, actual);
+            Files.delete(real.dir().resolve("dump.rdb"));
+            Files.delete(dir.resolve("dump.rdb"));
+        }
+    }
+
+    /** Makes the server refuse writes; returns what the replies along the way should show. */
+    @FunctionalInterface
+    private interface WriteFailure {
+        String fail() throws IOException;
+    }
+
+    /** Opens one transaction per {@link #QUEUED_BEFORE} entry, fails writes, then sends {@link #SENT_AFTER}. */
+    private static String queuedThenRefused(int port, WriteFailure failure) throws IOException {
+        List<RawClient> conns = new ArrayList<>();
+        try {
+            StringBuilder out = new StringBuilder();
+            for (String[] queued : QUEUED_BEFORE) {
+                RawClient c = new RawClient("127.0.0.1", port);
+                conns.add(c);
+                out.append(transcript(c, concat(new String[] {"MULTI"}, queued)));
+            }
+            out.append(failure.fail()).append('\n');
+            for (int i = 0; i < SENT_AFTER.length; i++) {
+                out.append(transcript(conns.get(i), SENT_AFTER[i]));
+            }
+            out.append(transcript(port, new String[] {"MULTI", "GET k", "EXEC", "MULTI", "SET k v", "EXEC"}));
+            return out.toString();
+        } finally {
+            for (RawClient c : conns) {
+                c.close();
+            }
+        }
+    }
+
     /** Loads the library, makes a BGSAVE fail (dump.rdb a directory: the rename fails, even for root). */
     private static String failBgsave(int port, Path dataDir) throws IOException {
         try (RawClient c = new RawClient("127.0.0.1", port)) {

@@ -976,7 +976,8 @@ public final class Sentinel {
                     quorum++;
                 }
             }
-            odown = quorum >= master.quorum;
+            // Redis's quorum is an unsigned int: one of 2^31 or more is out of reach, not negative.
+            odown = Integer.compareUnsigned(quorum, master.quorum) >= 0;
         }
         if (odown) {
             if (!master.is(Instance.O_DOWN)) {
@@ -1093,7 +1094,7 @@ public final class Sentinel {
                 winner = myVote;
             }
         }
-        if (winner != null && (maxVotes < voters / 2 + 1 || maxVotes < master.quorum)) {
+        if (winner != null && (maxVotes < voters / 2 + 1 || Integer.compareUnsigned(maxVotes, master.quorum) < 0)) {
             winner = null;
         }
         return winner;

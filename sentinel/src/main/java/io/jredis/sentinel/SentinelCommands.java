@@ -271,6 +271,7 @@ final class SentinelCommands {
                 usable++;
             }
         }
+        // Unlike the ODOWN check, Redis compares with the quorum cast to a signed int here.
         boolean noQuorum = usable < m.quorum;
         boolean noAuth = usable < voters / 2 + 1;
         if (!noQuorum && !noAuth) {
@@ -321,7 +322,7 @@ final class SentinelCommands {
             return;
         }
         s.flushConfig();
-        s.event(Log.WARNING, "+monitor", s.masters.get(Bytes.str(argv[2])), "quorum " + quorum);
+        s.event(Log.WARNING, "+monitor", s.masters.get(Bytes.str(argv[2])), "quorum " + quorum.intValue());
         c.reply().ok();
     }
 

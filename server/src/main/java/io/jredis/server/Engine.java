@@ -319,7 +319,7 @@ public final class Engine implements Database.Hooks {
     }
 
     /** 40 random hex characters, as Redis makes run ids and replication ids. */
-    private static String randomHexId() {
+    public static String randomHexId() {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         return HexFormat.of().formatHex(id);
@@ -994,7 +994,7 @@ public final class Engine implements Database.Hooks {
             return false;
         }
         if (c.multi() != null && !TRANSACTION_CONTROL.contains(cmd.fullName())) {
-            transactions.queue(c, cmd, argv);
+            transactions.queue(c, cmd, flagged, argv);
             c.reply().simple("QUEUED");
             return true;
         }
@@ -1350,8 +1350,15 @@ public final class Engine implements Database.Hooks {
         if (!clientsPaused() || c.type() == Client.Type.REPLICA || c.type() == Client.Type.MASTER) {
             return false;
         }
-        return pauseType == PauseType.ALL || flagged.isWrite()
-                || (flagged == cmd && MAY_REPLICATE.contains(cmd.fullName()));
+        return pauseType == PauseType.ALL || flagged.isWrite() || mayReplicate(cmd, flagged);
+    }
+
+    /**
+     * Redis's CMD_MAY_REPLICATE of a call: the command's own flag unless its script's declared flags replaced the
+     * command's flags ({@code flagged} is then another view), or the flag an EXEC view took from a queued command.
+     */
+    static boolean mayReplicate(CommandSpec cmd, CommandSpec flagged) {
+        return flagged.mayReplicate() || (flagged == cmd && MAY_REPLICATE.contains(cmd.fullName()));
     }
 
     // ---- propagation ----

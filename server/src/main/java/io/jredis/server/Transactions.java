@@ -16,8 +16,11 @@ import java.util.Set;
  * watching it, and its EXEC then fails.
  */
 public final class Transactions {
-    /** A queued command of a client inside MULTI. */
-    public record Queued(CommandSpec cmd, byte[][] argv) {}
+    /**
+     * A queued command of a client inside MULTI, with {@code flags} the command as the guards saw it when it was
+     * queued (a script's declared flags, looked up then: Redis's getCommandFlags in queueMultiCommand).
+     */
+    public record Queued(CommandSpec cmd, byte[][] argv, CommandSpec flags) {}
 
     /** sizeof(multiCmd) in Redis 7.0. */
     private static final long MULTI_CMD_BYTES = 24;
@@ -89,13 +92,14 @@ public final class Transactions {
         c.multi(new MultiState());
     }
 
-    /** EXEC views by the queued commands' write / denyoom / not-stale flags (at most 8, built once). */
+    /** EXEC views by the queued commands' write / denyoom / not-stale / may-replicate flags (at most 16, built once). */
     private final Map<Integer, CommandSpec> execViews = new HashMap<>();
 
     /**
      * EXEC as the guards see it (Redis's mstate.cmd_flags and cmd_inv_flags in processCommand): a write that may
-     * not run out of memory or on stale data when a queued command is one, the queued scripts' declared flags
-     * counting (getCommandFlags).
+     * not run out of memory or on stale data, or that may replicate (held by CLIENT PAUSE WRITE), when a queued
+     * command is one, the queued scripts' declared flags counting as they were when queued (a function loaded
+     * after FCALL was queued does not make EXEC a write).
      */
     public CommandSpec execFlags(Client c, CommandSpec exec) {
         if (c.multi() == null) {
@@ -103,8 +107,9 @@ public final class Transactions {
         }
         int key = 0;
         for (Queued q : c.multi().queue) {
-            CommandSpec f = q.cmd().callFlags() == null ? q.cmd() : q.cmd().callFlags().of(c, q.cmd(), q.argv());
-            key |= (f.isWrite() ? 1 : 0) | (f.denyOom() ? 2 : 0) | (f.allowStale() ? 0 : 4);
+            CommandSpec f = q.flags();
+            key |= (f.isWrite() ? 1 : 0) | (f.denyOom() ? 2 : 0) | (f.allowStale() ? 0 : 4)
+                    | (Engine.mayReplicate(q.cmd(), f) ? 8 : 0);
         }
         if (key == 0) {
             return exec;
@@ -120,14 +125,17 @@ public final class Transactions {
             if ((k & 4) != 0) {
                 flags.remove("stale");
             }
+            if ((k & 8) != 0) {
+                flags.add("may_replicate");
+            }
             return exec.withFlags(Set.copyOf(flags));
         });
     }
 
-    void queue(Client c, CommandSpec cmd, byte[][] argv) {
+    void queue(Client c, CommandSpec cmd, CommandSpec flagged, byte[][] argv) {
         // As queueMultiCommand: once EXEC is bound to fail nothing more is kept (the reply is still QUEUED).
         if (!c.multi().failed && !dirty(c)) {
-            c.multi().queue.add(new Queued(cmd, argv));
+            c.multi().queue.add(new Queued(cmd, argv, flagged));
         }
     }
 

@@ -3,21 +3,31 @@ package io.jredis.server.commands;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.MemoryUnits;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.db.HashValue;
+import io.jredis.server.db.ListValue;
+import io.jredis.server.db.SetValue;
+import io.jredis.server.db.StreamValue;
 import io.jredis.server.db.Values;
+import io.jredis.server.db.ZSetValue;
+import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Doubles;
+import io.jredis.server.util.Glob;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
- * DIGEST-VALUE, POPULATE, ERROR, HELP (RELOAD is added by the persistence module); the others answer as unknown
- * subcommands.
+ * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
+ * STRINGMATCH-TEST, HELP (RELOAD is added by the persistence module); the others answer as unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -27,6 +37,8 @@ final class DebugCommand {
     private static final byte[] KEY_PREFIX = Bytes.of("key");
     private static final byte[] COLON = Bytes.of(":");
     private static final byte[] VALUE_PREFIX = Bytes.of("value:");
+    /** A RESP3 attribute map of one pair; Reply has no attribute writer as nothing else sends one. */
+    private static final byte[] ATTRIBUTE_HEADER = Bytes.of("|1\r\n");
 
     private DebugCommand() {}
 
@@ -110,6 +122,61 @@ final class DebugCommand {
                     c.reply().simple(HexFormat.of().formatHex(digest));
                 }
             }
+            case "protocol" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                protocol(c, Bytes.lower(argv[2]));
+            }
+            case "change-repl-id" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                // Redis's changeReplicationId + clearReplicationId2: a PSYNC naming the old id needs a full sync.
+                c.engine().log().notice("Changing replication IDs after receiving DEBUG change-repl-id");
+                c.engine().replIds(Engine.randomHexId(), "0".repeat(40));
+                c.reply().ok();
+            }
+            case "listpack" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                encodingDump(c, argv[2], "listpack", "Not a listpack encoded object.",
+                        "Listpack structure printed on stdout");
+            }
+            case "quicklist" -> {
+                if (argc != 3 && argc != 4) {
+                    unknown(c, argv);
+                    return;
+                }
+                encodingDump(c, argv[2], "quicklist", "Not a quicklist encoded object.",
+                        "Quicklist structure printed on stdout");
+            }
+            case "quicklist-packed-threshold" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                // jredis's lists have no packed/plain node split, so the threshold has nothing to move: like Redis
+                // it is only validated (quicklistisSetPackedThreshold's bound: 4 GB minus 1 MB).
+                Long size = MemoryUnits.parse(Bytes.str(argv[2]));
+                if (size == null || Long.compareUnsigned(size, (1L << 32) - (1 << 20)) > 0) {
+                    c.engine().error(c, "ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+                    return;
+                }
+                c.reply().ok();
+            }
+            case "stringmatch-test" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                stringmatchFuzz();
+                c.reply().simple("Apparently Redis did not crash: test passed");
+            }
             case "populate" -> {
                 if (argc < 3 || argc > 5) {
                     unknown(c, argv);
@@ -126,6 +193,94 @@ final class DebugCommand {
                 c.reply().error(Bytes.str(argv[2]));
             }
             default -> unknown(c, argv);
+        }
+    }
+
+    /**
+     * DEBUG LISTPACK / QUICKLIST key: Redis prints the structure on its stdout; jredis logs the key's encoding and
+     * length there instead, with Redis's replies.
+     */
+    private static void encodingDump(Client c, byte[] key, String encoding, String wrongEncoding, String done) {
+        Dict.Entry e = c.db().dict().find(key);
+        if (e == null) {
+            c.engine().error(c, "ERR no such key");
+            return;
+        }
+        if (!Values.encoding(e.value).equals(encoding)) {
+            c.engine().error(c, "ERR " + wrongEncoding);
+            return;
+        }
+        System.out.println("{" + encoding + "} key " + Bytes.str(key) + " type " + Values.type(e.value));
+        c.reply().simple(done);
+    }
+
+    /** Redis's stringmatchlen_fuzz_test: random patterns against random strings must not crash the matcher. */
+    private static void stringmatchFuzz() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 100_000; i++) {
+            byte[] pattern = new byte[random.nextInt(32)];
+            byte[] string = new byte[random.nextInt(32)];
+            random.nextBytes(pattern);
+            random.nextBytes(string);
+            Glob.match(pattern, string, false);
+        }
+    }
+
+    /**
+     * DEBUG PROTOCOL type: Redis's fixed sample of each reply type, for client test suites. RESP2 gets each type's
+     * RESP2 form (attributes dropped, booleans as integers); a push has no RESP2 form and is refused.
+     */
+    private static void protocol(Client c, String type) {
+        Reply r = c.reply();
+        switch (type) {
+            case "string" -> r.bulk("Hello World");
+            case "integer" -> r.integer(12345);
+            case "double" -> r.dbl(3.141);
+            case "bignum" -> r.bigNumber("1234567999999999999999999999999999999");
+            case "null" -> r.nullBulk();
+            case "array", "set" -> {
+                if (type.equals("array")) {
+                    r.array(3);
+                } else {
+                    r.set(3);
+                }
+                for (int j = 0; j < 3; j++) {
+                    r.integer(j);
+                }
+            }
+            case "map" -> {
+                r.map(3);
+                for (int j = 0; j < 3; j++) {
+                    r.integer(j);
+                    r.bool(j == 1);
+                }
+            }
+            case "attrib" -> {
+                if (r.resp3()) {
+                    r.raw(ATTRIBUTE_HEADER);
+                    r.bulk("key-popularity");
+                    r.array(2);
+                    r.bulk("key:123");
+                    r.integer(90);
+                }
+                r.bulk("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (!r.resp3()) {
+                    c.engine().error(c, "ERR RESP2 is not supported by this command");
+                    return;
+                }
+                r.push(2);
+                r.bulk("server-cpu-usage");
+                r.integer(42);
+                // A client that skips out-of-band pushes still gets its in-band reply.
+                r.bulk("Some real reply following the push reply");
+            }
+            case "verbatim" -> r.verbatim("This is a verbatim\nstring");
+            case "true" -> r.bool(true);
+            case "false" -> r.bool(false);
+            default -> c.engine().error(c, "ERR Wrong protocol type name. Please use one of the following:"
+                    + " string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
         }
     }
 
@@ -357,15 +512,50 @@ final class DebugCommand {
     }
 
     /**
-     * Redis's xorObjectDigest: the type code (big-endian 32 bits) is mixed in, then the value (a string is mixed in
-     * as its bytes), then "!!expire!!" is xored in when the key has a TTL. Types other than strings contribute their
-     * type code only until their families expose their elements.
+     * Redis's xorObjectDigest: the type code (big-endian 32 bits) is mixed in, then the value: a string as its bytes,
+     * list elements and stream entries ("ms.seq", then each field and value) mixed in order, set members xored in,
+     * and for zsets and hashes one sub-digest per element (member then score as %.17g, or field then value) xored
+     * in. Finally "!!expire!!" is xored in when the key has a TTL. Elements are digested as their string form, which
+     * is what Redis's listpack/intset integers turn back into.
      */
     private static void valueDigest(byte[] digest, Dict.Entry e) {
         Object v = e.value;
         mix(digest, int32(redisTypeCode(v)));
         if (v instanceof byte[] b) {
             mix(digest, b);
+        } else if (v instanceof ListValue list) {
+            for (int i = 0; i < list.size(); i++) {
+                mix(digest, list.get(i));
+            }
+        } else if (v instanceof SetValue set) {
+            set.forEach(member -> xor(digest, member, member.length));
+        } else if (v instanceof ZSetValue zset) {
+            zset.forRange(0, zset.size() - 1, false, (member, score) -> {
+                byte[] element = new byte[20];
+                mix(element, member);
+                mix(element, Bytes.of(Doubles.g17(score)));
+                xor(digest, element, 20);
+            });
+        } else if (v instanceof HashValue hash) {
+            hash.forEach((fb, fo, fl, vb, vo, vl) -> {
+                byte[] element = new byte[20];
+                mix(element, Arrays.copyOfRange(fb, fo, fo + fl));
+                mix(element, Arrays.copyOfRange(vb, vo, vo + vl));
+                xor(digest, element, 20);
+            });
+        } else if (v instanceof StreamValue stream) {
+            for (StreamValue.Node node : stream.nodes().values()) {
+                for (StreamValue.Entry entry : node.entries()) {
+                    if (entry.deleted()) {
+                        continue;
+                    }
+                    mix(digest, Bytes.of(Long.toUnsignedString(entry.id.ms()) + "."
+                            + Long.toUnsignedString(entry.id.seq())));
+                    for (byte[] fieldOrValue : entry.fieldsValues) {
+                        mix(digest, fieldOrValue);
+                    }
+                }
+            }
         }
         if (e.expireAt >= 0) {
             xor(digest, "!!expire!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 10);

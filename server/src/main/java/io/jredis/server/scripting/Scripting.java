@@ -231,6 +231,26 @@ public final class Scripting {
 
     // ---- running a script ----
 
+    /** How the -MISCONF of a failed BGSAVE starts (the persistence module's guard gives it). */
+    private static final String RDB_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently"
+            + " unable to persist to disk.";
+    /** How the -MISCONF of an AOF write error starts, the cause following (the persistence module's guard). */
+    private static final String AOF_MISCONF = "MISCONF Errors writing to the AOF file: ";
+    private static final String SCRIPTS_BLOCKED = " Writable scripts are blocked. Use 'no-writes' flag for read only"
+            + " scripts.";
+
+    /** The text scriptPrepareForRun gives a guard's -MISCONF: its own, naming the scripts and keeping the cause. */
+    private static String scriptStartDenial(String denied) {
+        if (denied.startsWith(RDB_MISCONF)) {
+            return RDB_MISCONF + SCRIPTS_BLOCKED;
+        }
+        if (denied.startsWith(AOF_MISCONF)) {
+            return "MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk."
+                    + SCRIPTS_BLOCKED + " AOF error: " + denied.substring(AOF_MISCONF.length());
+        }
+        return denied;
+    }
+
     /**
      * Redis's scriptPrepareForRun: refuses a script whose flags do not allow running now (replies the error and
      * returns null), else returns the run context. Scripts without shebang (compat mode) are refused only on a stale
@@ -251,6 +271,13 @@ public final class Scripting {
                 }
                 if (ro) {
                     engine.error(c, "ERR Can not execute a script with write flag using *_ro command.");
+                    return null;
+                }
+                // Reached when EXEC runs a script queued before its flags were known (a later FUNCTION LOAD) or
+                // before writes were refused: Redis refuses it here, with its own text for a failed BGSAVE.
+                String denied = engine.scriptWriteDenied(c);
+                if (denied != null) {
+                    engine.error(c, scriptStartDenial(denied));
                     return null;
                 }
             }

@@ -1,0 +1,215 @@
+package io.jredis.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.ServerPair;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * DEBUG compared byte for byte with a real redis-server: PROTOCOL's sample replies in RESP2 and RESP3, the
+ * subcommands Redis test suites use, and DIGEST / DIGEST-VALUE of the same dataset built on both (test suites compare
+ * digests between a master and its replicas, so the algorithm must be Redis's).
+ */
+class DebugVsRedisTest {
+    @RegisterExtension
+    static final ServerPair servers = new ServerPair("enable-debug-command", "yes");
+
+    private static final String[] PROTOCOL_TYPES = {"string", "integer", "double", "bignum", "null", "array", "set",
+        "map", "attrib", "push", "verbatim", "true", "false", "TRUE", "nosuchtype"};
+
+    @BeforeEach
+    void flush() throws IOException {
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("FLUSHALL");
+            }
+        }
+    }
+
+    @Test
+    void protocolRepliesAreRedisBytesInBothProtocols() throws IOException {
+        for (String hello : new String[] {"2", "3"}) {
+            List<List<String>> sides = new ArrayList<>();
+            for (int port : ports()) {
+                List<String> replies = new ArrayList<>();
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    c.call("HELLO", hello);
+                    for (String type : PROTOCOL_TYPES) {
+                        String reply = raw(c, "DEBUG", "PROTOCOL", type);
+                        if (hello.equals("3") && type.equals("push")) {
+                            // The push is out of band: the in-band reply follows it.
+                            reply += raw(c.readRaw());
+                        }
+                        replies.add(type + " -> " + reply);
+                    }
+                    replies.add(raw(c, "DEBUG", "PROTOCOL"));
+                    replies.add(raw(c, "DEBUG", "PROTOCOL", "string", "extra"));
+                }
+                sides.add(replies);
+            }
+            assertEquals(sides.get(0), sides.get(1), "RESP" + hello + ": redis-server vs jredis");
+        }
+    }
+
+    @Test
+    void testSuiteSubcommandsReplyAsRedis() throws IOException {
+        String[][] calls = {
+            {"RPUSH", "list", "a", "b", "1"}, {"HSET", "hash", "f", "v"}, {"SET", "str", "foo"},
+            {"DEBUG", "HELP"}, {"DEBUG", "SLEEP", "0"}, {"DEBUG", "SLEEP", "0.01"}, {"DEBUG", "SLEEP"},
+            {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "1"}, {"DEBUG", "SET-ACTIVE-EXPIRE"},
+            {"DEBUG", "OBJECT", "nokey"}, {"DEBUG", "OBJECT", "str", "extra"}, {"DEBUG", "JMAP"},
+            {"DEBUG", "CHANGE-REPL-ID"}, {"DEBUG", "CHANGE-REPL-ID", "extra"}, {"DEBUG", "STRINGMATCH-LEN"},
+            {"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"},
+            {"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1kb"}, {"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "abc"},
+            {"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "-1"}, {"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5000000000"},
+            {"DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"}, {"DEBUG", "QUICKLIST-PACKED-THRESHOLD"},
+            {"DEBUG", "LISTPACK", "hash"}, {"DEBUG", "LISTPACK", "list"}, {"DEBUG", "LISTPACK", "str"},
+            {"DEBUG", "LISTPACK", "nokey"}, {"DEBUG", "LISTPACK", "hash", "extra"}, {"DEBUG", "QUICKLIST", "list"},
+            {"DEBUG", "QUICKLIST", "list", "1"}, {"DEBUG", "QUICKLIST", "hash"}, {"DEBUG", "QUICKLIST", "nokey"},
+            {"DEBUG", "QUICKLIST", "list", "1", "2"}, {"DEBUG", "DIGEST", "extra"}, {"DEBUG", "DIGEST-VALUE"},
+            {"DEBUG", "NOSUCH"},
+        };
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> replies = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                for (String[] call : calls) {
+                    replies.add(String.join(" ", call) + " -> " + raw(c, call));
+                }
+            }
+            sides.add(replies);
+        }
+        assertEquals(sides.get(0), sides.get(1));
+    }
+
+    /** Not compared: redis-server's fuzz run can take many seconds, its reply is fixed text. */
+    @Test
+    void stringmatchTestRepliesAsRedis() throws IOException {
+        try (RawClient c = new RawClient("127.0.0.1", servers.jredis().port())) {
+            assertEquals("+Apparently Redis did not crash: test passed\r\n", raw(c, "DEBUG", "STRINGMATCH-TEST"));
+        }
+    }
+
+    @Test
+    void changeReplIdRenewsTheReplicationIdAndClearsTheSecondOne() throws IOException {
+        try (RawClient c = new RawClient("127.0.0.1", servers.jredis().port())) {
+            String before = field(c, "master_replid");
+            assertEquals("+OK\r\n", raw(c, "DEBUG", "CHANGE-REPL-ID"));
+            assertNotEquals(before, field(c, "master_replid"));
+            assertTrue(field(c, "master_replid").matches("[0-9a-f]{40}"));
+            assertEquals("0".repeat(40), field(c, "master_replid2"));
+        }
+    }
+
+    @Test
+    void digestsOfTheSameDatasetAreRedis() throws IOException {
+        List<String[]> dataset = dataset();
+        List<String> keys = new ArrayList<>();
+        for (String[] call : dataset) {
+            if (!call[0].equals("SELECT") && !call[0].startsWith("X") && !call[0].equals("EXPIRE")) {
+                keys.add(call[1]);
+            }
+        }
+        keys.add("stream");
+        keys.add("nokey");
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                out.add("empty -> " + raw(c, "DEBUG", "DIGEST"));
+                for (String[] call : dataset) {
+                    Object reply = c.call(call);
+                    assertTrue(!(reply instanceof io.jredis.server.protocol.Reply.RespError),
+                            () -> String.join(" ", call) + " failed on port " + port + ": " + RawClient.text(reply));
+                }
+                c.call("SELECT", "0");
+                for (String key : keys) {
+                    out.add(key + " -> " + raw(c, "DEBUG", "DIGEST-VALUE", key));
+                }
+                out.add("all -> " + raw(c, "DEBUG", "DIGEST-VALUE", "str", "nokey", "zbig"));
+                out.add("dataset -> " + raw(c, "DEBUG", "DIGEST"));
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1));
+    }
+
+    /** Every type in each of its encodings, a TTL, an XDEL tombstone, a consumer group and a second database. */
+    private static List<String[]> dataset() {
+        List<String[]> d = new ArrayList<>();
+        d.add(new String[] {"SET", "str", "hello"});
+        d.add(new String[] {"SET", "int", "12345"});
+        d.add(new String[] {"SET", "neg", "-7"});
+        d.add(new String[] {"SET", "raw", "x".repeat(100)});
+        d.add(new String[] {"SET", "ttl", "v"});
+        d.add(new String[] {"EXPIRE", "ttl", "1000"});
+        d.add(new String[] {"RPUSH", "list", "a", "b", "1", "-2", "007", ""});
+        d.add(withMany(new String[] {"RPUSH", "biglist"}, 300, "e"));
+        d.add(new String[] {"SADD", "intset", "3", "1", "-5", "100000000000"});
+        d.add(withMany(new String[] {"SADD", "bigset"}, 600, "m"));
+        d.add(new String[] {"ZADD", "zsmall", "0.1", "a", "1.5", "b", "-inf", "c", "3", "7", "1e300", "d"});
+        List<String> z = new ArrayList<>(List.of("ZADD", "zbig"));
+        for (int i = 0; i < 200; i++) {
+            z.add(Double.toString(i / 3.0));
+            z.add("member" + i);
+        }
+        d.add(z.toArray(new String[0]));
+        d.add(new String[] {"HSET", "hsmall", "f1", "v1", "f2", "2", "3", ""});
+        List<String> h = new ArrayList<>(List.of("HSET", "hbig"));
+        for (int i = 0; i < 200; i++) {
+            h.add("field" + i);
+            h.add("value" + i);
+        }
+        d.add(h.toArray(new String[0]));
+        for (int i = 1; i <= 250; i++) {
+            d.add(new String[] {"XADD", "stream", i + "-" + (i % 3), "f", "v" + i, "g", Integer.toString(i)});
+        }
+        d.add(new String[] {"XDEL", "stream", "5-2"});
+        d.add(new String[] {"XGROUP", "CREATE", "stream", "grp", "0"});
+        d.add(new String[] {"SELECT", "3"});
+        d.add(new String[] {"SET", "other-db", "1"});
+        return d;
+    }
+
+    private static String[] withMany(String[] head, int n, String prefix) {
+        List<String> out = new ArrayList<>(List.of(head));
+        for (int i = 0; i < n; i++) {
+            out.add(prefix + i);
+        }
+        return out.toArray(new String[0]);
+    }
+
+    private static int[] ports() {
+        return new int[] {servers.redis().port(), servers.jredis().port()};
+    }
+
+    private static String raw(RawClient c, String... args) throws IOException {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return raw(c.callRaw(argv));
+    }
+
+    private static String raw(byte[] reply) {
+        return new String(reply, StandardCharsets.UTF_8);
+    }
+
+    private static String field(RawClient c, String name) throws IOException {
+        for (String line : RawClient.text(c.call("INFO", "replication")).split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError("no " + name + " in INFO replication");
+    }
+}
