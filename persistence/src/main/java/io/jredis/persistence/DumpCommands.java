@@ -149,7 +149,11 @@ final class DumpCommands {
                 e.rewritePropagation(rewritten);
             }
         }
-        if (idle >= 0 && !e.config().maxmemoryPolicy.value().contains("lfu")) {
+        if (e.memory().lfuPolicy()) {
+            if (freq >= 0) {
+                entry.access = e.memory().lfuAccess((int) freq);
+            }
+        } else if (idle >= 0) {
             entry.access = now - idle * 1000;
         }
         db.signalModified(key);

@@ -214,6 +214,15 @@ class DumpRestoreTest {
                 cmd("TTL", "k4"),
                 cmd("RESTORE", "k4", "0", payload, "FREQ", "10", "REPLACE"),
                 cmd("TTL", "k4"),
+                // Under an LFU policy FREQ sets the key's counter and IDLETIME is ignored; under LRU the reverse.
+                cmd("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"),
+                cmd("RESTORE", "k7", "0", payload, "FREQ", "100"),
+                cmd("OBJECT", "FREQ", "k7"),
+                cmd("RESTORE", "k8", "0", payload, "IDLETIME", "1000"),
+                cmd("OBJECT", "FREQ", "k8"),
+                cmd("CONFIG", "SET", "maxmemory-policy", "noeviction"),
+                cmd("RESTORE", "k9", "0", payload, "FREQ", "100"),
+                cmd("OBJECT", "IDLETIME", "k9"),
                 cmd("DUMP", "nokey"),
                 cmd("DUMP"),
                 cmd("RESTORE", "k5", "0"));

@@ -36,6 +36,11 @@ public final class Blocking {
         final boolean ownPosition;
         /** The only type of value that serves it: Redis 7.0 leaves a client blocked while its key has another. */
         final ValueType type;
+        /**
+         * XREADGROUP: its wait ends with an error once its stream is gone or replaced by another type (Redis's
+         * unblockDeletedStreamReadgroupClients), since the group went with it.
+         */
+        final boolean groupReader;
         ScheduledFuture<?> timer;
         /** Has a deadline: counted in INFO clients_in_timeout_table, as Redis's timeout table holds it. */
         boolean timed;
@@ -49,6 +54,7 @@ public final class Blocking {
             String name = cmd.fullName();
             this.type = name.startsWith("x") ? ValueType.STREAM
                     : name.startsWith("bz") ? ValueType.ZSET : ValueType.LIST;
+            this.groupReader = name.equals("xreadgroup");
         }
     }
 
@@ -221,11 +227,17 @@ public final class Blocking {
         }
     }
 
-    /** SWAPDB: keys that now exist in either database serve their waiters, as Redis's scanDatabaseForReadyKeys. */
+    /**
+     * SWAPDB: keys that now exist in either database serve their waiters, as Redis's scanDatabaseForReadyKeys. An
+     * expired key counts too and is found expired only when served, so its DEL propagates after the SWAPDB. A key
+     * group readers wait on is ready in any case: its stream was swapped away (Redis's scanDatabaseForDeletedStreams).
+     */
     void databasesSwapped(Database a, Database b) {
-        for (WaitKey w : waiting.keySet()) {
+        for (Map.Entry<WaitKey, ArrayDeque<Client>> en : waiting.entrySet()) {
+            WaitKey w = en.getKey();
             Database db = w.db() == a.id() ? a : w.db() == b.id() ? b : null;
-            if (db != null && db.exists(w.key().bytes())) {
+            if (db != null && (db.dict().find(w.key().bytes()) != null
+                    || en.getValue().stream().anyMatch(c -> blocked.get(c).groupReader))) {
                 ready.add(w);
             }
         }
@@ -256,7 +268,7 @@ public final class Blocking {
                         continue;
                     }
                     Object value = engine.database(w.db()).get(w.key().bytes());
-                    if (value != null && Values.type(value) != s.type) {
+                    if (value != null && Values.type(value) != s.type && !s.groupReader) {
                         continue;
                     }
                     Database saved = c.db();

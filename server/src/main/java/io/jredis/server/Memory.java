@@ -97,6 +97,11 @@ public final class Memory {
         return decrAndReturn(e.access);
     }
 
+    /** The access field holding LFU counter {@code counter} as of now (RESTORE ... FREQ, Redis's objectSetLRUOrLFU). */
+    public long lfuAccess(int counter) {
+        return (minutes() << 8) | counter;
+    }
+
     /** True when the access fields hold LFU counters rather than LRU times. */
     public boolean lfuPolicy() {
         return lfu();

@@ -175,9 +175,10 @@ final class SetCommands {
             db.add(argv[2], to);
         }
         db.signalModified(argv[1]);
-        db.signalModified(argv[2]);
         boolean added = to.add(member, maxIntsetEntries.value());
+        // A destination that already held the member is unchanged: no WATCH or tracking invalidation for it.
         if (added) {
+            db.signalModified(argv[2]);
             Notify.event(c, KeyspaceEvents.SET, "sadd", argv[2]);
         }
         c.engine().dirty(added ? 2 : 1);

@@ -428,6 +428,69 @@ public final class Dict {
         return e;
     }
 
+    /**
+     * A random entry with (nearly) equal odds for every entry, as Redis's dictGetFairRandomKey: one uniform pick among
+     * up to 15 entries gathered from consecutive buckets at a random position. {@link #random()} favours entries in
+     * short chains, which HRANDFIELD/SRANDMEMBER/SPOP would show as a skewed distribution.
+     */
+    public Entry fairRandom() {
+        Entry[] sample = new Entry[FAIR_SAMPLE];
+        int n = sample(sample);
+        return n == 0 ? random() : sample[ThreadLocalRandom.current().nextInt(n)];
+    }
+
+    private static final int FAIR_SAMPLE = 15;
+
+    /** Redis's dictGetSomeKeys: fills {@code out} with entries of consecutive buckets from a random start. */
+    private int sample(Entry[] out) {
+        int count = Math.min(out.length, size());
+        for (int j = 0; j < count && t1 != null; j++) {
+            rehashStep();
+        }
+        int maxMask = t0.length - 1;
+        if (t1 != null && t1.length - 1 > maxMask) {
+            maxMask = t1.length - 1;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int i = rnd.nextInt() & maxMask;
+        int stored = 0;
+        int emptyLen = 0;
+        for (int steps = count * 10; stored < count && steps > 0; steps--) {
+            for (int j = 0; j < (t1 != null ? 2 : 1); j++) {
+                if (t1 != null && j == 0 && i < rehashIdx) {
+                    // Moved buckets of the old table are empty: continue in the new table, or past the moved part.
+                    if (i >= t1.length) {
+                        i = rehashIdx;
+                    } else {
+                        continue;
+                    }
+                }
+                Entry[] t = j == 0 ? t0 : t1;
+                if (i >= t.length) {
+                    continue;
+                }
+                Entry e = t[i];
+                if (e == null) {
+                    emptyLen++;
+                    if (emptyLen >= 5 && emptyLen > count) {
+                        i = rnd.nextInt() & maxMask;
+                        emptyLen = 0;
+                    }
+                } else {
+                    emptyLen = 0;
+                    for (; e != null; e = e.next) {
+                        out[stored++] = e;
+                        if (stored == count) {
+                            return stored;
+                        }
+                    }
+                }
+            }
+            i = (i + 1) & maxMask;
+        }
+        return stored;
+    }
+
     /** Visits every entry; the visitor must not modify the dict. */
     public void forEach(Consumer<Entry> visitor) {
         pauseRehash++;

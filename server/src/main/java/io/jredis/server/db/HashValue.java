@@ -245,7 +245,7 @@ public final class HashValue implements RedisObject {
         if (data instanceof Dict d && (!unique || count * 3 <= d.size())) {
             Set<Dict.Entry> seen = unique ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
             while (out.size() < count) {
-                Dict.Entry e = d.random();
+                Dict.Entry e = d.fairRandom();
                 if (seen == null || seen.add(e)) {
                     out.add(new byte[][] {e.key, (byte[]) e.value});
                 }

@@ -224,7 +224,7 @@ public final class SetValue implements RedisObject {
     /** A random member of a non-empty set. */
     public byte[] random() {
         if (data instanceof Dict d) {
-            return d.random().key;
+            return d.fairRandom().key;
         }
         return Bytes.fromLong(at(data, ThreadLocalRandom.current().nextInt(length(data))));
     }
@@ -232,7 +232,7 @@ public final class SetValue implements RedisObject {
     /** Removes and returns a random member of a non-empty set (SPOP). */
     public byte[] pop() {
         if (data instanceof Dict d) {
-            byte[] m = d.random().key;
+            byte[] m = d.fairRandom().key;
             d.remove(m);
             membersMemory -= MemoryEstimate.bytes(m.length);
             d.shrinkIfNeeded();
@@ -255,7 +255,7 @@ public final class SetValue implements RedisObject {
             if (!unique || count * 3 <= d.size()) {
                 Set<Dict.Entry> seen = unique ? Collections.newSetFromMap(new IdentityHashMap<>()) : null;
                 while (out.size() < count) {
-                    Dict.Entry e = d.random();
+                    Dict.Entry e = d.fairRandom();
                     if (seen == null || seen.add(e)) {
                         out.add(e.key);
                     }

@@ -1,23 +1,34 @@
 package io.jredis.server.util;
 
-/** Redis's {@code stringmatchlen}: glob matching with {@code * ? [a-z] [^x]} and backslash escapes. */
+/**
+ * Redis 7.0's {@code stringmatchlen}: glob matching with {@code * ? [a-z] [^x]} and backslash escapes, step for step,
+ * so that edge cases match too: an empty string matches only the empty pattern (callers shortcut a lone {@code *}
+ * where Redis does), bytes compare as C's signed {@code char}, and NOCASE folds ASCII letters only (Redis runs with
+ * the "C" character-type locale).
+ */
 public final class Glob {
     private Glob() {}
 
+    /** Whether {@code string} matches {@code pattern}. */
     public static boolean match(byte[] pattern, byte[] string, boolean nocase) {
-        return match(pattern, 0, string, 0, nocase, 0);
+        return match(pattern, 0, string, 0, nocase, new boolean[1], 0);
     }
 
-    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int nesting) {
-        // Redis caps recursion to stop patterns like "a*a*a*..." from exploding; it then reports no match.
+    /**
+     * One level of the match. {@code skipLonger} is Redis's skipLongerMatches: once the rest of the pattern after a
+     * {@code *} matched nowhere in the rest of the string, no earlier {@code *} can do better by taking more, which
+     * keeps patterns like {@code a*a*a*...b} linear instead of exponential.
+     */
+    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, boolean[] skipLonger,
+            int nesting) {
+        // A guard for the JVM's stack against thousands of stars; Redis 7.2 reports no match the same way.
         if (nesting > 1000) {
             return false;
         }
         int plen = p.length;
         int slen = s.length;
-        while (pi < plen && si <= slen) {
-            byte pc = p[pi];
-            switch (pc) {
+        while (pi < plen && si < slen) {
+            switch (p[pi]) {
                 case '*' -> {
                     while (pi + 1 < plen && p[pi + 1] == '*') {
                         pi++;
@@ -25,23 +36,19 @@ public final class Glob {
                     if (pi + 1 == plen) {
                         return true;
                     }
-                    for (int k = si; k <= slen; k++) {
-                        if (match(p, pi + 1, s, k, nocase, nesting + 1)) {
+                    for (; si < slen; si++) {
+                        if (match(p, pi + 1, s, si, nocase, skipLonger, nesting + 1)) {
                             return true;
                         }
+                        if (skipLonger[0]) {
+                            return false;
+                        }
                     }
+                    skipLonger[0] = true;
                     return false;
                 }
-                case '?' -> {
-                    if (si >= slen) {
-                        return false;
-                    }
-                    si++;
-                }
+                case '?' -> si++;
                 case '[' -> {
-                    if (si >= slen) {
-                        return false;
-                    }
                     pi++;
                     boolean not = pi < plen && p[pi] == '^';
                     if (not) {
@@ -49,40 +56,35 @@ public final class Glob {
                     }
                     boolean matched = false;
                     while (true) {
-                        if (pi >= plen) {
-                            pi--; // unterminated class: Redis treats the end of pattern as the closing bracket
-                            break;
-                        }
-                        if (p[pi] == '\\' && pi + 1 < plen) {
+                        if (pi < plen && p[pi] == '\\' && plen - pi >= 2) {
                             pi++;
                             if (p[pi] == s[si]) {
                                 matched = true;
                             }
-                        } else if (p[pi] == ']') {
+                        } else if (pi < plen && p[pi] == ']') {
                             break;
-                        } else if (pi + 2 < plen && p[pi + 1] == '-') {
-                            int start = p[pi] & 0xff;
-                            int end = p[pi + 2] & 0xff;
-                            int c = s[si] & 0xff;
+                        } else if (pi >= plen) {
+                            pi--; // unterminated class: the end of the pattern closes it
+                            break;
+                        } else if (plen - pi >= 3 && p[pi + 1] == '-') {
+                            int start = p[pi];
+                            int end = p[pi + 2];
+                            int c = s[si];
                             if (start > end) {
                                 int t = start;
                                 start = end;
                                 end = t;
                             }
                             if (nocase) {
-                                start = Character.toLowerCase(start);
-                                end = Character.toLowerCase(end);
-                                c = Character.toLowerCase(c);
+                                start = lower(start);
+                                end = lower(end);
+                                c = lower(c);
                             }
                             pi += 2;
                             if (c >= start && c <= end) {
                                 matched = true;
                             }
-                        } else if (nocase) {
-                            if (Character.toLowerCase(p[pi] & 0xff) == Character.toLowerCase(s[si] & 0xff)) {
-                                matched = true;
-                            }
-                        } else if (p[pi] == s[si]) {
+                        } else if (nocase ? lower(p[pi]) == lower(s[si]) : p[pi] == s[si]) {
                             matched = true;
                         }
                         pi++;
@@ -95,17 +97,11 @@ public final class Glob {
                     }
                     si++;
                 }
-                case '\\' -> {
-                    if (pi + 1 < plen) {
+                default -> {
+                    if (p[pi] == '\\' && plen - pi >= 2) {
                         pi++;
                     }
-                    if (!literal(p[pi], s, si, nocase)) {
-                        return false;
-                    }
-                    si++;
-                }
-                default -> {
-                    if (!literal(pc, s, si, nocase)) {
+                    if (nocase ? lower(p[pi]) != lower(s[si]) : p[pi] != s[si]) {
                         return false;
                     }
                     si++;
@@ -122,13 +118,8 @@ public final class Glob {
         return pi == plen && si == slen;
     }
 
-    private static boolean literal(byte pc, byte[] s, int si, boolean nocase) {
-        if (si >= s.length) {
-            return false;
-        }
-        if (nocase) {
-            return Character.toLowerCase(pc & 0xff) == Character.toLowerCase(s[si] & 0xff);
-        }
-        return pc == s[si];
+    /** C's tolower in the "C" locale: ASCII letters only. */
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
@@ -92,6 +93,31 @@ class ServerCommandsTest {
             assertEquals("0:SWAPDB 0 1", propagated.get(propagated.size() - 1));
             assertEquals("ERR DB index is out of range",
                     assertThrows(JedisDataException.class, () -> a.swapDB(0, 16)).getMessage());
+        }
+    }
+
+    @Test
+    void swapdbBringingAnExpiredKeyToAWaiterPropagatesTheSwapBeforeTheDel() throws Exception {
+        try (TestServer s = TestServer.start("enable-debug-command", "yes"); Jedis a = new Jedis(s.host(), s.port());
+                RawClient waiter = new RawClient(s.host(), s.port())) {
+            a.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0");
+            a.select(1);
+            a.rpush("k", "v");
+            a.pexpire("k", 100);
+            long expiredAt = System.currentTimeMillis() + 101;
+            waiter.call("SELECT", "9");
+            long waiterId = (Long) waiter.call("CLIENT", "ID");
+            waiter.send(RawClient.encode("BRPOP".getBytes(), "k".getBytes(), "0".getBytes()));
+            Await.until("the waiter blocks", 20, () -> a.info("clients").contains("blocked_clients:1"));
+            Await.until("the key's TTL passes", 20, () -> System.currentTimeMillis() > expiredAt + 5);
+            List<String> propagated = s.recordPropagation();
+            assertEquals("OK", a.swapDB(1, 9));
+            // The swap brings the key to the waiter, which finds it expired: it stays blocked, and the expiry's DEL
+            // follows the SWAPDB in the replication stream, as Redis serves waiters only after the command.
+            assertEquals(List.of("1:SWAPDB 1 9", "9:DEL k"), propagated);
+            assertTrue(a.info("clients").contains("blocked_clients:1"));
+            assertEquals(1L, a.clientUnblock(waiterId));
+            assertEquals("*-1\r\n", new String(waiter.readRaw(), java.nio.charset.StandardCharsets.US_ASCII));
         }
     }
 

@@ -206,6 +206,40 @@ class DictTest {
     }
 
     @Test
+    void fairRandomGivesEveryEntryEqualOddsWhateverItsChain() {
+        // 10 entries in 16 buckets share some chains; a bucket-then-chain pick would halve their odds.
+        Dict d = filled("f", 10);
+        Map<String, Integer> hits = new HashMap<>();
+        int draws = 20_000;
+        for (int i = 0; i < draws; i++) {
+            hits.merge(Bytes.str(d.fairRandom().key), 1, Integer::sum);
+        }
+        assertEquals(10, hits.size());
+        double expected = draws / 10.0;
+        double chiSquare = 0;
+        for (int n : hits.values()) {
+            chiSquare += (n - expected) * (n - expected) / expected;
+        }
+        // 9 degrees of freedom: above 40 has a probability of about 1e-5 for a uniform pick.
+        assertTrue(chiSquare < 40, "chi-square " + chiSquare + " for " + hits);
+
+        Dict growing = filled("g", 64);
+        while (growing.rehash(100)) {
+            // settle at 64 buckets
+        }
+        growing.put(k("g64"), 64);
+        growing.rehash(5);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 20_000 && seen.size() < 65; i++) {
+            Dict.Entry e = growing.fairRandom();
+            assertEquals(e, growing.find(e.key));
+            seen.add(Bytes.str(e.key));
+        }
+        assertEquals(65, seen.size(), "entries of both tables are drawn while rehashing");
+        assertNull(new Dict().fairRandom());
+    }
+
+    @Test
     void scanOfAnEmptyDictEndsAtOnce() {
         assertEquals(0, new Dict().scan(12345, e -> {
             throw new AssertionError("no entries");
