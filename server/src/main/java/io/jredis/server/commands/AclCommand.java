@@ -77,6 +77,10 @@ final class AclCommand {
     /** ACL SETUSER username [rule ...] */
     private static void setUser(Client c, byte[][] argv) {
         Engine engine = c.engine();
+        // As Redis: the user name and rules (passwords among them) never reach the slow log or MONITOR.
+        for (int i = 2; i < argv.length; i++) {
+            engine.redactArgument(i);
+        }
         String name = str(argv[2]);
         if (!Acl.validName(name)) {
             engine.error(c, "ERR Usernames can't contain spaces or null characters");
