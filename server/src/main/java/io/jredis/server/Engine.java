@@ -1130,8 +1130,14 @@ public final class Engine implements Database.Hooks {
         }
         try {
             cmd.handler().execute(c, argv);
-            if (c.tracking() != null && cmd.isReadonly()) {
-                tracking.rememberKeys(c, cmd, argv);
+            if (cmd.isReadonly() && !cmd.skipMonitor()) {
+                // As Redis: a read inside a script makes its caller remember the keys the script declared, and the
+                // read-only script commands remember nothing themselves.
+                boolean inScript = callDepth > 1 && savedCommand != null && savedCommand.skipMonitor();
+                Client reader = inScript ? savedClient : c;
+                if (reader != null && reader.tracking() != null) {
+                    tracking.rememberKeys(reader, inScript ? savedCommand : cmd, inScript ? savedArgv : argv);
+                }
             }
         } finally {
             // Other commands show once they ran (EXEC after its commands, SELECT with the new db), but not when a
