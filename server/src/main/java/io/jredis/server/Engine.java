@@ -1460,6 +1460,14 @@ public final class Engine implements Database.Hooks {
         for (Runnable task : cronTasks) {
             task.run();
         }
+        // As Redis's eviction time event (armed by CONFIG SET maxmemory) and serverCron's tracking-table limit: both
+        // shrink without waiting for the next command.
+        if (!clientsPaused()) {
+            memory.performEvictions();
+        }
+        if (tracking.trackingClients() > 0) {
+            tracking.limitUsedSlots();
+        }
         memory.evictClients(null);
         flushPending();
     }
