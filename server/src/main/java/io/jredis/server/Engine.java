@@ -309,8 +309,9 @@ public final class Engine implements Database.Hooks {
         this.acl = new Acl(this);
         // Through the field: Sentinel mode replaces the ACL along with the command table.
         config.requirepass.onChange(() -> acl.requirepassChanged());
-        // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
+        // RESET leaves a connection as if new: not a monitor, no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
+            monitor.remove(c);
             transactions.discard(c);
             pubsub.removeClient(c);
             tracking.disable(c);
