@@ -293,6 +293,10 @@ final class AclCommand {
             c.engine().error(c, "ERR Command '" + str(argv[3]) + "' not found");
             return;
         }
+        if (!cmd.arityOk(cmdArgv.length)) {
+            c.engine().error(c, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
+            return;
+        }
         Acl.Verdict v = acl.check(u, cmd, cmdArgv);
         switch (v.result()) {
             case Acl.OK -> c.reply().ok();
