@@ -251,10 +251,36 @@ public final class Main implements Callable<Integer> {
     }
 
     private void logInitialized(boolean sentinelMode) {
-        log.notice("Running mode=" + (sentinelMode ? "sentinel" : "standalone")
-                + ", port=" + server.engine().tcpPort() + ".");
+        String mode = sentinelMode ? "sentinel" : "standalone";
+        int port = server.engine().tcpPort();
+        if (!server.engine().config().alwaysShowLogo.value()) {
+            log.notice("Running mode=" + mode + ", port=" + port + ".");
+        } else if (log.enabled(Log.NOTICE)) {
+            log.raw(String.format(ASCII_LOGO, Engine.REDIS_VERSION, "00000000", 0, bits(), mode, port, PID));
+        }
         log.warning("Server initialized");
     }
+
+    /** Redis's start-up banner (asciilogo.h), shown instead of the "Running mode" line under always-show-logo. */
+    private static final String ASCII_LOGO = String.join("\n",
+            "                _._                                                  ",
+            "           _.-``__ ''-._                                             ",
+            "      _.-``    `.  `_.  ''-._           Redis %s (%s/%d) %s bit",
+            "  .-`` .-```.  ```\\/    _.,_ ''-._                                  ",
+            " (    '      ,       .-`  | `,    )     Running in %s mode",
+            " |`-._`-...-` __...-.``-._|'` _.-'|     Port: %d",
+            " |    `-._   `._    /     _.-'    |     PID: %d",
+            "  `-._    `-._  `-./  _.-'    _.-'                                   ",
+            " |`-._`-._    `-.__.-'    _.-'_.-'|                                  ",
+            " |    `-._`-._        _.-'_.-'    |           https://redis.io       ",
+            "  `-._    `-._`-.__.-'_.-'    _.-'                                   ",
+            " |`-._`-._    `-.__.-'    _.-'_.-'|                                  ",
+            " |    `-._`-._        _.-'_.-'    |                                  ",
+            "  `-._    `-._`-.__.-'_.-'    _.-'                                   ",
+            "      `-._    `-.__.-'    _.-'                                       ",
+            "          `-._        _.-'                                           ",
+            "              `-.__.-'                                               ",
+            "");
 
     /**
      * Waits for the data to load while the server answers -LOADING. A signal (or SHUTDOWN) meanwhile stops the load,

@@ -90,6 +90,25 @@ class MainCommandLineTest {
     }
 
     @Test
+    void alwaysShowLogoPrintsTheBannerWithPortAndPid() throws Exception {
+        int port = RealRedis.freePort();
+        Path log = dir.resolve("jredis.log");
+        Path conf = write("redis.conf", "always-show-logo yes\nlogfile " + log + "\n");
+        try (Server s = Server.start(this, null, log, conf.toString(), "--port", Integer.toString(port))) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("PONG", jedis.ping());
+            }
+            String text = Files.readString(log);
+            assertTrue(text.contains("           Redis 7.0.15 (00000000/0) 64 bit\n"), text);
+            assertTrue(text.contains("    Running in standalone mode\n"), text);
+            assertTrue(text.contains("    Port: " + port + "\n"), text);
+            assertTrue(text.contains("    PID: " + s.process.pid() + "\n"), text);
+            assertFalse(text.contains("Running mode="), text);
+            assertEquals(0, s.stop());
+        }
+    }
+
+    @Test
     void configFileThenStdinThenOptions() throws Exception {
         int port = RealRedis.freePort();
         Path log = dir.resolve("jredis.log");

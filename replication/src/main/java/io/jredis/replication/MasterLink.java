@@ -56,6 +56,8 @@ final class MasterLink {
     private boolean stopped;
     private ByteBuf in;
     private int handshakeReplies;
+    /** The first handshake reply still to come answers AUTH. */
+    private boolean authPending;
     /** Set by +FULLRESYNC: the id and offset the RDB stands for. */
     private String syncReplId;
     private long syncOffset;
@@ -269,7 +271,16 @@ final class MasterLink {
                     if (line == null) {
                         return;
                     }
-                    if (line.startsWith("-")) {
+                    if (authPending) {
+                        authPending = false;
+                        if (line.startsWith("-")) {
+                            // As Redis: a refused AUTH ends this attempt; the link retries with the then current
+                            // masterauth.
+                            engine.log().warning("Unable to AUTH to MASTER: " + line);
+                            dropConnection();
+                            return;
+                        }
+                    } else if (line.startsWith("-")) {
                         engine.log().notice("(Non critical) Master does not understand REPLCONF: " + line);
                     }
                     if (--handshakeReplies == 0) {
@@ -349,6 +360,7 @@ final class MasterLink {
         }
         channel.writeAndFlush(Unpooled.wrappedBuffer(out.array(), 0, out.length()));
         handshakeReplies = cmds.size();
+        authPending = !auth.isEmpty();
         phase = Phase.HANDSHAKE_REPLIES;
     }
 

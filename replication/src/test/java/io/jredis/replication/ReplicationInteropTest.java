@@ -310,4 +310,25 @@ class ReplicationInteropTest {
             assertEquals("up", Nodes.info(r, "master_link_status"));
         }
     }
+
+    /** A refused masterauth is logged as Redis logs it and the link stays down until the password is right. */
+    @Test
+    void wrongMasterauthIsReportedAndRetried() throws Exception {
+        try (RealRedis master = RealRedis.start();
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                RedisServer replica = Nodes.jredis("masterauth", "wrong");
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            m.configSet("requirepass", "right");
+            m.auth("right");
+            m.set("k", "v");
+            r.replicaof("127.0.0.1", master.port());
+            await("AUTH refusal logged", 30, () -> Nodes.log(replica).contains(
+                    "Unable to AUTH to MASTER: -WRONGPASS invalid username-password pair or user is disabled."));
+            assertEquals("down", Nodes.info(r, "master_link_status"));
+            r.configSet("masterauth", "right");
+            await("link up", 30, () -> "up".equals(Nodes.info(r, "master_link_status")));
+            awaitCaughtUp(m, r);
+            assertEquals("v", r.get("k"));
+        }
+    }
 }

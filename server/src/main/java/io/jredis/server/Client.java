@@ -69,6 +69,8 @@ public final class Client implements Reply.ReplySink {
     private final java.util.EnumMap<PubSub.Kind, java.util.LinkedHashSet<io.jredis.server.util.BytesKey>> subscriptions =
             new java.util.EnumMap<>(PubSub.Kind.class);
     private ReplyMode replyMode = ReplyMode.ON;
+    /** Redis's CLIENT_PUSHING: a Pub/Sub or tracking message is being written, which CLIENT REPLY OFF/SKIP let through. */
+    private boolean pushing;
     private long lastInteraction;
     private String lastCommand = "NULL";
     /** The command being executed or waiting for a pause to end; null between commands (Redis frees argv). */
@@ -295,6 +297,16 @@ public final class Client implements Reply.ReplySink {
 
     public void timeoutExempt(boolean exempt) {
         this.timeoutExempt = exempt;
+    }
+
+    /**
+     * Starts (true) or ends (false) writing a push message (Pub/Sub, tracking), which reaches the client even under
+     * CLIENT REPLY OFF/SKIP; returns the previous state so nested writers restore it.
+     */
+    public boolean pushing(boolean on) {
+        boolean previous = pushing;
+        pushing = on;
+        return previous;
     }
 
     public ReplyMode replyMode() {
@@ -569,7 +581,7 @@ public final class Client implements Reply.ReplySink {
 
     @Override
     public ByteBuf buffer() {
-        if (replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) {
+        if ((replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) && !pushing) {
             // CLIENT REPLY OFF/SKIP: every reply is dropped where it is written, as Redis's prepareClientToWrite.
             if (discard == null || discard.capacity() > DISCARD_KEEP_BYTES) {
                 if (discard != null) {

@@ -309,8 +309,9 @@ public final class Engine implements Database.Hooks {
         this.acl = new Acl(this);
         // Through the field: Sentinel mode replaces the ACL along with the command table.
         config.requirepass.onChange(() -> acl.requirepassChanged());
-        // RESET leaves a connection as if new: no transaction, no watched keys, no subscriptions.
+        // RESET leaves a connection as if new: not a monitor, no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
+            monitor.remove(c);
             transactions.discard(c);
             pubsub.removeClient(c);
             tracking.disable(c);
@@ -1130,8 +1131,14 @@ public final class Engine implements Database.Hooks {
         }
         try {
             cmd.handler().execute(c, argv);
-            if (c.tracking() != null && cmd.isReadonly()) {
-                tracking.rememberKeys(c, cmd, argv);
+            if (cmd.isReadonly() && !cmd.skipMonitor()) {
+                // As Redis: a read inside a script makes its caller remember the keys the script declared, and the
+                // read-only script commands remember nothing themselves.
+                boolean inScript = callDepth > 1 && savedCommand != null && savedCommand.skipMonitor();
+                Client reader = inScript ? savedClient : c;
+                if (reader != null && reader.tracking() != null) {
+                    tracking.rememberKeys(reader, inScript ? savedCommand : cmd, inScript ? savedArgv : argv);
+                }
             }
         } finally {
             // Other commands show once they ran (EXEC after its commands, SELECT with the new db), but not when a
@@ -1460,6 +1467,14 @@ public final class Engine implements Database.Hooks {
         clientsCron();
         for (Runnable task : cronTasks) {
             task.run();
+        }
+        // As Redis's eviction time event (armed by CONFIG SET maxmemory) and serverCron's tracking-table limit: both
+        // shrink without waiting for the next command.
+        if (!clientsPaused()) {
+            memory.performEvictions();
+        }
+        if (tracking.trackingClients() > 0) {
+            tracking.limitUsedSlots();
         }
         memory.evictClients(null);
         flushPending();

@@ -81,10 +81,24 @@ public final class PubSub {
     }
 
     private static void confirm(Client c, String word, byte[] name, Kind kind) {
+        boolean was = c.pushing(true);
         c.reply().push(3);
         c.reply().bulk(word);
         c.reply().bulk(name);
         c.reply().integer(kind == Kind.SHARD ? c.subscriptions(Kind.SHARD).size() : c.subscriptionCount());
+        c.pushing(was);
+    }
+
+    private static void message(Client c, Kind kind, byte[] pattern, byte[] channel, byte[] message) {
+        boolean was = c.pushing(true);
+        c.reply().push(pattern == null ? 3 : 4);
+        c.reply().bulk(kind.messageWord);
+        if (pattern != null) {
+            c.reply().bulk(pattern);
+        }
+        c.reply().bulk(channel);
+        c.reply().bulk(message);
+        c.pushing(was);
     }
 
     /** Drops every subscription of a client that goes away (or is RESET), without replies. */
@@ -102,10 +116,7 @@ public final class PubSub {
         Set<Client> direct = subscribers.get(Kind.CHANNEL).get(new BytesKey(channel));
         if (direct != null) {
             for (Client c : direct) {
-                c.reply().push(3);
-                c.reply().bulk(Kind.CHANNEL.messageWord);
-                c.reply().bulk(channel);
-                c.reply().bulk(message);
+                message(c, Kind.CHANNEL, null, channel, message);
                 receivers++;
             }
         }
@@ -115,11 +126,7 @@ public final class PubSub {
                 continue;
             }
             for (Client c : e.getValue()) {
-                c.reply().push(4);
-                c.reply().bulk(Kind.PATTERN.messageWord);
-                c.reply().bulk(pattern);
-                c.reply().bulk(channel);
-                c.reply().bulk(message);
+                message(c, Kind.PATTERN, pattern, channel, message);
                 receivers++;
             }
         }
@@ -133,10 +140,7 @@ public final class PubSub {
             return 0;
         }
         for (Client c : direct) {
-            c.reply().push(3);
-            c.reply().bulk(Kind.SHARD.messageWord);
-            c.reply().bulk(channel);
-            c.reply().bulk(message);
+            message(c, Kind.SHARD, null, channel, message);
         }
         return direct.size();
     }

@@ -399,6 +399,21 @@ public final class Tracking {
      * {@code nullProtocol}. A redirection to a vanished client marks it broken and tells a RESP3 client so.
      */
     private void send(Client c, List<byte[]> keys, int nullProtocol) {
+        Client target = c.tracking().redirect != 0 ? engine.clients().get(c.tracking().redirect) : c;
+        // Invalidations are push messages: CLIENT REPLY OFF/SKIP on the receiving connection does not hold them.
+        boolean was = c.pushing(true);
+        boolean targetWas = target != null && target != c ? target.pushing(true) : false;
+        try {
+            writeInvalidation(c, keys, nullProtocol);
+        } finally {
+            if (target != null && target != c) {
+                target.pushing(targetWas);
+            }
+            c.pushing(was);
+        }
+    }
+
+    private void writeInvalidation(Client c, List<byte[]> keys, int nullProtocol) {
         State s = c.tracking();
         Client target = c;
         boolean redirected = false;

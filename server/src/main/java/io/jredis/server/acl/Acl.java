@@ -836,6 +836,11 @@ public final class Acl {
         }
     }
 
+    /** A relative aclfile name is relative to {@code dir}, where Redis has chdir'ed when it opens the file. */
+    private Path inDir(String filename) {
+        return engine.config().dir.path().resolve(filename);
+    }
+
     /**
      * ACL LOAD: replaces every user with the file's, or changes nothing and returns the errors. The default user
      * object survives (its clients stay), other users' clients are disconnected as in Redis.
@@ -843,7 +848,7 @@ public final class Acl {
     public String loadFile(String filename, Client current) {
         String text;
         try {
-            text = Files.readString(Path.of(filename), StandardCharsets.ISO_8859_1);
+            text = Files.readString(inDir(filename), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return "Error loading ACLs, opening file '" + filename + "': " + ioReason(e);
         }
@@ -914,8 +919,8 @@ public final class Acl {
         for (User u : users.values()) {
             sb.append(describe(u)).append('\n');
         }
-        Path target = Path.of(filename);
-        Path tmp = Path.of(filename + ".tmp-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
+        Path target = inDir(filename);
+        Path tmp = inDir(filename + ".tmp-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
         try {
             Files.writeString(tmp, sb, StandardCharsets.ISO_8859_1);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -77,6 +77,10 @@ final class AclCommand {
     /** ACL SETUSER username [rule ...] */
     private static void setUser(Client c, byte[][] argv) {
         Engine engine = c.engine();
+        // As Redis: the user name and rules (passwords among them) never reach the slow log or MONITOR.
+        for (int i = 2; i < argv.length; i++) {
+            engine.redactArgument(i);
+        }
         String name = str(argv[2]);
         if (!Acl.validName(name)) {
             engine.error(c, "ERR Usernames can't contain spaces or null characters");
@@ -287,6 +291,10 @@ final class AclCommand {
         }
         if (cmd == null) {
             c.engine().error(c, "ERR Command '" + str(argv[3]) + "' not found");
+            return;
+        }
+        if (!cmd.arityOk(cmdArgv.length)) {
+            c.engine().error(c, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
             return;
         }
         Acl.Verdict v = acl.check(u, cmd, cmdArgv);

@@ -128,6 +128,10 @@ final class ConfigCommand {
                 }
                 continue;
             }
+            // Every sensitive value is hidden from the slow log and MONITOR, even when the command fails.
+            if (d.has(Directive.SENSITIVE)) {
+                engine.redactArgument(3 + 2 * i);
+            }
             if (invalid) {
                 continue;
             }

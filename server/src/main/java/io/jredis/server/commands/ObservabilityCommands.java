@@ -251,7 +251,7 @@ final class ObservabilityCommands {
         }
     }
 
-    /** LATENCY HISTOGRAM [command ...]: per command its calls and cumulative latency buckets. */
+    /** LATENCY HISTOGRAM [command ...]: per command (or container's subcommand) its calls and cumulative buckets. */
     private static void latencyHistogram(Client c, byte[][] argv) {
         List<CommandSpec> wanted = new ArrayList<>();
         if (argv.length == 2) {
@@ -269,8 +269,13 @@ final class ObservabilityCommands {
                 if (cmd != null && bar >= 0) {
                     cmd = cmd.subcommands().get(name.substring(bar + 1));
                 }
-                if (cmd != null && !wanted.contains(cmd)) {
-                    addTracked(cmd, wanted);
+                if (cmd == null) {
+                    continue;
+                }
+                // As Redis: a container command brings its subcommands; a name given twice is replied twice.
+                addTracked(cmd, wanted);
+                for (CommandSpec sub : cmd.subcommands().values()) {
+                    addTracked(sub, wanted);
                 }
             }
         }

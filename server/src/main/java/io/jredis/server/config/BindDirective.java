@@ -22,8 +22,9 @@ public final class BindDirective extends Directive {
         if (args.length > MAX_ADDRESSES) {
             throw new ConfigException("Too many bind addresses specified.");
         }
+        List<String> previous = value;
         value = args.length == 1 && args[0].isEmpty() ? List.of() : List.of(args);
-        return true;
+        return !value.equals(previous);
     }
 
     @Override

@@ -111,7 +111,7 @@ public final class ServerConfig {
     public final BoolDirective crashLogEnabled = add(new BoolDirective("crash-log-enabled", true, NI));
     public final BoolDirective crashMemcheckEnabled = add(new BoolDirective("crash-memcheck-enabled", true, NI));
     public final NumberDirective databases = add(new NumberDirective("databases", 16, 1, INT_MAX, false, IMM));
-    public final BoolDirective alwaysShowLogo = add(new BoolDirective("always-show-logo", false, IMM | NI));
+    public final BoolDirective alwaysShowLogo = add(new BoolDirective("always-show-logo", false, IMM));
     public final BoolDirective setProcTitle = add(new BoolDirective("set-proc-title", true, IMM | NI));
     public final StringDirective procTitleTemplate = add(new StringDirective("proc-title-template",
             "{title} {listen-addr} {server-mode}", NI).validator(this::checkProcTitleTemplate));

@@ -320,6 +320,18 @@ class AclTest {
                     + "change to the previously active ACL rules was performed", call(c, "ACL", "LOAD"));
             assertEquals(List.of("default"), texts(c.call("ACL", "USERS")));
         }
+        // A relative aclfile is relative to dir (Redis chdirs there), for loading at start, ACL SAVE and ACL LOAD.
+        Files.writeString(aclfile, "user default on nopass ~* &* +@all\nuser dan on nopass +ping\n");
+        try (TestServer s = TestServer.start("dir", dir.toString(), "aclfile", "users.acl");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            assertEquals(List.of("dan", "default"), texts(c.call("ACL", "USERS")));
+            assertEquals(1L, c.call("ACL", "DELUSER", "dan"));
+            assertEquals("OK", call(c, "ACL", "SAVE"));
+            assertEquals("user default on nopass ~* &* +@all\n", Files.readString(aclfile));
+            Files.writeString(aclfile, "user default on nopass ~* &* +@all\nuser eve on nopass +ping\n");
+            assertEquals("OK", call(c, "ACL", "LOAD"));
+            assertEquals(List.of("default", "eve"), texts(c.call("ACL", "USERS")));
+        }
     }
 
     private static List<String> texts(Object reply) {

@@ -55,6 +55,29 @@ class TrackingTest {
     }
 
     @Test
+    void loweringTheTableLimitInvalidatesWithoutFurtherCommands() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.host(), s.port())) {
+            RedisClient client = RedisClient.create("redis://" + s.host() + ":" + s.port());
+            try (StatefulRedisConnection<String, String> conn = client.connect()) {
+                BlockingQueue<List<Object>> pushes = new LinkedBlockingQueue<>();
+                conn.addListener(msg -> {
+                    if (msg.getType().equals("invalidate")) {
+                        pushes.add(msg.getContent(b -> StandardCharsets.UTF_8.decode(b).toString()));
+                    }
+                });
+                assertEquals("OK", conn.sync().clientTracking(TrackingArgs.Builder.enabled()));
+                conn.sync().mget("a", "b");
+                writer.call("CONFIG", "SET", "tracking-table-max-keys", "1");
+                // The server's periodic check trims the table: one of the two keys is invalidated.
+                String push = String.valueOf(pushes.poll(20, TimeUnit.SECONDS));
+                assertTrue(push.equals("[invalidate, [a]]") || push.equals("[invalidate, [b]]"), push);
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
     void lettuceReceivesInvalidatePushesAndTheFlushNull() throws Exception {
         try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.host(), s.port())) {
             RedisClient client = RedisClient.create("redis://" + s.host() + ":" + s.port());

@@ -112,6 +112,11 @@ class ConfigCommandTest {
             assertEquals("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
                     + "port. Check server logs.", e.getMessage());
             assertEquals("0", j.configGet("port").get("port"), "a value that cannot be applied is rolled back");
+            // Setting every value CONFIG GET * returned (what config-restoring tools do) needs no rebind.
+            String bind = j.configGet("bind").get("bind");
+            assertEquals("OK", j.configSet("bind", bind));
+            assertThrows(JedisDataException.class, () -> j.configSet("bind", "127.0.0.2 " + bind));
+            assertEquals(bind, j.configGet("bind").get("bind"));
         }
     }
 

@@ -35,6 +35,21 @@ class LatencyTest {
     }
 
     @Test
+    void histogramOfAContainerListsItsSubcommands() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("CONFIG", "RESETSTAT");
+            c.call("CLIENT", "ID");
+            c.call("CLIENT", "LIST");
+            List<?> h = (List<?>) c.call("LATENCY", "HISTOGRAM", "client");
+            List<String> names = List.of(RawClient.text(h.get(0)), RawClient.text(h.get(2)));
+            assertEquals(List.of("client|id", "client|list"), names.stream().sorted().toList());
+            h = (List<?>) c.call("LATENCY", "HISTOGRAM", "client|id", "client|id");
+            assertEquals(4, h.size());
+            assertEquals("client|id", RawClient.text(h.get(2)));
+        }
+    }
+
+    @Test
     void monitorRecordsSlowCommands() throws Exception {
         try (TestServer s = TestServer.start("latency-monitor-threshold", "1", "enable-debug-command", "yes");
                 Jedis j = new Jedis(s.host(), s.port())) {

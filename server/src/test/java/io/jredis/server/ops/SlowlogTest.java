@@ -72,4 +72,26 @@ class SlowlogTest {
                     RawClient.text(c.call("SLOWLOG", "GET", "1", "2")));
         }
     }
+
+    @Test
+    void hidesUserRulesAndSensitiveConfigValuesEvenOnFailure() throws Exception {
+        try (TestServer s = TestServer.start("slowlog-log-slower-than", "0");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("SLOWLOG", "RESET");
+            c.call("ACL", "SETUSER", "bad name", ">secret1");
+            c.call("ACL", "SETUSER", "alice", ">secret2", "+get");
+            c.call("CONFIG", "SET", "masterauth", "secret3");
+            c.call("CONFIG", "SET", "nosuch", "x", "requirepass", "secret4");
+            c.call("CONFIG", "SET", "maxmemory-samples", "6");
+            List<?> entries = (List<?>) c.call("SLOWLOG", "GET", "5");
+            List<List<String>> args = entries.stream()
+                    .map(e -> ((List<?>) ((List<?>) e).get(3)).stream().map(RawClient::text).toList()).toList();
+            assertEquals(List.of(
+                    List.of("CONFIG", "SET", "maxmemory-samples", "6"),
+                    List.of("CONFIG", "SET", "nosuch", "x", "requirepass", "(redacted)"),
+                    List.of("CONFIG", "SET", "masterauth", "(redacted)"),
+                    List.of("ACL", "SETUSER", "(redacted)", "(redacted)", "(redacted)"),
+                    List.of("ACL", "SETUSER", "(redacted)", "(redacted)")), args);
+        }
+    }
 }
