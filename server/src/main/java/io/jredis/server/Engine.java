@@ -262,10 +262,14 @@ public final class Engine implements Database.Hooks {
     private long commandTime;
     private final CommandClock clock = new CommandClock();
     private Acl acl;
-    /** Depth of EXEC/script execution whose writes are wrapped in MULTI ... EXEC when propagated. */
+    /** Depth of blocks (a command, EXEC, a script) whose writes are held and propagated together at the end. */
+    private int holdDepth;
+    /** Depth of EXEC and script blocks within them (Redis's in_exec / in_script). */
     private int atomicDepth;
-    private boolean multiPropagated;
-    private int atomicDb;
+    /** The writes the outermost block propagated so far (Redis's also_propagate): databases and commands. */
+    private int[] atomicDbs = new int[8];
+    private byte[][][] atomicArgvs = new byte[8][][];
+    private int atomicWrites;
     private CommandSpec currentCommand;
     private byte[][] currentArgv;
     private final String runId;
@@ -1119,6 +1123,9 @@ public final class Engine implements Database.Hooks {
         if (callDepth++ == 0) {
             currentClient = c;
             commandTime = time;
+            // Redis 7.0's execution unit: what the command propagates (keys it found expired, then itself) goes out
+            // at its end, wrapped in MULTI ... EXEC when more than one write.
+            holdDepth++;
         }
         propagateForced = false;
         // Redis 7.0's skip_monitor commands are exactly the scripts (EVAL*, FCALL*), which feed monitors themselves
@@ -1170,6 +1177,7 @@ public final class Engine implements Database.Hooks {
             currentCommand = savedCommand;
             currentArgv = savedArgv;
             if (--callDepth == 0) {
+                releaseWrites();
                 tracking.afterCommand(c);
             }
             currentClient = savedClient;
@@ -1407,12 +1415,19 @@ public final class Engine implements Database.Hooks {
         if (propagationMuted) {
             return;
         }
-        if (atomicDepth > 0 && !multiPropagated) {
-            multiPropagated = true;
-            for (PropagationListener l : propagation) {
-                l.propagate(atomicDb, new byte[][] {MULTI});
+        if (holdDepth > 0) {
+            if (atomicWrites == atomicDbs.length) {
+                atomicDbs = Arrays.copyOf(atomicDbs, atomicWrites * 2);
+                atomicArgvs = Arrays.copyOf(atomicArgvs, atomicWrites * 2);
             }
+            atomicDbs[atomicWrites] = db;
+            atomicArgvs[atomicWrites++] = argv;
+            return;
         }
+        propagateNow(db, argv);
+    }
+
+    private void propagateNow(int db, byte[][] argv) {
         for (PropagationListener l : propagation) {
             l.propagate(db, argv);
         }
@@ -1422,14 +1437,12 @@ public final class Engine implements Database.Hooks {
     private static final byte[] EXEC = Bytes.of("EXEC");
 
     /**
-     * Starts a block whose propagated writes must be applied atomically (EXEC, scripts): the first write is
-     * preceded by MULTI and {@link #endAtomic()} closes it with EXEC. Blocks nest; only the outermost one wraps.
+     * Starts a block whose propagated writes must be applied atomically (EXEC, a script): like every command's, they
+     * are held until the outermost block ends. Blocks nest.
      */
-    public void beginAtomic(int db) {
-        if (atomicDepth++ == 0) {
-            multiPropagated = false;
-            atomicDb = db;
-        }
+    public void beginAtomic() {
+        atomicDepth++;
+        holdDepth++;
     }
 
     /** True inside EXEC (or a script): Redis's in_exec, where BGSAVE is only scheduled. */
@@ -1437,12 +1450,32 @@ public final class Engine implements Database.Hooks {
         return atomicDepth > 0;
     }
 
+    /** Ends a block {@link #beginAtomic()} started. */
     public void endAtomic() {
-        if (--atomicDepth == 0 && multiPropagated) {
-            multiPropagated = false;
-            for (PropagationListener l : propagation) {
-                l.propagate(atomicDb, new byte[][] {EXEC});
-            }
+        atomicDepth--;
+        releaseWrites();
+    }
+
+    /**
+     * Leaves a block that holds writes; the outermost one propagates them as Redis 7.0's propagatePendingCommands:
+     * two or more in MULTI ... EXEC, MULTI in the first write's database (so a SELECT comes before it) and EXEC in
+     * the last one's; a single write alone, being atomic already.
+     */
+    private void releaseWrites() {
+        if (--holdDepth > 0 || atomicWrites == 0) {
+            return;
+        }
+        int n = atomicWrites;
+        atomicWrites = 0;
+        if (n > 1) {
+            propagateNow(atomicDbs[0], new byte[][] {MULTI});
+        }
+        for (int i = 0; i < n; i++) {
+            propagateNow(atomicDbs[i], atomicArgvs[i]);
+            atomicArgvs[i] = null;
+        }
+        if (n > 1) {
+            propagateNow(atomicDbs[n - 1], new byte[][] {EXEC});
         }
     }
 

@@ -244,11 +244,7 @@ final class StreamCommands {
                 return;
             }
             int db = c.db().id();
-            if (commands.size() == 1) {
-                e.emitPropagation(db, commands.get(0));
-                return;
-            }
-            e.beginAtomic(db);
+            e.beginAtomic();
             try {
                 for (byte[][] argv : commands) {
                     e.emitPropagation(db, argv);

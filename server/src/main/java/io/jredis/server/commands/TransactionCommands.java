@@ -84,7 +84,7 @@ final class TransactionCommands {
         tx.unwatchAll(c);
         c.reply().array(queued.size());
         c.denyBlocking(true);
-        engine.beginAtomic(c.db().id());
+        engine.beginAtomic();
         try {
             for (Transactions.Queued q : queued) {
                 tx.running(c, q.argv());

@@ -305,7 +305,7 @@ public final class Scripting {
         lua.reply().protocol(2);
         hook.reset();
         hook.interrupt(() -> interrupt(run, hook));
-        engine.beginAtomic(c.db().id());
+        engine.beginAtomic();
         try {
             LuaValue result = fn.invoke(args).eval().arg1();
             LuaReplies.toReply(c, result, run.resp);
@@ -336,7 +336,7 @@ public final class Scripting {
         running = run;
         lua.select(run.caller.db());
         lua.reply().protocol(2);
-        engine.beginAtomic(run.caller.db().id());
+        engine.beginAtomic();
         // Redis's SYNC mode blocks the whole server while the script is stopped: other clients wait here.
         engine.pauseClients(engine.now() + 100L * 365 * 24 * 3600 * 1000, Engine.PauseType.ALL);
     }
