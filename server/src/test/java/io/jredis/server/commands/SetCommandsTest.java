@@ -136,6 +136,10 @@ class SetCommandsTest extends SharedServerTest {
         Set<String> two = j.spop("p", 2);
         assertEquals(2, two.size());
         assertEquals(7, j.scard("p"));
+        // Several SREMs of one command go out as one transaction, as Redis 7.0 propagates them.
+        assertEquals("MULTI", propagated.poll());
+        assertEquals("EXEC", new ArrayList<>(propagated).get(2));
+        propagated.removeIf("EXEC"::equals);
         assertEquals(two, propagated.stream().map(c -> c.split(" "))
                 .peek(c -> assertEquals(List.of("SREM", "p"), List.of(c).subList(0, 2)))
                 .map(c -> c[2]).collect(Collectors.toSet()));
@@ -144,7 +148,9 @@ class SetCommandsTest extends SharedServerTest {
         Set<String> six = j.spop("p", 6); // few survivors: the set is rebuilt from them
         assertEquals(6, six.size());
         assertEquals(1, j.scard("p"));
-        assertEquals(6, propagated.size());
+        assertEquals(8, propagated.size());
+        assertEquals("MULTI", propagated.poll());
+        propagated.removeIf("EXEC"::equals);
         assertEquals(six, propagated.stream().map(c -> c.split(" ")[2]).collect(Collectors.toSet()));
 
         propagated.clear();

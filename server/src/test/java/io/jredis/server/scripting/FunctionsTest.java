@@ -76,7 +76,8 @@ class FunctionsTest {
             c.call("FUNCTION", "LOAD", LIB);
             c.call("FCALL", "bump", "1", "k", "2");
             c.call("FCALL", "peek", "1", "k");
-            assertEquals(List.of("0:FUNCTION LOAD " + LIB, "0:MULTI", "0:incrby k 2", "0:EXEC"), propagated);
+            // One write needs no MULTI/EXEC around it (Redis 7.0's propagatePendingCommands).
+            assertEquals(List.of("0:FUNCTION LOAD " + LIB, "0:incrby k 2"), propagated);
         }
     }
 
