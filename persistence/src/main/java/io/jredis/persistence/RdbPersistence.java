@@ -6,6 +6,7 @@ import io.jredis.persistence.rdb.PipelinedLoad;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbOutput;
+import io.jredis.persistence.rdb.Rdb;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
 import io.jredis.server.Client;
@@ -160,7 +161,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
                     return;
                 }
                 try {
-                    RdbWriter.key(out, e.key, e.expireAt, ValueCodecs.freeze(e.value, enc));
+                    RdbWriter.key(out, e.key, e.expireAt, Snapshot.lruRecord(engine, e),
+                            ValueCodecs.freeze(e.value, enc));
                     keySaveDelay();
                     if (cfg.rdbSaveIncrementalFsync.value() && out.position() - lastSync[0] >= 4L << 20) {
                         out.flush();
@@ -527,7 +529,12 @@ public final class RdbPersistence implements Engine.RdbStatus {
             if (expireAt != -1) {
                 db.setExpire(e, expireAt);
             }
-            if (idleSeconds >= 0) {
+            // Redis's objectSetLRUOrLFU: a FREQ record counts under an LFU policy, an IDLE one under the others.
+            if (engine.memory().lfuPolicy()) {
+                if (Rdb.isFreq(idleSeconds)) {
+                    e.access = engine.memory().lfuAccess(Rdb.freqCounter(idleSeconds));
+                }
+            } else if (idleSeconds >= 0) {
                 e.access = now - idleSeconds * 1000;
             }
             loaded++;
