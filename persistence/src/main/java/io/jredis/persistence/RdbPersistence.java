@@ -143,6 +143,20 @@ public final class RdbPersistence implements Engine.RdbStatus {
         return "temp-" + PID + "-" + TEMP_FILES.incrementAndGet() + ".rdb";
     }
 
+    /**
+     * Applies a loaded key's LRU/LFU record ({@link RdbLoader.Target#key}) as Redis's objectSetLRUOrLFU: a FREQ
+     * counter under an LFU maxmemory-policy, IDLE seconds (from {@code now}, unix ms) under the others.
+     */
+    public static void setLruOrLfu(Engine engine, Dict.Entry e, long lru, long now) {
+        if (engine.memory().lfuPolicy()) {
+            if (Rdb.isFreq(lru)) {
+                e.access = engine.memory().lfuAccess(Rdb.freqCounter(lru));
+            }
+        } else if (lru >= 0) {
+            e.access = now - lru * 1000;
+        }
+    }
+
     private void writeDataset(RdbOutput out, RdbFile file) throws IOException {
         EncodingConfig enc = EncodingConfig.of(cfg);
         RdbWriter.header(out, aux());
@@ -529,14 +543,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
             if (expireAt != -1) {
                 db.setExpire(e, expireAt);
             }
-            // Redis's objectSetLRUOrLFU: a FREQ record counts under an LFU policy, an IDLE one under the others.
-            if (engine.memory().lfuPolicy()) {
-                if (Rdb.isFreq(idleSeconds)) {
-                    e.access = engine.memory().lfuAccess(Rdb.freqCounter(idleSeconds));
-                }
-            } else if (idleSeconds >= 0) {
-                e.access = now - idleSeconds * 1000;
-            }
+            setLruOrLfu(engine, e, idleSeconds, now);
             loaded++;
         }
 

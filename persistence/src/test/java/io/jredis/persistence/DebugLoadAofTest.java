@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
@@ -48,6 +49,21 @@ class DebugLoadAofTest {
             assertEquals("OK", RdbLruInfoTest.debug(j, "LOADAOF"));
             assertEquals(after, digest(j));
             assertEquals("12346", j.get("n"));
+        }
+    }
+
+    @Test
+    void lfuCountersSurviveAnAofReloadFromTheRdbPreamble(@TempDir Path dir) throws Exception {
+        try (PersistentServer s = PersistentServer.start(dir, "appendonly", "yes", "maxmemory-policy", "allkeys-lfu",
+                "lfu-decay-time", "0"); Jedis j = s.jedis()) {
+            RdbLruInfoTest.populate(j);
+            assertEquals("Background append only file rewriting started", j.bgrewriteaof());
+            Await.until("the rewrite", 30, () -> {
+                String info = j.info("persistence");
+                return info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0");
+            });
+            assertEquals("OK", RdbLruInfoTest.debug(j, "LOADAOF"));
+            assertEquals(RdbLruInfoTest.FREQS, RdbLruInfoTest.freqs(j));
         }
     }
 

@@ -20,7 +20,7 @@ import redis.clients.jedis.Jedis;
  */
 class RdbLruInfoTest {
     private static final String[] LFU = {"maxmemory-policy", "allkeys-lfu", "lfu-decay-time", "0"};
-    private static final Map<String, Long> FREQS = new LinkedHashMap<>();
+    static final Map<String, Long> FREQS = new LinkedHashMap<>();
 
     static {
         FREQS.put("s:low", 0L);
@@ -31,7 +31,7 @@ class RdbLruInfoTest {
     }
 
     /** Restores every key of FREQS with its counter: strings, a hash with a TTL, a zset. */
-    private static void populate(Jedis j) {
+    static void populate(Jedis j) {
         j.set("tmp:s", "value");
         j.hset("tmp:h", "f", "v");
         j.zadd("tmp:z", 1, "m");
@@ -49,7 +49,7 @@ class RdbLruInfoTest {
         }
     }
 
-    private static Map<String, Long> freqs(Jedis j) {
+    static Map<String, Long> freqs(Jedis j) {
         Map<String, Long> out = new LinkedHashMap<>();
         for (String k : FREQS.keySet()) {
             out.put(k, j.objectFreq(k));
