@@ -6,6 +6,7 @@ import io.jredis.persistence.rdb.PipelinedLoad;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbOutput;
+import io.jredis.persistence.rdb.Rdb;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
 import io.jredis.server.Client;
@@ -142,6 +143,20 @@ public final class RdbPersistence implements Engine.RdbStatus {
         return "temp-" + PID + "-" + TEMP_FILES.incrementAndGet() + ".rdb";
     }
 
+    /**
+     * Applies a loaded key's LRU/LFU record ({@link RdbLoader.Target#key}) as Redis's objectSetLRUOrLFU: a FREQ
+     * counter under an LFU maxmemory-policy, IDLE seconds (from {@code now}, unix ms) under the others.
+     */
+    public static void setLruOrLfu(Engine engine, Dict.Entry e, long lru, long now) {
+        if (engine.memory().lfuPolicy()) {
+            if (Rdb.isFreq(lru)) {
+                e.access = engine.memory().lfuAccess(Rdb.freqCounter(lru));
+            }
+        } else if (lru >= 0) {
+            e.access = now - lru * 1000;
+        }
+    }
+
     private void writeDataset(RdbOutput out, RdbFile file) throws IOException {
         EncodingConfig enc = EncodingConfig.of(cfg);
         RdbWriter.header(out, aux());
@@ -160,7 +175,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
                     return;
                 }
                 try {
-                    RdbWriter.key(out, e.key, e.expireAt, ValueCodecs.freeze(e.value, enc));
+                    RdbWriter.key(out, e.key, e.expireAt, Snapshot.lruRecord(engine, e),
+                            ValueCodecs.freeze(e.value, enc));
                     keySaveDelay();
                     if (cfg.rdbSaveIncrementalFsync.value() && out.position() - lastSync[0] >= 4L << 20) {
                         out.flush();
@@ -527,9 +543,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
             if (expireAt != -1) {
                 db.setExpire(e, expireAt);
             }
-            if (idleSeconds >= 0) {
-                e.access = now - idleSeconds * 1000;
-            }
+            setLruOrLfu(engine, e, idleSeconds, now);
             loaded++;
         }
 

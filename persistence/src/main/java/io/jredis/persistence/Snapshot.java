@@ -2,6 +2,7 @@ package io.jredis.persistence;
 
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.FrozenValue;
+import io.jredis.persistence.rdb.Rdb;
 import io.jredis.persistence.rdb.RdbOutput;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
@@ -81,8 +82,11 @@ public final class Snapshot {
          */
         void selectDb(int db, boolean first, long size, long expires) throws IOException;
 
-        /** One key, with its value as {@link Format#freeze} captured it. */
-        void key(byte[] key, long expireAt, Object frozen) throws IOException;
+        /**
+         * One key, with its LRU/LFU record as {@link Snapshot#lruRecord} captured it and its value as
+         * {@link Format#freeze} captured it.
+         */
+        void key(byte[] key, long expireAt, long lru, Object frozen) throws IOException;
 
         /** The image's trailer. */
         void end() throws IOException;
@@ -138,14 +142,16 @@ public final class Snapshot {
         final int[] db = new int[BATCH_KEYS];
         final byte[][] keys = new byte[BATCH_KEYS][];
         final long[] expireAt = new long[BATCH_KEYS];
+        final long[] lru = new long[BATCH_KEYS];
         final Object[] values = new Object[BATCH_KEYS];
         int size;
         long weight;
 
-        boolean add(int d, byte[] key, long expire, Object value, long w) {
+        boolean add(int d, byte[] key, long expire, long lruRecord, Object value, long w) {
             db[size] = d;
             keys[size] = key;
             expireAt[size] = expire;
+            lru[size] = lruRecord;
             values[size++] = value;
             weight += w;
             return size == BATCH_KEYS || weight >= BATCH_WEIGHT;
@@ -342,7 +348,7 @@ public final class Snapshot {
 
     private void capture(int db, Dict.Entry e) {
         Object v = format.freeze(e.value);
-        if (batch.add(db, e.key, e.expireAt, v, format.weight(v) + e.key.length + 48)) {
+        if (batch.add(db, e.key, e.expireAt, lruRecord(engine, e), v, format.weight(v) + e.key.length + 48)) {
             flushBatch();
         }
     }
@@ -458,7 +464,7 @@ public final class Snapshot {
                         out.selectDb(db, !resized[db], sizes[db], expires[db]);
                         resized[db] = true;
                     }
-                    out.key(b.keys[i], b.expireAt[i], b.values[i]);
+                    out.key(b.keys[i], b.expireAt[i], b.lru[i], b.values[i]);
                     keysWritten.incrementAndGet();
                     keySaveDelay();
                 }
@@ -524,6 +530,18 @@ public final class Snapshot {
         }
     }
 
+    /**
+     * The LRU/LFU record Redis's rdbSaveKeyValuePair saves for entry {@code e}: its idle seconds under an LRU
+     * maxmemory-policy, its decayed LFU counter under an LFU one, none under the others. Engine thread only.
+     */
+    public static long lruRecord(Engine engine, Dict.Entry e) {
+        String policy = engine.config().maxmemoryPolicy.value();
+        if (policy.endsWith("-lfu")) {
+            return Rdb.freq(engine.memory().frequency(e));
+        }
+        return policy.endsWith("-lru") ? engine.memory().idleSeconds(e) : Rdb.NO_LRU;
+    }
+
     /** The RDB format: header with {@code aux}, SELECTDB and RESIZEDB per database, EOF and the checksum. */
     public static Format rdbFormat(EncodingConfig enc, RdbWriter.Aux aux, boolean compress, boolean checksum) {
         return new Format() {
@@ -557,11 +575,11 @@ public final class Snapshot {
                     }
 
                     @Override
-                    public void key(byte[] key, long expireAt, Object frozen) throws IOException {
+                    public void key(byte[] key, long expireAt, long lru, Object frozen) throws IOException {
                         if (frozen instanceof byte[] s) {
-                            RdbWriter.stringKey(out, key, expireAt, s);
+                            RdbWriter.stringKey(out, key, expireAt, lru, s);
                         } else {
-                            RdbWriter.key(out, key, expireAt, (FrozenValue) frozen);
+                            RdbWriter.key(out, key, expireAt, lru, (FrozenValue) frozen);
                         }
                     }
 

@@ -176,7 +176,7 @@ final class AofRewrite implements Snapshot.Format {
             }
 
             @Override
-            public void key(byte[] key, long expireAt, Object frozen) throws IOException {
+            public void key(byte[] key, long expireAt, long lru, Object frozen) throws IOException {
                 if (frozen instanceof Items items) {
                     commands(buf, key, items);
                 } else if (frozen instanceof Commands commands) {
@@ -251,7 +251,7 @@ final class AofRewrite implements Snapshot.Format {
             db.dict().forEach(e -> {
                 if (failure[0] == null) {
                     try {
-                        out.key(e.key, e.expireAt, format.freeze(e.value));
+                        out.key(e.key, e.expireAt, Snapshot.lruRecord(engine, e), format.freeze(e.value));
                     } catch (IOException ex) {
                         failure[0] = ex;
                     }

@@ -129,7 +129,7 @@ final class AofWriter {
             channel = null;
             current = null;
             try {
-                c.force(false);
+                fsync(c);
             } finally {
                 c.close();
             }
@@ -164,7 +164,7 @@ final class AofWriter {
                 pending.poll();
             }
             if (c != null && p.equals("always")) {
-                c.force(false);
+                fsync(c);
             }
             if (lastWriteError != null) {
                 log.warning("AOF write error looks solved, Redis can write again.");
@@ -271,7 +271,7 @@ final class AofWriter {
             fsyncInProgress = true;
         }
         try {
-            c.force(false);
+            fsync(c);
             fsyncedWritten = target;
             fsyncError = null;
         } catch (ClosedChannelException e) {
@@ -284,6 +284,24 @@ final class AofWriter {
             synchronized (fsyncLock) {
                 fsyncInProgress = false;
                 fsyncLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * fsync, where EINVAL and EBADF do not count as failures, as in Redis's bio fsync job: a file that cannot be
+     * synced (a device such as /dev/full) holds nothing to sync, and the error a client sees stays the write's
+     * ("No space left on device"), not "Invalid argument".
+     */
+    private static void fsync(FileChannel c) throws IOException {
+        try {
+            c.force(false);
+        } catch (ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            String m = e.getMessage();
+            if (!"Invalid argument".equals(m) && !"Bad file descriptor".equals(m)) {
+                throw e;
             }
         }
     }
@@ -306,7 +324,7 @@ final class AofWriter {
             submit(() -> {
                 FileChannel c = channel;
                 if (c != null) {
-                    c.force(false);
+                    fsync(c);
                 }
             }).get();
         } catch (InterruptedException e) {

@@ -1,10 +1,12 @@
 package io.jredis.persistence.aof;
 
 import io.jredis.persistence.Loading;
+import io.jredis.persistence.SavedFunctions;
 import io.jredis.persistence.Snapshot;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
+import io.jredis.server.command.CommandHandler;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.protocol.CommandEncoder;
@@ -165,6 +167,14 @@ public final class AppendOnlyFile {
             }
         });
         engine.commands().register("bgrewriteaof", (c, argv) -> bgrewriteaof(c));
+        CommandHandler debug = engine.commands().lookup("debug").handler();
+        engine.commands().register("debug", (c, argv) -> {
+            if (argv.length >= 2 && Bytes.eqIgnoreCase(argv[1], "loadaof")) {
+                debugLoadAof(c);
+            } else {
+                debug.execute(c, argv);
+            }
+        });
         config.appendonly.onApply(this::appendonlyChanged);
         config.appendfsync.onChange(() -> {
             if (writer != null) {
@@ -201,6 +211,35 @@ public final class AppendOnlyFile {
         } catch (IOException e) {
             throw new AofException("Unable to read the AOF manifest file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * DEBUG LOADAOF: flushes and fsyncs the AOF, empties the dataset and loads it back from the AOF on disk. A load
+     * that fails, or finds no AOF (appendonly no and no AOF written), ends the server as Redis's exit(1) does: the
+     * dataset is already gone, the client gets no reply.
+     */
+    private void debugLoadAof(Client c) {
+        flushAndSync();
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            engine.emptyDatabase(engine.database(i));
+        }
+        SavedFunctions.flush(engine);
+        try {
+            if (state == State.OFF) {
+                // With the AOF on, the manifest in memory is the one on disk; off, the disk may hold an older AOF.
+                manifest = Files.exists(manifestPath(config)) ? readManifest() : new AofManifest();
+            }
+            if (manifest.base() == null && manifest.incr().isEmpty() && !Files.exists(legacyPath(config))) {
+                throw new AofException("The AOF directory " + dir() + " holds no AOF to load");
+            }
+            load(() -> false);
+        } catch (IOException | RuntimeException e) {
+            log.warning("DEBUG LOADAOF failed, exiting: " + describe(e));
+            engine.shutdown();
+            return;
+        }
+        log.warning("Append Only File loaded by DEBUG LOADAOF");
+        c.reply().ok();
     }
 
     /** Redis's loadAppendOnlyFiles: the base, then every incr file in order; history is ignored. */

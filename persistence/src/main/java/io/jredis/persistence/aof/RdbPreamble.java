@@ -1,6 +1,7 @@
 package io.jredis.persistence.aof;
 
 import io.jredis.persistence.Loading;
+import io.jredis.persistence.RdbPersistence;
 import io.jredis.persistence.SavedFunctions;
 import io.jredis.persistence.Snapshot;
 import io.jredis.persistence.rdb.EncodingConfig;
@@ -57,6 +58,7 @@ final class RdbPreamble {
                     if (expireAt != -1) {
                         db.setExpire(e, expireAt);
                     }
+                    RdbPersistence.setLruOrLfu(engine, e, idleSeconds, now);
                 }
 
                 @Override

@@ -20,6 +20,28 @@ public final class Rdb {
     public static final int OPCODE_SELECTDB = 254;
     public static final int OPCODE_EOF = 255;
 
+    /**
+     * A key's LRU/LFU record as one long, the way the writer and {@link RdbLoader.Target} carry it: {@link #NO_LRU}
+     * when the file has none, an IDLE opcode's idle seconds (&gt;= 0), or {@link #freq}'s encoding of a FREQ opcode's
+     * LFU counter (&lt;= -2).
+     */
+    public static final long NO_LRU = -1;
+
+    /** The LRU/LFU record of a FREQ opcode holding LFU counter {@code counter} (0..255). */
+    public static long freq(int counter) {
+        return -2L - counter;
+    }
+
+    /** True when the LRU/LFU record {@code lru} is a FREQ opcode's counter rather than idle seconds or none. */
+    public static boolean isFreq(long lru) {
+        return lru <= -2;
+    }
+
+    /** The LFU counter of the FREQ record {@code lru}. */
+    public static int freqCounter(long lru) {
+        return (int) (-2L - lru);
+    }
+
     // Value types.
     public static final int TYPE_STRING = 0;
     public static final int TYPE_LIST = 1;

@@ -13,7 +13,8 @@ public final class RdbLoader {
     /** Receives what the file holds. */
     public interface Target {
         /**
-         * One key with its expiry (unix ms, -1 for none) and LRU idle time in seconds (-1 when not recorded); an
+         * One key with its expiry (unix ms, -1 for none) and LRU/LFU record (an IDLE opcode's seconds, a FREQ
+         * opcode's counter as {@link Rdb#freq}, or {@link Rdb#NO_LRU}, whatever the parameter's name says); an
          * {@link IllegalArgumentException} (a duplicate key) fails the load at the key's offset.
          */
         void key(int db, byte[] key, Object value, long expireAt, long idleSeconds) throws IOException;
@@ -96,7 +97,7 @@ public final class RdbLoader {
         }
         int db = 0;
         long expireAt = -1;
-        long idle = -1;
+        long idle = Rdb.NO_LRU;
         while (true) {
             long at = in.offset();
             int type = in.readByte();
@@ -110,7 +111,7 @@ public final class RdbLoader {
                     continue;
                 }
                 case Rdb.OPCODE_FREQ -> {
-                    in.readByte();
+                    idle = Rdb.freq(in.readByte());
                     continue;
                 }
                 case Rdb.OPCODE_IDLE -> {
@@ -170,7 +171,7 @@ public final class RdbLoader {
                 }
             }
             expireAt = -1;
-            idle = -1;
+            idle = Rdb.NO_LRU;
         }
     }
 

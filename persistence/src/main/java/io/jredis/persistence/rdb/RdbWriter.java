@@ -69,26 +69,39 @@ public final class RdbWriter {
         out.writeLength(expires);
     }
 
-    /** One key: its expiry (unix ms, -1 for none), type, name and value. */
-    public static void key(RdbOutput out, byte[] key, long expireAt, FrozenValue value) throws IOException {
-        if (expireAt >= 0) {
-            out.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
-            out.writeLE(expireAt, 8);
-        }
+    /**
+     * One key: its expiry (unix ms, -1 for none), its LRU/LFU record ({@link Rdb#NO_LRU}, idle seconds or
+     * {@link Rdb#freq}), type, name and value.
+     */
+    public static void key(RdbOutput out, byte[] key, long expireAt, long lru, FrozenValue value) throws IOException {
+        keyHeader(out, expireAt, lru);
         out.writeByte(value.rdbType());
         out.writeString(key);
         value.write(out);
     }
 
     /** One string key, as {@link #key} writes it for a captured string value. */
-    public static void stringKey(RdbOutput out, byte[] key, long expireAt, byte[] value) throws IOException {
+    public static void stringKey(RdbOutput out, byte[] key, long expireAt, long lru, byte[] value)
+            throws IOException {
+        keyHeader(out, expireAt, lru);
+        out.writeByte(Rdb.TYPE_STRING);
+        out.writeString(key);
+        out.writeString(value);
+    }
+
+    /** What precedes a key's type in rdbSaveKeyValuePair: EXPIRETIME_MS, then IDLE or FREQ. */
+    private static void keyHeader(RdbOutput out, long expireAt, long lru) throws IOException {
         if (expireAt >= 0) {
             out.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
             out.writeLE(expireAt, 8);
         }
-        out.writeByte(Rdb.TYPE_STRING);
-        out.writeString(key);
-        out.writeString(value);
+        if (Rdb.isFreq(lru)) {
+            out.writeByte(Rdb.OPCODE_FREQ);
+            out.writeByte(Rdb.freqCounter(lru));
+        } else if (lru >= 0) {
+            out.writeByte(Rdb.OPCODE_IDLE);
+            out.writeLength(lru);
+        }
     }
 
     /** EOF and the checksum (0 when checksums are off, which loaders read as "not computed"). */

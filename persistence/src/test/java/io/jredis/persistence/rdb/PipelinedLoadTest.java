@@ -29,7 +29,7 @@ class PipelinedLoadTest {
             RdbWriter.resizeDb(out, n, 1);
             for (int i = 0; i < n; i++) {
                 String k = "k" + (i == dupAt && db == 0 ? 0 : i);
-                RdbWriter.key(out, b(k), i == 1 ? 4_000_000_000_000L : -1,
+                RdbWriter.key(out, b(k), i == 1 ? 4_000_000_000_000L : -1, Rdb.NO_LRU,
                         ValueCodecs.freeze(b("v" + db + ":" + i), EncodingConfig.DEFAULTS));
             }
         }

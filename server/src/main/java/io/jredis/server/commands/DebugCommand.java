@@ -22,12 +22,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
  * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
- * STRINGMATCH-TEST, HELP (RELOAD is added by the persistence module); the others answer as unknown subcommands.
+ * STRINGMATCH-TEST, HTSTATS-KEY, HELP (RELOAD and LOADAOF are added by the persistence module); the others answer as
+ * unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -102,6 +104,13 @@ final class DebugCommand {
                     return;
                 }
                 object(c, argv[2]);
+            }
+            case "htstats-key" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                htstatsKey(c, argv[2]);
             }
             case "digest" -> {
                 if (argc != 2) {
@@ -341,6 +350,85 @@ final class DebugCommand {
      * DEBUG OBJECT key. The address is the value's identity hash (the JVM moves objects); serializedlength is
      * the RDB string encoding's length without LZF compression, and 0 for types other than strings.
      */
+    /**
+     * DEBUG HTSTATS-KEY: Redis's dictGetStats for a hashtable-encoded set or hash or a skiplist zset's dict, and its
+     * error for every other encoding. jredis's collections are not chained hash tables, so the text describes the
+     * table Redis would hold: its size after growing one insert at a time (a power of two, at least 4, at least the
+     * element count) and the chains the elements' positions fall into under a fixed hash.
+     */
+    private static void htstatsKey(Client c, byte[] key) {
+        Dict.Entry e = c.db().entry(key);
+        if (e == null) {
+            c.engine().error(c, "ERR no such key");
+            return;
+        }
+        long n;
+        if (e.value instanceof SetValue s && s.encoding().equals("hashtable")) {
+            n = s.size();
+        } else if (e.value instanceof HashValue h && h.encoding().equals("hashtable")) {
+            n = h.size();
+        } else if (e.value instanceof ZSetValue z && z.encoding().equals("skiplist")) {
+            n = z.size();
+        } else {
+            c.engine().error(c, "ERR The value stored at the specified key is not represented using an hash table");
+            return;
+        }
+        c.reply().verbatim(dictStats(n));
+    }
+
+    /** Redis's _dictGetStatsHt text for table 0 holding {@code used} elements. */
+    private static String dictStats(long used) {
+        if (used == 0) {
+            return "Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n";
+        }
+        int size = 4;
+        while (size < used) {
+            size <<= 1;
+        }
+        int[] chains = new int[size];
+        for (long i = 0; i < used; i++) {
+            chains[(int) (mix(i) & (size - 1))]++;
+        }
+        final int vectLen = 50;
+        long[] clvector = new long[vectLen];
+        long slots = 0;
+        long maxChain = 0;
+        long total = 0;
+        for (int len : chains) {
+            clvector[Math.min(len, vectLen - 1)]++;
+            if (len > 0) {
+                slots++;
+                maxChain = Math.max(maxChain, len);
+                total += len;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("Hash table 0 stats (main hash table):\n")
+                .append(" table size: ").append(size).append('\n')
+                .append(" number of elements: ").append(used).append('\n')
+                .append(" different slots: ").append(slots).append('\n')
+                .append(" max chain length: ").append(maxChain).append('\n')
+                .append(String.format(Locale.ROOT, " avg chain length (counted): %.02f\n", (float) total / slots))
+                .append(String.format(Locale.ROOT, " avg chain length (computed): %.02f\n",
+                        (float) used / slots))
+                .append(" Chain length distribution:\n");
+        for (int i = 0; i < vectLen - 1; i++) {
+            if (clvector[i] != 0) {
+                sb.append(String.format(Locale.ROOT, "   %d: %d (%.02f%%)\n", i, clvector[i],
+                        (float) clvector[i] / size * 100));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** SplitMix64's finaliser: a fixed, well-spread hash of an element's position. */
+    private static long mix(long x) {
+        x += 0x9E3779B97F4A7C15L;
+        x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+        x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+        return x ^ (x >>> 31);
+    }
+
     private static void object(Client c, byte[] key) {
         Dict.Entry e = c.db().entry(key);
         if (e == null) {

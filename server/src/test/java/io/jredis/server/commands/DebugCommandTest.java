@@ -15,6 +15,7 @@ import io.jredis.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +131,47 @@ class DebugCommandTest {
             }
             String persistence = RawClient.text(ours.call("INFO", "persistence"));
             assertTrue(persistence.contains("rdb_changes_since_last_save:1\r\n"), persistence);
+        }
+    }
+
+    @Test
+    void htstatsKeyErrorsAsRealRedisAndDescribesHashTables() throws Exception {
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+                TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            String[][] setup = {{"SADD", "si", "1", "2"}, {"SADD", "sl", "a", "b"}, {"HSET", "hl", "f", "v"},
+                {"ZADD", "zl", "1", "a"}, {"SET", "str", "v"}, {"RPUSH", "l", "a"}, {"XADD", "x", "1-1", "f", "v"},
+                {"HSET", "hh", "f", "v".repeat(100)}, {"ZADD", "zs", "1", "m".repeat(100)}};
+            String[][] script = {{"DEBUG", "HTSTATS-KEY", "si"}, {"DEBUG", "HTSTATS-KEY", "hl"},
+                {"DEBUG", "HTSTATS-KEY", "zl"}, {"DEBUG", "HTSTATS-KEY", "str"}, {"DEBUG", "HTSTATS-KEY", "l"},
+                {"DEBUG", "HTSTATS-KEY", "x"}, {"DEBUG", "HTSTATS-KEY", "nokey"}, {"DEBUG", "HTSTATS-KEY"},
+                {"DEBUG", "htstats-key", "sl", "full"}, {"DEBUG", "HTSTATS-KEY", "nokey", "full"},
+                {"INFO", "errorstats"}};
+            for (String[] cmd : setup) {
+                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
+                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
+            }
+            for (String[] cmd : script) {
+                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
+                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
+            }
+            // A hashtable set, a hashtable hash and a skiplist zset answer Redis's dictGetStats text: the table's size
+            // and element count as Redis's; the chains depend on the hash function.
+            for (String key : new String[] {"sl", "hh", "zs"}) {
+                String[] realLines = RawClient.text(real.call("DEBUG", "HTSTATS-KEY", key)).split("\n");
+                String[] ourLines = RawClient.text(ours.call("DEBUG", "HTSTATS-KEY", key)).split("\n");
+                assertArrayEquals(Arrays.copyOf(realLines, 3), Arrays.copyOf(ourLines, 3), key);
+                assertEquals(" Chain length distribution:", ourLines[7], key);
+            }
+            ours.call("DEL", "sl");
+            for (int i = 0; i < 200; i++) {
+                ours.call("SADD", "big", "m" + i);
+            }
+            String big = RawClient.text(ours.call("DEBUG", "HTSTATS-KEY", "big"));
+            assertTrue(big.startsWith("Hash table 0 stats (main hash table):\n table size: 256\n"
+                    + " number of elements: 200\n different slots: "), big);
+            assertTrue(big.contains(" Chain length distribution:\n   0: "), big);
         }
     }
 
