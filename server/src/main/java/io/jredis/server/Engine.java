@@ -1177,7 +1177,7 @@ public final class Engine implements Database.Hooks {
             currentCommand = savedCommand;
             currentArgv = savedArgv;
             if (--callDepth == 0) {
-                releaseWrites();
+                releaseWrites(!TOUCHES_ARBITRARY_KEYS.contains(cmd.fullName()));
                 tracking.afterCommand(c);
             }
             currentClient = savedClient;
@@ -1453,28 +1453,35 @@ public final class Engine implements Database.Hooks {
     /** Ends a block {@link #beginAtomic()} started. */
     public void endAtomic() {
         atomicDepth--;
-        releaseWrites();
+        releaseWrites(true);
     }
+
+    /**
+     * Redis 7.0's CMD_TOUCHES_ARBITRARY_KEYS commands: the keys they find expired are propagated like active expiry,
+     * never wrapped in a transaction.
+     */
+    private static final java.util.Set<String> TOUCHES_ARBITRARY_KEYS = java.util.Set.of("scan", "randomkey");
 
     /**
      * Leaves a block that holds writes; the outermost one propagates them as Redis 7.0's propagatePendingCommands:
      * two or more in MULTI ... EXEC, MULTI in the first write's database (so a SELECT comes before it) and EXEC in
-     * the last one's; a single write alone, being atomic already.
+     * the last one's; a single write alone, being atomic already. {@code wrap} false never wraps.
      */
-    private void releaseWrites() {
+    private void releaseWrites(boolean wrap) {
         if (--holdDepth > 0 || atomicWrites == 0) {
             return;
         }
         int n = atomicWrites;
         atomicWrites = 0;
-        if (n > 1) {
+        boolean transaction = wrap && n > 1;
+        if (transaction) {
             propagateNow(atomicDbs[0], new byte[][] {MULTI});
         }
         for (int i = 0; i < n; i++) {
             propagateNow(atomicDbs[i], atomicArgvs[i]);
             atomicArgvs[i] = null;
         }
-        if (n > 1) {
+        if (transaction) {
             propagateNow(atomicDbs[n - 1], new byte[][] {EXEC});
         }
     }

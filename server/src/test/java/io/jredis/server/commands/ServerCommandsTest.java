@@ -55,6 +55,26 @@ class ServerCommandsTest {
     }
 
     @Test
+    void expiredKeysACommandFindsGoOutWithItInOneTransactionExceptForScanAndRandomkey() throws Exception {
+        try (TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            c.call("SET", "a", "1", "PX", "1");
+            c.call("SET", "b", "1", "PX", "1");
+            c.call("SET", "c", "1", "PX", "1");
+            c.call("DEBUG", "SLEEP", "0.01");
+            List<String> propagated = s.recordPropagation();
+            c.call("SET", "a", "2");
+            c.call("SCAN", "0");
+            // Redis 7.0's execution unit: the DEL of the expired key and the SET are one transaction; SCAN and
+            // RANDOMKEY touch arbitrary keys and propagate their DELs like active expiry.
+            assertEquals(List.of("0:MULTI", "0:DEL a", "0:SET a 2", "0:EXEC"), propagated.subList(0, 4));
+            assertEquals(java.util.Set.of("0:DEL b", "0:DEL c"), java.util.Set.copyOf(propagated.subList(4, 6)));
+            assertEquals(6, propagated.size());
+        }
+    }
+
+    @Test
     void flushallCountsRemovedKeysPlusOne() throws Exception {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             List<String> propagated = s.recordPropagation();
