@@ -83,6 +83,8 @@ class DisklessLoadTest {
             m.configSet("repl-backlog-size", "16384");
             m.set("marker", "before");
             awaitCaughtUp(m, r);
+            // A pause per loaded key keeps the next load long enough to be seen, however fast the machine.
+            r.configSet("key-load-delay", "200");
             Jedis killer = new Jedis("127.0.0.1", master.port());
             killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
                     redis.clients.jedis.args.ClientType.REPLICA));
@@ -90,6 +92,7 @@ class DisklessLoadTest {
             killer.close();
             await("async loading", 20, () -> infoLong(r, "async_loading") == 1);
             assertEquals("before", r.get("marker"));
+            r.configSet("key-load-delay", "0");
             awaitCaughtUp(m, r);
             assertSameData(m, r);
             assertEquals(2, infoLong(m, "sync_full"));
