@@ -286,6 +286,7 @@ public final class Engine implements Database.Hooks {
     private boolean activeExpireEnabled = true;
     private boolean propagateForced;
     private boolean shuttingDown;
+    private volatile boolean closing;
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
     private long lastMetricSample;
@@ -1580,6 +1581,28 @@ public final class Engine implements Database.Hooks {
     /** True once SHUTDOWN has run: the server is closing. */
     public boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    /**
+     * Called from any thread when the embedding application closes the server: a running script stops at its next
+     * count hook, as a busy script does on SHUTDOWN NOSAVE, so the engine's loop can end.
+     */
+    public void beginClose() {
+        closing = true;
+    }
+
+    /** True once {@link #beginClose()} was called. */
+    public boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Forgets the writes held for the running execution unit: a script cut short by a shutdown must not leave half
+     * its effects in the AOF or on replicas (Redis exits before it would propagate them).
+     */
+    public void dropHeldWrites() {
+        Arrays.fill(atomicArgvs, 0, atomicWrites, null);
+        atomicWrites = 0;
     }
 
     /**

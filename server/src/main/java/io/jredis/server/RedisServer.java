@@ -121,6 +121,7 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         closed = true;
+        engine.beginClose();
         network.close();
         for (Runnable hook : closeHooks) {
             hook.run();

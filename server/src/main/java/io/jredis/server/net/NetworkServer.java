@@ -428,9 +428,13 @@ public final class NetworkServer implements AutoCloseable {
             ioHandler().prepareToDestroy();
         }
 
-        /** One non-blocking I/O pass; the engine cron is always scheduled, so the I/O handler never waits. */
+        /**
+         * One non-blocking I/O pass. The I/O handler may block only when no task is queued and no scheduled one is
+         * due; the engine cron always is one or the other once its period passed (a due scheduled task moves to the
+         * task queue when the loop runs its tasks, as it does while a busy script runs), so the pass never waits.
+         */
         void pollOnce() {
-            if (hasScheduledTasks()) {
+            if (hasTasks() || hasScheduledTasks()) {
                 runIo();
             }
         }

@@ -205,6 +205,10 @@ public final class Scripting {
 
     /** The count hook of a running script: Redis's scriptInterrupt. */
     private void interrupt(ScriptRun run, ScriptHook hook) {
+        if (engine.closing()) {
+            engine.dropHeldWrites();
+            throw killed(hook);
+        }
         if (!run.timedOut) {
             long threshold = engine.config().busyReplyThreshold.value();
             long elapsed = run.elapsedMillis();
@@ -221,12 +225,18 @@ public final class Scripting {
             }
         }
         engine.pollIo();
+        if (engine.shuttingDown()) {
+            engine.dropHeldWrites();
+        }
         if (run.killed || engine.shuttingDown()) {
             engine.log().warning("Lua script killed by user with SCRIPT KILL.");
-            hook.markError();
-            throw new LuaSandbox.KilledError(LuaReplies.errorTable("Script killed by user with SCRIPT KILL...",
-                    false));
+            throw killed(hook);
         }
+    }
+
+    private static LuaSandbox.KilledError killed(ScriptHook hook) {
+        hook.markError();
+        return new LuaSandbox.KilledError(LuaReplies.errorTable("Script killed by user with SCRIPT KILL...", false));
     }
 
     // ---- running a script ----

@@ -1,11 +1,13 @@
 package io.jredis.server.scripting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +119,23 @@ class ScriptBusyTest {
             assertTrue(s.server().isClosed());
         } finally {
             s.close();
+        }
+    }
+
+    /**
+     * An embedded server closed while an unkillable script spins must not wait for the script. The first poll here
+     * also runs while the cron task is already queued, which once kept a busy script from ever serving clients.
+     */
+    @Test
+    void closeEndsABusyScriptThatWrote() throws Exception {
+        TestServer s = TestServer.start("busy-reply-threshold", "100");
+        try (RawClient caller = new RawClient(s.host(), s.port());
+                RawClient other = new RawClient(s.host(), s.port())) {
+            caller.send(RawClient.encode(args("EVAL", "redis.call('set', 'x', 'y') " + LOOP, "0")));
+            awaitPingReply(other, "(error) " + BUSY_EVAL);
+            assertTimeoutPreemptively(Duration.ofSeconds(20), s::close);
+            assertTrue(s.server().isClosed());
+            assertTrue(other.closedByServer());
         }
     }
 
