@@ -29,8 +29,9 @@ final class ReplicationCodec implements SnapshotCodec {
     }
 
     @Override
-    public Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out, Consumer<Boolean> done) {
-        return job(snapshots.saveToStream(replId, replOffset, out, done));
+    public Job saveToStream(Engine engine, String replId, long replOffset, boolean data, boolean functions,
+            OutputStream out, Consumer<Boolean> done) {
+        return job(snapshots.saveToStream(replId, replOffset, data, functions, out, done));
     }
 
     private static Job job(Snapshot s) {

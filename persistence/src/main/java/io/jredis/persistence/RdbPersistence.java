@@ -217,8 +217,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
         lastBgsaveTry = nowSeconds();
         RdbFile file = new RdbFile(cfg.dir.path(), tempName(), rdbPath());
         Snapshot[] self = new Snapshot[1];
-        self[0] = Snapshot.start(engine, aux(), cfg.rdbcompression.value(), cfg.rdbchecksum.value(), file,
-                (outcome, error) -> backgroundDone(self[0], outcome, error));
+        self[0] = Snapshot.start(engine, aux(), cfg.rdbcompression.value(), cfg.rdbchecksum.value(),
+                Snapshot.Parts.ALL, file, (outcome, error) -> backgroundDone(self[0], outcome, error));
         running = self[0];
         bgsaveStartedAt = nowSeconds();
         log.notice("Background saving started");
@@ -227,11 +227,13 @@ public final class RdbPersistence implements Engine.RdbStatus {
 
     /**
      * Starts the background save of a full resynchronization (Redis's startBgsaveForReplication): to the RDB file
-     * like BGSAVE when {@code dest} is null, else streamed to {@code dest} (diskless, the file is untouched). It is
+     * like BGSAVE when {@code dest} is null, else streamed to {@code dest} (diskless, the file is untouched; only
+     * such a stream may leave out some {@code parts}, so that the file always holds the whole dataset). It is
      * the running BGSAVE either way (rdb_bgsave_in_progress, BGSAVE refused); {@code done} runs on the engine thread
      * after the save's own accounting. Returns null when a background save or an AOF rewrite already runs.
      */
-    public Snapshot startSyncSave(RdbWriter.ReplInfo repl, Snapshot.Destination dest, Snapshot.Callback done) {
+    public Snapshot startSyncSave(RdbWriter.ReplInfo repl, Snapshot.Parts parts, Snapshot.Destination dest,
+            Snapshot.Callback done) {
         if (running != null || aofRewriting.getAsBoolean()) {
             return null;
         }
@@ -244,7 +246,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
         Runtime rt = Runtime.getRuntime();
         RdbWriter.Aux aux = new RdbWriter.Aux(nowSeconds(), rt.totalMemory() - rt.freeMemory(), false, repl);
         Snapshot[] self = new Snapshot[1];
-        self[0] = Snapshot.start(engine, aux, cfg.rdbcompression.value(), cfg.rdbchecksum.value(), target,
+        self[0] = Snapshot.start(engine, aux, cfg.rdbcompression.value(), cfg.rdbchecksum.value(), parts, target,
                 (outcome, error) -> {
                     if (dest == null) {
                         backgroundDone(self[0], outcome, error);

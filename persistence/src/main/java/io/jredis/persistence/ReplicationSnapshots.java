@@ -36,13 +36,18 @@ public final class ReplicationSnapshots {
     /** A BGSAVE to the RDB file for replicas; {@code done} gets the file, or null on failure. Null when busy. */
     public Snapshot saveToDisk(String replId, long replOffset, Consumer<Path> done) {
         Path file = rdb.rdbPath();
-        return rdb.startSyncSave(new RdbWriter.ReplInfo(0, replId, replOffset), null,
+        return rdb.startSyncSave(new RdbWriter.ReplInfo(0, replId, replOffset), Snapshot.Parts.ALL, null,
                 (outcome, error) -> done.accept(outcome == Snapshot.Outcome.OK ? file : null));
     }
 
-    /** A snapshot streamed to {@code out} (closed after the last byte); {@code done} tells success. Null when busy. */
-    public Snapshot saveToStream(String replId, long replOffset, OutputStream out, Consumer<Boolean> done) {
-        return rdb.startSyncSave(new RdbWriter.ReplInfo(0, replId, replOffset), new Snapshot.Destination() {
+    /**
+     * A snapshot of the keys when {@code data} and the function libraries when {@code functions}, streamed to
+     * {@code out} (closed after the last byte); {@code done} tells success. Null when busy.
+     */
+    public Snapshot saveToStream(String replId, long replOffset, boolean data, boolean functions, OutputStream out,
+            Consumer<Boolean> done) {
+        return rdb.startSyncSave(new RdbWriter.ReplInfo(0, replId, replOffset), new Snapshot.Parts(data, functions),
+                new Snapshot.Destination() {
             @Override
             public OutputStream open() {
                 return out;

@@ -198,11 +198,19 @@ public final class Snapshot {
     private boolean walking = true;
     private Thread writer;
 
-    private Snapshot(Engine engine, Format format, Callback callback) {
+    /**
+     * Which parts of the dataset an image holds: all of it, except for a replica that filtered its full sync
+     * (REPLCONF rdb-filter-only, Redis's SLAVE_REQ_RDB_EXCLUDE_DATA and _FUNCTIONS).
+     */
+    public record Parts(boolean data, boolean functions) {
+        public static final Parts ALL = new Parts(true, true);
+    }
+
+    private Snapshot(Engine engine, Format format, Parts parts, Callback callback) {
         this.engine = engine;
         this.format = format;
         this.callback = callback;
-        this.functions = SavedFunctions.codes(engine);
+        this.functions = parts.functions() ? SavedFunctions.codes(engine) : List.of();
         int m;
         do {
             m = MARKS.incrementAndGet();
@@ -213,7 +221,7 @@ public final class Snapshot {
         sizes = new long[n];
         expires = new long[n];
         long total = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && parts.data(); i++) {
             Database db = engine.database(i);
             if (db.size() > 0) {
                 dicts[i] = db.dict();
@@ -227,20 +235,24 @@ public final class Snapshot {
 
     /**
      * Starts a snapshot of the engine's databases now (engine thread). The image holds exactly the data of this
-     * instant; {@code callback} runs on the engine thread when it is written.
+     * instant, the {@code parts} of it; {@code callback} runs on the engine thread when it is written.
      */
-    public static Snapshot start(Engine engine, RdbWriter.Aux aux, boolean compress, boolean checksum,
+    public static Snapshot start(Engine engine, RdbWriter.Aux aux, boolean compress, boolean checksum, Parts parts,
             Destination dest, Callback callback) {
-        return start(engine, rdbFormat(EncodingConfig.of(engine.config()), aux, compress, checksum), dest,
+        return start(engine, rdbFormat(EncodingConfig.of(engine.config()), aux, compress, checksum), parts, dest,
                 callback);
     }
 
     /**
-     * Starts a snapshot written in {@code format} (engine thread); otherwise as {@link #start(Engine,
-     * RdbWriter.Aux, boolean, boolean, Destination, Callback)}.
+     * Starts a snapshot of every part written in {@code format} (engine thread); otherwise as {@link #start(Engine,
+     * RdbWriter.Aux, boolean, boolean, Parts, Destination, Callback)}.
      */
     public static Snapshot start(Engine engine, Format format, Destination dest, Callback callback) {
-        Snapshot s = new Snapshot(engine, format, callback);
+        return start(engine, format, Parts.ALL, dest, callback);
+    }
+
+    private static Snapshot start(Engine engine, Format format, Parts parts, Destination dest, Callback callback) {
+        Snapshot s = new Snapshot(engine, format, parts, callback);
         engine.changeObserver(s.observer);
         s.writer = new Thread(() -> s.write(dest), "jredis-bgsave");
         s.writer.setDaemon(true);

@@ -54,6 +54,11 @@ public final class Replication {
         String announcedIp;
         boolean capaEof;
         boolean capaPsync2;
+        /** REPLCONF rdb-only 1 (redis-cli --rdb): the payload alone, no stream after it; closed once sent. */
+        boolean rdbOnly;
+        /** REPLCONF rdb-filter-only: the payload leaves out the keys, and the libraries unless asked for. */
+        boolean excludeData;
+        boolean excludeFunctions;
         boolean prePsync;
         long ackOffset;
         long ackTime = System.currentTimeMillis();
@@ -84,6 +89,16 @@ public final class Replication {
                 return a.getAddress().getHostAddress();
             }
             return "?";
+        }
+
+        /** How Redis's replicationGetSlaveName names a replica in log lines. */
+        String name() {
+            return listeningPort != 0 ? ip() + ":" + listeningPort : ip() + ":<unknown-replica-port>";
+        }
+
+        /** Can share a snapshot with {@code other}: the same parts of the dataset. */
+        boolean samePayload(Replica other) {
+            return excludeData == other.excludeData && excludeFunctions == other.excludeFunctions;
         }
     }
 
@@ -245,7 +260,7 @@ public final class Replication {
         }
         List<Replica> overLimit = null;
         for (Replica r : replicas) {
-            if (r.state == ReplicaState.WAIT_BGSAVE_START) {
+            if (r.state == ReplicaState.WAIT_BGSAVE_START || r.rdbOnly) {
                 continue;
             }
             if (r.held != null) {
@@ -394,6 +409,12 @@ public final class Replication {
             return;
         }
         Replica r = pending(c);
+        // Redis writes a filtered payload only to a socket, never over the snapshot file.
+        if ((r.excludeData || r.excludeFunctions) && !r.capaEof) {
+            engine.error(c, "ERR Filtered replica requires EOF capability");
+            return;
+        }
+        engine.log().notice("Replica " + r.name() + " asks for synchronization");
         boolean psync = Bytes.lower(argv[0]).equals("psync");
         if (psync) {
             String id = Bytes.str(argv[1]);
@@ -418,7 +439,6 @@ public final class Replication {
             engine.log().notice("Replication backlog created, my new replication IDs are '" + engine.replId()
                     + "' and '" + engine.replId2() + "'");
         }
-        engine.log().notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");
         FullSync running = fullSync;
         if (running != null && running.disk && running.job != null && attach(r, running)) {
             return;
@@ -453,7 +473,7 @@ public final class Replication {
     private boolean attach(Replica r, FullSync running) {
         for (Replica other : running.replicas) {
             if (other.state == ReplicaState.WAIT_BGSAVE_END && other.held != null && other.prePsync == r.prePsync
-                    && !other.client.isClosed()) {
+                    && other.samePayload(r) && !other.client.isClosed()) {
                 r.held = other.held.copy();
                 r.sync = running;
                 r.state = ReplicaState.WAIT_BGSAVE_END;
@@ -480,12 +500,12 @@ public final class Replication {
                             + "was " + offset + ", but I can reply up to " + secondReplOffset);
                 }
             } else {
-                engine.log().notice("Full resync requested by replica " + r.ip() + ":" + r.listeningPort);
+                engine.log().notice("Full resync requested by replica " + r.name());
             }
             return false;
         }
         if (backlog == null || !backlog.covers(offset)) {
-            engine.log().notice("Unable to partial resync with replica " + r.ip() + ":" + r.listeningPort
+            engine.log().notice("Unable to partial resync with replica " + r.name()
                     + " for lack of backlog (Replica request was: " + offset + ").");
             return false;
         }
@@ -504,7 +524,7 @@ public final class Replication {
         missing.release();
         engine.stats().netReplOutputBytes += n;
         engine.stats().syncPartialOk++;
-        engine.log().notice("Partial resynchronization request from " + r.ip() + ":" + r.listeningPort
+        engine.log().notice("Partial resynchronization request from " + r.name()
                 + " accepted. Sending " + n + " bytes of backlog starting from offset " + offset + ".");
         return true;
     }
@@ -522,7 +542,9 @@ public final class Replication {
         List<Replica> batch = new ArrayList<>();
         boolean allEof = true;
         for (Replica r : replicas) {
-            if (r.state == ReplicaState.WAIT_BGSAVE_START && !r.client.isClosed()) {
+            // One snapshot serves the replicas that want the same parts as the first; the others wait for the next.
+            if (r.state == ReplicaState.WAIT_BGSAVE_START && !r.client.isClosed()
+                    && (batch.isEmpty() || batch.get(0).samePayload(r))) {
                 batch.add(r);
                 allEof &= r.capaEof;
             }
@@ -530,7 +552,9 @@ public final class Replication {
         if (batch.isEmpty()) {
             return;
         }
-        boolean diskless = cfg.replDisklessSync.value() && allEof;
+        Replica first = batch.get(0);
+        boolean filtered = first.excludeData || first.excludeFunctions;
+        boolean diskless = (cfg.replDisklessSync.value() || filtered) && allEof;
         FullSync sync = new FullSync(!diskless, engine.replId(), masterOffset);
         engine.log().notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk"));
         // Replies already queued for these connections go out before the payload, which other threads write.
@@ -554,8 +578,8 @@ public final class Replication {
         resetStreamDb();
         if (diskless) {
             sync.sender = new PayloadSender(targets, mark.getBytes(StandardCharsets.US_ASCII), t -> { });
-            sync.job = codec.saveToStream(engine, sync.replId, sync.offset, sync.sender,
-                    ok -> disklessDone(sync, ok));
+            sync.job = codec.saveToStream(engine, sync.replId, sync.offset, !first.excludeData,
+                    !first.excludeFunctions, sync.sender, ok -> disklessDone(sync, ok));
         } else {
             sync.job = codec.saveToDisk(engine, sync.replId, sync.offset, file -> diskSaved(sync, file));
             // Not set while the feature is off, so that turning it on later does not delete a file saved for others.
@@ -588,12 +612,16 @@ public final class Replication {
             }
             r.sync = null;
             r.target = null;
+            if (r.rdbOnly) {
+                rdbTransmitted(r);
+                continue;
+            }
             r.state = ReplicaState.ONLINE;
             r.streamOnAck = true;
             r.ackTime = System.currentTimeMillis();
-            engine.log().notice("Streamed RDB transfer with replica " + r.ip() + ":" + r.listeningPort
+            engine.log().notice("Streamed RDB transfer with replica " + r.name()
                     + " succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
-            engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+            engine.log().notice("Synchronization with replica " + r.name() + " succeeded");
         }
         engine.loop().execute(this::startPending);
     }
@@ -688,8 +716,12 @@ public final class Replication {
      * sent (Redis's replicaPutOnline), or at the first ACK after a diskless one (replicaStartCommandStream).
      */
     private void online(Replica r) {
+        if (r.rdbOnly) {
+            rdbTransmitted(r);
+            return;
+        }
         if (!r.streamOnAck) {
-            engine.log().notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+            engine.log().notice("Synchronization with replica " + r.name() + " succeeded");
         }
         r.state = ReplicaState.ONLINE;
         r.streamOnAck = false;
@@ -699,6 +731,12 @@ public final class Replication {
             r.held.release();
             r.held = null;
         }
+    }
+
+    /** The payload reached a replica that wants nothing more (Redis's replicaPutOnline for CLIENT_REPL_RDBONLY). */
+    private void rdbTransmitted(Replica r) {
+        engine.log().notice("RDB transfer completed, rdb only replica (" + r.name() + ") should be disconnected asap");
+        engine.kill(r.client);
     }
 
     /** Forgets a replica when its connection closes. */
@@ -713,7 +751,7 @@ public final class Replication {
                 r.stream = null;
             }
             if (replicas.remove(r)) {
-                engine.log().notice("Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
+                engine.log().notice("Connection with replica " + r.name() + " lost.");
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
                 }
@@ -815,13 +853,13 @@ public final class Replication {
                     return;
                 }
                 case "rdb-only" -> {
-                    // A full sync serves the RDB with or without the stream after it; the flag changes nothing here.
                     Long v = parseLong(val);
                     if (v == null || v < 0 || v > 1) {
                         engine.error(c, v == null ? "ERR value is not an integer or out of range"
                                 : "ERR value is out of range, value must between 0 and 1");
                         return;
                     }
+                    r.rdbOnly = v == 1;
                 }
                 case "rdb-filter-only" -> {
                     List<byte[]> filters = SplitArgs.split(val);
@@ -829,11 +867,14 @@ public final class Replication {
                         engine.error(c, "ERR Missing rdb-filter-only values");
                         return;
                     }
+                    r.excludeData = true;
+                    r.excludeFunctions = true;
                     for (byte[] f : filters) {
                         if (!Bytes.lower(f).equals("functions")) {
                             engine.error(c, "ERR Unsupported rdb-filter-only option: " + Bytes.str(f));
                             return;
                         }
+                        r.excludeFunctions = false;
                     }
                 }
                 default -> {

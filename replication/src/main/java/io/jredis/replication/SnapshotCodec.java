@@ -42,10 +42,12 @@ public interface SnapshotCodec {
 
     /**
      * Starts a snapshot written to {@code out} on the writer thread, which closes {@code out} after the last byte
-     * (engine thread). {@code done} runs on the engine thread with true when every byte was written. Returns null
-     * when {@link #busy()}.
+     * (engine thread): with the keys when {@code data}, with the function libraries when {@code functions} (a
+     * replica's REPLCONF rdb-filter-only). {@code done} runs on the engine thread with true when every byte was
+     * written. Returns null when {@link #busy()}.
      */
-    Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out, Consumer<Boolean> done);
+    Job saveToStream(Engine engine, String replId, long replOffset, boolean data, boolean functions,
+            OutputStream out, Consumer<Boolean> done);
 
     /**
      * Parses an RDB stream on the calling thread, handing every key and library to {@code keys} (after the

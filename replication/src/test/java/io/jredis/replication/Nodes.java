@@ -99,9 +99,9 @@ final class Nodes {
         }
 
         @Override
-        public Job saveToStream(Engine engine, String replId, long replOffset, OutputStream out,
-                Consumer<Boolean> done) {
-            Snapshot s = snapshots.saveToStream(replId, replOffset, out, done);
+        public Job saveToStream(Engine engine, String replId, long replOffset, boolean data, boolean functions,
+                OutputStream out, Consumer<Boolean> done) {
+            Snapshot s = snapshots.saveToStream(replId, replOffset, data, functions, out, done);
             return s == null ? null : s::abort;
         }
 
