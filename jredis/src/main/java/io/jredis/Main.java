@@ -247,7 +247,7 @@ public final class Main implements Callable<Integer> {
         do {
             shutdownRequested.acquire();
         } while (!stop());
-        return 0;
+        return server.engine().exitStatus();
     }
 
     private void logInitialized(boolean sentinelMode) {

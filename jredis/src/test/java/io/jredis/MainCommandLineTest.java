@@ -325,6 +325,20 @@ class MainCommandLineTest {
         }
     }
 
+    /** A failed DEBUG LOADAOF ends the process with status 1, as Redis's exit(1). */
+    @Test
+    void failedDebugLoadAofExitsWithStatusOne() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, null, null, "--port", Integer.toString(port), "--appendonly", "no",
+                "--enable-debug-command", "yes");
+                RawClient c = new RawClient("127.0.0.1", port)) {
+            c.send(RawClient.encode(new byte[][] {"DEBUG".getBytes(), "LOADAOF".getBytes()}));
+            assertTrue(c.closedByServer());
+            assertTrue(s.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), s.stdout());
+            assertEquals(1, s.process.exitValue(), s.stdout());
+        }
+    }
+
     // ---- helpers ----
 
     private Path write(String name, String text) throws IOException {

@@ -287,6 +287,7 @@ public final class Engine implements Database.Hooks {
     private boolean propagateForced;
     private boolean shuttingDown;
     private volatile boolean closing;
+    private volatile int exitStatus;
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
     private long lastMetricSample;
@@ -1578,6 +1579,11 @@ public final class Engine implements Database.Hooks {
         return true;
     }
 
+    /** The process exit status the shutdown asked for: 0 unless a failure ended the server. */
+    public int exitStatus() {
+        return exitStatus;
+    }
+
     /** True once SHUTDOWN has run: the server is closing. */
     public boolean shuttingDown() {
         return shuttingDown;
@@ -1610,9 +1616,18 @@ public final class Engine implements Database.Hooks {
      * shutdown hooks. Runs on the engine thread; hooks must not wait for the engine's loop to terminate.
      */
     public void shutdown() {
+        shutdown(0);
+    }
+
+    /**
+     * {@link #shutdown()} with the status the process exits with: non-zero where Redis calls exit(1) after a
+     * failure it cannot recover from.
+     */
+    public void shutdown(int status) {
         if (shuttingDown) {
             return;
         }
+        exitStatus = status;
         shuttingDown = true;
         flushPending();
         // Connections end as they would when the Redis process exits: after what was already sent to them.

@@ -235,7 +235,7 @@ public final class AppendOnlyFile {
             load(() -> false);
         } catch (IOException | RuntimeException e) {
             log.warning("DEBUG LOADAOF failed, exiting: " + describe(e));
-            engine.shutdown();
+            engine.shutdown(1);
             return;
         }
         log.warning("Append Only File loaded by DEBUG LOADAOF");
