@@ -321,7 +321,7 @@ public final class Sentinel {
                         return "Reconfiguration of scripts path is denied for security reasons. Check the "
                                 + "deny-scripts-reconfig configuration directive in your config file.";
                     }
-                    if (!value.isEmpty() && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(value))) {
+                    if (!value.isEmpty() && !java.nio.file.Files.isExecutable(engine.config().dir.path().resolve(value))) {
                         return opt.equals("notification-script") ? "Notification script seems non existing or non "
                                 + "executable." : "Client reconfiguration script seems non existing or non executable.";
                     }
