@@ -453,7 +453,7 @@ public final class Sentinel {
                     return;
                 }
                 link.ccConnTime = System.currentTimeMillis();
-                link.disconnected = false;
+                updateDisconnected(ri);
                 authenticate(ri, c);
                 c.send(null, command(ri, "CLIENT"), Bytes.of("SETNAME"), Bytes.of(clientName("cmd")));
                 sendPing(ri);
@@ -473,11 +473,34 @@ public final class Sentinel {
                 }
                 link.pcConnTime = System.currentTimeMillis();
                 link.pcLastActivity = link.pcConnTime;
+                updateDisconnected(ri);
                 authenticate(ri, c);
                 c.send(null, command(ri, "CLIENT"), Bytes.of("SETNAME"), Bytes.of(clientName("pubsub")));
-                c.send(v -> receiveHelloMessage(ri, v), command(ri, "SUBSCRIBE"), Bytes.of(HELLO_CHANNEL));
+                c.send(v -> subscribeReply(ri, c, v), command(ri, "SUBSCRIBE"), Bytes.of(HELLO_CHANNEL));
             });
         }
+    }
+
+    /**
+     * A link counts as connected only with both its connections (just the command one for a Sentinel), as Redis's
+     * link->disconnected: a master whose pub/sub connection keeps failing stays flagged disconnected.
+     */
+    private void updateDisconnected(Instance ri) {
+        Instance.Link link = ri.link;
+        link.disconnected = link.cmd == null || !link.cmd.isConnected() || !ri.is(Instance.SENTINEL)
+                && (link.pubsub == null || !link.pubsub.isConnected());
+    }
+
+    /**
+     * An error to SUBSCRIBE (NOAUTH with wrong credentials, a renamed command) drops the pub/sub connection: hiredis
+     * closes a subscribed connection on an error it has no callback for, and Sentinel reconnects later.
+     */
+    private void subscribeReply(Instance ri, RespClient c, Object v) {
+        if (v instanceof Reply.RespError) {
+            c.close();
+            return;
+        }
+        receiveHelloMessage(ri, v);
     }
 
     /**
@@ -507,6 +530,7 @@ public final class Sentinel {
         }
         if (link.pubsub == c) {
             link.pubsub = null;
+            link.disconnected = true;
         }
     }
 
