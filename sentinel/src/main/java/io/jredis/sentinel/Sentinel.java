@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Sentinel mode (Redis's sentinel.c): monitors masters, their replicas and peer Sentinels, agrees on failures,
@@ -65,7 +66,7 @@ public final class Sentinel {
     int simulateFailure;
     static final int SIMFAILURE_CRASH_AFTER_ELECTION = 1;
     static final int SIMFAILURE_CRASH_AFTER_PROMOTION = 2;
-    private Runnable configFlusher = () -> { };
+    private BooleanSupplier configFlusher = () -> true;
     private boolean started;
     private Tls linkTls;
 
@@ -75,7 +76,7 @@ public final class Sentinel {
     }
 
     /** Sets what saves the Sentinel state to the config file (each state change calls it). */
-    void configFlusher(Runnable flusher) {
+    void configFlusher(BooleanSupplier flusher) {
         this.configFlusher = flusher;
     }
 
@@ -129,8 +130,9 @@ public final class Sentinel {
         }, 1000 / hz, TimeUnit.MILLISECONDS);
     }
 
-    void flushConfig() {
-        configFlusher.run();
+    /** Saves the state to the config file; false (after logging why) when it could not be written. */
+    boolean flushConfig() {
+        return configFlusher.getAsBoolean();
     }
 
     // ---- configuration ----
@@ -531,6 +533,20 @@ public final class Sentinel {
         if (link.pubsub == c) {
             link.pubsub = null;
             link.disconnected = true;
+        }
+    }
+
+    /**
+     * Closes the links to every peer Sentinel so they reconnect with new sentinel-user/sentinel-pass credentials
+     * (Redis's sentinelDropConnections after SENTINEL CONFIG SET).
+     */
+    void dropSentinelConnections() {
+        for (Instance m : masters.values()) {
+            for (Instance si : m.sentinels.values()) {
+                if (!si.link.disconnected) {
+                    closeLinks(si);
+                }
+            }
         }
     }
 
