@@ -72,7 +72,9 @@ final class SentinelCommands {
         }
     }
 
+    /** Instances as Redis's addReplyDictOfRedisInstances: replicas reporting replica_announced:0 are left out. */
     private void instances(Client c, List<Instance> list) {
+        list.removeIf(ri -> ri.is(Instance.SLAVE) && !ri.replicaAnnounced);
         c.reply().array(list.size());
         for (Instance ri : list) {
             instance(c, ri);
