@@ -209,6 +209,30 @@ public final class Sentinel {
         return (addr >>> 24) + "." + (addr >>> 16 & 0xff) + "." + (addr >>> 8 & 0xff) + "." + (addr & 0xff);
     }
 
+    /**
+     * How replies, events and hellos show a stored address (Redis's announceSentinelAddr): as given with
+     * announce-hostnames, else as the IP address it resolves to.
+     */
+    String announce(String host) {
+        if (announceHostnames) {
+            return host;
+        }
+        String ip = resolve(host);
+        return ip == null ? host : ip;
+    }
+
+    /**
+     * Whether an address heard from a peer names a stored one (Redis's sentinelAddrEqualsHostname): compared by
+     * resolved address, so a hostname and its IP are the same instance.
+     */
+    static boolean sameHost(String stored, String heard) {
+        if (stored.equalsIgnoreCase(heard)) {
+            return true;
+        }
+        String a = resolve(heard);
+        return a != null && a.equalsIgnoreCase(resolve(stored));
+    }
+
     /** The address of a host name, or null when it does not resolve. */
     static String resolve(String host) {
         String numeric = inetAton(host);
@@ -355,7 +379,7 @@ public final class Sentinel {
     void event(int level, String type, Instance ri, String extra) {
         String msg;
         if (ri != null) {
-            msg = ri.describe() + (extra == null || extra.isEmpty() ? "" : " " + extra);
+            msg = ri.describe(this) + (extra == null || extra.isEmpty() ? "" : " " + extra);
         } else {
             msg = extra == null ? "" : extra;
         }
@@ -866,7 +890,8 @@ public final class Sentinel {
         String ip = announceIp != null ? announceIp : localIp(c);
         int port = announcePort != 0 ? announcePort : engine.tcpPort();
         Instance current = currentMaster(master);
-        String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + "," + current.ip + ","
+        String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + ","
+                + announce(current.ip) + ","
                 + current.port + "," + master.configEpoch;
         ri.lastPubTime = System.currentTimeMillis();
         c.send(null, command(ri, "PUBLISH"), Bytes.of(HELLO_CHANNEL), payload.getBytes(StandardCharsets.UTF_8));
@@ -947,8 +972,8 @@ public final class Sentinel {
         long masterConfigEpoch = parseLong(t[7]);
         if (master.configEpoch < masterConfigEpoch) {
             master.configEpoch = masterConfigEpoch;
-            if (masterPort != master.port || !masterIp.equals(master.ip)) {
-                String oldIp = master.ip;
+            if (masterPort != master.port || !sameHost(master.ip, masterIp)) {
+                String oldIp = announce(master.ip);
                 int oldPort = master.port;
                 event(Log.WARNING, "+config-update-from", si, "");
                 event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " "
@@ -1076,7 +1101,7 @@ public final class Sentinel {
         String leader = RespParser.toText(l.get(1));
         if (!leader.equals("*")) {
             if (s.leaderEpoch != epoch) {
-                log.warning(s.describe() + " voted for " + leader + " " + epoch);
+                log.warning(s.describe(this) + " voted for " + leader + " " + epoch);
             }
             s.leader = leader;
             s.leaderEpoch = epoch;
@@ -1332,13 +1357,13 @@ public final class Sentinel {
 
     private void switchToPromotedSlave(Instance master) {
         Instance ref = master.promotedSlave != null ? master.promotedSlave : master;
-        String oldIp = master.ip;
+        String oldIp = announce(master.ip);
         int oldPort = master.port;
-        event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " " + ref.ip + " "
-                + ref.port);
-        String newIp = ref.ip;
+        String newIp = announce(ref.ip);
         int newPort = ref.port;
-        resetMasterAndChangeAddress(master, newIp, newPort);
+        event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " " + newIp + " "
+                + newPort);
+        resetMasterAndChangeAddress(master, ref.ip, newPort);
         callClientReconfScript(master, "leader", "end", oldIp, oldPort, newIp, newPort);
     }
 

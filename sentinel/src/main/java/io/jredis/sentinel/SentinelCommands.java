@@ -86,7 +86,7 @@ final class SentinelCommands {
         long now = System.currentTimeMillis();
         Map<String, String> f = new LinkedHashMap<>();
         f.put("name", ri.name);
-        f.put("ip", ri.ip);
+        f.put("ip", s.announce(ri.ip));
         f.put("port", Integer.toString(ri.port));
         f.put("runid", ri.runId == null ? "" : ri.runId);
         f.put("flags", flags(ri));
@@ -181,7 +181,7 @@ final class SentinelCommands {
         }
         Instance cur = Sentinel.currentMaster(m);
         c.reply().array(2);
-        c.reply().bulk(cur.ip);
+        c.reply().bulk(s.announce(cur.ip));
         c.reply().bulk(Integer.toString(cur.port));
     }
 
@@ -702,7 +702,7 @@ final class SentinelCommands {
         for (Instance m : s.masters.values()) {
             String status = m.is(Instance.O_DOWN) ? "odown" : m.is(Instance.S_DOWN) ? "sdown" : "ok";
             Instance cur = Sentinel.currentMaster(m);
-            f.accept("master" + i++, "name=" + m.name + ",status=" + status + ",address=" + cur.ip + ":" + cur.port
+            f.accept("master" + i++, "name=" + m.name + ",status=" + status + ",address=" + s.announce(cur.ip) + ":" + cur.port
                     + ",slaves=" + m.slaves.size() + ",sentinels=" + (m.sentinels.size() + 1));
         }
     }

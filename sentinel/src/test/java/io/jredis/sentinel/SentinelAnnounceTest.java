@@ -1,9 +1,12 @@
 package io.jredis.sentinel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RealRedis;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,32 @@ class SentinelAnnounceTest {
             assertEquals("OK", RespParser.toText(SentinelLab.call(lab.replicas.get(0).port(), "CONFIG", "SET",
                     "replica-announced", "yes")));
             SentinelLab.await("both replicas listed again", () -> replicas(p) == 2);
+        }
+    }
+
+    /**
+     * With resolve-hostnames a master added by host name is announced by that name only while announce-hostnames is
+     * on; otherwise replies show the address it resolves to, as Redis's announceSentinelAddr.
+     */
+    @Test
+    void hostnamesAreAnnouncedOnlyWithAnnounceHostnames(@TempDir Path dir) throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis master = RealRedis.start()) {
+            Path conf = dir.resolve("s.conf");
+            Files.writeString(conf, "bind 127.0.0.1\nsentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n"
+                    + "sentinel monitor mymaster localhost " + master.port() + " 1\n");
+            try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
+                int p = sentinel.port();
+                assertEquals("localhost:" + master.port(), SentinelLab.masterAddr(p));
+                assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "CONFIG", "SET",
+                        "announce-hostnames", "no")));
+                String addr = SentinelLab.masterAddr(p);
+                assertTrue(addr.equals("127.0.0.1:" + master.port()) || addr.equals("::1:" + master.port()), addr);
+                String report = RespParser.toText(SentinelLab.call(p, "SENTINEL", "MASTER", "mymaster"));
+                assertTrue(report.contains("ip, " + addr.substring(0, addr.lastIndexOf(':')) + ","), report);
+                SentinelLab.await("the master is connected", () -> RespParser.toText(
+                        SentinelLab.call(p, "SENTINEL", "MASTER", "mymaster")).contains("flags, master,"));
+            }
         }
     }
 
