@@ -191,7 +191,7 @@ final class SentinelConfig {
         }
         for (Instance m : s.masters.values()) {
             Instance current = Sentinel.currentMaster(m);
-            rw.line("sentinel monitor", "sentinel monitor " + m.name + " " + current.ip + " " + current.port + " "
+            rw.line("sentinel monitor", "sentinel monitor " + m.name + " " + s.announce(current.ip) + " " + current.port + " "
                     + Integer.toUnsignedString(m.quorum), true);
             if (m.downAfterPeriod != Sentinel.DEFAULT_DOWN_AFTER) {
                 rw.line("sentinel down-after-milliseconds", "sentinel down-after-milliseconds " + m.name + " "
@@ -232,11 +232,12 @@ final class SentinelConfig {
                     ip = m.ip;
                     port = m.port;
                 }
-                rw.line("sentinel known-replica", "sentinel known-replica " + m.name + " " + ip + " " + port, true);
+                rw.line("sentinel known-replica", "sentinel known-replica " + m.name + " " + s.announce(ip) + " "
+                        + port, true);
             }
             for (Instance si : m.sentinels.values()) {
                 if (si.runId != null) {
-                    rw.line("sentinel known-sentinel", "sentinel known-sentinel " + m.name + " " + si.ip + " " + si.port
+                    rw.line("sentinel known-sentinel", "sentinel known-sentinel " + m.name + " " + s.announce(si.ip) + " " + si.port
                             + " " + si.runId, true);
                 }
             }

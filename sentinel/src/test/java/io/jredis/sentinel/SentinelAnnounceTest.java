@@ -34,7 +34,8 @@ class SentinelAnnounceTest {
 
     /**
      * With resolve-hostnames a master added by host name is announced by that name only while announce-hostnames is
-     * on; otherwise replies show the address it resolves to, as Redis's announceSentinelAddr.
+     * on; otherwise replies and the rewritten config show the address it resolves to, as Redis's
+     * announceSentinelAddr.
      */
     @Test
     void hostnamesAreAnnouncedOnlyWithAnnounceHostnames(@TempDir Path dir) throws Exception {
@@ -46,10 +47,15 @@ class SentinelAnnounceTest {
             try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
                 int p = sentinel.port();
                 assertEquals("localhost:" + master.port(), SentinelLab.masterAddr(p));
+                assertTrue(Files.readString(conf).contains("sentinel monitor mymaster localhost " + master.port()),
+                        Files.readString(conf));
                 assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "CONFIG", "SET",
                         "announce-hostnames", "no")));
                 String addr = SentinelLab.masterAddr(p);
                 assertTrue(addr.equals("127.0.0.1:" + master.port()) || addr.equals("::1:" + master.port()), addr);
+                // The config file too gets the address the Sentinel announces.
+                assertTrue(Files.readString(conf).contains("sentinel monitor mymaster "
+                        + addr.substring(0, addr.lastIndexOf(':')) + " " + master.port()), Files.readString(conf));
                 String report = RespParser.toText(SentinelLab.call(p, "SENTINEL", "MASTER", "mymaster"));
                 assertTrue(report.contains("ip, " + addr.substring(0, addr.lastIndexOf(':')) + ","), report);
                 SentinelLab.await("the master is connected", () -> RespParser.toText(
