@@ -90,6 +90,37 @@ class SentinelAuthUserTest {
         }
     }
 
+    /**
+     * SENTINEL CONFIG SET sentinel-pass drops the links to peer Sentinels (Redis's sentinelDropConnections): they
+     * reconnect with the new password at once instead of staying on a connection that gets NOAUTH.
+     */
+    @Test
+    void newSentinelPassReconnectsToPeers(@TempDir Path dir) throws Exception {
+        try (SentinelLab lab = new SentinelLab(dir).dataNodes(0, null)) {
+            lab.jredisSentinel("b", "requirepass pw\n" + lab.sentinelConf(""));
+            RedisServer a = lab.jredisSentinel("a", lab.sentinelConf(""));
+            int p = a.port();
+            // No reconnection for inactivity during the test: only the drop can bring the password to b.
+            SentinelLab.call(p, "SENTINEL", "DEBUG", "MIN-LINK-RECONNECT-PERIOD", "600000");
+            SentinelLab.await("a sees b down: its pings get NOAUTH", () -> peerFlags(p).contains("s_down"));
+            assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "CONFIG", "SET", "sentinel-pass",
+                    "pw")));
+            SentinelLab.await("a reconnects to b with the password", () -> peerFlags(p).equals("sentinel"));
+        }
+    }
+
+    private static String peerFlags(int sentinelPort) {
+        Object r = SentinelLab.call(sentinelPort, "SENTINEL", "SENTINELS", "mymaster");
+        if (r instanceof List<?> l && l.size() == 1 && l.get(0) instanceof List<?> peer) {
+            for (int i = 0; i + 1 < peer.size(); i += 2) {
+                if (RespParser.toText(peer.get(i)).equals("flags")) {
+                    return RespParser.toText(peer.get(i + 1));
+                }
+            }
+        }
+        return "";
+    }
+
     private static boolean mostlyDisconnected(int sentinelPort) {
         int disconnected = 0;
         for (int i = 0; i < 10; i++) {
