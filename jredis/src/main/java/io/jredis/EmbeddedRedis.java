@@ -68,7 +68,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         Log log;
         try {
-            log = quiet ? Log.silent() : Log.open(config.logfile.value(), config.loglevel.value());
+            log = quiet ? Log.silent() : Log.open(config.inDir(config.logfile.value()), config.loglevel.value());
         } catch (IOException e) {
             throw new UncheckedIOException("Can't open the log file: " + e.getMessage(), e);
         }

@@ -157,7 +157,7 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         try {
-            log = Log.open(config.logfile.value(), config.loglevel.value());
+            log = Log.open(config.inDir(config.logfile.value()), config.loglevel.value());
         } catch (IOException e) {
             System.err.println("Can't open the log file: " + reason(e));
             return 1;
@@ -227,7 +227,7 @@ public final class Main implements Callable<Integer> {
         HeapTrim.startIfConcurrent(server.engine());
         onSignal("TERM");
         onSignal("INT");
-        writePidfile(config.pidfile.value());
+        writePidfile(config.inDir(config.pidfile.value()));
         if (sentinelMode) {
             logInitialized(true);
         }

@@ -67,6 +67,19 @@ class MainCommandLineTest {
         }
     }
 
+    /** Redis chdirs into {@code dir} while reading its config: relative logfile and pidfile names land there. */
+    @Test
+    void relativeLogfileAndPidfileAreInDir() throws Exception {
+        int port = RealRedis.freePort();
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path conf = write("redis.conf", "logfile log.txt\npidfile p.pid\ndir data\nport " + port + "\n");
+        try (Server s = Server.start(this, null, data.resolve("log.txt"), conf.toString())) {
+            assertEquals(s.process.pid() + "\n", Files.readString(data.resolve("p.pid")));
+            assertFalse(Files.exists(dir.resolve("log.txt")), "no log file in the working directory");
+            assertEquals(0, s.stop());
+        }
+    }
+
     @Test
     void emptySaveAndAppendonlyOverrides() throws Exception {
         ServerConfig known = new ServerConfig();

@@ -111,10 +111,10 @@ final class Instance {
      * The instance part of an event, as Redis's sentinelEvent formats it: {@code master <name> <ip> <port>} or
      * {@code <type> <name> <ip> <port> @ <master> <master-ip> <master-port>}.
      */
-    String describe() {
-        String s = typeName() + " " + name + " " + ip + " " + port;
+    String describe(Sentinel sentinel) {
+        String s = typeName() + " " + name + " " + sentinel.announce(ip) + " " + port;
         if (master != null) {
-            s += " @ " + master.name + " " + master.ip + " " + master.port;
+            s += " @ " + master.name + " " + sentinel.announce(master.ip) + " " + master.port;
         }
         return s;
     }

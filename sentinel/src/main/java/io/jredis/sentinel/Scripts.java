@@ -2,6 +2,7 @@ package io.jredis.sentinel;
 
 import io.jredis.server.log.Log;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,15 +14,20 @@ import java.util.concurrent.TimeUnit;
 final class Scripts {
     private Scripts() {}
 
+    /**
+     * Starts a script in the working directory ({@code dir}), where Redis's chdir puts its children: a relative
+     * script path is relative to it, as SENTINEL SET checked it.
+     */
     static void run(Sentinel sentinel, String path, String... args) {
+        Path dir = sentinel.engine.config().dir.path();
         List<String> cmd = new ArrayList<>();
-        cmd.add(path);
+        cmd.add(dir.resolve(path).toString());
         cmd.addAll(List.of(args));
         long limit = sentinel.scriptMaxRuntime;
         Log log = sentinel.log;
         Thread t = new Thread(() -> {
             try {
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (!p.waitFor(limit, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();

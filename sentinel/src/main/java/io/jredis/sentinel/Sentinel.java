@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Sentinel mode (Redis's sentinel.c): monitors masters, their replicas and peer Sentinels, agrees on failures,
@@ -65,7 +66,7 @@ public final class Sentinel {
     int simulateFailure;
     static final int SIMFAILURE_CRASH_AFTER_ELECTION = 1;
     static final int SIMFAILURE_CRASH_AFTER_PROMOTION = 2;
-    private Runnable configFlusher = () -> { };
+    private BooleanSupplier configFlusher = () -> true;
     private boolean started;
     private Tls linkTls;
 
@@ -75,7 +76,7 @@ public final class Sentinel {
     }
 
     /** Sets what saves the Sentinel state to the config file (each state change calls it). */
-    void configFlusher(Runnable flusher) {
+    void configFlusher(BooleanSupplier flusher) {
         this.configFlusher = flusher;
     }
 
@@ -129,8 +130,9 @@ public final class Sentinel {
         }, 1000 / hz, TimeUnit.MILLISECONDS);
     }
 
-    void flushConfig() {
-        configFlusher.run();
+    /** Saves the state to the config file; false (after logging why) when it could not be written. */
+    boolean flushConfig() {
+        return configFlusher.getAsBoolean();
     }
 
     // ---- configuration ----
@@ -205,6 +207,30 @@ public final class Sentinel {
             addr |= v[i] << (24 - 8 * i);
         }
         return (addr >>> 24) + "." + (addr >>> 16 & 0xff) + "." + (addr >>> 8 & 0xff) + "." + (addr & 0xff);
+    }
+
+    /**
+     * How replies, events and hellos show a stored address (Redis's announceSentinelAddr): as given with
+     * announce-hostnames, else as the IP address it resolves to.
+     */
+    String announce(String host) {
+        if (announceHostnames) {
+            return host;
+        }
+        String ip = resolve(host);
+        return ip == null ? host : ip;
+    }
+
+    /**
+     * Whether an address heard from a peer names a stored one (Redis's sentinelAddrEqualsHostname): compared by
+     * resolved address, so a hostname and its IP are the same instance.
+     */
+    static boolean sameHost(String stored, String heard) {
+        if (stored.equalsIgnoreCase(heard)) {
+            return true;
+        }
+        String a = resolve(heard);
+        return a != null && a.equalsIgnoreCase(resolve(stored));
     }
 
     /** The address of a host name, or null when it does not resolve. */
@@ -321,7 +347,7 @@ public final class Sentinel {
                         return "Reconfiguration of scripts path is denied for security reasons. Check the "
                                 + "deny-scripts-reconfig configuration directive in your config file.";
                     }
-                    if (!value.isEmpty() && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(value))) {
+                    if (!value.isEmpty() && !java.nio.file.Files.isExecutable(engine.config().dir.path().resolve(value))) {
                         return opt.equals("notification-script") ? "Notification script seems non existing or non "
                                 + "executable." : "Client reconfiguration script seems non existing or non executable.";
                     }
@@ -353,7 +379,7 @@ public final class Sentinel {
     void event(int level, String type, Instance ri, String extra) {
         String msg;
         if (ri != null) {
-            msg = ri.describe() + (extra == null || extra.isEmpty() ? "" : " " + extra);
+            msg = ri.describe(this) + (extra == null || extra.isEmpty() ? "" : " " + extra);
         } else {
             msg = extra == null ? "" : extra;
         }
@@ -453,7 +479,7 @@ public final class Sentinel {
                     return;
                 }
                 link.ccConnTime = System.currentTimeMillis();
-                link.disconnected = false;
+                updateDisconnected(ri);
                 authenticate(ri, c);
                 c.send(null, command(ri, "CLIENT"), Bytes.of("SETNAME"), Bytes.of(clientName("cmd")));
                 sendPing(ri);
@@ -473,11 +499,34 @@ public final class Sentinel {
                 }
                 link.pcConnTime = System.currentTimeMillis();
                 link.pcLastActivity = link.pcConnTime;
+                updateDisconnected(ri);
                 authenticate(ri, c);
                 c.send(null, command(ri, "CLIENT"), Bytes.of("SETNAME"), Bytes.of(clientName("pubsub")));
-                c.send(v -> receiveHelloMessage(ri, v), command(ri, "SUBSCRIBE"), Bytes.of(HELLO_CHANNEL));
+                c.send(v -> subscribeReply(ri, c, v), command(ri, "SUBSCRIBE"), Bytes.of(HELLO_CHANNEL));
             });
         }
+    }
+
+    /**
+     * A link counts as connected only with both its connections (just the command one for a Sentinel), as Redis's
+     * link->disconnected: a master whose pub/sub connection keeps failing stays flagged disconnected.
+     */
+    private void updateDisconnected(Instance ri) {
+        Instance.Link link = ri.link;
+        link.disconnected = link.cmd == null || !link.cmd.isConnected() || !ri.is(Instance.SENTINEL)
+                && (link.pubsub == null || !link.pubsub.isConnected());
+    }
+
+    /**
+     * An error to SUBSCRIBE (NOAUTH with wrong credentials, a renamed command) drops the pub/sub connection: hiredis
+     * closes a subscribed connection on an error it has no callback for, and Sentinel reconnects later.
+     */
+    private void subscribeReply(Instance ri, RespClient c, Object v) {
+        if (v instanceof Reply.RespError) {
+            c.close();
+            return;
+        }
+        receiveHelloMessage(ri, v);
     }
 
     /**
@@ -507,6 +556,21 @@ public final class Sentinel {
         }
         if (link.pubsub == c) {
             link.pubsub = null;
+            link.disconnected = true;
+        }
+    }
+
+    /**
+     * Closes the links to every peer Sentinel so they reconnect with new sentinel-user/sentinel-pass credentials
+     * (Redis's sentinelDropConnections after SENTINEL CONFIG SET).
+     */
+    void dropSentinelConnections() {
+        for (Instance m : masters.values()) {
+            for (Instance si : m.sentinels.values()) {
+                if (!si.link.disconnected) {
+                    closeLinks(si);
+                }
+            }
         }
     }
 
@@ -826,7 +890,8 @@ public final class Sentinel {
         String ip = announceIp != null ? announceIp : localIp(c);
         int port = announcePort != 0 ? announcePort : engine.tcpPort();
         Instance current = currentMaster(master);
-        String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + "," + current.ip + ","
+        String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + ","
+                + announce(current.ip) + ","
                 + current.port + "," + master.configEpoch;
         ri.lastPubTime = System.currentTimeMillis();
         c.send(null, command(ri, "PUBLISH"), Bytes.of(HELLO_CHANNEL), payload.getBytes(StandardCharsets.UTF_8));
@@ -907,8 +972,8 @@ public final class Sentinel {
         long masterConfigEpoch = parseLong(t[7]);
         if (master.configEpoch < masterConfigEpoch) {
             master.configEpoch = masterConfigEpoch;
-            if (masterPort != master.port || !masterIp.equals(master.ip)) {
-                String oldIp = master.ip;
+            if (masterPort != master.port || !sameHost(master.ip, masterIp)) {
+                String oldIp = announce(master.ip);
                 int oldPort = master.port;
                 event(Log.WARNING, "+config-update-from", si, "");
                 event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " "
@@ -1036,7 +1101,7 @@ public final class Sentinel {
         String leader = RespParser.toText(l.get(1));
         if (!leader.equals("*")) {
             if (s.leaderEpoch != epoch) {
-                log.warning(s.describe() + " voted for " + leader + " " + epoch);
+                log.warning(s.describe(this) + " voted for " + leader + " " + epoch);
             }
             s.leader = leader;
             s.leaderEpoch = epoch;
@@ -1292,13 +1357,13 @@ public final class Sentinel {
 
     private void switchToPromotedSlave(Instance master) {
         Instance ref = master.promotedSlave != null ? master.promotedSlave : master;
-        String oldIp = master.ip;
+        String oldIp = announce(master.ip);
         int oldPort = master.port;
-        event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " " + ref.ip + " "
-                + ref.port);
-        String newIp = ref.ip;
+        String newIp = announce(ref.ip);
         int newPort = ref.port;
-        resetMasterAndChangeAddress(master, newIp, newPort);
+        event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " " + newIp + " "
+                + newPort);
+        resetMasterAndChangeAddress(master, ref.ip, newPort);
         callClientReconfScript(master, "leader", "end", oldIp, oldPort, newIp, newPort);
     }
 

@@ -42,8 +42,7 @@ final class SentinelCommands {
         t.register("sentinel|reset", this::reset);
         t.register("sentinel|ckquorum", this::ckquorum);
         t.register("sentinel|flushconfig", (c, argv) -> {
-            s.flushConfig();
-            c.reply().ok();
+            flushConfigAndReply(c);
         });
         t.register("sentinel|monitor", this::monitor);
         t.register("sentinel|remove", this::remove);
@@ -73,7 +72,9 @@ final class SentinelCommands {
         }
     }
 
+    /** Instances as Redis's addReplyDictOfRedisInstances: replicas reporting replica_announced:0 are left out. */
     private void instances(Client c, List<Instance> list) {
+        list.removeIf(ri -> ri.is(Instance.SLAVE) && !ri.replicaAnnounced);
         c.reply().array(list.size());
         for (Instance ri : list) {
             instance(c, ri);
@@ -85,7 +86,7 @@ final class SentinelCommands {
         long now = System.currentTimeMillis();
         Map<String, String> f = new LinkedHashMap<>();
         f.put("name", ri.name);
-        f.put("ip", ri.ip);
+        f.put("ip", s.announce(ri.ip));
         f.put("port", Integer.toString(ri.port));
         f.put("runid", ri.runId == null ? "" : ri.runId);
         f.put("flags", flags(ri));
@@ -180,7 +181,7 @@ final class SentinelCommands {
         }
         Instance cur = Sentinel.currentMaster(m);
         c.reply().array(2);
-        c.reply().bulk(cur.ip);
+        c.reply().bulk(s.announce(cur.ip));
         c.reply().bulk(Integer.toString(cur.port));
     }
 
@@ -321,9 +322,8 @@ final class SentinelCommands {
             c.engine().error(c, "ERR " + err);
             return;
         }
-        s.flushConfig();
+        flushConfigAndReply(c);
         s.event(Log.WARNING, "+monitor", s.masters.get(Bytes.str(argv[2])), "quorum " + quorum.intValue());
-        c.reply().ok();
     }
 
     private void remove(Client c, byte[][] argv) {
@@ -338,8 +338,7 @@ final class SentinelCommands {
         s.event(Log.WARNING, "-monitor", m, "");
         s.resetMaster(m, true);
         s.masters.remove(m.name);
-        s.flushConfig();
-        c.reply().ok();
+        flushConfigAndReply(c);
     }
 
     /**
@@ -352,50 +351,65 @@ final class SentinelCommands {
             return;
         }
         boolean changed = false;
-        try {
-            for (int j = 3; j < argv.length; j++) {
-                int more = argv.length - 1 - j;
-                String opt = Bytes.str(argv[j]);
-                String lower = opt.toLowerCase();
-                int first = j;
-                if (lower.equals("rename-command") && more > 1) {
-                    String from = Bytes.str(argv[++j]);
-                    String to = Bytes.str(argv[++j]);
-                    if (from.isEmpty() || to.isEmpty()) {
-                        c.engine().error(c, "ERR Invalid argument '" + (to.isEmpty() ? to : from)
-                                + "' for SENTINEL SET '" + opt + "'");
-                        return;
-                    }
-                    if (from.equalsIgnoreCase(to)) {
-                        m.renamedCommands.remove(from.toLowerCase());
-                    } else {
-                        m.renamedCommands.put(from.toLowerCase(), to);
-                    }
-                } else if (more > 0 && SET_OPTIONS.contains(lower)) {
-                    String value = Bytes.str(argv[++j]);
-                    String err = setOption(m, lower, argv[j]);
-                    if (err != null) {
-                        c.engine().error(c, err.isEmpty()
-                                ? "ERR Invalid argument '" + value + "' for SENTINEL SET '" + opt + "'" : "ERR " + err);
-                        return;
-                    }
-                } else {
-                    c.engine().error(c, "ERR Unknown option or number of arguments for SENTINEL SET '" + opt + "'");
+        for (int j = 3; j < argv.length; j++) {
+            int more = argv.length - 1 - j;
+            String opt = Bytes.str(argv[j]);
+            String lower = opt.toLowerCase();
+            int first = j;
+            if (lower.equals("rename-command") && more > 1) {
+                String from = Bytes.str(argv[++j]);
+                String to = Bytes.str(argv[++j]);
+                if (from.isEmpty() || to.isEmpty()) {
+                    c.engine().error(c, "ERR Invalid argument '" + (to.isEmpty() ? to : from)
+                            + "' for SENTINEL SET '" + opt + "'");
+                    flushAfterError(changed);
                     return;
                 }
-                changed = true;
-                StringBuilder extra = new StringBuilder();
-                for (int k = first; k <= j; k++) {
-                    extra.append(k == first ? "" : " ").append(Bytes.str(argv[k]));
+                if (from.equalsIgnoreCase(to)) {
+                    m.renamedCommands.remove(from.toLowerCase());
+                } else {
+                    m.renamedCommands.put(from.toLowerCase(), to);
                 }
-                s.event(Log.WARNING, "+set", m, extra.toString());
+            } else if (more > 0 && SET_OPTIONS.contains(lower)) {
+                String value = Bytes.str(argv[++j]);
+                String err = setOption(m, lower, argv[j]);
+                if (err != null) {
+                    c.engine().error(c, err.isEmpty()
+                            ? "ERR Invalid argument '" + value + "' for SENTINEL SET '" + opt + "'" : "ERR " + err);
+                    flushAfterError(changed);
+                    return;
+                }
+            } else {
+                c.engine().error(c, "ERR Unknown option or number of arguments for SENTINEL SET '" + opt + "'");
+                flushAfterError(changed);
+                return;
             }
-        } finally {
-            if (changed) {
-                s.flushConfig();
+            changed = true;
+            StringBuilder extra = new StringBuilder();
+            for (int k = first; k <= j; k++) {
+                // The +set event (log and pub/sub) never shows a password.
+                boolean redact = k > first && lower.equals("auth-pass");
+                extra.append(k == first ? "" : " ").append(redact ? "******" : Bytes.str(argv[k]));
             }
+            s.event(Log.WARNING, "+set", m, extra.toString());
         }
-        c.reply().ok();
+        flushConfigAndReply(c);
+    }
+
+    /** Options applied before a bad one stay applied and are saved; the error is the reply, as in Redis. */
+    private void flushAfterError(boolean changed) {
+        if (changed) {
+            s.flushConfig();
+        }
+    }
+
+    /** Saves the config file and replies OK, or Redis's error when the file could not be written. */
+    private void flushConfigAndReply(Client c) {
+        if (s.flushConfig()) {
+            c.reply().ok();
+        } else {
+            c.engine().error(c, "ERR Failed to save config file. Check server logs.");
+        }
     }
 
     private static final java.util.Set<String> SET_OPTIONS = java.util.Set.of("down-after-milliseconds",
@@ -490,8 +504,10 @@ final class SentinelCommands {
                 c.engine().error(c, "ERR Invalid value '" + value + "' to SENTINEL CONFIG SET '" + opt + "'");
                 return;
             }
-            s.flushConfig();
-            c.reply().ok();
+            flushConfigAndReply(c);
+            if (name.equals("sentinel-user") || name.equals("sentinel-pass")) {
+                s.dropSentinelConnections();
+            }
         } else {
             c.engine().error(c, "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.");
         }
@@ -686,7 +702,7 @@ final class SentinelCommands {
         for (Instance m : s.masters.values()) {
             String status = m.is(Instance.O_DOWN) ? "odown" : m.is(Instance.S_DOWN) ? "sdown" : "ok";
             Instance cur = Sentinel.currentMaster(m);
-            f.accept("master" + i++, "name=" + m.name + ",status=" + status + ",address=" + cur.ip + ":" + cur.port
+            f.accept("master" + i++, "name=" + m.name + ",status=" + status + ",address=" + s.announce(cur.ip) + ":" + cur.port
                     + ",slaves=" + m.slaves.size() + ",sentinels=" + (m.sentinels.size() + 1));
         }
     }

@@ -4,6 +4,8 @@ import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
 import io.jredis.server.config.ServerConfig;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The {@code sentinel ...} lines of sentinel.conf: read at start (Redis's sentinelHandleConfiguration, with its
@@ -21,14 +23,36 @@ final class SentinelConfig {
 
     private SentinelConfig() {}
 
-    /** Applies every stored sentinel line, or throws Redis's fatal config error for the first bad one. */
+    /** Options Redis applies before any {@code sentinel monitor} line, wherever they stand in the file. */
+    private static final Set<String> PRE_MONITOR = Set.of("announce-ip", "announce-port",
+        "deny-scripts-reconfig", "sentinel-user", "sentinel-pass", "current-epoch", "myid", "resolve-hostnames",
+        "announce-hostnames");
+
+    /**
+     * Applies every stored sentinel line, or throws Redis's fatal config error for the first bad one. Like Redis's
+     * loadSentinelConfigFromQueue the lines go in three passes (global options, monitor lines, the rest), so a
+     * per-master option may precede its {@code sentinel monitor} line.
+     */
     static void load(Sentinel s, ServerConfig cfg) throws ConfigFile.FatalConfigError {
-        for (ConfigFile.SentinelLine line : cfg.sentinelLines()) {
-            String err = apply(s, line.args());
-            if (err != null) {
-                throw new ConfigFile.FatalConfigError(line.line(), line.text(), err);
+        for (int pass = 0; pass < 3; pass++) {
+            for (ConfigFile.SentinelLine line : cfg.sentinelLines()) {
+                if (loadPass(line.args()) != pass) {
+                    continue;
+                }
+                String err = apply(s, line.args());
+                if (err != null) {
+                    throw new ConfigFile.FatalConfigError(line.line(), line.text(), err);
+                }
             }
         }
+    }
+
+    private static int loadPass(List<String> args) {
+        if (args.isEmpty()) {
+            return 2;
+        }
+        String opt = args.get(0).toLowerCase(Locale.ROOT);
+        return opt.equals("monitor") ? 1 : PRE_MONITOR.contains(opt) ? 0 : 2;
     }
 
     /** Applies one line's arguments (after "sentinel"); returns an error text or null. */
@@ -167,7 +191,7 @@ final class SentinelConfig {
         }
         for (Instance m : s.masters.values()) {
             Instance current = Sentinel.currentMaster(m);
-            rw.line("sentinel monitor", "sentinel monitor " + m.name + " " + current.ip + " " + current.port + " "
+            rw.line("sentinel monitor", "sentinel monitor " + m.name + " " + s.announce(current.ip) + " " + current.port + " "
                     + Integer.toUnsignedString(m.quorum), true);
             if (m.downAfterPeriod != Sentinel.DEFAULT_DOWN_AFTER) {
                 rw.line("sentinel down-after-milliseconds", "sentinel down-after-milliseconds " + m.name + " "
@@ -208,11 +232,12 @@ final class SentinelConfig {
                     ip = m.ip;
                     port = m.port;
                 }
-                rw.line("sentinel known-replica", "sentinel known-replica " + m.name + " " + ip + " " + port, true);
+                rw.line("sentinel known-replica", "sentinel known-replica " + m.name + " " + s.announce(ip) + " "
+                        + port, true);
             }
             for (Instance si : m.sentinels.values()) {
                 if (si.runId != null) {
-                    rw.line("sentinel known-sentinel", "sentinel known-sentinel " + m.name + " " + si.ip + " " + si.port
+                    rw.line("sentinel known-sentinel", "sentinel known-sentinel " + m.name + " " + s.announce(si.ip) + " " + si.port
                             + " " + si.runId, true);
                 }
             }

@@ -65,8 +65,10 @@ public final class SentinelModule {
         s.configFlusher(() -> {
             try {
                 ConfigRewrite.rewrite(config, file);
+                return true;
             } catch (IOException e) {
                 s.log.warning("WARNING: Sentinel was not able to save the new configuration on disk!!!: " + e);
+                return false;
             }
         });
         engine.onShutdown(s::stop);

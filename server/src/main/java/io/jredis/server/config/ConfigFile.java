@@ -183,7 +183,7 @@ public final class ConfigFile {
         parse(text);
         String logfile = config.logfile.value();
         if (!logfile.isEmpty()) {
-            try (OutputStream out = Files.newOutputStream(Path.of(logfile), StandardOpenOption.CREATE,
+            try (OutputStream out = Files.newOutputStream(Path.of(config.inDir(logfile)), StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND)) {
                 out.flush();
             } catch (IOException e) {

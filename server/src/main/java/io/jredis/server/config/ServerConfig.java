@@ -103,6 +103,14 @@ public final class ServerConfig {
     public final EnumDirective loglevel = add(new EnumDirective("loglevel", "notice",
             List.of("debug", "verbose", "notice", "warning"), 0));
     public final StringDirective logfile = add(new StringDirective("logfile", "", IMM));
+
+    /**
+     * A file name as Redis opens it after its {@code chdir} to {@code dir}: relative names are relative to
+     * {@link #dir}; null and "" are returned unchanged (logfile "" means standard output).
+     */
+    public String inDir(String file) {
+        return file == null || file.isEmpty() ? file : dir.path().resolve(file).toString();
+    }
     public final BoolDirective syslogEnabled = add(new BoolDirective("syslog-enabled", false, IMM | NI));
     public final StringDirective syslogIdent = add(new StringDirective("syslog-ident", "redis", IMM | NI));
     public final EnumDirective syslogFacility = add(new EnumDirective("syslog-facility", "local0",
