@@ -305,7 +305,9 @@ public final class Replication {
     /** Writes each replica's share of this turn's stream with one flush. */
     void flushStreams() {
         streamFlushScheduled = false;
-        for (Replica r : replicas) {
+        // Backwards by index: a failed write closes its channel at once, and the close removes that replica.
+        for (int i = replicas.size() - 1; i >= 0; i = Math.min(i, replicas.size()) - 1) {
+            Replica r = replicas.get(i);
             ByteBuf b = r.stream;
             if (b == null) {
                 continue;
