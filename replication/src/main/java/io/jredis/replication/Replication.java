@@ -220,6 +220,18 @@ public final class Replication {
         feedEncoded();
     }
 
+    /**
+     * DEBUG REPLICATE command [arg ...]: sends a command to the replicas only (not to AOF), in the stream's current
+     * database, as Redis's replicationFeedSlaves; test suites use it to make a replica diverge or fail.
+     */
+    void debugReplicate(Client c, byte[][] argv) {
+        if (!isReplica() && (backlog != null || !replicas.isEmpty())) {
+            encoder.command(argv);
+            feedEncoded();
+        }
+        c.reply().ok();
+    }
+
     /** Feeds the commands the encoder holds, then empties it. */
     private void feedEncoded() {
         byte[] a = encoder.array();
