@@ -750,6 +750,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public boolean keysMayExpire() {
+        return !slaveMode || currentClient == null || currentClient.roleFlags().indexOf('M') < 0;
+    }
+
+    @Override
     public boolean mayDeleteExpired() {
         // During a client pause the dataset stays constant: expired keys read as missing but are not deleted.
         return !slaveMode && !clientsPaused();
