@@ -33,6 +33,9 @@ public final class DataModules {
             RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
             if (loaded != null) {
                 repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
+                for (RdbPersistence.ExpiredKey k : rdb.takeLoadExpired()) {
+                    repl.feedLoadExpired(k.db(), k.key());
+                }
             }
         });
         rdb.replInfo(() -> {

@@ -23,6 +23,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +74,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
     private BooleanSupplier aofRewriting = () -> false;
     /** The replication state the last loaded file recorded, or null. */
     private RdbWriter.ReplInfo loadedReplInfo;
+    private List<ExpiredKey> loadExpired = new ArrayList<>();
 
     public RdbPersistence(Engine engine) {
         this.engine = engine;
@@ -429,6 +432,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
 
     private void load(Path p, boolean merge, Loading loading) throws IOException {
         loadedReplInfo = null;
+        loadExpired = new ArrayList<>();
         loadKeysLoaded = 0;
         loadKeysExpired = 0;
         Loader target = new Loader(merge, loading);
@@ -505,6 +509,20 @@ public final class RdbPersistence implements Engine.RdbStatus {
         return loadedReplInfo;
     }
 
+    /** A key a load dropped as already expired, in database {@code db}. */
+    public record ExpiredKey(int db, byte[] key) {}
+
+    /**
+     * Hands over (and forgets) the already expired keys the last load dropped from a file that recorded a replication
+     * history: a master restarting from it feeds their DELs to its backlog (Redis's rdbLoad with RDBFLAGS_FEED_REPL),
+     * so that replicas continuing with PSYNC drop them too.
+     */
+    public List<ExpiredKey> takeLoadExpired() {
+        List<ExpiredKey> keys = loadExpired;
+        loadExpired = new ArrayList<>();
+        return keys;
+    }
+
     /** Puts loaded keys into the databases as Redis's rdbLoad does: already expired keys are dropped on a master. */
     private final class Loader implements RdbLoader.Target {
         private final boolean merge;
@@ -529,6 +547,9 @@ public final class RdbPersistence implements Engine.RdbStatus {
             }
             if (expireAt != -1 && expireAt < now && !engine.slaveMode()) {
                 expired++;
+                if (loadedReplInfo != null) {
+                    loadExpired.add(new ExpiredKey(dbIndex, key));
+                }
                 return;
             }
             Database db = engine.database(dbIndex);

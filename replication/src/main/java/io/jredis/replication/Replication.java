@@ -235,6 +235,26 @@ public final class Replication {
         feedEncoded();
     }
 
+    /**
+     * A key the start-up load dropped as expired from a file whose history {@link #restore} resumed: its DEL goes to
+     * the backlog, as Redis's rdbLoad feeds it, so that replicas continuing with PSYNC delete it too.
+     */
+    public void feedLoadExpired(int db, byte[] key) {
+        propagate(db, new byte[][] {Bytes.of(cfg.lazyfreeLazyExpire.value() ? "UNLINK" : "DEL"), key});
+    }
+
+    /**
+     * DEBUG REPLICATE command [arg ...]: sends a command to the replicas only (not to AOF), in the stream's current
+     * database, as Redis's replicationFeedSlaves; test suites use it to make a replica diverge or fail.
+     */
+    void debugReplicate(Client c, byte[][] argv) {
+        if (!isReplica() && (backlog != null || !replicas.isEmpty())) {
+            encoder.command(argv);
+            feedEncoded();
+        }
+        c.reply().ok();
+    }
+
     /** Feeds the commands the encoder holds, then empties it. */
     private void feedEncoded() {
         byte[] a = encoder.array();

@@ -2,12 +2,15 @@ package io.jredis.replication;
 
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
+import io.jredis.server.command.CommandHandler;
+import io.jredis.server.util.Bytes;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Plugs replication into a server: the commands (REPLCONF, PSYNC, SYNC, WAIT, ROLE, REPLICAOF, SLAVEOF), the
  * propagation listener that feeds the stream, the read-only / stale-data / min-replicas guard, INFO's Replication
- * section, the once-a-second replication cron, and {@code replicaof} from the configuration at start.
+ * section, the once-a-second replication cron, {@code replicaof} from the configuration at start, and DEBUG REPLICATE.
  */
 public final class ReplicationModule {
     private ReplicationModule() {}
@@ -24,6 +27,14 @@ public final class ReplicationModule {
         engine.commands().register("failover", repl::failover);
         engine.commands().register("replicaof", repl::replicaof);
         engine.commands().register("slaveof", repl::replicaof);
+        CommandHandler debug = engine.commands().lookup("debug").handler();
+        engine.commands().register("debug", (c, argv) -> {
+            if (argv.length >= 3 && Bytes.eqIgnoreCase(argv[1], "replicate")) {
+                repl.debugReplicate(c, Arrays.copyOfRange(argv, 2, argv.length));
+            } else {
+                debug.execute(c, argv);
+            }
+        });
         engine.addPropagationListener(repl::propagate);
         // The stream of the current loop turn goes out before SHUTDOWN closes the replicas' connections.
         engine.addShutdownPreparer((save, nosave, force) -> {

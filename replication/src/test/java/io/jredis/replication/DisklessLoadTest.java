@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,47 @@ class DisklessLoadTest {
             awaitCaughtUp(m, r);
             assertSameData(m, r);
             assertEquals(2, infoLong(m, "sync_full"));
+        }
+    }
+
+    /** As Redis: a script that loops during an async load gets -BUSY replies for others and can be killed. */
+    @Test
+    void busyScriptDuringAsyncLoadingCanBeKilled() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "repl-backlog-size", "16384");
+                RedisServer replica = Nodes.jredis("repl-diskless-load", "swapdb");
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            fill(m, "key:", 300, 60);
+            r.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, r);
+            // A pause per loaded key (10 ms, 500 keys) keeps the second full sync's async load going for seconds
+            // after it is seen, so that the script starts during it.
+            r.configSet("key-load-delay", "10000");
+            try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
+                killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+                        redis.clients.jedis.args.ClientType.REPLICA));
+            }
+            fill(m, "big:", 200, 1000);
+            await("async loading", 30, () -> infoLong(r, "async_loading") == 1);
+            r.configSet("lua-time-limit", "10");
+            try (RawClient script = new RawClient("127.0.0.1", replica.port())) {
+                script.send(RawClient.encode("EVAL".getBytes(), "while true do end".getBytes(), "0".getBytes()));
+                await("script busy", 30, () -> {
+                    try (Jedis other = new Jedis("127.0.0.1", replica.port())) {
+                        other.ping();
+                        return false;
+                    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                        return e.getMessage().startsWith("BUSY ");
+                    }
+                });
+                assertEquals("OK", r.scriptKill());
+                String killed = RawClient.text(script.read());
+                assertTrue(killed.contains("Script killed by user with SCRIPT KILL"), killed);
+                assertEquals("PONG", r.ping());
+            }
+            r.configSet("key-load-delay", "0");
+            awaitCaughtUp(m, r);
+            assertSameData(m, r);
         }
     }
 

@@ -237,7 +237,7 @@ class FullSyncTest {
         Path dir = TempPaths.dir("jredis-master");
         // No PING between the final SAVE and the crash: the replicas' offsets stay the saved one.
         String[] conf = {"port", Integer.toString(port), "dir", dir.toString(), "repl-diskless-sync-delay", "0",
-            "repl-ping-replica-period", "3600"};
+            "repl-ping-replica-period", "3600", "enable-debug-command", "yes"};
         RedisServer master = Nodes.jredis(conf);
         master.trafficControl();
         String oldId;
@@ -253,6 +253,12 @@ class FullSyncTest {
                 fill(m, "key:", 2000, 40);
                 writeLoad(m, "a:", 30);
                 r.replicaof("127.0.0.1", port);
+                // Keys saved with a TTL that has passed when the master loads them back: it drops them, and the
+                // replicas, which never expire keys themselves, must be told.
+                m.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0");
+                for (int i = 0; i < 5; i++) {
+                    m.psetex("ttl:" + i, 10, "gone after the restart");
+                }
                 awaitCaughtUp(m, r);
                 awaitCaughtUp(m, rr);
                 // The first replication cron sends one PING: save once the offset no longer moves around the save.
@@ -273,6 +279,8 @@ class FullSyncTest {
                 // As Redis 7.0: a new id, the saved one valid up to the saved offset, so both replicas continue.
                 assertEquals(oldId, info(m, "master_replid2"));
                 assertEquals(savedOffset + 1, infoLong(m, "second_repl_offset"));
+                assertEquals(5, infoLong(m, "rdb_last_load_keys_expired"));
+                assertTrue(infoLong(m, "master_repl_offset") > savedOffset, "the DELs went to the backlog");
                 await("replicas continued", 30, () -> infoLong(m, "sync_partial_ok") == 2);
                 assertEquals(0, infoLong(m, "sync_full"));
                 writeLoad(m, "b:", 30);
@@ -280,6 +288,8 @@ class FullSyncTest {
                 awaitCaughtUp(m, rr);
                 assertSameData(m, r);
                 assertSameData(m, rr);
+                assertEquals(m.dbSize(), r.dbSize(), "the expired keys are gone from the replica");
+                assertEquals(m.dbSize(), rr.dbSize(), "and from redis-server's");
             }
         } finally {
             master.close();

@@ -73,6 +73,9 @@ final class Nodes {
             RdbWriter.ReplInfo loaded = rdb.loadedReplInfo();
             if (loaded != null) {
                 repl.restore(new Replication.SaveInfo(loaded.streamDb(), loaded.replId(), loaded.offset()));
+                for (RdbPersistence.ExpiredKey k : rdb.takeLoadExpired()) {
+                    repl.feedLoadExpired(k.db(), k.key());
+                }
             }
             rdb.replInfo(() -> {
                 Replication.SaveInfo i = repl.saveInfo();

@@ -109,6 +109,46 @@ class StreamParsingTest {
         }
     }
 
+    /**
+     * A key past its expiry on the replica's clock is still alive for its master's commands until the master sends a
+     * DEL (Redis's expireIfNeeded): an INCR from the master updates it and a PERSIST keeps it, as on the master.
+     * Normal clients meanwhile see it missing.
+     */
+    @Test
+    void masterCommandsSeeKeysTheReplicaThinksExpired() throws Exception {
+        byte[] rdb = emptyRdb();
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                RedisServer replica = Nodes.jredis();
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            r.replicaof("127.0.0.1", listener.getLocalPort());
+            try (Socket link = listener.accept()) {
+                InputStream in = new BufferedInputStream(link.getInputStream());
+                OutputStream out = link.getOutputStream();
+                handshake(in, out, rdb);
+                ByteArrayOutputStream stream = new ByteArrayOutputStream();
+                stream.write(command("SELECT", "0"));
+                // Expired for the replica's clock from the start: the master's clock is its own.
+                stream.write(command("SET", "k", "1", "PXAT", "1000"));
+                stream.write(command("SET", "seen", "k"));
+                byte[] first = stream.toByteArray();
+                out.write(first);
+                out.flush();
+                Nodes.await("the replica applied the SET", 30, () -> "k".equals(r.get("seen")));
+                assertNull(r.get("k"), "a normal client sees the key expired");
+                assertEquals(2, r.dbSize(), "hidden, not deleted");
+
+                byte[] second = concat(concat(command("INCR", "k"), command("PERSIST", "k")),
+                        command("SET", "seen", "persist"));
+                out.write(second);
+                out.flush();
+                Nodes.await("the replica applied the PERSIST", 30, () -> "persist".equals(r.get("seen")));
+                assertEquals("2", r.get("k"));
+                assertEquals(-1, r.pttl("k"));
+            }
+            r.replicaofNoOne();
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -145,9 +145,9 @@ public final class Client implements Reply.ReplySink {
         this.name = name;
     }
 
-    /** The name of the client's ACL user. */
+    /** The name of the client's ACL user; "(superuser)" for internal clients that have none (a master's stream). */
     public String user() {
-        return user.name();
+        return user == null ? "(superuser)" : user.name();
     }
 
     /** The client's ACL user, whose permissions every command is checked against. */
@@ -458,7 +458,7 @@ public final class Client implements Reply.ReplySink {
                 + subscriptions(PubSub.Kind.SHARD).size() + " multi=" + (multi == null ? -1 : multi.size()) + " qbuf=" + qbuf
                 + " qbuf-free=" + qbufFree + " argv-mem=" + argvMem + " multi-mem=" + (multi == null ? 0 : multi.memory()) + " rbs=" + replyBufferSize
                 + " rbp=" + replyBufferPeak + " obl=" + obl + " oll=" + oll + " omem=" + omem + " tot-mem=" + totMem
-                + " events=" + events() + " cmd=" + lastCommand + " user=" + user.name()
+                + " events=" + events() + " cmd=" + lastCommand + " user=" + user()
                 + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
                 + reply.protocol();
     }

@@ -752,6 +752,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public boolean keysMayExpire() {
+        return !slaveMode || currentClient == null || currentClient.roleFlags().indexOf('M') < 0;
+    }
+
+    @Override
     public boolean mayDeleteExpired() {
         // During a client pause the dataset stays constant: expired keys read as missing but are not deleted.
         return !slaveMode && !clientsPaused();
@@ -1274,6 +1279,7 @@ public final class Engine implements Database.Hooks {
     public void errorCounted(Client c, String msg) {
         c.reply().error(msg);
         failedUncounted = true;
+        errorToMaster(c, msg);
     }
 
     /** Replies with an error and counts it for INFO errorstats ({@code ERR}, {@code WRONGTYPE}, ...). */
@@ -1282,6 +1288,31 @@ public final class Engine implements Database.Hooks {
         stats.errorReplies++;
         int sp = msg.indexOf(' ');
         stats.errorCounts.merge(sp < 0 ? msg : msg.substring(0, sp), 1L, Long::sum);
+        errorToMaster(c, msg);
+    }
+
+    /**
+     * Redis's afterErrorReply for a master's stream: the error never reaches the master, so a replica logs it, counts
+     * it (INFO unexpected_error_replies) and, with propagation-error-behavior panic or panic-on-replicas on a
+     * read-only replica, stops rather than serve data that diverged from its master.
+     */
+    private void errorToMaster(Client c, String msg) {
+        if (c.roleFlags().indexOf('M') < 0) {
+            return;
+        }
+        String command = c.lastCommand().equals("NULL") ? "<unknown>" : c.lastCommand();
+        // Redis logs the text its addReplyError got: without the "ERR " it adds, other codes with their "-".
+        String text = msg.startsWith("ERR ") ? msg.substring(4) : "-" + msg;
+        log.warning("== CRITICAL == This replica is sending an error to its master: '"
+                + truncate(text, 4096) + "' after processing the command '" + command + "'");
+        stats.unexpectedErrorReplies++;
+        if (config.replicaReadOnly.value() && !config.propagationErrorBehavior.value().equals("ignore")) {
+            log.warning("------------------------------------------------");
+            log.warning("!!! Software Failure. Press left mouse button to continue");
+            log.warning("Guru Meditation: This replica panicked sending an error to its master after processing the"
+                    + " command '" + command + "'");
+            Runtime.getRuntime().halt(config.useExitOnPanic.value() ? 1 : 134);
+        }
     }
 
     private static String truncate(String s, int max) {
@@ -1683,6 +1714,8 @@ public final class Engine implements Database.Hooks {
         public long netInputBytes;
         public long netOutputBytes;
         public long errorReplies;
+        /** Errors a replica gave its master's stream (INFO unexpected_error_replies). */
+        public long unexpectedErrorReplies;
         public long rejectedCalls;
         public long writesProcessed;
         /** Replication counters the replication module keeps (INFO stats sync_* and total_net_repl_*). */
@@ -1702,6 +1735,7 @@ public final class Engine implements Database.Hooks {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
             evictedClients = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
+            unexpectedErrorReplies = 0;
             writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
             netReplInputBytes = netReplOutputBytes = 0;
             errorCounts.clear();

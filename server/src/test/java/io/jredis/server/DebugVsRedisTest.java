@@ -91,6 +91,33 @@ class DebugVsRedisTest {
         assertEquals(sides.get(0), sides.get(1));
     }
 
+    /** OBJECT reads the stored entry as Redis's dictFind does: a logically expired key is described, not deleted. */
+    @Test
+    void objectDescribesALogicallyExpiredKeyWithoutDeletingIt() throws IOException {
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+                try {
+                    c.call("SET", "k", "v", "PX", "1");
+                    // A server-side pause: the key is past its expiry and only a lookup would delete it.
+                    c.call("DEBUG", "SLEEP", "0.02");
+                    String described = raw(c, "DEBUG", "OBJECT", "k");
+                    out.add("expired -> " + described.substring(0, Math.min(10, described.length())));
+                    out.add("dbsize -> " + raw(c, "DBSIZE"));
+                    out.add("exists -> " + raw(c, "EXISTS", "k"));
+                    out.add("after -> " + raw(c, "DEBUG", "OBJECT", "k"));
+                } finally {
+                    c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+                }
+            }
+            sides.add(out);
+        }
+        assertEquals("expired -> +Value at:", sides.get(0).get(0));
+        assertEquals(sides.get(0), sides.get(1));
+    }
+
     /** Not compared: redis-server's fuzz run can take many seconds, its reply is fixed text. */
     @Test
     void stringmatchTestRepliesAsRedis() throws IOException {

@@ -430,7 +430,8 @@ final class DebugCommand {
     }
 
     private static void object(Client c, byte[] key) {
-        Dict.Entry e = c.db().entry(key);
+        // Redis's dictFind: no expiry check, so a replica's logically expired key can still be inspected.
+        Dict.Entry e = c.db().dict().find(key);
         if (e == null) {
             c.engine().error(c, "ERR no such key");
             return;

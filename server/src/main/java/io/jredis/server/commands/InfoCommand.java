@@ -406,7 +406,7 @@ final class InfoCommand {
                 .field("tracking_total_keys", engine.tracking().totalKeys())
                 .field("tracking_total_items", engine.tracking().totalItems())
                 .field("tracking_total_prefixes", engine.tracking().totalPrefixes())
-                .field("unexpected_error_replies", 0)
+                .field("unexpected_error_replies", s.unexpectedErrorReplies)
                 .field("total_error_replies", s.errorReplies)
                 .field("dump_payload_sanitizations", 0)
                 // The network layer does not count socket reads: the command count stands in (equal unpipelined).

@@ -189,7 +189,7 @@ public final class ServerConfig {
     public final BoolDirective replicaIgnoreDiskWriteErrors = add(new BoolDirective(
             "replica-ignore-disk-write-errors", false, NI));
     public final EnumDirective propagationErrorBehavior = add(new EnumDirective("propagation-error-behavior",
-            "ignore", List.of("ignore", "panic", "panic-on-replicas"), NI));
+            "ignore", List.of("ignore", "panic", "panic-on-replicas"), 0));
 
     // ---- Keys tracking, security, clients ----
     public final NumberDirective trackingTableMaxKeys = add(new NumberDirective("tracking-table-max-keys", 1000000, 0,

@@ -15,6 +15,14 @@ public final class Database {
         /** True when expired keys may be deleted here (masters); replicas only hide them. */
         boolean mayDeleteExpired();
 
+        /**
+         * False while a replica runs its master's stream: a key expires when its master says so (a DEL), so the
+         * master's commands see it alive whatever the replica's clock (Redis's expireIfNeeded).
+         */
+        default boolean keysMayExpire() {
+            return true;
+        }
+
         void keyModified(Database db, byte[] key);
 
         void keyExpired(Database db, byte[] key);
@@ -174,7 +182,7 @@ public final class Database {
 
     /** True if the entry's time to live has passed; like Redis, a key is still alive during its expiry millisecond. */
     public boolean isExpired(Dict.Entry e) {
-        return e.expireAt >= 0 && hooks.now() > e.expireAt;
+        return e.expireAt >= 0 && hooks.now() > e.expireAt && hooks.keysMayExpire();
     }
 
     /** True if the key exists and is not expired, without touching its access clock (EXISTS, TYPE-free checks). */

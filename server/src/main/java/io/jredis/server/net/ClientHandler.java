@@ -95,10 +95,11 @@ final class ClientHandler extends ChannelDuplexHandler {
             if (client.hasDeferred() || engine.blocking().isBlocked(client)) {
                 client.defer(argv);
             } else if (io.jredis.server.scripting.Scripting.isScriptCommand(argv[0])
-                    && !engine.scripting().timedOut() && engine.loading() == null) {
+                    && !engine.scripting().timedOut() && (engine.loading() == null || engine.loading().async())) {
                 // Scripts run outside the read dispatch, so that a busy one can poll the network (while one is
-                // busy, a new script is refused with -BUSY right away). During a load the loop runs no other task
-                // until it ends: a script is then answered at once (-LOADING, or run during an async load).
+                // busy, a new script is refused with -BUSY right away). During a blocking load the loop runs no
+                // other task until it ends: a script is then answered -LOADING at once. An async load (a replica's
+                // swapdb) parses on its own thread and leaves the loop free, so a busy script stays killable.
                 engine.processLater(client, argv);
             } else {
                 engine.process(client, argv);
