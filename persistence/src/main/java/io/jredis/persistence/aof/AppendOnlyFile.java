@@ -115,6 +115,7 @@ public final class AppendOnlyFile {
      * shutdown stopped the load.
      */
     public void loadAtStart(BooleanSupplier stopRequested) throws IOException {
+        readManifestAtStart();
         if (config.appendonly.value()) {
             load(stopRequested);
             startOnBoot();
@@ -147,9 +148,6 @@ public final class AppendOnlyFile {
     }
 
     private void setUp(boolean loadNow) throws IOException {
-        if (Files.exists(manifestPath(config))) {
-            manifest = readManifest();
-        }
         if (loadNow) {
             loadAtStart(() -> false);
         }
@@ -203,13 +201,37 @@ public final class AppendOnlyFile {
 
     // ---- loading ----
 
+    /**
+     * Redis's aofLoadManifestFromDisk, which runs at start whether the AOF is on or not: a manifest that cannot be
+     * read stops the server either way.
+     */
+    private void readManifestAtStart() throws AofException {
+        if (Files.exists(manifestPath(config))) {
+            manifest = readManifest();
+        }
+    }
+
+    /** Reads the manifest; a refused one is logged as Redis reports it before exiting. */
     private AofManifest readManifest() throws AofException {
+        byte[] text;
         try {
-            return AofManifest.parse(Files.readAllBytes(manifestPath(config)));
-        } catch (AofException e) {
-            throw e;
+            text = Files.readAllBytes(manifestPath(config));
         } catch (IOException e) {
-            throw new AofException("Unable to read the AOF manifest file: " + e.getMessage(), e);
+            String line = "Fatal error: can't open the AOF manifest file " + config.appenddirname.value() + "/"
+                    + fileName() + ".manifest for reading: " + describe(e);
+            log.warning(line);
+            throw AofException.logged(line, e);
+        }
+        try {
+            return AofManifest.parse(text);
+        } catch (AofManifest.Invalid e) {
+            log.warning("\n*** FATAL AOF MANIFEST FILE ERROR ***\n");
+            if (e.line() != null) {
+                log.warning("Reading the manifest file, at line " + e.lineNumber() + "\n");
+                log.warning(">>> '" + e.line() + "'\n");
+            }
+            log.warning(e.getMessage() + "\n");
+            throw AofException.logged(e.getMessage(), e);
         }
     }
 
@@ -258,8 +280,8 @@ public final class AppendOnlyFile {
         files.addAll(manifest.incr());
         for (AofManifest.Entry e : files) {
             if (!Files.exists(dir().resolve(e.name()))) {
-                log.warning("The AOF file " + e.name() + " doesn't exist");
-                throw new AofException("The AOF file " + e.name() + " listed in the manifest doesn't exist");
+                log.warning("Unable to obtain the AOF file " + e.name() + " length. stat: No such file or directory");
+                throw AofException.logged("The AOF file " + e.name() + " listed in the manifest doesn't exist");
             }
         }
         long start = System.nanoTime();
@@ -284,7 +306,7 @@ public final class AppendOnlyFile {
             AofLoader.Result r = loader.load(file, e.name());
             if (r == AofLoader.Result.TRUNCATED && !last) {
                 log.warning("Fatal error: the truncated file is not the last file");
-                throw new AofException("Fatal error: the truncated file " + e.name() + " is not the last file");
+                throw AofException.logged("Fatal error: the truncated file " + e.name() + " is not the last file");
             }
             if (e.type() == AofManifest.Type.BASE) {
                 log.notice("DB loaded from base file " + e.name() + ": "
@@ -722,8 +744,15 @@ public final class AppendOnlyFile {
     /** SHUTDOWN and close: everything propagated reaches the disk before the process ends. */
     private void flushAndSync() {
         if (state != State.OFF) {
-            handOff();
             log.notice("Calling fsync() on the AOF file.");
+            syncQuietly();
+        }
+    }
+
+    /** As {@link #flushAndSync()} without its log line, which a shutdown logged already. */
+    private void syncQuietly() {
+        if (state != State.OFF) {
+            handOff();
             writer().sync();
         }
     }
@@ -736,7 +765,7 @@ public final class AppendOnlyFile {
         if (rewrite != null) {
             rewrite.abortAndWait(5000);
         }
-        flushAndSync();
+        syncQuietly();
         synchronized (this) {
             if (writer != null) {
                 writer.shutdown();
