@@ -82,6 +82,12 @@ public final class AofManifest {
         }
     }
 
+    /** Makes an old-style single AOF named {@code name} the base, seq 1, as Redis's aofUpgradePrepare. */
+    public void upgradeBase(String name) {
+        base = new Entry(name, 1, Type.BASE);
+        baseSeq = 1;
+    }
+
     /** Forgets the history files once they are deleted. */
     public void clearHistory() {
         history.clear();

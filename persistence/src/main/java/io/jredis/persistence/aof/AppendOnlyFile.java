@@ -267,7 +267,7 @@ public final class AppendOnlyFile {
     /** Redis's loadAppendOnlyFiles: the base, then every incr file in order; history is ignored. */
     private void load(BooleanSupplier stopRequested) throws IOException {
         Path legacy = legacyPath(config);
-        if (!Files.exists(manifestPath(config)) && Files.exists(legacy)) {
+        if (Files.exists(legacy) && needsUpgrade()) {
             upgradeLegacy(legacy);
         }
         if (manifest.base() == null && manifest.incr().isEmpty()) {
@@ -319,19 +319,50 @@ public final class AppendOnlyFile {
     }
 
     /** A 6.x single-file AOF in {@code dir} becomes the base of a new manifest, as Redis 7.0's aofUpgradePrepare. */
+    /**
+     * Whether an old-style AOF next to the AOF directory is to be migrated (Redis's three cases): there is no AOF
+     * directory, or its manifest lists no base and no incr file, or a migration was interrupted before the rename
+     * (the manifest lists only a base named as the old file, not yet in the directory).
+     */
+    private boolean needsUpgrade() {
+        if (!Files.isDirectory(dir())) {
+            return true;
+        }
+        AofManifest.Entry base = manifest.base();
+        if (manifest.incr().isEmpty()) {
+            return base == null || base.name().equals(fileName()) && !Files.exists(dir().resolve(fileName()));
+        }
+        return false;
+    }
+
+    /** Redis's aofUpgradePrepare: the old file becomes the base (seq 1) of the manifest, then moves into the dir. */
     private void upgradeLegacy(Path legacy) throws AofException {
         try {
             Files.createDirectories(dir());
-            AofManifest m = new AofManifest();
-            m.installBase(new AofManifest.Entry(fileName(), 1, AofManifest.Type.BASE));
+        } catch (IOException e) {
+            String line = "Can't open or create append-only dir " + config.appenddirname.value() + ": " + describe(e);
+            log.warning(line);
+            throw AofException.logged(line, e);
+        }
+        AofManifest m = manifest.copy();
+        m.upgradeBase(fileName());
+        try {
             persistManifest(m);
+        } catch (IOException e) {
+            throw new AofException("Can't persist the AOF manifest file: " + describe(e), e);
+        }
+        try {
             Files.move(legacy, dir().resolve(fileName()), StandardCopyOption.ATOMIC_MOVE);
             fsyncDir(config.dir.path());
-            manifest = m;
-            log.notice("Successfully migrated an old-style AOF into the AOF directory");
         } catch (IOException e) {
-            throw new AofException("Error while upgrading the old-style AOF " + legacy + ": " + e.getMessage(), e);
+            String line = "Error trying to move the old AOF file " + fileName() + " into dir "
+                    + config.appenddirname.value() + ": " + describe(e);
+            log.warning(line);
+            throw AofException.logged(line, e);
         }
+        manifest = m;
+        log.notice("Successfully migrated an old-style AOF file (" + fileName() + ") into the AOF directory ("
+                + config.appenddirname.value() + ").");
     }
 
     /** After loading: creates the base if there is none and opens the incr file writes go to. */
