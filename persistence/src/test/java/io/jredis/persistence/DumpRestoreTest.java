@@ -198,6 +198,10 @@ class DumpRestoreTest {
                 cmd("RESTORE", "k2", "0", truncated),
                 cmd("RESTORE", "k2", "0", unknownType),
                 cmd("RESTORE", "k2", "0", emptySet),
+                // A quicklist node of length 0 (plain or packed) is refused.
+                cmd("RESTORE", "kq", "0", withFooter(new byte[] {18, 1, 1, 0})),
+                cmd("RESTORE", "kq", "0", withFooter(new byte[] {18, 1, 2, 0})),
+                cmd("RESTORE", "kq", "0", withFooter(new byte[] {14, 1, 0})),
                 cmd("RESTORE", "k2", "0", payload, "IDLETIME", "-1"),
                 cmd("RESTORE", "k2", "0", payload, "IDLETIME", "x"),
                 cmd("RESTORE", "k2", "0", payload, "FREQ", "256"),
