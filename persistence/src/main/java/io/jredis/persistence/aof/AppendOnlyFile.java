@@ -68,6 +68,8 @@ public final class AppendOnlyFile {
     private long incrSize;
     /** The running rewrite's snapshot (Redis's AOF child), or null. */
     private Snapshot rewrite;
+    /** A finished rewrite whose files the writer thread is still renaming into place (manifest included). */
+    private boolean installing;
     private boolean rewriteScheduled;
     private int rewriteGeneration;
     private long rewriteStart;
@@ -523,7 +525,7 @@ public final class AppendOnlyFile {
 
     /** Whether a rewrite runs (Redis's AOF child): no BGSAVE may start meanwhile. */
     public boolean rewriteInProgress() {
-        return rewrite != null;
+        return rewrite != null || installing;
     }
 
     /**
@@ -621,25 +623,32 @@ public final class AppendOnlyFile {
         manifest.clearHistory();
         AofManifest snapshot = manifest.copy();
         Path incrPath = newIncr == null ? null : dir().resolve(newIncr.name());
+        // Redis installs the new files before it reports the rewrite done: until the writer thread has, the rewrite
+        // stays in progress, so that whoever waits for its end finds the new manifest on disk.
+        installing = true;
         writer().submit(() -> {
-            Files.move(tmpPath, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
-            log.notice("Successfully renamed the temporary AOF base file " + tmpPath.getFileName() + " into "
-                    + base.name());
-            if (emptyIncr) {
-                Files.deleteIfExists(incrPath);
-                Files.createFile(incrPath);
-            } else if (temp != null) {
-                Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
-                log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
-                        + incrPath.getFileName());
+            try {
+                Files.move(tmpPath, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
+                log.notice("Successfully renamed the temporary AOF base file " + tmpPath.getFileName() + " into "
+                        + base.name());
+                if (emptyIncr) {
+                    Files.deleteIfExists(incrPath);
+                    Files.createFile(incrPath);
+                } else if (temp != null) {
+                    Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
+                    log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
+                            + incrPath.getFileName());
+                }
+                fsyncDir(dir());
+                persistManifest(snapshot);
+                for (AofManifest.Entry h : history) {
+                    log.notice("Removing the history file " + h.name() + " in the background");
+                    Files.deleteIfExists(dir().resolve(h.name()));
+                }
+                log.notice("Background AOF rewrite finished successfully");
+            } finally {
+                onEngine(() -> installing = false);
             }
-            fsyncDir(dir());
-            persistManifest(snapshot);
-            for (AofManifest.Entry h : history) {
-                log.notice("Removing the history file " + h.name() + " in the background");
-                Files.deleteIfExists(dir().resolve(h.name()));
-            }
-            log.notice("Background AOF rewrite finished successfully");
         });
         baseSize = size;
         currentSize = size + incrSize;
@@ -821,7 +830,7 @@ public final class AppendOnlyFile {
     private Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("aof_enabled", state != State.OFF ? 1 : 0);
-        m.put("aof_rewrite_in_progress", rewrite != null ? 1 : 0);
+        m.put("aof_rewrite_in_progress", rewriteInProgress() ? 1 : 0);
         m.put("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         m.put("aof_last_rewrite_time_sec", lastRewriteSeconds);
         m.put("aof_current_rewrite_time_sec",

@@ -241,6 +241,26 @@ class AppendOnlyFileTest {
         assertTrue(Files.exists(both.resolve("appendonly.aof")));
     }
 
+    /**
+     * As in Redis, a rewrite is reported in progress until its files are in place: once INFO shows it done, the
+     * manifest on disk names the new base (DEBUG LOADAOF, a backup script, a restart read that one).
+     */
+    @Test
+    void aFinishedRewriteHasItsManifestOnDisk() throws Exception {
+        try (AofServer s = AofServer.start(dir, "enable-debug-command", "yes"); Jedis j = s.jedis()) {
+            for (int i = 1; i <= 15; i++) {
+                j.set("k", Integer.toString(i));
+                j.bgrewriteaof();
+                Await.until("rewrite " + i + " done", 30, () -> "0".equals(info(j, "aof_rewrite_in_progress")));
+                assertTrue(manifest().startsWith("file appendonly.aof." + i + ".base.rdb seq " + i + " type b\n"),
+                        manifest());
+                Object reply = j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "LOADAOF");
+                assertEquals("OK", new String((byte[]) reply, StandardCharsets.US_ASCII));
+                assertEquals(Integer.toString(i), j.get("k"));
+            }
+        }
+    }
+
     @Test
     void automaticRewriteOnGrowth() throws Exception {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes", "auto-aof-rewrite-min-size", "1",
