@@ -4,6 +4,7 @@ import io.jredis.cli.ClusterCommand;
 import io.jredis.cli.DrillCommand;
 import io.jredis.persistence.Loading;
 import io.jredis.persistence.RdbPersistence;
+import io.jredis.persistence.aof.AofException;
 import io.jredis.persistence.rdb.RdbException;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
@@ -232,7 +233,7 @@ public final class Main implements Callable<Integer> {
             logInitialized(true);
         }
         if (rdb != null && !awaitStartupLoad(rdb)) {
-            removePidfile();
+            // Redis exits with status 1 here, leaving its pid file.
             server.close();
             stopped = true;
             return 1;
@@ -300,8 +301,10 @@ public final class Main implements Callable<Integer> {
                 // The shutdown that stopped it is pending: the loop below performs it.
                 return true;
             }
-            if (!(e.getCause() instanceof RdbException)) {
-                // A damaged RDB file was reported where it was found, as Redis's rdbReportError.
+            // A damaged RDB file was reported where it was found, as Redis's rdbReportError, and so were most AOF
+            // errors.
+            if (!(e.getCause() instanceof RdbException)
+                    && !(e.getCause() instanceof AofException a && a.isLogged())) {
                 log.warning(String.valueOf(e.getCause().getMessage()));
             }
             return false;

@@ -146,9 +146,9 @@ class StartupLoadingTest {
         byte[] badSum = whole.clone();
         badSum[badSum.length - 1] ^= (byte) 0xff;
         for (byte[] file : List.of(java.util.Arrays.copyOf(whole, whole.length / 2), badSum)) {
-            List<String> real = tailAfterStart(file, List.of(RealRedis.binary()));
-            List<String> jredis = tailAfterStart(file, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+            NodeFiles files = d -> Files.write(d.resolve("dump.rdb"), file);
+            List<String> real = tailAfterStart(files, List.of(RealRedis.binary()));
+            List<String> jredis = tailAfterStart(files, jarCommand());
             assertEquals(real, jredis);
             assertEquals(1, jredis.stream().filter(l -> l.startsWith("# Internal error in RDB reading")).count(),
                     jredis.toString());
@@ -156,16 +156,61 @@ class StartupLoadingTest {
     }
 
     /**
-     * Starts {@code command} on a copy of {@code file} as its dump.rdb, waits for it to exit with status 1, and
+     * An AOF or manifest Redis refuses: the server logs "Server initialized" first, then exactly Redis's lines (the
+     * "FATAL AOF MANIFEST FILE ERROR" report, the loader's error), each once, and exits with status 1.
+     */
+    @Test
+    void aBrokenAofLogsWhatRedisLogsOnce() throws Exception {
+        RealRedis.assumeInstalled();
+        String set = "*3\r\n$3\r\nset\r\n$3\r\nfoo\r\n$5\r\nhello\r\n";
+        String incr1 = "file appendonly.aof.1.incr.aof seq 1 type i\n";
+        List<List<String>> cases = List.of(
+                List.of(incr1, set + "!!!" + set),
+                List.of(incr1, set + "*1\r\n$5\r\nmulti\r\n" + set),
+                List.of(incr1, set + set.substring(0, set.length() - 1)),
+                List.of(incr1, "*2\r\n$5\r\nnosuc\r\n$1\r\nx\r\n"),
+                List.of("file appendonly.aof.2.incr.aof seq 2 type i\nfile appendonly.aof.1.incr.aof seq 1 type i\n", set),
+                List.of("# comment\nfile appendonly.aof.1.base.aof seq 1 type b\n\nfile x seq 1 type i\n", set),
+                List.of("file appendonly.aof.1.incr.aof seq 1 type i", set),
+                List.of("file appendonlydir/x seq 1 type i\n", set),
+                List.of("", set),
+                List.of(incr1 + "file appendonly.aof.2.incr.aof seq 2 type i\n", set));
+        for (List<String> c : cases) {
+            NodeFiles files = d -> {
+                Path aof = Files.createDirectories(d.resolve("appendonlydir"));
+                Files.writeString(aof.resolve("appendonly.aof.manifest"), c.get(0));
+                Files.writeString(aof.resolve("appendonly.aof.1.incr.aof"), c.get(1));
+            };
+            List<String> real = tailAfterStart(files, List.of(RealRedis.binary()), "--appendonly", "yes",
+                    "--aof-load-truncated", "no");
+            List<String> jredis = tailAfterStart(files, jarCommand(), "--appendonly", "yes",
+                    "--aof-load-truncated", "no");
+            assertEquals(real, jredis, c.toString());
+        }
+    }
+
+    private static List<String> jarCommand() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-jar", JAR.toString());
+    }
+
+    /** What a test puts in a node's directory before it starts. */
+    private interface NodeFiles {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Starts {@code command} in a new directory {@code files} fills, waits for it to exit with status 1, and
      * returns its log after "Server initialized", without the pid/time prefix: Redis's system warnings left out,
      * the RDB's age and the error report's location (Redis's C source line, jredis's file and offset) blanked.
      */
-    private List<String> tailAfterStart(byte[] file, List<String> command) throws Exception {
+    private List<String> tailAfterStart(NodeFiles files, List<String> command, String... args) throws Exception {
         Path d = Files.createTempDirectory(dir, "node");
-        Files.write(d.resolve("dump.rdb"), file);
+        files.write(d);
         List<String> cmd = new ArrayList<>(command);
         cmd.addAll(List.of("--port", Integer.toString(RealRedis.freePort()), "--bind", "127.0.0.1", "--save", "",
                 "--dir", d.toString(), "--logfile", d.resolve("log").toString()));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(d.toFile()).redirectErrorStream(true)
                 .redirectOutput(d.resolve("out.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();

@@ -8,6 +8,7 @@ import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
 import io.jredis.server.Client;
+import io.jredis.server.command.CommandHandler;
 import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.db.Database;
@@ -24,13 +25,43 @@ import java.util.Arrays;
 final class DumpCommands {
     private static final String NOT_INTEGER = "ERR value is not an integer or out of range";
 
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE then takes payloads whatever their CRC-64. */
+    private boolean skipChecksum;
+
     private DumpCommands() {}
 
     static void register(Engine engine) {
+        DumpCommands d = new DumpCommands();
         engine.commands().register("dump", DumpCommands::dump);
-        engine.commands().register("restore", DumpCommands::restore);
+        engine.commands().register("restore", d::restore);
         // A cluster's RESTORE that skips the slot-ownership check; without cluster mode it is RESTORE itself.
-        engine.commands().register("restore-asking", DumpCommands::restore);
+        engine.commands().register("restore-asking", d::restore);
+        CommandHandler debug = engine.commands().lookup("debug").handler();
+        engine.commands().register("debug", (c, argv) -> {
+            if (argv.length == 3 && Bytes.eqIgnoreCase(argv[1], "set-skip-checksum-validation")) {
+                d.skipChecksum = atoiNonZero(argv[2]);
+                c.reply().ok();
+            } else {
+                debug.execute(c, argv);
+            }
+        });
+    }
+
+    /** Whether C's atoi reads a non-zero number from {@code s} (how Redis reads the flag). */
+    private static boolean atoiNonZero(byte[] s) {
+        int i = 0;
+        while (i < s.length && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r')) {
+            i++;
+        }
+        if (i < s.length && (s[i] == '+' || s[i] == '-')) {
+            i++;
+        }
+        for (; i < s.length && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (s[i] != '0') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** DUMP key */
@@ -49,7 +80,7 @@ final class DumpCommands {
     }
 
     /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
-    private static void restore(Client c, byte[][] argv) {
+    private void restore(Client c, byte[][] argv) {
         Engine e = c.engine();
         boolean replace = false;
         boolean absttl = false;
@@ -105,7 +136,7 @@ final class DumpCommands {
             return;
         }
         byte[] payload = argv[3];
-        if (!verifyPayload(payload)) {
+        if (!verifyPayload(payload, skipChecksum)) {
             e.error(c, "ERR DUMP payload version or checksum are wrong");
             return;
         }
@@ -163,7 +194,7 @@ final class DumpCommands {
     }
 
     /** Redis's verifyDumpPayload: a footer with a version this server reads and a matching CRC-64. */
-    private static boolean verifyPayload(byte[] p) {
+    private static boolean verifyPayload(byte[] p, boolean skipChecksum) {
         int len = p.length;
         if (len < 10) {
             return false;
@@ -171,6 +202,9 @@ final class DumpCommands {
         int version = (p[len - 10] & 0xff) | (p[len - 9] & 0xff) << 8;
         if (version > Rdb.VERSION) {
             return false;
+        }
+        if (skipChecksum) {
+            return true;
         }
         long crc = Crc64.update(0, p, 0, len - 8);
         long stored = 0;

@@ -46,6 +46,7 @@ final class MigrateCommand {
         MigrateCommand m = new MigrateCommand();
         engine.commands().register("migrate", m::migrate);
         engine.addCronTask(m::closeIdle);
+        engine.addInfoSource("stats", () -> Map.of("migrate_cached_sockets", m.links.size()));
     }
 
     /** A cached connection to a target, and the database it has selected (-1: unknown, SELECT next time). */

@@ -37,7 +37,7 @@ class DumpRestoreTest {
     static void start() throws Exception {
         RealRedis.assumeInstalled();
         jredis = PersistentServer.start(dir, "save", "");
-        redis = RealRedis.start();
+        redis = RealRedis.start("--enable-debug-command", "yes");
         jj = jredis.jedis();
         rj = new Jedis("127.0.0.1", redis.port(), 30_000);
     }
@@ -198,6 +198,10 @@ class DumpRestoreTest {
                 cmd("RESTORE", "k2", "0", truncated),
                 cmd("RESTORE", "k2", "0", unknownType),
                 cmd("RESTORE", "k2", "0", emptySet),
+                // A quicklist node of length 0 (plain or packed) is refused.
+                cmd("RESTORE", "kq", "0", withFooter(new byte[] {18, 1, 1, 0})),
+                cmd("RESTORE", "kq", "0", withFooter(new byte[] {18, 1, 2, 0})),
+                cmd("RESTORE", "kq", "0", withFooter(new byte[] {14, 1, 0})),
                 cmd("RESTORE", "k2", "0", payload, "IDLETIME", "-1"),
                 cmd("RESTORE", "k2", "0", payload, "IDLETIME", "x"),
                 cmd("RESTORE", "k2", "0", payload, "FREQ", "256"),
@@ -237,6 +241,51 @@ class DumpRestoreTest {
             }
         }
         assertTrue(jj.objectIdletime("k6") >= 1000);
+    }
+
+    /**
+     * DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 lets RESTORE take a payload whatever its CRC (not its RDB version), and
+     * damaged values under it are still refused with Redis's "Bad data format", the server serving on.
+     */
+    @Test
+    void skippedChecksumsStillRejectDamagedValues() throws Exception {
+        rj.set("src", "hello");
+        byte[] payload = rj.dump("src");
+        byte[] badCrc = payload.clone();
+        badCrc[badCrc.length - 1] ^= 1;
+        byte[] badVersion = badCrc.clone();
+        badVersion[badVersion.length - 10] = 11;
+        rj.hset("h", "f", "v");
+        byte[] hash = rj.dump("h");
+        byte[] badEntry = hash.clone();
+        badEntry[badEntry.length - 13] ^= 0x40;
+        byte[] shortList = withFooter(new byte[] {18, 1, 2, 0x1b});
+        List<byte[][]> commands = List.of(
+                cmd("RESTORE", "k1", "0", badCrc),
+                cmd("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"),
+                cmd("RESTORE", "k1", "0", badCrc),
+                cmd("GET", "k1"),
+                cmd("RESTORE", "k2", "0", badVersion),
+                cmd("RESTORE", "k3", "0", badEntry),
+                cmd("RESTORE", "k4", "0", shortList),
+                cmd("RESTORE", "k5", "0", withFooter(new byte[] {13, 0x1b, 0x25, 0, 0, 0, 0x16})),
+                cmd("PING"),
+                cmd("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"),
+                cmd("RESTORE", "k6", "0", badCrc));
+        try (RawClient a = new RawClient("127.0.0.1", jredis.port());
+                RawClient r = new RawClient("127.0.0.1", redis.port())) {
+            for (byte[][] c : commands) {
+                assertEquals(new String(r.callRaw(c), StandardCharsets.ISO_8859_1),
+                        new String(a.callRaw(c), StandardCharsets.ISO_8859_1), new String(c[c.length - 1],
+                        StandardCharsets.ISO_8859_1));
+            }
+        } finally {
+            for (int port : new int[] {redis.port(), jredis.port()}) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    c.callRaw(cmd("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0"));
+                }
+            }
+        }
     }
 
     private static byte[] withFooter(byte[] body) {

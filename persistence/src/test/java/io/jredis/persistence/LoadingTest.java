@@ -148,6 +148,29 @@ class LoadingTest {
         }
     }
 
+    /** Connections closed while the data loads are freed during the load (CLIENT LIST, connected_clients), as Redis. */
+    @Test
+    void clientsThatDisconnectWhileLoadingAreFreed() throws Exception {
+        writeRdb(dir);
+        try (PersistentServer s = slowLoad(dir, 50_000); RawClient c = new RawClient("127.0.0.1", s.port())) {
+            awaitLoading(s.port());
+            for (int i = 0; i < 5; i++) {
+                try (RawClient other = new RawClient("127.0.0.1", s.port())) {
+                    assertEquals("+OK\r\n", raw(other, "CLIENT", "SETNAME", "gone" + i));
+                }
+            }
+            Await.until("the closed clients are freed", 30, () -> {
+                try {
+                    return "1".equals(info(c, "clients").get("connected_clients"));
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertFalse(raw(c, "CLIENT", "LIST").contains("name=gone"));
+            assertEquals("1", info(c, "persistence").get("loading"));
+        }
+    }
+
     @Test
     void aJedisClientThatRetriesOnLoadingGetsTheDataOnceLoaded() throws Exception {
         writeRdb(dir);

@@ -182,6 +182,22 @@ class MigrateTest {
         return out;
     }
 
+    /** INFO stats counts the cached target connections as Redis does: one per target host:port. */
+    @Test
+    void infoCountsCachedConnections() {
+        for (Jedis j : List.of(jj, sj)) {
+            j.set("cached", "v");
+            assertEquals("OK", migrate(j, bytes("127.0.0.1", String.valueOf(target.port()), "cached", "0", "5000",
+                    "AUTH", PASSWORD, "COPY", "REPLACE")));
+        }
+        assertEquals("migrate_cached_sockets:1", cachedSockets(sj));
+        assertEquals(cachedSockets(sj), cachedSockets(jj));
+    }
+
+    private static String cachedSockets(Jedis j) {
+        return j.info("stats").lines().filter(l -> l.startsWith("migrate_cached_sockets:")).findFirst().orElse("");
+    }
+
     private static String migrate(Jedis j, List<byte[]> args) {
         try {
             Object r = j.sendCommand(Protocol.Command.MIGRATE, args.toArray(new byte[0][]));

@@ -1087,6 +1087,15 @@ public final class Engine implements Database.Hooks {
             return false;
         }
         ioPoller.run();
+        // The network reports a closed connection in a task of its own, which would run only after the long command:
+        // its client is freed now, as Redis's processEventsWhileBlocked frees it (CLIENT LIST, connected_clients).
+        List<Client> closed = new ArrayList<>();
+        for (Client c : clients.values()) {
+            if (c.channel() != null && !c.channel().isOpen()) {
+                closed.add(c);
+            }
+        }
+        closed.forEach(this::removeClient);
         return true;
     }
 

@@ -154,14 +154,14 @@ final class AofLoader {
             } catch (Format e) {
                 log.warning("Bad file format reading the append only file " + name + ": make a backup of your AOF "
                         + "file, then use ./redis-check-aof --fix <filename.manifest>");
-                throw new AofException("Bad file format reading the append only file " + name + " at offset "
+                throw AofException.logged("Bad file format reading the append only file " + name + " at offset "
                         + e.offset + " (last valid command ends at offset " + validUpTo + ")");
             }
         } catch (AofException | Loading.Aborted e) {
             throw e;
         } catch (IOException e) {
             log.warning("Unrecoverable error reading the append only file " + name + ": " + e.getMessage());
-            throw new AofException("Unrecoverable error reading the append only file " + name + ": "
+            throw AofException.logged("Unrecoverable error reading the append only file " + name + ": "
                     + e.getMessage(), e);
         }
     }
@@ -186,7 +186,7 @@ final class AofLoader {
         log.warning("Unexpected end of file reading the append only file " + name + ". You can: 1) Make a backup "
                 + "of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can "
                 + "set the 'aof-load-truncated' configuration option to yes and restart the server.");
-        throw new AofException("Unexpected end of file reading the append only file " + name
+        throw AofException.logged("Unexpected end of file reading the append only file " + name
                 + " (last valid command ends at offset " + validUpTo + ")");
     }
 

@@ -82,6 +82,12 @@ public final class AofManifest {
         }
     }
 
+    /** Makes an old-style single AOF named {@code name} the base, seq 1, as Redis's aofUpgradePrepare. */
+    public void upgradeBase(String name) {
+        base = new Entry(name, 1, Type.BASE);
+        baseSeq = 1;
+    }
+
     /** Forgets the history files once they are deleted. */
     public void clearHistory() {
         history.clear();
@@ -131,80 +137,133 @@ public final class AofManifest {
     }
 
     /**
-     * Parses a manifest strictly, as Redis's aofLoadManifestFromFile: comment lines start with {@code #}, every
-     * line ends with a newline and holds key/value pairs with at least file, seq and type.
+     * A manifest Redis refuses to start with: the message is its reason, {@link #line()} the offending line (trimmed)
+     * and {@link #lineNumber()} where it is, when Redis names them in its "FATAL AOF MANIFEST FILE ERROR" report.
      */
-    public static AofManifest parse(byte[] text) throws AofException {
+    public static final class Invalid extends AofException {
+        private final String line;
+        private final int lineNumber;
+
+        Invalid(String reason, String line, int lineNumber) {
+            super(reason);
+            this.line = line;
+            this.lineNumber = lineNumber;
+        }
+
+        /** The line as Redis shows it (blanks trimmed), or null when Redis names no line. */
+        public String line() {
+            return line;
+        }
+
+        public int lineNumber() {
+            return lineNumber;
+        }
+    }
+
+    /**
+     * Parses a manifest as Redis's aofLoadManifestFromFile: lines are read as its fgets does (at most
+     * {@link #MAX_LINE} bytes at a time, so a longer line or a last line without a newline is "too long"), lines
+     * starting with {@code #} are skipped, and each other line holds key/value pairs (keys in any case) with at
+     * least file, seq and type.
+     */
+    public static AofManifest parse(byte[] text) throws Invalid {
         AofManifest m = new AofManifest();
         int pos = 0;
         long lastIncrSeq = 0;
-        boolean any = false;
+        int lineNumber = 0;
         while (pos < text.length) {
-            int nl = pos;
-            while (nl < text.length && text[nl] != '\n') {
-                nl++;
+            int end = pos;
+            while (end < text.length && end - pos < MAX_LINE && text[end] != '\n') {
+                end++;
             }
-            if (nl - pos + 1 > MAX_LINE - 1) {
-                throw new AofException("The AOF manifest file contains too long line");
-            }
-            if (nl == text.length) {
-                throw new AofException("The AOF manifest file is invalid format");
-            }
+            boolean newline = end - pos < MAX_LINE && end < text.length && text[end] == '\n';
             int from = pos;
-            pos = nl + 1;
+            pos = newline ? end + 1 : end;
+            lineNumber++;
             if (text[from] == '#') {
                 continue;
             }
-            List<byte[]> args = SplitArgs.split(text, from, nl);
+            if (!newline) {
+                throw new Invalid("The AOF manifest file contains too long line", null, lineNumber);
+            }
+            while (from < end && isBlank(text[from])) {
+                from++;
+            }
+            while (end > from && isBlank(text[end - 1])) {
+                end--;
+            }
+            String line = new String(text, from, end - from, StandardCharsets.UTF_8);
+            List<byte[]> args = from == end ? null : SplitArgs.split(text, from, end);
             if (args == null || args.size() < 6 || args.size() % 2 != 0) {
-                throw new AofException("Invalid AOF manifest file format");
+                throw new Invalid("Invalid AOF manifest file format", line, lineNumber);
             }
             String name = null;
-            String seq = null;
-            String type = null;
+            long seq = 0;
+            char type = 0;
             for (int i = 0; i < args.size(); i += 2) {
                 String k = new String(args.get(i), StandardCharsets.UTF_8);
-                String v = new String(args.get(i + 1), StandardCharsets.UTF_8);
-                switch (k) {
-                    case "file" -> name = v;
-                    case "seq" -> seq = v;
-                    case "type" -> type = v;
-                    default -> { }
+                byte[] v = args.get(i + 1);
+                if (k.equalsIgnoreCase("file")) {
+                    name = new String(v, StandardCharsets.UTF_8);
+                    if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+                        throw new Invalid("File can't be a path, just a filename", line, lineNumber);
+                    }
+                } else if (k.equalsIgnoreCase("seq")) {
+                    seq = atoll(v);
+                } else if (k.equalsIgnoreCase("type")) {
+                    type = v.length == 0 ? 0 : (char) (v[0] & 0xff);
                 }
             }
-            if (name == null || seq == null || type == null || type.length() != 1) {
-                throw new AofException("Invalid AOF manifest file format");
+            if (name == null || seq == 0 || type == 0) {
+                throw new Invalid("Invalid AOF manifest file format", line, lineNumber);
             }
-            long n;
-            try {
-                n = Long.parseLong(seq);
-            } catch (NumberFormatException e) {
-                throw new AofException("Invalid AOF manifest file format");
-            }
-            any = true;
-            switch (type.charAt(0)) {
+            switch (type) {
                 case 'b' -> {
                     if (m.base != null) {
-                        throw new AofException("Found duplicate base file information");
+                        throw new Invalid("Found duplicate base file information", line, lineNumber);
                     }
-                    m.base = new Entry(name, n, Type.BASE);
-                    m.baseSeq = n;
+                    m.base = new Entry(name, seq, Type.BASE);
+                    m.baseSeq = seq;
                 }
-                case 'h' -> m.history.add(new Entry(name, n, Type.HISTORY));
+                case 'h' -> m.history.add(new Entry(name, seq, Type.HISTORY));
                 case 'i' -> {
-                    if (n <= lastIncrSeq) {
-                        throw new AofException("Found a non-monotonic sequence number");
+                    if (seq <= lastIncrSeq) {
+                        throw new Invalid("Found a non-monotonic sequence number", line, lineNumber);
                     }
-                    m.incr.add(new Entry(name, n, Type.INCR));
-                    m.incrSeq = n;
-                    lastIncrSeq = n;
+                    m.incr.add(new Entry(name, seq, Type.INCR));
+                    m.incrSeq = seq;
+                    lastIncrSeq = seq;
                 }
-                default -> throw new AofException("Unknown AOF file type");
+                default -> throw new Invalid("Unknown AOF file type", line, lineNumber);
             }
         }
-        if (!any) {
-            throw new AofException("Found an empty AOF manifest");
+        if (lineNumber == 0) {
+            throw new Invalid("Found an empty AOF manifest", null, 0);
         }
         return m;
+    }
+
+    /** sdstrim's set for manifest lines. */
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /** C's atoll: optional blanks and sign, then the leading digits; anything else ends the number (0 if none). */
+    private static long atoll(byte[] v) {
+        int i = 0;
+        while (i < v.length && (v[i] == ' ' || (v[i] >= '\t' && v[i] <= '\r'))) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < v.length && (v[i] == '+' || v[i] == '-')) {
+            negative = v[i] == '-';
+            i++;
+        }
+        long n = 0;
+        while (i < v.length && v[i] >= '0' && v[i] <= '9') {
+            n = n * 10 + (v[i] - '0');
+            i++;
+        }
+        return negative ? -n : n;
     }
 }

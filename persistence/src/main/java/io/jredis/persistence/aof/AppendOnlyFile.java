@@ -68,6 +68,8 @@ public final class AppendOnlyFile {
     private long incrSize;
     /** The running rewrite's snapshot (Redis's AOF child), or null. */
     private Snapshot rewrite;
+    /** A finished rewrite whose files the writer thread is still renaming into place (manifest included). */
+    private boolean installing;
     private boolean rewriteScheduled;
     private int rewriteGeneration;
     private long rewriteStart;
@@ -115,6 +117,7 @@ public final class AppendOnlyFile {
      * shutdown stopped the load.
      */
     public void loadAtStart(BooleanSupplier stopRequested) throws IOException {
+        readManifestAtStart();
         if (config.appendonly.value()) {
             load(stopRequested);
             startOnBoot();
@@ -147,9 +150,6 @@ public final class AppendOnlyFile {
     }
 
     private void setUp(boolean loadNow) throws IOException {
-        if (Files.exists(manifestPath(config))) {
-            manifest = readManifest();
-        }
         if (loadNow) {
             loadAtStart(() -> false);
         }
@@ -203,13 +203,37 @@ public final class AppendOnlyFile {
 
     // ---- loading ----
 
+    /**
+     * Redis's aofLoadManifestFromDisk, which runs at start whether the AOF is on or not: a manifest that cannot be
+     * read stops the server either way.
+     */
+    private void readManifestAtStart() throws AofException {
+        if (Files.exists(manifestPath(config))) {
+            manifest = readManifest();
+        }
+    }
+
+    /** Reads the manifest; a refused one is logged as Redis reports it before exiting. */
     private AofManifest readManifest() throws AofException {
+        byte[] text;
         try {
-            return AofManifest.parse(Files.readAllBytes(manifestPath(config)));
-        } catch (AofException e) {
-            throw e;
+            text = Files.readAllBytes(manifestPath(config));
         } catch (IOException e) {
-            throw new AofException("Unable to read the AOF manifest file: " + e.getMessage(), e);
+            String line = "Fatal error: can't open the AOF manifest file " + config.appenddirname.value() + "/"
+                    + fileName() + ".manifest for reading: " + describe(e);
+            log.warning(line);
+            throw AofException.logged(line, e);
+        }
+        try {
+            return AofManifest.parse(text);
+        } catch (AofManifest.Invalid e) {
+            log.warning("\n*** FATAL AOF MANIFEST FILE ERROR ***\n");
+            if (e.line() != null) {
+                log.warning("Reading the manifest file, at line " + e.lineNumber() + "\n");
+                log.warning(">>> '" + e.line() + "'\n");
+            }
+            log.warning(e.getMessage() + "\n");
+            throw AofException.logged(e.getMessage(), e);
         }
     }
 
@@ -245,7 +269,7 @@ public final class AppendOnlyFile {
     /** Redis's loadAppendOnlyFiles: the base, then every incr file in order; history is ignored. */
     private void load(BooleanSupplier stopRequested) throws IOException {
         Path legacy = legacyPath(config);
-        if (!Files.exists(manifestPath(config)) && Files.exists(legacy)) {
+        if (Files.exists(legacy) && needsUpgrade()) {
             upgradeLegacy(legacy);
         }
         if (manifest.base() == null && manifest.incr().isEmpty()) {
@@ -258,8 +282,8 @@ public final class AppendOnlyFile {
         files.addAll(manifest.incr());
         for (AofManifest.Entry e : files) {
             if (!Files.exists(dir().resolve(e.name()))) {
-                log.warning("The AOF file " + e.name() + " doesn't exist");
-                throw new AofException("The AOF file " + e.name() + " listed in the manifest doesn't exist");
+                log.warning("Unable to obtain the AOF file " + e.name() + " length. stat: No such file or directory");
+                throw AofException.logged("The AOF file " + e.name() + " listed in the manifest doesn't exist");
             }
         }
         long start = System.nanoTime();
@@ -284,7 +308,7 @@ public final class AppendOnlyFile {
             AofLoader.Result r = loader.load(file, e.name());
             if (r == AofLoader.Result.TRUNCATED && !last) {
                 log.warning("Fatal error: the truncated file is not the last file");
-                throw new AofException("Fatal error: the truncated file " + e.name() + " is not the last file");
+                throw AofException.logged("Fatal error: the truncated file " + e.name() + " is not the last file");
             }
             if (e.type() == AofManifest.Type.BASE) {
                 log.notice("DB loaded from base file " + e.name() + ": "
@@ -297,19 +321,50 @@ public final class AppendOnlyFile {
     }
 
     /** A 6.x single-file AOF in {@code dir} becomes the base of a new manifest, as Redis 7.0's aofUpgradePrepare. */
+    /**
+     * Whether an old-style AOF next to the AOF directory is to be migrated (Redis's three cases): there is no AOF
+     * directory, or its manifest lists no base and no incr file, or a migration was interrupted before the rename
+     * (the manifest lists only a base named as the old file, not yet in the directory).
+     */
+    private boolean needsUpgrade() {
+        if (!Files.isDirectory(dir())) {
+            return true;
+        }
+        AofManifest.Entry base = manifest.base();
+        if (manifest.incr().isEmpty()) {
+            return base == null || base.name().equals(fileName()) && !Files.exists(dir().resolve(fileName()));
+        }
+        return false;
+    }
+
+    /** Redis's aofUpgradePrepare: the old file becomes the base (seq 1) of the manifest, then moves into the dir. */
     private void upgradeLegacy(Path legacy) throws AofException {
         try {
             Files.createDirectories(dir());
-            AofManifest m = new AofManifest();
-            m.installBase(new AofManifest.Entry(fileName(), 1, AofManifest.Type.BASE));
+        } catch (IOException e) {
+            String line = "Can't open or create append-only dir " + config.appenddirname.value() + ": " + describe(e);
+            log.warning(line);
+            throw AofException.logged(line, e);
+        }
+        AofManifest m = manifest.copy();
+        m.upgradeBase(fileName());
+        try {
             persistManifest(m);
+        } catch (IOException e) {
+            throw new AofException("Can't persist the AOF manifest file: " + describe(e), e);
+        }
+        try {
             Files.move(legacy, dir().resolve(fileName()), StandardCopyOption.ATOMIC_MOVE);
             fsyncDir(config.dir.path());
-            manifest = m;
-            log.notice("Successfully migrated an old-style AOF into the AOF directory");
         } catch (IOException e) {
-            throw new AofException("Error while upgrading the old-style AOF " + legacy + ": " + e.getMessage(), e);
+            String line = "Error trying to move the old AOF file " + fileName() + " into dir "
+                    + config.appenddirname.value() + ": " + describe(e);
+            log.warning(line);
+            throw AofException.logged(line, e);
         }
+        manifest = m;
+        log.notice("Successfully migrated an old-style AOF file (" + fileName() + ") into the AOF directory ("
+                + config.appenddirname.value() + ").");
     }
 
     /** After loading: creates the base if there is none and opens the incr file writes go to. */
@@ -470,7 +525,7 @@ public final class AppendOnlyFile {
 
     /** Whether a rewrite runs (Redis's AOF child): no BGSAVE may start meanwhile. */
     public boolean rewriteInProgress() {
-        return rewrite != null;
+        return rewrite != null || installing;
     }
 
     /**
@@ -568,25 +623,32 @@ public final class AppendOnlyFile {
         manifest.clearHistory();
         AofManifest snapshot = manifest.copy();
         Path incrPath = newIncr == null ? null : dir().resolve(newIncr.name());
+        // Redis installs the new files before it reports the rewrite done: until the writer thread has, the rewrite
+        // stays in progress, so that whoever waits for its end finds the new manifest on disk.
+        installing = true;
         writer().submit(() -> {
-            Files.move(tmpPath, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
-            log.notice("Successfully renamed the temporary AOF base file " + tmpPath.getFileName() + " into "
-                    + base.name());
-            if (emptyIncr) {
-                Files.deleteIfExists(incrPath);
-                Files.createFile(incrPath);
-            } else if (temp != null) {
-                Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
-                log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
-                        + incrPath.getFileName());
+            try {
+                Files.move(tmpPath, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
+                log.notice("Successfully renamed the temporary AOF base file " + tmpPath.getFileName() + " into "
+                        + base.name());
+                if (emptyIncr) {
+                    Files.deleteIfExists(incrPath);
+                    Files.createFile(incrPath);
+                } else if (temp != null) {
+                    Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
+                    log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
+                            + incrPath.getFileName());
+                }
+                fsyncDir(dir());
+                persistManifest(snapshot);
+                for (AofManifest.Entry h : history) {
+                    log.notice("Removing the history file " + h.name() + " in the background");
+                    Files.deleteIfExists(dir().resolve(h.name()));
+                }
+                log.notice("Background AOF rewrite finished successfully");
+            } finally {
+                onEngine(() -> installing = false);
             }
-            fsyncDir(dir());
-            persistManifest(snapshot);
-            for (AofManifest.Entry h : history) {
-                log.notice("Removing the history file " + h.name() + " in the background");
-                Files.deleteIfExists(dir().resolve(h.name()));
-            }
-            log.notice("Background AOF rewrite finished successfully");
         });
         baseSize = size;
         currentSize = size + incrSize;
@@ -722,8 +784,15 @@ public final class AppendOnlyFile {
     /** SHUTDOWN and close: everything propagated reaches the disk before the process ends. */
     private void flushAndSync() {
         if (state != State.OFF) {
-            handOff();
             log.notice("Calling fsync() on the AOF file.");
+            syncQuietly();
+        }
+    }
+
+    /** As {@link #flushAndSync()} without its log line, which a shutdown logged already. */
+    private void syncQuietly() {
+        if (state != State.OFF) {
+            handOff();
             writer().sync();
         }
     }
@@ -736,7 +805,7 @@ public final class AppendOnlyFile {
         if (rewrite != null) {
             rewrite.abortAndWait(5000);
         }
-        flushAndSync();
+        syncQuietly();
         synchronized (this) {
             if (writer != null) {
                 writer.shutdown();
@@ -761,7 +830,7 @@ public final class AppendOnlyFile {
     private Map<String, Object> info() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("aof_enabled", state != State.OFF ? 1 : 0);
-        m.put("aof_rewrite_in_progress", rewrite != null ? 1 : 0);
+        m.put("aof_rewrite_in_progress", rewriteInProgress() ? 1 : 0);
         m.put("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
         m.put("aof_last_rewrite_time_sec", lastRewriteSeconds);
         m.put("aof_current_rewrite_time_sec",

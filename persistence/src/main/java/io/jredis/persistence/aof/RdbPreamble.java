@@ -89,7 +89,7 @@ final class RdbPreamble {
                 log.warning(r.warning());
             }
             log.warning("Error reading the RDB base file " + name + ", AOF loading aborted");
-            throw new AofException("Error reading the RDB base file " + name + ", AOF loading aborted: "
+            throw AofException.logged("Error reading the RDB base file " + name + ", AOF loading aborted: "
                     + e.getMessage(), e);
         }
     }

@@ -119,14 +119,14 @@ final class ListCodec implements ValueCodec {
             case Rdb.TYPE_LIST_QUICKLIST -> {
                 int n = in.readCount();
                 for (int i = 0; i < n; i++) {
-                    addZiplist(list, in.readString());
+                    addZiplist(list, nodeBlob(in));
                 }
             }
             default -> {
                 int n = in.readCount();
                 for (int i = 0; i < n; i++) {
                     long container = in.readLength();
-                    byte[] blob = in.readString();
+                    byte[] blob = nodeBlob(in);
                     if (container == Rdb.QUICKLIST_NODE_PLAIN) {
                         list.pushTail(blob);
                     } else if (container == Rdb.QUICKLIST_NODE_PACKED) {
@@ -142,6 +142,15 @@ final class ListCodec implements ValueCodec {
             }
         }
         return list.size() == 0 ? null : list;
+    }
+
+    /** A quicklist node's blob: Redis refuses an empty one, even a plain element (an empty string is never one). */
+    private static byte[] nodeBlob(RdbInput in) throws IOException {
+        byte[] blob = in.readString();
+        if (blob.length == 0) {
+            throw new IllegalArgumentException("Quicklist node of length 0");
+        }
+        return blob;
     }
 
     private static void addZiplist(ListValue list, byte[] blob) {

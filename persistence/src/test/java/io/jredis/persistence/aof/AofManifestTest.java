@@ -51,8 +51,7 @@ class AofManifestTest {
     @Test
     void strictParsing() {
         assertEquals("Found an empty AOF manifest", error(""));
-        assertEquals("Found an empty AOF manifest", error("# only a comment\n"));
-        assertEquals("The AOF manifest file is invalid format", error("file a seq 1 type b"));
+        assertEquals("The AOF manifest file contains too long line", error("file a seq 1 type b"));
         assertEquals("Invalid AOF manifest file format", error("file a seq 1\n"));
         assertEquals("Invalid AOF manifest file format", error("file a seq 1 type b extra\n"));
         assertEquals("Invalid AOF manifest file format", error("file a seq x type b\n"));
@@ -64,5 +63,30 @@ class AofManifestTest {
         assertEquals("Unknown AOF file type", error("file a seq 1 type x\n"));
         assertEquals("The AOF manifest file contains too long line",
                 error("file " + "a".repeat(1100) + " seq 1 type b\n"));
+        assertEquals("File can't be a path, just a filename", error("file a/b seq 1 type i\n"));
+        assertEquals("Invalid AOF manifest file format", error("file a seq 1 type b\n  \r\n"));
+    }
+
+    /** Redis reads a manifest with fgets and atoll: what it accepts beyond the lines it writes. */
+    @Test
+    void acceptsWhatRedisAccepts() throws AofException {
+        assertEquals(0, parse("# only a comment\n").incr().size());
+        AofManifest m = parse("FILE a SEQ 5x TYPE incr\n");
+        assertEquals(new AofManifest.Entry("a", 5, AofManifest.Type.INCR), m.lastIncr());
+        String longest = "file " + "a".repeat(1024 - 19) + " seq 1 type i\n";
+        assertEquals(1024, longest.length());
+        assertEquals(1, parse(longest).incr().size());
+        assertEquals("The AOF manifest file contains too long line",
+                error("file " + "a".repeat(1025 - 19) + " seq 1 type i\n"));
+    }
+
+    @Test
+    void invalidLinesNameWhereTheyAre() {
+        AofManifest.Invalid e = assertThrows(AofManifest.Invalid.class,
+                () -> parse("# c\nfile a seq 1 type b\n\t file b seq 1 type b \n"));
+        assertEquals("Found duplicate base file information", e.getMessage());
+        assertEquals(3, e.lineNumber());
+        assertEquals("file b seq 1 type b", e.line());
+        assertEquals(null, assertThrows(AofManifest.Invalid.class, () -> parse("file a")).line());
     }
 }

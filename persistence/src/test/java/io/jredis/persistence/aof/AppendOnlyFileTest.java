@@ -207,6 +207,60 @@ class AppendOnlyFileTest {
         }
     }
 
+    /**
+     * Redis migrates an old-style AOF also when the AOF directory exists but its manifest lists no base and no incr
+     * file, or when a migration stopped before its rename (the manifest lists the old file as base, and it is not in
+     * the directory yet); an old file next to a directory holding it is left alone.
+     */
+    @Test
+    void interruptedOrEmptyUpgradesAreCompleted() throws Exception {
+        byte[] old = "*3\r\n$3\r\nset\r\n$2\r\nk1\r\n$2\r\nv1\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (String manifest : List.of("file appendonly.aof seq 1 type b\n", "# nothing yet\n")) {
+            Path node = Files.createTempDirectory(dir, "node");
+            Files.createDirectories(node.resolve("appendonlydir"));
+            Files.writeString(node.resolve("appendonlydir/appendonly.aof.manifest"), manifest);
+            Files.write(node.resolve("appendonly.aof"), old);
+            try (AofServer s = AofServer.start(node, "appendonly", "yes"); Jedis j = s.jedis()) {
+                assertEquals("v1", j.get("k1"), manifest);
+                assertTrue(s.log.stream().anyMatch(l -> l.endsWith("Successfully migrated an old-style AOF file "
+                        + "(appendonly.aof) into the AOF directory (appendonlydir).")), s.log.toString());
+            }
+            assertFalse(Files.exists(node.resolve("appendonly.aof")), manifest);
+            assertTrue(Files.exists(node.resolve("appendonlydir/appendonly.aof")), manifest);
+            assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                    Files.readString(node.resolve("appendonlydir/appendonly.aof.manifest")), manifest);
+        }
+        Path both = Files.createTempDirectory(dir, "node");
+        Files.createDirectories(both.resolve("appendonlydir"));
+        Files.writeString(both.resolve("appendonlydir/appendonly.aof.manifest"), "file appendonly.aof seq 1 type b\n");
+        Files.write(both.resolve("appendonlydir/appendonly.aof"), old);
+        Files.write(both.resolve("appendonly.aof"), "*1\r\n$8\r\nflushall\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (AofServer s = AofServer.start(both, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v1", j.get("k1"));
+        }
+        assertTrue(Files.exists(both.resolve("appendonly.aof")));
+    }
+
+    /**
+     * As in Redis, a rewrite is reported in progress until its files are in place: once INFO shows it done, the
+     * manifest on disk names the new base (DEBUG LOADAOF, a backup script, a restart read that one).
+     */
+    @Test
+    void aFinishedRewriteHasItsManifestOnDisk() throws Exception {
+        try (AofServer s = AofServer.start(dir, "enable-debug-command", "yes"); Jedis j = s.jedis()) {
+            for (int i = 1; i <= 15; i++) {
+                j.set("k", Integer.toString(i));
+                j.bgrewriteaof();
+                Await.until("rewrite " + i + " done", 30, () -> "0".equals(info(j, "aof_rewrite_in_progress")));
+                assertTrue(manifest().startsWith("file appendonly.aof." + i + ".base.rdb seq " + i + " type b\n"),
+                        manifest());
+                Object reply = j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "LOADAOF");
+                assertEquals("OK", new String((byte[]) reply, StandardCharsets.US_ASCII));
+                assertEquals(Integer.toString(i), j.get("k"));
+            }
+        }
+    }
+
     @Test
     void automaticRewriteOnGrowth() throws Exception {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes", "auto-aof-rewrite-min-size", "1",

@@ -365,6 +365,7 @@ final class InfoCommand {
 
     private void stats(Text t) {
         Engine.Stats s = engine.stats();
+        t.overrides(engine.infoFields("stats"));
         t.field("total_connections_received", s.totalConnections)
                 .field("total_commands_processed", s.commandsProcessed)
                 .field("instantaneous_ops_per_sec", s.opsPerSec.perSecond())
@@ -416,6 +417,7 @@ final class InfoCommand {
                 .field("io_threaded_writes_processed", 0)
                 .field("reply_buffer_shrinks", 0)
                 .field("reply_buffer_expands", 0);
+        t.remainingOverrides();
     }
 
     private void replication(Text t) {

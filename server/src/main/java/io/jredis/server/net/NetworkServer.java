@@ -46,6 +46,8 @@ public final class NetworkServer implements AutoCloseable {
     private final boolean epoll;
     private final List<Channel> listeners = new ArrayList<>();
     private int boundPort = -1;
+    /** The Unix socket file this server created, removed on close; null when it created none. */
+    private Path unixSocket;
     private int tlsPort;
     /** The tls-port listener's context; rebuilt for new connections after CONFIG SET changed a tls-* directive. */
     private Tls tls;
@@ -308,6 +310,7 @@ public final class NetworkServer implements AutoCloseable {
                 .childHandler(initializer(false, false));
         try {
             listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
+            unixSocket = path;
         } catch (Exception e) {
             close();
             throw new IOException("Failed opening Unix socket: " + e.getMessage(), e);
@@ -378,10 +381,11 @@ public final class NetworkServer implements AutoCloseable {
         listeners.clear();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         TrafficControl.release(loop);
-        String sock = engine.config().unixsocket.value();
-        if (!sock.isEmpty()) {
+        // Only a socket this server bound: a server that failed to start (its port busy) must not remove the socket
+        // of the one started in its place.
+        if (unixSocket != null) {
             try {
-                Files.deleteIfExists(Path.of(sock));
+                Files.deleteIfExists(unixSocket);
             } catch (IOException ignored) {
                 // A socket file we cannot remove is harmless: the next start unlinks it before binding.
             }

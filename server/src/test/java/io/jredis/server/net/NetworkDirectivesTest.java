@@ -136,6 +136,25 @@ class NetworkDirectivesTest {
         assertFalse(Files.exists(sock), "the socket file is removed at shutdown");
     }
 
+    /**
+     * A server that cannot start (its TCP port is taken) leaves the Unix socket alone: a supervisor that starts
+     * another server on the same socket path meanwhile keeps it, as with Redis, which unlinks it only at shutdown.
+     */
+    @Test
+    void aServerThatFailsToStartKeepsAnotherServersSocket(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "unix sockets need the epoll transport");
+        Path sock = dir.resolve("shared.sock");
+        try (TestServer running = TestServer.start("unixsocket", sock.toString());
+                java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertTrue(Files.exists(sock));
+            java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.io.UncheckedIOException.class, () -> TestServer.start(
+                    "port", Integer.toString(busy.getLocalPort()), "bind", "127.0.0.1", "unixsocket", sock.toString()));
+            assertTrue(e.getMessage().contains("Failed listening on port " + busy.getLocalPort()), e.getMessage());
+            assertTrue(Files.exists(sock), "the running server's socket is still there");
+        }
+    }
+
     @Test
     void portZeroWithUnixSocketListensOnlyThere(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Epoll.isAvailable(), "unix sockets need the epoll transport");
