@@ -91,6 +91,14 @@ public final class Client implements Reply.ReplySink {
     private int luaDebug;
     /** Takes every request of the connection instead of the command path while set (a Lua debugging session). */
     private java.util.function.Consumer<byte[][]> requestTap;
+    /** The connection's output buffer limits (Redis's checkClientOutputBufferLimits): true when over them. */
+    private java.util.function.LongPredicate outputLimit = used -> false;
+    /** Redis's CLIENT_CLOSE_ASAP: over its output limits, the client is about to be closed; replies are dropped. */
+    private boolean closeAsap;
+    /** Size of the reply buffer at which the output limits are checked next while a batch is built. */
+    private int nextLimitCheck = REPLY_CHUNK_BYTES;
+    /** Bytes of requests received but not complete yet, from the connection's decoder. */
+    private java.util.function.LongSupplier pendingInput = () -> 0;
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -470,8 +478,18 @@ public final class Client implements Reply.ReplySink {
         return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
     }
 
+    /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */
+    public void pendingInput(java.util.function.LongSupplier source) {
+        pendingInput = source;
+    }
+
+    /** Bytes of requests received but not complete yet (a partial multibulk and what follows it). */
+    public long pendingInput() {
+        return pendingInput.getAsLong();
+    }
+
     private long memory(long qbufMem, long omem) {
-        long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
+        long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem + pendingInput()
                 + (argv == null ? 0 : argvBytes() + 8L * (multi == null ? argv.length : multi.argc(argv.length)));
         if (multi != null) {
             mem += multi.overhead();
@@ -581,7 +599,12 @@ public final class Client implements Reply.ReplySink {
 
     @Override
     public ByteBuf buffer() {
-        if ((replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) && !pushing) {
+        if (out != null && out.writerIndex() >= nextLimitCheck) {
+            // As Redis on each 16 KB reply block: a reply over the limits is never sent, even in part.
+            nextLimitCheck = out.writerIndex() + REPLY_CHUNK_BYTES;
+            checkOutputLimit();
+        }
+        if (closeAsap || (replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) && !pushing) {
             // CLIENT REPLY OFF/SKIP: every reply is dropped where it is written, as Redis's prepareClientToWrite.
             if (discard == null || discard.capacity() > DISCARD_KEEP_BYTES) {
                 if (discard != null) {
@@ -598,10 +621,6 @@ public final class Client implements Reply.ReplySink {
         return out;
     }
 
-    /**
-     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
-     * commands they run from their connection-less client this way.
-     */
     /** The SCRIPT DEBUG mode: 0 (NO) or a {@code Scripting.DEBUG_*} mode. */
     public int luaDebug() {
         return luaDebug;
@@ -626,10 +645,51 @@ public final class Client implements Reply.ReplySink {
         return out != null && out.isReadable();
     }
 
+    /**
+     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
+     * commands they run from their connection-less client this way.
+     */
     public ByteBuf takePending() {
         ByteBuf b = out;
         out = null;
+        nextLimitCheck = REPLY_CHUNK_BYTES;
+        if (b != null && !closeAsap) {
+            // The last check before the batch reaches the socket: the kernel may take all of it at once.
+            checkOutputLimit(b.readableBytes() + outputBytes());
+        }
+        if (closeAsap && b != null) {
+            b.release();
+            return null;
+        }
         return b;
+    }
+
+    /** Sets the check of the connection's output buffer limits (its handler's), given the bytes it holds. */
+    public void outputLimit(java.util.function.LongPredicate overLimit) {
+        outputLimit = overLimit;
+    }
+
+    /**
+     * Checks the output buffer limits against what the client holds now; true when it is over them and to be
+     * closed. From then on its replies are dropped (Redis's CLIENT_CLOSE_ASAP).
+     */
+    public boolean checkOutputLimit() {
+        return checkOutputLimit(outputBytes());
+    }
+
+    private boolean checkOutputLimit(long used) {
+        if (!closeAsap && outputLimit.test(used)) {
+            closeAsap = true;
+        }
+        return closeAsap;
+    }
+
+    /**
+     * True once the client is over its output limits and about to be closed: commands producing long replies stop
+     * early, as Redis's do.
+     */
+    public boolean closeAsap() {
+        return closeAsap;
     }
 
     /** Bytes of replies not yet handed to the socket plus what the socket has not sent, for CLIENT LIST omem. */

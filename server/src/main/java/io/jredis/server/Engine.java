@@ -1619,7 +1619,7 @@ public final class Engine implements Database.Hooks {
                     idle = new ArrayList<>();
                 }
                 idle.add(c);
-            } else {
+            } else if (!c.checkOutputLimit()) {
                 c.cron(now);
             }
         }

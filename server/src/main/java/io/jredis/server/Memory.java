@@ -45,9 +45,12 @@ public final class Memory {
         this.config = engine.config();
     }
 
-    /** Estimated bytes in use: the startup footprint, every database's keys and the clients' buffers. */
+    /**
+     * Estimated bytes in use: the startup footprint, every database's keys, the clients' buffers and what replicas
+     * have not read yet.
+     */
     public long used() {
-        long n = STARTUP_BYTES + dataset() + clients();
+        long n = STARTUP_BYTES + dataset() + clients() + replicaBuffers();
         if (n > peak) {
             peak = n;
         }
@@ -68,13 +71,32 @@ public final class Memory {
         return n;
     }
 
-    /** Bytes held in normal clients' reply buffers and socket queues. */
+    /**
+     * Bytes held in the buffers of clients other than replicas (INFO mem_clients_normal): unsent replies and
+     * requests not yet complete.
+     */
     public long clients() {
         long n = 0;
         for (Client c : engine.clients().values()) {
-            n += c.outputBytes();
+            if (c.type() != Client.Type.REPLICA) {
+                n += c.outputBytes() + c.pendingInput();
+            }
         }
         return n;
+    }
+
+    /**
+     * INFO mem_clients_slaves and mem_not_counted_for_evict: Redis 7.0's replicas and backlog share one replication
+     * buffer, so only what the slowest replica has not read beyond repl-backlog-size counts as replica memory.
+     */
+    public long replicaBuffers() {
+        long slowest = 0;
+        for (Client c : engine.clients().values()) {
+            if (c.type() == Client.Type.REPLICA) {
+                slowest = Math.max(slowest, c.outputBytes());
+            }
+        }
+        return Math.max(0, slowest - config.replBacklogSize.value());
     }
 
     private boolean lfu() {
@@ -236,7 +258,8 @@ public final class Memory {
         }
         String policy = config.maxmemoryPolicy.value();
         // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
-        while (Long.compareUnsigned(used(), max) > 0) {
+        // Replica buffers do not count (freeMemoryGetNotCountedMemory): evicting keys would only feed them DELs.
+        while (Long.compareUnsigned(used() - replicaBuffers(), max) > 0) {
             if (policy.equals("noeviction") || !evictOne(policy)) {
                 return false;
             }
