@@ -137,7 +137,9 @@ public final class NetworkServer implements AutoCloseable {
         if (port != 0 || (cfg.unixsocket.value().isEmpty() && cfg.tlsPort.intValue() == 0)) {
             try {
                 tcpListeners = bindTcp(cfg.bind.value(), port);
-                boundPort = ((InetSocketAddress) tcpListeners.get(0).localAddress()).getPort();
+                if (!tcpListeners.isEmpty()) {
+                    boundPort = ((InetSocketAddress) tcpListeners.get(0).localAddress()).getPort();
+                }
             } catch (IOException e) {
                 close();
                 throw e;
@@ -223,7 +225,7 @@ public final class NetworkServer implements AutoCloseable {
                 throw new IOException(warning + "\nFailed listening on port " + p + " (TCP), aborting.", e);
             }
         }
-        if (bound.isEmpty()) {
+        if (bound.isEmpty() && !binds.isEmpty()) {
             throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
         }
         return bound;
