@@ -985,7 +985,9 @@ public final class Engine implements Database.Hooks {
         CommandSpec flagged = cmd.callFlags() == null ? cmd : cmd.callFlags().of(c, cmd, argv);
         String refused = guardsRefuse(c, flagged, argv);
         if (refused != null) {
-            reject(c, cmd, refused);
+            if (!c.isClosed()) {
+                reject(c, cmd, refused);
+            }
             return true;
         }
         // Internal clients (the AOF being replayed) are the load itself.
@@ -1516,7 +1518,7 @@ public final class Engine implements Database.Hooks {
         if (tracking.trackingClients() > 0) {
             tracking.limitUsedSlots();
         }
-        memory.evictClients(null);
+        memory.evictClients();
         flushPending();
     }
 

@@ -24,6 +24,8 @@ public final class Memory {
     /** Redis's LRU_CLOCK_MAX: the LRU clock is 24 bits of seconds. */
     private static final long LRU_CLOCK_MAX = (1L << 24) - 1;
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    /** What {@link #guard} returns when client eviction closed the client whose command it checks. */
+    static final String EVICTED = "client evicted";
     private static final Set<String> MULTI_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
     private static final byte[] DEL = Bytes.of("DEL");
     private static final byte[] UNLINK = Bytes.of("UNLINK");
@@ -182,7 +184,11 @@ public final class Memory {
 
     /** The CommandGuard: evicts as needed, then refuses denyoom commands (and queuing in MULTI) when still over. */
     String guard(Client c, CommandSpec cmd, byte[][] argv) {
-        evictClients(c);
+        evictClients();
+        if (c.isClosed()) {
+            // The client was the biggest and is gone: its command does not run (Redis aborts processCommand).
+            return EVICTED;
+        }
         preCommandOom = false;
         if (config.maxmemory.value() == 0 || performEvictions()) {
             return null;
@@ -214,10 +220,10 @@ public final class Memory {
 
     /**
      * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
-     * the one holding the most (CLIENT NO-EVICT clients are spared). {@code running} is the client whose command is
-     * being admitted: it is spared too, its reply is about to be written.
+     * the one holding the most (CLIENT NO-EVICT clients are spared), which may be the one whose command is about to
+     * run.
      */
-    void evictClients(Client running) {
+    void evictClients() {
         long limit = clientsLimit();
         if (limit == 0) {
             return;
@@ -233,7 +239,7 @@ public final class Memory {
                 }
                 long m = c.memory();
                 total += m;
-                if (c != running && m > biggestMem) {
+                if (m > biggestMem) {
                     biggest = c;
                     biggestMem = m;
                 }
