@@ -39,7 +39,6 @@ public final class Client implements Reply.ReplySink {
     /** PROTO_REPLY_MIN_BYTES: the reply buffer never shrinks below this. */
     private static final int REPLY_MIN_BYTES = 1024;
     /** reply-buffer-peak-reset-time: how long a reply buffer peak is remembered. */
-    private static final long REPLY_PEAK_RESET_MS = 5000;
     /** Usable bytes of the query buffer after the first 16 KB read (a 20480-byte jemalloc class, sds header of 6). */
     private static final int QUERY_BUFFER_USABLE = 20474;
     private static final int QUERY_BUFFER_HEADER = 6;
@@ -494,7 +493,25 @@ public final class Client implements Reply.ReplySink {
         if (multi != null) {
             mem += multi.overhead();
         }
-        return mem + Transactions.WATCHED_KEY_BYTES * engine.transactions().watchedKeys(this);
+        return mem + Transactions.WATCHED_KEY_BYTES * engine.transactions().watchedKeys(this) + pubsubOverhead();
+    }
+
+    /**
+     * Redis's pubsubMemOverhead: a 24-byte list node per pattern, a 24-byte dict entry per channel and shard
+     * channel plus the 8-byte slots of their dicts (a power of two, at least 4).
+     */
+    private long pubsubOverhead() {
+        if (subscriptions.isEmpty()) {
+            return 0;
+        }
+        long mem = 24L * subscriptions(PubSub.Kind.PATTERN).size();
+        for (PubSub.Kind kind : new PubSub.Kind[] {PubSub.Kind.CHANNEL, PubSub.Kind.SHARD}) {
+            int n = subscriptions(kind).size();
+            if (n > 0) {
+                mem += 24L * n + 8L * Math.max(4, Integer.highestOneBit(n - 1) << 1);
+            }
+        }
+        return mem;
     }
 
     /** Flag letters in Redis's order: module flags (S, M, P, x ...), then b, c, U, e; N when none. */
@@ -565,13 +582,17 @@ public final class Client implements Reply.ReplySink {
         if (queryBufferGrown && now / 1000 - lastInteraction / 1000 > 2) {
             queryBufferGrown = false;
         }
+        if (!engine.replyBufferResizing()) {
+            return;
+        }
         int newSize = 0;
         if (replyBufferSize / 2 >= REPLY_MIN_BYTES && replyBufferPeak < replyBufferSize / 2) {
             newSize = jemallocSize(Math.max(REPLY_MIN_BYTES, replyBufferPeak + 1));
         } else if (replyBufferSize * 2 < REPLY_CHUNK_BYTES * 2 && replyBufferPeak == replyBufferSize) {
             newSize = Math.min(REPLY_CHUNK_BYTES, replyBufferSize * 2);
         }
-        if (now - replyPeakResetAt >= REPLY_PEAK_RESET_MS) {
+        long resetMs = engine.replyBufferPeakResetMs();
+        if (resetMs >= 0 && now - replyPeakResetAt >= resetMs) {
             replyBufferPeak = 0;
             replyPeakResetAt = now;
         }

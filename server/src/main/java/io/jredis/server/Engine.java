@@ -284,6 +284,10 @@ public final class Engine implements Database.Hooks {
     private boolean slaveMode;
     private InfoSection replicationInfo;
     private boolean activeExpireEnabled = true;
+    private boolean cronPaused;
+    private long replyBufferPeakResetMs = 5000;
+    private boolean replyBufferResizing = true;
+    private boolean scriptDenyDisabled;
     private boolean propagateForced;
     private boolean shuttingDown;
     private volatile int tcpPort;
@@ -486,6 +490,38 @@ public final class Engine implements Database.Hooks {
 
     public void activeExpireEnabled(boolean enabled) {
         this.activeExpireEnabled = enabled;
+    }
+
+    /** DEBUG PAUSE-CRON: while set, the cron does nothing (Redis's server.pause_cron). */
+    public void cronPaused(boolean paused) {
+        this.cronPaused = paused;
+    }
+
+    /** How often (ms) a client's reply buffer peak is reset; -1 never (DEBUG REPLYBUFFER PEAK-RESET-TIME). */
+    public long replyBufferPeakResetMs() {
+        return replyBufferPeakResetMs;
+    }
+
+    public void replyBufferPeakResetMs(long ms) {
+        this.replyBufferPeakResetMs = ms;
+    }
+
+    /** Whether the cron resizes clients' reply buffers (DEBUG REPLYBUFFER RESIZING). */
+    public boolean replyBufferResizing() {
+        return replyBufferResizing;
+    }
+
+    public void replyBufferResizing(boolean enabled) {
+        this.replyBufferResizing = enabled;
+    }
+
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript while set. */
+    public boolean scriptDenyDisabled() {
+        return scriptDenyDisabled;
+    }
+
+    public void scriptDenyDisabled(boolean disabled) {
+        this.scriptDenyDisabled = disabled;
     }
 
     public int databaseCount() {
@@ -1496,6 +1532,9 @@ public final class Engine implements Database.Hooks {
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
         clock.sync();
+        if (cronPaused) {
+            return;
+        }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
         }

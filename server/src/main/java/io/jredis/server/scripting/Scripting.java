@@ -452,7 +452,7 @@ public final class Scripting {
             return rejected(run, cmd, cmd == null ? "Unknown Redis command called from script"
                     : "Wrong number of args calling Redis command from script");
         }
-        if (cmd.noScript()) {
+        if (cmd.noScript() && !engine.scriptDenyDisabled()) {
             return rejected(run, cmd, "This Redis command is not allowed from script");
         }
         String denied = aclDenied(run.caller, cmd, argv);
