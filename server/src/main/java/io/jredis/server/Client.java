@@ -493,6 +493,11 @@ public final class Client implements Reply.ReplySink {
         if (multi != null) {
             mem += multi.overhead();
         }
+        if (tracking != null && tracking.bcast()) {
+            // Redis's estimate for the BCAST prefixes' radix tree: sizeof(raxNode) * sizeof(raxNode*) per node
+            // (here one node per prefix plus the root).
+            mem += 32L * (tracking.prefixes().size() + 1);
+        }
         return mem + Transactions.WATCHED_KEY_BYTES * engine.transactions().watchedKeys(this) + pubsubOverhead();
     }
 

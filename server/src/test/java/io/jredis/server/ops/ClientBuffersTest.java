@@ -107,6 +107,24 @@ class ClientBuffersTest {
     }
 
     @Test
+    void trackingPrefixesCountAsClientMemory() throws Exception {
+        try (TestServer s = TestServer.start("maxmemory-clients", "200000");
+                RawClient other = new RawClient(s.host(), s.port());
+                RawClient tracker = new RawClient(s.host(), s.port())) {
+            boolean closed = false;
+            for (int i = 0; i < 20_000 && !closed; i++) {
+                try {
+                    tracker.call("CLIENT", "TRACKING", "on", "prefix", String.format("%012d", i), "bcast");
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "the client with ever more BCAST prefixes was never evicted");
+            assertEquals("PONG", RawClient.text(other.call("PING")));
+        }
+    }
+
+    @Test
     void partialRequestsCountAsClientMemory() throws Exception {
         try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
                 RawClient partial = new RawClient(s.host(), s.port())) {
