@@ -815,6 +815,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public boolean replicaLocalWrite() {
+        return slaveMode && currentClient != null && currentClient.type() != Client.Type.MASTER;
+    }
+
+    @Override
     public void keyAdded(Database db, byte[] key) {
         keyspaceEvents.notify(KeyspaceEvents.NEW, "new", key, db.id());
     }
@@ -1537,6 +1542,11 @@ public final class Engine implements Database.Hooks {
         }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
+        }
+        if (slaveMode && activeExpireEnabled && !clientsPaused()) {
+            for (Database db : databases) {
+                db.expireReplicaKeys(System.currentTimeMillis());
+            }
         }
         if (!slaveMode && activeExpireEnabled && !clientsPaused()) {
             activeExpireCycle();
