@@ -66,7 +66,7 @@ final class SaveCommands {
 
     /**
      * FLUSHALL, then as Redis: a running background save is stopped (it would bring the old data back), and with
-     * save points the now empty dataset is saved at once, keeping the changes counter so FLUSHALL still counts.
+     * save points the now empty dataset is saved at once, which resets the changes counter (rdbSave).
      */
     private void flushall(CommandHandler flush, Client c, byte[][] argv) {
         long before = c.engine().dirtyCount();
@@ -76,7 +76,7 @@ final class SaveCommands {
         }
         rdb.killBackgroundSave();
         if (!c.engine().config().save.points().isEmpty()) {
-            rdb.saveSync(false);
+            rdb.saveSync(true);
         }
     }
 }

@@ -131,7 +131,11 @@ final class MasterLink {
                         io.jredis.server.net.TrafficControl.attach(ch, false);
                     }
                 });
-        ChannelFuture f = b.connect(host, port);
+        // bind-source-addr: the replica's end of the link has this address (the master lists it as the replica's ip).
+        String source = cfg.bindSourceAddr.value();
+        ChannelFuture f = source == null || source.isEmpty() ? b.connect(host, port)
+                : b.connect(java.net.InetSocketAddress.createUnresolved(host, port),
+                        new java.net.InetSocketAddress(source, 0));
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {

@@ -1012,7 +1012,9 @@ public final class Replication {
 
     /** The command guard: min-replicas-to-write, read-only replica, stale data (in Redis's processCommand order). */
     String guard(Client c, CommandSpec cmd) {
-        if (c.type() == Client.Type.MASTER) {
+        // The master's stream and the AOF being replayed (a client without connection) are obeyed, as Redis's
+        // mustObeyClient: a read-only replica loading its AOF (DEBUG LOADAOF) applies FUNCTION LOAD and the like.
+        if (c.type() == Client.Type.MASTER || c.channel() == null) {
             return null;
         }
         if (isReplica()) {

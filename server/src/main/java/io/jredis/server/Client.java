@@ -39,7 +39,6 @@ public final class Client implements Reply.ReplySink {
     /** PROTO_REPLY_MIN_BYTES: the reply buffer never shrinks below this. */
     private static final int REPLY_MIN_BYTES = 1024;
     /** reply-buffer-peak-reset-time: how long a reply buffer peak is remembered. */
-    private static final long REPLY_PEAK_RESET_MS = 5000;
     /** Usable bytes of the query buffer after the first 16 KB read (a 20480-byte jemalloc class, sds header of 6). */
     private static final int QUERY_BUFFER_USABLE = 20474;
     private static final int QUERY_BUFFER_HEADER = 6;
@@ -91,6 +90,14 @@ public final class Client implements Reply.ReplySink {
     private int luaDebug;
     /** Takes every request of the connection instead of the command path while set (a Lua debugging session). */
     private java.util.function.Consumer<byte[][]> requestTap;
+    /** The connection's output buffer limits (Redis's checkClientOutputBufferLimits): true when over them. */
+    private java.util.function.LongPredicate outputLimit = used -> false;
+    /** Redis's CLIENT_CLOSE_ASAP: over its output limits, the client is about to be closed; replies are dropped. */
+    private boolean closeAsap;
+    /** Size of the reply buffer at which the output limits are checked next while a batch is built. */
+    private int nextLimitCheck = REPLY_CHUNK_BYTES;
+    /** Bytes of requests received but not complete yet, from the connection's decoder. */
+    private java.util.function.LongSupplier pendingInput = () -> 0;
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -470,13 +477,46 @@ public final class Client implements Reply.ReplySink {
         return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
     }
 
+    /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */
+    public void pendingInput(java.util.function.LongSupplier source) {
+        pendingInput = source;
+    }
+
+    /** Bytes of requests received but not complete yet (a partial multibulk and what follows it). */
+    public long pendingInput() {
+        return pendingInput.getAsLong();
+    }
+
     private long memory(long qbufMem, long omem) {
-        long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem
+        long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem + pendingInput()
                 + (argv == null ? 0 : argvBytes() + 8L * (multi == null ? argv.length : multi.argc(argv.length)));
         if (multi != null) {
             mem += multi.overhead();
         }
-        return mem + Transactions.WATCHED_KEY_BYTES * engine.transactions().watchedKeys(this);
+        if (tracking != null && tracking.bcast()) {
+            // Redis's estimate for the BCAST prefixes' radix tree: sizeof(raxNode) * sizeof(raxNode*) per node
+            // (here one node per prefix plus the root).
+            mem += 32L * (tracking.prefixes().size() + 1);
+        }
+        return mem + Transactions.WATCHED_KEY_BYTES * engine.transactions().watchedKeys(this) + pubsubOverhead();
+    }
+
+    /**
+     * Redis's pubsubMemOverhead: a 24-byte list node per pattern, a 24-byte dict entry per channel and shard
+     * channel plus the 8-byte slots of their dicts (a power of two, at least 4).
+     */
+    private long pubsubOverhead() {
+        if (subscriptions.isEmpty()) {
+            return 0;
+        }
+        long mem = 24L * subscriptions(PubSub.Kind.PATTERN).size();
+        for (PubSub.Kind kind : new PubSub.Kind[] {PubSub.Kind.CHANNEL, PubSub.Kind.SHARD}) {
+            int n = subscriptions(kind).size();
+            if (n > 0) {
+                mem += 24L * n + 8L * Math.max(4, Integer.highestOneBit(n - 1) << 1);
+            }
+        }
+        return mem;
     }
 
     /** Flag letters in Redis's order: module flags (S, M, P, x ...), then b, c, U, e; N when none. */
@@ -547,13 +587,17 @@ public final class Client implements Reply.ReplySink {
         if (queryBufferGrown && now / 1000 - lastInteraction / 1000 > 2) {
             queryBufferGrown = false;
         }
+        if (!engine.replyBufferResizing()) {
+            return;
+        }
         int newSize = 0;
         if (replyBufferSize / 2 >= REPLY_MIN_BYTES && replyBufferPeak < replyBufferSize / 2) {
             newSize = jemallocSize(Math.max(REPLY_MIN_BYTES, replyBufferPeak + 1));
         } else if (replyBufferSize * 2 < REPLY_CHUNK_BYTES * 2 && replyBufferPeak == replyBufferSize) {
             newSize = Math.min(REPLY_CHUNK_BYTES, replyBufferSize * 2);
         }
-        if (now - replyPeakResetAt >= REPLY_PEAK_RESET_MS) {
+        long resetMs = engine.replyBufferPeakResetMs();
+        if (resetMs >= 0 && now - replyPeakResetAt >= resetMs) {
             replyBufferPeak = 0;
             replyPeakResetAt = now;
         }
@@ -581,7 +625,12 @@ public final class Client implements Reply.ReplySink {
 
     @Override
     public ByteBuf buffer() {
-        if ((replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) && !pushing) {
+        if (out != null && out.writerIndex() >= nextLimitCheck) {
+            // As Redis on each 16 KB reply block: a reply over the limits is never sent, even in part.
+            nextLimitCheck = out.writerIndex() + REPLY_CHUNK_BYTES;
+            checkOutputLimit();
+        }
+        if (closeAsap || (replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP) && !pushing) {
             // CLIENT REPLY OFF/SKIP: every reply is dropped where it is written, as Redis's prepareClientToWrite.
             if (discard == null || discard.capacity() > DISCARD_KEEP_BYTES) {
                 if (discard != null) {
@@ -598,10 +647,6 @@ public final class Client implements Reply.ReplySink {
         return out;
     }
 
-    /**
-     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
-     * commands they run from their connection-less client this way.
-     */
     /** The SCRIPT DEBUG mode: 0 (NO) or a {@code Scripting.DEBUG_*} mode. */
     public int luaDebug() {
         return luaDebug;
@@ -626,10 +671,51 @@ public final class Client implements Reply.ReplySink {
         return out != null && out.isReadable();
     }
 
+    /**
+     * Takes the pending replies for writing; the next reply starts a new buffer. Scripts read the replies of the
+     * commands they run from their connection-less client this way.
+     */
     public ByteBuf takePending() {
         ByteBuf b = out;
         out = null;
+        nextLimitCheck = REPLY_CHUNK_BYTES;
+        if (b != null && !closeAsap) {
+            // The last check before the batch reaches the socket: the kernel may take all of it at once.
+            checkOutputLimit(b.readableBytes() + outputBytes());
+        }
+        if (closeAsap && b != null) {
+            b.release();
+            return null;
+        }
         return b;
+    }
+
+    /** Sets the check of the connection's output buffer limits (its handler's), given the bytes it holds. */
+    public void outputLimit(java.util.function.LongPredicate overLimit) {
+        outputLimit = overLimit;
+    }
+
+    /**
+     * Checks the output buffer limits against what the client holds now; true when it is over them and to be
+     * closed. From then on its replies are dropped (Redis's CLIENT_CLOSE_ASAP).
+     */
+    public boolean checkOutputLimit() {
+        return checkOutputLimit(outputBytes());
+    }
+
+    private boolean checkOutputLimit(long used) {
+        if (!closeAsap && outputLimit.test(used)) {
+            closeAsap = true;
+        }
+        return closeAsap;
+    }
+
+    /**
+     * True once the client is over its output limits and about to be closed: commands producing long replies stop
+     * early, as Redis's do.
+     */
+    public boolean closeAsap() {
+        return closeAsap;
     }
 
     /** Bytes of replies not yet handed to the socket plus what the socket has not sent, for CLIENT LIST omem. */

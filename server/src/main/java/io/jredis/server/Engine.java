@@ -284,6 +284,10 @@ public final class Engine implements Database.Hooks {
     private boolean slaveMode;
     private InfoSection replicationInfo;
     private boolean activeExpireEnabled = true;
+    private boolean cronPaused;
+    private long replyBufferPeakResetMs = 5000;
+    private boolean replyBufferResizing = true;
+    private boolean scriptDenyDisabled;
     private boolean propagateForced;
     private boolean shuttingDown;
     private volatile boolean closing;
@@ -488,6 +492,38 @@ public final class Engine implements Database.Hooks {
 
     public void activeExpireEnabled(boolean enabled) {
         this.activeExpireEnabled = enabled;
+    }
+
+    /** DEBUG PAUSE-CRON: while set, the cron does nothing (Redis's server.pause_cron). */
+    public void cronPaused(boolean paused) {
+        this.cronPaused = paused;
+    }
+
+    /** How often (ms) a client's reply buffer peak is reset; -1 never (DEBUG REPLYBUFFER PEAK-RESET-TIME). */
+    public long replyBufferPeakResetMs() {
+        return replyBufferPeakResetMs;
+    }
+
+    public void replyBufferPeakResetMs(long ms) {
+        this.replyBufferPeakResetMs = ms;
+    }
+
+    /** Whether the cron resizes clients' reply buffers (DEBUG REPLYBUFFER RESIZING). */
+    public boolean replyBufferResizing() {
+        return replyBufferResizing;
+    }
+
+    public void replyBufferResizing(boolean enabled) {
+        this.replyBufferResizing = enabled;
+    }
+
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript while set. */
+    public boolean scriptDenyDisabled() {
+        return scriptDenyDisabled;
+    }
+
+    public void scriptDenyDisabled(boolean disabled) {
+        this.scriptDenyDisabled = disabled;
     }
 
     public int databaseCount() {
@@ -786,6 +822,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public boolean replicaLocalWrite() {
+        return slaveMode && currentClient != null && currentClient.type() != Client.Type.MASTER;
+    }
+
+    @Override
     public void keyAdded(Database db, byte[] key) {
         keyspaceEvents.notify(KeyspaceEvents.NEW, "new", key, db.id());
     }
@@ -992,7 +1033,9 @@ public final class Engine implements Database.Hooks {
         CommandSpec flagged = cmd.callFlags() == null ? cmd : cmd.callFlags().of(c, cmd, argv);
         String refused = guardsRefuse(c, flagged, argv);
         if (refused != null) {
-            reject(c, cmd, refused);
+            if (!c.isClosed()) {
+                reject(c, cmd, refused);
+            }
             return true;
         }
         // Internal clients (the AOF being replayed) are the load itself.
@@ -1536,8 +1579,16 @@ public final class Engine implements Database.Hooks {
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
         clock.sync();
+        if (cronPaused) {
+            return;
+        }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
             unpauseClients();
+        }
+        if (slaveMode && activeExpireEnabled && !clientsPaused()) {
+            for (Database db : databases) {
+                db.expireReplicaKeys(System.currentTimeMillis());
+            }
         }
         if (!slaveMode && activeExpireEnabled && !clientsPaused()) {
             activeExpireCycle();
@@ -1558,7 +1609,7 @@ public final class Engine implements Database.Hooks {
         if (tracking.trackingClients() > 0) {
             tracking.limitUsedSlots();
         }
-        memory.evictClients(null);
+        memory.evictClients();
         flushPending();
     }
 
@@ -1697,7 +1748,7 @@ public final class Engine implements Database.Hooks {
                     idle = new ArrayList<>();
                 }
                 idle.add(c);
-            } else {
+            } else if (!c.checkOutputLimit()) {
                 c.cron(now);
             }
         }

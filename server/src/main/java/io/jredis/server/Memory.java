@@ -24,6 +24,8 @@ public final class Memory {
     /** Redis's LRU_CLOCK_MAX: the LRU clock is 24 bits of seconds. */
     private static final long LRU_CLOCK_MAX = (1L << 24) - 1;
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    /** What {@link #guard} returns when client eviction closed the client whose command it checks. */
+    static final String EVICTED = "client evicted";
     private static final Set<String> MULTI_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
     private static final byte[] DEL = Bytes.of("DEL");
     private static final byte[] UNLINK = Bytes.of("UNLINK");
@@ -45,9 +47,12 @@ public final class Memory {
         this.config = engine.config();
     }
 
-    /** Estimated bytes in use: the startup footprint, every database's keys and the clients' buffers. */
+    /**
+     * Estimated bytes in use: the startup footprint, every database's keys, the clients' buffers and what replicas
+     * have not read yet.
+     */
     public long used() {
-        long n = STARTUP_BYTES + dataset() + clients();
+        long n = STARTUP_BYTES + dataset() + clients() + replicaBuffers();
         if (n > peak) {
             peak = n;
         }
@@ -68,13 +73,32 @@ public final class Memory {
         return n;
     }
 
-    /** Bytes held in normal clients' reply buffers and socket queues. */
+    /**
+     * Bytes held in the buffers of clients other than replicas (INFO mem_clients_normal): unsent replies and
+     * requests not yet complete.
+     */
     public long clients() {
         long n = 0;
         for (Client c : engine.clients().values()) {
-            n += c.outputBytes();
+            if (c.type() != Client.Type.REPLICA) {
+                n += c.outputBytes() + c.pendingInput();
+            }
         }
         return n;
+    }
+
+    /**
+     * INFO mem_clients_slaves and mem_not_counted_for_evict: Redis 7.0's replicas and backlog share one replication
+     * buffer, so only what the slowest replica has not read beyond repl-backlog-size counts as replica memory.
+     */
+    public long replicaBuffers() {
+        long slowest = 0;
+        for (Client c : engine.clients().values()) {
+            if (c.type() == Client.Type.REPLICA) {
+                slowest = Math.max(slowest, c.outputBytes());
+            }
+        }
+        return Math.max(0, slowest - config.replBacklogSize.value());
     }
 
     private boolean lfu() {
@@ -160,7 +184,11 @@ public final class Memory {
 
     /** The CommandGuard: evicts as needed, then refuses denyoom commands (and queuing in MULTI) when still over. */
     String guard(Client c, CommandSpec cmd, byte[][] argv) {
-        evictClients(c);
+        evictClients();
+        if (c.isClosed()) {
+            // The client was the biggest and is gone: its command does not run (Redis aborts processCommand).
+            return EVICTED;
+        }
         preCommandOom = false;
         if (config.maxmemory.value() == 0 || performEvictions()) {
             return null;
@@ -192,10 +220,10 @@ public final class Memory {
 
     /**
      * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
-     * the one holding the most (CLIENT NO-EVICT clients are spared). {@code running} is the client whose command is
-     * being admitted: it is spared too, its reply is about to be written.
+     * the one holding the most (CLIENT NO-EVICT clients are spared), which may be the one whose command is about to
+     * run.
      */
-    void evictClients(Client running) {
+    void evictClients() {
         long limit = clientsLimit();
         if (limit == 0) {
             return;
@@ -211,7 +239,7 @@ public final class Memory {
                 }
                 long m = c.memory();
                 total += m;
-                if (c != running && m > biggestMem) {
+                if (m > biggestMem) {
                     biggest = c;
                     biggestMem = m;
                 }
@@ -236,7 +264,8 @@ public final class Memory {
         }
         String policy = config.maxmemoryPolicy.value();
         // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
-        while (Long.compareUnsigned(used(), max) > 0) {
+        // Replica buffers do not count (freeMemoryGetNotCountedMemory): evicting keys would only feed them DELs.
+        while (Long.compareUnsigned(used() - replicaBuffers(), max) > 0) {
             if (policy.equals("noeviction") || !evictOne(policy)) {
                 return false;
             }

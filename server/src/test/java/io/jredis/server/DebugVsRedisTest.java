@@ -77,6 +77,14 @@ class DebugVsRedisTest {
             {"DEBUG", "QUICKLIST", "list", "1"}, {"DEBUG", "QUICKLIST", "hash"}, {"DEBUG", "QUICKLIST", "nokey"},
             {"DEBUG", "QUICKLIST", "list", "1", "2"}, {"DEBUG", "DIGEST", "extra"}, {"DEBUG", "DIGEST-VALUE"},
             {"DEBUG", "NOSUCH"},
+            {"DEBUG", "PAUSE-CRON", "1"}, {"DEBUG", "PAUSE-CRON", "0"}, {"DEBUG", "PAUSE-CRON"},
+            {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},
+            {"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"}, {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},
+            {"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"}, {"DEBUG", "SET-DISABLE-DENY-SCRIPTS"},
+            {"DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "100"}, {"DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "never"},
+            {"DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "abc"}, {"DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "reset"},
+            {"DEBUG", "REPLYBUFFER", "RESIZING", "0"}, {"DEBUG", "REPLYBUFFER", "RESIZING", "1"},
+            {"DEBUG", "REPLYBUFFER", "NOSUCH", "1"}, {"DEBUG", "REPLYBUFFER", "RESIZING"},
         };
         List<List<String>> sides = new ArrayList<>();
         for (int port : ports()) {

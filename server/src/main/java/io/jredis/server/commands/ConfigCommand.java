@@ -47,16 +47,6 @@ final class ConfigCommand {
         t.register("config|help", ConfigCommand::help);
         ServerConfig cfg = engine.config();
         cfg.loglevel.onChange(() -> engine.log().level(cfg.loglevel.value()));
-        // The listeners are bound once at start; refusing (and so rolling back) beats reporting a port we do not
-        // listen on. Redis's texts for a failed rebind.
-        cfg.port.onApply(() -> cannotRebind(engine, "Unable to listen on this port. Check server logs."));
-        cfg.bind.onApply(() -> cannotRebind(engine, "Failed to bind to specified addresses."));
-    }
-
-    private static String cannotRebind(Engine engine, String reason) {
-        engine.log().warning("jredis cannot change its listening addresses at run time yet; restart with the new "
-                + "port or bind setting");
-        return reason;
     }
 
     private static String latin1(byte[] b) {

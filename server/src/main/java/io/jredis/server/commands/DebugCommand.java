@@ -90,6 +90,29 @@ final class DebugCommand {
                 c.engine().activeExpireEnabled(atoi(argv[2]) != 0);
                 c.reply().ok();
             }
+            case "pause-cron" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                c.engine().cronPaused(atoi(argv[2]) != 0);
+                c.reply().ok();
+            }
+            case "set-disable-deny-scripts" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                c.engine().scriptDenyDisabled(atoi(argv[2]) != 0);
+                c.reply().ok();
+            }
+            case "replybuffer" -> {
+                if (argc != 4) {
+                    unknown(c, argv);
+                    return;
+                }
+                replyBuffer(c, argv);
+            }
             case "log" -> {
                 if (argc != 3) {
                     unknown(c, argv);
@@ -203,6 +226,33 @@ final class DebugCommand {
             }
             default -> unknown(c, argv);
         }
+    }
+
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME never|reset|ms and DEBUG REPLYBUFFER RESIZING 0|1. */
+    private static void replyBuffer(Client c, byte[][] argv) {
+        byte[] value = argv[3];
+        switch (Bytes.lower(argv[2])) {
+            case "peak-reset-time" -> {
+                if (Bytes.eqIgnoreCase(value, "never")) {
+                    c.engine().replyBufferPeakResetMs(-1);
+                } else if (Bytes.eqIgnoreCase(value, "reset")) {
+                    c.engine().replyBufferPeakResetMs(5000);
+                } else {
+                    Long ms = Bytes.toLong(value);
+                    if (ms == null) {
+                        c.engine().error(c, Args.NOT_INTEGER);
+                        return;
+                    }
+                    c.engine().replyBufferPeakResetMs(ms);
+                }
+            }
+            case "resizing" -> c.engine().replyBufferResizing(atoi(value) != 0);
+            default -> {
+                unknown(c, argv);
+                return;
+            }
+        }
+        c.reply().ok();
     }
 
     /**

@@ -389,8 +389,24 @@ final class HashCommands {
             });
             return;
         }
-        List<byte[][]> picks = h.randomEntries(n, unique);
+        if (!unique) {
+            // Repeated picks come in slices, so that a client going over its output limits stops the run (Redis's
+            // CLIENT_CLOSE_ASAP check) instead of a count like -999999999 being materialised.
+            r.array(withValues && !nested ? n * 2 : n);
+            for (long left = n; left > 0 && !c.closeAsap(); left -= PICK_SLICE) {
+                writePicks(r, h.randomEntries(Math.min(left, PICK_SLICE), false), withValues, nested);
+            }
+            return;
+        }
+        List<byte[][]> picks = h.randomEntries(n, true);
         r.array(withValues && !nested ? picks.size() * 2 : picks.size());
+        writePicks(r, picks, withValues, nested);
+    }
+
+    /** How many repeated random picks are drawn at a time. */
+    private static final int PICK_SLICE = 1024;
+
+    private static void writePicks(Reply r, List<byte[][]> picks, boolean withValues, boolean nested) {
         for (byte[][] e : picks) {
             if (nested) {
                 r.array(2);

@@ -224,6 +224,7 @@ final class InfoCommand {
         long peak = mem.peak();
         long startup = Memory.STARTUP_BYTES;
         long clientsMem = mem.clients();
+        long replicaMem = mem.replicaBuffers();
         long dataset = mem.dataset();
         long netUsage = Math.max(1, used - startup);
         long maxmemory = engine.config().maxmemory.value();
@@ -235,7 +236,7 @@ final class InfoCommand {
                 .field("used_memory_peak", peak)
                 .field("used_memory_peak_human", human(peak))
                 .field("used_memory_peak_perc", pct(used * 100.0 / peak) + "%")
-                .field("used_memory_overhead", startup + clientsMem)
+                .field("used_memory_overhead", startup + clientsMem + replicaMem)
                 .field("used_memory_startup", startup)
                 .field("used_memory_dataset", dataset)
                 .field("used_memory_dataset_perc", pct(dataset * 100.0 / netUsage) + "%")
@@ -269,10 +270,10 @@ final class InfoCommand {
                 .field("rss_overhead_bytes", 0)
                 .field("mem_fragmentation_ratio", pct((double) rss / Math.max(1, used)))
                 .field("mem_fragmentation_bytes", rss - used)
-                .field("mem_not_counted_for_evict", 0)
+                .field("mem_not_counted_for_evict", replicaMem)
                 .field("mem_replication_backlog", 0)
                 .field("mem_total_replication_buffers", 0)
-                .field("mem_clients_slaves", 0)
+                .field("mem_clients_slaves", replicaMem)
                 .field("mem_clients_normal", clientsMem)
                 .field("mem_cluster_links", 0)
                 .field("mem_aof_buffer", 0)

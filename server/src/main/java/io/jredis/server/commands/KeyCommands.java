@@ -151,6 +151,10 @@ final class KeyCommands {
         });
         c.reply().array(found.size());
         for (byte[] k : found) {
+            if (c.closeAsap()) {
+                // Over its output limits: the client is about to be closed and will get nothing.
+                break;
+            }
             c.reply().bulk(k);
         }
     }

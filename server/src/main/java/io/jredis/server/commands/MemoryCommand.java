@@ -72,6 +72,7 @@ final class MemoryCommand {
         long used = m.used();
         long dataset = m.dataset();
         long clients = m.clients();
+        long replicas = m.replicaBuffers();
         long keys = 0;
         int dbs = 0;
         for (int i = 0; i < engine.databaseCount(); i++) {
@@ -82,7 +83,7 @@ final class MemoryCommand {
             }
         }
         long rss = InfoCommand.residentSetSize(Runtime.getRuntime().totalMemory());
-        long overhead = Memory.STARTUP_BYTES + clients;
+        long overhead = Memory.STARTUP_BYTES + clients + replicas;
         var r = c.reply();
         r.map(27 + dbs);
         r.bulk("peak.allocated");
@@ -94,7 +95,7 @@ final class MemoryCommand {
         r.bulk("replication.backlog");
         r.integer(0);
         r.bulk("clients.slaves");
-        r.integer(0);
+        r.integer(replicas);
         r.bulk("clients.normal");
         r.integer(clients);
         r.bulk("cluster.links");

@@ -346,12 +346,26 @@ final class SetCommands {
             s.forEach(r::bulk);
             return;
         }
-        List<byte[]> picks = s.randomMembers(n, unique);
+        if (!unique) {
+            // Repeated picks come in slices, so that a client going over its output limits stops the run (Redis's
+            // CLIENT_CLOSE_ASAP check) instead of a count like -999999999 being materialised.
+            r.array(n);
+            for (long left = n; left > 0 && !c.closeAsap(); left -= PICK_SLICE) {
+                for (byte[] m : s.randomMembers(Math.min(left, PICK_SLICE), false)) {
+                    r.bulk(m);
+                }
+            }
+            return;
+        }
+        List<byte[]> picks = s.randomMembers(n, true);
         r.array(picks.size());
         for (byte[] m : picks) {
             r.bulk(m);
         }
     }
+
+    /** How many repeated random picks are drawn at a time. */
+    private static final int PICK_SLICE = 1024;
 
     /** SSCAN key cursor [MATCH pattern] [COUNT count] */
     private static void sscan(Client c, byte[][] argv) {

@@ -1115,23 +1115,35 @@ final class ZSetCommands {
             }
             return;
         }
+        if (z != null && count < 0) {
+            // Written as drawn, so that a client going over its output limits stops the run (Redis's
+            // CLIENT_CLOSE_ASAP check) instead of a count like -999999999 being materialised.
+            Reply r = c.reply();
+            boolean nested = withScores && r.resp3();
+            r.array(withScores && !nested ? -count * 2 : -count);
+            int size = z.size();
+            for (long i = 0; i < -count && (i % 1024 != 0 || !c.closeAsap()); i++) {
+                int at = rnd.nextInt(size);
+                if (nested) {
+                    r.array(2);
+                }
+                r.bulk(z.memberAt(at));
+                if (withScores) {
+                    score(c, z.scoreAt(at));
+                }
+            }
+            return;
+        }
         Selection sel = new Selection();
         if (z != null && count != 0) {
             int size = z.size();
-            if (count < 0) {
-                for (long i = 0; i < -count; i++) {
-                    int r = rnd.nextInt(size);
-                    sel.add(z.memberAt(r), z.scoreAt(r));
-                }
-            } else {
-                List<Integer> idx = new ArrayList<>();
-                for (int i = 0; i < size; i++) {
-                    idx.add(i);
-                }
-                java.util.Collections.shuffle(idx, rnd);
-                for (int i = 0; i < Math.min(count, size); i++) {
-                    sel.add(z.memberAt(idx.get(i)), z.scoreAt(idx.get(i)));
-                }
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                idx.add(i);
+            }
+            java.util.Collections.shuffle(idx, rnd);
+            for (int i = 0; i < Math.min(count, size); i++) {
+                sel.add(z.memberAt(idx.get(i)), z.scoreAt(idx.get(i)));
             }
         }
         replySelection(c, sel, withScores);

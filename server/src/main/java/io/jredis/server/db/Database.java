@@ -37,6 +37,11 @@ public final class Database {
 
         /** A key was created (Redis's dbAdd, which publishes the "new" keyspace event). */
         default void keyAdded(Database db, byte[] key) {}
+
+        /** True while a client other than the master writes on a (writable) replica. */
+        default boolean replicaLocalWrite() {
+            return false;
+        }
     }
 
     /**
@@ -58,6 +63,8 @@ public final class Database {
 
     private final int id;
     private final Hooks hooks;
+    /** Keys given an expiry by a replica's own clients (Redis's slaveKeysWithExpire), for {@link #expireReplicaKeys}. */
+    private final java.util.Set<io.jredis.server.util.BytesKey> replicaKeysWithExpire = new java.util.HashSet<>();
     private Dict keys = new Dict();
     /**
      * The entry the last {@link #entry} or {@link #set} returned for the caller's key array (compared by identity):
@@ -336,6 +343,29 @@ public final class Database {
         }
     }
 
+    /**
+     * Redis's expireSlaveKeys: a replica does not expire the master's keys, but the keys its own clients gave a
+     * time to live (a writable replica) it deletes once expired, as a master would.
+     */
+    public void expireReplicaKeys(long now) {
+        if (replicaKeysWithExpire.isEmpty()) {
+            return;
+        }
+        var it = replicaKeysWithExpire.iterator();
+        while (it.hasNext()) {
+            Dict.Entry e = keys.find(it.next().bytes());
+            if (e == null || e.expireAt < 0) {
+                it.remove();
+            } else if (now > e.expireAt) {
+                if (observer != null) {
+                    observer.beforeChange(this, e);
+                }
+                deleteExpired(e);
+                it.remove();
+            }
+        }
+    }
+
     private void deleteExpired(Dict.Entry e) {
         removeEntry(e);
         hooks.keyExpired(this, e.key);
@@ -343,6 +373,9 @@ public final class Database {
 
     /** Sets an absolute expiry in unix ms on an existing key. */
     public void setExpire(Dict.Entry e, long whenMs) {
+        if (hooks.replicaLocalWrite()) {
+            replicaKeysWithExpire.add(new io.jredis.server.util.BytesKey(e.key));
+        }
         boolean added = e.expireAt < 0;
         if (added) {
             expires.put(e.key, e);

@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -55,6 +54,11 @@ final class ClientHandler extends ChannelDuplexHandler {
             return;
         }
         client = engine.newClient(ctx.channel());
+        RespDecoder decoder = ctx.pipeline().get(RespDecoder.class);
+        if (decoder != null) {
+            client.pendingInput(decoder::pendingBytes);
+        }
+        client.outputLimit(this::outputLimitReached);
         ctx.fireChannelActive();
     }
 
@@ -121,23 +125,32 @@ final class ClientHandler extends ChannelDuplexHandler {
     @Override
     public void flush(ChannelHandlerContext ctx) {
         ctx.flush();
-        if (client == null || closeScheduled || client.isClosed()) {
-            return;
+        if (client != null && !client.isClosed()) {
+            client.checkOutputLimit();
         }
-        ChannelOutboundBuffer pending = ctx.channel().unsafe().outboundBuffer();
-        long used = pending == null ? 0 : pending.totalPendingWriteBytes();
-        if (overLimit(used)) {
-            engine.log().warning("Client " + client.describe()
-                    + " scheduled to be closed ASAP for overcoming of output buffer limits.");
-            // Asynchronous, like Redis's freeClientAsync: the engine may be iterating its clients right now.
-            closeScheduled = true;
-            Client doomed = client;
-            ctx.executor().execute(() -> {
-                if (!doomed.isClosed()) {
-                    engine.kill(doomed);
-                }
-            });
+    }
+
+    /**
+     * True when the client holding {@code used} output bytes is over its limits: it is then scheduled to be closed
+     * (asynchronously, like Redis's freeClientAsync: the engine may be iterating its clients right now).
+     */
+    private boolean outputLimitReached(long used) {
+        if (closeScheduled) {
+            return true;
         }
+        if (client == null || client.isClosed() || !overLimit(used)) {
+            return false;
+        }
+        engine.log().warning("Client " + client.describe()
+                + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        closeScheduled = true;
+        Client doomed = client;
+        client.channel().eventLoop().execute(() -> {
+            if (!doomed.isClosed()) {
+                engine.kill(doomed);
+            }
+        });
+        return true;
     }
 
     /**

@@ -45,6 +45,11 @@ public final class NetworkServer implements AutoCloseable {
     private final EventLoopGroup loop;
     private final boolean epoll;
     private final List<Channel> listeners = new ArrayList<>();
+    /** The TCP (non-TLS) listeners, which CONFIG SET port and bind replace at run time. */
+    private List<Channel> tcpListeners = new ArrayList<>();
+    /** The port and bind settings {@link #tcpListeners} were bound with. */
+    private int tcpConfiguredPort;
+    private List<String> tcpBinds = List.of();
     private int boundPort = -1;
     /** The Unix socket file this server created, removed on close; null when it created none. */
     private Path unixSocket;
@@ -71,7 +76,9 @@ public final class NetworkServer implements AutoCloseable {
                 cfg.tlsSessionCacheTimeout)) {
             d.onApply(reconfigure);
         }
-        // As for port and bind: listeners are bound once, so a change is refused (and rolled back), with Redis's text.
+        cfg.port.onApply(() -> rebindTcp("Unable to listen on this port. Check server logs."));
+        cfg.bind.onApply(() -> rebindTcp("Failed to bind to specified addresses."));
+        // The TLS listeners are bound once, so a change is refused (and rolled back), with Redis's text.
         cfg.tlsPort.onApply(() -> {
             engine.log().warning("jredis cannot change its listening addresses at run time yet; restart with the "
                     + "new tls-port setting");
@@ -130,43 +137,18 @@ public final class NetworkServer implements AutoCloseable {
             }
         }
         if (port != 0 || (cfg.unixsocket.value().isEmpty() && cfg.tlsPort.intValue() == 0)) {
-            for (String spec : cfg.bind.value()) {
-                boolean optional = spec.startsWith("-");
-                String host = optional ? spec.substring(1) : spec;
-                host = switch (host) {
-                    case "*" -> "0.0.0.0";
-                    case "::*" -> "::";
-                    default -> host;
-                };
-                int p = boundPort > 0 ? boundPort : port;
-                try {
-                    Channel ch = tcpBootstrap(cfg).bind(new InetSocketAddress(host, p)).sync().channel();
-                    listeners.add(ch);
-                    boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
-                } catch (Exception e) {
-                    String reason = strerror(e);
-                    String warning = "Warning: Could not create server TCP listening socket "
-                            + (optional ? spec.substring(1) : spec) + ":" + p + ": bind: " + reason;
-                    // As Redis: an optional address may be missing, and a protocol the host lacks is skipped.
-                    // A JVM socket on "::" is dual-stack, so it collides with an IPv4 wildcard already bound.
-                    if ("::".equals(host) && !listeners.isEmpty()) {
-                        continue;
-                    }
-                    boolean missing = reason.equals("Cannot assign requested address");
-                    if ((optional && missing) || UNSUPPORTED.contains(reason)) {
-                        engine.log().warning(warning);
-                        continue;
-                    }
-                    close();
-                    // Both of Redis's log lines, for the caller to log (or show) before giving up.
-                    throw new IOException(warning + "\nFailed listening on port " + p + " (TCP), aborting.", e);
+            try {
+                tcpListeners = bindTcp(cfg.bind.value(), port);
+                if (!tcpListeners.isEmpty()) {
+                    boundPort = ((InetSocketAddress) tcpListeners.get(0).localAddress()).getPort();
                 }
-            }
-            if (listeners.isEmpty()) {
+            } catch (IOException e) {
                 close();
-                throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
+                throw e;
             }
         }
+        tcpConfiguredPort = port;
+        tcpBinds = List.copyOf(cfg.bind.value());
         if (cfg.tlsPort.intValue() != 0) {
             bindTls(cfg);
         }
@@ -205,6 +187,121 @@ public final class NetworkServer implements AutoCloseable {
             throw new IOException("Failed listening on metrics port " + cfg.metricsPort.value() + ": "
                     + strerror(e), e);
         }
+    }
+
+    /**
+     * Listens on {@code port} at every bind address (port 0: one the system picks). On failure the listeners it
+     * opened are closed and the exception's message holds the lines redis-server logs, one per line.
+     */
+    private List<Channel> bindTcp(List<String> binds, int port) throws IOException {
+        List<Channel> bound = new ArrayList<>();
+        int p = port;
+        for (String spec : binds) {
+            boolean optional = spec.startsWith("-");
+            String host = optional ? spec.substring(1) : spec;
+            host = switch (host) {
+                case "*" -> "0.0.0.0";
+                case "::*" -> "::";
+                default -> host;
+            };
+            try {
+                Channel ch = bindNow(tcpBootstrap(engine.config()), new InetSocketAddress(host, p));
+                bound.add(ch);
+                p = ((InetSocketAddress) ch.localAddress()).getPort();
+            } catch (Exception e) {
+                String reason = strerror(e);
+                String warning = "Warning: Could not create server TCP listening socket "
+                        + (optional ? spec.substring(1) : spec) + ":" + p + ": bind: " + reason;
+                // As Redis: an optional address may be missing, and a protocol the host lacks is skipped.
+                // A JVM socket on "::" is dual-stack, so it collides with an IPv4 wildcard already bound.
+                if ("::".equals(host) && !bound.isEmpty()) {
+                    continue;
+                }
+                boolean missing = reason.equals("Cannot assign requested address");
+                if ((optional && missing) || UNSUPPORTED.contains(reason)) {
+                    engine.log().warning(warning);
+                    continue;
+                }
+                closeAll(bound);
+                // Both of Redis's log lines, for the caller to log (or show) before giving up.
+                throw new IOException(warning + "\nFailed listening on port " + p + " (TCP), aborting.", e);
+            }
+        }
+        if (bound.isEmpty() && !binds.isEmpty()) {
+            throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
+        }
+        return bound;
+    }
+
+    /**
+     * Binds a listener and waits for it. On the engine thread (CONFIG SET) waiting would deadlock the loop, but there
+     * registering and binding complete at once.
+     */
+    private Channel bindNow(ServerBootstrap b, InetSocketAddress address) throws Exception {
+        if (!loop.next().inEventLoop()) {
+            return b.bind(address).sync().channel();
+        }
+        io.netty.channel.ChannelFuture reg = b.register();
+        if (reg.cause() != null) {
+            throw new IOException(reg.cause());
+        }
+        Channel ch = reg.channel();
+        io.netty.channel.ChannelFuture bound = ch.bind(address);
+        if (!bound.isDone() || !bound.isSuccess()) {
+            ch.close();
+            Throwable cause = bound.cause();
+            throw cause instanceof Exception ex ? ex : new IOException("bind did not complete");
+        }
+        return ch;
+    }
+
+    private static void closeAll(List<Channel> channels) {
+        for (Channel ch : channels) {
+            ch.close();
+        }
+    }
+
+    /**
+     * CONFIG SET port / bind, as Redis's changeListenPort and changeBindAddr: the TCP listeners are closed and bound
+     * again with the new settings (port 0: none); when that fails the old ones are restored and {@code error} is
+     * returned (the value is rolled back). Open connections are kept.
+     */
+    private String rebindTcp(String error) {
+        ServerConfig cfg = engine.config();
+        int port = cfg.port.intValue();
+        List<String> binds = List.copyOf(cfg.bind.value());
+        if (port == tcpConfiguredPort && binds.equals(tcpBinds)) {
+            return null;
+        }
+        boolean hadListeners = !tcpListeners.isEmpty();
+        // Port 0 closes the TCP listeners, except that a server started with port 0 listens on a port the system
+        // picked (jredis's embedded mode): a bind change keeps that port.
+        int listenPort = port != 0 || port != tcpConfiguredPort || !hadListeners ? port : boundPort;
+        closeAll(tcpListeners);
+        List<Channel> fresh = List.of();
+        if (listenPort != 0) {
+            try {
+                fresh = bindTcp(binds, listenPort);
+            } catch (IOException e) {
+                for (String line : e.getMessage().split("\n")) {
+                    engine.log().warning(line);
+                }
+                engine.log().warning("Failed to bind, trying to restore old listening sockets.");
+                try {
+                    tcpListeners = hadListeners ? bindTcp(tcpBinds, boundPort) : List.of();
+                } catch (IOException restore) {
+                    engine.log().warning("Failed to restore old listening sockets.");
+                    tcpListeners = List.of();
+                }
+                return error;
+            }
+        }
+        tcpListeners = fresh;
+        tcpConfiguredPort = port;
+        tcpBinds = binds;
+        boundPort = fresh.isEmpty() ? -1 : ((InetSocketAddress) fresh.get(0).localAddress()).getPort();
+        engine.tcpPort(port() != 0 ? port() : tlsPort);
+        return null;
     }
 
     /** The tls-port listener on every bind address; as Redis, failing to bind a mandatory address aborts. */
@@ -375,10 +472,13 @@ public final class NetworkServer implements AutoCloseable {
     /** Listening sockets close first, so nothing is accepted meanwhile; then the loop closes every connection. */
     @Override
     public void close() {
-        for (Channel ch : listeners) {
+        List<Channel> all = new ArrayList<>(listeners);
+        all.addAll(tcpListeners);
+        for (Channel ch : all) {
             ch.close().awaitUninterruptibly();
         }
         listeners.clear();
+        tcpListeners = List.of();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         TrafficControl.release(loop);
         // Only a socket this server bound: a server that failed to start (its port busy) must not remove the socket

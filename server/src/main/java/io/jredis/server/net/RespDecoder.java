@@ -78,6 +78,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private byte[][] args;
     private int argCount;
     private int argIndex;
+    /** Bytes of the arguments of {@link #args} read so far. */
+    private long argBytes;
     /** Length of the bulk being read, or -1 while waiting for its {@code $len} line. */
     private long bulkLen = -1;
     /** The big argument being assembled ({@link #BIG_ARG} bytes or more), and how much of it arrived. */
@@ -165,6 +167,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 next.accept(cmd);
             }
         }
+    }
+
+    /**
+     * Bytes of input held for requests not complete yet: unparsed input, the arguments of a partial multibulk and
+     * a big argument being assembled. Redis counts them as the client's memory (used_memory, maxmemory-clients).
+     */
+    public long pendingBytes() {
+        return internalBuffer().readableBytes() + (args == null ? 0 : argBytes) + (big == null ? 0 : big.length);
     }
 
     /** Copies the input from its reader index into {@link #window}. */
@@ -276,6 +286,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             args = new byte[(int) Math.min(count, 1024)][];
             argCount = (int) count;
             argIndex = 0;
+            argBytes = 0;
         }
         while (argIndex < argCount) {
             if (bulkLen < 0) {
@@ -293,6 +304,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 args = Arrays.copyOf(args, (int) Math.min(argCount, args.length * 2L));
             }
             args[argIndex++] = arg;
+            argBytes += arg.length;
         }
         byte[][] cmd = args;
         args = null;

@@ -167,7 +167,7 @@ public final class Reply {
         buf().writeBytes(resp3() ? NULL3 : NULL_ARRAY);
     }
 
-    public void array(int n) {
+    public void array(long n) {
         header('*', n);
     }
 

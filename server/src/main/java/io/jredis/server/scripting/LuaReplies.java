@@ -211,6 +211,29 @@ final class LuaReplies {
      * INFO errorstats unless they carry a command's error that was counted already.
      */
     static void toReply(Client c, LuaValue v, int scriptResp) {
+        // Nested tables are converted with an explicit stack: a table containing itself nests thousands deep.
+        java.util.ArrayDeque<Pending> todo = new java.util.ArrayDeque<>();
+        todo.push(new Pending(v, 1));
+        while (!todo.isEmpty()) {
+            Pending p = todo.pop();
+            toReply(c, p.value(), scriptResp, p.slot(), todo);
+        }
+    }
+
+    /** A value still to be written and the Lua stack slot Redis would convert it in. */
+    private record Pending(LuaValue value, int slot) {}
+
+    /**
+     * Redis converts with the Lua stack, which holds at most {@value #STACK_LIMIT} values: a value nested deeper
+     * (a table that contains itself) becomes an error where it sits, inside the arrays already written. {@code slot}
+     * is the stack slot the value would take: an array's elements take one more than the array, a map's values
+     * three more and its keys four (the map table, the key, the value and the key's copy), a set's members three.
+     */
+    private static void toReply(Client c, LuaValue v, int scriptResp, int slot, java.util.Deque<Pending> todo) {
+        if (slot > STACK_LIMIT) {
+            c.engine().error(c, "ERR reached lua stack limit");
+            return;
+        }
         Reply out = c.reply();
         switch (v.type()) {
             case LuaValue.TSTRING -> {
@@ -229,7 +252,7 @@ final class LuaReplies {
                 }
             }
             case LuaValue.TNUMBER -> out.integer(toLong(v.todouble()));
-            case LuaValue.TTABLE -> tableReply(c, (LuaTable) v, scriptResp);
+            case LuaValue.TTABLE -> tableReply(c, (LuaTable) v, slot, todo);
             default -> out.nullBulk();
         }
     }
@@ -242,7 +265,11 @@ final class LuaReplies {
         return (long) d;
     }
 
-    private static void tableReply(Client c, LuaTable t, int scriptResp) {
+    /** The deepest Lua stack slot a script's reply may use before Redis's "reached lua stack limit". */
+    private static final int STACK_LIMIT = 7995;
+
+    /** Writes a table's reply, or the header of an aggregate whose elements it queues on {@code todo}, in order. */
+    private static void tableReply(Client c, LuaTable t, int slot, java.util.Deque<Pending> todo) {
         Reply out = c.reply();
         LuaValue err = t.rawget(ERR);
         if (err.type() == LuaValue.TSTRING) {
@@ -288,29 +315,33 @@ final class LuaReplies {
         if (map.type() == LuaValue.TTABLE) {
             LuaTable m = (LuaTable) map;
             out.map(count(m));
+            java.util.List<Pending> elements = new java.util.ArrayList<>();
             LuaValue k = LuaValue.NIL;
             while (true) {
                 Varargs n = m.next(k);
                 if ((k = n.arg1()).isnil()) {
                     break;
                 }
-                toReply(c, k, scriptResp);
-                toReply(c, n.arg(2), scriptResp);
+                elements.add(new Pending(k, slot + 4));
+                elements.add(new Pending(n.arg(2), slot + 3));
             }
+            queue(elements, todo);
             return;
         }
         LuaValue set = t.rawget(SET);
         if (set.type() == LuaValue.TTABLE) {
             LuaTable s = (LuaTable) set;
             out.set(count(s));
+            java.util.List<Pending> elements = new java.util.ArrayList<>();
             LuaValue k = LuaValue.NIL;
             while (true) {
                 Varargs n = s.next(k);
                 if ((k = n.arg1()).isnil()) {
                     break;
                 }
-                toReply(c, k, scriptResp);
+                elements.add(new Pending(k, slot + 3));
             }
+            queue(elements, todo);
             return;
         }
         int len = 0;
@@ -318,8 +349,15 @@ final class LuaReplies {
             len++;
         }
         out.array(len);
-        for (int i = 1; i <= len; i++) {
-            toReply(c, t.rawget(i), scriptResp);
+        for (int i = len; i >= 1; i--) {
+            todo.push(new Pending(t.rawget(i), slot + 1));
+        }
+    }
+
+    /** Queues {@code elements} so that the first is written next. */
+    private static void queue(java.util.List<Pending> elements, java.util.Deque<Pending> todo) {
+        for (int i = elements.size() - 1; i >= 0; i--) {
+            todo.push(elements.get(i));
         }
     }
 

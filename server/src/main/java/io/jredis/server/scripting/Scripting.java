@@ -462,8 +462,12 @@ public final class Scripting {
             return rejected(run, cmd, cmd == null ? "Unknown Redis command called from script"
                     : "Wrong number of args calling Redis command from script");
         }
-        if (cmd.noScript()) {
+        if (cmd.noScript() && !engine.scriptDenyDisabled()) {
             return rejected(run, cmd, "This Redis command is not allowed from script");
+        }
+        // Redis's scriptVerifyAllowStale: an allow-stale script on a stale replica runs only stale-flagged commands.
+        if (!cmd.allowStale() && engine.staleReplica()) {
+            return rejected(run, cmd, "Can not execute the command on a stale replica");
         }
         String denied = aclDenied(run.caller, cmd, argv);
         if (denied != null) {

@@ -108,15 +108,47 @@ class ConfigCommandTest {
             }
             assertEquals("PONG", j.ping(), "connections already authenticated stay so");
             assertEquals("OK", j.configSet("requirepass", ""));
-            JedisDataException e = assertThrows(JedisDataException.class, () -> j.configSet("port", "7001"));
-            assertEquals("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
-                    + "port. Check server logs.", e.getMessage());
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getByName("127.0.0.1"))) {
+                JedisDataException e = assertThrows(JedisDataException.class,
+                        () -> j.configSet("port", Integer.toString(taken.getLocalPort())));
+                assertEquals("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
+                        + "port. Check server logs.", e.getMessage());
+            }
             assertEquals("0", j.configGet("port").get("port"), "a value that cannot be applied is rolled back");
+            try (Jedis again = new Jedis(s.host(), s.port())) {
+                assertEquals("PONG", again.ping(), "the old listener is restored after a failed rebind");
+            }
             // Setting every value CONFIG GET * returned (what config-restoring tools do) needs no rebind.
             String bind = j.configGet("bind").get("bind");
             assertEquals("OK", j.configSet("bind", bind));
-            assertThrows(JedisDataException.class, () -> j.configSet("bind", "127.0.0.2 " + bind));
+            assertThrows(JedisDataException.class, () -> j.configSet("bind", "192.0.2.1 " + bind));
             assertEquals(bind, j.configGet("bind").get("bind"));
+        }
+    }
+
+    /** CONFIG SET port moves the listener at run time, as Redis's changeListenPort; connections stay open. */
+    @Test
+    void portChangesAtRunTime() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            int oldPort = s.port();
+            int newPort = RealRedis.freePort();
+            assertEquals("OK", j.configSet("port", Integer.toString(newPort)));
+            assertEquals(Integer.toString(newPort), j.configGet("port").get("port"));
+            assertEquals("PONG", j.ping(), "the connection made before the change stays open");
+            try (Jedis moved = new Jedis(s.host(), newPort)) {
+                assertEquals("PONG", moved.ping());
+                assertTrue(moved.info("server").contains("tcp_port:" + newPort + "\r\n"));
+            }
+            try (java.net.Socket old = new java.net.Socket()) {
+                assertThrows(java.io.IOException.class,
+                        () -> old.connect(new java.net.InetSocketAddress(s.host(), oldPort), 2000),
+                        "nothing listens on the old port any more");
+            }
+            assertEquals("OK", j.configSet("bind", "127.0.0.1"));
+            try (Jedis rebound = new Jedis("127.0.0.1", newPort)) {
+                assertEquals("PONG", rebound.ping());
+            }
         }
     }
 

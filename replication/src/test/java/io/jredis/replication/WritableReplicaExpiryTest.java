@@ -1,0 +1,54 @@
+package io.jredis.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keys a writable replica's own clients give a time to live are deleted by the replica once expired (Redis's
+ * expireSlaveKeys), while the master's keys still wait for the master's DEL.
+ */
+class WritableReplicaExpiryTest {
+    @Test
+    void replicaExpiresItsOwnKeysOnly() throws Exception {
+        RedisServer master = Nodes.jredis();
+        RedisServer replica = Nodes.jredis("replica-read-only", "no");
+        try (RawClient m = new RawClient("127.0.0.1", master.port());
+                RawClient r = new RawClient("127.0.0.1", replica.port())) {
+            m.call("SET", "from-master", "v", "PX", "60000");
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+            Await.until("the link up", 30, () -> info(r).contains("master_link_status:up"));
+            Await.until("the master's key replicated", 30, () -> call(r, "EXISTS", "from-master").equals(1L));
+            long before = expiredKeys(r);
+            r.call("SET", "local", "v", "PX", "1");
+            Await.until("the replica's own key deleted by its cron", 15, () -> expiredKeys(r) == before + 1);
+            assertEquals(0L, r.call("EXISTS", "local"));
+            assertEquals(1L, r.call("EXISTS", "from-master"));
+        } finally {
+            replica.close();
+            master.close();
+        }
+    }
+
+    private static long expiredKeys(RawClient c) {
+        String stats = RawClient.text(call(c, "INFO", "stats"));
+        return Long.parseLong(stats.replaceAll("(?s).*expired_keys:(\\d+).*", "$1"));
+    }
+
+    private static String info(RawClient c) {
+        return RawClient.text(call(c, "INFO", "replication"));
+    }
+
+    private static Object call(RawClient c, String... args) {
+        try {
+            return c.call(args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

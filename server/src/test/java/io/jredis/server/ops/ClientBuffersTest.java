@@ -1,0 +1,169 @@
+package io.jredis.server.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What clients hold, as Redis 7.0 accounts and limits it: a reply over the output hard limit is never sent (not even
+ * in part), the soft limit also closes a client nobody writes to any more, partial requests and replica buffers
+ * count where Redis counts them (replicas: ReplicaBufferMemoryTest), and client eviction may close the client whose
+ * command is being admitted.
+ */
+class ClientBuffersTest {
+    @Test
+    void replyOverTheHardLimitIsNeverSentInPart() throws Exception {
+        try (TestServer s = TestServer.start("client-output-buffer-limit", "normal 100000 0 0");
+                RawClient r = new RawClient(s.host(), s.port())) {
+            String item = "x".repeat(1000);
+            for (int i = 0; i < 150; i++) {
+                r.call("RPUSH", "list", item);
+            }
+            assertClosedWithoutReply(s, "LRANGE", "list", "0", "-1");
+            // 1000 keys of 103 bytes: the reply (about 111 KB) ends between two of the 16 KB checkpoints.
+            String prefix = "k".repeat(100);
+            for (int i = 0; i < 1000; i++) {
+                r.call("SET", prefix + (100 + i % 900) + (i / 900), "v");
+            }
+            assertClosedWithoutReply(s, "KEYS", "*");
+            r.call("HSET", "h", "a", "b");
+            r.call("SADD", "s", "a");
+            r.call("ZADD", "z", "1", "a");
+            // Redis stops these mid-run once the client is over its limit instead of building a huge reply.
+            assertClosedWithoutReply(s, "HRANDFIELD", "h", "-999999999");
+            assertClosedWithoutReply(s, "SRANDMEMBER", "s", "-999999999");
+            assertClosedWithoutReply(s, "ZRANDMEMBER", "z", "-999999999", "WITHSCORES");
+            assertEquals("PONG", RawClient.text(r.call("PING")), "only the clients over the limit are closed");
+        }
+    }
+
+    private static void assertClosedWithoutReply(TestServer s, String... command) throws IOException {
+        try (RawClient c = new RawClient(s.host(), s.port())) {
+            c.send(RawClient.encode(bytes(command)));
+            assertTrue(c.closedByServer(), String.join(" ", command) + " sent a reply over the hard limit");
+        }
+    }
+
+    @Test
+    void softLimitClosesASubscriberOnceTrafficStopped() throws Exception {
+        try (TestServer s = TestServer.start("client-output-buffer-limit", "pubsub 0 100000 1");
+                RawClient pub = new RawClient(s.host(), s.port()); Socket sub = new Socket(s.host(), s.port())) {
+            sub.setReceiveBufferSize(4096);
+            sub.getOutputStream().write("SUBSCRIBE ch\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the subscription", 10, () -> subscribers(pub) == 1);
+            String payload = "p".repeat(10_000);
+            for (int i = 0; i < 400 && omem(pub) <= 100_000; i++) {
+                pub.call("PUBLISH", "ch", payload);
+            }
+            assertTrue(omem(pub) > 100_000, "the subscriber's output never passed the soft limit");
+            // No more publishing: only the server's cron can notice that the soft limit has been exceeded too long.
+            Await.until("the subscriber closed by the soft limit", 15, () -> subscribers(pub) == 0);
+        }
+    }
+
+    private static long omem(RawClient c) {
+        for (String line : call(c, "CLIENT", "LIST").split("\n")) {
+            if (line.contains(" sub=1 ")) {
+                return Long.parseLong(line.replaceAll(".* omem=(\\d+) .*", "$1").trim());
+            }
+        }
+        return 0;
+    }
+
+    private static long subscribers(RawClient c) {
+        try {
+            return (Long) ((List<?>) c.call("PUBSUB", "NUMSUB", "ch")).get(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void clientEvictionMayCloseTheClientWhoseCommandRuns() throws Exception {
+        try (TestServer s = TestServer.start("maxmemory-clients", "200000");
+                RawClient other = new RawClient(s.host(), s.port());
+                RawClient watcher = new RawClient(s.host(), s.port())) {
+            boolean closed = false;
+            for (int i = 0; i < 200_000 && !closed; i++) {
+                try {
+                    watcher.call("WATCH", "key:" + i);
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "the client watching ever more keys was never evicted");
+            assertEquals("PONG", RawClient.text(other.call("PING")), "the small idle client is spared");
+            assertTrue(info(other, "stats").contains("evicted_clients:1\r\n"));
+        }
+    }
+
+    @Test
+    void trackingPrefixesCountAsClientMemory() throws Exception {
+        try (TestServer s = TestServer.start("maxmemory-clients", "200000");
+                RawClient other = new RawClient(s.host(), s.port());
+                RawClient tracker = new RawClient(s.host(), s.port())) {
+            boolean closed = false;
+            for (int i = 0; i < 20_000 && !closed; i++) {
+                try {
+                    tracker.call("CLIENT", "TRACKING", "on", "prefix", String.format("%012d", i), "bcast");
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "the client with ever more BCAST prefixes was never evicted");
+            assertEquals("PONG", RawClient.text(other.call("PING")));
+        }
+    }
+
+    @Test
+    void partialRequestsCountAsClientMemory() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
+                RawClient partial = new RawClient(s.host(), s.port())) {
+            long before = field(info(r, "memory"), "mem_clients_normal");
+            partial.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000000\r\n".getBytes(StandardCharsets.US_ASCII));
+            partial.send("v".repeat(600_000).getBytes(StandardCharsets.US_ASCII));
+            Await.until("the partial request counted in mem_clients_normal", 15,
+                    () -> field(info(r, "memory"), "mem_clients_normal") >= before + 600_000);
+            long used = field(info(r, "memory"), "used_memory");
+            assertTrue(used >= field(info(r, "memory"), "used_memory_startup") + 600_000, "used_memory " + used);
+        }
+    }
+
+    private static String info(RawClient c, String section) {
+        return call(c, "INFO", section);
+    }
+
+    private static String call(RawClient c, String... args) {
+        try {
+            return RawClient.text(c.call(args));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long field(String info, String name) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + info);
+    }
+
+    private static byte[][] bytes(String... args) {
+        byte[][] b = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return b;
+    }
+}
