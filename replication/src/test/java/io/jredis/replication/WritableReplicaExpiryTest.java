@@ -35,6 +35,33 @@ class WritableReplicaExpiryTest {
         }
     }
 
+    /**
+     * A local write to a master's key that expired by the replica's clock replaces it as a new key, without the old
+     * TTL (Redis's lookupKeyWrite deletes it first on a writable replica); a read only hides it.
+     */
+    @Test
+    void localWriteReplacesAKeyTheReplicaSeesExpired() throws Exception {
+        RedisServer master = Nodes.jredis("enable-debug-command", "yes");
+        RedisServer replica = Nodes.jredis("replica-read-only", "no");
+        try (RawClient m = new RawClient("127.0.0.1", master.port());
+                RawClient r = new RawClient("127.0.0.1", replica.port())) {
+            m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+            Await.until("the link up", 30, () -> info(r).contains("master_link_status:up"));
+            m.call("SET", "key1", "5", "PX", "10");
+            m.call("SET", "key2", "5", "PX", "10");
+            Await.until("both keys replicated and expired for the replica", 30,
+                    () -> call(r, "DBSIZE").equals(2L) && call(r, "EXISTS", "key1", "key2").equals(0L));
+            assertEquals(1L, r.call("INCR", "key1"));
+            assertEquals(-1L, r.call("TTL", "key1"));
+            assertEquals("(nil)", RawClient.text(r.call("GET", "key2")));
+            assertEquals(2L, r.call("DBSIZE"));
+        } finally {
+            replica.close();
+            master.close();
+        }
+    }
+
     private static long expiredKeys(RawClient c) {
         String stats = RawClient.text(call(c, "INFO", "stats"));
         return Long.parseLong(stats.replaceAll("(?s).*expired_keys:(\\d+).*", "$1"));

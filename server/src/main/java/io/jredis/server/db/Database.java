@@ -211,11 +211,13 @@ public final class Database {
                 observer.beforeChange(this, e);
             }
             if (isExpired(e)) {
-                // Redis's lookupKeyWrite reclaims it first; on a replica the stale key stays stored and the write
-                // replaces it as a present key.
-                if (hooks.mayDeleteExpired()) {
+                // Redis's lookupKeyWrite reclaims it first, also for a writable replica's own clients. Where it may
+                // not be deleted, the stale key stays stored and the write replaces it as a new key, without its TTL.
+                if (hooks.mayDeleteExpired() || hooks.replicaLocalWrite()) {
                     deleteExpired(e);
                     e = keys.findOrCreate(key);
+                } else {
+                    persist(e);
                 }
                 created = true;
             }
