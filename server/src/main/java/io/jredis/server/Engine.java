@@ -296,6 +296,8 @@ public final class Engine implements Database.Hooks {
     private String executable = ProcessHandle.current().info().command().orElse("");
     private long lastMetricSample;
     private io.jredis.server.scripting.Scripting scripting;
+    /** Stops accepting connections, without waiting; installed by the network layer. */
+    private Runnable listenersCloser = () -> { };
     /** Serves ready connections once without blocking; installed by the network layer. */
     private Runnable ioPoller = () -> { };
     /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
@@ -1115,6 +1117,11 @@ public final class Engine implements Database.Hooks {
         resume(c);
     }
 
+    /** Installs how to stop accepting connections when the server shuts down (the network layer). */
+    public void listenersCloser(Runnable closer) {
+        this.listenersCloser = closer;
+    }
+
     /** Installs how to serve ready connections once without blocking (the network layer's event loop). */
     public void ioPoller(Runnable poller) {
         this.ioPoller = poller;
@@ -1719,6 +1726,9 @@ public final class Engine implements Database.Hooks {
             return;
         }
         exitStatus = status;
+        // Redis closes its listening sockets before it exits: a client reconnecting after SHUTDOWN is refused rather
+        // than accepted by a server that is going away.
+        listenersCloser.run();
         shuttingDown = true;
         flushPending();
         // Connections end as they would when the Redis process exits: after what was already sent to them.

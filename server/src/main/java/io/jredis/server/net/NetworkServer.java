@@ -126,6 +126,7 @@ public final class NetworkServer implements AutoCloseable {
         EngineLoop engineLoop = (EngineLoop) loop.next();
         engine.attach(engineLoop);
         engine.ioPoller(engineLoop::pollOnce);
+        engine.listenersCloser(this::stopListening);
         engineLoop.afterIo = engine::flushPending;
         int port = cfg.port.intValue();
         if (cfg.tlsPort.intValue() != 0 || cfg.tlsReplication.value()) {
@@ -467,6 +468,16 @@ public final class NetworkServer implements AutoCloseable {
     /** The TLS port listened on, or 0 when tls-port is not configured. */
     public int tlsPort() {
         return tlsPort;
+    }
+
+    /** Closes every listening socket without waiting (any thread): no connection is accepted from now on. */
+    private void stopListening() {
+        for (Channel ch : listeners) {
+            ch.close();
+        }
+        for (Channel ch : tcpListeners) {
+            ch.close();
+        }
     }
 
     /** Listening sockets close first, so nothing is accepted meanwhile; then the loop closes every connection. */

@@ -1,11 +1,14 @@
 package io.jredis.server.scripting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +118,8 @@ class ScriptBusyTest {
             awaitPingReply(other, "(error) " + BUSY_EVAL);
             other.send(RawClient.encode(args("SHUTDOWN", "NOSAVE")));
             assertTrue(other.closedByServer());
+            // As Redis, which closes its listening sockets before exiting: a reconnection is refused.
+            assertThrows(ConnectException.class, () -> new Socket(s.host(), s.port()).close());
             s.server().awaitClosed();
             assertTrue(s.server().isClosed());
         } finally {
