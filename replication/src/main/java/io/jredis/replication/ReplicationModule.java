@@ -35,7 +35,7 @@ public final class ReplicationModule {
                 debug.execute(c, argv);
             }
         });
-        engine.addPropagationListener(repl::propagate);
+        engine.addPropagationListener(Engine.PROPAGATE_REPL, repl::propagate);
         // The stream of the current loop turn goes out before SHUTDOWN closes the replicas' connections.
         engine.addShutdownPreparer((save, nosave, force) -> {
             repl.flushStreams();

@@ -46,6 +46,11 @@ public final class Engine implements Database.Hooks {
         String check(Client caller);
     }
 
+    /** Propagation targets (Redis's PROPAGATE_AOF and PROPAGATE_REPL). */
+    public static final int PROPAGATE_AOF = 1;
+    public static final int PROPAGATE_REPL = 2;
+    public static final int PROPAGATE_ALL = PROPAGATE_AOF | PROPAGATE_REPL;
+
     /** Receives the exact command that reproduces a write's effect (AOF and replication subscribe). */
     @FunctionalInterface
     public interface PropagationListener {
@@ -269,6 +274,7 @@ public final class Engine implements Database.Hooks {
     /** The writes the outermost block propagated so far (Redis's also_propagate): databases and commands. */
     private int[] atomicDbs = new int[8];
     private byte[][][] atomicArgvs = new byte[8][][];
+    private int[] atomicTargets = new int[8];
     private int atomicWrites;
     private CommandSpec currentCommand;
     private byte[][] currentArgv;
@@ -302,7 +308,9 @@ public final class Engine implements Database.Hooks {
     private Runnable ioPoller = () -> { };
     /** True while a task runs a client's deferred commands, outside the network's read dispatch. */
     private boolean outsideIo;
-    private boolean propagationMuted;
+    /** Where {@link #emitPropagation} sends commands now: see {@link #propagationTarget(int)}. */
+    private int propagationTarget = PROPAGATE_ALL;
+    private int[] propagationTargets = new int[0];
     private LoadProgress loading;
 
     public Engine(ServerConfig config, Log log) {
@@ -707,9 +715,17 @@ public final class Engine implements Database.Hooks {
         return null;
     }
 
+    /** Receives every propagated command (AOF and replicas alike). */
     public void addPropagationListener(PropagationListener l) {
+        addPropagationListener(PROPAGATE_ALL, l);
+    }
+
+    /** Receives the propagated commands meant for {@code target}: {@link #PROPAGATE_AOF} or {@link #PROPAGATE_REPL}. */
+    public void addPropagationListener(int target, PropagationListener l) {
         propagation = Arrays.copyOf(propagation, propagation.length + 1);
         propagation[propagation.length - 1] = l;
+        propagationTargets = Arrays.copyOf(propagationTargets, propagationTargets.length + 1);
+        propagationTargets[propagationTargets.length - 1] = target;
     }
 
     public void addKeyListener(KeyListener l) {
@@ -1495,33 +1511,37 @@ public final class Engine implements Database.Hooks {
     }
 
     /**
-     * Drops the effects of the commands run while muted instead of propagating them (a script's
-     * {@code redis.set_repl(redis.REPL_NONE)}).
+     * Where the commands run from now on propagate, until set back to {@link #PROPAGATE_ALL}: a script's
+     * {@code redis.set_repl} (0 drops them, as REPL_NONE), or 0 while an AOF is replayed.
      */
-    public void mutePropagation(boolean mute) {
-        this.propagationMuted = mute;
+    public void propagationTarget(int target) {
+        this.propagationTarget = target;
     }
 
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
-        if (propagationMuted) {
+        if (propagationTarget == 0) {
             return;
         }
         if (holdDepth > 0) {
             if (atomicWrites == atomicDbs.length) {
                 atomicDbs = Arrays.copyOf(atomicDbs, atomicWrites * 2);
                 atomicArgvs = Arrays.copyOf(atomicArgvs, atomicWrites * 2);
+                atomicTargets = Arrays.copyOf(atomicTargets, atomicWrites * 2);
             }
             atomicDbs[atomicWrites] = db;
+            atomicTargets[atomicWrites] = propagationTarget;
             atomicArgvs[atomicWrites++] = argv;
             return;
         }
-        propagateNow(db, argv);
+        propagateNow(db, argv, propagationTarget);
     }
 
-    private void propagateNow(int db, byte[][] argv) {
-        for (PropagationListener l : propagation) {
-            l.propagate(db, argv);
+    private void propagateNow(int db, byte[][] argv, int target) {
+        for (int i = 0; i < propagation.length; i++) {
+            if ((propagationTargets[i] & target) != 0) {
+                propagation[i].propagate(db, argv);
+            }
         }
     }
 
@@ -1567,14 +1587,14 @@ public final class Engine implements Database.Hooks {
         atomicWrites = 0;
         boolean transaction = wrap && n > 1;
         if (transaction) {
-            propagateNow(atomicDbs[0], new byte[][] {MULTI});
+            propagateNow(atomicDbs[0], new byte[][] {MULTI}, PROPAGATE_ALL);
         }
         for (int i = 0; i < n; i++) {
-            propagateNow(atomicDbs[i], atomicArgvs[i]);
+            propagateNow(atomicDbs[i], atomicArgvs[i], atomicTargets[i]);
             atomicArgvs[i] = null;
         }
         if (transaction) {
-            propagateNow(atomicDbs[n - 1], new byte[][] {EXEC});
+            propagateNow(atomicDbs[n - 1], new byte[][] {EXEC}, PROPAGATE_ALL);
         }
     }
 

@@ -131,11 +131,11 @@ final class AofLoader {
                     if (cmd.name().equals("multi")) {
                         validBeforeMulti = validUpTo;
                     }
-                    engine.mutePropagation(true);
+                    engine.propagationTarget(0);
                     try {
                         engine.replay(fake, cmd, argv);
                     } finally {
-                        engine.mutePropagation(false);
+                        engine.propagationTarget(Engine.PROPAGATE_ALL);
                     }
                     validUpTo = in.pos();
                     if (++commandsLoaded % 1024 == 0) {

@@ -153,7 +153,7 @@ public final class AppendOnlyFile {
         if (loadNow) {
             loadAtStart(() -> false);
         }
-        engine.addPropagationListener(this::feed);
+        engine.addPropagationListener(Engine.PROPAGATE_AOF, this::feed);
         engine.replyBarrier(new Engine.ReplyBarrier() {
             @Override
             public boolean hold() {

@@ -16,8 +16,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /** The {@code redis} table scripts and functions see (Redis 7.0's script_lua.c API). */
 final class RedisApi {
     static final int REPL_NONE = 0;
-    static final int REPL_AOF = 1;
-    static final int REPL_REPLICA = 2;
+    static final int REPL_AOF = Engine.PROPAGATE_AOF;
+    static final int REPL_REPLICA = Engine.PROPAGATE_REPL;
     static final int REPL_ALL = REPL_AOF | REPL_REPLICA;
     /** REDIS_VERSION_NUM of 7.0.15. */
     private static final int VERSION_NUM = 0x07000f;

@@ -491,12 +491,12 @@ public final class Scripting {
             run.wrote = true;
         }
         lua.reply().protocol(run.resp);
-        // redis.set_repl(redis.REPL_NONE): the command runs but is neither written to the AOF nor replicated.
-        engine.mutePropagation(run.replFlags == RedisApi.REPL_NONE);
+        // redis.set_repl: the command's effects go to the AOF, the replicas, both (the default) or neither.
+        engine.propagationTarget(run.replFlags);
         try {
             engine.call(lua, cmd, argv);
         } finally {
-            engine.mutePropagation(false);
+            engine.propagationTarget(Engine.PROPAGATE_ALL);
         }
         ByteBuf out = lua.takePending();
         if (out == null) {
