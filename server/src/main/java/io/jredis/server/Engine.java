@@ -1323,6 +1323,17 @@ public final class Engine implements Database.Hooks {
         latency.commandDone(cmd, micros, slowlogged);
     }
 
+    /**
+     * A script's command refused before it ran (null: unknown). As Redis's incrCommandStatsOnError, the error it
+     * replied is its own: the script that catches it with pcall does not fail for it.
+     */
+    public void scriptCommandRejected(CommandSpec cmd) {
+        if (cmd != null) {
+            cmd.rejectedCalls++;
+        }
+        errorsMark = stats.errorReplies;
+    }
+
     private void rejectUnknown(Client c, byte[][] argv) {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {

@@ -564,9 +564,7 @@ public final class Scripting {
             run.debugger.logError(msg);
         }
         engine.error(lua, msg.startsWith("-") ? msg.substring(1) : "ERR " + msg);
-        if (cmd != null) {
-            cmd.rejectedCalls++;
-        }
+        engine.scriptCommandRejected(cmd);
         ByteBuf discarded = lua.takePending();
         if (discarded != null) {
             discarded.release();
