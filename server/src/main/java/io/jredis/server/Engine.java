@@ -1074,7 +1074,9 @@ public final class Engine implements Database.Hooks {
         call(c, cmd, argv, now, start);
         // Redis 7.0's processCommand: after every command run (not queued), whether it propagated or not.
         c.replOffset(replOffset.getAsLong());
-        if (blocking.hasReady()) {
+        // Not for a command served while a busy script polls (isInsideYieldingLongCommand): the waiters would see
+        // the script's writes half done.
+        if (blocking.hasReady() && callDepth == 0) {
             blocking.serveReady();
         }
         return true;

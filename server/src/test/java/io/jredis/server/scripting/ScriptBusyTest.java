@@ -144,6 +144,31 @@ class ScriptBusyTest {
         }
     }
 
+    /** A command allowed during a busy script (HELLO) must not serve a blocked client with the script half done. */
+    @Test
+    void blockedClientWaitsForTheBusyScriptToEnd() throws Exception {
+        try (TestServer s = TestServer.start("busy-reply-threshold", "100");
+                RawClient caller = new RawClient(s.host(), s.port());
+                RawClient waiter = new RawClient(s.host(), s.port());
+                RawClient other = new RawClient(s.host(), s.port())) {
+            waiter.send(RawClient.encode(args("BLPOP", "x", "0")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!RawClient.text(other.call("INFO", "clients")).contains("blocked_clients:1")) {
+                assertTrue(System.nanoTime() < deadline, "the waiter never blocked");
+            }
+            // Pushes y, spins for a second of server time, then pushes z: the waiter must get z.
+            String script = "redis.call('lpush', KEYS[1], 'y') local t = redis.call('time') "
+                    + "while true do local n = redis.call('time') "
+                    + "if (n[1] - t[1]) * 1000000 + (n[2] - t[2]) >= 1000000 then break end end "
+                    + "redis.call('lpush', KEYS[1], 'z') return 1";
+            caller.send(RawClient.encode(args("EVAL", script, "1", "x")));
+            awaitPingReply(other, "(error) " + BUSY_EVAL);
+            assertTrue(RawClient.text(other.call("HELLO", "2")).contains("redis"));
+            assertEquals("[x, z]", RawClient.text(waiter.read()));
+            assertEquals(1L, caller.read());
+        }
+    }
+
     @Test
     void scriptUnderTheThresholdIsNeverBusy() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
