@@ -252,11 +252,14 @@ public final class Snapshot {
     }
 
     private static Snapshot start(Engine engine, Format format, Parts parts, Destination dest, Callback callback) {
+        long began = System.nanoTime();
         Snapshot s = new Snapshot(engine, format, parts, callback);
         engine.changeObserver(s.observer);
         s.writer = new Thread(() -> s.write(dest), "jredis-bgsave");
         s.writer.setDaemon(true);
         s.writer.start();
+        engine.stats().forks++;
+        engine.stats().latestForkMicros = (System.nanoTime() - began) / 1000;
         s.step();
         return s;
     }

@@ -50,6 +50,10 @@ class SaveCommandsTest {
                 }
             });
             BgsaveConsistencyTest.awaitBgsaveDone(j);
+            // Each background save is what Redis forks a child for; SAVE is not.
+            assertTrue(j.info("stats").contains("total_forks:2"), j.info("stats"));
+            j.configResetStat();
+            assertTrue(j.info("stats").contains("total_forks:0"), j.info("stats"));
         }
     }
 

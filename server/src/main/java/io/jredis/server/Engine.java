@@ -1820,6 +1820,12 @@ public final class Engine implements Database.Hooks {
         /** Errors a replica gave its master's stream (INFO unexpected_error_replies). */
         public long unexpectedErrorReplies;
         public long rejectedCalls;
+        /**
+         * Background snapshots started (BGSAVE, AOF rewrite, full sync): what Redis forks a child for, so INFO
+         * total_forks counts them, and latest_fork_usec is the time one took to start on the engine thread.
+         */
+        public long forks;
+        public long latestForkMicros;
         public long writesProcessed;
         /** Replication counters the replication module keeps (INFO stats sync_* and total_net_repl_*). */
         public long syncFull;
@@ -1838,7 +1844,7 @@ public final class Engine implements Database.Hooks {
             totalConnections = rejectedConnections = commandsProcessed = expiredKeys = evictedKeys = 0;
             evictedClients = 0;
             keyspaceHits = keyspaceMisses = netInputBytes = netOutputBytes = errorReplies = rejectedCalls = 0;
-            unexpectedErrorReplies = 0;
+            unexpectedErrorReplies = forks = 0;
             writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
             netReplInputBytes = netReplOutputBytes = 0;
             errorCounts.clear();

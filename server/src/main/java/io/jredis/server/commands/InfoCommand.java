@@ -4,6 +4,7 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.Latency;
 import io.jredis.server.Memory;
+import io.jredis.server.PubSub;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.Directive;
 import io.jredis.server.db.Database;
@@ -392,11 +393,11 @@ final class InfoCommand {
                 .field("current_eviction_exceeded_time", 0)
                 .field("keyspace_hits", s.keyspaceHits)
                 .field("keyspace_misses", s.keyspaceMisses)
-                .field("pubsub_channels", 0)
-                .field("pubsub_patterns", 0)
-                .field("pubsubshard_channels", 0)
-                .field("latest_fork_usec", 0)
-                .field("total_forks", 0)
+                .field("pubsub_channels", engine.pubsub().channelCount(PubSub.Kind.CHANNEL))
+                .field("pubsub_patterns", engine.pubsub().patternCount())
+                .field("pubsubshard_channels", engine.pubsub().channelCount(PubSub.Kind.SHARD))
+                .field("latest_fork_usec", s.latestForkMicros)
+                .field("total_forks", s.forks)
                 .field("migrate_cached_sockets", 0)
                 .field("slave_expires_tracked_keys", 0)
                 .field("active_defrag_hits", 0)
