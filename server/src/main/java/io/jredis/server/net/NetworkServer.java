@@ -199,12 +199,7 @@ public final class NetworkServer implements AutoCloseable {
         int p = port;
         for (String spec : binds) {
             boolean optional = spec.startsWith("-");
-            String host = optional ? spec.substring(1) : spec;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
+            String host = bindHost(spec);
             try {
                 Channel ch = bindNow(tcpBootstrap(engine.config()), new InetSocketAddress(host, p));
                 bound.add(ch);
@@ -305,18 +300,23 @@ public final class NetworkServer implements AutoCloseable {
         return null;
     }
 
+    /** The address a {@code bind} entry listens on: without its "-" (optional) mark, "*" and "::*" as wildcards. */
+    private static String bindHost(String spec) {
+        String host = spec.startsWith("-") ? spec.substring(1) : spec;
+        return switch (host) {
+            case "*" -> "0.0.0.0";
+            case "::*" -> "::";
+            default -> host;
+        };
+    }
+
     /** The tls-port listener on every bind address; as Redis, failing to bind a mandatory address aborts. */
     private void bindTls(ServerConfig cfg) throws IOException {
         int port = cfg.tlsPort.intValue();
         boolean any = false;
         for (String spec : cfg.bind.value()) {
             boolean optional = spec.startsWith("-");
-            String host = optional ? spec.substring(1) : spec;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
+            String host = bindHost(spec);
             try {
                 ServerBootstrap b = tcpBootstrap(cfg).childHandler(initializer(true, true));
                 listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
