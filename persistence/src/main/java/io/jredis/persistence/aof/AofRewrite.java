@@ -52,6 +52,13 @@ final class AofRewrite implements Snapshot.Format {
     /** A value rebuilt by a list of whole commands (streams). */
     private record Commands(List<byte[][]> argvs, long weight) {}
 
+    /** Whether the base starts with a {@code #TS:} annotation ({@code aof-timestamp-enabled}). */
+    private final boolean timestamp;
+
+    AofRewrite(boolean timestamp) {
+        this.timestamp = timestamp;
+    }
+
     @Override
     public Object freeze(Object value) {
         return switch (Values.type(value)) {
@@ -160,6 +167,10 @@ final class AofRewrite implements Snapshot.Format {
     @Override
     public Snapshot.Encoder open(OutputStream out) {
         CommandEncoder buf = new CommandEncoder(CHUNK + 4096);
+        if (timestamp) {
+            // Redis's rewrite writes one, so redis-check-aof --truncate-to-timestamp can cut at the base too.
+            buf.raw("#TS:" + System.currentTimeMillis() / 1000 + "\r\n");
+        }
         return new Snapshot.Encoder() {
             private long written;
 

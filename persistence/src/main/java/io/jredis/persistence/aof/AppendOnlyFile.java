@@ -566,7 +566,7 @@ public final class AppendOnlyFile {
                 + "-" + generation + ".aof"));
         rewrites++;
         rewriteStart = System.currentTimeMillis();
-        rewrite = Snapshot.start(engine, rdb ? RdbPreamble.format(config) : new AofRewrite(), tmp,
+        rewrite = Snapshot.start(engine, baseFormat(rdb), tmp,
                 (outcome, error) -> rewriteDone(generation, tmp, outcome, error, rdb));
         log.notice("Background append only file rewriting started");
         return true;
@@ -661,10 +661,15 @@ public final class AppendOnlyFile {
     }
 
     /** The base written on the calling thread, before the server serves clients. */
+    /** How a base file is written: an RDB preamble, or commands ({@code aof-use-rdb-preamble no}). */
+    private Snapshot.Format baseFormat(boolean rdb) {
+        return rdb ? RdbPreamble.format(config) : new AofRewrite(config.aofTimestampEnabled.value());
+    }
+
     private long writeBaseNow(Path tmp, boolean rdb) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            AofRewrite.writeNow(engine, rdb ? RdbPreamble.format(config) : new AofRewrite(),
+            AofRewrite.writeNow(engine, baseFormat(rdb),
                     java.nio.channels.Channels.newOutputStream(ch));
             ch.force(true);
             return ch.size();

@@ -86,6 +86,23 @@ class AppendOnlyFileTest {
         }
     }
 
+    /** A base written as commands starts with an annotation too, as Redis's rewrite writes one. */
+    @Test
+    void rewrittenAofBaseStartsWithATimestamp() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "aof-timestamp-enabled", "yes",
+                "aof-use-rdb-preamble", "no"); Jedis j = s.jedis()) {
+            j.set("k", "v");
+            j.bgrewriteaof();
+            Await.until("rewrite end", 10, () -> "0".equals(info(j, "aof_rewrite_in_progress"))
+                    && "0".equals(info(j, "aof_rewrite_scheduled")));
+        }
+        String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
+        assertTrue(base.matches("(?s)#TS:\\d+\r\n\\*.*"), base);
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v", j.get("k"));
+        }
+    }
+
     @Test
     void appendonlyNoWritesNothing() throws Exception {
         try (AofServer s = AofServer.start(dir); Jedis j = s.jedis()) {
