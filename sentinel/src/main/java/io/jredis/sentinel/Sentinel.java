@@ -1386,7 +1386,8 @@ public final class Sentinel {
         if (c == null || !c.isConnected()) {
             return false;
         }
-        byte[] h = Bytes.of(host == null ? "NO" : host);
+        // The address as Sentinel announces it (Redis's announceSentinelAddr): a host name only with announce-hostnames.
+        byte[] h = Bytes.of(host == null ? "NO" : announce(host));
         byte[] p = Bytes.of(host == null ? "ONE" : Integer.toString(port));
         c.send(null, command(ri, "MULTI"));
         c.send(null, command(ri, "SLAVEOF"), h, p);

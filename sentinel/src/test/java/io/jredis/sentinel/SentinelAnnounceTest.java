@@ -64,6 +64,51 @@ class SentinelAnnounceTest {
         }
     }
 
+    /**
+     * A master monitored by host name is named in the REPLICAOF a Sentinel sends as it announces it: the resolved
+     * address without announce-hostnames, the name with it (a replica turned master is converted back each time).
+     */
+    @Test
+    void replicaofNamesTheMasterAsTheSentinelAnnouncesIt(@TempDir Path dir) throws Exception {
+        try (SentinelLab lab = new SentinelLab(dir).dataNodes(1, null)) {
+            Path conf = dir.resolve("s.conf");
+            Files.writeString(conf, "bind 127.0.0.1\nsentinel resolve-hostnames yes\n"
+                    + "sentinel monitor mymaster localhost " + lab.master.port() + " 1\n");
+            try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
+                int p = sentinel.port();
+                SentinelLab.call(p, "SENTINEL", "DEBUG", "INFO-PERIOD", "100", "PUBLISH-PERIOD", "100");
+                SentinelLab.await("the replica is known", () -> replicas(p) == 1);
+                int replica = lab.replicas.get(0).port();
+                String resolved = SentinelLab.masterAddr(p);
+                assertEquals(resolved.substring(0, resolved.lastIndexOf(':')), convertedTo(replica));
+                assertEquals("OK", RespParser.toText(SentinelLab.call(p, "SENTINEL", "CONFIG", "SET",
+                        "announce-hostnames", "yes")));
+                assertEquals("localhost", convertedTo(replica));
+            }
+        }
+    }
+
+    /** Turns the replica into a master and returns the master host it replicates from once Sentinel fixed it. */
+    private static String convertedTo(int replica) {
+        assertEquals("OK", RespParser.toText(SentinelLab.call(replica, "REPLICAOF", "NO", "ONE")));
+        String[] host = new String[1];
+        SentinelLab.await("Sentinel makes it a replica again", () -> {
+            String info = SentinelLab.info(replica, null);
+            host[0] = field(info, "master_host");
+            return info.contains("role:slave") && host[0] != null;
+        });
+        return host[0];
+    }
+
+    private static String field(String info, String name) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
     private static int replicas(int sentinelPort) {
         return SentinelLab.call(sentinelPort, "SENTINEL", "REPLICAS", "mymaster") instanceof List<?> l ? l.size() : -1;
     }
