@@ -1,5 +1,7 @@
 package io.jredis.sentinel;
 
+import io.jredis.server.net.RespClient;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,8 +44,12 @@ final class Instance {
     long masterRebootDownAfterPeriod;
     long masterRebootSinceTime;
     long infoRefresh;
-    /** An INFO was sent and its reply has not arrived: do not send another. */
-    boolean infoPending;
+    /**
+     * The command connection an INFO was sent on whose reply has not arrived (no other is sent meanwhile), or null.
+     * Kept per connection: a connection closed with the INFO unanswered drops its callback, and the next one must
+     * not wait for that reply forever.
+     */
+    RespClient infoPendingOn;
     String info = "";
     int roleReported;
     long roleReportedTime;

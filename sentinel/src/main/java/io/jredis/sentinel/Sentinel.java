@@ -552,7 +552,6 @@ public final class Sentinel {
         if (link.cmd == c) {
             link.cmd = null;
             link.disconnected = true;
-            ri.infoPending = false;
         }
         if (link.pubsub == c) {
             link.pubsub = null;
@@ -658,9 +657,9 @@ public final class Sentinel {
             infoPeriodNow = 1000;
         }
         long pingPeriodNow = Math.min(ri.downAfterPeriod, pingPeriod);
-        if (!ri.is(Instance.SENTINEL) && !ri.infoPending
+        if (!ri.is(Instance.SENTINEL) && ri.infoPendingOn != link.cmd
                 && (ri.infoRefresh == 0 || now - ri.infoRefresh > infoPeriodNow)) {
-            ri.infoPending = true;
+            ri.infoPendingOn = link.cmd;
             link.cmd.send(v -> infoReply(ri, v), command(ri, "INFO"));
         }
         if (now - link.lastPongTime > pingPeriodNow && now - link.lastPingTime > pingPeriodNow / 2) {
@@ -674,7 +673,7 @@ public final class Sentinel {
     // ---- INFO ----
 
     private void infoReply(Instance ri, Object v) {
-        ri.infoPending = false;
+        ri.infoPendingOn = null;
         if (v instanceof byte[] b) {
             refreshInstanceInfo(ri, new String(b, StandardCharsets.UTF_8));
         }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
+import io.jredis.server.net.TrafficControl;
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,6 +177,41 @@ class SentinelRobustnessTest {
                 assertTrue(RespParser.toText(SentinelLab.call(p, "INFO", "sentinel")).contains("sentinel_tilt:0"));
             }
         }
+    }
+
+    /**
+     * An INFO left unanswered when its connection is dropped (SENTINEL RESET, a switch to a new master address)
+     * must not stop the INFO on the next connection: the Sentinel waited for that reply forever, and a master it
+     * cannot refresh never looks sane, so it converted and fixed no replica again.
+     */
+    @Test
+    void infoUnansweredWhenTheLinkIsDroppedDoesNotStopTheNextOnes(@TempDir Path dir) throws Exception {
+        AtomicBoolean hold = new AtomicBoolean();
+        TrafficControl.Policy policy = (ch, accepted) -> hold.get() && accepted;
+        try (TestServer master = TestServer.start()) {
+            master.server().trafficControl().policy(policy);
+            Path conf = dir.resolve("s.conf");
+            Files.writeString(conf, "bind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n");
+            try (RedisServer sentinel = SentinelLab.startSentinel(conf)) {
+                int p = sentinel.port();
+                SentinelLab.call(p, "SENTINEL", "DEBUG", "INFO-PERIOD", "100");
+                SentinelLab.await("the master's INFO is fresh", () -> infoRefresh(p) < 1000);
+                hold.set(true);
+                master.server().trafficControl().policy(policy);
+                SentinelLab.await("an INFO is left unanswered", () -> infoRefresh(p) > 1000);
+                assertEquals(1L, SentinelLab.call(p, "SENTINEL", "RESET", "mymaster"));
+                hold.set(false);
+                master.server().trafficControl().policy(policy);
+                SentinelLab.await("the master's INFO is fresh again", () -> infoRefresh(p) < 1000);
+            }
+        }
+    }
+
+    private static long infoRefresh(int sentinelPort) {
+        Object report = SentinelLab.call(sentinelPort, "SENTINEL", "MASTER", "mymaster");
+        // A Sentinel shows 0 until the first INFO reply, which also gives the run id.
+        return report instanceof List<?> && !fields(report).get("runid").isEmpty()
+                ? Long.parseLong(fields(report).get("info-refresh")) : Long.MAX_VALUE;
     }
 
     /**
