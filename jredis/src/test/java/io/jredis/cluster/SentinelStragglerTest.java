@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SentinelStragglerTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final Duration CONVERT_BOUND = Duration.ofSeconds(120);
     private static final int KEYS = 200;
     /** Sentinel events that announce a REPLICAOF sent to the instance they name. */
     private static final List<String> REPLICAOF_EVENTS = List.of("+convert-to-slave", "+fix-slave-config",
@@ -87,7 +88,7 @@ class SentinelStragglerTest {
     @Test
     void pausedSentinelNextToARealRedisSentinelAdoptsTheFailover(@TempDir Path dir) throws Exception {
         RealRedis.assumeInstalled();
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(2).quorum(2).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(2).quorum(2).logs(true).build().start()) {
             Path conf = dir.resolve("sentinel.conf");
             Files.writeString(conf, "sentinel monitor mymaster 127.0.0.1 " + cluster.master().port() + " 2\n"
                     + "sentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 5000\n");
@@ -200,12 +201,19 @@ class SentinelStragglerTest {
             }
 
             String newMaster = Integer.toString(promoted.port());
-            await("the empty old master replicates from the promoted one", () -> {
-                Object info = old.tryCall("INFO", "replication");
-                return "slave".equals(RespConnection.infoField(info, "role"))
-                        && newMaster.equals(RespConnection.infoField(info, "master_port"))
-                        && "up".equals(RespConnection.infoField(info, "master_link_status"));
-            });
+            try {
+                // Any Sentinel may convert it; on a loaded machine each may be in TILT (30 s) first, then waits 4
+                // hello periods and an INFO period.
+                String what = "the empty old master replicates from the promoted one";
+                EmbeddedCluster.awaitUntil(what, CONVERT_BOUND, () -> {
+                    Object info = old.tryCall("INFO", "replication");
+                    return "slave".equals(RespConnection.infoField(info, "role"))
+                            && newMaster.equals(RespConnection.infoField(info, "master_port"))
+                            && "up".equals(RespConnection.infoField(info, "master_link_status"));
+                });
+            } catch (IllegalStateException e) {
+                throw new AssertionError(state(events), e);
+            }
             for (int p : sentinelPorts()) {
                 await("Sentinel " + p + " knows the old master as a replica of the new one", () ->
                         expected.equals(masterAddr(p)) && replicaFollows(p, old.port(), promoted.port()));
@@ -217,6 +225,30 @@ class SentinelStragglerTest {
             assertTrue(events.any("-role-change", oldAsReplica + " new reported role is master"), events.toString());
             await("the old master has the data again", () -> Long.valueOf(KEYS).equals(old.tryCall("DBSIZE")));
             assertPromotedUntouched(events);
+        }
+
+        /** What each node and Sentinel reports, and every event, for a failure message. */
+        private String state(EventLog events) {
+            StringBuilder b = new StringBuilder("old master ").append(old.port()).append(": ")
+                    .append(old.tryCall("INFO", "replication")).append("\npromoted ").append(promoted.port())
+                    .append(": ").append(promoted.tryCall("INFO", "replication"));
+            for (int p : sentinelPorts()) {
+                b.append("\nSentinel ").append(p).append(": ").append(call(p, "SENTINEL", "MASTER", "mymaster"))
+                        .append("\n  replicas: ").append(call(p, "SENTINEL", "REPLICAS", "mymaster"));
+            }
+            for (Node n : cluster.nodes()) {
+                b.append("\n").append(n.name()).append(" log:\n").append(logTail(n));
+            }
+            return b.append("\nevents:").append(events).toString();
+        }
+
+        private static String logTail(Node n) {
+            try {
+                List<String> lines = Files.readAllLines(n.dir().resolve("node.log"));
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            } catch (IOException e) {
+                return e.toString();
+            }
         }
 
         /** The old master back on its port, with no data (the cluster has no persistence). */
