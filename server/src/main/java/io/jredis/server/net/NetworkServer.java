@@ -53,7 +53,11 @@ public final class NetworkServer implements AutoCloseable {
     private int boundPort = -1;
     /** The Unix socket file this server created, removed on close; null when it created none. */
     private Path unixSocket;
+    /** The tls-port listeners, which CONFIG SET tls-port and bind replace at run time. */
+    private List<Channel> tlsListeners = List.of();
+    /** The TLS port and bind settings {@link #tlsListeners} were bound with (port 0: none). */
     private int tlsPort;
+    private List<String> tlsBinds = List.of();
     /** The tls-port listener's context; rebuilt for new connections after CONFIG SET changed a tls-* directive. */
     private Tls tls;
 
@@ -77,13 +81,13 @@ public final class NetworkServer implements AutoCloseable {
             d.onApply(reconfigure);
         }
         cfg.port.onApply(() -> rebindTcp("Unable to listen on this port. Check server logs."));
-        cfg.bind.onApply(() -> rebindTcp("Failed to bind to specified addresses."));
-        // The TLS listeners are bound once, so a change is refused (and rolled back), with Redis's text.
-        cfg.tlsPort.onApply(() -> {
-            engine.log().warning("jredis cannot change its listening addresses at run time yet; restart with the "
-                    + "new tls-port setting");
-            return "Unable to listen on this port. Check server logs.";
+        cfg.bind.onApply(() -> {
+            boolean changed = !cfg.bind.value().equals(tcpBinds);
+            String error = rebindTcp("Failed to bind to specified addresses.");
+            return error != null || !changed || tlsPort == 0 ? error
+                    : rebindTls(tlsPort, "Failed to bind to specified addresses.");
         });
+        cfg.tlsPort.onApply(this::applyTlsPort);
     }
 
     /** CONFIG SET of a tls-* file or setting: a new context for new connections, or Redis's error. */
@@ -139,7 +143,7 @@ public final class NetworkServer implements AutoCloseable {
         }
         if (port != 0 || (cfg.unixsocket.value().isEmpty() && cfg.tlsPort.intValue() == 0)) {
             try {
-                tcpListeners = bindTcp(cfg.bind.value(), port);
+                tcpListeners = bindListeners(cfg.bind.value(), port, false);
                 if (!tcpListeners.isEmpty()) {
                     boundPort = ((InetSocketAddress) tcpListeners.get(0).localAddress()).getPort();
                 }
@@ -151,7 +155,14 @@ public final class NetworkServer implements AutoCloseable {
         tcpConfiguredPort = port;
         tcpBinds = List.copyOf(cfg.bind.value());
         if (cfg.tlsPort.intValue() != 0) {
-            bindTls(cfg);
+            try {
+                tlsListeners = bindListeners(cfg.bind.value(), cfg.tlsPort.intValue(), true);
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+            tlsPort = cfg.tlsPort.intValue();
+            tlsBinds = List.copyOf(cfg.bind.value());
         }
         if (!cfg.unixsocket.value().isEmpty()) {
             bindUnix(cfg);
@@ -191,17 +202,19 @@ public final class NetworkServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code port} at every bind address (port 0: one the system picks). On failure the listeners it
-     * opened are closed and the exception's message holds the lines redis-server logs, one per line.
+     * Listens on {@code port} at every bind address (port 0: one the system picks), speaking TLS or not. On failure
+     * the listeners it opened are closed and the exception's message holds the lines redis-server logs, one per line.
      */
-    private List<Channel> bindTcp(List<String> binds, int port) throws IOException {
+    private List<Channel> bindListeners(List<String> binds, int port, boolean tls) throws IOException {
         List<Channel> bound = new ArrayList<>();
+        String kind = tls ? " (TLS)" : " (TCP)";
         int p = port;
         for (String spec : binds) {
             boolean optional = spec.startsWith("-");
             String host = bindHost(spec);
             try {
-                Channel ch = bindNow(tcpBootstrap(engine.config()), new InetSocketAddress(host, p));
+                ServerBootstrap b = tcpBootstrap(engine.config()).childHandler(initializer(true, tls));
+                Channel ch = bindNow(b, new InetSocketAddress(host, p));
                 bound.add(ch);
                 p = ((InetSocketAddress) ch.localAddress()).getPort();
             } catch (Exception e) {
@@ -220,11 +233,11 @@ public final class NetworkServer implements AutoCloseable {
                 }
                 closeAll(bound);
                 // Both of Redis's log lines, for the caller to log (or show) before giving up.
-                throw new IOException(warning + "\nFailed listening on port " + p + " (TCP), aborting.", e);
+                throw new IOException(warning + "\nFailed listening on port " + p + kind + ", aborting.", e);
             }
         }
         if (bound.isEmpty() && !binds.isEmpty()) {
-            throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
+            throw new IOException("Failed listening on port " + port + kind + ", aborting.");
         }
         return bound;
     }
@@ -277,14 +290,14 @@ public final class NetworkServer implements AutoCloseable {
         List<Channel> fresh = List.of();
         if (listenPort != 0) {
             try {
-                fresh = bindTcp(binds, listenPort);
+                fresh = bindListeners(binds, listenPort, false);
             } catch (IOException e) {
                 for (String line : e.getMessage().split("\n")) {
                     engine.log().warning(line);
                 }
                 engine.log().warning("Failed to bind, trying to restore old listening sockets.");
                 try {
-                    tcpListeners = hadListeners ? bindTcp(tcpBinds, boundPort) : List.of();
+                    tcpListeners = hadListeners ? bindListeners(tcpBinds, boundPort, false) : List.of();
                 } catch (IOException restore) {
                     engine.log().warning("Failed to restore old listening sockets.");
                     tcpListeners = List.of();
@@ -310,37 +323,47 @@ public final class NetworkServer implements AutoCloseable {
         };
     }
 
-    /** The tls-port listener on every bind address; as Redis, failing to bind a mandatory address aborts. */
-    private void bindTls(ServerConfig cfg) throws IOException {
+    /**
+     * CONFIG SET tls-port, as Redis's applyTLSPort: a TLS context is made first if the server had none, then the TLS
+     * listeners move to the new port (0: none).
+     */
+    private String applyTlsPort() {
+        ServerConfig cfg = engine.config();
         int port = cfg.tlsPort.intValue();
-        boolean any = false;
-        for (String spec : cfg.bind.value()) {
-            boolean optional = spec.startsWith("-");
-            String host = bindHost(spec);
-            try {
-                ServerBootstrap b = tcpBootstrap(cfg).childHandler(initializer(true, true));
-                listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
-                any = true;
-            } catch (Exception e) {
-                String reason = strerror(e);
-                String warning = "Warning: Could not create server TCP listening socket "
-                        + (optional ? spec.substring(1) : spec) + ":" + port + ": bind: " + reason;
-                if ("::".equals(host) && any) {
-                    continue;
-                }
-                if ((optional && reason.equals("Cannot assign requested address")) || UNSUPPORTED.contains(reason)) {
-                    engine.log().warning(warning);
-                    continue;
-                }
-                close();
-                throw new IOException(warning + "\nFailed listening on port " + port + " (TLS), aborting.", e);
+        if (port != 0 && tls == null) {
+            String error = reconfigureTls();
+            if (error != null) {
+                return error;
             }
         }
-        if (!any) {
-            close();
-            throw new IOException("Failed listening on port " + port + " (TLS), aborting.");
+        return port == tlsPort ? null : rebindTls(port, "Unable to listen on this port. Check server logs.");
+    }
+
+    /**
+     * Closes the TLS listeners and binds them again on {@code port} at the configured addresses (port 0: none); when
+     * that fails the old ones are restored and {@code error} is returned (the value is rolled back).
+     */
+    private String rebindTls(int port, String error) {
+        List<String> binds = List.copyOf(engine.config().bind.value());
+        closeAll(tlsListeners);
+        tlsListeners = List.of();
+        try {
+            tlsListeners = port == 0 ? List.of() : bindListeners(binds, port, true);
+        } catch (IOException e) {
+            for (String line : e.getMessage().split("\n")) {
+                engine.log().warning(line);
+            }
+            try {
+                tlsListeners = tlsPort == 0 ? List.of() : bindListeners(tlsBinds, tlsPort, true);
+            } catch (IOException restore) {
+                engine.log().warning("Failed to restore old listening sockets.");
+            }
+            return error;
         }
         tlsPort = port;
+        tlsBinds = binds;
+        engine.tcpPort(port() != 0 ? port() : tlsPort);
+        return null;
     }
 
     /** The context for a new TLS connection, rebuilt first when tls-auth-clients or tls-replication changed. */
@@ -478,6 +501,9 @@ public final class NetworkServer implements AutoCloseable {
         for (Channel ch : tcpListeners) {
             ch.close();
         }
+        for (Channel ch : tlsListeners) {
+            ch.close();
+        }
     }
 
     /** Listening sockets close first, so nothing is accepted meanwhile; then the loop closes every connection. */
@@ -485,11 +511,13 @@ public final class NetworkServer implements AutoCloseable {
     public void close() {
         List<Channel> all = new ArrayList<>(listeners);
         all.addAll(tcpListeners);
+        all.addAll(tlsListeners);
         for (Channel ch : all) {
             ch.close().awaitUninterruptibly();
         }
         listeners.clear();
         tcpListeners = List.of();
+        tlsListeners = List.of();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         TrafficControl.release(loop);
         // Only a socket this server bound: a server that failed to start (its port busy) must not remove the socket

@@ -30,10 +30,12 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
@@ -89,12 +91,11 @@ public final class Tls {
         return context.newHandler(alloc, host, port);
     }
 
+    /** The JDK's server engine prefers its own order by default; OpenSSL (and so Redis) the client's. */
     private void applyOrder(SSLEngine engine) {
-        if (preferServerCiphers) {
-            SSLParameters p = engine.getSSLParameters();
-            p.setUseCipherSuitesOrder(true);
-            engine.setSSLParameters(p);
-        }
+        SSLParameters p = engine.getSSLParameters();
+        p.setUseCipherSuitesOrder(preferServerCiphers);
+        engine.setSSLParameters(p);
     }
 
     /** Redis's tlsConfigure checks, then the server context (tls-cert-file, tls-key-file, CA, ciphers). */
@@ -246,24 +247,80 @@ public final class Tls {
         return out;
     }
 
+    /**
+     * The suites an OpenSSL cipher list selects, in order: names add their suite, {@code -name} removes it,
+     * {@code !name} removes it for good, {@code +name} moves it last. Keywords (DEFAULT, HIGH, ALL, ...) stand for the
+     * JDK's defaults of the protocol family; negated keywords ({@code !aNULL}, {@code !MD5}) name suites the JDK
+     * never enables, and {@code @STRENGTH}-style directives are ignored. Null when nothing is selected.
+     */
     private static List<String> pick(String spec, Set<String> supported, List<String> defaults, boolean tls13) {
+        List<String> family = defaults.stream().filter(x -> isTls13(x) == tls13).toList();
         List<String> out = new ArrayList<>();
-        boolean keyword = false;
+        Set<String> banned = new HashSet<>();
         for (String token : spec.split("[:, ]+")) {
-            if (token.isEmpty()) {
+            if (token.isEmpty() || token.startsWith("@")) {
                 continue;
             }
-            String java = supported.contains(token) ? token : CipherSuiteConverter.toJava(token, "TLS");
-            if (java != null && supported.contains(java) && isTls13(java) == tls13) {
-                out.add(java);
-            } else if (!tls13 && (token.matches("[A-Z0-9+]+") || "!-+@".indexOf(token.charAt(0)) >= 0)) {
-                keyword = true;
+            char op = "!-+".indexOf(token.charAt(0)) >= 0 ? token.charAt(0) : 0;
+            String name = op == 0 ? token : token.substring(1);
+            String java = supported.contains(name) ? name : CipherSuiteConverter.toJava(name, "TLS");
+            List<String> selected;
+            if (java != null && supported.contains(java)) {
+                selected = isTls13(java) == tls13 ? List.of(java) : List.of();
+            } else {
+                Predicate<String> p = tls13 ? null : keyword(name);
+                selected = p == null ? List.of() : family.stream().filter(p).toList();
+            }
+            switch (op) {
+                case '!' -> {
+                    out.removeAll(selected);
+                    banned.addAll(selected);
+                }
+                case '-' -> out.removeAll(selected);
+                case '+' -> {
+                    List<String> moved = out.stream().filter(selected::contains).toList();
+                    out.removeAll(moved);
+                    out.addAll(moved);
+                }
+                default -> selected.stream().filter(x -> !banned.contains(x) && !out.contains(x)).forEach(out::add);
             }
         }
-        if (out.isEmpty() && keyword) {
-            defaults.stream().filter(s -> isTls13(s) == tls13).forEach(out::add);
-        }
         return out.isEmpty() ? null : out;
+    }
+
+    /**
+     * Which JDK suites an OpenSSL cipher keyword selects: parts joined by '+' must all match. Classes the JDK never
+     * enables by default (aNULL, MD5, RC4, ...) select nothing; an unknown word is null, as OpenSSL matches nothing.
+     */
+    private static Predicate<String> keyword(String word) {
+        Predicate<String> all = x -> true;
+        for (String part : word.split("\\+")) {
+            Predicate<String> p = switch (part) {
+                case "DEFAULT", "ALL", "HIGH", "MEDIUM", "COMPLEMENTOFDEFAULT", "TLSv1.2", "TLSv1", "SSLv3",
+                        "FIPS" -> x -> true;
+                case "ECDHE", "EECDH", "kEECDH", "kECDHE", "ECDH", "kECDH" -> x -> x.contains("_ECDHE_");
+                case "DHE", "EDH", "kEDH", "kDHE", "DH" -> x -> x.contains("_DHE_");
+                case "kRSA" -> x -> x.startsWith("TLS_RSA_");
+                case "RSA", "aRSA" -> x -> x.contains("_RSA_");
+                case "ECDSA", "aECDSA" -> x -> x.contains("_ECDSA_");
+                case "AES" -> x -> x.contains("_AES_");
+                case "AES128" -> x -> x.contains("_AES_128_");
+                case "AES256" -> x -> x.contains("_AES_256_");
+                case "AESGCM" -> x -> x.contains("_AES_") && x.contains("_GCM_");
+                case "CHACHA20" -> x -> x.contains("_CHACHA20_");
+                case "SHA256" -> x -> x.endsWith("_SHA256");
+                case "SHA384" -> x -> x.endsWith("_SHA384");
+                case "SHA1", "SHA" -> x -> x.endsWith("_SHA");
+                case "aNULL", "eNULL", "NULL", "MD5", "RC4", "DES", "3DES", "EXPORT", "EXP", "LOW", "PSK", "SRP",
+                        "DSS", "aDSS", "CAMELLIA", "SEED", "IDEA", "aECDH", "ADH", "AECDH" -> x -> false;
+                default -> null;
+            };
+            if (p == null) {
+                return null;
+            }
+            all = all.and(p);
+        }
+        return all;
     }
 
     private static boolean isTls13(String javaSuite) {
