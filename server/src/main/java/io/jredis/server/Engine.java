@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1412,7 +1413,7 @@ public final class Engine implements Database.Hooks {
     /**
      * Pauses normal clients until {@code endMillis} (unix ms): all their commands ({@link PauseType#ALL}) or those
      * that may write or replicate ({@link PauseType#WRITE}). As in Redis 7.0 a running pause only gets stronger and
-     * longer. Replicas and masters are never paused.
+     * longer. Replicas are never paused; a replica's master is, as in Redis.
      */
     public void pauseClients(long endMillis, PauseType type) {
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
@@ -1451,7 +1452,12 @@ public final class Engine implements Database.Hooks {
         List<Client> waiting = new ArrayList<>(pausedClients);
         pausedClients.clear();
         for (Client c : waiting) {
-            for (byte[][] argv : c.resume()) {
+            Deque<byte[][]> queued = c.resume();
+            if (c.resumeHandler() != null) {
+                c.resumeHandler().run();
+                continue;
+            }
+            for (byte[][] argv : queued) {
                 if (c.isClosed() || c.closingAfterReply()) {
                     break;
                 }
@@ -1483,7 +1489,9 @@ public final class Engine implements Database.Hooks {
      * (Redis's getCommandFlags), which drop may-replicate: a no-writes script runs during a WRITE pause.
      */
     private boolean pausedFor(Client c, CommandSpec cmd, CommandSpec flagged) {
-        if (!clientsPaused() || c.type() == Client.Type.REPLICA || c.type() == Client.Type.MASTER) {
+        // As Redis 7.0's processCommand, only replicas are exempt: the master's writes wait too, so a paused replica
+        // keeps its dataset and slave_repl_offset still.
+        if (!clientsPaused() || c.type() == Client.Type.REPLICA) {
             return false;
         }
         return pauseType == PauseType.ALL || flagged.isWrite() || mayReplicate(cmd, flagged);
