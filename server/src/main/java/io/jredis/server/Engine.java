@@ -3,6 +3,7 @@ package io.jredis.server;
 import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
@@ -292,6 +293,7 @@ public final class Engine implements Database.Hooks {
     private InfoSection replicationInfo;
     private boolean activeExpireEnabled = true;
     private boolean cronPaused;
+    private final OomScoreAdj oomScoreAdj;
     private long replyBufferPeakResetMs = 5000;
     private boolean replyBufferResizing = true;
     private boolean scriptDenyDisabled;
@@ -330,6 +332,11 @@ public final class Engine implements Database.Hooks {
         this.acl = new Acl(this);
         // Through the field: Sentinel mode replaces the ACL along with the command table.
         config.requirepass.onChange(() -> acl.requirepassChanged());
+        this.oomScoreAdj = new OomScoreAdj(config, log);
+        Directive.ApplyHook oom = () -> oomScoreAdj.apply(slaveMode) ? null
+                : "Failed to set current oom_score_adj. Check server logs.";
+        config.oomScoreAdj.onApply(oom);
+        config.oomScoreAdjValues.onApply(oom);
         // RESET leaves a connection as if new: not a monitor, no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             monitor.remove(c);
@@ -759,6 +766,13 @@ public final class Engine implements Database.Hooks {
     /** Replicas keep expired keys until the master deletes them (set by the replication module). */
     public void slaveMode(boolean replica) {
         this.slaveMode = replica;
+        // As Redis's replicationSetMaster / replicationUnsetMaster: the replica class has its own score.
+        oomScoreAdj.apply(replica);
+    }
+
+    /** Sets the process's oom_score_adj as configured, at start-up (Redis's main calls setOOMScoreAdj). */
+    public void applyOomScoreAdj() {
+        oomScoreAdj.apply(slaveMode);
     }
 
     /** Installs the writer of INFO's Replication section (the replication module); null prints a lone master. */
