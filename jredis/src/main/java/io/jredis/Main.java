@@ -89,6 +89,8 @@ public final class Main implements Callable<Integer> {
     private RedisServer server;
     private Path pidfile;
     private boolean stopped;
+    /** Redis's shutdown_asap: a signal asked for a shutdown that has not failed yet. */
+    private volatile boolean signalShutdown;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -192,6 +194,12 @@ public final class Main implements Callable<Integer> {
         server.engine().onShutdown(() -> {
             exitRequested.complete(null);
             shutdownRequested.release();
+        });
+        // As Redis's serverCron: a signal's shutdown starts from the cron (not while DEBUG PAUSE-CRON holds it).
+        server.engine().addCronTask(() -> {
+            if (server.engine().clearShutdownRequest()) {
+                shutdownRequested.release();
+            }
         });
         if (!sentinelMode) {
             // Logged on the engine thread once the server listens, before the data loads there (Redis's order).
@@ -336,10 +344,21 @@ public final class Main implements Callable<Integer> {
     private void onSignal(String name) {
         try {
             Signal.handle(new Signal(name), s -> {
-                log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
-                        + " scheduling shutdown...");
+                String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
+                if (signalShutdown && name.equals("INT")) {
+                    // As Redis: a second SIGINT means quit now, without waiting for the save, whose temp file goes.
+                    log.raw(prefix + "You insist... exiting now.");
+                    try {
+                        Files.deleteIfExists(server.config().dir.path().resolve("temp-" + PID + ".rdb"));
+                    } catch (IOException e) {
+                        // Exiting anyway, as Redis ignores unlink's result.
+                    }
+                    Runtime.getRuntime().halt(1);
+                }
+                log.raw(prefix + "Received SIG" + name + " scheduling shutdown...");
+                signalShutdown = true;
                 exitRequested.complete(null);
-                shutdownRequested.release();
+                server.engine().requestShutdown();
             });
         } catch (IllegalArgumentException e) {
             // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
@@ -369,6 +388,7 @@ public final class Main implements Callable<Integer> {
         if (!prepared) {
             log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more "
                     + "information");
+            signalShutdown = false;
             return false;
         }
         stopped = true;

@@ -194,6 +194,7 @@ public final class Engine implements Database.Hooks {
     private final Map<String, java.util.function.Supplier<Map<String, Object>>> infoSources = new LinkedHashMap<>();
     private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
     private final List<Runnable> cronTasks = new ArrayList<>();
+    private volatile boolean shutdownAsap;
     private RdbStatus rdbStatus = new RdbStatus() {
         @Override
         public long changesSinceLastSave() {
@@ -1708,6 +1709,21 @@ public final class Engine implements Database.Hooks {
     }
 
     // ---- shutdown ----
+
+    /**
+     * A signal asks for a shutdown (Redis's shutdown_asap): the cron starts it, so a paused cron leaves it pending
+     * and SHUTDOWN ABORT can still cancel it. Safe from any thread.
+     */
+    public void requestShutdown() {
+        shutdownAsap = true;
+    }
+
+    /** Takes back a pending signal's shutdown request; false when none was pending. */
+    public boolean clearShutdownRequest() {
+        boolean pending = shutdownAsap;
+        shutdownAsap = false;
+        return pending;
+    }
 
     /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
     public void onShutdown(Runnable hook) {

@@ -135,8 +135,14 @@ final class ServerCommands {
             return;
         }
         if (abort) {
-            // A shutdown here never waits (no replicas to catch up), so none can be in progress.
-            c.engine().error(c, "ERR No shutdown in progress.");
+            // A started shutdown here never waits (no replicas to catch up): only a signal's pending request can be
+            // cancelled.
+            if (!c.engine().clearShutdownRequest()) {
+                c.engine().error(c, "ERR No shutdown in progress.");
+                return;
+            }
+            c.engine().log().notice("Shutdown manually aborted.");
+            c.reply().ok();
             return;
         }
         String busy = nosave || c.engine().scripting() == null ? null : c.engine().scripting().busyShutdownError();
