@@ -89,7 +89,7 @@ public final class Main implements Callable<Integer> {
     private RedisServer server;
     private Path pidfile;
     private boolean stopped;
-    /** Redis's shutdown_asap: a signal asked for a shutdown that has not failed yet. */
+    /** A signal's shutdown left the cron and runs (Redis's shutdown_asap, with the engine's pending request). */
     private volatile boolean signalShutdown;
 
     public static void main(String[] args) {
@@ -198,6 +198,7 @@ public final class Main implements Callable<Integer> {
         // As Redis's serverCron: a signal's shutdown starts from the cron (not while DEBUG PAUSE-CRON holds it).
         server.engine().addCronTask(() -> {
             if (server.engine().clearShutdownRequest()) {
+                signalShutdown = true;
                 shutdownRequested.release();
             }
         });
@@ -345,7 +346,7 @@ public final class Main implements Callable<Integer> {
         try {
             Signal.handle(new Signal(name), s -> {
                 String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
-                if (signalShutdown && name.equals("INT")) {
+                if (name.equals("INT") && (signalShutdown || server.engine().shutdownPending())) {
                     // As Redis: a second SIGINT means quit now, without waiting for the save, whose temp file goes.
                     log.raw(prefix + "You insist... exiting now.");
                     try {
@@ -356,7 +357,6 @@ public final class Main implements Callable<Integer> {
                     Runtime.getRuntime().halt(1);
                 }
                 log.raw(prefix + "Received SIG" + name + " scheduling shutdown...");
-                signalShutdown = true;
                 exitRequested.complete(null);
                 server.engine().requestShutdown();
             });

@@ -1718,6 +1718,11 @@ public final class Engine implements Database.Hooks {
         shutdownAsap = true;
     }
 
+    /** Whether a signal's shutdown request waits for the cron. */
+    public boolean shutdownPending() {
+        return shutdownAsap;
+    }
+
     /** Takes back a pending signal's shutdown request; false when none was pending. */
     public boolean clearShutdownRequest() {
         boolean pending = shutdownAsap;
@@ -1870,6 +1875,8 @@ public final class Engine implements Database.Hooks {
         public long syncPartialOk;
         public long syncPartialErr;
         public long netReplInputBytes;
+        /** Values (and flushed keys) Redis would have freed on its lazyfree thread: INFO lazyfreed_objects. */
+        public long lazyfreedObjects;
         public long netReplOutputBytes;
         public final Map<String, Long> errorCounts = new LinkedHashMap<>();
         /** instantaneous_ops_per_sec, instantaneous_input_kbps, instantaneous_output_kbps. */
@@ -1885,6 +1892,7 @@ public final class Engine implements Database.Hooks {
             unexpectedErrorReplies = forks = 0;
             writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
             netReplInputBytes = netReplOutputBytes = 0;
+            lazyfreedObjects = 0;
             errorCounts.clear();
         }
     }
