@@ -356,9 +356,10 @@ public final class Main implements Callable<Integer> {
                     }
                     Runtime.getRuntime().halt(1);
                 }
+                // The request first: a client's SHUTDOWN ABORT may already be on its way.
+                server.engine().requestShutdown();
                 log.raw(prefix + "Received SIG" + name + " scheduling shutdown...");
                 exitRequested.complete(null);
-                server.engine().requestShutdown();
             });
         } catch (IllegalArgumentException e) {
             // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
