@@ -345,9 +345,15 @@ public final class Main implements Callable<Integer> {
     private void onSignal(String name) {
         try {
             Signal.handle(new Signal(name), s -> {
+                // A second SIGINT means quit now (Redis's shutdown_asap check). The request is recorded before
+                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely.
+                boolean insist = name.equals("INT") && (signalShutdown || server.engine().shutdownPending());
+                if (!insist) {
+                    server.engine().requestShutdown();
+                }
                 String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
-                if (name.equals("INT") && (signalShutdown || server.engine().shutdownPending())) {
-                    // As Redis: a second SIGINT means quit now, without waiting for the save, whose temp file goes.
+                if (insist) {
+                    // The save in progress is abandoned: its temp file goes.
                     log.raw(prefix + "You insist... exiting now.");
                     try {
                         Files.deleteIfExists(server.config().dir.path().resolve("temp-" + PID + ".rdb"));
@@ -356,8 +362,6 @@ public final class Main implements Callable<Integer> {
                     }
                     Runtime.getRuntime().halt(1);
                 }
-                // The request first: a client's SHUTDOWN ABORT may already be on its way.
-                server.engine().requestShutdown();
                 log.raw(prefix + "Received SIG" + name + " scheduling shutdown...");
                 exitRequested.complete(null);
             });
