@@ -54,7 +54,7 @@ class LatencyTest {
     void monitorRecordsSlowActiveExpireCycles() throws Exception {
         try (TestServer s = TestServer.start("latency-monitor-threshold", "1");
                 RawClient c = new RawClient(s.host(), s.port())) {
-            c.call("EVAL", "for i=1,200000 do redis.call('set','k'..i,'v','px',1) end", "0");
+            c.call("EVAL", "for i=1,50000 do redis.call('set','k'..i,'v','px',1) end", "0");
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
             while (!RawClient.text(c.call("LATENCY", "LATEST")).contains("expire-cycle")) {
                 assertTrue(System.nanoTime() < deadline, "no expire-cycle event: " + RawClient.text(
