@@ -89,6 +89,8 @@ public final class Main implements Callable<Integer> {
     private RedisServer server;
     private Path pidfile;
     private boolean stopped;
+    /** A signal's shutdown left the cron and runs (Redis's shutdown_asap, with the engine's pending request). */
+    private volatile boolean signalShutdown;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -192,6 +194,13 @@ public final class Main implements Callable<Integer> {
         server.engine().onShutdown(() -> {
             exitRequested.complete(null);
             shutdownRequested.release();
+        });
+        // As Redis's serverCron: a signal's shutdown starts from the cron (not while DEBUG PAUSE-CRON holds it).
+        server.engine().addCronTask(() -> {
+            if (server.engine().clearShutdownRequest()) {
+                signalShutdown = true;
+                shutdownRequested.release();
+            }
         });
         if (!sentinelMode) {
             // Logged on the engine thread once the server listens, before the data loads there (Redis's order).
@@ -336,10 +345,25 @@ public final class Main implements Callable<Integer> {
     private void onSignal(String name) {
         try {
             Signal.handle(new Signal(name), s -> {
-                log.raw(PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") Received SIG" + name
-                        + " scheduling shutdown...");
+                // A second SIGINT means quit now (Redis's shutdown_asap check). The request is recorded before
+                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely.
+                boolean insist = name.equals("INT") && (signalShutdown || server.engine().shutdownPending());
+                if (!insist) {
+                    server.engine().requestShutdown();
+                }
+                String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
+                if (insist) {
+                    // The save in progress is abandoned: its temp file goes.
+                    log.raw(prefix + "You insist... exiting now.");
+                    try {
+                        Files.deleteIfExists(server.config().dir.path().resolve("temp-" + PID + ".rdb"));
+                    } catch (IOException e) {
+                        // Exiting anyway, as Redis ignores unlink's result.
+                    }
+                    Runtime.getRuntime().halt(1);
+                }
+                log.raw(prefix + "Received SIG" + name + " scheduling shutdown...");
                 exitRequested.complete(null);
-                shutdownRequested.release();
             });
         } catch (IllegalArgumentException e) {
             // The JVM keeps the signal (-Xrs, or ignored by the parent); the shutdown hook still closes cleanly.
@@ -369,6 +393,7 @@ public final class Main implements Callable<Integer> {
         if (!prepared) {
             log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more "
                     + "information");
+            signalShutdown = false;
             return false;
         }
         stopped = true;

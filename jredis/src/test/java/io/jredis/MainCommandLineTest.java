@@ -67,6 +67,74 @@ class MainCommandLineTest {
         }
     }
 
+    /**
+     * A signal's shutdown starts from the cron, as Redis's shutdown_asap: while DEBUG PAUSE-CRON holds it, SHUTDOWN
+     * ABORT cancels it, and the server goes on.
+     */
+    @Test
+    void shutdownAbortCancelsASignalsPendingShutdown() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, null, null, "--port", Integer.toString(port), "--save", "",
+                "--enable-debug-command", "yes");
+                RawClient c = new RawClient("127.0.0.1", port)) {
+            assertEquals("OK", RawClient.text(c.call("DEBUG", "PAUSE-CRON", "1")));
+            s.process.destroy();
+            awaitOutput(s, ") Received SIGTERM scheduling shutdown...");
+            assertEquals("OK", RawClient.text(c.call("SHUTDOWN", "ABORT")));
+            awaitOutput(s, " * Shutdown manually aborted.");
+            assertEquals("OK", RawClient.text(c.call("DEBUG", "PAUSE-CRON", "0")));
+            assertEquals("PONG", RawClient.text(c.call("PING")));
+            assertEquals("(error) ERR No shutdown in progress.", RawClient.text(c.call("SHUTDOWN", "ABORT")));
+            assertTrue(s.process.isAlive());
+            // The aborted request is forgotten: the next SIGINT is a first one, a clean shutdown.
+            signal("INT", s.process);
+            assertTrue(s.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "jredis exits after SIGINT");
+            assertEquals(0, s.process.exitValue());
+            assertFalse(s.stdout().contains("You insist"), s.stdout());
+        }
+    }
+
+    /**
+     * A second SIGINT while the shutdown's save runs exits at once with status 1 and deletes the save's temp file
+     * (Redis's temp-PID.rdb), as Redis's signal handler does.
+     */
+    @Test
+    void secondSigintDuringTheShutdownSaveExitsAndDeletesTheTempFile() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, null, null, "--port", Integer.toString(port), "--dir", dir.toString(),
+                "--save", "3600 1");
+                RawClient c = new RawClient("127.0.0.1", port)) {
+            for (int i = 0; i < 20; i++) {
+                c.call("SET", "k" + i, "v");
+            }
+            assertEquals("OK", RawClient.text(c.call("CONFIG", "SET", "rdb-key-save-delay", "1000000")));
+            Path temp = dir.resolve("temp-" + s.process.pid() + ".rdb");
+            signal("INT", s.process);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (!Files.exists(temp)) {
+                assertTrue(System.nanoTime() < deadline, "the shutdown's save did not start");
+                s.process.waitFor(10, TimeUnit.MILLISECONDS);
+            }
+            signal("INT", s.process);
+            assertTrue(s.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "jredis exits on the second SIGINT");
+            assertEquals(1, s.process.exitValue());
+            assertFalse(Files.exists(temp), "temp file deleted");
+            assertTrue(s.stdout().contains(") You insist... exiting now.\n"), s.stdout());
+        }
+    }
+
+    private static void signal(String name, Process p) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor());
+    }
+
+    private static void awaitOutput(Server s, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!s.stdout().contains(text)) {
+            assertTrue(System.nanoTime() < deadline, "no '" + text + "' in " + s.stdout());
+            s.process.waitFor(10, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Redis chdirs into {@code dir} while reading its config: relative logfile and pidfile names land there. */
     @Test
     void relativeLogfileAndPidfileAreInDir() throws Exception {

@@ -122,7 +122,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
      * save counts as the last one; {@code resetDirty} false keeps the changes counter (FLUSHALL's save).
      */
     public boolean saveSync(boolean resetDirty) {
-        RdbFile file = new RdbFile(cfg.dir.path(), tempName(), rdbPath());
+        // Redis's rdbSave name: a second SIGINT deletes this file while a shutdown saves.
+        RdbFile file = new RdbFile(cfg.dir.path(), "temp-" + PID + ".rdb", rdbPath());
         try {
             RdbOutput out = new RdbOutput(file.open(), cfg.rdbcompression.value(), cfg.rdbchecksum.value());
             writeDataset(out, file);

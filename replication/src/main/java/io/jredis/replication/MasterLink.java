@@ -64,7 +64,6 @@ final class MasterLink {
     /** The payload being received, while in the BULK phase. */
     private PayloadReceiver payload;
     private long processedOffset;
-    private long readOffset;
     private long lastIo;
     private long downSince;
     private boolean everUp;
@@ -565,7 +564,6 @@ final class MasterLink {
 
     private void online(long offset, int db) {
         processedOffset = offset;
-        readOffset = offset;
         if (repl.backlog == null) {
             repl.masterOffset = offset;
             repl.createBacklog();
@@ -576,6 +574,12 @@ final class MasterLink {
         master.authenticate(null);
         master.replyMode(Client.ReplyMode.OFF);
         master.select(engine.database(db));
+        Client m = master;
+        master.resumeHandler(() -> {
+            if (master == m) {
+                processInput();
+            }
+        });
         state = State.CONNECTED;
         everUp = true;
         phase = Phase.STREAM;
@@ -584,6 +588,9 @@ final class MasterLink {
 
     /** Applies one complete command of the stream; false when more bytes are needed. */
     private boolean streamCommand() throws IOException {
+        if (master.postponed()) {
+            return false;
+        }
         int start = in.readerIndex();
         byte[][] argv = parseMultibulk();
         if (argv == null) {
@@ -591,12 +598,17 @@ final class MasterLink {
             return false;
         }
         int len = in.readerIndex() - start;
-        readOffset += len;
         Client m = master;
         if (argv.length > 0) {
             engine.process(m, argv);
         }
         if (master != m) {
+            return false;
+        }
+        if (m.postponed()) {
+            // A CLIENT PAUSE holds the master's write as Redis blocks its master client: the command and the rest
+            // of the stream stay unread in the buffer until the pause ends (the resume handler parses them again).
+            in.readerIndex(start);
             return false;
         }
         processedOffset += len;
@@ -696,7 +708,9 @@ final class MasterLink {
         f.accept("master_link_status", state == State.CONNECTED ? "up" : "down");
         f.accept("master_last_io_seconds_ago", master != null ? (now - lastIo) / 1000 : -1);
         f.accept("master_sync_in_progress", state == State.TRANSFER ? 1 : 0);
-        f.accept("slave_read_repl_offset", master != null ? readOffset : cached != null ? cached.offset() : 1);
+        // Redis's read_reploff: what was read from the master, applied or still waiting in the buffer.
+        f.accept("slave_read_repl_offset", master != null ? processedOffset + (in == null ? 0 : in.readableBytes())
+                : cached != null ? cached.offset() : 1);
         f.accept("slave_repl_offset", master != null ? processedOffset : cached != null ? cached.offset() : 1);
         if (state == State.TRANSFER) {
             // Redis's repl_transfer_size is 0 for an EOF-marked payload, and nothing counts what a parser reads.

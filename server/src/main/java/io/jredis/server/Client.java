@@ -76,6 +76,8 @@ public final class Client implements Reply.ReplySink {
     private byte[][] argv;
     /** Commands that arrived while this client waits for CLIENT PAUSE to end, oldest first; null when not waiting. */
     private Deque<byte[][]> postponed;
+    /** Replays what the client's owner held back itself when a pause ends (the master link's stream), or null. */
+    private Runnable resumeHandler;
     /** Whether Redis would hold a grown query buffer for this client (it frees it after 2 idle seconds). */
     private boolean queryBufferGrown;
     private int replyBufferSize = REPLY_CHUNK_BYTES;
@@ -398,6 +400,19 @@ public final class Client implements Reply.ReplySink {
     /** Queues a command received while waiting, behind the postponed one. */
     void queuePostponed(byte[][] argv) {
         postponed.addLast(argv);
+    }
+
+    /**
+     * Makes the client's owner resume it after a pause, instead of the engine replaying its queued commands: for a
+     * client whose input the owner parses and can keep unread (the master link leaves the held stream in its buffer).
+     */
+    public void resumeHandler(Runnable handler) {
+        this.resumeHandler = handler;
+    }
+
+    /** The owner's resume step, or null when the engine replays the queued commands. */
+    Runnable resumeHandler() {
+        return resumeHandler;
     }
 
     /** Stops waiting and hands back the queued commands, oldest first. */

@@ -3,6 +3,7 @@ package io.jredis.server;
 import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.config.Directive;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
@@ -15,6 +16,7 @@ import io.netty.channel.ChannelFutureListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,6 +194,7 @@ public final class Engine implements Database.Hooks {
     private final Map<String, java.util.function.Supplier<Map<String, Object>>> infoSources = new LinkedHashMap<>();
     private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
     private final List<Runnable> cronTasks = new ArrayList<>();
+    private volatile boolean shutdownAsap;
     private RdbStatus rdbStatus = new RdbStatus() {
         @Override
         public long changesSinceLastSave() {
@@ -291,6 +294,7 @@ public final class Engine implements Database.Hooks {
     private InfoSection replicationInfo;
     private boolean activeExpireEnabled = true;
     private boolean cronPaused;
+    private final OomScoreAdj oomScoreAdj;
     private long replyBufferPeakResetMs = 5000;
     private boolean replyBufferResizing = true;
     private boolean scriptDenyDisabled;
@@ -329,6 +333,11 @@ public final class Engine implements Database.Hooks {
         this.acl = new Acl(this);
         // Through the field: Sentinel mode replaces the ACL along with the command table.
         config.requirepass.onChange(() -> acl.requirepassChanged());
+        this.oomScoreAdj = new OomScoreAdj(config, log);
+        Directive.ApplyHook oom = () -> oomScoreAdj.apply(slaveMode) ? null
+                : "Failed to set current oom_score_adj. Check server logs.";
+        config.oomScoreAdj.onApply(oom);
+        config.oomScoreAdjValues.onApply(oom);
         // RESET leaves a connection as if new: not a monitor, no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             monitor.remove(c);
@@ -758,6 +767,13 @@ public final class Engine implements Database.Hooks {
     /** Replicas keep expired keys until the master deletes them (set by the replication module). */
     public void slaveMode(boolean replica) {
         this.slaveMode = replica;
+        // As Redis's replicationSetMaster / replicationUnsetMaster: the replica class has its own score.
+        oomScoreAdj.apply(replica);
+    }
+
+    /** Sets the process's oom_score_adj as configured, at start-up (Redis's main calls setOOMScoreAdj). */
+    public void applyOomScoreAdj() {
+        oomScoreAdj.apply(slaveMode);
     }
 
     /** Installs the writer of INFO's Replication section (the replication module); null prints a lone master. */
@@ -1412,7 +1428,7 @@ public final class Engine implements Database.Hooks {
     /**
      * Pauses normal clients until {@code endMillis} (unix ms): all their commands ({@link PauseType#ALL}) or those
      * that may write or replicate ({@link PauseType#WRITE}). As in Redis 7.0 a running pause only gets stronger and
-     * longer. Replicas and masters are never paused.
+     * longer. Replicas are never paused; a replica's master is, as in Redis.
      */
     public void pauseClients(long endMillis, PauseType type) {
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
@@ -1451,7 +1467,12 @@ public final class Engine implements Database.Hooks {
         List<Client> waiting = new ArrayList<>(pausedClients);
         pausedClients.clear();
         for (Client c : waiting) {
-            for (byte[][] argv : c.resume()) {
+            Deque<byte[][]> queued = c.resume();
+            if (c.resumeHandler() != null) {
+                c.resumeHandler().run();
+                continue;
+            }
+            for (byte[][] argv : queued) {
                 if (c.isClosed() || c.closingAfterReply()) {
                     break;
                 }
@@ -1483,7 +1504,9 @@ public final class Engine implements Database.Hooks {
      * (Redis's getCommandFlags), which drop may-replicate: a no-writes script runs during a WRITE pause.
      */
     private boolean pausedFor(Client c, CommandSpec cmd, CommandSpec flagged) {
-        if (!clientsPaused() || c.type() == Client.Type.REPLICA || c.type() == Client.Type.MASTER) {
+        // As Redis 7.0's processCommand, only replicas are exempt: the master's writes wait too, so a paused replica
+        // keeps its dataset and slave_repl_offset still.
+        if (!clientsPaused() || c.type() == Client.Type.REPLICA) {
             return false;
         }
         return pauseType == PauseType.ALL || flagged.isWrite() || mayReplicate(cmd, flagged);
@@ -1663,13 +1686,21 @@ public final class Engine implements Database.Hooks {
      * time), each walked until under 10% of a sample is stale, within 25% of a cron period.
      */
     private void activeExpireCycle() {
-        long deadline = System.nanoTime() + 250_000_000L / Math.max(1, Math.min(500, config.hz.value()));
+        long start = System.nanoTime();
+        long deadline = start + 250_000_000L / Math.max(1, Math.min(500, config.hz.value()));
         int dbs = expireTimeLimitHit ? databases.length : Math.min(16, databases.length);
         expireTimeLimitHit = false;
+        boolean sampled = false;
         for (int j = 0; j < dbs && !expireTimeLimitHit; j++) {
             Database db = databases[expireDb];
             expireDb = (expireDb + 1) % databases.length;
+            sampled |= db.expiresSize() > 0;
             expireTimeLimitHit = !db.activeExpire(deadline);
+        }
+        // Only a cycle that had keys to sample: an idle one reaching the threshold is the JVM's or the scheduler's
+        // pause, which the command events already show.
+        if (sampled) {
+            latency.addSampleIfNeeded("expire-cycle", (System.nanoTime() - start) / 1_000_000);
         }
     }
 
@@ -1686,6 +1717,26 @@ public final class Engine implements Database.Hooks {
     }
 
     // ---- shutdown ----
+
+    /**
+     * A signal asks for a shutdown (Redis's shutdown_asap): the cron starts it, so a paused cron leaves it pending
+     * and SHUTDOWN ABORT can still cancel it. Safe from any thread.
+     */
+    public void requestShutdown() {
+        shutdownAsap = true;
+    }
+
+    /** Whether a signal's shutdown request waits for the cron. */
+    public boolean shutdownPending() {
+        return shutdownAsap;
+    }
+
+    /** Takes back a pending signal's shutdown request; false when none was pending. */
+    public boolean clearShutdownRequest() {
+        boolean pending = shutdownAsap;
+        shutdownAsap = false;
+        return pending;
+    }
 
     /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
     public void onShutdown(Runnable hook) {
@@ -1832,6 +1883,8 @@ public final class Engine implements Database.Hooks {
         public long syncPartialOk;
         public long syncPartialErr;
         public long netReplInputBytes;
+        /** Values (and flushed keys) Redis would have freed on its lazyfree thread: INFO lazyfreed_objects. */
+        public long lazyfreedObjects;
         public long netReplOutputBytes;
         public final Map<String, Long> errorCounts = new LinkedHashMap<>();
         /** instantaneous_ops_per_sec, instantaneous_input_kbps, instantaneous_output_kbps. */
@@ -1847,6 +1900,7 @@ public final class Engine implements Database.Hooks {
             unexpectedErrorReplies = forks = 0;
             writesProcessed = syncFull = syncPartialOk = syncPartialErr = 0;
             netReplInputBytes = netReplOutputBytes = 0;
+            lazyfreedObjects = 0;
             errorCounts.clear();
         }
     }

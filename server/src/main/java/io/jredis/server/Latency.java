@@ -47,11 +47,7 @@ public final class Latency {
     /** Records a command's duration: a monitor event when over the threshold, and its histogram sample. */
     void commandDone(CommandSpec cmd, long micros, boolean slowlogged) {
         if (slowlogged) {
-            long threshold = engine.config().latencyMonitorThreshold.value();
-            long ms = micros / 1000;
-            if (threshold > 0 && ms >= threshold) {
-                addSample(cmd.hasFlag("fast") ? "fast-command" : "command", ms);
-            }
+            addSampleIfNeeded(cmd.hasFlag("fast") ? "fast-command" : "command", micros / 1000);
         }
         if (engine.config().latencyTracking.value()) {
             Histogram h = cmd.latencyHistogram;
@@ -60,6 +56,14 @@ public final class Latency {
                 cmd.latencyHistogram = h;
             }
             h.record(micros * 1000);
+        }
+    }
+
+    /** Redis's latencyAddSampleIfNeeded: a sample of {@code event} when latency-monitor-threshold is reached. */
+    void addSampleIfNeeded(String event, long ms) {
+        long threshold = engine.config().latencyMonitorThreshold.value();
+        if (threshold > 0 && ms >= threshold) {
+            addSample(event, ms);
         }
     }
 

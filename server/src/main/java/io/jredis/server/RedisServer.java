@@ -58,6 +58,7 @@ public final class RedisServer implements AutoCloseable {
             engine.commands().rename(rename[0], rename[1]);
         }
         engine.acl().loadAtStartup();
+        engine.applyOomScoreAdj();
         network.start();
         // As Redis's tcp_port and "Running mode=..., port=": the TLS port when only TLS listens.
         engine.tcpPort(network.port() != 0 ? network.port() : network.tlsPort());

@@ -3,6 +3,7 @@ package io.jredis.server.commands;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.ConfigRewrite;
 import io.jredis.server.config.MemoryUnits;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
@@ -16,8 +17,10 @@ import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import io.jredis.server.util.Glob;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -28,8 +31,8 @@ import java.util.Locale;
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
  * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
- * STRINGMATCH-TEST, HTSTATS-KEY, HELP (RELOAD and LOADAOF are added by the persistence module); the others answer as
- * unknown subcommands.
+ * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are added by the
+ * persistence module); the others answer as unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -127,6 +130,20 @@ final class DebugCommand {
                     return;
                 }
                 object(c, argv[2]);
+            }
+            case "htstats" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                htstats(c, argv[2]);
+            }
+            case "config-rewrite-force-all" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                configRewriteForceAll(c);
             }
             case "htstats-key" -> {
                 if (argc != 3) {
@@ -392,6 +409,39 @@ final class DebugCommand {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        c.reply().ok();
+    }
+
+    /** DEBUG HTSTATS dbid: the stats of the keyspace table and of the expires table, as Redis's dictGetStats. */
+    private static void htstats(Client c, byte[] dbid) {
+        Long id = Bytes.toLong(dbid);
+        if (id == null) {
+            c.engine().error(c, Args.NOT_INTEGER);
+            return;
+        }
+        if (id < 0 || id >= c.engine().databaseCount()) {
+            c.engine().error(c, "ERR Out of range database");
+            return;
+        }
+        Database db = c.engine().database(id.intValue());
+        c.reply().verbatim("[Dictionary HT]\n" + dictStats(db.size()) + "[Expires HT]\n"
+                + dictStats(db.expiresSize()));
+    }
+
+    /** DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE that writes every directive, default values included. */
+    private static void configRewriteForceAll(Client c) {
+        Path file = c.engine().config().configFile();
+        if (file == null) {
+            // Redis hands its NULL config file name to fopen.
+            c.engine().error(c, "ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address");
+            return;
+        }
+        try {
+            ConfigRewrite.rewrite(c.engine().config(), file, true);
+        } catch (IOException e) {
+            c.engine().error(c, "ERR CONFIG-REWRITE-FORCE-ALL failed: " + ConfigRewrite.strerror(e));
+            return;
         }
         c.reply().ok();
     }

@@ -281,7 +281,7 @@ final class InfoCommand {
                 .field("mem_allocator", "jvm-" + Runtime.version().feature())
                 .field("active_defrag_running", 0)
                 .field("lazyfree_pending_objects", 0)
-                .field("lazyfreed_objects", 0);
+                .field("lazyfreed_objects", engine.stats().lazyfreedObjects);
     }
 
     /** Resident set size from /proc on Linux (pages of 4 KiB); elsewhere the committed heap. */

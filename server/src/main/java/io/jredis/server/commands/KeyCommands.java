@@ -6,6 +6,7 @@ import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.db.FreeEffort;
 import io.jredis.server.db.Values;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Glob;
@@ -66,12 +67,19 @@ final class KeyCommands {
 
     /**
      * DEL key [key ...] and UNLINK key [key ...]: the same here, as the JVM reclaims memory in the background
-     * anyway; each keeps its own name when propagated.
+     * anyway; each keeps its own name when propagated. A lazy delete (UNLINK, or DEL under lazyfree-lazy-user-del)
+     * counts the values Redis would hand to its lazyfree thread.
      */
     private static void del(Client c, byte[][] argv) {
         Database db = c.db();
+        boolean lazy = Bytes.eqIgnoreCase(argv[0], "unlink") || c.engine().config().lazyfreeLazyUserDel.value();
+        long fill = c.engine().config().listMaxListpackSize.value();
         int deleted = 0;
         for (int i = 1; i < argv.length; i++) {
+            Dict.Entry e = lazy ? db.entry(argv[i]) : null;
+            if (e != null && FreeEffort.aboveThreshold(e.value, fill)) {
+                c.engine().stats().lazyfreedObjects++;
+            }
             if (db.delete(argv[i])) {
                 db.signalModified(argv[i]);
                 Notify.del(c, argv[i]);

@@ -33,13 +33,27 @@ final class ServerCommands {
         return true;
     }
 
+    /**
+     * An asynchronous flush (ASYNC, or no argument under lazyfree-lazy-user-flush) hands every key to Redis's lazyfree
+     * thread: INFO lazyfreed_objects counts them.
+     */
+    private static void countLazyFlush(Client c, byte[][] argv, long keys) {
+        boolean async = argv.length == 2 ? Bytes.eqIgnoreCase(argv[1], "async")
+                : c.engine().config().lazyfreeLazyUserFlush.value();
+        if (async) {
+            c.engine().stats().lazyfreedObjects += keys;
+        }
+    }
+
     /** FLUSHDB [ASYNC|SYNC] */
     private static void flushdb(Client c, byte[][] argv) {
         if (!flushArgsOk(c, argv)) {
             return;
         }
         Engine e = c.engine();
-        e.dirty(e.emptyDatabase(c.db()));
+        long removed = e.emptyDatabase(c.db());
+        countLazyFlush(c, argv, removed);
+        e.dirty(removed);
         e.tracking().invalidateAllOnFlush();
         // Propagated even when the database was already empty, as Redis forces it.
         e.forcePropagation();
@@ -56,6 +70,7 @@ final class ServerCommands {
         for (int i = 0; i < e.databaseCount(); i++) {
             removed += e.emptyDatabase(e.database(i));
         }
+        countLazyFlush(c, argv, removed);
         e.tracking().invalidateAllOnFlush();
         // Redis's flushAllDataAndResetRDB: one more change on top of the removed keys, so FLUSHALL always counts.
         e.dirty(removed + 1);
@@ -135,8 +150,14 @@ final class ServerCommands {
             return;
         }
         if (abort) {
-            // A shutdown here never waits (no replicas to catch up), so none can be in progress.
-            c.engine().error(c, "ERR No shutdown in progress.");
+            // A started shutdown here never waits (no replicas to catch up): only a signal's pending request can be
+            // cancelled.
+            if (!c.engine().clearShutdownRequest()) {
+                c.engine().error(c, "ERR No shutdown in progress.");
+                return;
+            }
+            c.engine().log().notice("Shutdown manually aborted.");
+            c.reply().ok();
             return;
         }
         String busy = nosave || c.engine().scripting() == null ? null : c.engine().scripting().busyShutdownError();

@@ -230,6 +230,14 @@ public final class ConfigFile {
             if (!d.has(Directive.MULTI_ARG) && args.length != 1) {
                 throw new ConfigException("wrong number of arguments");
             }
+            if (d.has(Directive.MULTI_ARG) && args.length == 1 && !args[0].isEmpty()) {
+                // As Redis: a lone argument of a multi-argument directive holds them all (--save "900 1").
+                List<byte[]> split = SplitArgs.split(args[0].getBytes(StandardCharsets.ISO_8859_1));
+                args = new String[split == null ? 0 : split.size()];
+                for (int a = 0; a < args.length; a++) {
+                    args[a] = new String(split.get(a), StandardCharsets.ISO_8859_1);
+                }
+            }
             d.load(args);
             if (d.has(Directive.NOT_IMPLEMENTED)) {
                 warn(d.name());

@@ -39,12 +39,22 @@ public final class ConfigRewrite {
     private final Map<String, ArrayDeque<Integer>> optionToLines = new LinkedHashMap<>();
     private final Set<String> rewritten = new HashSet<>();
     private boolean needsSignature = true;
+    private boolean forceAll;
 
     private ConfigRewrite() {}
 
     /** Rewrites {@code path} from the current values of {@code config}. */
     public static void rewrite(ServerConfig config, Path path) throws IOException {
+        rewrite(config, path, false);
+    }
+
+    /**
+     * Rewrites {@code path}; with {@code forceAll} (DEBUG CONFIG-REWRITE-FORCE-ALL) directives at their default
+     * value are written too, as Redis's {@code force_write}.
+     */
+    public static void rewrite(ServerConfig config, Path path, boolean forceAll) throws IOException {
         ConfigRewrite rw = readOldFile(path, config);
+        rw.forceAll = forceAll;
         for (Directive d : config.directives()) {
             // A Sentinel saves no data, and Redis writes no save points into its config.
             if (config.sentinelMode() && d.name().equals("save")) {
@@ -121,7 +131,7 @@ public final class ConfigRewrite {
         String key = option.toLowerCase();
         rewritten.add(key);
         ArrayDeque<Integer> old = optionToLines.get(key);
-        if (old == null && !force) {
+        if (old == null && !force && !forceAll) {
             return;
         }
         if (old != null) {

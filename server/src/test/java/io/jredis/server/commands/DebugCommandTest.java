@@ -175,6 +175,35 @@ class DebugCommandTest {
         }
     }
 
+    /** DEBUG HTSTATS dbid: Redis's errors, its text for empty tables, and both tables' sizes and counts. */
+    @Test
+    void htstatsDescribesTheKeyspaceAndExpiresTables() throws Exception {
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+                TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            String[][] script = {{"DEBUG", "HTSTATS", "0"}, {"DEBUG", "HTSTATS", "16"}, {"DEBUG", "HTSTATS", "-1"},
+                {"DEBUG", "HTSTATS", "x"}, {"DEBUG", "HTSTATS"}, {"DEBUG", "HTSTATS", "0", "full"},
+                {"DEBUG", "CONFIG-REWRITE-FORCE-ALL", "x"}, {"INFO", "errorstats"}};
+            for (String[] cmd : script) {
+                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
+                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
+            }
+            for (RawClient c : new RawClient[] {real, ours}) {
+                c.call("SET", "a", "1");
+                c.call("SET", "b", "2", "EX", "100");
+                c.call("SET", "c", "3");
+            }
+            String[] realLines = RawClient.text(real.call("DEBUG", "HTSTATS", "0")).split("\n");
+            String[] ourLines = RawClient.text(ours.call("DEBUG", "HTSTATS", "0")).split("\n");
+            assertArrayEquals(Arrays.copyOf(realLines, 4), Arrays.copyOf(ourLines, 4));
+            int expires = Arrays.asList(ourLines).indexOf("[Expires HT]");
+            assertArrayEquals(Arrays.copyOfRange(realLines, Arrays.asList(realLines).indexOf("[Expires HT]"),
+                    Arrays.asList(realLines).indexOf("[Expires HT]") + 4),
+                    Arrays.copyOfRange(ourLines, expires, expires + 4));
+        }
+    }
+
     @Test
     void objectDescribesTheValueAsRedisDoes() throws Exception {
         try (TestServer s = TestServer.start("enable-debug-command", "yes");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jredis.server.RedisServer;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.log.Log;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import java.nio.file.Files;
@@ -274,6 +275,47 @@ class ConfigCommandTest {
         String[] actual = normalize(Files.readString(ours));
         assertEquals(expected[0], actual[0], "lines before the generated section");
         assertEquals(expected[1], actual[1], "generated lines (Redis appends them in hash order)");
+    }
+
+    /**
+     * DEBUG CONFIG-REWRITE-FORCE-ALL writes the directives at their defaults too: the same directive names as real
+     * Redis's, and a server started from the file reads back the same configuration.
+     */
+    @Test
+    void debugConfigRewriteForceAllWritesEveryDirective() throws Exception {
+        Path theirs = Files.writeString(tmp.resolve("real.conf"), "");
+        Path ours = Files.writeString(tmp.resolve("ours.conf"), "");
+        try (RealRedis real = RealRedis.startWithConfig(theirs, "--enable-debug-command", "yes");
+                RawClient r = new RawClient("127.0.0.1", real.port())) {
+            assertEquals("OK", RawClient.text(r.call("DEBUG", "CONFIG-REWRITE-FORCE-ALL")));
+        }
+        Map<String, String> before;
+        try (RedisServer s = startFromFile(ours, "--enable-debug-command", "yes", "--dir", tmp.toString());
+                Jedis j = new Jedis("127.0.0.1", s.port());
+                RawClient raw = new RawClient("127.0.0.1", s.port())) {
+            before = j.configGet("*");
+            assertEquals("OK", RawClient.text(raw.call("DEBUG", "CONFIG-REWRITE-FORCE-ALL")));
+        }
+        Set<String> written = directiveNames(Files.readString(ours));
+        // jredis's own directive (the Prometheus endpoint), which Redis does not have.
+        assertTrue(written.remove("metrics-port"));
+        assertEquals(directiveNames(Files.readString(theirs)), written);
+        try (RedisServer s = startFromFile(ours); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            Map<String, String> after = j.configGet("*");
+            before.remove("port");
+            after.remove("port");
+            assertEquals(before, after);
+        }
+    }
+
+    private static Set<String> directiveNames(String file) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (String line : file.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                names.add(line.split(" ", 2)[0]);
+            }
+        }
+        return names;
     }
 
     /** Splits a rewritten file into its kept part and its sorted generated part, hiding port and dir. */

@@ -253,6 +253,9 @@ class ConfigFileTest {
         cases.put("notify", "notify-keyspace-events Q\n");
         cases.put("oom-values", "oom-score-adj-values 1 2\n");
         cases.put("oom-range", "oom-score-adj-values 1 2 5000\n");
+        // A multi-argument directive's lone argument is split: the first line is valid, the error is the second's.
+        cases.put("multi-in-one", "shutdown-on-sigint \"now force\"\nshutdown-on-sigterm\n");
+        cases.put("multi-in-one-range", "oom-score-adj-values \"1 2 5000\"\n");
         cases.put("percentiles", "latency-tracking-info-percentiles 50 abc\n");
         cases.put("percentiles-range", "latency-tracking-info-percentiles 500\n");
         cases.put("dbfilename", "dbfilename a/b\n");

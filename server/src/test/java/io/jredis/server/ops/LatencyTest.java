@@ -49,6 +49,23 @@ class LatencyTest {
         }
     }
 
+    /** As Redis's activeExpireCycle: a cycle reaching latency-monitor-threshold is an expire-cycle event. */
+    @Test
+    void monitorRecordsSlowActiveExpireCycles() throws Exception {
+        try (TestServer s = TestServer.start("latency-monitor-threshold", "1");
+                RawClient c = new RawClient(s.host(), s.port())) {
+            c.call("EVAL", "for i=1,50000 do redis.call('set','k'..i,'v','px',1) end", "0");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!RawClient.text(c.call("LATENCY", "LATEST")).contains("expire-cycle")) {
+                assertTrue(System.nanoTime() < deadline, "no expire-cycle event: " + RawClient.text(
+                        c.call("LATENCY", "LATEST")));
+                c.call("DBSIZE");
+            }
+            List<?> history = (List<?>) c.call("LATENCY", "HISTORY", "expire-cycle");
+            assertTrue(!history.isEmpty());
+        }
+    }
+
     @Test
     void monitorRecordsSlowCommands() throws Exception {
         try (TestServer s = TestServer.start("latency-monitor-threshold", "1", "enable-debug-command", "yes");

@@ -1,0 +1,56 @@
+package io.jredis.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jredis.server.RedisServer;
+import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica under CLIENT PAUSE WRITE reads its master's stream but holds its writes, as Redis blocks the master
+ * client: the dataset and slave_repl_offset stay still until the pause ends, slave_read_repl_offset moves on.
+ */
+class PausedReplicaTest {
+    @Test
+    void pauseHoldsTheMastersWritesUntilUnpause() throws Exception {
+        RedisServer master = Nodes.jredis();
+        RedisServer replica = Nodes.jredis();
+        try (RawClient m = new RawClient("127.0.0.1", master.port());
+                RawClient r = new RawClient("127.0.0.1", replica.port())) {
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+            Await.until("the link up", 30, () -> info(r).contains("master_link_status:up"));
+            m.call("SET", "foo", "bar");
+            long applied = field(info(m), "master_repl_offset");
+            Await.until("the first write applied", 30, () -> field(info(r), "slave_repl_offset") == applied);
+
+            assertEquals("OK", RawClient.text(r.call("CLIENT", "PAUSE", "100000", "WRITE")));
+            m.call("SET", "foo2", "bar2");
+            long sent = field(info(m), "master_repl_offset");
+            Await.until("the write read by the replica", 30, () -> field(info(r), "slave_read_repl_offset") == sent);
+            assertEquals(applied, field(info(r), "slave_repl_offset"));
+            assertEquals("(nil)", RawClient.text(r.call("GET", "foo2")));
+
+            r.call("CLIENT", "UNPAUSE");
+            Await.until("the held write applied", 30, () -> field(info(r), "slave_repl_offset") == sent);
+            assertEquals("bar2", RawClient.text(r.call("GET", "foo2")));
+        } finally {
+            replica.close();
+            master.close();
+        }
+    }
+
+    private static long field(String info, String name) {
+        return Long.parseLong(info.replaceAll("(?s).*\\b" + name + ":(\\d+).*", "$1"));
+    }
+
+    private static String info(RawClient c) {
+        try {
+            return RawClient.text(c.call("INFO", "replication"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
