@@ -246,12 +246,18 @@ final class StreamCodec implements ValueCodec {
         }
         StreamValue.Node node = s.addNode(master, fields);
         List<StreamId> seen = new ArrayList<>();
+        long entries = 0;
         while (lp.next()) {
+            entries++;
             int flags = (int) (lp.isInt() ? lp.intValue() : Long.parseLong(new String(lp.bytes(),
                     java.nio.charset.StandardCharsets.US_ASCII)));
             StreamId id = new StreamId(master.ms() + integer(lp), master.seq() + integer(lp));
             byte[][] fv;
+            // Items before the entry's lp-count, which Redis's deep validation checks: flags and the two ID deltas,
+            // the values, and unless the fields are the master's, their count and names.
+            long items;
             if ((flags & StreamValue.FLAG_SAMEFIELDS) != 0) {
+                items = 3L + nfields;
                 fv = new byte[nfields * 2][];
                 for (int i = 0; i < nfields; i++) {
                     fv[2 * i] = fields[i];
@@ -262,17 +268,24 @@ final class StreamCodec implements ValueCodec {
                 if (n < 0) {
                     throw new IllegalArgumentException("Bad stream entry field count");
                 }
+                items = 4L + 2L * n;
                 fv = new byte[n * 2][];
                 for (int i = 0; i < fv.length; i++) {
                     fv[i] = string(lp);
                 }
             }
-            integer(lp);
+            if (integer(lp) != items) {
+                throw new IllegalArgumentException("Stream listpack integrity check failed: bad entry lp-count");
+            }
             if (!seen.isEmpty() && id.compareTo(seen.get(seen.size() - 1)) <= 0) {
                 throw new IllegalArgumentException("Stream entries out of order");
             }
             seen.add(id);
             s.addLoaded(node, id, fv, flags);
+        }
+        if (entries != count + deleted) {
+            throw new IllegalArgumentException("Stream listpack integrity check failed: " + entries
+                    + " entries, the master entry counts " + (count + deleted));
         }
     }
 }
