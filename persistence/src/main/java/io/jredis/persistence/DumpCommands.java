@@ -147,7 +147,7 @@ final class DumpCommands {
             RdbInput in = new RdbInput(payload, payload.length);
             int type = in.readByte();
             value = Rdb.isObjectType(type)
-                    ? RdbLoader.readValue(type, key, in, EncodingConfig.of(e.config()), 0) : null;
+                    ? RdbLoader.readValue(type, key, in, EncodingConfig.forPayload(e.config()), 0) : null;
         } catch (IOException ex) {
             // Redis's rdbReportError logs the reason at verbose level when it rejects a RESTORE payload.
             long at = ex instanceof RdbException re ? re.offset() : 0;
