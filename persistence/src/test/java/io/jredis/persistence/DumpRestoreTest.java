@@ -334,6 +334,37 @@ class DumpRestoreTest {
         }
     }
 
+    /**
+     * Checks Redis's ziplist and zipmap validation makes whatever sanitize-dump-payload says (they are converted on
+     * load): a ziplist's tail offset must point at its last entry, and a zipmap must hold as many pairs as its count
+     * byte says, at least one.
+     */
+    @Test
+    void ziplistTailAndZipmapCountAreChecked() throws Exception {
+        byte[] good = {12, 16, 16, 0, 0, 0, 13, 0, 0, 0, 2, 0, 0, 1, 'a', 3, (byte) 0xf2, (byte) 0xff};
+        byte[] badTail = good.clone();
+        badTail[6] = 10;
+        byte[] emptyZipmap = {9, 2, 0, (byte) 0xff};
+        byte[] zipmapCount = {9, 7, 2, 1, 'f', 1, 0, 'v', (byte) 0xff};
+        byte[] zipmapOk = zipmapCount.clone();
+        zipmapOk[2] = 1;
+        jj.configSet("loglevel", "verbose");
+        try (RawClient a = new RawClient("127.0.0.1", jredis.port());
+                RawClient r = new RawClient("127.0.0.1", redis.port())) {
+            for (byte[] body : List.of(good, badTail, emptyZipmap, zipmapCount, zipmapOk)) {
+                byte[][] c = cmd("RESTORE", "k", "0", withFooter(body), "REPLACE");
+                assertEquals(new String(r.callRaw(c), StandardCharsets.ISO_8859_1),
+                        new String(a.callRaw(c), StandardCharsets.ISO_8859_1), Arrays.toString(body));
+            }
+            assertEquals(Map.of("f", "v"), jj.hgetAll("k"));
+            String log = jredis.log();
+            assertTrue(log.contains("Zset ziplist integrity check failed"), log);
+            assertTrue(log.contains("Zipmap integrity check failed"), log);
+        } finally {
+            jj.configSet("loglevel", "notice");
+        }
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         for (int i = 0; i <= hay.length - needle.length; i++) {
             if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {

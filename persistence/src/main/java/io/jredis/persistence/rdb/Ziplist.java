@@ -9,7 +9,9 @@ package io.jredis.persistence.rdb;
 public final class Ziplist extends PackedReader {
     private static final int HEADER = 10;
     private final int declaredCount;
+    private final long tail;
     private int prevLen;
+    private int lastStart;
 
     public Ziplist(byte[] zl) {
         super("ziplist", zl, HEADER);
@@ -23,6 +25,10 @@ public final class Ziplist extends PackedReader {
         if ((zl[zl.length - 1] & 0xff) != 0xff) {
             throw new IntegrityException("ziplist does not end with its terminator");
         }
+        this.tail = le(zl, 4, 4) & 0xffffffffL;
+        if (tail > zl.length - 1) {
+            throw new IntegrityException("ziplist tail offset " + tail + " past the blob");
+        }
         this.declaredCount = (int) le(zl, 8, 2);
     }
 
@@ -35,6 +41,9 @@ public final class Ziplist extends PackedReader {
             if (declaredCount != 65535 && declaredCount != seen) {
                 throw new IntegrityException("ziplist header counts " + declaredCount + " entries, found "
                         + seen);
+            }
+            if (seen > 0 && tail != lastStart) {
+                throw new IntegrityException("ziplist tail offset " + tail + " is not the last entry's " + lastStart);
             }
             return false;
         }
@@ -89,6 +98,7 @@ public final class Ziplist extends PackedReader {
             }
         }
         prevLen = pos - start;
+        lastStart = start;
         seen++;
         return true;
     }

@@ -17,13 +17,18 @@ public final class Zipmap {
         if (zm.length < 2) {
             throw new IntegrityException("zipmap shorter than its header");
         }
-        while (true) {
+        for (int count = 0; ; count++) {
             if (pos[0] >= zm.length) {
                 throw new IntegrityException("zipmap without its terminator");
             }
             if ((zm[pos[0]] & 0xff) == 0xff) {
                 if (pos[0] != zm.length - 1) {
                     throw new IntegrityException("zipmap terminator before the end of the blob");
+                }
+                // As Redis's zipmapValidateIntegrity: no pairs, or a count byte (254 = too many to count) that lies.
+                int declared = zm[0] & 0xff;
+                if (count == 0 || declared != 254 && declared != count) {
+                    throw new IntegrityException("zipmap header counts " + declared + " pairs, found " + count);
                 }
                 return;
             }
