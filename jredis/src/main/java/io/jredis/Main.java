@@ -312,8 +312,11 @@ public final class Main implements Callable<Integer> {
             }
             // A damaged RDB file was reported where it was found, as Redis's rdbReportError, and so were most AOF
             // errors.
-            if (!(e.getCause() instanceof RdbException)
-                    && !(e.getCause() instanceof AofException a && a.isLogged())) {
+            if (e.getCause() instanceof RdbException r) {
+                if (r.isDamagedValue()) {
+                    log.warning("Terminating server after rdb file reading failure.");
+                }
+            } else if (!(e.getCause() instanceof AofException a && a.isLogged())) {
                 log.warning(String.valueOf(e.getCause().getMessage()));
             }
             return false;

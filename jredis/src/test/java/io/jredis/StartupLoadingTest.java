@@ -156,6 +156,30 @@ class StartupLoadingTest {
     }
 
     /**
+     * A value whose encoding is broken (a listpack without its terminator) ends the load with the integrity check
+     * Redis names, then Redis's "Terminating server after rdb file reading failure.".
+     */
+    @Test
+    void aDamagedValueLogsTheFailedCheckAndTerminating() throws Exception {
+        RealRedis.assumeInstalled();
+        byte[] listpack = {13, 0, 0, 0, 2, 0, (byte) 0x81, 'f', 2, (byte) 0x81, 'v', 2, (byte) 0xfe};
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.writeBytes("REDIS0010".getBytes(StandardCharsets.US_ASCII));
+        file.writeBytes(new byte[] {(byte) 0xfe, 0, 16, 1, 'h', (byte) listpack.length});
+        file.writeBytes(listpack);
+        file.writeBytes(new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0});
+        NodeFiles files = d -> Files.write(d.resolve("dump.rdb"), file.toByteArray());
+        for (List<String> command : List.of(List.of(RealRedis.binary()), jarCommand())) {
+            List<String> tail = tailAfterStart(files, command);
+            assertEquals("# Terminating server after rdb file reading failure.", tail.get(tail.size() - 1),
+                    tail.toString());
+            assertTrue(tail.get(tail.size() - 2).startsWith("# Internal error in RDB reading offset ...: "),
+                    tail.toString());
+            assertTrue(tail.get(tail.size() - 2).contains("Hash listpack integrity check failed"), tail.toString());
+        }
+    }
+
+    /**
      * An AOF or manifest Redis refuses: the server logs "Server initialized" first, then exactly Redis's lines (the
      * "FATAL AOF MANIFEST FILE ERROR" report, the loader's error), each once, and exits with status 1.
      */

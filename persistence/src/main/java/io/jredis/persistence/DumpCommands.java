@@ -3,6 +3,7 @@ package io.jredis.persistence;
 import io.jredis.persistence.rdb.Crc64;
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.Rdb;
+import io.jredis.persistence.rdb.RdbException;
 import io.jredis.persistence.rdb.RdbInput;
 import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbWriter;
@@ -146,8 +147,11 @@ final class DumpCommands {
             RdbInput in = new RdbInput(payload, payload.length);
             int type = in.readByte();
             value = Rdb.isObjectType(type)
-                    ? RdbLoader.readValue(type, key, in, EncodingConfig.of(e.config()), 0) : null;
+                    ? RdbLoader.readValue(type, key, in, EncodingConfig.forPayload(e.config()), 0) : null;
         } catch (IOException ex) {
+            // Redis's rdbReportError logs the reason at verbose level when it rejects a RESTORE payload.
+            long at = ex instanceof RdbException re ? re.offset() : 0;
+            e.log().verbose("Internal error in RDB reading offset " + at + " -> " + ex.getMessage());
             value = null;
         }
         if (value == null) {

@@ -453,7 +453,13 @@ public final class RdbPersistence implements Engine.RdbStatus {
             loadKeysLoaded = target.loaded;
             loadKeysExpired = target.expired;
         }
-        log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired + ".");
+        if (target.emptySkipped != 0) {
+            log.warning("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired
+                    + ", empty keys skipped: " + target.emptySkipped + ".");
+        } else {
+            log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired
+                    + ".");
+        }
     }
 
     /**
@@ -532,6 +538,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
         private final long now = System.currentTimeMillis();
         long loaded;
         long expired;
+        long emptySkipped;
         private int replStreamDb = -1;
         private String replId;
         private long replOffset = -1;
@@ -539,6 +546,13 @@ public final class RdbPersistence implements Engine.RdbStatus {
         Loader(boolean merge, Loading loading) {
             this.merge = merge;
             this.loading = loading;
+        }
+
+        @Override
+        public void emptyKey(byte[] key) {
+            if (emptySkipped++ < 10) {
+                log.warning("rdbLoadObject skipping empty key: " + Bytes.str(key));
+            }
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.jredis.persistence;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +88,22 @@ class CorruptRdbTest {
         bad[at + 5] = 42;
         Arrays.fill(bad, bad.length - 8, bad.length, (byte) 0);
         refused(bad, "Unknown RDB encoding type 42");
+    }
+
+    /** An empty collection in the file is skipped with the lines redis-server 7.0.15 logs for it. */
+    @Test
+    void emptyCollectionsAreSkippedAndLogged() throws Exception {
+        byte[] file = {'R', 'E', 'D', 'I', 'S', '0', '0', '1', '0', (byte) 0xfe, 0, 2, 1, 's', 0, 0, 1, 'k', 1, 'v',
+                (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0};
+        Files.write(dir.resolve("dump.rdb"), file);
+        try (PersistentServer s = PersistentServer.start(dir, "save", ""); Jedis j = s.jedis()) {
+            assertEquals(1, j.dbSize());
+            assertEquals("v", j.get("k"));
+            String log = s.log();
+            assertTrue(log.contains("# rdbLoadObject skipping empty key: s\n"), log);
+            assertTrue(log.contains("# Done loading RDB, keys loaded: 1, keys expired: 0, empty keys skipped: 1.\n"),
+                    log);
+        }
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {

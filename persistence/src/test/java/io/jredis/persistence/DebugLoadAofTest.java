@@ -52,6 +52,40 @@ class DebugLoadAofTest {
         }
     }
 
+    /**
+     * While DEBUG LOADAOF loads, the other clients are served with -LOADING, as Redis's load serves events; here a
+     * script in the AOF outlasts busy-reply-threshold, so the load's own polling is what answers them.
+     */
+    @Test
+    void otherClientsGetLoadingDuringDebugLoadAof(@TempDir Path dir) throws Exception {
+        try (PersistentServer s = PersistentServer.start(dir, "appendonly", "yes", "aof-use-rdb-preamble", "no",
+                "busy-reply-threshold", "1"); Jedis j = s.jedis()) {
+            String script = "redis.call('set',KEYS[1],'y'); for i=1,2000000 do redis.call('ping') end return 'ok'";
+            java.nio.file.Files.writeString(dir.resolve("appendonlydir").resolve("appendonly.aof.1.incr.aof"),
+                    new String(RawClient.encode(b("select"), b("9")), java.nio.charset.StandardCharsets.US_ASCII)
+                            + new String(RawClient.encode(b("eval"), b(script), b("1"), b("x")),
+                                    java.nio.charset.StandardCharsets.US_ASCII));
+            try (RawClient loader = new RawClient("127.0.0.1", s.port());
+                    RawClient other = new RawClient("127.0.0.1", s.port())) {
+                loader.send(RawClient.encode(b("DEBUG"), b("LOADAOF")));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                String reply = "";
+                while (!reply.startsWith("(error) LOADING") && System.nanoTime() < deadline) {
+                    reply = RawClient.text(other.call("PING"));
+                }
+                assertEquals("(error) LOADING Redis is loading the dataset in memory", reply);
+                assertEquals("OK", RawClient.text(loader.read()));
+            }
+            j.select(9);
+            assertEquals("y", j.get("x"));
+            assertTrue(s.log().contains("Slow script detected"), s.log());
+        }
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void lfuCountersSurviveAnAofReloadFromTheRdbPreamble(@TempDir Path dir) throws Exception {
         try (PersistentServer s = PersistentServer.start(dir, "appendonly", "yes", "maxmemory-policy", "allkeys-lfu",

@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 
 /**
  * DUMP payloads cross between jredis and redis-server 7.0.15 in both directions; where Redis's encoding is fully
@@ -286,6 +288,90 @@ class DumpRestoreTest {
                 }
             }
         }
+    }
+
+    /**
+     * A refused payload's reason is logged at verbose level with the check Redis names ("Hash listpack integrity
+     * check failed"); a stream entry whose lp-count is wrong is taken, unless sanitize-dump-payload asks for Redis's
+     * deep validation, which refuses it.
+     */
+    @Test
+    void refusedPayloadsLogTheFailedIntegrityCheck() throws Exception {
+        byte[] listpack = {13, 0, 0, 0, 2, 0, (byte) 0x81, 'f', 2, (byte) 0x81, 'v', 2, (byte) 0xfe};
+        byte[] badTerminator = new byte[listpack.length + 2];
+        badTerminator[0] = 16;
+        badTerminator[1] = (byte) listpack.length;
+        System.arraycopy(listpack, 0, badTerminator, 2, listpack.length);
+        rj.configSet("rdbcompression", "no");
+        rj.xadd("s", StreamEntryID.NEW_ENTRY, Map.of("f", "v"));
+        byte[] stream = rj.dump("s");
+        rj.configSet("rdbcompression", "yes");
+        byte[] lpCount = {(byte) 0x81, 'v', 2, 4, 1, (byte) 0xff};
+        int at = indexOf(stream, lpCount);
+        byte[] badLpCount = Arrays.copyOf(stream, stream.length - 10);
+        badLpCount[at + 3] = 5;
+        jj.configSet("loglevel", "verbose");
+        try (RawClient a = new RawClient("127.0.0.1", jredis.port());
+                RawClient r = new RawClient("127.0.0.1", redis.port())) {
+            // Without deep sanitization Redis does not read the lp-count: the stream is taken.
+            byte[][] lax = cmd("RESTORE", "lax", "0", withFooter(badLpCount));
+            assertEquals("+OK\r\n", new String(r.callRaw(lax), StandardCharsets.ISO_8859_1));
+            assertEquals("+OK\r\n", new String(a.callRaw(lax), StandardCharsets.ISO_8859_1));
+            rj.configSet("sanitize-dump-payload", "yes");
+            jj.configSet("sanitize-dump-payload", "yes");
+            for (byte[] payload : List.of(withFooter(badTerminator), withFooter(badLpCount))) {
+                byte[][] c = cmd("RESTORE", "k", "0", payload);
+                assertEquals("-ERR Bad data format\r\n", new String(r.callRaw(c), StandardCharsets.ISO_8859_1));
+                assertEquals("-ERR Bad data format\r\n", new String(a.callRaw(c), StandardCharsets.ISO_8859_1));
+            }
+            String log = jredis.log();
+            assertTrue(log.contains("Hash listpack integrity check failed"), log);
+            assertTrue(log.contains("Stream listpack integrity check failed"), log);
+        } finally {
+            rj.configSet("sanitize-dump-payload", "no");
+            jj.configSet("sanitize-dump-payload", "no");
+            jj.configSet("loglevel", "notice");
+        }
+    }
+
+    /**
+     * Checks Redis's ziplist and zipmap validation makes whatever sanitize-dump-payload says (they are converted on
+     * load): a ziplist's tail offset must point at its last entry, and a zipmap must hold as many pairs as its count
+     * byte says, at least one.
+     */
+    @Test
+    void ziplistTailAndZipmapCountAreChecked() throws Exception {
+        byte[] good = {12, 16, 16, 0, 0, 0, 13, 0, 0, 0, 2, 0, 0, 1, 'a', 3, (byte) 0xf2, (byte) 0xff};
+        byte[] badTail = good.clone();
+        badTail[6] = 10;
+        byte[] emptyZipmap = {9, 2, 0, (byte) 0xff};
+        byte[] zipmapCount = {9, 7, 2, 1, 'f', 1, 0, 'v', (byte) 0xff};
+        byte[] zipmapOk = zipmapCount.clone();
+        zipmapOk[2] = 1;
+        jj.configSet("loglevel", "verbose");
+        try (RawClient a = new RawClient("127.0.0.1", jredis.port());
+                RawClient r = new RawClient("127.0.0.1", redis.port())) {
+            for (byte[] body : List.of(good, badTail, emptyZipmap, zipmapCount, zipmapOk)) {
+                byte[][] c = cmd("RESTORE", "k", "0", withFooter(body), "REPLACE");
+                assertEquals(new String(r.callRaw(c), StandardCharsets.ISO_8859_1),
+                        new String(a.callRaw(c), StandardCharsets.ISO_8859_1), Arrays.toString(body));
+            }
+            assertEquals(Map.of("f", "v"), jj.hgetAll("k"));
+            String log = jredis.log();
+            assertTrue(log.contains("Zset ziplist integrity check failed"), log);
+            assertTrue(log.contains("Zipmap integrity check failed"), log);
+        } finally {
+            jj.configSet("loglevel", "notice");
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("pattern not in the payload");
     }
 
     private static byte[] withFooter(byte[] body) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
@@ -56,6 +57,7 @@ final class AofWriter {
     private long lastErrorLog;
     private volatile String fsyncError;
     private volatile String policy;
+    private volatile long flushSleepMicros;
     /** Bytes written since start-up over all files, and the part of it known to be fsynced. */
     private volatile long written;
     private long fsyncedWritten;
@@ -81,6 +83,11 @@ final class AofWriter {
 
     void policy(String p) {
         policy = p;
+    }
+
+    /** DEBUG AOF-FLUSH-SLEEP: each write of a non-empty batch first waits this many microseconds. */
+    void flushSleep(long micros) {
+        flushSleepMicros = micros;
     }
 
     long delayedFsync() {
@@ -150,6 +157,13 @@ final class AofWriter {
         String p = policy;
         if (p.equals("everysec")) {
             postponeWhileFsyncing();
+        }
+        long sleep = flushSleepMicros;
+        if (sleep > 0 && !pending.isEmpty()) {
+            long until = System.nanoTime() + sleep * 1000;
+            for (long left = sleep * 1000; left > 0; left = until - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
         }
         try {
             FileChannel c = reopenIfFailed();

@@ -51,6 +51,8 @@ public final class AppendOnlyFile {
     private AofManifest manifest = new AofManifest();
     /** Started the first time the AOF touches the disk: a server that never uses it runs no AOF threads. */
     private volatile AofWriter writer;
+    /** DEBUG AOF-FLUSH-SLEEP: microseconds each write of a non-empty batch is delayed by (0 = none). */
+    private long flushSleepMicros;
     private final CommandEncoder buffer = new CommandEncoder(4096);
     private int selectedDb = -1;
     private long lastTimestamp;
@@ -171,6 +173,12 @@ public final class AppendOnlyFile {
         engine.commands().register("debug", (c, argv) -> {
             if (argv.length >= 2 && Bytes.eqIgnoreCase(argv[1], "loadaof")) {
                 debugLoadAof(c);
+            } else if (argv.length == 3 && Bytes.eqIgnoreCase(argv[1], "aof-flush-sleep")) {
+                flushSleepMicros = Bytes.atoi(argv[2]);
+                if (writer != null) {
+                    writer.flushSleep(flushSleepMicros);
+                }
+                c.reply().ok();
             } else {
                 debug.execute(c, argv);
             }
@@ -821,6 +829,7 @@ public final class AppendOnlyFile {
     private synchronized AofWriter writer() {
         if (writer == null) {
             writer = new AofWriter(log, config.appendfsync.value(), this::onSynced);
+            writer.flushSleep(flushSleepMicros);
         }
         return writer;
     }

@@ -109,7 +109,7 @@ final class HashCodec implements ValueCodec {
             }
             case Rdb.TYPE_HASH_ZIPMAP -> Zipmap.forEach(in.readString(), (f, v) -> {
                 if (!h.set(f, v)) {
-                    throw new IllegalArgumentException("Duplicate hash fields detected");
+                    throw new IntegrityException("duplicate field");
                 }
             });
             case Rdb.TYPE_HASH_ZIPLIST -> {
@@ -120,7 +120,7 @@ final class HashCodec implements ValueCodec {
                         throw new IllegalArgumentException("Hash ziplist integrity check failed: odd entry count");
                     }
                     if (!h.set(field, zl.bytes())) {
-                        throw new IllegalArgumentException("Duplicate hash fields detected");
+                        throw new IntegrityException("duplicate field");
                     }
                 }
             }
@@ -137,7 +137,7 @@ final class HashCodec implements ValueCodec {
                         throw new IllegalArgumentException("Hash listpack integrity check failed: odd entry count");
                     }
                     if (!h.set(field, lp.bytes())) {
-                        throw new IllegalArgumentException("Duplicate hash fields detected");
+                        throw new IntegrityException("duplicate field");
                     }
                 }
             }

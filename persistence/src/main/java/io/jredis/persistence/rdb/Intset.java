@@ -52,15 +52,15 @@ public final class Intset {
     /** The members of an intset blob; throws {@link IllegalArgumentException} when it is malformed. */
     public static long[] decode(byte[] b) {
         if (b.length < 8) {
-            throw new IllegalArgumentException("intset shorter than its header");
+            throw new IntegrityException("intset shorter than its header");
         }
         long width = le(b, 0, 4) & 0xffffffffL;
         long count = le(b, 4, 4) & 0xffffffffL;
         if (width != 2 && width != 4 && width != 8) {
-            throw new IllegalArgumentException("invalid intset encoding " + width);
+            throw new IntegrityException("invalid intset encoding " + width);
         }
         if (8 + count * width != b.length) {
-            throw new IllegalArgumentException("intset of " + count + " members does not fill its " + b.length
+            throw new IntegrityException("intset of " + count + " members does not fill its " + b.length
                     + " bytes");
         }
         int w = (int) width;
@@ -69,7 +69,7 @@ public final class Intset {
         for (int i = 0; i < out.length; i++) {
             out[i] = (le(b, 8 + i * w, w) << shift) >> shift;
             if (i > 0 && out[i] <= out[i - 1]) {
-                throw new IllegalArgumentException("intset members out of order");
+                throw new IntegrityException("intset members out of order");
             }
         }
         return out;

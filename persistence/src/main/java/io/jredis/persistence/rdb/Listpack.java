@@ -239,15 +239,15 @@ public final class Listpack {
         public Reader(byte[] lp) {
             super("listpack", lp, HEADER);
             if (lp.length < HEADER + 1) {
-                throw new IllegalArgumentException("listpack shorter than its header");
+                throw new IntegrityException("listpack shorter than its header");
             }
             long total = (lp[0] & 0xffL) | (lp[1] & 0xffL) << 8 | (lp[2] & 0xffL) << 16 | (lp[3] & 0xffL) << 24;
             if (total != lp.length) {
-                throw new IllegalArgumentException("listpack header says " + total + " bytes, blob has "
+                throw new IntegrityException("listpack header says " + total + " bytes, blob has "
                         + lp.length);
             }
             if ((lp[lp.length - 1] & 0xff) != EOF) {
-                throw new IllegalArgumentException("listpack does not end with its terminator");
+                throw new IntegrityException("listpack does not end with its terminator");
             }
             this.declaredCount = (lp[4] & 0xff) | (lp[5] & 0xff) << 8;
         }
@@ -262,10 +262,10 @@ public final class Listpack {
         public boolean next() {
             if ((blob[pos] & 0xff) == EOF) {
                 if (pos != blob.length - 1) {
-                    throw new IllegalArgumentException("listpack terminator before the end of the blob");
+                    throw new IntegrityException("listpack terminator before the end of the blob");
                 }
                 if (declaredCount != 65535 && declaredCount != seen) {
-                    throw new IllegalArgumentException("listpack header counts " + declaredCount
+                    throw new IntegrityException("listpack header counts " + declaredCount
                             + " entries, found " + seen);
                 }
                 return false;
@@ -292,7 +292,7 @@ public final class Listpack {
                         need(5);
                         long len = le(blob, pos + 1, 4) & 0xffffffffL;
                         if (len > blob.length) {
-                            throw new IllegalArgumentException("listpack string length " + len + " past the blob");
+                            throw new IntegrityException("listpack string length " + len + " past the blob");
                         }
                         string(pos + 5, (int) len);
                     }
@@ -300,7 +300,7 @@ public final class Listpack {
                     case 0xf2 -> integer(3);
                     case 0xf3 -> integer(4);
                     case 0xf4 -> integer(8);
-                    default -> throw new IllegalArgumentException("invalid listpack entry encoding 0x"
+                    default -> throw new IntegrityException("invalid listpack entry encoding 0x"
                             + Integer.toHexString(b));
                 }
             }
@@ -312,14 +312,14 @@ public final class Listpack {
         private void checkBacklen(int entryLen) {
             int n = entryLen <= 127 ? 1 : entryLen < 16383 ? 2 : entryLen < 2097151 ? 3 : entryLen < 268435455 ? 4 : 5;
             if (pos + n > blob.length - 1) {
-                throw new IllegalArgumentException("listpack entry backlen past the end of the blob");
+                throw new IntegrityException("listpack entry backlen past the end of the blob");
             }
             long v = 0;
             for (int i = 0; i < n; i++) {
                 v = (v << 7) | (blob[pos + i] & 127);
             }
             if (v != entryLen) {
-                throw new IllegalArgumentException("listpack entry backlen " + v + " does not match its length "
+                throw new IntegrityException("listpack entry backlen " + v + " does not match its length "
                         + entryLen);
             }
             pos += n;

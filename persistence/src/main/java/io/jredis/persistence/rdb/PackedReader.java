@@ -31,14 +31,14 @@ abstract sealed class PackedReader permits Ziplist, Listpack.Reader {
     /** Fails unless the {@code n} bytes at {@code pos} lie before the terminator. */
     final void need(int n) {
         if (pos + n > blob.length - 1) {
-            throw new IllegalArgumentException(format + " entry past the end of the blob");
+            throw new IntegrityException(format + " entry past the end of the blob");
         }
     }
 
     /** The current entry is the string of {@code len} bytes at {@code dataOff}; moves past it. */
     final void string(int dataOff, int len) {
         if ((long) dataOff + len > blob.length - 1) {
-            throw new IllegalArgumentException(format + " string past the end of the blob");
+            throw new IntegrityException(format + " string past the end of the blob");
         }
         isInt = false;
         strOff = dataOff;

@@ -85,6 +85,11 @@ public final class PipelinedLoad {
         }
 
         @Override
+        public void emptyKey(byte[] key) {
+            callUnchecked(t -> t.emptyKey(key), -1);
+        }
+
+        @Override
         public void function(byte[] code) {
             throw new IllegalStateException("RdbLoader passes the offset");
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 public final class RdbException extends IOException {
     private final long offset;
     private final String warning;
+    private boolean damagedValue;
 
     public RdbException(String message, long offset) {
         this(message, offset, null, null);
@@ -28,6 +29,21 @@ public final class RdbException extends IOException {
      */
     public String warning() {
         return warning;
+    }
+
+    /**
+     * Marks the error as found while decoding one value's body (a broken encoding, not a short read): where
+     * Redis's rdbReportCorruptRDB, once its RDB check has run, logs "Terminating server after rdb file reading
+     * failure.".
+     */
+    public RdbException damagedValue() {
+        damagedValue = true;
+        return this;
+    }
+
+    /** Whether this error, or the one it wraps, was found decoding a value's body ({@link #damagedValue()}). */
+    public boolean isDamagedValue() {
+        return damagedValue || getCause() instanceof RdbException e && e.isDamagedValue();
     }
 
     /** Byte offset from the start of the file or payload. */

@@ -31,6 +31,9 @@ public final class RdbLoader {
         /** An AUX field (all of them, known or not). */
         default void aux(String key, byte[] value) {}
 
+        /** A key whose value is an empty collection: it is skipped, as Redis skips it (rdbLoadObject). */
+        default void emptyKey(byte[] key) {}
+
         /**
          * A function library's source (FUNCTION2 opcode); an {@link IllegalArgumentException} (a library that does
          * not load, with the error text) fails the load at the library's offset, as Redis's rdbFunctionLoad.
@@ -68,6 +71,11 @@ public final class RdbLoader {
         @Override
         public void aux(String key, byte[] value) {
             next.aux(key, value);
+        }
+
+        @Override
+        public void emptyKey(byte[] key) {
+            next.emptyKey(key);
         }
 
         @Override
@@ -169,6 +177,8 @@ public final class RdbLoader {
                 } catch (IllegalArgumentException e) {
                     throw new RdbException(e.getMessage(), at);
                 }
+            } else {
+                target.emptyKey(key);
             }
             expireAt = -1;
             idle = Rdb.NO_LRU;
@@ -190,9 +200,12 @@ public final class RdbLoader {
         }
         try {
             return codec.read(type, in, enc);
+        } catch (IntegrityException e) {
+            throw new RdbException("Bad " + codec.type().typeName() + " value" + keyName(key) + ": "
+                    + integrityCheck(type) + " integrity check failed (" + e.getMessage() + ")", at).damagedValue();
         } catch (IllegalArgumentException e) {
             throw new RdbException("Bad " + codec.type().typeName() + " value" + keyName(key) + ": " + e.getMessage(),
-                    at);
+                    at).damagedValue();
         }
     }
 
@@ -203,6 +216,23 @@ public final class RdbLoader {
     public static RdbException functionFailed(IllegalArgumentException e, long at) {
         return new RdbException("Unexpected EOF reading RDB file", at, "Failed loading library, " + e.getMessage(),
                 null);
+    }
+
+    /** Which check Redis's rdbLoadObject names when a value of RDB type {@code type} fails its validation. */
+    private static String integrityCheck(int type) {
+        return switch (type) {
+            case Rdb.TYPE_HASH_ZIPMAP -> "Zipmap";
+            case Rdb.TYPE_LIST_ZIPLIST -> "List ziplist";
+            case Rdb.TYPE_SET_INTSET -> "Intset";
+            case Rdb.TYPE_ZSET_ZIPLIST -> "Zset ziplist";
+            case Rdb.TYPE_HASH_ZIPLIST -> "Hash ziplist";
+            case Rdb.TYPE_LIST_QUICKLIST -> "Ziplist";
+            case Rdb.TYPE_LIST_QUICKLIST_2 -> "Listpack";
+            case Rdb.TYPE_HASH_LISTPACK -> "Hash listpack";
+            case Rdb.TYPE_ZSET_LISTPACK -> "Zset listpack";
+            case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2 -> "Stream listpack";
+            default -> "Payload";
+        };
     }
 
     private static String keyName(byte[] key) {

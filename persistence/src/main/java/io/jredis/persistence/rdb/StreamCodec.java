@@ -130,7 +130,7 @@ final class StreamCodec implements ValueCodec {
             if (s.nodes().containsKey(master)) {
                 throw new IllegalArgumentException("Listpack re-added with existing key");
             }
-            readNode(s, master, new Listpack.Reader(in.readString()));
+            readNode(s, master, new Listpack.Reader(in.readString()), enc.deepSanitize());
         }
         long length = in.readUnsignedLength();
         StreamId last = new StreamId(in.readUnsignedLength(), in.readUnsignedLength());
@@ -226,8 +226,11 @@ final class StreamCodec implements ValueCodec {
         return lp.bytes();
     }
 
-    /** One node's listpack: the master entry, then entries until the end. */
-    private static void readNode(StreamValue s, StreamId master, Listpack.Reader lp) {
+    /**
+     * One node's listpack: the master entry, then entries until the end. {@code deep} adds Redis's deep validation
+     * of the counts this decoding does not rely on: each entry's lp-count, and the node's entry count.
+     */
+    private static void readNode(StreamValue s, StreamId master, Listpack.Reader lp, boolean deep) {
         long count = integer(lp);
         long deleted = integer(lp);
         int nfields = (int) integer(lp);
@@ -246,12 +249,18 @@ final class StreamCodec implements ValueCodec {
         }
         StreamValue.Node node = s.addNode(master, fields);
         List<StreamId> seen = new ArrayList<>();
+        long entries = 0;
         while (lp.next()) {
+            entries++;
             int flags = (int) (lp.isInt() ? lp.intValue() : Long.parseLong(new String(lp.bytes(),
                     java.nio.charset.StandardCharsets.US_ASCII)));
             StreamId id = new StreamId(master.ms() + integer(lp), master.seq() + integer(lp));
             byte[][] fv;
+            // Items before the entry's lp-count, which Redis's deep validation checks: flags and the two ID deltas,
+            // the values, and unless the fields are the master's, their count and names.
+            long items;
             if ((flags & StreamValue.FLAG_SAMEFIELDS) != 0) {
+                items = 3L + nfields;
                 fv = new byte[nfields * 2][];
                 for (int i = 0; i < nfields; i++) {
                     fv[2 * i] = fields[i];
@@ -262,17 +271,24 @@ final class StreamCodec implements ValueCodec {
                 if (n < 0) {
                     throw new IllegalArgumentException("Bad stream entry field count");
                 }
+                items = 4L + 2L * n;
                 fv = new byte[n * 2][];
                 for (int i = 0; i < fv.length; i++) {
                     fv[i] = string(lp);
                 }
             }
-            integer(lp);
+            if (integer(lp) != items && deep) {
+                throw new IllegalArgumentException("Stream listpack integrity check failed: bad entry lp-count");
+            }
             if (!seen.isEmpty() && id.compareTo(seen.get(seen.size() - 1)) <= 0) {
                 throw new IllegalArgumentException("Stream entries out of order");
             }
             seen.add(id);
             s.addLoaded(node, id, fv, flags);
+        }
+        if (deep && entries != count + deleted) {
+            throw new IllegalArgumentException("Stream listpack integrity check failed: " + entries
+                    + " entries, the master entry counts " + (count + deleted));
         }
     }
 }

@@ -119,9 +119,10 @@ final class ZSetCodec implements ValueCodec {
         return z.size() == 0 ? null : z;
     }
 
+    /** A packed zset's member: a duplicate fails Redis's integrity check of the ziplist or listpack. */
     private static void put(ZSetValue z, byte[] member, double score, ZSetValue.Limits limits) {
         if (!z.put(member, score, limits)) {
-            throw new IllegalArgumentException("Duplicate zset members detected");
+            throw new IntegrityException("duplicate member");
         }
     }
 }

@@ -9,19 +9,25 @@ package io.jredis.persistence.rdb;
 public final class Ziplist extends PackedReader {
     private static final int HEADER = 10;
     private final int declaredCount;
+    private final long tail;
     private int prevLen;
+    private int lastStart;
 
     public Ziplist(byte[] zl) {
         super("ziplist", zl, HEADER);
         if (zl.length < HEADER + 1) {
-            throw new IllegalArgumentException("ziplist shorter than its header");
+            throw new IntegrityException("ziplist shorter than its header");
         }
         long total = le(zl, 0, 4) & 0xffffffffL;
         if (total != zl.length) {
-            throw new IllegalArgumentException("ziplist header says " + total + " bytes, blob has " + zl.length);
+            throw new IntegrityException("ziplist header says " + total + " bytes, blob has " + zl.length);
         }
         if ((zl[zl.length - 1] & 0xff) != 0xff) {
-            throw new IllegalArgumentException("ziplist does not end with its terminator");
+            throw new IntegrityException("ziplist does not end with its terminator");
+        }
+        this.tail = le(zl, 4, 4) & 0xffffffffL;
+        if (tail > zl.length - 1) {
+            throw new IntegrityException("ziplist tail offset " + tail + " past the blob");
         }
         this.declaredCount = (int) le(zl, 8, 2);
     }
@@ -30,11 +36,14 @@ public final class Ziplist extends PackedReader {
     public boolean next() {
         if ((blob[pos] & 0xff) == 0xff) {
             if (pos != blob.length - 1) {
-                throw new IllegalArgumentException("ziplist terminator before the end of the blob");
+                throw new IntegrityException("ziplist terminator before the end of the blob");
             }
             if (declaredCount != 65535 && declaredCount != seen) {
-                throw new IllegalArgumentException("ziplist header counts " + declaredCount + " entries, found "
+                throw new IntegrityException("ziplist header counts " + declaredCount + " entries, found "
                         + seen);
+            }
+            if (seen > 0 && tail != lastStart) {
+                throw new IntegrityException("ziplist tail offset " + tail + " is not the last entry's " + lastStart);
             }
             return false;
         }
@@ -49,7 +58,7 @@ public final class Ziplist extends PackedReader {
             pos += 1;
         }
         if (prev != prevLen) {
-            throw new IllegalArgumentException("ziplist entry prevlen " + prev + " does not match " + prevLen);
+            throw new IntegrityException("ziplist entry prevlen " + prev + " does not match " + prevLen);
         }
         need(1);
         int b = blob[pos] & 0xff;
@@ -65,7 +74,7 @@ public final class Ziplist extends PackedReader {
                 long len = (blob[pos + 1] & 0xffL) << 24 | (blob[pos + 2] & 0xffL) << 16 | (blob[pos + 3] & 0xffL) << 8
                         | (blob[pos + 4] & 0xffL);
                 if (len > blob.length) {
-                    throw new IllegalArgumentException("ziplist string length " + len + " past the blob");
+                    throw new IntegrityException("ziplist string length " + len + " past the blob");
                 }
                 string(pos + 5, (int) len);
             }
@@ -81,7 +90,7 @@ public final class Ziplist extends PackedReader {
                             intValue = (b & 0x0f) - 1;
                             pos += 1;
                         } else {
-                            throw new IllegalArgumentException("invalid ziplist entry encoding 0x"
+                            throw new IntegrityException("invalid ziplist entry encoding 0x"
                                     + Integer.toHexString(b));
                         }
                     }
@@ -89,6 +98,7 @@ public final class Ziplist extends PackedReader {
             }
         }
         prevLen = pos - start;
+        lastStart = start;
         seen++;
         return true;
     }

@@ -15,15 +15,20 @@ public final class Zipmap {
     public static void forEach(byte[] zm, BiConsumer<byte[], byte[]> visitor) {
         int[] pos = {1};
         if (zm.length < 2) {
-            throw new IllegalArgumentException("zipmap shorter than its header");
+            throw new IntegrityException("zipmap shorter than its header");
         }
-        while (true) {
+        for (int count = 0; ; count++) {
             if (pos[0] >= zm.length) {
-                throw new IllegalArgumentException("zipmap without its terminator");
+                throw new IntegrityException("zipmap without its terminator");
             }
             if ((zm[pos[0]] & 0xff) == 0xff) {
                 if (pos[0] != zm.length - 1) {
-                    throw new IllegalArgumentException("zipmap terminator before the end of the blob");
+                    throw new IntegrityException("zipmap terminator before the end of the blob");
+                }
+                // As Redis's zipmapValidateIntegrity: no pairs, or a count byte (254 = too many to count) that lies.
+                int declared = zm[0] & 0xff;
+                if (count == 0 || declared != 254 && declared != count) {
+                    throw new IntegrityException("zipmap header counts " + declared + " pairs, found " + count);
                 }
                 return;
             }
@@ -54,17 +59,17 @@ public final class Zipmap {
                     | (zm[pos[0] + 4] & 0xffL) << 24;
             pos[0] += 5;
             if (len > zm.length) {
-                throw new IllegalArgumentException("zipmap length " + len + " past the blob");
+                throw new IntegrityException("zipmap length " + len + " past the blob");
             }
             return (int) len;
         }
-        throw new IllegalArgumentException("zipmap entry where a length was expected");
+        throw new IntegrityException("zipmap entry where a length was expected");
     }
 
     /** Data must end before the terminator byte. */
     private static void check(byte[] zm, int off, long n) {
         if (off + n > zm.length - 1) {
-            throw new IllegalArgumentException("zipmap entry past the end of the blob");
+            throw new IntegrityException("zipmap entry past the end of the blob");
         }
     }
 }

@@ -481,6 +481,22 @@ class AppendOnlyFileTest {
         }
     }
 
+    /** DEBUG AOF-FLUSH-SLEEP delays each AOF write; under always the reply still waits for the write. */
+    @Test
+    void aofFlushSleepDelaysTheWriteNotTheAcknowledgement() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes", "appendfsync", "always",
+                "enable-debug-command", "yes"); Jedis j = s.jedis()) {
+            Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+            Object ok = j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "aof-flush-sleep", "300000");
+            assertEquals("OK", new String((byte[]) ok, StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            j.set("slow", "v");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs >= 250, "the write took " + tookMs + " ms");
+            assertTrue(Files.readString(incr).endsWith("$4\r\nslow\r\n$1\r\nv\r\n"));
+        }
+    }
+
     @Test
     void bgrewriteaofWhileRunningIsRefused() throws Exception {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {

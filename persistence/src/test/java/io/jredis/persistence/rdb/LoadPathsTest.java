@@ -70,7 +70,7 @@ class LoadPathsTest {
     void listpackHashErrorsStay() {
         RdbException dup = assertThrows(RdbException.class,
                 () -> read(Rdb.TYPE_HASH_LISTPACK, listpack("f", "1", "g", "2", "f", "3"), EncodingConfig.DEFAULTS));
-        assertTrue(dup.getMessage().contains("Duplicate hash fields detected"), dup.getMessage());
+        assertTrue(dup.getMessage().contains("Hash listpack integrity check failed"), dup.getMessage());
         RdbException odd = assertThrows(RdbException.class,
                 () -> read(Rdb.TYPE_HASH_LISTPACK, listpack("f", "1", "g"), EncodingConfig.DEFAULTS));
         assertTrue(odd.getMessage().contains("odd entry count"), odd.getMessage());

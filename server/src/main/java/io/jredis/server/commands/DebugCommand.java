@@ -90,7 +90,7 @@ final class DebugCommand {
                     unknown(c, argv);
                     return;
                 }
-                c.engine().activeExpireEnabled(atoi(argv[2]) != 0);
+                c.engine().activeExpireEnabled(Bytes.atoi(argv[2]) != 0);
                 c.reply().ok();
             }
             case "pause-cron" -> {
@@ -98,7 +98,7 @@ final class DebugCommand {
                     unknown(c, argv);
                     return;
                 }
-                c.engine().cronPaused(atoi(argv[2]) != 0);
+                c.engine().cronPaused(Bytes.atoi(argv[2]) != 0);
                 c.reply().ok();
             }
             case "set-disable-deny-scripts" -> {
@@ -106,7 +106,7 @@ final class DebugCommand {
                     unknown(c, argv);
                     return;
                 }
-                c.engine().scriptDenyDisabled(atoi(argv[2]) != 0);
+                c.engine().scriptDenyDisabled(Bytes.atoi(argv[2]) != 0);
                 c.reply().ok();
             }
             case "replybuffer" -> {
@@ -263,7 +263,7 @@ final class DebugCommand {
                     c.engine().replyBufferPeakResetMs(ms);
                 }
             }
-            case "resizing" -> c.engine().replyBufferResizing(atoi(value) != 0);
+            case "resizing" -> c.engine().replyBufferResizing(Bytes.atoi(value) != 0);
             default -> {
                 unknown(c, argv);
                 return;
@@ -789,24 +789,6 @@ final class DebugCommand {
 
     private static byte[] int32(int v) {
         return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-    }
-
-    /** C's atoi: optional spaces and sign, then digits up to the first non-digit; 0 when there are none. */
-    private static long atoi(byte[] b) {
-        int i = 0;
-        while (i < b.length && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < b.length && (b[i] == '-' || b[i] == '+')) {
-            neg = b[i] == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-            v = v * 10 + (b[i++] - '0');
-        }
-        return neg ? -v : v;
     }
 
     /** C's strtod on the longest valid prefix; 0 when there is none. */

@@ -4,6 +4,7 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.config.ClientOutputBufferLimitDirective;
 import io.jredis.server.log.Log;
+import io.jredis.server.util.Bytes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -87,6 +88,12 @@ final class ClientHandler extends ChannelDuplexHandler {
             + "only need to do one of the above things in order for the server to start accepting connections from "
             + "the outside.\r\n";
 
+    private static boolean isDebugLoad(byte[][] argv) {
+        return argv.length >= 2 && argv[0].length == 5 && Bytes.eqIgnoreCase(argv[0], "debug")
+                && (Bytes.eqIgnoreCase(argv[1], "reload")
+                        || Bytes.eqIgnoreCase(argv[1], "loadaof"));
+    }
+
     /** What the connection's {@link RespDecoder} parsed: a request, or why the connection ends. */
     void received(Object msg) {
         if (client == null || closeScheduled || client.isClosed()) {
@@ -104,6 +111,9 @@ final class ClientHandler extends ChannelDuplexHandler {
                 // busy, a new script is refused with -BUSY right away). During a blocking load the loop runs no
                 // other task until it ends: a script is then answered -LOADING at once. An async load (a replica's
                 // swapdb) parses on its own thread and leaves the loop free, so a busy script stays killable.
+                engine.processLater(client, argv);
+            } else if (isDebugLoad(argv) && !engine.scripting().timedOut() && engine.loading() == null) {
+                // DEBUG RELOAD / LOADAOF load as Redis's rdbLoad does: serving the others (-LOADING) meanwhile.
                 engine.processLater(client, argv);
             } else {
                 engine.process(client, argv);

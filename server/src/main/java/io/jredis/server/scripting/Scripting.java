@@ -165,6 +165,10 @@ public final class Scripting {
         if (running == null || !running.timedOut) {
             return null;
         }
+        // A script run by a load (DEBUG LOADAOF): Redis checks loading first, so the engine answers -LOADING.
+        if (engine.loading() != null && !engine.loading().async() && !cmd.hasFlag("loading")) {
+            return null;
+        }
         // SHUTDOWN runs too: it checks its arguments and ABORT first, then refuses all but NOSAVE (busyShutdownError).
         return cmd.hasFlag("allow_busy") ? null : busyError();
     }

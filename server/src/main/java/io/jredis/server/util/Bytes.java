@@ -220,4 +220,22 @@ public final class Bytes {
         }
         return sb.append('"').toString();
     }
+
+    /** C's atoi: optional spaces and sign, then digits up to the first non-digit; 0 when there are none. */
+    public static long atoi(byte[] b) {
+        int i = 0;
+        while (i < b.length && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < b.length && (b[i] == '-' || b[i] == '+')) {
+            neg = b[i] == '-';
+            i++;
+        }
+        long v = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            v = v * 10 + (b[i++] - '0');
+        }
+        return neg ? -v : v;
+    }
 }
