@@ -879,6 +879,12 @@ public final class Sentinel {
 
     // ---- hello ----
 
+    /** The port peers reach this Sentinel on: its TLS port when links speak TLS (Redis's sentinelSendHello). */
+    private int helloPort() {
+        int tls = engine.config().tlsPort.intValue();
+        return engine.config().tlsReplication.value() && tls != 0 ? tls : engine.tcpPort();
+    }
+
     /** Publishes our hello to an instance: masters and replicas get PUBLISH, peer Sentinels too. */
     private boolean sendHello(Instance ri) {
         Instance master = ri.is(Instance.MASTER) ? ri : ri.master;
@@ -887,7 +893,7 @@ public final class Sentinel {
             return false;
         }
         String ip = announceIp != null ? announceIp : localIp(c);
-        int port = announcePort != 0 ? announcePort : engine.tcpPort();
+        int port = announcePort != 0 ? announcePort : helloPort();
         Instance current = currentMaster(master);
         String payload = ip + "," + port + "," + myId + "," + currentEpoch + "," + master.name + ","
                 + announce(current.ip) + ","

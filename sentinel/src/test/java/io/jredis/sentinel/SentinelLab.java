@@ -86,9 +86,15 @@ final class SentinelLab implements AutoCloseable {
 
     /** Starts an in-process jredis Sentinel from an existing config file, on a free port. */
     static RedisServer startSentinel(Path conf) throws Exception {
+        return startSentinel(conf, 0);
+    }
+
+    /** Starts an in-process jredis Sentinel from an existing config file on {@code port} (0: a free one). */
+    static RedisServer startSentinel(Path conf, int port) throws Exception {
         ServerConfig cfg = new ServerConfig();
         SentinelModule.prepare(cfg);
-        new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString(), "--port", "0")), System.in);
+        new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(conf.toString(), "--port",
+                Integer.toString(port))), System.in);
         RedisServer server = new RedisServer(cfg, Log.silent());
         SentinelModule module = SentinelModule.install(server);
         server.start();

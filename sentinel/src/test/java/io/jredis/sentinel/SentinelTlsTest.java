@@ -55,6 +55,51 @@ class SentinelTlsTest {
         }
     }
 
+    /**
+     * Sentinels with a TLS port and tls-replication announce that port in their hellos, as Redis's: a peer reaches
+     * them over TLS there (the plain port it announced before refused the handshake, so peers went s_down and no
+     * failover could be authorized).
+     */
+    @Test
+    void peersAreReachedOnTheTlsPortTheyAnnounce(@TempDir Path dir) throws Exception {
+        TestCerts certs = TestCerts.get();
+        RealRedis.assumeInstalled();
+        int masterTls = RealRedis.freePort();
+        try (RealRedis master = RealRedis.start("--tls-port", Integer.toString(masterTls), "--tls-cert-file",
+                certs.path("server.crt"), "--tls-key-file", certs.path("server.key"), "--tls-ca-cert-file",
+                certs.path("ca.crt"))) {
+            int[] tlsPorts = {RealRedis.freePort(), RealRedis.freePort()};
+            RedisServer[] sentinels = new RedisServer[2];
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Path conf = dir.resolve("s" + i + ".conf");
+                    Files.writeString(conf, "bind 127.0.0.1\ntls-replication yes\ntls-port " + tlsPorts[i] + "\n"
+                            + "tls-cert-file " + certs.path("server.crt") + "\ntls-key-file "
+                            + certs.path("server.key") + "\ntls-ca-cert-file " + certs.path("ca.crt") + "\n"
+                            + "sentinel monitor mymaster 127.0.0.1 " + masterTls + " 2\n");
+                    // A plain port too: with port 0 and a tls-port a server listens on TLS only.
+                    sentinels[i] = SentinelLab.startSentinel(conf, RealRedis.freePort());
+                }
+                for (int i = 0; i < 2; i++) {
+                    int port = sentinels[i].port();
+                    String peer = Integer.toString(tlsPorts[1 - i]);
+                    await("Sentinel " + i + " pings its peer on the peer's TLS port", () ->
+                            call(port, "SENTINEL", "SENTINELS", "mymaster") instanceof List<?> l && l.size() == 1
+                                    && l.get(0) instanceof List<?> f
+                                    && peer.equals(RespParser.toText(f.get(f.indexOf(find(f, "port")) + 1)))
+                                    && Long.parseLong(RespParser.toText(
+                                            f.get(f.indexOf(find(f, "last-ok-ping-reply")) + 1))) < 2000);
+                }
+            } finally {
+                for (RedisServer s : sentinels) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
     private static Object find(List<?> kv, String key) {
         for (Object o : kv) {
             if (key.equals(RespParser.toText(o))) {
