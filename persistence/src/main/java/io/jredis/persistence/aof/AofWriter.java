@@ -250,6 +250,10 @@ final class AofWriter {
      */
     private void postponeWhileFsyncing() {
         synchronized (fsyncLock) {
+            if (fsyncInProgress) {
+                // Redis's flushAppendOnlyFile returns without writing and its replies go out meanwhile.
+                synced.accept(pendingEnd);
+            }
             long deadline = System.currentTimeMillis() + MAX_POSTPONE_MS;
             while (fsyncInProgress) {
                 long left = deadline - System.currentTimeMillis();

@@ -34,9 +34,11 @@ import java.util.function.BooleanSupplier;
  * incr file replaces the old one atomically. A rewrite and a BGSAVE never run at the same time, with Redis's replies:
  * BGREWRITEAOF during a BGSAVE is scheduled, BGSAVE during a rewrite is refused or scheduled.
  *
- * <p><b>appendfsync always.</b> Redis fsyncs in beforeSleep, before any reply of the loop iteration is written. Here
- * the engine's reply batches pass an {@link Engine.ReplyBarrier}: at each batch the commands propagated since the
- * last one go to the writer, and the batch's replies are held until the writer reports that offset fsynced; held
+ * <p><b>Replies after the write.</b> Redis writes the AOF buffer in beforeSleep (and fsyncs it under always) before
+ * any reply of the loop iteration is sent. Here the engine's reply batches pass an {@link Engine.ReplyBarrier}: at
+ * each batch the commands propagated since the last one go to the writer, and the batch's replies are held until the
+ * writer reports that offset written (fsynced under always; under everysec a write postponed behind a slow fsync
+ * releases them at once, as Redis sends its replies when it postpones); held
  * batches are released in order, so a later read reply never overtakes an earlier write's acknowledgement.
  * Consecutive batches group into one fsync when the writer lags (group commit).
  */
@@ -434,13 +436,14 @@ public final class AppendOnlyFile {
 
     private static final byte[] SELECT = Bytes.of("SELECT");
 
-    /** Redis's beforeSleep part: hands the buffer to the writer; true when replies must wait for an fsync. */
+    /**
+     * Redis's beforeSleep part: hands the buffer to the writer; true when replies must wait for it. Redis writes the
+     * AOF buffer before it sends the replies of the loop iteration (and fsyncs first under always), so an
+     * acknowledged write is in the file, safe from a crash of the process, under every appendfsync policy.
+     */
     private boolean beforeReplies() {
         handOff();
-        if (held.isEmpty() && (synced >= handedOff || !config.appendfsync.value().equals("always"))) {
-            return false;
-        }
-        return true;
+        return !held.isEmpty() || synced < handedOff;
     }
 
     private void handOff() {
@@ -454,12 +457,13 @@ public final class AppendOnlyFile {
         writer().append(data, handedOff);
     }
 
-    /** Called on the writer thread once a batch is on disk (fsynced under always). */
+    /**
+     * Called on the writer thread once a batch is written (fsynced under always), or postponed behind a slow fsync.
+     * The engine is always woken: it may be about to hold replies for this very offset.
+     */
     private void onSynced(long offset) {
         synced = offset;
-        if (anyHeld || config.appendfsync.value().equals("always")) {
-            onEngine(this::releaseHeld);
-        }
+        onEngine(this::releaseHeld);
     }
 
     /** Runs a task on the engine thread; dropped once the server has closed (its loop is gone). */

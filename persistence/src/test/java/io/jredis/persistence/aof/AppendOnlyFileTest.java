@@ -497,6 +497,34 @@ class AppendOnlyFileTest {
         }
     }
 
+    /**
+     * Under everysec and no too, a write is in the file (safe from a crash of the process) before its reply, as Redis
+     * writes its AOF buffer before it sends the loop's replies; only the fsync is deferred.
+     */
+    @Test
+    void writeIsInTheFileBeforeItsReplyUnderEverysecAndNo() throws Exception {
+        for (String policy : List.of("everysec", "no")) {
+            try (AofServer s = AofServer.start(dir, "appendonly", "yes", "appendfsync", policy,
+                    "enable-debug-command", "yes"); Jedis j = s.jedis()) {
+                Path incr = aofDir().resolve(manifestIncr());
+                j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "aof-flush-sleep", "200000");
+                j.set("acked-" + policy, "v");
+                assertTrue(Files.readString(incr).contains("acked-" + policy), policy);
+            }
+        }
+    }
+
+    /** The incr file the manifest names last. */
+    private String manifestIncr() throws IOException {
+        String name = null;
+        for (String line : Files.readAllLines(aofDir().resolve("appendonly.aof.manifest"))) {
+            if (line.contains("type i")) {
+                name = line.split(" ")[1];
+            }
+        }
+        return name;
+    }
+
     @Test
     void bgrewriteaofWhileRunningIsRefused() throws Exception {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
