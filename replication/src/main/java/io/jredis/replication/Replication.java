@@ -350,7 +350,8 @@ public final class Replication {
                 cfg.clientOutputBufferLimit.limit(ClientOutputBufferLimitDirective.ClientClass.REPLICA);
         long used = r.held != null ? r.held.readableBytes()
                 : r.client.outputBytes() + (r.stream == null ? 0 : r.stream.readableBytes());
-        if (l.hardBytes() > 0 && used >= l.hardBytes()) {
+        long hard = l.replicaHardBytes(cfg.replBacklogSize.value());
+        if (hard > 0 && used >= hard) {
             return true;
         }
         if (l.softBytes() > 0 && used >= l.softBytes()) {
