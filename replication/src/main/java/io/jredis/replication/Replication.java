@@ -64,10 +64,11 @@ public final class Replication {
         long ackTime = System.currentTimeMillis();
         long softLimitSince;
         /**
-         * The stream from the snapshot's offset on, held while the RDB goes out (Redis keeps it in the replica's
-         * output buffer until the payload is sent); null once it flows to the socket.
+         * While the RDB goes out, the offset of the first stream byte after the snapshot: the backlog holds the
+         * stream from there for this replica (Redis's replica references the shared replication buffer until the
+         * payload is sent); 0 once it flows to the socket.
          */
-        ByteBuf held;
+        long heldFrom;
         /** Stream bytes of the current event loop turn, written when it ends; null when none. */
         ByteBuf stream;
         /** A diskless payload was sent: the stream starts with the replica's first REPLCONF ACK, as in Redis 7.0. */
@@ -283,9 +284,7 @@ public final class Replication {
             if (r.state == ReplicaState.WAIT_BGSAVE_START || r.rdbOnly) {
                 continue;
             }
-            if (r.held != null) {
-                r.held.writeBytes(bytes, bytes.readerIndex(), n);
-            } else {
+            if (r.heldFrom == 0) {
                 stream(r).writeBytes(bytes, bytes.readerIndex(), n);
             }
             engine.stats().netReplOutputBytes += n;
@@ -348,7 +347,7 @@ public final class Replication {
         }
         ClientOutputBufferLimitDirective.Limit l =
                 cfg.clientOutputBufferLimit.limit(ClientOutputBufferLimitDirective.ClientClass.REPLICA);
-        long used = r.held != null ? r.held.readableBytes()
+        long used = r.heldFrom != 0 ? masterOffset + 1 - r.heldFrom
                 : r.client.outputBytes() + (r.stream == null ? 0 : r.stream.readableBytes());
         long hard = l.replicaHardBytes(cfg.replBacklogSize.value());
         if (hard > 0 && used >= hard) {
@@ -495,12 +494,13 @@ public final class Replication {
      */
     private boolean attach(Replica r, FullSync running) {
         for (Replica other : running.replicas) {
-            if (other.state == ReplicaState.WAIT_BGSAVE_END && other.held != null && other.prePsync == r.prePsync
+            if (other.state == ReplicaState.WAIT_BGSAVE_END && other.heldFrom != 0 && other.prePsync == r.prePsync
                     && other.samePayload(r) && !other.client.isClosed()) {
-                r.held = other.held.copy();
+                r.heldFrom = other.heldFrom;
                 r.sync = running;
                 r.state = ReplicaState.WAIT_BGSAVE_END;
                 running.replicas.add(r);
+                keepHeldStreams();
                 sendFullResync(r, running);
                 engine.log().notice("Waiting for end of BGSAVE for SYNC");
                 return true;
@@ -587,7 +587,7 @@ public final class Replication {
         for (Replica r : batch) {
             r.state = ReplicaState.WAIT_BGSAVE_END;
             r.sync = sync;
-            r.held = Unpooled.buffer();
+            r.heldFrom = masterOffset + 1;
             sync.replicas.add(r);
             sendFullResync(r, sync);
             if (diskless) {
@@ -597,6 +597,7 @@ public final class Replication {
                 targets.add(r.target);
             }
         }
+        keepHeldStreams();
         fullSync = sync;
         resetStreamDb();
         if (diskless) {
@@ -749,10 +750,25 @@ public final class Replication {
         r.state = ReplicaState.ONLINE;
         r.streamOnAck = false;
         r.ackTime = System.currentTimeMillis();
-        if (r.held != null) {
-            stream(r).writeBytes(r.held);
-            r.held.release();
-            r.held = null;
+        if (r.heldFrom != 0) {
+            ByteBuf held = backlog.from(r.heldFrom);
+            stream(r).writeBytes(held);
+            held.release();
+            r.heldFrom = 0;
+            keepHeldStreams();
+        }
+    }
+
+    /** Tells the backlog the oldest offset a replica waiting for its payload still needs from it. */
+    private void keepHeldStreams() {
+        long oldest = Long.MAX_VALUE;
+        for (Replica r : replicas) {
+            if (r.heldFrom != 0) {
+                oldest = Math.min(oldest, r.heldFrom);
+            }
+        }
+        if (backlog != null) {
+            backlog.keepFrom(oldest);
         }
     }
 
@@ -765,15 +781,12 @@ public final class Replication {
     /** Forgets a replica when its connection closes. */
     private void watchClose(Replica r) {
         r.client.channel().closeFuture().addListener(f -> {
-            if (r.held != null) {
-                r.held.release();
-                r.held = null;
-            }
             if (r.stream != null) {
                 r.stream.release();
                 r.stream = null;
             }
             if (replicas.remove(r)) {
+                keepHeldStreams();
                 engine.log().notice("Connection with replica " + r.name() + " lost.");
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
@@ -793,6 +806,7 @@ public final class Replication {
             engine.kill(r.client);
         }
         replicas.clear();
+        keepHeldStreams();
         noReplicasSince = System.currentTimeMillis();
     }
 
