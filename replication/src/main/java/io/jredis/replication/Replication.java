@@ -1021,6 +1021,11 @@ public final class Replication {
     }
 
     /** The master replication offset (Redis's master_repl_offset). */
+    /** The stream bytes the backlog holds (INFO mem_total_replication_buffers); 0 without a backlog. */
+    long backlogBytes() {
+        return backlog != null ? backlog.histlen() : 0;
+    }
+
     long masterOffset() {
         return masterOffset;
     }

@@ -11,13 +11,15 @@ import redis.clients.jedis.Jedis;
 /**
  * Redis 7.0's replicas and backlog share one replication buffer: while a replica waits for its full sync payload,
  * the stream it will get stays in the backlog beyond repl-backlog-size, and another replica can continue from those
- * older offsets with PSYNC; once the waiting replica is gone, the backlog shrinks back to its size.
+ * older offsets with PSYNC; once the waiting replica is gone, the backlog shrinks back to its size. INFO memory
+ * reports that buffer (mem_total_replication_buffers) and counts what exceeds the backlog's size as replicas'.
  */
 class SharedReplicationBufferTest {
     @Test
     void backlogOutgrowsItsSizeWhileAReplicaWaitsForItsPayload() throws Exception {
         RedisServer master = Nodes.jredis("repl-backlog-size", "16384", "repl-diskless-sync", "no",
-                "enable-debug-command", "yes");
+                "enable-debug-command", "yes",
+                "repl-ping-replica-period", "3600");
         RawClient waiting = new RawClient("127.0.0.1", master.port());
         try (Jedis m = new Jedis("127.0.0.1", master.port())) {
             m.set("k", "v");
@@ -31,7 +33,13 @@ class SharedReplicationBufferTest {
             for (int i = 0; i < 200; i++) {
                 m.set("key" + i, value);
             }
-            assertTrue(Nodes.infoLong(m, "repl_backlog_histlen") > 200_000, m.info("replication"));
+            long histlen = Nodes.infoLong(m, "repl_backlog_histlen");
+            assertTrue(histlen > 200_000, m.info("replication"));
+            // INFO memory splits the shared buffer as Redis: the backlog's size, the rest is the replicas'.
+            String mem = m.info("memory");
+            assertEquals(histlen, Nodes.infoLong(m, "mem_total_replication_buffers"), mem);
+            assertEquals(16384L, Nodes.infoLong(m, "mem_replication_backlog"), mem);
+            assertEquals(histlen - 16384, Nodes.infoLong(m, "mem_clients_slaves"), mem);
             try (RawClient late = new RawClient("127.0.0.1", master.port())) {
                 assertEquals("CONTINUE", RawClient.text(late.call("PSYNC", replid, Long.toString(offset + 1))));
             }
@@ -41,6 +49,9 @@ class SharedReplicationBufferTest {
             Nodes.await("the waiting replica dropped", 20, () -> Nodes.infoLong(m, "connected_slaves") == 0);
             m.set("after", "v");
             assertEquals(16384L, Nodes.infoLong(m, "repl_backlog_histlen"));
+            assertEquals(16384L, Nodes.infoLong(m, "mem_total_replication_buffers"));
+            assertEquals(16384L, Nodes.infoLong(m, "mem_replication_backlog"));
+            assertEquals(0L, Nodes.infoLong(m, "mem_clients_slaves"));
         } finally {
             if (waiting != null) {
                 waiting.close();

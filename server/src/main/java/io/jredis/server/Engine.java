@@ -178,6 +178,7 @@ public final class Engine implements Database.Hooks {
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
     private java.util.function.BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
+    private java.util.function.LongSupplier replBacklogBytes = () -> 0;
     /** An array for the same reason: every write walks it. */
     private PropagationListener[] propagation = new PropagationListener[0];
     private final List<KeyListener> keyListeners = new ArrayList<>();
@@ -685,6 +686,16 @@ public final class Engine implements Database.Hooks {
     /** Installs the master replication offset (the replication module), which each command leaves in its client. */
     public void replOffsetSource(java.util.function.LongSupplier offset) {
         this.replOffset = offset;
+    }
+
+    /** Installs the bytes the replication backlog holds now (the replication module), for INFO memory. */
+    public void replBacklogSource(java.util.function.LongSupplier bytes) {
+        this.replBacklogBytes = bytes;
+    }
+
+    /** Bytes the replication backlog holds now; 0 without one. */
+    public long replBacklogBytes() {
+        return replBacklogBytes.getAsLong();
     }
 
     /** Installs whether this is a replica that serves no stale data now (the replication module). */
