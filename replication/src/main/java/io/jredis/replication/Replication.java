@@ -365,6 +365,17 @@ public final class Replication {
         return false;
     }
 
+    /**
+     * CONFIG SET repl-backlog-size: the backlog drops what it holds beyond the new size at once, not at the next
+     * cron, as Redis's updateReplBacklogSize: a replica reconnecting after the writes that follow must not continue
+     * from offsets the smaller backlog no longer covers.
+     */
+    void backlogSizeChanged() {
+        if (backlog != null) {
+            backlog.resize(cfg.replBacklogSize.value());
+        }
+    }
+
     void createBacklog() {
         backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 8, cfg.replBacklogSize.value()), masterOffset);
     }
@@ -1109,7 +1120,7 @@ public final class Replication {
             engine.log().notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
         }
         if (backlog != null) {
-            backlog.resize((int) Math.min(Integer.MAX_VALUE - 8, cfg.replBacklogSize.value()));
+            backlog.resize(cfg.replBacklogSize.value());
         }
         removeRdbUsedToSyncReplicas();
         engine.flushPending();
