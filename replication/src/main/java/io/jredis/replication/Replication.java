@@ -637,10 +637,15 @@ public final class Replication {
     private void disklessDone(FullSync sync, boolean ok) {
         fullSync = null;
         engine.stats().netReplOutputBytes += sync.sender.bytesSent();
+        long stillUp = sync.replicas.stream().filter(r -> r.sync == sync && r.target != null && r.target.alive())
+                .count();
         if (!ok) {
-            abandon(sync, "Diskless rdb transfer failed");
+            // Redis's rdbPipeReadHandler lines, which operators and test suites look for.
+            abandon(sync, stillUp == 0 ? "Diskless rdb transfer, last replica dropped, killing fork child."
+                    : "Diskless rdb transfer failed");
             return;
         }
+        engine.log().warning("Diskless rdb transfer, done reading from pipe, " + stillUp + " replicas still up.");
         for (Replica r : sync.replicas) {
             if (r.client.isClosed() || r.sync != sync) {
                 continue;
