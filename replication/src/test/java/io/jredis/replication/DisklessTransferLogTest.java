@@ -10,7 +10,7 @@ import redis.clients.jedis.Jedis;
 /** The master's log lines at the end of a diskless transfer, Redis's rdbPipeReadHandler ones. */
 class DisklessTransferLogTest {
     @Test
-    void transferEndLogsHowManyReplicasAreStillUp() {
+    void transferStartAndEndAreLogged() {
         RedisServer master = Nodes.jredis("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "0");
         RedisServer replica = Nodes.jredis();
         try (Jedis m = new Jedis("127.0.0.1", master.port()); Jedis r = new Jedis("127.0.0.1", replica.port())) {
@@ -19,6 +19,9 @@ class DisklessTransferLogTest {
             Nodes.awaitCaughtUp(m, r);
             Nodes.await("the transfer's end logged", 20, () -> Nodes.log(master)
                     .contains("Diskless rdb transfer, done reading from pipe, 1 replicas still up."));
+            // Redis names the child doing the transfer; here it is this process.
+            assertTrue(Nodes.log(master).contains("Background RDB transfer started by pid "
+                    + ProcessHandle.current().pid()), Nodes.log(master));
         } finally {
             replica.close();
             master.close();
