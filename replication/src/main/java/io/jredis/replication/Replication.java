@@ -452,7 +452,12 @@ public final class Replication {
         if (psync) {
             String id = Bytes.str(argv[1]);
             Long offset = parseLong(argv[2]);
-            if (offset != null && tryPartial(c, r, id, offset)) {
+            if (offset == null) {
+                engine.log().warning("Replica " + r.name() + " asks for synchronization but with a wrong offset");
+                engine.error(c, "ERR value is not an integer or out of range");
+                return;
+            }
+            if (tryPartial(c, r, id, offset)) {
                 return;
             }
             if (!id.equals("?")) {
@@ -464,6 +469,7 @@ public final class Replication {
         pendingReplicas.remove(c);
         engine.stats().syncFull++;
         c.roleFlags(c.roleFlags() + "S");
+        c.replicationLink(true);
         replicas.add(r);
         watchClose(r);
         if (replicas.size() == 1 && backlog == null) {
@@ -556,6 +562,7 @@ public final class Replication {
         int n = missing.readableBytes();
         out.writeBytes(missing);
         missing.release();
+        c.replicationLink(true);
         engine.stats().netReplOutputBytes += n;
         engine.stats().syncPartialOk++;
         engine.log().notice("Partial resynchronization request from " + r.name()
@@ -1053,6 +1060,9 @@ public final class Replication {
         if (c.type() == Client.Type.MASTER || c.channel() == null) {
             return null;
         }
+        if (c.type() == Client.Type.REPLICA && (cmd.isWrite() || cmd.mayReplicate() || cmd.isReadonly())) {
+            return "ERR Replica can't interact with the keyspace";
+        }
         if (isReplica()) {
             if (cmd.isWrite() && cfg.replicaReadOnly.value()) {
                 return "READONLY You can't write against a read only replica.";
@@ -1099,7 +1109,9 @@ public final class Replication {
             pending |= r.state == ReplicaState.WAIT_BGSAVE_START;
             if (r.state == ReplicaState.WAIT_BGSAVE_START
                     || (r.state == ReplicaState.WAIT_BGSAVE_END && r.sync != null && r.sync.disk)) {
-                r.client.buffer().writeByte('\n');
+                // On the socket, not as a reply: a reply on a replica's link means a command it sent answered.
+                r.client.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'}),
+                        r.client.channel().voidPromise());
             } else if (r.target != null && now - r.target.lastWrite > cfg.replTimeout.value() * 1000L) {
                 engine.log().warning("Disconnecting timedout replica (full sync): " + r.ip() + ":"
                         + r.listeningPort);
