@@ -101,10 +101,11 @@ final class Backlog {
 
     /**
      * Holds the bytes from {@code offset} on even beyond the size, until called again (Long.MAX_VALUE: none); what
-     * was kept only for them goes at the next {@link #feed} or {@link #resize}.
+     * was kept only for older offsets goes at once.
      */
     void keepFrom(long offset) {
         keepFrom = offset;
+        trim();
     }
 
     /** Drops the oldest bytes beyond the size that no waiting replica needs. */

@@ -810,12 +810,31 @@ public final class Replication {
             }
             if (replicas.remove(r)) {
                 keepHeldStreams();
+                stopUselessSave(r);
                 engine.log().notice("Connection with replica " + r.name() + " lost.");
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
                 }
             }
         });
+    }
+
+    /**
+     * The replica gone was the last one waiting for the running disk BGSAVE, which no save point wants either: it
+     * stops, as Redis's freeClient kills such an RDB child rather than let it write a file for nobody.
+     */
+    private void stopUselessSave(Replica gone) {
+        FullSync sync = fullSync;
+        if (sync == null || gone.sync != sync || !sync.disk || sync.job == null
+                || gone.state != ReplicaState.WAIT_BGSAVE_END || !cfg.save.points().isEmpty()) {
+            return;
+        }
+        for (Replica r : sync.replicas) {
+            if (r != gone && r.sync == sync && r.state == ReplicaState.WAIT_BGSAVE_END && replicas.contains(r)) {
+                return;
+            }
+        }
+        sync.job.abort();
     }
 
     /** Closes the connection of every replica (they reconnect and ask for PSYNC). */
