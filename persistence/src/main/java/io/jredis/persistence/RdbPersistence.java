@@ -225,7 +225,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 Snapshot.Parts.ALL, file, (outcome, error) -> backgroundDone(self[0], outcome, error));
         running = self[0];
         bgsaveStartedAt = nowSeconds();
-        log.notice("Background saving started");
+        log.notice("Background saving started by pid " + ProcessHandle.current().pid());
         return true;
     }
 
@@ -263,7 +263,9 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 });
         running = self[0];
         bgsaveStartedAt = nowSeconds();
-        log.notice(dest == null ? "Background saving started" : "Background RDB transfer started");
+        // Redis names the forked child; the snapshot runs in this process, whose pid operators then see.
+        log.notice((dest == null ? "Background saving started" : "Background RDB transfer started") + " by pid "
+                + ProcessHandle.current().pid());
         return self[0];
     }
 

@@ -473,7 +473,8 @@ public final class Snapshot {
                     break;
                 }
                 Batch b = (Batch) item;
-                for (int i = 0; i < b.size; i++) {
+                // Checked per key too: with rdb-key-save-delay one batch can take minutes, and a killed child stops.
+                for (int i = 0; i < b.size && !aborted; i++) {
                     if (b.db[i] != db) {
                         db = b.db[i];
                         out.selectDb(db, !resized[db], sizes[db], expires[db]);

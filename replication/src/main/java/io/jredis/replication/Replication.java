@@ -64,10 +64,11 @@ public final class Replication {
         long ackTime = System.currentTimeMillis();
         long softLimitSince;
         /**
-         * The stream from the snapshot's offset on, held while the RDB goes out (Redis keeps it in the replica's
-         * output buffer until the payload is sent); null once it flows to the socket.
+         * While the RDB goes out, the offset of the first stream byte after the snapshot: the backlog holds the
+         * stream from there for this replica (Redis's replica references the shared replication buffer until the
+         * payload is sent); 0 once it flows to the socket.
          */
-        ByteBuf held;
+        long heldFrom;
         /** Stream bytes of the current event loop turn, written when it ends; null when none. */
         ByteBuf stream;
         /** A diskless payload was sent: the stream starts with the replica's first REPLCONF ACK, as in Redis 7.0. */
@@ -283,9 +284,7 @@ public final class Replication {
             if (r.state == ReplicaState.WAIT_BGSAVE_START || r.rdbOnly) {
                 continue;
             }
-            if (r.held != null) {
-                r.held.writeBytes(bytes, bytes.readerIndex(), n);
-            } else {
+            if (r.heldFrom == 0) {
                 stream(r).writeBytes(bytes, bytes.readerIndex(), n);
             }
             engine.stats().netReplOutputBytes += n;
@@ -348,9 +347,10 @@ public final class Replication {
         }
         ClientOutputBufferLimitDirective.Limit l =
                 cfg.clientOutputBufferLimit.limit(ClientOutputBufferLimitDirective.ClientClass.REPLICA);
-        long used = r.held != null ? r.held.readableBytes()
+        long used = r.heldFrom != 0 ? masterOffset + 1 - r.heldFrom
                 : r.client.outputBytes() + (r.stream == null ? 0 : r.stream.readableBytes());
-        if (l.hardBytes() > 0 && used >= l.hardBytes()) {
+        long hard = l.replicaHardBytes(cfg.replBacklogSize.value());
+        if (hard > 0 && used >= hard) {
             return true;
         }
         if (l.softBytes() > 0 && used >= l.softBytes()) {
@@ -363,6 +363,17 @@ public final class Replication {
         }
         r.softLimitSince = 0;
         return false;
+    }
+
+    /**
+     * CONFIG SET repl-backlog-size: the backlog drops what it holds beyond the new size at once, not at the next
+     * cron, as Redis's updateReplBacklogSize: a replica reconnecting after the writes that follow must not continue
+     * from offsets the smaller backlog no longer covers.
+     */
+    void backlogSizeChanged() {
+        if (backlog != null) {
+            backlog.resize(cfg.replBacklogSize.value());
+        }
     }
 
     void createBacklog() {
@@ -441,7 +452,12 @@ public final class Replication {
         if (psync) {
             String id = Bytes.str(argv[1]);
             Long offset = parseLong(argv[2]);
-            if (offset != null && tryPartial(c, r, id, offset)) {
+            if (offset == null) {
+                engine.log().warning("Replica " + r.name() + " asks for synchronization but with a wrong offset");
+                engine.error(c, "ERR value is not an integer or out of range");
+                return;
+            }
+            if (tryPartial(c, r, id, offset)) {
                 return;
             }
             if (!id.equals("?")) {
@@ -453,6 +469,7 @@ public final class Replication {
         pendingReplicas.remove(c);
         engine.stats().syncFull++;
         c.roleFlags(c.roleFlags() + "S");
+        c.replicationLink(true);
         replicas.add(r);
         watchClose(r);
         if (replicas.size() == 1 && backlog == null) {
@@ -494,12 +511,13 @@ public final class Replication {
      */
     private boolean attach(Replica r, FullSync running) {
         for (Replica other : running.replicas) {
-            if (other.state == ReplicaState.WAIT_BGSAVE_END && other.held != null && other.prePsync == r.prePsync
+            if (other.state == ReplicaState.WAIT_BGSAVE_END && other.heldFrom != 0 && other.prePsync == r.prePsync
                     && other.samePayload(r) && !other.client.isClosed()) {
-                r.held = other.held.copy();
+                r.heldFrom = other.heldFrom;
                 r.sync = running;
                 r.state = ReplicaState.WAIT_BGSAVE_END;
                 running.replicas.add(r);
+                keepHeldStreams();
                 sendFullResync(r, running);
                 engine.log().notice("Waiting for end of BGSAVE for SYNC");
                 return true;
@@ -544,6 +562,7 @@ public final class Replication {
         int n = missing.readableBytes();
         out.writeBytes(missing);
         missing.release();
+        c.replicationLink(true);
         engine.stats().netReplOutputBytes += n;
         engine.stats().syncPartialOk++;
         engine.log().notice("Partial resynchronization request from " + r.name()
@@ -586,7 +605,7 @@ public final class Replication {
         for (Replica r : batch) {
             r.state = ReplicaState.WAIT_BGSAVE_END;
             r.sync = sync;
-            r.held = Unpooled.buffer();
+            r.heldFrom = masterOffset + 1;
             sync.replicas.add(r);
             sendFullResync(r, sync);
             if (diskless) {
@@ -596,6 +615,7 @@ public final class Replication {
                 targets.add(r.target);
             }
         }
+        keepHeldStreams();
         fullSync = sync;
         resetStreamDb();
         if (diskless) {
@@ -624,10 +644,15 @@ public final class Replication {
     private void disklessDone(FullSync sync, boolean ok) {
         fullSync = null;
         engine.stats().netReplOutputBytes += sync.sender.bytesSent();
+        long stillUp = sync.replicas.stream().filter(r -> r.sync == sync && r.target != null && r.target.alive())
+                .count();
         if (!ok) {
-            abandon(sync, "Diskless rdb transfer failed");
+            // Redis's rdbPipeReadHandler lines, which operators and test suites look for.
+            abandon(sync, stillUp == 0 ? "Diskless rdb transfer, last replica dropped, killing fork child."
+                    : "Diskless rdb transfer failed");
             return;
         }
+        engine.log().warning("Diskless rdb transfer, done reading from pipe, " + stillUp + " replicas still up.");
         for (Replica r : sync.replicas) {
             if (r.client.isClosed() || r.sync != sync) {
                 continue;
@@ -748,10 +773,25 @@ public final class Replication {
         r.state = ReplicaState.ONLINE;
         r.streamOnAck = false;
         r.ackTime = System.currentTimeMillis();
-        if (r.held != null) {
-            stream(r).writeBytes(r.held);
-            r.held.release();
-            r.held = null;
+        if (r.heldFrom != 0) {
+            ByteBuf held = backlog.from(r.heldFrom);
+            stream(r).writeBytes(held);
+            held.release();
+            r.heldFrom = 0;
+            keepHeldStreams();
+        }
+    }
+
+    /** Tells the backlog the oldest offset a replica waiting for its payload still needs from it. */
+    private void keepHeldStreams() {
+        long oldest = Long.MAX_VALUE;
+        for (Replica r : replicas) {
+            if (r.heldFrom != 0) {
+                oldest = Math.min(oldest, r.heldFrom);
+            }
+        }
+        if (backlog != null) {
+            backlog.keepFrom(oldest);
         }
     }
 
@@ -764,21 +804,37 @@ public final class Replication {
     /** Forgets a replica when its connection closes. */
     private void watchClose(Replica r) {
         r.client.channel().closeFuture().addListener(f -> {
-            if (r.held != null) {
-                r.held.release();
-                r.held = null;
-            }
             if (r.stream != null) {
                 r.stream.release();
                 r.stream = null;
             }
             if (replicas.remove(r)) {
+                keepHeldStreams();
+                stopUselessSave(r);
                 engine.log().notice("Connection with replica " + r.name() + " lost.");
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
                 }
             }
         });
+    }
+
+    /**
+     * The replica gone was the last one waiting for the running disk BGSAVE, which no save point wants either: it
+     * stops, as Redis's freeClient kills such an RDB child rather than let it write a file for nobody.
+     */
+    private void stopUselessSave(Replica gone) {
+        FullSync sync = fullSync;
+        if (sync == null || gone.sync != sync || !sync.disk || sync.job == null
+                || gone.state != ReplicaState.WAIT_BGSAVE_END || !cfg.save.points().isEmpty()) {
+            return;
+        }
+        for (Replica r : sync.replicas) {
+            if (r != gone && r.sync == sync && r.state == ReplicaState.WAIT_BGSAVE_END && replicas.contains(r)) {
+                return;
+            }
+        }
+        sync.job.abort();
     }
 
     /** Closes the connection of every replica (they reconnect and ask for PSYNC). */
@@ -792,6 +848,7 @@ public final class Replication {
             engine.kill(r.client);
         }
         replicas.clear();
+        keepHeldStreams();
         noReplicasSince = System.currentTimeMillis();
     }
 
@@ -1006,6 +1063,11 @@ public final class Replication {
     }
 
     /** The master replication offset (Redis's master_repl_offset). */
+    /** The stream bytes the backlog holds (INFO mem_total_replication_buffers); 0 without a backlog. */
+    long backlogBytes() {
+        return backlog != null ? backlog.histlen() : 0;
+    }
+
     long masterOffset() {
         return masterOffset;
     }
@@ -1016,6 +1078,9 @@ public final class Replication {
         // mustObeyClient: a read-only replica loading its AOF (DEBUG LOADAOF) applies FUNCTION LOAD and the like.
         if (c.type() == Client.Type.MASTER || c.channel() == null) {
             return null;
+        }
+        if (c.type() == Client.Type.REPLICA && (cmd.isWrite() || cmd.mayReplicate() || cmd.isReadonly())) {
+            return "ERR Replica can't interact with the keyspace";
         }
         if (isReplica()) {
             if (cmd.isWrite() && cfg.replicaReadOnly.value()) {
@@ -1063,7 +1128,9 @@ public final class Replication {
             pending |= r.state == ReplicaState.WAIT_BGSAVE_START;
             if (r.state == ReplicaState.WAIT_BGSAVE_START
                     || (r.state == ReplicaState.WAIT_BGSAVE_END && r.sync != null && r.sync.disk)) {
-                r.client.buffer().writeByte('\n');
+                // On the socket, not as a reply: a reply on a replica's link means a command it sent answered.
+                r.client.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'}),
+                        r.client.channel().voidPromise());
             } else if (r.target != null && now - r.target.lastWrite > cfg.replTimeout.value() * 1000L) {
                 engine.log().warning("Disconnecting timedout replica (full sync): " + r.ip() + ":"
                         + r.listeningPort);
@@ -1089,7 +1156,7 @@ public final class Replication {
             engine.log().notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
         }
         if (backlog != null) {
-            backlog.resize((int) Math.min(Integer.MAX_VALUE - 8, cfg.replBacklogSize.value()));
+            backlog.resize(cfg.replBacklogSize.value());
         }
         removeRdbUsedToSyncReplicas();
         engine.flushPending();

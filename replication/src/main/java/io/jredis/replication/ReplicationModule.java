@@ -45,6 +45,8 @@ public final class ReplicationModule {
         engine.addScriptWriteGuard(repl::noReplicas);
         engine.staleReplicaSource(repl::runningStale);
         engine.replOffsetSource(repl::masterOffset);
+        engine.replBacklogSource(repl::backlogBytes);
+        engine.config().replBacklogSize.onChange(repl::backlogSizeChanged);
         engine.replicationInfo(repl::info);
         server.log().role(() -> repl.isReplica() ? 'S' : 'M');
         server.onStarted(() -> {

@@ -54,4 +54,18 @@ class BacklogTest {
         feed(b, "12");
         assertEquals("wxyz12", from(b, 23));
     }
+
+    @Test
+    void keepFromHoldsOlderBytesUntilReleased() {
+        Backlog b = new Backlog(4, 0);
+        feed(b, "abc");
+        b.keepFrom(2);
+        feed(b, "0123456789".repeat(4000));
+        assertEquals(40_002, b.histlen());
+        assertEquals("bc0123", from(b, 2).substring(0, 6));
+        b.keepFrom(Long.MAX_VALUE);
+        feed(b, "xy");
+        assertEquals(4, b.histlen());
+        assertEquals("89xy", from(b, 40_002));
+    }
 }

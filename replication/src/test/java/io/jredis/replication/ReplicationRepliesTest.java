@@ -51,7 +51,8 @@ class ReplicationRepliesTest {
                 {"REPLCONF", "rdb-filter-only", "functions"},
                 {"WAIT"}, {"WAIT", "x", "0"}, {"WAIT", "0", "x"}, {"WAIT", "0", "-1"}, {"WAIT", "0", "0"},
                 {"WAIT", "1", "10"}, {"ROLE"}, {"REPLICAOF", "a"}, {"REPLICAOF", "a", "x"},
-                {"REPLICAOF", "a", "70000"}, {"SLAVEOF", "no", "one"}, {"PSYNC", "a"}, {"SET", "k", "v"},
+                {"REPLICAOF", "a", "70000"}, {"SLAVEOF", "no", "one"}, {"PSYNC", "a"},
+                {"PSYNC", "replicationid", "offset_str"}, {"PING"}, {"SET", "k", "v"},
                 {"CONFIG", "SET", "min-replicas-to-write", "1"}, {"SET", "k", "v"}, {"GET", "k"},
                 {"CONFIG", "SET", "min-replicas-to-write", "0"},
             };
@@ -59,6 +60,8 @@ class ReplicationRepliesTest {
                 compare(j, r, cmd);
             }
             assertEquals(infoFieldNames(r), infoFieldNames(j));
+            org.junit.jupiter.api.Assertions.assertTrue(Nodes.log(jredis).contains(
+                    " asks for synchronization but with a wrong offset"), Nodes.log(jredis));
 
             String[][] replica = {
                 {"REPLICAOF", "127.0.0.1", Integer.toString(closedPort)},

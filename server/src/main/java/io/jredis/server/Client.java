@@ -96,6 +96,8 @@ public final class Client implements Reply.ReplySink {
     private java.util.function.LongPredicate outputLimit = used -> false;
     /** Redis's CLIENT_CLOSE_ASAP: over its output limits, the client is about to be closed; replies are dropped. */
     private boolean closeAsap;
+    /** The replication stream flows on this connection: a reply to a command would corrupt it. */
+    private boolean replicationLink;
     /** Size of the reply buffer at which the output limits are checked next while a batch is built. */
     private int nextLimitCheck = REPLY_CHUNK_BYTES;
     /** Bytes of requests received but not complete yet, from the connection's decoder. */
@@ -640,6 +642,10 @@ public final class Client implements Reply.ReplySink {
 
     @Override
     public ByteBuf buffer() {
+        if (replicationLink && !closeAsap) {
+            closeAsap = true;
+            engine.replicaReplied(this);
+        }
         if (out != null && out.writerIndex() >= nextLimitCheck) {
             // As Redis on each 16 KB reply block: a reply over the limits is never sent, even in part.
             nextLimitCheck = out.writerIndex() + REPLY_CHUNK_BYTES;
@@ -723,6 +729,14 @@ public final class Client implements Reply.ReplySink {
             closeAsap = true;
         }
         return closeAsap;
+    }
+
+    /**
+     * Marks the connection as a replica's link once its master writes the stream to it (Redis's CLIENT_SLAVE): any
+     * reply written after is a command's, and closes the connection.
+     */
+    public void replicationLink(boolean on) {
+        replicationLink = on;
     }
 
     /**

@@ -180,6 +180,7 @@ public final class Engine implements Database.Hooks {
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
     private java.util.function.BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
+    private java.util.function.LongSupplier replBacklogBytes = () -> 0;
     /** An array for the same reason: every write walks it. */
     private PropagationListener[] propagation = new PropagationListener[0];
     private final List<KeyListener> keyListeners = new ArrayList<>();
@@ -696,6 +697,16 @@ public final class Engine implements Database.Hooks {
         this.replOffset = offset;
     }
 
+    /** Installs the bytes the replication backlog holds now (the replication module), for INFO memory. */
+    public void replBacklogSource(java.util.function.LongSupplier bytes) {
+        this.replBacklogBytes = bytes;
+    }
+
+    /** Bytes the replication backlog holds now; 0 without one. */
+    public long replBacklogBytes() {
+        return replBacklogBytes.getAsLong();
+    }
+
     /** Installs whether this is a replica that serves no stale data now (the replication module). */
     public void staleReplicaSource(java.util.function.BooleanSupplier stale) {
         this.staleReplica = stale;
@@ -904,6 +915,16 @@ public final class Engine implements Database.Hooks {
             c.channel().close();
         }
         removeClient(c);
+    }
+
+    /**
+     * A command a replica sent on its replication link produced a reply, which would corrupt the stream (Redis's
+     * _addReplyToBufferOrList for a replica): logged, the reply dropped and the connection closed.
+     */
+    void replicaReplied(Client c) {
+        String command = c.lastCommand().equals("NULL") ? "<unknown>" : c.lastCommand();
+        log.warning("Replica generated a reply to command '" + command + "', disconnecting it: " + c.describe());
+        loop.execute(() -> kill(c));
     }
 
     void markPending(Client c) {
@@ -1401,16 +1422,20 @@ public final class Engine implements Database.Hooks {
      * read-only replica, stops rather than serve data that diverged from its master.
      */
     private void errorToMaster(Client c, String msg) {
-        if (c.roleFlags().indexOf('M') < 0) {
+        // A replica's own command on the replication link errs too (Redis logs it the other way round).
+        boolean fromMaster = c.roleFlags().indexOf('M') >= 0;
+        if (!fromMaster && c.roleFlags().indexOf('S') < 0) {
             return;
         }
         String command = c.lastCommand().equals("NULL") ? "<unknown>" : c.lastCommand();
         // Redis logs the text its addReplyError got: without the "ERR " it adds, other codes with their "-".
         String text = msg.startsWith("ERR ") ? msg.substring(4) : "-" + msg;
-        log.warning("== CRITICAL == This replica is sending an error to its master: '"
-                + truncate(text, 4096) + "' after processing the command '" + command + "'");
+        log.warning("== CRITICAL == This " + (fromMaster ? "replica" : "master") + " is sending an error to its "
+                + (fromMaster ? "master" : "replica") + ": '" + truncate(text, 4096)
+                + "' after processing the command '" + command + "'");
         stats.unexpectedErrorReplies++;
-        if (config.replicaReadOnly.value() && !config.propagationErrorBehavior.value().equals("ignore")) {
+        if (fromMaster && config.replicaReadOnly.value()
+                && !config.propagationErrorBehavior.value().equals("ignore")) {
             log.warning("------------------------------------------------");
             log.warning("!!! Software Failure. Press left mouse button to continue");
             log.warning("Guru Meditation: This replica panicked sending an error to its master after processing the"

@@ -89,16 +89,31 @@ public final class Memory {
 
     /**
      * INFO mem_clients_slaves and mem_not_counted_for_evict: Redis 7.0's replicas and backlog share one replication
-     * buffer, so only what the slowest replica has not read beyond repl-backlog-size counts as replica memory.
+     * buffer, so only what it holds beyond repl-backlog-size while there are replicas counts as replica memory.
      */
     public long replicaBuffers() {
-        long slowest = 0;
+        long slowest = -1;
         for (Client c : engine.clients().values()) {
             if (c.type() == Client.Type.REPLICA) {
                 slowest = Math.max(slowest, c.outputBytes());
             }
         }
-        return Math.max(0, slowest - config.replBacklogSize.value());
+        return slowest < 0 ? 0 : Math.max(0, Math.max(slowest, engine.replBacklogBytes())
+                - config.replBacklogSize.value());
+    }
+
+    /**
+     * INFO mem_total_replication_buffers, Redis 7.0's one buffer shared by the backlog and the replicas: the stream
+     * the backlog holds, or more when a replica has not read a longer part of it yet.
+     */
+    public long replicationBuffers() {
+        long n = engine.replBacklogBytes();
+        for (Client c : engine.clients().values()) {
+            if (c.type() == Client.Type.REPLICA) {
+                n = Math.max(n, c.outputBytes());
+            }
+        }
+        return n;
     }
 
     private boolean lfu() {

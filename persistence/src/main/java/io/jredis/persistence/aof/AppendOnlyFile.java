@@ -580,7 +580,7 @@ public final class AppendOnlyFile {
         rewriteStart = System.currentTimeMillis();
         rewrite = Snapshot.start(engine, baseFormat(rdb), tmp,
                 (outcome, error) -> rewriteDone(generation, tmp, outcome, error, rdb));
-        log.notice("Background append only file rewriting started");
+        log.notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
         return true;
     }
 

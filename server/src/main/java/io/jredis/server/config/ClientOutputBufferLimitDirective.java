@@ -9,7 +9,15 @@ public final class ClientOutputBufferLimitDirective extends Directive {
     public enum ClientClass { NORMAL, REPLICA, PUBSUB }
 
     /** One class's limits; 0 disables a limit. */
-    public record Limit(long hardBytes, long softBytes, int softSeconds) {}
+    public record Limit(long hardBytes, long softBytes, int softSeconds) {
+        /**
+         * The hard limit of a replica: a set one below repl-backlog-size counts as that size, as in Redis 7.0's
+         * checkClientOutputBufferLimits, or a partial resync the backlog allows would be cut off by the data it sends.
+         */
+        public long replicaHardBytes(long backlogSize) {
+            return hardBytes != 0 && hardBytes < backlogSize ? backlogSize : hardBytes;
+        }
+    }
 
     private static final Limit[] DEFAULTS = {
         new Limit(0, 0, 0), new Limit(256L << 20, 64L << 20, 60), new Limit(32L << 20, 8L << 20, 60)

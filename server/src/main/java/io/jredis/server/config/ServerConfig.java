@@ -381,6 +381,9 @@ public final class ServerConfig {
     public ServerConfig() {
         // Redis treats hz as a hint: out-of-range values are accepted and clamped to 1..500.
         hz.onChange(this::clampHz);
+        // Redis's resizeReplicationBacklog raises a CONFIG SET below CONFIG_REPL_BACKLOG_MIN_SIZE (the file's value
+        // is taken as it is).
+        replBacklogSize.onChange(() -> replBacklogSize.force(Math.max(16 * 1024, replBacklogSize.value())));
     }
 
     /** Clamps {@code hz} into Redis's range (1..500); run after loading and after CONFIG SET. */

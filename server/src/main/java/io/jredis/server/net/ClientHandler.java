@@ -179,7 +179,9 @@ final class ClientHandler extends ChannelDuplexHandler {
                         ? ClientOutputBufferLimitDirective.ClientClass.PUBSUB
                         : ClientOutputBufferLimitDirective.ClientClass.NORMAL;
         ClientOutputBufferLimitDirective.Limit limit = engine.config().clientOutputBufferLimit.limit(cls);
-        if (limit.hardBytes() != 0 && Long.compareUnsigned(used, limit.hardBytes()) >= 0) {
+        long hard = cls == ClientOutputBufferLimitDirective.ClientClass.REPLICA
+                ? limit.replicaHardBytes(engine.config().replBacklogSize.value()) : limit.hardBytes();
+        if (hard != 0 && Long.compareUnsigned(used, hard) >= 0) {
             return true;
         }
         if (limit.softBytes() == 0 || Long.compareUnsigned(used, limit.softBytes()) < 0) {
