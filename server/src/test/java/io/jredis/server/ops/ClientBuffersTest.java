@@ -8,6 +8,7 @@ import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -56,12 +57,14 @@ class ClientBuffersTest {
     @Test
     void softLimitClosesASubscriberOnceTrafficStopped() throws Exception {
         try (TestServer s = TestServer.start("client-output-buffer-limit", "pubsub 0 100000 1");
-                RawClient pub = new RawClient(s.host(), s.port()); Socket sub = new Socket(s.host(), s.port())) {
+                RawClient pub = new RawClient(s.host(), s.port()); Socket sub = new Socket()) {
+            // A small window before connecting (it is negotiated then), so the kernel's buffers fill up soon.
             sub.setReceiveBufferSize(4096);
+            sub.connect(new InetSocketAddress(s.host(), s.port()));
             sub.getOutputStream().write("SUBSCRIBE ch\r\n".getBytes(StandardCharsets.US_ASCII));
             Await.until("the subscription", 10, () -> subscribers(pub) == 1);
             String payload = "p".repeat(10_000);
-            for (int i = 0; i < 400 && omem(pub) <= 100_000; i++) {
+            for (int i = 0; i < 4000 && omem(pub) <= 100_000; i++) {
                 pub.call("PUBLISH", "ch", payload);
             }
             assertTrue(omem(pub) > 100_000, "the subscriber's output never passed the soft limit");
