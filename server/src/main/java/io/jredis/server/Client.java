@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Predicate;
 
 /**
  * One client connection's state, owned by the engine thread: selected database, protocol version, authentication,
@@ -53,6 +54,7 @@ public final class Client implements Reply.ReplySink {
     private final Reply reply = new Reply(this);
     private final long createdAt;
     private ByteBuf out;
+    private Predicate<ByteBuf> directWrite;
     private ByteBuf discard;
     private Database db;
     private String name = "";
@@ -133,6 +135,21 @@ public final class Client implements Reply.ReplySink {
 
     public Channel channel() {
         return channel;
+    }
+
+    /**
+     * Sets what writes a batch of replies straight to the socket (true when all of it went, released), or null for
+     * the channel's own path. The network layer sets it for connections where that is safe.
+     */
+    public void directWrite(Predicate<ByteBuf> writer) {
+        directWrite = writer;
+    }
+
+    /** Sends a batch of replies, straight to the socket when it can, the rest through the channel. */
+    public void send(ByteBuf b) {
+        if (directWrite == null || !directWrite.test(b)) {
+            channel.writeAndFlush(b, channel.voidPromise());
+        }
     }
 
     public Reply reply() {

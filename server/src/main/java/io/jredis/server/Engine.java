@@ -999,7 +999,7 @@ public final class Engine implements Database.Hooks {
         if (c.closingAfterReply()) {
             c.channel().writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
         } else {
-            c.channel().writeAndFlush(b, c.channel().voidPromise());
+            c.send(b);
         }
     }
 

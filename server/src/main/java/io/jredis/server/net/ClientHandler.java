@@ -60,6 +60,7 @@ final class ClientHandler extends ChannelDuplexHandler {
             client.pendingInput(decoder::pendingBytes);
         }
         client.outputLimit(this::outputLimitReached);
+        client.directWrite(DirectWrite.of(ctx.channel()));
         ctx.fireChannelActive();
     }
 

@@ -10,6 +10,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.commands.CoreCommands;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
@@ -257,6 +258,33 @@ class PipelineTest {
                 greedy.close();
             }
             assertEquals("PONG", other.ping());
+        }
+    }
+
+    /**
+     * A reply batch the socket cannot take at once is finished by the channel; replies of a later batch must queue
+     * behind its rest, not go out ahead of it straight to the socket.
+     */
+    @Test
+    void laterRepliesWaitForTheRestOfAPartlyWrittenOne() throws Exception {
+        byte[] value = new byte[4 * 1024 * 1024];
+        new Random(7).nextBytes(value);
+        try (TestServer s = TestServer.start(); Jedis other = new Jedis(s.host(), s.port(), 30_000);
+                Socket slow = new Socket()) {
+            other.set(b("big"), value);
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new java.net.InetSocketAddress(s.host(), s.port()));
+            slow.getOutputStream().write(RawClient.encode(b("CLIENT"), b("SETNAME"), b("slow")));
+            assertArrayEquals(b("+OK\r\n"), readExactly(slow.getInputStream(), 5));
+            slow.getOutputStream().write(RawClient.encode(b("GET"), b("big")));
+            Await.until("the big reply is stuck in the server's output buffer", 30, () -> Arrays.stream(
+                    other.clientList().split("\n")).anyMatch(l -> l.contains("name=slow") && !l.contains(" omem=0 ")));
+            slow.getOutputStream().write(RawClient.encode(b("ECHO"), b("after")));
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            expected.writeBytes(b("$" + value.length + "\r\n"));
+            expected.writeBytes(value);
+            expected.writeBytes(b("\r\n$5\r\nafter\r\n"));
+            assertArrayEquals(expected.toByteArray(), readExactly(slow.getInputStream(), expected.size()));
         }
     }
 
