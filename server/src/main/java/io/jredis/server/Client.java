@@ -39,7 +39,6 @@ public final class Client implements Reply.ReplySink {
     private static final int REPLY_CHUNK_BYTES = 16 * 1024;
     /** PROTO_REPLY_MIN_BYTES: the reply buffer never shrinks below this. */
     private static final int REPLY_MIN_BYTES = 1024;
-    /** reply-buffer-peak-reset-time: how long a reply buffer peak is remembered. */
     /** Usable bytes of the query buffer after the first 16 KB read (a 20480-byte jemalloc class, sds header of 6). */
     private static final int QUERY_BUFFER_USABLE = 20474;
     private static final int QUERY_BUFFER_HEADER = 6;
@@ -47,6 +46,8 @@ public final class Client implements Reply.ReplySink {
     private static final int EMPTY_SDS_BYTES = 8;
     /** A discard buffer larger than this is dropped rather than kept for the next suppressed reply. */
     private static final int DISCARD_KEEP_BYTES = 64 * 1024;
+    /** A reply buffer up to this size is kept for the next batch while the client is active (2 s, as the query buffer). */
+    private static final int SPARE_MAX_BYTES = 2048;
 
     private final long id;
     private final Engine engine;
@@ -55,6 +56,8 @@ public final class Client implements Reply.ReplySink {
     private final long createdAt;
     private ByteBuf out;
     private Predicate<ByteBuf> directWrite;
+    /** A reply buffer sent whole, kept for the next batch; at most {@link #SPARE_MAX_BYTES}. */
+    private ByteBuf spare;
     private ByteBuf discard;
     private Database db;
     private String name = "";
@@ -145,10 +148,17 @@ public final class Client implements Reply.ReplySink {
         directWrite = writer;
     }
 
-    /** Sends a batch of replies, straight to the socket when it can, the rest through the channel. */
+    /**
+     * Sends a batch of replies, straight to the socket when it can, the rest through the channel. A small buffer
+     * the socket took whole serves the next batch, as Redis's static reply buffer does.
+     */
     public void send(ByteBuf b) {
         if (directWrite == null || !directWrite.test(b)) {
             channel.writeAndFlush(b, channel.voidPromise());
+        } else if (spare == null && b.capacity() <= SPARE_MAX_BYTES && !closed) {
+            spare = b.clear();
+        } else {
+            b.release();
         }
     }
 
@@ -401,6 +411,10 @@ public final class Client implements Reply.ReplySink {
             discard.release();
             discard = null;
         }
+        if (spare != null) {
+            spare.release();
+            spare = null;
+        }
     }
 
     // ---- CLIENT PAUSE ----
@@ -618,8 +632,12 @@ public final class Client implements Reply.ReplySink {
      * seconds, the reply buffer shrinks towards its recent peak or doubles when it was filled.
      */
     void cron(long now) {
-        if (queryBufferGrown && now / 1000 - lastInteraction / 1000 > 2) {
+        if (now / 1000 - lastInteraction / 1000 > 2) {
             queryBufferGrown = false;
+            if (spare != null) {
+                spare.release();
+                spare = null;
+            }
         }
         if (!engine.replyBufferResizing()) {
             return;
@@ -679,7 +697,12 @@ public final class Client implements Reply.ReplySink {
             return discard.clear();
         }
         if (out == null) {
-            out = channel != null ? channel.alloc().ioBuffer(256) : Unpooled.buffer(256);
+            if (spare != null) {
+                out = spare;
+                spare = null;
+            } else {
+                out = channel != null ? channel.alloc().ioBuffer(256) : Unpooled.buffer(256);
+            }
             engine.markPending(this);
         }
         return out;

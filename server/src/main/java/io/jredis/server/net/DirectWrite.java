@@ -37,8 +37,8 @@ final class DirectWrite implements Predicate<ByteBuf> {
     }
 
     /**
-     * Writes what the socket takes now; true when all of {@code b} went out (and {@code b} is released), false when
-     * the caller must send the rest of it through the channel.
+     * Writes what the socket takes now; true when all of {@code b} went out (the caller still owns {@code b}), false
+     * when the caller must send the rest of it through the channel.
      */
     @Override
     public boolean test(ByteBuf b) {
@@ -49,7 +49,6 @@ final class DirectWrite implements Predicate<ByteBuf> {
         try {
             int written = socket.sendAddress(b.memoryAddress(), b.readerIndex(), b.writerIndex());
             if (written == b.readableBytes()) {
-                b.release();
                 return true;
             }
             b.skipBytes(Math.max(written, 0));
