@@ -35,6 +35,22 @@ class DisklessLoadTest {
         }
     }
 
+    /**
+     * Makes the swapdb replica {@code r}, in sync with {@code m}, load another full sync of the same history, and
+     * waits until that load runs asynchronously (async_loading:1): sets the replica's key-load-delay to
+     * {@code keyLoadDelay} (microseconds per key, to keep the load going), drops the master's replica links and
+     * writes 200 large keys meanwhile.
+     */
+    private static void resyncLoadingAsync(RedisServer master, Jedis m, Jedis r, String keyLoadDelay) {
+        r.configSet("key-load-delay", keyLoadDelay);
+        try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
+            killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+                    redis.clients.jedis.args.ClientType.REPLICA));
+        }
+        fill(m, "big:", 200, 1000);
+        await("async loading", 30, () -> infoLong(r, "async_loading") == 1);
+    }
+
     @Test
     void disabledWritesTheTempFileThenLoadsItAsTheRdbFile() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
@@ -85,13 +101,7 @@ class DisklessLoadTest {
             m.set("marker", "before");
             awaitCaughtUp(m, r);
             // A pause per loaded key keeps the next load long enough to be seen, however fast the machine.
-            r.configSet("key-load-delay", "200");
-            Jedis killer = new Jedis("127.0.0.1", master.port());
-            killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
-                    redis.clients.jedis.args.ClientType.REPLICA));
-            fill(m, "big:", 200, 1000);
-            killer.close();
-            await("async loading", 20, () -> infoLong(r, "async_loading") == 1);
+            resyncLoadingAsync(master, m, r, "200");
             assertEquals("before", r.get("marker"));
             r.configSet("key-load-delay", "0");
             awaitCaughtUp(m, r);
@@ -112,13 +122,7 @@ class DisklessLoadTest {
             awaitCaughtUp(m, r);
             // A pause per loaded key (10 ms, 500 keys) keeps the second full sync's async load going for seconds
             // after it is seen, so that the script starts during it.
-            r.configSet("key-load-delay", "10000");
-            try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
-                killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
-                        redis.clients.jedis.args.ClientType.REPLICA));
-            }
-            fill(m, "big:", 200, 1000);
-            await("async loading", 30, () -> infoLong(r, "async_loading") == 1);
+            resyncLoadingAsync(master, m, r, "10000");
             r.configSet("lua-time-limit", "10");
             try (RawClient script = new RawClient("127.0.0.1", replica.port())) {
                 script.send(RawClient.encode("EVAL".getBytes(), "while true do end".getBytes(), "0".getBytes()));

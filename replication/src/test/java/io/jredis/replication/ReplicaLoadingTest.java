@@ -5,6 +5,7 @@ import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
 import static io.jredis.replication.Nodes.fill;
 import static io.jredis.replication.Nodes.info;
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,7 +165,7 @@ class ReplicaLoadingTest {
             await(state + ":1", 60, () -> loadingFields(c).contains(state + ":1"));
             List<String> out = new ArrayList<>();
             for (String p : probes) {
-                out.add(new String(c.callRaw(bytes(p.split(" "))), StandardCharsets.UTF_8));
+                out.add(new String(c.callRaw(args(p.split(" "))), StandardCharsets.UTF_8));
             }
             String fields = loadingFields(c);
             assertTrue(fields.contains(state + ":1"), "the load outlasted the probes: " + fields);
@@ -190,14 +191,6 @@ class ReplicaLoadingTest {
             }
         }
         return sb.toString();
-    }
-
-    private static byte[][] bytes(String[] args) {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return b;
     }
 
     @Test

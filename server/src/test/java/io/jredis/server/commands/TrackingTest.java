@@ -1,5 +1,6 @@
 package io.jredis.server.commands;
 
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -226,7 +227,7 @@ class TrackingTest {
     void overlappingPrefixesAfterTheFirstReplyAnErrorAndStillEnableTracking() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
             // Redis 7.0.15 answers twice here (its collision check returns the index, non-zero means success).
-            c.send(RawClient.encode(bytes("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x", "PREFIX", "a",
+            c.send(RawClient.encode(args("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x", "PREFIX", "a",
                     "PREFIX", "ab")));
             assertEquals("-ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client "
                     + "must not overlap.\r\n", new String(c.readRaw(), StandardCharsets.UTF_8));
@@ -234,14 +235,6 @@ class TrackingTest {
             assertEquals("[flags, [on, bcast], redirect, 0, prefixes, [a, ab, x]]",
                     RespParser.toText(c.call("CLIENT", "TRACKINGINFO")));
         }
-    }
-
-    private static byte[][] bytes(String... args) {
-        byte[][] out = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            out[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
     }
 
     @Test
@@ -266,13 +259,13 @@ class TrackingTest {
         try (TestServer s = TestServer.start(); RawClient blocked = new RawClient(s.host(), s.port());
                 RawClient admin = new RawClient(s.host(), s.port())) {
             String id = Long.toString((Long) blocked.call("CLIENT", "ID"));
-            blocked.send(RawClient.encode(bytes("BLPOP", "nolist", "0")));
+            blocked.send(RawClient.encode(args("BLPOP", "nolist", "0")));
             Await.until("the client to block", WAIT_SECONDS,
                     () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
             assertEquals(1L, admin.call("CLIENT", "UNBLOCK", id));
             assertEquals("*-1\r\n", new String(blocked.readRaw(), StandardCharsets.UTF_8),
                     "TIMEOUT gives the command's timeout reply");
-            blocked.send(RawClient.encode(bytes("BLPOP", "nolist", "0")));
+            blocked.send(RawClient.encode(args("BLPOP", "nolist", "0")));
             Await.until("the client to block", WAIT_SECONDS,
                     () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
             assertEquals(1L, admin.call("CLIENT", "UNBLOCK", id, "ERROR"));

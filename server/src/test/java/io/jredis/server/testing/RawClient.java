@@ -30,12 +30,17 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends a command and returns its parsed reply. */
     public Object call(String... args) throws IOException {
+        send(encode(args(args)));
+        return read();
+    }
+
+    /** The UTF-8 bytes of each argument, for {@link #callRaw} and {@link #encode}. */
+    public static byte[][] args(String... args) {
         byte[][] b = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {
             b[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
-        send(encode(b));
-        return read();
+        return b;
     }
 
     /** Sends a binary command and returns the exact bytes of its reply. */
