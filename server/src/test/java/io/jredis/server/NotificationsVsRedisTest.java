@@ -52,16 +52,6 @@ class NotificationsVsRedisTest {
             subscriber.call("PSUBSCRIBE", "__key*__:*");
         }
 
-        long infoField(String section, String field) throws IOException {
-            String info = RawClient.text(control.call("INFO", section));
-            for (String line : info.split("\r\n")) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1));
-                }
-            }
-            throw new IllegalStateException("no " + field + " in INFO");
-        }
-
         /** The messages published since the last sync, each as "channel message". */
         List<String> events() throws IOException {
             control.call("PUBLISH", "__key__:sync", "x");
@@ -128,8 +118,8 @@ class NotificationsVsRedisTest {
             }
             // Every read that notifies keymiss also counts a miss: the INFO counters must agree as well.
             for (String field : List.of("keyspace_hits", "keyspace_misses")) {
-                long expected = real.infoField("stats", field);
-                long actual = ours.infoField("stats", field);
+                long expected = real.control.infoLong("stats", field);
+                long actual = ours.control.infoLong("stats", field);
                 if (expected != actual) {
                     mismatches.add(name + ": INFO " + field + " redis " + expected + ", jredis " + actual);
                 }

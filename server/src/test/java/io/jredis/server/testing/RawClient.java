@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -32,6 +33,30 @@ public final class RawClient implements AutoCloseable {
     public Object call(String... args) throws IOException {
         send(encode(args(args)));
         return read();
+    }
+
+    /** INFO {@code section} as text; an I/O error is unchecked, so that a poll ({@link Await#until}) can call it. */
+    public String info(String section) {
+        try {
+            return text(call("INFO", section));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The number {@code field} holds in INFO {@code section}, unchecked as {@link #info}. */
+    public long infoLong(String section, String field) {
+        return infoField(info(section), field);
+    }
+
+    /** The number {@code name} holds in an INFO text; fails the test when the text has no such field. */
+    public static long infoField(String info, String name) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + info);
     }
 
     /** The UTF-8 bytes of each argument, for {@link #callRaw} and {@link #encode}. */
