@@ -40,9 +40,9 @@ class SentinelDifferentialTest {
     @BeforeAll
     static void start() throws Exception {
         lab = new SentinelLab(TempPaths.dir("sentinel-diff")).dataNodes(2, null);
-        real = lab.realSentinel("real", lab.sentinelConf("")).port();
-        jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
-        lab.awaitDiscovery();
+        SentinelLab.SentinelPair pair = lab.sentinelPair();
+        real = pair.real();
+        jredis = pair.jredis();
     }
 
     @AfterAll

@@ -28,10 +28,10 @@ class SentinelQuorumVsRedisTest {
     @BeforeAll
     static void start() throws Exception {
         lab = new SentinelLab(TempPaths.dir("sentinel-quorum")).dataNodes(0, null);
-        real = lab.realSentinel("real", lab.sentinelConf("")).port();
-        jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
         // CKQUORUM counts the peers: both must know each other before its replies can match.
-        lab.awaitDiscovery();
+        SentinelLab.SentinelPair pair = lab.sentinelPair();
+        real = pair.real();
+        jredis = pair.jredis();
     }
 
     @AfterAll
