@@ -55,8 +55,13 @@ class TrackingTest {
         }
     }
 
-    @Test
-    void loweringTheTableLimitInvalidatesWithoutFurtherCommands() throws Exception {
+    /** A test with a writer connection and the invalidation pushes of a Lettuce connection that tracks a and b. */
+    private interface TrackedPushes {
+        void run(RawClient writer, BlockingQueue<List<Object>> pushes) throws Exception;
+    }
+
+    /** Starts a server; a Lettuce connection (RESP3) turns tracking on and reads a and b, then {@code test} runs. */
+    private static void withLettuceTrackingAB(TrackedPushes test) throws Exception {
         try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.host(), s.port())) {
             RedisClient client = RedisClient.create("redis://" + s.host() + ":" + s.port());
             try (StatefulRedisConnection<String, String> conn = client.connect()) {
@@ -68,10 +73,7 @@ class TrackingTest {
                 });
                 assertEquals("OK", conn.sync().clientTracking(TrackingArgs.Builder.enabled()));
                 conn.sync().mget("a", "b");
-                writer.call("CONFIG", "SET", "tracking-table-max-keys", "1");
-                // The server's periodic check trims the table: one of the two keys is invalidated.
-                String push = String.valueOf(pushes.poll(20, TimeUnit.SECONDS));
-                assertTrue(push.equals("[invalidate, [a]]") || push.equals("[invalidate, [b]]"), push);
+                test.run(writer, pushes);
             } finally {
                 client.shutdown();
             }
@@ -79,32 +81,29 @@ class TrackingTest {
     }
 
     @Test
+    void loweringTheTableLimitInvalidatesWithoutFurtherCommands() throws Exception {
+        withLettuceTrackingAB((writer, pushes) -> {
+            writer.call("CONFIG", "SET", "tracking-table-max-keys", "1");
+            // The server's periodic check trims the table: one of the two keys is invalidated.
+            String push = String.valueOf(pushes.poll(20, TimeUnit.SECONDS));
+            assertTrue(push.equals("[invalidate, [a]]") || push.equals("[invalidate, [b]]"), push);
+        });
+    }
+
+    @Test
     void lettuceReceivesInvalidatePushesAndTheFlushNull() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.host(), s.port())) {
-            RedisClient client = RedisClient.create("redis://" + s.host() + ":" + s.port());
-            try (StatefulRedisConnection<String, String> conn = client.connect()) {
-                BlockingQueue<List<Object>> pushes = new LinkedBlockingQueue<>();
-                conn.addListener(msg -> {
-                    if (msg.getType().equals("invalidate")) {
-                        pushes.add(msg.getContent(b -> StandardCharsets.UTF_8.decode(b).toString()));
-                    }
-                });
-                assertEquals("OK", conn.sync().clientTracking(TrackingArgs.Builder.enabled()));
-                conn.sync().mget("a", "b");
-                writer.call("DEL", "a");
-                writer.call("SET", "b", "1");
-                assertEquals("[invalidate, [b]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
-                // DEL of a missing key modifies nothing, so only b was invalidated; a stays tracked.
-                writer.call("SET", "a", "1");
-                assertEquals("[invalidate, [a]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
-                writer.call("FLUSHALL");
-                List<Object> flush = pushes.poll(5, TimeUnit.SECONDS);
-                assertEquals(2, flush.size());
-                assertNull(flush.get(1), "a flush invalidates everything with a null");
-            } finally {
-                client.shutdown();
-            }
-        }
+        withLettuceTrackingAB((writer, pushes) -> {
+            writer.call("DEL", "a");
+            writer.call("SET", "b", "1");
+            assertEquals("[invalidate, [b]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
+            // DEL of a missing key modifies nothing, so only b was invalidated; a stays tracked.
+            writer.call("SET", "a", "1");
+            assertEquals("[invalidate, [a]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
+            writer.call("FLUSHALL");
+            List<Object> flush = pushes.poll(5, TimeUnit.SECONDS);
+            assertEquals(2, flush.size());
+            assertNull(flush.get(1), "a flush invalidates everything with a null");
+        });
     }
 
     @Test
