@@ -49,12 +49,12 @@ class DebugCommandTest {
 
     @Test
     void refusedByDefaultAsARejectedCall() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start().runAndClose(c -> {
             assertEquals(NOT_ALLOWED, RawClient.text(c.call("DEBUG", "DIGEST")));
             String stats = RawClient.text(c.call("INFO", "commandstats"));
             assertTrue(stats.contains("cmdstat_debug:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"),
                     stats);
-        }
+        });
     }
 
     /** Redis checks protected commands right after their arity, before authentication. */
@@ -83,10 +83,9 @@ class DebugCommandTest {
 
     @Test
     void localAllowsLoopbackClients() throws Exception {
-        try (TestServer s = TestServer.start("enable-debug-command", "local");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("enable-debug-command", "local").runAndClose(c -> {
             assertEquals("0".repeat(40), RawClient.text(c.call("DEBUG", "DIGEST")));
-        }
+        });
     }
 
     @Test
@@ -194,8 +193,7 @@ class DebugCommandTest {
 
     @Test
     void objectDescribesTheValueAsRedisDoes() throws Exception {
-        try (TestServer s = TestServer.start("enable-debug-command", "yes");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("enable-debug-command", "yes").runAndClose(c -> {
             c.call("SET", "s", "hello");
             c.call("SET", "n", "42");
             c.call("SET", "big", "12345678901");
@@ -205,7 +203,7 @@ class DebugCommandTest {
             assertMatches(String.format(pattern, "2147483647", "int", 2), RawClient.text(c.call("DEBUG", "OBJECT", "n")));
             assertMatches(String.format(pattern, "1", "int", 12), RawClient.text(c.call("DEBUG", "OBJECT", "big")));
             assertMatches(String.format(pattern, "1", "raw", 102), RawClient.text(c.call("DEBUG", "OBJECT", "raw")));
-        }
+        });
     }
 
     private static void assertMatches(String regex, String actual) {

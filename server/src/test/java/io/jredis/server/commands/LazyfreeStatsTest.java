@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class LazyfreeStatsTest {
     @Test
     void countsWhatRedisFreesInTheBackground() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start().runAndClose(c -> {
             c.call("EVAL", "for i=1,100 do redis.call('sadd','big',i..'x') end", "0");
             c.call("EVAL", "for i=1,10 do redis.call('sadd','small',i..'x') end", "0");
             c.call("EVAL", "for i=1,100 do redis.call('hset','h',i..'x','v') end", "0");
@@ -48,7 +48,7 @@ class LazyfreeStatsTest {
 
             assertEquals("OK", RawClient.text(c.call("CONFIG", "RESETSTAT")));
             assertEquals(0L, lazyfreed(c));
-        }
+        });
     }
 
     private static long lazyfreed(RawClient c) throws IOException {
