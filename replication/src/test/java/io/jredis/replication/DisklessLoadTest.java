@@ -3,6 +3,7 @@ package io.jredis.replication;
 import static io.jredis.replication.Nodes.assertSameData;
 import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.awaitSameData;
 import static io.jredis.replication.Nodes.fill;
 import static io.jredis.replication.Nodes.info;
 import static io.jredis.replication.Nodes.infoLong;
@@ -61,8 +62,7 @@ class DisklessLoadTest {
             writeLoad(m, "w:", 20);
             r.set("old", "gone after the sync");
             r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertNull(r.get("old"));
             Path rdb = dir(r).resolve("dump.rdb");
             assertTrue(Files.size(rdb) > 0, "the payload became the replica's RDB file");
@@ -88,8 +88,7 @@ class DisklessLoadTest {
                     assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, () -> r.get("old"))
                             .getMessage());
             assertEquals("0", info(r, "master_sync_read_bytes"));
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertEquals(0, infoLong(r, "loading"));
             assertFalse(Files.exists(dir(r).resolve("dump.rdb")), "nothing went to disk");
             String log = Nodes.log(replica);
@@ -104,8 +103,7 @@ class DisklessLoadTest {
             resyncLoadingAsync(master, m, r, "200");
             assertEquals("before", r.get("marker"));
             r.configSet("key-load-delay", "0");
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertEquals(2, infoLong(m, "sync_full"));
         }
     }
@@ -140,8 +138,7 @@ class DisklessLoadTest {
                 assertEquals("PONG", r.ping());
             }
             r.configSet("key-load-delay", "0");
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
         }
     }
 
@@ -178,8 +175,7 @@ class DisklessLoadTest {
                         Jedis r = new Jedis("127.0.0.1", replica.port())) {
                     r.replicaof("127.0.0.1", real.port());
                     m.set("mode", mode);
-                    awaitCaughtUp(m, r);
-                    assertSameData(m, r);
+                    awaitSameData(m, r);
                 }
             }
         }

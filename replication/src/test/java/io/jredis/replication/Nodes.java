@@ -186,6 +186,12 @@ final class Nodes {
         return out;
     }
 
+    /** Waits until the replica has applied everything the master produced so far; then both must hold the same data. */
+    static void awaitSameData(Jedis master, Jedis replica) {
+        awaitCaughtUp(master, replica);
+        assertSameData(master, replica);
+    }
+
     static void assertSameData(Jedis master, Jedis replica) {
         Map<String, String> m = dataset(master);
         Map<String, String> r = dataset(replica);

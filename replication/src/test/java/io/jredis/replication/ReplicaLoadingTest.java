@@ -14,7 +14,6 @@ import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -81,11 +80,21 @@ class ReplicaLoadingTest {
         }
         assertEquals(List.of(LOADING, LOADING, "+OK\r\n", LOADING, "+OK\r\n", "+QUEUED\r\n", "*1\r\n+OK\r\n"),
                 jredis.subList(0, DISK_PROBES.length));
+        assertEquals(onRealRedis("disabled", ReplicaLoadingTest::diskLoad), jredis);
+    }
+
+    /** A load on a new master {@code m} and replica {@code r}, returning the replies to compare. */
+    private interface LoadScenario {
+        List<String> run(Jedis m, Jedis r, int masterPort, int replicaPort) throws Exception;
+    }
+
+    /** Runs {@code scenario} on a real redis-server master and replica (repl-diskless-load {@code mode}). */
+    private static List<String> onRealRedis(String mode, LoadScenario scenario) throws Exception {
         try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                RealRedis replica = RealRedis.start(cli(replicaArgs("disabled")));
+                RealRedis replica = RealRedis.start(cli(replicaArgs(mode)));
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            assertEquals(diskLoad(m, r, master.port(), replica.port()), jredis);
+            return scenario.run(m, r, master.port(), replica.port());
         }
     }
 
@@ -120,12 +129,7 @@ class ReplicaLoadingTest {
         assertEquals(LOADING, jredis.get(1), "a deny-loading directive");
         assertEquals("+OK\r\n", jredis.get(2));
         assertEquals(LOADING, jredis.get(7), "BGSAVE has no_async_loading");
-        try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                RealRedis replica = RealRedis.start(cli(replicaArgs("swapdb")));
-                Jedis m = new Jedis("127.0.0.1", master.port());
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            assertEquals(asyncLoad(m, r, master.port(), replica.port()), jredis);
-        }
+        assertEquals(onRealRedis("swapdb", ReplicaLoadingTest::asyncLoad), jredis);
     }
 
     /**
@@ -176,12 +180,7 @@ class ReplicaLoadingTest {
 
     /** INFO persistence's loading and async_loading values and the names of the loading_* fields. */
     private static String loadingFields(RawClient c) {
-        String info;
-        try {
-            info = RawClient.text(c.call("INFO", "persistence"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String info = c.info("persistence");
         StringBuilder sb = new StringBuilder();
         for (String line : info.split("\r\n")) {
             if (line.startsWith("loading:") || line.startsWith("async_loading:")) {
