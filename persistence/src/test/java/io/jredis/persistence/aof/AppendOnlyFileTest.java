@@ -34,6 +34,20 @@ class AppendOnlyFileTest {
         }
     }
 
+    /**
+     * Writes a=1 through a server with appendonly yes, then appends {@code tail} to its incr file; returns the file's
+     * size before the tail.
+     */
+    private long setAThenAppendToIncr(String tail) throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("a", "1");
+        }
+        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+        long size = Files.size(incr);
+        Files.writeString(incr, tail, StandardOpenOption.APPEND);
+        return size;
+    }
+
     private String manifest() throws IOException {
         return Files.readString(aofDir().resolve("appendonly.aof.manifest"));
     }
@@ -393,12 +407,7 @@ class AppendOnlyFileTest {
 
     @Test
     void corruptionInTheMiddleStopsStartUp() throws Exception {
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            j.set("a", "1");
-        }
-        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
-        long at = Files.size(incr);
-        Files.writeString(incr, "garbage\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n", StandardOpenOption.APPEND);
+        long at = setAThenAppendToIncr("garbage\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n");
         AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
         assertTrue(e.getMessage().startsWith("Bad file format reading the append only file appendonly.aof.1.incr.aof"
                 + " at offset " + at), e.getMessage());
@@ -439,19 +448,13 @@ class AppendOnlyFileTest {
 
     @Test
     void incompleteMultiIsReverted() throws Exception {
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            j.set("a", "1");
-        }
-        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
-        long good = Files.size(incr);
-        Files.writeString(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n",
-                StandardOpenOption.APPEND);
+        long good = setAThenAppendToIncr("*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n");
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             assertEquals("1", j.get("a"));
             assertEquals(null, j.get("b"));
             assertTrue(s.log.stream().anyMatch(l -> l.contains("Revert incomplete MULTI/EXEC transaction")));
         }
-        assertTrue(Files.size(incr) >= good);
+        assertTrue(Files.size(aofDir().resolve("appendonly.aof.1.incr.aof")) >= good);
     }
 
     @Test
