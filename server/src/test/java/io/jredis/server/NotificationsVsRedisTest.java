@@ -5,7 +5,6 @@ import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
-import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ class NotificationsVsRedisTest {
                 byte[] actual = null;
                 switch (mode) {
                     case "send" -> {
-                        byte[][] argv = argv(where, line);
+                        byte[][] argv = DifferentialRunner.argv(where, line);
                         real.sendBlocking(real.conn(conn), argv, where);
                         ours.sendBlocking(ours.conn(conn), argv, where);
                     }
@@ -99,7 +98,7 @@ class NotificationsVsRedisTest {
                         actual = ours.conn(conn).readRaw();
                     }
                     case "", "sort", "type" -> {
-                        byte[][] argv = argv(where, line);
+                        byte[][] argv = DifferentialRunner.argv(where, line);
                         expected = real.conn(conn).callRaw(argv);
                         actual = ours.conn(conn).callRaw(argv);
                     }
@@ -126,13 +125,5 @@ class NotificationsVsRedisTest {
             }
         }
         return mismatches;
-    }
-
-    private static byte[][] argv(String where, String line) {
-        List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
-        if (args == null || args.isEmpty()) {
-            throw new IllegalArgumentException(where + ": cannot parse");
-        }
-        return args.toArray(new byte[0][]);
     }
 }
