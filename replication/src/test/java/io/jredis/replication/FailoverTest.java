@@ -28,11 +28,8 @@ class FailoverTest {
         List<String> out = new ArrayList<>();
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             for (String[] cmd : commands) {
-                byte[][] argv = new byte[cmd.length][];
-                for (int i = 0; i < cmd.length; i++) {
-                    argv[i] = cmd[i].getBytes(StandardCharsets.UTF_8);
-                }
-                out.add(String.join(" ", cmd) + " -> " + new String(c.callRaw(argv), StandardCharsets.UTF_8));
+                out.add(String.join(" ", cmd) + " -> "
+                        + new String(c.callRaw(RawClient.args(cmd)), StandardCharsets.UTF_8));
             }
         }
         return out;

@@ -104,10 +104,7 @@ class SentinelQuorumVsRedisTest {
     }
 
     private static String raw(int port, String... args) throws Exception {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = RawClient.args(args);
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             return new String(c.callRaw(argv), StandardCharsets.UTF_8);
         }

@@ -228,11 +228,7 @@ class DebugVsRedisTest {
     }
 
     private static String raw(RawClient c, String... args) throws IOException {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return raw(c.callRaw(argv));
+        return raw(c.callRaw(RawClient.args(args)));
     }
 
     private static String raw(byte[] reply) {

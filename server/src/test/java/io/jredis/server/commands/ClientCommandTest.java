@@ -23,11 +23,7 @@ import redis.clients.jedis.Jedis;
 
 class ClientCommandTest {
     private static String raw(RawClient c, String... args) throws IOException {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return new String(c.callRaw(b), StandardCharsets.ISO_8859_1);
+        return new String(c.callRaw(RawClient.args(args)), StandardCharsets.ISO_8859_1);
     }
 
     private static String text(Object reply) {
@@ -49,11 +45,7 @@ class ClientCommandTest {
     }
 
     private static void send(RawClient c, String... args) throws IOException {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        c.send(RawClient.encode(b));
+        c.send(RawClient.encode(RawClient.args(args)));
     }
 
     private static Map<String, String> listEntry(RawClient observer, long id) throws IOException {
