@@ -67,17 +67,12 @@ class ReplicaLoadingTest {
 
     @Test
     void diskLoadAnswersLoadingAsRealRedis() throws Exception {
-        List<String> jredis;
-        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                RedisServer replica = Nodes.jredis(replicaArgs("disabled"));
-                Jedis m = new Jedis("127.0.0.1", master.port());
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            jredis = diskLoad(m, r, master.port(), replica.port());
+        List<String> jredis = onJredis("disabled", ReplicaLoadingTest::diskLoad, (m, r, replica) -> {
             assertSameData(m, r);
             String log = Nodes.log(replica);
             assertTrue(log.contains("MASTER <-> REPLICA sync: Loading DB in memory"), log);
             assertTrue(log.contains("Done loading RDB, keys loaded: " + KEYS + ", keys expired: 0."), log);
-        }
+        });
         assertEquals(List.of(LOADING, LOADING, "+OK\r\n", LOADING, "+OK\r\n", "+QUEUED\r\n", "*1\r\n+OK\r\n"),
                 jredis.subList(0, DISK_PROBES.length));
         assertEquals(onRealRedis("disabled", ReplicaLoadingTest::diskLoad), jredis);
@@ -86,6 +81,23 @@ class ReplicaLoadingTest {
     /** A load on a new master {@code m} and replica {@code r}, returning the replies to compare. */
     private interface LoadScenario {
         List<String> run(Jedis m, Jedis r, int masterPort, int replicaPort) throws Exception;
+    }
+
+    /** What is checked on the jredis servers after a scenario, before they close. */
+    private interface JredisCheck {
+        void run(Jedis m, Jedis r, RedisServer replica) throws Exception;
+    }
+
+    /** Runs {@code scenario} on a jredis master and replica (repl-diskless-load {@code mode}), then {@code check}. */
+    private static List<String> onJredis(String mode, LoadScenario scenario, JredisCheck check) throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
+                RedisServer replica = Nodes.jredis(replicaArgs(mode));
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            List<String> replies = scenario.run(m, r, master.port(), replica.port());
+            check.run(m, r, replica);
+            return replies;
+        }
     }
 
     /** Runs {@code scenario} on a real redis-server master and replica (repl-diskless-load {@code mode}). */
@@ -117,14 +129,8 @@ class ReplicaLoadingTest {
 
     @Test
     void asyncLoadRefusesWhatRealRedisRefuses() throws Exception {
-        List<String> jredis;
-        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                RedisServer replica = Nodes.jredis(replicaArgs("swapdb"));
-                Jedis m = new Jedis("127.0.0.1", master.port());
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            jredis = asyncLoad(m, r, master.port(), replica.port());
-            assertSameData(m, r);
-        }
+        List<String> jredis = onJredis("swapdb", ReplicaLoadingTest::asyncLoad,
+                (m, r, replica) -> assertSameData(m, r));
         assertEquals("$6\r\nbefore\r\n", jredis.get(0));
         assertEquals(LOADING, jredis.get(1), "a deny-loading directive");
         assertEquals("+OK\r\n", jredis.get(2));
