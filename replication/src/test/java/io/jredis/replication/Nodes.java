@@ -12,6 +12,7 @@ import io.jredis.server.RedisServer;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,12 +131,7 @@ final class Nodes {
     }
 
     static String info(Jedis j, String field) {
-        for (String line : j.info("all").split("\r\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1);
-            }
-        }
-        return null;
+        return RawClient.infoValue(j.info("all"), field);
     }
 
     static long infoLong(Jedis j, String field) {

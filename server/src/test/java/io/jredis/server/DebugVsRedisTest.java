@@ -235,12 +235,11 @@ class DebugVsRedisTest {
         return new String(reply, StandardCharsets.UTF_8);
     }
 
-    private static String field(RawClient c, String name) throws IOException {
-        for (String line : RawClient.text(c.call("INFO", "replication")).split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1);
-            }
+    private static String field(RawClient c, String name) {
+        String value = RawClient.infoValue(c.info("replication"), name);
+        if (value == null) {
+            throw new AssertionError("no " + name + " in INFO replication");
         }
-        throw new AssertionError("no " + name + " in INFO replication");
+        return value;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,12 +60,7 @@ class AppendOnlyFileTest {
     }
 
     static String info(Jedis j, String field) {
-        for (String line : j.info("persistence").split("\r\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1);
-            }
-        }
-        return null;
+        return RawClient.infoValue(j.info("persistence"), field);
     }
 
     @Test

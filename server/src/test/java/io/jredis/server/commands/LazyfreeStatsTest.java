@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
-import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,8 +50,7 @@ class LazyfreeStatsTest {
         });
     }
 
-    private static long lazyfreed(RawClient c) throws IOException {
-        String info = RawClient.text(c.call("INFO", "memory"));
-        return Long.parseLong(info.replaceAll("(?s).*lazyfreed_objects:(\\d+).*", "$1"));
+    private static long lazyfreed(RawClient c) {
+        return c.infoLong("memory", "lazyfreed_objects");
     }
 }

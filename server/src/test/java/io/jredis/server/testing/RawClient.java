@@ -51,12 +51,21 @@ public final class RawClient implements AutoCloseable {
 
     /** The number {@code name} holds in an INFO text; fails the test when the text has no such field. */
     public static long infoField(String info, String name) {
+        String value = infoValue(info, name);
+        if (value == null) {
+            throw new AssertionError("no " + name + " in " + info);
+        }
+        return Long.parseLong(value);
+    }
+
+    /** The value of {@code name} in an INFO text, null when the text has no such field. */
+    public static String infoValue(String info, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith(name + ":")) {
-                return Long.parseLong(line.substring(name.length() + 1));
+                return line.substring(name.length() + 1);
             }
         }
-        throw new AssertionError("no " + name + " in " + info);
+        return null;
     }
 
     /** The UTF-8 bytes of each argument, for {@link #callRaw} and {@link #encode}. */
