@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.net.ConnectException;
@@ -159,10 +160,7 @@ class ScriptBusyTest {
                 RawClient waiter = new RawClient(s.host(), s.port());
                 RawClient other = new RawClient(s.host(), s.port())) {
             waiter.send(RawClient.encode(args("BLPOP", "x", "0")));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!RawClient.text(other.call("INFO", "clients")).contains("blocked_clients:1")) {
-                assertTrue(System.nanoTime() < deadline, "the waiter never blocked");
-            }
+            Await.until("the waiter blocked", 10, () -> other.info("clients").contains("blocked_clients:1"));
             // Pushes y, spins for a second of server time, then pushes z: the waiter must get z.
             String script = "redis.call('lpush', KEYS[1], 'y') local t = redis.call('time') "
                     + "while true do local n = redis.call('time') "
