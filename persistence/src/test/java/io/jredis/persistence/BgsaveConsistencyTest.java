@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ public class BgsaveConsistencyTest {
             int written = mutate(j);
             String info = j.info("persistence");
             assertTrue(info.contains("rdb_bgsave_in_progress:1"), "the writes must overlap the save: " + info);
-            long processed = field(info, "current_save_keys_processed");
-            assertTrue(processed < field(info, "current_save_keys_total"), info);
+            long processed = RawClient.infoField(info, "current_save_keys_processed");
+            assertTrue(processed < RawClient.infoField(info, "current_save_keys_total"), info);
             long worst = 0;
             for (int i = 0; i < 20; i++) {
                 long t = System.nanoTime();
@@ -101,15 +102,6 @@ public class BgsaveConsistencyTest {
 
     static void awaitBgsaveDone(Jedis j) {
         Await.until("the BGSAVE to finish", 60, () -> !j.info("persistence").contains("rdb_bgsave_in_progress:1"));
-    }
-
-    private static long field(String info, String name) {
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return Long.parseLong(line.substring(name.length() + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " in " + info);
     }
 
     /** About 8 MB over all types, twice what a snapshot keeps in flight, so the walk must wait for the writer. */

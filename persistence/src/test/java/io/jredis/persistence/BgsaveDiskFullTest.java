@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,12 +65,7 @@ class BgsaveDiskFullTest {
     }
 
     private static String field(Jedis j, String name) {
-        for (String line : j.info("persistence").split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1);
-            }
-        }
-        return null;
+        return RawClient.infoValue(j.info("persistence"), name);
     }
 
     private List<String> tempFiles() throws IOException {

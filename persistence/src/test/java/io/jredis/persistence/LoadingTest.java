@@ -72,11 +72,7 @@ class LoadingTest {
     }
 
     private static String raw(RawClient c, String... args) throws IOException {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return new String(c.callRaw(b), StandardCharsets.UTF_8);
+        return new String(c.callRaw(RawClient.args(args)), StandardCharsets.UTF_8);
     }
 
     static Map<String, String> info(RawClient c, String section) throws IOException {

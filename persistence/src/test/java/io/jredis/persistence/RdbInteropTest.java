@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -21,24 +23,27 @@ import redis.clients.jedis.Jedis;
  * encoding intact: jredis's file passes redis-check-rdb and loads in Redis; Redis's file loads in jredis.
  */
 class RdbInteropTest {
-    @Test
-    void jredisFileLoadsInRedis(@TempDir Path dir) throws Exception {
-        checkJredisToRedis(dir);
-    }
-
-    @Test
-    void jredisFileWithoutCompressionOrChecksumLoadsInRedis(@TempDir Path dir) throws Exception {
-        checkJredisToRedis(dir, "rdbcompression", "no", "rdbchecksum", "no");
-    }
-
-    private static void checkJredisToRedis(Path dir, String... directives) throws Exception {
-        RealRedis.assumeInstalled();
-        Map<String, String> expected;
-        Map<String, String> encodings;
-        try (PersistentServer s = PersistentServer.start(dir, directives); Jedis j = s.jedis()) {
+    /** What a server holds after {@link TestData#populate}: every database's contents and every key's encoding. */
+    private record Contents(Map<String, String> data, Map<String, String> encodings) {
+        static Contents populate(Jedis j) {
             TestData.populate(j);
-            expected = Datasets.read(j, 16);
-            encodings = TestData.encodings(j);
+            return new Contents(Datasets.read(j, 16), TestData.encodings(j));
+        }
+
+        void assertHeldBy(Jedis j) {
+            assertEquals(data, Datasets.read(j, 16));
+            assertEquals(encodings, TestData.encodings(j));
+        }
+    }
+
+    @ParameterizedTest(name = "rdbcompression and rdbchecksum {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void jredisFileLoadsInRedis(String compressionAndChecksum, @TempDir Path dir) throws Exception {
+        RealRedis.assumeInstalled();
+        Contents expected;
+        try (PersistentServer s = PersistentServer.start(dir, "rdbcompression", compressionAndChecksum,
+                "rdbchecksum", compressionAndChecksum); Jedis j = s.jedis()) {
+            expected = Contents.populate(j);
             assertEquals("OK", j.save());
             assertTrue(s.log().contains("DB saved on disk"));
         }
@@ -48,41 +53,29 @@ class RdbInteropTest {
         assertTrue(check.contains("keys read"), check);
         try (RealRedis r = RealRedis.start("--dir", dir.toString(), "--dbfilename", "dump.rdb");
                 Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
-            assertEquals(expected, Datasets.read(j, 16));
-            assertEquals(encodings, TestData.encodings(j));
+            expected.assertHeldBy(j);
         }
     }
 
-    @Test
-    void redisFileLoadsInJredis(@TempDir Path dir) throws Exception {
-        checkRedisToJredis(dir);
-    }
-
-    @Test
-    void redisFileWithoutCompressionOrChecksumLoadsInJredis(@TempDir Path dir) throws Exception {
-        checkRedisToJredis(dir, "--rdbcompression", "no", "--rdbchecksum", "no");
-    }
-
-    private static void checkRedisToJredis(Path dir, String... redisArgs) throws Exception {
+    @ParameterizedTest(name = "rdbcompression and rdbchecksum {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void redisFileLoadsInJredis(String compressionAndChecksum, @TempDir Path dir) throws Exception {
         RealRedis.assumeInstalled();
-        Map<String, String> expected;
-        Map<String, String> encodings;
-        try (RealRedis r = RealRedis.start(redisArgs); Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
-            TestData.populate(j);
-            expected = Datasets.read(j, 16);
-            encodings = TestData.encodings(j);
+        Contents expected;
+        try (RealRedis r = RealRedis.start("--rdbcompression", compressionAndChecksum, "--rdbchecksum",
+                compressionAndChecksum); Jedis j = new Jedis("127.0.0.1", r.port(), 30_000)) {
+            expected = Contents.populate(j);
             assertEquals("OK", j.save());
             Files.copy(r.dir().resolve("dump.rdb"), dir.resolve("dump.rdb"));
         }
         try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
-            assertEquals(expected, Datasets.read(j, 16));
-            assertEquals(encodings, TestData.encodings(j));
+            expected.assertHeldBy(j);
             String log = s.log();
             assertTrue(log.contains("Loading RDB produced by version 7.0.15"), log);
             assertTrue(log.matches("(?s).*Done loading RDB, keys loaded: \\d+, keys expired: 0\\..*"), log);
             assertTrue(log.matches("(?s).*DB loaded from disk: \\d+\\.\\d{3} seconds.*"), log);
             String info = j.info("persistence");
-            assertTrue(info.contains("rdb_last_load_keys_loaded:" + expected.size()), info);
+            assertTrue(info.contains("rdb_last_load_keys_loaded:" + expected.data().size()), info);
         }
     }
 

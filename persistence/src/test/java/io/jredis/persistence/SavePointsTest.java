@@ -67,6 +67,19 @@ class SavePointsTest {
         }
     }
 
+    /**
+     * Starts on {@code dir} with save {@code save}: k must hold {@code expected}; sets it to {@code next}, then shuts
+     * the server down with the command {@code shutdown}.
+     */
+    private static void restartAndSet(Path dir, String save, String expected, String next, String... shutdown)
+            throws Exception {
+        try (PersistentServer s = PersistentServer.start(dir, "save", save); Jedis j = s.jedis()) {
+            assertEquals(expected, j.get("k"));
+            j.set("k", next);
+            shutdown(s, shutdown);
+        }
+    }
+
     @Test
     void shutdownSavesWhenSavePointsAreSet(@TempDir Path dir) throws Exception {
         try (PersistentServer s = PersistentServer.start(dir, "save", "3600 1"); Jedis j = s.jedis()) {
@@ -74,21 +87,9 @@ class SavePointsTest {
             shutdown(s, "SHUTDOWN");
             assertTrue(s.log().contains("Saving the final RDB snapshot before exiting."), s.log());
         }
-        try (PersistentServer s = PersistentServer.start(dir, "save", "3600 1"); Jedis j = s.jedis()) {
-            assertEquals("saved at shutdown", j.get("k"));
-            j.set("k", "lost");
-            shutdown(s, "SHUTDOWN", "NOSAVE");
-        }
-        try (PersistentServer s = PersistentServer.start(dir, "save", ""); Jedis j = s.jedis()) {
-            assertEquals("saved at shutdown", j.get("k"));
-            j.set("k", "not saved: no save points");
-            shutdown(s, "SHUTDOWN");
-        }
-        try (PersistentServer s = PersistentServer.start(dir, "save", ""); Jedis j = s.jedis()) {
-            assertEquals("saved at shutdown", j.get("k"));
-            j.set("k", "saved by SHUTDOWN SAVE");
-            shutdown(s, "SHUTDOWN", "SAVE");
-        }
+        restartAndSet(dir, "3600 1", "saved at shutdown", "lost", "SHUTDOWN", "NOSAVE");
+        restartAndSet(dir, "", "saved at shutdown", "not saved: no save points", "SHUTDOWN");
+        restartAndSet(dir, "", "saved at shutdown", "saved by SHUTDOWN SAVE", "SHUTDOWN", "SAVE");
         try (PersistentServer s = PersistentServer.start(dir, "save", ""); Jedis j = s.jedis()) {
             assertEquals("saved by SHUTDOWN SAVE", j.get("k"));
         }
@@ -124,7 +125,7 @@ class SavePointsTest {
 
     private static void shutdown(PersistentServer s, String... cmd) throws Exception {
         try (RawClient c = new RawClient("127.0.0.1", s.port())) {
-            c.send(RawClient.encode(java.util.Arrays.stream(cmd).map(TestData::b).toArray(byte[][]::new)));
+            c.send(RawClient.encode(RawClient.args(cmd)));
             assertTrue(c.closedByServer());
         }
         Await.until("the server to close", 15, () -> s.server().isClosed());

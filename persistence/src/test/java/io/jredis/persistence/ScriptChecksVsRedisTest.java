@@ -158,7 +158,7 @@ class ScriptChecksVsRedisTest {
             Files.createDirectory(dataDir.resolve("dump.rdb"));
             String started = RawClient.text(c.call("BGSAVE"));
             Await.until("the failed BGSAVE on " + port, 30, () -> {
-                String info = info(c, "persistence");
+                String info = c.info("persistence");
                 return info.contains("rdb_last_bgsave_status:err") && info.contains("rdb_bgsave_in_progress:0");
             });
             return loaded + started;
@@ -192,7 +192,7 @@ class ScriptChecksVsRedisTest {
             Files.createSymbolicLink(link, DEV_FULL);
             assertEquals("Background append only file rewriting started", RawClient.text(c.call("BGREWRITEAOF")));
             Await.until("the rewrite on " + port, 30, () -> {
-                String info = info(c, "persistence");
+                String info = c.info("persistence");
                 return info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0")
                         && info.contains("aof_last_bgrewrite_status:ok");
             });
@@ -202,7 +202,7 @@ class ScriptChecksVsRedisTest {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                return info(c, "persistence").contains("aof_last_write_status:err");
+                return c.info("persistence").contains("aof_last_write_status:err");
             });
             return link;
         }
@@ -357,14 +357,6 @@ class ScriptChecksVsRedisTest {
 
     private static byte[][] args(String line) {
         return SplitArgs.split(line.getBytes(StandardCharsets.UTF_8)).toArray(new byte[0][]);
-    }
-
-    private static String info(RawClient c, String section) {
-        try {
-            return RawClient.text(c.call("INFO", section));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static String[] concat(String[]... lists) {

@@ -53,11 +53,7 @@ public final class StreamData {
     }
 
     public static byte[] raw(RawClient c, String... args) throws IOException {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return c.callRaw(b);
+        return c.callRaw(RawClient.args(args));
     }
 
     /** Everything a stream holds, times included (RDB and DUMP keep them): XINFO STREAM FULL with all entries. */

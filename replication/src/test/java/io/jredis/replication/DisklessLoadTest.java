@@ -3,6 +3,7 @@ package io.jredis.replication;
 import static io.jredis.replication.Nodes.assertSameData;
 import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.awaitSameData;
 import static io.jredis.replication.Nodes.fill;
 import static io.jredis.replication.Nodes.info;
 import static io.jredis.replication.Nodes.infoLong;
@@ -35,6 +36,22 @@ class DisklessLoadTest {
         }
     }
 
+    /**
+     * Makes the swapdb replica {@code r}, in sync with {@code m}, load another full sync of the same history, and
+     * waits until that load runs asynchronously (async_loading:1): sets the replica's key-load-delay to
+     * {@code keyLoadDelay} (microseconds per key, to keep the load going), drops the master's replica links and
+     * writes 200 large keys meanwhile.
+     */
+    private static void resyncLoadingAsync(RedisServer master, Jedis m, Jedis r, String keyLoadDelay) {
+        r.configSet("key-load-delay", keyLoadDelay);
+        try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
+            killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+                    redis.clients.jedis.args.ClientType.REPLICA));
+        }
+        fill(m, "big:", 200, 1000);
+        await("async loading", 30, () -> infoLong(r, "async_loading") == 1);
+    }
+
     @Test
     void disabledWritesTheTempFileThenLoadsItAsTheRdbFile() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
@@ -45,8 +62,7 @@ class DisklessLoadTest {
             writeLoad(m, "w:", 20);
             r.set("old", "gone after the sync");
             r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertNull(r.get("old"));
             Path rdb = dir(r).resolve("dump.rdb");
             assertTrue(Files.size(rdb) > 0, "the payload became the replica's RDB file");
@@ -72,8 +88,7 @@ class DisklessLoadTest {
                     assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, () -> r.get("old"))
                             .getMessage());
             assertEquals("0", info(r, "master_sync_read_bytes"));
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertEquals(0, infoLong(r, "loading"));
             assertFalse(Files.exists(dir(r).resolve("dump.rdb")), "nothing went to disk");
             String log = Nodes.log(replica);
@@ -85,17 +100,10 @@ class DisklessLoadTest {
             m.set("marker", "before");
             awaitCaughtUp(m, r);
             // A pause per loaded key keeps the next load long enough to be seen, however fast the machine.
-            r.configSet("key-load-delay", "200");
-            Jedis killer = new Jedis("127.0.0.1", master.port());
-            killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
-                    redis.clients.jedis.args.ClientType.REPLICA));
-            fill(m, "big:", 200, 1000);
-            killer.close();
-            await("async loading", 20, () -> infoLong(r, "async_loading") == 1);
+            resyncLoadingAsync(master, m, r, "200");
             assertEquals("before", r.get("marker"));
             r.configSet("key-load-delay", "0");
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertEquals(2, infoLong(m, "sync_full"));
         }
     }
@@ -112,13 +120,7 @@ class DisklessLoadTest {
             awaitCaughtUp(m, r);
             // A pause per loaded key (10 ms, 500 keys) keeps the second full sync's async load going for seconds
             // after it is seen, so that the script starts during it.
-            r.configSet("key-load-delay", "10000");
-            try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
-                killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
-                        redis.clients.jedis.args.ClientType.REPLICA));
-            }
-            fill(m, "big:", 200, 1000);
-            await("async loading", 30, () -> infoLong(r, "async_loading") == 1);
+            resyncLoadingAsync(master, m, r, "10000");
             r.configSet("lua-time-limit", "10");
             try (RawClient script = new RawClient("127.0.0.1", replica.port())) {
                 script.send(RawClient.encode("EVAL".getBytes(), "while true do end".getBytes(), "0".getBytes()));
@@ -136,8 +138,7 @@ class DisklessLoadTest {
                 assertEquals("PONG", r.ping());
             }
             r.configSet("key-load-delay", "0");
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
         }
     }
 
@@ -174,8 +175,7 @@ class DisklessLoadTest {
                         Jedis r = new Jedis("127.0.0.1", replica.port())) {
                     r.replicaof("127.0.0.1", real.port());
                     m.set("mode", mode);
-                    awaitCaughtUp(m, r);
-                    assertSameData(m, r);
+                    awaitSameData(m, r);
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.jredis.replication;
 import static io.jredis.replication.Nodes.assertSameData;
 import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.awaitSameData;
 import static io.jredis.replication.Nodes.info;
 import static io.jredis.replication.Nodes.infoLong;
 import static io.jredis.replication.Nodes.online;
@@ -27,11 +28,8 @@ class FailoverTest {
         List<String> out = new ArrayList<>();
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             for (String[] cmd : commands) {
-                byte[][] argv = new byte[cmd.length][];
-                for (int i = 0; i < cmd.length; i++) {
-                    argv[i] = cmd[i].getBytes(StandardCharsets.UTF_8);
-                }
-                out.add(String.join(" ", cmd) + " -> " + new String(c.callRaw(argv), StandardCharsets.UTF_8));
+                out.add(String.join(" ", cmd) + " -> "
+                        + new String(c.callRaw(RawClient.args(cmd)), StandardCharsets.UTF_8));
             }
         }
         return out;
@@ -107,8 +105,7 @@ class FailoverTest {
             assertTrue(Nodes.log(b).contains("MASTER MODE enabled (failover request from"));
             assertTrue(Nodes.log(a).contains("Failover target 127.0.0.1:" + b.port() + " is synced, failing over."));
             writeLoad(jb, "b:", 40);
-            awaitCaughtUp(jb, ja);
-            assertSameData(jb, ja);
+            awaitSameData(jb, ja);
             // The real replica of the old master follows it as a chained replica of the new history.
             await("chained replica", 30, () -> "up".equals(info(jc, "master_link_status"))
                     && infoLong(jc, "slave_repl_offset") >= infoLong(jb, "master_repl_offset"));
@@ -156,8 +153,7 @@ class FailoverTest {
                 assertEquals("OK", m.set("writable", "again"));
             }
             replica.trafficControl().policy(null);
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
         }
     }
 
@@ -179,8 +175,7 @@ class FailoverTest {
             await("real follows", 20, () -> "slave".equals(info(rm, "role"))
                     && "up".equals(info(rm, "master_link_status")));
             writeLoad(r, "y:", 30);
-            awaitCaughtUp(r, rm);
-            assertSameData(r, rm);
+            awaitSameData(r, rm);
             await("replica online at the jredis master", 20, () -> online(r, 1));
             // ...and the jredis master hands it back, forced after a timeout.
             assertEquals("OK", r.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
@@ -189,8 +184,7 @@ class FailoverTest {
             await("jredis follows", 20, () -> "slave".equals(info(r, "role"))
                     && "up".equals(info(r, "master_link_status")));
             writeLoad(rm, "z:", 30);
-            awaitCaughtUp(rm, r);
-            assertSameData(rm, r);
+            awaitSameData(rm, r);
         }
     }
 }

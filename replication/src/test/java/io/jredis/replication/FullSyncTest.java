@@ -3,6 +3,7 @@ package io.jredis.replication;
 import static io.jredis.replication.Nodes.assertSameData;
 import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.awaitSameData;
 import static io.jredis.replication.Nodes.fill;
 import static io.jredis.replication.Nodes.info;
 import static io.jredis.replication.Nodes.infoLong;
@@ -82,8 +83,7 @@ class FullSyncTest {
             m.configSet("rdb-key-save-delay", "0");
             await("AOF rewrite over", 30, () -> infoLong(m, "aof_rewrite_in_progress") == 0);
             writeLoad(m, "after:", 20);
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertTrue(Nodes.log(master).indexOf("Background AOF rewrite finished successfully")
                     < Nodes.log(master).indexOf("Starting BGSAVE for SYNC"), Nodes.log(master));
         }
@@ -137,8 +137,7 @@ class FullSyncTest {
             victim.trafficControl().resetAll();
             victim.close();
             writeLoad(m, "during:", 20);
-            awaitCaughtUp(m, s);
-            assertSameData(m, s);
+            awaitSameData(m, s);
             await("victim forgotten", 20, () -> infoLong(m, "connected_slaves") == 1);
             // The next replica gets its own snapshot once this one is over.
             master.onEngine(() -> {
@@ -147,8 +146,7 @@ class FullSyncTest {
             });
             try (RealRedis late = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
                     Jedis l = new Jedis("127.0.0.1", late.port())) {
-                awaitCaughtUp(m, l);
-                assertSameData(m, l);
+                awaitSameData(m, l);
             }
         }
     }
@@ -191,8 +189,7 @@ class FullSyncTest {
                 master.engine().config().find("rdb-key-save-delay").setFromString("0");
                 return null;
             });
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertTrue(infoLong(m, "sync_full") >= 2);
         }
     }
@@ -316,8 +313,7 @@ class FullSyncTest {
             writeLoad(m, "b:", 30);
             replica = Nodes.jredis(conf);
             try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
-                awaitCaughtUp(m, r);
-                assertSameData(m, r);
+                awaitSameData(m, r);
                 assertEquals(1, infoLong(m, "sync_full"));
                 assertEquals(1, infoLong(m, "sync_partial_ok"), "the restarted replica continued its history");
             } finally {

@@ -31,12 +31,7 @@ class FunctionSyncTest {
                 RedisServer replica = Nodes.jredis("repl-diskless-load", disklessLoad);
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            Libraries.loadBoth(m);
-            m.set("key", "value");
-            r.functionLoad(MINE);
-            r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSynced(m, r);
+            replicateAndAssertSynced(m, master.port(), r);
             String log = Nodes.log(replica);
             assertTrue(log.contains((disklessLoad.equals("disabled") ? " to disk" : " to parser")), log);
             assertEquals(1, Nodes.infoLong(m, "sync_full"));
@@ -50,12 +45,7 @@ class FunctionSyncTest {
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 RedisServer replica = Nodes.jredis("repl-diskless-load", disklessLoad);
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            Libraries.loadBoth(m);
-            m.set("key", "value");
-            r.functionLoad(MINE);
-            r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSynced(m, r);
+            replicateAndAssertSynced(m, master.port(), r);
         }
     }
 
@@ -66,17 +56,21 @@ class FunctionSyncTest {
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 RealRedis replica = RealRedis.start();
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            Libraries.loadBoth(m);
-            m.set("key", "value");
-            r.functionLoad(MINE);
-            r.replicaof("127.0.0.1", master.port());
-            awaitCaughtUp(m, r);
-            assertSynced(m, r);
+            replicateAndAssertSynced(m, master.port(), r);
         }
     }
 
-    /** The replica has its master's libraries, not its own, and gets those the stream brings next. */
-    private static void assertSynced(Jedis m, Jedis r) {
+    /**
+     * Loads both libraries and a key in the master {@code m} (at {@code masterPort}) and a library of its own in
+     * {@code r}, makes {@code r} a replica, and checks that it has its master's libraries, not its own, and gets those
+     * the stream brings next.
+     */
+    private static void replicateAndAssertSynced(Jedis m, int masterPort, Jedis r) {
+        Libraries.loadBoth(m);
+        m.set("key", "value");
+        r.functionLoad(MINE);
+        r.replicaof("127.0.0.1", masterPort);
+        awaitCaughtUp(m, r);
         Map<String, String> masterLibs = Libraries.describe(m);
         assertEquals(masterLibs, Libraries.describe(r));
         Libraries.assertBothLoaded(r);

@@ -41,7 +41,7 @@ class FunctionsOnReplicaVsRedisTest {
     private static List<String> session(int port) throws IOException {
         List<String> replies = new ArrayList<>();
         try (RawClient c = new RawClient("127.0.0.1", port)) {
-            Await.until("the first AOF rewrite", 30, () -> !info(c).contains("aof_rewrite_in_progress:1"));
+            Await.until("the first AOF rewrite", 30, () -> !c.info("persistence").contains("aof_rewrite_in_progress:1"));
             replies.add(text(c, "FUNCTION", "LOAD", LIBRARY));
             replies.add(text(c, "CONFIG", "SET", "replica-serve-stale-data", "no"));
             replies.add(text(c, "REPLICAOF", "127.0.0.1", "1"));
@@ -55,10 +55,6 @@ class FunctionsOnReplicaVsRedisTest {
             replies.add(text(c, "FCALL", "stale", "0"));
         }
         return replies;
-    }
-
-    private static String info(RawClient c) {
-        return text(c, "INFO", "persistence");
     }
 
     private static String text(RawClient c, String... args) {

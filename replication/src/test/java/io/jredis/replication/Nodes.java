@@ -12,6 +12,7 @@ import io.jredis.server.RedisServer;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,12 +131,7 @@ final class Nodes {
     }
 
     static String info(Jedis j, String field) {
-        for (String line : j.info("all").split("\r\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1);
-            }
-        }
-        return null;
+        return RawClient.infoValue(j.info("all"), field);
     }
 
     static long infoLong(Jedis j, String field) {
@@ -184,6 +180,12 @@ final class Nodes {
             out.put(k, type + "=" + v + (j.pttl(k) >= 0 ? " (ttl)" : ""));
         }
         return out;
+    }
+
+    /** Waits until the replica has applied everything the master produced so far; then both must hold the same data. */
+    static void awaitSameData(Jedis master, Jedis replica) {
+        awaitCaughtUp(master, replica);
+        assertSameData(master, replica);
     }
 
     static void assertSameData(Jedis master, Jedis replica) {

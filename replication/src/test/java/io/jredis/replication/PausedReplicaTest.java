@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jredis.server.RedisServer;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +19,21 @@ class PausedReplicaTest {
         try (RawClient m = new RawClient("127.0.0.1", master.port());
                 RawClient r = new RawClient("127.0.0.1", replica.port())) {
             r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
-            Await.until("the link up", 30, () -> info(r).contains("master_link_status:up"));
+            Await.until("the link up", 30, () -> r.info("replication").contains("master_link_status:up"));
             m.call("SET", "foo", "bar");
-            long applied = field(info(m), "master_repl_offset");
-            Await.until("the first write applied", 30, () -> field(info(r), "slave_repl_offset") == applied);
+            long applied = m.infoLong("replication", "master_repl_offset");
+            Await.until("the first write applied", 30, () -> r.infoLong("replication", "slave_repl_offset") == applied);
 
             assertEquals("OK", RawClient.text(r.call("CLIENT", "PAUSE", "100000", "WRITE")));
             m.call("SET", "foo2", "bar2");
-            long sent = field(info(m), "master_repl_offset");
-            Await.until("the write read by the replica", 30, () -> field(info(r), "slave_read_repl_offset") == sent);
-            assertEquals(applied, field(info(r), "slave_repl_offset"));
+            long sent = m.infoLong("replication", "master_repl_offset");
+            Await.until("the write read by the replica", 30,
+                    () -> r.infoLong("replication", "slave_read_repl_offset") == sent);
+            assertEquals(applied, r.infoLong("replication", "slave_repl_offset"));
             assertEquals("(nil)", RawClient.text(r.call("GET", "foo2")));
 
             r.call("CLIENT", "UNPAUSE");
-            Await.until("the held write applied", 30, () -> field(info(r), "slave_repl_offset") == sent);
+            Await.until("the held write applied", 30, () -> r.infoLong("replication", "slave_repl_offset") == sent);
             assertEquals("bar2", RawClient.text(r.call("GET", "foo2")));
         } finally {
             replica.close();
@@ -42,15 +41,4 @@ class PausedReplicaTest {
         }
     }
 
-    private static long field(String info, String name) {
-        return Long.parseLong(info.replaceAll("(?s).*\\b" + name + ":(\\d+).*", "$1"));
-    }
-
-    private static String info(RawClient c) {
-        try {
-            return RawClient.text(c.call("INFO", "replication"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

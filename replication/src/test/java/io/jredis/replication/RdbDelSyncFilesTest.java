@@ -1,8 +1,8 @@
 package io.jredis.replication;
 
-import static io.jredis.replication.Nodes.assertSameData;
 import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.awaitSameData;
 import static io.jredis.replication.Nodes.fill;
 import static io.jredis.replication.Nodes.info;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,8 +35,7 @@ class RdbDelSyncFilesTest {
     private static void syncWithData(Jedis m, Jedis r, int masterPort) {
         fill(m, "key:", 2000, 50);
         r.replicaof("127.0.0.1", masterPort);
-        awaitCaughtUp(m, r);
-        assertSameData(m, r);
+        awaitSameData(m, r);
     }
 
     /** The master's cron looks once a second: a file still there after several of its runs was kept. */

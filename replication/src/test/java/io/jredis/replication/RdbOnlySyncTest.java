@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
+import io.jredis.server.testing.Libraries;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
@@ -20,8 +21,6 @@ import redis.clients.jedis.Jedis;
  * exactly the parts asked for, and the master lets the replica go once the payload is sent.
  */
 class RdbOnlySyncTest {
-    private static final String LIB = "#!lua name=mine\nredis.register_function('mine', function() return 1 end)";
-
     @TempDir
     Path dir;
 
@@ -31,7 +30,7 @@ class RdbOnlySyncTest {
         RealRedis.assumeInstalled();
         try (RedisServer master = Nodes.jredis("repl-diskless-sync", disklessSync, "repl-diskless-sync-delay", "0");
                 Jedis m = new Jedis("127.0.0.1", master.port())) {
-            m.functionLoad(LIB);
+            Libraries.loadBoth(m);
             m.set("key", "value");
 
             Path functions = dir.resolve("functions.rdb");
@@ -75,15 +74,14 @@ class RdbOnlySyncTest {
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("cli.out")));
     }
 
-    /** Starts redis-server on a copy of {@code rdb}: it holds {@code keys} keys and the library. */
+    /** Starts redis-server on a copy of {@code rdb}: it holds {@code keys} keys and both libraries. */
     private static void assertLoadsInRedis(Path rdb, long keys) throws Exception {
         Path copy = Files.createTempDirectory("rdb-only");
         Files.copy(rdb, copy.resolve("dump.rdb"));
         try (RealRedis real = RealRedis.start("--dir", copy.toString(), "--dbfilename", "dump.rdb");
                 Jedis r = new Jedis("127.0.0.1", real.port())) {
             assertEquals(keys, r.dbSize());
-            assertEquals(1, r.functionList().size());
-            assertEquals("mine", r.functionList().get(0).getLibraryName());
+            Libraries.assertBothLoaded(r);
         }
     }
 }

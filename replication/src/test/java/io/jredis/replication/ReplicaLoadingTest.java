@@ -5,6 +5,7 @@ import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
 import static io.jredis.replication.Nodes.fill;
 import static io.jredis.replication.Nodes.info;
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,6 @@ import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -67,24 +67,46 @@ class ReplicaLoadingTest {
 
     @Test
     void diskLoadAnswersLoadingAsRealRedis() throws Exception {
-        List<String> jredis;
-        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                RedisServer replica = Nodes.jredis(replicaArgs("disabled"));
-                Jedis m = new Jedis("127.0.0.1", master.port());
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            jredis = diskLoad(m, r, master.port(), replica.port());
+        List<String> jredis = onJredis("disabled", ReplicaLoadingTest::diskLoad, (m, r, replica) -> {
             assertSameData(m, r);
             String log = Nodes.log(replica);
             assertTrue(log.contains("MASTER <-> REPLICA sync: Loading DB in memory"), log);
             assertTrue(log.contains("Done loading RDB, keys loaded: " + KEYS + ", keys expired: 0."), log);
-        }
+        });
         assertEquals(List.of(LOADING, LOADING, "+OK\r\n", LOADING, "+OK\r\n", "+QUEUED\r\n", "*1\r\n+OK\r\n"),
                 jredis.subList(0, DISK_PROBES.length));
-        try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                RealRedis replica = RealRedis.start(cli(replicaArgs("disabled")));
+        assertEquals(onRealRedis("disabled", ReplicaLoadingTest::diskLoad), jredis);
+    }
+
+    /** A load on a new master {@code m} and replica {@code r}, returning the replies to compare. */
+    private interface LoadScenario {
+        List<String> run(Jedis m, Jedis r, int masterPort, int replicaPort) throws Exception;
+    }
+
+    /** What is checked on the jredis servers after a scenario, before they close. */
+    private interface JredisCheck {
+        void run(Jedis m, Jedis r, RedisServer replica) throws Exception;
+    }
+
+    /** Runs {@code scenario} on a jredis master and replica (repl-diskless-load {@code mode}), then {@code check}. */
+    private static List<String> onJredis(String mode, LoadScenario scenario, JredisCheck check) throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
+                RedisServer replica = Nodes.jredis(replicaArgs(mode));
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            assertEquals(diskLoad(m, r, master.port(), replica.port()), jredis);
+            List<String> replies = scenario.run(m, r, master.port(), replica.port());
+            check.run(m, r, replica);
+            return replies;
+        }
+    }
+
+    /** Runs {@code scenario} on a real redis-server master and replica (repl-diskless-load {@code mode}). */
+    private static List<String> onRealRedis(String mode, LoadScenario scenario) throws Exception {
+        try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
+                RealRedis replica = RealRedis.start(cli(replicaArgs(mode)));
+                Jedis m = new Jedis("127.0.0.1", master.port());
+                Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            return scenario.run(m, r, master.port(), replica.port());
         }
     }
 
@@ -107,24 +129,13 @@ class ReplicaLoadingTest {
 
     @Test
     void asyncLoadRefusesWhatRealRedisRefuses() throws Exception {
-        List<String> jredis;
-        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                RedisServer replica = Nodes.jredis(replicaArgs("swapdb"));
-                Jedis m = new Jedis("127.0.0.1", master.port());
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            jredis = asyncLoad(m, r, master.port(), replica.port());
-            assertSameData(m, r);
-        }
+        List<String> jredis = onJredis("swapdb", ReplicaLoadingTest::asyncLoad,
+                (m, r, replica) -> assertSameData(m, r));
         assertEquals("$6\r\nbefore\r\n", jredis.get(0));
         assertEquals(LOADING, jredis.get(1), "a deny-loading directive");
         assertEquals("+OK\r\n", jredis.get(2));
         assertEquals(LOADING, jredis.get(7), "BGSAVE has no_async_loading");
-        try (RealRedis master = RealRedis.start("--repl-diskless-sync-delay", "0");
-                RealRedis replica = RealRedis.start(cli(replicaArgs("swapdb")));
-                Jedis m = new Jedis("127.0.0.1", master.port());
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            assertEquals(asyncLoad(m, r, master.port(), replica.port()), jredis);
-        }
+        assertEquals(onRealRedis("swapdb", ReplicaLoadingTest::asyncLoad), jredis);
     }
 
     /**
@@ -164,7 +175,7 @@ class ReplicaLoadingTest {
             await(state + ":1", 60, () -> loadingFields(c).contains(state + ":1"));
             List<String> out = new ArrayList<>();
             for (String p : probes) {
-                out.add(new String(c.callRaw(bytes(p.split(" "))), StandardCharsets.UTF_8));
+                out.add(new String(c.callRaw(args(p.split(" "))), StandardCharsets.UTF_8));
             }
             String fields = loadingFields(c);
             assertTrue(fields.contains(state + ":1"), "the load outlasted the probes: " + fields);
@@ -175,12 +186,7 @@ class ReplicaLoadingTest {
 
     /** INFO persistence's loading and async_loading values and the names of the loading_* fields. */
     private static String loadingFields(RawClient c) {
-        String info;
-        try {
-            info = RawClient.text(c.call("INFO", "persistence"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String info = c.info("persistence");
         StringBuilder sb = new StringBuilder();
         for (String line : info.split("\r\n")) {
             if (line.startsWith("loading:") || line.startsWith("async_loading:")) {
@@ -190,14 +196,6 @@ class ReplicaLoadingTest {
             }
         }
         return sb.toString();
-    }
-
-    private static byte[][] bytes(String[] args) {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return b;
     }
 
     @Test

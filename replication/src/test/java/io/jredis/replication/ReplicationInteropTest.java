@@ -3,6 +3,7 @@ package io.jredis.replication;
 import static io.jredis.replication.Nodes.assertSameData;
 import static io.jredis.replication.Nodes.await;
 import static io.jredis.replication.Nodes.awaitCaughtUp;
+import static io.jredis.replication.Nodes.awaitSameData;
 import static io.jredis.replication.Nodes.info;
 import static io.jredis.replication.Nodes.infoLong;
 import static io.jredis.replication.Nodes.writeLoad;
@@ -36,8 +37,7 @@ class ReplicationInteropTest {
                 assertSameData(m, r);
                 assertEquals(1, infoLong(m, "sync_full"));
                 writeLoad(m, "a:", 50);
-                awaitCaughtUp(m, r);
-                assertSameData(m, r);
+                awaitSameData(m, r);
                 r.select(1);
                 assertEquals("one", r.get("a:db1"));
                 r.select(0);
@@ -47,8 +47,7 @@ class ReplicationInteropTest {
                         redis.clients.jedis.args.ClientType.MASTER));
                 writeLoad(m, "b:", 20);
                 await("partial resync", 20, () -> infoLong(m, "sync_partial_ok") == 1);
-                awaitCaughtUp(m, r);
-                assertSameData(m, r);
+                awaitSameData(m, r);
                 assertEquals(1, infoLong(m, "sync_full"));
 
                 // The master side's view of its replica.
@@ -85,8 +84,7 @@ class ReplicationInteropTest {
             assertEquals("y".repeat(300), r.get("compressible"));
             assertSameData(m, r);
             writeLoad(m, "a:", 50);
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
 
             JedisDataException ro = assertThrows(JedisDataException.class, () -> r.set("x", "y"));
             assertEquals("READONLY You can't write against a read only replica.", ro.getMessage());
@@ -98,8 +96,7 @@ class ReplicationInteropTest {
                     redis.clients.jedis.args.ClientType.MASTER));
             writeLoad(m, "b:", 20);
             await("partial resync", 20, () -> infoLong(m, "sync_partial_ok") == 1);
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
             assertEquals(1, infoLong(m, "sync_full"));
             assertEquals(info(m, "master_replid"), info(r, "master_replid"));
 
@@ -133,8 +130,7 @@ class ReplicationInteropTest {
             await("B partial resync with A", 20, () -> infoLong(ja, "sync_partial_ok") == 1);
             assertEquals(0, infoLong(ja, "sync_full"));
             writeLoad(ja, "c:", 20);
-            awaitCaughtUp(ja, jb);
-            assertSameData(ja, jb);
+            awaitSameData(ja, jb);
             assertEquals(info(ja, "master_replid"), info(jb, "master_replid"));
         }
     }
@@ -160,8 +156,7 @@ class ReplicationInteropTest {
             await("B partial resync with A", 20, () -> infoLong(ja, "sync_partial_ok") == 1);
             assertEquals(0, infoLong(ja, "sync_full"));
             writeLoad(ja, "c:", 20);
-            awaitCaughtUp(ja, jb);
-            assertSameData(ja, jb);
+            awaitSameData(ja, jb);
             assertEquals(info(ja, "master_replid"), info(jb, "master_replid"));
             assertEquals(info(ja, "master_replid2"), info(jb, "master_replid2"));
         }
@@ -188,8 +183,7 @@ class ReplicationInteropTest {
                 assertEquals("OK", RawClient.text(sleeper.read()));
             }
             await("full resync", 20, () -> infoLong(m, "sync_full") >= 2);
-            awaitCaughtUp(m, r);
-            assertSameData(m, r);
+            awaitSameData(m, r);
         }
     }
 

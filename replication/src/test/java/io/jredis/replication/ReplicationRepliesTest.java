@@ -15,10 +15,7 @@ class ReplicationRepliesTest {
 
     /** Runs the same commands on both servers and compares each raw reply. */
     private static void compare(RawClient jr, RawClient real, String... cmd) throws Exception {
-        byte[][] args = new byte[cmd.length][];
-        for (int i = 0; i < cmd.length; i++) {
-            args[i] = cmd[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] args = RawClient.args(cmd);
         String expected = new String(real.callRaw(args), StandardCharsets.UTF_8);
         String actual = new String(jr.callRaw(args), StandardCharsets.UTF_8);
         assertEquals(expected, actual, String.join(" ", cmd));

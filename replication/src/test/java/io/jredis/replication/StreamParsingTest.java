@@ -30,51 +30,39 @@ class StreamParsingTest {
 
     @Test
     void replicaAppliesAStreamSplitAtEveryByte() throws Exception {
-        byte[] rdb = emptyRdb();
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                RedisServer replica = Nodes.jredis();
-                Jedis r = new Jedis("127.0.0.1", replica.port())) {
-            r.replicaof("127.0.0.1", listener.getLocalPort());
-            try (Socket link = listener.accept()) {
-                link.setTcpNoDelay(true);
-                InputStream in = new BufferedInputStream(link.getInputStream());
-                OutputStream out = link.getOutputStream();
-                handshake(in, out, rdb);
-
-                ByteArrayOutputStream split = new ByteArrayOutputStream();
-                split.write(command("SELECT", "0"));
-                split.write('\n');
-                for (int i = 0; i < 20; i++) {
-                    split.write(command("SET", "split:" + i, "value-" + i));
-                }
-                byte[] big = "b".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
-                ByteArrayOutputStream batched = new ByteArrayOutputStream();
-                batched.write(command("SET", "big", new String(big, StandardCharsets.US_ASCII)));
-                for (int i = 0; i < 2000; i++) {
-                    batched.write(command("RPUSH", "list", "e" + i));
-                }
-                batched.write(command("DEL", "split:0"));
-                for (byte b : split.toByteArray()) {
-                    out.write(b);
-                    out.flush();
-                }
-                out.write(batched.toByteArray());
-                out.flush();
-                long offset = split.size() + batched.size();
-
-                Nodes.await("the replica applied the whole stream", 30,
-                        () -> Nodes.infoLong(r, "slave_repl_offset") == offset);
-                assertEquals("up", Nodes.info(r, "master_link_status"));
-                assertNull(r.get("split:0"));
-                for (int i = 1; i < 20; i++) {
-                    assertEquals("value-" + i, r.get("split:" + i));
-                }
-                assertEquals(100_000, r.strlen("big"));
-                assertEquals(2000, r.llen("list"));
-                assertEquals("e1999", r.lindex("list", -1));
+        withScriptedMaster((out, r) -> {
+            ByteArrayOutputStream split = new ByteArrayOutputStream();
+            split.write(command("SELECT", "0"));
+            split.write('\n');
+            for (int i = 0; i < 20; i++) {
+                split.write(command("SET", "split:" + i, "value-" + i));
             }
-            r.replicaofNoOne();
-        }
+            byte[] big = "b".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream batched = new ByteArrayOutputStream();
+            batched.write(command("SET", "big", new String(big, StandardCharsets.US_ASCII)));
+            for (int i = 0; i < 2000; i++) {
+                batched.write(command("RPUSH", "list", "e" + i));
+            }
+            batched.write(command("DEL", "split:0"));
+            for (byte b : split.toByteArray()) {
+                out.write(b);
+                out.flush();
+            }
+            out.write(batched.toByteArray());
+            out.flush();
+            long offset = split.size() + batched.size();
+
+            Nodes.await("the replica applied the whole stream", 30,
+                    () -> Nodes.infoLong(r, "slave_repl_offset") == offset);
+            assertEquals("up", Nodes.info(r, "master_link_status"));
+            assertNull(r.get("split:0"));
+            for (int i = 1; i < 20; i++) {
+                assertEquals("value-" + i, r.get("split:" + i));
+            }
+            assertEquals(100_000, r.strlen("big"));
+            assertEquals(2000, r.llen("list"));
+            assertEquals("e1999", r.lindex("list", -1));
+        });
     }
 
     /**
@@ -116,34 +104,50 @@ class StreamParsingTest {
      */
     @Test
     void masterCommandsSeeKeysTheReplicaThinksExpired() throws Exception {
+        withScriptedMaster((out, r) -> {
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            stream.write(command("SELECT", "0"));
+            // Expired for the replica's clock from the start: the master's clock is its own.
+            stream.write(command("SET", "k", "1", "PXAT", "1000"));
+            stream.write(command("SET", "seen", "k"));
+            byte[] first = stream.toByteArray();
+            out.write(first);
+            out.flush();
+            Nodes.await("the replica applied the SET", 30, () -> "k".equals(r.get("seen")));
+            assertNull(r.get("k"), "a normal client sees the key expired");
+            assertEquals(2, r.dbSize(), "hidden, not deleted");
+
+            byte[] second = concat(concat(command("INCR", "k"), command("PERSIST", "k")),
+                    command("SET", "seen", "persist"));
+            out.write(second);
+            out.flush();
+            Nodes.await("the replica applied the PERSIST", 30, () -> "persist".equals(r.get("seen")));
+            assertEquals("2", r.get("k"));
+            assertEquals(-1, r.pttl("k"));
+        });
+    }
+
+    /** What a test sends its replica on the scripted master's link once the full sync is done. */
+    private interface MasterScript {
+        void run(OutputStream out, Jedis replica) throws Exception;
+    }
+
+    /**
+     * Makes a jredis replica of a scripted master (a listening socket), answers its handshake with an empty RDB, runs
+     * {@code script} on the link (TCP_NODELAY, so each write leaves at once), and detaches the replica afterwards.
+     */
+    private static void withScriptedMaster(MasterScript script) throws Exception {
         byte[] rdb = emptyRdb();
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 RedisServer replica = Nodes.jredis();
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
             r.replicaof("127.0.0.1", listener.getLocalPort());
             try (Socket link = listener.accept()) {
+                link.setTcpNoDelay(true);
                 InputStream in = new BufferedInputStream(link.getInputStream());
                 OutputStream out = link.getOutputStream();
                 handshake(in, out, rdb);
-                ByteArrayOutputStream stream = new ByteArrayOutputStream();
-                stream.write(command("SELECT", "0"));
-                // Expired for the replica's clock from the start: the master's clock is its own.
-                stream.write(command("SET", "k", "1", "PXAT", "1000"));
-                stream.write(command("SET", "seen", "k"));
-                byte[] first = stream.toByteArray();
-                out.write(first);
-                out.flush();
-                Nodes.await("the replica applied the SET", 30, () -> "k".equals(r.get("seen")));
-                assertNull(r.get("k"), "a normal client sees the key expired");
-                assertEquals(2, r.dbSize(), "hidden, not deleted");
-
-                byte[] second = concat(concat(command("INCR", "k"), command("PERSIST", "k")),
-                        command("SET", "seen", "persist"));
-                out.write(second);
-                out.flush();
-                Nodes.await("the replica applied the PERSIST", 30, () -> "persist".equals(r.get("seen")));
-                assertEquals("2", r.get("k"));
-                assertEquals(-1, r.pttl("k"));
+                script.run(out, r);
             }
             r.replicaofNoOne();
         }

@@ -11,8 +11,12 @@ import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -25,14 +29,25 @@ class WaitTwoReplicasVsRedisTest {
     /** Long enough for WAIT 1 0 and WAIT 2 2000 on a loaded machine while the replica sleeps. */
     private static final int SLEEP_SECONDS = 7;
 
-    /** A master and its two replicas of one implementation; ports only, closed together. */
-    private interface Deployment extends AutoCloseable {
-        int master();
+    /** A master and its two replicas of one implementation; ports only, closed together (replicas first). */
+    private static final class Deployment implements AutoCloseable {
+        private final List<Integer> ports = new ArrayList<>();
+        private final Deque<Runnable> closers = new ArrayDeque<>();
 
-        int replica(int i);
+        int master() {
+            return ports.get(0);
+        }
+
+        int replica(int i) {
+            return ports.get(1 + i);
+        }
 
         @Override
-        void close();
+        public void close() {
+            while (!closers.isEmpty()) {
+                closers.pop().run();
+            }
+        }
     }
 
     @Test
@@ -122,63 +137,33 @@ class WaitTwoReplicasVsRedisTest {
     }
 
     private static Deployment realDeployment() throws Exception {
-        RealRedis master = RealRedis.start();
-        List<RealRedis> replicas = new ArrayList<>();
-        Deployment d = new Deployment() {
-            @Override
-            public int master() {
-                return master.port();
-            }
-
-            @Override
-            public int replica(int i) {
-                return replicas.get(i).port();
-            }
-
-            @Override
-            public void close() {
-                replicas.forEach(RealRedis::close);
-                master.close();
-            }
-        };
-        try {
-            for (int i = 0; i < 2; i++) {
-                replicas.add(RealRedis.start("--enable-debug-command", "yes", "--replicaof", "127.0.0.1",
-                        Integer.toString(master.port())));
-            }
-        } catch (Exception e) {
-            d.close();
-            throw e;
-        }
-        return d;
+        return deploy(masterPort -> masterPort == 0 ? RealRedis.start()
+                : RealRedis.start("--enable-debug-command", "yes", "--replicaof", "127.0.0.1",
+                        Integer.toString(masterPort)), RealRedis::port, RealRedis::close);
     }
 
-    private static Deployment jredisDeployment() {
-        RedisServer master = Nodes.jredis();
-        List<RedisServer> replicas = new ArrayList<>();
-        Deployment d = new Deployment() {
-            @Override
-            public int master() {
-                return master.port();
-            }
+    private static Deployment jredisDeployment() throws Exception {
+        return deploy(masterPort -> masterPort == 0 ? Nodes.jredis()
+                : Nodes.jredis("enable-debug-command", "yes", "replicaof", "127.0.0.1 " + masterPort),
+                RedisServer::port, RedisServer::close);
+    }
 
-            @Override
-            public int replica(int i) {
-                return replicas.get(i).port();
-            }
+    /** Starts one server: the master when {@code masterPort} is 0, else a replica of it with DEBUG enabled. */
+    private interface Launcher<S> {
+        S start(int masterPort) throws Exception;
+    }
 
-            @Override
-            public void close() {
-                replicas.forEach(RedisServer::close);
-                master.close();
-            }
-        };
+    /** Starts a master and two replicas of it with {@code launcher}; what started is closed if one fails to. */
+    private static <S> Deployment deploy(Launcher<S> launcher, ToIntFunction<S> port, Consumer<S> close)
+            throws Exception {
+        Deployment d = new Deployment();
         try {
-            for (int i = 0; i < 2; i++) {
-                replicas.add(Nodes.jredis("enable-debug-command", "yes", "replicaof",
-                        "127.0.0.1 " + master.port()));
+            for (int i = 0; i < 3; i++) {
+                S server = launcher.start(i == 0 ? 0 : d.master());
+                d.closers.push(() -> close.accept(server));
+                d.ports.add(port.applyAsInt(server));
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             d.close();
             throw e;
         }

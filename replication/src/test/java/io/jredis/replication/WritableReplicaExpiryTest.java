@@ -22,11 +22,12 @@ class WritableReplicaExpiryTest {
                 RawClient r = new RawClient("127.0.0.1", replica.port())) {
             m.call("SET", "from-master", "v", "PX", "60000");
             r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
-            Await.until("the link up", 30, () -> info(r).contains("master_link_status:up"));
+            Await.until("the link up", 30, () -> r.info("replication").contains("master_link_status:up"));
             Await.until("the master's key replicated", 30, () -> call(r, "EXISTS", "from-master").equals(1L));
-            long before = expiredKeys(r);
+            long before = r.infoLong("stats", "expired_keys");
             r.call("SET", "local", "v", "PX", "1");
-            Await.until("the replica's own key deleted by its cron", 15, () -> expiredKeys(r) == before + 1);
+            Await.until("the replica's own key deleted by its cron", 15,
+                    () -> r.infoLong("stats", "expired_keys") == before + 1);
             assertEquals(0L, r.call("EXISTS", "local"));
             assertEquals(1L, r.call("EXISTS", "from-master"));
         } finally {
@@ -47,7 +48,7 @@ class WritableReplicaExpiryTest {
                 RawClient r = new RawClient("127.0.0.1", replica.port())) {
             m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
             r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
-            Await.until("the link up", 30, () -> info(r).contains("master_link_status:up"));
+            Await.until("the link up", 30, () -> r.info("replication").contains("master_link_status:up"));
             m.call("SET", "key1", "5", "PX", "10");
             m.call("SET", "key2", "5", "PX", "10");
             Await.until("both keys replicated and expired for the replica", 30,
@@ -60,15 +61,6 @@ class WritableReplicaExpiryTest {
             replica.close();
             master.close();
         }
-    }
-
-    private static long expiredKeys(RawClient c) {
-        String stats = RawClient.text(call(c, "INFO", "stats"));
-        return Long.parseLong(stats.replaceAll("(?s).*expired_keys:(\\d+).*", "$1"));
-    }
-
-    private static String info(RawClient c) {
-        return RawClient.text(call(c, "INFO", "replication"));
     }
 
     private static Object call(RawClient c, String... args) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,19 +95,10 @@ class SentinelAnnounceTest {
         String[] host = new String[1];
         SentinelLab.await("Sentinel makes it a replica again", () -> {
             String info = SentinelLab.info(replica, null);
-            host[0] = field(info, "master_host");
+            host[0] = RawClient.infoValue(info, "master_host");
             return info.contains("role:slave") && host[0] != null;
         });
         return host[0];
-    }
-
-    private static String field(String info, String name) {
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1);
-            }
-        }
-        return null;
     }
 
     private static int replicas(int sentinelPort) {

@@ -73,9 +73,9 @@ class SentinelArgumentSweepTest {
     @BeforeAll
     static void start() throws Exception {
         lab = new SentinelLab(TempPaths.dir("sentinel-sweep")).dataNodes(1, null);
-        real = lab.realSentinel("real", lab.sentinelConf("")).port();
-        jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
-        lab.awaitDiscovery();
+        SentinelLab.SentinelPair pair = lab.sentinelPair();
+        real = pair.real();
+        jredis = pair.jredis();
         for (int p : new int[] {real, jredis}) {
             // INFO-CACHE shows the INFO each Sentinel read last: both must have read it after the replica's sync.
             SentinelLab.call(p, "SENTINEL", "DEBUG", "info-period", "1000");

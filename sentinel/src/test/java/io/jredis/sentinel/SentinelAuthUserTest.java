@@ -8,6 +8,7 @@ import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,17 +25,11 @@ class SentinelAuthUserTest {
     void sentinelAuthenticatesWithAnAclUser(@TempDir Path dir) throws Exception {
         RealRedis.assumeInstalled();
         try (RealRedis master = RealRedis.start()) {
-            try (RawClient c = new RawClient("127.0.0.1", master.port())) {
-                c.call("ACL", "SETUSER", "sentinel-user", "on", ">spw", "allchannels", "+@all");
-                c.call("ACL", "SETUSER", "repl", "on", ">rpw", "+psync", "+replconf", "+ping");
-                c.call("ACL", "SETUSER", "default", "off");
-            }
+            onlyAclUsers(master.port(), new String[] {"sentinel-user", "on", ">spw", "allchannels", "+@all"},
+                    new String[] {"repl", "on", ">rpw", "+psync", "+replconf", "+ping"});
             try (RealRedis replica = RealRedis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()),
                     "--masteruser", "repl", "--masterauth", "rpw")) {
-                try (RawClient c = new RawClient("127.0.0.1", replica.port())) {
-                    c.call("ACL", "SETUSER", "sentinel-user", "on", ">spw", "allchannels", "+@all");
-                    c.call("ACL", "SETUSER", "default", "off");
-                }
+                onlyAclUsers(replica.port(), new String[] {"sentinel-user", "on", ">spw", "allchannels", "+@all"});
                 Path conf = dir.resolve("s.conf");
                 Files.writeString(conf, "bind 127.0.0.1\nport 0\nsentinel monitor mymaster 127.0.0.1 " + master.port()
                         + " 1\nsentinel auth-user mymaster sentinel-user\nsentinel auth-pass mymaster spw\n");
@@ -63,10 +58,7 @@ class SentinelAuthUserTest {
     void obsoleteCredentialsFlagTheMasterDisconnected(@TempDir Path dir) throws Exception {
         RealRedis.assumeInstalled();
         try (RealRedis master = RealRedis.start()) {
-            try (RawClient c = new RawClient("127.0.0.1", master.port())) {
-                c.call("ACL", "SETUSER", "u", "on", ">pw", "allchannels", "+@all");
-                c.call("ACL", "SETUSER", "default", "off");
-            }
+            onlyAclUsers(master.port(), new String[] {"u", "on", ">pw", "allchannels", "+@all"});
             Path conf = dir.resolve("s.conf");
             // A long down-after keeps s_down out of the flags: only the link state is under test.
             Files.writeString(conf, "bind 127.0.0.1\nport 0\nsentinel monitor mymaster 127.0.0.1 " + master.port()
@@ -109,16 +101,21 @@ class SentinelAuthUserTest {
         }
     }
 
+    /** ACL SETUSER of each of {@code users} (a name and its rules) at {@code port}, then the default user off. */
+    private static void onlyAclUsers(int port, String[]... users) throws Exception {
+        try (RawClient c = new RawClient("127.0.0.1", port)) {
+            for (String[] user : users) {
+                List<String> argv = new ArrayList<>(List.of("ACL", "SETUSER"));
+                argv.addAll(List.of(user));
+                c.call(argv.toArray(String[]::new));
+            }
+            c.call("ACL", "SETUSER", "default", "off");
+        }
+    }
+
     private static String peerFlags(int sentinelPort) {
         Object r = SentinelLab.call(sentinelPort, "SENTINEL", "SENTINELS", "mymaster");
-        if (r instanceof List<?> l && l.size() == 1 && l.get(0) instanceof List<?> peer) {
-            for (int i = 0; i + 1 < peer.size(); i += 2) {
-                if (RespParser.toText(peer.get(i)).equals("flags")) {
-                    return RespParser.toText(peer.get(i + 1));
-                }
-            }
-        }
-        return "";
+        return r instanceof List<?> l && l.size() == 1 && l.get(0) instanceof List<?> peer ? flagsField(peer) : "";
     }
 
     private static boolean mostlyDisconnected(int sentinelPort) {
@@ -134,11 +131,14 @@ class SentinelAuthUserTest {
 
     private static String flags(int sentinelPort) {
         Object r = SentinelLab.call(sentinelPort, "SENTINEL", "MASTER", "mymaster");
-        if (r instanceof List<?> l) {
-            for (int i = 0; i + 1 < l.size(); i += 2) {
-                if (RespParser.toText(l.get(i)).equals("flags")) {
-                    return RespParser.toText(l.get(i + 1));
-                }
+        return r instanceof List<?> l ? flagsField(l) : "";
+    }
+
+    /** The flags value in a Sentinel report (a flat name, value, ... list), "" without one. */
+    private static String flagsField(List<?> report) {
+        for (int i = 0; i + 1 < report.size(); i += 2) {
+            if (RespParser.toText(report.get(i)).equals("flags")) {
+                return RespParser.toText(report.get(i + 1));
             }
         }
         return "";

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,9 @@ class SentinelDifferentialTest {
     @BeforeAll
     static void start() throws Exception {
         lab = new SentinelLab(TempPaths.dir("sentinel-diff")).dataNodes(2, null);
-        real = lab.realSentinel("real", lab.sentinelConf("")).port();
-        jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
-        lab.awaitDiscovery();
+        SentinelLab.SentinelPair pair = lab.sentinelPair();
+        real = pair.real();
+        jredis = pair.jredis();
     }
 
     @AfterAll
@@ -211,15 +212,8 @@ class SentinelDifferentialTest {
     @Test
     void instanceReportsHaveTheSameShape() throws Exception {
         // Both Sentinels must have their links to each other up, or "disconnected" shows in the flags.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (io.jredis.server.protocol.RespParser.toText(callOn(real, false, "SENTINEL", "SENTINELS", "mymaster"))
-                .contains("disconnected") || io.jredis.server.protocol.RespParser.toText(callOn(jredis, false,
-                        "SENTINEL", "SENTINELS", "mymaster")).contains("disconnected")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Sentinels did not connect to each other");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-        }
+        SentinelLab.await("the Sentinels connected to each other", () -> IntStream.of(real, jredis).noneMatch(p ->
+                RespParser.toText(SentinelLab.call(p, "SENTINEL", "SENTINELS", "mymaster")).contains("disconnected")));
         for (boolean resp3 : new boolean[] {false, true}) {
             String p = resp3 ? "RESP3 " : "RESP2 ";
             sameShape(p + "MASTER", callOn(real, resp3, "SENTINEL", "MASTER", "mymaster"),

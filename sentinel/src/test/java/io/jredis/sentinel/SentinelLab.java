@@ -111,6 +111,20 @@ final class SentinelLab implements AutoCloseable {
         return s;
     }
 
+    /** The ports of a real redis-sentinel and a jredis Sentinel that monitor the lab's master side by side. */
+    record SentinelPair(int real, int jredis) {}
+
+    /**
+     * Starts a real redis-sentinel ("real") and a jredis Sentinel ("jredis"), both with {@link #sentinelConf}'s
+     * defaults, and waits until they know each other and the replicas ({@link #awaitDiscovery}).
+     */
+    SentinelPair sentinelPair() throws Exception {
+        int real = realSentinel("real", sentinelConf("")).port();
+        int jredis = jredisSentinel("jredis", sentinelConf("")).port();
+        awaitDiscovery();
+        return new SentinelPair(real, jredis);
+    }
+
     /** Waits until every Sentinel knows all replicas and all other Sentinels. */
     void awaitDiscovery() throws InterruptedException {
         for (int p : sentinelPorts) {

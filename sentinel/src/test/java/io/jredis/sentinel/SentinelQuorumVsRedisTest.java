@@ -28,10 +28,10 @@ class SentinelQuorumVsRedisTest {
     @BeforeAll
     static void start() throws Exception {
         lab = new SentinelLab(TempPaths.dir("sentinel-quorum")).dataNodes(0, null);
-        real = lab.realSentinel("real", lab.sentinelConf("")).port();
-        jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
         // CKQUORUM counts the peers: both must know each other before its replies can match.
-        lab.awaitDiscovery();
+        SentinelLab.SentinelPair pair = lab.sentinelPair();
+        real = pair.real();
+        jredis = pair.jredis();
     }
 
     @AfterAll
@@ -104,10 +104,7 @@ class SentinelQuorumVsRedisTest {
     }
 
     private static String raw(int port, String... args) throws Exception {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        byte[][] argv = RawClient.args(args);
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             return new String(c.callRaw(argv), StandardCharsets.UTF_8);
         }

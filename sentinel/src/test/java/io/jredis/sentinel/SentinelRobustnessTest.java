@@ -147,9 +147,9 @@ class SentinelRobustnessTest {
     @Test
     void tiltIsEnteredAndLeftAsByRealSentinel(@TempDir Path dir) throws Exception {
         try (SentinelLab lab = new SentinelLab(dir).dataNodes(1, null)) {
-            int real = lab.realSentinel("real", lab.sentinelConf("")).port();
-            int jredis = lab.jredisSentinel("jredis", lab.sentinelConf("")).port();
-            lab.awaitDiscovery();
+            SentinelLab.SentinelPair pair = lab.sentinelPair();
+            int real = pair.real();
+            int jredis = pair.jredis();
             for (int p : new int[] {real, jredis}) {
                 RawClient sub = lab.add(new RawClient("127.0.0.1", p));
                 sub.call("SUBSCRIBE", "+tilt", "-tilt");

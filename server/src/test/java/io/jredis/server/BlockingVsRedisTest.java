@@ -5,9 +5,7 @@ import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
-import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -207,10 +205,6 @@ class BlockingVsRedisTest {
             from = end + 1;
         }
         sb.append(line.substring(from));
-        List<byte[]> args = SplitArgs.split(sb.toString().getBytes(StandardCharsets.UTF_8));
-        if (args == null || args.isEmpty()) {
-            throw new IllegalArgumentException(where + ": cannot parse");
-        }
-        return args.toArray(new byte[0][]);
+        return DifferentialRunner.argv(where, sb.toString());
     }
 }

@@ -228,23 +228,18 @@ class DebugVsRedisTest {
     }
 
     private static String raw(RawClient c, String... args) throws IOException {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return raw(c.callRaw(argv));
+        return raw(c.callRaw(RawClient.args(args)));
     }
 
     private static String raw(byte[] reply) {
         return new String(reply, StandardCharsets.UTF_8);
     }
 
-    private static String field(RawClient c, String name) throws IOException {
-        for (String line : RawClient.text(c.call("INFO", "replication")).split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1);
-            }
+    private static String field(RawClient c, String name) {
+        String value = RawClient.infoValue(c.info("replication"), name);
+        if (value == null) {
+            throw new AssertionError("no " + name + " in INFO replication");
         }
-        throw new AssertionError("no " + name + " in INFO replication");
+        return value;
     }
 }

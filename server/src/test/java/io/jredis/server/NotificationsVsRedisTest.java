@@ -5,7 +5,6 @@ import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
-import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,16 +51,6 @@ class NotificationsVsRedisTest {
             subscriber.call("PSUBSCRIBE", "__key*__:*");
         }
 
-        long infoField(String section, String field) throws IOException {
-            String info = RawClient.text(control.call("INFO", section));
-            for (String line : info.split("\r\n")) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1));
-                }
-            }
-            throw new IllegalStateException("no " + field + " in INFO");
-        }
-
         /** The messages published since the last sync, each as "channel message". */
         List<String> events() throws IOException {
             control.call("PUBLISH", "__key__:sync", "x");
@@ -100,7 +89,7 @@ class NotificationsVsRedisTest {
                 byte[] actual = null;
                 switch (mode) {
                     case "send" -> {
-                        byte[][] argv = argv(where, line);
+                        byte[][] argv = DifferentialRunner.argv(where, line);
                         real.sendBlocking(real.conn(conn), argv, where);
                         ours.sendBlocking(ours.conn(conn), argv, where);
                     }
@@ -109,7 +98,7 @@ class NotificationsVsRedisTest {
                         actual = ours.conn(conn).readRaw();
                     }
                     case "", "sort", "type" -> {
-                        byte[][] argv = argv(where, line);
+                        byte[][] argv = DifferentialRunner.argv(where, line);
                         expected = real.conn(conn).callRaw(argv);
                         actual = ours.conn(conn).callRaw(argv);
                     }
@@ -128,21 +117,13 @@ class NotificationsVsRedisTest {
             }
             // Every read that notifies keymiss also counts a miss: the INFO counters must agree as well.
             for (String field : List.of("keyspace_hits", "keyspace_misses")) {
-                long expected = real.infoField("stats", field);
-                long actual = ours.infoField("stats", field);
+                long expected = real.control.infoLong("stats", field);
+                long actual = ours.control.infoLong("stats", field);
                 if (expected != actual) {
                     mismatches.add(name + ": INFO " + field + " redis " + expected + ", jredis " + actual);
                 }
             }
         }
         return mismatches;
-    }
-
-    private static byte[][] argv(String where, String line) {
-        List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
-        if (args == null || args.isEmpty()) {
-            throw new IllegalArgumentException(where + ": cannot parse");
-        }
-        return args.toArray(new byte[0][]);
     }
 }

@@ -4,7 +4,6 @@ import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.ScriptConnections;
 import io.jredis.server.testing.ServerPair;
-import io.jredis.server.util.SplitArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,7 +108,7 @@ class TransactionsVsRedisTest {
                 switch (mode) {
                     case "pause" -> pause(Long.parseLong(modeArg));
                     case "send" -> {
-                        byte[][] argv = argv(where, line);
+                        byte[][] argv = DifferentialRunner.argv(where, line);
                         real.sendBlocking(real.conn(conn), argv, where);
                         ours.sendBlocking(ours.conn(conn), argv, where);
                     }
@@ -144,7 +143,7 @@ class TransactionsVsRedisTest {
                     }
                     case "fields", "cmdstat" -> {
                         byte[][] argv = mode.equals("cmdstat")
-                                ? new byte[][] {bytes("INFO"), bytes("commandstats")} : argv(where, line);
+                                ? RawClient.args("INFO", "commandstats") : DifferentialRunner.argv(where, line);
                         String expected = pick(mode, modeArg, RawClient.text(real.conn(conn).call(text(argv))));
                         String actual = pick(mode, modeArg, RawClient.text(ours.conn(conn).call(text(argv))));
                         if (!expected.equals(actual)) {
@@ -152,7 +151,7 @@ class TransactionsVsRedisTest {
                         }
                     }
                     case "", "sort", "type", "skip" -> {
-                        byte[][] argv = argv(where, line);
+                        byte[][] argv = DifferentialRunner.argv(where, line);
                         byte[] expected = real.conn(conn).callRaw(argv);
                         byte[] actual = ours.conn(conn).callRaw(argv);
                         if (!DifferentialRunner.same(mode, expected, actual)) {
@@ -243,23 +242,11 @@ class TransactionsVsRedisTest {
         return out.toString().strip();
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     private static String[] text(byte[][] argv) {
         String[] out = new String[argv.length];
         for (int i = 0; i < argv.length; i++) {
             out[i] = new String(argv[i], StandardCharsets.UTF_8);
         }
         return out;
-    }
-
-    private static byte[][] argv(String where, String line) {
-        List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
-        if (args == null || args.isEmpty()) {
-            throw new IllegalArgumentException(where + ": cannot parse");
-        }
-        return args.toArray(new byte[0][]);
     }
 }

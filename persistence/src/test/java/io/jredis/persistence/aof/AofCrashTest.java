@@ -93,29 +93,33 @@ class AofCrashTest {
         return (int) size;
     }
 
-    @Test
-    void alwaysKeepsEveryAcknowledgedWrite() throws Exception {
-        Process p = child("always");
+    /** What a crash left: the acknowledgement times of the writes, and how many of them (a prefix) a restart loaded. */
+    private record Crash(long[] acked, int loaded) {}
+
+    /** Starts a child with appendfsync {@code fsync}, writes until it is killed 700 ms in, and restarts on its AOF. */
+    private Crash crashAndReload(String fsync) throws Exception {
+        Process p = child(fsync);
         long[] acked = writeUntilKilled(p, 700);
         assertTrue(acked.length > 10, "too few writes before the kill: " + acked.length);
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            int loaded = loadedPrefix(j, acked.length);
-            assertTrue(loaded >= acked.length, "lost acknowledged writes: " + acked.length + " acked, " + loaded
-                    + " loaded");
+            return new Crash(acked, loadedPrefix(j, acked.length));
         }
     }
 
     @Test
+    void alwaysKeepsEveryAcknowledgedWrite() throws Exception {
+        Crash c = crashAndReload("always");
+        assertTrue(c.loaded() >= c.acked().length, "lost acknowledged writes: " + c.acked().length + " acked, "
+                + c.loaded() + " loaded");
+    }
+
+    @Test
     void everysecLosesAtMostAboutTwoSeconds() throws Exception {
-        Process p = child("everysec");
-        long[] acked = writeUntilKilled(p, 700);
-        assertTrue(acked.length > 10, "too few writes before the kill: " + acked.length);
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            int loaded = loadedPrefix(j, acked.length);
-            if (loaded < acked.length) {
-                long lostWindowMs = (acked[acked.length - 1] - acked[Math.max(0, loaded - 1)]) / 1_000_000;
-                assertTrue(lostWindowMs <= 2_500, "lost " + lostWindowMs + " ms of acknowledged writes");
-            }
+        Crash c = crashAndReload("everysec");
+        long[] acked = c.acked();
+        if (c.loaded() < acked.length) {
+            long lostWindowMs = (acked[acked.length - 1] - acked[Math.max(0, c.loaded() - 1)]) / 1_000_000;
+            assertTrue(lostWindowMs <= 2_500, "lost " + lostWindowMs + " ms of acknowledged writes");
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,27 @@ class AppendOnlyFileTest {
         return dir.resolve("appendonlydir");
     }
 
+    /** A server restarted on the AOF (appendonly yes) loads k = v. */
+    private void assertReloadsK() throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("v", j.get("k"));
+        }
+    }
+
+    /**
+     * Writes a=1 through a server with appendonly yes, then appends {@code tail} to its incr file; returns the file's
+     * size before the tail.
+     */
+    private long setAThenAppendToIncr(String tail) throws Exception {
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            j.set("a", "1");
+        }
+        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
+        long size = Files.size(incr);
+        Files.writeString(incr, tail, StandardOpenOption.APPEND);
+        return size;
+    }
+
     private String manifest() throws IOException {
         return Files.readString(aofDir().resolve("appendonly.aof.manifest"));
     }
@@ -38,12 +60,7 @@ class AppendOnlyFileTest {
     }
 
     static String info(Jedis j, String field) {
-        for (String line : j.info("persistence").split("\r\n")) {
-            if (line.startsWith(field + ":")) {
-                return line.substring(field.length() + 1);
-            }
-        }
-        return null;
+        return RawClient.infoValue(j.info("persistence"), field);
     }
 
     @Test
@@ -81,9 +98,7 @@ class AppendOnlyFileTest {
         }
         String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"));
         assertTrue(incr.matches("(?s)#TS:\\d+\r\n\\*2\r\n\\$6\r\nSELECT.*"), incr);
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            assertEquals("v", j.get("k"));
-        }
+        assertReloadsK();
     }
 
     /** A base written as commands starts with an annotation too, as Redis's rewrite writes one. */
@@ -98,9 +113,7 @@ class AppendOnlyFileTest {
         }
         String base = Files.readString(aofDir().resolve("appendonly.aof.2.base.aof"));
         assertTrue(base.matches("(?s)#TS:\\d+\r\n\\*.*"), base);
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            assertEquals("v", j.get("k"));
-        }
+        assertReloadsK();
     }
 
     @Test
@@ -390,12 +403,7 @@ class AppendOnlyFileTest {
 
     @Test
     void corruptionInTheMiddleStopsStartUp() throws Exception {
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            j.set("a", "1");
-        }
-        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
-        long at = Files.size(incr);
-        Files.writeString(incr, "garbage\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n", StandardOpenOption.APPEND);
+        long at = setAThenAppendToIncr("garbage\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n");
         AofException e = assertThrows(AofException.class, () -> AofServer.start(dir, "appendonly", "yes"));
         assertTrue(e.getMessage().startsWith("Bad file format reading the append only file appendonly.aof.1.incr.aof"
                 + " at offset " + at), e.getMessage());
@@ -436,19 +444,13 @@ class AppendOnlyFileTest {
 
     @Test
     void incompleteMultiIsReverted() throws Exception {
-        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
-            j.set("a", "1");
-        }
-        Path incr = aofDir().resolve("appendonly.aof.1.incr.aof");
-        long good = Files.size(incr);
-        Files.writeString(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n",
-                StandardOpenOption.APPEND);
+        long good = setAThenAppendToIncr("*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\n2\r\n");
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             assertEquals("1", j.get("a"));
             assertEquals(null, j.get("b"));
             assertTrue(s.log.stream().anyMatch(l -> l.contains("Revert incomplete MULTI/EXEC transaction")));
         }
-        assertTrue(Files.size(incr) >= good);
+        assertTrue(Files.size(aofDir().resolve("appendonly.aof.1.incr.aof")) >= good);
     }
 
     @Test

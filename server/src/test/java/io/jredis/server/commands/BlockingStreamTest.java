@@ -38,11 +38,7 @@ class BlockingStreamTest {
     }
 
     private static void send(RawClient c, String... args) throws Exception {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = b(args[i]);
-        }
-        c.send(RawClient.encode(argv));
+        c.send(RawClient.encode(RawClient.args(args)));
     }
 
     @Test

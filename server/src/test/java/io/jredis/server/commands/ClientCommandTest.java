@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
@@ -17,17 +18,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 class ClientCommandTest {
     private static String raw(RawClient c, String... args) throws IOException {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return new String(c.callRaw(b), StandardCharsets.ISO_8859_1);
+        return new String(c.callRaw(RawClient.args(args)), StandardCharsets.ISO_8859_1);
     }
 
     private static String text(Object reply) {
@@ -49,23 +45,7 @@ class ClientCommandTest {
     }
 
     private static void send(RawClient c, String... args) throws IOException {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        c.send(RawClient.encode(b));
-    }
-
-    /** Polls {@code condition} every 20 ms for at most {@code millis}. */
-    private static boolean eventually(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
+        c.send(RawClient.encode(RawClient.args(args)));
     }
 
     private static Map<String, String> listEntry(RawClient observer, long id) throws IOException {
@@ -173,13 +153,13 @@ class ClientCommandTest {
             assertTrue(pubsub.contains("id=" + id2 + " ") && pubsub.contains("id=" + id3 + " "), pubsub);
             assertEquals(1, text(observer.call("CLIENT", "LIST", "TYPE", "normal")).split("\n").length);
             assertEquals(2L, observer.call("CLIENT", "KILL", "TYPE", "pubsub"));
-            assertTrue(eventually(20_000, () -> {
+            Await.until("the pubsub clients gone", 20, () -> {
                 try {
                     return text(observer.call("CLIENT", "LIST", "TYPE", "pubsub")).isEmpty();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }));
+            });
         }
     }
 
@@ -292,14 +272,14 @@ class ClientCommandTest {
             // A pipeline: the write is held, and the read behind it waits with it to keep the order.
             send(writer, "SET", "k", "1");
             send(writer, "GET", "k");
-            assertTrue(eventually(5000, () -> {
+            Await.until("the writer postponed", 5, () -> {
                 try {
                     Map<String, String> e = listEntry(reader, writerId);
                     return "b".equals(e.get("flags")) && "set".equals(e.get("cmd"));
                 } catch (IOException ex) {
                     throw new IllegalStateException(ex);
                 }
-            }), "the writer is postponed");
+            });
             assertEquals("$-1\r\n", raw(reader, "GET", "k"), "reads are not paused and the SET has not run");
             assertEquals("+OK\r\n", new String(writer.readRaw(), StandardCharsets.US_ASCII));
             long waitedMs = (System.nanoTime() - start) / 1_000_000;
@@ -316,7 +296,7 @@ class ClientCommandTest {
             long otherId = (Long) other.call("CLIENT", "ID");
             assertEquals("+OK\r\n", raw(admin, "CLIENT", "PAUSE", "60000"));
             send(other, "PING", "held");
-            assertTrue(eventually(5000, () -> postponed(s, otherId)));
+            Await.until("the other client postponed", 5, () -> postponed(s, otherId));
             // CLIENT UNPAUSE would itself be held under ALL, so it comes from the engine's side here.
             unpause(s);
             assertEquals("$4\r\nheld\r\n", new String(other.readRaw(), StandardCharsets.US_ASCII));
@@ -326,14 +306,14 @@ class ClientCommandTest {
             assertEquals("$-1\r\n", raw(other, "GET", "x"));
             assertEquals("+OK\r\n", raw(admin, "CLIENT", "PAUSE", "10", "ALL"));
             send(other, "GET", "x");
-            assertTrue(eventually(5000, () -> postponed(s, otherId)));
+            Await.until("the other client postponed", 5, () -> postponed(s, otherId));
             unpause(s);
             assertEquals("$-1\r\n", new String(other.readRaw(), StandardCharsets.US_ASCII));
 
             // Under WRITE, CLIENT UNPAUSE runs and releases held writes.
             assertEquals("+OK\r\n", raw(admin, "CLIENT", "PAUSE", "60000", "WRITE"));
             send(other, "SET", "x", "1");
-            assertTrue(eventually(5000, () -> postponed(s, otherId)));
+            Await.until("the other client postponed", 5, () -> postponed(s, otherId));
             assertEquals("+OK\r\n", raw(admin, "CLIENT", "UNPAUSE"));
             assertEquals("+OK\r\n", new String(other.readRaw(), StandardCharsets.US_ASCII));
             assertEquals("$1\r\n1\r\n", raw(admin, "GET", "x"));

@@ -25,11 +25,7 @@ class ConnectionCommandsTest {
             + "RESP protocol version at the same time\r\n";
 
     private static String raw(RawClient c, String... args) throws Exception {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return new String(c.callRaw(b), StandardCharsets.ISO_8859_1);
+        return new String(c.callRaw(RawClient.args(args)), StandardCharsets.ISO_8859_1);
     }
 
     /** HELLO's reply as Redis 7.0.15 sends it in RESP2 (flat array) or RESP3 (map). */

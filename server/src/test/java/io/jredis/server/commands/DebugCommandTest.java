@@ -1,5 +1,6 @@
 package io.jredis.server.commands;
 
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import io.jredis.server.testing.DifferentialRunner;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,22 +24,37 @@ class DebugCommandTest {
             + " option is set to \"local\", you can run it from a local connection, otherwise you need to set this"
             + " option in the configuration file, and then restart the server.";
 
-    private static byte[][] args(String... a) {
-        byte[][] out = new byte[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i].getBytes(StandardCharsets.UTF_8);
+    /** A test comparing jredis with a real redis-server, both fresh with DEBUG enabled. */
+    private interface DebugComparison {
+        void run(TestServer s, RawClient real, RawClient ours) throws Exception;
+    }
+
+    /** Runs {@code test} on a new real redis-server and a new jredis, a client to each. */
+    private static void withDebugEnabledPair(DebugComparison test) throws Exception {
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+                TestServer s = TestServer.start("enable-debug-command", "yes");
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            test.run(s, real, ours);
         }
-        return out;
+    }
+
+    /** Sends each command of {@code script} to both servers in turn; their replies must be the same bytes. */
+    private static void assertSameReplies(RawClient real, RawClient ours, String[][] script) throws Exception {
+        for (String[] cmd : script) {
+            assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
+                    DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
+        }
     }
 
     @Test
     void refusedByDefaultAsARejectedCall() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start().runAndClose(c -> {
             assertEquals(NOT_ALLOWED, RawClient.text(c.call("DEBUG", "DIGEST")));
             String stats = RawClient.text(c.call("INFO", "commandstats"));
             assertTrue(stats.contains("cmdstat_debug:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"),
                     stats);
-        }
+        });
     }
 
     /** Redis checks protected commands right after their arity, before authentication. */
@@ -68,18 +83,14 @@ class DebugCommandTest {
 
     @Test
     void localAllowsLoopbackClients() throws Exception {
-        try (TestServer s = TestServer.start("enable-debug-command", "local");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("enable-debug-command", "local").runAndClose(c -> {
             assertEquals("0".repeat(40), RawClient.text(c.call("DEBUG", "DIGEST")));
-        }
+        });
     }
 
     @Test
     void digestsEqualRealRedis() throws Exception {
-        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
-                TestServer s = TestServer.start("enable-debug-command", "yes");
-                RawClient real = new RawClient("127.0.0.1", redis.port());
-                RawClient ours = new RawClient(s.host(), s.port())) {
+        withDebugEnabledPair((s, real, ours) -> {
             RawClient[] both = {real, ours};
             assertArrayEquals(real.callRaw(args("DEBUG", "DIGEST")), ours.callRaw(args("DEBUG", "DIGEST")));
             for (RawClient c : both) {
@@ -102,21 +113,15 @@ class DebugCommandTest {
             byte[][] values = args("DEBUG", "DIGEST-VALUE", "a", "ttl", "nosuch");
             assertEquals(DifferentialRunner.show(real.callRaw(values)), DifferentialRunner.show(ours.callRaw(values)));
             assertArrayEquals(real.callRaw(args("DEBUG", "DIGEST-VALUE")), ours.callRaw(args("DEBUG", "DIGEST-VALUE")));
-            for (String[] cmd : new String[][] {{"DEBUG", "HELP"}, {"DEBUG", "help"}, {"DEBUG", "NOSUCH"},
-                    {"DEBUG", "SLEEP"}, {"DEBUG", "DIGEST", "x"}, {"DEBUG", "OBJECT", "nosuch"}, {"DEBUG"},
-                    {"DEBUG", "SET-ACTIVE-EXPIRE"}}) {
-                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
-                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
-            }
-        }
+            assertSameReplies(real, ours, new String[][] {{"DEBUG", "HELP"}, {"DEBUG", "help"}, {"DEBUG", "NOSUCH"},
+                {"DEBUG", "SLEEP"}, {"DEBUG", "DIGEST", "x"}, {"DEBUG", "OBJECT", "nosuch"}, {"DEBUG"},
+                {"DEBUG", "SET-ACTIVE-EXPIRE"}});
+        });
     }
 
     @Test
     void populateAndErrorAnswerAsRealRedis() throws Exception {
-        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
-                TestServer s = TestServer.start("enable-debug-command", "yes");
-                RawClient real = new RawClient("127.0.0.1", redis.port());
-                RawClient ours = new RawClient(s.host(), s.port())) {
+        withDebugEnabledPair((s, real, ours) -> {
             String[][] script = {{"SET", "key:1", "kept"}, {"DEBUG", "POPULATE", "3"}, {"DBSIZE"},
                 {"MGET", "key:0", "key:1", "key:2"}, {"DEBUG", "POPULATE", "2", "pad", "12"},
                 {"DEBUG", "POPULATE", "2", "cut", "3"}, {"DEBUG", "POPULATE", "2", "zero", "0"},
@@ -125,21 +130,15 @@ class DebugCommandTest {
                 {"DEBUG", "POPULATE"}, {"DEBUG", "POPULATE", "1", "a", "2", "x"}, {"DEBUG", "POPULATE", "0"},
                 {"DBSIZE"}, {"DEBUG", "ERROR", "Foo bar"}, {"DEBUG", "ERROR", ""}, {"DEBUG", "ERROR", "x", "y"},
                 {"INFO", "errorstats"}};
-            for (String[] cmd : script) {
-                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
-                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
-            }
+            assertSameReplies(real, ours, script);
             String persistence = RawClient.text(ours.call("INFO", "persistence"));
             assertTrue(persistence.contains("rdb_changes_since_last_save:1\r\n"), persistence);
-        }
+        });
     }
 
     @Test
     void htstatsKeyErrorsAsRealRedisAndDescribesHashTables() throws Exception {
-        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
-                TestServer s = TestServer.start("enable-debug-command", "yes");
-                RawClient real = new RawClient("127.0.0.1", redis.port());
-                RawClient ours = new RawClient(s.host(), s.port())) {
+        withDebugEnabledPair((s, real, ours) -> {
             String[][] setup = {{"SADD", "si", "1", "2"}, {"SADD", "sl", "a", "b"}, {"HSET", "hl", "f", "v"},
                 {"ZADD", "zl", "1", "a"}, {"SET", "str", "v"}, {"RPUSH", "l", "a"}, {"XADD", "x", "1-1", "f", "v"},
                 {"HSET", "hh", "f", "v".repeat(100)}, {"ZADD", "zs", "1", "m".repeat(100)}};
@@ -148,14 +147,8 @@ class DebugCommandTest {
                 {"DEBUG", "HTSTATS-KEY", "x"}, {"DEBUG", "HTSTATS-KEY", "nokey"}, {"DEBUG", "HTSTATS-KEY"},
                 {"DEBUG", "htstats-key", "sl", "full"}, {"DEBUG", "HTSTATS-KEY", "nokey", "full"},
                 {"INFO", "errorstats"}};
-            for (String[] cmd : setup) {
-                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
-                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
-            }
-            for (String[] cmd : script) {
-                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
-                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
-            }
+            assertSameReplies(real, ours, setup);
+            assertSameReplies(real, ours, script);
             // A hashtable set, a hashtable hash and a skiplist zset answer Redis's dictGetStats text: the table's size
             // and element count as Redis's; the chains depend on the hash function.
             for (String key : new String[] {"sl", "hh", "zs"}) {
@@ -172,23 +165,17 @@ class DebugCommandTest {
             assertTrue(big.startsWith("Hash table 0 stats (main hash table):\n table size: 256\n"
                     + " number of elements: 200\n different slots: "), big);
             assertTrue(big.contains(" Chain length distribution:\n   0: "), big);
-        }
+        });
     }
 
     /** DEBUG HTSTATS dbid: Redis's errors, its text for empty tables, and both tables' sizes and counts. */
     @Test
     void htstatsDescribesTheKeyspaceAndExpiresTables() throws Exception {
-        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
-                TestServer s = TestServer.start("enable-debug-command", "yes");
-                RawClient real = new RawClient("127.0.0.1", redis.port());
-                RawClient ours = new RawClient(s.host(), s.port())) {
+        withDebugEnabledPair((s, real, ours) -> {
             String[][] script = {{"DEBUG", "HTSTATS", "0"}, {"DEBUG", "HTSTATS", "16"}, {"DEBUG", "HTSTATS", "-1"},
                 {"DEBUG", "HTSTATS", "x"}, {"DEBUG", "HTSTATS"}, {"DEBUG", "HTSTATS", "0", "full"},
                 {"DEBUG", "CONFIG-REWRITE-FORCE-ALL", "x"}, {"INFO", "errorstats"}};
-            for (String[] cmd : script) {
-                assertEquals(DifferentialRunner.show(real.callRaw(args(cmd))),
-                        DifferentialRunner.show(ours.callRaw(args(cmd))), String.join(" ", cmd));
-            }
+            assertSameReplies(real, ours, script);
             for (RawClient c : new RawClient[] {real, ours}) {
                 c.call("SET", "a", "1");
                 c.call("SET", "b", "2", "EX", "100");
@@ -201,13 +188,12 @@ class DebugCommandTest {
             assertArrayEquals(Arrays.copyOfRange(realLines, Arrays.asList(realLines).indexOf("[Expires HT]"),
                     Arrays.asList(realLines).indexOf("[Expires HT]") + 4),
                     Arrays.copyOfRange(ourLines, expires, expires + 4));
-        }
+        });
     }
 
     @Test
     void objectDescribesTheValueAsRedisDoes() throws Exception {
-        try (TestServer s = TestServer.start("enable-debug-command", "yes");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("enable-debug-command", "yes").runAndClose(c -> {
             c.call("SET", "s", "hello");
             c.call("SET", "n", "42");
             c.call("SET", "big", "12345678901");
@@ -217,7 +203,7 @@ class DebugCommandTest {
             assertMatches(String.format(pattern, "2147483647", "int", 2), RawClient.text(c.call("DEBUG", "OBJECT", "n")));
             assertMatches(String.format(pattern, "1", "int", 12), RawClient.text(c.call("DEBUG", "OBJECT", "big")));
             assertMatches(String.format(pattern, "1", "raw", 102), RawClient.text(c.call("DEBUG", "OBJECT", "raw")));
-        }
+        });
     }
 
     private static void assertMatches(String regex, String actual) {

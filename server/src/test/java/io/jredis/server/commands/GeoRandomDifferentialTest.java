@@ -316,11 +316,7 @@ class GeoRandomDifferentialTest {
     }
 
     private static byte[][] bytes(String... args) {
-        byte[][] out = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            out[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
+        return RawClient.args(args);
     }
 
     /** Sends a command to both servers, records a mismatch, and returns redis-server's reply. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
-import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LazyfreeStatsTest {
     @Test
     void countsWhatRedisFreesInTheBackground() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start().runAndClose(c -> {
             c.call("EVAL", "for i=1,100 do redis.call('sadd','big',i..'x') end", "0");
             c.call("EVAL", "for i=1,10 do redis.call('sadd','small',i..'x') end", "0");
             c.call("EVAL", "for i=1,100 do redis.call('hset','h',i..'x','v') end", "0");
@@ -48,11 +47,10 @@ class LazyfreeStatsTest {
 
             assertEquals("OK", RawClient.text(c.call("CONFIG", "RESETSTAT")));
             assertEquals(0L, lazyfreed(c));
-        }
+        });
     }
 
-    private static long lazyfreed(RawClient c) throws IOException {
-        String info = RawClient.text(c.call("INFO", "memory"));
-        return Long.parseLong(info.replaceAll("(?s).*lazyfreed_objects:(\\d+).*", "$1"));
+    private static long lazyfreed(RawClient c) {
+        return c.infoLong("memory", "lazyfreed_objects");
     }
 }

@@ -9,6 +9,7 @@ import io.jredis.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -72,20 +73,8 @@ class LolwutTest {
         String[][] skyline = {{}, {"1"}, {"1", "1"}, {"10", "3"}, {"200", "50"}, {"-5", "2000"}, {"33", "17"}};
         try (RealRedis real = RealRedis.start(); TestServer s = TestServer.start();
                 RawClient r = new RawClient("127.0.0.1", real.port()); RawClient j = new RawClient(s.host(), s.port())) {
-            for (String[] extra : schotter) {
-                String[] cmd = concat(new String[] {"LOLWUT", "VERSION", "5"}, extra);
-                List<String> expected = art(text(r, cmd), SCHOTTER_TRAILER);
-                List<String> actual = art(text(j, cmd), SCHOTTER_TRAILER);
-                assertEquals(Arrays.toString(brailleWidths(expected)), Arrays.toString(brailleWidths(actual)),
-                        String.join(" ", cmd));
-            }
-            for (String[] extra : skyline) {
-                String[] cmd = concat(new String[] {"LOLWUT", "VERSION", "6"}, extra);
-                List<String> expected = art(text(r, cmd), SKYLINE_TRAILER);
-                List<String> actual = art(text(j, cmd), SKYLINE_TRAILER);
-                assertEquals(Arrays.toString(cellWidths(expected)), Arrays.toString(cellWidths(actual)),
-                        String.join(" ", cmd));
-            }
+            assertSameWidths(r, j, "5", schotter, SCHOTTER_TRAILER, LolwutTest::brailleWidths);
+            assertSameWidths(r, j, "6", skyline, SKYLINE_TRAILER, LolwutTest::cellWidths);
         }
     }
 
@@ -118,6 +107,21 @@ class LolwutTest {
                     "VERSION".getBytes(StandardCharsets.US_ASCII), "5".getBytes(StandardCharsets.US_ASCII)),
                     StandardCharsets.UTF_8);
             assertTrue(v5.startsWith("=") && v5.contains("\r\ntxt:") && v5.endsWith(SCHOTTER_TRAILER + "\r\n"), v5);
+        }
+    }
+
+    /**
+     * LOLWUT VERSION {@code version} with each of {@code extras} on both servers: the art's lines (without
+     * {@code trailer}) must have the same {@code widths}.
+     */
+    private static void assertSameWidths(RawClient r, RawClient j, String version, String[][] extras, String trailer,
+            Function<List<String>, int[]> widths) throws Exception {
+        for (String[] extra : extras) {
+            String[] cmd = concat(new String[] {"LOLWUT", "VERSION", version}, extra);
+            List<String> expected = art(text(r, cmd), trailer);
+            List<String> actual = art(text(j, cmd), trailer);
+            assertEquals(Arrays.toString(widths.apply(expected)), Arrays.toString(widths.apply(actual)),
+                    String.join(" ", cmd));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jredis.server.commands;
 
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,8 +55,13 @@ class TrackingTest {
         }
     }
 
-    @Test
-    void loweringTheTableLimitInvalidatesWithoutFurtherCommands() throws Exception {
+    /** A test with a writer connection and the invalidation pushes of a Lettuce connection that tracks a and b. */
+    private interface TrackedPushes {
+        void run(RawClient writer, BlockingQueue<List<Object>> pushes) throws Exception;
+    }
+
+    /** Starts a server; a Lettuce connection (RESP3) turns tracking on and reads a and b, then {@code test} runs. */
+    private static void withLettuceTrackingAB(TrackedPushes test) throws Exception {
         try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.host(), s.port())) {
             RedisClient client = RedisClient.create("redis://" + s.host() + ":" + s.port());
             try (StatefulRedisConnection<String, String> conn = client.connect()) {
@@ -67,10 +73,7 @@ class TrackingTest {
                 });
                 assertEquals("OK", conn.sync().clientTracking(TrackingArgs.Builder.enabled()));
                 conn.sync().mget("a", "b");
-                writer.call("CONFIG", "SET", "tracking-table-max-keys", "1");
-                // The server's periodic check trims the table: one of the two keys is invalidated.
-                String push = String.valueOf(pushes.poll(20, TimeUnit.SECONDS));
-                assertTrue(push.equals("[invalidate, [a]]") || push.equals("[invalidate, [b]]"), push);
+                test.run(writer, pushes);
             } finally {
                 client.shutdown();
             }
@@ -78,32 +81,29 @@ class TrackingTest {
     }
 
     @Test
+    void loweringTheTableLimitInvalidatesWithoutFurtherCommands() throws Exception {
+        withLettuceTrackingAB((writer, pushes) -> {
+            writer.call("CONFIG", "SET", "tracking-table-max-keys", "1");
+            // The server's periodic check trims the table: one of the two keys is invalidated.
+            String push = String.valueOf(pushes.poll(20, TimeUnit.SECONDS));
+            assertTrue(push.equals("[invalidate, [a]]") || push.equals("[invalidate, [b]]"), push);
+        });
+    }
+
+    @Test
     void lettuceReceivesInvalidatePushesAndTheFlushNull() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient writer = new RawClient(s.host(), s.port())) {
-            RedisClient client = RedisClient.create("redis://" + s.host() + ":" + s.port());
-            try (StatefulRedisConnection<String, String> conn = client.connect()) {
-                BlockingQueue<List<Object>> pushes = new LinkedBlockingQueue<>();
-                conn.addListener(msg -> {
-                    if (msg.getType().equals("invalidate")) {
-                        pushes.add(msg.getContent(b -> StandardCharsets.UTF_8.decode(b).toString()));
-                    }
-                });
-                assertEquals("OK", conn.sync().clientTracking(TrackingArgs.Builder.enabled()));
-                conn.sync().mget("a", "b");
-                writer.call("DEL", "a");
-                writer.call("SET", "b", "1");
-                assertEquals("[invalidate, [b]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
-                // DEL of a missing key modifies nothing, so only b was invalidated; a stays tracked.
-                writer.call("SET", "a", "1");
-                assertEquals("[invalidate, [a]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
-                writer.call("FLUSHALL");
-                List<Object> flush = pushes.poll(5, TimeUnit.SECONDS);
-                assertEquals(2, flush.size());
-                assertNull(flush.get(1), "a flush invalidates everything with a null");
-            } finally {
-                client.shutdown();
-            }
-        }
+        withLettuceTrackingAB((writer, pushes) -> {
+            writer.call("DEL", "a");
+            writer.call("SET", "b", "1");
+            assertEquals("[invalidate, [b]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
+            // DEL of a missing key modifies nothing, so only b was invalidated; a stays tracked.
+            writer.call("SET", "a", "1");
+            assertEquals("[invalidate, [a]]", String.valueOf(pushes.poll(5, TimeUnit.SECONDS)));
+            writer.call("FLUSHALL");
+            List<Object> flush = pushes.poll(5, TimeUnit.SECONDS);
+            assertEquals(2, flush.size());
+            assertNull(flush.get(1), "a flush invalidates everything with a null");
+        });
     }
 
     @Test
@@ -226,7 +226,7 @@ class TrackingTest {
     void overlappingPrefixesAfterTheFirstReplyAnErrorAndStillEnableTracking() throws Exception {
         try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
             // Redis 7.0.15 answers twice here (its collision check returns the index, non-zero means success).
-            c.send(RawClient.encode(bytes("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x", "PREFIX", "a",
+            c.send(RawClient.encode(args("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x", "PREFIX", "a",
                     "PREFIX", "ab")));
             assertEquals("-ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client "
                     + "must not overlap.\r\n", new String(c.readRaw(), StandardCharsets.UTF_8));
@@ -234,14 +234,6 @@ class TrackingTest {
             assertEquals("[flags, [on, bcast], redirect, 0, prefixes, [a, ab, x]]",
                     RespParser.toText(c.call("CLIENT", "TRACKINGINFO")));
         }
-    }
-
-    private static byte[][] bytes(String... args) {
-        byte[][] out = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            out[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
     }
 
     @Test
@@ -266,13 +258,13 @@ class TrackingTest {
         try (TestServer s = TestServer.start(); RawClient blocked = new RawClient(s.host(), s.port());
                 RawClient admin = new RawClient(s.host(), s.port())) {
             String id = Long.toString((Long) blocked.call("CLIENT", "ID"));
-            blocked.send(RawClient.encode(bytes("BLPOP", "nolist", "0")));
+            blocked.send(RawClient.encode(args("BLPOP", "nolist", "0")));
             Await.until("the client to block", WAIT_SECONDS,
                     () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
             assertEquals(1L, admin.call("CLIENT", "UNBLOCK", id));
             assertEquals("*-1\r\n", new String(blocked.readRaw(), StandardCharsets.UTF_8),
                     "TIMEOUT gives the command's timeout reply");
-            blocked.send(RawClient.encode(bytes("BLPOP", "nolist", "0")));
+            blocked.send(RawClient.encode(args("BLPOP", "nolist", "0")));
             Await.until("the client to block", WAIT_SECONDS,
                     () -> text(call(admin, "CLIENT", "LIST")).contains("flags=b "));
             assertEquals(1L, admin.call("CLIENT", "UNBLOCK", id, "ERROR"));

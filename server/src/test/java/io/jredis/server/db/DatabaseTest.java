@@ -22,6 +22,7 @@ class DatabaseTest {
         boolean master = true;
         final List<String> expired = new ArrayList<>();
         final List<String> modified = new ArrayList<>();
+        final List<String> added = new ArrayList<>();
 
         @Override
         public long now() {
@@ -41,6 +42,11 @@ class DatabaseTest {
         @Override
         public void keyExpired(Database db, byte[] key) {
             expired.add(Bytes.str(key));
+        }
+
+        @Override
+        public void keyAdded(Database db, byte[] key) {
+            added.add(Bytes.str(key));
         }
     }
 
@@ -104,32 +110,8 @@ class DatabaseTest {
 
     @Test
     void setOverAnExpiredKeyOnAMasterReclaimsItThenCreatesANewKey() {
-        List<String> added = new ArrayList<>();
         List<String> observed = new ArrayList<>();
-        Database d = new Database(0, new Database.Hooks() {
-            @Override
-            public long now() {
-                return hooks.now;
-            }
-
-            @Override
-            public boolean mayDeleteExpired() {
-                return true;
-            }
-
-            @Override
-            public void keyModified(Database db, byte[] key) {}
-
-            @Override
-            public void keyExpired(Database db, byte[] key) {
-                hooks.expired.add(Bytes.str(key));
-            }
-
-            @Override
-            public void keyAdded(Database db, byte[] key) {
-                added.add(Bytes.str(key));
-            }
-        });
+        Database d = new Database(0, hooks);
         d.changeObserver(new Database.ChangeObserver() {
             @Override
             public void beforeChange(Database db, Dict.Entry e) {
@@ -146,7 +128,7 @@ class DatabaseTest {
         hooks.now += 11;
         Dict.Entry e = d.set(k("a"), k("v2"), false);
         assertEquals(List.of("a"), hooks.expired, "the stale key is reclaimed as expired first, as lookupKeyWrite");
-        assertEquals(List.of("a", "a"), added, "then the write creates the key anew (the \"new\" event)");
+        assertEquals(List.of("a", "a"), hooks.added, "then the write creates the key anew (the \"new\" event)");
         // The snapshot observer saw the old state before it went, then the new entry's creation.
         assertEquals("created a", observed.get(observed.size() - 1), observed.toString());
         List<String> between = observed.subList(1, observed.size() - 1);

@@ -1,5 +1,6 @@
 package io.jredis.server.ops;
 
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,7 @@ class ClientBuffersTest {
 
     private static void assertClosedWithoutReply(TestServer s, String... command) throws IOException {
         try (RawClient c = new RawClient(s.host(), s.port())) {
-            c.send(RawClient.encode(bytes(command)));
+            c.send(RawClient.encode(args(command)));
             assertTrue(c.closedByServer(), String.join(" ", command) + " sent a reply over the hard limit");
         }
     }
@@ -105,7 +106,7 @@ class ClientBuffersTest {
             }
             assertTrue(closed, "the client watching ever more keys was never evicted");
             assertEquals("PONG", RawClient.text(other.call("PING")), "the small idle client is spared");
-            assertTrue(info(other, "stats").contains("evicted_clients:1\r\n"));
+            assertTrue(other.info("stats").contains("evicted_clients:1\r\n"));
         }
     }
 
@@ -131,18 +132,14 @@ class ClientBuffersTest {
     void partialRequestsCountAsClientMemory() throws Exception {
         try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
                 RawClient partial = new RawClient(s.host(), s.port())) {
-            long before = field(info(r, "memory"), "mem_clients_normal");
+            long before = r.infoLong("memory", "mem_clients_normal");
             partial.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000000\r\n".getBytes(StandardCharsets.US_ASCII));
             partial.send("v".repeat(600_000).getBytes(StandardCharsets.US_ASCII));
             Await.until("the partial request counted in mem_clients_normal", 15,
-                    () -> field(info(r, "memory"), "mem_clients_normal") >= before + 600_000);
-            long used = field(info(r, "memory"), "used_memory");
-            assertTrue(used >= field(info(r, "memory"), "used_memory_startup") + 600_000, "used_memory " + used);
+                    () -> r.infoLong("memory", "mem_clients_normal") >= before + 600_000);
+            long used = r.infoLong("memory", "used_memory");
+            assertTrue(used >= r.infoLong("memory", "used_memory_startup") + 600_000, "used_memory " + used);
         }
-    }
-
-    private static String info(RawClient c, String section) {
-        return call(c, "INFO", section);
     }
 
     private static String call(RawClient c, String... args) {
@@ -153,20 +150,4 @@ class ClientBuffersTest {
         }
     }
 
-    private static long field(String info, String name) {
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return Long.parseLong(line.substring(name.length() + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " in " + info);
-    }
-
-    private static byte[][] bytes(String... args) {
-        byte[][] b = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return b;
-    }
 }

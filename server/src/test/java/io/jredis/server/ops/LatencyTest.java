@@ -13,7 +13,7 @@ import redis.clients.jedis.Jedis;
 class LatencyTest {
     @Test
     void histogramAndLatencystats() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start().runAndClose(c -> {
             c.call("SET", "a", "1");
             c.call("SET", "b", "2");
             List<?> h = (List<?>) c.call("LATENCY", "HISTOGRAM", "set", "nosuch");
@@ -31,12 +31,12 @@ class LatencyTest {
             c.call("CONFIG", "SET", "latency-tracking-info-percentiles", "50 99.99");
             assertTrue(RawClient.text(c.call("INFO", "latencystats")).contains("latency_percentiles_usec_set:p50="));
             assertTrue(RawClient.text(c.call("INFO", "latencystats")).contains(",p99.99="));
-        }
+        });
     }
 
     @Test
     void histogramOfAContainerListsItsSubcommands() throws Exception {
-        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start().runAndClose(c -> {
             c.call("CONFIG", "RESETSTAT");
             c.call("CLIENT", "ID");
             c.call("CLIENT", "LIST");
@@ -46,14 +46,13 @@ class LatencyTest {
             h = (List<?>) c.call("LATENCY", "HISTOGRAM", "client|id", "client|id");
             assertEquals(4, h.size());
             assertEquals("client|id", RawClient.text(h.get(2)));
-        }
+        });
     }
 
     /** As Redis's activeExpireCycle: a cycle reaching latency-monitor-threshold is an expire-cycle event. */
     @Test
     void monitorRecordsSlowActiveExpireCycles() throws Exception {
-        try (TestServer s = TestServer.start("latency-monitor-threshold", "1");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("latency-monitor-threshold", "1").runAndClose(c -> {
             c.call("EVAL", "for i=1,50000 do redis.call('set','k'..i,'v','px',1) end", "0");
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
             while (!RawClient.text(c.call("LATENCY", "LATEST")).contains("expire-cycle")) {
@@ -63,15 +62,14 @@ class LatencyTest {
             }
             List<?> history = (List<?>) c.call("LATENCY", "HISTORY", "expire-cycle");
             assertTrue(!history.isEmpty());
-        }
+        });
     }
 
     @Test
     void monitorRecordsSlowCommands() throws Exception {
         try (TestServer s = TestServer.start("latency-monitor-threshold", "1", "enable-debug-command", "yes");
-                Jedis j = new Jedis(s.host(), s.port())) {
+                Jedis j = new Jedis(s.host(), s.port()); RawClient c = new RawClient(s.host(), s.port())) {
             assertTrue(j.latencyLatest().isEmpty());
-            RawClient c = new RawClient(s.host(), s.port());
             c.call("DEBUG", "SLEEP", "0.02");
             List<?> latest = (List<?>) c.call("LATENCY", "LATEST");
             assertEquals(1, latest.size());
@@ -93,7 +91,6 @@ class LatencyTest {
             assertEquals(1L, c.call("LATENCY", "RESET"));
             assertEquals(List.of(), c.call("LATENCY", "LATEST"));
             assertTrue(RawClient.text(c.call("LATENCY", "DOCTOR")).startsWith("Dave, no latency spike"));
-            c.close();
         }
     }
 }

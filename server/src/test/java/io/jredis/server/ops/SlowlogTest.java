@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 class SlowlogTest {
     @Test
     void logsEveryCommandAtThresholdZero() throws Exception {
-        try (TestServer s = TestServer.start("slowlog-log-slower-than", "0");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("slowlog-log-slower-than", "0").runAndClose(c -> {
             c.call("CLIENT", "SETNAME", "me");
             c.call("SET", "k", "v");
             List<?> entries = (List<?>) c.call("SLOWLOG", "GET", "1");
@@ -30,13 +29,12 @@ class SlowlogTest {
             assertEquals("OK", RawClient.text(c.call("SLOWLOG", "RESET")));
             // SLOWLOG RESET itself is logged once it has run.
             assertEquals(1L, c.call("SLOWLOG", "LEN"));
-        }
+        });
     }
 
     @Test
     void trimsLongArgumentsAndArgumentLists() throws Exception {
-        try (TestServer s = TestServer.start("slowlog-log-slower-than", "0");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("slowlog-log-slower-than", "0").runAndClose(c -> {
             String[] rpush = new String[42];
             rpush[0] = "RPUSH";
             rpush[1] = "l";
@@ -51,13 +49,12 @@ class SlowlogTest {
             List<?> push = (List<?>) ((List<?>) entries.get(1)).get(3);
             assertEquals(32, push.size());
             assertEquals("... (11 more arguments)", RawClient.text(push.get(31)));
-        }
+        });
     }
 
     @Test
     void thresholdLengthAndErrors() throws Exception {
-        try (TestServer s = TestServer.start("slowlog-max-len", "2");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("slowlog-max-len", "2").runAndClose(c -> {
             c.call("SET", "k", "v");
             assertEquals(0L, c.call("SLOWLOG", "LEN"));
             c.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
@@ -70,13 +67,12 @@ class SlowlogTest {
                     RawClient.text(c.call("SLOWLOG", "GET", "-2")));
             assertEquals("(error) ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.",
                     RawClient.text(c.call("SLOWLOG", "GET", "1", "2")));
-        }
+        });
     }
 
     @Test
     void hidesUserRulesAndSensitiveConfigValuesEvenOnFailure() throws Exception {
-        try (TestServer s = TestServer.start("slowlog-log-slower-than", "0");
-                RawClient c = new RawClient(s.host(), s.port())) {
+        TestServer.start("slowlog-log-slower-than", "0").runAndClose(c -> {
             c.call("SLOWLOG", "RESET");
             c.call("ACL", "SETUSER", "bad name", ">secret1");
             c.call("ACL", "SETUSER", "alice", ">secret2", "+get");
@@ -92,6 +88,6 @@ class SlowlogTest {
                     List.of("CONFIG", "SET", "masterauth", "(redacted)"),
                     List.of("ACL", "SETUSER", "(redacted)", "(redacted)", "(redacted)"),
                     List.of("ACL", "SETUSER", "(redacted)", "(redacted)")), args);
-        }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.jredis.server.scripting;
 
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,14 +37,6 @@ class LuaDebuggerTest {
             "b = redis.call('get', KEYS[1])",
             "return b",
             "");
-
-    private static byte[][] args(String... a) {
-        byte[][] out = new byte[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
-    }
 
     /**
      * Runs a session: each step is a command (words separated by '|'); the transcript holds every reply's exact bytes.

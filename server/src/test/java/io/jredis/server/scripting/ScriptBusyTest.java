@@ -1,10 +1,12 @@
 package io.jredis.server.scripting;
 
+import static io.jredis.server.testing.RawClient.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.net.ConnectException;
@@ -25,14 +27,6 @@ class ScriptBusyTest {
             + "KILL or SHUTDOWN NOSAVE.";
     private static final String LOOP = "local i = 0 while true do i = i + 1 end";
 
-    private static byte[][] args(String... a) {
-        byte[][] out = new byte[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
-    }
-
     /** Polls PING from {@code c} until the server answers {@code expected}, within a bound. */
     private static void awaitPingReply(RawClient c, String expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -44,6 +38,32 @@ class ScriptBusyTest {
             }
         }
         throw new AssertionError("PING never answered " + expected + ", last: " + last);
+    }
+
+    /** Sends {@code argv}, a script that runs past the threshold, from {@code caller}; returns once it is busy. */
+    private static void startBusy(RawClient caller, RawClient other, String busy, String... argv) throws Exception {
+        caller.send(RawClient.encode(args(argv)));
+        awaitPingReply(other, "(error) " + busy);
+    }
+
+    /** A test on a server busy with a script that wrote (so SCRIPT KILL cannot stop it) and never ends. */
+    private interface UnkillableScriptTest {
+        void run(TestServer s, RawClient other) throws Exception;
+    }
+
+    /**
+     * Starts a server, runs a script that writes then spins forever, and runs {@code test} once {@code other} gets
+     * -BUSY; the test closes the server (the close here is a no-op then).
+     */
+    private static void withUnkillableScript(UnkillableScriptTest test) throws Exception {
+        TestServer s = TestServer.start("busy-reply-threshold", "100");
+        try (RawClient caller = new RawClient(s.host(), s.port());
+                RawClient other = new RawClient(s.host(), s.port())) {
+            startBusy(caller, other, BUSY_EVAL, "EVAL", "redis.call('set', 'x', 'y') " + LOOP, "0");
+            test.run(s, other);
+        } finally {
+            s.close();
+        }
     }
 
     @Test
@@ -78,8 +98,7 @@ class ScriptBusyTest {
             String script = "redis.call('set', 'w', '1') local t = redis.call('time') "
                     + "while true do local n = redis.call('time') "
                     + "if (n[1] - t[1]) * 1000000 + (n[2] - t[2]) >= 3000000 then break end end return 'done'";
-            caller.send(RawClient.encode(args("EVAL", script, "0")));
-            awaitPingReply(other, "(error) " + BUSY_EVAL);
+            startBusy(caller, other, BUSY_EVAL, "EVAL", script, "0");
             assertEquals("(error) UNKILLABLE Sorry the script already executed write commands against the dataset. "
                     + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN "
                     + "NOSAVE command.", RawClient.text(other.call("SCRIPT", "KILL")));
@@ -95,8 +114,7 @@ class ScriptBusyTest {
                 RawClient other = new RawClient(s.host(), s.port())) {
             other.call("FUNCTION", "LOAD", "#!lua name=spin\nredis.register_function{function_name='spin', "
                     + "callback=function() " + LOOP + " end, flags={'no-writes'}}");
-            caller.send(RawClient.encode(args("FCALL", "spin", "0")));
-            awaitPingReply(other, "(error) " + BUSY_FUNCTION);
+            startBusy(caller, other, BUSY_FUNCTION, "FCALL", "spin", "0");
             Object stats = other.call("FUNCTION", "STATS");
             String text = RawClient.text(stats);
             assertTrue(text.startsWith("[running_script, [name, spin, command, [FCALL, spin, 0], duration_ms, "),
@@ -111,20 +129,14 @@ class ScriptBusyTest {
 
     @Test
     void shutdownNosaveStopsABusyScript() throws Exception {
-        TestServer s = TestServer.start("busy-reply-threshold", "100");
-        try (RawClient caller = new RawClient(s.host(), s.port());
-                RawClient other = new RawClient(s.host(), s.port())) {
-            caller.send(RawClient.encode(args("EVAL", "redis.call('set', 'x', 'y') " + LOOP, "0")));
-            awaitPingReply(other, "(error) " + BUSY_EVAL);
+        withUnkillableScript((s, other) -> {
             other.send(RawClient.encode(args("SHUTDOWN", "NOSAVE")));
             assertTrue(other.closedByServer());
             // As Redis, which closes its listening sockets before exiting: a reconnection is refused.
             assertThrows(ConnectException.class, () -> new Socket(s.host(), s.port()).close());
             s.server().awaitClosed();
             assertTrue(s.server().isClosed());
-        } finally {
-            s.close();
-        }
+        });
     }
 
     /**
@@ -133,15 +145,11 @@ class ScriptBusyTest {
      */
     @Test
     void closeEndsABusyScriptThatWrote() throws Exception {
-        TestServer s = TestServer.start("busy-reply-threshold", "100");
-        try (RawClient caller = new RawClient(s.host(), s.port());
-                RawClient other = new RawClient(s.host(), s.port())) {
-            caller.send(RawClient.encode(args("EVAL", "redis.call('set', 'x', 'y') " + LOOP, "0")));
-            awaitPingReply(other, "(error) " + BUSY_EVAL);
+        withUnkillableScript((s, other) -> {
             assertTimeoutPreemptively(Duration.ofSeconds(20), s::close);
             assertTrue(s.server().isClosed());
             assertTrue(other.closedByServer());
-        }
+        });
     }
 
     /** A command allowed during a busy script (HELLO) must not serve a blocked client with the script half done. */
@@ -152,17 +160,13 @@ class ScriptBusyTest {
                 RawClient waiter = new RawClient(s.host(), s.port());
                 RawClient other = new RawClient(s.host(), s.port())) {
             waiter.send(RawClient.encode(args("BLPOP", "x", "0")));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!RawClient.text(other.call("INFO", "clients")).contains("blocked_clients:1")) {
-                assertTrue(System.nanoTime() < deadline, "the waiter never blocked");
-            }
+            Await.until("the waiter blocked", 10, () -> other.info("clients").contains("blocked_clients:1"));
             // Pushes y, spins for a second of server time, then pushes z: the waiter must get z.
             String script = "redis.call('lpush', KEYS[1], 'y') local t = redis.call('time') "
                     + "while true do local n = redis.call('time') "
                     + "if (n[1] - t[1]) * 1000000 + (n[2] - t[2]) >= 1000000 then break end end "
                     + "redis.call('lpush', KEYS[1], 'z') return 1";
-            caller.send(RawClient.encode(args("EVAL", script, "1", "x")));
-            awaitPingReply(other, "(error) " + BUSY_EVAL);
+            startBusy(caller, other, BUSY_EVAL, "EVAL", script, "1", "x");
             assertTrue(RawClient.text(other.call("HELLO", "2")).contains("redis"));
             assertEquals("[x, z]", RawClient.text(waiter.read()));
             assertEquals(1L, caller.read());

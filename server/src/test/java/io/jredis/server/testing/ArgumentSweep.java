@@ -600,11 +600,7 @@ public final class ArgumentSweep {
     private static void reset(ByteArrayOutputStream o) {
         o.writeBytes(RawClient.encode("FLUSHALL".getBytes(StandardCharsets.US_ASCII)));
         for (String[] cmd : KEYSPACE) {
-            byte[][] b = new byte[cmd.length][];
-            for (int i = 0; i < cmd.length; i++) {
-                b[i] = cmd[i].getBytes(StandardCharsets.UTF_8);
-            }
-            o.writeBytes(RawClient.encode(b));
+            o.writeBytes(RawClient.encode(RawClient.args(cmd)));
         }
     }
 

@@ -103,11 +103,7 @@ public final class DifferentialRunner {
                     mode = line.substring(1, sp);
                     line = line.substring(sp + 1).strip();
                 }
-                List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
-                if (args == null || args.isEmpty()) {
-                    throw new IllegalArgumentException(scriptName + ":" + (i + 1) + ": cannot parse " + line);
-                }
-                byte[][] argv = args.toArray(new byte[0][]);
+                byte[][] argv = argv(scriptName + ":" + (i + 1), line);
                 byte[] expected = real.callRaw(argv);
                 byte[] actual = ours.callRaw(argv);
                 if (!same(mode, expected, actual)) {
@@ -117,6 +113,15 @@ public final class DifferentialRunner {
             }
         }
         return mismatches;
+    }
+
+    /** A script line's words, split as redis-cli splits them (sdssplitargs); fails naming {@code where} if it can't. */
+    public static byte[][] argv(String where, String line) {
+        List<byte[]> args = SplitArgs.split(line.getBytes(StandardCharsets.UTF_8));
+        if (args == null || args.isEmpty()) {
+            throw new IllegalArgumentException(where + ": cannot parse " + line);
+        }
+        return args.toArray(new byte[0][]);
     }
 
     /** Compares two replies under a line modifier ({@code ""}, {@code skip}, {@code type} or {@code sort}). */

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -30,12 +31,50 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends a command and returns its parsed reply. */
     public Object call(String... args) throws IOException {
+        send(encode(args(args)));
+        return read();
+    }
+
+    /** INFO {@code section} as text; an I/O error is unchecked, so that a poll ({@link Await#until}) can call it. */
+    public String info(String section) {
+        try {
+            return text(call("INFO", section));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The number {@code field} holds in INFO {@code section}, unchecked as {@link #info}. */
+    public long infoLong(String section, String field) {
+        return infoField(info(section), field);
+    }
+
+    /** The number {@code name} holds in an INFO text; fails the test when the text has no such field. */
+    public static long infoField(String info, String name) {
+        String value = infoValue(info, name);
+        if (value == null) {
+            throw new AssertionError("no " + name + " in " + info);
+        }
+        return Long.parseLong(value);
+    }
+
+    /** The value of {@code name} in an INFO text, null when the text has no such field. */
+    public static String infoValue(String info, String name) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The UTF-8 bytes of each argument, for {@link #callRaw} and {@link #encode}. */
+    public static byte[][] args(String... args) {
         byte[][] b = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {
             b[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
-        send(encode(b));
-        return read();
+        return b;
     }
 
     /** Sends a binary command and returns the exact bytes of its reply. */

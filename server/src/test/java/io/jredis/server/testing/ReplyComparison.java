@@ -3,7 +3,6 @@ package io.jredis.server.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jredis.server.protocol.RespParser;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -21,11 +20,7 @@ public final class ReplyComparison {
     /** A command and how its reply is compared. */
     public record Op(Compare compare, String... argv) {
         byte[][] bytes() {
-            byte[][] b = new byte[argv.length][];
-            for (int i = 0; i < argv.length; i++) {
-                b[i] = argv[i].getBytes(StandardCharsets.UTF_8);
-            }
-            return b;
+            return RawClient.args(argv);
         }
     }
 

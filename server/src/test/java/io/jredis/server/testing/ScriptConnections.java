@@ -1,7 +1,6 @@
 package io.jredis.server.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,17 +39,7 @@ public class ScriptConnections implements AutoCloseable {
 
     /** INFO clients' blocked_clients. */
     public long blockedClients() {
-        try {
-            String info = RawClient.text(control.call("INFO", "clients"));
-            for (String line : info.split("\r\n")) {
-                if (line.startsWith("blocked_clients:")) {
-                    return Long.parseLong(line.substring("blocked_clients:".length()));
-                }
-            }
-            throw new IllegalStateException("no blocked_clients in INFO clients on " + name);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return control.infoLong("clients", "blocked_clients");
     }
 
     /** Sends a command whose reply comes later, and waits (bounded) until the server counts one more blocked client. */

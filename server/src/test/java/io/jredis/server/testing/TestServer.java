@@ -115,6 +115,18 @@ public final class TestServer implements AutoCloseable {
         });
     }
 
+    /** A test's body on one raw connection to a server. */
+    public interface RawClientTest {
+        void run(RawClient c) throws Exception;
+    }
+
+    /** Runs {@code test} on a new raw connection to this server, then closes the connection and the server. */
+    public void runAndClose(RawClientTest test) throws Exception {
+        try (TestServer self = this; RawClient c = new RawClient(host(), port())) {
+            test.run(c);
+        }
+    }
+
     @Override
     public void close() {
         server.close();
