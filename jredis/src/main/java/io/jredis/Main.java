@@ -89,8 +89,6 @@ public final class Main implements Callable<Integer> {
     private RedisServer server;
     private Path pidfile;
     private boolean stopped;
-    /** A signal's shutdown left the cron and runs (Redis's shutdown_asap, with the engine's pending request). */
-    private volatile boolean signalShutdown;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -194,13 +192,6 @@ public final class Main implements Callable<Integer> {
         server.engine().onShutdown(() -> {
             exitRequested.complete(null);
             shutdownRequested.release();
-        });
-        // As Redis's serverCron: a signal's shutdown starts from the cron (not while DEBUG PAUSE-CRON holds it).
-        server.engine().addCronTask(() -> {
-            if (server.engine().clearShutdownRequest()) {
-                signalShutdown = true;
-                shutdownRequested.release();
-            }
         });
         if (!sentinelMode) {
             // Logged on the engine thread once the server listens, before the data loads there (Redis's order).
@@ -349,10 +340,11 @@ public final class Main implements Callable<Integer> {
         try {
             Signal.handle(new Signal(name), s -> {
                 // A second SIGINT means quit now (Redis's shutdown_asap check). The request is recorded before
-                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely.
-                boolean insist = name.equals("INT") && (signalShutdown || server.engine().shutdownPending());
+                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely. The
+                // engine's cron starts the shutdown (not while DEBUG PAUSE-CRON holds it), as Redis's serverCron.
+                boolean insist = name.equals("INT") && server.engine().shutdownSequence().requested();
                 if (!insist) {
-                    server.engine().requestShutdown();
+                    server.engine().shutdownSequence().request(name.equals("INT"));
                 }
                 String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
                 if (insist) {
@@ -396,7 +388,6 @@ public final class Main implements Callable<Integer> {
         if (!prepared) {
             log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more "
                     + "information");
-            signalShutdown = false;
             return false;
         }
         stopped = true;

@@ -1049,6 +1049,45 @@ public final class Replication {
         }
     }
 
+    // ---- shutdown ----
+
+    /** Redis's isReadyToShutdown: every replica, whatever its state, acknowledged the master's offset. */
+    boolean replicasCaughtUp() {
+        for (Replica r : replicas) {
+            if (r.ackOffset != masterOffset) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Redis's sendGetackToReplicas: the request goes down the stream, so it moves the offset to acknowledge. */
+    void sendGetack() {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        encoder.command(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
+        feedEncoded();
+    }
+
+    /** Logs the lagging replicas and the count in sync, as Redis's finishShutdown before the final save. */
+    void logShutdownSyncState() {
+        long now = System.currentTimeMillis() / 1000;
+        int lagging = 0;
+        for (Replica r : replicas) {
+            if (r.ackOffset != masterOffset) {
+                lagging++;
+                long lag = r.state == ReplicaState.ONLINE ? now - r.ackTime / 1000 : 0;
+                engine.log().warning("Lagging replica " + r.name() + " reported offset " + (masterOffset - r.ackOffset)
+                        + " behind master, lag=" + lag + ", state=" + r.state.info + ".");
+            }
+        }
+        if (!replicas.isEmpty()) {
+            engine.log().notice((replicas.size() - lagging) + " of " + replicas.size()
+                    + " replicas are in sync when shutting down.");
+        }
+    }
+
     /** Replicas that acknowledged within min-replicas-max-lag seconds (INFO min_slaves_good_slaves). */
     long goodReplicas() {
         long now = System.currentTimeMillis();
