@@ -811,7 +811,10 @@ public final class Replication {
             if (replicas.remove(r)) {
                 keepHeldStreams();
                 stopUselessSave(r);
-                engine.log().notice("Connection with replica " + r.name() + " lost.");
+                // Redis exits with its replicas still connected: no line for the connections the exit closes.
+                if (!engine.shuttingDown()) {
+                    engine.log().notice("Connection with replica " + r.name() + " lost.");
+                }
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
                 }
