@@ -87,7 +87,9 @@ public final class Main implements Callable<Integer> {
             new CompletableFuture<>();
     private Log log;
     private RedisServer server;
-    private Path pidfile;
+    /** Taken by whichever removes it first: the shutdown on the engine thread, or the exit hook. */
+    private final java.util.concurrent.atomic.AtomicReference<Path> pidfile =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private boolean stopped;
 
     public static void main(String[] args) {
@@ -205,6 +207,11 @@ public final class Main implements Callable<Integer> {
             } else {
                 rdb = DataModules.install(server, true);
             }
+            // The last step before the exit, as Redis's finishShutdown removes it after the final save.
+            server.engine().addShutdownPreparer((save, nosave, force) -> {
+                removePidfile();
+                return true;
+            });
         } catch (ConfigFile.FatalConfigError e) {
             System.err.print(e.report(Engine.REDIS_VERSION));
             System.err.flush();
@@ -329,7 +336,7 @@ public final class Main implements Callable<Integer> {
         Path path = Path.of(name);
         try {
             Files.writeString(path, PID + "\n");
-            pidfile = path;
+            pidfile.set(path);
         } catch (IOException e) {
             log.warning("Failed to write PID file: " + reason(e));
         }
@@ -398,10 +405,11 @@ public final class Main implements Callable<Integer> {
     }
 
     private void removePidfile() {
-        if (pidfile != null) {
+        Path path = pidfile.getAndSet(null);
+        if (path != null) {
             log.notice("Removing the pid file.");
             try {
-                Files.deleteIfExists(pidfile);
+                Files.deleteIfExists(path);
             } catch (IOException e) {
                 log.warning("Error removing the pid file: " + reason(e));
             }
