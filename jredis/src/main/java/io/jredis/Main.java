@@ -399,7 +399,7 @@ public final class Main implements Callable<Integer> {
         }
         stopped = true;
         removePidfile();
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((server.config().sentinelMode() ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
         server.close();
         return true;
     }

@@ -1875,7 +1875,7 @@ public final class Engine implements Database.Hooks {
                 c.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((config.sentinelMode() ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
         for (Runnable hook : shutdownHooks) {
             hook.run();
         }
