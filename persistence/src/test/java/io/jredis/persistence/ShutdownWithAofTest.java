@@ -17,11 +17,11 @@ import redis.clients.jedis.Jedis;
 class ShutdownWithAofTest {
     @Test
     void initialAofRewriteStopsTheShutdownUnlessForced(@TempDir Path dir) throws Exception {
-        // A rewrite of 20 keys at 1 s each outlasts the test.
-        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "1000000");
+        // A rewrite of 50 keys at 0.2 s each outlasts the test; FORCE stops it within one key delay.
+        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "200000");
                 Jedis j = s.jedis();
                 RawClient c = new RawClient("127.0.0.1", s.port())) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 50; i++) {
                 j.set("k" + i, "v");
             }
             assertEquals("OK", j.configSet("appendonly", "yes"));
