@@ -1478,7 +1478,7 @@ public final class Replication {
         }
         forceFailover = force;
         failoverState = FailoverState.WAIT_FOR_SYNC;
-        engine.pauseClients(Long.MAX_VALUE, Engine.PauseType.WRITE);
+        engine.pauseClients(Engine.PausePurpose.FAILOVER, Long.MAX_VALUE, Engine.PauseType.WRITE);
         c.reply().ok();
     }
 
@@ -1555,6 +1555,6 @@ public final class Replication {
             failoverTimer.cancel(false);
             failoverTimer = null;
         }
-        engine.unpauseClients();
+        engine.unpauseClients(Engine.PausePurpose.FAILOVER);
     }
 }

@@ -156,7 +156,7 @@ public final class Engine implements Database.Hooks {
     public enum PauseType { NONE, WRITE, ALL }
 
     /** Why clients are paused (Redis's pause_purpose): each purpose's pause is set and lifted on its own. */
-    public enum PausePurpose { CLIENT_COMMAND, SHUTDOWN }
+    public enum PausePurpose { CLIENT_COMMAND, SHUTDOWN, FAILOVER }
 
     /**
      * Commands Redis 7.0 flags CMD_MAY_REPLICATE (hidden from COMMAND INFO, so not in the command table): a WRITE
@@ -193,8 +193,8 @@ public final class Engine implements Database.Hooks {
     /** The pause in force: the strongest type among the purposes' pauses, and the latest end of that type. */
     private PauseType pauseType = PauseType.NONE;
     private long pauseEnd;
-    private final PauseType[] purposeType = {PauseType.NONE, PauseType.NONE};
-    private final long[] purposeEnd = new long[2];
+    private final PauseType[] purposeType = {PauseType.NONE, PauseType.NONE, PauseType.NONE};
+    private final long[] purposeEnd = new long[3];
     private ScheduledFuture<?> pauseTimer;
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private ReplyBarrier replyBarrier;
