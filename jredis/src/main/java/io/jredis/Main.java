@@ -87,10 +87,10 @@ public final class Main implements Callable<Integer> {
             new CompletableFuture<>();
     private Log log;
     private RedisServer server;
-    private Path pidfile;
+    /** Taken by whichever removes it first: the shutdown on the engine thread, or the exit hook. */
+    private final java.util.concurrent.atomic.AtomicReference<Path> pidfile =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private boolean stopped;
-    /** A signal's shutdown left the cron and runs (Redis's shutdown_asap, with the engine's pending request). */
-    private volatile boolean signalShutdown;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -195,13 +195,6 @@ public final class Main implements Callable<Integer> {
             exitRequested.complete(null);
             shutdownRequested.release();
         });
-        // As Redis's serverCron: a signal's shutdown starts from the cron (not while DEBUG PAUSE-CRON holds it).
-        server.engine().addCronTask(() -> {
-            if (server.engine().clearShutdownRequest()) {
-                signalShutdown = true;
-                shutdownRequested.release();
-            }
-        });
         if (!sentinelMode) {
             // Logged on the engine thread once the server listens, before the data loads there (Redis's order).
             server.onStarted(() -> logInitialized(false));
@@ -214,6 +207,11 @@ public final class Main implements Callable<Integer> {
             } else {
                 rdb = DataModules.install(server, true);
             }
+            // The last step before the exit, as Redis's finishShutdown removes it after the final save.
+            server.engine().addShutdownPreparer((save, nosave, force) -> {
+                removePidfile();
+                return true;
+            });
         } catch (ConfigFile.FatalConfigError e) {
             System.err.print(e.report(Engine.REDIS_VERSION));
             System.err.flush();
@@ -338,7 +336,7 @@ public final class Main implements Callable<Integer> {
         Path path = Path.of(name);
         try {
             Files.writeString(path, PID + "\n");
-            pidfile = path;
+            pidfile.set(path);
         } catch (IOException e) {
             log.warning("Failed to write PID file: " + reason(e));
         }
@@ -349,10 +347,11 @@ public final class Main implements Callable<Integer> {
         try {
             Signal.handle(new Signal(name), s -> {
                 // A second SIGINT means quit now (Redis's shutdown_asap check). The request is recorded before
-                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely.
-                boolean insist = name.equals("INT") && (signalShutdown || server.engine().shutdownPending());
+                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely. The
+                // engine's cron starts the shutdown (not while DEBUG PAUSE-CRON holds it), as Redis's serverCron.
+                boolean insist = name.equals("INT") && server.engine().shutdownSequence().requested();
                 if (!insist) {
-                    server.engine().requestShutdown();
+                    server.engine().shutdownSequence().request(name.equals("INT"));
                 }
                 String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
                 if (insist) {
@@ -396,21 +395,21 @@ public final class Main implements Callable<Integer> {
         if (!prepared) {
             log.warning("SIGTERM received but errors trying to shut down the server, check the logs for more "
                     + "information");
-            signalShutdown = false;
             return false;
         }
         stopped = true;
         removePidfile();
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((server.config().sentinelMode() ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
         server.close();
         return true;
     }
 
     private void removePidfile() {
-        if (pidfile != null) {
+        Path path = pidfile.getAndSet(null);
+        if (path != null) {
             log.notice("Removing the pid file.");
             try {
-                Files.deleteIfExists(pidfile);
+                Files.deleteIfExists(path);
             } catch (IOException e) {
                 log.warning("Error removing the pid file: " + reason(e));
             }

@@ -255,6 +255,22 @@ class MainCommandLineTest {
         }
     }
 
+    /** SIGTERM shuts down with shutdown-on-sigterm's flags: NOSAVE skips the final save the save points ask for. */
+    @Test
+    void sigtermUsesShutdownOnSigtermFlags() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, null, null, "--port", Integer.toString(port), "--save", "3600 1",
+                "--shutdown-on-sigterm", "nosave")) {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                assertEquals("OK", jedis.set("k", "v"));
+            }
+            assertEquals(0, s.stop());
+            assertFalse(s.stdout().contains("Saving the final RDB snapshot"), s.stdout());
+            assertTrue(s.stdout().endsWith(" # Redis is now ready to exit, bye bye...\n"), s.stdout());
+            assertFalse(Files.exists(dir.resolve("dump.rdb")));
+        }
+    }
+
     @Test
     void sentinelModeStartsWithTheFlagAnywhere() throws Exception {
         int masterPort = RealRedis.freePort();
@@ -273,6 +289,7 @@ class MainCommandLineTest {
                 }
                 assertTrue(s.stdout().contains("Running mode=sentinel, port=" + port + "."), s.stdout());
                 assertEquals(0, s.stop());
+                assertTrue(s.stdout().endsWith(" # Sentinel is now ready to exit, bye bye...\n"), s.stdout());
             }
             // Sentinel saves its state in the config file, so a restart keeps its identity.
             assertTrue(Files.readString(conf).contains("sentinel myid "), Files.readString(conf));

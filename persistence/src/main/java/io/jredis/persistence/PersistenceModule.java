@@ -45,12 +45,13 @@ public final class PersistenceModule {
         engine.addGuard(rdb::refuseWrites);
         engine.addScriptWriteGuard(rdb::diskError);
         engine.addCronTask(rdb::cron);
-        engine.addShutdownPreparer(rdb::prepareShutdown);
         server.onClose(rdb::closed);
         boolean aofOnly = engine.config().appendonly.value();
         if (whileListening) {
             AppendOnlyFile aof = AppendOnlyFile.install(server, false);
             rdb.aofRewriting(aof::rewriteInProgress);
+            // After the AOF's: as Redis's finishShutdown, an AOF that cannot be ended stops the shutdown before the save.
+            engine.addShutdownPreparer(rdb::prepareShutdown);
             // A server closed meanwhile stops the load, whose task would otherwise hold its event loop to the end.
             BooleanSupplier stop = () -> rdb.stopRequested() || server.isClosed();
             server.onStarted(() -> rdb.runStartupLoad(() -> {
@@ -66,6 +67,7 @@ public final class PersistenceModule {
         }
         AppendOnlyFile aof = AppendOnlyFile.install(server);
         rdb.aofRewriting(aof::rewriteInProgress);
+        engine.addShutdownPreparer(rdb::prepareShutdown);
         rdb.startupLoadDone();
         return rdb;
     }

@@ -811,7 +811,10 @@ public final class Replication {
             if (replicas.remove(r)) {
                 keepHeldStreams();
                 stopUselessSave(r);
-                engine.log().notice("Connection with replica " + r.name() + " lost.");
+                // Redis exits with its replicas still connected: no line for the connections the exit closes.
+                if (!engine.shuttingDown()) {
+                    engine.log().notice("Connection with replica " + r.name() + " lost.");
+                }
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
                 }
@@ -1046,6 +1049,45 @@ public final class Replication {
                 w.client().reply().integer(n);
                 engine.blocking().unblock(w.client());
             }
+        }
+    }
+
+    // ---- shutdown ----
+
+    /** Redis's isReadyToShutdown: every replica, whatever its state, acknowledged the master's offset. */
+    boolean replicasCaughtUp() {
+        for (Replica r : replicas) {
+            if (r.ackOffset != masterOffset) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Redis's sendGetackToReplicas: the request goes down the stream, so it moves the offset to acknowledge. */
+    void sendGetack() {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        encoder.command(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
+        feedEncoded();
+    }
+
+    /** Logs the lagging replicas and the count in sync, as Redis's finishShutdown before the final save. */
+    void logShutdownSyncState() {
+        long now = System.currentTimeMillis() / 1000;
+        int lagging = 0;
+        for (Replica r : replicas) {
+            if (r.ackOffset != masterOffset) {
+                lagging++;
+                long lag = r.state == ReplicaState.ONLINE ? now - r.ackTime / 1000 : 0;
+                engine.log().warning("Lagging replica " + r.name() + " reported offset " + (masterOffset - r.ackOffset)
+                        + " behind master, lag=" + lag + ", state=" + r.state.info + ".");
+            }
+        }
+        if (!replicas.isEmpty()) {
+            engine.log().notice((replicas.size() - lagging) + " of " + replicas.size()
+                    + " replicas are in sync when shutting down.");
         }
     }
 
@@ -1436,7 +1478,7 @@ public final class Replication {
         }
         forceFailover = force;
         failoverState = FailoverState.WAIT_FOR_SYNC;
-        engine.pauseClients(Long.MAX_VALUE, Engine.PauseType.WRITE);
+        engine.pauseClients(Engine.PausePurpose.FAILOVER, Long.MAX_VALUE, Engine.PauseType.WRITE);
         c.reply().ok();
     }
 
@@ -1513,6 +1555,6 @@ public final class Replication {
             failoverTimer.cancel(false);
             failoverTimer = null;
         }
-        engine.unpauseClients();
+        engine.unpauseClients(Engine.PausePurpose.FAILOVER);
     }
 }

@@ -2,6 +2,7 @@ package io.jredis.replication;
 
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
+import io.jredis.server.Shutdown;
 import io.jredis.server.command.CommandHandler;
 import io.jredis.server.util.Bytes;
 import java.util.Arrays;
@@ -40,6 +41,22 @@ public final class ReplicationModule {
         engine.addShutdownPreparer((save, nosave, force) -> {
             repl.flushStreams();
             return true;
+        });
+        engine.shutdownSequence().replicas(new Shutdown.Replicas() {
+            @Override
+            public boolean caughtUp() {
+                return repl.replicasCaughtUp();
+            }
+
+            @Override
+            public void requestAcks() {
+                repl.sendGetack();
+            }
+
+            @Override
+            public void logSyncState() {
+                repl.logShutdownSyncState();
+            }
         });
         engine.addGuard((c, cmd, argv) -> repl.guard(c, cmd));
         engine.addScriptWriteGuard(repl::noReplicas);

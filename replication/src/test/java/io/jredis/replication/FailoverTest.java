@@ -187,4 +187,33 @@ class FailoverTest {
             awaitSameData(rm, r);
         }
     }
+
+    /** CLIENT UNPAUSE lifts only the pause CLIENT PAUSE set: FAILOVER's holds writes until the failover ends. */
+    @Test
+    void clientUnpauseLeavesTheFailoversPause() throws Exception {
+        try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
+                RedisServer replica = Nodes.jredis();
+                Jedis m = new Jedis("127.0.0.1", master.port(), 10_000);
+                Jedis r = new Jedis("127.0.0.1", replica.port(), 10_000);
+                RawClient writer = new RawClient("127.0.0.1", master.port());
+                RawClient mc = new RawClient("127.0.0.1", master.port());
+                RawClient rc = new RawClient("127.0.0.1", replica.port())) {
+            r.replicaof("127.0.0.1", master.port());
+            awaitCaughtUp(m, r);
+            await("replica online", 30, () -> online(m, 1));
+            // The replica holds the next write, so the failover waits for it to catch up.
+            assertEquals("OK", RawClient.text(rc.call("CLIENT", "PAUSE", "1000000", "WRITE")));
+            m.set("k", "v");
+            assertEquals("OK", RawClient.text(mc.call("FAILOVER")));
+            assertEquals("waiting-for-sync", info(m, "master_failover_state"));
+            writer.send(RawClient.encode("SET".getBytes(), "during".getBytes(), "x".getBytes()));
+            await("the write paused", 30, () -> infoLong(m, "blocked_clients") == 1);
+            m.clientUnpause();
+            assertEquals(null, m.get("during"));
+            assertEquals("OK", RawClient.text(mc.call("FAILOVER", "ABORT")));
+            assertEquals("OK", RawClient.text(writer.read()));
+            assertEquals("x", m.get("during"));
+            r.clientUnpause();
+        }
+    }
 }

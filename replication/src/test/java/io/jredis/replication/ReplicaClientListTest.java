@@ -51,6 +51,10 @@ class ReplicaClientListTest {
             assertEquals(expected, masterLine(r));
             // The connection that asked survives the listing and keeps serving.
             assertEquals("PONG", r.ping());
+            // INFO connected_clients leaves the replica out on the master, counts the master's link on the replica.
+            assertEquals(Nodes.info(rm, "connected_clients"), Nodes.info(m, "connected_clients"));
+            assertEquals("1", Nodes.info(m, "connected_clients"));
+            assertEquals(Nodes.info(rr, "connected_clients"), Nodes.info(r, "connected_clients"));
         }
     }
 }

@@ -155,6 +155,9 @@ public final class Engine implements Database.Hooks {
     /** CLIENT PAUSE kinds, weakest first: a new pause never weakens a running one. */
     public enum PauseType { NONE, WRITE, ALL }
 
+    /** Why clients are paused (Redis's pause_purpose): each purpose's pause is set and lifted on its own. */
+    public enum PausePurpose { CLIENT_COMMAND, SHUTDOWN, FAILOVER }
+
     /**
      * Commands Redis 7.0 flags CMD_MAY_REPLICATE (hidden from COMMAND INFO, so not in the command table): a WRITE
      * pause holds them like write commands.
@@ -187,15 +190,18 @@ public final class Engine implements Database.Hooks {
     private final List<ClientResetListener> resetListeners = new ArrayList<>();
     /** Clients waiting for the pause to end, in the order they were stopped (they resume in that order). */
     private final List<Client> pausedClients = new ArrayList<>();
+    /** The pause in force: the strongest type among the purposes' pauses, and the latest end of that type. */
     private PauseType pauseType = PauseType.NONE;
     private long pauseEnd;
+    private final PauseType[] purposeType = {PauseType.NONE, PauseType.NONE, PauseType.NONE};
+    private final long[] purposeEnd = new long[3];
     private ScheduledFuture<?> pauseTimer;
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private ReplyBarrier replyBarrier;
     private final Map<String, java.util.function.Supplier<Map<String, Object>>> infoSources = new LinkedHashMap<>();
     private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
     private final List<Runnable> cronTasks = new ArrayList<>();
-    private volatile boolean shutdownAsap;
+    private final Shutdown shutdownSequence = new Shutdown(this);
     private RdbStatus rdbStatus = new RdbStatus() {
         @Override
         public long changesSinceLastSave() {
@@ -1015,7 +1021,7 @@ public final class Engine implements Database.Hooks {
             return;
         }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
-            unpauseClients();
+            updatePause();
         }
         if (c.postponed()) {
             c.queuePostponed(argv);
@@ -1456,19 +1462,18 @@ public final class Engine implements Database.Hooks {
      * longer. Replicas are never paused; a replica's master is, as in Redis.
      */
     public void pauseClients(long endMillis, PauseType type) {
-        if (pauseType != PauseType.NONE && now() >= pauseEnd) {
-            unpauseClients();
+        pauseClients(PausePurpose.CLIENT_COMMAND, endMillis, type);
+    }
+
+    /** {@link #pauseClients(long, PauseType)} for one purpose: the pause in force is the strongest of them all. */
+    public void pauseClients(PausePurpose purpose, long endMillis, PauseType type) {
+        updatePause();
+        int p = purpose.ordinal();
+        if (type.compareTo(purposeType[p]) > 0) {
+            purposeType[p] = type;
         }
-        if (type.compareTo(pauseType) > 0) {
-            pauseType = type;
-        }
-        if (endMillis > pauseEnd) {
-            pauseEnd = endMillis;
-            if (pauseTimer != null) {
-                pauseTimer.cancel(false);
-            }
-            pauseTimer = loop.schedule(this::endPauseIfDue, Math.max(0, pauseEnd - now()), TimeUnit.MILLISECONDS);
-        }
+        purposeEnd[p] = Math.max(purposeEnd[p], endMillis);
+        updatePause();
     }
 
     /**
@@ -1476,13 +1481,51 @@ public final class Engine implements Database.Hooks {
      * command, as Redis runs unblocked clients before the next event loop iteration, not inside CLIENT UNPAUSE.
      */
     public void unpauseClients() {
-        pauseType = PauseType.NONE;
-        pauseEnd = 0;
-        if (pauseTimer != null) {
-            pauseTimer.cancel(false);
-            pauseTimer = null;
+        unpauseClients(PausePurpose.CLIENT_COMMAND);
+    }
+
+    /** Lifts one purpose's pause; the others stay in force. */
+    public void unpauseClients(PausePurpose purpose) {
+        purposeType[purpose.ordinal()] = PauseType.NONE;
+        purposeEnd[purpose.ordinal()] = 0;
+        updatePause();
+    }
+
+    /**
+     * Redis's updateClientPauseTypeAndEndTime: drops the purposes whose time ran out and recomputes the pause in
+     * force; when it got weaker the postponed clients run again (those still held are postponed anew).
+     */
+    private void updatePause() {
+        PauseType old = pauseType;
+        long oldEnd = pauseEnd;
+        long now = now();
+        PauseType type = PauseType.NONE;
+        for (int i = 0; i < purposeType.length; i++) {
+            if (purposeType[i] != PauseType.NONE && now >= purposeEnd[i]) {
+                purposeType[i] = PauseType.NONE;
+                purposeEnd[i] = 0;
+            } else if (purposeType[i].compareTo(type) > 0) {
+                type = purposeType[i];
+            }
         }
-        if (!pausedClients.isEmpty()) {
+        long end = 0;
+        for (int i = 0; i < purposeType.length; i++) {
+            if (type != PauseType.NONE && purposeType[i] == type) {
+                end = Math.max(end, purposeEnd[i]);
+            }
+        }
+        pauseType = type;
+        pauseEnd = end;
+        if (end != oldEnd || type == PauseType.NONE) {
+            if (pauseTimer != null) {
+                pauseTimer.cancel(false);
+                pauseTimer = null;
+            }
+            if (type != PauseType.NONE) {
+                pauseTimer = loop.schedule(this::endPauseIfDue, Math.max(0, end - now), TimeUnit.MILLISECONDS);
+            }
+        }
+        if (type.compareTo(old) < 0 && !pausedClients.isEmpty()) {
             loop.execute(this::resumePostponed);
         }
     }
@@ -1520,7 +1563,7 @@ public final class Engine implements Database.Hooks {
         if (left > 0) {
             pauseTimer = loop.schedule(this::endPauseIfDue, left, TimeUnit.MILLISECONDS);
         } else {
-            unpauseClients();
+            updatePause();
         }
     }
 
@@ -1671,7 +1714,7 @@ public final class Engine implements Database.Hooks {
             return;
         }
         if (pauseType != PauseType.NONE && now() >= pauseEnd) {
-            unpauseClients();
+            updatePause();
         }
         if (slaveMode && activeExpireEnabled && !clientsPaused()) {
             for (Database db : databases) {
@@ -1686,6 +1729,7 @@ public final class Engine implements Database.Hooks {
             db.cron();
         }
         clientsCron();
+        shutdownSequence.cron();
         for (Runnable task : cronTasks) {
             task.run();
         }
@@ -1743,24 +1787,9 @@ public final class Engine implements Database.Hooks {
 
     // ---- shutdown ----
 
-    /**
-     * A signal asks for a shutdown (Redis's shutdown_asap): the cron starts it, so a paused cron leaves it pending
-     * and SHUTDOWN ABORT can still cancel it. Safe from any thread.
-     */
-    public void requestShutdown() {
-        shutdownAsap = true;
-    }
-
-    /** Whether a signal's shutdown request waits for the cron. */
-    public boolean shutdownPending() {
-        return shutdownAsap;
-    }
-
-    /** Takes back a pending signal's shutdown request; false when none was pending. */
-    public boolean clearShutdownRequest() {
-        boolean pending = shutdownAsap;
-        shutdownAsap = false;
-        return pending;
+    /** The shutdown sequence: SHUTDOWN, a signal's request, the wait for lagging replicas, SHUTDOWN ABORT. */
+    public Shutdown shutdownSequence() {
+        return shutdownSequence;
     }
 
     /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */
@@ -1846,7 +1875,7 @@ public final class Engine implements Database.Hooks {
                 c.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((config.sentinelMode() ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
         for (Runnable hook : shutdownHooks) {
             hook.run();
         }

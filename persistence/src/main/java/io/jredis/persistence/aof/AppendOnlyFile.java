@@ -196,6 +196,14 @@ public final class AppendOnlyFile {
         engine.addInfoSource("persistence", this::info);
         engine.addCronTask(this::cron);
         engine.addShutdownPreparer((save, nosave, force) -> {
+            // The AOF was just turned on and its first rewrite has not produced it yet: the dataset is in no file.
+            if (rewrite != null && state == State.WAIT_REWRITE) {
+                if (!force) {
+                    log.warning("Writing initial AOF, can't exit.");
+                    return false;
+                }
+                log.warning("Writing initial AOF. Exit anyway.");
+            }
             if (rewrite != null) {
                 log.warning("There is a child rewriting the AOF. Killing it!");
                 killRewrite(true);

@@ -182,6 +182,9 @@ final class InfoCommand {
                 .field("executable", engine.executable())
                 .field("config_file", engine.config().configFile() == null ? "" : engine.config().configFile().toString())
                 .field("io_threads_active", 0);
+        if (engine.shutdownSequence().initiated()) {
+            t.field("shutdown_in_milliseconds", engine.shutdownSequence().remainingMillis());
+        }
     }
 
     /** Redis's LRU clock: seconds, modulo 2^24. */
@@ -203,10 +206,15 @@ final class InfoCommand {
 
     private void clients(Text t) {
         long maxOut = 0;
+        int replicas = 0;
         for (Client c : engine.clients().values()) {
             maxOut = Math.max(maxOut, c.outputBytes());
+            if (c.type() == Client.Type.REPLICA) {
+                replicas++;
+            }
         }
-        t.field("connected_clients", engine.clients().size())
+        // As Redis, replicas are not counted (they are in connected_slaves).
+        t.field("connected_clients", engine.clients().size() - replicas)
                 .field("cluster_connections", 0)
                 .field("maxclients", engine.config().maxclients.value())
                 .field("client_recent_max_input_buffer", 0)

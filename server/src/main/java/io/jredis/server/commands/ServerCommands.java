@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.Shutdown;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.util.Bytes;
 import java.time.Instant;
@@ -118,26 +119,21 @@ final class ServerCommands {
     }
 
     /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. The shutdown preparers (the final RDB save) run first; if one
-     * fails and FORCE is absent the server keeps running, as Redis does. There is no replica to wait for, so the
-     * server closes at once and, as in Redis, the client gets no reply.
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: see {@link Shutdown}. The caller stays blocked until the server
+     * exits (no reply, as in Redis) or the shutdown fails or is aborted (an error).
      */
     private static void shutdown(Client c, byte[][] argv) {
-        boolean nosave = false;
-        boolean save = false;
-        boolean other = false;
-        boolean force = false;
+        int flags = 0;
         boolean abort = false;
         for (int i = 1; i < argv.length; i++) {
             if (Bytes.eqIgnoreCase(argv[i], "nosave")) {
-                nosave = true;
+                flags |= Shutdown.NOSAVE;
             } else if (Bytes.eqIgnoreCase(argv[i], "save")) {
-                save = true;
+                flags |= Shutdown.SAVE;
             } else if (Bytes.eqIgnoreCase(argv[i], "now")) {
-                other = true;
+                flags |= Shutdown.NOW;
             } else if (Bytes.eqIgnoreCase(argv[i], "force")) {
-                other = true;
-                force = true;
+                flags |= Shutdown.FORCE;
             } else if (Bytes.eqIgnoreCase(argv[i], "abort")) {
                 abort = true;
             } else {
@@ -145,32 +141,29 @@ final class ServerCommands {
                 return;
             }
         }
-        if ((abort && (nosave || save || other)) || (nosave && save)) {
+        if ((abort && flags != 0) || ((flags & Shutdown.NOSAVE) != 0 && (flags & Shutdown.SAVE) != 0)) {
             c.engine().error(c, Args.SYNTAX);
             return;
         }
+        Shutdown shutdown = c.engine().shutdownSequence();
         if (abort) {
-            // A started shutdown here never waits (no replicas to catch up): only a signal's pending request can be
-            // cancelled.
-            if (!c.engine().clearShutdownRequest()) {
+            if (shutdown.abort()) {
+                c.reply().ok();
+            } else {
                 c.engine().error(c, "ERR No shutdown in progress.");
-                return;
             }
-            c.engine().log().notice("Shutdown manually aborted.");
-            c.reply().ok();
             return;
         }
+        if ((flags & Shutdown.NOW) == 0 && c.denyBlocking()) {
+            c.engine().error(c, "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+            return;
+        }
+        boolean nosave = (flags & Shutdown.NOSAVE) != 0;
         String busy = nosave || c.engine().scripting() == null ? null : c.engine().scripting().busyShutdownError();
         if (busy != null) {
             c.engine().error(c, busy);
             return;
         }
-        c.engine().log().warning("User requested shutdown...");
-        if (!c.engine().prepareShutdown(save, nosave, force)) {
-            c.engine().log().warning("Errors trying to shut down the server. Check the logs for more information.");
-            c.engine().error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
-            return;
-        }
-        c.engine().shutdown();
+        shutdown.command(c, flags);
     }
 }
