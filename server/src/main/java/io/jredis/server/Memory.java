@@ -280,10 +280,24 @@ public final class Memory {
         String policy = config.maxmemoryPolicy.value();
         // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
         // Replica buffers do not count (freeMemoryGetNotCountedMemory): evicting keys would only feed them DELs.
-        while (Long.compareUnsigned(used() - replicaBuffers(), max) > 0) {
-            if (policy.equals("noeviction") || !evictOne(policy)) {
+        long used = used() - replicaBuffers();
+        if (Long.compareUnsigned(used, max) <= 0) {
+            return true;
+        }
+        if (policy.equals("noeviction")) {
+            return false;
+        }
+        // As Redis, the amount to free is fixed up front and only what the deletions free counts: the invalidation
+        // messages an eviction sends to tracking clients grow their output buffers, and re-measuring used memory
+        // would evict more and more keys for messages that are about to be written out.
+        long toFree = used - max;
+        long freed = 0;
+        while (freed < toFree) {
+            long before = dataset();
+            if (!evictOne(policy)) {
                 return false;
             }
+            freed += before - dataset();
         }
         return true;
     }

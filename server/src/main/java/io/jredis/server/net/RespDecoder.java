@@ -172,9 +172,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /**
      * Bytes of input held for requests not complete yet: unparsed input, the arguments of a partial multibulk and
      * a big argument being assembled. Redis counts them as the client's memory (used_memory, maxmemory-clients).
+     * A big argument counts at its declared length from its {@code $len} line on, as Redis reserves its query
+     * buffer for the whole argument then, although this decoder grows its array as the bytes arrive.
      */
     public long pendingBytes() {
-        return internalBuffer().readableBytes() + (args == null ? 0 : argBytes) + (big == null ? 0 : big.length);
+        return internalBuffer().readableBytes() + (args == null ? 0 : argBytes)
+                + (big == null ? 0 : Math.max(big.length, bulkLen + 2));
     }
 
     /** Copies the input from its reader index into {@link #window}. */

@@ -141,6 +141,28 @@ class ClientBuffersTest {
         }
     }
 
+    @Test
+    void bigArgumentCountsAtItsDeclaredLengthFromItsHeader() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
+                RawClient partial = new RawClient(s.host(), s.port())) {
+            partial.call("CLIENT", "SETNAME", "partial");
+            partial.send("*2\r\n$3\r\nGET\r\n$1000000\r\n".getBytes(StandardCharsets.US_ASCII));
+            partial.send("v".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+            // Redis reserves the query buffer for the whole argument once it reads its length: 1 KB sent of 1 MB
+            // declared already weighs 1 MB for client eviction.
+            Await.until("the declared 1 MB counted in tot-mem", 15, () -> totMem(r, "partial") >= 1_000_000);
+        }
+    }
+
+    private static long totMem(RawClient r, String name) {
+        for (String line : call(r, "CLIENT", "LIST").split("\n")) {
+            if (line.contains(" name=" + name + " ")) {
+                return Long.parseLong(line.replaceAll(".* tot-mem=(\\d+) .*", "$1").trim());
+            }
+        }
+        throw new AssertionError("no client named " + name);
+    }
+
     private static String info(RawClient c, String section) {
         return call(c, "INFO", section);
     }
