@@ -100,8 +100,38 @@ public final class Client implements Reply.ReplySink {
     private boolean replicationLink;
     /** Size of the reply buffer at which the output limits are checked next while a batch is built. */
     private int nextLimitCheck = REPLY_CHUNK_BYTES;
-    /** Bytes of requests received but not complete yet, from the connection's decoder. */
-    private java.util.function.LongSupplier pendingInput = () -> 0;
+    /** Requests received but not complete yet, held by the connection's decoder. */
+    private Input pendingInput = Input.NONE;
+
+    /** What a connection's request decoder holds of requests not complete yet. */
+    public interface Input {
+        /** No decoder: nothing pending. */
+        Input NONE = new Input() {
+            @Override
+            public long pendingBytes() {
+                return 0;
+            }
+
+            @Override
+            public long queryBytes() {
+                return 0;
+            }
+
+            @Override
+            public long queryReserved() {
+                return 0;
+            }
+        };
+
+        /** Bytes held: unparsed input, the parsed arguments of a partial request, a big argument's reservation. */
+        long pendingBytes();
+
+        /** Redis's query buffer length (CLIENT LIST qbuf): unparsed input and what arrived of a big argument. */
+        long queryBytes();
+
+        /** The query buffer Redis allocates for the big argument being read (its length + 2), or 0. */
+        long queryReserved();
+    }
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -469,6 +499,12 @@ public final class Client implements Reply.ReplySink {
         long qbuf = executing ? wireLength(argv) : 0;
         long qbufFree = queryBufferGrown ? Math.max(0, QUERY_BUFFER_USABLE - qbuf) : 0;
         long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        if (!executing && pendingInput.queryBytes() > 0) {
+            // A partial request: Redis shows what its query buffer holds of it (the memory counts in tot-mem).
+            qbuf = pendingInput.queryBytes();
+            qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0)
+                    - qbuf);
+        }
         long argvMem = argv == null ? 0 : argvBytes();
         long pending = outputBytes();
         long obl = Math.min(pending, replyBufferSize);
@@ -495,13 +531,13 @@ public final class Client implements Reply.ReplySink {
     }
 
     /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */
-    public void pendingInput(java.util.function.LongSupplier source) {
+    public void pendingInput(Input source) {
         pendingInput = source;
     }
 
     /** Bytes of requests received but not complete yet (a partial multibulk and what follows it). */
     public long pendingInput() {
-        return pendingInput.getAsLong();
+        return pendingInput.pendingBytes();
     }
 
     private long memory(long qbufMem, long omem) {

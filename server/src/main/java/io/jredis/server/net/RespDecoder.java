@@ -1,5 +1,6 @@
 package io.jredis.server.net;
 
+import io.jredis.server.Client;
 import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,7 +26,7 @@ import java.util.function.Consumer;
  * the bytes actually received: a client announcing {@code $536870912} and sending slowly costs what it sent, not
  * what it announced.
  */
-public final class RespDecoder extends ByteToMessageDecoder {
+public final class RespDecoder extends ByteToMessageDecoder implements Client.Input {
     /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or count line before an error. */
     static final int INLINE_MAX = 64 * 1024;
     /** Redis's PROTO_MBULK_BIG_ARG: arguments this large are assembled incrementally. */
@@ -175,9 +176,20 @@ public final class RespDecoder extends ByteToMessageDecoder {
      * A big argument counts at its declared length from its {@code $len} line on, as Redis reserves its query
      * buffer for the whole argument then, although this decoder grows its array as the bytes arrive.
      */
+    @Override
     public long pendingBytes() {
         return internalBuffer().readableBytes() + (args == null ? 0 : argBytes)
                 + (big == null ? 0 : Math.max(big.length, bulkLen + 2));
+    }
+
+    @Override
+    public long queryBytes() {
+        return internalBuffer().readableBytes() + (big == null ? 0 : bigFill);
+    }
+
+    @Override
+    public long queryReserved() {
+        return big == null ? 0 : bulkLen + 2;
     }
 
     /** Copies the input from its reader index into {@link #window}. */

@@ -149,15 +149,17 @@ class ClientBuffersTest {
             partial.send("*2\r\n$3\r\nGET\r\n$1000000\r\n".getBytes(StandardCharsets.US_ASCII));
             partial.send("v".repeat(1000).getBytes(StandardCharsets.US_ASCII));
             // Redis reserves the query buffer for the whole argument once it reads its length: 1 KB sent of 1 MB
-            // declared already weighs 1 MB for client eviction.
-            Await.until("the declared 1 MB counted in tot-mem", 15, () -> totMem(r, "partial") >= 1_000_000);
+            // declared already weighs 1 MB for client eviction, and qbuf shows what arrived.
+            Await.until("the 1000 bytes sent shown as qbuf", 15, () -> clientField(r, "partial", "qbuf") == 1000);
+            assertTrue(clientField(r, "partial", "qbuf-free") >= 999_000);
+            assertTrue(clientField(r, "partial", "tot-mem") >= 1_000_000);
         }
     }
 
-    private static long totMem(RawClient r, String name) {
+    private static long clientField(RawClient r, String name, String field) {
         for (String line : call(r, "CLIENT", "LIST").split("\n")) {
             if (line.contains(" name=" + name + " ")) {
-                return Long.parseLong(line.replaceAll(".* tot-mem=(\\d+) .*", "$1").trim());
+                return Long.parseLong(line.replaceAll(".* " + field + "=(\\d+) .*", "$1").trim());
             }
         }
         throw new AssertionError("no client named " + name);
