@@ -3,6 +3,7 @@ package io.jredis.server;
 import io.jredis.server.acl.User;
 
 import io.jredis.server.db.Database;
+import io.jredis.server.net.RespDecoder;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Addresses;
 import io.jredis.server.util.Digits;
@@ -525,7 +526,7 @@ public final class Client implements Reply.ReplySink {
 
     /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */
     public long memory() {
-        long qbuf = argv != null && postponed == null ? wireLength(argv) : 0;
+        long qbuf = argv != null && postponed == null ? queryBufferBytes(argv) : 0;
         long qbufMem = queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
         return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
     }
@@ -622,6 +623,18 @@ public final class Client implements Reply.ReplySink {
         long n = 3 + Digits.count(argv.length);
         for (byte[] a : argv) {
             n += 5 + Digits.count(a.length) + a.length;
+        }
+        return n;
+    }
+
+    /**
+     * What Redis's query buffer holds of the running command when client eviction weighs it: its wire bytes, but a
+     * big argument (32 KB or more) is the argument itself, not a copy, and only counts once (in argv-mem).
+     */
+    private static long queryBufferBytes(byte[][] argv) {
+        long n = 3 + Digits.count(argv.length);
+        for (byte[] a : argv) {
+            n += a.length >= RespDecoder.BIG_ARG ? 0 : 5 + Digits.count(a.length) + a.length;
         }
         return n;
     }

@@ -236,7 +236,9 @@ public final class Memory {
     /**
      * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
      * the one holding the most (CLIENT NO-EVICT clients are spared), which may be the one whose command is about to
-     * run.
+     * run. A client over its output buffer limits neither counts nor is a candidate: it is closed anyway (Redis
+     * checks the limits as a reply is appended, and frees such clients before it evicts), so the output limit takes
+     * precedence.
      */
     void evictClients() {
         long limit = clientsLimit();
@@ -248,7 +250,7 @@ public final class Memory {
             Client biggest = null;
             long biggestMem = -1;
             for (Client c : engine.clients().values()) {
-                if (c.noEvict() || c.channel() == null || c.type() == Client.Type.MASTER
+                if (c.noEvict() || c.channel() == null || c.checkOutputLimit() || c.type() == Client.Type.MASTER
                         || c.type() == Client.Type.REPLICA) {
                     continue;
                 }
@@ -262,7 +264,7 @@ public final class Memory {
             if (total < limit || biggest == null) {
                 return;
             }
-            engine.log().verbose("Evicting client: " + biggest.describe());
+            engine.log().notice("Evicting client: " + biggest.describe());
             engine.stats().evictedClients++;
             engine.kill(biggest);
         }

@@ -30,7 +30,7 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
     /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or count line before an error. */
     static final int INLINE_MAX = 64 * 1024;
     /** Redis's PROTO_MBULK_BIG_ARG: arguments this large are assembled incrementally. */
-    static final int BIG_ARG = 32 * 1024;
+    public static final int BIG_ARG = 32 * 1024;
     /** Before AUTH, Redis refuses requests with more arguments than this... */
     static final int UNAUTH_MAX_ARGS = 10;
     /** ...and arguments longer than this. */

@@ -142,6 +142,30 @@ class ClientBuffersTest {
     }
 
     @Test
+    void clientsOverTheirOutputLimitAreNotCountedForClientEviction() throws Exception {
+        try (TestServer s = TestServer.start("maxmemory-clients", "6000000", "client-output-buffer-limit",
+                "pubsub 3000000 0 0"); RawClient publisher = new RawClient(s.host(), s.port());
+                RawClient sub1 = new RawClient(s.host(), s.port());
+                RawClient sub2 = new RawClient(s.host(), s.port())) {
+            sub1.call("SUBSCRIBE", "ch");
+            sub2.call("SUBSCRIBE", "ch");
+            // One read: the PING's eviction check comes while both subscribers still hold the 4 MB message they
+            // are about to be closed for; counting them would evict a client (here the publisher) for nothing.
+            byte[] message = "x".repeat(4_000_000).getBytes(StandardCharsets.US_ASCII);
+            byte[] publish = RawClient.encode(bytes("PUBLISH")[0], bytes("ch")[0], message);
+            byte[] ping = RawClient.encode(bytes("PING"));
+            byte[] both = new byte[publish.length + ping.length];
+            System.arraycopy(publish, 0, both, 0, publish.length);
+            System.arraycopy(ping, 0, both, publish.length, ping.length);
+            publisher.send(both);
+            assertEquals(2L, publisher.read());
+            assertEquals("PONG", RawClient.text(publisher.read()));
+            assertTrue(sub1.closedByServer() && sub2.closedByServer(), "subscribers over the pubsub limit stay");
+            assertTrue(info(publisher, "stats").contains("evicted_clients:0\r\n"));
+        }
+    }
+
+    @Test
     void bigArgumentCountsAtItsDeclaredLengthFromItsHeader() throws Exception {
         try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
                 RawClient partial = new RawClient(s.host(), s.port())) {
