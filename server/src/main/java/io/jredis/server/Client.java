@@ -122,6 +122,10 @@ public final class Client implements Reply.ReplySink {
             public long queryReserved() {
                 return 0;
             }
+
+            @Override
+            public void resizeQueryBuffer(boolean idle) {
+            }
         };
 
         /** Bytes held: unparsed input, the parsed arguments of a partial request, a big argument's reservation. */
@@ -130,8 +134,17 @@ public final class Client implements Reply.ReplySink {
         /** Redis's query buffer length (CLIENT LIST qbuf): unparsed input and what arrived of a big argument. */
         long queryBytes();
 
-        /** The query buffer Redis allocates for the big argument being read (its length + 2), or 0. */
+        /**
+         * The query buffer Redis allocates for a big argument (its length + 2): the one being read, or the one left
+         * after the last until the cron trims it; 0 when none.
+         */
         long queryReserved();
+
+        /**
+         * Redis's clientsCronResizeQueryBuffer for that buffer: freed when the client is {@code idle} (over 2
+         * seconds), trimmed to the recent peak when that is under half of it.
+         */
+        void resizeQueryBuffer(boolean idle);
     }
 
     Client(long id, Engine engine, Channel channel) {
@@ -500,8 +513,9 @@ public final class Client implements Reply.ReplySink {
         long qbuf = executing ? wireLength(argv) : 0;
         long qbufFree = queryBufferGrown ? Math.max(0, QUERY_BUFFER_USABLE - qbuf) : 0;
         long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
-        if (!executing && pendingInput.queryBytes() > 0) {
-            // A partial request: Redis shows what its query buffer holds of it (the memory counts in tot-mem).
+        if (!executing) {
+            // A partial request: Redis shows what its query buffer holds of it (the memory counts in tot-mem); after
+            // a big argument, the buffer of that size Redis keeps for the next one.
             qbuf = pendingInput.queryBytes();
             qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0)
                     - qbuf);
@@ -650,9 +664,11 @@ public final class Client implements Reply.ReplySink {
      * seconds, the reply buffer shrinks towards its recent peak or doubles when it was filled.
      */
     void cron(long now) {
-        if (queryBufferGrown && now / 1000 - lastInteraction / 1000 > 2) {
+        boolean idle = now / 1000 - lastInteraction / 1000 > 2;
+        if (queryBufferGrown && idle) {
             queryBufferGrown = false;
         }
+        pendingInput.resizeQueryBuffer(idle);
         if (!engine.replyBufferResizing()) {
             return;
         }

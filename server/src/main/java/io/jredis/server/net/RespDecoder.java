@@ -86,6 +86,13 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
     /** The big argument being assembled ({@link #BIG_ARG} bytes or more), and how much of it arrived. */
     private byte[] big;
     private int bigFill;
+    /**
+     * The query buffer Redis leaves after a big argument (a fresh one of the argument's length + 2, "if we saw a fat
+     * argument we'll see another one") until its cron trims it; 0 when none. Only CLIENT LIST shows it.
+     */
+    private long bigReserve;
+    /** Redis's querybuf_peak since the last {@link #resizeQueryBuffer}: the most input held at once. */
+    private long queryPeak;
     private boolean failed;
     /**
      * A copy of input bytes for {@link #wholeMultibulk}: {@link #windowLen} bytes from reader index
@@ -126,6 +133,7 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
             return;
         }
         windowLen = 0;
+        queryPeak = Math.max(queryPeak, in.readableBytes());
         // Stops like ByteToMessageDecoder when a command removed this handler (its remaining input goes on).
         while (in.isReadable() && !ctx.isRemoved()) {
             Object cmd;
@@ -189,7 +197,20 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
 
     @Override
     public long queryReserved() {
-        return big == null ? 0 : bulkLen + 2;
+        return big == null ? bigReserve : bulkLen + 2;
+    }
+
+    @Override
+    public void resizeQueryBuffer(boolean idle) {
+        long len = internalBuffer().readableBytes();
+        if (big == null && bigReserve - len > 4096) {
+            if (idle) {
+                bigReserve = 0;
+            } else if (bigReserve > BIG_ARG && bigReserve / 2 > queryPeak) {
+                bigReserve = Math.max(len, queryPeak);
+            }
+        }
+        queryPeak = big == null ? len : Math.max(len, bulkLen);
     }
 
     /** Copies the input from its reader index into {@link #window}. */
@@ -390,6 +411,8 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
         byte[] arg = big;
         big = null;
         bigFill = 0;
+        bigReserve = len + 2L;
+        queryPeak = Math.max(queryPeak, bigReserve);
         return arg;
     }
 

@@ -180,6 +180,23 @@ class ClientBuffersTest {
         }
     }
 
+    @Test
+    void queryBufferLeftByABigArgumentIsTrimmedByTheCron() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
+                RawClient writer = new RawClient(s.host(), s.port())) {
+            writer.call("CLIENT", "SETNAME", "writer");
+            writer.call("SET", "k", "v".repeat(100_000));
+            // Redis gives the buffer to the argument and starts a new one of its size for the next big argument.
+            assertTrue(clientField(r, "writer", "qbuf-free") >= 100_002);
+            // Small commands keep the recent peak small: a cron run trims the buffer without the client idling.
+            Await.until("the big query buffer trimmed", 15, () -> {
+                call(writer, "PING");
+                return clientField(r, "writer", "qbuf-free") < 100_000;
+            });
+            assertTrue(clientField(r, "writer", "qbuf-free") > 0);
+        }
+    }
+
     private static long clientField(RawClient r, String name, String field) {
         for (String line : call(r, "CLIENT", "LIST").split("\n")) {
             if (line.contains(" name=" + name + " ")) {
