@@ -3,6 +3,7 @@ package io.jredis.server;
 import io.jredis.server.acl.User;
 
 import io.jredis.server.db.Database;
+import io.jredis.server.net.RespDecoder;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Addresses;
 import io.jredis.server.util.Digits;
@@ -105,8 +106,51 @@ public final class Client implements Reply.ReplySink {
     private boolean replicationLink;
     /** Size of the reply buffer at which the output limits are checked next while a batch is built. */
     private int nextLimitCheck = REPLY_CHUNK_BYTES;
-    /** Bytes of requests received but not complete yet, from the connection's decoder. */
-    private java.util.function.LongSupplier pendingInput = () -> 0;
+    /** Requests received but not complete yet, held by the connection's decoder. */
+    private Input pendingInput = Input.NONE;
+
+    /** What a connection's request decoder holds of requests not complete yet. */
+    public interface Input {
+        /** No decoder: nothing pending. */
+        Input NONE = new Input() {
+            @Override
+            public long pendingBytes() {
+                return 0;
+            }
+
+            @Override
+            public long queryBytes() {
+                return 0;
+            }
+
+            @Override
+            public long queryReserved() {
+                return 0;
+            }
+
+            @Override
+            public void resizeQueryBuffer(boolean idle) {
+            }
+        };
+
+        /** Bytes held: unparsed input, the parsed arguments of a partial request, a big argument's reservation. */
+        long pendingBytes();
+
+        /** Redis's query buffer length (CLIENT LIST qbuf): unparsed input and what arrived of a big argument. */
+        long queryBytes();
+
+        /**
+         * The query buffer Redis allocates for a big argument (its length + 2): the one being read, or the one left
+         * after the last until the cron trims it; 0 when none.
+         */
+        long queryReserved();
+
+        /**
+         * Redis's clientsCronResizeQueryBuffer for that buffer: freed when the client is {@code idle} (over 2
+         * seconds), trimmed to the recent peak when that is under half of it.
+         */
+        void resizeQueryBuffer(boolean idle);
+    }
 
     Client(long id, Engine engine, Channel channel) {
         this.id = id;
@@ -500,6 +544,13 @@ public final class Client implements Reply.ReplySink {
         long qbuf = executing ? wireLength(argv) : 0;
         long qbufFree = queryBufferGrown ? Math.max(0, QUERY_BUFFER_USABLE - qbuf) : 0;
         long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        if (!executing) {
+            // A partial request: Redis shows what its query buffer holds of it (the memory counts in tot-mem); after
+            // a big argument, the buffer of that size Redis keeps for the next one.
+            qbuf = pendingInput.queryBytes();
+            qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0)
+                    - qbuf);
+        }
         long argvMem = argv == null ? 0 : argvBytes();
         long pending = outputBytes();
         long obl = Math.min(pending, replyBufferSize);
@@ -520,19 +571,19 @@ public final class Client implements Reply.ReplySink {
 
     /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */
     public long memory() {
-        long qbuf = argv != null && postponed == null ? wireLength(argv) : 0;
+        long qbuf = argv != null && postponed == null ? queryBufferBytes(argv) : 0;
         long qbufMem = queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
         return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
     }
 
     /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */
-    public void pendingInput(java.util.function.LongSupplier source) {
+    public void pendingInput(Input source) {
         pendingInput = source;
     }
 
     /** Bytes of requests received but not complete yet (a partial multibulk and what follows it). */
     public long pendingInput() {
-        return pendingInput.getAsLong();
+        return pendingInput.pendingBytes();
     }
 
     private long memory(long qbufMem, long omem) {
@@ -621,6 +672,18 @@ public final class Client implements Reply.ReplySink {
         return n;
     }
 
+    /**
+     * What Redis's query buffer holds of the running command when client eviction weighs it: its wire bytes, but a
+     * big argument (32 KB or more) is the argument itself, not a copy, and only counts once (in argv-mem).
+     */
+    private static long queryBufferBytes(byte[][] argv) {
+        long n = 3 + Digits.count(argv.length);
+        for (byte[] a : argv) {
+            n += a.length >= RespDecoder.BIG_ARG ? 0 : 5 + Digits.count(a.length) + a.length;
+        }
+        return n;
+    }
+
     /** The socket's file descriptor, as Redis prints it; -1 for clients without a connection. */
     private int fd() {
         return channel instanceof UnixChannel u ? u.fd().intValue() : -1;
@@ -632,13 +695,15 @@ public final class Client implements Reply.ReplySink {
      * seconds, the reply buffer shrinks towards its recent peak or doubles when it was filled.
      */
     void cron(long now) {
-        if (now / 1000 - lastInteraction / 1000 > 2) {
+        boolean idle = now / 1000 - lastInteraction / 1000 > 2;
+        if (idle) {
             queryBufferGrown = false;
             if (spare != null) {
                 spare.release();
                 spare = null;
             }
         }
+        pendingInput.resizeQueryBuffer(idle);
         if (!engine.replyBufferResizing()) {
             return;
         }

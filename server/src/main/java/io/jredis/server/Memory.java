@@ -236,7 +236,9 @@ public final class Memory {
     /**
      * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
      * the one holding the most (CLIENT NO-EVICT clients are spared), which may be the one whose command is about to
-     * run.
+     * run. A client over its output buffer limits neither counts nor is a candidate: it is closed anyway (Redis
+     * checks the limits as a reply is appended, and frees such clients before it evicts), so the output limit takes
+     * precedence.
      */
     void evictClients() {
         long limit = clientsLimit();
@@ -248,7 +250,7 @@ public final class Memory {
             Client biggest = null;
             long biggestMem = -1;
             for (Client c : engine.clients().values()) {
-                if (c.noEvict() || c.channel() == null || c.type() == Client.Type.MASTER
+                if (c.noEvict() || c.channel() == null || c.checkOutputLimit() || c.type() == Client.Type.MASTER
                         || c.type() == Client.Type.REPLICA) {
                     continue;
                 }
@@ -262,7 +264,7 @@ public final class Memory {
             if (total < limit || biggest == null) {
                 return;
             }
-            engine.log().verbose("Evicting client: " + biggest.describe());
+            engine.log().notice("Evicting client: " + biggest.describe());
             engine.stats().evictedClients++;
             engine.kill(biggest);
         }
@@ -280,10 +282,24 @@ public final class Memory {
         String policy = config.maxmemoryPolicy.value();
         // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
         // Replica buffers do not count (freeMemoryGetNotCountedMemory): evicting keys would only feed them DELs.
-        while (Long.compareUnsigned(used() - replicaBuffers(), max) > 0) {
-            if (policy.equals("noeviction") || !evictOne(policy)) {
+        long used = used() - replicaBuffers();
+        if (Long.compareUnsigned(used, max) <= 0) {
+            return true;
+        }
+        if (policy.equals("noeviction")) {
+            return false;
+        }
+        // As Redis, the amount to free is fixed up front and only what the deletions free counts: the invalidation
+        // messages an eviction sends to tracking clients grow their output buffers, and re-measuring used memory
+        // would evict more and more keys for messages that are about to be written out.
+        long toFree = used - max;
+        long freed = 0;
+        while (freed < toFree) {
+            long before = dataset();
+            if (!evictOne(policy)) {
                 return false;
             }
+            freed += before - dataset();
         }
         return true;
     }

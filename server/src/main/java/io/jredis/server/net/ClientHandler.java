@@ -57,7 +57,7 @@ final class ClientHandler extends ChannelDuplexHandler {
         client = engine.newClient(ctx.channel());
         RespDecoder decoder = ctx.pipeline().get(RespDecoder.class);
         if (decoder != null) {
-            client.pendingInput(decoder::pendingBytes);
+            client.pendingInput(decoder);
         }
         client.outputLimit(this::outputLimitReached);
         client.directWrite(DirectWrite.of(ctx.channel()));

@@ -1,5 +1,6 @@
 package io.jredis.server.net;
 
+import io.jredis.server.Client;
 import io.jredis.server.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,11 +26,11 @@ import java.util.function.Consumer;
  * the bytes actually received: a client announcing {@code $536870912} and sending slowly costs what it sent, not
  * what it announced.
  */
-public final class RespDecoder extends ByteToMessageDecoder {
+public final class RespDecoder extends ByteToMessageDecoder implements Client.Input {
     /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or count line before an error. */
     static final int INLINE_MAX = 64 * 1024;
     /** Redis's PROTO_MBULK_BIG_ARG: arguments this large are assembled incrementally. */
-    static final int BIG_ARG = 32 * 1024;
+    public static final int BIG_ARG = 32 * 1024;
     /** Before AUTH, Redis refuses requests with more arguments than this... */
     static final int UNAUTH_MAX_ARGS = 10;
     /** ...and arguments longer than this. */
@@ -85,6 +86,13 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /** The big argument being assembled ({@link #BIG_ARG} bytes or more), and how much of it arrived. */
     private byte[] big;
     private int bigFill;
+    /**
+     * The query buffer Redis leaves after a big argument (a fresh one of the argument's length + 2, "if we saw a fat
+     * argument we'll see another one") until its cron trims it; 0 when none. Only CLIENT LIST shows it.
+     */
+    private long bigReserve;
+    /** Redis's querybuf_peak since the last {@link #resizeQueryBuffer}: the most input held at once. */
+    private long queryPeak;
     private boolean failed;
     /**
      * A copy of input bytes for {@link #wholeMultibulk}: {@link #windowLen} bytes from reader index
@@ -125,6 +133,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             return;
         }
         windowLen = 0;
+        queryPeak = Math.max(queryPeak, in.readableBytes());
         // Stops like ByteToMessageDecoder when a command removed this handler (its remaining input goes on).
         while (in.isReadable() && !ctx.isRemoved()) {
             Object cmd;
@@ -172,9 +181,36 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /**
      * Bytes of input held for requests not complete yet: unparsed input, the arguments of a partial multibulk and
      * a big argument being assembled. Redis counts them as the client's memory (used_memory, maxmemory-clients).
+     * A big argument counts at its declared length from its {@code $len} line on, as Redis reserves its query
+     * buffer for the whole argument then, although this decoder grows its array as the bytes arrive.
      */
+    @Override
     public long pendingBytes() {
-        return internalBuffer().readableBytes() + (args == null ? 0 : argBytes) + (big == null ? 0 : big.length);
+        return internalBuffer().readableBytes() + (args == null ? 0 : argBytes)
+                + (big == null ? 0 : Math.max(big.length, bulkLen + 2));
+    }
+
+    @Override
+    public long queryBytes() {
+        return internalBuffer().readableBytes() + (big == null ? 0 : bigFill);
+    }
+
+    @Override
+    public long queryReserved() {
+        return big == null ? bigReserve : bulkLen + 2;
+    }
+
+    @Override
+    public void resizeQueryBuffer(boolean idle) {
+        long len = internalBuffer().readableBytes();
+        if (big == null && bigReserve - len > 4096) {
+            if (idle) {
+                bigReserve = 0;
+            } else if (bigReserve > BIG_ARG && bigReserve / 2 > queryPeak) {
+                bigReserve = Math.max(len, queryPeak);
+            }
+        }
+        queryPeak = big == null ? len : Math.max(len, bulkLen);
     }
 
     /** Copies the input from its reader index into {@link #window}. */
@@ -375,6 +411,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
         byte[] arg = big;
         big = null;
         bigFill = 0;
+        bigReserve = len + 2L;
+        queryPeak = Math.max(queryPeak, bigReserve);
         return arg;
     }
 

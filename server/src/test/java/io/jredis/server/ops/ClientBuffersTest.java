@@ -142,6 +142,71 @@ class ClientBuffersTest {
         }
     }
 
+    @Test
+    void clientsOverTheirOutputLimitAreNotCountedForClientEviction() throws Exception {
+        try (TestServer s = TestServer.start("maxmemory-clients", "6000000", "client-output-buffer-limit",
+                "pubsub 3000000 0 0"); RawClient publisher = new RawClient(s.host(), s.port());
+                RawClient sub1 = new RawClient(s.host(), s.port());
+                RawClient sub2 = new RawClient(s.host(), s.port())) {
+            sub1.call("SUBSCRIBE", "ch");
+            sub2.call("SUBSCRIBE", "ch");
+            // One read: the PING's eviction check comes while both subscribers still hold the 4 MB message they
+            // are about to be closed for; counting them would evict a client (here the publisher) for nothing.
+            byte[] message = "x".repeat(4_000_000).getBytes(StandardCharsets.US_ASCII);
+            byte[] publish = RawClient.encode(bytes("PUBLISH")[0], bytes("ch")[0], message);
+            byte[] ping = RawClient.encode(bytes("PING"));
+            byte[] both = new byte[publish.length + ping.length];
+            System.arraycopy(publish, 0, both, 0, publish.length);
+            System.arraycopy(ping, 0, both, publish.length, ping.length);
+            publisher.send(both);
+            assertEquals(2L, publisher.read());
+            assertEquals("PONG", RawClient.text(publisher.read()));
+            assertTrue(sub1.closedByServer() && sub2.closedByServer(), "subscribers over the pubsub limit stay");
+            assertTrue(publisher.info("stats").contains("evicted_clients:0\r\n"));
+        }
+    }
+
+    @Test
+    void bigArgumentCountsAtItsDeclaredLengthFromItsHeader() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
+                RawClient partial = new RawClient(s.host(), s.port())) {
+            partial.call("CLIENT", "SETNAME", "partial");
+            partial.send("*2\r\n$3\r\nGET\r\n$1000000\r\n".getBytes(StandardCharsets.US_ASCII));
+            partial.send("v".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+            // Redis reserves the query buffer for the whole argument once it reads its length: 1 KB sent of 1 MB
+            // declared already weighs 1 MB for client eviction, and qbuf shows what arrived.
+            Await.until("the 1000 bytes sent shown as qbuf", 15, () -> clientField(r, "partial", "qbuf") == 1000);
+            assertTrue(clientField(r, "partial", "qbuf-free") >= 999_000);
+            assertTrue(clientField(r, "partial", "tot-mem") >= 1_000_000);
+        }
+    }
+
+    @Test
+    void queryBufferLeftByABigArgumentIsTrimmedByTheCron() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient r = new RawClient(s.host(), s.port());
+                RawClient writer = new RawClient(s.host(), s.port())) {
+            writer.call("CLIENT", "SETNAME", "writer");
+            writer.call("SET", "k", "v".repeat(100_000));
+            // Redis gives the buffer to the argument and starts a new one of its size for the next big argument.
+            assertTrue(clientField(r, "writer", "qbuf-free") >= 100_002);
+            // Small commands keep the recent peak small: a cron run trims the buffer without the client idling.
+            Await.until("the big query buffer trimmed", 15, () -> {
+                call(writer, "PING");
+                return clientField(r, "writer", "qbuf-free") < 100_000;
+            });
+            assertTrue(clientField(r, "writer", "qbuf-free") > 0);
+        }
+    }
+
+    private static long clientField(RawClient r, String name, String field) {
+        for (String line : call(r, "CLIENT", "LIST").split("\n")) {
+            if (line.contains(" name=" + name + " ")) {
+                return Long.parseLong(line.replaceAll(".* " + field + "=(\\d+) .*", "$1").trim());
+            }
+        }
+        throw new AssertionError("no client named " + name);
+    }
+
     private static String call(RawClient c, String... args) {
         try {
             return RawClient.text(c.call(args));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +176,36 @@ class EvictionTest {
             assertEquals(15L, j.objectFreq("f"));
             JedisDataException e = assertThrows(JedisDataException.class, () -> j.objectIdletime("f"));
             assertTrue(e.getMessage().startsWith("ERR An LFU maxmemory policy is selected, idle time not tracked."));
+        }
+    }
+
+    @Test
+    void invalidationsOfEvictedKeysDoNotEvictMoreKeys() throws Exception {
+        List<RawClient> trackers = new ArrayList<>();
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            for (int i = 0; i < 10; i++) {
+                RawClient t = new RawClient(s.host(), s.port());
+                trackers.add(t);
+                t.call("HELLO", "3");
+                t.call("CLIENT", "TRACKING", "on");
+            }
+            // Long key names: each eviction sends ten invalidation messages about as big as the key it frees.
+            String name = "n".repeat(1000);
+            for (int k = 0; k < 300; k++) {
+                j.set(k + name, "v");
+                for (RawClient t : trackers) {
+                    t.call("GET", k + name);
+                }
+            }
+            j.configSet("maxmemory-policy", "allkeys-lru");
+            j.configSet("maxmemory", String.valueOf(usedMemory(j) - 40_000));
+            long evicted = Long.parseLong(info(j, "stats").get("evicted_keys"));
+            assertTrue(evicted > 0 && evicted < 100, "evicted " + evicted);
+            assertTrue(j.dbSize() >= 200, "dbsize " + j.dbSize());
+        } finally {
+            for (RawClient t : trackers) {
+                t.close();
+            }
         }
     }
 }
