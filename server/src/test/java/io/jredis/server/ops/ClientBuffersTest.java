@@ -153,8 +153,8 @@ class ClientBuffersTest {
             // One read: the PING's eviction check comes while both subscribers still hold the 4 MB message they
             // are about to be closed for; counting them would evict a client (here the publisher) for nothing.
             byte[] message = "x".repeat(4_000_000).getBytes(StandardCharsets.US_ASCII);
-            byte[] publish = RawClient.encode(bytes("PUBLISH")[0], bytes("ch")[0], message);
-            byte[] ping = RawClient.encode(bytes("PING"));
+            byte[] publish = RawClient.encode(RawClient.args("PUBLISH")[0], RawClient.args("ch")[0], message);
+            byte[] ping = RawClient.encode(RawClient.args("PING"));
             byte[] both = new byte[publish.length + ping.length];
             System.arraycopy(publish, 0, both, 0, publish.length);
             System.arraycopy(ping, 0, both, publish.length, ping.length);
