@@ -68,6 +68,8 @@ final class MasterLink {
     private long downSince;
     private boolean everUp;
     private long lastAck;
+    /** A task is queued to apply the stream once the busy script that held it back has ended. */
+    private boolean busyRetry;
 
     MasterLink(Replication repl, String host, int port, Cached cached) {
         this.repl = repl;
@@ -591,6 +593,12 @@ final class MasterLink {
         if (master.postponed()) {
             return false;
         }
+        if (engine.scripting() != null && engine.scripting().timedOut()) {
+            // As Redis's processInputBuffer for its master client: the stream waits in the buffer while a busy script
+            // polls the network (a -BUSY given to the master would lose the write, or panic the replica).
+            retryAfterBusyScript();
+            return false;
+        }
         int start = in.readerIndex();
         byte[][] argv = parseMultibulk();
         if (argv == null) {
@@ -614,6 +622,21 @@ final class MasterLink {
         processedOffset += len;
         repl.feed(in.slice(start, len));
         return true;
+    }
+
+    /** Tasks queued during a busy script run once it ended (its polling serves I/O only). */
+    private void retryAfterBusyScript() {
+        if (busyRetry) {
+            return;
+        }
+        busyRetry = true;
+        Client m = master;
+        engine.loop().execute(() -> {
+            busyRetry = false;
+            if (master == m) {
+                processInput();
+            }
+        });
     }
 
     private byte[][] parseMultibulk() throws IOException {
