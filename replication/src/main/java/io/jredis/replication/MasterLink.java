@@ -63,6 +63,8 @@ final class MasterLink {
     private long syncOffset;
     /** The payload being received, while in the BULK phase. */
     private PayloadReceiver payload;
+    /** A payload received to disk, while it loads: INFO still shows its transfer (Redis's repl_transfer_*). */
+    private PayloadReceiver loadingPayload;
     private long processedOffset;
     private long lastIo;
     private long downSince;
@@ -179,6 +181,7 @@ final class MasterLink {
             payload.cancel();
             payload = null;
         }
+        loadingPayload = null;
         if (state == State.CONNECTED) {
             downSince = System.currentTimeMillis();
         }
@@ -483,6 +486,7 @@ final class MasterLink {
         if (payload.receive(in)) {
             PayloadReceiver done = payload;
             payload = null;
+            loadingPayload = done;
             // As Redis, the link is not read during the load (the stream that follows waits in the socket), and the
             // load runs as a task of its own, so that it can serve clients their -LOADING meanwhile.
             phase = Phase.LOADING;
@@ -516,6 +520,7 @@ final class MasterLink {
             return;
         }
         lastIo = System.currentTimeMillis();
+        loadingPayload = null;
         loaded();
         channel.config().setAutoRead(true);
         processInput();
@@ -737,8 +742,9 @@ final class MasterLink {
         f.accept("slave_repl_offset", master != null ? processedOffset : cached != null ? cached.offset() : 1);
         if (state == State.TRANSFER) {
             // Redis's repl_transfer_size is 0 for an EOF-marked payload, and nothing counts what a parser reads.
-            long total = payload != null ? payload.total() : -1;
-            long read = payload != null ? payload.read() : 0;
+            PayloadReceiver p = payload != null ? payload : loadingPayload;
+            long total = p != null ? p.total() : -1;
+            long read = p != null ? p.read() : 0;
             f.accept("master_sync_total_bytes", total);
             f.accept("master_sync_read_bytes", read);
             f.accept("master_sync_left_bytes", total - read);

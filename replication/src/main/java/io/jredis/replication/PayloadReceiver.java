@@ -170,6 +170,8 @@ abstract class PayloadReceiver {
                 throw new IOException("Failed trying to rename the temp DB into " + rdb.getFileName()
                         + " in MASTER <-> REPLICA synchronization: " + e.getMessage(), e);
             }
+            // Redis's replicationAttachToNewMaster: sub-replicas followed the old history, they resync with the new one.
+            repl.disconnectReplicas();
             flushOldData();
             // Redis's emptyData drops the function libraries too: the payload's replace them one by one.
             if (engine.scripting() != null) {
@@ -270,6 +272,11 @@ abstract class PayloadReceiver {
             this.done = done;
             this.swapdb = repl.cfg.replDisklessLoad.value().equals("swapdb");
             this.async = async;
+            if (!swapdb) {
+                // Redis parses into the live databases: it drops the old dataset (and its sub-replicas) first.
+                repl.disconnectReplicas();
+                flushOldData();
+            }
             // Redis's startLoading: -LOADING until the new dataset is in place (async: for no_async_loading commands).
             engine.loading(progress);
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
@@ -348,8 +355,6 @@ abstract class PayloadReceiver {
                     for (int i = 0; i < engine.databaseCount(); i++) {
                         engine.emptyDatabase(engine.database(i));
                     }
-                } else {
-                    flushOldData();
                 }
                 for (Key k : keys) {
                     insert(engine, k.db, k.key, k.value, k.expireAt);
