@@ -201,6 +201,27 @@ final class MasterLink {
         }
     }
 
+    /** Redis's cancelReplicationHandshake(1): a failed transfer connects again at once, not at the next cron. */
+    private void reconnectAfterFailure() {
+        if (stopped) {
+            return;
+        }
+        engine.log().notice("Reconnecting to MASTER " + host + ":" + port + " after failure");
+        connect();
+    }
+
+    /**
+     * Redis's replicationAttachToNewMaster, when the master's payload is about to replace the dataset: the cached
+     * master no longer matches it, and sub-replicas followed the old history.
+     */
+    private void attachToNewMaster() {
+        if (cached != null) {
+            engine.log().notice("Discarding previously cached master state.");
+            cached = null;
+        }
+        repl.disconnectReplicas();
+    }
+
     void cron(long now) {
         if (stopped) {
             return;
@@ -211,6 +232,13 @@ final class MasterLink {
             return;
         }
         if (now - lastIo > cfg.replTimeout.value() * 1000L) {
+            if (state == State.TRANSFER) {
+                engine.log().warning("Timeout receiving bulk data from MASTER... If the problem persists try to set "
+                        + "the 'repl-timeout' parameter in redis.conf to a larger value.");
+                dropConnection();
+                reconnectAfterFailure();
+                return;
+            }
             engine.log().warning(state == State.CONNECTED
                     ? "MASTER timeout: no data nor PING received..."
                     : "Timeout connecting to the MASTER...");
@@ -246,8 +274,15 @@ final class MasterLink {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == channel) {
                 if (state == State.CONNECTED) {
-                    engine.log().notice("Connection with master lost.");
-                    engine.log().notice("* Caching the disconnected master state.");
+                    engine.log().warning("Connection with master lost.");
+                    engine.log().notice("Caching the disconnected master state.");
+                } else if (state == State.TRANSFER && payload != null) {
+                    PayloadReceiver lost = payload;
+                    payload = null;
+                    lost.lost();
+                    dropConnection();
+                    reconnectAfterFailure();
+                    return;
                 }
                 dropConnection();
             }
@@ -403,7 +438,8 @@ final class MasterLink {
             syncReplId = parts.length > 1 ? parts[1] : Replication.randomId();
             syncOffset = parts.length > 2 ? Long.parseLong(parts[2]) : -1;
             engine.log().notice("Full resync from master: " + syncReplId + ":" + syncOffset);
-            cached = null;
+            // The cached master stays until the new dataset replaces the old one: a transfer that fails leaves a
+            // partial resync possible (Redis's replicationAttachToNewMaster).
             phase = Phase.BULK_HEADER;
             state = State.TRANSFER;
         } else if (line.startsWith("+CONTINUE")) {
@@ -459,9 +495,10 @@ final class MasterLink {
             // swapdb keeps serving the old data while loading when it is the same history (Redis's async loading).
             boolean async = cfg.replDisklessLoad.value().equals("swapdb") && syncReplId.equalsIgnoreCase(
                     engine.replId());
-            payload = PayloadReceiver.toParser(repl, channel, length, mark, async, this::payloadDone);
+            payload = PayloadReceiver.toParser(repl, channel, length, mark, async, this::attachToNewMaster,
+                    this::payloadDone);
         } else {
-            payload = PayloadReceiver.toDisk(repl, length, mark);
+            payload = PayloadReceiver.toDisk(repl, length, mark, this::attachToNewMaster);
         }
         phase = Phase.BULK;
     }
@@ -512,6 +549,7 @@ final class MasterLink {
             engine.log().warning("Failed trying to load the MASTER synchronization DB from disk, check server logs.");
             if (ch == channel) {
                 dropConnection();
+                reconnectAfterFailure();
             }
             return;
         }
@@ -535,7 +573,9 @@ final class MasterLink {
         if (error != null) {
             engine.log().warning("Failed trying to load the MASTER synchronization DB from socket: "
                     + error.getMessage());
+            r.discarded();
             dropConnection();
+            reconnectAfterFailure();
             return;
         }
         loaded();
