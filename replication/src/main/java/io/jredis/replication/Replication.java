@@ -1333,7 +1333,8 @@ public final class Replication {
         }
         engine.slaveMode(true);
         cfg.replicaof.master(host, port);
-        disconnectReplicas();
+        // As Redis 7.0's replicationSetMaster, sub-replicas stay: they may continue with us if the new master
+        // accepts our partial resync; a new history or a full sync disconnects them then.
         link = new MasterLink(this, host, port, cached);
         engine.log().notice("Connecting to MASTER " + host + ":" + port);
         link.connect();
