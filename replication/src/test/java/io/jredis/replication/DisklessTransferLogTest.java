@@ -61,7 +61,7 @@ class DisklessTransferLogTest {
     @Test
     void onlyTheStalledReplicaTimesOut() throws Exception {
         RedisServer master = Nodes.jredis("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "5",
-                "repl-diskless-sync-max-replicas", "2", "repl-timeout", "2", "rdbcompression", "no");
+                "repl-diskless-sync-max-replicas", "2", "repl-timeout", "5", "rdbcompression", "no");
         RedisServer replica = Nodes.jredis();
         try (Jedis m = new Jedis("127.0.0.1", master.port()); Jedis r = new Jedis("127.0.0.1", replica.port());
                 Socket stalled = new Socket()) {
