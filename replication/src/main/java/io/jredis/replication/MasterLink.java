@@ -63,11 +63,15 @@ final class MasterLink {
     private long syncOffset;
     /** The payload being received, while in the BULK phase. */
     private PayloadReceiver payload;
+    /** A payload received to disk, while it loads: INFO still shows its transfer (Redis's repl_transfer_*). */
+    private PayloadReceiver loadingPayload;
     private long processedOffset;
     private long lastIo;
     private long downSince;
     private boolean everUp;
     private long lastAck;
+    /** A task is queued to apply the stream once the busy script that held it back has ended. */
+    private boolean busyRetry;
 
     MasterLink(Replication repl, String host, int port, Cached cached) {
         this.repl = repl;
@@ -177,6 +181,7 @@ final class MasterLink {
             payload.cancel();
             payload = null;
         }
+        loadingPayload = null;
         if (state == State.CONNECTED) {
             downSince = System.currentTimeMillis();
         }
@@ -196,6 +201,27 @@ final class MasterLink {
         }
     }
 
+    /** Redis's cancelReplicationHandshake(1): a failed transfer connects again at once, not at the next cron. */
+    private void reconnectAfterFailure() {
+        if (stopped) {
+            return;
+        }
+        engine.log().notice("Reconnecting to MASTER " + host + ":" + port + " after failure");
+        connect();
+    }
+
+    /**
+     * Redis's replicationAttachToNewMaster, when the master's payload is about to replace the dataset: the cached
+     * master no longer matches it, and sub-replicas followed the old history.
+     */
+    private void attachToNewMaster() {
+        if (cached != null) {
+            engine.log().notice("Discarding previously cached master state.");
+            cached = null;
+        }
+        repl.disconnectReplicas();
+    }
+
     void cron(long now) {
         if (stopped) {
             return;
@@ -206,6 +232,13 @@ final class MasterLink {
             return;
         }
         if (now - lastIo > cfg.replTimeout.value() * 1000L) {
+            if (state == State.TRANSFER) {
+                engine.log().warning("Timeout receiving bulk data from MASTER... If the problem persists try to set "
+                        + "the 'repl-timeout' parameter in redis.conf to a larger value.");
+                dropConnection();
+                reconnectAfterFailure();
+                return;
+            }
             engine.log().warning(state == State.CONNECTED
                     ? "MASTER timeout: no data nor PING received..."
                     : "Timeout connecting to the MASTER...");
@@ -241,8 +274,15 @@ final class MasterLink {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == channel) {
                 if (state == State.CONNECTED) {
-                    engine.log().notice("Connection with master lost.");
-                    engine.log().notice("* Caching the disconnected master state.");
+                    engine.log().warning("Connection with master lost.");
+                    engine.log().notice("Caching the disconnected master state.");
+                } else if (state == State.TRANSFER && payload != null) {
+                    PayloadReceiver lost = payload;
+                    payload = null;
+                    lost.lost();
+                    dropConnection();
+                    reconnectAfterFailure();
+                    return;
                 }
                 dropConnection();
             }
@@ -398,7 +438,8 @@ final class MasterLink {
             syncReplId = parts.length > 1 ? parts[1] : Replication.randomId();
             syncOffset = parts.length > 2 ? Long.parseLong(parts[2]) : -1;
             engine.log().notice("Full resync from master: " + syncReplId + ":" + syncOffset);
-            cached = null;
+            // The cached master stays until the new dataset replaces the old one: a transfer that fails leaves a
+            // partial resync possible (Redis's replicationAttachToNewMaster).
             phase = Phase.BULK_HEADER;
             state = State.TRANSFER;
         } else if (line.startsWith("+CONTINUE")) {
@@ -454,9 +495,10 @@ final class MasterLink {
             // swapdb keeps serving the old data while loading when it is the same history (Redis's async loading).
             boolean async = cfg.replDisklessLoad.value().equals("swapdb") && syncReplId.equalsIgnoreCase(
                     engine.replId());
-            payload = PayloadReceiver.toParser(repl, channel, length, mark, async, this::payloadDone);
+            payload = PayloadReceiver.toParser(repl, channel, length, mark, async, this::attachToNewMaster,
+                    this::payloadDone);
         } else {
-            payload = PayloadReceiver.toDisk(repl, length, mark);
+            payload = PayloadReceiver.toDisk(repl, length, mark, this::attachToNewMaster);
         }
         phase = Phase.BULK;
     }
@@ -481,6 +523,7 @@ final class MasterLink {
         if (payload.receive(in)) {
             PayloadReceiver done = payload;
             payload = null;
+            loadingPayload = done;
             // As Redis, the link is not read during the load (the stream that follows waits in the socket), and the
             // load runs as a task of its own, so that it can serve clients their -LOADING meanwhile.
             phase = Phase.LOADING;
@@ -506,6 +549,7 @@ final class MasterLink {
             engine.log().warning("Failed trying to load the MASTER synchronization DB from disk, check server logs.");
             if (ch == channel) {
                 dropConnection();
+                reconnectAfterFailure();
             }
             return;
         }
@@ -514,6 +558,7 @@ final class MasterLink {
             return;
         }
         lastIo = System.currentTimeMillis();
+        loadingPayload = null;
         loaded();
         channel.config().setAutoRead(true);
         processInput();
@@ -528,7 +573,9 @@ final class MasterLink {
         if (error != null) {
             engine.log().warning("Failed trying to load the MASTER synchronization DB from socket: "
                     + error.getMessage());
+            r.discarded();
             dropConnection();
+            reconnectAfterFailure();
             return;
         }
         loaded();
@@ -591,6 +638,12 @@ final class MasterLink {
         if (master.postponed()) {
             return false;
         }
+        if (engine.scripting() != null && engine.scripting().timedOut()) {
+            // As Redis's processInputBuffer for its master client: the stream waits in the buffer while a busy script
+            // polls the network (a -BUSY given to the master would lose the write, or panic the replica).
+            retryAfterBusyScript();
+            return false;
+        }
         int start = in.readerIndex();
         byte[][] argv = parseMultibulk();
         if (argv == null) {
@@ -614,6 +667,21 @@ final class MasterLink {
         processedOffset += len;
         repl.feed(in.slice(start, len));
         return true;
+    }
+
+    /** Tasks queued during a busy script run once it ended (its polling serves I/O only). */
+    private void retryAfterBusyScript() {
+        if (busyRetry) {
+            return;
+        }
+        busyRetry = true;
+        Client m = master;
+        engine.loop().execute(() -> {
+            busyRetry = false;
+            if (master == m) {
+                processInput();
+            }
+        });
     }
 
     private byte[][] parseMultibulk() throws IOException {
@@ -714,8 +782,9 @@ final class MasterLink {
         f.accept("slave_repl_offset", master != null ? processedOffset : cached != null ? cached.offset() : 1);
         if (state == State.TRANSFER) {
             // Redis's repl_transfer_size is 0 for an EOF-marked payload, and nothing counts what a parser reads.
-            long total = payload != null ? payload.total() : -1;
-            long read = payload != null ? payload.read() : 0;
+            PayloadReceiver p = payload != null ? payload : loadingPayload;
+            long total = p != null ? p.total() : -1;
+            long read = p != null ? p.read() : 0;
             f.accept("master_sync_total_bytes", total);
             f.accept("master_sync_read_bytes", read);
             f.accept("master_sync_left_bytes", total - read);

@@ -36,21 +36,24 @@ abstract class PayloadReceiver {
     final long length;
     /** The 40-byte end mark of a diskless transfer, or null. */
     final byte[] mark;
+    /** Run when the payload is about to replace the dataset (Redis's replicationAttachToNewMaster). */
+    final Runnable attach;
 
-    PayloadReceiver(Replication repl, long length, byte[] mark) {
+    PayloadReceiver(Replication repl, long length, byte[] mark, Runnable attach) {
         this.repl = repl;
         this.engine = repl.engine;
         this.length = length;
         this.mark = mark;
+        this.attach = attach;
     }
 
-    static PayloadReceiver toDisk(Replication repl, long length, byte[] mark) throws IOException {
-        return new ToDisk(repl, length, mark);
+    static PayloadReceiver toDisk(Replication repl, long length, byte[] mark, Runnable attach) throws IOException {
+        return new ToDisk(repl, length, mark, attach);
     }
 
     static PayloadReceiver toParser(Replication repl, Channel channel, long length, byte[] mark, boolean async,
-            BiConsumer<PayloadReceiver, IOException> done) {
-        return new ToParser(repl, channel, length, mark, async, done);
+            Runnable attach, BiConsumer<PayloadReceiver, IOException> done) {
+        return new ToParser(repl, channel, length, mark, async, attach, done);
     }
 
     /** Takes payload bytes from {@code in} (engine thread); true when the payload is complete and on disk. */
@@ -64,6 +67,13 @@ abstract class PayloadReceiver {
 
     /** Drops a payload not yet complete (the link went down): the dataset stays as it was. */
     abstract void cancel();
+
+    /** The connection closed before the payload was complete: logs it as Redis does, then {@link #cancel}s. */
+    abstract void lost();
+
+    /** A payload parsed into a side dataset that failed: the side dataset goes (swapdb). */
+    void discarded() {
+    }
 
     /** INFO master_sync_total_bytes: the length, 0 for an EOF-marked payload (Redis's repl_transfer_size). */
     long total() {
@@ -108,8 +118,8 @@ abstract class PayloadReceiver {
         private final byte[] last = new byte[40];
         private long written;
 
-        ToDisk(Replication repl, long length, byte[] mark) throws IOException {
-            super(repl, length, mark);
+        ToDisk(Replication repl, long length, byte[] mark, Runnable attach) throws IOException {
+            super(repl, length, mark, attach);
             temp = repl.cfg.dir.path().resolve("temp-" + System.currentTimeMillis() / 1000 + "."
                     + ProcessHandle.current().pid() + ".rdb");
             try {
@@ -170,6 +180,7 @@ abstract class PayloadReceiver {
                 throw new IOException("Failed trying to rename the temp DB into " + rdb.getFileName()
                         + " in MASTER <-> REPLICA synchronization: " + e.getMessage(), e);
             }
+            attach.run();
             flushOldData();
             // Redis's emptyData drops the function libraries too: the payload's replace them one by one.
             if (engine.scripting() != null) {
@@ -199,6 +210,13 @@ abstract class PayloadReceiver {
                     Replication.bgUnlink(rdb);
                 }
             }
+        }
+
+        @Override
+        void lost() {
+            // Redis's readSyncBulkPayload when its read finds the connection closed.
+            engine.log().warning("I/O error trying to sync with MASTER: connection lost");
+            cancel();
         }
 
         @Override
@@ -263,13 +281,18 @@ abstract class PayloadReceiver {
             }
         };
 
-        ToParser(Replication repl, Channel channel, long length, byte[] mark, boolean async,
+        ToParser(Replication repl, Channel channel, long length, byte[] mark, boolean async, Runnable attach,
                 BiConsumer<PayloadReceiver, IOException> done) {
-            super(repl, length, mark);
+            super(repl, length, mark, attach);
             this.channel = channel;
             this.done = done;
             this.swapdb = repl.cfg.replDisklessLoad.value().equals("swapdb");
             this.async = async;
+            if (!swapdb) {
+                // Redis parses into the live databases: it drops the old dataset (and its sub-replicas) first.
+                attach.run();
+                flushOldData();
+            }
             // Redis's startLoading: -LOADING until the new dataset is in place (async: for no_async_loading commands).
             engine.loading(progress);
             engine.log().notice("MASTER <-> REPLICA sync: Loading DB in memory");
@@ -344,15 +367,17 @@ abstract class PayloadReceiver {
             if (error == null) {
                 engine.log().notice("Done loading RDB, keys loaded: " + keys.size() + ", keys expired: 0.");
                 if (swapdb) {
+                    attach.run();
                     engine.log().notice("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
                     for (int i = 0; i < engine.databaseCount(); i++) {
                         engine.emptyDatabase(engine.database(i));
                     }
-                } else {
-                    flushOldData();
                 }
                 for (Key k : keys) {
                     insert(engine, k.db, k.key, k.value, k.expireAt);
+                }
+                if (swapdb) {
+                    engine.log().notice("MASTER <-> REPLICA sync: Discarding old DB in background");
                 }
             }
             done.accept(this, error);
@@ -392,6 +417,25 @@ abstract class PayloadReceiver {
             cancelled = true;
             endLoading();
             queue.add(END);
+        }
+
+        @Override
+        void lost() {
+            // Redis's blocking load reads the socket itself: the closed connection is a short read of the RDB.
+            engine.log().warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+            engine.log().warning("Internal error in RDB reading offset " + fed + ", function at rdb.c:3249 -> "
+                    + "Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection "
+                    + "error, resuming operation.");
+            engine.log().warning("Failed trying to load the MASTER synchronization DB from socket: connection lost");
+            cancel();
+            discarded();
+        }
+
+        @Override
+        void discarded() {
+            if (swapdb) {
+                engine.log().notice("MASTER <-> REPLICA sync: Discarding temporary DB in background");
+            }
         }
 
         @Override

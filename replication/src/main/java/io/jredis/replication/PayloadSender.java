@@ -27,7 +27,10 @@ final class PayloadSender extends OutputStream {
         final Channel channel;
         final AtomicLong queued = new AtomicLong();
         volatile boolean failed;
-        /** When the socket last finished sending a chunk (ms), for repl-timeout during the transfer. */
+        /**
+         * When the socket last finished sending a chunk, or was given one with nothing pending (ms): a socket that
+         * holds pending bytes longer than repl-timeout without progress times out (Redis's repl_last_partial_write).
+         */
         volatile long lastWrite = System.currentTimeMillis();
 
         Target(Replication.Replica replica) {
@@ -126,7 +129,9 @@ final class PayloadSender extends OutputStream {
                 continue;
             }
             any = true;
-            t.queued.addAndGet(len);
+            if (t.queued.getAndAdd(len) == 0) {
+                t.lastWrite = System.currentTimeMillis();
+            }
             bytesSent.addAndGet(len);
             t.channel.writeAndFlush(chunk.retainedDuplicate()).addListener(f -> {
                 t.queued.addAndGet(-len);

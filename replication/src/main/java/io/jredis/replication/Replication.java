@@ -1166,6 +1166,8 @@ public final class Replication {
             feedEncoded();
         }
         boolean pending = false;
+        // A diskless transfer times out a replica only when its socket holds bytes it does not take: one that took
+        // everything is waiting for the slowest replica.
         for (Replica r : new ArrayList<>(replicas)) {
             pending |= r.state == ReplicaState.WAIT_BGSAVE_START;
             if (r.state == ReplicaState.WAIT_BGSAVE_START
@@ -1173,7 +1175,8 @@ public final class Replication {
                 // On the socket, not as a reply: a reply on a replica's link means a command it sent answered.
                 r.client.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'}),
                         r.client.channel().voidPromise());
-            } else if (r.target != null && now - r.target.lastWrite > cfg.replTimeout.value() * 1000L) {
+            } else if (r.target != null && r.target.queued.get() > 0
+                    && now - r.target.lastWrite > cfg.replTimeout.value() * 1000L) {
                 engine.log().warning("Disconnecting timedout replica (full sync): " + r.ip() + ":"
                         + r.listeningPort);
                 engine.kill(r.client);
@@ -1372,7 +1375,8 @@ public final class Replication {
         }
         engine.slaveMode(true);
         cfg.replicaof.master(host, port);
-        disconnectReplicas();
+        // As Redis 7.0's replicationSetMaster, sub-replicas stay: they may continue with us if the new master
+        // accepts our partial resync; a new history or a full sync disconnects them then.
         link = new MasterLink(this, host, port, cached);
         engine.log().notice("Connecting to MASTER " + host + ":" + port);
         link.connect();

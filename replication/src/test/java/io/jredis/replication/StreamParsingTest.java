@@ -179,7 +179,7 @@ class StreamParsingTest {
         }
     }
 
-    private static List<String> readCommand(InputStream in) throws IOException {
+    static List<String> readCommand(InputStream in) throws IOException {
         String head = line(in);
         int n = Integer.parseInt(head.substring(1));
         List<String> args = new ArrayList<>();
@@ -214,7 +214,7 @@ class StreamParsingTest {
     }
 
     /** An RDB file of an empty dataset, as jredis's SAVE writes it. */
-    private static byte[] emptyRdb() throws Exception {
+    static byte[] emptyRdb() throws Exception {
         try (RedisServer s = Nodes.jredis();
                 Jedis j = new Jedis("127.0.0.1", s.port())) {
             j.save();

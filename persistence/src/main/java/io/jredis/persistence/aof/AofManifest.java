@@ -68,15 +68,16 @@ public final class AofManifest {
 
     /**
      * Installs a finished rewrite's base: the old base and every incr file but the last (opened when the rewrite
-     * started) become history, as Redis's backgroundRewriteDoneHandler does.
+     * started) become history, as Redis's backgroundRewriteDoneHandler does; with {@code aofOn} false (no file
+     * being written) the last one too, as its markRewrittenIncrAofAsHistory.
      */
-    public void installBase(Entry newBase) {
+    public void installBase(Entry newBase, boolean aofOn) {
         if (base != null) {
             history.add(new Entry(base.name(), base.seq(), Type.HISTORY));
         }
         base = newBase;
         baseSeq = newBase.seq();
-        while (incr.size() > 1) {
+        while (incr.size() > (aofOn ? 1 : 0)) {
             Entry old = incr.remove(0);
             history.add(new Entry(old.name(), old.seq(), Type.HISTORY));
         }

@@ -395,7 +395,7 @@ public final class AppendOnlyFile {
                 Path tmp = dir().resolve("temp-" + base.name());
                 baseSize = writeBaseNow(tmp, rdb);
                 Files.move(tmp, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
-                manifest.installBase(base);
+                manifest.installBase(base, true);
                 log.notice("Creating AOF base file " + base.name() + " on server start");
             } else if (manifest.base() != null) {
                 baseSize = Files.size(dir().resolve(manifest.base().name()));
@@ -632,13 +632,12 @@ public final class AppendOnlyFile {
         Path temp = tempIncr;
         AofManifest.Entry newIncr = null;
         // With AOF on, writes already go to the incr file opened when the rewrite started. Turning AOF on gave
-        // them a temp file that now gets its incr name; BGREWRITEAOF with AOF off gets an empty incr file.
-        boolean emptyIncr = state == State.OFF;
-        if (state != State.ON) {
+        // them a temp file that now gets its incr name; BGREWRITEAOF with AOF off leaves the base alone.
+        if (state == State.WAIT_REWRITE) {
             newIncr = manifest.addIncr(fileName());
             tempIncr = null;
         }
-        manifest.installBase(base);
+        manifest.installBase(base, state != State.OFF);
         List<AofManifest.Entry> history = List.copyOf(manifest.history());
         manifest.clearHistory();
         AofManifest snapshot = manifest.copy();
@@ -651,10 +650,7 @@ public final class AppendOnlyFile {
                 Files.move(tmpPath, dir().resolve(base.name()), StandardCopyOption.ATOMIC_MOVE);
                 log.notice("Successfully renamed the temporary AOF base file " + tmpPath.getFileName() + " into "
                         + base.name());
-                if (emptyIncr) {
-                    Files.deleteIfExists(incrPath);
-                    Files.createFile(incrPath);
-                } else if (temp != null) {
+                if (temp != null && incrPath != null) {
                     Files.move(temp, incrPath, StandardCopyOption.ATOMIC_MOVE);
                     log.notice("Successfully renamed the temporary AOF incr file " + temp.getFileName() + " into "
                             + incrPath.getFileName());

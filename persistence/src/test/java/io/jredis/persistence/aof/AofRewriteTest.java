@@ -123,6 +123,56 @@ class AofRewriteTest {
     }
 
     /** CONFIG SET appendonly yes while a BGSAVE runs: the rewrite making the first base waits for the BGSAVE. */
+    /**
+     * BGREWRITEAOF with AOF turned off leaves a base only: every incr file becomes history and is removed, as Redis
+     * 7.0.15's markRewrittenIncrAofAsHistory (aof-multi-part.tcl 'AOF rewrite doesn't open new aof when AOF turn
+     * off'); turned on again, AOF gets a new base and incr file. The manifests are compared with real Redis's.
+     */
+    @Test
+    void rewriteWithAofOffKeepsTheBaseOnlyAsRealRedis(@TempDir Path redisDir) throws Exception {
+        List<List<String>> jredis;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            jredis = offThenOn(j, dir);
+        }
+        assertEquals(List.of(List.of("file appendonly.aof.2.base.rdb seq 2 type b"),
+                List.of("appendonly.aof.2.base.rdb", "appendonly.aof.manifest"),
+                List.of("file appendonly.aof.3.base.rdb seq 3 type b", "file appendonly.aof.2.incr.aof seq 2 type i")),
+                jredis);
+        try (RealRedis r = RealRedis.start("--dir", redisDir.toString(), "--appendonly", "yes");
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
+            assertEquals(jredis, offThenOn(j, redisDir));
+        }
+    }
+
+    /** The manifest and files after a rewrite with AOF off, then the manifest once AOF is on again. */
+    private static List<List<String>> offThenOn(Jedis j, Path d) throws Exception {
+        Path aofDir = d.resolve("appendonlydir");
+        j.set("a", "b");
+        j.configSet("appendonly", "no");
+        j.bgrewriteaof();
+        awaitRewriteDone(j);
+        Path manifest = aofDir.resolve("appendonly.aof.manifest");
+        Await.until("the history removed", 30, () -> {
+            try {
+                return files(aofDir).size() == 2;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        List<String> off = Files.readAllLines(manifest);
+        List<String> offFiles = files(aofDir);
+        j.configSet("appendonly", "yes");
+        awaitRewriteDone(j);
+        Await.until("the new incr file", 30, () -> {
+            try {
+                return Files.readAllLines(manifest).size() == 2;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return List.of(off, offFiles, Files.readAllLines(manifest));
+    }
+
     private static void turnOnDuringBgsave(int port) throws Exception {
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             for (int i = 0; i < 100; i++) {

@@ -180,8 +180,8 @@ class AppendOnlyFileTest {
             assertEquals("0", info(j, "aof_enabled"));
             j.set("not-logged", "x");
         }
-        assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
-                manifest());
+        // A base only, as redis-server 7.0.15 writes it: the incr file comes when AOF is turned on.
+        assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\n", manifest());
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             assertEquals("v", j.get("k"));
             assertEquals(null, j.get("not-logged"));
