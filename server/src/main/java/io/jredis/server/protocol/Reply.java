@@ -22,6 +22,8 @@ public final class Reply {
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SMALL_INTS = new byte[128][];
+    /** Bulk values up to this size are written with their header and CRLF in one copy into the reply buffer. */
+    private static final int SMALL_BULK = 128;
 
     static {
         for (int i = 0; i < SMALL_INTS.length; i++) {
@@ -32,6 +34,8 @@ public final class Reply {
     private final ReplySink sink;
     /** Where {@link #writeHeader} assembles a line: type byte, sign, 19 digits, CRLF. */
     private final byte[] scratch = new byte[24];
+    /** Where {@link #bulk(byte[], int, int)} assembles a whole small bulk reply: header, value, CRLF. */
+    private final byte[] smallBulk = new byte[SMALL_BULK + 24 + 2];
     private int protocol = 2;
 
     public Reply(ReplySink sink) {
@@ -112,10 +116,20 @@ public final class Reply {
 
     /** An integer reply whose decimal digits are at hand (the value INCR just stored): no second formatting. */
     public void integer(byte[] digits) {
-        ByteBuf b = buf(digits.length + 3);
-        b.writeByte(':');
-        b.writeBytes(digits);
-        b.writeBytes(CRLF);
+        int len = digits.length + 3;
+        if (len > scratch.length) {
+            ByteBuf b = buf(len);
+            b.writeByte(':');
+            b.writeBytes(digits);
+            b.writeBytes(CRLF);
+            return;
+        }
+        byte[] h = scratch;
+        h[0] = ':';
+        System.arraycopy(digits, 0, h, 1, digits.length);
+        h[len - 2] = '\r';
+        h[len - 1] = '\n';
+        buf(len).writeBytes(h, 0, len);
     }
 
     public void bulk(byte[] v) {
@@ -127,6 +141,17 @@ public final class Reply {
     }
 
     public void bulk(byte[] v, int off, int len) {
+        if (len <= SMALL_BULK) {
+            // Header, value and CRLF in one write: most values are small (GET's reply).
+            byte[] h = smallBulk;
+            int n = line(h, '$', len);
+            System.arraycopy(v, off, h, n, len);
+            n += len;
+            h[n++] = '\r';
+            h[n++] = '\n';
+            buf(n).writeBytes(h, 0, n);
+            return;
+        }
         ByteBuf b = buf(len + 32);
         writeHeader(b, '$', len);
         b.writeBytes(v, off, len);
@@ -298,7 +323,11 @@ public final class Reply {
             b.writeBytes(CRLF);
             return;
         }
-        byte[] h = scratch;
+        b.writeBytes(scratch, 0, line(scratch, kind, n));
+    }
+
+    /** Puts {@code kind}, the digits of {@code n} (not Long.MIN_VALUE) and CRLF at the start of {@code h}. */
+    private static int line(byte[] h, char kind, long n) {
         long u = n < 0 ? -n : n;
         int len = 1 + (n < 0 ? 1 : 0) + Digits.count(u) + 2;
         h[0] = (byte) kind;
@@ -308,6 +337,6 @@ public final class Reply {
         Digits.write(u, h, len - 2);
         h[len - 2] = '\r';
         h[len - 1] = '\n';
-        b.writeBytes(h, 0, len);
+        return len;
     }
 }
