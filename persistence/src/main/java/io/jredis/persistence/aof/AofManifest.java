@@ -210,7 +210,7 @@ public final class AofManifest {
                         throw new Invalid("File can't be a path, just a filename", line, lineNumber);
                     }
                 } else if (k.equalsIgnoreCase("seq")) {
-                    seq = atoll(v);
+                    seq = Bytes.atoi(v);
                 } else if (k.equalsIgnoreCase("type")) {
                     type = v.length == 0 ? 0 : (char) (v[0] & 0xff);
                 }
@@ -249,22 +249,4 @@ public final class AofManifest {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
 
-    /** C's atoll: optional blanks and sign, then the leading digits; anything else ends the number (0 if none). */
-    private static long atoll(byte[] v) {
-        int i = 0;
-        while (i < v.length && (v[i] == ' ' || (v[i] >= '\t' && v[i] <= '\r'))) {
-            i++;
-        }
-        boolean negative = false;
-        if (i < v.length && (v[i] == '+' || v[i] == '-')) {
-            negative = v[i] == '-';
-            i++;
-        }
-        long n = 0;
-        while (i < v.length && v[i] >= '0' && v[i] <= '9') {
-            n = n * 10 + (v[i] - '0');
-            i++;
-        }
-        return negative ? -n : n;
-    }
 }

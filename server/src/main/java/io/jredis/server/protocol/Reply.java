@@ -32,10 +32,11 @@ public final class Reply {
     }
 
     private final ReplySink sink;
-    /** Where {@link #writeHeader} assembles a line: type byte, sign, 19 digits, CRLF. */
-    private final byte[] scratch = new byte[24];
-    /** Where {@link #bulk(byte[], int, int)} assembles a whole small bulk reply: header, value, CRLF. */
-    private final byte[] smallBulk = new byte[SMALL_BULK + 24 + 2];
+    /**
+     * Where a reply is assembled before one write into the buffer: a header line (type byte, sign, 19 digits, CRLF),
+     * or a whole small bulk reply (header, value, CRLF).
+     */
+    private final byte[] scratch = new byte[24 + SMALL_BULK + 2];
     private int protocol = 2;
 
     public Reply(ReplySink sink) {
@@ -114,16 +115,9 @@ public final class Reply {
         writeHeader(buf(), ':', v);
     }
 
-    /** An integer reply whose decimal digits are at hand (the value INCR just stored): no second formatting. */
+    /** An integer reply from the digits of a long (INCR's new value, just stored): no second formatting. */
     public void integer(byte[] digits) {
         int len = digits.length + 3;
-        if (len > scratch.length) {
-            ByteBuf b = buf(len);
-            b.writeByte(':');
-            b.writeBytes(digits);
-            b.writeBytes(CRLF);
-            return;
-        }
         byte[] h = scratch;
         h[0] = ':';
         System.arraycopy(digits, 0, h, 1, digits.length);
@@ -143,7 +137,7 @@ public final class Reply {
     public void bulk(byte[] v, int off, int len) {
         if (len <= SMALL_BULK) {
             // Header, value and CRLF in one write: most values are small (GET's reply).
-            byte[] h = smallBulk;
+            byte[] h = scratch;
             int n = line(h, '$', len);
             System.arraycopy(v, off, h, n, len);
             n += len;

@@ -69,26 +69,16 @@ public final class Bytes {
         if (b[i] < '1' || b[i] > '9') {
             return false;
         }
-        if (len - i <= 18) {
-            // Up to 18 digits cannot overflow: no bound check per digit (INCR parses the stored value each call).
-            long v = 0;
-            for (; i < len; i++) {
-                int d = b[i] - '0';
-                if (d < 0 || d > 9) {
-                    return false;
-                }
-                v = v * 10 + d;
-            }
-            out[0] = neg ? -v : v;
-            return true;
-        }
+        // Up to 18 digits cannot overflow: only longer numbers pay the bound check per digit (INCR parses the
+        // stored value on every call).
+        boolean mayOverflow = len - i > 18;
         long v = 0; // accumulated as a negative number so Long.MIN_VALUE fits
         for (; i < len; i++) {
             int d = b[i] - '0';
             if (d < 0 || d > 9) {
                 return false;
             }
-            if (v < (Long.MIN_VALUE + d) / 10) {
+            if (mayOverflow && v < (Long.MIN_VALUE + d) / 10) {
                 return false;
             }
             v = v * 10 - d;
