@@ -9,14 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jredis.server.RedisServer;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -50,20 +45,8 @@ class MasterChangeSubReplicasTest {
 
             r.replicaof("127.0.0.1", other.getLocalPort());
             try (Socket link = other.accept()) {
-                InputStream in = new BufferedInputStream(link.getInputStream());
-                OutputStream out = link.getOutputStream();
-                while (true) {
-                    List<String> cmd = StreamParsingTest.readCommand(in);
-                    String name = cmd.get(0).toUpperCase();
-                    if (name.equals("PSYNC")) {
-                        // The other master accepts a full sync, then goes away before its payload.
-                        out.write(("+FULLRESYNC " + "3".repeat(40) + " 0\r\n").getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                        break;
-                    }
-                    out.write((name.equals("PING") ? "+PONG\r\n" : "+OK\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
+                // The other master accepts a full sync, then goes away before its payload.
+                StreamParsingTest.serve(link, "+FULLRESYNC " + "3".repeat(40) + " 0\r\n", null);
                 await("the full sync started", 30, () -> "1".equals(info(r, "master_sync_in_progress")));
             }
             assertEquals(1, infoLong(r, "connected_slaves"), "the sub-replica stays during the attempt");

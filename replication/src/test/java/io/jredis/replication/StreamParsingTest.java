@@ -161,20 +161,33 @@ class StreamParsingTest {
 
     /** Answers PING, REPLCONF and PSYNC as a master does, then sends the RDB payload. */
     static void handshake(InputStream in, OutputStream out, byte[] rdb) throws IOException {
+        serve(in, out, "+FULLRESYNC " + REPL_ID + " 0\r\n$" + rdb.length + "\r\n", rdb);
+    }
+
+    /** {@link #serve(InputStream, OutputStream, String, byte[])} on an accepted replica link. */
+    static List<String> serve(Socket link, String reply, byte[] payload) throws IOException {
+        return serve(new BufferedInputStream(link.getInputStream()), link.getOutputStream(), reply, payload);
+    }
+
+    /**
+     * Answers a replica's handshake as a master does (PONG to PING, OK to the rest) until its PSYNC or SYNC, which it
+     * returns after writing {@code reply} and {@code payload}, each unless null.
+     */
+    static List<String> serve(InputStream in, OutputStream out, String reply, byte[] payload) throws IOException {
         while (true) {
             List<String> cmd = readCommand(in);
             String name = cmd.get(0).toUpperCase();
-            if (name.equals("PING")) {
-                out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-            } else if (name.equals("PSYNC") || name.equals("SYNC")) {
-                out.write(("+FULLRESYNC " + REPL_ID + " 0\r\n$" + rdb.length + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(rdb);
+            if (name.equals("PSYNC") || name.equals("SYNC")) {
+                if (reply != null) {
+                    out.write(reply.getBytes(StandardCharsets.US_ASCII));
+                }
+                if (payload != null) {
+                    out.write(payload);
+                }
                 out.flush();
-                return;
-            } else {
-                out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                return cmd;
             }
+            out.write((name.equals("PING") ? "+PONG\r\n" : "+OK\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
     }

@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.RedisServer;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,20 +35,20 @@ class TransferLostTest {
             int port = listener.getLocalPort();
             r.replicaof("127.0.0.1", port);
             try (Socket link = listener.accept()) {
-                serve(link, "+FULLRESYNC " + FIRST + " 0\r\n$" + rdb.length + "\r\n", rdb);
+                StreamParsingTest.serve(link, "+FULLRESYNC " + FIRST + " 0\r\n$" + rdb.length + "\r\n", rdb);
                 await("the first sync done", 30, () -> "up".equals(info(r, "master_link_status")));
             }
             await("the link down", 30, () -> "down".equals(info(r, "master_link_status")));
             r.set("old", "data");
             try (Socket link = listener.accept()) {
-                List<String> psync = serve(link, "+FULLRESYNC " + SECOND + " 100\r\n$EOF:" + MARK + "\r\n",
+                List<String> psync = StreamParsingTest.serve(link, "+FULLRESYNC " + SECOND + " 100\r\n$EOF:" + MARK + "\r\n",
                         Arrays.copyOf(rdb, 9));
                 assertEquals(List.of("PSYNC", FIRST, "1"), psync);
                 await("the second load started", 30,
                         () -> Nodes.log(replica).split("Loading DB in memory", -1).length == 3);
             }
             try (Socket link = listener.accept()) {
-                assertEquals(List.of("PSYNC", FIRST, "1"), serve(link, null, null), "the cached master stays");
+                assertEquals(List.of("PSYNC", FIRST, "1"), StreamParsingTest.serve(link, null, null), "the cached master stays");
             }
             String log = Nodes.log(replica);
             for (String line : new String[] {
@@ -70,29 +65,6 @@ class TransferLostTest {
             assertEquals("0", info(r, "loading"));
             assertEquals("data", r.get("old"));
             r.replicaofNoOne();
-        }
-    }
-
-    /**
-     * Answers a replica's handshake on {@code link}; at its PSYNC (returned) writes {@code reply} and {@code payload}
-     * unless null.
-     */
-    private static List<String> serve(Socket link, String reply, byte[] payload) throws IOException {
-        InputStream in = new BufferedInputStream(link.getInputStream());
-        OutputStream out = link.getOutputStream();
-        while (true) {
-            List<String> cmd = StreamParsingTest.readCommand(in);
-            String name = cmd.get(0).toUpperCase();
-            if (name.equals("PSYNC")) {
-                if (reply != null) {
-                    out.write(reply.getBytes(StandardCharsets.US_ASCII));
-                    out.write(payload);
-                    out.flush();
-                }
-                return cmd;
-            }
-            out.write((name.equals("PING") ? "+PONG\r\n" : "+OK\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
         }
     }
 }
