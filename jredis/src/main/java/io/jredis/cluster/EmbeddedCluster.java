@@ -513,7 +513,30 @@ public final class EmbeddedCluster implements AutoCloseable {
             return name + "@" + host() + ":" + port;
         }
 
+        /**
+         * Starts the node on its port. At its first start it has none yet and claims one below the ephemeral range
+         * (see {@link NodePorts}); should another process bind it first, it claims the next.
+         */
         private void start() throws IOException {
+            if (port != 0) {
+                launch();
+                return;
+            }
+            for (int attempt = 1; ; attempt++) {
+                port = NodePorts.claim();
+                try {
+                    launch();
+                    return;
+                } catch (IOException e) {
+                    if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                        port = 0;
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private void launch() throws IOException {
             if (dir == null) {
                 dir = Files.createDirectory(root.resolve(name));
                 configFile = dir.resolve(kind == Kind.SENTINEL ? "sentinel.conf" : "redis.conf");

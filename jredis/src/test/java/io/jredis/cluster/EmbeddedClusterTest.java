@@ -88,6 +88,10 @@ class EmbeddedClusterTest {
                     Integer.toString(promoted.port()).equals(replicationField(master, "master_port")));
 
             Node sentinel = cluster.sentinels().get(0);
+            for (Node n : cluster.nodes()) {
+                assertTrue(n.port() < NodePorts.ephemeralStart(), n + " listens below the ephemeral range, so no outgoing"
+                        + " connection can take its port while it is down");
+            }
             sentinel.restart();
             assertEquals(List.of("127.0.0.1", Integer.toString(promoted.port())),
                     sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"),
