@@ -4,6 +4,7 @@ import io.jredis.server.RedisServer;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Values;
 import io.jredis.server.log.Log;
+import io.jredis.server.net.LoopbackPorts;
 import io.jredis.server.util.Bytes;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,7 +146,7 @@ public final class MemoryHashesSets {
             System.out.println("redis-server not on PATH: jredis only");
             return null;
         }
-        int port = freePort();
+        int port = LoopbackPorts.claim();
         Path dir = Files.createTempDirectory("bench-redis");
         Process p = new ProcessBuilder(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
@@ -257,11 +257,6 @@ public final class MemoryHashesSets {
         return null;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void waitForPort(int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

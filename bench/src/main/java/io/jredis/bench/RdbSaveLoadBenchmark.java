@@ -5,8 +5,8 @@ import io.jredis.server.RedisServer;
 import io.jredis.server.config.ConfigException;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.net.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -32,7 +32,7 @@ public final class RdbSaveLoadBenchmark {
         System.out.printf(Locale.ROOT, "%,d keys of mixed types%n", keys);
 
         RedisServer jredis = startJredis(jdir);
-        int rport = freePort();
+        int rport = LoopbackPorts.claim();
         Process redis = startRedis(rdir, rport);
         try (Jedis j = new Jedis("127.0.0.1", jredis.port(), 600_000);
                 Jedis r = new Jedis("127.0.0.1", rport, 600_000)) {
@@ -88,11 +88,6 @@ public final class RdbSaveLoadBenchmark {
         throw new IOException("redis-server did not start");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static double loadSeconds(String log) {
         int at = log.lastIndexOf("DB loaded from disk: ");

@@ -7,6 +7,7 @@ import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ConfigRewrite;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
+import io.jredis.server.net.LoopbackPorts;
 import io.jredis.server.protocol.RespParser;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -515,7 +516,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         /**
          * Starts the node on its port. At its first start it has none yet and claims one below the ephemeral range
-         * (see {@link NodePorts}); should another process bind it first, it claims the next.
+         * (see {@link LoopbackPorts}); should another process bind it first, it claims the next.
          */
         private void start() throws IOException {
             if (port != 0) {
@@ -523,7 +524,7 @@ public final class EmbeddedCluster implements AutoCloseable {
                 return;
             }
             for (int attempt = 1; ; attempt++) {
-                port = NodePorts.claim();
+                port = LoopbackPorts.claim();
                 try {
                     launch();
                     return;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.cluster.EmbeddedCluster.Node;
+import io.jredis.server.net.LoopbackPorts;
 import io.jredis.server.testing.Threads;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -89,7 +90,7 @@ class EmbeddedClusterTest {
 
             Node sentinel = cluster.sentinels().get(0);
             for (Node n : cluster.nodes()) {
-                assertTrue(n.port() < NodePorts.ephemeralStart(), n + " listens below the ephemeral range, so no outgoing"
+                assertTrue(n.port() < LoopbackPorts.ephemeralStart(), n + " listens below the ephemeral range, so no outgoing"
                         + " connection can take its port while it is down");
             }
             sentinel.restart();

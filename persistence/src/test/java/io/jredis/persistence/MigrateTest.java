@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.net.LoopbackPorts;
 import io.jredis.server.testing.RealRedis;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,10 +100,7 @@ class MigrateTest {
 
     @Test
     void repliesAsRealRedis() throws Exception {
-        int refused;
-        try (ServerSocket s = new ServerSocket(0)) {
-            refused = s.getLocalPort();
-        }
+        int refused = LoopbackPorts.claim();
         String tp = String.valueOf(target.port());
         String[][] cases = {
             {"127.0.0.1", tp, "k1", "0", "1000"},

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.net.LoopbackPorts;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +22,6 @@ import redis.clients.jedis.Jedis;
 class MetricsEndpointTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
@@ -35,7 +30,7 @@ class MetricsEndpointTest {
 
     @Test
     void servesPrometheusText() throws Exception {
-        int metrics = freePort();
+        int metrics = LoopbackPorts.claim();
         try (TestServer s = TestServer.start("metrics-port", String.valueOf(metrics));
                 Jedis j = new Jedis(s.host(), s.port())) {
             j.set("a", "1");
@@ -72,7 +67,7 @@ class MetricsEndpointTest {
         Path exporter = Path.of("/usr/bin/prometheus-redis-exporter");
         Assumptions.assumeTrue(Files.isExecutable(exporter),
                 "prometheus-redis-exporter not installed (apt-get install prometheus-redis-exporter)");
-        int web = freePort();
+        int web = LoopbackPorts.claim();
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
             j.set("k1", "v");
             j.set("k2", "v");

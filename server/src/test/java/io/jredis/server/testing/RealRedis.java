@@ -1,8 +1,8 @@
 package io.jredis.server.testing;
 
+import io.jredis.server.net.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,10 +94,9 @@ public final class RealRedis implements AutoCloseable {
         return dir;
     }
 
+    /** A port for a server started later: below the ephemeral range, so no outgoing connection takes it meanwhile. */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.claim();
     }
 
     @Override

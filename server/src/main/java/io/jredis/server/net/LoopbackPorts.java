@@ -1,4 +1,4 @@
-package io.jredis.cluster;
+package io.jredis.server.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,15 +8,15 @@ import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks the listening ports of cluster nodes below the system's ephemeral port range.
+ * Picks loopback ports to listen on below the system's ephemeral port range, for servers that must keep their port
+ * across a restart (embedded cluster nodes) or whose port is chosen before the server binds it (tests).
  *
- * <p>A node keeps its port across {@link EmbeddedCluster.Node#restart()}. A port the kernel picks for {@code port 0}
- * comes from the ephemeral range, so while the node is down any outgoing connection on the machine (the cluster's own
- * Sentinels reconnect all the time) may take it as its source port, and the restart fails with "Address already in
- * use". The kernel never hands out a port below that range as a source port, so only an explicit bind can take it.
- * Redis's own test suite picks its ports the same way.
+ * <p>A port the kernel picks for a bind to port 0 comes from the ephemeral range. While no one listens on it, any
+ * outgoing connection on the machine (Sentinels and replicas reconnect all the time) may take it as its source port,
+ * and the next bind fails with "Address already in use". The kernel never picks a source port below that range, so
+ * only an explicit bind can take one of these. Redis's own test suite picks its ports the same way.
  */
-final class NodePorts {
+public final class LoopbackPorts {
     /** The lowest port handed out: above the registered ports most services use. */
     private static final int LOWEST = 10000;
     /** Linux's default range starts here; macOS and Windows start higher (49152). */
@@ -26,11 +26,15 @@ final class NodePorts {
     /** Where the next search starts: random per JVM, so test JVMs running side by side rarely meet. */
     private static int next = ThreadLocalRandom.current().nextInt(SPAN);
 
-    private NodePorts() {
+    private LoopbackPorts() {
     }
 
-    /** A loopback port no one listens on now, not handed out before by this JVM (until the range wraps). */
-    static synchronized int claim() throws IOException {
+    /**
+     * A port no one listens on now on 127.0.0.1, not handed out before by this JVM (until the range wraps).
+     *
+     * @throws IOException when every port of the range is taken
+     */
+    public static synchronized int claim() throws IOException {
         for (int tried = 0; tried < SPAN; tried++) {
             int port = LOWEST + next;
             next = (next + 1) % SPAN;
@@ -45,7 +49,7 @@ final class NodePorts {
     }
 
     /** The start of the system's ephemeral range, or of Linux's default range when lower or unknown. */
-    static int ephemeralStart() {
+    public static int ephemeralStart() {
         try {
             String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
             int start = Integer.parseInt(range.split("\\s+")[0]);
