@@ -5,6 +5,7 @@
 #
 # Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]     CPU_AB_TESTS=lpush,... for some
 # CPU_AB_A_OPTS / CPU_AB_B_OPTS: extra JVM options for one side (the same jar twice compares two JVM settings).
+# CPU_AB_WARMUP: pipelined requests per workload before measuring (default 1000000).
 # CPU_AB_RANDOM=<n>: redis-benchmark -r n, so HSET/SADD/ZADD grow one collection to about n members in each run
 # (every run starts from FLUSHALL) instead of rewriting a single member.
 # Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat), then the median
@@ -28,9 +29,11 @@ JREDIS_JAR="$b_jar" JREDIS_JAVA_OPTS="${CPU_AB_B_OPTS:-}" bin/jredis --port "$bp
 redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/r" > /dev/null 2>&1 & rpid=$!
 trap 'kill $apid $bpid $rpid 2>/dev/null || true; rm -rf "$dirs"' EXIT
 wait_ping "$ap"; wait_ping "$bp"; wait_ping "$rp"
+# The JIT compiles the hot paths in the first requests, and the heap reaches its steady state once the requests
+# have churned through the memory HeapTrim lets them use between two cycles (about 500 MB, 3-5 million requests).
 for p in "$ap" "$bp"; do
   redis-benchmark -p "$p" -t "$tests" -n 100000 -c 50 -q > /dev/null
-  redis-benchmark -p "$p" -t "$tests" -n 400000 -c 50 -P 16 -q > /dev/null
+  redis-benchmark -p "$p" -t "$tests" -n "${CPU_AB_WARMUP:-1000000}" -c 50 -P 16 -q > /dev/null
 done
 out=$(mktemp)
 for r in $(seq 1 "$rounds"); do

@@ -1,5 +1,6 @@
 package io.jredis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,20 +8,32 @@ import org.junit.jupiter.api.Test;
 
 class HeapTrimTest {
     private static final long MB = 1 << 20;
+    private static final long INITIAL = 384 * MB;
 
     @Test
     void trimsAQuietServerWhoseHeapMoreThanDoubledPastTheSlack() {
-        assertTrue(HeapTrim.due(0, 380 * MB, 0));
-        assertTrue(HeapTrim.due(HeapTrim.QUIET_COMMANDS - 1, 305 * MB, 120 * MB));
-        assertFalse(HeapTrim.due(0, 300 * MB, 120 * MB), "within twice the live heap plus the slack");
-        assertFalse(HeapTrim.due(0, 60 * MB, 0), "a fresh server");
+        assertTrue(HeapTrim.quietTrimDue(380 * MB, INITIAL, 0, INITIAL));
+        assertTrue(HeapTrim.quietTrimDue(305 * MB, INITIAL, 120 * MB, INITIAL));
+        assertFalse(HeapTrim.quietTrimDue(300 * MB, INITIAL, 120 * MB, INITIAL),
+                "within twice the live heap plus the slack");
+        assertFalse(HeapTrim.quietTrimDue(60 * MB, INITIAL, 0, INITIAL), "a fresh server");
     }
 
     @Test
-    void trimsABusyServerOnlyPastTwiceTheLiveHeapPlusTheWiderSlack() {
-        assertFalse(HeapTrim.due(HeapTrim.QUIET_COMMANDS, 250 * MB, 0), "a burst over a fresh server");
-        assertFalse(HeapTrim.due(1_000_000, 450 * MB, 100 * MB), "within twice the live heap plus the slack");
-        assertTrue(HeapTrim.due(1_000_000, 300 * MB, 0), "past the slack of a server that had nothing live");
-        assertTrue(HeapTrim.due(1_000_000, 800 * MB, 250 * MB));
+    void trimsAQuietServerStillMappingWhatALoadChurnedThrough() {
+        assertTrue(HeapTrim.quietTrimDue(130 * MB, 900 * MB, 120 * MB, INITIAL),
+                "the heap a busy server was bounded to, after its last cycle");
+        assertFalse(HeapTrim.quietTrimDue(130 * MB, INITIAL + 60 * MB, 120 * MB, INITIAL),
+                "the initial heap is never unmapped, so it does not call for a trim");
+        assertFalse(HeapTrim.quietTrimDue(500 * MB, 600 * MB, 400 * MB, INITIAL),
+                "a big dataset maps what it holds");
+    }
+
+    @Test
+    void boundsABusyServerAtTwiceTheLiveHeapPlusTheWiderSlackAndTheReserve() {
+        long reserve = 300 * MB;
+        assertEquals(HeapTrim.BUSY_SLACK + reserve, HeapTrim.softMax(0, reserve, 6000 * MB), "a fresh server");
+        assertEquals(200 * MB + HeapTrim.BUSY_SLACK + reserve, HeapTrim.softMax(100 * MB, reserve, 6000 * MB));
+        assertEquals(6000 * MB, HeapTrim.softMax(3000 * MB, reserve, 6000 * MB), "never past the maximum heap");
     }
 }
