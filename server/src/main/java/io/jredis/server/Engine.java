@@ -1304,7 +1304,8 @@ public final class Engine implements Database.Hooks {
             currentCommand = savedCommand;
             currentArgv = savedArgv;
             if (--callDepth == 0) {
-                releaseWrites(!TOUCHES_ARBITRARY_KEYS.contains(cmd.fullName()));
+                // Only two or more writes may be wrapped: the set lookup is skipped for the usual one.
+                releaseWrites(atomicWrites < 2 || !TOUCHES_ARBITRARY_KEYS.contains(cmd.fullName()));
                 tracking.afterCommand(c);
             }
             currentClient = savedClient;

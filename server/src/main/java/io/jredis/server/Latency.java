@@ -46,8 +46,9 @@ public final class Latency {
 
     /** Records a command's duration: a monitor event when over the threshold, and its histogram sample. */
     void commandDone(CommandSpec cmd, long micros, boolean slowlogged) {
-        if (slowlogged) {
-            addSampleIfNeeded(cmd.hasFlag("fast") ? "fast-command" : "command", micros / 1000);
+        // The threshold first: the flag lookup is a hash-set probe, and most commands are under it.
+        if (slowlogged && monitored(micros / 1000)) {
+            addSample(cmd.hasFlag("fast") ? "fast-command" : "command", micros / 1000);
         }
         if (engine.config().latencyTracking.value()) {
             Histogram h = cmd.latencyHistogram;
@@ -61,10 +62,15 @@ public final class Latency {
 
     /** Redis's latencyAddSampleIfNeeded: a sample of {@code event} when latency-monitor-threshold is reached. */
     void addSampleIfNeeded(String event, long ms) {
-        long threshold = engine.config().latencyMonitorThreshold.value();
-        if (threshold > 0 && ms >= threshold) {
+        if (monitored(ms)) {
             addSample(event, ms);
         }
+    }
+
+    /** Whether an event that took {@code ms} is over latency-monitor-threshold (0: monitoring off). */
+    private boolean monitored(long ms) {
+        long threshold = engine.config().latencyMonitorThreshold.value();
+        return threshold > 0 && ms >= threshold;
     }
 
     /** Redis's latencyAddSample: one sample per second per event, the highest of that second kept. */
