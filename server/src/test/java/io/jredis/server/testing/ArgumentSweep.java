@@ -651,7 +651,9 @@ public final class ArgumentSweep {
                     }
                 }
             } catch (IOException e) {
-                throw new IOException("no reply to " + String.join(" ", k.argv()) + " (or its keyspace reset)", e);
+                // The engine thread's stack tells a stuck server from an idle one that lost the request.
+                throw new IOException("no reply to " + String.join(" ", k.argv()) + " (or its keyspace reset); "
+                        + "engine threads:" + Threads.stacks("jredis-engine"), e);
             }
         }
         return out;

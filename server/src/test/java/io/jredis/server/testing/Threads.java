@@ -1,9 +1,13 @@
 package io.jredis.server.testing;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** What threads this JVM runs, for tests that check a closed server left none of its own behind. */
+/**
+ * What threads this JVM runs: for tests that check a closed server left none of its own behind, and for the failure
+ * message of a test whose server stopped answering.
+ */
 public final class Threads {
     private Threads() {
     }
@@ -17,5 +21,19 @@ public final class Threads {
             }
         }
         return names;
+    }
+
+    /** The stacks of the live threads whose name starts with {@code prefix}, for a failure message. */
+    public static String stacks(String prefix) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (e.getKey().getName().startsWith(prefix)) {
+                sb.append("\n\"").append(e.getKey().getName()).append("\" ").append(e.getKey().getState());
+                for (StackTraceElement f : e.getValue()) {
+                    sb.append("\n    at ").append(f);
+                }
+            }
+        }
+        return sb.toString();
     }
 }
