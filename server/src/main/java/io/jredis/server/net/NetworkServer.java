@@ -44,6 +44,7 @@ public final class NetworkServer implements AutoCloseable {
     private final Engine engine;
     private final EventLoopGroup loop;
     private final boolean epoll;
+    private final ReadBuffers readBuffers;
     private final List<Channel> listeners = new ArrayList<>();
     /** The TCP (non-TLS) listeners, which CONFIG SET port and bind replace at run time. */
     private List<Channel> tcpListeners = new ArrayList<>();
@@ -71,6 +72,7 @@ public final class NetworkServer implements AutoCloseable {
                 return new EngineLoop(this, executor, factory);
             }
         };
+        this.readBuffers = new ReadBuffers(loop.next());
         ServerConfig cfg = engine.config();
         // Redis's applyTlsCfg: one hook, so a CONFIG SET of several tls-* directives reconfigures once.
         Directive.ApplyHook reconfigure = this::reconfigureTls;
@@ -398,6 +400,7 @@ public final class NetworkServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, cfg.tcpBacklog.intValue())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readBuffers)
                 .childHandler(initializer(true, false));
     }
 
@@ -519,6 +522,7 @@ public final class NetworkServer implements AutoCloseable {
         tcpListeners = List.of();
         tlsListeners = List.of();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        readBuffers.free();
         TrafficControl.release(loop);
         // Only a socket this server bound: a server that failed to start (its port busy) must not remove the socket
         // of the one started in its place.
