@@ -256,7 +256,7 @@ public final class ServerConfig {
     public final BoolDirective aofTimestampEnabled = add(new BoolDirective("aof-timestamp-enabled", false, 0));
     public final BoolDirective aofRewriteIncrementalFsync = add(new BoolDirective("aof-rewrite-incremental-fsync",
             true, NI));
-    public final BoolDirective aofDisableAutoGc = add(new BoolDirective("aof-disable-auto-gc", false, NI));
+    public final BoolDirective aofDisableAutoGc = add(new BoolDirective("aof-disable-auto-gc", false, 0));
 
     // ---- Shutdown, scripting ----
     public final NumberDirective shutdownTimeout = add(new NumberDirective("shutdown-timeout", 10, 0, INT_MAX, false,
