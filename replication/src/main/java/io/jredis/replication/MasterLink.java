@@ -101,7 +101,7 @@ final class MasterLink {
     // ---- connection ----
 
     void connect() {
-        if (stopped) {
+        if (stopped || exiting()) {
             return;
         }
         Tls tls = null;
@@ -202,6 +202,14 @@ final class MasterLink {
     }
 
     /** Redis's cancelReplicationHandshake(1): a failed transfer connects again at once, not at the next cron. */
+    /**
+     * The server is exiting: Redis exits with its master link up, so the link closed by the exit is not reported lost
+     * and is not dialled again (a replica that reconnected while closing made its master start a sync for it).
+     */
+    private boolean exiting() {
+        return engine.closing() || engine.shuttingDown();
+    }
+
     private void reconnectAfterFailure() {
         if (stopped) {
             return;
@@ -223,7 +231,7 @@ final class MasterLink {
     }
 
     void cron(long now) {
-        if (stopped) {
+        if (stopped || exiting()) {
             return;
         }
         if (state == State.CONNECT) {
@@ -272,6 +280,9 @@ final class MasterLink {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (exiting()) {
+                return;
+            }
             if (ctx.channel() == channel) {
                 if (state == State.CONNECTED) {
                     engine.log().warning("Connection with master lost.");
