@@ -280,10 +280,12 @@ final class MasterLink {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (exiting()) {
-                return;
-            }
             if (ctx.channel() == channel) {
+                if (exiting()) {
+                    // Buffers and a transfer in progress are released; nothing is reported or retried.
+                    dropConnection();
+                    return;
+                }
                 if (state == State.CONNECTED) {
                     engine.log().warning("Connection with master lost.");
                     engine.log().notice("Caching the disconnected master state.");
