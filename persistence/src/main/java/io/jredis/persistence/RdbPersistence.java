@@ -1,6 +1,7 @@
 package io.jredis.persistence;
 
 import io.jredis.persistence.rdb.EncodingConfig;
+import io.jredis.persistence.rdb.RdbCheck;
 import io.jredis.persistence.rdb.RdbException;
 import io.jredis.persistence.rdb.PipelinedLoad;
 import io.jredis.persistence.rdb.RdbInput;
@@ -449,6 +450,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
             }
             String msg = "Internal error in RDB reading offset " + e.offset() + " of " + p + ": " + e.getMessage();
             log.warning(msg);
+            printCheckReport(p);
             throw new RdbException(msg, e.offset(), e);
         } finally {
             loader = null;
@@ -461,6 +463,18 @@ public final class RdbPersistence implements Engine.RdbStatus {
         } else {
             log.notice("Done loading RDB, keys loaded: " + target.loaded + ", keys expired: " + target.expired
                     + ".");
+        }
+    }
+
+    /** Redis's rdbReportError for a file: the redis-check-rdb report of the whole file follows the error line. */
+    private void printCheckReport(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            for (String line : RdbCheck.report(p.getFileName().toString(), in, Files.size(p), EncodingConfig.of(cfg),
+                    cfg.rdbchecksum.value())) {
+                log.raw(line);
+            }
+        } catch (IOException e) {
+            log.warning("Cannot check the RDB file " + p + ": " + RdbFile.strerror(e));
         }
     }
 

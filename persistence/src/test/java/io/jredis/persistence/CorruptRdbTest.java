@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.persistence.rdb.Rdb;
 import io.jredis.persistence.rdb.RdbException;
+import io.jredis.server.testing.RealRedis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +109,51 @@ class CorruptRdbTest {
             assertTrue(log.contains("# Done loading RDB, keys loaded: 1, keys expired: 0, empty keys skipped: 1.\n"),
                     log);
         }
+    }
+
+    /**
+     * A value that fails its integrity check is followed by Redis's redis-check-rdb report of the file: the AUX fields
+     * and databases with their offsets, then what was being read (key and type) and the key counts. Compared with the
+     * report real redis-server prints for the same file, apart from the error's own wording.
+     */
+    @Test
+    void aDamagedValueIsFollowedByTheCheckReportAsRealRedis(@TempDir Path redisDir) throws Exception {
+        RealRedis.assumeInstalled();
+        byte[] file = good.clone();
+        int listpack = indexOf(file, new byte[] {Rdb.TYPE_HASH_LISTPACK, 1, 'h'}, 0) + 3;
+        int end = listpack + 1 + (file[listpack] & 0x3f) - 1;
+        assertEquals((byte) 0xff, file[end], "the listpack's terminator");
+        file[end] = 0;
+        Files.write(dir.resolve("dump.rdb"), file);
+        Files.deleteIfExists(dir.resolve("jredis.log"));
+        assertThrows(RdbException.class, () -> PersistentServer.start(dir).close());
+        List<String> jredis = report(Files.readString(dir.resolve("jredis.log")));
+
+        Files.write(redisDir.resolve("dump.rdb"), file);
+        Process p = new ProcessBuilder(RealRedis.binary(), "--port", String.valueOf(RealRedis.freePort()), "--dir",
+                redisDir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        List<String> redis = report(out);
+        assertTrue(redis.contains("[additional info] Reading key 'h'"), out);
+        assertEquals(redis, jredis);
+    }
+
+    /** The check report's lines, the error's wording left out (jredis names the integrity check in its own words). */
+    private static List<String> report(String log) {
+        List<String> lines = new ArrayList<>();
+        boolean errorLine = false;
+        for (String line : log.split("\n")) {
+            if (errorLine) {
+                lines.add(line.substring(0, line.indexOf(']') + 1));
+                errorLine = false;
+            } else if (line.startsWith("[") || line.startsWith("---")) {
+                lines.add(line);
+                errorLine = line.equals("--- RDB ERROR DETECTED ---");
+            }
+        }
+        return lines;
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {

@@ -101,7 +101,7 @@ final class MasterLink {
     // ---- connection ----
 
     void connect() {
-        if (stopped) {
+        if (stopped || exiting()) {
             return;
         }
         Tls tls = null;
@@ -202,6 +202,14 @@ final class MasterLink {
     }
 
     /** Redis's cancelReplicationHandshake(1): a failed transfer connects again at once, not at the next cron. */
+    /**
+     * The server is exiting: Redis exits with its master link up, so the link closed by the exit is not reported lost
+     * and is not dialled again (a replica that reconnected while closing made its master start a sync for it).
+     */
+    private boolean exiting() {
+        return engine.closing() || engine.shuttingDown();
+    }
+
     private void reconnectAfterFailure() {
         if (stopped) {
             return;
@@ -223,7 +231,7 @@ final class MasterLink {
     }
 
     void cron(long now) {
-        if (stopped) {
+        if (stopped || exiting()) {
             return;
         }
         if (state == State.CONNECT) {
@@ -273,6 +281,11 @@ final class MasterLink {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == channel) {
+                if (exiting()) {
+                    // Buffers and a transfer in progress are released; nothing is reported or retried.
+                    dropConnection();
+                    return;
+                }
                 if (state == State.CONNECTED) {
                     engine.log().warning("Connection with master lost.");
                     engine.log().notice("Caching the disconnected master state.");

@@ -69,18 +69,22 @@ public final class AofManifest {
     /**
      * Installs a finished rewrite's base: the old base and every incr file but the last (opened when the rewrite
      * started) become history, as Redis's backgroundRewriteDoneHandler does; with {@code aofOn} false (no file
-     * being written) the last one too, as its markRewrittenIncrAofAsHistory.
+     * being written) the last one too, as its markRewrittenIncrAofAsHistory. The newly retired files go before the
+     * history already listed, incr files first, in Redis's order: a manifest kept under aof-disable-auto-gc lists
+     * the same lines as Redis's.
      */
     public void installBase(Entry newBase, boolean aofOn) {
-        if (base != null) {
-            history.add(new Entry(base.name(), base.seq(), Type.HISTORY));
-        }
-        base = newBase;
-        baseSeq = newBase.seq();
+        List<Entry> retired = new ArrayList<>();
         while (incr.size() > (aofOn ? 1 : 0)) {
             Entry old = incr.remove(0);
-            history.add(new Entry(old.name(), old.seq(), Type.HISTORY));
+            retired.add(new Entry(old.name(), old.seq(), Type.HISTORY));
         }
+        if (base != null) {
+            retired.add(new Entry(base.name(), base.seq(), Type.HISTORY));
+        }
+        history.addAll(0, retired);
+        base = newBase;
+        baseSeq = newBase.seq();
     }
 
     /** Makes an old-style single AOF named {@code name} the base, seq 1, as Redis's aofUpgradePrepare. */

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -126,6 +127,7 @@ public final class AppendOnlyFile {
             load(stopRequested);
             startOnBoot();
         }
+        deleteHistory();
     }
 
     /** Whether {@code appendonly yes} will load data from an AOF, so an RDB file must not be loaded as well. */
@@ -186,6 +188,7 @@ public final class AppendOnlyFile {
             }
         });
         config.appendonly.onApply(this::appendonlyChanged);
+        config.aofDisableAutoGc.onChange(this::deleteHistory);
         config.appendfsync.onChange(() -> {
             if (writer != null) {
                 writer.policy(config.appendfsync.value());
@@ -271,6 +274,7 @@ public final class AppendOnlyFile {
                 // With the AOF on, the manifest in memory is the one on disk; off, the disk may hold an older AOF.
                 manifest = Files.exists(manifestPath(config)) ? readManifest() : new AofManifest();
             }
+            deleteHistory();
             if (manifest.base() == null && manifest.incr().isEmpty() && !Files.exists(legacyPath(config))) {
                 throw new AofException("The AOF directory " + dir() + " holds no AOF to load");
             }
@@ -638,8 +642,7 @@ public final class AppendOnlyFile {
             tempIncr = null;
         }
         manifest.installBase(base, state != State.OFF);
-        List<AofManifest.Entry> history = List.copyOf(manifest.history());
-        manifest.clearHistory();
+        List<AofManifest.Entry> history = takeHistory();
         AofManifest snapshot = manifest.copy();
         Path incrPath = newIncr == null ? null : dir().resolve(newIncr.name());
         // Redis installs the new files before it reports the rewrite done: until the writer thread has, the rewrite
@@ -657,10 +660,7 @@ public final class AppendOnlyFile {
                 }
                 fsyncDir(dir());
                 persistManifest(snapshot);
-                for (AofManifest.Entry h : history) {
-                    log.notice("Removing the history file " + h.name() + " in the background");
-                    Files.deleteIfExists(dir().resolve(h.name()));
-                }
+                removeFiles(history);
                 log.notice("Background AOF rewrite finished successfully");
             } finally {
                 onEngine(() -> installing = false);
@@ -673,6 +673,49 @@ public final class AppendOnlyFile {
         consecutiveFailures = 0;
         if (state == State.WAIT_REWRITE) {
             state = State.ON;
+        }
+    }
+
+    /**
+     * The history files to delete now, taken out of the manifest; none under aof-disable-auto-gc, where Redis keeps
+     * them listed (type h) and on disk for the operator.
+     */
+    private List<AofManifest.Entry> takeHistory() {
+        if (config.aofDisableAutoGc.value() || manifest.history().isEmpty()) {
+            return List.of();
+        }
+        List<AofManifest.Entry> history = List.copyOf(manifest.history());
+        manifest.clearHistory();
+        return history;
+    }
+
+    private void removeFiles(List<AofManifest.Entry> history) throws IOException {
+        for (AofManifest.Entry h : history) {
+            log.notice("Removing the history file " + h.name() + " in the background");
+            Files.deleteIfExists(dir().resolve(h.name()));
+        }
+    }
+
+    /**
+     * Redis's aofDelHistoryFiles, run at start, by DEBUG LOADAOF and when aof-disable-auto-gc is turned off: the
+     * history files go and the manifest stops listing them. Waits for the new manifest, as Redis writes it before it
+     * replies.
+     */
+    private void deleteHistory() {
+        List<AofManifest.Entry> history = takeHistory();
+        if (history.isEmpty()) {
+            return;
+        }
+        AofManifest snapshot = manifest.copy();
+        try {
+            writer().submit(() -> {
+                removeFiles(history);
+                persistManifest(snapshot);
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warning("Removing the AOF history files failed: " + e.getCause());
         }
     }
 

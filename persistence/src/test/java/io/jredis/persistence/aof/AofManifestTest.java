@@ -35,8 +35,9 @@ class AofManifestTest {
         AofManifest m = parse("file a.1.base.aof seq 1 type b\nfile a.1.incr.aof seq 1 type i\n");
         m.addIncr("a");
         m.installBase(m.nextBase("a", false), true);
-        assertEquals("file a.2.base.aof seq 2 type b\nfile a.1.base.aof seq 1 type h\n"
-                + "file a.1.incr.aof seq 1 type h\nfile a.2.incr.aof seq 2 type i\n",
+        // Redis's order: the retired incr files, then the old base (AofRewriteTest compares with redis-server).
+        assertEquals("file a.2.base.aof seq 2 type b\nfile a.1.incr.aof seq 1 type h\n"
+                + "file a.1.base.aof seq 1 type h\nfile a.2.incr.aof seq 2 type i\n",
                 new String(m.format(), StandardCharsets.UTF_8));
     }
 

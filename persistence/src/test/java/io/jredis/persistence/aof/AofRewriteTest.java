@@ -173,6 +173,52 @@ class AofRewriteTest {
         return List.of(off, offFiles, Files.readAllLines(manifest));
     }
 
+    /**
+     * aof-disable-auto-gc yes keeps the files two rewrites retired, listed as history in Redis's order; turning it off
+     * removes them and rewrites the manifest before CONFIG SET replies (aof-multi-part.tcl 'AOF enable/disable auto
+     * gc'). jredis deleted the history whatever the setting. Compared with real Redis's manifests and files.
+     */
+    @Test
+    void autoGcDisabledKeepsTheHistoryAsRealRedis(@TempDir Path redisDir) throws Exception {
+        List<List<String>> jredis;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            jredis = keepThenCollect(j, dir);
+        }
+        assertEquals(List.of("file appendonly.aof.3.base.rdb seq 3 type b", "file appendonly.aof.2.incr.aof seq 2 type h",
+                "file appendonly.aof.2.base.rdb seq 2 type h", "file appendonly.aof.1.incr.aof seq 1 type h",
+                "file appendonly.aof.1.base.rdb seq 1 type h", "file appendonly.aof.3.incr.aof seq 3 type i"),
+                jredis.get(0));
+        try (RealRedis r = RealRedis.start("--dir", redisDir.toString(), "--appendonly", "yes");
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
+            assertEquals(jredis, keepThenCollect(j, redisDir));
+        }
+    }
+
+    /** The manifest and files after two rewrites without auto gc, then the manifest and files once it is on. */
+    private static List<List<String>> keepThenCollect(Jedis j, Path d) throws Exception {
+        Path aofDir = d.resolve("appendonlydir");
+        Path manifest = aofDir.resolve("appendonly.aof.manifest");
+        j.configSet("aof-disable-auto-gc", "yes");
+        j.set("a", "b");
+        j.bgrewriteaof();
+        awaitRewriteDone(j);
+        j.set("c", "d");
+        j.bgrewriteaof();
+        awaitRewriteDone(j);
+        List<String> kept = Files.readAllLines(manifest);
+        List<String> keptFiles = files(aofDir);
+        j.configSet("aof-disable-auto-gc", "no");
+        List<String> collected = Files.readAllLines(manifest);
+        Await.until("the history removed", 30, () -> {
+            try {
+                return files(aofDir).size() == 3;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return List.of(kept, keptFiles, collected, files(aofDir));
+    }
+
     private static void turnOnDuringBgsave(int port) throws Exception {
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             for (int i = 0; i < 100; i++) {

@@ -49,7 +49,7 @@ public final class ServerConfig {
 
     // ---- Network ----
     public final BindDirective bind = add(new BindDirective(0));
-    public final StringDirective bindSourceAddr = add(new StringDirective("bind-source-addr", "", NI).emptyIsNull());
+    public final StringDirective bindSourceAddr = add(new StringDirective("bind-source-addr", "", 0).emptyIsNull());
     public final BoolDirective protectedMode = add(new BoolDirective("protected-mode", true, 0));
     public final EnumDirective enableProtectedConfigs = add(new EnumDirective("enable-protected-configs", "no",
             PROTECTED_ACTION, IMM));
@@ -132,7 +132,7 @@ public final class ServerConfig {
     public final BoolDirective rdbcompression = add(new BoolDirective("rdbcompression", true, 0));
     public final BoolDirective rdbchecksum = add(new BoolDirective("rdbchecksum", true, IMM));
     public final EnumDirective sanitizeDumpPayload = add(new EnumDirective("sanitize-dump-payload", "no",
-            List.of("no", "yes", "clients"), NI));
+            List.of("no", "yes", "clients"), 0));
     public final StringDirective dbfilename = add(new StringDirective("dbfilename", "dump.rdb", PROTECTED)
             .validator(v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename"));
     public final BoolDirective rdbDelSyncFiles = add(new BoolDirective("rdb-del-sync-files", false, 0));
@@ -215,17 +215,17 @@ public final class ServerConfig {
     public final NumberDirective maxmemoryClients = add(new NumberDirective("maxmemory-clients", 0, -100, LONG_MAX,
             MEMORY_OR_PERCENT, 0));
     public final BoolDirective lazyfreeLazyEviction = add(new BoolDirective("lazyfree-lazy-eviction", false, 0));
-    public final BoolDirective lazyfreeLazyExpire = add(new BoolDirective("lazyfree-lazy-expire", false, NI));
+    public final BoolDirective lazyfreeLazyExpire = add(new BoolDirective("lazyfree-lazy-expire", false, 0));
     public final BoolDirective lazyfreeLazyServerDel = add(new BoolDirective("lazyfree-lazy-server-del", false, 0));
-    public final BoolDirective lazyfreeLazyUserDel = add(new BoolDirective("lazyfree-lazy-user-del", false, NI));
-    public final BoolDirective lazyfreeLazyUserFlush = add(new BoolDirective("lazyfree-lazy-user-flush", false, NI));
+    public final BoolDirective lazyfreeLazyUserDel = add(new BoolDirective("lazyfree-lazy-user-del", false, 0));
+    public final BoolDirective lazyfreeLazyUserFlush = add(new BoolDirective("lazyfree-lazy-user-flush", false, 0));
 
     // ---- Threads, kernel ----
     public final NumberDirective ioThreads = add(new NumberDirective("io-threads", 1, 1, 128, false, IMM | NI));
     public final BoolDirective ioThreadsDoReads = add(new BoolDirective("io-threads-do-reads", false, IMM | NI));
     public final EnumDirective oomScoreAdj = add(new EnumDirective("oom-score-adj", "no",
-            List.of("no", "yes", "relative", "absolute"), NI).synonym("relative", "yes"));
-    public final OomScoreAdjValuesDirective oomScoreAdjValues = add(new OomScoreAdjValuesDirective(NI));
+            List.of("no", "yes", "relative", "absolute"), 0).synonym("relative", "yes"));
+    public final OomScoreAdjValuesDirective oomScoreAdjValues = add(new OomScoreAdjValuesDirective(0));
     public final BoolDirective disableThp = add(new BoolDirective("disable-thp", true, IMM | NI));
     public final StringDirective serverCpulist = add(new StringDirective("server_cpulist", "", IMM | NI)
             .emptyIsNull());
@@ -256,15 +256,15 @@ public final class ServerConfig {
     public final BoolDirective aofTimestampEnabled = add(new BoolDirective("aof-timestamp-enabled", false, 0));
     public final BoolDirective aofRewriteIncrementalFsync = add(new BoolDirective("aof-rewrite-incremental-fsync",
             true, NI));
-    public final BoolDirective aofDisableAutoGc = add(new BoolDirective("aof-disable-auto-gc", false, NI));
+    public final BoolDirective aofDisableAutoGc = add(new BoolDirective("aof-disable-auto-gc", false, 0));
 
     // ---- Shutdown, scripting ----
     public final NumberDirective shutdownTimeout = add(new NumberDirective("shutdown-timeout", 10, 0, INT_MAX, false,
-            NI));
+            0));
     public final ShutdownOnSignalDirective shutdownOnSigint = add(new ShutdownOnSignalDirective("shutdown-on-sigint",
-            NI));
+            0));
     public final ShutdownOnSignalDirective shutdownOnSigterm = add(new ShutdownOnSignalDirective(
-            "shutdown-on-sigterm", NI));
+            "shutdown-on-sigterm", 0));
     public final NumberDirective busyReplyThreshold = add(new NumberDirective("busy-reply-threshold", 5000, 0,
             LONG_MAX, false, 0, "lua-time-limit"));
     public final BoolDirective luaEnableDeprecatedApi = add(new BoolDirective("lua-enable-deprecated-api", false,
@@ -314,7 +314,7 @@ public final class ServerConfig {
     public final NumberDirective latencyMonitorThreshold = add(new NumberDirective("latency-monitor-threshold", 0, 0,
             LONG_MAX, false, 0));
     public final BoolDirective latencyTracking = add(new BoolDirective("latency-tracking", true, 0));
-    public final LatencyPercentilesDirective latencyTrackingInfoPercentiles = add(new LatencyPercentilesDirective(NI));
+    public final LatencyPercentilesDirective latencyTrackingInfoPercentiles = add(new LatencyPercentilesDirective(0));
     public final NotifyKeyspaceEventsDirective notifyKeyspaceEvents = add(new NotifyKeyspaceEventsDirective(0));
 
     // ---- Advanced ----
@@ -335,12 +335,12 @@ public final class ServerConfig {
     public final NumberDirective hllSparseMaxBytes = add(new NumberDirective("hll-sparse-max-bytes", 3000, 0, LONG_MAX,
             MEMORY, 0));
     public final NumberDirective streamNodeMaxBytes = add(new NumberDirective("stream-node-max-bytes", 4096, 0,
-            LONG_MAX, MEMORY, NI));
+            LONG_MAX, MEMORY, 0));
     public final NumberDirective streamNodeMaxEntries = add(new NumberDirective("stream-node-max-entries", 100, 0,
-            LONG_MAX, false, NI));
+            LONG_MAX, false, 0));
     public final BoolDirective activerehashing = add(new BoolDirective("activerehashing", true, NI));
     public final ClientOutputBufferLimitDirective clientOutputBufferLimit = add(new ClientOutputBufferLimitDirective(
-            NI));
+            0));
     public final NumberDirective clientQueryBufferLimit = add(new NumberDirective("client-query-buffer-limit",
             1024L * 1024 * 1024, 1024 * 1024, LONG_MAX, true, 0));
     public final NumberDirective protoMaxBulkLen = add(new NumberDirective("proto-max-bulk-len", 512L * 1024 * 1024,
@@ -374,7 +374,7 @@ public final class ServerConfig {
             1000, 1, LONG_MAX, false, NI));
 
     // ---- Debugging ----
-    public final BoolDirective useExitOnPanic = add(new BoolDirective("use-exit-on-panic", false, HIDDEN | NI));
+    public final BoolDirective useExitOnPanic = add(new BoolDirective("use-exit-on-panic", false, HIDDEN));
     public final NumberDirective watchdogPeriod = add(new NumberDirective("watchdog-period", 0, 0, INT_MAX, false,
             HIDDEN | NI));
 
