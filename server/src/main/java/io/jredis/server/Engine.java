@@ -1734,6 +1734,9 @@ public final class Engine implements Database.Hooks {
         for (Runnable task : cronTasks) {
             task.run();
         }
+        // Clients first, as Redis evicts them after every read (beforeSleep) and before keys in processCommand:
+        // memory held by clients over maxmemory-clients must not cost keys.
+        memory.evictClients();
         // As Redis's eviction time event (armed by CONFIG SET maxmemory) and serverCron's tracking-table limit: both
         // shrink without waiting for the next command.
         if (!clientsPaused()) {
@@ -1742,6 +1745,7 @@ public final class Engine implements Database.Hooks {
         if (tracking.trackingClients() > 0) {
             tracking.limitUsedSlots();
         }
+        // Again for the invalidation messages the key evictions and the tracking limit queued just now.
         memory.evictClients();
         flushPending();
     }

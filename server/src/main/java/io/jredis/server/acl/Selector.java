@@ -167,6 +167,10 @@ public final class Selector {
                     return Acl.ERR_SYNTAX;
                 }
             }
+            // A permission on no operation ('%~pattern', '%' alone) is refused, not stored as access to nothing.
+            if (!read && !write) {
+                return Acl.ERR_SYNTAX;
+            }
         }
         String pattern = op.substring(Math.min(offset, op.length()));
         if (Acl.hasSpaces(pattern)) {

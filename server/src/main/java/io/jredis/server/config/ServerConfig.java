@@ -268,7 +268,7 @@ public final class ServerConfig {
     public final NumberDirective busyReplyThreshold = add(new NumberDirective("busy-reply-threshold", 5000, 0,
             LONG_MAX, false, 0, "lua-time-limit"));
     public final BoolDirective luaEnableDeprecatedApi = add(new BoolDirective("lua-enable-deprecated-api", false,
-            IMM | HIDDEN | NI));
+            IMM | HIDDEN));
 
     // ---- Cluster ----
     public final BoolDirective clusterEnabled = add(new BoolDirective("cluster-enabled", false, IMM));

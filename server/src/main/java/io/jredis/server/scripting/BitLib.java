@@ -65,6 +65,10 @@ final class BitLib {
         int b = bit(args, 1, "tohex");
         int n = args.isnoneornil(2) ? 8 : bit(args, 2, "tohex");
         String digits = "0123456789abcdef";
+        if (n == Integer.MIN_VALUE) {
+            // its negation overflows; LuaBitOp (as Redis patched it) takes the next width, which the cap below makes 8
+            n = Integer.MIN_VALUE + 1;
+        }
         if (n < 0) {
             n = -n;
             digits = "0123456789ABCDEF";

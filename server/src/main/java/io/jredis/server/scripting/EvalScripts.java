@@ -31,7 +31,7 @@ public final class EvalScripts {
 
     /** A Lua state with the EVAL environment; with {@code ldb}, the one of a debugging session. */
     static LuaSandbox.State newState(Scripting scripting, Lrand48 random, LuaDebugger ldb) {
-        LuaSandbox.State state = LuaSandbox.create(random);
+        LuaSandbox.State state = LuaSandbox.create(random, scripting.engine().config().luaEnableDeprecatedApi.value());
         SandboxGlobals g = state.globals;
         g.rawset("redis", RedisApi.create(scripting, state.hook, true, ldb));
         g.rawset("__redis__err__handler", new ErrorHandler(state.hook));

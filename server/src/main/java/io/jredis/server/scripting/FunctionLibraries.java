@@ -57,7 +57,7 @@ public final class FunctionLibraries {
 
     FunctionLibraries(Scripting scripting) {
         this.scripting = scripting;
-        this.state = LuaSandbox.create(scripting.random());
+        this.state = LuaSandbox.create(scripting.random(), scripting.engine().config().luaEnableDeprecatedApi.value());
         SandboxGlobals g = state.globals;
         g.rawset("redis", RedisApi.create(scripting, state.hook, false));
         g.setmetatable(LuaSandbox.errorMetatable());

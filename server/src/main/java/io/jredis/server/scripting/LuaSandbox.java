@@ -54,8 +54,11 @@ final class LuaSandbox {
         }
     }
 
-    /** Creates a state with the base environment; the caller adds {@code redis} and protects it. */
-    static State create(Lrand48 random) {
+    /**
+     * Creates a state with the base environment, and Lua 5.1's setfenv, getfenv and newproxy with
+     * {@code deprecatedApi}; the caller adds {@code redis} and protects it.
+     */
+    static State create(Lrand48 random, boolean deprecatedApi) {
         SandboxGlobals g = new SandboxGlobals();
         g.load(new BaseLib());
         g.load(new PackageLib());
@@ -130,6 +133,9 @@ final class LuaSandbox {
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());
         g.rawset("cmsgpack", CmsgpackLib.create());
+        if (deprecatedApi) {
+            DeprecatedLib.install(s);
+        }
         return s;
     }
 

@@ -203,6 +203,13 @@ final class ScriptHook extends DebugLib {
         return "";
     }
 
+    /** The function running at {@code level} (1: the Lua function calling the running Java function), or null. */
+    LuaFunction function(int level) {
+        Frames f = frames();
+        int i = f.n - level;
+        return i < 0 || i >= f.n ? null : f.fn[i];
+    }
+
     /** Lua 5.1's {@code luaL_where(L, level)}: "chunk:line: " of the function at that level, or "". */
     String where(int level) {
         Frames f = frames();

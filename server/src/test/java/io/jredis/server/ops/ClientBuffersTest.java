@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.Sockets;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,42 @@ class ClientBuffersTest {
             assertTrue(closed, "the client watching ever more keys was never evicted");
             assertEquals("PONG", RawClient.text(other.call("PING")), "the small idle client is spared");
             assertTrue(other.info("stats").contains("evicted_clients:1\r\n"));
+        }
+    }
+
+    @Test
+    void partialRequestsOverMaxmemoryClientsCostClientsNotKeys() throws Exception {
+        try (TestServer s = TestServer.start("maxmemory-policy", "allkeys-lru", "maxmemory-clients", "1500000");
+                RawClient r = new RawClient(s.host(), s.port())) {
+            r.call("CLIENT", "NO-EVICT", "on");
+            String value = "x".repeat(50_000);
+            for (int i = 0; i < 20; i++) {
+                r.call("SET", "key:" + i, value);
+            }
+            // Room for one partial request below (700 KB sent, 1 MB declared, which is what client eviction weighs),
+            // not for two: only evicting clients before keys keeps every key.
+            long used = r.infoLong("memory", "used_memory");
+            r.call("CONFIG", "SET", "maxmemory", String.valueOf(used + 1_100_000));
+            List<RawClient> partial = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    RawClient c = new RawClient(s.host(), s.port());
+                    partial.add(c);
+                    c.send("*2\r\n$3\r\nGET\r\n$1000000\r\n".getBytes(StandardCharsets.US_ASCII));
+                    c.send("v".repeat(700_000).getBytes(StandardCharsets.US_ASCII));
+                }
+                // Watched from the kernel's socket table, not with commands: a command evicts clients first anyway,
+                // the cron is what must too. Left open: the listener, r and one partial request.
+                Await.until("two of the three partial requests evicted", 15,
+                        () -> Sockets.openServerSockets(s.port()).size() <= 3);
+                assertEquals(2, r.infoLong("stats", "evicted_clients"));
+                assertEquals(0, r.infoLong("stats", "evicted_keys"));
+                assertEquals(20L, r.call("DBSIZE"));
+            } finally {
+                for (RawClient c : partial) {
+                    c.close();
+                }
+            }
         }
     }
 
