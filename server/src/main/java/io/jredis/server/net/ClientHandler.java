@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -206,8 +207,11 @@ final class ClientHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Connection resets and similar I/O errors end the client, never the server.
-        engine.log().verbose("Client error: " + cause.getMessage());
+        // Connection resets and similar I/O errors end the client, never the server. Writes that find the
+        // connection already closed (a client killed for its output limit) are no news: Redis logs nothing there.
+        if (!closeScheduled && !(cause instanceof ClosedChannelException) && ctx.channel().isActive()) {
+            engine.log().verbose("Client error: " + cause.getMessage());
+        }
         ctx.close();
     }
 }
