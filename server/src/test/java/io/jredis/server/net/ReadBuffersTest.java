@@ -10,85 +10,71 @@ import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ReadBuffersTest {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
-    private static <T> T onLoop(DefaultEventLoop loop, Callable<T> task) throws Exception {
-        return loop.submit(task).get();
+    private final DefaultEventLoop loop = new DefaultEventLoop();
+    private final ReadBuffers buffers = new ReadBuffers(loop);
+
+    /** Runs {@code task} on the buffers' event loop, as the connections' reads do. */
+    private void onLoop(Runnable task) throws Exception {
+        loop.submit(task).get();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        buffers.free();
     }
 
     @Test
     void aReleasedBufferServesTheNextRead() throws Exception {
-        DefaultEventLoop loop = new DefaultEventLoop();
-        ReadBuffers buffers = new ReadBuffers(loop);
-        try {
-            RecvByteBufAllocator.Handle a = buffers.newHandle();
-            RecvByteBufAllocator.Handle b = buffers.newHandle();
-            onLoop(loop, () -> {
-                ByteBuf first = a.allocate(ALLOC);
-                assertEquals(ReadBuffers.SIZE, first.capacity());
-                first.writeBytes(new byte[] {1, 2, 3});
-                first.release();
-                ByteBuf second = b.allocate(ALLOC);
-                assertSame(first, second, "another connection's next read gets the released buffer back");
-                assertEquals(0, second.readableBytes(), "emptied");
-                assertEquals(1, second.refCnt());
-                second.release();
-                return null;
-            });
-        } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            buffers.free();
-        }
+        RecvByteBufAllocator.Handle a = buffers.newHandle();
+        RecvByteBufAllocator.Handle b = buffers.newHandle();
+        onLoop(() -> {
+            ByteBuf first = a.allocate(ALLOC);
+            assertEquals(ReadBuffers.SIZE, first.capacity());
+            first.writeBytes(new byte[] {1, 2, 3});
+            first.release();
+            ByteBuf second = b.allocate(ALLOC);
+            assertSame(first, second, "another connection's next read gets the released buffer back");
+            assertEquals(0, second.readableBytes(), "emptied");
+            assertEquals(1, second.refCnt());
+            second.release();
+        });
     }
 
     @Test
     void buffersKeptByPartialRequestsAreNotLentTwice() throws Exception {
-        DefaultEventLoop loop = new DefaultEventLoop();
-        ReadBuffers buffers = new ReadBuffers(loop);
-        try {
-            RecvByteBufAllocator.Handle h = buffers.newHandle();
-            onLoop(loop, () -> {
-                List<ByteBuf> held = new ArrayList<>();
-                for (int i = 0; i < 6; i++) {
-                    ByteBuf b = h.allocate(ALLOC);
-                    for (ByteBuf other : held) {
-                        assertNotSame(other, b);
-                    }
-                    held.add(b);
+        RecvByteBufAllocator.Handle h = buffers.newHandle();
+        onLoop(() -> {
+            List<ByteBuf> held = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ByteBuf b = h.allocate(ALLOC);
+                for (ByteBuf other : held) {
+                    assertNotSame(other, b);
                 }
-                held.forEach(ByteBuf::release);
-                return null;
-            });
-        } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            buffers.free();
-        }
+                held.add(b);
+            }
+            held.forEach(ByteBuf::release);
+        });
     }
 
     @Test
     void aReadThatFilledItsBufferIsFollowedByALargerOne() throws Exception {
-        DefaultEventLoop loop = new DefaultEventLoop();
-        ReadBuffers buffers = new ReadBuffers(loop);
-        try {
-            RecvByteBufAllocator.Handle h = buffers.newHandle();
-            onLoop(loop, () -> {
-                ByteBuf b = h.allocate(ALLOC);
-                h.attemptedBytesRead(b.writableBytes());
-                h.lastBytesRead(b.writableBytes());
-                b.release();
-                ByteBuf next = h.allocate(ALLOC);
-                assertEquals(ReadBuffers.LARGE, next.capacity());
-                next.release();
-                return null;
-            });
-        } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            buffers.free();
-        }
+        RecvByteBufAllocator.Handle h = buffers.newHandle();
+        onLoop(() -> {
+            ByteBuf b = h.allocate(ALLOC);
+            h.attemptedBytesRead(b.writableBytes());
+            h.lastBytesRead(b.writableBytes());
+            b.release();
+            ByteBuf next = h.allocate(ALLOC);
+            assertEquals(ReadBuffers.LARGE, next.capacity());
+            next.release();
+        });
     }
 }
