@@ -32,6 +32,11 @@ final class PayloadSender extends OutputStream {
          * holds pending bytes longer than repl-timeout without progress times out (Redis's repl_last_partial_write).
          */
         volatile long lastWrite = System.currentTimeMillis();
+        /**
+         * The socket took the last byte. Its connection may close right after (redis-cli {@code --rdb} hangs up as
+         * soon as the payload is in), which ends the transfer to it successfully, not as a dropped replica.
+         */
+        volatile boolean done;
 
         Target(Replication.Replica replica) {
             this.replica = replica;
@@ -88,40 +93,36 @@ final class PayloadSender extends OutputStream {
         }
     }
 
-    @Override
-    public void flush() throws IOException {
-        send();
-    }
-
-    /** Sends what is buffered and the trailer, then reports each replica once its socket took the last byte. */
+    /**
+     * Sends what is buffered and the trailer; each replica is reported by the write of the last byte to its socket,
+     * before its connection can close in reply.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
-        send();
-        if (trailer.length > 0) {
-            write(trailer, 0, trailer.length);
-            send();
-        }
         closed = true;
-        for (Target t : targets) {
-            if (t.alive()) {
-                t.channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-                    if (f.isSuccess()) {
-                        sent.accept(t);
-                    }
-                });
-            }
-        }
+        write(trailer, 0, trailer.length);
+        send(true);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        send(false);
     }
 
     private void send() throws IOException {
-        if (n == 0) {
+        send(false);
+    }
+
+    /** Writes the buffered bytes to every live replica; the {@code last} chunk (even an empty one) reports them. */
+    private void send(boolean last) throws IOException {
+        if (n == 0 && !last) {
             return;
         }
         int len = n;
-        ByteBuf chunk = Unpooled.copiedBuffer(buf, 0, len);
+        ByteBuf chunk = len == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(buf, 0, len);
         n = 0;
         boolean any = false;
         for (Target t : targets) {
@@ -138,6 +139,9 @@ final class PayloadSender extends OutputStream {
                 t.lastWrite = System.currentTimeMillis();
                 if (!f.isSuccess()) {
                     t.failed = true;
+                } else if (last) {
+                    t.done = true;
+                    sent.accept(t);
                 }
             });
         }
@@ -156,6 +160,8 @@ final class PayloadSender extends OutputStream {
                 if (t.alive()) {
                     any = true;
                     full |= t.queued.get() > MAX_QUEUED;
+                } else if (t.done) {
+                    any = true;
                 }
             }
             if (!any) {

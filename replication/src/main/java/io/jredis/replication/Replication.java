@@ -619,7 +619,16 @@ public final class Replication {
         fullSync = sync;
         resetStreamDb();
         if (diskless) {
-            sync.sender = new PayloadSender(targets, mark.getBytes(StandardCharsets.US_ASCII), t -> { });
+            // An rdb-only replica (redis-cli --rdb) is done once its socket took the end mark: it may hang up at
+            // once, before the snapshot's end reaches disklessDone.
+            sync.sender = new PayloadSender(targets, mark.getBytes(StandardCharsets.US_ASCII), t -> {
+                Replica r = t.replica;
+                if (r.rdbOnly && r.sync == sync) {
+                    r.sync = null;
+                    r.target = null;
+                    rdbTransmitted(r);
+                }
+            });
             sync.job = codec.saveToStream(engine, sync.replId, sync.offset, !first.excludeData,
                     !first.excludeFunctions, sync.sender, ok -> disklessDone(sync, ok));
         } else {
