@@ -466,12 +466,15 @@ public final class RdbPersistence implements Engine.RdbStatus {
         }
     }
 
-    /** Redis's rdbReportError for a file: the redis-check-rdb report of the whole file follows the error line. */
+    /**
+     * Redis's rdbReportError for a file: the redis-check-rdb report of the whole file follows the error line. Like
+     * Redis's checker, it goes to standard output, not to the log file (the same place when logfile is empty).
+     */
     private void printCheckReport(Path p) {
         try (InputStream in = Files.newInputStream(p)) {
             for (String line : RdbCheck.report(p.getFileName().toString(), in, Files.size(p), EncodingConfig.of(cfg),
                     cfg.rdbchecksum.value())) {
-                log.raw(line);
+                System.out.println(line);
             }
         } catch (IOException e) {
             log.warning("Cannot check the RDB file " + p + ": " + RdbFile.strerror(e));
