@@ -74,7 +74,7 @@ final class PayloadSender extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         if (n == buf.length) {
-            send();
+            send(false);
         }
         buf[n++] = (byte) b;
     }
@@ -83,7 +83,7 @@ final class PayloadSender extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
             if (n == buf.length) {
-                send();
+                send(false);
             }
             int k = Math.min(len, buf.length - n);
             System.arraycopy(b, off, buf, n, k);
@@ -109,10 +109,6 @@ final class PayloadSender extends OutputStream {
 
     @Override
     public void flush() throws IOException {
-        send(false);
-    }
-
-    private void send() throws IOException {
         send(false);
     }
 
