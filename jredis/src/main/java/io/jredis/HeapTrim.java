@@ -1,11 +1,14 @@
 package io.jredis;
 
+import com.sun.management.GarbageCollectorMXBean;
+import com.sun.management.GcInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.jredis.server.Engine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.management.RuntimeMXBean;
 
 /**
  * Keeps the heap near the live data without making requests pay for it.
@@ -13,7 +16,7 @@ import java.lang.management.MemoryUsage;
  * <p>Request garbage stays on the heap until the collector's next cycle, which Shenandoah starts only when free heap
  * runs low against the maximum heap (a quarter of the machine's memory): a burst left the process at 380 MB for 865k
  * small keys where redis-server held 112 MB, and a sustained write load grew it by everything allocated. Two bounds
- * keep it near the live data (what the last cycle left):
+ * keep it near the live data (what the last cycle marked, see {@link #liveAtStart}):
  * <ul>
  *   <li>The soft maximum heap ({@code SoftMaxHeapSize}) is twice the live data plus {@link #BUSY_SLACK} plus the
  *   collector's evacuation reserve, and the launcher's static heuristic starts Shenandoah's own cycles there. The
@@ -42,19 +45,36 @@ final class HeapTrim implements Runnable {
     static final long CHECK_MS = 250;
     /** Fewer commands than this between two checks is quiet: a trim's concurrent cycle then competes with nobody. */
     static final long QUIET_COMMANDS = 250;
+    /** Heap use samples kept (one per check): a minute, longer than a cycle over 10,000,000 keys under load. */
+    private static final int SAMPLES = 256;
 
     private final Engine engine;
     private final HotSpotDiagnosticMXBean vm;
     private final MemoryPoolMXBean heap;
+    /** Shenandoah's concurrent cycles, whose last one tells what it found live. */
+    private final GarbageCollectorMXBean cycles;
+    private final RuntimeMXBean runtime;
     /** Shenandoah keeps this much free heap for evacuation, out of what requests may allocate. */
     private final long reserve;
     private long softMax;
     private long lastCommands;
+    /** Heap use at each check and when it was taken (ms since the JVM started), in a ring. */
+    private final long[] sampleUsed = new long[SAMPLES];
+    private final long[] sampleTime = new long[SAMPLES];
+    private int samples;
+    private long cyclesSeen;
+    /** The live data the last cycle found (0 before the first). */
+    private long live;
+    /** An explicit cycle is running. */
+    private volatile boolean collecting;
 
-    private HeapTrim(Engine engine, HotSpotDiagnosticMXBean vm, MemoryPoolMXBean heap, long reserve) {
+    private HeapTrim(Engine engine, HotSpotDiagnosticMXBean vm, MemoryPoolMXBean heap, GarbageCollectorMXBean cycles,
+            long reserve) {
         this.engine = engine;
         this.vm = vm;
         this.heap = heap;
+        this.cycles = cycles;
+        this.runtime = ManagementFactory.getRuntimeMXBean();
         this.reserve = reserve;
         this.softMax = heap.getUsage().getMax();
     }
@@ -69,11 +89,13 @@ final class HeapTrim implements Runnable {
         MemoryPoolMXBean heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
                 .findFirst().orElse(null);
-        if (heap == null) {
+        GarbageCollectorMXBean cycles = ManagementFactory.getPlatformMXBeans(GarbageCollectorMXBean.class).stream()
+                .filter(b -> b.getName().endsWith("Cycles")).findFirst().orElse(null);
+        if (heap == null || cycles == null) {
             return;
         }
         long reserve = heap.getUsage().getMax() / 100 * evacReservePercent(vm);
-        Thread t = new Thread(new HeapTrim(engine, vm, heap, reserve), "jredis-heap-trim");
+        Thread t = new Thread(new HeapTrim(engine, vm, heap, cycles, reserve), "jredis-heap-trim");
         t.setDaemon(true);
         t.start();
     }
@@ -96,6 +118,18 @@ final class HeapTrim implements Runnable {
         return used > needed || committed > Math.max(needed, initial) + SLACK;
     }
 
+    /**
+     * The live data a concurrent cycle found: the heap it left ({@code after}) less what was allocated while it ran,
+     * the peak use seen during it over the use at its start ({@code before}). Shenandoah keeps everything allocated
+     * during a cycle and, marking a snapshot of the heap at its start, frees only what was garbage then; the heap after
+     * a cycle under a heavy write load held 1.7 GB where 1.1 GB was live (10,000,000 keys, docs/benchmarks.md,
+     * session 11), and twice that as the bound let the process grow to 3.8 GB. A peak sampled late only raises the
+     * estimate, and so the bound.
+     */
+    static long liveAtStart(long before, long after, long peakDuring) {
+        return Math.max(0, after - Math.max(0, peakDuring - before));
+    }
+
     /** The soft maximum heap for {@code live} data: the busy bound plus the reserve, within the maximum heap. */
     static long softMax(long live, long reserve, long max) {
         return Math.min(max, 2 * live + BUSY_SLACK + reserve);
@@ -109,22 +143,62 @@ final class HeapTrim implements Runnable {
                 // Read from the engine thread's counter without a lock: a stale value only delays a trim.
                 long commands = engine.stats().commandsProcessed;
                 MemoryUsage now = heap.getUsage();
-                // What the last cycle left (0 before the first).
-                long live = heap.getCollectionUsage().getUsed();
-                if (commands - lastCommands < QUIET_COMMANDS
-                        && quietTrimDue(now.getUsed(), now.getCommitted(), live, now.getInit())) {
-                    // The explicit cycle blocks this thread until it ends; should the load come back meanwhile,
-                    // a soft maximum left over from before would start cycle after cycle while it grows.
-                    bound(now.getMax());
-                    System.gc();
-                } else {
-                    bound(softMax(live, reserve, now.getMax()));
+                sample(now.getUsed());
+                // During an explicit cycle the soft maximum stays at the maximum heap: should the load come back
+                // meanwhile, one left over from before would start cycle after cycle while the heap grows.
+                if (!collecting) {
+                    if (commands - lastCommands < QUIET_COMMANDS
+                            && quietTrimDue(now.getUsed(), now.getCommitted(), live, now.getInit())) {
+                        bound(now.getMax());
+                        collect();
+                    } else {
+                        bound(softMax(live, reserve, now.getMax()));
+                    }
                 }
                 lastCommands = engine.stats().commandsProcessed;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Runs an explicit cycle on its own thread: {@code System.gc()} returns only when the cycle ends, and the checks
+     * must go on sampling the heap meanwhile, or what the requests allocated during the cycle would count as live.
+     */
+    private void collect() {
+        collecting = true;
+        Thread t = new Thread(() -> {
+            System.gc();
+            collecting = false;
+        }, "jredis-heap-trim-gc");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Records the heap's use now and, when a cycle ended since the last check, what it found live. */
+    private void sample(long used) {
+        int i = samples++ % SAMPLES;
+        sampleUsed[i] = used;
+        sampleTime[i] = runtime.getUptime();
+        long count = cycles.getCollectionCount();
+        if (count == cyclesSeen) {
+            return;
+        }
+        cyclesSeen = count;
+        GcInfo last = cycles.getLastGcInfo();
+        if (last == null) {
+            return;
+        }
+        String pool = heap.getName();
+        long before = last.getMemoryUsageBeforeGc().get(pool).getUsed();
+        long peak = before;
+        for (int k = 0; k < Math.min(samples, SAMPLES); k++) {
+            if (sampleTime[k] >= last.getStartTime() && sampleTime[k] <= last.getEndTime()) {
+                peak = Math.max(peak, sampleUsed[k]);
+            }
+        }
+        live = liveAtStart(before, last.getMemoryUsageAfterGc().get(pool).getUsed(), peak);
     }
 
     /**

@@ -36,4 +36,14 @@ class HeapTrimTest {
         assertEquals(200 * MB + HeapTrim.BUSY_SLACK + reserve, HeapTrim.softMax(100 * MB, reserve, 6000 * MB));
         assertEquals(6000 * MB, HeapTrim.softMax(3000 * MB, reserve, 6000 * MB), "never past the maximum heap");
     }
+
+    @Test
+    void theLiveDataOfACycleLeavesOutWhatWasAllocatedWhileItRan() {
+        assertEquals(1081 * MB, HeapTrim.liveAtStart(2947 * MB, 1690 * MB, 3556 * MB),
+                "a cycle under a heavy write load (gc log of bench/gc-pauses.sh, 10,000,000 keys)");
+        assertEquals(120 * MB, HeapTrim.liveAtStart(400 * MB, 120 * MB, 400 * MB), "nothing allocated meanwhile");
+        assertEquals(120 * MB, HeapTrim.liveAtStart(400 * MB, 120 * MB, 300 * MB),
+                "a sample after the cycle freed memory is no allocation");
+        assertEquals(0, HeapTrim.liveAtStart(100 * MB, 50 * MB, 400 * MB), "never negative");
+    }
 }
