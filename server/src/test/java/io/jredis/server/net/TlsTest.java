@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestCerts;
 import io.jredis.server.testing.TestServer;
@@ -23,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -263,8 +267,13 @@ class TlsTest {
     }
 
     private static String ping(Socket sock) throws IOException {
+        return inline(sock, "PING");
+    }
+
+    /** Sends an inline command; the first line of its reply. */
+    private static String inline(Socket sock, String command) throws IOException {
         OutputStream out = sock.getOutputStream();
-        out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = sock.getInputStream();
         StringBuilder sb = new StringBuilder();
@@ -273,6 +282,54 @@ class TlsTest {
             sb.append((char) b);
         }
         return sb.toString();
+    }
+
+    /**
+     * Redis counts a client's query buffer as soon as it reads the bytes, after decryption on a TLS connection: a
+     * partial big argument over TLS shows in CLIENT LIST and weighs for maxmemory-clients as it does over TCP.
+     */
+    @Test
+    void partialBigArgumentCountsAsOverTcp() throws Exception {
+        try (TestServer s = tlsServer("tls-auth-clients", "no");
+             RawClient admin = new RawClient("127.0.0.1", s.port());
+             RawClient tcp = new RawClient("127.0.0.1", s.port());
+             SSLSocket tls = (SSLSocket) certs.trusting("ca.crt").getSocketFactory().createSocket("127.0.0.1",
+                     tlsPort(s))) {
+            assertEquals("OK", RawClient.text(tcp.call("CLIENT", "SETNAME", "tcp")));
+            assertEquals("+OK", inline(tls, "CLIENT SETNAME tls"));
+            // The header and 1000 bytes of a 1 MB argument; Redis reserves its query buffer for the whole of it.
+            byte[] partial = ("*2\r\n$3\r\nGET\r\n$1000000\r\n" + "v".repeat(1000))
+                    .getBytes(StandardCharsets.US_ASCII);
+            tcp.send(partial);
+            tls.getOutputStream().write(partial);
+            tls.getOutputStream().flush();
+            Await.until("both partial arguments shown as qbuf", 15,
+                    () -> clientField(admin, "tcp", "qbuf") == 1000 && clientField(admin, "tls", "qbuf") == 1000);
+            for (String field : List.of("qbuf-free", "argv-mem", "tot-mem")) {
+                assertEquals(clientField(admin, "tcp", field), clientField(admin, "tls", field), field);
+            }
+            assertTrue(clientField(admin, "tls", "tot-mem") >= 1_000_000);
+            assertEquals(1L, admin.call("CLIENT", "KILL", "ID", Long.toString(clientField(admin, "tcp", "id"))));
+            // The TLS client alone is over the limit: the cron evicts it.
+            assertEquals("OK", RawClient.text(admin.call("CONFIG", "SET", "maxmemory-clients", "500000")));
+            Await.until("the TLS client evicted", 15, () -> clientField(admin, "tls", "id") < 0);
+            assertEquals(1, admin.infoLong("stats", "evicted_clients"));
+        }
+    }
+
+    /** A numeric field of the CLIENT LIST line of the client named {@code name}; -1 when there is none. */
+    private static long clientField(RawClient admin, String name, String field) {
+        try {
+            for (String line : RawClient.text(admin.call("CLIENT", "LIST")).split("\n")) {
+                Matcher m = Pattern.compile("(?:^| )" + field + "=(\\d+) ").matcher(line);
+                if (line.contains(" name=" + name + " ") && m.find()) {
+                    return Long.parseLong(m.group(1));
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The start-up errors redis-server 7.0.15 logs (checked against it) before "Failed to configure TLS". */
