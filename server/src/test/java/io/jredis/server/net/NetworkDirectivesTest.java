@@ -283,26 +283,28 @@ class NetworkDirectivesTest {
 
     @Test
     void idleClientsAreClosedAfterTimeout() throws Exception {
-        try (TestServer s = TestServer.start("timeout", "1");
-                Socket idle = new Socket(s.host(), s.port());
-                RawClient busy = new RawClient(s.host(), s.port())) {
-            idle.setSoTimeout(10_000);
+        try (TestServer s = TestServer.start("timeout", "1"); RawClient busy = new RawClient(s.host(), s.port())) {
+            // Timed from before the connection: its accept is the idle client's last interaction, and a test thread
+            // descheduled between the two would have made a punctual close look early.
             long start = System.nanoTime();
-            // The busy client keeps interacting while the idle one waits for the server to hang up.
-            int[] result = {-2};
-            Thread reader = new Thread(() -> {
-                try {
-                    result[0] = idle.getInputStream().read();
-                } catch (IOException e) {
-                    result[0] = -1;
+            try (Socket idle = new Socket(s.host(), s.port())) {
+                idle.setSoTimeout(10_000);
+                // The busy client keeps interacting while the idle one waits for the server to hang up.
+                int[] result = {-2};
+                Thread reader = new Thread(() -> {
+                    try {
+                        result[0] = idle.getInputStream().read();
+                    } catch (IOException e) {
+                        result[0] = -1;
+                    }
+                });
+                reader.start();
+                while (reader.isAlive() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                    assertEquals("PONG", RawClient.text(busy.call("PING")));
+                    reader.join(100);
                 }
-            });
-            reader.start();
-            while (reader.isAlive() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
-                assertEquals("PONG", RawClient.text(busy.call("PING")));
-                reader.join(100);
+                assertEquals(-1, result[0], "the idle client is disconnected");
             }
-            assertEquals(-1, result[0], "the idle client is disconnected");
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(elapsedMs >= 1000, "not before the timeout: " + elapsedMs + " ms");
             assertEquals("PONG", RawClient.text(busy.call("PING")), "an active client stays connected");
