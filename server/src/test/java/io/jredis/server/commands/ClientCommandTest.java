@@ -361,11 +361,13 @@ class ClientCommandTest {
     void idleTimeoutClosesIdleClientsOnly() throws Exception {
         try (TestServer s = TestServer.start("timeout", "1"); Socket idle = new Socket(s.host(), s.port());
                 RawClient busy = new RawClient(s.host(), s.port())) {
+            // Timed from before the PING, the idle client's last interaction: a test thread descheduled between the
+            // reply and the clock would have made a punctual close look early.
+            long start = System.nanoTime();
             idle.getOutputStream().write(RawClient.encode("PING".getBytes(StandardCharsets.US_ASCII)));
             InputStream in = idle.getInputStream();
             assertEquals('+', in.read());
             in.readNBytes(6);
-            long start = System.nanoTime();
             idle.setSoTimeout(100);
             boolean closed = false;
             while (!closed && System.nanoTime() - start < 6_000_000_000L) {
