@@ -107,8 +107,11 @@ class EmbeddedClusterTest {
     void pausedNodeKeepsItsSocketsButAnswersNothingUntilResumed() throws IOException {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(0).build().start()) {
             Node replica = cluster.replicas().get(0);
-            try (RespConnection c = new RespConnection(replica.host(), replica.port(), 300)) {
+            // The first reply may take a while from a node just started on a loaded machine; only the silence of
+            // a paused node is watched for a short time.
+            try (RespConnection c = new RespConnection(replica.host(), replica.port(), 10_000)) {
                 assertEquals("PONG", c.call("PING"));
+                c.timeout(300);
                 replica.pause();
                 assertTrue(replica.isPaused());
                 assertThrows(SocketTimeoutException.class, () -> c.call("PING"));
@@ -144,8 +147,10 @@ class EmbeddedClusterTest {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(0).build().start()) {
             Node master = cluster.master();
             Node replica = cluster.replicas().get(0);
-            try (RespConnection c = new RespConnection(master.host(), master.port(), 300)) {
+            // As above: a patient first reply, a short watch for the silence of the cut.
+            try (RespConnection c = new RespConnection(master.host(), master.port(), 10_000)) {
                 assertEquals("PONG", c.call("PING"));
+                c.timeout(300);
                 cluster.cutFromClients(master);
                 assertThrows(SocketTimeoutException.class, () -> c.call("SET", "k", "v"));
                 cluster.healFromClients(master);
