@@ -346,13 +346,8 @@ public final class Main implements Callable<Integer> {
     private void onSignal(String name) {
         try {
             Signal.handle(new Signal(name), s -> {
-                // A second SIGINT means quit now (Redis's shutdown_asap check). The request is recorded before
-                // anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal closely. The
-                // engine's cron starts the shutdown (not while DEBUG PAUSE-CRON holds it), as Redis's serverCron.
+                // A second SIGINT means quit now (Redis's shutdown_asap check).
                 boolean insist = name.equals("INT") && server.engine().shutdownSequence().requested();
-                if (!insist) {
-                    server.engine().shutdownSequence().request(name.equals("INT"));
-                }
                 String prefix = PID + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") ";
                 if (insist) {
                     // The save in progress is abandoned: its temp file goes.
@@ -364,7 +359,11 @@ public final class Main implements Callable<Integer> {
                     }
                     Runtime.getRuntime().halt(1);
                 }
-                log.raw(prefix + "Received SIG" + name + " scheduling shutdown...");
+                // Recorded before anything slower (the log line), as a client's SHUTDOWN ABORT may follow the signal
+                // closely; the line is still written before the engine's cron can start the shutdown (not while
+                // DEBUG PAUSE-CRON holds it), as Redis's handler logs before serverCron runs again.
+                server.engine().shutdownSequence().request(name.equals("INT"),
+                        () -> log.raw(prefix + "Received SIG" + name + " scheduling shutdown..."));
                 exitRequested.complete(null);
             });
         } catch (IllegalArgumentException e) {

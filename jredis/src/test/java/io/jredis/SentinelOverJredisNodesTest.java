@@ -99,6 +99,11 @@ class SentinelOverJredisNodesTest {
             }
 
             master.close();
+            // Read once every Sentinel names a new master: the failover can outlast a read's 10 s socket timeout when
+            // a loaded machine put the Sentinels in TILT (30 s) first.
+            Await.until("every Sentinel names a new master", 60, () -> sentinels.stream().allMatch(p ->
+                    call(p, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster") instanceof List<?> l && l.size() == 2
+                            && !mp.equals(RespParser.toText(l.get(1)))));
 
             String promoted = null;
             for (RawClient sub : subs) {

@@ -48,7 +48,8 @@ class DrillCommandTest {
     void sentinelFailoverDrillPassesOnEmbeddedCluster() {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().build().start()) {
             List<Integer> ports = cluster.sentinels().stream().map(EmbeddedCluster.Node::port).toList();
-            Result r = drill("--sentinel", sentinelList(ports), "--master", "mymaster", "--json", "--timeout", "30");
+            // Per step, and a step returns once it passes: room for a Sentinel in TILT (30 s) on a loaded machine.
+            Result r = drill("--sentinel", sentinelList(ports), "--master", "mymaster", "--json", "--timeout", "120");
             assertEquals(0, r.exit(), r.out());
             assertTrue(r.out().startsWith("{\"master\":\"mymaster\",\"mode\":\"failover\",\"result\":\"PASS\""),
                     r.out());
@@ -70,14 +71,14 @@ class DrillCommandTest {
             Thread restarter = new Thread(() -> {
                 EmbeddedCluster.awaitUntil("the drill kills the master", Duration.ofSeconds(30),
                         () -> !master.isRunning());
-                cluster.awaitFailover(Duration.ofSeconds(30));
+                cluster.awaitFailover(Duration.ofSeconds(60));
                 master.restart();
             });
             restarter.start();
             List<Integer> ports = cluster.sentinels().stream().map(EmbeddedCluster.Node::port).toList();
             StringWriter text = new StringWriter();
             int exit = new CommandLine(new DrillCommand()).setOut(new PrintWriter(text))
-                    .execute("--sentinel", sentinelList(ports), "--master", "mymaster", "--kill", "--timeout", "30");
+                    .execute("--sentinel", sentinelList(ports), "--master", "mymaster", "--kill", "--timeout", "120");
             restarter.join();
             assertEquals(0, exit, text.toString());
             assertTrue(text.toString().contains("PASS kill master (SHUTDOWN NOSAVE)"), text.toString());

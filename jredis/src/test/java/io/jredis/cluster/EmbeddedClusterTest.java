@@ -30,9 +30,39 @@ class EmbeddedClusterTest {
      * can stall a Sentinel's timer for more than 2 s, and TILT then keeps it from acting for 30 s.
      */
     private static final Duration BOUND = Duration.ofSeconds(60);
+    /**
+     * An old master is converted only once it kept its role and stayed up (never flagged down under the 1 s
+     * down-after) for 4 hello periods; on a loaded machine each Sentinel may spend 30 s in TILT first, or see the
+     * node down for a moment and start over: SentinelStragglerTest's bound for the same wait. A 60 s wait ran out in
+     * a loaded run of the whole suite.
+     */
+    private static final Duration CONVERT_BOUND = Duration.ofSeconds(120);
 
     static void await(String what, BooleanSupplier cond) {
         EmbeddedCluster.awaitUntil(what, BOUND, cond);
+    }
+
+    /** Waits for a Sentinel to convert an old master; on a timeout the message holds every node's log tail. */
+    private static void awaitConverted(EmbeddedCluster cluster, String what, BooleanSupplier cond) {
+        try {
+            EmbeddedCluster.awaitUntil(what, CONVERT_BOUND, cond);
+        } catch (IllegalStateException e) {
+            StringBuilder logs = new StringBuilder(e.getMessage());
+            for (Node n : cluster.nodes()) {
+                logs.append("\n").append(n.name()).append(" log:\n").append(logTail(n));
+            }
+            throw new AssertionError(logs.toString(), e);
+        }
+    }
+
+    /** The last lines of a node's log (a cluster built with logs on), for a failure message. */
+    static String logTail(Node n) {
+        try {
+            List<String> lines = Files.readAllLines(n.dir().resolve("node.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     static String replicationField(Node n, String field) {
@@ -41,7 +71,7 @@ class EmbeddedClusterTest {
 
     @Test
     void startsReadyAndFailsOverWhenTheMasterIsKilled() throws IOException {
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).logs(true).build().start()) {
             Node master = cluster.master();
             assertEquals("redis-0", master.name());
             assertEquals(3, cluster.sentinelAddresses().size());
@@ -70,7 +100,7 @@ class EmbeddedClusterTest {
 
             master.restart();
             assertTrue(master.isRunning());
-            await("the old master rejoins as a replica of the new one", () ->
+            awaitConverted(cluster, "the old master rejoins as a replica of the new one", () ->
                     Integer.toString(promoted.port()).equals(replicationField(master, "master_port"))
                             && "up".equals(replicationField(master, "master_link_status")));
             assertEquals("failover", master.call("GET", "after"));
@@ -79,13 +109,13 @@ class EmbeddedClusterTest {
 
     @Test
     void pausedMasterIsFailedOverAndDemotedWhenResumed() {
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(3).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(3).logs(true).build().start()) {
             Node master = cluster.master();
             master.pause();
             Node promoted = cluster.awaitFailover(BOUND);
             assertNotEquals(master, promoted);
             master.resume();
-            await("the resumed old master is turned into a replica", () ->
+            awaitConverted(cluster, "the resumed old master is turned into a replica", () ->
                     Integer.toString(promoted.port()).equals(replicationField(master, "master_port")));
 
             Node sentinel = cluster.sentinels().get(0);
@@ -107,8 +137,11 @@ class EmbeddedClusterTest {
     void pausedNodeKeepsItsSocketsButAnswersNothingUntilResumed() throws IOException {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(0).build().start()) {
             Node replica = cluster.replicas().get(0);
-            try (RespConnection c = new RespConnection(replica.host(), replica.port(), 300)) {
+            // The first reply may take a while from a node just started on a loaded machine; only the silence of
+            // a paused node is watched for a short time.
+            try (RespConnection c = new RespConnection(replica.host(), replica.port(), 10_000)) {
                 assertEquals("PONG", c.call("PING"));
+                c.timeout(300);
                 replica.pause();
                 assertTrue(replica.isPaused());
                 assertThrows(SocketTimeoutException.class, () -> c.call("PING"));
@@ -144,8 +177,10 @@ class EmbeddedClusterTest {
         try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(1).sentinels(0).build().start()) {
             Node master = cluster.master();
             Node replica = cluster.replicas().get(0);
-            try (RespConnection c = new RespConnection(master.host(), master.port(), 300)) {
+            // As above: a patient first reply, a short watch for the silence of the cut.
+            try (RespConnection c = new RespConnection(master.host(), master.port(), 10_000)) {
                 assertEquals("PONG", c.call("PING"));
+                c.timeout(300);
                 cluster.cutFromClients(master);
                 assertThrows(SocketTimeoutException.class, () -> c.call("SET", "k", "v"));
                 cluster.healFromClients(master);

@@ -237,18 +237,9 @@ class SentinelStragglerTest {
                         .append("\n  replicas: ").append(call(p, "SENTINEL", "REPLICAS", "mymaster"));
             }
             for (Node n : cluster.nodes()) {
-                b.append("\n").append(n.name()).append(" log:\n").append(logTail(n));
+                b.append("\n").append(n.name()).append(" log:\n").append(EmbeddedClusterTest.logTail(n));
             }
             return b.append("\nevents:").append(events).toString();
-        }
-
-        private static String logTail(Node n) {
-            try {
-                List<String> lines = Files.readAllLines(n.dir().resolve("node.log"));
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return e.toString();
-            }
         }
 
         /** The old master back on its port, with no data (the cluster has no persistence). */

@@ -29,7 +29,8 @@ class LettuceSentinelFailoverExampleTest {
             }
             EmbeddedCluster embedded = endpoints.cluster();
             embedded.master().kill();
-            EmbeddedCluster.Node promoted = embedded.awaitFailover(Duration.ofSeconds(30));
+            // As in JedisSentinelFailoverExampleTest: room for a Sentinel in TILT (30 s) on a loaded machine.
+            EmbeddedCluster.Node promoted = embedded.awaitFailover(Duration.ofSeconds(60));
 
             try (StatefulRedisConnection<String, String> c = client.connect(uri)) {
                 assertEquals("alive", c.sync().get("session"));

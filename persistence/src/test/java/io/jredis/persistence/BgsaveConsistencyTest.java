@@ -10,6 +10,7 @@ import io.jredis.server.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,9 @@ public class BgsaveConsistencyTest {
     @Test
     void fileHoldsExactlyTheStateAtTheStartOfBgsave(@TempDir Path dir) throws Exception {
         Map<String, String> expected;
-        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "2000");
+        // A walk of 20 s, so the writes overlap it however slowly a loaded machine runs them; the delay is lifted
+        // once they are checked.
+        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "10000");
                 Jedis j = s.jedis()) {
             populate(j);
             expected = Datasets.read(j, 16);
@@ -41,13 +44,17 @@ public class BgsaveConsistencyTest {
             assertTrue(info.contains("rdb_bgsave_in_progress:1"), "the writes must overlap the save: " + info);
             long processed = RawClient.infoField(info, "current_save_keys_processed");
             assertTrue(processed < RawClient.infoField(info, "current_save_keys_total"), info);
-            long worst = 0;
-            for (int i = 0; i < 20; i++) {
+            long[] pings = new long[20];
+            for (int i = 0; i < pings.length; i++) {
                 long t = System.nanoTime();
                 j.ping();
-                worst = Math.max(worst, System.nanoTime() - t);
+                pings[i] = (System.nanoTime() - t) / 1_000_000;
             }
-            assertTrue(worst < 200_000_000L, "PING took " + worst / 1_000_000 + " ms during BGSAVE");
+            // One PING may meet a descheduled server thread on a loaded machine; a save that held the loop would
+            // hold them all, for as long as its walk (seconds).
+            Arrays.sort(pings);
+            assertTrue(pings[pings.length - 2] < 200 && pings[pings.length - 1] < 2000,
+                    "PINGs during BGSAVE took " + Arrays.toString(pings) + " ms");
             j.configSet("rdb-key-save-delay", "0");
             awaitBgsaveDone(j);
             assertTrue(j.info("persistence").contains("rdb_last_bgsave_status:ok"));

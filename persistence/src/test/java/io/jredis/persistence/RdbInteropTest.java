@@ -82,6 +82,9 @@ class RdbInteropTest {
     @Test
     void expiredKeysAreDroppedWhenLoading(@TempDir Path dir) throws Exception {
         try (PersistentServer s = PersistentServer.start(dir); Jedis j = s.jedis()) {
+            // The key must reach the file: a test thread descheduled past its TTL before SAVE would otherwise see
+            // the expire cycle delete it first.
+            j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SET-ACTIVE-EXPIRE", "0");
             j.set("stays", "1");
             j.set("goes", "1");
             j.pexpire("goes", 300);

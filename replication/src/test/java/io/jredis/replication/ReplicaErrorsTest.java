@@ -28,7 +28,8 @@ class ReplicaErrorsTest {
     void errorsGivenToTheMasterAreLoggedAndCounted() {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0", "enable-debug-command", "yes");
                 RedisServer replica = Nodes.jredis("replicaof", "127.0.0.1 " + master.port());
-                Jedis m = new Jedis("127.0.0.1", master.port());
+                // WAIT 1 20000 below: Jedis's default 2 s socket timeout would cut it short on a loaded machine.
+                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000);
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
             awaitCaughtUp(m, r);
             await("replica online", 20, () -> online(m, 1));

@@ -25,7 +25,8 @@ class ReplicationInteropTest {
     @Test
     void realReplicaOfJredisMaster() throws Exception {
         try (RedisServer master = Nodes.jredis("repl-diskless-sync-delay", "0");
-                Jedis m = new Jedis("127.0.0.1", master.port())) {
+                // WAIT 1 5000 below: Jedis's default 2 s socket timeout would cut it short on a loaded machine.
+                Jedis m = new Jedis("127.0.0.1", master.port(), 30_000)) {
             m.set("before", "sync");
             m.set("long", "x".repeat(5000));
             m.setex("expiring", 500, "soon");

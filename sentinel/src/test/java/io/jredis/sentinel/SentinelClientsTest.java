@@ -103,6 +103,10 @@ class SentinelClientsTest {
             subscribers.add(sub);
         }
         lab.master.close();
+        // Read once every Sentinel names a new master: the failover can outlast a read's 10 s socket timeout when a
+        // loaded machine put the Sentinels in TILT (30 s) first.
+        SentinelLab.await("every Sentinel names a new master", () -> lab.sentinelPorts.stream()
+                .allMatch(p -> SentinelLab.announcesOtherThan(p, oldMaster)));
         for (RawClient sub : subscribers) {
             String[] w = RespParser.toText(((List<?>) sub.read()).get(2)).split(" ");
             assertEquals(oldMaster, w[1] + ":" + w[2]);

@@ -46,6 +46,11 @@ class SentinelFailoverTest {
             }
 
             master.close();
+            // Read once every Sentinel names a new master: the failover can outlast a read's 10 s socket timeout when
+            // a loaded machine put the Sentinels in TILT (30 s) first.
+            String old = "127.0.0.1:" + master.port();
+            SentinelLab.await("every Sentinel names a new master", () -> lab.sentinelPorts.stream()
+                    .allMatch(p -> SentinelLab.announcesOtherThan(p, old)));
 
             Set<Integer> replicas = Set.of(r1.port(), r2.port());
             for (RawClient sub : subscribers) {

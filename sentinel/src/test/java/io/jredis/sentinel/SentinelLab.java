@@ -169,6 +169,12 @@ final class SentinelLab implements AutoCloseable {
         return null;
     }
 
+    /** Whether a Sentinel announces a master other than {@code oldAddr} ("ip:port"), as once it saw a failover. */
+    static boolean announcesOtherThan(int sentinelPort, String oldAddr) {
+        String addr = masterAddr(sentinelPort);
+        return addr != null && !addr.equals(oldAddr);
+    }
+
     static String info(int port, String[] auth) {
         try (RawClient c = new RawClient("127.0.0.1", port)) {
             if (auth != null) {

@@ -93,6 +93,10 @@ class SentinelRobustnessTest {
             RawClient switches = lab.add(new RawClient("127.0.0.1", lab.sentinelPorts.get(0)));
             switches.call("SUBSCRIBE", "+switch-master");
             old.kill();
+            // Read once the Sentinel names a new master: the failover can outlast a read's 10 s socket timeout when
+            // a loaded machine put the Sentinels in TILT (30 s) first.
+            SentinelLab.await("the Sentinel names a new master",
+                    () -> SentinelLab.announcesOtherThan(lab.sentinelPorts.get(0), "127.0.0.1:" + old.port));
             String[] w = nextMessage(switches).split(" ");
             assertEquals(Integer.toString(old.port), w[2]);
             int promoted = Integer.parseInt(w[4]);

@@ -3,6 +3,7 @@ package io.jredis.server;
 import io.jredis.server.config.ShutdownOnSignalDirective;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Redis 7.0's shutdown sequence (prepareForShutdown, isReadyToShutdown, finishShutdown, abortShutdown): unless told
@@ -52,6 +53,8 @@ public final class Shutdown {
     private volatile boolean requested;
     /** Redis's last_sig_received, as a flag: SIGINT (else SIGTERM) chooses the shutdown-on-sig* flags. */
     private volatile boolean bySigint;
+    /** Signal handlers between setting {@link #requested} and the end of their log line. */
+    private final AtomicInteger announcing = new AtomicInteger();
     private int flags;
     /** Redis's shutdown_mstime: when the wait for replicas gives up; 0 while no shutdown was initiated. */
     private long deadline;
@@ -66,10 +69,21 @@ public final class Shutdown {
         replicas = r;
     }
 
-    /** A signal asks for a shutdown, which the cron starts (Redis's shutdown_asap). Safe from any thread. */
-    public void request(boolean sigint) {
-        bySigint = sigint;
-        requested = true;
+    /**
+     * A signal asks for a shutdown, which the cron starts (Redis's shutdown_asap). Safe from any thread: the request
+     * counts at once (a SHUTDOWN ABORT sees it), and {@code announce} (the handler's log line) runs before the cron
+     * can act on it, as Redis's handler logs before its main loop runs again. A handler thread descheduled between
+     * the two let the shutdown log "ready to exit" before the handler's line.
+     */
+    public void request(boolean sigint, Runnable announce) {
+        announcing.incrementAndGet();
+        try {
+            bySigint = sigint;
+            requested = true;
+            announce.run();
+        } finally {
+            announcing.decrementAndGet();
+        }
     }
 
     /** Whether a signal's request is pending or its shutdown runs: a second SIGINT then exits at once. */
@@ -130,7 +144,8 @@ public final class Shutdown {
         if (engine.shuttingDown()) {
             return;
         }
-        if (requested && !initiated()) {
+        // Not while a signal handler still announces its request: counted before the request is set (see request).
+        if (requested && announcing.get() == 0 && !initiated()) {
             ShutdownOnSignalDirective d = bySigint ? engine.config().shutdownOnSigint
                     : engine.config().shutdownOnSigterm;
             prepare(d.flags());

@@ -18,6 +18,8 @@ import redis.clients.jedis.Jedis;
  * and the AOF must load (a torn last command is cut under aof-load-truncated yes).
  */
 class AofCrashTest {
+    private static final int WRITES_BEFORE_KILL = 20;
+
     @TempDir
     Path dir;
 
@@ -58,8 +60,10 @@ class AofCrashTest {
     }
 
     /**
-     * Writes k0, k1, ... until the child, killed {@code killAfterMs} after the first acknowledgement, dies; returns
-     * the acknowledgement times (nanos) of each write.
+     * Writes k0, k1, ... until the child, killed {@code killAfterMs} after the first acknowledgement but not before
+     * {@link #WRITES_BEFORE_KILL} were acknowledged, dies; returns the acknowledgement times (nanos) of each write.
+     * A cold child on a loaded machine with a slow disk (under always each reply waits for an fsync) can acknowledge
+     * only a few writes in that time.
      */
     private long[] writeUntilKilled(Process p, long killAfterMs) throws Exception {
         int port = Integer.parseInt(Files.readString(dir.resolve("port")).trim());
@@ -69,7 +73,7 @@ class AofCrashTest {
         // A generous timeout: under always each reply waits for an fsync, which a loaded disk can stall for seconds.
         try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
             while (n < acked.length) {
-                if (!killed && n > 0 && System.nanoTime() - acked[0] > killAfterMs * 1_000_000) {
+                if (!killed && n >= WRITES_BEFORE_KILL && System.nanoTime() - acked[0] > killAfterMs * 1_000_000) {
                     // Killed from another thread so the kill lands while a write is in flight.
                     new Thread(p::destroyForcibly).start();
                     killed = true;
@@ -100,7 +104,7 @@ class AofCrashTest {
     private Crash crashAndReload(String fsync) throws Exception {
         Process p = child(fsync);
         long[] acked = writeUntilKilled(p, 700);
-        assertTrue(acked.length > 10, "too few writes before the kill: " + acked.length);
+        assertTrue(acked.length >= WRITES_BEFORE_KILL, "too few writes before the kill: " + acked.length);
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             return new Crash(acked, loadedPrefix(j, acked.length));
         }

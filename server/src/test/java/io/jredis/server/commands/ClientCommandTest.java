@@ -268,7 +268,9 @@ class ClientCommandTest {
                 RawClient reader = new RawClient(s.host(), s.port())) {
             long writerId = (Long) writer.call("CLIENT", "ID");
             long start = System.nanoTime();
-            assertEquals("+OK\r\n", raw(admin, "CLIENT", "PAUSE", "1000", "WRITE"));
+            // Long enough that the checks below still fall within it when this thread is descheduled on a loaded
+            // machine: once it ends, the SET runs and the GET sees it.
+            assertEquals("+OK\r\n", raw(admin, "CLIENT", "PAUSE", "3000", "WRITE"));
             // A pipeline: the write is held, and the read behind it waits with it to keep the order.
             send(writer, "SET", "k", "1");
             send(writer, "GET", "k");
@@ -283,7 +285,7 @@ class ClientCommandTest {
             assertEquals("$-1\r\n", raw(reader, "GET", "k"), "reads are not paused and the SET has not run");
             assertEquals("+OK\r\n", new String(writer.readRaw(), StandardCharsets.US_ASCII));
             long waitedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(waitedMs >= 950, "released after the pause, waited " + waitedMs + " ms");
+            assertTrue(waitedMs >= 2950, "released after the pause, waited " + waitedMs + " ms");
             assertEquals("$1\r\n1\r\n", new String(writer.readRaw(), StandardCharsets.US_ASCII));
             assertEquals("N", listEntry(reader, writerId).get("flags"));
         }
@@ -359,11 +361,13 @@ class ClientCommandTest {
     void idleTimeoutClosesIdleClientsOnly() throws Exception {
         try (TestServer s = TestServer.start("timeout", "1"); Socket idle = new Socket(s.host(), s.port());
                 RawClient busy = new RawClient(s.host(), s.port())) {
+            // Timed from before the PING, the idle client's last interaction: a test thread descheduled between the
+            // reply and the clock would have made a punctual close look early.
+            long start = System.nanoTime();
             idle.getOutputStream().write(RawClient.encode("PING".getBytes(StandardCharsets.US_ASCII)));
             InputStream in = idle.getInputStream();
             assertEquals('+', in.read());
             in.readNBytes(6);
-            long start = System.nanoTime();
             idle.setSoTimeout(100);
             boolean closed = false;
             while (!closed && System.nanoTime() - start < 6_000_000_000L) {
