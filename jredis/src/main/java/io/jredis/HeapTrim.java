@@ -58,10 +58,13 @@ final class HeapTrim implements Runnable {
     private final long reserve;
     private long softMax;
     private long lastCommands;
-    /** Heap use at each check and when it was taken (ms since the JVM started), in a ring. */
+    /**
+     * Heap use at each check and when it was taken (ms since the JVM started), in a ring; a slot not yet written holds
+     * no use, which raises no peak.
+     */
     private final long[] sampleUsed = new long[SAMPLES];
     private final long[] sampleTime = new long[SAMPLES];
-    private int samples;
+    private int next;
     private long cyclesSeen;
     /** The live data the last cycle found (0 before the first). */
     private long live;
@@ -178,9 +181,9 @@ final class HeapTrim implements Runnable {
 
     /** Records the heap's use now and, when a cycle ended since the last check, what it found live. */
     private void sample(long used) {
-        int i = samples++ % SAMPLES;
-        sampleUsed[i] = used;
-        sampleTime[i] = runtime.getUptime();
+        sampleUsed[next] = used;
+        sampleTime[next] = runtime.getUptime();
+        next = (next + 1) % SAMPLES;
         long count = cycles.getCollectionCount();
         if (count == cyclesSeen) {
             return;
@@ -193,7 +196,7 @@ final class HeapTrim implements Runnable {
         String pool = heap.getName();
         long before = last.getMemoryUsageBeforeGc().get(pool).getUsed();
         long peak = before;
-        for (int k = 0; k < Math.min(samples, SAMPLES); k++) {
+        for (int k = 0; k < SAMPLES; k++) {
             if (sampleTime[k] >= last.getStartTime() && sampleTime[k] <= last.getEndTime()) {
                 peak = Math.max(peak, sampleUsed[k]);
             }
