@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -22,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * php-cli and its redis extension.
  */
 class PhpRedisTest {
-    private static String php(Path script, int port) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("php", script.toString(), Integer.toString(port)).redirectErrorStream(true)
-                .start();
+    private static String php(Path script, int port, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("php", script.toString(), Integer.toString(port)));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] out;
         try (InputStream in = p.getInputStream()) {
@@ -47,13 +50,18 @@ class PhpRedisTest {
         }
     }
 
+    private static Path script(Path dir, String name) throws IOException {
+        Path script = dir.resolve(name);
+        try (InputStream in = PhpRedisTest.class.getResourceAsStream("/clients/" + name)) {
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
+    }
+
     @Test
     void wooCommerceObjectCacheSessionAsWithRedis(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(phpRedisInstalled(), "php-cli with the redis extension is not installed");
-        Path script = dir.resolve("woo.php");
-        try (InputStream in = PhpRedisTest.class.getResourceAsStream("/clients/woocommerce-object-cache.php")) {
-            Files.write(script, in.readAllBytes());
-        }
+        Path script = script(dir, "woocommerce-object-cache.php");
         String ours;
         try (TestServer s = TestServer.start()) {
             ours = php(script, s.port());
@@ -64,5 +72,38 @@ class PhpRedisTest {
         }
         assertTrue(theirs.contains("'7.0.15'"), theirs);
         assertEquals(theirs, ours);
+    }
+
+    /**
+     * Every phpredis method with fifteen argument shapes on a key of each type (about 17,000 calls per mode): the
+     * reply as phpredis hands it to PHP, getLastError() and the key's type afterwards must be what real Redis gives,
+     * called directly and queued in MULTI (where phpredis parses QUEUED and EXEC's nested replies and errors).
+     */
+    @Test
+    void everyPhpRedisMethodOnEveryKeyTypeAsWithRedis(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(phpRedisInstalled(), "php-cli with the redis extension is not installed");
+        Path script = script(dir, "phpredis-api-sweep.php");
+        for (String mode : List.of("direct", "multi")) {
+            String ours;
+            try (TestServer s = TestServer.start()) {
+                ours = php(script, s.port(), mode);
+            }
+            String theirs;
+            try (RealRedis redis = RealRedis.start()) {
+                theirs = php(script, redis.port(), mode);
+            }
+            List<String> expected = theirs.lines().toList();
+            List<String> actual = ours.lines().toList();
+            assertTrue(expected.size() > 10_000, "the sweep ran: " + expected.size() + " lines");
+            List<String> differences = new ArrayList<>();
+            for (int i = 0; i < Math.max(expected.size(), actual.size()) && differences.size() < 20; i++) {
+                String e = i < expected.size() ? expected.get(i) : "(missing)";
+                String a = i < actual.size() ? actual.get(i) : "(missing)";
+                if (!e.equals(a)) {
+                    differences.add("redis:  " + e + "\njredis: " + a);
+                }
+            }
+            assertEquals("", String.join("\n", differences), mode + " mode");
+        }
     }
 }
