@@ -121,6 +121,10 @@ final class ClientHandler extends ChannelDuplexHandler {
                 engine.process(client, argv);
             }
         } else if (msg instanceof RespDecoder.ProtocolError err) {
+            // After QUIT (or an earlier protocol error) Redis parses nothing more: bytes behind it get no error.
+            if (client.closingAfterReply()) {
+                return;
+            }
             if (engine.log().enabled(Log.VERBOSE)) {
                 engine.log().verbose("Protocol error (" + err.reason() + ") from client: " + client.describe() + ". "
                         + err.dump());

@@ -161,6 +161,7 @@ class ProtocolErrorsTest {
                         err("too big inline request"), After.CLOSED),
                 new Case("NUL in a count line hides the CR", "plain", b("*1\u0000\r\n$4\r\nPING\r\n"), "", After.WAITING),
                 new Case("QUIT stops reading", "plain", b("QUIT\r\nPING\r\n"), "+OK\r\n", After.CLOSED),
+                new Case("a malformed request after QUIT is not answered", "plain", b("QUIT\r\n*01\r\n"), "+OK\r\n", After.CLOSED),
                 new Case("unauthenticated multibulk length", "auth", b("*11\r\n"), err("unauthenticated multibulk length"), After.CLOSED),
                 new Case("unauthenticated multibulk of 10 waits", "auth", b("*10\r\n"), "", After.WAITING),
                 new Case("unauthenticated huge multibulk", "auth", b("*2000000\r\n"), err("unauthenticated multibulk length"), After.CLOSED),
