@@ -1,0 +1,57 @@
+package io.jredis.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.ServerPair;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Differences found by driving redis-py 4.3.4 (its test suite, and the same calls compared reply by reply) against a
+ * real redis-server and jredis; each test compares the two servers on what redis-py showed differing.
+ */
+class RedisPyVsRedisTest {
+    @RegisterExtension
+    static final ServerPair servers = new ServerPair();
+
+    @Test
+    void commandStatsOfContainersMatchRedis() throws IOException {
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                // Counted before the reset: CONFIG RESETSTAT must clear the containers' counters too.
+                c.call("ACL");
+                c.call("OBJECT", "NOSUCH");
+                c.call("CONFIG", "RESETSTAT");
+                // An unknown subcommand is charged to no command; a missing one is charged to the container.
+                c.call("SCRIPT", "NOSUCH");
+                c.call("MEMORY", "NOSUCH");
+                c.call("CLIENT", "NOSUCH", "x");
+                c.call("CONFIG");
+                c.call("OBJECT", "HELP", "x");
+                sides.add(commandStats(RawClient.text(c.call("INFO", "commandstats"))));
+            }
+        }
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
+    /** The commandstats lines, sorted, without their timings. */
+    private static List<String> commandStats(String info) {
+        List<String> out = new ArrayList<>();
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("cmdstat_")) {
+                out.add(line.replaceAll("usec=\\d+,usec_per_call=[\\d.]+,", ""));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static int[] ports() {
+        return new int[] {servers.redis().port(), servers.jredis().port()};
+    }
+}
