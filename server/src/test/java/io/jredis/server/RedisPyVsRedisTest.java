@@ -39,6 +39,28 @@ class RedisPyVsRedisTest {
         assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
     }
 
+    @Test
+    void scoreRangeBoundsOutOfDoubleRangeAreInfinitiesOrZero() throws IOException {
+        String[] bounds = {"1e400", "(1e400", "-1e400", "(-1e400", "1e-400", "(1e-400", "-1e-400", " 1e400", "0x1p3",
+            "(inf", "nan", "1e400x"};
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("DEL", "z");
+                c.call("ZADD", "z", "-5", "neg", "0", "zero", "5", "pos");
+                for (String b : bounds) {
+                    out.add(b + " -> " + RawClient.text(c.call("ZCOUNT", "z", b, "+inf")) + " "
+                            + RawClient.text(c.call("ZCOUNT", "z", "-inf", b)) + " "
+                            + RawClient.text(c.call("ZRANGEBYSCORE", "z", b, "+inf")) + " "
+                            + RawClient.text(c.call("ZRANGE", "z", "-inf", b, "BYSCORE")));
+                }
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
     /** The commandstats lines, sorted, without their timings. */
     private static List<String> commandStats(String info) {
         List<String> out = new ArrayList<>();

@@ -143,7 +143,10 @@ final class ZSetCommands {
     /** A parsed score or lex interval, as start/end ranks once applied to a set. */
     private record Interval(ZSetValue.Position from, ZSetValue.Position past) {}
 
-    /** Redis's zslParseRange item: "(x" exclusive, strtod accepting leading spaces and "" as 0, refusing NaN. */
+    /**
+     * Redis's zslParseRange item: "(x" exclusive, strtod accepting leading spaces and "" as 0, refusing NaN. errno is
+     * not checked, so an overflowing bound such as 1e400 is an infinity, not an error.
+     */
     private static double[] scoreBound(byte[] b) {
         boolean excl = b.length > 0 && b[0] == '(';
         String s = Bytes.str(b).substring(excl ? 1 : 0).stripLeading();
@@ -152,7 +155,7 @@ final class ZSetCommands {
             v = 0;
         } else {
             double[] d = new double[1];
-            if (!Bytes.parseDouble(Bytes.of(s), d)) {
+            if (!Bytes.parseDoubleUnchecked(Bytes.of(s), d)) {
                 return null;
             }
             v = d[0];
