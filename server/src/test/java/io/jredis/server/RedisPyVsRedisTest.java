@@ -61,6 +61,28 @@ class RedisPyVsRedisTest {
         assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
     }
 
+    @Test
+    void incrbyfloatResultIsNeverIntEncoded() throws IOException {
+        String[][] calls = {
+            {"INCRBYFLOAT", "a", "10"}, {"OBJECT", "ENCODING", "a"}, {"SET", "b", "5"}, {"INCRBYFLOAT", "b", "5"},
+            {"OBJECT", "ENCODING", "b"}, {"EVAL", "return redis.call('incrbyfloat', KEYS[1], '3')", "1", "c"},
+            {"OBJECT", "ENCODING", "c"}, {"COPY", "b", "d"}, {"OBJECT", "ENCODING", "d"}, {"INCR", "b"},
+            {"OBJECT", "ENCODING", "b"}, {"INCRBYFLOAT", "e", "1.5"}, {"OBJECT", "ENCODING", "e"},
+            {"INCRBYFLOAT", "f", "1e50"}, {"OBJECT", "ENCODING", "f"}, {"OBJECT", "REFCOUNT", "a"}};
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("FLUSHALL");
+                for (String[] call : calls) {
+                    out.add(String.join(" ", call) + " -> " + RawClient.text(c.call(call)));
+                }
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
     /** The commandstats lines, sorted, without their timings. */
     private static List<String> commandStats(String info) {
         List<String> out = new ArrayList<>();
