@@ -83,6 +83,39 @@ class RedisPyVsRedisTest {
         assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
     }
 
+    @Test
+    void lexRangesOverUnequalScoresFollowRedisShortcuts() throws IOException {
+        // Only cases Redis decides before walking the set (first/last element against the bounds, empty bounds),
+        // so its answer does not depend on the skiplist's random levels.
+        String[][] ranges = {{"[b", "(c"}, {"[d", "[b"}, {"(b", "[b"}, {"-", "-"}, {"+", "+"},
+            {"+", "-"}, {"[a", "(a"}};
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("FLUSHALL");
+                for (String enc : new String[] {"128", "0"}) {
+                    c.call("CONFIG", "SET", "zset-max-listpack-entries", enc);
+                    c.call("DEL", "first", "last");
+                    c.call("ZADD", "first", "1", "f2", "2", "a", "3", "b", "4", "c");
+                    c.call("ZADD", "last", "1", "b", "2", "c", "3", "d", "4", "a");
+                    for (String key : new String[] {"first", "last"}) {
+                        for (String[] r : ranges) {
+                            out.add(enc + " " + key + " " + r[0] + " " + r[1] + " -> "
+                                    + RawClient.text(c.call("ZRANGEBYLEX", key, r[0], r[1])) + " "
+                                    + RawClient.text(c.call("ZREVRANGEBYLEX", key, r[1], r[0])) + " "
+                                    + RawClient.text(c.call("ZLEXCOUNT", key, r[0], r[1])) + " "
+                                    + RawClient.text(c.call("ZRANGE", key, r[0], r[1], "BYLEX")));
+                        }
+                    }
+                }
+                c.call("CONFIG", "SET", "zset-max-listpack-entries", "128");
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
     /** The commandstats lines, sorted, without their timings. */
     private static List<String> commandStats(String info) {
         List<String> out = new ArrayList<>();
