@@ -1054,8 +1054,9 @@ public final class Engine implements Database.Hooks {
             }
             CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
             if (sub == null) {
-                c.touch(now, argv, cmd.fullName());
-                // Redis finds no command here, so no command's rejected_calls grows (the container's neither).
+                // Redis finds no command here: CLIENT LIST shows cmd=NULL, and no command's rejected_calls grows
+                // (the container's neither).
+                c.touch(now, argv, "NULL");
                 error(c, "ERR unknown subcommand '" + truncate(Bytes.str(argv[1]), 128) + "'. Try "
                         + cmd.name().toUpperCase() + " HELP.");
                 stats.rejectedCalls++;

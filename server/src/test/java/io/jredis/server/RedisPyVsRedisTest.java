@@ -116,6 +116,29 @@ class RedisPyVsRedisTest {
         assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
     }
 
+    @Test
+    void clientListShowsNullCommandAfterUnknownSubcommand() throws IOException {
+        String[][] calls = {{"CONFIG", "NOSUCH"}, {"XINFO", "NOSUCH"}, {"CONFIG"}, {"OBJECT", "HELP", "x"}, {"NOSUCH"}};
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            for (String[] call : calls) {
+                try (RawClient probe = new RawClient("127.0.0.1", port); RawClient c = new RawClient("127.0.0.1", port)) {
+                    probe.call("CLIENT", "SETNAME", "probe");
+                    probe.call(call);
+                    String list = RawClient.text(c.call("CLIENT", "LIST"));
+                    for (String line : list.split("\n")) {
+                        if (line.contains(" name=probe ")) {
+                            out.add(String.join(" ", call) + " -> " + line.replaceAll(".* (cmd=\\S+).*", "$1"));
+                        }
+                    }
+                }
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
     /** The commandstats lines, sorted, without their timings. */
     private static List<String> commandStats(String info) {
         List<String> out = new ArrayList<>();
