@@ -24,8 +24,8 @@ import redis.clients.jedis.StreamEntryID;
 
 /**
  * DUMP payloads cross between jredis and redis-server 7.0.15 in both directions; where Redis's encoding is fully
- * determined by the value (no LZF, no hash order) the payloads are byte-identical; RESTORE's options and errors
- * reply exactly as Redis's.
+ * determined by the value (no hash order) the payloads are byte-identical, LZF-compressed ones included; RESTORE's
+ * options and errors reply exactly as Redis's.
  */
 class DumpRestoreTest {
     @TempDir
@@ -95,9 +95,43 @@ class DumpRestoreTest {
     }
 
     /**
+     * LZF as liblzf compresses: strings over 20 bytes and listpacks are stored compressed, so the compressor must
+     * choose Redis's matches, not only produce a valid stream (runs, repeats reaching the very end, random text).
+     */
+    @Test
+    void compressedPayloadsAreByteIdentical() {
+        java.util.Random rnd = new java.util.Random(11);
+        List<byte[]> values = new ArrayList<>();
+        values.add("x".repeat(70).getBytes(StandardCharsets.US_ASCII));
+        values.add("ab".repeat(19).getBytes(StandardCharsets.US_ASCII));
+        values.add("abc".repeat(10_000).getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 300; i++) {
+            int len = 21 + rnd.nextInt(i % 10 == 0 ? 20_000 : 400);
+            int alphabet = 1 + rnd.nextInt(i % 3 == 0 ? 3 : 30);
+            byte[] v = new byte[len];
+            for (int k = 0; k < len; k++) {
+                v[k] = (byte) ('a' + rnd.nextInt(alphabet));
+            }
+            values.add(v);
+        }
+        for (int i = 0; i < values.size(); i++) {
+            byte[] key = b("s" + i);
+            jj.set(key, values.get(i));
+            rj.set(key, values.get(i));
+            assertArrayEquals(rj.dump(key), jj.dump(key), "DUMP of a " + values.get(i).length + "-byte string");
+        }
+        for (Jedis j : List.of(jj, rj)) {
+            j.rpush("l", "hello", "hello", "hello world", "x".repeat(60), "12", "12", "hello");
+            j.hset("h", Map.of("field", "value value value value"));
+        }
+        assertArrayEquals(rj.dump("l"), jj.dump("l"), "DUMP of a compressed listpack");
+        assertArrayEquals(rj.dump("h"), jj.dump("h"), "DUMP of a compressed hash listpack");
+    }
+
+    /**
      * The snapshot encoders reuse one listpack and one intset buffer per output: values of every size in a row.
-     * Without compression (jredis's LZF output decompresses with liblzf but is not the same bytes); the big list is cut
-     * by count, where it has the same nodes as Redis's.
+     * Without compression, so that the buffers' bytes are compared as they are; the big list is cut by count, where it
+     * has the same nodes as Redis's.
      */
     @Test
     void payloadsBuiltInReusedBuffersAreByteIdentical() {

@@ -1054,9 +1054,13 @@ public final class Engine implements Database.Hooks {
             }
             CommandSpec sub = CommandTable.subcommand(cmd, argv[1]);
             if (sub == null) {
-                c.touch(now, argv, cmd.fullName());
-                reject(c, cmd, "ERR unknown subcommand '" + truncate(Bytes.str(argv[1]), 128) + "'. Try "
+                // Redis finds no command here: CLIENT LIST shows cmd=NULL, and no command's rejected_calls grows
+                // (the container's neither).
+                c.touch(now, argv, "NULL");
+                error(c, "ERR unknown subcommand '" + truncate(Bytes.str(argv[1]), 128) + "'. Try "
                         + cmd.name().toUpperCase() + " HELP.");
+                stats.rejectedCalls++;
+                transactions.flagError(c);
                 return true;
             }
             cmd = sub;

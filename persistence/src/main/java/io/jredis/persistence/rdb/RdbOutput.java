@@ -2,6 +2,7 @@ package io.jredis.persistence.rdb;
 
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
+import io.jredis.server.util.Lzf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;

@@ -222,17 +222,15 @@ public final class CommandTable {
         return active.values();
     }
 
-    /** Every subcommand of every implemented container, plus plain commands, for stats and ACL. */
+    /** Every implemented command, containers and their subcommands alike, for stats. */
     public List<CommandSpec> allWithSubcommands() {
         List<CommandSpec> out = new ArrayList<>();
         for (CommandSpec c : active.values()) {
-            if (c.subcommands().isEmpty()) {
-                out.add(c);
-            } else {
-                for (CommandSpec s : c.subcommands().values()) {
-                    if (s.handler() != null) {
-                        out.add(s);
-                    }
+            // A container keeps statistics too: its arity rejections count against it.
+            out.add(c);
+            for (CommandSpec s : c.subcommands().values()) {
+                if (s.handler() != null) {
+                    out.add(s);
                 }
             }
         }

@@ -503,7 +503,8 @@ final class StringCommands {
             c.engine().error(c, "ERR increment would produce NaN or Infinity");
             return;
         }
-        byte[] result = Bytes.of(sum.toHumanString());
+        // Redis builds the result as a plain string: "embstr" even when it reads as an integer ("10").
+        byte[] result = Values.notInt(Bytes.of(sum.toHumanString()));
         c.db().set(key, result, true);
         Notify.event(c, KeyspaceEvents.STRING, "incrbyfloat", key);
         c.engine().dirty(1);

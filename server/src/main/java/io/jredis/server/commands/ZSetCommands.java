@@ -143,7 +143,10 @@ final class ZSetCommands {
     /** A parsed score or lex interval, as start/end ranks once applied to a set. */
     private record Interval(ZSetValue.Position from, ZSetValue.Position past) {}
 
-    /** Redis's zslParseRange item: "(x" exclusive, strtod accepting leading spaces and "" as 0, refusing NaN. */
+    /**
+     * Redis's zslParseRange item: "(x" exclusive, strtod accepting leading spaces and "" as 0, refusing NaN. errno is
+     * not checked, so an overflowing bound such as 1e400 is an infinity, not an error.
+     */
     private static double[] scoreBound(byte[] b) {
         boolean excl = b.length > 0 && b[0] == '(';
         String s = Bytes.str(b).substring(excl ? 1 : 0).stripLeading();
@@ -152,7 +155,7 @@ final class ZSetCommands {
             v = 0;
         } else {
             double[] d = new double[1];
-            if (!Bytes.parseDouble(Bytes.of(s), d)) {
+            if (!Bytes.parseDoubleUnchecked(Bytes.of(s), d)) {
                 return null;
             }
             v = d[0];
@@ -197,6 +200,10 @@ final class ZSetCommands {
             c.engine().error(c, "ERR min or max not valid string range item");
             return null;
         }
+        if (lexEmpty(min, max)) {
+            // zslIsInLexRange: an interval that holds no string matches nothing, whatever the members' order.
+            return new Interval((s, m) -> false, (s, m) -> true);
+        }
         ZSetValue.Position from = (s, m) -> {
             if (min.inf() != 0) {
                 return min.inf() < 0;
@@ -214,8 +221,28 @@ final class ZSetCommands {
         return new Interval(from, past);
     }
 
-    /** Ranks [first, last] covered by an interval; first > last when empty. */
+    /** True when no string lies between the bounds, as Redis's sdscmplex orders them ("-" and "+" outermost). */
+    private static boolean lexEmpty(Lex min, Lex max) {
+        int order;
+        if (min.inf() != 0 || max.inf() != 0) {
+            order = min.inf() == max.inf() ? 0 : min.inf() < 0 || max.inf() > 0 ? -1 : 1;
+        } else {
+            order = Integer.signum(Arrays.compareUnsigned(min.value(), max.value()));
+        }
+        return order > 0 || (order == 0 && (min.exclusive() || max.exclusive()));
+    }
+
+    /**
+     * Ranks [first, last] covered by an interval; first > last when empty. As Redis's zslIsInRange and
+     * zslIsInLexRange, nothing matches unless the last element is at or after the start and the first one is before
+     * the end: for sorted scores a shortcut, for lex ranges over unequal scores what Redis answers.
+     */
     private static long[] ranks(ZSetValue z, Interval iv) {
+        long size = z.size();
+        if (size > 0 && (!iv.from().atOrAfter(z.scoreAt(size - 1), z.memberAt(size - 1))
+                || iv.past().atOrAfter(z.scoreAt(0), z.memberAt(0)))) {
+            return new long[] {0, -1};
+        }
         long first = z.firstRank(iv.from());
         long last = z.firstRank(iv.past()) - 1;
         return new long[] {first, last};

@@ -14,7 +14,19 @@ public final class Values {
      */
     private static final Map<byte[], Boolean> RAW = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /**
+     * Strings Redis builds without trying the integer encoding (INCRBYFLOAT's createStringObjectFromLongDouble):
+     * "embstr" or "raw" by length even when they read as an integer. A weak identity set, as {@link #RAW}.
+     */
+    private static final Map<byte[], Boolean> NOT_INT = Collections.synchronizedMap(new WeakHashMap<>());
+
     private Values() {}
+
+    /** Marks a string value that Redis would not hold as an integer (see {@link #NOT_INT}); returns it. */
+    public static byte[] notInt(byte[] s) {
+        NOT_INT.put(s, Boolean.TRUE);
+        return s;
+    }
 
     /** Marks a string value that Redis would hold raw (see {@link #RAW}); returns it. */
     public static byte[] raw(byte[] s) {
@@ -35,15 +47,15 @@ public final class Values {
     }
 
     /**
-     * OBJECT ENCODING: strings are "int" when they hold a 64-bit integer, "embstr" up to 44 bytes, else "raw";
-     * strings marked {@link #raw} are always "raw".
+     * OBJECT ENCODING: strings are "int" when they hold a 64-bit integer (unless marked {@link #notInt}), "embstr" up
+     * to 44 bytes, else "raw"; strings marked {@link #raw} are always "raw".
      */
     public static String encoding(Object v) {
         if (v instanceof byte[] b) {
             if (isRaw(b)) {
                 return "raw";
             }
-            if (b.length <= 20 && Bytes.parseLong(b, new long[1])) {
+            if (b.length <= 20 && !NOT_INT.containsKey(b) && Bytes.parseLong(b, new long[1])) {
                 return "int";
             }
             return b.length <= 44 ? "embstr" : "raw";

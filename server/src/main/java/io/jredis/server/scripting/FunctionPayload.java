@@ -1,5 +1,6 @@
 package io.jredis.server.scripting;
 
+import io.jredis.server.util.Lzf;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,7 +127,7 @@ final class FunctionPayload {
         }
         if (compress && s.length > 20) {
             byte[] c = new byte[s.length - 4 + 1];
-            int n = Lzf.compress(s, c, s.length - 4);
+            int n = Lzf.compress(s, 0, s.length, c, s.length - 4);
             if (n > 0) {
                 out.write(0xC3);
                 length(out, n);
@@ -220,8 +221,10 @@ final class FunctionPayload {
                     if (clen < 0 || ulen < 0 || pos[0] + clen > p.length || ulen > Integer.MAX_VALUE) {
                         return null;
                     }
-                    byte[] out = new byte[(int) ulen];
-                    if (Lzf.decompress(p, pos[0], (int) clen, out) != ulen) {
+                    byte[] out;
+                    try {
+                        out = Lzf.decompress(p, pos[0], (int) clen, (int) ulen);
+                    } catch (IllegalArgumentException corrupt) {
                         return null;
                     }
                     pos[0] += (int) clen;
@@ -266,155 +269,6 @@ final class FunctionPayload {
                 c = TABLE[(int) ((c ^ b[i]) & 0xff)] ^ (c >>> 8);
             }
             return c;
-        }
-    }
-
-    /** liblzf 3.6 as Redis builds it (HLOG 16, VERY_FAST, hash slots as offsets from a zeroed table). */
-    static final class Lzf {
-        private static final int HLOG = 16;
-        private static final int HSIZE = 1 << HLOG;
-        private static final int MAX_LIT = 1 << 5;
-        private static final int MAX_OFF = 1 << 13;
-        private static final int MAX_REF = (1 << 8) + (1 << 3);
-
-        private Lzf() {}
-
-        private static int idx(int h) {
-            return ((h >>> (3 * 8 - HLOG)) - h * 5) & (HSIZE - 1);
-        }
-
-        private static int first(byte[] in, int p) {
-            return ((in[p] & 0xff) << 8) | (in[p + 1] & 0xff);
-        }
-
-        private static int next(int v, byte[] in, int p) {
-            return (v << 8) | (in[p + 2] & 0xff);
-        }
-
-        /** lzf_compress into {@code out} of at most {@code outLen} bytes; 0 when it does not fit. */
-        static int compress(byte[] in, byte[] out, int outLen) {
-            int inLen = in.length;
-            if (inLen == 0 || outLen == 0) {
-                return 0;
-            }
-            int[] htab = new int[HSIZE];
-            int ip = 0;
-            int op = 0;
-            int inEnd = inLen;
-            int lit = 0;
-            op++;
-            int hval = first(in, ip);
-            while (ip < inEnd - 2) {
-                hval = next(hval, in, ip);
-                int slot = idx(hval);
-                int ref = htab[slot];
-                htab[slot] = ip;
-                int off;
-                if (ref > 0 && ref < ip && (off = ip - ref - 1) < MAX_OFF && in[ref + 2] == in[ip + 2]
-                        && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
-                    int len = 2;
-                    int maxlen = inEnd - ip - len;
-                    maxlen = Math.min(maxlen, MAX_REF);
-                    if (op + 3 + 1 >= outLen) {
-                        if (op - (lit == 0 ? 1 : 0) + 3 + 1 >= outLen) {
-                            return 0;
-                        }
-                    }
-                    out[op - lit - 1] = (byte) (lit - 1);
-                    op -= lit == 0 ? 1 : 0;
-                    do {
-                        len++;
-                    } while (len < maxlen && in[ref + len] == in[ip + len]);
-                    len -= 2;
-                    ip++;
-                    if (len < 7) {
-                        out[op++] = (byte) ((off >> 8) + (len << 5));
-                    } else {
-                        out[op++] = (byte) ((off >> 8) + (7 << 5));
-                        out[op++] = (byte) (len - 7);
-                    }
-                    out[op++] = (byte) off;
-                    lit = 0;
-                    op++;
-                    ip += len + 1;
-                    if (ip >= inEnd - 2) {
-                        break;
-                    }
-                    ip -= 2;
-                    hval = first(in, ip);
-                    hval = next(hval, in, ip);
-                    htab[idx(hval)] = ip;
-                    ip++;
-                    hval = next(hval, in, ip);
-                    htab[idx(hval)] = ip;
-                    ip++;
-                } else {
-                    if (op >= outLen) {
-                        return 0;
-                    }
-                    lit++;
-                    out[op++] = in[ip++];
-                    if (lit == MAX_LIT) {
-                        out[op - lit - 1] = (byte) (lit - 1);
-                        lit = 0;
-                        op++;
-                    }
-                }
-            }
-            if (op + 3 > outLen) {
-                return 0;
-            }
-            while (ip < inEnd) {
-                lit++;
-                out[op++] = in[ip++];
-                if (lit == MAX_LIT) {
-                    out[op - lit - 1] = (byte) (lit - 1);
-                    lit = 0;
-                    op++;
-                }
-            }
-            out[op - lit - 1] = (byte) (lit - 1);
-            op -= lit == 0 ? 1 : 0;
-            return op;
-        }
-
-        /** lzf_decompress; returns the decompressed length or -1 on corrupt input. */
-        static int decompress(byte[] in, int from, int len, byte[] out) {
-            int ip = from;
-            int end = from + len;
-            int op = 0;
-            while (ip < end) {
-                int ctrl = in[ip++] & 0xff;
-                if (ctrl < (1 << 5)) {
-                    ctrl++;
-                    if (op + ctrl > out.length || ip + ctrl > end) {
-                        return -1;
-                    }
-                    System.arraycopy(in, ip, out, op, ctrl);
-                    op += ctrl;
-                    ip += ctrl;
-                } else {
-                    int l = ctrl >> 5;
-                    int ref = op - ((ctrl & 0x1f) << 8) - 1;
-                    if (ip >= end) {
-                        return -1;
-                    }
-                    if (l == 7) {
-                        l += in[ip++] & 0xff;
-                        if (ip >= end) {
-                            return -1;
-                        }
-                    }
-                    ref -= in[ip++] & 0xff;
-                    if (op + l + 2 > out.length || ref < 0) {
-                        return -1;
-                    }
-                    for (int k = 0; k < l + 2; k++) {
-                        out[op++] = out[ref++];
-                    }
-                }
-            }
-            return op;
         }
     }
 }

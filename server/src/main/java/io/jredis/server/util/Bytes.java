@@ -134,6 +134,34 @@ public final class Bytes {
     }
 
     /**
+     * Parses a double as a bare C {@code strtod} whose caller ignores {@code errno} (Redis's zslParseRange): the same
+     * literals as {@link #parseDouble}, but a value that overflows is kept as the infinity strtod returns, and one that
+     * underflows as its (signed) zero or subnormal; NaN is still refused.
+     */
+    public static boolean parseDoubleUnchecked(byte[] b, double[] out) {
+        if (b.length > 5120) {
+            return false;
+        }
+        if (plainDecimal(b, out)) {
+            return true;
+        }
+        Doubles.Literal lit = Doubles.scan(b);
+        if (lit == null) {
+            return false;
+        }
+        if (lit.kind == Doubles.Literal.Kind.INFINITY) {
+            out[0] = lit.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            return true;
+        }
+        String s = str(b);
+        if (lit.kind == Doubles.Literal.Kind.HEX && s.indexOf('p') < 0 && s.indexOf('P') < 0) {
+            s += "p0";
+        }
+        out[0] = Double.parseDouble(s);
+        return true;
+    }
+
+    /**
      * The common score: an optional '-' and at most 15 decimal digits, with at most one '.' between two of them. The
      * digits as an integer and the power of ten are both exact doubles, so their quotient is the correctly rounded
      * value strtod gives, without building a String for {@link Double#parseDouble}.
