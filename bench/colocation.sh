@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
-# Where the CPU goes at -P 1 on a small machine: how often redis-benchmark and the server's thread run on the same
-# CPU, and what keeping them apart would give. At -P 1 each reply wakes the client and each request wakes the server.
-# Linux's wake-up placement favours the waker's CPU (wake-affine), and once the two tasks have met there it rarely
-# parts them: on a 2-core VM the client, the server and the kernel's loopback TCP work share one CPU most of the time
-# while the other idles. Throughput is then set by the client's and the server's CPU time per request added together,
-# whichever server it is.
-#
-# For each workload and server, in alternation (J R J R ...), two runs:
+# What limits -P 1 throughput on a small machine: the benchmark client, or where the scheduler puts it and the server.
+# At -P 1 each request wakes the server and each reply the client; if the two shared one CPU, throughput would be
+# set by their CPU times added together, if not by the busier of the two. For each workload and server, in
+# alternation (J R J R ...), two runs:
 #   free    as the scheduler places them (what bench/compare.sh and bench/cpu-ab.sh measure);
 #   pinned  client on CPU 0, the server's command thread on CPU 1 (taskset), so they never share one.
-# Prints the median requests/s of each, the share of 10 ms samples in which the client and the server's thread were
-# on the same CPU, the share of the client's run time it spent runnable but waiting for its CPU (schedstat), and the
-# whole machine's busy CPU time per request (/proc/stat: client, server and kernel together; niced processes are left
-# out, but run it on a quiet machine).
+# Prints the median requests/s of each, the share of 50 ms samples in which the client and the server's thread were
+# on the same CPU, the client's CPU time over the run's length (near 100 %: the client is the limit), the share of its
+# runnable time it spent waiting for a CPU (schedstat), and the whole machine's busy CPU time per request (/proc/stat:
+# client, server and kernel together; niced processes are left out, but run it on a quiet machine).
+# The sampling is one Python process reading /proc: a shell loop forking commands every 10 ms was itself enough to
+# keep the two tasks on one CPU (76-85 % of its samples, against 9-14 % with this one), so it measured itself.
 #
 # Usage: bench/colocation.sh [rounds] [requests]     COLOCATION_TESTS=lpush,get,... (default lpush,get,hset)
 set -euo pipefail
@@ -25,7 +23,31 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_ping() { for _ in $(seq 1 600); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 busy_ticks() { awk '$1 == "cpu" {print $2 + $4 + $7 + $8 + $9}' /proc/stat; }
-cpu_of() { local f; { read -r f < "/proc/$1/stat"; } 2>/dev/null || return 1; f=${f##*) }; set -- $f; echo "${37}"; }
+# Samples, every 50 ms until the client exits, the CPU each of the two tasks last ran on (field 39 of their stat) and
+# the client's schedstat; prints "<samples on one CPU> <samples> <client ns on CPU> <ns waiting> <slices>". One
+# process reading /proc, so that the sampling itself barely takes CPU from the two it watches.
+sample() {
+  python3 - "$1" "$2" <<'PY'
+import sys, time
+client, server = sys.argv[1], sys.argv[2]
+def cpu(pid):
+    with open("/proc/%s/stat" % pid) as f:
+        return f.read().rsplit(")", 1)[1].split()[36]
+same = total = 0
+stat = "0 0 0"
+while True:
+    try:
+        c = cpu(client)
+        with open("/proc/%s/schedstat" % client) as f:
+            stat = f.read().strip()
+    except OSError:
+        break
+    total += 1
+    same += c == cpu(server)
+    time.sleep(0.05)
+print(same, total, stat)
+PY
+}
 
 jp=$(free_port); rp=$(free_port)
 dirs=$(mktemp -d); mkdir "$dirs/j" "$dirs/r"
@@ -41,22 +63,17 @@ redis-benchmark -p "$jp" -t "$tests" -n 1000000 -c 50 -P 16 -q > /dev/null
 
 out=$(mktemp)
 run() { # name port tid mode test
-  local name=$1 port=$2 tid=$3 mode=$4 t=$5 pre="" b same=0 total=0 c s stat="" csv busy
+  local name=$1 port=$2 tid=$3 mode=$4 t=$5 pre="" b samples csv busy
   if [ "$mode" = pinned ]; then taskset -p -c 1 "$tid" > /dev/null; pre="taskset -c 0"; fi
   redis-cli -p "$port" flushall > /dev/null
   csv=$(mktemp)
   busy=$(busy_ticks)
   $pre redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P 1 --csv > "$csv" & b=$!
-  while kill -0 "$b" 2>/dev/null; do
-    c=$(cpu_of "$b") && s=$(cpu_of "$tid") && { total=$((total + 1)); [ "$c" = "$s" ] && same=$((same + 1)); }
-    stat=$(cat "/proc/$b/schedstat" 2>/dev/null || echo "$stat")
-    sleep 0.01
-  done
+  samples=$(sample "$b" "$tid")
   wait "$b"
   busy=$(( $(busy_ticks) - busy ))
   [ "$mode" = pinned ] && taskset -p -c "0-$(($(nproc) - 1))" "$tid" > /dev/null
-  # schedstat: ns on the CPU, ns runnable but waiting, time slices.
-  echo "$t $name $mode $(awk -F, 'NR==2 {gsub(/"/, ""); print $2}' "$csv") $same $total $stat $busy" >> "$out"
+  echo "$t $name $mode $(awk -F, 'NR==2 {gsub(/"/, ""); print $2}' "$csv") $samples $busy" >> "$out"
   rm -f "$csv"
 }
 for r in $(seq 1 "$rounds"); do
@@ -67,20 +84,23 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
-echo "== -P 1 -n $n -c 50, $rounds rounds, medians; same CPU = share of 10 ms samples with the client and the server's"
-echo "   thread on one CPU; client waits = share of the client's runnable time spent waiting for a CPU; machine µs ="
-echo "   busy CPU time of the whole machine per request"
-printf "%-7s %-6s %-7s %9s %9s %13s %11s\n" test server mode rps "same CPU" "client waits" "machine µs"
+echo "== -P 1 -n $n -c 50, $rounds rounds, medians; same CPU = share of 50 ms samples with the client and the server's"
+echo "   thread on one CPU; client busy = the client's CPU time over the run's length; client waits = share of the"
+echo "   client's runnable time spent waiting for a CPU; machine µs = busy CPU time of the whole machine per request"
+printf "%-7s %-6s %-7s %9s %9s %12s %13s %11s\n" test server mode rps "same CPU" "client busy" "client waits" \
+  "machine µs"
 for t in ${tests//,/ }; do
   for name in J R; do
     for mode in free pinned; do
       sel() { awk -v t="$t" -v s="$name" -v m="$mode" '$1==t && $2==s && $3==m' "$out"; }
       rps=$(sel | awk '{print $4}' | median)
       same=$(sel | awk '{print ($6 ? $5 / $6 : 0)}' | median)
+      busy=$(sel | awk -v n="$n" '{print ($4 ? $7 / 1e9 / (n / $4) : 0)}' | median)
       waits=$(sel | awk '{print ($7 + $8 ? $8 / ($7 + $8) : 0)}' | median)
       machine=$(sel | awk -v hz="$hz" -v n="$n" '{print $10 / hz * 1e6 / n}' | median)
-      printf "%-7s %-6s %-7s %9.0f %8.0f%% %12.0f%% %11.2f\n" "$t" "$([ $name = J ] && echo jredis || echo redis)" \
-        "$mode" "$rps" "$(awk -v x="$same" 'BEGIN{print 100*x}')" "$(awk -v x="$waits" 'BEGIN{print 100*x}')" "$machine"
+      printf "%-7s %-6s %-7s %9.0f %8.0f%% %11.0f%% %12.0f%% %11.2f\n" "$t" \
+        "$([ $name = J ] && echo jredis || echo redis)" "$mode" "$rps" "$(awk -v x="$same" 'BEGIN{print 100*x}')" \
+        "$(awk -v x="$busy" 'BEGIN{print 100*x}')" "$(awk -v x="$waits" 'BEGIN{print 100*x}')" "$machine"
     done
   done
 done
