@@ -230,6 +230,10 @@ final class InfoCommand {
         long rss = residentSetSize(committed);
         Memory mem = engine.memory();
         long used = mem.used();
+        // The allocator's "active" memory: the committed heap only as far as it can be resident. A JVM commits its
+        // initial heap (1/64 of the machine's memory) without touching it, and jemalloc's active pages, which Redis
+        // reports here, are never more than its resident ones; allocator_rss_bytes was negative on a fresh server.
+        long active = Math.max(used, Math.min(committed, rss));
         long peak = mem.peak();
         long startup = Memory.STARTUP_BYTES;
         long clientsMem = mem.clients();
@@ -250,7 +254,7 @@ final class InfoCommand {
                 .field("used_memory_dataset", dataset)
                 .field("used_memory_dataset_perc", pct(dataset * 100.0 / netUsage) + "%")
                 .field("allocator_allocated", used)
-                .field("allocator_active", Math.max(used, committed))
+                .field("allocator_active", active)
                 .field("allocator_resident", rss)
                 .field("total_system_memory", system)
                 .field("total_system_memory_human", human(system))
@@ -271,10 +275,10 @@ final class InfoCommand {
                 .field("maxmemory", maxmemory)
                 .field("maxmemory_human", human(maxmemory))
                 .field("maxmemory_policy", engine.config().maxmemoryPolicy.value())
-                .field("allocator_frag_ratio", pct((double) Math.max(used, committed) / Math.max(1, used)))
-                .field("allocator_frag_bytes", Math.max(used, committed) - used)
-                .field("allocator_rss_ratio", pct((double) rss / Math.max(1, Math.max(used, committed))))
-                .field("allocator_rss_bytes", rss - Math.max(used, committed))
+                .field("allocator_frag_ratio", pct((double) active / Math.max(1, used)))
+                .field("allocator_frag_bytes", active - used)
+                .field("allocator_rss_ratio", pct((double) rss / Math.max(1, active)))
+                .field("allocator_rss_bytes", rss - active)
                 .field("rss_overhead_ratio", pct((double) rss / Math.max(1, rss)))
                 .field("rss_overhead_bytes", 0)
                 .field("mem_fragmentation_ratio", pct((double) rss / Math.max(1, used)))
