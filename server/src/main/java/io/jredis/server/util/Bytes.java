@@ -106,6 +106,20 @@ public final class Bytes {
      * overflow or underflow to zero ({@code ERANGE}), are refused.
      */
     public static boolean parseDouble(byte[] b, double[] out) {
+        return parseDouble(b, out, true);
+    }
+
+    /**
+     * Parses a double as a bare C {@code strtod} whose caller ignores {@code errno} (Redis's zslParseRange): the same
+     * literals as {@link #parseDouble}, but a value that overflows is kept as the infinity strtod returns, and one that
+     * underflows as its (signed) zero or subnormal; NaN is still refused.
+     */
+    public static boolean parseDoubleUnchecked(byte[] b, double[] out) {
+        return parseDouble(b, out, false);
+    }
+
+    /** {@link #parseDouble}, refusing overflow and underflow only when {@code checkRange} (string2d's ERANGE). */
+    private static boolean parseDouble(byte[] b, double[] out, boolean checkRange) {
         if (b.length > 5120) {
             return false;
         }
@@ -125,39 +139,11 @@ public final class Bytes {
                 s += "p0";
             }
             v = Double.parseDouble(s);
-            if (Double.isInfinite(v) || (v == 0 && lit.nonZero)) {
+            if (checkRange && (Double.isInfinite(v) || (v == 0 && lit.nonZero))) {
                 return false;
             }
         }
         out[0] = v;
-        return true;
-    }
-
-    /**
-     * Parses a double as a bare C {@code strtod} whose caller ignores {@code errno} (Redis's zslParseRange): the same
-     * literals as {@link #parseDouble}, but a value that overflows is kept as the infinity strtod returns, and one that
-     * underflows as its (signed) zero or subnormal; NaN is still refused.
-     */
-    public static boolean parseDoubleUnchecked(byte[] b, double[] out) {
-        if (b.length > 5120) {
-            return false;
-        }
-        if (plainDecimal(b, out)) {
-            return true;
-        }
-        Doubles.Literal lit = Doubles.scan(b);
-        if (lit == null) {
-            return false;
-        }
-        if (lit.kind == Doubles.Literal.Kind.INFINITY) {
-            out[0] = lit.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-            return true;
-        }
-        String s = str(b);
-        if (lit.kind == Doubles.Literal.Kind.HEX && s.indexOf('p') < 0 && s.indexOf('P') < 0) {
-            s += "p0";
-        }
-        out[0] = Double.parseDouble(s);
         return true;
     }
 
