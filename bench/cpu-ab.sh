@@ -6,6 +6,8 @@
 # Usage: bench/cpu-ab.sh <before.jar> <after.jar> [rounds] [pipeline] [requests]     CPU_AB_TESTS=lpush,... for some
 # CPU_AB_A_OPTS / CPU_AB_B_OPTS: extra JVM options for one side (the same jar twice compares two JVM settings).
 # CPU_AB_WARMUP: pipelined requests per workload before measuring (default 1000000).
+# Besides redis-benchmark's -t names, CPU_AB_TESTS takes eval and evalsha: a script of one INCR, sent whole or by
+# its SHA1 (loaded into each server first).
 # CPU_AB_RANDOM=<n>: redis-benchmark -r n, so HSET/SADD/ZADD grow one collection to about n members in each run
 # (every run starts from FLUSHALL) instead of rewriting a single member.
 # Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat), then the median
@@ -19,6 +21,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 wait_ping() { for _ in $(seq 1 600); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+script="return redis.call('incr',KEYS[1])"
+sha=$(printf %s "$script" | sha1sum | cut -d' ' -f1)
+# Sets args to redis-benchmark's arguments for workload $1.
+workload() {
+  case $1 in
+    eval) args=(eval "$script" 1 key:__rand_int__) ;;
+    evalsha) args=(evalsha "$sha" 1 key:__rand_int__) ;;
+    *) args=(-t "$1") ;;
+  esac
+}
 
 ap=$(free_port); bp=$(free_port); rp=$(free_port)
 # Each server in an empty directory of its own: a dump.rdb left in the working directory would be loaded, and one
@@ -29,11 +41,16 @@ JREDIS_JAR="$b_jar" JREDIS_JAVA_OPTS="${CPU_AB_B_OPTS:-}" bin/jredis --port "$bp
 redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$dirs/r" > /dev/null 2>&1 & rpid=$!
 trap 'kill $apid $bpid $rpid 2>/dev/null || true; rm -rf "$dirs"' EXIT
 wait_ping "$ap"; wait_ping "$bp"; wait_ping "$rp"
+for p in "$ap" "$bp" "$rp"; do redis-cli -p "$p" script load "$script" > /dev/null; done
 # The JIT compiles the hot paths in the first requests, and the heap reaches its steady state once the requests
 # have churned through the memory HeapTrim lets them use between two cycles (about 500 MB, 3-5 million requests).
+count=$(echo "${tests//,/ }" | wc -w)
 for p in "$ap" "$bp"; do
-  redis-benchmark -p "$p" -t "$tests" -n 100000 -c 50 -q > /dev/null
-  redis-benchmark -p "$p" -t "$tests" -n "${CPU_AB_WARMUP:-1000000}" -c 50 -P 16 -q > /dev/null
+  for t in ${tests//,/ }; do
+    workload "$t"
+    redis-benchmark -p "$p" -n $((100000 / count)) -c 50 -q "${args[@]}" > /dev/null
+    redis-benchmark -p "$p" -n $((${CPU_AB_WARMUP:-1000000} / count)) -c 50 -P 16 -q "${args[@]}" > /dev/null
+  done
 done
 out=$(mktemp)
 for r in $(seq 1 "$rounds"); do
@@ -42,11 +59,14 @@ for r in $(seq 1 "$rounds"); do
       IFS=: read -r name port pid <<< "$s"
       redis-cli -p "$port" flushall > /dev/null
       before=$(cpu_ticks "$pid")
-      csv=$(redis-benchmark -p "$port" -t "$t" -n "$n" -c 50 -P "$pipe" ${CPU_AB_RANDOM:+-r "$CPU_AB_RANDOM"} --csv)
+      workload "$t"
+      # redis-benchmark reads its options up to the first word that is not one: the command comes last.
+      csv=$(redis-benchmark -p "$port" -n "$n" -c 50 -P "$pipe" ${CPU_AB_RANDOM:+-r "$CPU_AB_RANDOM"} --csv "${args[@]}")
       after=$(cpu_ticks "$pid")
-      # --csv: "test","rps","avg","min","p50","p95","p99","max" after a header line.
+      # --csv: "test","rps","avg","min","p50","p95","p99","max" after a header line; counted from the end, as a
+      # script's text in the test column may hold commas.
       echo "$t $name $(awk -v d=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.3f", d / hz * 1e6 / n}') \
-$(echo "$csv" | awk -F, 'NR==2 {gsub(/"/, ""); print $2, $7}')" >> "$out"
+$(echo "$csv" | awk -F, 'NR==2 {gsub(/"/, ""); print $(NF-6), $(NF-1)}')" >> "$out"
     done
   done
 done

@@ -49,9 +49,9 @@ final class LuaReplies {
                 return t;
             }
             case ':':
-                return LuaValue.valueOf((double) Long.parseLong(line(in).tojstring()));
+                return LuaValue.valueOf((double) number(in));
             case '$': {
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 if (n < 0) {
                     return LuaValue.FALSE;
                 }
@@ -61,7 +61,7 @@ final class LuaReplies {
                 return LuaString.valueUsing(b);
             }
             case '*': {
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 if (n < 0) {
                     return LuaValue.FALSE;
                 }
@@ -75,7 +75,7 @@ final class LuaReplies {
                 return t;
             }
             case '%': {
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 LuaTable m = new LuaTable();
                 for (int i = 0; i < n; i++) {
                     LuaValue k = toLua(in);
@@ -89,7 +89,7 @@ final class LuaReplies {
                 return t;
             }
             case '~': {
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 LuaTable s = new LuaTable();
                 for (int i = 0; i < n; i++) {
                     LuaValue k = toLua(in);
@@ -120,7 +120,7 @@ final class LuaReplies {
                 return t;
             }
             case '=': {
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 byte[] b = new byte[n];
                 in.readBytes(b);
                 in.skipBytes(2);
@@ -133,14 +133,14 @@ final class LuaReplies {
             }
             case '|': {
                 // Attributes are not exposed to scripts: skip them and convert the reply they precede.
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 for (int i = 0; i < 2 * n; i++) {
                     toLua(in);
                 }
                 return toLua(in);
             }
             case '>': {
-                int n = Integer.parseInt(line(in).tojstring());
+                int n = (int) number(in);
                 LuaTable t = new LuaTable(n, 0);
                 for (int i = 1; i <= n; i++) {
                     t.rawset(i, toLua(in));
@@ -159,6 +159,20 @@ final class LuaReplies {
             case "nan" -> Double.NaN;
             default -> Double.parseDouble(s);
         };
+    }
+
+    /** The number a reply line holds, read in place: integer replies and lengths are the bulk of what scripts see. */
+    private static long number(ByteBuf in) {
+        boolean negative = in.getByte(in.readerIndex()) == '-';
+        if (negative) {
+            in.skipBytes(1);
+        }
+        long v = 0;
+        for (byte b = in.readByte(); b != '\r'; b = in.readByte()) {
+            v = v * 10 - (b - '0');
+        }
+        in.skipBytes(1);
+        return negative ? v : -v;
     }
 
     private static LuaString line(ByteBuf in) {
