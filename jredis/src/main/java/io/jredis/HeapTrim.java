@@ -31,7 +31,7 @@ import java.lang.management.RuntimeMXBean;
  *
  * <p>Standalone servers only, and only with a collector whose explicit cycles are concurrent and a soft maximum it
  * honours (Shenandoah): an embedded server must not tune or collect its host's heap, and a stop-the-world full
- * collection would be a pause clients see.
+ * collection would be a pause clients see. {@link G1HeapTrim} does the quiet trim under G1.
  */
 final class HeapTrim implements Runnable {
     /** A quiet server's heap may hold twice the live data plus this before it is trimmed. */

@@ -233,6 +233,7 @@ public final class Main implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "jredis-shutdown"));
         HeapTrim.startIfConcurrent(server.engine());
+        G1HeapTrim.startIfG1(server.engine());
         onSignal("TERM");
         onSignal("INT");
         writePidfile(config.inDir(config.pidfile.value()));

@@ -94,6 +94,43 @@ class MainCommandLineTest {
     }
 
     /**
+     * A plain {@code java -jar} runs G1, which kept what a burst of large values made it commit for as long as the
+     * server stayed quiet; {@link G1HeapTrim} has it give the memory back.
+     */
+    @Test
+    void aQuietServerOnG1GivesBackWhatABurstCommitted() throws Exception {
+        int port = RealRedis.freePort();
+        try (Server s = Server.start(this, List.of("-XX:+UseG1GC", "-Xms64m"), null, null, "--port",
+                Integer.toString(port), "--save", "");
+                Jedis jedis = new Jedis("127.0.0.1", port)) {
+            byte[] value = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) {
+                jedis.set(("big:" + i).getBytes(StandardCharsets.UTF_8), value);
+            }
+            long burst = residentKb(s.process);
+            assertTrue(burst > 300 * 1024, "resident after the burst: " + burst + " KB");
+            assertEquals("OK", jedis.flushAll());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            long rss = burst;
+            while (rss > 200 * 1024 && System.nanoTime() < deadline) {
+                s.process.waitFor(100, TimeUnit.MILLISECONDS);
+                rss = residentKb(s.process);
+            }
+            assertTrue(rss <= 200 * 1024, "resident " + TIMEOUT_SECONDS + " s after the burst was deleted: " + rss
+                    + " KB (" + burst + " KB after the burst)");
+        }
+    }
+
+    private static long residentKb(Process p) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS for " + p.pid());
+    }
+
+    /**
      * A signal's shutdown starts from the cron, as Redis's shutdown_asap: while DEBUG PAUSE-CRON holds it, SHUTDOWN
      * ABORT cancels it, and the server goes on.
      */
@@ -476,7 +513,10 @@ class MainCommandLineTest {
 
     private static List<String> java(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+                "-XX:TieredStopAtLevel=1"));
+        if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            cmd.add("-XX:+UseSerialGC");
+        }
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
