@@ -41,6 +41,30 @@ class ScriptingTest {
         }
     }
 
+    /**
+     * EVAL finds a cached script by its body, hashing only the body's ends: bodies alike there, and of one length,
+     * must still run as themselves, each cached under its own SHA1, also after SCRIPT FLUSH.
+     */
+    @Test
+    void evalRunsEachBodyAsItselfWhenBodiesDifferOnlyInTheMiddle() {
+        String padding = "-- " + "x".repeat(100) + "\n";
+        String a = padding + "return 'a'\n" + padding;
+        String b = padding + "return 'b'\n" + padding;
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            for (int round = 0; round < 2; round++) {
+                assertEquals("a", j.eval(a));
+                assertEquals("b", j.eval(b));
+                assertEquals("a", j.eval(a));
+                assertEquals(List.of(true, true), j.scriptExists(
+                        RedisApi.sha1hex(a.getBytes(StandardCharsets.UTF_8)),
+                        RedisApi.sha1hex(b.getBytes(StandardCharsets.UTF_8))));
+                assertEquals("b", j.evalsha(RedisApi.sha1hex(b.getBytes(StandardCharsets.UTF_8))));
+                assertEquals("OK", j.scriptFlush());
+                assertFalse(j.scriptExists(RedisApi.sha1hex(a.getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+    }
+
     @Test
     void jedisScriptCacheAndEvalsha() {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
