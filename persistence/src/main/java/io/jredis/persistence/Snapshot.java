@@ -9,6 +9,7 @@ import io.jredis.persistence.rdb.ValueCodecs;
 import io.jredis.server.Engine;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.db.Values;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -362,7 +363,8 @@ public final class Snapshot {
     }
 
     private void capture(int db, Dict.Entry e) {
-        Object v = format.freeze(e.value);
+        // A raw string may change in place once the walk goes on: the writer thread gets its own copy.
+        Object v = format.freeze(e.value instanceof byte[] s ? Values.owned(s) : e.value);
         if (batch.add(db, e.key, e.expireAt, lruRecord(engine, e), v, format.weight(v) + e.key.length + 48)) {
             flushBatch();
         }

@@ -23,8 +23,9 @@ import redis.clients.jedis.Pipeline;
 
 /**
  * BGSAVE without fork is a point-in-time image: the file holds exactly the data of the moment BGSAVE ran, although
- * every kind of write (overwrites, in-place changes of collections, deletes, renames, TTL changes, new keys,
- * FLUSHDB, SWAPDB) keeps going while the save is still walking the keyspace, and the server stays responsive.
+ * every kind of write (overwrites, in-place changes of collections and of raw strings, deletes, renames, TTL changes,
+ * new keys, FLUSHDB, SWAPDB) keeps going while the save is still walking the keyspace, and the server stays
+ * responsive.
  */
 public class BgsaveConsistencyTest {
     private static final int KEYS = 2000;
@@ -118,7 +119,13 @@ public class BgsaveConsistencyTest {
         for (int i = 0; i < KEYS; i++) {
             String k = "k" + i;
             switch (i % 5) {
-                case 0 -> p.set(k, "s".repeat(4000) + i);
+                case 0 -> {
+                    p.set(k, "s".repeat(4000) + i);
+                    if (i % 10 == 0) {
+                        // Raw from here on: SETBIT and SETRANGE then change it in place.
+                        p.setrange(k, 0, "raw");
+                    }
+                }
                 case 1 -> {
                     for (int e = 0; e < 20; e++) {
                         p.rpush(k, "e" + e + "-" + "l".repeat(200));
@@ -168,7 +175,14 @@ public class BgsaveConsistencyTest {
         for (int i : order) {
             String k = "k" + i;
             switch (i % 5) {
-                case 0 -> p.append(k, "+appended");
+                case 0 -> {
+                    if (i % 10 == 0) {
+                        p.setrange(k, 1, "in place");
+                        p.setbit(k, 100, true);
+                    } else {
+                        p.append(k, "+appended");
+                    }
+                }
                 case 1 -> {
                     p.lpush(k, "new-head");
                     p.lset(k, 5, "changed");

@@ -134,7 +134,12 @@ final class BitCommands {
         int mask = 1 << (7 - (int) (offset & 7));
         boolean old = cur != null && byteIndex < cur.length && (cur[byteIndex] & mask) != 0;
         // Creating or lengthening the string is a change even when the bit keeps its value.
-        if (cur == null || byteIndex >= cur.length || old != (on == 1)) {
+        if (cur != null && byteIndex < cur.length && Values.isRaw(cur)) {
+            if (old != (on == 1)) {
+                cur[byteIndex] ^= mask;
+                changedInPlace(c, key, "setbit");
+            }
+        } else if (cur == null || byteIndex >= cur.length || old != (on == 1)) {
             byte[] value = Values.raw(padded(cur, byteIndex + 1));
             value[byteIndex] = (byte) (on == 1 ? value[byteIndex] | mask : value[byteIndex] & ~mask);
             changed(c, key, value, "setbit", 1);
@@ -150,6 +155,13 @@ final class BitCommands {
         db.set(key, value, true);
         c.engine().keyspaceEvents().notify(KeyspaceEvents.STRING, event, key, db.id());
         c.engine().dirty(changes);
+    }
+
+    /** Signals, notifies and counts a change made in place to the raw string at key (see {@link Values#isRaw}). */
+    static void changedInPlace(Client c, byte[] key, String event) {
+        c.db().signalModified(key);
+        c.engine().keyspaceEvents().notify(KeyspaceEvents.STRING, event, key, c.db().id());
+        c.engine().dirty(1);
     }
 
     /** GETBIT key offset: bits past the end read as 0. */

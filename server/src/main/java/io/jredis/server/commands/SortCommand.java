@@ -9,6 +9,7 @@ import io.jredis.server.db.Database;
 import io.jredis.server.db.HashValue;
 import io.jredis.server.db.ListValue;
 import io.jredis.server.db.SetValue;
+import io.jredis.server.db.Values;
 import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
@@ -238,7 +239,7 @@ final class SortCommand {
                 }
                 for (byte[] pattern : gets) {
                     byte[] val = lookupByPattern(c, pattern, it.obj);
-                    out.pushTail(val == null ? Bytes.EMPTY : val);
+                    out.pushTail(val == null ? Bytes.EMPTY : Values.owned(val));
                 }
             }
             if (outputlen > 0) {

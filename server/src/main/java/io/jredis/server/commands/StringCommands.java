@@ -539,6 +539,12 @@ final class StringCommands {
             return;
         }
         int end = (int) offset + value.length;
+        if (cur != null && end <= curLen && Values.isRaw(cur)) {
+            System.arraycopy(value, 0, cur, (int) offset, value.length);
+            BitCommands.changedInPlace(c, key, "setrange");
+            c.reply().integer(curLen);
+            return;
+        }
         byte[] result = Arrays.copyOf(cur == null ? Bytes.EMPTY : cur, Math.max(curLen, end));
         System.arraycopy(value, 0, result, (int) offset, value.length);
         c.db().set(key, Values.raw(result), true);

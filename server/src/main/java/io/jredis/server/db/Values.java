@@ -11,6 +11,12 @@ public final class Values {
      * Strings Redis holds in its "raw" encoding whatever their content: those it changed in place (APPEND, SETRANGE,
      * SETBIT, BITFIELD) or built raw (BITOP, HyperLogLog). Arrays compare by identity, so this is a weak identity
      * set: a replaced value drops out by itself. Shared by every engine of the JVM, hence synchronized.
+     *
+     * <p>A raw array is also the one string value that may change in place (SETBIT, SETRANGE within its length): it
+     * was built for its key and is handed to nobody. Other strings are shared freely (a SET's argument, a COPY), so
+     * whatever takes a value to keep it beside its key (COPY, SORT ... STORE, a snapshot) takes {@link #owned} of
+     * it. Before, every SETBIT copied the whole string: 9,000-14,000 a second on a 1 MB bitmap against redis-server's
+     * 290,000-370,000.
      */
     private static final Map<byte[], Boolean> RAW = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -77,8 +83,13 @@ public final class Values {
         return 1;
     }
 
-    /** A deep copy for COPY; strings are immutable by convention, so they are shared rather than copied. */
+    /** A deep copy for COPY: strings are shared, except a raw one, which may change in place (see {@link #RAW}). */
     public static Object copy(Object v) {
-        return v instanceof byte[] ? v : ((RedisObject) v).copy();
+        return v instanceof byte[] s ? (isRaw(s) ? raw(s.clone()) : s) : ((RedisObject) v).copy();
+    }
+
+    /** A string value to keep apart from its key: a copy when it is raw and so may change in place, else itself. */
+    public static byte[] owned(byte[] s) {
+        return isRaw(s) ? s.clone() : s;
     }
 }
