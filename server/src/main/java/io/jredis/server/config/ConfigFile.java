@@ -238,7 +238,7 @@ public final class ConfigFile {
                     args[a] = new String(split.get(a), StandardCharsets.ISO_8859_1);
                 }
             }
-            d.load(args);
+            d.load(d.has(Directive.MULTI_ARG) ? d.multiArgs(args) : args);
             if (d.has(Directive.NOT_IMPLEMENTED)) {
                 warn(d.name());
             }

@@ -30,7 +30,7 @@ public final class DirDirective extends Directive {
 
     @Override
     public boolean set(String[] args) throws ConfigException {
-        Path p = value.resolve(args[0]);
+        Path p = value.resolve(cstr(args[0]));
         if (!Files.exists(p)) {
             throw new ConfigException("No such file or directory");
         }
