@@ -231,8 +231,9 @@ public final class ConfigFile {
                 throw new ConfigException("wrong number of arguments");
             }
             if (d.has(Directive.MULTI_ARG) && args.length == 1 && !args[0].isEmpty()) {
-                // As Redis: a lone argument of a multi-argument directive holds them all (--save "900 1").
-                List<byte[]> split = SplitArgs.split(args[0].getBytes(StandardCharsets.ISO_8859_1));
+                // As Redis: a lone argument of a multi-argument directive holds them all (--save "900 1"), split as
+                // a C string.
+                List<byte[]> split = SplitArgs.split(Directive.cstr(args[0]).getBytes(StandardCharsets.ISO_8859_1));
                 args = new String[split == null ? 0 : split.size()];
                 for (int a = 0; a < args.length; a++) {
                     args[a] = new String(split.get(a), StandardCharsets.ISO_8859_1);
@@ -258,10 +259,11 @@ public final class ConfigFile {
             config.loadModules().add(String.join(" ", args));
             warn("loadmodule");
         } else if (name.indexOf('.') >= 0) {
-            if (args.length != 1) {
+            if (args.length == 0) {
                 throw new ConfigException("Module config specified without value");
             }
-            config.moduleConfigs().put(name, args[0]);
+            // Redis joins several arguments with spaces into the one value the module receives.
+            config.moduleConfigs().put(name, String.join(" ", args));
             warn(name);
         } else if (name.equals("sentinel")) {
             // A bare "sentinel" line only switches the mode, which the launcher decides before parsing.
