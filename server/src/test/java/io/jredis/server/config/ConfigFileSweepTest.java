@@ -2,6 +2,7 @@ package io.jredis.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TempPaths;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class ConfigFileSweepTest {
             "sentinel", "sentinel monitor m 127.0.0.1 6379 2", "list-max-ziplist-entries 10",
             "list-max-ziplist-value 10", "lua-replicate-commands yes", "list-max-ziplist-entries",
             "lua-replicate-commands", "mymodule.opt 1", "mymodule.opt", "mymodule.opt 1 2", "include",
-            "include /nonexistent/file.conf", "include a b", "include /nonexistent/*.conf",
+            "include a b", "include /nonexistent/*.conf",
             "client-output-buffer-limit normal 0 0 0 replica 1mb 1mb 1", "client-output-buffer-limit normal 0 0",
             "client-output-buffer-limit bogus 0 0 0", "client-output-buffer-limit \"normal 0 0 0\"",
             "notify-keyspace-events \"\"", "notify-keyspace-events KEA", "bind 127.0.0.1 ::1", "bind",
@@ -81,6 +82,7 @@ class ConfigFileSweepTest {
             "logfile /nonexistent/dir/redis.log\n",
             "hz 10\r\nhz 11\r\n" + END + "\r\n",
             "hz 10\n\n\n" + END,
+            "hz 10\ninclude /nonexistent/file.conf\n" + END,
             "sentinel\n" + END);
 
     /** Command lines (after the program name), each ended by an option redis-server refuses. */
@@ -114,6 +116,17 @@ class ConfigFileSweepTest {
     private static final Map<String, String> ALLOWED = Map.of(
             "user bob bogus-rule", "user rules checked at start-up, not while parsing");
 
+    /**
+     * Directives whose accepted values are not read back from a started redis-server: those RealRedis sets itself on
+     * the command line, those that would stop it from starting or serving the test (sockets, files, daemonizing,
+     * a master to connect to, cluster mode, CPU affinity lists), and databases, whose larger accepted values make
+     * Redis allocate that many databases.
+     */
+    private static final Set<String> NOT_READ_BACK = Set.of("port", "bind", "save", "appendonly", "dir",
+            "daemonize", "loglevel", "unixsocket", "unixsocketperm", "pidfile", "logfile", "replicaof", "aclfile",
+            "cluster-enabled", "server_cpulist", "bio_cpulist", "aof_rewrite_cpulist", "bgsave_cpulist", "databases",
+            "supervised", "syslog-enabled", "include", "tls-port", "io-threads");
+
     private static Path work;
 
     @BeforeAll
@@ -137,7 +150,7 @@ class ConfigFileSweepTest {
                 lines.addAll(List.of(name, name + " a b", name + " bogus", name + " \"\""));
             }
         }
-        assertEquals("", sweep(lines));
+        assertEquals("", sweep(lines, new ArrayList<>()));
     }
 
     @Test
@@ -150,13 +163,17 @@ class ConfigFileSweepTest {
                 }
             }
         }
-        assertEquals("", sweep(lines));
+        List<String> accepted = new ArrayList<>();
+        String diffs = sweep(lines, accepted);
+        assertEquals("", diffs + readBack(accepted));
     }
 
     @Test
     void fileSyntaxAndFileOnlyDirectivesAsRealRedis() throws Exception {
         List<String> diffs = new ArrayList<>();
-        diffs.add(sweep(SYNTAX));
+        List<String> accepted = new ArrayList<>();
+        diffs.add(sweep(SYNTAX, accepted));
+        diffs.add(readBack(accepted));
         for (String text : WHOLE_FILES) {
             compare(text, List.of(), diffs);
         }
@@ -177,25 +194,35 @@ class ConfigFileSweepTest {
 
     /**
      * Runs the lines through both parsers, a file at a time, each file starting after the line the previous run
-     * refused; returns the differences, one per line.
+     * refused; returns the differences, one per line, and adds the lines both accepted to {@code accepted}.
      */
-    private static String sweep(List<String> lines) throws Exception {
+    private static String sweep(List<String> lines, List<String> accepted) throws Exception {
         List<String> diffs = Collections.synchronizedList(new ArrayList<>());
+        List<String> acceptedInOrder = Collections.synchronizedList(accepted);
         // Two halves at once: the machine has two cores and most of the time is redis-server's start.
         int half = lines.size() / 2;
         List<List<String>> parts = List.of(lines.subList(0, half), lines.subList(half, lines.size()));
         parts.parallelStream().forEach(part -> {
+            List<String> partDiffs = new ArrayList<>();
             try {
                 int from = 0;
                 while (from <= part.size()) {
                     List<String> rest = part.subList(Math.min(from, part.size()), part.size());
-                    String text = String.join("\n", rest) + "\n" + END + "\n";
-                    int stop = compare(text, List.of(), diffs);
+                    String text = (rest.isEmpty() ? "" : String.join("\n", rest) + "\n") + END + "\n";
+                    int before = partDiffs.size();
+                    int stop = compare(text, List.of(), partDiffs);
+                    if (stop > rest.size() + 1) {
+                        throw new AssertionError("no line named in the report of " + text + partDiffs);
+                    }
+                    if (partDiffs.size() == before) {
+                        acceptedInOrder.addAll(rest.subList(0, Math.min(stop - 1, rest.size())));
+                    }
                     from += stop;
                 }
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
+            diffs.addAll(partDiffs);
         });
         return String.join("\n", diffs);
     }
@@ -256,6 +283,63 @@ class ConfigFileSweepTest {
         } finally {
             System.setProperty("user.dir", cwd);
         }
+    }
+
+    /**
+     * Starts redis-server with the accepted lines, at most one per directive at a time, and compares what CONFIG GET
+     * shows for each with jredis's value after parsing the same file. Returns the differences.
+     */
+    private static String readBack(List<String> accepted) throws Exception {
+        List<List<String>> rounds = new ArrayList<>();
+        for (String line : accepted) {
+            String name = name(line);
+            if (name == null || NOT_READ_BACK.contains(name)) {
+                continue;
+            }
+            List<String> round = null;
+            for (List<String> r : rounds) {
+                if (r.stream().noneMatch(l -> name.equals(name(l)))) {
+                    round = r;
+                    break;
+                }
+            }
+            if (round == null) {
+                round = new ArrayList<>();
+                rounds.add(round);
+            }
+            round.add(line);
+        }
+        List<String> diffs = new ArrayList<>();
+        for (List<String> round : rounds) {
+            String text = String.join("\n", round) + "\n";
+            Path file = Files.createTempFile(work, "readback", ".conf");
+            Files.write(file, text.getBytes(StandardCharsets.ISO_8859_1));
+            ServerConfig ours = new ServerConfig();
+            new ConfigFile(ours).loadString(text);
+            try (RealRedis real = RealRedis.startWithConfig(file);
+                    RawClient r = new RawClient("127.0.0.1", real.port())) {
+                for (String line : round) {
+                    String typed = line.trim().split("\\s+", 2)[0];
+                    List<?> got = (List<?>) r.call("CONFIG", "GET", typed);
+                    String expected = got.isEmpty() ? null : RawClient.text(got.get(1));
+                    String actual = ours.find(typed).get();
+                    if (!actual.equals(expected)) {
+                        diffs.add(line.replace("\0", "\\0") + " then CONFIG GET " + typed + "\n  redis:  " + expected
+                                + "\n  jredis: " + actual);
+                    }
+                }
+            } finally {
+                Files.delete(file);
+            }
+        }
+        return String.join("\n", diffs);
+    }
+
+    /** The primary name of the directive a line sets, or null for file-only directives and comments. */
+    private static String name(String line) {
+        String first = line.trim().split("\\s+", 2)[0];
+        Directive d = new ServerConfig().find(first);
+        return d == null ? null : d.name();
     }
 
     private static int lineOf(String report) {
