@@ -254,7 +254,7 @@ public final class ConfigFile {
             renameCommand(args[0], args[1]);
             config.renamedCommands().add(args.clone());
         } else if (name.equals("user") && args.length >= 1) {
-            config.fileUsers().add(String.join(" ", args));
+            config.fileUsers().add(userLine(args));
         } else if (name.equals("loadmodule") && args.length >= 1) {
             config.loadModules().add(String.join(" ", args));
             warn("loadmodule");
@@ -276,6 +276,26 @@ public final class ConfigFile {
         } else {
             throw new ConfigException("Bad directive or wrong number of arguments");
         }
+    }
+
+    /**
+     * A user line's arguments joined for {@link ServerConfig#fileUsers}, which is split again like a config line:
+     * an argument with spaces, quotes or unprintable bytes (a password "&gt;p w") is quoted so it stays one.
+     */
+    private static String userLine(String[] args) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            boolean plain = !a.isEmpty();
+            for (int i = 0; i < a.length() && plain; i++) {
+                char c = a.charAt(i);
+                plain = c > ' ' && c < 127 && c != '"' && c != '\'';
+            }
+            sb.append(plain ? a : ConfigRewrite.repr(a));
+        }
+        return sb.toString();
     }
 
     private void warn(String name) {
