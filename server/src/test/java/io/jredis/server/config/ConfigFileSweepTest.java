@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TempPaths;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,7 +108,19 @@ class ConfigFileSweepTest {
             List.of("/nonexistent/hz", "11"),
             List.of("--", "hz"),
             List.of("--hz\t11"),
-            List.of("--\"hz\" 11"));
+            List.of("--\"hz\" 11"),
+            List.of("--masteruser", "--hz", "--hz", "x"),
+            List.of("--hz", "1\n2"),
+            List.of("--hz", "'11'"),
+            List.of("--save", "\"\""),
+            List.of("--save", "900", "1", "--save"),
+            List.of("--sentinel", "--hz", "x"),
+            List.of("--oom-score-adj-values", "0 200 800", "--oom-score-adj-values", "0", "200", "5000"),
+            List.of("--hz", "11", "--HZ", "x"),
+            List.of("---hz", "11"),
+            List.of("--", "--hz", "x"),
+            List.of("-", "--hz", "x"),
+            List.of("--hz", "x", "-"));
 
     /**
      * Differences not fixed yet: the offending line and why. Redis checks user rules while parsing (with a fake
@@ -243,6 +256,8 @@ class ConfigFileSweepTest {
         }
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        // An empty standard input, for the command lines that read config from it ("-").
+        p.getOutputStream().close();
         String redisOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -273,11 +288,13 @@ class ConfigFileSweepTest {
         all.addAll(args);
         ConfigFile.CommandLine cl = ConfigFile.CommandLine.parse(all);
         String cwd = System.getProperty("user.dir");
+        // Main logs this line before reading, as Redis does.
+        String stdinNote = cl.configFromStdin() ? "Reading config from stdin\n" : "";
         try {
-            new ConfigFile(new ServerConfig()).load(cl, null);
-            return "0 ";
+            new ConfigFile(new ServerConfig()).load(cl, new ByteArrayInputStream(new byte[0]));
+            return "0 " + stdinNote;
         } catch (ConfigFile.FatalConfigError e) {
-            return "1 " + (e.isLogLine() ? e.reason + "\n" : e.report(VERSION));
+            return "1 " + stdinNote + (e.isLogLine() ? e.reason + "\n" : e.report(VERSION));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {

@@ -8,10 +8,13 @@ import io.jredis.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -108,21 +111,7 @@ class ConfigSetSweepTest {
                     }
                 }
                 cmds.add(new String[] {"CONFIG", "SET", name.toUpperCase(), original});
-                List<String> rr = run(r, name, original, cmds);
-                List<String> jr = run(j, name, original, cmds);
-                for (int i = 0; i < cmds.size(); i++) {
-                    String what = String.join(" ", cmds.get(i)).replace("\n", "\\n").replace("\0", "\\0");
-                    if (ALLOWED.containsKey(what)) {
-                        continue;
-                    }
-                    if (!rr.get(3 * i).equals(jr.get(3 * i))) {
-                        diffs.add(what + " => redis " + rr.get(3 * i) + " | jredis " + jr.get(3 * i));
-                    }
-                    if (!rr.get(3 * i + 1).equals(jr.get(3 * i + 1))) {
-                        diffs.add(what + " then GET => redis " + rr.get(3 * i + 1) + " | jredis "
-                                + jr.get(3 * i + 1));
-                    }
-                }
+                diff(cmds, run(r, name, original, cmds), run(j, name, original, cmds), diffs);
             }
         }
         assertEquals("", String.join("\n", diffs));
@@ -138,6 +127,84 @@ class ConfigSetSweepTest {
             assertEquals(show(r.callRaw(RawClient.args("CONFIG", "GET", "maxclients"))),
                     show(j.callRaw(RawClient.args("CONFIG", "GET", "maxclients"))));
         }
+    }
+
+    /**
+     * The protected parameters (dir, dbfilename) with enable-protected-configs yes; the directory values are made
+     * relative to, or inside, a temporary directory so the servers write nowhere else.
+     */
+    @Test
+    void protectedParametersWhenAllowedMatchRealRedis() throws Exception {
+        List<String> diffs = new ArrayList<>();
+        try (RealRedis real = RealRedis.start("--enable-protected-configs", "yes");
+                TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
+                        real.dir().toRealPath().toString(), "enable-protected-configs", "yes");
+                RawClient r = new RawClient("127.0.0.1", real.port());
+                RawClient j = new RawClient(ours.host(), ours.port())) {
+            Path base = real.dir().toRealPath();
+            Files.createDirectories(base.resolve("sub/inner"));
+            Files.writeString(base.resolve("file"), "x");
+            Map<String, List<String>> values = Map.of(
+                    "dir", List.of("", "sub", "sub/inner", "sub/../sub", base + "/sub/", "nonexistent", "file",
+                            "/nonexistent/dir", "sub\0x", "sub/inner/../../sub"),
+                    "dbfilename", List.of("", "x.rdb", "a/b", "/x.rdb", "x\0y", "..", " ", "dump.rdb"));
+            for (Map.Entry<String, List<String>> e : values.entrySet()) {
+                String name = e.getKey();
+                String original = RawClient.text(((List<?>) r.call("CONFIG", "GET", name)).get(1));
+                List<String[]> cmds = new ArrayList<>();
+                for (String v : e.getValue()) {
+                    cmds.add(new String[] {"CONFIG", "SET", name, v});
+                }
+                diff(cmds, run(r, name, original, cmds), run(j, name, original, cmds), diffs);
+            }
+        }
+        assertEquals("", String.join("\n", diffs));
+    }
+
+    /** CONFIG GET with patterns, aliases, several arguments and odd case, compared as name/value sets. */
+    @Test
+    void configGetPatternsMatchRealRedis() throws Exception {
+        List<String[]> patterns = List.of(new String[] {"SLAVE*"}, new String[] {"*max*ziplist*"},
+                new String[] {"Hz"}, new String[] {"hz", "HZ"}, new String[] {"[hz]z"}, new String[] {"maxmemory*"},
+                new String[] {"bogus"}, new String[] {"*-ignore-*"}, new String[] {"replica*", "slave*"},
+                new String[] {"hz", "h?"}, new String[] {"*"}, new String[] {"save", "SAVE", "s*e"},
+                new String[] {"watchdog-period"}, new String[] {"watchdog*"}, new String[] {""},
+                new String[] {"\\h\\z"}, new String[] {"[^h]z"}, new String[] {"lua-time-limit", "busy*"});
+        List<String> diffs = new ArrayList<>();
+        try (RealRedis real = RealRedis.start();
+                TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
+                        real.dir().toRealPath().toString());
+                RawClient r = new RawClient("127.0.0.1", real.port());
+                RawClient j = new RawClient(ours.host(), ours.port())) {
+            for (String[] p : patterns) {
+                String[] cmd = new String[p.length + 2];
+                cmd[0] = "CONFIG";
+                cmd[1] = "GET";
+                System.arraycopy(p, 0, cmd, 2, p.length);
+                Object rg = r.call(cmd);
+                Object jg = j.call(cmd);
+                Map<String, String> rm = pairs(rg);
+                Map<String, String> jm = pairs(jg);
+                rm.remove("port");
+                jm.remove("port");
+                if (!rm.equals(jm)) {
+                    diffs.add(String.join(" ", cmd) + " => redis " + rm + " | jredis " + jm);
+                }
+            }
+        }
+        assertEquals("", String.join("\n", diffs));
+    }
+
+    private static Map<String, String> pairs(Object reply) {
+        Map<String, String> m = new TreeMap<>();
+        if (reply instanceof List<?> l) {
+            for (int i = 0; i + 1 < l.size(); i += 2) {
+                m.put(RawClient.text(l.get(i)), RawClient.text(l.get(i + 1)));
+            }
+        } else {
+            m.put("(not an array)", RawClient.text(reply));
+        }
+        return m;
     }
 
     /** CONFIG SET with several parameters: all or nothing, duplicates through aliases, odd argument counts. */
@@ -209,6 +276,22 @@ class ConfigSetSweepTest {
             }
         }
         assertEquals("", String.join("\n", diffs));
+    }
+
+    /** Adds to {@code diffs} each command whose reply or following CONFIG GET differs (see {@link #run}). */
+    private static void diff(List<String[]> cmds, List<String> rr, List<String> jr, List<String> diffs) {
+        for (int i = 0; i < cmds.size(); i++) {
+            String what = String.join(" ", cmds.get(i)).replace("\n", "\\n").replace("\0", "\\0");
+            if (ALLOWED.containsKey(what)) {
+                continue;
+            }
+            if (!rr.get(3 * i).equals(jr.get(3 * i))) {
+                diffs.add(what + " => redis " + rr.get(3 * i) + " | jredis " + jr.get(3 * i));
+            }
+            if (!rr.get(3 * i + 1).equals(jr.get(3 * i + 1))) {
+                diffs.add(what + " then GET => redis " + rr.get(3 * i + 1) + " | jredis " + jr.get(3 * i + 1));
+            }
+        }
     }
 
     /** Sends each command followed by CONFIG GET and a restoring CONFIG SET, pipelined; returns the three replies. */
