@@ -2,8 +2,11 @@ package io.jredis.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jredis.server.RedisServer;
+import io.jredis.server.log.Log;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TempPaths;
 import io.jredis.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,15 +94,7 @@ class ConfigSetSweepTest {
             for (RawClient c : List.of(r, j)) {
                 c.call("CLIENT", "NO-EVICT", "on");
             }
-            Set<String> names = new TreeSet<>();
-            @SuppressWarnings("unchecked")
-            List<Object> all = (List<Object>) r.call("CONFIG", "GET", "*");
-            for (int i = 0; i < all.size(); i += 2) {
-                names.add(RawClient.text(all.get(i)));
-            }
-            names.addAll(HIDDEN);
-            names.removeAll(EXCLUDED);
-            for (String name : names) {
+            for (String name : sweptNames(r)) {
                 Object got = r.call("CONFIG", "GET", name);
                 String original = RawClient.text(((List<?>) got).get(1));
                 List<String[]> cmds = new ArrayList<>();
@@ -115,6 +110,92 @@ class ConfigSetSweepTest {
             }
         }
         assertEquals("", String.join("\n", diffs));
+    }
+
+    /**
+     * CONFIG REWRITE after setting each parameter to values Redis accepts (up to two per parameter, read back
+     * differently): both servers started from an empty file with the same options must write the same lines.
+     */
+    @Test
+    void rewriteOfAcceptedValuesMatchesRealRedis() throws Exception {
+        Path tmp = TempPaths.dir("config-rewrite-sweep");
+        Path theirs = Files.writeString(tmp.resolve("real.conf"), "");
+        Path mine = Files.writeString(tmp.resolve("ours.conf"), "");
+        List<String> diffs = new ArrayList<>();
+        try (RealRedis real = RealRedis.startWithConfig(theirs);
+                RawClient r = new RawClient("127.0.0.1", real.port())) {
+            ServerConfig cfg = new ServerConfig();
+            new ConfigFile(cfg).load(ConfigFile.CommandLine.parse(List.of(mine.toString(), "--port", "0", "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", real.dir().toRealPath().toString(),
+                    "--daemonize", "no", "--loglevel", "warning")), null);
+            try (RedisServer ours = new RedisServer(cfg, Log.silent())) {
+                ours.start();
+                try (RawClient j = new RawClient("127.0.0.1", ours.port())) {
+                    for (RawClient c : List.of(r, j)) {
+                        c.call("CLIENT", "NO-EVICT", "on");
+                    }
+                    for (String name : sweptNames(r)) {
+                        String original = RawClient.text(((List<?>) r.call("CONFIG", "GET", name)).get(1));
+                        for (String value : acceptedValues(r, name, original)) {
+                            for (RawClient c : List.of(r, j)) {
+                                c.call("CONFIG", "SET", name, value);
+                                c.call("CONFIG", "REWRITE");
+                            }
+                            String expected = sortedLines(Files.readString(theirs, StandardCharsets.ISO_8859_1));
+                            String actual = sortedLines(Files.readString(mine, StandardCharsets.ISO_8859_1));
+                            if (!expected.equals(actual)) {
+                                diffs.add("CONFIG SET " + name + " " + value.replace("\0", "\\0")
+                                        + " then REWRITE:\n  redis:  " + expected + "\n  jredis: " + actual);
+                            }
+                            for (RawClient c : List.of(r, j)) {
+                                c.call("CONFIG", "SET", name, original);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            TempPaths.delete(tmp);
+        }
+        assertEquals("", String.join("\n", diffs));
+    }
+
+    /** The parameters the sweeps set: CONFIG GET * and the hidden ones, less {@link #EXCLUDED}. */
+    private static Set<String> sweptNames(RawClient r) throws IOException {
+        Set<String> names = new TreeSet<>();
+        List<?> all = (List<?>) r.call("CONFIG", "GET", "*");
+        for (int i = 0; i < all.size(); i += 2) {
+            names.add(RawClient.text(all.get(i)));
+        }
+        names.addAll(HIDDEN);
+        names.removeAll(EXCLUDED);
+        return names;
+    }
+
+    /** Up to two of {@link #SHAPES} that Redis accepts for {@code name}, each read back as a different value. */
+    private static List<String> acceptedValues(RawClient r, String name, String original) throws IOException {
+        List<String[]> cmds = new ArrayList<>();
+        for (String v : SHAPES) {
+            if (!SKIPPED_VALUES.getOrDefault(name, x -> false).test(v)) {
+                cmds.add(new String[] {"CONFIG", "SET", name, v});
+            }
+        }
+        List<String> replies = run(r, name, original, cmds);
+        List<String> values = new ArrayList<>();
+        Set<String> seen = new TreeSet<>();
+        for (int i = 0; i < cmds.size() && values.size() < 2; i++) {
+            if (replies.get(3 * i).equals("+OK\\r\\n") && seen.add(replies.get(3 * i + 1))) {
+                values.add(cmds.get(i)[3]);
+            }
+        }
+        return values;
+    }
+
+    /** A rewritten file's lines, sorted (Redis appends new ones in hash order), the port hidden. */
+    private static String sortedLines(String text) {
+        List<String> lines = new ArrayList<>(List.of(text.replaceAll("(?m)^port \\d+$", "port N").split("\n")));
+        lines.sort(null);
+        return String.join("\\n", lines);
     }
 
     /** A maxclients over the open-files limit is lowered at start-up, to the same value as Redis lowers it. */
