@@ -1,5 +1,6 @@
 package io.jredis.server.config;
 
+import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.util.Glob;
 import io.jredis.server.util.SplitArgs;
@@ -105,6 +106,7 @@ public final class ConfigFile {
     private final List<String> warnings = new ArrayList<>();
     private final Set<String> removedCommands = new HashSet<>();
     private final Set<String> addedCommands = new HashSet<>();
+    private final Set<String> declaredUsers = new HashSet<>();
     private CommandTable commandNames;
 
     public ConfigFile(ServerConfig config) {
@@ -254,6 +256,10 @@ public final class ConfigFile {
             renameCommand(args[0], args[1]);
             config.renamedCommands().add(args.clone());
         } else if (name.equals("user") && args.length >= 1) {
+            String err = Acl.checkConfigUser(commands(), List.of(args), declaredUsers);
+            if (err != null) {
+                throw new ConfigException(err);
+            }
             config.fileUsers().add(userLine(args));
         } else if (name.equals("loadmodule") && args.length >= 1) {
             config.loadModules().add(String.join(" ", args));
@@ -325,10 +331,15 @@ public final class ConfigFile {
         if (addedCommands.contains(name)) {
             return true;
         }
+        return commands().isRedisCommand(name) && !removedCommands.contains(name);
+    }
+
+    /** Redis's command table, built on first use (rename-command and user lines check names against it). */
+    private CommandTable commands() {
         if (commandNames == null) {
             commandNames = new CommandTable();
         }
-        return commandNames.isRedisCommand(name) && !removedCommands.contains(name);
+        return commandNames;
     }
 
     /** {@code include path}: a plain path must be readable; a glob pattern may match nothing. */
