@@ -50,7 +50,7 @@ class ConfigSetSweepTest {
      * are read as C strings where Redis does so. A normal-class output buffer limit is never set below a reply's
      * size: Redis would close the sweeping connection.
      */
-    private static final List<String> SHAPES = List.of("", "yes", "no", "YES", "0", "-1", "1",
+    static final List<String> SHAPES = List.of("", "yes", "no", "YES", "0", "-1", "1",
             "99999999999999999999", "1.5", "-0", "1k", "1kb", "1K", "1gb", "1GB", "1m", "5mb", "1gB", "1b", "1x",
             "10%", "-10%", "allkeys-lru", "bogus", "1 2", "a b c", " 1", "1 ", " yes ", "0x10", "+5", "1\n2",
             "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296",
