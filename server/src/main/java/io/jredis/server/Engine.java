@@ -345,6 +345,11 @@ public final class Engine implements Database.Hooks {
                 : "Failed to set current oom_score_adj. Check server logs.";
         config.oomScoreAdj.onApply(oom);
         config.oomScoreAdjValues.onApply(oom);
+        config.maxclients.onApply(() -> {
+            long fitted = OpenFilesLimit.fit(config.maxclients.value());
+            return fitted == config.maxclients.value() ? null
+                    : "The operating system is not able to handle the specified number of clients, try with " + fitted;
+        });
         // RESET leaves a connection as if new: not a monitor, no transaction, no watched keys, no subscriptions.
         addClientResetListener(c -> {
             monitor.remove(c);

@@ -59,6 +59,7 @@ public final class RedisServer implements AutoCloseable {
         }
         engine.acl().loadAtStartup();
         engine.applyOomScoreAdj();
+        OpenFilesLimit.adjustAtStartup(config, log);
         network.start();
         // As Redis's tcp_port and "Running mode=..., port=": the TLS port when only TLS listens.
         engine.tcpPort(network.port() != 0 ? network.port() : network.tlsPort());

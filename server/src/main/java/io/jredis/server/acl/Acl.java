@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -69,9 +70,19 @@ public final class Acl {
     private final LinkedList<LogEntry> log = new LinkedList<>();
 
     public Acl(Engine engine) {
+        this(engine, engine.commands());
+        String pass = engine.config().requirepass.value();
+        if (!pass.isEmpty()) {
+            updateDefaultPassword(pass);
+        }
+        engine.config().userLines(this::userLines);
+    }
+
+    /** The command index and default user only: without an engine, for checking rules ({@link #checkConfigUser}). */
+    private Acl(Engine engine, CommandTable table) {
         this.engine = engine;
         int next = 0;
-        List<CommandSpec> all = new ArrayList<>(engine.commands().redisCommands());
+        List<CommandSpec> all = new ArrayList<>(table.redisCommands());
         all.sort(Comparator.comparing(CommandSpec::name));
         for (CommandSpec cmd : all) {
             commands.add(cmd);
@@ -84,11 +95,39 @@ public final class Acl {
         futureBit = next;
         defaultUser = newDefaultUser();
         users.put(defaultUser.name(), defaultUser);
-        String pass = engine.config().requirepass.value();
-        if (!pass.isEmpty()) {
-            updateDefaultPassword(pass);
+    }
+
+    /**
+     * Redis's check of a redis.conf {@code user} line while the file is parsed (ACLAppendUserForLoading): the rules
+     * are tried on a throwaway user, unknown commands and categories passing (they fail when the users load at
+     * start-up), and a name may be declared once. {@code args} are the line's arguments after "user"; returns null
+     * or the reason for the fatal config error. Redis names the argument at the failing rule's index in the whole
+     * line ("user" for the first rule, the user name for the second), which is kept.
+     */
+    public static String checkConfigUser(CommandTable table, List<String> args, Set<String> declared) {
+        List<String> line = new ArrayList<>();
+        line.add("user");
+        line.addAll(args);
+        if (declared.contains(args.get(0))) {
+            return "Error in user declaration '" + line.get(1) + "': Duplicate user found. A user can only be "
+                    + "defined once in config files";
         }
-        engine.config().userLines(this::userLines);
+        int[] invalid = new int[1];
+        List<String> rules = mergeSelectors(args.subList(1, args.size()), invalid);
+        if (rules == null) {
+            // Redis reports errno as it happens to be then, which is ENOENT.
+            return "Error in user declaration '" + line.get(invalid[0]) + "': " + ERR_UNKNOWN;
+        }
+        Acl acl = new Acl(null, table);
+        User fake = new User(args.get(0), false);
+        for (int j = 0; j < rules.size(); j++) {
+            String err = acl.apply(fake, rules.get(j));
+            if (err != null && !err.equals(ERR_UNKNOWN)) {
+                return "Error in user declaration '" + line.get(j) + "': " + err;
+            }
+        }
+        declared.add(args.get(0));
+        return null;
     }
 
     /** CONFIG SET requirepass: the default user's password follows it (the engine forwards it to its current ACL). */
@@ -106,7 +145,7 @@ public final class Acl {
 
     /** {@code acl-pubsub-default}: whether new selectors start with allchannels (7.0 default: resetchannels). */
     private boolean pubsubDefaultAll() {
-        return engine.config().aclPubsubDefault.value().equals("allchannels");
+        return engine != null && engine.config().aclPubsubDefault.value().equals("allchannels");
     }
 
     /** requirepass sets the default user's only password, or makes it nopass when empty (as Redis). */

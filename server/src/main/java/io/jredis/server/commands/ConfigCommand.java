@@ -89,8 +89,8 @@ final class ConfigCommand {
 
     /**
      * CONFIG SET parameter value [parameter value ...]: all or nothing. Every name is checked first (unknown,
-     * immutable, protected, duplicate), then all values are stored, then the apply hooks run once each; a failure
-     * in either step restores every previous value.
+     * immutable, protected, the same name twice), then all values are stored, then the apply hooks run once each; a
+     * failure in either step restores every previous value.
      */
     private static void set(Client c, byte[][] argv) {
         Engine engine = c.engine();
@@ -136,8 +136,10 @@ final class ConfigCommand {
                 invalid = true;
                 continue;
             }
+            // As Redis 7.0, where an alias is an entry of its own: only the same name twice is a duplicate, and a
+            // name and its alias both set apply in order.
             for (int j = 0; j < i; j++) {
-                if (dirs[j] == d) {
+                if (dirs[j] == d && names[j].equals(typed.toLowerCase())) {
                     errText = "duplicate parameter";
                     errArg = typed;
                     invalid = true;

@@ -17,7 +17,7 @@ public final class BoolDirective extends Directive {
 
     @Override
     public boolean set(String[] args) throws ConfigException {
-        boolean v = switch (args[0].toLowerCase()) {
+        boolean v = switch (cstr(args[0]).toLowerCase()) {
             case "yes" -> true;
             case "no" -> false;
             default -> throw new ConfigException("argument must be 'yes' or 'no'");

@@ -1,5 +1,6 @@
 package io.jredis.server.config;
 
+import io.jredis.server.acl.Acl;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.util.Glob;
 import io.jredis.server.util.SplitArgs;
@@ -105,6 +106,7 @@ public final class ConfigFile {
     private final List<String> warnings = new ArrayList<>();
     private final Set<String> removedCommands = new HashSet<>();
     private final Set<String> addedCommands = new HashSet<>();
+    private final Set<String> declaredUsers = new HashSet<>();
     private CommandTable commandNames;
 
     public ConfigFile(ServerConfig config) {
@@ -231,14 +233,15 @@ public final class ConfigFile {
                 throw new ConfigException("wrong number of arguments");
             }
             if (d.has(Directive.MULTI_ARG) && args.length == 1 && !args[0].isEmpty()) {
-                // As Redis: a lone argument of a multi-argument directive holds them all (--save "900 1").
-                List<byte[]> split = SplitArgs.split(args[0].getBytes(StandardCharsets.ISO_8859_1));
+                // As Redis: a lone argument of a multi-argument directive holds them all (--save "900 1"), split as
+                // a C string.
+                List<byte[]> split = SplitArgs.split(Directive.cstr(args[0]).getBytes(StandardCharsets.ISO_8859_1));
                 args = new String[split == null ? 0 : split.size()];
                 for (int a = 0; a < args.length; a++) {
                     args[a] = new String(split.get(a), StandardCharsets.ISO_8859_1);
                 }
             }
-            d.load(args);
+            d.load(d.has(Directive.MULTI_ARG) ? d.multiArgs(args) : args);
             if (d.has(Directive.NOT_IMPLEMENTED)) {
                 warn(d.name());
             }
@@ -253,15 +256,20 @@ public final class ConfigFile {
             renameCommand(args[0], args[1]);
             config.renamedCommands().add(args.clone());
         } else if (name.equals("user") && args.length >= 1) {
-            config.fileUsers().add(String.join(" ", args));
+            String err = Acl.checkConfigUser(commands(), List.of(args), declaredUsers);
+            if (err != null) {
+                throw new ConfigException(err);
+            }
+            config.fileUsers().add(userLine(args));
         } else if (name.equals("loadmodule") && args.length >= 1) {
             config.loadModules().add(String.join(" ", args));
             warn("loadmodule");
         } else if (name.indexOf('.') >= 0) {
-            if (args.length != 1) {
+            if (args.length == 0) {
                 throw new ConfigException("Module config specified without value");
             }
-            config.moduleConfigs().put(name, args[0]);
+            // Redis joins several arguments with spaces into the one value the module receives.
+            config.moduleConfigs().put(name, String.join(" ", args));
             warn(name);
         } else if (name.equals("sentinel")) {
             // A bare "sentinel" line only switches the mode, which the launcher decides before parsing.
@@ -274,6 +282,26 @@ public final class ConfigFile {
         } else {
             throw new ConfigException("Bad directive or wrong number of arguments");
         }
+    }
+
+    /**
+     * A user line's arguments joined for {@link ServerConfig#fileUsers}, which is split again like a config line:
+     * an argument with spaces, quotes or unprintable bytes (a password "&gt;p w") is quoted so it stays one.
+     */
+    private static String userLine(String[] args) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            boolean plain = !a.isEmpty();
+            for (int i = 0; i < a.length() && plain; i++) {
+                char c = a.charAt(i);
+                plain = c > ' ' && c < 127 && c != '"' && c != '\'';
+            }
+            sb.append(plain ? a : ConfigRewrite.repr(a));
+        }
+        return sb.toString();
     }
 
     private void warn(String name) {
@@ -303,10 +331,15 @@ public final class ConfigFile {
         if (addedCommands.contains(name)) {
             return true;
         }
+        return commands().isRedisCommand(name) && !removedCommands.contains(name);
+    }
+
+    /** Redis's command table, built on first use (rename-command and user lines check names against it). */
+    private CommandTable commands() {
         if (commandNames == null) {
             commandNames = new CommandTable();
         }
-        return commandNames.isRedisCommand(name) && !removedCommands.contains(name);
+        return commandNames;
     }
 
     /** {@code include path}: a plain path must be readable; a glob pattern may match nothing. */

@@ -30,7 +30,12 @@ public final class DirDirective extends Directive {
 
     @Override
     public boolean set(String[] args) throws ConfigException {
-        Path p = value.resolve(args[0]);
+        String dir = cstr(args[0]);
+        // chdir("") fails with ENOENT, where resolving "" would give the current directory.
+        if (dir.isEmpty()) {
+            throw new ConfigException("No such file or directory");
+        }
+        Path p = value.resolve(dir);
         if (!Files.exists(p)) {
             throw new ConfigException("No such file or directory");
         }

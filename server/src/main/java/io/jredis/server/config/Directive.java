@@ -87,7 +87,37 @@ public abstract class Directive {
                 start = i + 1;
             }
         }
-        return set(parts.toArray(new String[0]));
+        return set(multiArgs(parts.toArray(new String[0])));
+    }
+
+    /**
+     * An argument as Redis's C string functions see it ({@code strcasecmp}, {@code strtoll}, {@code zstrdup}): up to
+     * its first NUL byte. Only plain integers and percentages are parsed with their full length, so
+     * {@code "yes\0x"} reads as yes while {@code "1\0x"} is not an integer.
+     */
+    public static String cstr(String arg) {
+        int nul = arg.indexOf('\0');
+        return nul < 0 ? arg : arg.substring(0, nul);
+    }
+
+    /**
+     * False for the multi-argument directives that parse their arguments with their full length (Redis's
+     * {@code string2d} over an sds); the others see each argument as a C string.
+     */
+    boolean cStringArgs() {
+        return true;
+    }
+
+    /** The arguments of a multi-argument directive as its parser sees them (see {@link #cStringArgs}). */
+    String[] multiArgs(String[] args) {
+        if (!cStringArgs()) {
+            return args;
+        }
+        String[] out = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            out[i] = cstr(args[i]);
+        }
+        return out;
     }
 
     /** The value as CONFIG GET prints it. */

@@ -34,7 +34,7 @@ public final class EnumDirective extends Directive {
 
     @Override
     public boolean set(String[] args) throws ConfigException {
-        String v = args[0].toLowerCase();
+        String v = cstr(args[0]).toLowerCase();
         if (!choices.contains(v)) {
             throw new ConfigException("argument(s) must be one of the following: " + String.join(", ", choices));
         }

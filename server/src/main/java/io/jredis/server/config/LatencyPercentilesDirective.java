@@ -17,6 +17,12 @@ public final class LatencyPercentilesDirective extends Directive {
         return values.clone();
     }
 
+    /** Redis parses the percentiles with {@code string2d} over their full length: a NUL byte makes one invalid. */
+    @Override
+    boolean cStringArgs() {
+        return false;
+    }
+
     @Override
     public boolean set(String[] args) throws ConfigException {
         int n = args.length == 1 && args[0].isEmpty() ? 0 : args.length;

@@ -44,7 +44,7 @@ public final class NotifyKeyspaceEventsDirective extends Directive {
     @Override
     public boolean set(String[] args) throws ConfigException {
         int f = 0;
-        for (char c : args[0].toCharArray()) {
+        for (char c : cstr(args[0]).toCharArray()) {
             int idx = CLASS_LETTERS.indexOf(c);
             if (idx >= 0) {
                 f |= CLASS_FLAGS[idx];

@@ -65,7 +65,7 @@ public final class NumberDirective extends Directive {
 
     private long parse(String s) throws ConfigException {
         if (format == Format.MEMORY || format == Format.MEMORY_OR_PERCENT) {
-            Long mem = MemoryUnits.parse(s);
+            Long mem = MemoryUnits.parse(cstr(s));
             if (mem != null) {
                 return mem;
             }
@@ -78,7 +78,7 @@ public final class NumberDirective extends Directive {
             }
         }
         if (format == Format.OCTAL) {
-            Long octal = CNumbers.strtoll(s, 8, true);
+            Long octal = CNumbers.strtoll(cstr(s), 8, true);
             if (octal != null) {
                 return octal;
             }

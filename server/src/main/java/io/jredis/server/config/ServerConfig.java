@@ -149,7 +149,7 @@ public final class ServerConfig {
     // ---- Replication ----
     public final ReplicaofDirective replicaof = add(new ReplicaofDirective(IMM));
     public final StringDirective masterauth = add(new StringDirective("masterauth", "", SENSITIVE)
-            .emptyIsNull());
+            .emptyIsNull().binarySafe());
     public final StringDirective masteruser = add(new StringDirective("masteruser", "", SENSITIVE)
             .emptyIsNull());
     public final BoolDirective replicaServeStaleData = add(new BoolDirective("replica-serve-stale-data", true, 0,
@@ -199,7 +199,8 @@ public final class ServerConfig {
     public final StringDirective aclfile = add(new StringDirective("aclfile", "", IMM));
     public final EnumDirective aclPubsubDefault = add(new EnumDirective("acl-pubsub-default", "resetchannels",
             List.of("allchannels", "resetchannels"), 0));
-    public final StringDirective requirepass = add(new StringDirective("requirepass", "", SENSITIVE).emptyIsNull());
+    public final StringDirective requirepass = add(new StringDirective("requirepass", "", SENSITIVE).emptyIsNull()
+            .binarySafe());
     public final NumberDirective maxclients = add(new NumberDirective("maxclients", 10000, 1, UINT_MAX, false, 0));
 
     // ---- Memory management ----
@@ -384,6 +385,13 @@ public final class ServerConfig {
         // Redis's resizeReplicationBacklog raises a CONFIG SET below CONFIG_REPL_BACKLOG_MIN_SIZE (the file's value
         // is taken as it is).
         replBacklogSize.onChange(() -> replBacklogSize.force(Math.max(16 * 1024, replBacklogSize.value())));
+        // Redis's applyWatchdogPeriod, run by CONFIG SET only: a period under two timer ticks is raised to two.
+        watchdogPeriod.onChange(() -> {
+            long minPeriod = (1000 / hz.value()) * 2;
+            if (watchdogPeriod.value() != 0 && watchdogPeriod.value() < minPeriod) {
+                watchdogPeriod.force(minPeriod);
+            }
+        });
     }
 
     /** Clamps {@code hz} into Redis's range (1..500); run after loading and after CONFIG SET. */

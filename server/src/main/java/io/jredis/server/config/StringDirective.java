@@ -6,6 +6,7 @@ import java.util.function.Function;
 public final class StringDirective extends Directive {
     private final String def;
     private boolean emptyIsNull;
+    private boolean binarySafe;
     private Function<String, String> validator = v -> null;
     private String value;
 
@@ -24,6 +25,15 @@ public final class StringDirective extends Directive {
         return this;
     }
 
+    /**
+     * Keeps the whole value, NUL bytes included, as Redis's sds directives (masterauth, requirepass) do; the others
+     * are C strings there and stop at the first NUL.
+     */
+    public StringDirective binarySafe() {
+        this.binarySafe = true;
+        return this;
+    }
+
     /** Checks values before they are stored; the function returns Redis's reason text or null when valid. */
     public StringDirective validator(Function<String, String> check) {
         this.validator = check;
@@ -36,12 +46,13 @@ public final class StringDirective extends Directive {
 
     @Override
     public boolean set(String[] args) throws ConfigException {
-        String err = validator.apply(args[0]);
+        String v = binarySafe ? args[0] : cstr(args[0]);
+        String err = validator.apply(v);
         if (err != null) {
             throw new ConfigException(err);
         }
-        boolean changed = !args[0].equals(value);
-        value = args[0];
+        boolean changed = !v.equals(value);
+        value = v;
         return changed;
     }
 

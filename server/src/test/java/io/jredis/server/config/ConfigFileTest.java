@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.RedisServer;
+import io.jredis.server.log.Log;
+import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -203,6 +207,28 @@ class ConfigFileTest {
         sentinel.sentinelMode(true);
         new ConfigFile(sentinel).loadString("sentinel monitor m 127.0.0.1 6379 2\n");
         assertEquals(List.of("monitor", "m", "127.0.0.1", "6379", "2"), sentinel.sentinelLines().get(0).args());
+    }
+
+    /** A user line's quoted password with a space stays one rule, so the user can log in with it, as on Redis. */
+    @Test
+    void userLineKeepsQuotedArgumentsWhole() throws Exception {
+        String text = "user alice on \">p w\" \">\\\"q\\\"\" ~* +@all\n";
+        Path file = tmp.resolve("users.conf");
+        Files.writeString(file, text);
+        ServerConfig cfg = TestServer.config();
+        new ConfigFile(cfg).loadString(text);
+        RedisServer ours = new RedisServer(cfg, Log.silent());
+        try (RealRedis real = RealRedis.startWithConfig(file)) {
+            ours.start();
+            for (int port : new int[] {real.port(), ours.port()}) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    assertEquals("OK", RawClient.text(c.call("AUTH", "alice", "p w")), "port " + port);
+                    assertEquals("OK", RawClient.text(c.call("AUTH", "alice", "\"q\"")), "port " + port);
+                }
+            }
+        } finally {
+            ours.close();
+        }
     }
 
     @Test
