@@ -869,7 +869,7 @@ public final class Engine implements Database.Hooks {
         // Redis's deleteExpiredKeyAndPropagate: the event goes out before the modification is signalled.
         keyspaceEvents.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
         keyModified(db, key);
-        emitPropagation(db.id(), new byte[][] {Bytes.of("DEL"), key});
+        emitPropagation(db.id(), new byte[][] {Bytes.of(config.lazyfreeLazyExpire.value() ? "UNLINK" : "DEL"), key});
     }
 
     @Override
