@@ -306,6 +306,8 @@ public final class Engine implements Database.Hooks {
     private boolean replyBufferResizing = true;
     private boolean scriptDenyDisabled;
     private boolean propagateForced;
+    /** Set with {@link #propagateForced} by {@link #forceReplicaPropagation}. */
+    private boolean propagateReplOnly;
     private boolean shuttingDown;
     private volatile boolean closing;
     private volatile int exitStatus;
@@ -322,6 +324,7 @@ public final class Engine implements Database.Hooks {
     /** Where {@link #emitPropagation} sends commands now: see {@link #propagationTarget(int)}. */
     private int propagationTarget = PROPAGATE_ALL;
     private int[] propagationTargets = new int[0];
+    private java.util.function.BooleanSupplier[] propagationLive = new java.util.function.BooleanSupplier[0];
     private LoadProgress loading;
 
     public Engine(ServerConfig config, Log log) {
@@ -748,10 +751,21 @@ public final class Engine implements Database.Hooks {
 
     /** Receives the propagated commands meant for {@code target}: {@link #PROPAGATE_AOF} or {@link #PROPAGATE_REPL}. */
     public void addPropagationListener(int target, PropagationListener l) {
+        addPropagationListener(target, l, () -> true);
+    }
+
+    /**
+     * As {@link #addPropagationListener(int, PropagationListener)}, for a listener that takes commands only while
+     * {@code live} holds (an AOF that is on, a master with a backlog): as Redis's shouldPropagate, a command meant
+     * only for targets that are not live is dropped before it counts for a MULTI/EXEC wrapping.
+     */
+    public void addPropagationListener(int target, PropagationListener l, java.util.function.BooleanSupplier live) {
         propagation = Arrays.copyOf(propagation, propagation.length + 1);
         propagation[propagation.length - 1] = l;
         propagationTargets = Arrays.copyOf(propagationTargets, propagationTargets.length + 1);
         propagationTargets[propagationTargets.length - 1] = target;
+        propagationLive = Arrays.copyOf(propagationLive, propagationLive.length + 1);
+        propagationLive[propagationLive.length - 1] = live;
     }
 
     public void addKeyListener(KeyListener l) {
@@ -1244,6 +1258,7 @@ public final class Engine implements Database.Hooks {
         byte[][] savedOverride = propagateOverride;
         boolean savedSuppressed = propagateSuppressed;
         boolean savedForced = propagateForced;
+        boolean savedReplOnly = propagateReplOnly;
         propagateOverride = null;
         propagateSuppressed = false;
         CommandSpec savedCommand = currentCommand;
@@ -1259,6 +1274,7 @@ public final class Engine implements Database.Hooks {
             holdDepth++;
         }
         propagateForced = false;
+        propagateReplOnly = false;
         // Redis 7.0's skip_monitor commands are exactly the scripts (EVAL*, FCALL*), which feed monitors themselves
         // before they run, so that they show before the commands their script runs.
         byte[][] savedShown = shownArgv;
@@ -1303,7 +1319,8 @@ public final class Engine implements Database.Hooks {
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
-                emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
+                emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv,
+                        propagateReplOnly ? propagationTarget & PROPAGATE_REPL : propagationTarget);
             }
             currentCommand = savedCommand;
             currentArgv = savedArgv;
@@ -1316,6 +1333,7 @@ public final class Engine implements Database.Hooks {
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
             propagateForced = savedForced;
+            propagateReplOnly = savedReplOnly;
         }
     }
 
@@ -1346,6 +1364,7 @@ public final class Engine implements Database.Hooks {
             propagateOverride = null;
             propagateSuppressed = false;
             propagateForced = false;
+            propagateReplOnly = false;
         }
     }
 
@@ -1614,6 +1633,15 @@ public final class Engine implements Database.Hooks {
         propagateForced = true;
     }
 
+    /**
+     * Propagates the running command to replicas only, though it changed no data (PUBLISH, as Redis's
+     * forceCommandPropagation with PROPAGATE_REPL): the AOF does not get it.
+     */
+    public void forceReplicaPropagation() {
+        propagateForced = true;
+        propagateReplOnly = true;
+    }
+
     /** The running command changed data but must not be propagated as itself (it propagated parts explicitly). */
     public void suppressPropagation() {
         propagateSuppressed = true;
@@ -1629,7 +1657,17 @@ public final class Engine implements Database.Hooks {
 
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
-        if (propagationTarget == 0) {
+        emitPropagation(db, argv, propagationTarget);
+    }
+
+    private void emitPropagation(int db, byte[][] argv, int wanted) {
+        int target = 0;
+        for (int i = 0; i < propagation.length; i++) {
+            if ((propagationTargets[i] & wanted) != 0 && propagationLive[i].getAsBoolean()) {
+                target |= propagationTargets[i] & wanted;
+            }
+        }
+        if (target == 0) {
             return;
         }
         if (holdDepth > 0) {
@@ -1639,11 +1677,11 @@ public final class Engine implements Database.Hooks {
                 atomicTargets = Arrays.copyOf(atomicTargets, atomicWrites * 2);
             }
             atomicDbs[atomicWrites] = db;
-            atomicTargets[atomicWrites] = propagationTarget;
+            atomicTargets[atomicWrites] = target;
             atomicArgvs[atomicWrites++] = argv;
             return;
         }
-        propagateNow(db, argv, propagationTarget);
+        propagateNow(db, argv, target);
     }
 
     private void propagateNow(int db, byte[][] argv, int target) {
