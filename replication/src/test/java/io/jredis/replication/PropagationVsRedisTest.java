@@ -40,6 +40,21 @@ class PropagationVsRedisTest {
         compare(cases, port -> runCases(port, cases));
     }
 
+    /** MIGRATE (to a third server, a redis-server) propagates the keys it moved away as DEL. */
+    @Test
+    void migratePropagatesAsInRedis() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis target = RealRedis.start()) {
+            String to = "MIGRATE 127.0.0.1 " + target.port() + " ";
+            List<String> cases = List.of("SET a 1 ; " + to + "a 0 5000 REPLACE",
+                    "SET a 1 EX 100 ; " + to + "a 0 5000 COPY REPLACE", "SET a 1 ; " + to + "a 0 5000 COPY",
+                    "SET a 1 ; SET b 2 ; " + to + "\"\" 0 5000 REPLACE KEYS a nokey b", to + "nokey 0 5000",
+                    "SELECT 2 ; SET a 1 ; " + to + "a 0 5000 REPLACE", "SET a 1 ; " + to + "a 0 5000",
+                    "MULTI ; SET a 1 ; " + to + "a 0 5000 REPLACE ; EXEC");
+            compare(cases, port -> runCases(port, cases));
+        }
+    }
+
     /**
      * The argument sweep's generated calls of every write command (valid, invalid and odd arguments alike), each on
      * the sweep's freshly loaded keyspace: most fail or change nothing and must propagate nothing, the others must

@@ -210,6 +210,9 @@ public final class PropagationCases {
                 + " MULTI ; XADD x 1-1 a b ; XADD x 2-1 a b ; EXEC",
         "XADD x 1-1 a b ; @block XREAD BLOCK 0 STREAMS x $ ; XADD x 2-1 a b",
         "XGROUP CREATE x g $ MKSTREAM ; @block XREADGROUP GROUP g c BLOCK 0 STREAMS x > ; DEL x",
+        "DEBUG POPULATE 3 ; DEBUG RELOAD ; SET a 1", "PFADD p a ; PFDEBUG TODENSE p ; PFDEBUG GETREG p ;"
+                + " PFDEBUG DECODE p ; PFDEBUG ENCODING p", "SET k v ; DEBUG SLEEP 0 ; DEBUG JMAP ; DEBUG DIGEST",
+        "HSET h a 1 ; DEBUG LISTPACK h ; DEBUG STRINGMATCH-LEN",
         "RPUSH l a ; OBJECT FREQ l ; CONFIG SET maxmemory-policy allkeys-lfu ; OBJECT FREQ l ;"
                 + " CONFIG SET maxmemory-policy noeviction");
 
