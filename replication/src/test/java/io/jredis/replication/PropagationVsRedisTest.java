@@ -30,6 +30,12 @@ class PropagationVsRedisTest {
         compare(PropagationCases.HAND_WRITTEN, port -> runCases(port, PropagationCases.HAND_WRITTEN));
     }
 
+    @Test
+    void lowerCaseCommandsPropagateAsInRedis() throws Exception {
+        List<String> cases = PropagationCases.lowerCase(PropagationCases.HAND_WRITTEN);
+        compare(cases, port -> runCases(port, cases));
+    }
+
     /**
      * Every command that looks a key up, on a key that expired and that nothing deleted yet: a lookup that deletes
      * it propagates DEL, one that only skips it (KEYS, DBSIZE, MEMORY USAGE...) propagates nothing.

@@ -266,6 +266,27 @@ public final class PropagationCases {
     }
 
     /**
+     * The cases with every command name and option in lower case (quoted arguments, such as scripts, kept): Redis
+     * propagates a command it does not rewrite as it was sent, and its rewrites in its own spelling.
+     */
+    public static List<String> lowerCase(List<String> cases) {
+        List<String> out = new ArrayList<>();
+        for (String line : cases) {
+            StringBuilder b = new StringBuilder();
+            boolean quoted = false;
+            for (int i = 0; i < line.length(); i++) {
+                char ch = line.charAt(i);
+                if (ch == '"' && (i == 0 || line.charAt(i - 1) != '\\')) {
+                    quoted = !quoted;
+                }
+                b.append(quoted ? ch : Character.toLowerCase(ch));
+            }
+            out.add(b.toString());
+        }
+        return out;
+    }
+
+    /**
      * Equal streams, but for times computed from each server's clock (an EXPIRE of a long TTL far from now is not
      * blanked): two numbers of unix-time size within a minute of each other are the same time.
      */
@@ -340,7 +361,7 @@ public final class PropagationCases {
                             }
                         });
                     } else {
-                        if (cmd.startsWith("SELECT ")) {
+                        if (cmd.regionMatches(true, 0, "SELECT ", 0, 7)) {
                             db = cmd.substring(7);
                         }
                         c.callRaw(split(cmd));
