@@ -223,12 +223,12 @@ public final class Replication {
 
     // ---- the stream ----
 
-    /** The engine's propagation point: what a master sends its replicas. A replica proxies its master instead. */
     /** Whether the master keeps a replication stream (Redis's shouldPropagate for PROPAGATE_REPL). */
     boolean feeding() {
         return !isReplica() && (backlog != null || !replicas.isEmpty());
     }
 
+    /** The engine's propagation point: what a master sends its replicas. A replica proxies its master instead. */
     void propagate(int db, byte[][] argv) {
         if (!feeding()) {
             return;

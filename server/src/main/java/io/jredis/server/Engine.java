@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The keyspace owner: databases, clients, the command table and the path every command takes (lookup, checks,
@@ -181,7 +182,7 @@ public final class Engine implements Database.Hooks {
     private int guardCount;
     private static final CommandGuard NO_GUARD = (c, cmd, argv) -> null;
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
-    private java.util.function.BooleanSupplier staleReplica = () -> false;
+    private BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
     private java.util.function.LongSupplier replBacklogBytes = () -> 0;
     /** An array for the same reason: every write walks it. */
@@ -324,7 +325,7 @@ public final class Engine implements Database.Hooks {
     /** Where {@link #emitPropagation} sends commands now: see {@link #propagationTarget(int)}. */
     private int propagationTarget = PROPAGATE_ALL;
     private int[] propagationTargets = new int[0];
-    private java.util.function.BooleanSupplier[] propagationLive = new java.util.function.BooleanSupplier[0];
+    private BooleanSupplier[] propagationLive = new BooleanSupplier[0];
     private LoadProgress loading;
 
     public Engine(ServerConfig config, Log log) {
@@ -717,7 +718,7 @@ public final class Engine implements Database.Hooks {
     }
 
     /** Installs whether this is a replica that serves no stale data now (the replication module). */
-    public void staleReplicaSource(java.util.function.BooleanSupplier stale) {
+    public void staleReplicaSource(BooleanSupplier stale) {
         this.staleReplica = stale;
     }
 
@@ -759,7 +760,7 @@ public final class Engine implements Database.Hooks {
      * {@code live} holds (an AOF that is on, a master with a backlog): as Redis's shouldPropagate, a command meant
      * only for targets that are not live is dropped before it counts for a MULTI/EXEC wrapping.
      */
-    public void addPropagationListener(int target, PropagationListener l, java.util.function.BooleanSupplier live) {
+    public void addPropagationListener(int target, PropagationListener l, BooleanSupplier live) {
         propagation = Arrays.copyOf(propagation, propagation.length + 1);
         propagation[propagation.length - 1] = l;
         propagationTargets = Arrays.copyOf(propagationTargets, propagationTargets.length + 1);
@@ -883,7 +884,8 @@ public final class Engine implements Database.Hooks {
         // Redis's deleteExpiredKeyAndPropagate: the event goes out before the modification is signalled.
         keyspaceEvents.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
         keyModified(db, key);
-        emitPropagation(db.id(), new byte[][] {Bytes.of(config.lazyfreeLazyExpire.value() ? "UNLINK" : "DEL"), key});
+        byte[] del = Bytes.of(config.lazyfreeLazyExpire.value() ? "UNLINK" : "DEL");
+        emitPropagation(db.id(), new byte[][] {del, key});
     }
 
     @Override

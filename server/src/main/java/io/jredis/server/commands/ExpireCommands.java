@@ -106,7 +106,8 @@ final class ExpireCommands {
         boolean deleted = when <= now && engine.mayDeleteExpired();
         if (deleted) {
             db.delete(key);
-            engine.rewritePropagation(new byte[][] {engine.config().lazyfreeLazyExpire.value() ? UNLINK : DEL, key});
+            byte[] del = engine.config().lazyfreeLazyExpire.value() ? UNLINK : DEL;
+            engine.rewritePropagation(new byte[][] {del, key});
         } else {
             db.setExpire(e, when);
             if (!name.equals("pexpireat")) {
