@@ -1,7 +1,5 @@
 package io.jredis.replication;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jredis.server.RedisServer;
 import io.jredis.server.testing.ArgumentSweep;
 import io.jredis.server.testing.PropagationCases;
@@ -107,14 +105,7 @@ class PropagationVsRedisTest {
         } finally {
             s.close();
         }
-        List<String> diffs = new ArrayList<>();
-        for (int i = 0; i < labels.size(); i++) {
-            if (!PropagationCases.same(theirs.get(i), ours.get(i))) {
-                diffs.add(labels.get(i) + "\n    redis:  " + theirs.get(i) + "\n    jredis: " + ours.get(i));
-            }
-        }
-        assertTrue(diffs.isEmpty(), diffs.size() + " of " + labels.size() + " cases propagate differently:\n"
-                + String.join("\n", diffs));
+        PropagationCases.assertSame(labels, theirs, ours);
     }
 
     /** Runs each case on the server at {@code port}; returns what its replica received for each. */

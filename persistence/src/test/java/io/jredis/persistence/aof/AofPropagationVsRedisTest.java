@@ -1,7 +1,5 @@
 package io.jredis.persistence.aof;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jredis.server.testing.PropagationCases;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
@@ -34,14 +32,7 @@ class AofPropagationVsRedisTest {
                 "enable-debug-command", "yes")) {
             ours = run(s.port(), dir, cases);
         }
-        List<String> diffs = new ArrayList<>();
-        for (int i = 0; i < cases.size(); i++) {
-            if (!PropagationCases.same(theirs.get(i), ours.get(i))) {
-                diffs.add(cases.get(i) + "\n    redis:  " + theirs.get(i) + "\n    jredis: " + ours.get(i));
-            }
-        }
-        assertTrue(diffs.isEmpty(), diffs.size() + " of " + cases.size() + " cases are written differently:\n"
-                + String.join("\n", diffs));
+        PropagationCases.assertSame(cases, theirs, ours);
     }
 
     /** Runs the cases, then splits the incremental AOF at the markers: what each case wrote. */

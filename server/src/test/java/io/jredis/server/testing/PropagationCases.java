@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Command sequences whose propagation (to replicas and the AOF) differs from the commands as sent in Redis 7.0, and
@@ -284,6 +285,18 @@ public final class PropagationCases {
             out.add(b.toString());
         }
         return out;
+    }
+
+    /** Fails, listing every case whose propagated commands differ (see {@link #same}) between the two servers. */
+    public static void assertSame(List<String> cases, List<List<String>> redis, List<List<String>> jredis) {
+        List<String> diffs = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            if (!same(redis.get(i), jredis.get(i))) {
+                diffs.add(cases.get(i) + "\n    redis:  " + redis.get(i) + "\n    jredis: " + jredis.get(i));
+            }
+        }
+        Assertions.assertTrue(diffs.isEmpty(), diffs.size() + " of " + cases.size()
+                + " cases propagate differently:\n" + String.join("\n", diffs));
     }
 
     /**
