@@ -223,9 +223,14 @@ public final class Replication {
 
     // ---- the stream ----
 
+    /** Whether the master keeps a replication stream (Redis's shouldPropagate for PROPAGATE_REPL). */
+    boolean feeding() {
+        return !isReplica() && (backlog != null || !replicas.isEmpty());
+    }
+
     /** The engine's propagation point: what a master sends its replicas. A replica proxies its master instead. */
     void propagate(int db, byte[][] argv) {
-        if (isReplica() || (backlog == null && replicas.isEmpty())) {
+        if (!feeding()) {
             return;
         }
         if (db != streamDb) {
@@ -249,7 +254,7 @@ public final class Replication {
      * database, as Redis's replicationFeedSlaves; test suites use it to make a replica diverge or fail.
      */
     void debugReplicate(Client c, byte[][] argv) {
-        if (!isReplica() && (backlog != null || !replicas.isEmpty())) {
+        if (feeding()) {
             encoder.command(argv);
             feedEncoded();
         }

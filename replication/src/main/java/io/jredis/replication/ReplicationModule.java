@@ -36,7 +36,7 @@ public final class ReplicationModule {
                 debug.execute(c, argv);
             }
         });
-        engine.addPropagationListener(Engine.PROPAGATE_REPL, repl::propagate);
+        engine.addPropagationListener(Engine.PROPAGATE_REPL, repl::propagate, repl::feeding);
         // The stream of the current loop turn goes out before SHUTDOWN closes the replicas' connections.
         engine.addShutdownPreparer((save, nosave, force) -> {
             repl.flushStreams();

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The keyspace owner: databases, clients, the command table and the path every command takes (lookup, checks,
@@ -181,7 +182,7 @@ public final class Engine implements Database.Hooks {
     private int guardCount;
     private static final CommandGuard NO_GUARD = (c, cmd, argv) -> null;
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
-    private java.util.function.BooleanSupplier staleReplica = () -> false;
+    private BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
     private java.util.function.LongSupplier replBacklogBytes = () -> 0;
     /** An array for the same reason: every write walks it. */
@@ -306,6 +307,8 @@ public final class Engine implements Database.Hooks {
     private boolean replyBufferResizing = true;
     private boolean scriptDenyDisabled;
     private boolean propagateForced;
+    /** Set with {@link #propagateForced} by {@link #forceReplicaPropagation}. */
+    private boolean propagateReplOnly;
     private boolean shuttingDown;
     private volatile boolean closing;
     private volatile int exitStatus;
@@ -322,6 +325,7 @@ public final class Engine implements Database.Hooks {
     /** Where {@link #emitPropagation} sends commands now: see {@link #propagationTarget(int)}. */
     private int propagationTarget = PROPAGATE_ALL;
     private int[] propagationTargets = new int[0];
+    private BooleanSupplier[] propagationLive = new BooleanSupplier[0];
     private LoadProgress loading;
 
     public Engine(ServerConfig config, Log log) {
@@ -719,7 +723,7 @@ public final class Engine implements Database.Hooks {
     }
 
     /** Installs whether this is a replica that serves no stale data now (the replication module). */
-    public void staleReplicaSource(java.util.function.BooleanSupplier stale) {
+    public void staleReplicaSource(BooleanSupplier stale) {
         this.staleReplica = stale;
     }
 
@@ -753,10 +757,21 @@ public final class Engine implements Database.Hooks {
 
     /** Receives the propagated commands meant for {@code target}: {@link #PROPAGATE_AOF} or {@link #PROPAGATE_REPL}. */
     public void addPropagationListener(int target, PropagationListener l) {
+        addPropagationListener(target, l, () -> true);
+    }
+
+    /**
+     * As {@link #addPropagationListener(int, PropagationListener)}, for a listener that takes commands only while
+     * {@code live} holds (an AOF that is on, a master with a backlog): as Redis's shouldPropagate, a command meant
+     * only for targets that are not live is dropped before it counts for a MULTI/EXEC wrapping.
+     */
+    public void addPropagationListener(int target, PropagationListener l, BooleanSupplier live) {
         propagation = Arrays.copyOf(propagation, propagation.length + 1);
         propagation[propagation.length - 1] = l;
         propagationTargets = Arrays.copyOf(propagationTargets, propagationTargets.length + 1);
         propagationTargets[propagationTargets.length - 1] = target;
+        propagationLive = Arrays.copyOf(propagationLive, propagationLive.length + 1);
+        propagationLive[propagationLive.length - 1] = live;
     }
 
     public void addKeyListener(KeyListener l) {
@@ -874,7 +889,8 @@ public final class Engine implements Database.Hooks {
         // Redis's deleteExpiredKeyAndPropagate: the event goes out before the modification is signalled.
         keyspaceEvents.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
         keyModified(db, key);
-        emitPropagation(db.id(), new byte[][] {Bytes.of("DEL"), key});
+        byte[] del = Bytes.of(config.lazyfreeLazyExpire.value() ? "UNLINK" : "DEL");
+        emitPropagation(db.id(), new byte[][] {del, key});
     }
 
     @Override
@@ -1249,6 +1265,7 @@ public final class Engine implements Database.Hooks {
         byte[][] savedOverride = propagateOverride;
         boolean savedSuppressed = propagateSuppressed;
         boolean savedForced = propagateForced;
+        boolean savedReplOnly = propagateReplOnly;
         propagateOverride = null;
         propagateSuppressed = false;
         CommandSpec savedCommand = currentCommand;
@@ -1264,6 +1281,7 @@ public final class Engine implements Database.Hooks {
             holdDepth++;
         }
         propagateForced = false;
+        propagateReplOnly = false;
         // Redis 7.0's skip_monitor commands are exactly the scripts (EVAL*, FCALL*), which feed monitors themselves
         // before they run, so that they show before the commands their script runs.
         byte[][] savedShown = shownArgv;
@@ -1308,7 +1326,8 @@ public final class Engine implements Database.Hooks {
             if ((dirty != dirtyBefore || propagateForced)
                     && (cmd.isWrite() || cmd.mayReplicate() || MAY_REPLICATE.contains(cmd.fullName()))
                     && !propagateSuppressed) {
-                emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv);
+                emitPropagation(c.db().id(), propagateOverride != null ? propagateOverride : argv,
+                        propagateReplOnly ? propagationTarget & PROPAGATE_REPL : propagationTarget);
             }
             currentCommand = savedCommand;
             currentArgv = savedArgv;
@@ -1321,6 +1340,7 @@ public final class Engine implements Database.Hooks {
             propagateOverride = savedOverride;
             propagateSuppressed = savedSuppressed;
             propagateForced = savedForced;
+            propagateReplOnly = savedReplOnly;
         }
     }
 
@@ -1351,6 +1371,7 @@ public final class Engine implements Database.Hooks {
             propagateOverride = null;
             propagateSuppressed = false;
             propagateForced = false;
+            propagateReplOnly = false;
         }
     }
 
@@ -1619,6 +1640,15 @@ public final class Engine implements Database.Hooks {
         propagateForced = true;
     }
 
+    /**
+     * Propagates the running command to replicas only, though it changed no data (PUBLISH, as Redis's
+     * forceCommandPropagation with PROPAGATE_REPL): the AOF does not get it.
+     */
+    public void forceReplicaPropagation() {
+        propagateForced = true;
+        propagateReplOnly = true;
+    }
+
     /** The running command changed data but must not be propagated as itself (it propagated parts explicitly). */
     public void suppressPropagation() {
         propagateSuppressed = true;
@@ -1634,7 +1664,17 @@ public final class Engine implements Database.Hooks {
 
     /** Sends a command to AOF and replicas now, in database {@code db}. */
     public void emitPropagation(int db, byte[][] argv) {
-        if (propagationTarget == 0) {
+        emitPropagation(db, argv, propagationTarget);
+    }
+
+    private void emitPropagation(int db, byte[][] argv, int wanted) {
+        int target = 0;
+        for (int i = 0; i < propagation.length; i++) {
+            if ((propagationTargets[i] & wanted) != 0 && propagationLive[i].getAsBoolean()) {
+                target |= propagationTargets[i] & wanted;
+            }
+        }
+        if (target == 0) {
             return;
         }
         if (holdDepth > 0) {
@@ -1644,11 +1684,11 @@ public final class Engine implements Database.Hooks {
                 atomicTargets = Arrays.copyOf(atomicTargets, atomicWrites * 2);
             }
             atomicDbs[atomicWrites] = db;
-            atomicTargets[atomicWrites] = propagationTarget;
+            atomicTargets[atomicWrites] = target;
             atomicArgvs[atomicWrites++] = argv;
             return;
         }
-        propagateNow(db, argv, propagationTarget);
+        propagateNow(db, argv, target);
     }
 
     private void propagateNow(int db, byte[][] argv, int target) {

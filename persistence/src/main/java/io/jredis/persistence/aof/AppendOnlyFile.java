@@ -159,7 +159,7 @@ public final class AppendOnlyFile {
         if (loadNow) {
             loadAtStart(() -> false);
         }
-        engine.addPropagationListener(Engine.PROPAGATE_AOF, this::feed);
+        engine.addPropagationListener(Engine.PROPAGATE_AOF, this::feed, () -> state != State.OFF);
         engine.replyBarrier(new Engine.ReplyBarrier() {
             @Override
             public boolean hold() {

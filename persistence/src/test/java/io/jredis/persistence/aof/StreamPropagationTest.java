@@ -52,13 +52,13 @@ class StreamPropagationTest {
         try (AofServer s = AofServer.start(dir, "appendonly", "yes", "appendfsync", "always");
                 RawClient c = new RawClient("127.0.0.1", s.port())) {
             run(c);
-            ours = incr(c, dir);
+            ours = incr(dir);
         }
         List<String> theirs;
         try (RealRedis r = RealRedis.start("--appendonly", "yes", "--appendfsync", "always");
                 RawClient c = new RawClient("127.0.0.1", r.port())) {
             run(c);
-            theirs = incr(c, r.dir());
+            theirs = incr(r.dir());
         }
         assertEquals(String.join("\n", theirs), String.join("\n", ours));
     }
@@ -71,16 +71,28 @@ class StreamPropagationTest {
     }
 
     /** The commands of the incremental AOF, once the final marker is in it; times of day blanked. */
-    private static List<String> incr(RawClient c, Path dir) throws Exception {
+    private static List<String> incr(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (List<String> argv : incrCommands(dir, List.of("SET", "end", "marker"))) {
+            out.add(String.join(" ", argv.stream().map(a -> UNIX_MS.matcher(a).matches() ? "<time>" : a).toList()));
+        }
+        return out;
+    }
+
+    /**
+     * The commands of the incremental AOF files in {@code dir}, each as its arguments, once the last of them is
+     * {@code last} (the server may write its AOF after it replied).
+     */
+    static List<List<String>> incrCommands(Path dir, List<String> last) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            List<String> cmds = new ArrayList<>();
+            List<List<String>> cmds = new ArrayList<>();
             try (Stream<Path> files = Files.list(dir.resolve("appendonlydir"))) {
                 for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".incr.aof")).sorted().toList()) {
                     cmds.addAll(parse(Files.readAllBytes(p)));
                 }
             }
-            if (!cmds.isEmpty() && cmds.get(cmds.size() - 1).equals("SET end marker")) {
+            if (!cmds.isEmpty() && cmds.get(cmds.size() - 1).equals(last)) {
                 return cmds;
             }
             assertTrue(System.nanoTime() < deadline, "AOF incomplete: " + cmds);
@@ -88,8 +100,8 @@ class StreamPropagationTest {
         }
     }
 
-    private static List<String> parse(byte[] data) {
-        List<String> out = new ArrayList<>();
+    private static List<List<String>> parse(byte[] data) {
+        List<List<String>> out = new ArrayList<>();
         String s = new String(data, StandardCharsets.ISO_8859_1);
         int i = 0;
         while (i < s.length() && s.charAt(i) == '*') {
@@ -103,11 +115,10 @@ class StreamPropagationTest {
             for (int k = 0; k < n; k++) {
                 eol = s.indexOf("\r\n", i);
                 int len = Integer.parseInt(s.substring(i + 1, eol));
-                String a = s.substring(eol + 2, eol + 2 + len);
-                argv.add(UNIX_MS.matcher(a).matches() ? "<time>" : a);
+                argv.add(s.substring(eol + 2, eol + 2 + len));
                 i = eol + 2 + len + 2;
             }
-            out.add(String.join(" ", argv));
+            out.add(argv);
         }
         return out;
     }

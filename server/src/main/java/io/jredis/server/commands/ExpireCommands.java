@@ -12,6 +12,7 @@ import io.jredis.server.util.Bytes;
 final class ExpireCommands {
     private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
     private static final byte[] DEL = Bytes.of("DEL");
+    private static final byte[] UNLINK = Bytes.of("UNLINK");
     private static final int NX = 1;
     private static final int XX = 2;
     private static final int GT = 4;
@@ -35,7 +36,7 @@ final class ExpireCommands {
 
     /**
      * EXPIRE key seconds [NX|XX|GT|LT] and PEXPIRE, EXPIREAT, PEXPIREAT. Propagated as PEXPIREAT with the absolute
-     * time, or as DEL when that time has already passed (Redis 7.0 with the default lazyfree-lazy-expire no).
+     * time, or as DEL (UNLINK with lazyfree-lazy-expire) when that time has already passed.
      */
     private static void expire(Client c, byte[][] argv, boolean relative, boolean seconds, String name) {
         Engine engine = c.engine();
@@ -105,7 +106,8 @@ final class ExpireCommands {
         boolean deleted = when <= now && engine.mayDeleteExpired();
         if (deleted) {
             db.delete(key);
-            engine.rewritePropagation(new byte[][] {DEL, key});
+            byte[] del = engine.config().lazyfreeLazyExpire.value() ? UNLINK : DEL;
+            engine.rewritePropagation(new byte[][] {del, key});
         } else {
             db.setExpire(e, when);
             if (!name.equals("pexpireat")) {

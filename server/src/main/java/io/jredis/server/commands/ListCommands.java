@@ -17,8 +17,8 @@ final class ListCommands {
     private static final byte[] RPOP = Bytes.of("RPOP");
     private static final byte[] LMOVE = Bytes.of("LMOVE");
     private static final byte[] RPOPLPUSH = Bytes.of("RPOPLPUSH");
-    private static final byte[] LEFT = Bytes.of("LEFT");
-    private static final byte[] RIGHT = Bytes.of("RIGHT");
+    private static final byte[] LEFT = Bytes.of("left");
+    private static final byte[] RIGHT = Bytes.of("right");
 
     /** A value that is not a list: the caller has already replied WRONGTYPE. */
     private static final ListValue WRONG = new ListValue();
@@ -347,7 +347,8 @@ final class ListCommands {
         Notify.event(c, KeyspaceEvents.LIST, "ltrim", argv[1]);
         dropIfEmpty(c, argv[1], l);
         c.db().signalModified(argv[1]);
-        c.engine().dirty(Math.max(1, len - l.size()));
+        // As Redis, only the removed elements count: a trim that keeps the whole list is not propagated.
+        c.engine().dirty(len - l.size());
         c.reply().ok();
     }
 
@@ -505,8 +506,13 @@ final class ListCommands {
         }
         Long deadline = Blocking.deadline(c, argv[5]);
         if (deadline != null) {
+            // Redis propagates the sides as sent when served at once, and in its own lower case when a blocked
+            // client is served.
+            boolean served = c.engine().blocking().servingKey() != null;
+            byte[] fromSide = served ? (from ? LEFT : RIGHT) : argv[3];
+            byte[] toSide = served ? (to ? LEFT : RIGHT) : argv[4];
             blockingMove(c, argv[1], argv[2], from, to, deadline,
-                    new byte[][] {LMOVE, argv[1], argv[2], from ? LEFT : RIGHT, to ? LEFT : RIGHT});
+                    new byte[][] {LMOVE, argv[1], argv[2], fromSide, toSide});
         }
     }
 

@@ -57,7 +57,9 @@ final class MemoryCommand {
                 return;
             }
         }
-        Dict.Entry e = c.db().entry(argv[2]);
+        // Redis reads the dictionary directly: a key that expired but is not deleted yet still has a size, and
+        // asking for it deletes nothing (so nothing is propagated).
+        Dict.Entry e = c.db().dict().find(argv[2]);
         if (e == null) {
             c.reply().nullBulk();
             return;

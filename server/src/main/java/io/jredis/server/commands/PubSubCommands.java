@@ -22,12 +22,13 @@ final class PubSubCommands {
         t.register("sunsubscribe", (c, argv) -> unsubscribe(c, argv, PubSub.Kind.SHARD));
         t.register("publish", (c, argv) -> {
             c.reply().integer(c.engine().pubsub().publish(argv[1], argv[2]));
-            // PUBLISH changes no data but is propagated so replicas' subscribers see it (Sentinel relies on it).
-            c.engine().dirty(1);
+            // PUBLISH changes no data (no dirty count, nothing in the AOF) but is propagated so replicas'
+            // subscribers see it (Sentinel relies on it).
+            c.engine().forceReplicaPropagation();
         });
         t.register("spublish", (c, argv) -> {
             c.reply().integer(c.engine().pubsub().publishShard(argv[1], argv[2]));
-            c.engine().dirty(1);
+            c.engine().forceReplicaPropagation();
         });
         t.register("pubsub|channels", (c, argv) -> channels(c, argv, PubSub.Kind.CHANNEL));
         t.register("pubsub|shardchannels", (c, argv) -> channels(c, argv, PubSub.Kind.SHARD));

@@ -4,8 +4,6 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
-import io.jredis.server.config.BoolDirective;
-import io.jredis.server.config.Directive;
 import io.jredis.server.config.NumberDirective;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
@@ -28,17 +26,13 @@ final class SetCommands {
     private static final SetValue WRONG_TYPE = new SetValue();
     private static final byte[] SREM = Bytes.of("SREM");
     private static final byte[] DEL = Bytes.of("DEL");
-    private static final byte[] UNLINK = Bytes.of("UNLINK");
     /** SPOP rebuilds the set from the survivors once the popped part is this many times larger than them. */
     private static final int SPOP_MOVE_STRATEGY_MUL = 5;
 
     private final NumberDirective maxIntsetEntries;
-    /** lazyfree-lazy-server-del, when declared: SPOP of a whole set then propagates UNLINK instead of DEL. */
-    private final Directive lazyServerDel;
 
     private SetCommands(ServerConfig config) {
         this.maxIntsetEntries = (NumberDirective) config.find("set-max-intset-entries");
-        this.lazyServerDel = config.find("lazyfree-lazy-server-del");
     }
 
     private enum Op { UNION, DIFF }
@@ -270,8 +264,8 @@ final class SetCommands {
             s.forEach(r::bulk);
             db.delete(argv[1]);
             Notify.del(c, argv[1]);
-            boolean lazy = lazyServerDel instanceof BoolDirective b && b.value();
-            engine.rewritePropagation(new byte[][] {lazy ? UNLINK : DEL, argv[1]});
+            // Redis 7.0 propagates DEL here whatever lazyfree-lazy-server-del says.
+            engine.rewritePropagation(new byte[][] {DEL, argv[1]});
             db.signalModified(argv[1]);
             engine.dirty(count);
             return;

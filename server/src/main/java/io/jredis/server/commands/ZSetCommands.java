@@ -445,11 +445,10 @@ final class ZSetCommands {
     private static void store(Client c, byte[] dst, Selection sel, String event) {
         ZSetValue.Limits limits = limits(c.engine());
         if (sel.members().isEmpty()) {
+            // Nothing to store and nothing deleted: as Redis, no change, so nothing to propagate.
             if (c.db().delete(dst)) {
                 changed(c, dst, 1);
                 Notify.del(c, dst);
-            } else {
-                c.engine().dirty(1);
             }
             return;
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -30,6 +31,23 @@ class PubSubTest {
             assertEquals("[pmessage, news.*, news.art, m2]", RespParser.toText(sub.read()));
             assertEquals("[news.tech, 1]", RespParser.toText(pub.call("PUBSUB", "NUMSUB", "news.tech")));
             assertEquals(1L, pub.call("PUBSUB", "NUMPAT"));
+        }
+    }
+
+    /** PUBLISH changes no data: it does not count as a change for the save points, as in Redis. */
+    @Test
+    void publishingIsNoChangeToSave() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis real = RealRedis.start(); TestServer s = TestServer.start();
+                RawClient theirs = new RawClient("127.0.0.1", real.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            for (RawClient c : new RawClient[] {theirs, ours}) {
+                c.call("PUBLISH", "ch", "m");
+                c.call("SPUBLISH", "ch", "m");
+                c.call("EVAL", "redis.call('publish', 'ch', 'm')", "0");
+            }
+            assertEquals(theirs.infoLong("persistence", "rdb_changes_since_last_save"),
+                    ours.infoLong("persistence", "rdb_changes_since_last_save"));
         }
     }
 

@@ -117,7 +117,7 @@ public final class ArgumentSweep {
 
     /** One call: the command (or {@code parent|sub}) it exercises, whether it may write, and its arguments. */
     public record Case(String command, boolean write, List<String> argv) {
-        byte[] encoded() {
+        public byte[] encoded() {
             byte[][] b = new byte[argv.size()][];
             for (int i = 0; i < b.length; i++) {
                 b[i] = argv.get(i).getBytes(StandardCharsets.ISO_8859_1);
@@ -597,11 +597,16 @@ public final class ArgumentSweep {
         }
     }
 
-    private static void reset(ByteArrayOutputStream o) {
+    /**
+     * Appends the commands that flush a server and load the sweep's keyspace to a pipeline; returns how many
+     * replies they get.
+     */
+    public static int reset(ByteArrayOutputStream o) {
         o.writeBytes(RawClient.encode("FLUSHALL".getBytes(StandardCharsets.US_ASCII)));
         for (String[] cmd : KEYSPACE) {
             o.writeBytes(RawClient.encode(RawClient.args(cmd)));
         }
+        return KEYSPACE.length + 1;
     }
 
     /** Pipelines the batch (with a keyspace reset after each write) to both servers and compares the replies. */
