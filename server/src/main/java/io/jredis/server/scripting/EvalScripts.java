@@ -2,7 +2,7 @@ package io.jredis.server.scripting;
 
 import io.jredis.server.Client;
 import io.jredis.server.util.Bytes;
-import java.util.Arrays;
+import io.jredis.server.util.BytesKey;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ public final class EvalScripts {
      * The same scripts by body, so that an EVAL of a cached script finds it without hashing its body with SHA1,
      * which took a tenth of the engine thread's time under an EVAL load.
      */
-    private final Map<Body, Script> byBody = new HashMap<>();
+    private final Map<BytesKey, Script> byBody = new HashMap<>();
     /**
      * The last body looked up, by identity, and what it found: EVAL's flags (before the call) and its run look up the
      * same argument, and hashing a long body twice was as much as the rest of a short script's run.
@@ -99,7 +99,7 @@ public final class EvalScripts {
         }
         Script script = new Script(sha, body, fn, sb.flags());
         scripts.put(sha, script);
-        byBody.put(new Body(body), script);
+        byBody.put(BytesKey.byEnds(body), script);
         lastBody = body;
         lastScript = script;
         bodyBytes += body.length;
@@ -108,7 +108,7 @@ public final class EvalScripts {
 
     private Script cached(byte[] body) {
         if (body != lastBody) {
-            lastScript = byBody.get(new Body(body));
+            lastScript = byBody.get(BytesKey.byEnds(body));
             lastBody = body;
         }
         return lastScript;
@@ -223,40 +223,6 @@ public final class EvalScripts {
                 t.rawset(LuaReplies.LINE, valueOf(f.line(i)));
             }
             return t;
-        }
-    }
-
-    /**
-     * A script body as a map key. Its hash reads the length and at most the first and last 64 bytes: bodies are
-     * hundreds of bytes, equal ones are compared whole anyway, and scripts that differ only in their middle merely
-     * share a bucket.
-     */
-    private static final class Body {
-        private static final int SAMPLE = 64;
-        private final byte[] bytes;
-        private final int hash;
-
-        Body(byte[] bytes) {
-            this.bytes = bytes;
-            int n = bytes.length;
-            int h = n;
-            for (int i = 0, end = Math.min(n, SAMPLE); i < end; i++) {
-                h = 31 * h + bytes[i];
-            }
-            for (int i = Math.max(SAMPLE, n - SAMPLE); i < n; i++) {
-                h = 31 * h + bytes[i];
-            }
-            this.hash = h;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Body b && b.hash == hash && Arrays.equals(b.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
         }
     }
 }

@@ -280,10 +280,7 @@ class ConfigSetSweepTest {
                 RawClient r = new RawClient("127.0.0.1", real.port());
                 RawClient j = new RawClient(ours.host(), ours.port())) {
             for (String[] p : patterns) {
-                String[] cmd = new String[p.length + 2];
-                cmd[0] = "CONFIG";
-                cmd[1] = "GET";
-                System.arraycopy(p, 0, cmd, 2, p.length);
+                String[] cmd = config("GET", p);
                 Object rg = r.call(cmd);
                 Object jg = j.call(cmd);
                 Map<String, String> rm = pairs(rg);
@@ -345,10 +342,7 @@ class ConfigSetSweepTest {
                 RawClient r = new RawClient("127.0.0.1", real.port());
                 RawClient j = new RawClient(ours.host(), ours.port())) {
             for (String[] pairs : MULTI) {
-                String[] cmd = new String[pairs.length + 2];
-                cmd[0] = "CONFIG";
-                cmd[1] = "SET";
-                System.arraycopy(pairs, 0, cmd, 2, pairs.length);
+                String[] cmd = config("SET", pairs);
                 List<String> names = new ArrayList<>();
                 for (int i = 0; i < pairs.length; i += 2) {
                     names.add(pairs[i]);
@@ -416,5 +410,14 @@ class ConfigSetSweepTest {
 
     private static String show(byte[] raw) {
         return new String(raw, StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n").replace("\n", "\\n");
+    }
+
+    /** {@code CONFIG <sub> args...} as one argv. */
+    private static String[] config(String sub, String[] args) {
+        String[] cmd = new String[args.length + 2];
+        cmd[0] = "CONFIG";
+        cmd[1] = sub;
+        System.arraycopy(args, 0, cmd, 2, args.length);
+        return cmd;
     }
 }
