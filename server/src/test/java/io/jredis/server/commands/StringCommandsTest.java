@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,25 @@ class StringCommandsTest extends SharedServerTest {
     /** Stores a value of another type under {@code key}. */
     private void storeList(String key) {
         j.rpush(key, "element");
+    }
+
+    /** A SET with a TTL over a key that has one replaces it; a SET without one drops it (one expires entry each). */
+    @Test
+    void setReplacesOrDropsAnExistingTtl() {
+        assertEquals("OK", j.set("ttl:k", "v", SetParams.setParams().ex(100)));
+        assertEquals("OK", j.set("ttl:k", "w", SetParams.setParams().px(1_000_000)));
+        long pttl = j.pttl("ttl:k");
+        assertTrue(pttl > 900_000 && pttl <= 1_000_000, "PTTL " + pttl);
+        assertEquals("OK", j.set("ttl:k", "x", SetParams.setParams().exAt(System.currentTimeMillis() / 1000 + 50)));
+        long ttl = j.ttl("ttl:k");
+        assertTrue(ttl > 40 && ttl <= 50, "TTL " + ttl);
+        assertEquals("OK", j.set("ttl:k", "y"));
+        assertEquals(-1, j.ttl("ttl:k"));
+        assertEquals("OK", j.set("ttl:k", "z", SetParams.setParams().ex(100)));
+        assertEquals("OK", j.set("ttl:k", "z", SetParams.setParams().ex(200)));
+        assertTrue(j.info("keyspace").contains("expires=1,"), j.info("keyspace"));
+        assertEquals(1, j.del("ttl:k"));
+        assertFalse(j.info("keyspace").contains("expires=1,"), j.info("keyspace"));
     }
 
     @Test
