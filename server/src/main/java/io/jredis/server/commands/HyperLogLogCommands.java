@@ -67,6 +67,7 @@ final class HyperLogLogCommands {
         Object v = db.get(key);
         HyperLogLog h;
         int updated = 0;
+        boolean inPlace = false;
         if (v == null) {
             h = HyperLogLog.create();
             updated++;
@@ -75,7 +76,8 @@ final class HyperLogLogCommands {
             if (s == ERROR) {
                 return;
             }
-            h = HyperLogLog.of(s);
+            inPlace = HyperLogLog.isDense(s) && Values.isRaw(s);
+            h = inPlace ? HyperLogLog.inPlace(s) : HyperLogLog.of(s);
         }
         long maxBytes = sparseMaxBytes(c);
         for (int j = 2; j < argv.length; j++) {
@@ -91,7 +93,11 @@ final class HyperLogLogCommands {
         }
         if (updated > 0) {
             h.invalidateCache();
-            db.set(key, Values.raw(h.toBytes()), true);
+            if (inPlace) {
+                db.signalModified(key);
+            } else {
+                db.set(key, Values.raw(h.toBytes()), true);
+            }
             c.engine().keyspaceEvents().notify(KeyspaceEvents.STRING, "pfadd", key, db.id());
             c.engine().dirty(updated);
         }
@@ -144,7 +150,12 @@ final class HyperLogLogCommands {
             engine.error(c, CORRUPTED);
             return;
         }
-        db.set(key, Values.raw(HyperLogLog.withCachedCardinality(s, card)), true);
+        if (Values.isRaw(s)) {
+            HyperLogLog.cacheCardinality(s, card);
+            db.signalModified(key);
+        } else {
+            db.set(key, Values.raw(HyperLogLog.withCachedCardinality(s, card)), true);
+        }
         engine.dirty(1);
         c.reply().integer(card);
     }

@@ -71,6 +71,15 @@ public final class HyperLogLog {
     }
 
     /**
+     * The stored dense value itself, which {@link #add} then changes in place (a dense value never changes length):
+     * for a value only its key holds (raw, see {@link Values#isRaw}), where a working copy and a stored copy cost two
+     * 12 KB copies a PFADD.
+     */
+    public static HyperLogLog inPlace(byte[] denseValue) {
+        return new HyperLogLog(denseValue, denseValue.length);
+    }
+
+    /**
      * Redis's isHLLObjectOrReply for a string: at least a header, the "HYLL" magic, a known encoding and, for dense,
      * the exact length. Sparse contents are checked only when read.
      */
@@ -120,10 +129,15 @@ public final class HyperLogLog {
     /** A copy of {@code v} with {@code card} stored as its cached cardinality. */
     public static byte[] withCachedCardinality(byte[] v, long card) {
         byte[] out = v.clone();
-        for (int i = 0; i < 8; i++) {
-            out[CARD + i] = (byte) (card >>> (8 * i));
-        }
+        cacheCardinality(out, card);
         return out;
+    }
+
+    /** Stores {@code card} as the cached cardinality of {@code v}, in place. */
+    public static void cacheCardinality(byte[] v, long card) {
+        for (int i = 0; i < 8; i++) {
+            v[CARD + i] = (byte) (card >>> (8 * i));
+        }
     }
 
     // ---- hashing ----
