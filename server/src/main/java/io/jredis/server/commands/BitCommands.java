@@ -82,8 +82,9 @@ final class BitCommands {
     }
 
     /**
-     * Redis's lookupStringForBitCommand on a copy: the string at key (empty if absent) zero-padded to reach bit
-     * {@code maxbit}; {@link #ERROR} after WRONGTYPE. {@code grown[0]} tells whether it was created or lengthened.
+     * Redis's lookupStringForBitCommand: the string at key (empty if absent) zero-padded to reach bit {@code maxbit},
+     * a copy unless it is a raw string that is long enough; {@link #ERROR} after WRONGTYPE. {@code grown[0]} tells
+     * whether it was created or lengthened.
      */
     private static byte[] stringForBits(Client c, byte[] key, long maxbit, boolean[] grown) {
         Object v = c.db().get(key);
@@ -94,7 +95,8 @@ final class BitCommands {
         byte[] cur = (byte[]) v;
         int need = (int) (maxbit >> 3) + 1;
         grown[0] = cur == null || cur.length < need;
-        return Values.raw(padded(cur, need));
+        // A raw string long enough is changed in place (see Values.isRaw).
+        return !grown[0] && Values.isRaw(cur) ? cur : Values.raw(padded(cur, need));
     }
 
     /**
