@@ -87,8 +87,7 @@ class ConfigSetSweepTest {
     void everyParameterWithEveryValueShapeMatchesRealRedis() throws Exception {
         List<String> diffs = new ArrayList<>();
         try (RealRedis real = RealRedis.start();
-                TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
-                        real.dir().toRealPath().toString());
+                TestServer ours = beside(real);
                 RawClient r = new RawClient("127.0.0.1", real.port());
                 RawClient j = new RawClient(ours.host(), ours.port())) {
             for (RawClient c : List.of(r, j)) {
@@ -250,8 +249,7 @@ class ConfigSetSweepTest {
     void bindMatchesRealRedis() throws Exception {
         List<String> diffs = new ArrayList<>();
         try (RealRedis real = RealRedis.start();
-                TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
-                        real.dir().toRealPath().toString());
+                TestServer ours = beside(real);
                 RawClient r = new RawClient("127.0.0.1", real.port());
                 RawClient j = new RawClient(ours.host(), ours.port())) {
             List<String[]> cmds = new ArrayList<>();
@@ -275,8 +273,7 @@ class ConfigSetSweepTest {
                 new String[] {"\\h\\z"}, new String[] {"[^h]z"}, new String[] {"lua-time-limit", "busy*"});
         List<String> diffs = new ArrayList<>();
         try (RealRedis real = RealRedis.start();
-                TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
-                        real.dir().toRealPath().toString());
+                TestServer ours = beside(real);
                 RawClient r = new RawClient("127.0.0.1", real.port());
                 RawClient j = new RawClient(ours.host(), ours.port())) {
             for (String[] p : patterns) {
@@ -337,8 +334,7 @@ class ConfigSetSweepTest {
     void multiParameterSetsMatchRealRedis() throws Exception {
         List<String> diffs = new ArrayList<>();
         try (RealRedis real = RealRedis.start();
-                TestServer ours = TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
-                        real.dir().toRealPath().toString());
+                TestServer ours = beside(real);
                 RawClient r = new RawClient("127.0.0.1", real.port());
                 RawClient j = new RawClient(ours.host(), ours.port())) {
             for (String[] pairs : MULTI) {
@@ -419,5 +415,11 @@ class ConfigSetSweepTest {
         cmd[1] = sub;
         System.arraycopy(args, 0, cmd, 2, args.length);
         return cmd;
+    }
+
+    /** A jredis server configured as the sweeps' redis-server, in its directory. */
+    private static TestServer beside(RealRedis real) throws Exception {
+        return TestServer.start("save", "", "appendonly", "no", "loglevel", "warning", "dir",
+                real.dir().toRealPath().toString());
     }
 }
