@@ -14,15 +14,16 @@ import java.lang.management.RuntimeMXBean;
  *
  * <p>G1 gives memory back only at the remark of a concurrent cycle, which it starts only when the old generation
  * fills, and then keeps up to {@code MaxHeapFreeRatio} (70 %) of the heap free. A server that took a burst of large
- * values and went quiet kept it all: 957 MB resident after 10,000 SETs of 100 KB and a FLUSHALL, where redis-server
- * was back at 14 MB. The one way to start a concurrent cycle from inside the JVM without a stop-the-world collection
- * is the manageable {@code G1PeriodicGCInterval}: G1's service thread collects once no collection ran for that long.
- * One cycle is not enough: its marking finds the dead values, the mixed collections after it free their regions, and
- * only the remark of the cycle after those gives the memory back. So the trim sets the interval to a second (a
- * collection a second, a few milliseconds of pause each on a quiet heap) until the heap stops shrinking, then back to
- * zero: a heap with nothing to give back costs a marking or two, not one a second for the whole trim (each marking
- * of 2,000,000 keys took 0.3 s of CPU). Meanwhile {@code MaxHeapFreeRatio} is 50 %, so a remark leaves the heap at most twice what is in use, the bound
- * {@link HeapTrim#quietTrimDue} keeps. Busy servers are left to G1's own sizing.
+ * values and went quiet kept it all: 957 MB resident after 10,000 SETs and GETs of a 100 KB value, where
+ * redis-server held 14 MB. The one way to start a concurrent cycle from inside the JVM without a stop-the-world
+ * collection is the manageable {@code G1PeriodicGCInterval}: G1's service thread collects once no collection ran for
+ * that long. One cycle is not enough: its marking finds the dead values, the mixed collections after it free their
+ * regions, and only the remark of the cycle after those gives the memory back. So the trim sets the interval to a
+ * second (a collection a second, a few milliseconds of pause each on a quiet heap) until the heap stops shrinking,
+ * then back to zero: a heap with nothing to give back costs a marking or two, not one a second for the whole trim
+ * (each marking of 2,000,000 keys took 0.3 s of CPU). Meanwhile {@code MaxHeapFreeRatio} is 50 %, so a remark leaves
+ * the heap at most twice what is in use, the bound {@link HeapTrim#quietTrimDue} keeps. Busy servers are left to
+ * G1's own sizing.
  */
 final class G1HeapTrim implements Runnable {
     /** A collection a second during a trim: G1's service thread looks at the interval once a second while it is off. */
