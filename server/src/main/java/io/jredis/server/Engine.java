@@ -181,6 +181,8 @@ public final class Engine implements Database.Hooks {
             guard4 = NO_GUARD, guard5 = NO_GUARD, guard6 = NO_GUARD, guard7 = NO_GUARD;
     private int guardCount;
     private static final CommandGuard NO_GUARD = (c, cmd, argv) -> null;
+    private static final byte[] DEL = Bytes.of("DEL");
+    private static final byte[] UNLINK = Bytes.of("UNLINK");
     private final List<ScriptWriteGuard> scriptWriteGuards = new ArrayList<>();
     private BooleanSupplier staleReplica = () -> false;
     private java.util.function.LongSupplier replOffset = () -> 0;
@@ -889,8 +891,15 @@ public final class Engine implements Database.Hooks {
         // Redis's deleteExpiredKeyAndPropagate: the event goes out before the modification is signalled.
         keyspaceEvents.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
         keyModified(db, key);
-        byte[] del = Bytes.of(config.lazyfreeLazyExpire.value() ? "UNLINK" : "DEL");
-        emitPropagation(db.id(), new byte[][] {del, key});
+        emitPropagation(db.id(), expiredDeletion(key));
+    }
+
+    /**
+     * How the deletion of an expired key propagates (Redis's propagateDeletion with lazyfree-lazy-expire): UNLINK
+     * when expired keys are freed lazily, else DEL. Expiry (lazy and active) and EXPIRE to a past time use it.
+     */
+    public byte[][] expiredDeletion(byte[] key) {
+        return new byte[][] {config.lazyfreeLazyExpire.value() ? UNLINK : DEL, key};
     }
 
     @Override

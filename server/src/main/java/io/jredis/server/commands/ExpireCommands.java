@@ -11,8 +11,6 @@ import io.jredis.server.util.Bytes;
 /** Time-to-live commands (Redis's expire.c): EXPIRE and its variants, TTL and its variants, PERSIST, TOUCH. */
 final class ExpireCommands {
     private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
-    private static final byte[] DEL = Bytes.of("DEL");
-    private static final byte[] UNLINK = Bytes.of("UNLINK");
     private static final int NX = 1;
     private static final int XX = 2;
     private static final int GT = 4;
@@ -106,8 +104,7 @@ final class ExpireCommands {
         boolean deleted = when <= now && engine.mayDeleteExpired();
         if (deleted) {
             db.delete(key);
-            byte[] del = engine.config().lazyfreeLazyExpire.value() ? UNLINK : DEL;
-            engine.rewritePropagation(new byte[][] {del, key});
+            engine.rewritePropagation(engine.expiredDeletion(key));
         } else {
             db.setExpire(e, when);
             if (!name.equals("pexpireat")) {
