@@ -6,6 +6,7 @@ import io.jredis.server.config.ServerConfig;
 import io.jredis.server.net.Tls;
 import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Doubles;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -801,8 +802,7 @@ final class MasterLink {
             f.accept("master_sync_total_bytes", total);
             f.accept("master_sync_read_bytes", read);
             f.accept("master_sync_left_bytes", total - read);
-            f.accept("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f",
-                    total != 0 ? read * 100.0 / total : 0.0));
+            f.accept("master_sync_perc", Doubles.fixed(total != 0 ? read * 100.0 / total : 0.0, 2));
             f.accept("master_sync_last_io_seconds_ago", (now - lastIo) / 1000);
         }
         if (state != State.CONNECTED) {

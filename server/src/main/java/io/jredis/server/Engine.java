@@ -1836,13 +1836,14 @@ public final class Engine implements Database.Hooks {
         }
     }
 
-    /** Redis samples its instantaneous metrics every 100 ms, whatever the hz. */
+    /** Redis samples its instantaneous metrics and the resident set size every 100 ms, whatever the hz. */
     private void sampleMetrics() {
         long now = now();
         if (now - lastMetricSample < 100) {
             return;
         }
         lastMetricSample = now;
+        memory.sampleRss();
         stats.opsPerSec.sample(now, stats.commandsProcessed);
         stats.inputPerSec.sample(now, stats.netInputBytes);
         stats.outputPerSec.sample(now, stats.netOutputBytes);

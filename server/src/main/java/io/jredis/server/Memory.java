@@ -5,6 +5,9 @@ import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import io.jredis.server.util.Bytes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +32,7 @@ public final class Memory {
     private static final Set<String> MULTI_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
     private static final byte[] DEL = Bytes.of("DEL");
     private static final byte[] UNLINK = Bytes.of("UNLINK");
+    private static final Path STATM = Path.of("/proc/self/statm");
 
     private final Engine engine;
     private final ServerConfig config;
@@ -41,6 +45,8 @@ public final class Memory {
     private int nextRandomDb;
     /** Redis's pre_command_oom_state: the last admitted command found memory over maxmemory after evicting. */
     private boolean preCommandOom;
+    /** The process's resident set as last sampled (see {@link #sampleRss}), or -1 before the first sample. */
+    private long rss = -1;
 
     Memory(Engine engine) {
         this.engine = engine;
@@ -57,6 +63,39 @@ public final class Memory {
             peak = n;
         }
         return n;
+    }
+
+    /**
+     * The process's resident set size as of the last {@link #sampleRss} (INFO used_memory_rss, MEMORY STATS). Redis
+     * 7.0 reads it in its cron every 100 ms rather than per INFO, and so does jredis: reading /proc was a third of
+     * an INFO memory's time.
+     */
+    public long rss() {
+        if (rss < 0) {
+            sampleRss();
+        }
+        return rss;
+    }
+
+    /**
+     * Reads the resident set size from /proc/self/statm (its second field, in 4 KiB pages); where there is no such
+     * file, the committed heap stands for it.
+     */
+    void sampleRss() {
+        try {
+            byte[] statm = Files.readAllBytes(STATM);
+            int i = 0;
+            while (i < statm.length && statm[i] != ' ') {
+                i++;
+            }
+            long pages = 0;
+            for (i++; i < statm.length && statm[i] >= '0' && statm[i] <= '9'; i++) {
+                pages = pages * 10 + statm[i] - '0';
+            }
+            rss = pages * 4096;
+        } catch (IOException | RuntimeException e) {
+            rss = Runtime.getRuntime().totalMemory();
+        }
     }
 
     /** The highest {@link #used()} seen (INFO used_memory_peak). */

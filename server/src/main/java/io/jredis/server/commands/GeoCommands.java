@@ -7,8 +7,7 @@ import io.jredis.server.command.CommandTable;
 import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import io.jredis.server.util.Doubles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,7 +79,7 @@ final class GeoCommands {
             return null;
         }
         if (lon < GeoHash.LONG_MIN || lon > GeoHash.LONG_MAX || lat < GeoHash.LAT_MIN || lat > GeoHash.LAT_MAX) {
-            c.engine().error(c, "ERR invalid longitude,latitude pair " + fixed(lon, 6) + "," + fixed(lat, 6));
+            c.engine().error(c, "ERR invalid longitude,latitude pair " + Doubles.fixed(lon, 6) + "," + Doubles.fixed(lat, 6));
             return null;
         }
         return new double[] {lon, lat};
@@ -144,52 +143,9 @@ final class GeoCommands {
         return true;
     }
 
-    /**
-     * C's {@code %.Nf}: the exact binary value rounded half-even, "-0.000000" keeping its sign, "inf" spelled so;
-     * a NaN distance (asin of a rounding error past 1, antipodes) is x86's default NaN, negative.
-     */
-    private static String fixed(double d, int decimals) {
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        if (Double.isNaN(d)) {
-            return "-nan";
-        }
-        boolean negative = d < 0 || (d == 0 && 1 / d < 0);
-        String s = decimals == DISTANCE_DECIMALS ? distanceDigits(Math.abs(d)) : null;
-        if (s == null) {
-            s = new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-        }
-        return negative && s.charAt(0) != '-' ? "-" + s : s;
-    }
-
-    private static final int DISTANCE_DECIMALS = 4;
-
-    /**
-     * {@code %.4f} of a non-negative {@code d} without BigDecimal, which was a quarter of GEODIST's time: the scaled
-     * value's one rounding error is under 1.2e-4 below 1e12, so a fraction further than 1e-3 from a half rounds the
-     * same as the exact binary value would. Null when it is nearer (an exact half rounds to even) or too large.
-     */
-    static String distanceDigits(double d) {
-        double scaled = d * 10_000;
-        if (!(scaled < 1e12)) {
-            return null;
-        }
-        double floor = Math.floor(scaled);
-        double fraction = scaled - floor;
-        if (Math.abs(fraction - 0.5) < 1e-3) {
-            return null;
-        }
-        long units = (long) floor + (fraction > 0.5 ? 1 : 0);
-        StringBuilder b = new StringBuilder(24).append(units / 10_000).append('.');
-        String decimals = Long.toString(units % 10_000);
-        b.append("0000", 0, DISTANCE_DECIMALS - decimals.length()).append(decimals);
-        return b.toString();
-    }
-
     /** A distance as Redis replies it: a bulk string with 4 decimals. */
     private static void distanceReply(Client c, double d) {
-        c.reply().bulk(fixed(d, 4));
+        c.reply().bulk(Doubles.fixed(d, 4));
     }
 
     /**
@@ -197,7 +153,7 @@ final class GeoCommands {
      * RESP2 and a double in RESP3.
      */
     private static void coordinateReply(Client c, double d) {
-        String s = fixed(d, 17);
+        String s = Doubles.fixed(d, 17);
         int end = s.length();
         while (s.charAt(end - 1) == '0') {
             end--;

@@ -9,6 +9,7 @@ import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.Directive;
 import io.jredis.server.db.Database;
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Doubles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,7 +33,18 @@ final class InfoCommand {
             "stats", "replication", "cpu", "module_list", "errorstats", "cluster", "keyspace");
     private static final String BUILD_ID = "6a7265646973";
 
+    /**
+     * The kernel counts user and system time in clock ticks of 10 ms: the CPU section reads them again (from /proc,
+     * for the process and for the engine thread) only when a tick has passed. The reads were half of an INFO's time.
+     */
+    private static final long CPU_TICK_NANOS = 10_000_000;
+
     private final Engine engine;
+    private long cpuReadAt = System.nanoTime() - CPU_TICK_NANOS;
+    private long processUser;
+    private long processSys;
+    private long mainUser;
+    private long mainSys;
 
     private InfoCommand(Engine engine) {
         this.engine = engine;
@@ -227,8 +238,8 @@ final class InfoCommand {
     private void memory(Text t) {
         io.jredis.server.scripting.Scripting lua = engine.scripting();
         long committed = Runtime.getRuntime().totalMemory();
-        long rss = residentSetSize(committed);
         Memory mem = engine.memory();
+        long rss = mem.rss();
         long used = mem.used();
         // The allocator's "active" memory: the committed heap only as far as it can be resident. A JVM commits its
         // initial heap (1/64 of the machine's memory) without touching it, and jemalloc's active pages, which Redis
@@ -294,16 +305,6 @@ final class InfoCommand {
                 .field("active_defrag_running", 0)
                 .field("lazyfree_pending_objects", 0)
                 .field("lazyfreed_objects", engine.stats().lazyfreedObjects);
-    }
-
-    /** Resident set size from /proc on Linux (pages of 4 KiB); elsewhere the committed heap. */
-    static long residentSetSize(long fallback) {
-        try {
-            String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
-            return Long.parseLong(statm[1]) * 4096;
-        } catch (IOException | RuntimeException e) {
-            return fallback;
-        }
     }
 
     /**
@@ -375,7 +376,7 @@ final class InfoCommand {
                 .field("loading_total_bytes", p.totalBytes())
                 .field("loading_rdb_used_mem", p.rdbUsedMem())
                 .field("loading_loaded_bytes", loaded)
-                .field("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f", perc))
+                .field("loading_loaded_perc", pct(perc))
                 .field("loading_eta_seconds", eta);
     }
 
@@ -455,19 +456,24 @@ final class InfoCommand {
     }
 
     private void cpu(Text t) {
-        long[] process = processCpuMicros();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long mainTotal = 0;
-        long mainUser = 0;
-        if (threads.isCurrentThreadCpuTimeSupported()) {
-            mainTotal = Math.max(0, threads.getCurrentThreadCpuTime() / 1000);
-            mainUser = Math.max(0, threads.getCurrentThreadUserTime() / 1000);
+        long now = System.nanoTime();
+        if (now - cpuReadAt >= CPU_TICK_NANOS) {
+            cpuReadAt = now;
+            long[] process = processCpuMicros();
+            processUser = process[0];
+            processSys = process[1];
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            if (threads.isCurrentThreadCpuTimeSupported()) {
+                long total = Math.max(0, threads.getCurrentThreadCpuTime() / 1000);
+                mainUser = Math.max(0, threads.getCurrentThreadUserTime() / 1000);
+                mainSys = Math.max(0, total - mainUser);
+            }
         }
-        t.field("used_cpu_sys", seconds(process[1]))
-                .field("used_cpu_user", seconds(process[0]))
+        t.field("used_cpu_sys", seconds(processSys))
+                .field("used_cpu_user", seconds(processUser))
                 .field("used_cpu_sys_children", "0.000000")
                 .field("used_cpu_user_children", "0.000000")
-                .field("used_cpu_sys_main_thread", seconds(Math.max(0, mainTotal - mainUser)))
+                .field("used_cpu_sys_main_thread", seconds(mainSys))
                 .field("used_cpu_user_main_thread", seconds(mainUser));
     }
 
@@ -485,8 +491,11 @@ final class InfoCommand {
         }
     }
 
+    /** {@code %d.%06d} of seconds and microseconds. */
     private static String seconds(long micros) {
-        return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
+        String fraction = Long.toString(micros % 1_000_000);
+        return new StringBuilder(24).append(micros / 1_000_000).append('.').append("000000", fraction.length(), 6)
+                .append(fraction).toString();
     }
 
     private void commandstats(Text t) {
@@ -535,9 +544,8 @@ final class InfoCommand {
                 sb.append(',');
             }
             // Redis prints the percentile with %f and trims the trailing zeros.
-            String label = String.format(Locale.ROOT, "%f", p).replaceAll("0+$", "").replaceAll("\\.$", "");
-            sb.append('p').append(label).append('=')
-                    .append(String.format(Locale.ROOT, "%.3f", h.valueAtPercentile(p) / 1000.0));
+            String label = Doubles.fixed(p, 6).replaceAll("0+$", "").replaceAll("\\.$", "");
+            sb.append('p').append(label).append('=').append(Doubles.fixed(h.valueAtPercentile(p) / 1000.0, 3));
         }
         t.field("latency_percentiles_usec_" + safe(cmd.fullName()), sb);
     }
@@ -576,7 +584,7 @@ final class InfoCommand {
     }
 
     private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+        return Doubles.fixed(v, 2);
     }
 
     /** Redis's bytesToHuman: B, then K, M, G, T, P with two decimals. */
@@ -588,7 +596,7 @@ final class InfoCommand {
         for (char unit : new char[] {'K', 'M', 'G', 'T', 'P'}) {
             d /= 1024;
             if (d < 1024) {
-                return String.format(Locale.ROOT, "%.2f%c", d, unit);
+                return Doubles.fixed(d, 2) + unit;
             }
         }
         return n + "B";

@@ -84,7 +84,7 @@ final class MemoryCommand {
                 dbs++;
             }
         }
-        long rss = InfoCommand.residentSetSize(Runtime.getRuntime().totalMemory());
+        long rss = m.rss();
         long overhead = Memory.STARTUP_BYTES + clients + replicas;
         var r = c.reply();
         r.map(27 + dbs);

@@ -46,6 +46,58 @@ public final class Doubles {
         return plain;
     }
 
+    /**
+     * C's {@code printf("%.Nf", d)} for {@code decimals} N: the exact binary value rounded half-even, "-0.00" keeping
+     * its sign, "inf" and "-inf"; NaN prints as x86's default NaN, which is negative ("-nan"), since that is the one
+     * NaN Redis's arithmetic produces.
+     */
+    public static String fixed(double d, int decimals) {
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (Double.isNaN(d)) {
+            return "-nan";
+        }
+        boolean negative = d < 0 || (d == 0 && 1 / d < 0);
+        String s = fixedDigits(Math.abs(d), decimals);
+        if (s == null) {
+            s = new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        }
+        return negative && s.charAt(0) != '-' ? "-" + s : s;
+    }
+
+    /**
+     * {@code %.Nf} of a non-negative {@code d} without BigDecimal (a quarter of GEODIST's time, a third of INFO's):
+     * below 1e12 the scaled value's one rounding error is under 1.2e-4, so a fraction further than 1e-3 from a half
+     * rounds as the exact binary value would. Null when it is nearer (an exact half rounds to even), too large, or
+     * the decimals too many.
+     */
+    static String fixedDigits(double d, int decimals) {
+        if (decimals >= POW10.length) {
+            return null;
+        }
+        double scaled = d * POW10[decimals];
+        if (!(scaled < 1e12)) {
+            return null;
+        }
+        double floor = Math.floor(scaled);
+        double fraction = scaled - floor;
+        if (Math.abs(fraction - 0.5) < 1e-3) {
+            return null;
+        }
+        long units = (long) floor + (fraction > 0.5 ? 1 : 0);
+        StringBuilder b = new StringBuilder(24).append(units / POW10[decimals]);
+        if (decimals > 0) {
+            String digits = Long.toString(units % POW10[decimals]);
+            b.append('.');
+            for (int i = digits.length(); i < decimals; i++) {
+                b.append('0');
+            }
+            b.append(digits);
+        }
+        return b.toString();
+    }
+
     private static final long[] POW10 = new long[19];
 
     static {

@@ -32,27 +32,6 @@ class GeoCommandsTest extends SharedServerTest {
 
     /** Distances are formatted without BigDecimal where that gives C's {@code %.4f} of the exact binary value. */
     @Test
-    void distanceDigitsAreCsFixedFourDecimals() {
-        java.util.Random random = new java.util.Random(13);
-        for (int i = 0; i < 200_000; i++) {
-            double d = switch (i % 4) {
-                case 0 -> random.nextDouble() * 20_000_000;
-                case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(16) - 6);
-                case 2 -> (random.nextInt(2_000_000_000) + 0.5) / 10_000;
-                default -> Math.nextAfter((random.nextInt(1_000_000) + 0.5) / 10_000, random.nextBoolean() ? 1 : -1);
-            };
-            String fast = GeoCommands.distanceDigits(d);
-            if (fast != null) {
-                assertEquals(new java.math.BigDecimal(d).setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString(),
-                        fast, "%.4f of " + d);
-            }
-        }
-        assertEquals("166.2742", GeoCommands.distanceDigits(166274.1516 / 1000));
-        assertEquals(null, GeoCommands.distanceDigits(0.00005), "an exact half is left to BigDecimal");
-        assertEquals(null, GeoCommands.distanceDigits(Double.POSITIVE_INFINITY));
-    }
-
-    @Test
     void jedisRoundTrip() {
         assertEquals(2, j.geoadd("Sicily", Map.of("Palermo", new GeoCoordinate(13.361389, 38.115556),
                 "Catania", new GeoCoordinate(15.087269, 37.502669))));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
@@ -137,6 +138,59 @@ class InfoCommandTest {
             long inputBefore = Long.parseLong(v.get("total_net_input_bytes"));
             assertTrue(inputBefore > 0);
             assertTrue(Long.parseLong(values(info(c, "stats")).get("total_net_input_bytes")) > inputBefore);
+        }
+    }
+
+    @Test
+    void humanSizesAreBytesToHuman() {
+        assertEquals("1023B", InfoCommand.human(1023));
+        assertEquals("1.00K", InfoCommand.human(1024));
+        assertEquals("1.50K", InfoCommand.human(1536));
+        // %.2f of 1023.999...: C rounds it up, past the unit's boundary, and so must we.
+        assertEquals("1024.00K", InfoCommand.human(1024 * 1024 - 1));
+        assertEquals("1.00M", InfoCommand.human(1024 * 1024));
+        assertEquals("868.75K", InfoCommand.human(889_600));
+        assertEquals("1.00P", InfoCommand.human(1L << 50));
+        assertEquals("9223372036854775807B", InfoCommand.human(Long.MAX_VALUE));
+    }
+
+    /**
+     * The resident set is sampled every 100 ms and the CPU times once a clock tick: both must still follow what the
+     * process does, in Redis's formats.
+     */
+    @Test
+    void residentSetAndCpuTimesFollowTheProcess() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient c = new RawClient(s.host(), s.port())) {
+            Map<String, String> before = values(info(c, "memory", "cpu"));
+            for (String f : List.of("used_cpu_sys", "used_cpu_user", "used_cpu_sys_main_thread",
+                    "used_cpu_user_main_thread")) {
+                assertTrue(before.get(f).matches("\\d+\\.\\d{6}"), f + ": " + before.get(f));
+            }
+            assertTrue(before.get("used_memory_rss_human").matches("\\d+\\.\\d\\d[KMGTP]"),
+                    before.get("used_memory_rss_human"));
+            long rss = Long.parseLong(before.get("used_memory_rss"));
+            double user = Double.parseDouble(before.get("used_cpu_user_main_thread"));
+            // The server runs in this process: 64 MB of fresh native memory, touched, must show in its resident set.
+            java.nio.ByteBuffer touched = java.nio.ByteBuffer.allocateDirect(64 << 20);
+            for (int i = 0; i < touched.capacity(); i += 4096) {
+                touched.put(i, (byte) 1);
+            }
+            Await.until("used_memory_rss to grow by the 64 MB touched", 10, () -> {
+                try {
+                    return Long.parseLong(values(info(c, "memory")).get("used_memory_rss")) > rss + (48 << 20);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(1, touched.get(4096));
+            Await.until("the engine thread's user time to grow", 10, () -> {
+                try {
+                    c.call("EVAL", "local i = 0 while i < 1000000 do i = i + 1 end return i", "0");
+                    return Double.parseDouble(values(info(c, "cpu")).get("used_cpu_user_main_thread")) > user;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         }
     }
 

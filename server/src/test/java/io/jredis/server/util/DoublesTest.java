@@ -23,6 +23,38 @@ class DoublesTest {
     }
 
     @Test
+    void fixedFastPathMatchesCsPrintf() {
+        Random random = new Random(13);
+        for (int decimals : new int[] {2, 3, 4, 6}) {
+            double unit = Math.pow(10, -decimals);
+            for (int i = 0; i < 100_000; i++) {
+                double d = switch (i % 4) {
+                    case 0 -> random.nextDouble() * 20_000_000;
+                    case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(16) - 6);
+                    case 2 -> (random.nextInt(2_000_000_000) + 0.5) * unit;
+                    default -> Math.nextAfter((random.nextInt(1_000_000) + 0.5) * unit, random.nextBoolean() ? 1 : -1);
+                };
+                String fast = Doubles.fixedDigits(d, decimals);
+                if (fast != null) {
+                    assertEquals(new java.math.BigDecimal(d).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+                            .toPlainString(), fast, "%." + decimals + "f of " + d);
+                }
+            }
+        }
+        assertEquals("166.2742", Doubles.fixedDigits(166274.1516 / 1000, 4));
+        assertNull(Doubles.fixedDigits(0.00005, 4), "an exact half is left to BigDecimal");
+        assertNull(Doubles.fixedDigits(Double.POSITIVE_INFINITY, 2));
+        assertEquals("1.00", Doubles.fixed(1.005, 2), "1.005 is a little below a half");
+        assertEquals("0.01", Doubles.fixed(0.005, 2), "0.005 is a little above a half");
+        assertEquals("0.12", Doubles.fixed(0.125, 2), "an exact half rounds to even");
+        assertEquals("-0.00", Doubles.fixed(-0.0, 2));
+        assertEquals("-1.50", Doubles.fixed(-1.5, 2));
+        assertEquals("inf", Doubles.fixed(Double.POSITIVE_INFINITY, 2));
+        assertEquals("-nan", Doubles.fixed(Double.NaN, 2));
+        assertEquals("12345678901234567168.00", Doubles.fixed(12345678901234567890.0, 2));
+    }
+
+    @Test
     void g17FastPathMatchesTheExactConversion() {
         java.util.Random rnd = new java.util.Random(17);
         for (int i = 0; i < 40_000; i++) {
