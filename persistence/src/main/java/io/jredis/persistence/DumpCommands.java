@@ -1,6 +1,5 @@
 package io.jredis.persistence;
 
-import io.jredis.persistence.rdb.Crc64;
 import io.jredis.persistence.rdb.EncodingConfig;
 import io.jredis.persistence.rdb.Rdb;
 import io.jredis.persistence.rdb.RdbException;
@@ -9,12 +8,13 @@ import io.jredis.persistence.rdb.RdbLoader;
 import io.jredis.persistence.rdb.RdbWriter;
 import io.jredis.persistence.rdb.ValueCodecs;
 import io.jredis.server.Client;
-import io.jredis.server.command.CommandHandler;
 import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
+import io.jredis.server.command.CommandHandler;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Crc64;
 import java.io.IOException;
 import java.util.Arrays;
 

@@ -1,6 +1,7 @@
 package io.jredis.persistence.rdb;
 
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.Crc64;
 import io.jredis.server.util.Doubles;
 import io.jredis.server.util.Lzf;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.db.ListValue;
 import io.jredis.server.db.ZSetValue;
+import io.jredis.server.util.Crc64;
 import io.jredis.server.util.Lzf;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;

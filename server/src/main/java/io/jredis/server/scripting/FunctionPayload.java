@@ -1,5 +1,6 @@
 package io.jredis.server.scripting;
 
+import io.jredis.server.util.Crc64;
 import io.jredis.server.util.Lzf;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ final class FunctionPayload {
         records(out, codes, compress);
         out.write(RDB_VERSION & 0xff);
         out.write(RDB_VERSION >> 8);
-        long crc = Crc64.crc(out.toByteArray());
+        long crc = Crc64.update(0, out.toByteArray());
         for (int i = 0; i < 8; i++) {
             out.write((int) (crc >>> (8 * i)) & 0xff);
         }
@@ -71,7 +72,7 @@ final class FunctionPayload {
         for (int i = 7; i >= 0; i--) {
             crc = (crc << 8) | (p[p.length - 8 + i] & 0xff);
         }
-        return Crc64.crc(p, 0, p.length - 8) == crc;
+        return Crc64.update(0, p, 0, p.length - 8) == crc;
     }
 
     /** The library codes of a verified payload. */
@@ -240,35 +241,5 @@ final class FunctionPayload {
         byte[] s = java.util.Arrays.copyOfRange(p, pos[0], pos[0] + (int) len);
         pos[0] += (int) len;
         return s;
-    }
-
-    /** Redis's CRC64 (Jones polynomial, reflected, initial value 0, no final xor). */
-    static final class Crc64 {
-        private static final long[] TABLE = new long[256];
-
-        static {
-            long poly = 0x95AC9329AC4BC9B5L;
-            for (int i = 0; i < 256; i++) {
-                long c = i;
-                for (int k = 0; k < 8; k++) {
-                    c = (c & 1) != 0 ? (c >>> 1) ^ poly : c >>> 1;
-                }
-                TABLE[i] = c;
-            }
-        }
-
-        private Crc64() {}
-
-        static long crc(byte[] b) {
-            return crc(b, 0, b.length);
-        }
-
-        static long crc(byte[] b, int off, int len) {
-            long c = 0;
-            for (int i = off; i < off + len; i++) {
-                c = TABLE[(int) ((c ^ b[i]) & 0xff)] ^ (c >>> 8);
-            }
-            return c;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.jredis.persistence.rdb;
+package io.jredis.server.util;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 /**
  * The CRC-64 Redis puts at the end of RDB files and DUMP payloads ("Jones", CRC-64/REDIS): polynomial
  * 0xad93d23594c935a9 reflected, initial value 0, no final xor; {@code update(0, "123456789")} is 0xe9c6d914c4b8d9ca.
- * Computed eight bytes at a time (slicing-by-8) since every byte of a snapshot goes through it.
+ * Computed eight bytes at a time (slicing-by-8) since every byte of a snapshot goes through it. Function payloads
+ * (FUNCTION DUMP) carry it too.
  */
 public final class Crc64 {
     /** The polynomial bit-reversed, as a reflected CRC uses it. */
