@@ -1,8 +1,6 @@
 package io.jredis.server.db;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.jredis.server.util.Bytes;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -16,7 +14,6 @@ import java.util.function.Consumer;
  */
 public final class Dict {
     private static final int INITIAL_SIZE = 4;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     /** One key. The value and expiry live in the entry itself, so a lookup is one probe. */
@@ -66,7 +63,7 @@ public final class Dict {
         long h = 0x9747b28cL ^ n * GOLDEN;
         int i = 0;
         for (; i + 8 <= n; i += 8) {
-            h = (h ^ (long) LONGS.get(key, i)) * GOLDEN;
+            h = (h ^ Bytes.longLE(key, i)) * GOLDEN;
             h ^= h >>> 32;
         }
         long tail = 0;

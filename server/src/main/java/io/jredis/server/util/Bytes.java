@@ -1,13 +1,23 @@
 package io.jredis.server.util;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Byte-string helpers with Redis's number parsing rules; keys and values are {@code byte[]} on the hot path. */
 public final class Bytes {
     public static final byte[] EMPTY = new byte[0];
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private Bytes() {}
+
+    /** The eight bytes of {@code b} from {@code i} as one little-endian long: loops over bytes go eight at a time. */
+    public static long longLE(byte[] b, int i) {
+        return (long) LONG_LE.get(b, i);
+    }
 
     public static byte[] of(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -1,9 +1,5 @@
 package io.jredis.server.util;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * The CRC-64 Redis puts at the end of RDB files and DUMP payloads ("Jones", CRC-64/REDIS): polynomial
  * 0xad93d23594c935a9 reflected, initial value 0, no final xor; {@code update(0, "123456789")} is 0xe9c6d914c4b8d9ca.
@@ -14,8 +10,6 @@ public final class Crc64 {
     /** The polynomial bit-reversed, as a reflected CRC uses it. */
     private static final long POLY_REFLECTED = 0x95ac9329ac4bc9b5L;
     private static final long[][] TABLES = new long[8][256];
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -41,7 +35,7 @@ public final class Crc64 {
         int end = off + len;
         int i = off;
         for (; i + 8 <= end; i += 8) {
-            crc ^= (long) LONG_LE.get(b, i);
+            crc ^= Bytes.longLE(b, i);
             crc = TABLES[7][(int) (crc & 0xff)] ^ TABLES[6][(int) ((crc >>> 8) & 0xff)]
                     ^ TABLES[5][(int) ((crc >>> 16) & 0xff)] ^ TABLES[4][(int) ((crc >>> 24) & 0xff)]
                     ^ TABLES[3][(int) ((crc >>> 32) & 0xff)] ^ TABLES[2][(int) ((crc >>> 40) & 0xff)]
