@@ -270,6 +270,40 @@ final class BitCommands {
         c.reply().integer(count);
     }
 
+    /**
+     * BITOP's result: the sources zero-padded to {@code maxlen} and combined by {@code op}. One simple loop per source
+     * and operation, which the JIT compiles to vector instructions, as Redis's word-at-a-time loops; a loop over bytes
+     * choosing the operation for each byte took three times redis-server's CPU on 128 KB bitmaps.
+     */
+    private static byte[] combine(int op, byte[][] src, int maxlen) {
+        byte[] res = Arrays.copyOf(src[0], maxlen);
+        if (op == NOT) {
+            for (int i = 0; i < maxlen; i++) {
+                res[i] = (byte) ~res[i];
+            }
+            return res;
+        }
+        for (int j = 1; j < src.length; j++) {
+            byte[] s = src[j];
+            int n = s.length;
+            if (op == AND) {
+                for (int i = 0; i < n; i++) {
+                    res[i] &= s[i];
+                }
+                Arrays.fill(res, n, maxlen, (byte) 0);
+            } else if (op == OR) {
+                for (int i = 0; i < n; i++) {
+                    res[i] |= s[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    res[i] ^= s[i];
+                }
+            }
+        }
+        return res;
+    }
+
     /** The set bits of {@code s[from, to)}, eight bytes at a time (a POPCNT each), as Redis's redisPopcount. */
     private static long bitCount(byte[] s, int from, int to) {
         long count = 0;
@@ -438,24 +472,7 @@ final class BitCommands {
             src[j] = s == null ? Bytes.EMPTY : s;
             maxlen = Math.max(maxlen, src[j].length);
         }
-        byte[] res = new byte[maxlen];
-        for (int i = 0; i < maxlen; i++) {
-            int output = i < src[0].length ? src[0][i] : 0;
-            if (op == NOT) {
-                output = ~output;
-            }
-            for (int j = 1; j < numkeys; j++) {
-                int b = i < src[j].length ? src[j][i] : 0;
-                if (op == AND) {
-                    output &= b;
-                } else if (op == OR) {
-                    output |= b;
-                } else {
-                    output ^= b;
-                }
-            }
-            res[i] = (byte) output;
-        }
+        byte[] res = combine(op, src, maxlen);
         Database db = c.db();
         byte[] target = argv[2];
         if (maxlen > 0) {
