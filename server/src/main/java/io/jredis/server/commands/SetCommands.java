@@ -440,25 +440,24 @@ final class SetCommands {
         SetValue target = dst == null ? null : new SetValue();
         List<byte[]> found = dst == null && !cardinalityOnly ? new ArrayList<>() : null;
         long[] cardinality = new long[1];
-        for (byte[] m : base.members()) {
-            boolean inAll = true;
-            for (int j = 1; j < sets.length && inAll; j++) {
-                inAll = sets[j] == base || sets[j].contains(m);
-            }
-            if (!inAll) {
-                continue;
+        // A visitor that can stop: SINTERCARD's LIMIT ends the walk, where Redis stops its iterator.
+        base.forEachWhile(m -> {
+            for (int j = 1; j < sets.length; j++) {
+                if (sets[j] != base && !sets[j].contains(m)) {
+                    return true;
+                }
             }
             cardinality[0]++;
             if (cardinalityOnly) {
-                if (limit != 0 && cardinality[0] >= limit) {
-                    break;
-                }
-            } else if (target != null) {
+                return limit == 0 || cardinality[0] < limit;
+            }
+            if (target != null) {
                 target.add(m, maxIntsetEntries.value());
             } else {
                 found.add(m);
             }
-        }
+            return true;
+        });
         if (cardinalityOnly) {
             r.integer(cardinality[0]);
         } else if (target != null) {

@@ -4,6 +4,7 @@ import io.jredis.server.util.Bytes;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A chained hash table keyed by {@code byte[]} with Redis's properties: power-of-two tables, incremental rehashing
@@ -490,15 +491,26 @@ public final class Dict {
 
     /** Visits every entry; the visitor must not modify the dict. */
     public void forEach(Consumer<Entry> visitor) {
+        forEachWhile(e -> {
+            visitor.accept(e);
+            return true;
+        });
+    }
+
+    /** Visits entries as {@link #forEach} does until {@code visitor} returns false; returns whether all were seen. */
+    public boolean forEachWhile(Predicate<Entry> visitor) {
         pauseRehash++;
         try {
             for (Entry[] t : t1 == null ? new Entry[][] {t0} : new Entry[][] {t0, t1}) {
                 for (Entry head : t) {
                     for (Entry e = head; e != null; e = e.next) {
-                        visitor.accept(e);
+                        if (!visitor.test(e)) {
+                            return false;
+                        }
                     }
                 }
             }
+            return true;
         } finally {
             pauseRehash--;
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A set value. While every member is an integer (Redis's {@code string2ll} rules) and there are at most
@@ -205,13 +206,23 @@ public final class SetValue implements RedisObject {
 
     /** Visits every member: an intset in ascending order, a hashtable in table order. */
     public void forEach(Consumer<byte[]> visitor) {
+        forEachWhile(m -> {
+            visitor.accept(m);
+            return true;
+        });
+    }
+
+    /** Visits members as {@link #forEach} does until {@code visitor} returns false. */
+    public void forEachWhile(Predicate<byte[]> visitor) {
         if (data instanceof Dict d) {
-            d.forEach(e -> visitor.accept(e.key));
+            d.forEachWhile(e -> visitor.test(e.key));
             return;
         }
         int n = length(data);
         for (int i = 0; i < n; i++) {
-            visitor.accept(Bytes.fromLong(at(data, i)));
+            if (!visitor.test(Bytes.fromLong(at(data, i)))) {
+                return;
+            }
         }
     }
 
