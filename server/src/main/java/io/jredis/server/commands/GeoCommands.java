@@ -544,8 +544,8 @@ final class GeoCommands {
                     return;
                 }
             } else {
-                dist = GeoHash.distance(shape.lon, shape.lat, xy[0], xy[1]);
-                if (dist > shape.radius * shape.conversion) {
+                dist = GeoHash.distanceWithin(shape.radius * shape.conversion, shape.lon, shape.lat, xy[0], xy[1]);
+                if (dist < 0) {
                     return;
                 }
             }

@@ -210,6 +210,23 @@ final class GeoHash {
 
     /** Haversine great-circle distance in metres. */
     static double distance(double lon1, double lat1, double lon2, double lat2) {
+        return distance(lon1, lat1, lon2, lat2, true);
+    }
+
+    /**
+     * The distance when it is at most {@code limit} metres, else -1. fdlibm's arc sine, within a few ulps of the
+     * exact one, decides the points clearly beyond; the exact arc sine (two thirds of a GEOSEARCH's time when it
+     * ran for every point of the cells searched) is for the rest.
+     */
+    static double distanceWithin(double limit, double lon1, double lat1, double lon2, double lat2) {
+        if (distance(lon1, lat1, lon2, lat2, false) > limit * (1 + 1e-12) + 1e-9) {
+            return -1;
+        }
+        double d = distance(lon1, lat1, lon2, lat2, true);
+        return d > limit ? -1 : d;
+    }
+
+    private static double distance(double lon1, double lat1, double lon2, double lat2, boolean exact) {
         double lon1r = degRad(lon1);
         double lon2r = degRad(lon2);
         double v = Math.sin((lon2r - lon1r) / 2);
@@ -220,7 +237,8 @@ final class GeoHash {
         double lat2r = degRad(lat2);
         double u = Math.sin((lat2r - lat1r) / 2);
         double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-        return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(a));
+        double s = Math.sqrt(a);
+        return 2.0 * EARTH_RADIUS_IN_METERS * (exact ? asin(s) : StrictMath.asin(s));
     }
 
     /**
@@ -268,7 +286,7 @@ final class GeoHash {
         if (latDistance(lat2, lat1) > heightM / 2) {
             return -1;
         }
-        if (distance(lon2, lat2, lon1, lat2) > widthM / 2) {
+        if (distanceWithin(widthM / 2, lon2, lat2, lon1, lat2) < 0) {
             return -1;
         }
         return distance(lon1, lat1, lon2, lat2);
