@@ -1,7 +1,6 @@
 package io.jredis.server.db;
 
 import java.util.Arrays;
-import java.util.function.BiConsumer;
 
 /**
  * A sorted set. Small sets use Redis's "listpack" layout, members and scores in two parallel arrays kept in
@@ -221,8 +220,14 @@ public final class ZSetValue implements RedisObject {
         return lo;
     }
 
+    /** What {@link #forRange} calls for each member, with its score unboxed. */
+    @FunctionalInterface
+    public interface MemberVisitor {
+        void accept(byte[] member, double score);
+    }
+
     /** Visits ranks {@code [from, to]} (inclusive) ascending, or descending from {@code to} when reversed. */
-    public void forRange(long from, long to, boolean reverse, BiConsumer<byte[], Double> visitor) {
+    public void forRange(long from, long to, boolean reverse, MemberVisitor visitor) {
         if (from > to) {
             return;
         }
