@@ -10,9 +10,11 @@ import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Sorted set commands (Redis's t_zset.c), blocking pops included. */
@@ -1198,19 +1200,52 @@ final class ZSetCommands {
             }
             return;
         }
+        if (z == null || count == 0) {
+            replySpan(c, Span.EMPTY, withScores);
+            return;
+        }
+        int size = z.size();
+        if (count >= size) {
+            // The whole set, highest first: Redis walks it with the iterator ZUNION and ZDIFF use, from the tail.
+            replySpan(c, new Span(z, 0, size - 1, true), withScores);
+            return;
+        }
         Selection sel = new Selection();
-        if (z != null && count != 0) {
-            int size = z.size();
-            List<Integer> idx = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                idx.add(i);
-            }
-            java.util.Collections.shuffle(idx, rnd);
-            for (int i = 0; i < Math.min(count, size); i++) {
-                sel.add(z.memberAt(idx.get(i)), z.scoreAt(idx.get(i)));
-            }
+        for (int at : distinctRanks(rnd, size, count.intValue())) {
+            sel.add(z.memberAt(at), z.scoreAt(at));
         }
         replySelection(c, sel, withScores);
+    }
+
+    /**
+     * {@code k < size} distinct ranks in random order: drawn until distinct when few are wanted (Redis's fourth
+     * case), else a partial shuffle of all the ranks (its third). Shuffling every rank on every call took 20x
+     * redis-server's CPU for ten members of a 10,000-member set.
+     */
+    private static int[] distinctRanks(ThreadLocalRandom rnd, int size, int k) {
+        int[] out = new int[k];
+        if ((long) k * 3 <= size) {
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < k; ) {
+                int at = rnd.nextInt(size);
+                if (seen.add(at)) {
+                    out[i++] = at;
+                }
+            }
+            return out;
+        }
+        int[] all = new int[size];
+        for (int i = 0; i < size; i++) {
+            all[i] = i;
+        }
+        for (int i = 0; i < k; i++) {
+            int j = i + rnd.nextInt(size - i);
+            int t = all[j];
+            all[j] = all[i];
+            all[i] = t;
+            out[i] = t;
+        }
+        return out;
     }
 
     /** ZSCAN key cursor [MATCH pattern] [COUNT count]: listpack sets come back whole in one call, as in Redis. */

@@ -19,6 +19,34 @@ import redis.clients.jedis.resps.Tuple;
 /** Sorted sets through Jedis: encodings, a randomized model check of ranks and ranges, blocking pops. */
 class ZSetCommandsTest {
 
+    /**
+     * ZRANDMEMBER with a positive count below the size: distinct members of the set, each as likely as the others,
+     * both when few are wanted of many (drawn until distinct) and when most are wanted (a partial shuffle).
+     */
+    @Test
+    void randomMembersAreDistinctAndEvenlyDrawn() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
+            for (int i = 0; i < 10; i++) {
+                j.zadd("z", i, "m" + i);
+            }
+            for (int count : new int[] {2, 8}) {
+                TreeMap<String, Integer> seen = new TreeMap<>();
+                for (int call = 0; call < 2000; call++) {
+                    List<String> got = j.zrandmember("z", count);
+                    assertEquals(count, new java.util.HashSet<>(got).size(), "distinct: " + got);
+                    got.forEach(m -> seen.merge(m, 1, Integer::sum));
+                }
+                assertEquals(10, seen.size(), seen.toString());
+                double expected = 2000.0 * count / 10;
+                for (int n : seen.values()) {
+                    // About ten standard deviations either side: fails only for a skewed draw.
+                    org.junit.jupiter.api.Assertions.assertTrue(Math.abs(n - expected) < expected * 0.3,
+                            "count " + count + ": " + seen);
+                }
+            }
+        }
+    }
+
     @Test
     void convertsFromListpackToSkiplistAtRedisThresholds() throws Exception {
         try (TestServer s = TestServer.start(); Jedis j = new Jedis(s.host(), s.port())) {
