@@ -866,6 +866,11 @@ public final class Acl {
                             + err);
                 }
             }
+            // As Redis (ACLLoadConfiguredUsers): a user left off in redis.conf may be a mistake, so say so.
+            if (!u.enabled()) {
+                engine.log().notice("The user '" + name + "' is disabled (there is no 'on' modifier in the user "
+                        + "description). Make sure this is not a configuration error.");
+            }
         }
         if (!aclfile.isEmpty()) {
             String errors = loadFile(aclfile, null);

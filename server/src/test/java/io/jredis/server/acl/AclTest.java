@@ -11,6 +11,7 @@ import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -282,6 +283,29 @@ class AclTest {
                 List<?> hello = (List<?>) d.call("HELLO", "2", "AUTH", "default", "anything");
                 assertEquals("server", RawClient.text(hello.get(0)));
             }
+        }
+    }
+
+    @Test
+    void disabledConfigUserIsNoticedInTheLogAsByRedis(@TempDir Path dir) throws Exception {
+        String users = "user bob off\nuser alice on nopass +@all\n";
+        String notice = "The user 'bob' is disabled (there is no 'on' modifier in the user description). Make sure "
+                + "this is not a configuration error.";
+        Path conf = dir.resolve("users.conf");
+        Files.writeString(conf, users);
+        try (RealRedis real = RealRedis.startWithConfig(conf, "--loglevel", "notice")) {
+            String log = Files.readString(real.dir().resolve("redis.log"));
+            assertTrue(log.contains(notice), log);
+            assertFalse(log.contains("The user 'alice'"), log);
+        }
+        ServerConfig cfg = new ServerConfig();
+        new ConfigFile(cfg).loadString("bind 127.0.0.1\nport 0\n" + users);
+        Path logfile = dir.resolve("jredis.log");
+        try (RedisServer s = new RedisServer(cfg, Log.open(logfile.toString(), "notice"))) {
+            s.start();
+            String log = Files.readString(logfile);
+            assertTrue(log.contains(notice), log);
+            assertFalse(log.contains("The user 'alice'"), log);
         }
     }
 
