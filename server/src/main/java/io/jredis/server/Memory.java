@@ -234,6 +234,15 @@ public final class Memory {
     }
 
     /**
+     * Whether maxmemory-clients weighs and may close {@code c} (Redis's clientEvictionAllowed, the clients its memory
+     * buckets hold): connected normal and pub/sub clients that did not ask for CLIENT NO-EVICT.
+     */
+    public static boolean evictable(Client c) {
+        return !c.noEvict() && c.channel() != null && c.type() != Client.Type.MASTER
+                && c.type() != Client.Type.REPLICA;
+    }
+
+    /**
      * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
      * the one holding the most (CLIENT NO-EVICT clients are spared), which may be the one whose command is about to
      * run. A client over its output buffer limits neither counts nor is a candidate: it is closed anyway (Redis
@@ -250,8 +259,7 @@ public final class Memory {
             Client biggest = null;
             long biggestMem = -1;
             for (Client c : engine.clients().values()) {
-                if (c.noEvict() || c.channel() == null || c.checkOutputLimit() || c.type() == Client.Type.MASTER
-                        || c.type() == Client.Type.REPLICA) {
+                if (!evictable(c) || c.checkOutputLimit()) {
                     continue;
                 }
                 long m = c.memory();

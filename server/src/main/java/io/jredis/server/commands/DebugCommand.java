@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.Memory;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.ConfigRewrite;
 import io.jredis.server.config.MemoryUnits;
@@ -31,8 +32,8 @@ import java.util.Locale;
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
  * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
- * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are added by the
- * persistence module); the others answer as unknown subcommands.
+ * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CLIENT-EVICTION, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are
+ * added by the persistence module); the others answer as unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -70,6 +71,51 @@ final class DebugCommand {
             return in.getAddress() != null && in.getAddress().isLoopbackAddress();
         }
         return true;
+    }
+
+    /** Redis's client memory buckets: 32 KB and under, then one per power of two, the last from 4 GB up. */
+    private static final int EVICTION_BUCKET_MIN_LOG = 15;
+    private static final int EVICTION_BUCKET_MAX_LOG = 33;
+    private static final int EVICTION_BUCKETS = 1 + EVICTION_BUCKET_MAX_LOG - EVICTION_BUCKET_MIN_LOG;
+    /** How often Redis's clientsCron weighs each client when there are few (every cron tick at hz 10). */
+    private static final long CLIENTS_CRON_MILLIS = 100;
+
+    /**
+     * DEBUG CLIENT-EVICTION: the clients that maxmemory-clients may evict, by the bucket of their memory, as Redis
+     * keeps them for eviction (an error when maxmemory-clients is 0, Redis then keeps no buckets). Redis files a
+     * client after each command it ran and in its cron, so a caller on its first command and connected for less than
+     * a cron tick is in no bucket yet; the others count with their memory now (Redis's figure is as of their last
+     * command or cron pass).
+     */
+    private static void clientEviction(Client c) {
+        if (c.engine().config().maxmemoryClients.value() == 0) {
+            c.reply().error("ERR maxmemory-clients is disabled.");
+            return;
+        }
+        long[] mem = new long[EVICTION_BUCKETS];
+        long[] clients = new long[EVICTION_BUCKETS];
+        long now = System.currentTimeMillis();
+        for (Client other : c.engine().clients().values()) {
+            if (!Memory.evictable(other) || other == c && c.commandsReceived() == 1
+                    && now - c.createdAt() < CLIENTS_CRON_MILLIS) {
+                continue;
+            }
+            long m = other.memory();
+            int bits = 64 - Long.numberOfLeadingZeros(m);
+            int bucket = Math.min(Math.max(bits, EVICTION_BUCKET_MIN_LOG), EVICTION_BUCKET_MAX_LOG)
+                    - EVICTION_BUCKET_MIN_LOG;
+            mem[bucket] += m;
+            clients[bucket]++;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < EVICTION_BUCKETS; j++) {
+            sb.append(j == 0 ? "bucket          0"
+                    : String.format("bucket %10d", 1L << (j - 1 + EVICTION_BUCKET_MIN_LOG)));
+            sb.append(j == EVICTION_BUCKETS - 1 ? "+            : "
+                    : String.format(" - %10d: ", (1L << (j + EVICTION_BUCKET_MIN_LOG)) - 1));
+            sb.append(String.format("tot-mem: %10d, clients: %d\n", mem[j], clients[j]));
+        }
+        c.reply().verbatim(sb.toString());
     }
 
     /** DEBUG subcommand [arg ...] */
@@ -217,6 +263,13 @@ final class DebugCommand {
                     return;
                 }
                 c.reply().ok();
+            }
+            case "client-eviction" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                clientEviction(c);
             }
             case "stringmatch-test" -> {
                 if (argc != 2) {
