@@ -125,6 +125,11 @@ public final class Engine implements Database.Hooks {
         long lastLoadKeysLoaded();
     }
 
+    /** The bytes a value takes in an RDB file, without its type byte (DEBUG OBJECT's serializedlength). */
+    public interface SerializedLength {
+        long of(Object value);
+    }
+
     /**
      * A dataset being loaded (Redis's server.loading): start-up, DEBUG RELOAD or a replica's full sync. While one is
      * set, commands without the {@code loading} flag get {@code -LOADING} and INFO persistence shows the progress.
@@ -205,6 +210,8 @@ public final class Engine implements Database.Hooks {
     private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
     private final List<Runnable> cronTasks = new ArrayList<>();
     private final Shutdown shutdownSequence = new Shutdown(this);
+    /** Without the persistence module's RDB writer, nothing is serialized: 0, which DEBUG then refines for strings. */
+    private SerializedLength serializedLength = value -> 0;
     private RdbStatus rdbStatus = new RdbStatus() {
         @Override
         public long changesSinceLastSave() {
@@ -585,6 +592,15 @@ public final class Engine implements Database.Hooks {
 
     public void rdbStatus(RdbStatus status) {
         this.rdbStatus = status;
+    }
+
+    public SerializedLength serializedLength() {
+        return serializedLength;
+    }
+
+    /** Installs the RDB writer's measure of a value (the persistence module). */
+    public void serializedLength(SerializedLength measure) {
+        this.serializedLength = measure;
     }
 
     /** The load in progress, or null. */

@@ -161,9 +161,22 @@ public final class Memory {
 
     /** OBJECT IDLETIME: seconds since the key's last access, on Redis's 24-bit seconds LRU clock. */
     public long idleSeconds(Dict.Entry e) {
+        return idleSeconds(e.access);
+    }
+
+    /**
+     * Redis's estimateObjectIdleTime in seconds for an access field: under an LFU policy it reads the LFU data as an
+     * LRU time, as Redis's DEBUG OBJECT does.
+     */
+    public long idleSeconds(long access) {
         long clock = (engine.now() / 1000) & LRU_CLOCK_MAX;
-        long lru = lru24(e.access);
+        long lru = lru24(access);
         return clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+    }
+
+    /** DEBUG OBJECT's lru: the access field as Redis's 24-bit robj->lru (LRU clock seconds, or LFU data). */
+    public static long lruField(long access) {
+        return lru24(access);
     }
 
     /**

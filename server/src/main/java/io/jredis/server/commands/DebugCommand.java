@@ -591,18 +591,22 @@ final class DebugCommand {
         }
         Object v = e.value;
         String encoding = Values.encoding(v);
-        long now = System.currentTimeMillis();
-        long access = e.access > 0 ? e.access : now;
+        Memory m = c.engine().memory();
+        long access = e.access > 0 ? e.access : c.engine().now();
         c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(v))
-                + " refcount:" + Values.refcount(v, c.engine().memory().sharedIntegers()) + " encoding:" + encoding
-                + " serializedlength:" + serializedLength(v) + " lru:" + ((access / 1000) & 0xffffff)
-                + " lru_seconds_idle:" + Math.max(0, (now - access) / 1000));
+                + " refcount:" + Values.refcount(v, m.sharedIntegers()) + " encoding:" + encoding
+                + " serializedlength:" + serializedLength(c.engine(), v) + " lru:" + Memory.lruField(access)
+                + " lru_seconds_idle:" + m.idleSeconds(access));
     }
 
-    /** Length of a string in RDB: 32-bit integers take 2, 3 or 5 bytes; others a length prefix plus the bytes. */
-    private static long serializedLength(Object v) {
-        if (!(v instanceof byte[] b)) {
-            return 0;
+    /**
+     * The value's length in an RDB file, as the persistence module's writer measures it; without that module, a
+     * string's uncompressed length: 32-bit integers take 2, 3 or 5 bytes, others a length prefix plus the bytes.
+     */
+    private static long serializedLength(Engine engine, Object v) {
+        long measured = engine.serializedLength().of(v);
+        if (measured > 0 || !(v instanceof byte[] b)) {
+            return measured;
         }
         long[] n = new long[1];
         if (b.length <= 11 && Bytes.parseLong(b, n)) {
