@@ -36,8 +36,18 @@ final class DumpCommands {
     static void register(Engine engine) {
         DumpCommands d = new DumpCommands();
         engine.commands().register("dump", DumpCommands::dump);
-        // The value in RDB form without its type byte, version and checksum: what Redis's rdbSavedObjectLen measures.
-        engine.serializedLength(v -> payload(engine, v).length - 1 - TRAILER_BYTES);
+        engine.rdbMeasure(new Engine.RdbMeasure() {
+            @Override
+            public long serializedLength(Object value) {
+                // Without its type byte, version and checksum: what Redis's rdbSavedObjectLen measures.
+                return payload(engine, value).length - 1 - TRAILER_BYTES;
+            }
+
+            @Override
+            public long[] quicklist(Object list) {
+                return ValueCodecs.quicklist(list, EncodingConfig.of(engine.config()));
+            }
+        });
         engine.commands().register("restore", d::restore);
         // A cluster's RESTORE that skips the slot-ownership check; without cluster mode it is RESTORE itself.
         engine.commands().register("restore-asking", d::restore);

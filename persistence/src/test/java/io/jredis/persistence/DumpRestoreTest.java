@@ -158,6 +158,9 @@ class DumpRestoreTest {
             j.configSet("list-max-listpack-size", "7");
             j.rpush("biglist", items);
             j.rpush("small", "a", "b");
+            for (int i = 0; i < 2000; i++) {
+                j.rpush("nodes", "element-" + i);
+            }
             for (int i = 0; i < scores.length; i++) {
                 j.zadd("zs", scores[i], "m" + i);
             }
@@ -403,7 +406,8 @@ class DumpRestoreTest {
     /**
      * DEBUG OBJECT's serializedlength is the RDB writer's length of the value, compression included, for every type
      * (it was a string's uncompressed length, and 0 for the others); its lru is Redis's 24-bit field, LFU data under
-     * an LFU policy (it read that as milliseconds). The address is the process's; quicklist details are not compared.
+     * an LFU policy (it read that as milliseconds); a list has Redis's quicklist details (it had none). The address is
+     * the process's, the LRU clock compared apart.
      */
     @Test
     void debugObjectMeasuresTheValueAsRedis() {
@@ -418,6 +422,9 @@ class DumpRestoreTest {
                 j.zadd("zset", i / 3.0, "m" + i);
             }
             j.rpush("small", "a", "b");
+            for (int i = 0; i < 2000; i++) {
+                j.rpush("nodes", "element-" + i);
+            }
             j.hset("smallhash", "f", "v");
             j.sadd("intset", "1", "2", "70000");
             j.zadd("smallzset", 1, "a");
@@ -429,10 +436,12 @@ class DumpRestoreTest {
         List<List<String>> sides = new ArrayList<>();
         for (Jedis j : List.of(rj, jj)) {
             List<String> out = new ArrayList<>();
-            for (String key : List.of("int", "compressed", "incompressible", "list", "hash", "set", "zset", "small",
+            for (String key : List.of("int", "compressed", "incompressible", "list", "nodes", "hash", "set", "zset",
+                    "small",
                     "smallhash", "intset", "smallzset", "stream")) {
                 String described = debugObject(j, key);
-                out.add(key + " " + described.replaceAll("^Value at:0x[0-9a-f]+ ", "").replaceAll(" lru:.*", ""));
+                out.add(key + " " + described.replaceAll("^Value at:0x[0-9a-f]+ ", "")
+                        .replaceAll(" lru:\\d+ lru_seconds_idle:\\d+", ""));
             }
             sides.add(out);
         }

@@ -125,9 +125,13 @@ public final class Engine implements Database.Hooks {
         long lastLoadKeysLoaded();
     }
 
-    /** The bytes a value takes in an RDB file, without its type byte (DEBUG OBJECT's serializedlength). */
-    public interface SerializedLength {
-        long of(Object value);
+    /** What the persistence module's RDB writer knows of a value, for DEBUG OBJECT. */
+    public interface RdbMeasure {
+        /** The bytes {@code value} takes in an RDB file, without its type byte (serializedlength). */
+        long serializedLength(Object value);
+
+        /** The quicklist Redis would hold {@code list} in: its number of listpack nodes and their bytes in all. */
+        long[] quicklist(Object list);
     }
 
     /**
@@ -210,8 +214,18 @@ public final class Engine implements Database.Hooks {
     private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
     private final List<Runnable> cronTasks = new ArrayList<>();
     private final Shutdown shutdownSequence = new Shutdown(this);
-    /** Without the persistence module's RDB writer, nothing is serialized: 0, which DEBUG then refines for strings. */
-    private SerializedLength serializedLength = value -> 0;
+    /** Without the persistence module's RDB writer: nothing measured (DEBUG OBJECT then measures strings only). */
+    private RdbMeasure rdbMeasure = new RdbMeasure() {
+        @Override
+        public long serializedLength(Object value) {
+            return 0;
+        }
+
+        @Override
+        public long[] quicklist(Object list) {
+            return null;
+        }
+    };
     private RdbStatus rdbStatus = new RdbStatus() {
         @Override
         public long changesSinceLastSave() {
@@ -594,13 +608,13 @@ public final class Engine implements Database.Hooks {
         this.rdbStatus = status;
     }
 
-    public SerializedLength serializedLength() {
-        return serializedLength;
+    public RdbMeasure rdbMeasure() {
+        return rdbMeasure;
     }
 
-    /** Installs the RDB writer's measure of a value (the persistence module). */
-    public void serializedLength(SerializedLength measure) {
-        this.serializedLength = measure;
+    /** Installs the RDB writer's measures of values (the persistence module). */
+    public void rdbMeasure(RdbMeasure measure) {
+        this.rdbMeasure = measure;
     }
 
     /** The load in progress, or null. */
