@@ -134,6 +134,22 @@ class DebugVsRedisTest {
         assertEquals(sides.get(0), sides.get(1));
     }
 
+    /** OBJECT's address stays while INCR changes an unshared integer in place, as Redis's robj does. */
+    @Test
+    void objectAddressSurvivesAnInPlaceIncr() throws IOException {
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("SET", "foo", "20000");
+                c.call("INCR", "foo");
+                String before = RawClient.text(c.call("DEBUG", "OBJECT", "foo")).split(" ")[1];
+                c.call("INCR", "foo");
+                String after = RawClient.text(c.call("DEBUG", "OBJECT", "foo")).split(" ")[1];
+                assertTrue(before.startsWith("at:0x"), before);
+                assertEquals(before, after, "port " + port);
+            }
+        }
+    }
+
     /** OBJECT reads the stored entry as Redis's dictFind does: a logically expired key is described, not deleted. */
     @Test
     void objectDescribesALogicallyExpiredKeyWithoutDeletingIt() throws IOException {
