@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * integers, lists, hashes, sets, sorted sets, streams, small and big, three databases, keys with a TTL): what each
  * mode prints must be the same once the figures that are timing, memory or randomness are masked. Each mask says
  * why it is there. Every command a test sends goes to both servers in the same order, so their datasets stay equal
- * whatever order the tests run in; writes go to databases 8 and up, which no scanning mode looks at.
+ * whatever order the tests run in; writes go to databases 8 and up, which no scanning mode looks at. Left out:
+ * the interactive features, --intrinsic-latency (it measures the client's machine alone) and --lru-test (a load
+ * generator whose figures are all timing).
  */
 class RedisCliModesVsRedisTest {
     private static final String[] DIRECTIVES = {
