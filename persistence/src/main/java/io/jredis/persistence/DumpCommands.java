@@ -25,6 +25,8 @@ import java.util.Arrays;
  */
 final class DumpCommands {
     private static final String NOT_INTEGER = "ERR value is not an integer or out of range";
+    /** A payload's RDB version (2 bytes) and CRC-64 (8 bytes). */
+    private static final int TRAILER_BYTES = 10;
 
     /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE then takes payloads whatever their CRC-64. */
     private boolean skipChecksum;
@@ -34,6 +36,18 @@ final class DumpCommands {
     static void register(Engine engine) {
         DumpCommands d = new DumpCommands();
         engine.commands().register("dump", DumpCommands::dump);
+        engine.rdbMeasure(new Engine.RdbMeasure() {
+            @Override
+            public long serializedLength(Object value) {
+                // Without its type byte, version and checksum: what Redis's rdbSavedObjectLen measures.
+                return payload(engine, value).length - 1 - TRAILER_BYTES;
+            }
+
+            @Override
+            public long[] quicklist(Object list) {
+                return ValueCodecs.quicklist(list, EncodingConfig.of(engine.config()));
+            }
+        });
         engine.commands().register("restore", d::restore);
         // A cluster's RESTORE that skips the slot-ownership check; without cluster mode it is RESTORE itself.
         engine.commands().register("restore-asking", d::restore);
@@ -72,9 +86,14 @@ final class DumpCommands {
             c.reply().nullBulk();
             return;
         }
+        c.reply().bulk(payload(c.engine(), v));
+    }
+
+    /** A DUMP payload of {@code v}: its type byte, the value in RDB form, then {@link #TRAILER_BYTES}. */
+    private static byte[] payload(Engine engine, Object v) {
         try {
-            EncodingConfig enc = EncodingConfig.of(c.engine().config());
-            c.reply().bulk(RdbWriter.dump(ValueCodecs.freeze(v, enc), c.engine().config().rdbcompression.value()));
+            EncodingConfig enc = EncodingConfig.of(engine.config());
+            return RdbWriter.dump(ValueCodecs.freeze(v, enc), engine.config().rdbcompression.value());
         } catch (IOException e) {
             throw new IllegalStateException("in-memory DUMP encoding failed", e);
         }

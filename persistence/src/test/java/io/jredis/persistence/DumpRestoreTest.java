@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.commands.ProtocolCommand;
 
 /**
  * DUMP payloads cross between jredis and redis-server 7.0.15 in both directions; where Redis's encoding is fully
@@ -38,7 +39,7 @@ class DumpRestoreTest {
     @BeforeAll
     static void start() throws Exception {
         RealRedis.assumeInstalled();
-        jredis = PersistentServer.start(dir, "save", "");
+        jredis = PersistentServer.start(dir, "save", "", "enable-debug-command", "yes");
         redis = RealRedis.start("--enable-debug-command", "yes");
         jj = jredis.jedis();
         rj = new Jedis("127.0.0.1", redis.port(), 30_000);
@@ -157,6 +158,9 @@ class DumpRestoreTest {
             j.configSet("list-max-listpack-size", "7");
             j.rpush("biglist", items);
             j.rpush("small", "a", "b");
+            for (int i = 0; i < 2000; i++) {
+                j.rpush("nodes", "element-" + i);
+            }
             for (int i = 0; i < scores.length; i++) {
                 j.zadd("zs", scores[i], "m" + i);
             }
@@ -397,6 +401,74 @@ class DumpRestoreTest {
         } finally {
             jj.configSet("loglevel", "notice");
         }
+    }
+
+    /**
+     * DEBUG OBJECT's serializedlength is the RDB writer's length of the value, compression included, for every type
+     * (it was a string's uncompressed length, and 0 for the others); its lru is Redis's 24-bit field, LFU data under
+     * an LFU policy (it read that as milliseconds); a list has Redis's quicklist details (it had none). The address is
+     * the process's, the LRU clock compared apart.
+     */
+    @Test
+    void debugObjectMeasuresTheValueAsRedis() {
+        for (Jedis j : List.of(jj, rj)) {
+            j.set("int", "12345");
+            j.set("compressed", "ab".repeat(2000));
+            j.set("incompressible", "0123456789".repeat(3));
+            for (int i = 0; i < 300; i++) {
+                j.rpush("list", "item" + i);
+                j.hset("hash", "field" + i, "value" + i);
+                j.sadd("set", "member" + i);
+                j.zadd("zset", i / 3.0, "m" + i);
+            }
+            j.rpush("small", "a", "b");
+            for (int i = 0; i < 2000; i++) {
+                j.rpush("nodes", "element-" + i);
+            }
+            j.hset("smallhash", "f", "v");
+            j.sadd("intset", "1", "2", "70000");
+            j.zadd("smallzset", 1, "a");
+            for (int i = 1; i <= 20; i++) {
+                j.xadd("stream", new StreamEntryID(i, 0), Map.of("f", "v" + i));
+            }
+            j.xgroupCreate("stream", "g", new StreamEntryID(0, 0), false);
+        }
+        List<List<String>> sides = new ArrayList<>();
+        for (Jedis j : List.of(rj, jj)) {
+            List<String> out = new ArrayList<>();
+            for (String key : List.of("int", "compressed", "incompressible", "list", "nodes", "hash", "set", "zset",
+                    "small",
+                    "smallhash", "intset", "smallzset", "stream")) {
+                String described = debugObject(j, key);
+                out.add(key + " " + described.replaceAll("^Value at:0x[0-9a-f]+ ", "")
+                        .replaceAll(" lru:\\d+ lru_seconds_idle:\\d+", ""));
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1));
+        assertTrue(sides.get(1).contains("compressed refcount:1 encoding:raw serializedlength:59"), sides.toString());
+        try {
+            long[] fields = new long[2];
+            for (int side = 0; side < 2; side++) {
+                Jedis j = side == 0 ? rj : jj;
+                j.configSet("maxmemory-policy", "allkeys-lfu");
+                j.set("fresh", "v");
+                String described = debugObject(j, "fresh");
+                fields[side] = Long.parseLong(described.replaceAll(".* lru:(\\d+) .*", "$1"));
+            }
+            // Minutes since the epoch in the upper 16 bits (equal unless a minute turned in between), counter 5.
+            assertEquals(5, fields[1] & 0xFF);
+            assertEquals(fields[0] & 0xFF, fields[1] & 0xFF);
+            assertTrue(Math.abs((fields[0] >> 8) - (fields[1] >> 8)) <= 1, Arrays.toString(fields));
+        } finally {
+            rj.configSet("maxmemory-policy", "noeviction");
+            jj.configSet("maxmemory-policy", "noeviction");
+        }
+    }
+
+    private static String debugObject(Jedis j, String key) {
+        ProtocolCommand debug = () -> b("DEBUG");
+        return new String((byte[]) j.sendCommand(debug, "OBJECT", key), StandardCharsets.UTF_8);
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {

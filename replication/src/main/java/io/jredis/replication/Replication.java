@@ -137,7 +137,8 @@ public final class Replication {
     }
 
     static final String ZERO_ID = "0".repeat(40);
-    private static final byte[] PING = Bytes.of("PING");
+    /** Lower case as Redis's shared ping object: `redis-cli --replica` and SYNC show the stream's bytes as they are. */
+    private static final byte[] PING = Bytes.of("ping");
     private static final byte[] SELECT = Bytes.of("SELECT");
     /** A scratch buffer grown past this by a big command is dropped rather than kept for the server's life. */
     private static final int SCRATCH_KEEP_BYTES = 64 * 1024;

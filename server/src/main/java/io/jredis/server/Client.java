@@ -78,6 +78,8 @@ public final class Client implements Reply.ReplySink {
     private boolean pushing;
     private long lastInteraction;
     private String lastCommand = "NULL";
+    /** Commands received, so that DEBUG CLIENT-EVICTION knows whether Redis would have weighed this client yet. */
+    private long commandsReceived;
     /** The command being executed or waiting for a pause to end; null between commands (Redis frees argv). */
     private byte[][] argv;
     /** Commands that arrived while this client waits for CLIENT PAUSE to end, oldest first; null when not waiting. */
@@ -262,6 +264,7 @@ public final class Client implements Reply.ReplySink {
     }
 
     void touch(long now, byte[][] argv, String command) {
+        commandsReceived++;
         lastInteraction = now;
         lastCommand = command;
         queryBufferGrown = true;
@@ -289,6 +292,10 @@ public final class Client implements Reply.ReplySink {
         } else if (replyMode == ReplyMode.SKIP_NEXT) {
             replyMode = ReplyMode.SKIP;
         }
+    }
+
+    public long commandsReceived() {
+        return commandsReceived;
     }
 
     public String lastCommand() {

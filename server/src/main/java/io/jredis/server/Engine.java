@@ -125,6 +125,15 @@ public final class Engine implements Database.Hooks {
         long lastLoadKeysLoaded();
     }
 
+    /** What the persistence module's RDB writer knows of a value, for DEBUG OBJECT. */
+    public interface RdbMeasure {
+        /** The bytes {@code value} takes in an RDB file, without its type byte (serializedlength). */
+        long serializedLength(Object value);
+
+        /** The quicklist Redis would hold {@code list} in: its number of listpack nodes and their bytes in all. */
+        long[] quicklist(Object list);
+    }
+
     /**
      * A dataset being loaded (Redis's server.loading): start-up, DEBUG RELOAD or a replica's full sync. While one is
      * set, commands without the {@code loading} flag get {@code -LOADING} and INFO persistence shows the progress.
@@ -205,6 +214,18 @@ public final class Engine implements Database.Hooks {
     private final List<ShutdownPreparer> shutdownPreparers = new ArrayList<>();
     private final List<Runnable> cronTasks = new ArrayList<>();
     private final Shutdown shutdownSequence = new Shutdown(this);
+    /** Without the persistence module's RDB writer: nothing measured (DEBUG OBJECT then measures strings only). */
+    private RdbMeasure rdbMeasure = new RdbMeasure() {
+        @Override
+        public long serializedLength(Object value) {
+            return 0;
+        }
+
+        @Override
+        public long[] quicklist(Object list) {
+            return null;
+        }
+    };
     private RdbStatus rdbStatus = new RdbStatus() {
         @Override
         public long changesSinceLastSave() {
@@ -585,6 +606,15 @@ public final class Engine implements Database.Hooks {
 
     public void rdbStatus(RdbStatus status) {
         this.rdbStatus = status;
+    }
+
+    public RdbMeasure rdbMeasure() {
+        return rdbMeasure;
+    }
+
+    /** Installs the RDB writer's measures of values (the persistence module). */
+    public void rdbMeasure(RdbMeasure measure) {
+        this.rdbMeasure = measure;
     }
 
     /** The load in progress, or null. */

@@ -200,9 +200,22 @@ public final class Memory {
 
     /** OBJECT IDLETIME: seconds since the key's last access, on Redis's 24-bit seconds LRU clock. */
     public long idleSeconds(Dict.Entry e) {
+        return idleSeconds(e.access);
+    }
+
+    /**
+     * Redis's estimateObjectIdleTime in seconds for an access field: under an LFU policy it reads the LFU data as an
+     * LRU time, as Redis's DEBUG OBJECT does.
+     */
+    public long idleSeconds(long access) {
         long clock = (engine.now() / 1000) & LRU_CLOCK_MAX;
-        long lru = lru24(e.access);
+        long lru = lru24(access);
         return clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+    }
+
+    /** DEBUG OBJECT's lru: the access field as Redis's 24-bit robj->lru (LRU clock seconds, or LFU data). */
+    public static long lruField(long access) {
+        return lru24(access);
     }
 
     /**
@@ -273,6 +286,15 @@ public final class Memory {
     }
 
     /**
+     * Whether maxmemory-clients weighs and may close {@code c} (Redis's clientEvictionAllowed, the clients its memory
+     * buckets hold): connected normal and pub/sub clients that did not ask for CLIENT NO-EVICT.
+     */
+    public static boolean evictable(Client c) {
+        return !c.noEvict() && c.channel() != null && c.type() != Client.Type.MASTER
+                && c.type() != Client.Type.REPLICA;
+    }
+
+    /**
      * Redis's evictClients: while all normal and pubsub clients together hold more than maxmemory-clients, closes
      * the one holding the most (CLIENT NO-EVICT clients are spared), which may be the one whose command is about to
      * run. A client over its output buffer limits neither counts nor is a candidate: it is closed anyway (Redis
@@ -289,8 +311,7 @@ public final class Memory {
             Client biggest = null;
             long biggestMem = -1;
             for (Client c : engine.clients().values()) {
-                if (c.noEvict() || c.channel() == null || c.checkOutputLimit() || c.type() == Client.Type.MASTER
-                        || c.type() == Client.Type.REPLICA) {
+                if (!evictable(c) || c.checkOutputLimit()) {
                     continue;
                 }
                 long m = c.memory();

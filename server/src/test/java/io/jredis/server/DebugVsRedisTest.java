@@ -99,6 +99,57 @@ class DebugVsRedisTest {
         assertEquals(sides.get(0), sides.get(1));
     }
 
+    /**
+     * CLIENT-EVICTION, which redis-cli prints as raw text: an error while maxmemory-clients is 0, else the buckets
+     * with the clients it may evict. Redis files a client after its first command, so a connection's first DEBUG
+     * does not count itself and its second does. The memory figures are masked: Redis's is each client's as of its
+     * last command or cron pass, not the moment DEBUG runs.
+     */
+    @Test
+    void clientEvictionBucketsAsRedis() throws IOException {
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                out.add(raw(c, "DEBUG", "CLIENT-EVICTION"));
+                out.add(raw(c, "DEBUG", "CLIENT-EVICTION", "extra"));
+                c.call("CONFIG", "SET", "maxmemory-clients", "10mb");
+                try (RawClient first = new RawClient("127.0.0.1", port)) {
+                    for (int i = 0; i < 3; i++) {
+                        if (i == 2) {
+                            c.call("CLIENT", "NO-EVICT", "on");
+                        }
+                        out.add(raw(first, "DEBUG", "CLIENT-EVICTION").replaceAll("tot-mem: +[1-9]\\d*",
+                                "tot-mem: N"));
+                    }
+                } finally {
+                    c.call("CONFIG", "SET", "maxmemory-clients", "0");
+                }
+                out.add(raw(c, "DEBUG", "CLIENT-EVICTION"));
+            }
+            sides.add(out);
+        }
+        assertTrue(sides.get(0).get(3).contains(": tot-mem: N, clients: 2\n"),
+                sides.get(0).get(3));
+        assertEquals(sides.get(0), sides.get(1));
+    }
+
+    /** OBJECT's address stays while INCR changes an unshared integer in place, as Redis's robj does. */
+    @Test
+    void objectAddressSurvivesAnInPlaceIncr() throws IOException {
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("SET", "foo", "20000");
+                c.call("INCR", "foo");
+                String before = RawClient.text(c.call("DEBUG", "OBJECT", "foo")).split(" ")[1];
+                c.call("INCR", "foo");
+                String after = RawClient.text(c.call("DEBUG", "OBJECT", "foo")).split(" ")[1];
+                assertTrue(before.startsWith("at:0x"), before);
+                assertEquals(before, after, "port " + port);
+            }
+        }
+    }
+
     /** OBJECT reads the stored entry as Redis's dictFind does: a logically expired key is described, not deleted. */
     @Test
     void objectDescribesALogicallyExpiredKeyWithoutDeletingIt() throws IOException {

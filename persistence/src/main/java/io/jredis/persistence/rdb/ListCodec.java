@@ -64,6 +64,23 @@ final class ListCodec implements ValueCodec {
         };
     }
 
+    /** How many listpack nodes Redis's quicklist cuts {@code list} into, and their bytes in all (header, end mark). */
+    static long[] quicklist(ListValue list, long fill) {
+        byte[][] items = list.toArray();
+        Listpack.Builder lp = new Listpack.Builder(64);
+        long nodes = 0;
+        long bytes = 0;
+        for (int from = 0; from < items.length; nodes++) {
+            int to = nodeEnd(items, from, fill, lp);
+            bytes += 7;
+            for (int i = from; i < to; i++) {
+                bytes += lp.entryBytes(items[i]);
+            }
+            from = to;
+        }
+        return new long[] {nodes, bytes};
+    }
+
     /** How many listpack nodes Redis's quicklist cuts {@code items} into ({@code lp} sizes entries). */
     private static int nodeCount(byte[][] items, long fill, Listpack.Builder lp) {
         int nodes = 0;

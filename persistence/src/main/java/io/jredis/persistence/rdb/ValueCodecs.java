@@ -1,5 +1,6 @@
 package io.jredis.persistence.rdb;
 
+import io.jredis.server.db.ListValue;
 import io.jredis.server.db.ValueType;
 import io.jredis.server.db.Values;
 import java.util.EnumMap;
@@ -30,6 +31,11 @@ public final class ValueCodecs {
             throw new IllegalStateException("no RDB codec for " + type.typeName() + " values");
         }
         return c.freeze(value, enc);
+    }
+
+    /** The quicklist Redis holds {@code list} in: its listpack nodes and their bytes in all, cut as the writer cuts. */
+    public static long[] quicklist(Object list, EncodingConfig enc) {
+        return ListCodec.quicklist((ListValue) list, enc.listMaxListpackSize());
     }
 
     /** The codec reading RDB type {@code rdbType}, or null when jredis cannot load that type. */

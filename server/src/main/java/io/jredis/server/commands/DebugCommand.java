@@ -2,6 +2,7 @@ package io.jredis.server.commands;
 
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
+import io.jredis.server.Memory;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.ConfigRewrite;
 import io.jredis.server.config.MemoryUnits;
@@ -18,6 +19,8 @@ import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import io.jredis.server.util.Glob;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -31,8 +34,8 @@ import java.util.Locale;
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
  * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
- * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are added by the
- * persistence module); the others answer as unknown subcommands.
+ * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CLIENT-EVICTION, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are
+ * added by the persistence module); the others answer as unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -70,6 +73,51 @@ final class DebugCommand {
             return in.getAddress() != null && in.getAddress().isLoopbackAddress();
         }
         return true;
+    }
+
+    /** Redis's client memory buckets: 32 KB and under, then one per power of two, the last from 4 GB up. */
+    private static final int EVICTION_BUCKET_MIN_LOG = 15;
+    private static final int EVICTION_BUCKET_MAX_LOG = 33;
+    private static final int EVICTION_BUCKETS = 1 + EVICTION_BUCKET_MAX_LOG - EVICTION_BUCKET_MIN_LOG;
+    /** How often Redis's clientsCron weighs each client when there are few (every cron tick at hz 10). */
+    private static final long CLIENTS_CRON_MILLIS = 100;
+
+    /**
+     * DEBUG CLIENT-EVICTION: the clients that maxmemory-clients may evict, by the bucket of their memory, as Redis
+     * keeps them for eviction (an error when maxmemory-clients is 0, Redis then keeps no buckets). Redis files a
+     * client after each command it ran and in its cron, so a caller on its first command and connected for less than
+     * a cron tick is in no bucket yet; the others count with their memory now (Redis's figure is as of their last
+     * command or cron pass).
+     */
+    private static void clientEviction(Client c) {
+        if (c.engine().config().maxmemoryClients.value() == 0) {
+            c.reply().error("ERR maxmemory-clients is disabled.");
+            return;
+        }
+        long[] mem = new long[EVICTION_BUCKETS];
+        long[] clients = new long[EVICTION_BUCKETS];
+        long now = System.currentTimeMillis();
+        for (Client other : c.engine().clients().values()) {
+            if (!Memory.evictable(other) || other == c && c.commandsReceived() == 1
+                    && now - c.createdAt() < CLIENTS_CRON_MILLIS) {
+                continue;
+            }
+            long m = other.memory();
+            int bits = 64 - Long.numberOfLeadingZeros(m);
+            int bucket = Math.min(Math.max(bits, EVICTION_BUCKET_MIN_LOG), EVICTION_BUCKET_MAX_LOG)
+                    - EVICTION_BUCKET_MIN_LOG;
+            mem[bucket] += m;
+            clients[bucket]++;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < EVICTION_BUCKETS; j++) {
+            sb.append(j == 0 ? "bucket          0"
+                    : String.format("bucket %10d", 1L << (j - 1 + EVICTION_BUCKET_MIN_LOG)));
+            sb.append(j == EVICTION_BUCKETS - 1 ? "+            : "
+                    : String.format(" - %10d: ", (1L << (j + EVICTION_BUCKET_MIN_LOG)) - 1));
+            sb.append(String.format("tot-mem: %10d, clients: %d\n", mem[j], clients[j]));
+        }
+        c.reply().verbatim(sb.toString());
     }
 
     /** DEBUG subcommand [arg ...] */
@@ -217,6 +265,13 @@ final class DebugCommand {
                     return;
                 }
                 c.reply().ok();
+            }
+            case "client-eviction" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                clientEviction(c);
             }
             case "stringmatch-test" -> {
                 if (argc != 2) {
@@ -538,18 +593,41 @@ final class DebugCommand {
         }
         Object v = e.value;
         String encoding = Values.encoding(v);
-        long now = System.currentTimeMillis();
-        long access = e.access > 0 ? e.access : now;
-        c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(v))
-                + " refcount:" + Values.refcount(v, c.engine().memory().sharedIntegers()) + " encoding:" + encoding
-                + " serializedlength:" + serializedLength(v) + " lru:" + ((access / 1000) & 0xffffff)
-                + " lru_seconds_idle:" + Math.max(0, (now - access) / 1000));
+        Memory m = c.engine().memory();
+        long access = e.access > 0 ? e.access : c.engine().now();
+        // The entry holds the value for the key's life: its identity stands for the robj address, which Redis keeps
+        // while it changes a value in place (INCR of an unshared integer) where jredis stores new bytes.
+        c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(e))
+                + " refcount:" + Values.refcount(v, m.sharedIntegers()) + " encoding:" + encoding
+                + " serializedlength:" + serializedLength(c.engine(), v) + " lru:" + Memory.lruField(access)
+                + " lru_seconds_idle:" + m.idleSeconds(access) + quicklistDetails(c.engine(), v));
     }
 
-    /** Length of a string in RDB: 32-bit integers take 2, 3 or 5 bytes; others a length prefix plus the bytes. */
-    private static long serializedLength(Object v) {
-        if (!(v instanceof byte[] b)) {
-            return 0;
+    /**
+     * What Redis adds for a list (always a quicklist in 7.0): its nodes, their mean entries (C's %.2f, which rounds
+     * the double's exact value half to even), list-max-listpack-size, whether nodes get compressed, and the bytes of
+     * all its listpacks. Empty without the persistence module, which cuts lists into nodes as Redis does.
+     */
+    private static String quicklistDetails(Engine engine, Object v) {
+        long[] ql = v instanceof ListValue list ? engine.rdbMeasure().quicklist(list) : null;
+        if (ql == null) {
+            return "";
+        }
+        double avg = (double) ((ListValue) v).size() / ql[0];
+        return " ql_nodes:" + ql[0] + " ql_avg_node:" + new BigDecimal(avg).setScale(2, RoundingMode.HALF_EVEN)
+                .toPlainString() + " ql_listpack_max:" + engine.config().listMaxListpackSize.value()
+                + " ql_compressed:" + (engine.config().listCompressDepth.value() != 0 ? 1 : 0)
+                + " ql_uncompressed_size:" + ql[1];
+    }
+
+    /**
+     * The value's length in an RDB file, as the persistence module's writer measures it; without that module, a
+     * string's uncompressed length: 32-bit integers take 2, 3 or 5 bytes, others a length prefix plus the bytes.
+     */
+    private static long serializedLength(Engine engine, Object v) {
+        long measured = engine.rdbMeasure().serializedLength(v);
+        if (measured > 0 || !(v instanceof byte[] b)) {
+            return measured;
         }
         long[] n = new long[1];
         if (b.length <= 11 && Bytes.parseLong(b, n)) {
