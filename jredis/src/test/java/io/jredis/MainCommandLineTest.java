@@ -378,8 +378,8 @@ class MainCommandLineTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> asUser = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
-            assumeTrue(onPath("setpriv") != null, "running as root without setpriv: every file is writable");
-            asUser.addAll(List.of(onPath("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups"));
+            assumeTrue(RealRedis.onPath("setpriv") != null, "running as root without setpriv: every file is writable");
+            asUser.addAll(List.of(RealRedis.onPath("setpriv"), "--reuid=65534", "--regid=65534", "--clear-groups"));
         }
         String line = " # Sentinel config file " + conf + " is not writable: Permission denied. Exiting...\n";
         if (RealRedis.binary() != null) {
@@ -474,7 +474,7 @@ class MainCommandLineTest {
 
     @Test
     void redisCliTalksToJredis() throws Exception {
-        String cli = onPath("redis-cli");
+        String cli = RealRedis.onPath("redis-cli");
         assumeTrue(cli != null, "redis-cli is not installed (apt-get install -y redis-tools)");
         int port = RealRedis.freePort();
         try (Server s = Server.start(this, null, null, "--port", Integer.toString(port))) {
@@ -553,15 +553,6 @@ class MainCommandLineTest {
         return p;
     }
 
-    private static String onPath(String name) {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(p, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
-    }
 
     private record Result(int exit, String stdout, String stderr) {}
 

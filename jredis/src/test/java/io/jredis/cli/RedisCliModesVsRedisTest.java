@@ -60,12 +60,12 @@ class RedisCliModesVsRedisTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cli = onPath("redis-cli");
+        cli = RealRedis.onPath("redis-cli");
         assumeTrue(cli != null, "redis-cli is not installed (apt-get install -y redis-tools); skipping its modes");
-        stdbuf = onPath("stdbuf");
+        stdbuf = RealRedis.onPath("stdbuf");
         assumeTrue(stdbuf != null, "stdbuf (coreutils) is not installed: redis-cli's endless modes need it");
         RealRedis.assumeInstalled();
-        assumeTrue(onPath("redis-check-rdb") != null, "redis-check-rdb is not installed (apt-get install -y "
+        assumeTrue(RealRedis.onPath("redis-check-rdb") != null, "redis-check-rdb is not installed (apt-get install -y "
                 + "redis-tools)");
         dir = TempPaths.dir("cli-modes");
         String[] options = DIRECTIVES.clone();
@@ -409,7 +409,7 @@ class RedisCliModesVsRedisTest {
         Path fromJredis = dir.resolve("rdb-j.rdb");
         assertEquals(n.apply(run(redis.port(), null, "--rdb", fromRedis.toString()).text()),
                 n.apply(run(jredis.port(), null, "--rdb", fromJredis.toString()).text()));
-        String check = exec(List.of(onPath("redis-check-rdb"), fromJredis.toString()), null).text();
+        String check = exec(List.of(RealRedis.onPath("redis-check-rdb"), fromJredis.toString()), null).text();
         assertTrue(check.contains("\\o/ RDB looks OK! \\o/") && check.contains("exit=0"), check);
         String digest = digest(jredis.port());
         try (RealRedis loaded = RealRedis.start("--enable-debug-command", "local", "--dir", dir.toString(),
@@ -423,7 +423,7 @@ class RedisCliModesVsRedisTest {
                         .replace("fn-r.rdb", "FILE"),
                 n.apply(run(jredis.port(), null, "--functions-rdb", fnJredis.toString()).text())
                         .replace("fn-j.rdb", "FILE"));
-        check = exec(List.of(onPath("redis-check-rdb"), fnJredis.toString()), null).text();
+        check = exec(List.of(RealRedis.onPath("redis-check-rdb"), fnJredis.toString()), null).text();
         assertTrue(check.contains("\\o/ RDB looks OK! \\o/") && check.contains("exit=0"), check);
         try (RealRedis loaded = RealRedis.start("--dir", dir.toString(), "--dbfilename", fnJredis.getFileName()
                 .toString()); RawClient c = new RawClient("127.0.0.1", loaded.port())) {
@@ -439,7 +439,7 @@ class RedisCliModesVsRedisTest {
             UnaryOperator<String> disk = s -> n.apply(s).replaceAll("writing \\d+ bytes", "writing N bytes");
             assertEquals(disk.apply(run(redis.port(), null, "--rdb", fromRedis.toString()).text()),
                     disk.apply(run(jredis.port(), null, "--rdb", fromJredis.toString()).text()));
-            check = exec(List.of(onPath("redis-check-rdb"), fromJredis.toString()), null).text();
+            check = exec(List.of(RealRedis.onPath("redis-check-rdb"), fromJredis.toString()), null).text();
             assertTrue(check.contains("\\o/ RDB looks OK! \\o/") && check.contains("exit=0"), check);
         } finally {
             configSet("repl-diskless-sync", "yes");
@@ -722,15 +722,5 @@ class RedisCliModesVsRedisTest {
 
     private static String resp(String... args) {
         return new String(RawClient.encode(RawClient.args(args)), StandardCharsets.UTF_8);
-    }
-
-    private static String onPath(String name) {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(p, name);
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return null;
     }
 }

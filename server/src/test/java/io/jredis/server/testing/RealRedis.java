@@ -27,8 +27,13 @@ public final class RealRedis implements AutoCloseable {
 
     /** The redis-server binary on PATH, or null. */
     public static String binary() {
+        return onPath("redis-server");
+    }
+
+    /** The absolute path of the executable {@code name} (redis-cli, redis-check-rdb ...) on PATH, or null. */
+    public static String onPath(String name) {
         for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(p, "redis-server");
+            File f = new File(p, name);
             if (f.canExecute()) {
                 return f.getAbsolutePath();
             }
