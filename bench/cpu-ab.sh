@@ -7,7 +7,8 @@
 # CPU_AB_A_OPTS / CPU_AB_B_OPTS: extra JVM options for one side (the same jar twice compares two JVM settings).
 # CPU_AB_WARMUP: pipelined requests per workload before measuring (default 1000000).
 # Besides redis-benchmark's -t names, CPU_AB_TESTS takes eval and evalsha: a script of one INCR, sent whole or by
-# its SHA1 (loaded into each server first).
+# its SHA1 (loaded into each server first); lrange_N reads the first N of a 600-element list, as redis-benchmark's
+# LRANGE_N (the list is filled before each run, outside the measurement).
 # CPU_AB_RANDOM=<n>: redis-benchmark -r n, so HSET/SADD/ZADD grow one collection to about n members in each run
 # (every run starts from FLUSHALL) instead of rewriting a single member.
 # Prints per workload the median CPU µs per request of each server (user+sys from /proc/<pid>/stat), then the median
@@ -28,6 +29,7 @@ workload() {
   case $1 in
     eval) args=(eval "$script" 1 key:__rand_int__) ;;
     evalsha) args=(evalsha "$sha" 1 key:__rand_int__) ;;
+    lrange_*) args=(lrange mylist 0 $(( ${1#lrange_} - 1 ))) ;;
     *) args=(-t "$1") ;;
   esac
 }
@@ -48,6 +50,7 @@ count=$(echo "${tests//,/ }" | wc -w)
 for p in "$ap" "$bp"; do
   for t in ${tests//,/ }; do
     workload "$t"
+    [[ $t == lrange_* ]] && redis-benchmark -p "$p" -n 600 -c 1 -q -t lpush > /dev/null
     redis-benchmark -p "$p" -n $((100000 / count)) -c 50 -q "${args[@]}" > /dev/null
     redis-benchmark -p "$p" -n $((${CPU_AB_WARMUP:-1000000} / count)) -c 50 -P 16 -q "${args[@]}" > /dev/null
   done
@@ -58,6 +61,8 @@ for r in $(seq 1 "$rounds"); do
     for s in A:$ap:$apid B:$bp:$bpid R:$rp:$rpid; do
       IFS=: read -r name port pid <<< "$s"
       redis-cli -p "$port" flushall > /dev/null
+      # The list redis-benchmark's own LRANGE tests read, filled outside the measurement.
+      [[ $t == lrange_* ]] && redis-benchmark -p "$port" -n 600 -c 1 -q -t lpush > /dev/null
       before=$(cpu_ticks "$pid")
       workload "$t"
       # redis-benchmark reads its options up to the first word that is not one: the command comes last.
