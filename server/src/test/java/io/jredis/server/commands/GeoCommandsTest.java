@@ -31,6 +31,26 @@ import redis.clients.jedis.resps.GeoRadiusResponse;
 class GeoCommandsTest extends SharedServerTest {
 
     /** Distances are formatted without BigDecimal where that gives C's {@code %.4f} of the exact binary value. */
+    /**
+     * The radius check decides the points clearly outside with fdlibm's arc sine: it must agree with the exact distance
+     * for every point, those exactly at the limit and one ulp either side included.
+     */
+    @Test
+    void distanceWithinAgreesWithTheExactDistanceAtTheLimit() {
+        java.util.Random random = new java.util.Random(14);
+        for (int i = 0; i < 100_000; i++) {
+            double lon1 = random.nextDouble() * 360 - 180;
+            double lat1 = random.nextDouble() * 170 - 85;
+            double lon2 = i % 3 == 0 ? lon1 : lon1 + random.nextGaussian() * Math.pow(10, random.nextInt(4) - 2);
+            double lat2 = lat1 + random.nextGaussian() * Math.pow(10, random.nextInt(4) - 2);
+            double d = GeoHash.distance(lon1, lat1, lon2, lat2);
+            for (double limit : new double[] {d, Math.nextUp(d), Math.nextDown(d), d * 2, d / 2}) {
+                assertEquals(d <= limit ? d : -1, GeoHash.distanceWithin(limit, lon1, lat1, lon2, lat2),
+                        "limit " + limit + " for " + lon1 + "," + lat1 + " " + lon2 + "," + lat2);
+            }
+        }
+    }
+
     @Test
     void jedisRoundTrip() {
         assertEquals(2, j.geoadd("Sicily", Map.of("Palermo", new GeoCoordinate(13.361389, 38.115556),
