@@ -418,44 +418,33 @@ final class ZSetCommands {
      * score boxed, was half of a 100-member ZRANGE's time.
      */
     private static void replySpan(Client c, Span span, boolean withScores) {
-        Reply r = c.reply();
-        boolean pairs = withScores && r.resp3();
-        r.array(withScores && !pairs ? span.size() * 2 : span.size());
-        span.forEach((m, score) -> {
-            if (pairs) {
-                r.array(2);
-            }
-            r.bulk(m);
-            if (withScores) {
-                score(c, score);
-            }
-        });
+        replyLength(c, span.size(), withScores);
+        span.forEach((m, score) -> replyMember(c, m, score, withScores));
     }
 
     /** Writes members (and scores) as ZRANGE does: flat pairs in RESP2, [member, score] arrays in RESP3. */
     private static void replySelection(Client c, Selection sel, boolean withScores) {
-        Reply r = c.reply();
         int n = sel.members().size();
-        if (!withScores) {
-            r.array(n);
-            for (byte[] m : sel.members()) {
-                r.bulk(m);
-            }
-            return;
+        replyLength(c, n, withScores);
+        for (int i = 0; i < n; i++) {
+            replyMember(c, sel.members().get(i), sel.scores().get(i), withScores);
         }
-        if (r.resp3()) {
-            r.array(n);
-            for (int i = 0; i < n; i++) {
-                r.array(2);
-                r.bulk(sel.members().get(i));
-                score(c, sel.scores().get(i));
-            }
-        } else {
-            r.array(n * 2);
-            for (int i = 0; i < n; i++) {
-                r.bulk(sel.members().get(i));
-                score(c, sel.scores().get(i));
-            }
+    }
+
+    /** The array header of {@code n} members: twice as long with scores in RESP2, where they come flat. */
+    private static void replyLength(Client c, long n, boolean withScores) {
+        c.reply().array(withScores && !c.reply().resp3() ? n * 2 : n);
+    }
+
+    /** One member of a range reply, with its score when asked: a [member, score] pair in RESP3. */
+    private static void replyMember(Client c, byte[] m, double score, boolean withScores) {
+        Reply r = c.reply();
+        if (withScores && r.resp3()) {
+            r.array(2);
+        }
+        r.bulk(m);
+        if (withScores) {
+            score(c, score);
         }
     }
 
@@ -1184,19 +1173,11 @@ final class ZSetCommands {
         if (z != null && count < 0) {
             // Written as drawn, so that a client going over its output limits stops the run (Redis's
             // CLIENT_CLOSE_ASAP check) instead of a count like -999999999 being materialised.
-            Reply r = c.reply();
-            boolean nested = withScores && r.resp3();
-            r.array(withScores && !nested ? -count * 2 : -count);
+            replyLength(c, -count, withScores);
             int size = z.size();
             for (long i = 0; i < -count && (i % 1024 != 0 || !c.closeAsap()); i++) {
                 int at = rnd.nextInt(size);
-                if (nested) {
-                    r.array(2);
-                }
-                r.bulk(z.memberAt(at));
-                if (withScores) {
-                    score(c, z.scoreAt(at));
-                }
+                replyMember(c, z.memberAt(at), z.scoreAt(at), withScores);
             }
             return;
         }
