@@ -213,16 +213,11 @@ public final class Memory {
         return clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
     }
 
-    /** DEBUG OBJECT's lru: the access field as Redis's 24-bit robj->lru (LRU clock seconds, or LFU data). */
-    public static long lruField(long access) {
-        return lru24(access);
-    }
-
     /**
      * The access field as Redis's 24-bit robj->lru: an LRU time (unix ms here) becomes LRU clock seconds, LFU data
      * stays. After a policy switch Redis reads one format as the other, and so does this.
      */
-    private static long lru24(long access) {
+    public static long lru24(long access) {
         return access >= 1L << 24 ? (access / 1000) & LRU_CLOCK_MAX : access;
     }
 

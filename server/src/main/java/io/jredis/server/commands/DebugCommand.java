@@ -19,8 +19,6 @@ import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
 import io.jredis.server.util.Glob;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -599,14 +597,14 @@ final class DebugCommand {
         // while it changes a value in place (INCR of an unshared integer) where jredis stores new bytes.
         c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(e))
                 + " refcount:" + Values.refcount(v, m.sharedIntegers()) + " encoding:" + encoding
-                + " serializedlength:" + serializedLength(c.engine(), v) + " lru:" + Memory.lruField(access)
+                + " serializedlength:" + serializedLength(c.engine(), v) + " lru:" + Memory.lru24(access)
                 + " lru_seconds_idle:" + m.idleSeconds(access) + quicklistDetails(c.engine(), v));
     }
 
     /**
-     * What Redis adds for a list (always a quicklist in 7.0): its nodes, their mean entries (C's %.2f, which rounds
-     * the double's exact value half to even), list-max-listpack-size, whether nodes get compressed, and the bytes of
-     * all its listpacks. Empty without the persistence module, which cuts lists into nodes as Redis does.
+     * What Redis adds for a list (always a quicklist in 7.0): its nodes, their mean entries (C's %.2f),
+     * list-max-listpack-size, whether nodes get compressed, and the bytes of all its listpacks. Empty without the
+     * persistence module, which cuts lists into nodes as Redis does.
      */
     private static String quicklistDetails(Engine engine, Object v) {
         long[] ql = v instanceof ListValue list ? engine.rdbMeasure().quicklist(list) : null;
@@ -614,8 +612,8 @@ final class DebugCommand {
             return "";
         }
         double avg = (double) ((ListValue) v).size() / ql[0];
-        return " ql_nodes:" + ql[0] + " ql_avg_node:" + new BigDecimal(avg).setScale(2, RoundingMode.HALF_EVEN)
-                .toPlainString() + " ql_listpack_max:" + engine.config().listMaxListpackSize.value()
+        return " ql_nodes:" + ql[0] + " ql_avg_node:" + Doubles.fixed(avg, 2)
+                + " ql_listpack_max:" + engine.config().listMaxListpackSize.value()
                 + " ql_compressed:" + (engine.config().listCompressDepth.value() != 0 ? 1 : 0)
                 + " ql_uncompressed_size:" + ql[1];
     }
