@@ -143,7 +143,9 @@ public final class Blocking {
         s.timed = deadlineMs > 0;
         // Deadlines decades away are never reached in practice; leaving them unscheduled avoids timer overflow.
         if (deadlineMs > 0 && deadlineMs - System.currentTimeMillis() < 1_000_000_000_000L) {
-            long delay = Math.max(0, deadlineMs - System.currentTimeMillis());
+            // Redis times out once the deadline is strictly behind the clock. The deadline counts whole
+            // milliseconds from when the command was read; firing at it could end the wait up to 1 ms early.
+            long delay = Math.max(0, deadlineMs - System.currentTimeMillis()) + 1;
             s.timer = engine.loop().schedule(() -> timeout(c), delay, TimeUnit.MILLISECONDS);
         }
         c.channel().config().setAutoRead(false);

@@ -143,6 +143,25 @@ class BlockingListTest {
         }
     }
 
+    /**
+     * A timeout ends the wait only once it fully passed, as Redis fires it when the deadline is strictly behind the
+     * clock. A deadline of whole milliseconds, timed by a delay read from the clock again, fired up to a millisecond
+     * early whenever the clock ticked in between: a client measuring its own wait saw WAIT 2 2000 return in 1999 ms.
+     */
+    @Test
+    void timeoutNeverEndsTheWaitEarly() throws Exception {
+        try (TestServer s = TestServer.start(); RawClient w = new RawClient(s.host(), s.port())) {
+            byte[] blpop = RawClient.encode(b("BLPOP"), b("q"), b("0.002"));
+            for (int i = 0; i < 500; i++) {
+                long start = System.nanoTime();
+                w.send(blpop);
+                assertEquals("(nil)", RespParser.toText(w.read()));
+                long waited = System.nanoTime() - start;
+                assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(2), "call " + i + " waited " + waited + " ns");
+            }
+        }
+    }
+
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
