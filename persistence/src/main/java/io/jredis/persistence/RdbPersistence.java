@@ -181,7 +181,7 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 }
                 try {
                     RdbWriter.key(out, e.key, e.expireAt, Snapshot.lruRecord(engine, e),
-                            ValueCodecs.freeze(e.value, enc));
+                            ValueCodecs.freeze(e.value(), enc));
                     keySaveDelay();
                     if (cfg.rdbSaveIncrementalFsync.value() && out.position() - lastSync[0] >= 4L << 20) {
                         out.flush();

@@ -348,7 +348,7 @@ public final class Snapshot {
         int t = 0;
         for (int i = 0; i < foundCount; i++) {
             Dict.Entry e = found[i];
-            t += e.key.length + (e.value instanceof byte[] b ? b.length : 1);
+            t += e.key.length + (e.value() instanceof byte[] b ? b.length : 1);
         }
         touched += t;
         for (int i = 0; i < foundCount; i++) {
@@ -364,7 +364,7 @@ public final class Snapshot {
 
     private void capture(int db, Dict.Entry e) {
         // A raw string may change in place once the walk goes on: the writer thread gets its own copy.
-        Object v = format.freeze(e.value instanceof byte[] s ? Values.owned(s) : e.value);
+        Object v = format.freeze(e.value() instanceof byte[] s ? Values.owned(s) : e.value());
         if (batch.add(db, e.key, e.expireAt, lruRecord(engine, e), v, format.weight(v) + e.key.length + 48)) {
             flushBatch();
         }

@@ -23,9 +23,9 @@ import redis.clients.jedis.Pipeline;
 
 /**
  * BGSAVE without fork is a point-in-time image: the file holds exactly the data of the moment BGSAVE ran, although
- * every kind of write (overwrites, in-place changes of collections and of raw strings, deletes, renames, TTL changes,
- * new keys, FLUSHDB, SWAPDB) keeps going while the save is still walking the keyspace, and the server stays
- * responsive.
+ * every kind of write (overwrites, in-place changes of collections and of raw strings, APPENDs into a string's
+ * room, deletes, renames, TTL changes, new keys, FLUSHDB, SWAPDB) keeps going while the save is still walking the
+ * keyspace, and the server stays responsive.
  */
 public class BgsaveConsistencyTest {
     private static final int KEYS = 2000;
@@ -124,6 +124,10 @@ public class BgsaveConsistencyTest {
                     if (i % 10 == 0) {
                         // Raw from here on: SETBIT and SETRANGE then change it in place.
                         p.setrange(k, 0, "raw");
+                    } else if (i % 10 == 5) {
+                        // Left with room to grow: the APPENDs during the save then write into it.
+                        p.append(k, "+grown");
+                        p.append(k, "+grown");
                     }
                 }
                 case 1 -> {
@@ -181,6 +185,7 @@ public class BgsaveConsistencyTest {
                         p.setbit(k, 100, true);
                     } else {
                         p.append(k, "+appended");
+                        p.append(k, "+twice");
                     }
                 }
                 case 1 -> {

@@ -668,7 +668,7 @@ public final class Engine implements Database.Hooks {
      */
     public Object lookupRead(Database db, byte[] key) {
         Dict.Entry e = lookupReadEntry(db, key, 0);
-        return e == null ? null : e.value;
+        return e == null ? null : e.value();
     }
 
     /** Redis's lookupKeyReadWithFlags ({@link #LOOKUP_NOTOUCH}, {@link #LOOKUP_NONOTIFY}): the entry, or null. */

@@ -262,7 +262,7 @@ final class AofRewrite implements Snapshot.Format {
             db.dict().forEach(e -> {
                 if (failure[0] == null) {
                     try {
-                        out.key(e.key, e.expireAt, Snapshot.lruRecord(engine, e), format.freeze(e.value));
+                        out.key(e.key, e.expireAt, Snapshot.lruRecord(engine, e), format.freeze(e.value()));
                     } catch (IOException ex) {
                         failure[0] = ex;
                     }

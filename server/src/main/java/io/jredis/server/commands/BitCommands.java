@@ -105,7 +105,7 @@ final class BitCommands {
      */
     private static void unshare(Client c, byte[] key, byte[] cur, byte[] copy) {
         if (!Values.isRaw(cur)) {
-            c.db().entry(key).value = copy;
+            c.db().entry(key).value(copy);
         }
     }
 
@@ -597,9 +597,9 @@ final class BitCommands {
         } else if (!db.exists(key)) {
             db.add(key, s);
         } else if (grown[0]) {
-            db.entry(key).value = s;
+            db.entry(key).value(s);
         } else {
-            unshare(c, key, (byte[]) db.entry(key).value, s);
+            unshare(c, key, (byte[]) db.entry(key).value(), s);
         }
     }
 

@@ -335,11 +335,11 @@ final class DebugCommand {
             c.engine().error(c, "ERR no such key");
             return;
         }
-        if (!Values.encoding(e.value).equals(encoding)) {
+        if (!Values.encoding(e.value()).equals(encoding)) {
             c.engine().error(c, "ERR " + wrongEncoding);
             return;
         }
-        System.out.println("{" + encoding + "} key " + Bytes.str(key) + " type " + Values.type(e.value));
+        System.out.println("{" + encoding + "} key " + Bytes.str(key) + " type " + Values.type(e.value()));
         c.reply().simple(done);
     }
 
@@ -516,11 +516,11 @@ final class DebugCommand {
             return;
         }
         long n;
-        if (e.value instanceof SetValue s && s.encoding().equals("hashtable")) {
+        if (e.value() instanceof SetValue s && s.encoding().equals("hashtable")) {
             n = s.size();
-        } else if (e.value instanceof HashValue h && h.encoding().equals("hashtable")) {
+        } else if (e.value() instanceof HashValue h && h.encoding().equals("hashtable")) {
             n = h.size();
-        } else if (e.value instanceof ZSetValue z && z.encoding().equals("skiplist")) {
+        } else if (e.value() instanceof ZSetValue z && z.encoding().equals("skiplist")) {
             n = z.size();
         } else {
             c.engine().error(c, "ERR The value stored at the specified key is not represented using an hash table");
@@ -589,7 +589,7 @@ final class DebugCommand {
             c.engine().error(c, "ERR no such key");
             return;
         }
-        Object v = e.value;
+        Object v = e.value();
         String encoding = Values.encoding(v);
         Memory m = c.engine().memory();
         long access = e.access > 0 ? e.access : c.engine().now();
@@ -784,7 +784,7 @@ final class DebugCommand {
      * is what Redis's listpack/intset integers turn back into.
      */
     private static void valueDigest(byte[] digest, Dict.Entry e) {
-        Object v = e.value;
+        Object v = e.value();
         mix(digest, int32(redisTypeCode(v)));
         if (v instanceof byte[] b) {
             mix(digest, b);

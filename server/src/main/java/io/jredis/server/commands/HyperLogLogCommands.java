@@ -57,7 +57,7 @@ final class HyperLogLogCommands {
      * unshared string that it does not report (encoding conversions of PFDEBUG, work done before an error).
      */
     private static void replaceSilently(Database db, byte[] key, byte[] value) {
-        db.entry(key).value = Values.raw(value);
+        db.entry(key).value(Values.raw(value));
     }
 
     /** PFADD key [element ...]: 1 if a register changed or the key was created. */

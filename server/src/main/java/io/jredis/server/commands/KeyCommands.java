@@ -77,7 +77,7 @@ final class KeyCommands {
         int deleted = 0;
         for (int i = 1; i < argv.length; i++) {
             Dict.Entry e = lazy ? db.entry(argv[i]) : null;
-            if (e != null && FreeEffort.aboveThreshold(e.value, fill)) {
+            if (e != null && FreeEffort.aboveThreshold(e.value(), fill)) {
                 c.engine().stats().lazyfreedObjects++;
             }
             if (db.delete(argv[i])) {
@@ -108,7 +108,7 @@ final class KeyCommands {
     }
 
     private static String typeName(Dict.Entry e) {
-        return e == null ? "none" : Values.type(e.value).typeName();
+        return e == null ? "none" : Values.type(e.value()).typeName();
     }
 
     /** RENAME key newkey, RENAMENX key newkey */
@@ -279,7 +279,7 @@ final class KeyCommands {
             }
             dst.delete(newKey);
         }
-        Dict.Entry copy = dst.add(newKey, Values.copy(e.value));
+        Dict.Entry copy = dst.add(newKey, Values.copy(e.value()));
         if (e.expireAt >= 0) {
             dst.setExpire(copy, e.expireAt);
         }
@@ -343,7 +343,7 @@ final class KeyCommands {
         if (e == null) {
             c.reply().nullBulk();
         } else {
-            c.reply().bulk(Values.encoding(e.value));
+            c.reply().bulk(Values.encoding(e.value()));
         }
     }
 
@@ -354,7 +354,7 @@ final class KeyCommands {
             c.reply().nullBulk();
             return;
         }
-        c.reply().integer(Values.refcount(e.value, c.engine().memory().sharedIntegers()));
+        c.reply().integer(Values.refcount(e.value(), c.engine().memory().sharedIntegers()));
     }
 
     /**

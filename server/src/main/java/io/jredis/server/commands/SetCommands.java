@@ -294,7 +294,7 @@ final class SetCommands {
                 engine.emitPropagation(db.id(), new byte[][] {SREM, argv[1], m});
             });
             Dict.Entry e = db.entry(argv[1]);
-            e.value = survivors;
+            e.value(survivors);
         }
         engine.suppressPropagation();
         db.signalModified(argv[1]);

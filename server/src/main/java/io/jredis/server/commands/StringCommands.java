@@ -5,6 +5,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.BoolDirective;
+import io.jredis.server.db.AppendedString;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import io.jredis.server.db.Values;
@@ -79,16 +80,21 @@ final class StringCommands {
      * Replies the string at {@code key} or null (Redis's getGenericCommand); returns false after a WRONGTYPE error.
      */
     private static boolean replyValue(Client c, byte[] key) {
-        Object v = c.engine().lookupRead(c.db(), key);
-        if (v == null) {
+        Dict.Entry e = c.engine().lookupReadEntry(c.db(), key, 0);
+        if (e == null) {
             c.reply().nullBulk();
             return true;
         }
-        if (!(v instanceof byte[] s)) {
+        // Read as stored: trimming an appended string for every read would undo its room when APPEND and GET alternate.
+        Object v = e.stored();
+        if (v instanceof byte[] s) {
+            c.reply().bulk(s);
+        } else if (v instanceof AppendedString a) {
+            c.reply().bulk(a.bytes(), 0, a.length());
+        } else {
             c.engine().error(c, Args.WRONGTYPE);
             return false;
         }
-        c.reply().bulk(s);
         return true;
     }
 
@@ -392,36 +398,51 @@ final class StringCommands {
         return WRONG;
     }
 
-    /** APPEND key value */
+    /**
+     * APPEND key value: as Redis, into an unshared (raw) string with room to grow ({@link AppendedString}), so that
+     * appending is not a copy of the whole string each time.
+     */
     private static void append(Client c, byte[][] argv) {
         byte[] key = argv[1];
-        byte[] cur = stringForWrite(c, key);
-        if (cur == WRONG) {
-            return;
-        }
-        byte[] value;
-        if (cur == null) {
-            value = argv[2];
-        } else {
+        Database db = c.db();
+        Dict.Entry e = db.lookup(key);
+        int length;
+        if (e == null) {
+            db.set(key, argv[2], true);
+            length = argv[2].length;
+        } else if (e.stored() instanceof AppendedString a) {
+            if (!lengthOk(c, a.length(), argv[2].length)) {
+                return;
+            }
+            a.append(argv[2]);
+            db.replace(e, a);
+            length = a.length();
+        } else if (e.stored() instanceof byte[] cur) {
             if (!lengthOk(c, cur.length, argv[2].length)) {
                 return;
             }
-            // Redis appends in place to an unshared, hence raw, string.
-            value = Values.raw(Bytes.concat(cur, argv[2]));
+            AppendedString a = new AppendedString(cur, argv[2]);
+            db.replace(e, a);
+            length = a.length();
+        } else {
+            c.engine().error(c, Args.WRONGTYPE);
+            return;
         }
-        c.db().set(key, value, true);
         Notify.event(c, KeyspaceEvents.STRING, "append", key);
         c.engine().dirty(1);
-        c.reply().integer(value.length);
+        c.reply().integer(length);
     }
 
     /** STRLEN key */
     private static void strlen(Client c, byte[][] argv) {
-        Object v = c.engine().lookupRead(c.db(), argv[1]);
+        Dict.Entry e = c.engine().lookupReadEntry(c.db(), argv[1], 0);
+        Object v = e == null ? null : e.stored();
         if (v == null) {
             c.reply().integer(0);
         } else if (v instanceof byte[] s) {
             c.reply().integer(s.length);
+        } else if (v instanceof AppendedString a) {
+            c.reply().integer(a.length());
         } else {
             c.engine().error(c, Args.WRONGTYPE);
         }
@@ -454,13 +475,13 @@ final class StringCommands {
     /** Redis's incrDecrCommand: adds to the integer at key (0 if absent), keeping its TTL. */
     private static void incrDecr(Client c, byte[] key, long incr) {
         Dict.Entry e = c.db().lookup(key);
-        if (e != null && !(e.value instanceof byte[])) {
+        if (e != null && !(e.value() instanceof byte[])) {
             c.engine().error(c, Args.WRONGTYPE);
             return;
         }
         long value = 0;
         if (e != null) {
-            Long parsed = Bytes.toLong((byte[]) e.value);
+            Long parsed = Bytes.toLong((byte[]) e.value());
             if (parsed == null) {
                 c.engine().error(c, Args.NOT_INTEGER);
                 return;

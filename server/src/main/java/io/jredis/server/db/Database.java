@@ -125,7 +125,7 @@ public final class Database {
     public Dict.Entry randomEntry(boolean volatileOnly) {
         if (volatileOnly) {
             Dict.Entry x = expires.random();
-            return x == null ? null : (Dict.Entry) x.value;
+            return x == null ? null : (Dict.Entry) x.value();
         }
         return keys.random();
     }
@@ -184,7 +184,7 @@ public final class Database {
     /** The value for {@code key} (a {@code byte[]} for strings), or null; touches the access clock. */
     public Object get(byte[] key) {
         Dict.Entry e = lookup(key);
-        return e == null ? null : e.value;
+        return e == null ? null : e.value();
     }
 
     /** True if the entry's time to live has passed; like Redis, a key is still alive during its expiry millisecond. */
@@ -205,7 +205,7 @@ public final class Database {
         // One probe finds the key or makes its entry (values are never null, so a null value means just created),
         // where a lookup then an insert would probe twice for every new key.
         Dict.Entry e = keys.findOrCreate(key);
-        boolean created = e.value == null;
+        boolean created = e.value() == null;
         if (!created) {
             if (observer != null) {
                 observer.beforeChange(this, e);
@@ -228,7 +228,7 @@ public final class Database {
         if (!keepTtl) {
             persist(e);
         }
-        e.value = value;
+        e.value(value);
         e.access = hooks.accessed(created ? -1 : e.access);
         account(e);
         if (created) {
@@ -245,7 +245,7 @@ public final class Database {
      * INCR's integer).
      */
     public void replace(Dict.Entry e, Object value) {
-        e.value = value;
+        e.value(value);
         account(e);
         hooks.keyModified(this, e.key);
     }
@@ -272,7 +272,7 @@ public final class Database {
         }
         // Only a logically expired key kept on a replica can be found here; its stale TTL must not survive.
         persist(e);
-        e.value = value;
+        e.value(value);
         e.access = hooks.accessed(-1);
         account(e);
         remember(key, e);
@@ -338,7 +338,7 @@ public final class Database {
     }
 
     private static void transfer(Dict.Entry src, Database dst, byte[] name) {
-        Dict.Entry e = dst.add(name, src.value);
+        Dict.Entry e = dst.add(name, src.stored());
         e.access = src.access;
         if (src.expireAt >= 0) {
             dst.setExpire(e, src.expireAt);
@@ -514,7 +514,7 @@ public final class Database {
     }
 
     private void sampleForExpiry(Dict.Entry x) {
-        Dict.Entry e = (Dict.Entry) x.value;
+        Dict.Entry e = (Dict.Entry) x.value();
         sampled++;
         if (sampleNow > e.expireAt) {
             deleteExpired(e);

@@ -21,7 +21,7 @@ public final class Dict {
     public static final class Entry {
         public final byte[] key;
         final int hash;
-        public Object value;
+        private Object value;
         /** Absolute unix time in ms, or -1 for no expiry. */
         public long expireAt = -1;
         /** LRU clock in ms (or LFU counter data) for OBJECT IDLETIME/FREQ and eviction. */
@@ -39,6 +39,29 @@ public final class Dict {
             this.key = key;
             this.hash = hash;
             this.value = value;
+        }
+
+        /**
+         * The value: a {@code byte[]} for a string, else the {@link RedisObject} (a hash field's {@code byte[]}, a
+         * set's marker, a sorted set's node in the collections' own dicts). A string APPEND left with room is
+         * trimmed here, once, and stays trimmed.
+         */
+        public Object value() {
+            Object v = value;
+            if (v instanceof AppendedString a) {
+                v = a.trimmed();
+                value = v;
+            }
+            return v;
+        }
+
+        public void value(Object v) {
+            value = v;
+        }
+
+        /** The value as stored, an {@link AppendedString} left as it is: for APPEND, GET, STRLEN and the estimate. */
+        public Object stored() {
+            return value;
         }
     }
 
@@ -134,7 +157,7 @@ public final class Dict {
 
     public Object get(byte[] key) {
         Entry e = find(key);
-        return e == null ? null : e.value;
+        return e == null ? null : e.value();
     }
 
     public Entry put(byte[] key, Object value) {

@@ -76,7 +76,7 @@ public final class HashValue implements RedisObject {
         }
         Dict src = (Dict) data;
         Dict dst = new Dict();
-        src.forEach(e -> dst.put(e.key, e.value));
+        src.forEach(e -> dst.put(e.key, e.value()));
         HashValue h = new HashValue(dst);
         h.pairsMemory = pairsMemory;
         return h;
@@ -117,7 +117,7 @@ public final class HashValue implements RedisObject {
     public byte[] get(byte[] field) {
         if (data instanceof Dict d) {
             Dict.Entry e = d.find(field);
-            return e == null ? null : (byte[]) e.value;
+            return e == null ? null : (byte[]) e.value();
         }
         byte[] p = (byte[]) data;
         int f = find(p, field);
@@ -141,10 +141,10 @@ public final class HashValue implements RedisObject {
     public boolean set(byte[] field, byte[] value) {
         if (data instanceof Dict d) {
             Dict.Entry e = d.findOrCreate(field);
-            boolean created = e.value == null;
+            boolean created = e.value() == null;
             pairsMemory += created ? MemoryEstimate.bytes(field.length) + MemoryEstimate.bytes(value.length)
-                    : MemoryEstimate.bytes(value.length) - MemoryEstimate.bytes(((byte[]) e.value).length);
-            e.value = value;
+                    : MemoryEstimate.bytes(value.length) - MemoryEstimate.bytes(((byte[]) e.value()).length);
+            e.value(value);
             return created;
         }
         byte[] p = (byte[]) data;
@@ -174,7 +174,7 @@ public final class HashValue implements RedisObject {
             if (e == null) {
                 return false;
             }
-            pairsMemory -= MemoryEstimate.bytes(e.key.length) + MemoryEstimate.bytes(((byte[]) e.value).length);
+            pairsMemory -= MemoryEstimate.bytes(e.key.length) + MemoryEstimate.bytes(((byte[]) e.value()).length);
             d.shrinkIfNeeded();
             return true;
         }
@@ -208,7 +208,7 @@ public final class HashValue implements RedisObject {
     public void forEach(EntryVisitor v) {
         if (data instanceof Dict d) {
             d.forEach(e -> {
-                byte[] val = (byte[]) e.value;
+                byte[] val = (byte[]) e.value();
                 v.entry(e.key, 0, e.key.length, val, 0, val.length);
             });
             return;
@@ -247,7 +247,7 @@ public final class HashValue implements RedisObject {
             while (out.size() < count) {
                 Dict.Entry e = d.fairRandom();
                 if (seen == null || seen.add(e)) {
-                    out.add(new byte[][] {e.key, (byte[]) e.value});
+                    out.add(new byte[][] {e.key, (byte[]) e.value()});
                 }
             }
             return out;
@@ -282,7 +282,7 @@ public final class HashValue implements RedisObject {
             do {
                 cursor = d.scan(cursor, e -> {
                     out.add(e.key);
-                    out.add((byte[]) e.value);
+                    out.add((byte[]) e.value());
                 });
             } while (cursor != 0 && maxIterations-- > 0 && out.size() < count);
             return cursor;

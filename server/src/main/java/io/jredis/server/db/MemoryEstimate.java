@@ -27,7 +27,7 @@ public final class MemoryEstimate {
 
     /** Bytes of a whole keyspace entry: the entry, its key, its value and its slot in the expires dict. */
     public static long entry(Dict.Entry e) {
-        long n = DICT_ENTRY + DICT_SLOT + bytes(e.key.length) + value(e.value);
+        long n = DICT_ENTRY + DICT_SLOT + bytes(e.key.length) + value(e.stored());
         if (e.expireAt >= 0) {
             n += DICT_ENTRY + DICT_SLOT;
         }
@@ -41,6 +41,9 @@ public final class MemoryEstimate {
         }
         if (v instanceof byte[] b) {
             return bytes(b.length);
+        }
+        if (v instanceof AppendedString a) {
+            return bytes(a.capacity());
         }
         if (v instanceof ListValue l) {
             long slots = align(ARRAY_HEADER + REF * Math.max(4, Integer.highestOneBit(Math.max(1, l.size())) * 2L));

@@ -135,10 +135,10 @@ public final class SetValue implements RedisObject {
 
     private boolean addTo(Dict d, byte[] member) {
         Dict.Entry e = d.findOrCreate(member);
-        if (e.value != null) {
+        if (e.value() != null) {
             return false;
         }
-        e.value = PRESENT;
+        e.value(PRESENT);
         membersMemory += MemoryEstimate.bytes(member.length);
         return true;
     }

@@ -171,7 +171,7 @@ public final class ZSetValue implements RedisObject {
             if (e == null) {
                 return false;
             }
-            ZSkipList.Node n = (ZSkipList.Node) e.value;
+            ZSkipList.Node n = (ZSkipList.Node) e.value();
             list.delete(n.score, n.member);
             membersMemory -= MemoryEstimate.bytes(n.member.length);
             return true;
@@ -311,6 +311,6 @@ public final class ZSetValue implements RedisObject {
 
     /** Score of the node a dict entry points to (skiplist encoding), for ZSCAN. */
     public static double scoreOf(Dict.Entry e) {
-        return ((ZSkipList.Node) e.value).score;
+        return ((ZSkipList.Node) e.value()).score;
     }
 }

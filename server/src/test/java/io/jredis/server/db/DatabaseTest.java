@@ -115,7 +115,7 @@ class DatabaseTest {
         d.changeObserver(new Database.ChangeObserver() {
             @Override
             public void beforeChange(Database db, Dict.Entry e) {
-                observed.add("change " + Bytes.str(e.key) + "=" + Bytes.str((byte[]) e.value));
+                observed.add("change " + Bytes.str(e.key) + "=" + Bytes.str((byte[]) e.value()));
             }
 
             @Override
@@ -154,12 +154,12 @@ class DatabaseTest {
         Dict.Entry src = withTtl("src", 5000);
         src.access = 42;
         Dict.Entry dst = withTtl("dst", 9000);
-        Object value = src.value;
+        Object value = src.value();
         assertNotNull(dst);
         db.rename(k("src"), k("dst"));
         assertNull(db.entry(k("src")));
         Dict.Entry e = db.entry(k("dst"));
-        assertSame(value, e.value);
+        assertSame(value, e.value());
         assertEquals(hooks.now + 5000, e.expireAt);
         assertEquals(42, e.access);
         assertEquals(1, db.size());

@@ -173,7 +173,7 @@ class DictTest {
         do {
             cursor = d.scan(cursor, e -> {
                 seen.add(Bytes.str(e.key));
-                if ((Integer) e.value % 2 == 0) {
+                if ((Integer) e.value() % 2 == 0) {
                     d.remove(e.key);
                 }
             });
