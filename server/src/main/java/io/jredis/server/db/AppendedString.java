@@ -13,7 +13,12 @@ import java.util.Arrays;
  * append writes past them, so a reply or snapshot holding the array still reads what it was given.
  */
 public final class AppendedString {
-    /** Redis's SDS_MAX_PREALLOC: room doubles up to this length, then grows by this much. */
+    /**
+     * Redis's SDS_MAX_PREALLOC: room doubles up to this length, then grows by at least this much. Redis adds just
+     * this much, since its allocator grows a huge allocation by remapping pages; here growing copies, so past it the
+     * room is also half the string, which keeps appending linear (a fixed step copied a 130 MB string every 10,000
+     * APPENDs of 100 bytes: two fifths of the engine's time).
+     */
     private static final int MAX_PREALLOC = 1024 * 1024;
 
     private byte[] bytes;
@@ -26,7 +31,7 @@ public final class AppendedString {
         append(tail);
     }
 
-    /** Appends {@code tail}, growing the room as Redis does when it is short. */
+    /** Appends {@code tail}, growing the room when it is short. */
     public void append(byte[] tail) {
         int need = length + tail.length;
         if (need > bytes.length) {
@@ -37,7 +42,7 @@ public final class AppendedString {
     }
 
     private static int room(int need) {
-        long room = need < MAX_PREALLOC ? 2L * need : (long) need + MAX_PREALLOC;
+        long room = need < MAX_PREALLOC ? 2L * need : (long) need + Math.max(MAX_PREALLOC, need / 2);
         return (int) Math.min(room, Integer.MAX_VALUE - 8);
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class AppendedStringTest {
 
     @Test
-    void roomDoublesUpToAMegabyteThenGrowsByOne() {
+    void roomDoublesUpToAMegabyteThenGrowsByHalfAndAtLeastOne() {
         AppendedString a = new AppendedString(b("abc"), b("de"));
         assertEquals(5, a.length());
         assertEquals(10, a.capacity());
@@ -32,6 +32,8 @@ class AppendedStringTest {
 
         AppendedString big = new AppendedString(new byte[1 << 20], new byte[1]);
         assertEquals((1 << 20) + 1 + (1 << 20), big.capacity());
+        AppendedString huge = new AppendedString(new byte[8 << 20], new byte[2]);
+        assertEquals((8 << 20) + 2 + (4 << 20) + 1, huge.capacity(), "past 2 MB, half the string");
     }
 
     @Test
