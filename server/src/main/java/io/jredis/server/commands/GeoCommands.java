@@ -479,6 +479,7 @@ final class GeoCommands {
             sort = Sort.ASC;
         }
         List<Point> found = new ArrayList<>();
+        shape.prepare();
         collect(z, GeoHash.cover(shape), shape, found, any ? count : 0);
         if (found.isEmpty() && storeKey == null) {
             c.reply().array(0);
@@ -535,21 +536,13 @@ final class GeoCommands {
             if (limit != 0 && out.size() >= limit) {
                 return;
             }
-            double[] xy = GeoHash.decodeScore(score);
-            double dist;
-            if (shape.box) {
-                dist = GeoHash.distanceIfInBox(shape.width * shape.conversion, shape.height * shape.conversion,
-                        shape.lon, shape.lat, xy[0], xy[1]);
-                if (dist < 0) {
-                    return;
-                }
-            } else {
-                dist = GeoHash.distanceWithin(shape.radius * shape.conversion, shape.lon, shape.lat, xy[0], xy[1]);
-                if (dist < 0) {
-                    return;
-                }
+            double lon = GeoHash.scoreLon(score);
+            double lat = GeoHash.scoreLat(score);
+            double dist = shape.distanceIfInside(lon, lat);
+            if (dist < 0) {
+                return;
             }
-            out.add(new Point(member, score, xy[0], xy[1], dist));
+            out.add(new Point(member, score, lon, lat, dist));
         });
     }
 
