@@ -530,9 +530,7 @@ final class GeoCommands {
     private static void inCell(ZSetValue z, GeoHash.Cell cell, GeoHash.Shape shape, List<Point> out, long limit) {
         double min = cell.align52();
         double max = new GeoHash.Cell(cell.bits() + 1, cell.step()).align52();
-        long from = z.firstRank((s, m) -> s >= min);
-        long to = z.firstRank((s, m) -> s >= max) - 1;
-        z.forRange(from, to, false, (member, score) -> {
+        z.forScores(min, max, (member, score) -> {
             if (limit != 0 && out.size() >= limit) {
                 return;
             }
