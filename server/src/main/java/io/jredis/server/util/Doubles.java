@@ -61,6 +61,9 @@ public final class Doubles {
         boolean negative = d < 0 || (d == 0 && 1 / d < 0);
         String s = fixedDigits(Math.abs(d), decimals);
         if (s == null) {
+            s = fixedExact(Math.abs(d), decimals);
+        }
+        if (s == null) {
             s = new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
         }
         return negative && s.charAt(0) != '-' ? "-" + s : s;
@@ -86,9 +89,14 @@ public final class Doubles {
             return null;
         }
         long units = (long) floor + (fraction > 0.5 ? 1 : 0);
-        StringBuilder b = new StringBuilder(24).append(units / POW10[decimals]);
+        return withPoint(units / POW10[decimals], units % POW10[decimals], decimals);
+    }
+
+    /** "whole.fraction" with the fraction's {@code decimals} digits zero-padded (none and no point for 0). */
+    private static String withPoint(long whole, long fraction, int decimals) {
+        StringBuilder b = new StringBuilder(24).append(whole);
         if (decimals > 0) {
-            String digits = Long.toString(units % POW10[decimals]);
+            String digits = Long.toString(fraction);
             b.append('.');
             for (int i = digits.length(); i < decimals; i++) {
                 b.append('0');
@@ -96,6 +104,62 @@ public final class Doubles {
             b.append(digits);
         }
         return b.toString();
+    }
+
+    /**
+     * {@code %.Nf} of a non-negative finite {@code d} without BigDecimal, for the many decimals of GEOPOS and WITHCOORD
+     * coordinates ({@code %.17Lf}): {@code d = m·2^-s} scaled by 10^N is computed exactly in 128 bits and rounded
+     * half-even on the exact remainder, as glibc rounds. Null when the rounded value passes 64 unsigned bits or d is
+     * at least 2^52 (a whole number, left to BigDecimal).
+     */
+    static String fixedExact(double d, int decimals) {
+        if (decimals >= POW10.length || !(d < 0x1p52)) {
+            return null;
+        }
+        long bits = Double.doubleToRawLongBits(d);
+        int biased = (int) (bits >>> 52);
+        long m = biased == 0 ? bits : (bits & 0xfffffffffffffL) | (1L << 52);
+        int s = biased == 0 ? 1074 : 1075 - biased;
+        long pow = POW10[decimals];
+        long hi = Math.multiplyHigh(m, pow);
+        long lo = m * pow;
+        long q;
+        // The remainder's comparison with half of 2^s: negative below, 0 at, positive above.
+        int vsHalf;
+        if (s >= 128) {
+            // m·10^N < 2^113, less than half of 2^s.
+            q = 0;
+            vsHalf = -1;
+        } else if (s > 64) {
+            int k = s - 64;
+            q = hi >>> k;
+            long remHi = hi & ((1L << k) - 1);
+            long halfHi = 1L << (k - 1);
+            vsHalf = remHi != halfHi ? Long.compare(remHi, halfHi) : (lo != 0 ? 1 : 0);
+        } else if (s == 64) {
+            q = hi;
+            vsHalf = Long.compareUnsigned(lo, Long.MIN_VALUE);
+        } else {
+            if (hi >>> s != 0) {
+                return null;
+            }
+            q = (hi << (64 - s)) | (lo >>> s);
+            vsHalf = Long.compare(lo & ((1L << s) - 1), 1L << (s - 1));
+        }
+        if (vsHalf > 0 || (vsHalf == 0 && (q & 1) != 0)) {
+            q++;
+            if (q == 0) {
+                return null;
+            }
+        }
+        // q as unsigned: its quotient by 10^N through the halved value, which is non-negative.
+        long whole = ((q >>> 1) / pow) << 1;
+        long fraction = q - whole * pow;
+        if (Long.compareUnsigned(fraction, pow) >= 0) {
+            whole++;
+            fraction -= pow;
+        }
+        return withPoint(whole, fraction, decimals);
     }
 
     private static final long[] POW10 = new long[19];

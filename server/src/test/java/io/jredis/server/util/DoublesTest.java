@@ -22,6 +22,48 @@ class DoublesTest {
         return v.add(Doubles.LongDouble.parse(Bytes.of(increment))).toHumanString();
     }
 
+    /**
+     * The 128-bit {@code %.Nf} (GEOPOS and WITHCOORD print coordinates with 17 decimals) against BigDecimal's exact
+     * rounding: random doubles of every scale, geo coordinates, exact halves and their neighbours, subnormals.
+     */
+    @Test
+    void fixedExactMatchesBigDecimal() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        for (int i = 0; i < 1_000_000; i++) {
+            int decimals = random.nextInt(19);
+            double d = switch (i % 5) {
+                case 0 -> random.nextDouble() * 180;
+                case 1 -> Math.scalb(random.nextDouble(), random.nextInt(-1080, 53));
+                // Halves at the last decimal, which round to even, and one ulp either side.
+                case 2 -> {
+                    double half = (random.nextInt(1 << 20) + 0.5) / Math.pow(2, random.nextInt(8));
+                    yield switch (random.nextInt(3)) {
+                        case 0 -> half;
+                        case 1 -> Math.nextUp(half);
+                        default -> Math.nextDown(half);
+                    };
+                }
+                case 3 -> Double.longBitsToDouble(random.nextLong(0x4330000000000000L));
+                default -> random.nextInt(1000) / 8.0;
+            };
+            String exact = Doubles.fixedExact(d, decimals);
+            String expected = new java.math.BigDecimal(d).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+                    .toPlainString();
+            if (exact != null) {
+                assertEquals(expected, exact, "%." + decimals + "f of " + d);
+            } else {
+                assertTrue(new java.math.BigDecimal(expected).movePointRight(decimals)
+                        .compareTo(new java.math.BigDecimal("18446744073709551615")) > 0 || d >= 0x1p52,
+                        "%." + decimals + "f of " + d + " left to BigDecimal");
+            }
+        }
+        assertEquals("179.99999991059303284", Doubles.fixed(179.99999991059303284, 17));
+        assertEquals("0.00000000000000000", Doubles.fixed(Double.MIN_VALUE, 17));
+        assertEquals("2", Doubles.fixedExact(2.5, 0), "an exact half rounds to even");
+        assertEquals("4", Doubles.fixedExact(3.5, 0));
+        assertEquals("0.125000000000000000", Doubles.fixedExact(0.125, 18));
+    }
+
     @Test
     void fixedFastPathMatchesCsPrintf() {
         Random random = new Random(13);
