@@ -150,24 +150,19 @@ final class GeoCommands {
 
     /**
      * A coordinate as Redis's addReplyHumanLongDouble: {@code %.17Lf} without trailing zeros, as a bulk string in
-     * RESP2 and a double in RESP3.
+     * RESP2 and a double in RESP3. Coordinates are at most 180 in magnitude, which {@link Doubles#human17} always
+     * prints.
      */
     private static void coordinateReply(Client c, double d) {
-        String s = Doubles.fixed(d, 17);
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (s.charAt(end - 1) == '.') {
-            end--;
-        }
-        s = s.substring(0, end);
-        if (s.equals("-0")) {
-            s = "0";
-        }
+        byte[] s = Doubles.human17(d);
         Reply r = c.reply();
         if (r.resp3()) {
-            r.raw(("," + s + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] encoded = new byte[s.length + 3];
+            encoded[0] = ',';
+            System.arraycopy(s, 0, encoded, 1, s.length);
+            encoded[s.length + 1] = '\r';
+            encoded[s.length + 2] = '\n';
+            r.raw(encoded);
         } else {
             r.bulk(s);
         }

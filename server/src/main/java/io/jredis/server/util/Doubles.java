@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Arrays;
 
 /**
  * Floating point as Redis 7.0 parses and prints it: C's {@code strtod}/{@code strtold} syntax, {@code %.17g} for
@@ -108,13 +109,76 @@ public final class Doubles {
 
     /**
      * {@code %.Nf} of a non-negative finite {@code d} without BigDecimal, for the many decimals of GEOPOS and WITHCOORD
-     * coordinates ({@code %.17Lf}): {@code d = m·2^-s} scaled by 10^N is computed exactly in 128 bits and rounded
-     * half-even on the exact remainder, as glibc rounds. Null when the rounded value passes 64 unsigned bits or d is
-     * at least 2^52 (a whole number, left to BigDecimal).
+     * coordinates ({@code %.17Lf}); null where {@link #scaled} cannot compute it.
      */
     static String fixedExact(double d, int decimals) {
-        if (decimals >= POW10.length || !(d < 0x1p52)) {
+        long q = scaled(d, decimals);
+        if (q == -1) {
             return null;
+        }
+        long pow = POW10[decimals];
+        long whole = wholeUnsigned(q, pow);
+        return withPoint(whole, q - whole * pow, decimals);
+    }
+
+    /**
+     * Redis's addReplyHumanLongDouble of a double, as ASCII: {@code %.17Lf} without trailing zeros, nor the point
+     * when no decimal is left, and "-0" printed "0"; null outside {@link #scaled}'s range (|d| up to 184 always fits).
+     */
+    public static byte[] human17(double d) {
+        if (!Double.isFinite(d)) {
+            return null;
+        }
+        long q = scaled(Math.abs(d), 17);
+        if (q == -1) {
+            return null;
+        }
+        long pow = POW10[17];
+        long whole = wholeUnsigned(q, pow);
+        long fraction = q - whole * pow;
+        boolean minus = d < 0 && q != 0;
+        int decimals = 17;
+        while (decimals > 0 && fraction % 10 == 0) {
+            fraction /= 10;
+            decimals--;
+        }
+        byte[] buf = new byte[40];
+        int at = buf.length;
+        for (int i = 0; i < decimals; i++) {
+            buf[--at] = (byte) ('0' + fraction % 10);
+            fraction /= 10;
+        }
+        if (decimals > 0) {
+            buf[--at] = '.';
+        }
+        // whole < 2^64 / 10^17 < 185.
+        do {
+            buf[--at] = (byte) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole != 0);
+        if (minus) {
+            buf[--at] = '-';
+        }
+        return Arrays.copyOfRange(buf, at, buf.length);
+    }
+
+    /** The unsigned {@code q}'s quotient by {@code pow} (below 2^63), through the halved value, which is non-negative. */
+    private static long wholeUnsigned(long q, long pow) {
+        long whole = ((q >>> 1) / pow) << 1;
+        if (Long.compareUnsigned(q - whole * pow, pow) >= 0) {
+            whole++;
+        }
+        return whole;
+    }
+
+    /**
+     * {@code d·10^N} rounded to a whole number, as 64 unsigned bits, for a non-negative finite d: {@code d = m·2^-s}
+     * times 10^N computed exactly in 128 bits and rounded half-even on the exact remainder, as glibc's printf rounds.
+     * -1 when the result does not fit below 2^64 - 1 or d is at least 2^52 (a whole number, left to BigDecimal).
+     */
+    private static long scaled(double d, int decimals) {
+        if (decimals >= POW10.length || !(d < 0x1p52)) {
+            return -1;
         }
         long bits = Double.doubleToRawLongBits(d);
         int biased = (int) (bits >>> 52);
@@ -141,25 +205,15 @@ public final class Doubles {
             vsHalf = Long.compareUnsigned(lo, Long.MIN_VALUE);
         } else {
             if (hi >>> s != 0) {
-                return null;
+                return -1;
             }
             q = (hi << (64 - s)) | (lo >>> s);
             vsHalf = Long.compare(lo & ((1L << s) - 1), 1L << (s - 1));
         }
-        if (vsHalf > 0 || (vsHalf == 0 && (q & 1) != 0)) {
+        if (q != -1 && (vsHalf > 0 || (vsHalf == 0 && (q & 1) != 0))) {
             q++;
-            if (q == 0) {
-                return null;
-            }
         }
-        // q as unsigned: its quotient by 10^N through the halved value, which is non-negative.
-        long whole = ((q >>> 1) / pow) << 1;
-        long fraction = q - whole * pow;
-        if (Long.compareUnsigned(fraction, pow) >= 0) {
-            whole++;
-            fraction -= pow;
-        }
-        return withPoint(whole, fraction, decimals);
+        return q;
     }
 
     private static final long[] POW10 = new long[19];

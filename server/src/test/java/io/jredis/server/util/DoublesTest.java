@@ -64,6 +64,32 @@ class DoublesTest {
         assertEquals("0.125000000000000000", Doubles.fixedExact(0.125, 18));
     }
 
+    /** GEOPOS and WITHCOORD coordinates: %.17Lf of the exact value, trailing zeros and point dropped, "-0" as "0". */
+    @Test
+    void human17MatchesTheTrimmedExactDecimals() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(18);
+        for (int i = 0; i < 1_000_000; i++) {
+            double d = switch (i % 4) {
+                case 0 -> random.nextDouble() * 360 - 180;
+                case 1 -> Math.scalb(random.nextDouble(), random.nextInt(-80, 8)) * (random.nextBoolean() ? 1 : -1);
+                case 2 -> (random.nextInt(2000) - 1000) / Math.pow(2, random.nextInt(3, 60));
+                default -> Math.copySign(Math.scalb(random.nextDouble(), -random.nextInt(1075)), random.nextInt(2) - 0.5);
+            };
+            String text = new java.math.BigDecimal(d).setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
+            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+            if (text.equals("-0")) {
+                text = "0";
+            }
+            assertEquals(text, new String(Doubles.human17(d), java.nio.charset.StandardCharsets.US_ASCII), "of " + d);
+        }
+        for (double d : new double[] {-0.0, 0.0, 180, -180, 85.05112878, -1e-18, -5e-18, -6e-18, 0.5e-17}) {
+            String text = new java.math.BigDecimal(d).setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
+            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+            assertEquals(text.equals("-0") ? "0" : text,
+                    new String(Doubles.human17(d), java.nio.charset.StandardCharsets.US_ASCII), "of " + d);
+        }
+    }
+
     @Test
     void fixedFastPathMatchesCsPrintf() {
         Random random = new Random(13);
