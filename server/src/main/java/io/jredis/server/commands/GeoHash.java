@@ -373,10 +373,11 @@ final class GeoHash {
      * {@link #newtonStep}'s result when the same step with a residual accurate to a known bound cannot round
      * differently, else NaN. For y at most 1 radian, sin(y) - s is (y - s) - y³·(1/6 - T), with y - s exact (the two
      * within a factor of 2), y³ and 1/6 - T in double-double, T's short remainder series in plain double: an error
-     * below y³·(4e-15·T + 1e-22). The cosine divided by is sqrt(1 - s²), within 1.2e-15 of Math.cos(y) relatively
-     * (y is within an ulp of asin(s)) and cheaper. The step is decided when the exact y - δ lies farther from the
-     * rounding midpoints around its result than both steps' errors (newtonStep's residual, double-double and cut at
-     * 1e-34, is far more accurate).
+     * below y³·(4e-15·T + 1e-22), the cut series' tail included. The cosine divided by is sqrt(1 - s²): cheaper, and
+     * within 7e-16 of Math.cos(y) relatively (their own errors, and y within an ulp of asin(s)), 7 ulps of δ. The
+     * step is decided when the exact y - δ lies farther from the rounding midpoints around its result than both
+     * steps' errors can move it: 32 ulps of δ for the divisors and roundings, and the residuals' bounds
+     * (newtonStep's, double-double and cut at 1e-34, is far more accurate).
      */
     private static double quickNewtonStep(double y, double s) {
         if (!(y <= 1.0)) {
@@ -397,7 +398,7 @@ final class GeoHash {
         double result = y - delta;
         double off = (y - result) - delta;
         double halfGap = Math.min(Math.nextUp(result) - result, result - Math.nextDown(result)) / 2;
-        double error = 2 * (y3 * (t * 4e-15 + 1e-22) + y * 1e-29 + 1e-33) + 16 * Math.ulp(delta);
+        double error = 2 * (y3 * (t * 4e-15 + 1e-22) + y * 1e-29 + 1e-33) + 32 * Math.ulp(delta);
         return Math.abs(off) + error < halfGap ? result : Double.NaN;
     }
 

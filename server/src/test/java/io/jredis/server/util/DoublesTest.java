@@ -90,6 +90,26 @@ class DoublesTest {
         }
     }
 
+    /** WITHDIST distances are written as bytes: the same text as {@link Doubles#fixed}, signs and NaN included. */
+    @Test
+    void fixedAsciiIsFixedsText() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+        for (int i = 0; i < 300_000; i++) {
+            int decimals = random.nextInt(8);
+            double d = switch (i % 3) {
+                case 0 -> random.nextDouble() * 20_000;
+                case 1 -> (random.nextInt(2_000_000) + 0.5) / Math.pow(10, decimals) * (random.nextBoolean() ? 1 : -1);
+                default -> Math.scalb(random.nextDouble(), random.nextInt(-30, 60));
+            };
+            assertEquals(Doubles.fixed(d, decimals), new String(Doubles.fixedAscii(d, decimals),
+                    java.nio.charset.StandardCharsets.US_ASCII), "%." + decimals + "f of " + d);
+        }
+        for (double d : new double[] {-0.0, 0.0, Double.NaN, Double.POSITIVE_INFINITY, -1.5, 1e300, 0.00005}) {
+            assertEquals(Doubles.fixed(d, 4), new String(Doubles.fixedAscii(d, 4),
+                    java.nio.charset.StandardCharsets.US_ASCII), "%.4f of " + d);
+        }
+    }
+
     @Test
     void fixedFastPathMatchesCsPrintf() {
         Random random = new Random(13);
