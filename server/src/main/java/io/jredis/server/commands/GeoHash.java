@@ -75,6 +75,8 @@ final class GeoHash {
         private double heightM;
         /** A haversine term above which the distance surely exceeds {@link #limit}. */
         private double haversineLimit;
+        /** A haversine term at or below which the distance is surely within {@link #limit} (negative: none). */
+        private double haversineInside;
         /** A meridian distance above which the great-circle distance surely exceeds {@link #limit}. */
         private double latitudeLimit;
 
@@ -89,6 +91,7 @@ final class GeoHash {
                 limit = radius * conversion;
             }
             haversineLimit = haversineLimit(limit);
+            haversineInside = haversineInside(limit);
             latitudeLimit = limit * (1 + 1e-9) + 1e-6;
         }
 
@@ -104,10 +107,18 @@ final class GeoHash {
                     return -1;
                 }
                 double lat2r = degRad(lat2);
-                double cos2 = Math.cos(lat2r);
-                if (distanceWithin(limit, haversineLimit, degRad(lon2), lat2, lat2r, cos2, lonR, lat2, lat2r, cos2)
-                        < 0) {
-                    return -1;
+                double lon2r = degRad(lon2);
+                // Along the point's parallel: the haversine term is cos²(lat)·sin²(Δlon/2) (Redis's distance with
+                // both latitudes the point's); only a term between the two bounds needs the distance itself.
+                double v = Math.sin((lonR - lon2r) / 2);
+                if (v != 0.0) {
+                    double cos2 = Math.cos(lat2r);
+                    double a = cos2 * cos2 * v * v;
+                    if (a > haversineInside
+                            && distanceWithin(limit, haversineLimit, lon2r, lat2, lat2r, cos2, lonR, lat2, lat2r, cos2)
+                            < 0) {
+                        return -1;
+                    }
                 }
                 return distanceFrom(lon2, lat2);
             }
@@ -323,6 +334,20 @@ final class GeoHash {
         }
         double s = Math.sin(half);
         return s * s * (1 + 1e-9) + Double.MIN_NORMAL;
+    }
+
+    /**
+     * A haversine term at or below which {@code 2R·asin(sqrt(term))} is surely within {@code limit}: sin²(limit/2R)
+     * less the same margin, and less the smallest normal double, so that a subnormal square's coarse rounding never
+     * counts; negative (no term) when the limit reaches half the earth's circumference.
+     */
+    static double haversineInside(double limit) {
+        double half = limit / (2.0 * EARTH_RADIUS_IN_METERS);
+        if (!(half < 1.5)) {
+            return -1;
+        }
+        double s = Math.sin(half);
+        return s * s * (1 - 1e-9) - Double.MIN_NORMAL;
     }
 
     /** The distance when it is at most {@code limit} metres, else -1; {@code haversineLimit} from that limit. */
