@@ -510,7 +510,7 @@ final class GeoCommands {
             }
             // With huge radii neighbours can be the same cell: each is scanned once (Redis compares with the
             // previous scanned neighbour only, never with the centre).
-            if (lastProcessed != 0 && cells[i].equals(cells[lastProcessed])) {
+            if (lastProcessed != 0 && cells[i].sameAs(cells[lastProcessed])) {
                 continue;
             }
             if (!out.isEmpty() && limit != 0 && out.size() >= limit) {

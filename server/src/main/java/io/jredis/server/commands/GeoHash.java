@@ -41,6 +41,11 @@ final class GeoHash {
             return bits == 0 && step == 0;
         }
 
+        /** equals() spelled out: the record's generated one showed in every search's profile. */
+        boolean sameAs(Cell o) {
+            return bits == o.bits && step == o.step;
+        }
+
         /** The cell's number shifted to the 52-bit score scale (geohashAlign52Bits). */
         long align52() {
             return bits << (52 - step * 2);
