@@ -145,29 +145,24 @@ final class GeoCommands {
 
     /** A distance as Redis replies it: a bulk string with 4 decimals. */
     private static void distanceReply(Client c, double d) {
-        c.reply().bulk(Doubles.fixed(d, 4));
+        c.reply().bulk(Doubles.fixedAscii(d, 4));
     }
 
     /**
      * A coordinate as Redis's addReplyHumanLongDouble: {@code %.17Lf} without trailing zeros, as a bulk string in
-     * RESP2 and a double in RESP3.
+     * RESP2 and a double in RESP3. Coordinates are at most 180 in magnitude, which {@link Doubles#human17} always
+     * prints.
      */
     private static void coordinateReply(Client c, double d) {
-        String s = Doubles.fixed(d, 17);
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (s.charAt(end - 1) == '.') {
-            end--;
-        }
-        s = s.substring(0, end);
-        if (s.equals("-0")) {
-            s = "0";
-        }
+        byte[] s = Doubles.human17(d);
         Reply r = c.reply();
         if (r.resp3()) {
-            r.raw(("," + s + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] encoded = new byte[s.length + 3];
+            encoded[0] = ',';
+            System.arraycopy(s, 0, encoded, 1, s.length);
+            encoded[s.length + 1] = '\r';
+            encoded[s.length + 2] = '\n';
+            r.raw(encoded);
         } else {
             r.bulk(s);
         }
@@ -479,6 +474,7 @@ final class GeoCommands {
             sort = Sort.ASC;
         }
         List<Point> found = new ArrayList<>();
+        shape.prepare();
         collect(z, GeoHash.cover(shape), shape, found, any ? count : 0);
         if (found.isEmpty() && storeKey == null) {
             c.reply().array(0);
@@ -514,7 +510,7 @@ final class GeoCommands {
             }
             // With huge radii neighbours can be the same cell: each is scanned once (Redis compares with the
             // previous scanned neighbour only, never with the centre).
-            if (lastProcessed != 0 && cells[i].equals(cells[lastProcessed])) {
+            if (lastProcessed != 0 && cells[i].sameAs(cells[lastProcessed])) {
                 continue;
             }
             if (!out.isEmpty() && limit != 0 && out.size() >= limit) {
@@ -529,27 +525,17 @@ final class GeoCommands {
     private static void inCell(ZSetValue z, GeoHash.Cell cell, GeoHash.Shape shape, List<Point> out, long limit) {
         double min = cell.align52();
         double max = new GeoHash.Cell(cell.bits() + 1, cell.step()).align52();
-        long from = z.firstRank((s, m) -> s >= min);
-        long to = z.firstRank((s, m) -> s >= max) - 1;
-        z.forRange(from, to, false, (member, score) -> {
+        z.forScores(min, max, (member, score) -> {
             if (limit != 0 && out.size() >= limit) {
                 return;
             }
-            double[] xy = GeoHash.decodeScore(score);
-            double dist;
-            if (shape.box) {
-                dist = GeoHash.distanceIfInBox(shape.width * shape.conversion, shape.height * shape.conversion,
-                        shape.lon, shape.lat, xy[0], xy[1]);
-                if (dist < 0) {
-                    return;
-                }
-            } else {
-                dist = GeoHash.distanceWithin(shape.radius * shape.conversion, shape.lon, shape.lat, xy[0], xy[1]);
-                if (dist < 0) {
-                    return;
-                }
+            double lon = GeoHash.scoreLon(score);
+            double lat = GeoHash.scoreLat(score);
+            double dist = shape.distanceIfInside(lon, lat);
+            if (dist < 0) {
+                return;
             }
-            out.add(new Point(member, score, xy[0], xy[1], dist));
+            out.add(new Point(member, score, lon, lat, dist));
         });
     }
 

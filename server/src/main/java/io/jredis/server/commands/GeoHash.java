@@ -1,5 +1,7 @@
 package io.jredis.server.commands;
 
+import io.jredis.server.util.FdlibmAsin;
+
 /**
  * Redis's geohash arithmetic (geohash.c, geohash_helper.c): 52-bit interleaved cell numbers over the Web Mercator
  * latitude range, neighbour cells, the step estimate and 9-cell cover of a search area, and haversine distances
@@ -16,6 +18,18 @@ final class GeoHash {
     private static final double MERCATOR_MAX = 20037726.37;
     private static final double D_R = Math.PI / 180.0;
     private static final double TWO_POW_63 = 0x1p63;
+    /** 1/6 in double-double, and the sine's next Taylor coefficients 1/(2k+1)! (the factorials are exact doubles). */
+    private static final double SIXTH = 1.0 / 6;
+    private static final double SIXTH_LO = Math.fma(-6, SIXTH, 1) / 6;
+    private static final double SIN5 = 1.0 / 120;
+    private static final double SIN7 = 1.0 / 5040;
+    private static final double SIN9 = 1.0 / 362880;
+    private static final double SIN11 = 1.0 / 39916800;
+    private static final double SIN13 = 1.0 / 6227020800.0;
+    private static final double SIN15 = 1.0 / 1307674368000.0;
+    private static final double SIN17 = 1.0 / 355687428096000.0;
+    private static final double SIN19 = 1.0 / 121645100408832000.0;
+    private static final double SIN21 = 1.0 / 51090942171709440000.0;
 
     private GeoHash() {}
 
@@ -27,6 +41,11 @@ final class GeoHash {
             return bits == 0 && step == 0;
         }
 
+        /** equals() spelled out: the record's generated one showed in every search's profile. */
+        boolean sameAs(Cell o) {
+            return bits == o.bits && step == o.step;
+        }
+
         /** The cell's number shifted to the 52-bit score scale (geohashAlign52Bits). */
         long align52() {
             return bits << (52 - step * 2);
@@ -36,7 +55,12 @@ final class GeoHash {
     /** A cell's bounds in degrees. */
     record Area(double lonMin, double lonMax, double latMin, double latMax) {}
 
-    /** The area searched: a centre, a radius or a width and height in the request's unit, and that unit in metres. */
+    /**
+     * The area searched: a centre, a radius or a width and height in the request's unit, and that unit in metres.
+     * {@link #prepare} then derives what every point's test reuses: the centre in radians and its latitude's cosine
+     * (the same values Redis recomputes per point), and bounds that reject the points clearly outside without an arc
+     * sine.
+     */
     static final class Shape {
         double lon;
         double lat;
@@ -47,6 +71,77 @@ final class GeoHash {
         double conversion;
         /** The bounding box: min longitude, min latitude, max longitude, max latitude. */
         final double[] bounds = new double[4];
+
+        private double lonR;
+        private double latR;
+        private double cosLat;
+        /** The radius, or half the width: the limit of a great-circle distance, in metres. */
+        private double limit;
+        private double heightM;
+        /** A haversine term above which the distance surely exceeds {@link #limit}. */
+        private double haversineLimit;
+        /** A haversine term at or below which the distance is surely within {@link #limit} (negative: none). */
+        private double haversineInside;
+        /** A meridian distance above which the great-circle distance surely exceeds {@link #limit}. */
+        private double latitudeLimit;
+
+        void prepare() {
+            lonR = degRad(lon);
+            latR = degRad(lat);
+            cosLat = Math.cos(latR);
+            if (box) {
+                limit = width * conversion / 2;
+                heightM = height * conversion;
+            } else {
+                limit = radius * conversion;
+            }
+            haversineLimit = haversineLimit(limit);
+            haversineInside = haversineInside(limit);
+            latitudeLimit = limit * (1 + 1e-9) + 1e-6;
+        }
+
+        /**
+         * The distance in metres of a point inside the shape (geohashGetDistanceIfInRadiusWGS84, or ...InRectangle),
+         * else -1.
+         */
+        double distanceIfInside(double lon2, double lat2) {
+            if (box) {
+                // In the box when its latitude is within half the height and its distance along its own parallel
+                // within half the width.
+                if (latDistance(lat2, lat) > heightM / 2) {
+                    return -1;
+                }
+                double lat2r = degRad(lat2);
+                double lon2r = degRad(lon2);
+                // Along the point's parallel: the haversine term is cos²(lat)·sin²(Δlon/2) (Redis's distance with
+                // both latitudes the point's); only a term between the two bounds needs the distance itself.
+                double v = Math.sin((lonR - lon2r) / 2);
+                if (v != 0.0) {
+                    double cos2 = Math.cos(lat2r);
+                    double a = cos2 * cos2 * v * v;
+                    if (a > haversineInside
+                            && distanceWithin(limit, haversineLimit, lon2r, lat2, lat2r, cos2, lonR, lat2, lat2r, cos2)
+                            < 0) {
+                        return -1;
+                    }
+                }
+                return distanceFrom(lon2, lat2);
+            }
+            // Between latitudes within ±90°, the great circle is never shorter than the meridian distance: a bound
+            // cheaper than any sine.
+            if (latDistance(lat, lat2) > latitudeLimit) {
+                return -1;
+            }
+            double lat2r = degRad(lat2);
+            return distanceWithin(limit, haversineLimit, lonR, lat, latR, cosLat, degRad(lon2), lat2, lat2r,
+                    Double.NaN);
+        }
+
+        /** The distance from the centre in metres. */
+        double distanceFrom(double lon2, double lat2) {
+            return haversineDistance(lonR, lat, latR, cosLat, degRad(lon2), lat2, degRad(lat2), Double.NaN,
+                    Double.POSITIVE_INFINITY);
+        }
     }
 
     /** The cell containing the centre and its eight neighbours (some {@link Cell#NONE}), in Redis's search order. */
@@ -157,10 +252,26 @@ final class GeoHash {
      * the valid ranges (a cell on the east or north edge has its centre outside them).
      */
     static double[] decodeScore(double score) {
-        Area a = decode(new Cell(toUint64(score), STEP_MAX));
-        double lon = Math.max(LONG_MIN, Math.min(LONG_MAX, (a.lonMin() + a.lonMax()) / 2));
-        double lat = Math.max(LAT_MIN, Math.min(LAT_MAX, (a.latMin() + a.latMax()) / 2));
-        return new double[] {lon, lat};
+        return new double[] {scoreLon(score), scoreLat(score)};
+    }
+
+    /** The longitude of {@link #decodeScore}, without an array (a search decodes every member of its cells). */
+    static double scoreLon(double score) {
+        return cellCentre(deinterleave(toUint64(score)) >>> 32, LONG_MIN, LONG_MAX);
+    }
+
+    /** The latitude of {@link #decodeScore}. */
+    static double scoreLat(double score) {
+        return cellCentre(deinterleave(toUint64(score)) & 0xFFFFFFFFL, LAT_MIN, LAT_MAX);
+    }
+
+    /** The clamped centre of step-26 cell {@code i} along one axis: geohashDecode's bounds, then their mean. */
+    private static double cellCentre(long i, double min, double max) {
+        double scale = max - min;
+        double div = (double) (1L << STEP_MAX);
+        double low = min + (i * 1.0 / div) * scale;
+        double high = min + (((i + 1) & 0xFFFFFFFFL) * 1.0 / div) * scale;
+        return Math.max(min, Math.min(max, (low + high) / 2));
     }
 
     // ---- neighbours ----
@@ -208,47 +319,117 @@ final class GeoHash {
         return EARTH_RADIUS_IN_METERS * Math.abs(degRad(lat2) - degRad(lat1));
     }
 
-    /** Haversine great-circle distance in metres. */
+    /** Haversine great-circle distance in metres (geohashGetDistance). */
     static double distance(double lon1, double lat1, double lon2, double lat2) {
-        return distance(lon1, lat1, lon2, lat2, true);
+        double lat1r = degRad(lat1);
+        double lat2r = degRad(lat2);
+        return haversineDistance(degRad(lon1), lat1, lat1r, Math.cos(lat1r), degRad(lon2), lat2, lat2r, Double.NaN,
+                Double.POSITIVE_INFINITY);
     }
 
     /**
-     * The distance when it is at most {@code limit} metres, else -1. fdlibm's arc sine, within a few ulps of the
-     * exact one, decides the points clearly beyond; the exact arc sine (two thirds of a GEOSEARCH's time when it
-     * ran for every point of the cells searched) is for the rest.
+     * A haversine term above which {@code 2R·asin(sqrt(term))} surely exceeds {@code limit}: sin²(limit/2R) with a
+     * margin far above the few ulps of error of either side, plus the smallest normal double so that subnormal terms
+     * are always left to the exact computation; infinite when the limit reaches half the earth's circumference.
      */
-    static double distanceWithin(double limit, double lon1, double lat1, double lon2, double lat2) {
-        if (distance(lon1, lat1, lon2, lat2, false) > limit * (1 + 1e-12) + 1e-9) {
+    static double haversineLimit(double limit) {
+        double half = limit / (2.0 * EARTH_RADIUS_IN_METERS);
+        if (!(half < 1.5)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double s = Math.sin(half);
+        return s * s * (1 + 1e-9) + Double.MIN_NORMAL;
+    }
+
+    /**
+     * A haversine term at or below which {@code 2R·asin(sqrt(term))} is surely within {@code limit}: sin²(limit/2R)
+     * less the same margin, and less the smallest normal double, so that a subnormal square's coarse rounding never
+     * counts; negative (no term) when the limit reaches half the earth's circumference.
+     */
+    static double haversineInside(double limit) {
+        double half = limit / (2.0 * EARTH_RADIUS_IN_METERS);
+        if (!(half < 1.5)) {
             return -1;
         }
-        double d = distance(lon1, lat1, lon2, lat2, true);
+        double s = Math.sin(half);
+        return s * s * (1 - 1e-9) - Double.MIN_NORMAL;
+    }
+
+    /** The distance when it is at most {@code limit} metres, else -1; {@code haversineLimit} from that limit. */
+    private static double distanceWithin(double limit, double haversineLimit, double lon1r, double lat1, double lat1r,
+            double cos1, double lon2r, double lat2, double lat2r, double cos2) {
+        double d = haversineDistance(lon1r, lat1, lat1r, cos1, lon2r, lat2, lat2r, cos2, haversineLimit);
         return d > limit ? -1 : d;
     }
 
-    private static double distance(double lon1, double lat1, double lon2, double lat2, boolean exact) {
-        double lon1r = degRad(lon1);
-        double lon2r = degRad(lon2);
+    /**
+     * Redis's haversine distance from radians and cosines computed once by the caller ({@code cos2} NaN: computed
+     * here, only when needed); +Infinity, with no arc sine computed, when the haversine term exceeds
+     * {@code haversineLimit}. The distance of two points on one meridian is their latitudes' distance, as Redis's.
+     */
+    private static double haversineDistance(double lon1r, double lat1, double lat1r, double cos1, double lon2r,
+            double lat2, double lat2r, double cos2, double haversineLimit) {
         double v = Math.sin((lon2r - lon1r) / 2);
         if (v == 0.0) {
             return latDistance(lat1, lat2);
         }
-        double lat1r = degRad(lat1);
-        double lat2r = degRad(lat2);
         double u = Math.sin((lat2r - lat1r) / 2);
-        double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-        double s = Math.sqrt(a);
-        return 2.0 * EARTH_RADIUS_IN_METERS * (exact ? asin(s) : StrictMath.asin(s));
+        double a = u * u + cos1 * (Double.isNaN(cos2) ? Math.cos(lat2r) : cos2) * v * v;
+        if (a > haversineLimit) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(a));
     }
 
     /**
-     * Arc sine rounded as glibc's nearly always is (correctly): fdlibm's result (StrictMath) is one ulp off for
-     * about 7% of distances, which STOREDIST scores show; one Newton step with the sine residual computed in
-     * double-double arithmetic corrects it.
+     * Arc sine rounded as glibc's nearly always is (correctly): fdlibm's result (StrictMath's, computed by FdlibmAsin
+     * without a native call) is one ulp off for about 7% of distances, which STOREDIST scores show; one Newton step
+     * with the sine residual computed in double-double arithmetic ({@link #newtonStep}) corrects it. That residual's
+     * series costs more than the rest of a point's test, so a cheaper one with a bounded error decides first
+     * whenever its step provably rounds to the same double.
      */
     static double asin(double s) {
-        double y = StrictMath.asin(s);
-        return y - sineResidual(y, s) / Math.cos(y);
+        double y = FdlibmAsin.asin(s);
+        double quick = quickNewtonStep(y, s);
+        return quick == quick ? quick : newtonStep(y, s, Math.cos(y));
+    }
+
+    /** The corrected arc sine of {@code s} from fdlibm's {@code y} and {@code c = cos(y)}. */
+    static double newtonStep(double y, double s, double c) {
+        return y - sineResidual(y, s) / c;
+    }
+
+    /**
+     * {@link #newtonStep}'s result when the same step with a residual accurate to a known bound cannot round
+     * differently, else NaN. For y at most 1 radian, sin(y) - s is (y - s) - y³·(1/6 - T), with y - s exact (the two
+     * within a factor of 2), y³ and 1/6 - T in double-double, T's short remainder series in plain double: an error
+     * below y³·(4e-15·T + 1e-22), the cut series' tail included. The cosine divided by is sqrt(1 - s²): cheaper, and
+     * within 7e-16 of Math.cos(y) relatively (their own errors, and y within an ulp of asin(s)), 7 ulps of δ. The
+     * step is decided when the exact y - δ lies farther from the rounding midpoints around its result than both
+     * steps' errors can move it: 32 ulps of δ for the divisors and roundings, and the residuals' bounds
+     * (newtonStep's, double-double and cut at 1e-34, is far more accurate).
+     */
+    private static double quickNewtonStep(double y, double s) {
+        if (!(y <= 1.0)) {
+            return Double.NaN;
+        }
+        double y2 = y * y;
+        double y2Lo = Math.fma(y, y, -y2);
+        double y3 = y2 * y;
+        double y3Lo = Math.fma(y2, y, -y3) + y2Lo * y;
+        double t = y2 * (SIN5 - y2 * (SIN7 - y2 * (SIN9 - y2 * (SIN11 - y2 * (SIN13 - y2 * (SIN15 - y2 * (SIN17
+                - y2 * (SIN19 - y2 * SIN21))))))));
+        double p = SIXTH - t;
+        double pLo = ((SIXTH - p) - t) + SIXTH_LO;
+        double q = y3 * p;
+        double qLo = Math.fma(y3, p, -q) + (y3 * pLo + y3Lo * p);
+        double residual = ((y - s) - q) - qLo;
+        double delta = residual / Math.sqrt((1 - s) * (1 + s));
+        double result = y - delta;
+        double off = (y - result) - delta;
+        double halfGap = Math.min(Math.nextUp(result) - result, result - Math.nextDown(result)) / 2;
+        double error = 2 * (y3 * (t * 4e-15 + 1e-22) + y * 1e-29 + 1e-33) + 32 * Math.ulp(delta);
+        return Math.abs(off) + error < halfGap ? result : Double.NaN;
     }
 
     /** {@code sin(y) - s} for s close to sin(y), |y| at most π/2: the Taylor series summed in double-double. */
@@ -276,20 +457,6 @@ final class GeoHash {
             sumLo -= sumHi - t;
         }
         return (sumHi - s) + sumLo;
-    }
-
-    /**
-     * The distance from the box's centre when the point lies within the box (its latitude within half the height,
-     * its distance along its own parallel within half the width), else -1.
-     */
-    static double distanceIfInBox(double widthM, double heightM, double lon1, double lat1, double lon2, double lat2) {
-        if (latDistance(lat2, lat1) > heightM / 2) {
-            return -1;
-        }
-        if (distanceWithin(widthM / 2, lon2, lat2, lon1, lat2) < 0) {
-            return -1;
-        }
-        return distance(lon1, lat1, lon2, lat2);
     }
 
     // ---- search area ----

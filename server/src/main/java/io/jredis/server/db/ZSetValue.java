@@ -250,6 +250,32 @@ public final class ZSetValue implements RedisObject {
         }
     }
 
+    /**
+     * Visits the members scored in {@code [min, max)} ascending (Redis's geoGetPointsInRange): one descent to the
+     * first and a walk from it, where the two ends' ranks and the first member by rank took three.
+     */
+    public void forScores(double min, double max, MemberVisitor visitor) {
+        if (list == null) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (scores[mid] >= min) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            for (int i = lo; i < size && scores[i] < max; i++) {
+                visitor.accept(members[i], scores[i]);
+            }
+            return;
+        }
+        for (ZSkipList.Node n = list.firstScoredAtLeast(min); n != null && n.score < max; n = n.forward[0]) {
+            visitor.accept(n.member, n.score);
+        }
+    }
+
     /** Removes ranks {@code [from, to]} inclusive; returns how many were removed. */
     public long removeRange(long from, long to) {
         if (from > to) {

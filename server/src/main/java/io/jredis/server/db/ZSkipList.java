@@ -173,6 +173,17 @@ final class ZSkipList {
         return null;
     }
 
+    /** The first node whose score is at least {@code min}, or null. */
+    Node firstScoredAtLeast(double min) {
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            while (x.forward[i] != null && x.forward[i].score < min) {
+                x = x.forward[i];
+            }
+        }
+        return x.forward[0];
+    }
+
     /**
      * Number of nodes strictly before the first node satisfying {@code notBefore} (a monotone predicate over the
      * order): i.e. the 0-based rank of the first node for which it holds, or {@link #length()} when none does.

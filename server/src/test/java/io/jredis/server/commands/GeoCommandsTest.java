@@ -30,25 +30,51 @@ import redis.clients.jedis.resps.GeoRadiusResponse;
 /** Geo commands through Jedis, and what they propagate compared with a real redis-server's AOF. */
 class GeoCommandsTest extends SharedServerTest {
 
-    /** Distances are formatted without BigDecimal where that gives C's {@code %.4f} of the exact binary value. */
     /**
-     * The radius check decides the points clearly outside with fdlibm's arc sine: it must agree with the exact distance
-     * for every point, those exactly at the limit and one ulp either side included.
+     * A search rejects the points clearly outside its radius or box from bounds (the meridian distance, the haversine
+     * term) before any arc sine: it must agree with the exact distance for every point, those exactly at the limit and
+     * one ulp either side included.
      */
     @Test
-    void distanceWithinAgreesWithTheExactDistanceAtTheLimit() {
+    void searchBoundsAgreeWithTheExactDistanceAtTheLimit() {
         java.util.Random random = new java.util.Random(14);
         for (int i = 0; i < 100_000; i++) {
             double lon1 = random.nextDouble() * 360 - 180;
             double lat1 = random.nextDouble() * 170 - 85;
             double lon2 = i % 3 == 0 ? lon1 : lon1 + random.nextGaussian() * Math.pow(10, random.nextInt(4) - 2);
-            double lat2 = lat1 + random.nextGaussian() * Math.pow(10, random.nextInt(4) - 2);
+            // Members' latitudes never pass the Mercator limits.
+            double lat2 = Math.max(GeoHash.LAT_MIN, Math.min(GeoHash.LAT_MAX,
+                    lat1 + random.nextGaussian() * Math.pow(10, random.nextInt(4) - 2)));
             double d = GeoHash.distance(lon1, lat1, lon2, lat2);
             for (double limit : new double[] {d, Math.nextUp(d), Math.nextDown(d), d * 2, d / 2}) {
-                assertEquals(d <= limit ? d : -1, GeoHash.distanceWithin(limit, lon1, lat1, lon2, lat2),
-                        "limit " + limit + " for " + lon1 + "," + lat1 + " " + lon2 + "," + lat2);
+                GeoHash.Shape radius = shape(lon1, lat1, false, limit, 0, 0);
+                assertEquals(d <= limit ? d : -1, radius.distanceIfInside(lon2, lat2),
+                        "radius " + limit + " for " + lon1 + "," + lat1 + " " + lon2 + "," + lat2);
+                // A box whose half width is that limit along the point's own parallel.
+                double along = GeoHash.distance(lon2, lat2, lon1, lat2);
+                double height = 2 * GeoHash.latDistance(lat1, lat2);
+                for (double width : new double[] {2 * along, Math.nextUp(2 * along), Math.nextDown(2 * along)}) {
+                    GeoHash.Shape box = shape(lon1, lat1, true, 0, width, height);
+                    boolean inside = along <= width / 2 && GeoHash.latDistance(lat2, lat1) <= height / 2;
+                    assertEquals(inside ? d : -1, box.distanceIfInside(lon2, lat2),
+                            "box " + width + "x" + height + " for " + lon1 + "," + lat1 + " " + lon2 + "," + lat2);
+                }
             }
         }
+    }
+
+    private static GeoHash.Shape shape(double lon, double lat, boolean box, double radius, double width,
+            double height) {
+        GeoHash.Shape s = new GeoHash.Shape();
+        s.lon = lon;
+        s.lat = lat;
+        s.box = box;
+        s.radius = radius;
+        s.width = width;
+        s.height = height;
+        s.conversion = 1;
+        s.prepare();
+        return s;
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The skiplist against a sorted map of the same (score, member) pairs, through random inserts and deletes: order,
- * backward links, ranks both ways and counts before a position agree after every step.
+ * backward links, ranks both ways, counts before a position and the first node at a score agree after every step.
  */
 class ZSkipListTest {
     private record Key(double score, byte[] member) implements Comparable<Key> {
@@ -70,5 +70,15 @@ class ZSkipListTest {
         long expected = model.headMap(probe, false).size();
         assertEquals(expected, list.countBefore(node -> ZSkipList.compare(node.score, node.member, probe.score,
                 probe.member) >= 0));
+        // Scores are whole numbers: a probe between two of them, on one, and past the last.
+        for (double min : new double[] {r.nextInt(52) - 0.5, r.nextInt(52), 1e9}) {
+            Key first = model.keySet().stream().filter(k -> k.score >= min).findFirst().orElse(null);
+            ZSkipList.Node found = list.firstScoredAtLeast(min);
+            if (first == null) {
+                assertNull(found);
+            } else {
+                assertSame(list.byRank(keys.indexOf(first)), found);
+            }
+        }
     }
 }

@@ -22,6 +22,94 @@ class DoublesTest {
         return v.add(Doubles.LongDouble.parse(Bytes.of(increment))).toHumanString();
     }
 
+    /**
+     * The 128-bit {@code %.Nf} (GEOPOS and WITHCOORD print coordinates with 17 decimals) against BigDecimal's exact
+     * rounding: random doubles of every scale, geo coordinates, exact halves and their neighbours, subnormals.
+     */
+    @Test
+    void fixedExactMatchesBigDecimal() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        for (int i = 0; i < 1_000_000; i++) {
+            int decimals = random.nextInt(19);
+            double d = switch (i % 5) {
+                case 0 -> random.nextDouble() * 180;
+                case 1 -> Math.scalb(random.nextDouble(), random.nextInt(-1080, 53));
+                // Halves at the last decimal, which round to even, and one ulp either side.
+                case 2 -> {
+                    double half = (random.nextInt(1 << 20) + 0.5) / Math.pow(2, random.nextInt(8));
+                    yield switch (random.nextInt(3)) {
+                        case 0 -> half;
+                        case 1 -> Math.nextUp(half);
+                        default -> Math.nextDown(half);
+                    };
+                }
+                case 3 -> Double.longBitsToDouble(random.nextLong(0x4330000000000000L));
+                default -> random.nextInt(1000) / 8.0;
+            };
+            String exact = Doubles.fixedExact(d, decimals);
+            String expected = new java.math.BigDecimal(d).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+                    .toPlainString();
+            if (exact != null) {
+                assertEquals(expected, exact, "%." + decimals + "f of " + d);
+            } else {
+                assertTrue(new java.math.BigDecimal(expected).movePointRight(decimals)
+                        .compareTo(new java.math.BigDecimal("18446744073709551615")) > 0 || d >= 0x1p52,
+                        "%." + decimals + "f of " + d + " left to BigDecimal");
+            }
+        }
+        assertEquals("179.99999991059303284", Doubles.fixed(179.99999991059303284, 17));
+        assertEquals("0.00000000000000000", Doubles.fixed(Double.MIN_VALUE, 17));
+        assertEquals("2", Doubles.fixedExact(2.5, 0), "an exact half rounds to even");
+        assertEquals("4", Doubles.fixedExact(3.5, 0));
+        assertEquals("0.125000000000000000", Doubles.fixedExact(0.125, 18));
+    }
+
+    /** GEOPOS and WITHCOORD coordinates: %.17Lf of the exact value, trailing zeros and point dropped, "-0" as "0". */
+    @Test
+    void human17MatchesTheTrimmedExactDecimals() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(18);
+        for (int i = 0; i < 1_000_000; i++) {
+            double d = switch (i % 4) {
+                case 0 -> random.nextDouble() * 360 - 180;
+                case 1 -> Math.scalb(random.nextDouble(), random.nextInt(-80, 8)) * (random.nextBoolean() ? 1 : -1);
+                case 2 -> (random.nextInt(2000) - 1000) / Math.pow(2, random.nextInt(3, 60));
+                default -> Math.copySign(Math.scalb(random.nextDouble(), -random.nextInt(1075)), random.nextInt(2) - 0.5);
+            };
+            String text = new java.math.BigDecimal(d).setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
+            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+            if (text.equals("-0")) {
+                text = "0";
+            }
+            assertEquals(text, new String(Doubles.human17(d), java.nio.charset.StandardCharsets.US_ASCII), "of " + d);
+        }
+        for (double d : new double[] {-0.0, 0.0, 180, -180, 85.05112878, -1e-18, -5e-18, -6e-18, 0.5e-17}) {
+            String text = new java.math.BigDecimal(d).setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
+            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+            assertEquals(text.equals("-0") ? "0" : text,
+                    new String(Doubles.human17(d), java.nio.charset.StandardCharsets.US_ASCII), "of " + d);
+        }
+    }
+
+    /** WITHDIST distances are written as bytes: the same text as {@link Doubles#fixed}, signs and NaN included. */
+    @Test
+    void fixedAsciiIsFixedsText() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+        for (int i = 0; i < 300_000; i++) {
+            int decimals = random.nextInt(8);
+            double d = switch (i % 3) {
+                case 0 -> random.nextDouble() * 20_000;
+                case 1 -> (random.nextInt(2_000_000) + 0.5) / Math.pow(10, decimals) * (random.nextBoolean() ? 1 : -1);
+                default -> Math.scalb(random.nextDouble(), random.nextInt(-30, 60));
+            };
+            assertEquals(Doubles.fixed(d, decimals), new String(Doubles.fixedAscii(d, decimals),
+                    java.nio.charset.StandardCharsets.US_ASCII), "%." + decimals + "f of " + d);
+        }
+        for (double d : new double[] {-0.0, 0.0, Double.NaN, Double.POSITIVE_INFINITY, -1.5, 1e300, 0.00005}) {
+            assertEquals(Doubles.fixed(d, 4), new String(Doubles.fixedAscii(d, 4),
+                    java.nio.charset.StandardCharsets.US_ASCII), "%.4f of " + d);
+        }
+    }
+
     @Test
     void fixedFastPathMatchesCsPrintf() {
         Random random = new Random(13);
