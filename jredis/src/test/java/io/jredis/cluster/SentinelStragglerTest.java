@@ -35,6 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SentinelStragglerTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final Duration CONVERT_BOUND = Duration.ofSeconds(120);
+    /**
+     * After a switch-master a Sentinel, Redis's as ours, gives the new master down-after-milliseconds to answer a
+     * PING, but reconnects at most once a second since its last attempt (to the dead old master, maybe just before
+     * the switch): with 1 s, a PING answered a few tens of ms late on a loaded machine made the new master SDOWN,
+     * at once ODOWN by the peers' still fresh replies about the old one, and failed over again. 3 s leaves the
+     * reconnection and the PING 2 s.
+     */
+    private static final Duration DOWN_AFTER = Duration.ofSeconds(3);
     private static final int KEYS = 200;
     /** Sentinel events that announce a REPLICAOF sent to the instance they name. */
     private static final List<String> REPLICAOF_EVENTS = List.of("+convert-to-slave", "+fix-slave-config",
@@ -44,7 +52,8 @@ class SentinelStragglerTest {
 
     @Test
     void pausedSentinelAdoptsTheFailoverAndTheEmptyOldMasterRejoinsAsReplica() throws Exception {
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).downAfter(DOWN_AFTER).build()
+                .start()) {
             Deployment d = new Deployment(cluster, cluster.node("sentinel-2"), List.of());
             try (EventLog events = new EventLog(d.sentinelPorts())) {
                 d.run(events, Isolation.PAUSE, false);
@@ -61,7 +70,8 @@ class SentinelStragglerTest {
 
     @Test
     void partitionedSentinelHealedAfterTheEmptyOldMasterRestartedLeavesThePromotedMasterAlone() throws Exception {
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).downAfter(DOWN_AFTER).build()
+                .start()) {
             Deployment d = new Deployment(cluster, cluster.node("sentinel-2"), List.of());
             try (EventLog events = new EventLog(d.sentinelPorts())) {
                 d.run(events, Isolation.CUT, true);
@@ -77,7 +87,8 @@ class SentinelStragglerTest {
     @Test
     void sentinelRestartedWithAStaleConfigAfterTheEmptyOldMasterReturnedLeavesThePromotedMasterAlone()
             throws Exception {
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).logs(true).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(3).downAfter(DOWN_AFTER)
+                .logs(true).build().start()) {
             Deployment d = new Deployment(cluster, cluster.node("sentinel-2"), List.of());
             try (EventLog events = new EventLog(d.sentinelPorts())) {
                 d.run(events, Isolation.KILL, true);
@@ -88,10 +99,12 @@ class SentinelStragglerTest {
     @Test
     void pausedSentinelNextToARealRedisSentinelAdoptsTheFailover(@TempDir Path dir) throws Exception {
         RealRedis.assumeInstalled();
-        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(2).quorum(2).logs(true).build().start()) {
+        try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(2).sentinels(2).quorum(2)
+                .downAfter(DOWN_AFTER).logs(true).build().start()) {
             Path conf = dir.resolve("sentinel.conf");
             Files.writeString(conf, "sentinel monitor mymaster 127.0.0.1 " + cluster.master().port() + " 2\n"
-                    + "sentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 5000\n");
+                    + "sentinel down-after-milliseconds mymaster " + DOWN_AFTER.toMillis()
+                    + "\nsentinel failover-timeout mymaster 5000\n");
             try (RealRedis real = RealRedis.startWithConfig(conf, "--sentinel")) {
                 Deployment d = new Deployment(cluster, cluster.node("sentinel-1"), List.of(real.port()));
                 for (int p : d.sentinelPorts()) {

@@ -16,7 +16,9 @@ import redis.clients.jedis.Jedis;
 class SaveCommandsTest {
     @Test
     void saveAndBgsaveReplyAsRedis(@TempDir Path dir) throws Exception {
-        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "100000");
+        // 10 keys at 0.5 s each: the save still runs during the replies checked below however slowly a loaded
+        // machine serves them (lifted afterwards).
+        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "500000");
                 Jedis j = s.jedis()) {
             for (int i = 0; i < 10; i++) {
                 j.set("k" + i, "v");

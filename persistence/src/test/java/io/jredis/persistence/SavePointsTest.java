@@ -111,8 +111,9 @@ class SavePointsTest {
 
     @Test
     void shutdownStopsARunningBackgroundSave(@TempDir Path dir) throws Exception {
-        // 20 keys of 50 ms: the save is still running at SHUTDOWN, and its writer notices the abort within a second.
-        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "50000");
+        // 20 keys of 0.5 s: the save is still running at SHUTDOWN however slowly a loaded machine gets there, and
+        // its writer notices the abort after the key it is on.
+        try (PersistentServer s = PersistentServer.start(dir, "save", "", "rdb-key-save-delay", "500000");
                 Jedis j = s.jedis()) {
             for (int i = 0; i < 20; i++) {
                 j.set("k" + i, "v");

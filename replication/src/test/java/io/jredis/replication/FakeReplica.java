@@ -47,16 +47,24 @@ final class FakeReplica implements AutoCloseable {
         }
         skipRdb();
         // After a diskless transfer a master streams nothing until the replica ACKs, and it ignores an ACK that
-        // arrives before it saw the transfer end: ACK until it lists the replica online.
+        // arrives before it saw the transfer end (which it may see well after the last payload byte reached us):
+        // ACK until it lists the replica online, then once more, an ACK it can only read after that. The ACK that
+        // preceded the listing may have been one of the ignored ones, and a stream never started would be waited
+        // for in vain (no real replica's periodic ACK comes to start it later).
         try (RawClient c = new RawClient("127.0.0.1", masterPort)) {
             Await.until("the fake replica online", 20, () -> {
-                try {
-                    send("REPLCONF", "ACK", "0");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                ack();
                 return c.info("replication").contains(",state=online,");
             });
+        }
+        ack();
+    }
+
+    private void ack() {
+        try {
+            send("REPLCONF", "ACK", "0");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -72,7 +72,8 @@ class FullSyncTest {
                 Jedis m = new Jedis("127.0.0.1", master.port());
                 Jedis r = new Jedis("127.0.0.1", replica.port())) {
             fill(m, "key:", 5000, 50);
-            m.configSet("rdb-key-save-delay", "300");
+            // 10 s of rewrite (lifted below): still running when the replica's sync is checked, on a loaded machine.
+            m.configSet("rdb-key-save-delay", "2000");
             m.bgrewriteaof();
             await("AOF rewrite running", 20, () -> infoLong(m, "aof_rewrite_in_progress") == 1);
             r.replicaof("127.0.0.1", master.port());

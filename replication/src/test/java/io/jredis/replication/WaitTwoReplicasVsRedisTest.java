@@ -114,11 +114,16 @@ class WaitTwoReplicasVsRedisTest {
         }
     }
 
-    /** Waits until the replica's engine is asleep: a PING on a new connection gets no reply within 300 ms. */
+    /**
+     * Waits until the replica's engine is asleep: a PING on a new connection gets no reply within a second. Silence
+     * is all that tells sleep from a replica merely descheduled on a loaded machine, and a replica wrongly taken for
+     * asleep could still acknowledge the next SET; a second of silence is far beyond any such stall, and the sleep
+     * leaves time for the WAITs after it.
+     */
     private static void awaitAsleep(int port, String name) {
         await(name + " replica asleep", 30, () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(300);
+                s.setSoTimeout(1000);
                 s.getOutputStream().write(RawClient.encode("PING".getBytes()));
                 s.getOutputStream().flush();
                 try {
