@@ -235,16 +235,16 @@ final class GeoHash {
     /** The bounds of a cell in the geo ranges (geohashDecode). */
     static Area decode(Cell cell) {
         long sep = deinterleave(cell.bits());
-        double latScale = LAT_MAX - LAT_MIN;
-        double lonScale = LONG_MAX - LONG_MIN;
         long ilat = sep & 0xFFFFFFFFL;
         long ilon = sep >>> 32;
-        double div = (double) (1L << cell.step());
-        return new Area(
-                LONG_MIN + (ilon * 1.0 / div) * lonScale,
-                LONG_MIN + (((ilon + 1) & 0xFFFFFFFFL) * 1.0 / div) * lonScale,
-                LAT_MIN + (ilat * 1.0 / div) * latScale,
-                LAT_MIN + (((ilat + 1) & 0xFFFFFFFFL) * 1.0 / div) * latScale);
+        int step = cell.step();
+        return new Area(edge(ilon, step, LONG_MIN, LONG_MAX), edge(ilon + 1, step, LONG_MIN, LONG_MAX),
+                edge(ilat, step, LAT_MIN, LAT_MAX), edge(ilat + 1, step, LAT_MIN, LAT_MAX));
+    }
+
+    /** Where cell {@code i} (of 2^step along one axis, wrapping at 2^32) starts: geohashDecode's bound. */
+    private static double edge(long i, int step, double min, double max) {
+        return min + ((i & 0xFFFFFFFFL) * 1.0 / (double) (1L << step)) * (max - min);
     }
 
     /**
@@ -267,10 +267,8 @@ final class GeoHash {
 
     /** The clamped centre of step-26 cell {@code i} along one axis: geohashDecode's bounds, then their mean. */
     private static double cellCentre(long i, double min, double max) {
-        double scale = max - min;
-        double div = (double) (1L << STEP_MAX);
-        double low = min + (i * 1.0 / div) * scale;
-        double high = min + (((i + 1) & 0xFFFFFFFFL) * 1.0 / div) * scale;
+        double low = edge(i, STEP_MAX, min, max);
+        double high = edge(i + 1, STEP_MAX, min, max);
         return Math.max(min, Math.min(max, (low + high) / 2));
     }
 

@@ -138,16 +138,7 @@ public final class Doubles {
 
     /** "whole.fraction" with the fraction's {@code decimals} digits zero-padded (none and no point for 0). */
     private static String withPoint(long whole, long fraction, int decimals) {
-        StringBuilder b = new StringBuilder(24).append(whole);
-        if (decimals > 0) {
-            String digits = Long.toString(fraction);
-            b.append('.');
-            for (int i = digits.length(); i < decimals; i++) {
-                b.append('0');
-            }
-            b.append(digits);
-        }
-        return b.toString();
+        return new String(ascii(false, whole, fraction, decimals), StandardCharsets.US_ASCII);
     }
 
     /**
