@@ -529,8 +529,9 @@ final class GeoCommands {
             if (limit != 0 && out.size() >= limit) {
                 return;
             }
-            double lon = GeoHash.scoreLon(score);
-            double lat = GeoHash.scoreLat(score);
+            long numbers = GeoHash.scoreCell(score);
+            double lon = GeoHash.cellLon(numbers);
+            double lat = GeoHash.cellLat(numbers);
             double dist = shape.distanceIfInside(lon, lat);
             if (dist < 0) {
                 return;

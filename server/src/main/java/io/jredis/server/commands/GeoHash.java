@@ -252,17 +252,26 @@ final class GeoHash {
      * the valid ranges (a cell on the east or north edge has its centre outside them).
      */
     static double[] decodeScore(double score) {
-        return new double[] {scoreLon(score), scoreLat(score)};
+        long cell = scoreCell(score);
+        return new double[] {cellLon(cell), cellLat(cell)};
     }
 
-    /** The longitude of {@link #decodeScore}, without an array (a search decodes every member of its cells). */
-    static double scoreLon(double score) {
-        return cellCentre(deinterleave(toUint64(score)) >>> 32, LONG_MIN, LONG_MAX);
+    /**
+     * A score's step-26 cell, its longitude and latitude numbers split apart, for {@link #cellLon} and
+     * {@link #cellLat}: {@link #decodeScore} without an array (a search decodes every member of its cells).
+     */
+    static long scoreCell(double score) {
+        return deinterleave(toUint64(score));
     }
 
-    /** The latitude of {@link #decodeScore}. */
-    static double scoreLat(double score) {
-        return cellCentre(deinterleave(toUint64(score)) & 0xFFFFFFFFL, LAT_MIN, LAT_MAX);
+    /** The longitude of {@link #decodeScore}, from {@link #scoreCell}. */
+    static double cellLon(long cell) {
+        return cellCentre(cell >>> 32, LONG_MIN, LONG_MAX);
+    }
+
+    /** The latitude of {@link #decodeScore}, from {@link #scoreCell}. */
+    static double cellLat(long cell) {
+        return cellCentre(cell & 0xFFFFFFFFL, LAT_MIN, LAT_MAX);
     }
 
     /** The clamped centre of step-26 cell {@code i} along one axis: geohashDecode's bounds, then their mean. */
