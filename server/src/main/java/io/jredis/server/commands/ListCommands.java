@@ -293,7 +293,8 @@ final class ListCommands {
             return;
         }
         long removed = 0;
-        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        // Redis negates a negative count in place: LONG_MIN stays negative, so no number of removals reaches it.
+        long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
         if (count >= 0) {
             for (int i = 0; i < l.size() && removed < limit; ) {
                 if (Arrays.equals(l.get(i), argv[3])) {

@@ -655,10 +655,6 @@ final class StreamCommands {
         if (s == WRONG) {
             return;
         }
-        if (id.compareTo(s.maxDeletedId()) < 0) {
-            c.engine().error(c, "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
-            return;
-        }
         if (s.length() > 0) {
             if (id.compareTo(s.lastValidId()) < 0) {
                 c.engine().error(c, "ERR The ID specified in XSETID is smaller than the target stream top item");
