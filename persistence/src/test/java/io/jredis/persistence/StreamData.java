@@ -14,7 +14,7 @@ import java.util.Map;
 public final class StreamData {
     private StreamData() {}
 
-    static final String[] KEYS = {"s", "empty", "tomb", "big", "wide"};
+    static final String[] KEYS = {"s", "empty", "tomb", "big", "wide", "tangled"};
 
     /** Streams with tombstones, several nodes, groups, consumers and pending entries; fixed IDs and times. */
     public static void populate(RawClient c) throws IOException {
@@ -46,6 +46,16 @@ public final class StreamData {
         cmds.add(new String[] {"XADD", "wide", "1-0", "f", "q".repeat(5000)});
         cmds.add(new String[] {"XADD", "wide", "2-0", "f", "1234567890123"});
         cmds.add(new String[] {"XADD", "wide", "3-0", "f", "-17", "g", "3.5"});
+        // Trimmed to tombstones only, then set back below them: new entries follow the tombstones in their node.
+        cmds.add(new String[] {"XADD", "tangled", "5-0", "a", "1"});
+        cmds.add(new String[] {"XADD", "tangled", "18446744073709551615-0", "a", "2"});
+        cmds.add(new String[] {"XDEL", "tangled", "18446744073709551615-0"});
+        cmds.add(new String[] {"XTRIM", "tangled", "MINID", "6-0"});
+        cmds.add(new String[] {"XSETID", "tangled", "1"});
+        cmds.add(new String[] {"XADD", "tangled", "2-0", "a", "3"});
+        cmds.add(new String[] {"XADD", "tangled", "3-0", "a", "4"});
+        cmds.add(new String[] {"XADD", "tangled", "4-0", "a", "5"});
+        cmds.add(new String[] {"XDEL", "tangled", "3-0"});
         for (String[] cmd : cmds) {
             byte[] r = raw(c, cmd);
             assertTrue(r[0] != '-', String.join(" ", cmd) + ": " + new String(r, StandardCharsets.UTF_8));

@@ -6,8 +6,6 @@ import io.jredis.server.db.StreamValue;
 import io.jredis.server.db.ValueType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -248,7 +246,6 @@ final class StreamCodec implements ValueCodec {
             throw new IllegalArgumentException("Empty listpack inside stream");
         }
         StreamValue.Node node = s.addNode(master, fields);
-        List<StreamId> seen = new ArrayList<>();
         long entries = 0;
         while (lp.next()) {
             entries++;
@@ -280,10 +277,6 @@ final class StreamCodec implements ValueCodec {
             if (integer(lp) != items && deep) {
                 throw new IllegalArgumentException("Stream listpack integrity check failed: bad entry lp-count");
             }
-            if (!seen.isEmpty() && id.compareTo(seen.get(seen.size() - 1)) <= 0) {
-                throw new IllegalArgumentException("Stream entries out of order");
-            }
-            seen.add(id);
             s.addLoaded(node, id, fv, flags);
         }
         if (deep && entries != count + deleted) {

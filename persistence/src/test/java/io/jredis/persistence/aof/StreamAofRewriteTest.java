@@ -1,11 +1,13 @@
 package io.jredis.persistence.aof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.persistence.StreamData;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +37,33 @@ class StreamAofRewriteTest {
                 RawClient c = new RawClient("127.0.0.1", r.port())) {
             StreamData.populate(c);
             theirs = rewrite(c, r.dir());
+            copyTree(r.dir().resolve("appendonlydir"), redisDir.resolve("appendonlydir"));
         }
         assertEquals(theirs, ours);
+        Map<String, String> redisReloaded;
+        try (RealRedis r = RealRedis.start("--dir", redisDir.toString(), "--appendonly", "yes");
+                RawClient c = new RawClient("127.0.0.1", r.port())) {
+            redisReloaded = StreamData.logicalState(c);
+        }
         try (AofServer s = AofServer.start(dir, "appendonly", "yes");
                 RawClient c = new RawClient("127.0.0.1", s.port())) {
-            assertEquals(expected, StreamData.logicalState(c));
+            Map<String, String> reloaded = StreamData.logicalState(c);
+            assertEquals(redisReloaded, reloaded);
+            // The tangled stream's XSETID is refused on load (its maximal tombstone is above its last ID), by Redis
+            // too: its counters come back as the XADDs left them. Every other stream comes back whole.
+            assertNotEquals(expected.get("tangled"), reloaded.get("tangled"));
+            expected.keySet().removeIf(k -> k.startsWith("tangled"));
+            reloaded.keySet().removeIf(k -> k.startsWith("tangled"));
+            assertEquals(expected, reloaded);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
         }
     }
 

@@ -136,6 +136,14 @@ public final class StreamValue implements RedisObject {
     private TreeMap<byte[], StreamGroup> groups;
     /** Listpack bytes of every node's entries, kept for memory accounting after each write. */
     private long entryBytes;
+    /** The highest ID of an entry held in the nodes, tombstones included; MIN when there are none. */
+    private StreamId highestEntry = StreamId.MIN;
+    /**
+     * An entry was added below one the nodes already hold: XSETID took an emptied stream back below its tombstones
+     * (Redis allows it), and the next XADD went into the last node after them. Lookups by ID then walk the entries
+     * as Redis's iterator does, since the nodes' IDs no longer tell where an entry is.
+     */
+    private boolean tangled;
 
     @Override
     public ValueType type() {
@@ -161,6 +169,8 @@ public final class StreamValue implements RedisObject {
             s.putNode(m);
             s.entryBytes += n.entryBytes;
         }
+        s.highestEntry = highestEntry;
+        s.tangled = tangled;
         s.length = length;
         s.lastId = lastId;
         s.firstId = firstId;
@@ -244,7 +254,7 @@ public final class StreamValue implements RedisObject {
             putNode(node);
         }
         Entry e = new Entry(id, fieldsValues, node.sameFields(fieldsValues) ? FLAG_SAMEFIELDS : 0);
-        entryBytes += addLoaded(node, e);
+        entryBytes += add(node, e);
         length++;
         entriesAdded++;
         lastId = id;
@@ -262,11 +272,16 @@ public final class StreamValue implements RedisObject {
 
     /** Loading: appends an entry, live or deleted, to a node exactly as stored. */
     public void addLoaded(Node node, StreamId id, byte[][] fieldsValues, int flags) {
-        entryBytes += addLoaded(node, new Entry(id, fieldsValues, flags));
+        entryBytes += add(node, new Entry(id, fieldsValues, flags));
     }
 
     /** Adds an entry to a node; returns its listpack bytes. */
-    private static long addLoaded(Node node, Entry e) {
+    private long add(Node node, Entry e) {
+        if (e.id.compareTo(highestEntry) <= 0 && highestEntry != StreamId.MIN) {
+            tangled = true;
+        } else {
+            highestEntry = e.id;
+        }
         long size = node.entrySize(e);
         node.entries.add(e);
         node.entryBytes += size;
@@ -294,20 +309,28 @@ public final class StreamValue implements RedisObject {
 
     // ---- reading ----
 
-    /** Live entries with {@code start <= id <= end}, ascending or descending, at most {@code count} (0 = all). */
+    /**
+     * Live entries with {@code start <= id <= end}, ascending or descending, at most {@code count} (0 = all), found
+     * as Redis's stream iterator finds them: from the node at or before the first bound (else the first or last
+     * node), walking on until a live entry lies past the other bound. Tombstones never stop the walk.
+     */
     public List<Entry> range(StreamId start, StreamId end, boolean rev, long count) {
         List<Entry> out = new ArrayList<>();
         if (start.compareTo(end) > 0 || nodes.isEmpty()) {
             return out;
         }
-        StreamId from = nodes.floorKey(start);
-        var sub = nodes.subMap(from == null ? start : from, true, end, true);
-        for (Node n : rev ? sub.descendingMap().values() : sub.values()) {
+        StreamId from = nodes.floorKey(rev ? end : start);
+        var walk = rev ? (from == null ? nodes.descendingMap() : nodes.headMap(from, true).descendingMap())
+                : (from == null ? nodes : nodes.tailMap(from, true));
+        for (Node n : walk.values()) {
             int size = n.entries.size();
             for (int k = 0; k < size; k++) {
                 Entry e = n.entries.get(rev ? size - 1 - k : k);
-                if (e.deleted() || e.id.compareTo(start) < 0 || e.id.compareTo(end) > 0) {
+                if (e.deleted() || (rev ? e.id.compareTo(end) > 0 : e.id.compareTo(start) < 0)) {
                     continue;
+                }
+                if (rev ? e.id.compareTo(start) < 0 : e.id.compareTo(end) > 0) {
+                    return out;
                 }
                 out.add(e);
                 if (count > 0 && out.size() >= count) {
@@ -320,17 +343,37 @@ public final class StreamValue implements RedisObject {
 
     /** The live entry with this ID, or null. */
     public Entry get(StreamId id) {
+        Hit h = find(id);
+        return h == null ? null : h.node.entries.get(h.index);
+    }
+
+    /** Where a live entry is. */
+    private record Hit(Node node, int index) {
+    }
+
+    /**
+     * The live entry with this ID: in the node at or before it, or, in a {@link #tangled} stream, as Redis's
+     * iterator finds it (the first live entry at or past the ID, from that node or else the first).
+     */
+    private Hit find(StreamId id) {
         var fl = nodes.floorEntry(id);
+        if (tangled) {
+            for (Node n : (fl == null ? nodes : nodes.tailMap(fl.getKey(), true)).values()) {
+                for (int i = 0; i < n.entries.size(); i++) {
+                    Entry e = n.entries.get(i);
+                    if (!e.deleted() && e.id.compareTo(id) >= 0) {
+                        return e.id.equals(id) ? new Hit(n, i) : null;
+                    }
+                }
+            }
+            return null;
+        }
         if (fl == null) {
             return null;
         }
         Node n = fl.getValue();
         int i = n.indexOf(id);
-        if (i < 0) {
-            return null;
-        }
-        Entry e = n.entries.get(i);
-        return e.deleted() ? null : e;
+        return i >= 0 && !n.entries.get(i).deleted() ? new Hit(n, i) : null;
     }
 
     /** ID of the first or last live entry; 0-0 when none (streamGetEdgeID skipping tombstones). */
@@ -367,16 +410,12 @@ public final class StreamValue implements RedisObject {
 
     /** XDEL of one ID: flags the entry deleted, dropping its node once all are; false if no live entry has it. */
     public boolean delete(StreamId id) {
-        var fl = nodes.floorEntry(id);
-        if (fl == null) {
+        Hit h = find(id);
+        if (h == null) {
             return false;
         }
-        Node n = fl.getValue();
-        int i = n.indexOf(id);
-        if (i < 0 || n.entries.get(i).deleted()) {
-            return false;
-        }
-        n.entries.get(i).flags |= FLAG_DELETED;
+        Node n = h.node;
+        n.entries.get(h.index).flags |= FLAG_DELETED;
         n.live--;
         n.deleted++;
         if (n.live == 0) {
@@ -465,6 +504,10 @@ public final class StreamValue implements RedisObject {
     private void removeNode(Node n) {
         nodes.remove(n.master);
         raxNodes = -1;
+        if (nodes.isEmpty()) {
+            highestEntry = StreamId.MIN;
+            tangled = false;
+        }
     }
 
     /**
