@@ -229,8 +229,7 @@ final class LuaErrorText {
                 int t = Lua.GETARG_B(i);
                 LuaString vn = op == Lua.OP_GETTABLE ? p.getlocalname(t + 1, pc)
                         : t < p.upvalues.length ? p.upvalues[t].name : null;
-                String key = Lua.ISK(k) && p.k[Lua.INDEXK(k)].isstring() ? p.k[Lua.INDEXK(k)].tojstring() : "?";
-                return new String[] {vn != null && vn.tojstring().equals("_ENV") ? "global" : "field", key};
+                return new String[] {vn != null && vn.tojstring().equals("_ENV") ? "global" : "field", constantName(p, k)};
             }
             case Lua.OP_GETUPVAL: {
                 int u = Lua.GETARG_B(i);
@@ -238,13 +237,19 @@ final class LuaErrorText {
                         ? p.upvalues[u].name.tojstring() : "?"};
             }
             case Lua.OP_SELF: {
-                int k = Lua.GETARG_C(i);
-                String key = Lua.ISK(k) && p.k[Lua.INDEXK(k)].isstring() ? p.k[Lua.INDEXK(k)].tojstring() : "?";
-                return new String[] {"method", key};
+                return new String[] {"method", constantName(p, Lua.GETARG_C(i))};
             }
             default:
                 return null;
         }
+    }
+
+    /**
+     * Lua's kname: a string constant's text, else "?". Strictly strings: LuaJ's isstring() also holds for numbers,
+     * which Lua names "?" (ARGV[1] + 1 on a missing argument is "field '?'").
+     */
+    private static String constantName(Prototype p, int k) {
+        return Lua.ISK(k) && p.k[Lua.INDEXK(k)].type() == LuaValue.TSTRING ? p.k[Lua.INDEXK(k)].tojstring() : "?";
     }
 
     /** Lua 5.2's findsetreg: the last instruction before {@code lastpc} that wrote register {@code reg}. */
