@@ -1008,18 +1008,22 @@ final class ZSetCommands {
         return null;
     }
 
-    private static double aggregate(int how, double a, double b) {
+    /**
+     * Redis's zunionInterAggregate of {@code value} into {@code target}, with C's comparisons: a NaN value leaves a
+     * MIN or MAX as it was, -0 does not replace 0, and a NaN sum (inf + -inf, or a NaN weighted score) becomes 0.
+     */
+    private static double aggregate(int how, double target, double value) {
         return switch (how) {
-            case 1 -> Math.min(a, b);
-            case 2 -> Math.max(a, b);
+            case 1 -> value < target ? value : target;
+            case 2 -> value > target ? value : target;
             default -> {
-                double s = a + b;
-                // inf + -inf is NaN; Redis stores 0 instead so sets never hold NaN.
+                double s = target + value;
                 yield Double.isNaN(s) ? 0 : s;
             }
         };
     }
 
+    /** A score times its input's weight; NaN (0 times infinity) counts as 0, as Redis starts an aggregate. */
     private static double weighted(double score, double weight) {
         double v = score * weight;
         return Double.isNaN(v) ? 0 : v;
@@ -1028,9 +1032,18 @@ final class ZSetCommands {
     private static Map<io.jredis.server.util.BytesKey, Double> combine(List<Map<io.jredis.server.util.BytesKey, Double>> in,
             double[] weights, int how, SetOp op) {
         Map<io.jredis.server.util.BytesKey, Double> out = new LinkedHashMap<>();
+        // Redis takes the inputs from the smallest to the largest (a stable sort): that sets the order of the
+        // additions and, for an intersection, whose score starts each aggregate.
+        Integer[] order = new Integer[in.size()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        if (op != SetOp.DIFF) {
+            Arrays.sort(order, (x, y) -> Integer.compare(in.get(x).size(), in.get(y).size()));
+        }
         switch (op) {
             case UNION -> {
-                for (int k = 0; k < in.size(); k++) {
+                for (int k : order) {
                     for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(k).entrySet()) {
                         double v = weighted(e.getValue(), weights[k]);
                         out.merge(e.getKey(), v, (a, b) -> aggregate(how, a, b));
@@ -1038,15 +1051,16 @@ final class ZSetCommands {
                 }
             }
             case INTER -> {
-                for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(0).entrySet()) {
-                    double v = weighted(e.getValue(), weights[0]);
+                for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(order[0]).entrySet()) {
+                    double v = weighted(e.getValue(), weights[order[0]]);
                     boolean all = true;
-                    for (int k = 1; k < in.size() && all; k++) {
-                        Double s = in.get(k).get(e.getKey());
+                    for (int j = 1; j < order.length && all; j++) {
+                        Double s = in.get(order[j]).get(e.getKey());
                         if (s == null) {
                             all = false;
                         } else {
-                            v = aggregate(how, v, weighted(s, weights[k]));
+                            // Unlike the first, these products go into the aggregate as they are, NaN included.
+                            v = aggregate(how, v, s * weights[order[j]]);
                         }
                     }
                     if (all) {
