@@ -83,7 +83,20 @@ final class ScriptHook extends DebugLib {
     private final Positioner positioner = new Positioner();
     private Interrupt interrupt;
     private LineHook lineHook;
-    private long instructions;
+    /** Instructions left before the count hook runs; with {@link #periods}, the instructions run so far. */
+    private int countdown = COUNT;
+    private long periods;
+    /**
+     * The running function's frame as the last call, return or coroutine switch left it, so that the per-instruction
+     * hook (LuaJ calls it before every instruction) stores the program counter without looking up the running
+     * coroutine's stack: the coroutine, its frames, the top index and the running closure's code (null when the top
+     * is a Java function).
+     */
+    private LuaThread thread;
+    private Frames cur;
+    private int[] pcs;
+    private int topIndex;
+    private int[] code;
     private Location lastError;
     /**
      * A Lua function that returned through a tail call ({@code return f(x)}) and whose callee has not yet run an
@@ -131,6 +144,7 @@ final class ScriptHook extends DebugLib {
         while (f.n > 0) {
             f.pop();
         }
+        follow(f);
         lastError = null;
         tailFn = null;
         tailRegs = null;
@@ -138,36 +152,76 @@ final class ScriptHook extends DebugLib {
 
     @Override
     public void onCall(LuaFunction f) {
-        frames().push(f, null);
+        Frames frames = frames();
+        frames.push(f, null);
+        follow(frames);
     }
 
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-        frames().push(c, stack);
+        Frames f = frames();
+        f.push(c, stack);
+        follow(f);
     }
 
+    /** Points the per-instruction fields at the running coroutine's top frame. */
+    private void follow(Frames f) {
+        thread = globals.running;
+        cur = f;
+        pcs = f.pc;
+        topIndex = f.n - 1;
+        code = topIndex >= 0 && f.fn[topIndex] instanceof LuaClosure c ? c.p.code : null;
+    }
+
+    /**
+     * Kept small so that the JIT inlines it into LuaJ's interpreter loop: the rare work (a coroutine switched, the
+     * debugger's line hook, a concatenation, the count hook) is in methods of its own.
+     */
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
-        Frames f = frames();
-        int i = f.n - 1;
-        int old = f.pc[i];
-        f.pc[i] = pc;
-        if (lineHook != null && f.fn[i] instanceof LuaClosure c) {
-            // Lua 5.1's traceexec: a function's first instruction, a jump backwards or a new line.
+        if (globals.running != thread) {
+            // A coroutine resumed or yielded: LuaJ runs no hook in between.
+            follow(frames());
+        }
+        if (lineHook == null) {
+            pcs[topIndex] = pc;
+        } else {
+            traceLine(pc);
+        }
+        int[] c = code;
+        if (c != null && pc < c.length && Lua.GET_OPCODE(c[pc]) == Lua.OP_CONCAT) {
+            concat(c[pc]);
+        }
+        if (--countdown == 0) {
+            countdown = COUNT;
+            periods++;
+            if (interrupt != null) {
+                interrupt.check();
+            }
+        }
+    }
+
+    /** Lua 5.1's traceexec: the line hook runs on a function's first instruction, a jump backwards or a new line. */
+    private void traceLine(int pc) {
+        int old = pcs[topIndex];
+        pcs[topIndex] = pc;
+        if (cur.fn[topIndex] instanceof LuaClosure c) {
             int[] li = c.p.lineinfo;
             int line = li == null || pc >= li.length ? -1 : li[pc];
             if (old < 0 || pc <= old || li == null || old >= li.length || li[old] != line) {
                 lineHook.onLine(c, line);
             }
         }
-        if (f.fn[i] instanceof LuaClosure c && pc < c.p.code.length
-                && Lua.GET_OPCODE(c.p.code[pc]) == Lua.OP_CONCAT) {
-            int code = c.p.code[pc];
-            LuaFormat.concatOperands(f.stack[i], Lua.GETARG_B(code), Lua.GETARG_C(code));
-        }
-        if (++instructions % COUNT == 0 && interrupt != null) {
-            interrupt.check();
-        }
+    }
+
+    /** Before a CONCAT runs: its numbers become Lua 5.1's text of them ("%.14g"), which LuaJ's own differs from. */
+    private void concat(int instruction) {
+        LuaFormat.concatOperands(cur.stack[topIndex], Lua.GETARG_B(instruction), Lua.GETARG_C(instruction));
+    }
+
+    /** Instructions run so far by this state. */
+    private long instructions() {
+        return periods * COUNT + (COUNT - countdown);
     }
 
     @Override
@@ -182,15 +236,16 @@ final class ScriptHook extends DebugLib {
             tailRegs = f.stack[i];
             tailPc = f.pc[i];
             tailDepth = i;
-            tailStamp = instructions;
+            tailStamp = instructions();
             tailFrames = f;
         }
         f.pop();
+        follow(f);
     }
 
     /** True when the tail-calling function is still, for Lua 5.1, the running Lua function. */
     private boolean tailActive(Frames f) {
-        return tailFn != null && tailFrames == f && f.n == tailDepth && tailStamp == instructions;
+        return tailFn != null && tailFrames == f && f.n == tailDepth && tailStamp == instructions();
     }
 
     private int tailLine() {

@@ -28,7 +28,7 @@ class ScriptBusyTest {
     private static final String LOOP = "local i = 0 while true do i = i + 1 end";
 
     /** Polls PING from {@code c} until the server answers {@code expected}, within a bound. */
-    private static void awaitPingReply(RawClient c, String expected) throws Exception {
+    static void awaitPingReply(RawClient c, String expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String last = null;
         while (System.nanoTime() < deadline) {
