@@ -9,7 +9,7 @@ import java.util.Random;
  * or 1 sparse, 3 unused bytes, cached cardinality as 8 little-endian bytes whose top bit marks it invalid) followed by
  * 16384 registers, either packed as 6-bit fields (dense) or run-length encoded with the ZERO, XZERO and VAL opcodes
  * (sparse). Values stay plain strings; an instance is a working copy of one that commands change and store back as a
- * new array, since stored strings are never modified in place.
+ * new array, or ({@link #inPlace}) a dense value only its key holds, changed where it is stored.
  *
  * <p>The sparse update keeps Redis's exact algorithm (split of the covering opcode, then merge of adjacent VAL opcodes
  * scanning at most five opcodes) so that the bytes, not only the counts, are those Redis produces. Validity checks

@@ -240,17 +240,7 @@ class BitCommandsTest extends SharedServerTest {
             String[] keys = {"a", "b", "c"};
             List<String> mismatches = new ArrayList<>();
             for (int i = 0; i < 4000 && mismatches.size() < 5; i++) {
-                List<String> cmd = randomCommand(rnd, keys);
-                byte[][] argv = new byte[cmd.size()][];
-                for (int k = 0; k < argv.length; k++) {
-                    argv[k] = cmd.get(k).getBytes(StandardCharsets.ISO_8859_1);
-                }
-                byte[] expected = real.callRaw(argv);
-                byte[] actual = ours.callRaw(argv);
-                if (!Arrays.equals(expected, actual)) {
-                    mismatches.add(cmd + "\n  redis:  " + DifferentialRunner.show(expected) + "\n  jredis: "
-                            + DifferentialRunner.show(actual));
-                }
+                compare(real, ours, randomCommand(rnd, keys), "", mismatches);
             }
             assertTrue(mismatches.isEmpty(), () -> String.join("\n", mismatches));
         }
@@ -302,28 +292,27 @@ class BitCommandsTest extends SharedServerTest {
                         cmd.add(rnd.nextInt(8) == 0 ? "bo:missing" : keys[rnd.nextInt(keys.length)]);
                     }
                 }
-                byte[][] argv = new byte[cmd.size()][];
-                for (int k = 0; k < argv.length; k++) {
-                    argv[k] = cmd.get(k).getBytes(StandardCharsets.ISO_8859_1);
-                }
-                byte[] expected = real.callRaw(argv);
-                byte[] actual = ours.callRaw(argv);
-                if (!Arrays.equals(expected, actual)) {
-                    mismatches.add(i + " " + cmd + "\n  redis:  " + DifferentialRunner.show(expected)
-                            + "\n  jredis: " + DifferentialRunner.show(actual));
-                }
+                compare(real, ours, cmd, i + " ", mismatches);
                 if (cmd.get(0).equals("BITOP")) {
-                    byte[][] get = {"GET".getBytes(), key.getBytes()};
-                    byte[] expectedValue = real.callRaw(get);
-                    byte[] actualValue = ours.callRaw(get);
-                    if (!Arrays.equals(expectedValue, actualValue)) {
-                        mismatches.add(i + " value after " + cmd + "\n  redis:  "
-                                + DifferentialRunner.show(expectedValue) + "\n  jredis: "
-                                + DifferentialRunner.show(actualValue));
-                    }
+                    compare(real, ours, List.of("GET", key), i + " after " + cmd + ": ", mismatches);
                 }
             }
             assertTrue(mismatches.isEmpty(), () -> String.join("\n", mismatches));
+        }
+    }
+
+    /** Sends {@code cmd} to redis-server and jredis; adds both replies to {@code mismatches} when they differ. */
+    private static void compare(RawClient real, RawClient ours, List<String> cmd, String where,
+            List<String> mismatches) throws Exception {
+        byte[][] argv = new byte[cmd.size()][];
+        for (int k = 0; k < argv.length; k++) {
+            argv[k] = cmd.get(k).getBytes(StandardCharsets.ISO_8859_1);
+        }
+        byte[] expected = real.callRaw(argv);
+        byte[] actual = ours.callRaw(argv);
+        if (!Arrays.equals(expected, actual)) {
+            mismatches.add(where + cmd + "\n  redis:  " + DifferentialRunner.show(expected) + "\n  jredis: "
+                    + DifferentialRunner.show(actual));
         }
     }
 
