@@ -274,10 +274,11 @@ final class BitCommands {
 
     /**
      * Writes BITOP's result into {@code res} ({@code maxlen} bytes): the sources zero-padded to {@code maxlen} and
-     * combined by {@code op}. {@code res} may be {@code src[0]} itself but no other source. The first two sources are
-     * combined in one pass, then each further source in one simple loop per operation, which the JIT compiles to
-     * vector instructions as Redis's word-at-a-time loops; a loop over bytes choosing the operation for each byte took
-     * three times redis-server's CPU on 128 KB bitmaps.
+     * combined by {@code op}. The first two sources are combined in one pass, which reads both at each byte before
+     * writing it, so {@code res} may be either of them; each further source then takes one simple loop per
+     * operation over {@code res}, so it must not be one of those. Such loops the JIT compiles to vector instructions,
+     * as Redis's word-at-a-time loops; a loop over bytes choosing the operation for each byte took three times
+     * redis-server's CPU on 128 KB bitmaps.
      */
     private static void combine(int op, byte[][] src, int maxlen, byte[] res) {
         byte[] a = src[0];
@@ -338,17 +339,18 @@ final class BitCommands {
 
     /**
      * The destination's own array when BITOP may write its result there: a raw string (so held by this key alone,
-     * see {@link Values#isRaw}) of exactly the result's length that is no source but the first (which
-     * {@link #combine} reads before writing each byte). Else null, and the result goes to a new array: allocating
-     * and zeroing 128 KB per call cost more than the operation itself. Looked up without touching the access clock
-     * (the store that follows does), but through the entry so that a running snapshot first takes its copy.
+     * see {@link Values#isRaw}) of exactly the result's length that is none of the sources after the first two
+     * (which {@link #combine} reads before writing each byte). Else null, and the result goes to a new array:
+     * allocating and zeroing 128 KB per call cost more than the operation itself. Looked up without touching the
+     * access clock (the store that follows does), but through the entry so that a running snapshot first takes its
+     * copy.
      */
     private static byte[] reusable(Database db, byte[] target, byte[][] src, int maxlen) {
         Dict.Entry e = db.entry(target);
         if (e == null || !(e.value() instanceof byte[] d) || d.length != maxlen || !Values.isRaw(d)) {
             return null;
         }
-        for (int j = 1; j < src.length; j++) {
+        for (int j = 2; j < src.length; j++) {
             if (src[j] == d) {
                 return null;
             }

@@ -289,7 +289,7 @@ class HyperLogLogTest extends SharedServerTest {
         }
     }
 
-    /** A dense value (cached cardinality invalid) whose register {@code i} is {@code regs[i]}: 6 bits each, LSB first. */
+    /** A dense value, cached cardinality invalid, whose register {@code i} is {@code regs[i]} (6 bits, LSB first). */
     private static byte[] dense(int[] regs) {
         byte[] v = new byte[16 + 12288];
         System.arraycopy(header(0, 0, 0, 0, 0, 0, 0, 0, 0x80), 0, v, 0, 16);
@@ -346,7 +346,8 @@ class HyperLogLogTest extends SharedServerTest {
                 if (kind == 0) {
                     cmd.addAll(List.of("SET".getBytes(), key.getBytes(), dense(randomRegisters(rnd, rnd.nextInt(10)))));
                 } else if (kind == 1) {
-                    cmd.addAll(List.of("COPY".getBytes(), "hd:m".getBytes(), "hd:copy".getBytes(), "REPLACE".getBytes()));
+                    cmd.addAll(List.of("COPY".getBytes(), "hd:m".getBytes(), "hd:copy".getBytes(),
+                            "REPLACE".getBytes()));
                 } else if (kind == 2) {
                     cmd.addAll(List.of("PFADD".getBytes(), key.getBytes(), ("e" + i).getBytes()));
                 } else if (kind == 3) {
