@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.args.BitOP;
 
 /**
  * BGSAVE without fork is a point-in-time image: the file holds exactly the data of the moment BGSAVE ran, although
- * every kind of write (overwrites, in-place changes of collections and of raw strings, APPENDs into a string's
- * room, deletes, renames, TTL changes, new keys, FLUSHDB, SWAPDB) keeps going while the save is still walking the
- * keyspace, and the server stays responsive.
+ * every kind of write (overwrites, in-place changes of collections and of raw strings by SETRANGE, SETBIT, BITOP,
+ * PFADD and PFMERGE, APPENDs into a string's room, deletes, renames, TTL changes, new keys, FLUSHDB, SWAPDB) keeps
+ * going while the save is still walking the keyspace, and the server stays responsive.
  */
 public class BgsaveConsistencyTest {
     private static final int KEYS = 2000;
@@ -122,8 +123,9 @@ public class BgsaveConsistencyTest {
                 case 0 -> {
                     p.set(k, "s".repeat(4000) + i);
                     if (i % 10 == 0) {
-                        // Raw from here on: SETBIT and SETRANGE then change it in place.
+                        // Raw from here on: BITOP, SETBIT and SETRANGE then change it in place.
                         p.setrange(k, 0, "raw");
+                        p.set("mask-" + i, "m".repeat(4000) + i);
                     } else if (i % 10 == 5) {
                         // Left with room to grow: the APPENDs during the save then write into it.
                         p.append(k, "+grown");
@@ -155,6 +157,14 @@ public class BgsaveConsistencyTest {
                 p.pexpireAt(k, System.currentTimeMillis() + 3_600_000 + i);
             }
         }
+        // Dense HyperLogLogs, raw: PFADD and PFMERGE then change them in place.
+        for (int h = 0; h < 4; h++) {
+            String[] elements = new String[3000];
+            for (int e = 0; e < elements.length; e++) {
+                elements[e] = "hll" + h + "-" + e;
+            }
+            p.pfadd("hll-" + h, elements);
+        }
         p.select(1);
         for (int i = 0; i < 50; i++) {
             p.set("db1-" + i, "v" + i);
@@ -181,8 +191,11 @@ public class BgsaveConsistencyTest {
             switch (i % 5) {
                 case 0 -> {
                     if (i % 10 == 0) {
+                        // Of its source's length: the result is written into the key's own array.
+                        p.bitop(BitOP.NOT, k, "mask-" + i);
                         p.setrange(k, 1, "in place");
                         p.setbit(k, 100, true);
+                        n++;
                     } else {
                         p.append(k, "+appended");
                         p.append(k, "+twice");
@@ -222,6 +235,8 @@ public class BgsaveConsistencyTest {
             p.set("new-" + i, "created during the save");
             n++;
         }
+        p.pfmerge("hll-0", "hll-1", "hll-2");
+        p.pfadd("hll-3", "added during the save");
         p.sync();
         j.select(1);
         j.flushDB();
@@ -230,6 +245,6 @@ public class BgsaveConsistencyTest {
         j.select(3);
         j.rpush("db2-0", "moved and changed");
         j.select(0);
-        return n + 4;
+        return n + 6;
     }
 }

@@ -1,5 +1,6 @@
 package io.jredis.server.db;
 
+import io.jredis.server.util.Bytes;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -8,7 +9,7 @@ import java.util.Random;
  * or 1 sparse, 3 unused bytes, cached cardinality as 8 little-endian bytes whose top bit marks it invalid) followed by
  * 16384 registers, either packed as 6-bit fields (dense) or run-length encoded with the ZERO, XZERO and VAL opcodes
  * (sparse). Values stay plain strings; an instance is a working copy of one that commands change and store back as a
- * new array, since stored strings are never modified in place.
+ * new array, or ({@link #inPlace}) a dense value only its key holds, changed where it is stored.
  *
  * <p>The sparse update keeps Redis's exact algorithm (split of the covering opcode, then merge of adjacent VAL opcodes
  * scanning at most five opcodes) so that the bytes, not only the counts, are those Redis produces. Validity checks
@@ -204,6 +205,63 @@ public final class HyperLogLog {
         }
     }
 
+    /** The 6-byte groups of a dense value, each holding eight registers. */
+    private static final int GROUPS = REGISTERS / 8;
+    /** Bit 7 of each byte. */
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * The eight registers of group {@code g} of the registers starting at {@code off}, as the low 48 bits of a
+     * little-endian read (register 8g in the lowest six). The last group is read from two bytes earlier, so that no
+     * read passes the end of an exactly sized value.
+     */
+    private static long group(byte[] p, int off, int g) {
+        int at = off + g * 6;
+        return g < GROUPS - 1 ? Bytes.longLE(p, at) & 0xFFFFFFFFFFFFL : Bytes.longLE(p, at - 2) >>> 16;
+    }
+
+    /** Writes the 48 bits of {@code regs} as group {@code g}, leaving the bytes around it as they are. */
+    private static void putGroup(byte[] p, int off, int g, long regs) {
+        int at = off + g * 6;
+        if (g < GROUPS - 1) {
+            Bytes.putLongLE(p, at, (Bytes.longLE(p, at) & 0xFFFF000000000000L) | regs);
+        } else {
+            Bytes.putLongLE(p, at - 2, (Bytes.longLE(p, at - 2) & 0xFFFFL) | regs << 16);
+        }
+    }
+
+    /** The eight 6-bit registers packed in the low 48 bits of {@code w}, one per byte (register 0 in the lowest). */
+    private static long spread(long w) {
+        long a = (w & 0xFFFFFFL) | (w & 0xFFFFFF000000L) << 8;
+        long b = (a & 0x00000FFF00000FFFL) | (a & 0x00FFF00000FFF000L) << 4;
+        return (b & 0x003F003F003F003FL) | (b & 0x0FC00FC00FC00FC0L) << 2;
+    }
+
+    /** The inverse of {@link #spread}: eight bytes below 64 packed as 6-bit fields in the low 48 bits. */
+    private static long pack(long c) {
+        long b = (c & 0x003F003F003F003FL) | (c >>> 2 & 0x0FC00FC00FC00FC0L);
+        long a = (b & 0x00000FFF00000FFFL) | (b >>> 4 & 0x00FFF00000FFF000L);
+        return (a & 0xFFFFFFL) | (a >>> 8 & 0xFFFFFF000000L);
+    }
+
+    /**
+     * The byte-wise maximum of two words whose bytes are all below 128: setting bit 7 of each byte of {@code a}
+     * before subtracting keeps every byte's difference from borrowing from the next, and leaves bit 7 set where
+     * {@code a >= b}.
+     */
+    private static long maxBytes(long a, long b) {
+        long aWins = (((a | HIGH_BITS) - b) & HIGH_BITS) >>> 7;
+        long mask = aWins * 0xFF;
+        return (a & mask) | (b & ~mask);
+    }
+
+    /** Adds the eight registers of {@code spreadRegs} (one per byte) to a histogram. */
+    private static void countGroup(int[] histo, long spreadRegs) {
+        for (int k = 0; k < 64; k += 8) {
+            histo[(int) (spreadRegs >>> k) & 0xff]++;
+        }
+    }
+
     // ---- sparse opcodes ----
 
     private static boolean isZero(int op) {
@@ -291,6 +349,21 @@ public final class HyperLogLog {
         ensureRoom(newLen);
         len = newLen;
         buf[len] = 0;
+    }
+
+    /**
+     * Raises every register of a dense value to at least the one-byte register of {@code max} at its index: the
+     * dense part of PFMERGE, which Redis does register by register (hllDenseSet for each non-zero one), done eight
+     * at a time.
+     */
+    public void raiseDense(byte[] max) {
+        for (int g = 0; g < GROUPS; g++) {
+            long regs = spread(group(buf, HEADER, g));
+            long raised = maxBytes(regs, Bytes.longLE(max, g * 8));
+            if (raised != regs) {
+                putGroup(buf, HEADER, g, pack(raised));
+            }
+        }
     }
 
     /** Redis's hllSparseSet, step for step. */
@@ -521,11 +594,10 @@ public final class HyperLogLog {
      */
     public static boolean merge(byte[] max, byte[] v) {
         if (v[ENCODING] == DENSE) {
-            for (int i = 0; i < REGISTERS; i++) {
-                int r = denseGet(v, HEADER, i);
-                if (r > max[i]) {
-                    max[i] = (byte) r;
-                }
+            // Eight registers at a time: one read, spread to a byte each, and a byte-wise maximum with eight of max's.
+            for (int g = 0; g < GROUPS; g++) {
+                int at = g * 8;
+                Bytes.putLongLE(max, at, maxBytes(Bytes.longLE(max, at), spread(group(v, HEADER, g))));
             }
             return true;
         }
@@ -567,8 +639,8 @@ public final class HyperLogLog {
     public static Long count(byte[] v) {
         int[] histo = new int[64];
         if (v[ENCODING] == DENSE) {
-            for (int i = 0; i < REGISTERS; i++) {
-                histo[denseGet(v, HEADER, i)]++;
+            for (int g = 0; g < GROUPS; g++) {
+                countGroup(histo, spread(group(v, HEADER, g)));
             }
         } else if (!sparseHistogram(v, histo)) {
             return null;
@@ -579,8 +651,14 @@ public final class HyperLogLog {
     /** The estimated cardinality of plain one-byte registers (PFCOUNT of several keys). */
     public static long countRaw(byte[] registers) {
         int[] histo = new int[64];
-        for (byte r : registers) {
-            histo[r]++;
+        // Eight registers a read; runs of empty registers (most of them in a small set) count as one step.
+        for (int i = 0; i < REGISTERS; i += 8) {
+            long w = Bytes.longLE(registers, i);
+            if (w == 0) {
+                histo[0] += 8;
+            } else {
+                countGroup(histo, w);
+            }
         }
         return estimate(histo);
     }

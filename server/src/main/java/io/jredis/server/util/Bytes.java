@@ -19,6 +19,11 @@ public final class Bytes {
         return (long) LONG_LE.get(b, i);
     }
 
+    /** Writes {@code v} as the eight little-endian bytes of {@code b} from {@code i} (see {@link #longLE}). */
+    public static void putLongLE(byte[] b, int i, long v) {
+        LONG_LE.set(b, i, v);
+    }
+
     public static byte[] of(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
