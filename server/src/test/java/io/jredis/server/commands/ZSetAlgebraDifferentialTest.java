@@ -62,6 +62,12 @@ class ZSetAlgebraDifferentialTest {
                     ZUNION 3 r p q WITHSCORES
                     ZUNION 3 r q p WITHSCORES
                     ZINTERSTORE d 3 r p q
+                    ZADD one1 inf x
+                    ZADD one2 -inf x
+                    ZADD one3 5 x
+                    ZINTER 3 one3 one1 one2 WITHSCORES
+                    ZINTER 3 one1 one3 one2 WITHSCORES
+                    ZUNION 4 one1 one3 one3 one2 WITHSCORES
                     ZRANGE d 0 -1 WITHSCORES
                     ZINTER 2 a b WEIGHTS 1 0 WITHSCORES
                     ZINTER 2 a b WEIGHTS 1 0 AGGREGATE MIN WITHSCORES
