@@ -135,7 +135,10 @@ final class ZSkipList {
             return x;
         }
 
-        /** Gives each level's last node the span to the end that {@link #insert} expects of it. */
+        /**
+         * Gives each level's last node its span to the end, as {@link #insert} keeps it: no walk reads a span without
+         * a forward link, but the list is then the one inserts would have built.
+         */
         void finish() {
             for (int i = 0; i < level; i++) {
                 last[i].span[i] = length - lastRank[i];
