@@ -1,12 +1,10 @@
 package io.jredis.server.commands;
 
 import static io.jredis.server.testing.ReplyComparison.check;
+import static io.jredis.server.testing.ReplyComparison.onBoth;
 
-import io.jredis.server.testing.RawClient;
-import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.ReplyComparison.Compare;
 import io.jredis.server.testing.ReplyComparison.Op;
-import io.jredis.server.testing.TestServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,15 +16,7 @@ class StreamInfoDifferentialTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void xinfoStreamMatchesRedis(int protocol) throws Exception {
-        RealRedis.assumeInstalled();
-        try (RealRedis redis = RealRedis.start(); TestServer ours = TestServer.start();
-                RawClient real = new RawClient("127.0.0.1", redis.port());
-                RawClient mine = new RawClient("127.0.0.1", ours.port())) {
-            mine.call("PING");
-            if (protocol == 3) {
-                real.call("HELLO", "3");
-                ours.switchClientsToResp3();
-            }
+        onBoth(protocol, (real, mine) -> {
             String script = """
                     XINFO STREAM nosuch
                     XADD xe 5-1 f v
@@ -58,6 +48,6 @@ class StreamInfoDifferentialTest {
             for (String line : script.strip().split("\n")) {
                 check(real, mine, new Op(Compare.EXACT, line.split(" ")), "RESP" + protocol);
             }
-        }
+        });
     }
 }

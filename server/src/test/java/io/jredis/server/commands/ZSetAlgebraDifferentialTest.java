@@ -1,12 +1,10 @@
 package io.jredis.server.commands;
 
 import static io.jredis.server.testing.ReplyComparison.check;
+import static io.jredis.server.testing.ReplyComparison.onBoth;
 
-import io.jredis.server.testing.RawClient;
-import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.ReplyComparison.Compare;
 import io.jredis.server.testing.ReplyComparison.Op;
-import io.jredis.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,25 +23,6 @@ class ZSetAlgebraDifferentialTest {
         "-inf"};
     private static final String[] WEIGHTS = {"1", "1", "0", "-1", "2", "0.5", "inf", "-inf", "1e300"};
     private static final int[] SIZES = {0, 1, 3, 20, 127, 128, 129, 300};
-
-    /** Both servers, one connection each, switched to {@code protocol}. */
-    private interface Body {
-        void run(RawClient real, RawClient mine) throws Exception;
-    }
-
-    private static void onBoth(int protocol, Body body) throws Exception {
-        RealRedis.assumeInstalled();
-        try (RealRedis redis = RealRedis.start(); TestServer ours = TestServer.start();
-                RawClient real = new RawClient("127.0.0.1", redis.port());
-                RawClient mine = new RawClient("127.0.0.1", ours.port())) {
-            mine.call("PING");
-            if (protocol == 3) {
-                real.call("HELLO", "3");
-                ours.switchClientsToResp3();
-            }
-            body.run(real, mine);
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
