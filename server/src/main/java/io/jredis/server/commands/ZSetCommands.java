@@ -5,15 +5,16 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.db.Dict;
+import io.jredis.server.db.SetValue;
 import io.jredis.server.db.ZSetValue;
 import io.jredis.server.protocol.Reply;
 import io.jredis.server.util.Bytes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -295,12 +296,6 @@ final class ZSetCommands {
                 z.forRange(from, to, rev, visitor);
             }
         }
-
-        Selection selection() {
-            Selection sel = new Selection();
-            forEach(sel::add);
-            return sel;
-        }
     }
 
     /** A parsed ZRANGE-family request. */
@@ -465,15 +460,18 @@ final class ZSetCommands {
         if (span == null) {
             return;
         }
-        Selection sel = span.selection();
+        // The ranks ascending whatever REV said: the stored set orders them by score anyway.
+        Scored sel = new Scored((int) span.size());
+        if (span.z() != null) {
+            span.z().forRange(span.from(), span.to(), false, sel::add);
+        }
         store(c, argv[1], sel, "zrangestore");
-        c.reply().integer(sel.members().size());
+        c.reply().integer(sel.n);
     }
 
-    /** Replaces {@code dst} with the selection (deleting it when empty), notifying {@code event} or "del". */
-    private static void store(Client c, byte[] dst, Selection sel, String event) {
-        ZSetValue.Limits limits = limits(c.engine());
-        if (sel.members().isEmpty()) {
+    /** Replaces {@code dst} with the sorted result (deleting it when empty), notifying {@code event} or "del". */
+    private static void store(Client c, byte[] dst, Scored sorted, String event) {
+        if (sorted.n == 0) {
             // Nothing to store and nothing deleted: as Redis, no change, so nothing to propagate.
             if (c.db().delete(dst)) {
                 changed(c, dst, 1);
@@ -481,11 +479,7 @@ final class ZSetCommands {
             }
             return;
         }
-        ZSetValue z = new ZSetValue();
-        for (int i = 0; i < sel.members().size(); i++) {
-            z.put(sel.members().get(i), sel.scores().get(i), limits);
-        }
-        c.db().set(dst, z, false);
+        c.db().set(dst, ZSetValue.ofSorted(sorted.members, sorted.scores, sorted.n, limits(c.engine())), false);
         Notify.event(c, KeyspaceEvents.ZSET, event, dst);
         c.engine().dirty(1);
     }
@@ -935,16 +929,10 @@ final class ZSetCommands {
         }
         int n = numkeys.intValue();
         // Redis reads (and type-checks) the input keys before it parses the options.
-        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[numIdx + 1 + k]);
-            if (in == null) {
-                return;
-            }
-            inputs.add(in);
+        Source[] src = sources(c, argv, numIdx + 1, n);
+        if (src == null) {
+            return;
         }
-        double[] weights = new double[n];
-        Arrays.fill(weights, 1);
         int aggregate = 0;
         boolean withScores = false;
         for (int i = numIdx + 1 + n; i < argv.length; i++) {
@@ -956,7 +944,7 @@ final class ZSetCommands {
                         c.engine().error(c, "ERR weight value is not a float");
                         return;
                     }
-                    weights[w] = d;
+                    src[w].weight = d;
                 }
                 i += n;
             } else if (op != SetOp.DIFF && Bytes.eqIgnoreCase(argv[i], "aggregate") && left >= 1) {
@@ -978,39 +966,94 @@ final class ZSetCommands {
                 return;
             }
         }
-        Map<io.jredis.server.util.BytesKey, Double> result = combine(inputs, weights, aggregate, op);
-        Selection sel = sorted(result);
+        if (op != SetOp.DIFF) {
+            bySize(src);
+        }
+        Scored result = combine(src, aggregate, op);
+        ZSetValue.sort(result.members, result.scores, result.n);
         if (store) {
             String event = op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore";
-            store(c, argv[1], sel, event);
-            c.reply().integer(sel.members().size());
+            store(c, argv[1], result, event);
+            c.reply().integer(result.n);
         } else {
-            replySelection(c, sel, withScores);
+            replyLength(c, result.n, withScores);
+            for (int i = 0; i < result.n; i++) {
+                replyMember(c, result.members[i], result.scores[i], withScores);
+            }
         }
     }
 
-    /** Members with scores of a sorted set or a plain set (scores 1); empty when missing; null after WRONGTYPE. */
-    private static Map<io.jredis.server.util.BytesKey, Double> members(Client c, byte[] key) {
+    /**
+     * One input of ZUNION/ZINTER/ZDIFF/ZINTERCARD, read in place: a sorted set, a plain set (every score 1) or a
+     * missing key (empty). Copying each input into a map first was a third of a ZINTERSTORE's time.
+     */
+    private static final class Source {
+        final ZSetValue zset;
+        final SetValue set;
+        double weight = 1;
+
+        Source(ZSetValue zset, SetValue set) {
+            this.zset = zset;
+            this.set = set;
+        }
+
+        int size() {
+            return zset != null ? zset.size() : set != null ? set.size() : 0;
+        }
+
+        void forEach(ZSetValue.MemberVisitor visitor) {
+            if (zset != null) {
+                zset.forRange(0, zset.size() - 1, false, visitor);
+            } else if (set != null) {
+                set.forEach(m -> visitor.accept(m, 1));
+            }
+        }
+
+        /** The member's score, NaN (never a score) when absent. */
+        double score(byte[] member) {
+            if (zset != null) {
+                return zset.scoreOrNaN(member);
+            }
+            return set != null && set.contains(member) ? 1 : Double.NaN;
+        }
+    }
+
+    /** The input at {@code key}; null after replying WRONGTYPE. */
+    private static Source source(Client c, byte[] key) {
         Object v = c.engine().lookupRead(c.db(), key);
-        Map<io.jredis.server.util.BytesKey, Double> out = new LinkedHashMap<>();
-        if (v == null) {
-            return out;
+        if (v == null || v instanceof ZSetValue) {
+            return new Source((ZSetValue) v, null);
         }
-        if (v instanceof ZSetValue z) {
-            z.forRange(0, z.size() - 1, false, (m, s) -> out.put(new io.jredis.server.util.BytesKey(m), s));
-            return out;
-        }
-        if (v instanceof io.jredis.server.db.SetValue set) {
-            set.forEach(m -> out.put(new io.jredis.server.util.BytesKey(m), 1.0));
-            return out;
+        if (v instanceof SetValue set) {
+            return new Source(null, set);
         }
         c.engine().error(c, Args.WRONGTYPE);
         return null;
     }
 
+    /** The inputs {@code argv[from..from+n)}, or null after replying WRONGTYPE. */
+    private static Source[] sources(Client c, byte[][] argv, int from, int n) {
+        Source[] src = new Source[n];
+        for (int k = 0; k < n; k++) {
+            src[k] = source(c, argv[from + k]);
+            if (src[k] == null) {
+                return null;
+            }
+        }
+        return src;
+    }
+
     /**
-     * Redis's zunionInterAggregate of {@code value} into {@code target}, with C's comparisons: a NaN value leaves a
-     * MIN or MAX as it was, -0 does not replace 0, and a NaN sum (inf + -inf, or a NaN weighted score) becomes 0.
+     * Smallest input first, as Redis's qsort by cardinality (stable for a few inputs): it decides which input an
+     * intersection walks and the order scores are aggregated in, which SUM of inf and -inf makes visible.
+     */
+    private static void bySize(Source[] src) {
+        Arrays.sort(src, Comparator.comparingInt(Source::size));
+    }
+
+    /**
+     * Redis's zunionInterAggregate: a NaN sum (inf + -inf) becomes 0; MIN and MAX keep the target unless the value
+     * compares below (above) it, so a NaN value (an inf score weighted 0) and a zero of the other sign are ignored.
      */
     private static double aggregate(int how, double target, double value) {
         return switch (how) {
@@ -1023,80 +1066,95 @@ final class ZSetCommands {
         };
     }
 
-    /** A score times its input's weight; NaN (0 times infinity) counts as 0, as Redis starts an aggregate. */
+    /** A score as an input's weight makes it before aggregation: Redis stores 0 for a NaN product (inf * 0). */
     private static double weighted(double score, double weight) {
         double v = score * weight;
         return Double.isNaN(v) ? 0 : v;
     }
 
-    private static Map<io.jredis.server.util.BytesKey, Double> combine(List<Map<io.jredis.server.util.BytesKey, Double>> in,
-            double[] weights, int how, SetOp op) {
-        Map<io.jredis.server.util.BytesKey, Double> out = new LinkedHashMap<>();
-        // Redis takes the inputs from the smallest to the largest (a stable sort): that sets the order of the
-        // additions and, for an intersection, whose score starts each aggregate.
-        Integer[] order = new Integer[in.size()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
+    /** A set operation's result: members and scores in parallel arrays, collected in any order. */
+    private static final class Scored {
+        byte[][] members;
+        double[] scores;
+        int n;
+
+        Scored(int capacity) {
+            members = new byte[Math.max(capacity, 1)][];
+            scores = new double[members.length];
         }
-        if (op != SetOp.DIFF) {
-            Arrays.sort(order, (x, y) -> Integer.compare(in.get(x).size(), in.get(y).size()));
+
+        void add(byte[] member, double score) {
+            if (n == members.length) {
+                members = Arrays.copyOf(members, n * 2);
+                scores = Arrays.copyOf(scores, n * 2);
+            }
+            members[n] = member;
+            scores[n++] = score;
         }
-        switch (op) {
-            case UNION -> {
-                for (int k : order) {
-                    for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(k).entrySet()) {
-                        double v = weighted(e.getValue(), weights[k]);
-                        out.merge(e.getKey(), v, (a, b) -> aggregate(how, a, b));
-                    }
-                }
-            }
-            case INTER -> {
-                for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(order[0]).entrySet()) {
-                    double v = weighted(e.getValue(), weights[order[0]]);
-                    boolean all = true;
-                    for (int j = 1; j < order.length && all; j++) {
-                        Double s = in.get(order[j]).get(e.getKey());
-                        if (s == null) {
-                            all = false;
-                        } else {
-                            // Unlike the first, these products go into the aggregate as they are, NaN included.
-                            v = aggregate(how, v, s * weights[order[j]]);
-                        }
-                    }
-                    if (all) {
-                        out.put(e.getKey(), v);
-                    }
-                }
-            }
-            case DIFF -> {
-                for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : in.get(0).entrySet()) {
-                    boolean elsewhere = false;
-                    for (int k = 1; k < in.size() && !elsewhere; k++) {
-                        elsewhere = in.get(k).containsKey(e.getKey());
-                    }
-                    if (!elsewhere) {
-                        out.put(e.getKey(), e.getValue());
-                    }
-                }
-            }
-        }
-        return out;
     }
 
-    private static Selection sorted(Map<io.jredis.server.util.BytesKey, Double> m) {
-        List<Map.Entry<io.jredis.server.util.BytesKey, Double>> entries = new ArrayList<>(m.entrySet());
-        entries.sort((a, b) -> {
-            int cmp = Double.compare(a.getValue(), b.getValue());
-            if (a.getValue().doubleValue() == b.getValue().doubleValue()) {
-                cmp = 0;
+    /**
+     * The intersection's score for a member of the smallest input, or NaN when another input lacks it. Inputs after
+     * the first are aggregated with their weighted score unchecked, as Redis does: only the first product's NaN is
+     * replaced by 0, so a later NaN is what {@link #aggregate} makes of it.
+     */
+    private static double interScore(Source[] src, byte[] member, double score, int how) {
+        double v = weighted(score, src[0].weight);
+        for (int k = 1; k < src.length; k++) {
+            double s = src[k].score(member);
+            if (Double.isNaN(s)) {
+                return Double.NaN;
             }
-            return cmp != 0 ? cmp : Arrays.compareUnsigned(a.getKey().bytes(), b.getKey().bytes());
-        });
-        Selection sel = new Selection();
-        for (Map.Entry<io.jredis.server.util.BytesKey, Double> e : entries) {
-            sel.add(e.getKey().bytes(), e.getValue());
+            v = aggregate(how, v, s * src[k].weight);
         }
-        return sel;
+        return v;
+    }
+
+    /** The members (and scores) the set operation leaves, in no particular order. */
+    private static Scored combine(Source[] src, int how, SetOp op) {
+        switch (op) {
+            case INTER -> {
+                Scored out = new Scored(src[0].size());
+                src[0].forEach((m, s) -> {
+                    double v = interScore(src, m, s, how);
+                    if (!Double.isNaN(v)) {
+                        out.add(m, v);
+                    }
+                });
+                return out;
+            }
+            case UNION -> {
+                // Redis's accumulator dict, sized for the largest input, holding each member's running score.
+                Dict acc = new Dict();
+                acc.reserve(src[src.length - 1].size());
+                for (Source in : src) {
+                    in.forEach((m, s) -> {
+                        double v = weighted(s, in.weight);
+                        Dict.Entry e = acc.findOrCreate(m);
+                        if (e.value() instanceof double[] score) {
+                            score[0] = aggregate(how, score[0], v);
+                        } else {
+                            e.value(new double[] {v});
+                        }
+                    });
+                }
+                Scored out = new Scored(acc.size());
+                acc.forEach(e -> out.add(e.key, ((double[]) e.value())[0]));
+                return out;
+            }
+            default -> {
+                Scored out = new Scored(src[0].size());
+                src[0].forEach((m, s) -> {
+                    for (int k = 1; k < src.length; k++) {
+                        if (!Double.isNaN(src[k].score(m))) {
+                            return;
+                        }
+                    }
+                    out.add(m, s);
+                });
+                return out;
+            }
+        }
     }
 
     /** ZINTERCARD numkeys key [key ...] [LIMIT limit] */
@@ -1116,13 +1174,9 @@ final class ZSetCommands {
         }
         int n = numkeys.intValue();
         // As ZINTER: the keys are read before the options.
-        List<Map<io.jredis.server.util.BytesKey, Double>> inputs = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            Map<io.jredis.server.util.BytesKey, Double> in = members(c, argv[2 + k]);
-            if (in == null) {
-                return;
-            }
-            inputs.add(in);
+        Source[] src = sources(c, argv, 2, n);
+        if (src == null) {
+            return;
         }
         long limit = 0;
         for (int i = 2 + n; i < argv.length; i++) {
@@ -1138,9 +1192,8 @@ final class ZSetCommands {
                 return;
             }
         }
-        double[] w = new double[n];
-        Arrays.fill(w, 1);
-        long card = combine(inputs, w, 0, SetOp.INTER).size();
+        bySize(src);
+        long card = combine(src, 0, SetOp.INTER).n;
         c.reply().integer(limit > 0 ? Math.min(card, limit) : card);
     }
 

@@ -1,5 +1,6 @@
 package io.jredis.server.db;
 
+import io.jredis.server.util.Digits;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -34,7 +35,17 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
 
     /** The "ms-seq" text replies and propagation use. */
     public byte[] bytes() {
-        return toString().getBytes(StandardCharsets.US_ASCII);
+        if (ms < 0 || seq < 0) {
+            // A part past 2^63, unsigned: the digit writer takes non-negative longs only.
+            return toString().getBytes(StandardCharsets.US_ASCII);
+        }
+        // Written straight into the reply's bytes: no String and no concatenation per ID replied.
+        int dash = Digits.count(ms);
+        byte[] out = new byte[dash + 1 + Digits.count(seq)];
+        Digits.write(ms, out, dash);
+        out[dash] = '-';
+        Digits.write(seq, out, out.length);
+        return out;
     }
 
     @Override

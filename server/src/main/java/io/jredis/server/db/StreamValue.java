@@ -378,16 +378,8 @@ public final class StreamValue implements RedisObject {
 
     /** ID of the first or last live entry; 0-0 when none (streamGetEdgeID skipping tombstones). */
     public StreamId edgeId(boolean first) {
-        for (Node n : first ? nodes.values() : nodes.descendingMap().values()) {
-            int size = n.entries.size();
-            for (int k = 0; k < size; k++) {
-                Entry e = n.entries.get(first ? k : size - 1 - k);
-                if (!e.deleted()) {
-                    return e.id;
-                }
-            }
-        }
-        return first ? StreamId.MAX : StreamId.MIN;
+        Entry e = edgeEntry(first);
+        return e != null ? e.id : first ? StreamId.MAX : StreamId.MIN;
     }
 
     /** The first entry's ID, tombstones included; the maximum ID when empty (streamGetEdgeID without skipping). */
@@ -400,10 +392,21 @@ public final class StreamValue implements RedisObject {
         return edgeId(false);
     }
 
-    /** First and last live entries, for XINFO STREAM. */
+    /**
+     * The first or last live entry, null when none: XINFO STREAM's first-entry and last-entry, and the edge IDs. A
+     * walk from that end past tombstones, without a range's list.
+     */
     public Entry edgeEntry(boolean first) {
-        List<Entry> r = range(StreamId.MIN, StreamId.MAX, !first, 1);
-        return r.isEmpty() ? null : r.get(0);
+        for (Node n : first ? nodes.values() : nodes.descendingMap().values()) {
+            int size = n.entries.size();
+            for (int k = 0; k < size; k++) {
+                Entry e = n.entries.get(first ? k : size - 1 - k);
+                if (!e.deleted()) {
+                    return e;
+                }
+            }
+        }
+        return null;
     }
 
     // ---- deleting ----

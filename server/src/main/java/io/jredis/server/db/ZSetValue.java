@@ -60,6 +60,69 @@ public final class ZSetValue implements RedisObject {
         return z;
     }
 
+    /**
+     * A sorted set of {@code n} distinct members already in ascending (score, member) order, encoded as
+     * {@link #put} one by one would leave it: a listpack when it has at most {@code zset-max-listpack-entries} members
+     * and none is longer than {@code zset-max-listpack-value}, else a skiplist linked at its tail and a dict sized
+     * once. The members are shared, not copied.
+     */
+    public static ZSetValue ofSorted(byte[][] members, double[] scores, int n, Limits limits) {
+        ZSetValue z = new ZSetValue();
+        boolean listpack = n <= limits.maxListpackEntries();
+        for (int i = 0; i < n; i++) {
+            listpack &= members[i].length <= limits.maxListpackValue();
+            z.membersMemory += MemoryEstimate.bytes(members[i].length);
+        }
+        if (listpack) {
+            // As put: a listpack's score of -0 reads back as 0.
+            for (int i = 0; i < n; i++) {
+                if (scores[i] == 0) {
+                    scores[i] = 0.0;
+                }
+            }
+            z.scores = Arrays.copyOf(scores, Math.max(n, 4));
+            z.members = Arrays.copyOf(members, Math.max(n, 4));
+            z.size = n;
+            return z;
+        }
+        z.scores = null;
+        z.members = null;
+        z.list = new ZSkipList();
+        z.dict = new Dict();
+        z.dict.reserve(n);
+        ZSkipList.Appender tail = z.list.new Appender();
+        for (int i = 0; i < n; i++) {
+            z.dict.put(members[i], tail.append(scores[i], members[i]));
+        }
+        tail.finish();
+        return z;
+    }
+
+    /**
+     * Puts {@code n} members and their scores in ascending (score, member) order in place, for {@link #ofSorted}:
+     * one pass when they already are (an intersection walked in its smallest input's order, unweighted, often is).
+     */
+    public static void sort(byte[][] members, double[] scores, int n) {
+        int i = 1;
+        while (i < n && ZSkipList.compare(scores[i - 1], members[i - 1], scores[i], members[i]) < 0) {
+            i++;
+        }
+        if (i >= n) {
+            return;
+        }
+        Integer[] order = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, (a, b) -> ZSkipList.compare(scores[a], members[a], scores[b], members[b]));
+        byte[][] m = Arrays.copyOf(members, n);
+        double[] s = Arrays.copyOf(scores, n);
+        for (int k = 0; k < n; k++) {
+            members[k] = m[order[k]];
+            scores[k] = s[order[k]];
+        }
+    }
+
     public int size() {
         return list == null ? size : list.length();
     }
@@ -79,6 +142,16 @@ public final class ZSetValue implements RedisObject {
         return i < 0 ? null : scores[i];
     }
 
+    /** The score of a member, or NaN (never a score) when absent: {@link #score} without a box per lookup. */
+    public double scoreOrNaN(byte[] member) {
+        if (list != null) {
+            ZSkipList.Node n = (ZSkipList.Node) dict.get(member);
+            return n == null ? Double.NaN : n.score;
+        }
+        int i = indexOf(member);
+        return i < 0 ? Double.NaN : scores[i];
+    }
+
     private int indexOf(byte[] member) {
         for (int i = 0; i < size; i++) {
             if (Arrays.equals(members[i], member)) {
@@ -90,10 +163,6 @@ public final class ZSetValue implements RedisObject {
 
     /** Inserts or re-scores a member; returns true when it was added (not present before). */
     public boolean put(byte[] member, double score, Limits limits) {
-        // Redis never reports a negative zero score; storing +0 keeps replies and ordering identical.
-        if (score == 0) {
-            score = 0.0;
-        }
         if (list == null && (member.length > limits.maxListpackValue() || size + 1 > limits.maxListpackEntries())
                 && indexOf(member) < 0) {
             toSkiplist();
@@ -111,6 +180,10 @@ public final class ZSetValue implements RedisObject {
             dict.put(member, list.insert(score, member));
             membersMemory += MemoryEstimate.bytes(member.length);
             return true;
+        }
+        // A listpack holds a score as Redis's d2string wrote it, where -0 is "0"; a skiplist node keeps the double.
+        if (score == 0) {
+            score = 0.0;
         }
         int at = indexOf(member);
         boolean added = at < 0;

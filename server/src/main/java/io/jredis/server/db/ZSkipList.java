@@ -102,6 +102,50 @@ final class ZSkipList {
         return x;
     }
 
+    /**
+     * Links members given in ascending (score, member) order at the tail, as a store of ZINTERSTORE's or ZUNIONSTORE's
+     * sorted result does: no search and no comparison per member, where {@link #insert} descends from the header for
+     * each. Call {@link #finish} after the last.
+     */
+    final class Appender {
+        /** The last node at each level, and its 1-based rank (0 for the header). */
+        private final Node[] last = new Node[MAX_LEVEL];
+        private final long[] lastRank = new long[MAX_LEVEL];
+
+        Appender() {
+            Arrays.fill(last, header);
+        }
+
+        Node append(double score, byte[] member) {
+            int lvl = randomLevel();
+            if (lvl > level) {
+                level = lvl;
+            }
+            Node x = new Node(lvl, score, member);
+            long r = length + 1;
+            for (int i = 0; i < lvl; i++) {
+                last[i].forward[i] = x;
+                last[i].span[i] = r - lastRank[i];
+                last[i] = x;
+                lastRank[i] = r;
+            }
+            x.backward = tail;
+            tail = x;
+            length = (int) r;
+            return x;
+        }
+
+        /**
+         * Gives each level's last node its span to the end, as {@link #insert} keeps it: no walk reads a span without
+         * a forward link, but the list is then the one inserts would have built.
+         */
+        void finish() {
+            for (int i = 0; i < level; i++) {
+                last[i].span[i] = length - lastRank[i];
+            }
+        }
+    }
+
     /** Removes the node with exactly this (score, member); returns false when absent. */
     boolean delete(double score, byte[] member) {
         Node[] update = new Node[MAX_LEVEL];

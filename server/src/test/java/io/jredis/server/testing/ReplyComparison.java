@@ -26,6 +26,31 @@ public final class ReplyComparison {
 
     private ReplyComparison() {}
 
+    /** A test's body on one connection to each server. */
+    @FunctionalInterface
+    public interface Pair {
+        void run(RawClient real, RawClient mine) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on a fresh real redis-server and jredis, one connection each in {@code protocol} (2 or 3);
+     * skipped where redis-server is not installed.
+     */
+    public static void onBoth(int protocol, Pair body) throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis redis = RealRedis.start(); TestServer ours = TestServer.start();
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient mine = new RawClient("127.0.0.1", ours.port())) {
+            mine.call("PING");
+            if (protocol == 3) {
+                real.call("HELLO", "3");
+                // HELLO belongs to the connection family; the test's own connection switches directly.
+                ours.switchClientsToResp3();
+            }
+            body.run(real, mine);
+        }
+    }
+
     /** Runs {@code op} on both servers and fails the test, naming {@code where}, when the replies differ. */
     public static void check(RawClient real, RawClient mine, Op op, String where) throws Exception {
         byte[] expected = real.callRaw(op.bytes());
