@@ -144,7 +144,8 @@ final class ZSetCommands {
     private enum RangeKind { AUTO, RANK, SCORE, LEX }
 
     /** A parsed score or lex interval, as start/end ranks once applied to a set. */
-    private record Interval(ZSetValue.Position from, ZSetValue.Position past) {}
+    /** A score or lex range: {@code from} holds from its first element on, {@code past} from the first one past it. */
+    private record Interval(ZSetValue.Position from, ZSetValue.Position past, boolean lex) {}
 
     /**
      * Redis's zslParseRange item: "(x" exclusive, strtod accepting leading spaces and "" as 0, refusing NaN. errno is
@@ -177,7 +178,7 @@ final class ZSetCommands {
         boolean loEx = min[1] == 1;
         double hi = max[0];
         boolean hiEx = max[1] == 1;
-        return new Interval((s, m) -> loEx ? s > lo : s >= lo, (s, m) -> hiEx ? s >= hi : s > hi);
+        return new Interval((s, m) -> loEx ? s > lo : s >= lo, (s, m) -> hiEx ? s >= hi : s > hi, false);
     }
 
     /** A lex bound: null for an invalid item; {@code -}/{@code +} are the infinities. */
@@ -205,7 +206,7 @@ final class ZSetCommands {
         }
         if (lexEmpty(min, max)) {
             // zslIsInLexRange: an interval that holds no string matches nothing, whatever the members' order.
-            return new Interval((s, m) -> false, (s, m) -> true);
+            return new Interval((s, m) -> false, (s, m) -> true, true);
         }
         ZSetValue.Position from = (s, m) -> {
             if (min.inf() != 0) {
@@ -221,7 +222,7 @@ final class ZSetCommands {
             int cmp = Arrays.compareUnsigned(m, max.value());
             return max.exclusive() ? cmp >= 0 : cmp > 0;
         };
-        return new Interval(from, past);
+        return new Interval(from, past, true);
     }
 
     /** True when no string lies between the bounds, as Redis's sdscmplex orders them ("-" and "+" outermost). */
@@ -241,14 +242,69 @@ final class ZSetCommands {
      * the end: for sorted scores a shortcut, for lex ranges over unequal scores what Redis answers.
      */
     private static long[] ranks(ZSetValue z, Interval iv) {
-        long size = z.size();
-        if (size > 0 && (!iv.from().atOrAfter(z.scoreAt(size - 1), z.memberAt(size - 1))
-                || iv.past().atOrAfter(z.scoreAt(0), z.memberAt(0)))) {
+        if (outside(z, iv)) {
             return new long[] {0, -1};
+        }
+        if (walks(z, iv)) {
+            return walked(z, iv, false, 0, -1);
         }
         long first = z.firstRank(iv.from());
         long last = z.firstRank(iv.past()) - 1;
         return new long[] {first, last};
+    }
+
+    /** True when the interval cannot match: its start is past the last element, or its end before the first. */
+    private static boolean outside(ZSetValue z, Interval iv) {
+        long size = z.size();
+        return size > 0 && (!iv.from().atOrAfter(z.scoreAt(size - 1), z.memberAt(size - 1))
+                || iv.past().atOrAfter(z.scoreAt(0), z.memberAt(0)));
+    }
+
+    /** A lex range over a listpack, which Redis walks element by element rather than seeking ({@link #walked}). */
+    private static boolean walks(ZSetValue z, Interval iv) {
+        return iv.lex() && z.encoding().equals("listpack");
+    }
+
+    /**
+     * A lex range in a listpack as Redis walks it (zzlFirstInLexRange, zzlLastInLexRange, then element by element):
+     * from the head to the first member at or after the start, which must not be past the end; {@code offset}
+     * members skipped unchecked; then on while members are not past the end, at most {@code limit} (-1: no limit).
+     * A reverse range walks from the tail to the last member not past the end, then back while members are at or
+     * after the start. Over unequal scores the members are not in lex order, and this walk is what Redis answers (a
+     * forward and a reverse range can then select different members). Returns the ranks [first, last] selected.
+     */
+    private static long[] walked(ZSetValue z, Interval iv, boolean rev, long offset, long limit) {
+        long n = z.size();
+        long[] none = {0, -1};
+        if (!rev) {
+            long first = 0;
+            while (first < n && !iv.from().atOrAfter(z.scoreAt(first), z.memberAt(first))) {
+                first++;
+            }
+            if (first == n || iv.past().atOrAfter(z.scoreAt(first), z.memberAt(first))) {
+                return none;
+            }
+            long start = first + offset;
+            long end = start;
+            while (end < n && (limit < 0 || end - start < limit)
+                    && !iv.past().atOrAfter(z.scoreAt(end), z.memberAt(end))) {
+                end++;
+            }
+            return start >= n ? none : new long[] {start, end - 1};
+        }
+        long last = n - 1;
+        while (last >= 0 && iv.past().atOrAfter(z.scoreAt(last), z.memberAt(last))) {
+            last--;
+        }
+        if (last < 0 || !iv.from().atOrAfter(z.scoreAt(last), z.memberAt(last))) {
+            return none;
+        }
+        long start = last - offset;
+        long end = start;
+        while (end >= 0 && (limit < 0 || start - end < limit) && iv.from().atOrAfter(z.scoreAt(end), z.memberAt(end))) {
+            end--;
+        }
+        return start < 0 ? none : new long[] {end + 1, start};
     }
 
     /** Redis's rank normalisation for ZRANGE/ZREMRANGEBYRANK; returns null when empty. */
@@ -395,8 +451,15 @@ final class ZSetCommands {
             long to = req.rev ? len - 1 - r[0] : r[1];
             return new Span(z, from, to, req.rev);
         }
+        if (req.offset < 0) {
+            return Span.EMPTY;
+        }
+        if (walks(z, iv)) {
+            long[] w = outside(z, iv) ? null : walked(z, iv, req.rev, req.offset, req.limit);
+            return w == null || w[0] > w[1] ? Span.EMPTY : new Span(z, w[0], w[1], req.rev);
+        }
         long[] r = ranks(z, iv);
-        if (r[0] > r[1] || req.offset < 0) {
+        if (r[0] > r[1]) {
             return Span.EMPTY;
         }
         long count = r[1] - r[0] + 1;
