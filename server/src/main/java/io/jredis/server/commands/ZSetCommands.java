@@ -143,8 +143,10 @@ final class ZSetCommands {
 
     private enum RangeKind { AUTO, RANK, SCORE, LEX }
 
-    /** A parsed score or lex interval, as start/end ranks once applied to a set. */
-    /** A score or lex range: {@code from} holds from its first element on, {@code past} from the first one past it. */
+    /**
+     * A parsed score or lex interval: {@code from} holds from its first element on, {@code past} from the first one
+     * past it; as start/end ranks once applied to a set.
+     */
     private record Interval(ZSetValue.Position from, ZSetValue.Position past, boolean lex) {}
 
     /**
