@@ -145,7 +145,7 @@ final class GeoCommands {
 
     /** A distance as Redis replies it: a bulk string with 4 decimals. */
     private static void distanceReply(Client c, double d) {
-        c.reply().bulk(Doubles.fixedAscii(d, 4));
+        c.reply().bulk(Doubles.fixedPoint(d, 4));
     }
 
     /**

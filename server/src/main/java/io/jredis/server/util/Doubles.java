@@ -81,16 +81,15 @@ public final class Doubles {
     }
 
     /**
-     * {@link #fixed} as ASCII bytes (a search's WITHDIST distances), written straight from the digits for the
-     * values {@link #roundedUnits} decides.
+     * Redis's fixedpoint_d2string, which geo distances are written with: {@code d·10^N} rounded to a double, then to
+     * a whole number half to even (llrint), printed with N decimals. Not printf's {@code %.Nf}: where the product's
+     * own rounding lands on a half, as 48756582.837549999 feet does, the two differ in the last digit. Zero of either
+     * sign is "0.0000". For the finite values below 9.2e18 / 10^N that a distance always is.
      */
-    public static byte[] fixedAscii(double d, int decimals) {
-        // The sign bit, not d >= 0: -0.0 prints "-0.0000".
-        long units = Double.doubleToRawLongBits(d) >= 0 ? roundedUnits(d, decimals) : -1;
-        if (units < 0) {
-            return fixed(d, decimals).getBytes(StandardCharsets.US_ASCII);
-        }
-        return ascii(false, units / POW10[decimals], units % POW10[decimals], decimals);
+    public static byte[] fixedPoint(double d, int decimals) {
+        long units = (long) Math.rint(d * POW10[decimals]);
+        long magnitude = Math.abs(units);
+        return ascii(units < 0, magnitude / POW10[decimals], magnitude % POW10[decimals], decimals);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.jredis.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -326,14 +327,16 @@ class GeoRandomDifferentialTest {
         byte[] actual = ours.callRaw(argv);
         compared++;
         if (!DifferentialRunner.same("", expected, actual)) {
-            mismatches.add(String.join(" ", args) + "\n    redis:  " + show(expected) + "\n    jredis: "
-                    + show(actual));
+            int from = Math.max(0, Arrays.mismatch(expected, actual) - 200);
+            mismatches.add(String.join(" ", args) + "\n    redis:  " + show(expected, from) + "\n    jredis: "
+                    + show(actual, from));
         }
         return expected;
     }
 
-    private static String show(byte[] reply) {
-        String s = new String(reply, StandardCharsets.UTF_8).replace("\r\n", "\\r\\n");
-        return s.length() > 600 ? s.substring(0, 600) + "..." : s;
+    /** A reply from byte {@code from} on (where a long reply starts to differ, less some context), cut short. */
+    private static String show(byte[] reply, int from) {
+        String s = new String(reply, from, reply.length - from, StandardCharsets.UTF_8).replace("\r\n", "\\r\\n");
+        return (from > 0 ? "(from byte " + from + ") " : "") + (s.length() > 600 ? s.substring(0, 600) + "..." : s);
     }
 }
