@@ -284,7 +284,7 @@ public final class HashValue implements RedisObject {
                     out.add(e.key);
                     out.add((byte[]) e.value());
                 });
-            } while (cursor != 0 && maxIterations-- > 0 && out.size() < count);
+            } while (cursor != 0 && maxIterations-- != 0 && out.size() < count);
             return cursor;
         }
         forEach((fb, fo, fl, vb, vo, vl) -> {

@@ -310,7 +310,7 @@ public final class SetValue implements RedisObject {
             long maxIterations = count * 10;
             do {
                 cursor = d.scan(cursor, e -> out.add(e.key));
-            } while (cursor != 0 && maxIterations-- > 0 && out.size() < count);
+            } while (cursor != 0 && maxIterations-- != 0 && out.size() < count);
             return cursor;
         }
         forEach(out::add);

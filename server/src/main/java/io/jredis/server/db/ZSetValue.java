@@ -399,7 +399,7 @@ public final class ZSetValue implements RedisObject {
                 out.add(e.key);
                 out.add(io.jredis.server.util.Bytes.of(io.jredis.server.util.Doubles.g17(scoreOf(e))));
             });
-        } while (cursor != 0 && maxIterations-- > 0 && out.size() / 2 < count);
+        } while (cursor != 0 && maxIterations-- != 0 && out.size() / 2 < count);
         return cursor;
     }
 
