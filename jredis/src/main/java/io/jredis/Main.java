@@ -68,6 +68,8 @@ import sun.misc.Signal;
         })
 public final class Main implements Callable<Integer> {
     private static final long PID = ProcessHandle.current().pid();
+    /** Set in the environment of the process {@link #daemonize} starts: it is the daemon, and must not fork again. */
+    private static final String DAEMON_ENV = "JREDIS_DAEMONIZED";
 
     @Option(names = {"-v", "--version"}, versionHelp = true, hidden = true)
     private boolean version;
@@ -159,6 +161,15 @@ public final class Main implements Callable<Integer> {
             }
             return 1;
         }
+        boolean daemon = System.getenv(DAEMON_ENV) != null;
+        if (config.daemonize.value() && !daemon && !supervised(config.supervised.value())) {
+            if (commandLine.configFromStdin()) {
+                bootLog().warning("Not daemonizing: the configuration was read from stdin, which the daemon cannot "
+                        + "read again");
+            } else if (daemonize()) {
+                return 0;
+            }
+        }
         try {
             log = Log.open(config.inDir(config.logfile.value()), config.loglevel.value());
         } catch (IOException e) {
@@ -236,7 +247,12 @@ public final class Main implements Callable<Integer> {
         G1HeapTrim.startIfG1(server.engine());
         onSignal("TERM");
         onSignal("INT");
-        writePidfile(config.inDir(config.pidfile.value()));
+        String pidfileName = config.pidfile.value();
+        if (daemon && (pidfileName == null || pidfileName.isEmpty())) {
+            // Redis's createPidFile: a daemon always has a pid file, at CONFIG_DEFAULT_PID_FILE unless named.
+            pidfileName = "/var/run/redis.pid";
+        }
+        writePidfile(config.inDir(pidfileName));
         if (sentinelMode) {
             logInitialized(true);
         }
@@ -321,6 +337,49 @@ public final class Main implements Callable<Integer> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Redis's daemonize(): the server goes on in a process of its own session, its standard streams on /dev/null,
+     * while this one exits at once with status 0. A JVM cannot fork, so the daemon is this same command line (JVM
+     * options included) started again and told by {@link #DAEMON_ENV} what it is; setsid (util-linux), where
+     * installed, gives it its own session as Redis's setsid() call does. False when the daemon could not be started
+     * because the platform does not report the command line: the server then stays in the foreground.
+     */
+    private static boolean daemonize() throws IOException {
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        if (self.command().isEmpty() || self.arguments().isEmpty()) {
+            bootLog().warning("Not daemonizing: this platform does not tell the JVM's command line");
+            return false;
+        }
+        List<String> cmd = new ArrayList<>();
+        Path setsid = Path.of("/usr/bin/setsid");
+        if (Files.isExecutable(setsid)) {
+            cmd.add(setsid.toString());
+        }
+        cmd.add(self.command().get());
+        cmd.addAll(List.of(self.arguments().get()));
+        java.io.File devNull = new java.io.File("/dev/null");
+        ProcessBuilder daemon = new ProcessBuilder(cmd).redirectInput(devNull).redirectOutput(devNull)
+                .redirectError(devNull);
+        daemon.environment().put(DAEMON_ENV, "1");
+        daemon.start();
+        return true;
+    }
+
+    /**
+     * Redis's redisIsSupervised: systemd (NOTIFY_SOCKET) or upstart (UPSTART_JOB) runs the process, which then
+     * stays in the foreground even with daemonize yes.
+     */
+    private static boolean supervised(String mode) {
+        boolean systemd = System.getenv("NOTIFY_SOCKET") != null;
+        boolean upstart = System.getenv("UPSTART_JOB") != null;
+        return switch (mode) {
+            case "systemd" -> systemd;
+            case "upstart" -> upstart;
+            case "auto" -> systemd || upstart;
+            default -> false;
+        };
     }
 
     /** A log on standard output for the lines redis-server prints before the configured log exists. */

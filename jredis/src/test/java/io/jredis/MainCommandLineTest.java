@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.protocol.RespParser;
+import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import java.io.File;
@@ -195,6 +196,47 @@ class MainCommandLineTest {
         while (!s.stdout().contains(text)) {
             assertTrue(System.nanoTime() < deadline, "no '" + text + "' in " + s.stdout());
             s.process.waitFor(10, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * daemonize yes, as Redis's daemonize(): the command returns status 0 at once, printing nothing, while the server
+     * goes on in another process that writes its pid file and log and answers clients, until SHUTDOWN.
+     */
+    @Test
+    void daemonizeReturnsAndTheServerGoesOnInTheBackground() throws Exception {
+        int port = RealRedis.freePort();
+        Path pid = dir.resolve("daemon.pid");
+        Path log = dir.resolve("daemon.log");
+        Result r = exec(java("--daemonize", "yes", "--port", Integer.toString(port), "--pidfile", pid.toString(),
+                "--logfile", log.toString(), "--save", ""), null);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("", r.stdout + r.stderr);
+        Await.until("the daemon's pid file", (int) TIMEOUT_SECONDS, () -> Files.exists(pid) && readable(pid));
+        ProcessHandle daemon = ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).orElseThrow();
+        try {
+            Await.until("the daemon ready", (int) TIMEOUT_SECONDS,
+                    () -> readable(log) && read(log).contains("Ready to accept connections"));
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                assertEquals(Long.toString(daemon.pid()), RawClient.infoValue(c.info("server"), "process_id"));
+                c.send(RawClient.encode(RawClient.args("SHUTDOWN", "NOSAVE")));
+            }
+            Await.until("the daemon gone", (int) TIMEOUT_SECONDS, () -> !daemon.isAlive());
+            assertFalse(Files.exists(pid), "SHUTDOWN removes the pid file");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    private static boolean readable(Path p) {
+        return Files.exists(p) && !read(p).isBlank();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
         }
     }
 

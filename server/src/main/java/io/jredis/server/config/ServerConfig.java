@@ -96,7 +96,7 @@ public final class ServerConfig {
             INT_MAX, false, 0));
 
     // ---- General ----
-    public final BoolDirective daemonize = add(new BoolDirective("daemonize", false, IMM | NI));
+    public final BoolDirective daemonize = add(new BoolDirective("daemonize", false, IMM));
     public final EnumDirective supervised = add(new EnumDirective("supervised", "no",
             List.of("upstart", "systemd", "auto", "no"), IMM | NI));
     public final StringDirective pidfile = add(new StringDirective("pidfile", "", IMM).emptyIsNull());

@@ -185,9 +185,9 @@ class ConfigFileTest {
     void warnsOncePerNotImplementedDirective() throws Exception {
         ConfigFile f = new ConfigFile(new ServerConfig());
         f.loadString("port 7000\nactiverehashing no\nappendonly yes\nactiverehashing yes\nsave 900 1\n"
-                + "daemonize no\nrename-command keys \"\"\n");
+                + "io-threads 4\nrename-command keys \"\"\n");
         assertEquals(List.of("Config directive 'activerehashing' is accepted but not implemented yet by jredis",
-                "Config directive 'daemonize' is accepted but not implemented yet by jredis"), f.warnings());
+                "Config directive 'io-threads' is accepted but not implemented yet by jredis"), f.warnings());
     }
 
     @Test
