@@ -8,6 +8,7 @@ import io.jredis.persistence.aof.AofException;
 import io.jredis.persistence.rdb.RdbException;
 import io.jredis.server.Engine;
 import io.jredis.server.RedisServer;
+import io.jredis.server.SystemdNotify;
 import io.jredis.server.config.ConfigFile;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.log.Log;
@@ -161,15 +162,6 @@ public final class Main implements Callable<Integer> {
             }
             return 1;
         }
-        boolean daemon = System.getenv(DAEMON_ENV) != null;
-        if (config.daemonize.value() && !daemon && !supervised(config.supervised.value())) {
-            if (commandLine.configFromStdin()) {
-                bootLog().warning("Not daemonizing: the configuration was read from stdin, which the daemon cannot "
-                        + "read again");
-            } else if (daemonize()) {
-                return 0;
-            }
-        }
         try {
             log = Log.open(config.inDir(config.logfile.value()), config.loglevel.value());
         } catch (IOException e) {
@@ -186,6 +178,17 @@ public final class Main implements Callable<Integer> {
                 return 1;
             }
         }
+        // Redis's order: supervision is settled first (a supervised server never daemonizes), then the fork.
+        SystemdNotify systemd = SystemdNotify.open(config.supervised.value(), System.getenv(), log);
+        boolean daemon = System.getenv(DAEMON_ENV) != null;
+        if (config.daemonize.value() && !daemon && !systemd.active() && !upstart(config.supervised.value())) {
+            if (commandLine.configFromStdin()) {
+                log.warning("Not daemonizing: the configuration was read from stdin, which the daemon cannot read "
+                        + "again");
+            } else if (daemonize()) {
+                return 0;
+            }
+        }
         log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
         log.warning("Redis version=" + Engine.REDIS_VERSION + ", bits=" + bits()
                 + ", commit=00000000, modified=0, pid=" + PID + ", just started");
@@ -200,6 +203,7 @@ public final class Main implements Callable<Integer> {
         }
         log.role(() -> sentinelMode ? 'X' : 'M');
         server = new RedisServer(config, log);
+        server.engine().systemd(systemd);
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(() -> {
@@ -267,6 +271,9 @@ public final class Main implements Callable<Integer> {
         }
         if (!exitRequested.isDone()) {
             log.notice("Ready to accept connections");
+            systemd.send(sentinelMode || config.replicaof.host() == null ? "STATUS=Ready to accept connections\n"
+                    : "STATUS=Ready to accept connections in read-only mode. Waiting for MASTER <-> REPLICA sync\n");
+            systemd.send("READY=1\n");
         }
         // A signal whose shutdown fails (the final save could not be written) leaves the server running, as Redis.
         do {
@@ -367,19 +374,9 @@ public final class Main implements Callable<Integer> {
         return true;
     }
 
-    /**
-     * Redis's redisIsSupervised: systemd (NOTIFY_SOCKET) or upstart (UPSTART_JOB) runs the process, which then
-     * stays in the foreground even with daemonize yes.
-     */
-    private static boolean supervised(String mode) {
-        boolean systemd = System.getenv("NOTIFY_SOCKET") != null;
-        boolean upstart = System.getenv("UPSTART_JOB") != null;
-        return switch (mode) {
-            case "systemd" -> systemd;
-            case "upstart" -> upstart;
-            case "auto" -> systemd || upstart;
-            default -> false;
-        };
+    /** Upstart runs the process ({@code supervised upstart} or {@code auto} with UPSTART_JOB): no daemonizing. */
+    private static boolean upstart(String mode) {
+        return (mode.equals("upstart") || mode.equals("auto")) && System.getenv("UPSTART_JOB") != null;
     }
 
     /** A log on standard output for the lines redis-server prints before the configured log exists. */

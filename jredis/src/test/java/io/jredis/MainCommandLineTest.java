@@ -228,6 +228,60 @@ class MainCommandLineTest {
         }
     }
 
+    /**
+     * supervised systemd, as a Type=notify unit runs Redis: the sd_notify datagrams go to NOTIFY_SOCKET (loading,
+     * then ready once clients are served, then stopping on SIGTERM), INFO says so, and daemonize yes is ignored.
+     */
+    @Test
+    void supervisedBySystemdNotifiesReadyAndStopping() throws Exception {
+        io.netty.channel.epoll.Epoll.ensureAvailability();
+        Path socketPath = dir.resolve("notify.sock");
+        io.netty.channel.unix.Socket notifications = io.netty.channel.unix.Socket.newSocketDomainDgram();
+        notifications.bind(new io.netty.channel.unix.DomainSocketAddress(socketPath.toString()));
+        int port = RealRedis.freePort();
+        Path out = dir.resolve("supervised.out");
+        ProcessBuilder pb = new ProcessBuilder(java("--port", Integer.toString(port), "--supervised", "systemd",
+                "--daemonize", "yes", "--save", "")).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("NOTIFY_SOCKET", socketPath.toString());
+        Process p = start(pb, null);
+        List<String> received = new ArrayList<>();
+        try {
+            Await.until("READY=1", (int) TIMEOUT_SECONDS, () -> receive(notifications, received)
+                    .contains("READY=1\n"));
+            assertEquals(List.of("STATUS=Redis is loading...\n", "STATUS=Ready to accept connections\n",
+                    "READY=1\n"), received);
+            assertTrue(p.isAlive(), "a supervised server stays in the foreground");
+            assertTrue(read(out).contains("Supervised by systemd."), read(out));
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                assertEquals("systemd", RawClient.infoValue(c.info("server"), "process_supervised"));
+            }
+            p.destroy();
+            Await.until("STOPPING=1", (int) TIMEOUT_SECONDS, () -> receive(notifications, received)
+                    .contains("STOPPING=1\n"));
+            assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+            notifications.close();
+        }
+    }
+
+    /** Appends the datagrams waiting on {@code socket} to {@code into}, and returns it. */
+    private static List<String> receive(io.netty.channel.unix.Socket socket, List<String> into) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(4096);
+        try {
+            io.netty.channel.unix.DomainDatagramSocketAddress from;
+            while ((from = socket.recvFromDomainSocket(buf, 0, buf.capacity())) != null) {
+                byte[] b = new byte[from.receivedAmount()];
+                buf.get(0, b);
+                into.add(new String(b, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return into;
+    }
+
     private static boolean readable(Path p) {
         return Files.exists(p) && !read(p).isBlank();
     }

@@ -469,6 +469,8 @@ final class MasterLink {
                 engine.replIds(cached.replId(), engine.replId2());
             }
             engine.log().notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            engine.systemd().send("STATUS=MASTER <-> REPLICA sync: Partial Resynchronization accepted. Ready to "
+                    + "accept connections in read-write mode.\n");
             online(cached.offset(), cached.db());
             cached = null;
         } else if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {
@@ -619,6 +621,8 @@ final class MasterLink {
         repl.masterOffset = syncOffset;
         repl.createBacklog();
         engine.log().notice("MASTER <-> REPLICA sync: Finished with success");
+        engine.systemd().send("STATUS=MASTER <-> REPLICA sync: Finished with success. Ready to accept connections in "
+                + "read-write mode.\n");
         online(syncOffset, 0);
         sendAck();
     }

@@ -337,6 +337,7 @@ public final class Engine implements Database.Hooks {
     private volatile int exitStatus;
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
+    private SystemdNotify systemd = SystemdNotify.NONE;
     private long lastMetricSample;
     private io.jredis.server.scripting.Scripting scripting;
     /** Stops accepting connections, without waiting; installed by the network layer. */
@@ -541,6 +542,15 @@ public final class Engine implements Database.Hooks {
 
     public void executable(String path) {
         this.executable = path;
+    }
+
+    /** systemd's notifications ({@code supervised systemd}); {@link SystemdNotify#NONE} when not supervised. */
+    public SystemdNotify systemd() {
+        return systemd;
+    }
+
+    public void systemd(SystemdNotify notify) {
+        this.systemd = notify;
     }
 
     /** DEBUG SET-ACTIVE-EXPIRE: when off, expired keys go only lazily, on access. */

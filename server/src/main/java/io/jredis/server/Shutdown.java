@@ -127,6 +127,7 @@ public final class Shutdown {
         }
         this.flags = flags;
         engine.log().warning("User requested shutdown...");
+        engine.systemd().send("STOPPING=1\n");
         if ((flags & NOW) == 0 && engine.config().shutdownTimeout.value() != 0 && !replicas.caughtUp()) {
             deadline = engine.now() + engine.config().shutdownTimeout.value() * 1000;
             if (!engine.clientsPaused()) {

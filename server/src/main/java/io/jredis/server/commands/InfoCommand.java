@@ -181,7 +181,7 @@ final class InfoCommand {
                 // Redis prints 0.0.0 when it was not built by GCC.
                 .field("gcc_version", "0.0.0")
                 .field("process_id", ProcessHandle.current().pid())
-                .field("process_supervised", "no")
+                .field("process_supervised", engine.systemd().active() ? "systemd" : "no")
                 .field("run_id", engine.runId())
                 .field("tcp_port", engine.tcpPort())
                 .field("server_time_usec", instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000)

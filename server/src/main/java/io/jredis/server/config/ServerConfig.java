@@ -98,7 +98,7 @@ public final class ServerConfig {
     // ---- General ----
     public final BoolDirective daemonize = add(new BoolDirective("daemonize", false, IMM));
     public final EnumDirective supervised = add(new EnumDirective("supervised", "no",
-            List.of("upstart", "systemd", "auto", "no"), IMM | NI));
+            List.of("upstart", "systemd", "auto", "no"), IMM));
     public final StringDirective pidfile = add(new StringDirective("pidfile", "", IMM).emptyIsNull());
     public final EnumDirective loglevel = add(new EnumDirective("loglevel", "notice",
             List.of("debug", "verbose", "notice", "warning"), 0));
