@@ -269,7 +269,9 @@ final class LuaFormat {
                 case 'g', 'G' -> body = signed(g(args.checkdouble(arg), precision < 0 ? 6 : precision,
                         flags.indexOf('#') >= 0, conv == 'G'), flags);
                 case 'q' -> {
-                    quoted(out, args.checkstring(arg));
+                    // luaL_checklstring turns a number into its %.14g text, not LuaJ's.
+                    LuaValue v = args.arg(arg);
+                    quoted(out, v.type() == LuaValue.TNUMBER ? tostring(v) : args.checkstring(arg));
                     continue;
                 }
                 case 's' -> {
