@@ -38,20 +38,22 @@ final class CmsgpackLib {
         t.rawset("unpack", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return unpack(args, 0, 0, true);
+                return unpack(args, 0, 0, true, "unpack");
             }
         });
         t.rawset("unpack_one", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return unpack(args, 1, (long) LuaArgs.optNumber(args, 2, "unpack_one", 0), false);
+                return unpack(args, 1, (long) LuaArgs.optNumber(args, 2, "unpack_one", 0), false, "unpack_one");
             }
         });
         t.rawset("unpack_limit", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                long limit = (long) LuaArgs.optNumber(args, 2, "unpack_limit", 0);
-                return unpack(args, limit, (long) LuaArgs.optNumber(args, 3, "unpack_limit", 0), false);
+                // mp_unpack_limit: the limit is required and checked before the offset and the string.
+                long limit = (long) LuaArgs.number(args, 2, "unpack_limit");
+                return unpack(args, limit, (long) LuaArgs.optNumber(args, 3, "unpack_limit", 0), false,
+                        "unpack_limit");
             }
         });
         t.rawset("_NAME", LuaValue.valueOf("cmsgpack"));
@@ -249,8 +251,8 @@ final class CmsgpackLib {
         }
     }
 
-    private static Varargs unpack(Varargs args, long limit, long offset, boolean all) {
-        byte[] s = LuaSandbox.bytes(LuaArgs.string(args, 1, all ? "unpack" : "unpack_limit"));
+    private static Varargs unpack(Varargs args, long limit, long offset, boolean all, String fname) {
+        byte[] s = LuaSandbox.bytes(LuaArgs.string(args, 1, fname));
         int len = s.length;
         if (offset < 0 || limit < 0) {
             throw new LuaError("Invalid request to unpack with offset of " + offset + " and limit of " + len + ".");
