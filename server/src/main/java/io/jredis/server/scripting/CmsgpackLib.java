@@ -255,12 +255,15 @@ final class CmsgpackLib {
         byte[] s = LuaSandbox.bytes(LuaArgs.string(args, 1, fname));
         int len = s.length;
         if (offset < 0 || limit < 0) {
-            throw new LuaError("Invalid request to unpack with offset of " + offset + " and limit of " + len + ".");
+            throw new LuaError("Invalid request to unpack with offset of " + (int) offset + " and limit of " + len
+                    + ".");
         }
         if (offset > len) {
             throw new LuaError("Start offset " + offset + " greater than input length " + len + ".");
         }
-        if (all || limit == 0) {
+        // mp_unpack_full's decode_all: unpack, or a zero limit with a zero offset (no offset is returned then).
+        all = all || (limit == 0 && offset == 0);
+        if (all) {
             limit = Integer.MAX_VALUE;
         }
         Cursor c = new Cursor(s, (int) offset);
@@ -309,10 +312,9 @@ final class CmsgpackLib {
                 return LuaValue.valueOf((double) c.be(2));
             case 0xce:
                 return LuaValue.valueOf((double) c.be(4));
-            case 0xcf: {
-                long v = c.be(8);
-                return LuaValue.valueOf(v >= 0 ? (double) v : (double) (v >>> 1) * 2 + (v & 1));
-            }
+            case 0xcf:
+                // lua_pushunsigned is lua_pushinteger in Lua 5.1: the bits read as a signed 64-bit integer.
+                return LuaValue.valueOf((double) c.be(8));
             case 0xd0:
                 return LuaValue.valueOf((double) (byte) c.be(1));
             case 0xd1:
@@ -325,11 +327,11 @@ final class CmsgpackLib {
                 return LuaValue.valueOf(LuaFormat.fromCFloatBits((int) c.be(4)));
             case 0xcb:
                 return LuaValue.valueOf(LuaFormat.fromCBits(c.be(8)));
-            case 0xc4, 0xd9:
+            case 0xd9:
                 return str(c, c.be(1));
-            case 0xc5, 0xda:
+            case 0xda:
                 return str(c, c.be(2));
-            case 0xc6, 0xdb:
+            case 0xdb:
                 return str(c, c.be(4));
             case 0xdc:
                 return arr(c, c.be(2));
@@ -364,9 +366,14 @@ final class CmsgpackLib {
         for (long i = 0; i < n; i++) {
             LuaValue k = decode(c);
             LuaValue v = decode(c);
-            if (!k.isnil()) {
-                t.rawset(k, v);
+            // lua_settable raises these from inside the C function, so they carry no position.
+            if (k.isnil()) {
+                throw new LuaError("table index is nil");
             }
+            if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
+                throw new LuaError("table index is NaN");
+            }
+            t.rawset(k, v);
         }
         return t;
     }

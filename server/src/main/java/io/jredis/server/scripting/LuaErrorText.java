@@ -29,6 +29,12 @@ final class LuaErrorText {
         if (msg.startsWith("bad argument") && raisedByCall(p, pc) && Lua.GET_OPCODE(p.code[pc]) != Lua.OP_TFORCALL) {
             return badArgument(msg, p, pc, regs);
         }
+        if (msg.startsWith("table index expected, got ")) {
+            // LuaJ's text for a nil or NaN key (naming the table's type); SETTABLE's key is RK(B).
+            int i = pc >= 0 && pc < p.code.length ? p.code[pc] : 0;
+            LuaValue key = Lua.GET_OPCODE(i) == Lua.OP_SETTABLE ? rk(Lua.GETARG_B(i), p, regs) : null;
+            return key != null && key.type() == LuaValue.TNUMBER ? "table index is NaN" : "table index is nil";
+        }
         if (msg.startsWith("index expected, got ")) {
             // LuaJ's text for storing into a non-table.
             msg = "attempt to index ? (a " + msg.substring("index expected, got ".length()) + " value)";

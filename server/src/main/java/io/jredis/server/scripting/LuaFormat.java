@@ -334,7 +334,7 @@ final class LuaFormat {
     }
 
     /** C's (unsigned long) cast of a double as gcc compiles it on x86-64 (values from 2^63 are offset first). */
-    private static long toUnsigned(double d) {
+    static long toUnsigned(double d) {
         return d < 9.223372036854775807E18 ? LuaReplies.toLong(d)
                 : LuaReplies.toLong(d - 9.223372036854775807E18) ^ Long.MIN_VALUE;
     }

@@ -314,10 +314,12 @@ final class ScriptHook extends DebugLib {
 
     /**
      * Errors luaG_runerror raises inside a C function (rawset or setmetatable on a read-only table, table.sort
-     * comparing values Lua cannot order): Lua adds the position of a Lua function only, so these have none.
+     * comparing values Lua cannot order, cmsgpack setting a nil key): Lua adds the position of a Lua function only,
+     * so these have none.
      */
     private static boolean raisedWithoutPosition(String text) {
-        return text.equals(ProtectedTable.READONLY) || text.startsWith("attempt to compare ");
+        return text.equals(ProtectedTable.READONLY) || text.startsWith("attempt to compare ")
+                || text.equals("table index is nil") || text.equals("table index is NaN");
     }
 
     Location lastError() {
