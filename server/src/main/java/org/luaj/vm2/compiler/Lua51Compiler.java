@@ -15,7 +15,8 @@ import org.luaj.vm2.Prototype;
  * LuaJ's compiler with the syntax and error texts of Lua 5.1, the Lua Redis embeds: LuaJ drops the offending token
  * ("near 'x'") from its messages and reports a bare expression statement as "syntax error" where Lua 5.1 says
  * "'=' expected". LuaJ's lexer and parser are Lua 5.2's, so some 5.2 additions are taken back out: a first line
- * starting with '#' is code, control characters other than whitespace are symbols, {@code goto} is a name,
+ * starting with '#' is code, control characters other than whitespace are symbols, numerals are read and checked
+ * as 5.1 reads them, strings know no {@code \x} or {@code \z} escape, {@code goto} is a name,
  * {@code ::} is two colons, and a lone ';' or a statement after {@code return} or {@code break} is an error. It
  * lives in LuaJ's package because the lexer's hooks are package-private; the token fields, whose classes are
  * private, are reached through VarHandles.
@@ -44,7 +45,7 @@ public final class Lua51Compiler implements Globals.Compiler {
         } catch (NumberFormatException e) {
             // LuaJ's numeral reader leaves what Java cannot parse ("1e", "1..2") to Double.parseDouble; the text is
             // still in the buffer.
-            lex.lexerror("malformed number", LexState.TK_NUMBER);
+            lex.malformedNumeral();
         }
         return fs.f;
     }
@@ -91,8 +92,11 @@ public final class Lua51Compiler implements Globals.Compiler {
 
         @Override
         void nextChar() {
+            boolean escape = current == '\\';
             super.nextChar();
-            current = symbol(current);
+            // After a backslash (only ever in a string: elsewhere it is an error), Lua 5.1 has no \x or \z escape
+            // and takes the letter itself; as a symbol LuaJ's read_string saves it as such.
+            current = escape && (current == 'x' || current == 'z') ? current + SYMBOL : symbol(current);
         }
 
         @Override
@@ -110,6 +114,9 @@ public final class Lua51Compiler implements Globals.Compiler {
         void next() {
             super.next();
             int token = token(t());
+            if (token == TK_NUMBER) {
+                checkNumeral();
+            }
             if (token == TK_GOTO) {
                 SEMINFO_TS.set(TOKEN_SEMINFO.get(t()), newstring("goto"));
                 TOKEN.set(t(), TK_NAME);
@@ -118,6 +125,67 @@ public final class Lua51Compiler implements Globals.Compiler {
                 TOKEN.set(t(), ':');
                 TOKEN.set(LOOKAHEAD.get(this), ':');
             }
+        }
+
+        /**
+         * LuaJ reads a numeral as Lua 5.2 does and parses it leniently ("0x" is 0, Java takes "1f"); Lua 5.1 reads
+         * digits and dots, an exponent sign, then every letter, digit and '_', and strtod must take all of it.
+         */
+        private void checkNumeral() {
+            int n = nbuff;
+            while (n > 0 && buff[n - 1] == '\0') {
+                n--;
+            }
+            String text = new String(buff, 0, n);
+            int end = lua51NumeralEnd(text);
+            nbuff = end;
+            if (end == n) {
+                while (current < 128 && (Character.isLetterOrDigit(current) || current == '_')) {
+                    save_and_next();
+                }
+                if (nbuff == n && validNumeral(text)) {
+                    return;
+                }
+            }
+            lexerror("malformed number", TK_NUMBER);
+        }
+
+        /** Called when LuaJ's own parse of the numeral failed: the same error with Lua 5.1's extent. */
+        void malformedNumeral() {
+            while (nbuff > 0 && buff[nbuff - 1] == '\0') {
+                nbuff--;
+            }
+            String text = new String(buff, 0, nbuff);
+            nbuff = lua51NumeralEnd(text);
+            if (nbuff == text.length()) {
+                while (current < 128 && (Character.isLetterOrDigit(current) || current == '_')) {
+                    save_and_next();
+                }
+            }
+            lexerror("malformed number", TK_NUMBER);
+        }
+
+        private static int lua51NumeralEnd(String t) {
+            int i = 0;
+            while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) {
+                i++;
+            }
+            if (i < t.length() && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+                i++;
+                if (i < t.length() && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+                    i++;
+                }
+            }
+            while (i < t.length() && (Character.isLetterOrDigit(t.charAt(i)) || t.charAt(i) == '_')) {
+                i++;
+            }
+            return i;
+        }
+
+        /** Whether glibc's strtod reads all of the numeral (decimal, or hex with an optional binary exponent). */
+        private static boolean validNumeral(String t) {
+            return t.matches("(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+                    || t.matches("0[xX](?:[0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?");
         }
 
         private Object t() {
