@@ -52,7 +52,9 @@ final class LuaErrorText {
                 return typeError("call", p, pc, a, regs);
             }
             if (op == Lua.OP_TFORCALL) {
-                return typeError("call", p, pc, a, regs);
+                // Lua 5.1's TFORLOOP calls a copy of the generator in a register no variable names.
+                LuaValue v = regs == null || a >= regs.length || regs[a] == null ? LuaValue.NIL : regs[a];
+                return "attempt to call a " + v.typename() + " value";
             }
             return msg;
         }

@@ -129,7 +129,7 @@ final class LuaSandbox {
         g.rawset("table", table);
         g.rawset("string", string);
         g.rawset("math", math);
-        g.rawset("coroutine", coroutine);
+        g.rawset("coroutine", coroutine51(coroutine, g, hook));
         g.rawset("cjson", CjsonLib.create());
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());
@@ -275,6 +275,46 @@ final class LuaSandbox {
             }
         });
         return t;
+    }
+
+    /**
+     * The coroutine library as Lua 5.1 has it for the main thread, which is no coroutine: running() gives nil and
+     * yield() raises "attempt to yield across metamethod/C-call boundary" without a position; resume and status
+     * want a coroutine.
+     */
+    private static LuaTable coroutine51(LuaTable lj, org.luaj.vm2.Globals g, ScriptHook hook) {
+        LuaValue running = lj.rawget("running");
+        lj.rawset("running", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return g.running.isMainThread() ? NIL : running.invoke(args);
+            }
+        });
+        for (String name : new String[] {"resume", "status"}) {
+            LuaValue fn = lj.rawget(name);
+            lj.rawset(name, new VarArgFunction() {
+                @Override
+                public Varargs invoke(Varargs args) {
+                    // getco: luaL_argcheck(L, co, 1, "coroutine expected").
+                    if (!args.arg1().isthread()) {
+                        throw LuaArgs.callerArgError(1, "coroutine expected");
+                    }
+                    return fn.invoke(args);
+                }
+            });
+        }
+        LuaValue yield = lj.rawget("yield");
+        lj.rawset("yield", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                if (g.running.isMainThread()) {
+                    hook.markError();
+                    throw new ScriptError(valueOf("attempt to yield across metamethod/C-call boundary"));
+                }
+                return yield.invoke(args);
+            }
+        });
+        return lj;
     }
 
     /** luaL_checktype(L, arg, LUA_TFUNCTION). */
