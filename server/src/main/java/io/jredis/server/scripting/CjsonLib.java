@@ -44,7 +44,7 @@ final class CjsonLib {
         ProtectedTable t = new ProtectedTable();
         add(t, "encode", a -> {
             if (a.narg() != 1) {
-                throw LuaArgs.argError(1, "encode", "expected 1 argument");
+                throw LuaArgs.callerArgError(1, "expected 1 argument");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             encode(cfg, a.arg1(), out, 0);
@@ -52,55 +52,46 @@ final class CjsonLib {
         });
         add(t, "decode", a -> {
             if (a.narg() != 1) {
-                throw LuaArgs.argError(1, "decode", "expected 1 argument");
+                throw LuaArgs.callerArgError(1, "expected 1 argument");
             }
-            return new Decoder(cfg, LuaSandbox.bytes(LuaArgs.string(a, 1, "decode"))).decode();
+            return new Decoder(cfg, LuaSandbox.bytes(LuaArgs.callerString(a, 1))).decode();
         });
         add(t, "encode_sparse_array", a -> {
-            if (!a.isnoneornil(1)) {
-                cfg.sparseConvert = a.arg1().toboolean();
-            }
-            if (!a.isnoneornil(2)) {
-                cfg.sparseRatio = (int) LuaArgs.number(a, 2, "encode_sparse_array");
-            }
-            if (!a.isnoneornil(3)) {
-                cfg.sparseSafe = (int) LuaArgs.number(a, 3, "encode_sparse_array");
-            }
+            argCount(a, 3);
+            cfg.sparseConvert = enumOption(a, 1, cfg.sparseConvert ? 1 : 0, ON_OFF) == 1;
+            cfg.sparseRatio = integerOption(a, 2, cfg.sparseRatio, 0, Integer.MAX_VALUE);
+            cfg.sparseSafe = integerOption(a, 3, cfg.sparseSafe, 0, Integer.MAX_VALUE);
             return LuaValue.varargsOf(LuaValue.valueOf(cfg.sparseConvert), LuaValue.valueOf(cfg.sparseRatio),
                     LuaValue.valueOf(cfg.sparseSafe));
         });
         add(t, "encode_max_depth", a -> {
-            if (!a.isnoneornil(1)) {
-                cfg.encodeMaxDepth = (int) LuaArgs.number(a, 1, "encode_max_depth");
-            }
+            argCount(a, 1);
+            cfg.encodeMaxDepth = integerOption(a, 1, cfg.encodeMaxDepth, 1, Integer.MAX_VALUE);
             return LuaValue.valueOf(cfg.encodeMaxDepth);
         });
         add(t, "decode_max_depth", a -> {
-            if (!a.isnoneornil(1)) {
-                cfg.decodeMaxDepth = (int) LuaArgs.number(a, 1, "decode_max_depth");
-            }
+            argCount(a, 1);
+            cfg.decodeMaxDepth = integerOption(a, 1, cfg.decodeMaxDepth, 1, Integer.MAX_VALUE);
             return LuaValue.valueOf(cfg.decodeMaxDepth);
         });
         add(t, "encode_number_precision", a -> {
-            if (!a.isnoneornil(1)) {
-                int p = (int) LuaArgs.number(a, 1, "encode_number_precision");
-                if (p < 1 || p > 14) {
-                    throw LuaArgs.argError(1, "encode_number_precision", "expected integer between 1 and 14");
-                }
-                cfg.precision = p;
-            }
+            argCount(a, 1);
+            cfg.precision = integerOption(a, 1, cfg.precision, 1, 14);
             return LuaValue.valueOf(cfg.precision);
         });
         add(t, "encode_keep_buffer", a -> {
-            cfg.keepBuffer = enumOption(a, "encode_keep_buffer", cfg.keepBuffer ? 1 : 0, ON_OFF) == 1;
+            argCount(a, 1);
+            cfg.keepBuffer = enumOption(a, 1, cfg.keepBuffer ? 1 : 0, ON_OFF) == 1;
             return enumValue(cfg.keepBuffer ? 1 : 0, ON_OFF);
         });
         add(t, "encode_invalid_numbers", a -> {
-            cfg.encodeInvalidNumbers = enumOption(a, "encode_invalid_numbers", cfg.encodeInvalidNumbers, INVALID);
+            argCount(a, 1);
+            cfg.encodeInvalidNumbers = enumOption(a, 1, cfg.encodeInvalidNumbers, INVALID);
             return enumValue(cfg.encodeInvalidNumbers, INVALID);
         });
         add(t, "decode_invalid_numbers", a -> {
-            cfg.decodeInvalidNumbers = enumOption(a, "decode_invalid_numbers", cfg.decodeInvalidNumbers, ON_OFF);
+            argCount(a, 1);
+            cfg.decodeInvalidNumbers = enumOption(a, 1, cfg.decodeInvalidNumbers, ON_OFF);
             return enumValue(cfg.decodeInvalidNumbers, ON_OFF);
         });
         add(t, "new", a -> create());
@@ -114,20 +105,43 @@ final class CjsonLib {
     private static final String[] INVALID = {"off", "on", "null"};
 
     /** lua-cjson's json_enum_option: the new setting, from a boolean or an option's name (luaL_checkoption). */
-    private static int enumOption(Varargs a, String fname, int current, String[] options) {
-        if (a.isnoneornil(1)) {
+    /** json_arg_init: more arguments than the option takes is an error on the first extra one. */
+    private static void argCount(Varargs a, int max) {
+        if (a.narg() > max) {
+            throw LuaArgs.callerArgError(max + 1, "found too many arguments");
+        }
+    }
+
+    /**
+     * json_integer_option: luaL_checkinteger's value truncated to a C int, and a range error that always names
+     * argument #1 whichever argument is out of range.
+     */
+    private static int integerOption(Varargs a, int index, int current, int min, int max) {
+        if (a.arg(index).isnil()) {
             return current;
         }
-        if (a.arg1().isboolean()) {
-            return a.arg1().toboolean() ? 1 : 0;
+        int value = (int) (long) LuaArgs.callerNumber(a, index);
+        if (value < min || value > max) {
+            throw LuaArgs.callerArgError(1, "expected integer between " + min + " and " + max);
         }
-        String name = LuaArgs.string(a, 1, fname).tojstring();
+        return value;
+    }
+
+    /** json_enum_option: a boolean, or one of the option names (luaL_checkoption). */
+    private static int enumOption(Varargs a, int index, int current, String[] options) {
+        if (a.arg(index).isnil()) {
+            return current;
+        }
+        if (a.arg(index).isboolean()) {
+            return a.arg(index).toboolean() ? 1 : 0;
+        }
+        String name = LuaArgs.callerString(a, index).tojstring();
         for (int i = 0; i < options.length; i++) {
             if (options[i].equals(name)) {
                 return i;
             }
         }
-        throw LuaArgs.argError(1, fname, "invalid option '" + name + "'");
+        throw LuaArgs.callerArgError(index, "invalid option '" + name + "'");
     }
 
     /** The value json_enum_option returns: a boolean for off/on, the option's name otherwise. */
@@ -416,8 +430,14 @@ final class CjsonLib {
                 case ',' -> single(T.T_COMMA);
                 case '"' -> string();
                 default -> {
-                    if (c == '-' || (c >= '0' && c <= '9') || startsWithWord("inf") || startsWithWord("nan")) {
-                        number();
+                    // json_next_token's T_UNKNOWN characters: '-' and digits are numbers unless strict decoding
+                    // refuses them; other invalid numbers ('+', inf, nan) are read only when allowed.
+                    if (c == '-' || (c >= '0' && c <= '9')) {
+                        if (cfg.decodeInvalidNumbers == 0 && invalidNumber()) {
+                            tokenError("invalid number");
+                        } else {
+                            number();
+                        }
                     } else if (startsWithWord("true")) {
                         pos += 4;
                         type = T.T_BOOLEAN;
@@ -429,11 +449,37 @@ final class CjsonLib {
                     } else if (startsWithWord("null")) {
                         pos += 4;
                         type = T.T_NULL;
+                    } else if (cfg.decodeInvalidNumbers != 0 && invalidNumber()) {
+                        number();
                     } else {
                         tokenError("invalid token");
                     }
                 }
             }
+        }
+
+        /** json_is_invalid_number: what strtod reads but strict JSON refuses (+, hex, leading zeros, inf, nan). */
+        private boolean invalidNumber() {
+            int p = pos;
+            if (s[p] == '+') {
+                return true;
+            }
+            if (s[p] == '-') {
+                p++;
+            }
+            int c = p < s.length ? s[p] : 0;
+            if (c == '0') {
+                int c2 = p + 1 < s.length ? s[p + 1] : 0;
+                return (c2 | 0x20) == 'x' || (c2 >= '0' && c2 <= '9');
+            }
+            if (c <= '9') {
+                return false;
+            }
+            int save = pos;
+            pos = p;
+            boolean word = startsWithWord("inf") || startsWithWord("nan");
+            pos = save;
+            return word;
         }
 
         private boolean startsWithWord(String w) {
@@ -460,53 +506,24 @@ final class CjsonLib {
             error = msg;
         }
 
+        /** json_next_number_token: as much as strtod reads; the rest is the next token. */
         private void number() {
-            int start = pos;
-            int end = pos;
-            while (end < s.length && "+-0123456789.eExXabcdefABCDEFinftyINFTYn".indexOf(s[end]) >= 0) {
-                end++;
+            // strtod reads nothing beyond a run of these characters (signs, digits, letters, '.', "nan(...)").
+            int runEnd = pos;
+            while (runEnd < s.length && (Character.isLetterOrDigit(s[runEnd] & 0x7f) && s[runEnd] >= 0
+                    || "+-._()".indexOf(s[runEnd]) >= 0)) {
+                runEnd++;
             }
-            String text = new String(s, start, end - start, StandardCharsets.US_ASCII);
-            Double d = parseNumber(text);
-            if (d == null) {
+            String rest = new String(s, pos, runEnd - pos, StandardCharsets.ISO_8859_1);
+            int[] end = new int[1];
+            double d = LuaNumbers.strtod(rest, end);
+            if (end[0] == 0) {
                 tokenError("invalid number");
                 return;
             }
-            pos = end;
+            pos += end[0];
             type = T.T_NUMBER;
             value = LuaValue.valueOf(d);
-        }
-
-        /** fpconv_strtod as lua-cjson uses it: JSON numbers, plus inf/nan and hex when invalid numbers are allowed. */
-        private Double parseNumber(String t) {
-            if (t.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
-                return Double.parseDouble(t);
-            }
-            if (cfg.decodeInvalidNumbers == 0) {
-                return null;
-            }
-            String l = t.toLowerCase();
-            boolean neg = l.startsWith("-");
-            String u = neg || l.startsWith("+") ? l.substring(1) : l;
-            if (u.equals("inf") || u.equals("infinity")) {
-                return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-            }
-            if (u.equals("nan")) {
-                return Double.NaN;
-            }
-            if (u.startsWith("0x") && u.length() > 2) {
-                try {
-                    double v = Long.parseLong(u.substring(2), 16);
-                    return neg ? -v : v;
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-            try {
-                return Double.parseDouble(t);
-            } catch (NumberFormatException e) {
-                return null;
-            }
         }
 
         private void string() {

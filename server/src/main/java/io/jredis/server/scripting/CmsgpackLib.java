@@ -38,20 +38,22 @@ final class CmsgpackLib {
         t.rawset("unpack", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return unpack(args, 0, 0, true);
+                return unpack(args, 0, 0, true, "unpack");
             }
         });
         t.rawset("unpack_one", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                return unpack(args, 1, (long) LuaArgs.optNumber(args, 2, "unpack_one", 0), false);
+                return unpack(args, 1, (long) LuaArgs.optNumber(args, 2, "unpack_one", 0), false, "unpack_one");
             }
         });
         t.rawset("unpack_limit", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                long limit = (long) LuaArgs.optNumber(args, 2, "unpack_limit", 0);
-                return unpack(args, limit, (long) LuaArgs.optNumber(args, 3, "unpack_limit", 0), false);
+                // mp_unpack_limit: the limit is required and checked before the offset and the string.
+                long limit = (long) LuaArgs.number(args, 2, "unpack_limit");
+                return unpack(args, limit, (long) LuaArgs.optNumber(args, 3, "unpack_limit", 0), false,
+                        "unpack_limit");
             }
         });
         t.rawset("_NAME", LuaValue.valueOf("cmsgpack"));
@@ -249,16 +251,19 @@ final class CmsgpackLib {
         }
     }
 
-    private static Varargs unpack(Varargs args, long limit, long offset, boolean all) {
-        byte[] s = LuaSandbox.bytes(LuaArgs.string(args, 1, all ? "unpack" : "unpack_limit"));
+    private static Varargs unpack(Varargs args, long limit, long offset, boolean all, String fname) {
+        byte[] s = LuaSandbox.bytes(LuaArgs.string(args, 1, fname));
         int len = s.length;
         if (offset < 0 || limit < 0) {
-            throw new LuaError("Invalid request to unpack with offset of " + offset + " and limit of " + len + ".");
+            throw new LuaError("Invalid request to unpack with offset of " + (int) offset + " and limit of " + len
+                    + ".");
         }
         if (offset > len) {
             throw new LuaError("Start offset " + offset + " greater than input length " + len + ".");
         }
-        if (all || limit == 0) {
+        // mp_unpack_full's decode_all: unpack, or a zero limit with a zero offset (no offset is returned then).
+        all = all || (limit == 0 && offset == 0);
+        if (all) {
             limit = Integer.MAX_VALUE;
         }
         Cursor c = new Cursor(s, (int) offset);
@@ -307,10 +312,9 @@ final class CmsgpackLib {
                 return LuaValue.valueOf((double) c.be(2));
             case 0xce:
                 return LuaValue.valueOf((double) c.be(4));
-            case 0xcf: {
-                long v = c.be(8);
-                return LuaValue.valueOf(v >= 0 ? (double) v : (double) (v >>> 1) * 2 + (v & 1));
-            }
+            case 0xcf:
+                // lua_pushunsigned is lua_pushinteger in Lua 5.1: the bits read as a signed 64-bit integer.
+                return LuaValue.valueOf((double) c.be(8));
             case 0xd0:
                 return LuaValue.valueOf((double) (byte) c.be(1));
             case 0xd1:
@@ -323,11 +327,11 @@ final class CmsgpackLib {
                 return LuaValue.valueOf(LuaFormat.fromCFloatBits((int) c.be(4)));
             case 0xcb:
                 return LuaValue.valueOf(LuaFormat.fromCBits(c.be(8)));
-            case 0xc4, 0xd9:
+            case 0xd9:
                 return str(c, c.be(1));
-            case 0xc5, 0xda:
+            case 0xda:
                 return str(c, c.be(2));
-            case 0xc6, 0xdb:
+            case 0xdb:
                 return str(c, c.be(4));
             case 0xdc:
                 return arr(c, c.be(2));
@@ -362,9 +366,14 @@ final class CmsgpackLib {
         for (long i = 0; i < n; i++) {
             LuaValue k = decode(c);
             LuaValue v = decode(c);
-            if (!k.isnil()) {
-                t.rawset(k, v);
+            // lua_settable raises these from inside the C function, so they carry no position.
+            if (k.isnil()) {
+                throw new LuaError("table index is nil");
             }
+            if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
+                throw new LuaError("table index is NaN");
+            }
+            t.rawset(k, v);
         }
         return t;
     }

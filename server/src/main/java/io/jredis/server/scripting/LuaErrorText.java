@@ -1,9 +1,11 @@
 package io.jredis.server.scripting;
 
 import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
 
 /**
  * Lua 5.1's wording of runtime errors ({@code luaG_typeerror}, {@code luaG_concaterror}, {@code luaG_ordererror}):
@@ -27,6 +29,12 @@ final class LuaErrorText {
         if (msg.startsWith("bad argument") && raisedByCall(p, pc) && Lua.GET_OPCODE(p.code[pc]) != Lua.OP_TFORCALL) {
             return badArgument(msg, p, pc, regs);
         }
+        if (msg.startsWith("table index expected, got ")) {
+            // LuaJ's text for a nil or NaN key (naming the table's type); SETTABLE's key is RK(B).
+            int i = pc >= 0 && pc < p.code.length ? p.code[pc] : 0;
+            LuaValue key = Lua.GET_OPCODE(i) == Lua.OP_SETTABLE ? rk(Lua.GETARG_B(i), p, regs) : null;
+            return key != null && key.type() == LuaValue.TNUMBER ? "table index is NaN" : "table index is nil";
+        }
         if (msg.startsWith("index expected, got ")) {
             // LuaJ's text for storing into a non-table.
             msg = "attempt to index ? (a " + msg.substring("index expected, got ".length()) + " value)";
@@ -44,7 +52,9 @@ final class LuaErrorText {
                 return typeError("call", p, pc, a, regs);
             }
             if (op == Lua.OP_TFORCALL) {
-                return typeError("call", p, pc, a, regs);
+                // Lua 5.1's TFORLOOP calls a copy of the generator in a register no variable names.
+                LuaValue v = regs == null || a >= regs.length || regs[a] == null ? LuaValue.NIL : regs[a];
+                return "attempt to call a " + v.typename() + " value";
             }
             return msg;
         }
@@ -109,6 +119,45 @@ final class LuaErrorText {
         int i = p.code[pc];
         int a = Lua.GETARG_A(i);
         int nargs = Lua.GETARG_B(i) - 1;
+        LuaValue[] args = null;
+        if (nargs >= 0 && regs != null && a + nargs < regs.length) {
+            args = new LuaValue[nargs];
+            for (int j = 1; j <= nargs; j++) {
+                args[j - 1] = regs[a + j] == null ? LuaValue.NIL : regs[a + j];
+            }
+        }
+        return badArgument(msg, args, objName(p, pc, a));
+    }
+
+    /**
+     * The same for a library function that pcall or xpcall called directly: no Lua instruction names it, so Lua 5.1
+     * calls it '?', and the texts the library functions give with their own name get that name replaced too.
+     */
+    static LuaValue calledByPcall(LuaValue error, LuaValue fn, Varargs args) {
+        if (error == null || error.type() != LuaValue.TSTRING || fn instanceof LuaClosure) {
+            return error;
+        }
+        String msg = error.tojstring();
+        if (!msg.startsWith("bad argument")) {
+            return error;
+        }
+        int named = msg.indexOf(" to '");
+        if (named > 0 && msg.endsWith(")")) {
+            int open = msg.indexOf("' (", named);
+            if (open > 0) {
+                msg = msg.substring(0, named) + ": " + msg.substring(open + 3, msg.length() - 1);
+            }
+        }
+        LuaValue[] argv = new LuaValue[args.narg()];
+        for (int j = 0; j < argv.length; j++) {
+            argv[j] = args.arg(j + 1);
+        }
+        return LuaValue.valueOf(badArgument(msg, argv, null));
+    }
+
+    /** {@code args} null when unknown; {@code name} as {@link #objName} gives it, null for '?'. */
+    private static String badArgument(String msg, LuaValue[] args, String[] name) {
+        int nargs = args == null ? -1 : args.length;
         int narg;
         String extra;
         if (msg.startsWith("bad argument #")) {
@@ -125,15 +174,20 @@ final class LuaErrorText {
         } else {
             String rest = msg.substring("bad argument: ".length());
             int got = rest.indexOf(" expected, got ");
-            if (got < 0 || nargs < 0 || regs == null || a + nargs >= regs.length) {
+            if (got < 0 || args == null) {
                 return msg;
             }
-            String expected = rest.substring(0, got);
+            // LuaJ names the Java type it wanted (checkdouble, checkint, checkjstring); Lua 5.1 the Lua one.
+            String expected = switch (rest.substring(0, got)) {
+                case "double", "int", "long", "integer" -> "number";
+                case "String" -> "string";
+                default -> rest.substring(0, got);
+            };
             String type = rest.substring(got + " expected, got ".length());
             narg = 0;
             boolean skipSubject = false;
             for (int j = 1; j <= nargs && narg == 0; j++) {
-                LuaValue v = regs[a + j] == null ? LuaValue.NIL : regs[a + j];
+                LuaValue v = args[j - 1];
                 if (v.typename().equals(type) && !(expected.equals("number") && v.isnumber())) {
                     // A string where a number was expected: the first string is most often the subject or format
                     // that the function accepted (string.rep('x', 'y'), string.format('%d', 'x')).
@@ -141,7 +195,7 @@ final class LuaErrorText {
                         skipSubject = true;
                         narg = 1;
                         for (int k = 2; k <= nargs; k++) {
-                            LuaValue w = regs[a + k] == null ? LuaValue.NIL : regs[a + k];
+                            LuaValue w = args[k - 1];
                             if (w.typename().equals(type) && !w.isnumber()) {
                                 narg = k;
                                 break;
@@ -161,7 +215,6 @@ final class LuaErrorText {
             }
             extra = expected + " expected, got " + type;
         }
-        String[] name = objName(p, pc, a);
         String fname = name == null ? "?" : name[1];
         if (name != null && name[0].equals("method")) {
             narg--;

@@ -269,7 +269,9 @@ final class LuaFormat {
                 case 'g', 'G' -> body = signed(g(args.checkdouble(arg), precision < 0 ? 6 : precision,
                         flags.indexOf('#') >= 0, conv == 'G'), flags);
                 case 'q' -> {
-                    quoted(out, args.checkstring(arg));
+                    // luaL_checklstring turns a number into its %.14g text, not LuaJ's.
+                    LuaValue v = args.arg(arg);
+                    quoted(out, v.type() == LuaValue.TNUMBER ? tostring(v) : args.checkstring(arg));
                     continue;
                 }
                 case 's' -> {
@@ -332,7 +334,7 @@ final class LuaFormat {
     }
 
     /** C's (unsigned long) cast of a double as gcc compiles it on x86-64 (values from 2^63 are offset first). */
-    private static long toUnsigned(double d) {
+    static long toUnsigned(double d) {
         return d < 9.223372036854775807E18 ? LuaReplies.toLong(d)
                 : LuaReplies.toLong(d - 9.223372036854775807E18) ^ Long.MIN_VALUE;
     }

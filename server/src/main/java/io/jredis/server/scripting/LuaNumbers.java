@@ -95,7 +95,7 @@ final class LuaNumbers extends VarArgFunction {
     }
 
     /** glibc's strtod; {@code end[0]} is where it stopped, 0 when it read no number. */
-    private static double strtod(String s, int[] end) {
+    static double strtod(String s, int[] end) {
         int i = skipSpaces(s, 0);
         boolean neg = false;
         if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {

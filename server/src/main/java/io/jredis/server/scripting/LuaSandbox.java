@@ -94,6 +94,7 @@ final class LuaSandbox {
         for (String name : BASE_KEPT) {
             g.rawset(name, base.rawget(name));
         }
+        checkBaseArguments(g, base, hook);
         g.rawset("_G", g);
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         g.rawset("error", new Error(hook));
@@ -128,7 +129,7 @@ final class LuaSandbox {
         g.rawset("table", table);
         g.rawset("string", string);
         g.rawset("math", math);
-        g.rawset("coroutine", coroutine);
+        g.rawset("coroutine", coroutine51(coroutine, g, hook));
         g.rawset("cjson", CjsonLib.create());
         g.rawset("bit", BitLib.create());
         g.rawset("struct", StructLib.create());
@@ -215,22 +216,23 @@ final class LuaSandbox {
                 return NONE;
             }
         });
-        t.rawset("getn", new OneArgFunction() {
+        t.rawset("getn", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue arg) {
-                return valueOf(arg.checktable().rawlen());
+            public Varargs invoke(Varargs args) {
+                return valueOf(table(args, 1, "getn").rawlen());
             }
         });
-        t.rawset("setn", new TwoArgFunction() {
+        t.rawset("setn", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue a, LuaValue b) {
+            public Varargs invoke(Varargs args) {
+                table(args, 1, "setn");
                 throw new LuaError("'setn' is obsolete");
             }
         });
-        t.rawset("maxn", new OneArgFunction() {
+        t.rawset("maxn", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue arg) {
-                LuaTable tbl = arg.checktable();
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "maxn");
                 double max = 0;
                 LuaValue k = NIL;
                 while (!(k = tbl.next(k).arg1()).isnil()) {
@@ -241,11 +243,11 @@ final class LuaSandbox {
                 return valueOf(max);
             }
         });
-        t.rawset("foreach", new TwoArgFunction() {
+        t.rawset("foreach", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue a, LuaValue f) {
-                LuaTable tbl = a.checktable();
-                f.checkfunction();
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "foreach");
+                LuaValue f = function(args, 2, "foreach");
                 LuaValue k = NIL;
                 Varargs n;
                 while (!(k = (n = tbl.next(k)).arg1()).isnil()) {
@@ -257,11 +259,11 @@ final class LuaSandbox {
                 return NIL;
             }
         });
-        t.rawset("foreachi", new TwoArgFunction() {
+        t.rawset("foreachi", new VarArgFunction() {
             @Override
-            public LuaValue call(LuaValue a, LuaValue f) {
-                LuaTable tbl = a.checktable();
-                f.checkfunction();
+            public Varargs invoke(Varargs args) {
+                LuaTable tbl = table(args, 1, "foreachi");
+                LuaValue f = function(args, 2, "foreachi");
                 int n = tbl.length();
                 for (int i = 1; i <= n; i++) {
                     LuaValue r = f.call(valueOf(i), tbl.get(i));
@@ -273,6 +275,54 @@ final class LuaSandbox {
             }
         });
         return t;
+    }
+
+    /**
+     * The coroutine library as Lua 5.1 has it for the main thread, which is no coroutine: running() gives nil and
+     * yield() raises "attempt to yield across metamethod/C-call boundary" without a position; resume and status
+     * want a coroutine.
+     */
+    private static LuaTable coroutine51(LuaTable lj, org.luaj.vm2.Globals g, ScriptHook hook) {
+        LuaValue running = lj.rawget("running");
+        lj.rawset("running", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return g.running.isMainThread() ? NIL : running.invoke(args);
+            }
+        });
+        for (String name : new String[] {"resume", "status"}) {
+            LuaValue fn = lj.rawget(name);
+            lj.rawset(name, new VarArgFunction() {
+                @Override
+                public Varargs invoke(Varargs args) {
+                    // getco: luaL_argcheck(L, co, 1, "coroutine expected").
+                    if (!args.arg1().isthread()) {
+                        throw LuaArgs.callerArgError(1, "coroutine expected");
+                    }
+                    return fn.invoke(args);
+                }
+            });
+        }
+        LuaValue yield = lj.rawget("yield");
+        lj.rawset("yield", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                if (g.running.isMainThread()) {
+                    hook.markError();
+                    throw new ScriptError(valueOf("attempt to yield across metamethod/C-call boundary"));
+                }
+                return yield.invoke(args);
+            }
+        });
+        return lj;
+    }
+
+    /** luaL_checktype(L, arg, LUA_TFUNCTION). */
+    private static LuaValue function(Varargs args, int arg, String fname) {
+        if (!args.arg(arg).isfunction()) {
+            throw LuaArgs.typeError(args, arg, fname, "function");
+        }
+        return args.arg(arg);
     }
 
     /** luaL_checktype(L, arg, LUA_TTABLE). */
@@ -403,9 +453,18 @@ final class LuaSandbox {
         for (String f : new String[] {"byte", "len", "lower", "reverse", "sub", "upper"}) {
             s.rawset(f, new StringFunction(f, lj.rawget(f), false, 1));
         }
-        for (String f : new String[] {"char", "dump"}) {
-            s.rawset(f, lj.rawget(f));
-        }
+        s.rawset("dump", lj.rawget("dump"));
+        LuaValue ljChar = lj.rawget("char");
+        s.rawset("char", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // str_char checks each argument in turn, where LuaJ's index-less error leaves it to be guessed.
+                for (int i = 1; i <= args.narg(); i++) {
+                    LuaArgs.callerNumber(args, i);
+                }
+                return ljChar.invoke(args);
+            }
+        });
         for (String f : new String[] {"find", "gmatch", "gsub", "match"}) {
             s.rawset(f, new StringFunction(f, lj.rawget(f), true, 1, 2));
         }
@@ -601,15 +660,46 @@ final class LuaSandbox {
         }
     }
 
+    private static LuaValue numberChecked(LuaValue fn, int... order) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                for (int i : order) {
+                    LuaArgs.callerNumber(args, i);
+                }
+                return fn.invoke(args);
+            }
+        };
+    }
+
     /** Lua 5.1's math library with Redis's deterministic random generator. */
     private static LuaTable mathLib(LuaTable lj, Lrand48 random) {
         LuaTable m = new ProtectedTable();
-        for (String f : new String[] {"abs", "acos", "asin", "atan2", "atan", "ceil", "cos", "cosh", "deg", "exp",
-            "floor", "fmod", "frexp", "huge", "ldexp", "log", "max", "min", "modf", "pi", "pow", "rad", "sin",
-            "sinh", "sqrt", "tan", "tanh"}) {
+        for (String f : new String[] {"huge", "pi"}) {
             m.rawset(f, lj.rawget(f));
         }
-        m.rawset("mod", lj.rawget("fmod"));
+        // Lua 5.1's luaL_checknumber calls in front of LuaJ's functions, in the order Redis's build evaluates them:
+        // the two of atan2(y, x) are C call arguments, which gcc evaluates last first.
+        for (String f : new String[] {"abs", "acos", "asin", "atan", "ceil", "cos", "cosh", "deg", "exp", "floor",
+            "frexp", "modf", "rad", "sin", "sinh", "sqrt", "tan", "tanh"}) {
+            m.rawset(f, numberChecked(lj.rawget(f), 1));
+        }
+        for (String f : new String[] {"atan2", "fmod", "ldexp", "pow"}) {
+            m.rawset(f, numberChecked(lj.rawget(f), 2, 1));
+        }
+        for (String f : new String[] {"max", "min"}) {
+            LuaValue fn = lj.rawget(f);
+            m.rawset(f, new VarArgFunction() {
+                @Override
+                public Varargs invoke(Varargs args) {
+                    for (int i = 1; i <= Math.max(1, args.narg()); i++) {
+                        LuaArgs.callerNumber(args, i);
+                    }
+                    return fn.invoke(args);
+                }
+            });
+        }
+        m.rawset("mod", m.rawget("fmod"));
         m.rawset("log", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
@@ -708,7 +798,7 @@ final class LuaSandbox {
         @Override
         public Varargs invoke(Varargs args) {
             LuaValue msg = args.arg1();
-            int level = args.narg() >= 2 ? (int) args.checkdouble(2) : 1;
+            int level = args.isnoneornil(2) ? 1 : (int) LuaArgs.callerNumber(args, 2);
             hook.markError();
             if ((msg.type() == TSTRING || msg.type() == TNUMBER) && level > 0) {
                 msg = LuaString.valueOf(hook.where(level) + LuaFormat.tostring(msg).tojstring());
@@ -721,6 +811,109 @@ final class LuaSandbox {
      * pcall as Redis 7.0 redefines it: an error table (what redis.call raises) is returned as its {@code err}
      * string, for compatibility with scripts written when errors were strings. A killed script cannot be caught.
      */
+    /**
+     * Lua 5.1's argument checks in front of LuaJ's base functions, which check in another order (the key of rawget
+     * before its table), with other texts ("value expected" for a missing table) or not at all (assert()).
+     */
+    private static void checkBaseArguments(LuaTable g, LuaTable base, ScriptHook hook) {
+        checked(g, base, "setmetatable", a -> {
+            tableArg(a, 1);
+            if (a.narg() < 2 || (a.arg(2).type() != LuaValue.TNIL && a.arg(2).type() != LuaValue.TTABLE)) {
+                throw LuaArgs.callerArgError(2, "nil or table expected");
+            }
+        });
+        checked(g, base, "rawget", a -> {
+            tableArg(a, 1);
+            anyArg(a, 2);
+        });
+        checked(g, base, "rawset", a -> {
+            tableArg(a, 1);
+            anyArg(a, 2);
+            anyArg(a, 3);
+            LuaValue key = a.arg(2);
+            if (key.isnil() || (key.type() == LuaValue.TNUMBER && Double.isNaN(key.todouble()))) {
+                // luaH_set raises it inside rawset, a C function: no position.
+                hook.markError();
+                throw new ScriptError(LuaValue.valueOf(key.isnil() ? "table index is nil" : "table index is NaN"));
+            }
+        });
+        checked(g, base, "next", a -> tableArg(a, 1));
+        checked(g, base, "ipairs", a -> tableArg(a, 1));
+        checked(g, base, "pairs", a -> tableArg(a, 1));
+        checked(g, base, "select", a -> {
+            LuaValue n = a.arg1();
+            if (!(n.type() == LuaValue.TSTRING && n.tojstring().equals("#"))) {
+                LuaArgs.callerNumber(a, 1);
+            }
+        });
+        checked(g, base, "assert", a -> anyArg(a, 1));
+        checked(g, base, "collectgarbage", a -> {
+            if (!a.isnoneornil(1)) {
+                String opt = LuaArgs.callerString(a, 1).tojstring();
+                if (!java.util.List.of("stop", "restart", "collect", "count", "step", "setpause", "setstepmul")
+                        .contains(opt)) {
+                    throw LuaArgs.callerArgError(1, "invalid option '" + opt + "'");
+                }
+            }
+            if (!a.isnoneornil(2)) {
+                LuaArgs.callerNumber(a, 2);
+            }
+        });
+        LuaValue next = g.rawget("next");
+        g.rawset("next", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                try {
+                    return next.invoke(a);
+                } catch (LuaError e) {
+                    if (e instanceof ScriptError || e.getMessageObject() == null
+                            || !"invalid key to 'next'".equals(e.getMessageObject().tojstring())) {
+                        throw e;
+                    }
+                    // luaH_next raises it inside next, a C function: no position.
+                    hook.markError();
+                    throw new ScriptError(LuaValue.valueOf("invalid key to 'next'"));
+                }
+            }
+        });
+    }
+
+    private static void checked(LuaTable g, LuaTable base, String name, java.util.function.Consumer<Varargs> check) {
+        LuaValue fn = base.rawget(name);
+        g.rawset(name, new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                check.accept(a);
+                return fn.invoke(a);
+            }
+        });
+    }
+
+    /** luaL_checktype(L, i, LUA_TTABLE). */
+    private static void tableArg(Varargs a, int i) {
+        if (a.arg(i).type() != LuaValue.TTABLE) {
+            throw LuaArgs.callerArgError(i, "table expected, got " + (i > a.narg() ? "no value" : a.arg(i).typename()));
+        }
+    }
+
+    /** luaL_checkany. */
+    private static void anyArg(Varargs a, int i) {
+        if (i > a.narg()) {
+            throw LuaArgs.callerArgError(i, "value expected");
+        }
+    }
+
+    private static final LuaString ERROR_IN_ERROR_HANDLING = LuaValue.valueOf("error in error handling");
+
+    private static boolean callable(LuaValue f) {
+        return f.isfunction() || !f.metatag(LuaValue.CALL).isnil();
+    }
+
+    /** What luaD_call raises for a value that is no function, pcall's second result with no position. */
+    private static LuaValue callError(LuaValue f) {
+        return LuaValue.valueOf("attempt to call a " + f.typename() + " value");
+    }
+
     static final class PCall extends VarArgFunction {
         private final ScriptHook hook;
 
@@ -731,13 +924,16 @@ final class LuaSandbox {
         @Override
         public Varargs invoke(Varargs args) {
             LuaValue f = args.checkvalue(1);
+            if (!callable(f)) {
+                return varargsOf(FALSE, callError(f));
+            }
             hook.onCall(this);
             try {
                 return varargsOf(TRUE, f.invoke(args.subargs(2)).eval());
             } catch (KilledError e) {
                 throw e;
             } catch (LuaError e) {
-                LuaValue v = hook.errorValue(e);
+                LuaValue v = LuaErrorText.calledByPcall(hook.errorValue(e), f, args.subargs(2));
                 if (v != null && v.istable()) {
                     LuaValue err = v.get("err");
                     if (err.isstring()) {
@@ -763,16 +959,36 @@ final class LuaSandbox {
 
         @Override
         public Varargs invoke(Varargs args) {
+            if (args.narg() < 2) {
+                throw LuaArgs.callerArgError(2, "value expected");
+            }
             LuaValue f = args.arg1();
             LuaValue handler = args.arg(2);
             hook.onCall(this);
             try {
-                return varargsOf(TRUE, f.invoke(NONE).eval());
-            } catch (KilledError e) {
-                throw e;
-            } catch (LuaError e) {
-                LuaValue v = hook.errorValue(e);
-                return varargsOf(FALSE, handler.invoke(v == null ? NIL : v).eval());
+                LuaValue v;
+                try {
+                    if (!callable(f)) {
+                        v = callError(f);
+                    } else {
+                        return varargsOf(TRUE, f.invoke(NONE).eval());
+                    }
+                } catch (KilledError e) {
+                    throw e;
+                } catch (LuaError e) {
+                    v = LuaErrorText.calledByPcall(hook.errorValue(e), f, NONE);
+                }
+                // luaD_throw's LUA_ERRERR: a handler that fails, or is no function, gives this text instead.
+                if (!callable(handler)) {
+                    return varargsOf(FALSE, ERROR_IN_ERROR_HANDLING);
+                }
+                try {
+                    return varargsOf(FALSE, handler.invoke(v == null ? NIL : v).eval());
+                } catch (KilledError e) {
+                    throw e;
+                } catch (LuaError | StackOverflowError e) {
+                    return varargsOf(FALSE, ERROR_IN_ERROR_HANDLING);
+                }
             } finally {
                 hook.onReturn();
             }
@@ -780,7 +996,13 @@ final class LuaSandbox {
     }
 
     /** tostring: numbers as Lua 5.1's "%.14g", __tostring honoured, other values as "type: 0x..". */
-    static final class ToString extends OneArgFunction {
+    static final class ToString extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            anyArg(args, 1);
+            return call(args.arg1());
+        }
+
         @Override
         public LuaValue call(LuaValue v) {
             LuaValue h = v.metatag(LuaValue.TOSTRING);
@@ -791,6 +1013,9 @@ final class LuaSandbox {
                 case TNUMBER -> LuaFormat.tostring(v);
                 case TSTRING -> v;
                 case TNIL, TBOOLEAN -> valueOf(v.tojstring());
+                // A light userdata holding NULL, which glibc's %p prints as "(nil)".
+                case TUSERDATA -> v == CjsonLib.NULL ? valueOf("userdata: (nil)")
+                        : valueOf("userdata: 0x" + String.format("%012x", System.identityHashCode(v)));
                 default -> valueOf(v.typename() + ": 0x" + String.format("%012x", System.identityHashCode(v)));
             };
         }

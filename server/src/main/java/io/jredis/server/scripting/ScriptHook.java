@@ -109,6 +109,8 @@ final class ScriptHook extends DebugLib {
     private int tailPc;
     private int tailDepth;
     private long tailStamp;
+    /** The depth of a Lua function called by the tail-called Java function, -1 when none runs. */
+    private int tailCallee = -1;
     private Frames tailFrames;
 
     ScriptHook(Globals globals) {
@@ -148,11 +150,13 @@ final class ScriptHook extends DebugLib {
         lastError = null;
         tailFn = null;
         tailRegs = null;
+        tailCallee = -1;
     }
 
     @Override
     public void onCall(LuaFunction f) {
         Frames frames = frames();
+        noteTailCallee(frames);
         frames.push(f, null);
         follow(frames);
     }
@@ -160,8 +164,22 @@ final class ScriptHook extends DebugLib {
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
         Frames f = frames();
+        noteTailCallee(f);
         f.push(c, stack);
         follow(f);
+    }
+
+    /** True when the Lua function at {@code i} ends at a RETURN, not by an error (whose text has its position). */
+    private static boolean returnsNormally(Frames f, int i) {
+        return f.fn[i] instanceof LuaClosure c && f.pc[i] >= 0 && f.pc[i] < c.p.code.length
+                && Lua.GET_OPCODE(c.p.code[f.pc[i]]) == Lua.OP_RETURN;
+    }
+
+    /** A function called while a tail-called Java function runs: its return goes back into that function. */
+    private void noteTailCallee(Frames f) {
+        if (tailActive(f)) {
+            tailCallee = f.n;
+        }
     }
 
     /** Points the per-instruction fields at the running coroutine's top frame. */
@@ -228,6 +246,15 @@ final class ScriptHook extends DebugLib {
     public void onReturn() {
         Frames f = frames();
         int i = f.n - 1;
+        // A Lua function that a tail-called Java function called (gsub's replacement, sort's comparator) returns
+        // into that Java function, which is then still running for the tail-calling Lua function.
+        boolean intoTailCalled = tailFn != null && tailFrames == f && i == tailDepth && i == tailCallee
+                && returnsNormally(f, i);
+        tailCallee = -1;
+        LuaClosure outerFn = tailFn;
+        LuaValue[] outerRegs = tailRegs;
+        int outerPc = tailPc;
+        int outerDepth = tailDepth;
         tailFn = null;
         tailRegs = null;
         if (i >= 0 && f.fn[i] instanceof LuaClosure c && f.pc[i] >= 0 && f.pc[i] < c.p.code.length
@@ -238,6 +265,12 @@ final class ScriptHook extends DebugLib {
             tailDepth = i;
             tailStamp = instructions();
             tailFrames = f;
+        } else if (intoTailCalled) {
+            tailFn = outerFn;
+            tailRegs = outerRegs;
+            tailPc = outerPc;
+            tailDepth = outerDepth;
+            tailStamp = instructions();
         }
         f.pop();
         follow(f);
@@ -314,10 +347,12 @@ final class ScriptHook extends DebugLib {
 
     /**
      * Errors luaG_runerror raises inside a C function (rawset or setmetatable on a read-only table, table.sort
-     * comparing values Lua cannot order): Lua adds the position of a Lua function only, so these have none.
+     * comparing values Lua cannot order, cmsgpack setting a nil key): Lua adds the position of a Lua function only,
+     * so these have none.
      */
     private static boolean raisedWithoutPosition(String text) {
-        return text.equals(ProtectedTable.READONLY) || text.startsWith("attempt to compare ");
+        return text.equals(ProtectedTable.READONLY) || text.startsWith("attempt to compare ")
+                || text.equals("table index is nil") || text.equals("table index is NaN");
     }
 
     Location lastError() {

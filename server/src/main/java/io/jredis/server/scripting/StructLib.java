@@ -146,8 +146,8 @@ final class StructLib {
             switch (opt) {
                 case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I' -> {
                     double n = LuaArgs.number(args, arg++, "pack");
-                    long v = n < 0 ? (long) n : n >= 9.223372036854775807E18 ? (long) (n - 9.223372036854775807E18)
-                            + Long.MIN_VALUE : (long) n;
+                    // putinteger's (Uinttype)(Inttype)n or (Uinttype)n, with x86-64's out-of-range results.
+                    long v = n < 0 ? LuaReplies.toLong(n) : LuaFormat.toUnsigned(n);
                     putInteger(b, v, h.big, size);
                 }
                 case 'x' -> b.write(0);

@@ -2,6 +2,8 @@ package org.luaj.vm2.compiler;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaError;
@@ -10,9 +12,14 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 
 /**
- * LuaJ's compiler with the syntax error texts of Lua 5.1, the Lua Redis embeds: LuaJ drops the offending token
+ * LuaJ's compiler with the syntax and error texts of Lua 5.1, the Lua Redis embeds: LuaJ drops the offending token
  * ("near 'x'") from its messages and reports a bare expression statement as "syntax error" where Lua 5.1 says
- * "'=' expected". It lives in LuaJ's package because the lexer's hooks are package-private.
+ * "'=' expected". LuaJ's lexer and parser are Lua 5.2's, so some 5.2 additions are taken back out: a first line
+ * starting with '#' is code, control characters other than whitespace are symbols, numerals are read and checked
+ * as 5.1 reads them, strings know no {@code \x} or {@code \z} escape, {@code goto} is a name,
+ * {@code ::} is two colons, and a lone ';' or a statement after {@code return} or {@code break} is an error. It
+ * lives in LuaJ's package because the lexer's hooks are package-private; the token fields, whose classes are
+ * private, are reached through VarHandles.
  */
 public final class Lua51Compiler implements Globals.Compiler {
     /** The shared, stateless instance to install as {@code globals.compiler}. */
@@ -24,19 +31,169 @@ public final class Lua51Compiler implements Globals.Compiler {
     public Prototype compile(InputStream stream, String chunkname) throws IOException {
         // LuaC.CompileState.luaY_parser with our lexer.
         LuaC.CompileState state = new LuaC.CompileState();
-        LexState lex = new Lua51LexState(state, stream);
+        Lua51LexState lex = new Lua51LexState(state, stream);
         FuncState fs = new FuncState();
         lex.fs = fs;
-        lex.setinput(state, stream.read(), stream, (LuaString) LuaValue.valueOf(chunkname));
+        // A blank first character keeps LuaJ from skipping a first line that starts with '#' (luaL_loadbuffer does
+        // not skip it), then the real one takes its place.
+        lex.setinput(state, ' ', stream, (LuaString) LuaValue.valueOf(chunkname));
+        lex.current = Lua51LexState.symbol(stream.read());
         fs.f = new Prototype();
         fs.f.source = (LuaString) LuaValue.valueOf(chunkname);
-        lex.mainfunc(fs);
+        try {
+            lex.mainfunc(fs);
+        } catch (NumberFormatException e) {
+            // LuaJ's numeral reader leaves what Java cannot parse ("1e", "1..2") to Double.parseDouble; the text is
+            // still in the buffer.
+            lex.malformedNumeral();
+        }
         return fs.f;
     }
 
     private static final class Lua51LexState extends LexState {
+        /**
+         * Added to a control character that C's isspace rejects, so that LuaJ's lexer (whose isspace is
+         * {@code c <= ' '}) makes it a one-character token the parser matches nowhere; saving it into a string's
+         * buffer as a char drops the offset again.
+         */
+        private static final int SYMBOL = 0x10000;
+
+        private static final VarHandle T;
+        private static final VarHandle LOOKAHEAD;
+        private static final VarHandle TOKEN;
+        private static final VarHandle TOKEN_SEMINFO;
+        private static final VarHandle SEMINFO_TS;
+
+        static {
+            try {
+                Class<?> token = Class.forName("org.luaj.vm2.compiler.LexState$Token");
+                Class<?> seminfo = Class.forName("org.luaj.vm2.compiler.LexState$SemInfo");
+                MethodHandles.Lookup lexState = MethodHandles.privateLookupIn(LexState.class, MethodHandles.lookup());
+                T = lexState.findVarHandle(LexState.class, "t", token);
+                LOOKAHEAD = lexState.findVarHandle(LexState.class, "lookahead", token);
+                TOKEN = MethodHandles.privateLookupIn(token, MethodHandles.lookup()).findVarHandle(token, "token",
+                        int.class);
+                TOKEN_SEMINFO = MethodHandles.privateLookupIn(token, MethodHandles.lookup()).findVarHandle(token,
+                        "seminfo", seminfo);
+                SEMINFO_TS = MethodHandles.privateLookupIn(seminfo, MethodHandles.lookup()).findVarHandle(seminfo,
+                        "ts", LuaString.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         Lua51LexState(LuaC.CompileState state, InputStream stream) {
             super(state, stream);
+        }
+
+        static int symbol(int c) {
+            return c >= 0 && c < ' ' && (c < '\t' || c > '\r') ? c + SYMBOL : c;
+        }
+
+        @Override
+        void nextChar() {
+            boolean escape = current == '\\';
+            super.nextChar();
+            // After a backslash (only ever in a string: elsewhere it is an error), Lua 5.1 has no \x or \z escape
+            // and takes the letter itself; as a symbol LuaJ's read_string saves it as such.
+            current = escape && (current == 'x' || current == 'z') ? current + SYMBOL : symbol(current);
+        }
+
+        @Override
+        boolean check_next(String set) {
+            // C's strchr finds a NUL in every set, so after a numeral (its exponent mark) or a '.' a NUL is taken
+            // as the expected character: "return 1\0" is valid Lua 5.1.
+            if (current == SYMBOL) {
+                save_and_next();
+                return true;
+            }
+            return super.check_next(set);
+        }
+
+        @Override
+        void next() {
+            super.next();
+            int token = token(t());
+            if (token == TK_NUMBER) {
+                checkNumeral();
+            }
+            if (token == TK_GOTO) {
+                SEMINFO_TS.set(TOKEN_SEMINFO.get(t()), newstring("goto"));
+                TOKEN.set(t(), TK_NAME);
+            } else if (token == TK_DBCOLON) {
+                // The second colon waits where LuaJ keeps a looked-ahead token.
+                TOKEN.set(t(), ':');
+                TOKEN.set(LOOKAHEAD.get(this), ':');
+            }
+        }
+
+        /**
+         * LuaJ reads a numeral as Lua 5.2 does and parses it leniently ("0x" is 0, Java takes "1f"); Lua 5.1 reads
+         * digits and dots, an exponent sign, then every letter, digit and '_', and strtod must take all of it.
+         */
+        private void checkNumeral() {
+            int n = nbuff;
+            while (n > 0 && buff[n - 1] == '\0') {
+                n--;
+            }
+            String text = new String(buff, 0, n);
+            int end = lua51NumeralEnd(text);
+            nbuff = end;
+            if (end == n) {
+                while (current < 128 && (Character.isLetterOrDigit(current) || current == '_')) {
+                    save_and_next();
+                }
+                if (nbuff == n && validNumeral(text)) {
+                    return;
+                }
+            }
+            lexerror("malformed number", TK_NUMBER);
+        }
+
+        /** Called when LuaJ's own parse of the numeral failed: the same error with Lua 5.1's extent. */
+        void malformedNumeral() {
+            while (nbuff > 0 && buff[nbuff - 1] == '\0') {
+                nbuff--;
+            }
+            String text = new String(buff, 0, nbuff);
+            nbuff = lua51NumeralEnd(text);
+            if (nbuff == text.length()) {
+                while (current < 128 && (Character.isLetterOrDigit(current) || current == '_')) {
+                    save_and_next();
+                }
+            }
+            lexerror("malformed number", TK_NUMBER);
+        }
+
+        private static int lua51NumeralEnd(String t) {
+            int i = 0;
+            while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) {
+                i++;
+            }
+            if (i < t.length() && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+                i++;
+                if (i < t.length() && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+                    i++;
+                }
+            }
+            while (i < t.length() && (Character.isLetterOrDigit(t.charAt(i)) || t.charAt(i) == '_')) {
+                i++;
+            }
+            return i;
+        }
+
+        /** Whether glibc's strtod reads all of the numeral (decimal, or hex with an optional binary exponent). */
+        private static boolean validNumeral(String t) {
+            return t.matches("(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+                    || t.matches("0[xX](?:[0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?");
+        }
+
+        private Object t() {
+            return T.get(this);
+        }
+
+        private static int token(Object tok) {
+            return (int) TOKEN.get(tok);
         }
 
         @Override
@@ -48,12 +205,43 @@ public final class Lua51Compiler implements Globals.Compiler {
                 msg = "unexpected symbol";
             }
             String text = Lua.chunkid(source.tojstring()) + ":" + linenumber + ": " + msg;
-            if (token == 0) {
+            if (token == 0 || token == SYMBOL) {
                 throw new LuaError(text);
             }
-            // A numeral's terminating NUL stays in LuaJ's buffer.
-            String near = token == TK_EOS ? "<eof>" : txtToken(token).replace("\0", "");
-            throw new LuaError(text + " near '" + near + "'");
+            throw new LuaError(text + " near '" + near(token) + "'");
+        }
+
+        /** luaX_token2str's text for the token, the buffer up to its first NUL as C reads it. */
+        private String near(int token) {
+            if (token == TK_EOS) {
+                return "<eof>";
+            }
+            if (token >= SYMBOL) {
+                token -= SYMBOL;
+            }
+            if (token < FIRST_RESERVED) {
+                return token < ' ' || token == 127 ? "char(" + token + ")" : String.valueOf((char) token);
+            }
+            String text = txtToken(token);
+            int nul = text.indexOf('\0');
+            return nul < 0 ? text : text.substring(0, nul);
+        }
+
+        @Override
+        void statlist() {
+            // Lua 5.1's chunk: one optional ';' after each statement, and nothing after a return or a break.
+            while (!block_follow(true)) {
+                int token = token(t());
+                if (token == ';') {
+                    syntaxerror("unexpected symbol");
+                }
+                boolean last = token == TK_RETURN || token == TK_BREAK;
+                statement();
+                testnext(';');
+                if (last) {
+                    return;
+                }
+            }
         }
 
         @Override
