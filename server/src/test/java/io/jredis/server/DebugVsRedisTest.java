@@ -64,7 +64,8 @@ class DebugVsRedisTest {
     void testSuiteSubcommandsReplyAsRedis() throws IOException {
         String[][] calls = {
             {"RPUSH", "list", "a", "b", "1"}, {"HSET", "hash", "f", "v"}, {"SET", "str", "foo"},
-            {"DEBUG", "HELP"}, {"DEBUG", "SLEEP", "0"}, {"DEBUG", "SLEEP", "0.01"}, {"DEBUG", "SLEEP"},
+            {"DEBUG", "HELP"}, {"DEBUG", "HELP", "extra"}, {"DEBUG", "SLEEP", "0"}, {"DEBUG", "SLEEP", "0.01"},
+            {"DEBUG", "SLEEP"},
             {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "1"}, {"DEBUG", "SET-ACTIVE-EXPIRE"},
             {"DEBUG", "OBJECT", "nokey"}, {"DEBUG", "OBJECT", "str", "extra"}, {"DEBUG", "JMAP"},
             {"DEBUG", "CHANGE-REPL-ID"}, {"DEBUG", "CHANGE-REPL-ID", "extra"}, {"DEBUG", "STRINGMATCH-LEN"},

@@ -123,7 +123,14 @@ final class DebugCommand {
         String sub = Bytes.lower(argv[1]);
         int argc = argv.length;
         switch (sub) {
-            case "help" -> help(c);
+            case "help" -> {
+                // Redis answers HELP only without arguments: "DEBUG HELP x" is an unknown subcommand there.
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                help(c);
+            }
             case "sleep" -> {
                 if (argc != 3) {
                     unknown(c, argv);
