@@ -32,7 +32,8 @@ class ConfigCommandTest {
             assertEquals(Set.of("maxmemory", "maxmemory-policy", "maxmemory-samples", "maxmemory-clients",
                     "maxmemory-eviction-tenacity"), j.configGet("maxmemory*").keySet());
             assertEquals(Map.of("slave-read-only", "yes"), j.configGet("slave-read-only"));
-            assertEquals(Map.of("PORT", "0"), j.configGet("PORT"), "an exact name is echoed as typed");
+            assertEquals(Map.of("PORT", Integer.toString(s.port())), j.configGet("PORT"),
+                    "an exact name is echoed as typed");
             assertEquals(Set.of("hz", "timeout"), j.configGet("hz", "timeout", "HZ").keySet(),
                     "names repeat case-insensitively only once");
             assertEquals(Map.of(), j.configGet("rdb-key-*"), "hidden directives only by exact name");
@@ -116,7 +117,8 @@ class ConfigCommandTest {
                 assertEquals("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
                         + "port. Check server logs.", e.getMessage());
             }
-            assertEquals("0", j.configGet("port").get("port"), "a value that cannot be applied is rolled back");
+            assertEquals(Integer.toString(s.port()), j.configGet("port").get("port"),
+                    "a value that cannot be applied is rolled back (to port 0, shown as the port it listens on)");
             try (Jedis again = new Jedis(s.host(), s.port())) {
                 assertEquals("PONG", again.ping(), "the old listener is restored after a failed rebind");
             }
@@ -172,6 +174,28 @@ class ConfigCommandTest {
             assertEquals(0, after[0]);
             assertEquals(0, after[1]);
         }
+    }
+
+    /**
+     * A server started with port 0 and neither a unix socket nor a TLS port listens on a port the system picked
+     * (jredis's embedded mode). Redis shows every TCP client the port it connected to (its port 0 means no TCP
+     * listener), so CONFIG GET shows the bound port, as INFO tcp_port does; CONFIG REWRITE keeps port 0 so that a
+     * restart picks a free port again.
+     */
+    @Test
+    void portZeroReadsBackTheBoundPortButRewritesZero() throws Exception {
+        Path conf = Files.writeString(tmp.resolve("port0.conf"), "port 0\n");
+        try (RedisServer s = startFromFile(conf, "--save", "", "--appendonly", "no", "--dir", tmp.toString());
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
+            String bound = Integer.toString(s.port());
+            assertEquals(Map.of("port", bound), j.configGet("port"));
+            assertEquals(bound, j.configGet("*").get("port"));
+            assertTrue(j.info("server").contains("tcp_port:" + bound + "\r\n"));
+            assertEquals("OK", j.configSet("maxmemory", "1mb"));
+            assertEquals("OK", j.configRewrite());
+        }
+        List<String> lines = Files.readAllLines(conf);
+        assertTrue(lines.contains("port 0") && lines.contains("maxmemory 1mb"), lines.toString());
     }
 
     @Test
