@@ -135,6 +135,40 @@ class DebugVsRedisTest {
         assertEquals(sides.get(0), sides.get(1));
     }
 
+    /**
+     * The statistics DEBUG's lookups and errors leave, as Redis's: LISTPACK, QUICKLIST and HTSTATS-KEY look keys up
+     * as OBJECT does (a keyspace hit or miss), OBJECT reads the dictionary (neither), and CLIENT-EVICTION's refusal
+     * is an error reply counted in errorstats and as a failed call.
+     */
+    @Test
+    void lookupsAndErrorsCountAsInRedis() throws IOException {
+        String[][] calls = {
+            {"DEBUG", "LISTPACK", "nokey"}, {"DEBUG", "LISTPACK", "str"}, {"DEBUG", "QUICKLIST", "nokey"},
+            {"DEBUG", "QUICKLIST", "str"}, {"DEBUG", "HTSTATS-KEY", "nokey"}, {"DEBUG", "HTSTATS-KEY", "str"},
+            {"DEBUG", "OBJECT", "nokey"}, {"DEBUG", "OBJECT", "str"}, {"DEBUG", "CLIENT-EVICTION"},
+        };
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("SET", "str", "v");
+                c.call("CONFIG", "RESETSTAT");
+                for (String[] call : calls) {
+                    c.call(call);
+                }
+                String stats = RawClient.text(c.call("INFO", "stats"));
+                for (String f : List.of("keyspace_hits", "keyspace_misses", "total_error_replies")) {
+                    out.add(f + ":" + RawClient.infoField(stats, f));
+                }
+                out.add(RawClient.text(c.call("INFO", "errorstats")));
+                String cmdstat = RawClient.infoValue(RawClient.text(c.call("INFO", "commandstats")), "cmdstat_debug");
+                out.add(cmdstat.replaceAll("usec=\\d+,usec_per_call=[\\d.]+,", ""));
+            }
+            sides.add(out);
+        }
+        assertEquals(sides.get(0), sides.get(1));
+    }
+
     /** OBJECT's address stays while INCR changes an unshared integer in place, as Redis's robj does. */
     @Test
     void objectAddressSurvivesAnInPlaceIncr() throws IOException {

@@ -89,7 +89,7 @@ final class DebugCommand {
      */
     private static void clientEviction(Client c) {
         if (c.engine().config().maxmemoryClients.value() == 0) {
-            c.reply().error("ERR maxmemory-clients is disabled.");
+            c.engine().error(c, "ERR maxmemory-clients is disabled.");
             return;
         }
         long[] mem = new long[EVICTION_BUCKETS];
@@ -333,11 +333,20 @@ final class DebugCommand {
     }
 
     /**
+     * Redis's objectCommandLookup, used by DEBUG LISTPACK, QUICKLIST and HTSTATS-KEY (DEBUG OBJECT reads the
+     * dictionary directly instead): a read lookup that counts a keyspace hit or miss, without touching the key or
+     * firing a keymiss event.
+     */
+    private static Dict.Entry objectLookup(Client c, byte[] key) {
+        return c.engine().lookupReadEntry(c.db(), key, Engine.LOOKUP_NOTOUCH | Engine.LOOKUP_NONOTIFY);
+    }
+
+    /**
      * DEBUG LISTPACK / QUICKLIST key: Redis prints the structure on its stdout; jredis logs the key's encoding and
      * length there instead, with Redis's replies.
      */
     private static void encodingDump(Client c, byte[] key, String encoding, String wrongEncoding, String done) {
-        Dict.Entry e = c.db().dict().find(key);
+        Dict.Entry e = objectLookup(c, key);
         if (e == null) {
             c.engine().error(c, "ERR no such key");
             return;
@@ -517,7 +526,7 @@ final class DebugCommand {
      * element count) and the chains the elements' positions fall into under a fixed hash.
      */
     private static void htstatsKey(Client c, byte[] key) {
-        Dict.Entry e = c.db().entry(key);
+        Dict.Entry e = objectLookup(c, key);
         if (e == null) {
             c.engine().error(c, "ERR no such key");
             return;
