@@ -77,7 +77,7 @@ class DebugVsRedisTest {
             {"DEBUG", "LISTPACK", "nokey"}, {"DEBUG", "LISTPACK", "hash", "extra"}, {"DEBUG", "QUICKLIST", "list"},
             {"DEBUG", "QUICKLIST", "list", "1"}, {"DEBUG", "QUICKLIST", "hash"}, {"DEBUG", "QUICKLIST", "nokey"},
             {"DEBUG", "QUICKLIST", "list", "1", "2"}, {"DEBUG", "DIGEST", "extra"}, {"DEBUG", "DIGEST-VALUE"},
-            {"DEBUG", "NOSUCH"},
+            {"DEBUG", "NOSUCH"}, {"DEBUG", "NO\0SUCH", "1"}, {"DEBUG", "x".repeat(200)},
             {"DEBUG", "PAUSE-CRON", "1"}, {"DEBUG", "PAUSE-CRON", "0"}, {"DEBUG", "PAUSE-CRON"},
             {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},
             {"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"}, {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},

@@ -230,11 +230,13 @@ final class ConfigCommand {
 
     private static void replySetError(Client c, String unknown, String arg, String reason) {
         if (unknown != null) {
-            c.engine().error(c, "ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");
+            c.engine().error(c, "ERR Unknown option or number of arguments for CONFIG SET - '"
+                    + Directive.cstr(unknown) + "'");
         } else if (reason != null) {
-            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + reason);
+            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + Directive.cstr(arg) + "') - "
+                    + reason);
         } else {
-            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + arg + "')");
+            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + Directive.cstr(arg) + "')");
         }
     }
 

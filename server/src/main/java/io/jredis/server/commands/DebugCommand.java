@@ -465,8 +465,7 @@ final class DebugCommand {
     }
 
     private static void unknown(Client c, byte[][] argv) {
-        c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
-                + "'. Try DEBUG HELP.");
+        HelpReply.syntaxError(c, argv, "DEBUG");
     }
 
     /** DEBUG SLEEP seconds: stops the whole server, as Redis does, by blocking the engine thread. */

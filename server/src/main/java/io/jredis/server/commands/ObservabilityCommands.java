@@ -5,6 +5,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.Latency;
 import io.jredis.server.SlowLog;
 import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.Directive;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,8 +66,7 @@ final class ObservabilityCommands {
     /** SLOWLOG GET [count]: newest first, 10 by default, -1 for all. */
     private static void slowlogGet(Client c, byte[][] argv) {
         if (argv.length > 3) {
-            c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
-                    + "'. Try SLOWLOG HELP.");
+            HelpReply.syntaxError(c, argv, "SLOWLOG");
             return;
         }
         long count = 10;
@@ -332,7 +332,8 @@ final class ObservabilityCommands {
         String name = Bytes.str(argv[2]);
         Latency.Event e = c.engine().latency().events().get(name);
         if (e == null) {
-            c.engine().error(c, "ERR No samples available for event '" + name + "'");
+            // Redis prints the name as a C string: up to its first NUL.
+            c.engine().error(c, "ERR No samples available for event '" + Directive.cstr(name) + "'");
             return;
         }
         List<long[]> samples = e.history();
