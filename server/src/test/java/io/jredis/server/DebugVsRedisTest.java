@@ -78,6 +78,7 @@ class DebugVsRedisTest {
             {"DEBUG", "QUICKLIST", "list", "1"}, {"DEBUG", "QUICKLIST", "hash"}, {"DEBUG", "QUICKLIST", "nokey"},
             {"DEBUG", "QUICKLIST", "list", "1", "2"}, {"DEBUG", "DIGEST", "extra"}, {"DEBUG", "DIGEST-VALUE"},
             {"DEBUG", "NOSUCH"}, {"DEBUG", "NO\0SUCH", "1"}, {"DEBUG", "x".repeat(200)},
+            {"DEBUG", "STRUCTSIZE"}, {"DEBUG", "STRUCTSIZE", "x"}, {"DEBUG", "LEAK", "abc"}, {"DEBUG", "LEAK"},
             {"DEBUG", "PAUSE-CRON", "1"}, {"DEBUG", "PAUSE-CRON", "0"}, {"DEBUG", "PAUSE-CRON"},
             {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},
             {"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"}, {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},

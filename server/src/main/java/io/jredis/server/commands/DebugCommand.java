@@ -32,8 +32,8 @@ import java.util.Locale;
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
  * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
- * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CLIENT-EVICTION, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are
- * added by the persistence module); the others answer as unknown subcommands.
+ * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CLIENT-EVICTION, CONFIG-REWRITE-FORCE-ALL, STRUCTSIZE, LEAK, HELP (RELOAD
+ * and LOADAOF are added by the persistence module); the others answer as unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -204,6 +204,22 @@ final class DebugCommand {
                     return;
                 }
                 htstatsKey(c, argv[2]);
+            }
+            case "structsize" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                // The sizes of Redis's structures on a 64-bit build, as a tool reading them expects.
+                c.reply().bulk("bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ");
+            }
+            case "leak" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                // Redis leaks a copy of the string to exercise its leak checkers; the JVM has nothing to leak.
+                c.reply().ok();
             }
             case "digest" -> {
                 if (argc != 2) {
