@@ -10,12 +10,19 @@ import io.jredis.server.log.Log;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
+import io.netty.channel.epoll.Epoll;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -196,6 +203,26 @@ class ConfigCommandTest {
         }
         List<String> lines = Files.readAllLines(conf);
         assertTrue(lines.contains("port 0") && lines.contains("maxmemory 1mb"), lines.toString());
+    }
+
+    /** Port 0 beside a unix socket means no TCP listener, as in Redis: CONFIG GET port stays 0 there. */
+    @Test
+    void portZeroBesideAUnixSocketReadsBackZero() throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "unix sockets need the epoll transport");
+        Path sock = tmp.resolve("config.sock");
+        String expected = "*2\r\n$4\r\nport\r\n$1\r\n0\r\n";
+        try (TestServer s = TestServer.start("unixsocket", sock.toString());
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            assertEquals(0, s.port());
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.write(ByteBuffer.wrap(RawClient.encode(RawClient.args("CONFIG", "GET", "port"))));
+            ByteBuffer in = ByteBuffer.allocate(256);
+            int read = 0;
+            while (in.position() < expected.length() && read >= 0) {
+                read = ch.read(in);
+            }
+            assertEquals(expected, new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII));
+        }
     }
 
     @Test
