@@ -7,9 +7,6 @@ import io.jredis.server.SlowLog;
 import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.Directive;
 import io.jredis.server.util.Bytes;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -136,9 +133,8 @@ final class ObservabilityCommands {
 
     /** LATENCY DOCTOR's advices, in the order Redis's createLatencyReport prints them. */
     private enum Advice {
-        BETTER_VM, SLOWLOG_ENABLED, SLOWLOG_TUNING, SLOWLOG_INSPECT, SCHEDULER, LOCAL_DISK, SSD, DATA_WRITEBACK,
-        DISK_CONTENTION, NO_APPENDFSYNC, RELAX_FSYNC_POLICY, WRITE_LOAD_INFO, HZ, LARGE_OBJECTS, MASS_EVICTION,
-        DISABLE_THP
+        SLOWLOG_ENABLED, SLOWLOG_TUNING, SLOWLOG_INSPECT, SCHEDULER, LOCAL_DISK, SSD, DATA_WRITEBACK,
+        DISK_CONTENTION, NO_APPENDFSYNC, RELAX_FSYNC_POLICY, WRITE_LOAD_INFO, HZ, LARGE_OBJECTS, MASS_EVICTION
     }
 
     /** The advices each latency event calls for in Redis (command's slowlog advice depends on the config). */
@@ -163,6 +159,8 @@ final class ObservabilityCommands {
     /**
      * LATENCY DOCTOR: Redis's report, one line per event with its statistics (average, mean deviation, seconds
      * between spikes over the time since the oldest kept sample, worst case), then the advices the events call for.
+     * Redis's fork advices (a faster VM after a slow "fork" event, no transparent huge pages, which slow a fork's
+     * copy on write) do not apply: jredis never forks.
      */
     private static void latencyDoctor(Client c, byte[][] argv) {
         Map<String, Latency.Event> events = c.engine().latency().events();
@@ -213,9 +211,6 @@ final class ObservabilityCommands {
             }
             advices.addAll(EVENT_ADVICES.getOrDefault(event, List.of()));
         }
-        if (anonHugePages()) {
-            advices.add(Advice.DISABLE_THP);
-        }
         if (n == 0 && advices.isEmpty()) {
             sb.append("Dave, no latency spike was observed during the lifetime of this Redis instance, not in the"
                     + " slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think"
@@ -236,10 +231,6 @@ final class ObservabilityCommands {
     /** One advice's paragraph as Redis words it; empty when Redis drops it for the current config. */
     private static String adviceText(Advice a, long threshold, String appendfsync, long hz) {
         return switch (a) {
-            case BETTER_VM -> "- If you are using a virtual machine, consider upgrading it with a faster one using a"
-                    + " hypervisior that provides less latency during fork() calls. Xen is known to have poor fork()"
-                    + " performance. Even in the context of the same VM provider, certain kinds of instances can"
-                    + " execute fork faster than others.\n";
             case SLOWLOG_ENABLED -> "- There are latency issues with potentially slow commands you are using. Try to"
                     + " enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than "
                     + threshold * 1000 + "'. If the Slow log is disabled Redis is not able to log slow commands"
@@ -295,32 +286,9 @@ final class ObservabilityCommands {
                     + " large objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster"
                     + " large keys migrations (RESTORE command), may create sudden memory pressure forcing the server"
                     + " to block trying to evict keys. \n";
-            case DISABLE_THP -> "- I detected a non zero amount of anonymous huge pages used by your process. This"
-                    + " creates very serious latency events in different conditions, especially when Redis is"
-                    + " persisting on disk. To disable THP support use the command 'echo never >"
-                    + " /sys/kernel/mm/transparent_hugepage/enabled', make sure to also add it into /etc/rc.local so"
-                    + " that the command will be executed again after a reboot. Note that even if you have already"
-                    + " disabled THP, you still need to restart the Redis process to get rid of the huge pages"
-                    + " already created.\n";
         };
     }
 
-    /**
-     * Whether this process has transparent huge pages (Redis sums AnonHugePages over /proc/self/smaps; the rollup
-     * file holds the same sum). False where the file is unreadable, as Redis on systems without it.
-     */
-    private static boolean anonHugePages() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
-                if (line.startsWith("AnonHugePages:")) {
-                    return !line.substring("AnonHugePages:".length()).strip().startsWith("0 ");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-        return false;
-    }
 
     /** Redis's LATENCY_GRAPH_COLS. */
     private static final int GRAPH_COLS = 80;
