@@ -64,7 +64,8 @@ class DebugVsRedisTest {
     void testSuiteSubcommandsReplyAsRedis() throws IOException {
         String[][] calls = {
             {"RPUSH", "list", "a", "b", "1"}, {"HSET", "hash", "f", "v"}, {"SET", "str", "foo"},
-            {"DEBUG", "HELP"}, {"DEBUG", "SLEEP", "0"}, {"DEBUG", "SLEEP", "0.01"}, {"DEBUG", "SLEEP"},
+            {"DEBUG", "HELP"}, {"DEBUG", "HELP", "extra"}, {"DEBUG", "SLEEP", "0"}, {"DEBUG", "SLEEP", "0.01"},
+            {"DEBUG", "SLEEP"},
             {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "1"}, {"DEBUG", "SET-ACTIVE-EXPIRE"},
             {"DEBUG", "OBJECT", "nokey"}, {"DEBUG", "OBJECT", "str", "extra"}, {"DEBUG", "JMAP"},
             {"DEBUG", "CHANGE-REPL-ID"}, {"DEBUG", "CHANGE-REPL-ID", "extra"}, {"DEBUG", "STRINGMATCH-LEN"},
@@ -76,7 +77,8 @@ class DebugVsRedisTest {
             {"DEBUG", "LISTPACK", "nokey"}, {"DEBUG", "LISTPACK", "hash", "extra"}, {"DEBUG", "QUICKLIST", "list"},
             {"DEBUG", "QUICKLIST", "list", "1"}, {"DEBUG", "QUICKLIST", "hash"}, {"DEBUG", "QUICKLIST", "nokey"},
             {"DEBUG", "QUICKLIST", "list", "1", "2"}, {"DEBUG", "DIGEST", "extra"}, {"DEBUG", "DIGEST-VALUE"},
-            {"DEBUG", "NOSUCH"},
+            {"DEBUG", "NOSUCH"}, {"DEBUG", "NO\0SUCH", "1"}, {"DEBUG", "x".repeat(200)},
+            {"DEBUG", "STRUCTSIZE"}, {"DEBUG", "STRUCTSIZE", "x"}, {"DEBUG", "LEAK", "abc"}, {"DEBUG", "LEAK"},
             {"DEBUG", "PAUSE-CRON", "1"}, {"DEBUG", "PAUSE-CRON", "0"}, {"DEBUG", "PAUSE-CRON"},
             {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},
             {"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"}, {"EVAL", "return redis.call('debug', 'sleep', '0')", "0"},
@@ -131,6 +133,40 @@ class DebugVsRedisTest {
         }
         assertTrue(sides.get(0).get(3).contains(": tot-mem: N, clients: 2\n"),
                 sides.get(0).get(3));
+        assertEquals(sides.get(0), sides.get(1));
+    }
+
+    /**
+     * The statistics DEBUG's lookups and errors leave, as Redis's: LISTPACK, QUICKLIST and HTSTATS-KEY look keys up
+     * as OBJECT does (a keyspace hit or miss), OBJECT reads the dictionary (neither), and CLIENT-EVICTION's refusal
+     * is an error reply counted in errorstats and as a failed call.
+     */
+    @Test
+    void lookupsAndErrorsCountAsInRedis() throws IOException {
+        String[][] calls = {
+            {"DEBUG", "LISTPACK", "nokey"}, {"DEBUG", "LISTPACK", "str"}, {"DEBUG", "QUICKLIST", "nokey"},
+            {"DEBUG", "QUICKLIST", "str"}, {"DEBUG", "HTSTATS-KEY", "nokey"}, {"DEBUG", "HTSTATS-KEY", "str"},
+            {"DEBUG", "OBJECT", "nokey"}, {"DEBUG", "OBJECT", "str"}, {"DEBUG", "CLIENT-EVICTION"},
+        };
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            List<String> out = new ArrayList<>();
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("SET", "str", "v");
+                c.call("CONFIG", "RESETSTAT");
+                for (String[] call : calls) {
+                    c.call(call);
+                }
+                String stats = RawClient.text(c.call("INFO", "stats"));
+                for (String f : List.of("keyspace_hits", "keyspace_misses", "total_error_replies")) {
+                    out.add(f + ":" + RawClient.infoField(stats, f));
+                }
+                out.add(RawClient.text(c.call("INFO", "errorstats")));
+                String cmdstat = RawClient.infoValue(RawClient.text(c.call("INFO", "commandstats")), "cmdstat_debug");
+                out.add(cmdstat.replaceAll("usec=\\d+,usec_per_call=[\\d.]+,", ""));
+            }
+            sides.add(out);
+        }
         assertEquals(sides.get(0), sides.get(1));
     }
 

@@ -4,6 +4,7 @@ import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.Tracking;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.config.Directive;
 import io.jredis.server.util.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ final class ClientCommand {
         if (argv.length == 4 && Bytes.eqIgnoreCase(argv[2], "type")) {
             Client.Type type = typeByName(argv[3]);
             if (type == null) {
-                engine.error(c, "ERR Unknown client type '" + Bytes.str(argv[3]) + "'");
+                engine.error(c, "ERR Unknown client type '" + Directive.cstr(Bytes.str(argv[3])) + "'");
                 return;
             }
             for (Client other : engine.clients().values()) {
@@ -187,7 +188,8 @@ final class ClientCommand {
                 } else if (Bytes.eqIgnoreCase(argv[i], "type") && more) {
                     type = typeByName(argv[i + 1]);
                     if (type == null) {
-                        engine.error(c, "ERR Unknown client type '" + Bytes.str(argv[i + 1]) + "'");
+                        engine.error(c, "ERR Unknown client type '" + Directive.cstr(Bytes.str(argv[i + 1]))
+                                + "'");
                         return;
                     }
                 } else if (Bytes.eqIgnoreCase(argv[i], "addr") && more) {
@@ -197,7 +199,7 @@ final class ClientCommand {
                 } else if (Bytes.eqIgnoreCase(argv[i], "user") && more) {
                     user = Bytes.str(argv[i + 1]);
                     if (engine.acl().user(user) == null) {
-                        engine.error(c, "ERR No such user '" + user + "'");
+                        engine.error(c, "ERR No such user '" + Directive.cstr(user) + "'");
                         return;
                     }
                 } else if (Bytes.eqIgnoreCase(argv[i], "skipme") && more) {
@@ -277,8 +279,7 @@ final class ClientCommand {
     private static void pause(Client c, byte[][] argv) {
         Engine engine = c.engine();
         if (argv.length > 4) {
-            engine.error(c, "ERR unknown subcommand or wrong number of arguments for '" + truncate(Bytes.str(argv[1]))
-                    + "'. Try CLIENT HELP.");
+            HelpReply.syntaxError(c, argv, "CLIENT");
             return;
         }
         Engine.PauseType type = Engine.PauseType.ALL;
@@ -309,8 +310,7 @@ final class ClientCommand {
     private static void unblock(Client c, byte[][] argv) {
         Engine engine = c.engine();
         if (argv.length > 4) {
-            engine.error(c, "ERR unknown subcommand or wrong number of arguments for '" + truncate(Bytes.str(argv[1]))
-                    + "'. Try CLIENT HELP.");
+            HelpReply.syntaxError(c, argv, "CLIENT");
             return;
         }
         boolean error = false;
@@ -501,9 +501,5 @@ final class ClientCommand {
             case "master" -> Client.Type.MASTER;
             default -> null;
         };
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= 128 ? s : s.substring(0, 128);
     }
 }

@@ -83,8 +83,24 @@ final class ConfigCommand {
         c.reply().map(matches.size());
         for (Map.Entry<String, Directive> m : matches.values()) {
             c.reply().bulk(m.getKey().getBytes(StandardCharsets.ISO_8859_1));
-            c.reply().bulk(m.getValue().get().getBytes(StandardCharsets.ISO_8859_1));
+            c.reply().bulk(shown(c.engine(), m.getValue()).getBytes(StandardCharsets.ISO_8859_1));
         }
+    }
+
+    /**
+     * A directive's value as CONFIG GET shows it. In Redis "port 0" means no TCP listener, so a client that reached
+     * the server over TCP always reads back the port it connected to. A jredis server started with port 0 and no
+     * unix socket or TLS port (the embedded mode) listens on a port the system picked instead: CONFIG GET shows that
+     * port, keeping Redis's meaning, while the directive itself (and CONFIG REWRITE) keeps 0 so that a restart
+     * picks a free port again. The engine's tcp_port is the bound TCP port, or the TLS port when no TCP listener
+     * is bound, so a value different from tls-port means a TCP listener.
+     */
+    private static String shown(Engine engine, Directive d) {
+        ServerConfig cfg = engine.config();
+        if (d == cfg.port && cfg.port.intValue() == 0 && engine.tcpPort() != cfg.tlsPort.intValue()) {
+            return Integer.toString(engine.tcpPort());
+        }
+        return d.get();
     }
 
     /**
@@ -214,11 +230,13 @@ final class ConfigCommand {
 
     private static void replySetError(Client c, String unknown, String arg, String reason) {
         if (unknown != null) {
-            c.engine().error(c, "ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");
+            c.engine().error(c, "ERR Unknown option or number of arguments for CONFIG SET - '"
+                    + Directive.cstr(unknown) + "'");
         } else if (reason != null) {
-            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + reason);
+            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + Directive.cstr(arg) + "') - "
+                    + reason);
         } else {
-            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + arg + "')");
+            c.engine().error(c, "ERR CONFIG SET failed (possibly related to argument '" + Directive.cstr(arg) + "')");
         }
     }
 

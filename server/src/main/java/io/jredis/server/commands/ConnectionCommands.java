@@ -3,6 +3,7 @@ package io.jredis.server.commands;
 import io.jredis.server.Client;
 import io.jredis.server.Engine;
 import io.jredis.server.command.CommandTable;
+import io.jredis.server.config.Directive;
 import io.jredis.server.util.Bytes;
 
 /** Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET. */
@@ -134,7 +135,7 @@ final class ConnectionCommands {
                 }
                 j++;
             } else {
-                engine.error(c, "ERR Syntax error in HELLO option '" + Bytes.str(argv[j]) + "'");
+                engine.error(c, "ERR Syntax error in HELLO option '" + Directive.cstr(Bytes.str(argv[j])) + "'");
                 return;
             }
         }

@@ -32,8 +32,8 @@ import java.util.Locale;
  * DEBUG, guarded by {@code enable-debug-command} as in Redis. Redis 7.0 declares no subcommands for DEBUG in its
  * table, so the first argument is parsed here. Implemented: SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, DIGEST,
  * DIGEST-VALUE, POPULATE, PROTOCOL, ERROR, CHANGE-REPL-ID, LISTPACK, QUICKLIST, QUICKLIST-PACKED-THRESHOLD,
- * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CLIENT-EVICTION, CONFIG-REWRITE-FORCE-ALL, HELP (RELOAD and LOADAOF are
- * added by the persistence module); the others answer as unknown subcommands.
+ * STRINGMATCH-TEST, HTSTATS, HTSTATS-KEY, CLIENT-EVICTION, CONFIG-REWRITE-FORCE-ALL, STRUCTSIZE, LEAK, HELP (RELOAD
+ * and LOADAOF are added by the persistence module); the others answer as unknown subcommands.
  */
 final class DebugCommand {
     private static final String NOT_ALLOWED = "ERR DEBUG command not allowed. If the enable-debug-command option is"
@@ -89,7 +89,7 @@ final class DebugCommand {
      */
     private static void clientEviction(Client c) {
         if (c.engine().config().maxmemoryClients.value() == 0) {
-            c.reply().error("ERR maxmemory-clients is disabled.");
+            c.engine().error(c, "ERR maxmemory-clients is disabled.");
             return;
         }
         long[] mem = new long[EVICTION_BUCKETS];
@@ -123,7 +123,14 @@ final class DebugCommand {
         String sub = Bytes.lower(argv[1]);
         int argc = argv.length;
         switch (sub) {
-            case "help" -> help(c);
+            case "help" -> {
+                // Redis answers HELP only without arguments: "DEBUG HELP x" is an unknown subcommand there.
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                help(c);
+            }
             case "sleep" -> {
                 if (argc != 3) {
                     unknown(c, argv);
@@ -197,6 +204,22 @@ final class DebugCommand {
                     return;
                 }
                 htstatsKey(c, argv[2]);
+            }
+            case "structsize" -> {
+                if (argc != 2) {
+                    unknown(c, argv);
+                    return;
+                }
+                // The sizes of Redis's structures on a 64-bit build, as a tool reading them expects.
+                c.reply().bulk("bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ");
+            }
+            case "leak" -> {
+                if (argc != 3) {
+                    unknown(c, argv);
+                    return;
+                }
+                // Redis leaks a copy of the string to exercise its leak checkers; the JVM has nothing to leak.
+                c.reply().ok();
             }
             case "digest" -> {
                 if (argc != 2) {
@@ -326,11 +349,20 @@ final class DebugCommand {
     }
 
     /**
+     * Redis's objectCommandLookup, used by DEBUG LISTPACK, QUICKLIST and HTSTATS-KEY (DEBUG OBJECT reads the
+     * dictionary directly instead): a read lookup that counts a keyspace hit or miss, without touching the key or
+     * firing a keymiss event.
+     */
+    private static Dict.Entry objectLookup(Client c, byte[] key) {
+        return c.engine().lookupReadEntry(c.db(), key, Engine.LOOKUP_NOTOUCH | Engine.LOOKUP_NONOTIFY);
+    }
+
+    /**
      * DEBUG LISTPACK / QUICKLIST key: Redis prints the structure on its stdout; jredis logs the key's encoding and
      * length there instead, with Redis's replies.
      */
     private static void encodingDump(Client c, byte[] key, String encoding, String wrongEncoding, String done) {
-        Dict.Entry e = c.db().dict().find(key);
+        Dict.Entry e = objectLookup(c, key);
         if (e == null) {
             c.engine().error(c, "ERR no such key");
             return;
@@ -449,8 +481,7 @@ final class DebugCommand {
     }
 
     private static void unknown(Client c, byte[][] argv) {
-        c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
-                + "'. Try DEBUG HELP.");
+        HelpReply.syntaxError(c, argv, "DEBUG");
     }
 
     /** DEBUG SLEEP seconds: stops the whole server, as Redis does, by blocking the engine thread. */
@@ -510,7 +541,7 @@ final class DebugCommand {
      * element count) and the chains the elements' positions fall into under a fixed hash.
      */
     private static void htstatsKey(Client c, byte[] key) {
-        Dict.Entry e = c.db().entry(key);
+        Dict.Entry e = objectLookup(c, key);
         if (e == null) {
             c.engine().error(c, "ERR no such key");
             return;

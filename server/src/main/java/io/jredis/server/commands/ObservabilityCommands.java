@@ -5,9 +5,12 @@ import io.jredis.server.Engine;
 import io.jredis.server.Latency;
 import io.jredis.server.SlowLog;
 import io.jredis.server.command.CommandSpec;
+import io.jredis.server.config.Directive;
 import io.jredis.server.util.Bytes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** SLOWLOG, LATENCY and MONITOR: what Redis's slowlog.c, latency.c and replicationFeedMonitors expose. */
@@ -60,8 +63,7 @@ final class ObservabilityCommands {
     /** SLOWLOG GET [count]: newest first, 10 by default, -1 for all. */
     private static void slowlogGet(Client c, byte[][] argv) {
         if (argv.length > 3) {
-            c.engine().error(c, "ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(argv[1])
-                    + "'. Try SLOWLOG HELP.");
+            HelpReply.syntaxError(c, argv, "SLOWLOG");
             return;
         }
         long count = 10;
@@ -129,33 +131,62 @@ final class ObservabilityCommands {
         c.reply().integer(c.engine().latency().reset(names));
     }
 
+    /** LATENCY DOCTOR's advices, in the order Redis's createLatencyReport prints them. */
+    private enum Advice {
+        SLOWLOG_ENABLED, SLOWLOG_TUNING, SLOWLOG_INSPECT, SCHEDULER, LOCAL_DISK, SSD, DATA_WRITEBACK,
+        DISK_CONTENTION, NO_APPENDFSYNC, RELAX_FSYNC_POLICY, WRITE_LOAD_INFO, HZ, LARGE_OBJECTS, MASS_EVICTION
+    }
+
+    /** The advices each latency event calls for in Redis (command's slowlog advice depends on the config). */
+    private static final Map<String, List<Advice>> EVENT_ADVICES = Map.ofEntries(
+            Map.entry("command", List.of(Advice.SLOWLOG_INSPECT, Advice.LARGE_OBJECTS)),
+            Map.entry("fast-command", List.of(Advice.SCHEDULER)),
+            Map.entry("aof-write-pending-fsync",
+                    List.of(Advice.LOCAL_DISK, Advice.DISK_CONTENTION, Advice.SSD, Advice.DATA_WRITEBACK)),
+            Map.entry("aof-write-active-child", List.of(Advice.NO_APPENDFSYNC, Advice.DATA_WRITEBACK, Advice.SSD)),
+            Map.entry("aof-write-alone", List.of(Advice.LOCAL_DISK, Advice.DATA_WRITEBACK, Advice.SSD)),
+            Map.entry("aof-fsync-always", List.of(Advice.RELAX_FSYNC_POLICY)),
+            Map.entry("aof-fstat", List.of(Advice.DISK_CONTENTION, Advice.LOCAL_DISK)),
+            Map.entry("rdb-unlink-temp-file", List.of(Advice.DISK_CONTENTION, Advice.LOCAL_DISK)),
+            Map.entry("aof-rewrite-diff-write",
+                    List.of(Advice.WRITE_LOAD_INFO, Advice.DATA_WRITEBACK, Advice.SSD, Advice.LOCAL_DISK)),
+            Map.entry("aof-rename",
+                    List.of(Advice.WRITE_LOAD_INFO, Advice.DATA_WRITEBACK, Advice.SSD, Advice.LOCAL_DISK)),
+            Map.entry("expire-cycle", List.of(Advice.HZ, Advice.LARGE_OBJECTS)),
+            Map.entry("eviction-del", List.of(Advice.LARGE_OBJECTS)),
+            Map.entry("eviction-cycle", List.of(Advice.MASS_EVICTION)));
+
     /**
-     * LATENCY DOCTOR: Redis's report opening and one line per event with its statistics (average, mean deviation,
-     * period between spikes, worst case).
+     * LATENCY DOCTOR: Redis's report, one line per event with its statistics (average, mean deviation, seconds
+     * between spikes over the time since the oldest kept sample, worst case), then the advices the events call for.
+     * Redis's fork advices (a faster VM after a slow "fork" event, no transparent huge pages, which slow a fork's
+     * copy on write) do not apply: jredis never forks.
      */
     private static void latencyDoctor(Client c, byte[][] argv) {
         Map<String, Latency.Event> events = c.engine().latency().events();
-        if (events.isEmpty() && c.engine().config().latencyMonitorThreshold.value() == 0) {
+        var cfg = c.engine().config();
+        if (events.isEmpty() && cfg.latencyMonitorThreshold.value() == 0) {
             c.reply().verbatim("I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis"
                     + " instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to"
                     + " enable it. If we weren't in a deep space mission I'd suggest to take a look at"
                     + " https://redis.io/topics/latency-monitor.\n");
             return;
         }
-        if (events.isEmpty()) {
-            c.reply().verbatim("Dave, no latency spike was observed during the lifetime of this Redis instance, not"
-                    + " in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill,"
-                    + " and think things over.\n");
-            return;
-        }
-        StringBuilder sb = new StringBuilder("Dave, I have observed latency spikes in this Redis instance. You don't"
-                + " mind talking about it, do you Dave?\n\n");
-        int n = 1;
+        StringBuilder sb = new StringBuilder();
+        EnumSet<Advice> advices = EnumSet.noneOf(Advice.class);
+        long nowSec = c.engine().now() / 1000;
+        int n = 0;
         for (Map.Entry<String, Latency.Event> e : events.entrySet()) {
+            if (++n == 1) {
+                sb.append("Dave, I have observed latency spikes in this Redis instance. You don't mind talking about"
+                        + " it, do you Dave?\n\n");
+            }
             List<long[]> h = e.getValue().history();
             long sum = 0;
+            long oldest = Long.MAX_VALUE;
             for (long[] s : h) {
                 sum += s[1];
+                oldest = Math.min(oldest, s[0]);
             }
             long avg = sum / h.size();
             long dev = 0;
@@ -163,14 +194,101 @@ final class ObservabilityCommands {
                 dev += Math.abs(s[1] - avg);
             }
             dev /= h.size();
-            long period = h.size() > 1 ? (h.get(h.size() - 1)[0] - h.get(0)[0]) / (h.size() - 1) : 0;
-            sb.append(n++).append(". ").append(e.getKey()).append(": ").append(h.size())
+            // Redis counts the period from the oldest sample to now, at least one second.
+            long period = Math.max(1, nowSec - oldest);
+            sb.append(n).append(". ").append(e.getKey()).append(": ").append(h.size())
                     .append(" latency spikes (average ").append(avg).append("ms, mean deviation ").append(dev)
-                    .append("ms, period ").append(period).append(" sec). Worst all time event ")
-                    .append(e.getValue().max).append("ms.\n");
+                    .append("ms, period ").append(String.format(Locale.ROOT, "%.2f", (double) period / h.size()))
+                    .append(" sec). Worst all time event ").append(e.getValue().max).append("ms.\n");
+            String event = e.getKey().toLowerCase(Locale.ROOT);
+            if (event.equals("command")) {
+                long slower = cfg.slowlogLogSlowerThan.value();
+                if (slower < 0) {
+                    advices.add(Advice.SLOWLOG_ENABLED);
+                } else if (slower / 1000 > cfg.latencyMonitorThreshold.value()) {
+                    advices.add(Advice.SLOWLOG_TUNING);
+                }
+            }
+            advices.addAll(EVENT_ADVICES.getOrDefault(event, List.of()));
         }
-        c.reply().verbatim(sb.append('\n').toString());
+        if (n == 0 && advices.isEmpty()) {
+            sb.append("Dave, no latency spike was observed during the lifetime of this Redis instance, not in the"
+                    + " slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think"
+                    + " things over.\n");
+        } else if (advices.isEmpty()) {
+            sb.append("\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the"
+                    + " Redis community to get some help, providing this report in your help request.\n");
+        } else {
+            sb.append("\nI have a few advices for you:\n\n");
+            long threshold = cfg.latencyMonitorThreshold.value();
+            for (Advice a : advices) {
+                sb.append(adviceText(a, threshold, cfg.appendfsync.value(), cfg.hz.value()));
+            }
+        }
+        c.reply().verbatim(sb.toString());
     }
+
+    /** One advice's paragraph as Redis words it; empty when Redis drops it for the current config. */
+    private static String adviceText(Advice a, long threshold, String appendfsync, long hz) {
+        return switch (a) {
+            case SLOWLOG_ENABLED -> "- There are latency issues with potentially slow commands you are using. Try to"
+                    + " enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than "
+                    + threshold * 1000 + "'. If the Slow log is disabled Redis is not able to log slow commands"
+                    + " execution for you.\n";
+            case SLOWLOG_TUNING -> "- Your current Slow Log configuration only logs events that are slower than your"
+                    + " configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than "
+                    + threshold * 1000 + "'.\n";
+            case SLOWLOG_INSPECT -> "- Check your Slow Log to understand what are the commands you are running which"
+                    + " are too slow to execute. Please check https://redis.io/commands/slowlog for more"
+                    + " information.\n";
+            case SCHEDULER -> "- The system is slow to execute Redis code paths not containing system calls. This"
+                    + " usually means the system does not provide Redis CPU time to run for long periods. You should"
+                    + " try to:\n"
+                    + "  1) Lower the system load.\n"
+                    + "  2) Use a computer / VM just for Redis if you are running other software in the same"
+                    + " system.\n"
+                    + "  3) Check if you have a \"noisy neighbour\" problem.\n"
+                    + "  4) Check with 'redis-cli --intrinsic-latency 100' what is the intrinsic latency in your"
+                    + " system.\n"
+                    + "  5) Check if the problem is allocator-related by recompiling Redis with MALLOC=libc, if you"
+                    + " are using Jemalloc. However this may create fragmentation problems.\n";
+            case LOCAL_DISK -> "- It is strongly advised to use local disks for persistence, especially if you are"
+                    + " using AOF. Remote disks provided by platform-as-a-service providers are known to be slow.\n";
+            case SSD -> "- SSD disks are able to reduce fsync latency, and total time needed for snapshotting and AOF"
+                    + " log rewriting (resulting in smaller memory usage). With extremely high write load SSD disks"
+                    + " can be a good option. However Redis should perform reasonably with high load using normal"
+                    + " disks. Use this advice as a last resort.\n";
+            case DATA_WRITEBACK -> "- Mounting ext3/4 filesystems with data=writeback can provide a performance boost"
+                    + " compared to data=ordered, however this mode of operation provides less guarantees, and"
+                    + " sometimes it can happen that after a hard crash the AOF file will have a half-written"
+                    + " command at the end and will require to be repaired before Redis restarts.\n";
+            case DISK_CONTENTION -> "- Try to lower the disk contention. This is often caused by other disk"
+                    + " intensive processes running in the same computer (including other Redis instances).\n";
+            case NO_APPENDFSYNC -> "- Assuming from the point of view of data safety this is viable in your"
+                    + " environment, you could try to enable the 'no-appendfsync-on-rewrite' option, so that fsync"
+                    + " will not be performed while there is a child rewriting the AOF file or producing an RDB file"
+                    + " (the moment where there is high disk contention).\n";
+            case RELAX_FSYNC_POLICY -> !appendfsync.equals("always") ? ""
+                    : "- Your fsync policy is set to 'always'. It is very hard to get good performances with such a"
+                    + " setup, if possible try to relax the fsync policy to 'onesec'.\n";
+            case WRITE_LOAD_INFO -> "- Latency during the AOF atomic rename operation or when the final difference"
+                    + " is flushed to the AOF file at the end of the rewrite, sometimes is caused by very high write"
+                    + " load, causing the AOF buffer to get very large. If possible try to send less commands to"
+                    + " accomplish the same work, or use Lua scripts to group multiple operations into a single"
+                    + " EVALSHA call.\n";
+            case HZ -> hz >= 100 ? ""
+                    : "- In order to make the Redis keys expiring process more incremental, try to set the 'hz'"
+                    + " configuration parameter to 100 using 'CONFIG SET hz 100'.\n";
+            case LARGE_OBJECTS -> "- Deleting, expiring or evicting (because of maxmemory policy) large objects is a"
+                    + " blocking operation. If you have very large objects that are often deleted, expired, or"
+                    + " evicted, try to fragment those objects into multiple smaller objects.\n";
+            case MASS_EVICTION -> "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of"
+                    + " large objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster"
+                    + " large keys migrations (RESTORE command), may create sudden memory pressure forcing the server"
+                    + " to block trying to evict keys. \n";
+        };
+    }
+
 
     /** Redis's LATENCY_GRAPH_COLS. */
     private static final int GRAPH_COLS = 80;
@@ -182,7 +300,8 @@ final class ObservabilityCommands {
         String name = Bytes.str(argv[2]);
         Latency.Event e = c.engine().latency().events().get(name);
         if (e == null) {
-            c.engine().error(c, "ERR No samples available for event '" + name + "'");
+            // Redis prints the name as a C string: up to its first NUL.
+            c.engine().error(c, "ERR No samples available for event '" + Directive.cstr(name) + "'");
             return;
         }
         List<long[]> samples = e.history();

@@ -157,6 +157,38 @@ class CommandCommandTest {
         }
     }
 
+    /**
+     * COMMAND INFO and COMMAND DOCS of every command and subcommand jredis lists equal real Redis's (subcommands
+     * compared as sets: Redis lists them in its dict's random order), and every name jredis lists Redis lists too.
+     */
+    @Test
+    void everyCommandsInfoAndDocsEqualRealRedis() throws Exception {
+        try (RealRedis redis = RealRedis.start(); TestServer s = TestServer.start();
+                RawClient real = new RawClient("127.0.0.1", redis.port());
+                RawClient ours = new RawClient(s.host(), s.port())) {
+            Set<String> theirs = new TreeSet<>(texts(real.call("COMMAND", "LIST")));
+            Set<String> names = new TreeSet<>(texts(ours.call("COMMAND", "LIST")));
+            Set<String> unknown = new TreeSet<>(names);
+            unknown.removeAll(theirs);
+            assertEquals(Set.of(), unknown, "names Redis 7.0.15 does not list");
+            List<String> diffs = new ArrayList<>();
+            for (String name : names) {
+                String expected = sortedInfo(real.call("COMMAND", "INFO", name));
+                String actual = sortedInfo(ours.call("COMMAND", "INFO", name));
+                if (!expected.equals(actual)) {
+                    diffs.add("COMMAND INFO " + name + "\n  redis:  " + expected + "\n  jredis: " + actual);
+                }
+                expected = sortedDocs(real.call("COMMAND", "DOCS", name));
+                actual = sortedDocs(ours.call("COMMAND", "DOCS", name));
+                if (!expected.equals(actual)) {
+                    diffs.add("COMMAND DOCS " + name + "\n  redis:  " + expected + "\n  jredis: " + actual);
+                }
+            }
+            assertTrue(names.size() > 200, names.toString());
+            assertEquals("", String.join("\n", diffs));
+        }
+    }
+
     private static String sortedInfo(Object reply) {
         List<?> entry = (List<?>) ((List<?>) reply).get(0);
         List<Object> copy = new ArrayList<>(entry.subList(0, 9));

@@ -10,12 +10,19 @@ import io.jredis.server.log.Log;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
+import io.netty.channel.epoll.Epoll;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -32,7 +39,8 @@ class ConfigCommandTest {
             assertEquals(Set.of("maxmemory", "maxmemory-policy", "maxmemory-samples", "maxmemory-clients",
                     "maxmemory-eviction-tenacity"), j.configGet("maxmemory*").keySet());
             assertEquals(Map.of("slave-read-only", "yes"), j.configGet("slave-read-only"));
-            assertEquals(Map.of("PORT", "0"), j.configGet("PORT"), "an exact name is echoed as typed");
+            assertEquals(Map.of("PORT", Integer.toString(s.port())), j.configGet("PORT"),
+                    "an exact name is echoed as typed");
             assertEquals(Set.of("hz", "timeout"), j.configGet("hz", "timeout", "HZ").keySet(),
                     "names repeat case-insensitively only once");
             assertEquals(Map.of(), j.configGet("rdb-key-*"), "hidden directives only by exact name");
@@ -116,7 +124,8 @@ class ConfigCommandTest {
                 assertEquals("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
                         + "port. Check server logs.", e.getMessage());
             }
-            assertEquals("0", j.configGet("port").get("port"), "a value that cannot be applied is rolled back");
+            assertEquals(Integer.toString(s.port()), j.configGet("port").get("port"),
+                    "a value that cannot be applied is rolled back (to port 0, shown as the port it listens on)");
             try (Jedis again = new Jedis(s.host(), s.port())) {
                 assertEquals("PONG", again.ping(), "the old listener is restored after a failed rebind");
             }
@@ -171,6 +180,48 @@ class ConfigCommandTest {
             });
             assertEquals(0, after[0]);
             assertEquals(0, after[1]);
+        }
+    }
+
+    /**
+     * A server started with port 0 and neither a unix socket nor a TLS port listens on a port the system picked
+     * (jredis's embedded mode). Redis shows every TCP client the port it connected to (its port 0 means no TCP
+     * listener), so CONFIG GET shows the bound port, as INFO tcp_port does; CONFIG REWRITE keeps port 0 so that a
+     * restart picks a free port again.
+     */
+    @Test
+    void portZeroReadsBackTheBoundPortButRewritesZero() throws Exception {
+        Path conf = Files.writeString(tmp.resolve("port0.conf"), "port 0\n");
+        try (RedisServer s = startFromFile(conf, "--save", "", "--appendonly", "no", "--dir", tmp.toString());
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
+            String bound = Integer.toString(s.port());
+            assertEquals(Map.of("port", bound), j.configGet("port"));
+            assertEquals(bound, j.configGet("*").get("port"));
+            assertTrue(j.info("server").contains("tcp_port:" + bound + "\r\n"));
+            assertEquals("OK", j.configSet("maxmemory", "1mb"));
+            assertEquals("OK", j.configRewrite());
+        }
+        List<String> lines = Files.readAllLines(conf);
+        assertTrue(lines.contains("port 0") && lines.contains("maxmemory 1mb"), lines.toString());
+    }
+
+    /** Port 0 beside a unix socket means no TCP listener, as in Redis: CONFIG GET port stays 0 there. */
+    @Test
+    void portZeroBesideAUnixSocketReadsBackZero() throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "unix sockets need the epoll transport");
+        Path sock = tmp.resolve("config.sock");
+        String expected = "*2\r\n$4\r\nport\r\n$1\r\n0\r\n";
+        try (TestServer s = TestServer.start("unixsocket", sock.toString());
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            assertEquals(0, s.port());
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.write(ByteBuffer.wrap(RawClient.encode(RawClient.args("CONFIG", "GET", "port"))));
+            ByteBuffer in = ByteBuffer.allocate(256);
+            int read = 0;
+            while (in.position() < expected.length() && read >= 0) {
+                read = ch.read(in);
+            }
+            assertEquals(expected, new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII));
         }
     }
 

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.RealRedis;
 import io.jredis.server.testing.TestServer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -95,6 +97,33 @@ class LatencyTest {
             assertEquals(1L, c.call("LATENCY", "RESET"));
             assertEquals(List.of(), c.call("LATENCY", "LATEST"));
             assertTrue(RawClient.text(c.call("LATENCY", "DOCTOR")).startsWith("Dave, no latency spike"));
+        }
+    }
+
+    /**
+     * LATENCY DOCTOR's report equals real Redis's apart from the measured milliseconds: the period is the time since
+     * the oldest sample (at least a second) per sample, and the advices follow the events and the slowlog and
+     * appendfsync settings.
+     */
+    @Test
+    void doctorReportMatchesRealRedis() throws Exception {
+        String[][] steps = {
+            {"CONFIG", "SET", "latency-monitor-threshold", "1"}, {"DEBUG", "SLEEP", "0.02"}, {"LATENCY", "DOCTOR"},
+            {"LATENCY", "RESET"}, {"CONFIG", "SET", "slowlog-log-slower-than", "-1"}, {"DEBUG", "SLEEP", "0.02"},
+            {"LATENCY", "DOCTOR"}, {"LATENCY", "RESET"}, {"CONFIG", "SET", "slowlog-log-slower-than", "1000"},
+            {"DEBUG", "SLEEP", "0.02"}, {"LATENCY", "DOCTOR"}, {"LATENCY", "RESET"}, {"LATENCY", "DOCTOR"},
+        };
+        try (RealRedis real = RealRedis.start("--enable-debug-command", "yes");
+                TestServer ours = TestServer.start("enable-debug-command", "yes");
+                RawClient r = new RawClient("127.0.0.1", real.port());
+                RawClient j = new RawClient(ours.host(), ours.port())) {
+            List<String> expected = new ArrayList<>();
+            List<String> actual = new ArrayList<>();
+            for (String[] step : steps) {
+                expected.add(RawClient.text(r.call(step)).replaceAll("\\d+ms", "Nms"));
+                actual.add(RawClient.text(j.call(step)).replaceAll("\\d+ms", "Nms"));
+            }
+            assertEquals(String.join("\n", expected), String.join("\n", actual));
         }
     }
 }
