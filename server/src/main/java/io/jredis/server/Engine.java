@@ -1127,7 +1127,7 @@ public final class Engine implements Database.Hooks {
                 // Redis finds no command here: CLIENT LIST shows cmd=NULL, and no command's rejected_calls grows
                 // (the container's neither).
                 c.touch(now, argv, "NULL");
-                error(c, "ERR unknown subcommand '" + truncate(Bytes.str(argv[1]), 128) + "'. Try "
+                error(c, "ERR unknown subcommand '" + truncate(Directive.cstr(Bytes.str(argv[1])), 128) + "'. Try "
                         + cmd.name().toUpperCase() + " HELP.");
                 stats.rejectedCalls++;
                 transactions.flagError(c);
@@ -1462,9 +1462,11 @@ public final class Engine implements Database.Hooks {
     private void rejectUnknown(Client c, byte[][] argv) {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            args.append('\'').append(truncate(Bytes.str(argv[i]), 128 - args.length())).append("' ");
+            // %.*s and %.128s print C strings: each argument up to its first NUL byte.
+            args.append('\'').append(truncate(Directive.cstr(Bytes.str(argv[i])), 128 - args.length())).append("' ");
         }
-        error(c, "ERR unknown command '" + truncate(Bytes.str(argv[0]), 128) + "', with args beginning with: " + args);
+        error(c, "ERR unknown command '" + truncate(Directive.cstr(Bytes.str(argv[0])), 128)
+                + "', with args beginning with: " + args);
         stats.rejectedCalls++;
         transactions.flagError(c);
     }
