@@ -69,9 +69,9 @@ final class SaveCommands {
      * save points the now empty dataset is saved at once, which resets the changes counter (rdbSave).
      */
     private void flushall(CommandHandler flush, Client c, byte[][] argv) {
-        long before = c.engine().dirtyCount();
+        long errors = c.engine().stats().errorReplies;
         flush.execute(c, argv);
-        if (c.engine().dirtyCount() == before) {
+        if (c.engine().stats().errorReplies != errors) {
             return; // refused (syntax error)
         }
         rdb.killBackgroundSave();

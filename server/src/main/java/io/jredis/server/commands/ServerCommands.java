@@ -73,8 +73,8 @@ final class ServerCommands {
         }
         countLazyFlush(c, argv, removed);
         e.tracking().invalidateAllOnFlush();
-        // Redis's flushAllDataAndResetRDB: one more change on top of the removed keys, so FLUSHALL always counts.
-        e.dirty(removed + 1);
+        // Redis 7.0's flushAllDataAndResetRDB counts the removed keys only (an empty dataset's FLUSHALL adds none).
+        e.dirty(removed);
         e.forcePropagation();
         c.reply().ok();
     }
