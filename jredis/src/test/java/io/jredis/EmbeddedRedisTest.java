@@ -117,7 +117,7 @@ class EmbeddedRedisTest {
         Path log = dir.resolve("warnings.log");
         try (EmbeddedRedis redis = EmbeddedRedis.builder().setting("logfile", log.toString())
                 .setting("dir", dir.toString()).setting("appendonly", "yes").setting("save", "900", "1")
-                .setting("repl-diskless-sync", "no").setting("syslog-enabled", "no")
+                .setting("repl-diskless-sync", "no").setting("syslog-enabled", "yes")
                 .setting("sanitize-dump-payload", "yes").setting("lazyfree-lazy-expire", "yes")
                 .setting("lazyfree-lazy-user-del", "yes").setting("lazyfree-lazy-user-flush", "yes")
                 .setting("oom-score-adj", "no").setting("oom-score-adj-values", "0", "200", "800")

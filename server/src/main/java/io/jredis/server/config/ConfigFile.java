@@ -102,8 +102,8 @@ public final class ConfigFile {
             "lua-replicate-commands");
 
     private final ServerConfig config;
-    private final Set<String> warned = new LinkedHashSet<>();
-    private final List<String> warnings = new ArrayList<>();
+    /** Directives the files set that jredis accepts but does not act on, in the order first seen. */
+    private final Set<String> notImplemented = new LinkedHashSet<>();
     private final Set<String> removedCommands = new HashSet<>();
     private final Set<String> addedCommands = new HashSet<>();
     private final Set<String> declaredUsers = new HashSet<>();
@@ -113,8 +113,20 @@ public final class ConfigFile {
         this.config = config;
     }
 
-    /** Warnings to log once at start-up: directives the files set that jredis accepts but does not act on yet. */
+    /**
+     * Warnings to log once at start-up: directives the files set that jredis accepts but does not act on yet, left
+     * at a value other than their default (a stock redis.conf spells out many defaults, which change nothing).
+     */
     public List<String> warnings() {
+        ServerConfig defaults = new ServerConfig();
+        List<String> warnings = new ArrayList<>();
+        for (String name : notImplemented) {
+            Directive set = config.find(name);
+            Directive fresh = defaults.find(name);
+            if (set == null || fresh == null || !set.get().equals(fresh.get())) {
+                warnings.add("Config directive '" + name + "' is accepted but not implemented yet by jredis");
+            }
+        }
         return warnings;
     }
 
@@ -305,9 +317,7 @@ public final class ConfigFile {
     }
 
     private void warn(String name) {
-        if (warned.add(name)) {
-            warnings.add("Config directive '" + name + "' is accepted but not implemented yet by jredis");
-        }
+        notImplemented.add(name);
     }
 
     /** Redis checks renames against its command table while parsing: the source must exist, the target must not. */

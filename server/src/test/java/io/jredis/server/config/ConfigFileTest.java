@@ -182,10 +182,11 @@ class ConfigFileTest {
     }
 
     @Test
-    void warnsOncePerNotImplementedDirective() throws Exception {
+    void warnsOncePerNotImplementedDirectiveLeftOffItsDefault() throws Exception {
         ConfigFile f = new ConfigFile(new ServerConfig());
-        f.loadString("port 7000\nactiverehashing no\nappendonly yes\nactiverehashing yes\nsave 900 1\n"
-                + "io-threads 4\nrename-command keys \"\"\n");
+        f.loadString("port 7000\nactiverehashing yes\nappendonly yes\nactiverehashing no\nsave 900 1\n"
+                + "io-threads 4\njemalloc-bg-thread yes\ndynamic-hz no\ndynamic-hz yes\n"
+                + "rename-command keys \"\"\n");
         assertEquals(List.of("Config directive 'activerehashing' is accepted but not implemented yet by jredis",
                 "Config directive 'io-threads' is accepted but not implemented yet by jredis"), f.warnings());
     }
