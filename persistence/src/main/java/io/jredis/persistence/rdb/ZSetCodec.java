@@ -96,27 +96,37 @@ final class ZSetCodec implements ValueCodec {
                 }
             }
             case Rdb.TYPE_ZSET_ZIPLIST -> {
+                ZSetValue.Limits packed = countOnly(limits);
                 Ziplist zl = new Ziplist(in.readString());
                 while (zl.next()) {
                     byte[] member = zl.bytes();
                     if (!zl.next()) {
                         throw new IllegalArgumentException("Zset ziplist integrity check failed: odd entry count");
                     }
-                    put(z, member, zl.score(), limits);
+                    put(z, member, zl.score(), packed);
                 }
             }
             default -> {
+                ZSetValue.Limits packed = countOnly(limits);
                 Listpack.Reader lp = new Listpack.Reader(in.readString());
                 while (lp.next()) {
                     byte[] member = lp.bytes();
                     if (!lp.next()) {
                         throw new IllegalArgumentException("Zset listpack integrity check failed: odd entry count");
                     }
-                    put(z, member, lp.score(), limits);
+                    put(z, member, lp.score(), packed);
                 }
             }
         }
         return z.size() == 0 ? null : z;
+    }
+
+    /**
+     * A ziplist or listpack converts on load only when it has too many entries: Redis's rdbLoadObject checks no
+     * member's length there (an O(n) scan it skips), so a long member stays in the listpack.
+     */
+    private static ZSetValue.Limits countOnly(ZSetValue.Limits limits) {
+        return new ZSetValue.Limits(limits.maxListpackEntries(), Long.MAX_VALUE);
     }
 
     /** A packed zset's member: a duplicate fails Redis's integrity check of the ziplist or listpack. */
