@@ -286,7 +286,8 @@ class DumpRestoreTest {
     /**
      * A listpack hash or zset converts on load (RESTORE, DEBUG RELOAD) only when it has too many entries: Redis's
      * loader does not scan the lengths there, so a value longer than the limit set since stays packed. A hashtable
-     * or skiplist is checked entry by entry and loads packed when everything fits.
+     * or skiplist is checked entry by entry and loads packed when everything fits; a skiplist's score of -0 reads 0
+     * once packed and stays -0 otherwise.
      */
     @Test
     void packedHashesAndZsetsLoadPackedWhateverTheirLengths() throws Exception {
@@ -301,9 +302,10 @@ class DumpRestoreTest {
                 cmd("CONFIG", "SET", "hash-max-listpack-entries", "1"),
                 cmd("CONFIG", "SET", "zset-max-listpack-entries", "1"),
                 cmd("HSET", "ht", "a", "1", "b", "2"),
-                cmd("ZADD", "zt", "1", "a", "2", "b"),
+                cmd("ZADD", "zt", "1", "a", "-0", "b"),
                 cmd("HSET", "htlong", "a", tenBytes, "b", "2"),
-                cmd("ZADD", "ztlong", "1", tenBytes, "2", "b"),
+                cmd("ZADD", "ztlong", "-1", tenBytes, "-0", "b"),
+                cmd("ZRANGE", "ztlong", "0", "-1", "WITHSCORES"),
                 cmd("CONFIG", "SET", "hash-max-listpack-entries", "128"),
                 cmd("CONFIG", "SET", "zset-max-listpack-entries", "128"),
                 cmd("CONFIG", "SET", "hash-max-ziplist-value", "3"),
@@ -325,6 +327,8 @@ class DumpRestoreTest {
                 cmd("OBJECT", "ENCODING", "h"),
                 cmd("HGETALL", "h"),
                 cmd("ZRANGE", "z", "0", "-1", "WITHSCORES"),
+                cmd("ZRANGE", "zt", "0", "-1", "WITHSCORES"),
+                cmd("ZRANGE", "ztlong", "0", "-1", "WITHSCORES"),
                 cmd("DUMP", "h"),
                 cmd("DUMP", "z"));
         try (RawClient a = new RawClient("127.0.0.1", jredis.port());

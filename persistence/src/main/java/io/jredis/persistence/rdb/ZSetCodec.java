@@ -82,7 +82,11 @@ final class ZSetCodec implements ValueCodec {
         ZSetValue z = new ZSetValue();
         switch (rdbType) {
             case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2 -> {
+                // As Redis: loaded into a skiplist, where a score of -0 stays -0, and made a listpack (-0 read as
+                // 0 there) only once everything is in and fits.
+                z.convertToSkiplist();
                 int n = in.readCount();
+                long longest = 0;
                 for (int i = 0; i < n; i++) {
                     long at = in.offset();
                     byte[] member = in.readString();
@@ -93,6 +97,10 @@ final class ZSetCodec implements ValueCodec {
                     if (!z.put(member, score, limits)) {
                         throw new RdbException("Duplicate zset fields detected", at);
                     }
+                    longest = Math.max(longest, member.length);
+                }
+                if (n > 0 && n <= limits.maxListpackEntries() && longest <= limits.maxListpackValue()) {
+                    return packed(z, n, limits);
                 }
             }
             case Rdb.TYPE_ZSET_ZIPLIST -> {
@@ -119,6 +127,18 @@ final class ZSetCodec implements ValueCodec {
             }
         }
         return z.size() == 0 ? null : z;
+    }
+
+    /** Redis's zsetConvert of a loaded skiplist that fits the limits to a listpack. */
+    private static ZSetValue packed(ZSetValue skiplist, int n, ZSetValue.Limits limits) {
+        byte[][] members = new byte[n][];
+        double[] scores = new double[n];
+        int[] i = {0};
+        skiplist.forRange(0, n - 1, false, (m, s) -> {
+            members[i[0]] = m;
+            scores[i[0]++] = s;
+        });
+        return ZSetValue.ofSorted(members, scores, n, limits);
     }
 
     /**
