@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Hashes. Saved as Redis 7.0 does: the listpack encoding as type 16 (field, value pairs in order), a hashtable as
  * type 4. Loaded also from types 9 (zipmap) and 13 (ziplist); the loaded hash gets the encoding Redis would give
- * it under the hash-max-listpack settings.
+ * it under the hash-max-listpack settings: a ziplist or listpack converts only when it has too many entries (Redis
+ * skips the O(n) scan of its lengths there), a hashtable or zipmap also on a long field or value.
  */
 final class HashCodec implements ValueCodec {
     @Override
@@ -91,7 +92,8 @@ final class HashCodec implements ValueCodec {
 
     @Override
     public Object read(int rdbType, RdbInput in, EncodingConfig enc) throws IOException {
-        Loader h = new Loader(enc);
+        // Only a hashtable or zipmap is converted on a long field or value, as Redis's rdbLoadObject does.
+        Loader h = new Loader(enc, rdbType == Rdb.TYPE_HASH || rdbType == Rdb.TYPE_HASH_ZIPMAP);
         switch (rdbType) {
             case Rdb.TYPE_HASH -> {
                 int n = in.readCount();
@@ -149,8 +151,9 @@ final class HashCodec implements ValueCodec {
     private static final int PACKED_MAX_FIELDS = 64;
 
     /**
-     * The common case in one allocation: a listpack that stays a listpack under {@code enc}, with distinct fields;
-     * null otherwise (the caller then goes field by field, converting or failing as Redis does).
+     * The common case in one allocation: a listpack that stays a listpack under {@code enc} (whatever its values'
+     * lengths), with distinct fields; null otherwise (the caller then goes field by field, converting or failing as
+     * Redis does).
      */
     private static HashValue packed(Listpack.Reader lp, EncodingConfig enc) {
         int max = (int) Math.min(PACKED_MAX_FIELDS, enc.hashMaxListpackEntries()) * 2;
@@ -161,9 +164,6 @@ final class HashCodec implements ValueCodec {
                 return null;
             }
             byte[] b = lp.bytes();
-            if (b.length > enc.hashMaxListpackValue()) {
-                return null;
-            }
             if (n % 2 == 0) {
                 for (int i = 0; i < n; i += 2) {
                     if (Arrays.equals(pairs[i], b)) {
@@ -183,15 +183,17 @@ final class HashCodec implements ValueCodec {
     private static final class Loader {
         final HashValue hash = new HashValue();
         final EncodingConfig enc;
+        final boolean checkLengths;
         int size;
 
-        Loader(EncodingConfig enc) {
+        Loader(EncodingConfig enc, boolean checkLengths) {
             this.enc = enc;
+            this.checkLengths = checkLengths;
         }
 
         boolean set(byte[] field, byte[] value) {
-            if (hash.isListpack() && (field.length > enc.hashMaxListpackValue()
-                    || value.length > enc.hashMaxListpackValue() || size + 1 > enc.hashMaxListpackEntries())) {
+            if (hash.isListpack() && (size + 1 > enc.hashMaxListpackEntries() || checkLengths
+                    && (field.length > enc.hashMaxListpackValue() || value.length > enc.hashMaxListpackValue()))) {
                 hash.convertToHashtable();
             }
             if (!hash.set(field, value)) {

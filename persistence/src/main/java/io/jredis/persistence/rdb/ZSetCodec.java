@@ -82,7 +82,11 @@ final class ZSetCodec implements ValueCodec {
         ZSetValue z = new ZSetValue();
         switch (rdbType) {
             case Rdb.TYPE_ZSET, Rdb.TYPE_ZSET_2 -> {
+                // As Redis: loaded into a skiplist, where a score of -0 stays -0, and made a listpack (-0 read as
+                // 0 there) only once everything is in and fits.
+                z.convertToSkiplist();
                 int n = in.readCount();
+                long longest = 0;
                 for (int i = 0; i < n; i++) {
                     long at = in.offset();
                     byte[] member = in.readString();
@@ -93,30 +97,56 @@ final class ZSetCodec implements ValueCodec {
                     if (!z.put(member, score, limits)) {
                         throw new RdbException("Duplicate zset fields detected", at);
                     }
+                    longest = Math.max(longest, member.length);
+                }
+                if (n > 0 && n <= limits.maxListpackEntries() && longest <= limits.maxListpackValue()) {
+                    return packed(z, n, limits);
                 }
             }
             case Rdb.TYPE_ZSET_ZIPLIST -> {
+                ZSetValue.Limits packed = countOnly(limits);
                 Ziplist zl = new Ziplist(in.readString());
                 while (zl.next()) {
                     byte[] member = zl.bytes();
                     if (!zl.next()) {
                         throw new IllegalArgumentException("Zset ziplist integrity check failed: odd entry count");
                     }
-                    put(z, member, zl.score(), limits);
+                    put(z, member, zl.score(), packed);
                 }
             }
             default -> {
+                ZSetValue.Limits packed = countOnly(limits);
                 Listpack.Reader lp = new Listpack.Reader(in.readString());
                 while (lp.next()) {
                     byte[] member = lp.bytes();
                     if (!lp.next()) {
                         throw new IllegalArgumentException("Zset listpack integrity check failed: odd entry count");
                     }
-                    put(z, member, lp.score(), limits);
+                    put(z, member, lp.score(), packed);
                 }
             }
         }
         return z.size() == 0 ? null : z;
+    }
+
+    /** Redis's zsetConvert of a loaded skiplist that fits the limits to a listpack. */
+    private static ZSetValue packed(ZSetValue skiplist, int n, ZSetValue.Limits limits) {
+        byte[][] members = new byte[n][];
+        double[] scores = new double[n];
+        int[] i = {0};
+        skiplist.forRange(0, n - 1, false, (m, s) -> {
+            members[i[0]] = m;
+            scores[i[0]++] = s;
+        });
+        return ZSetValue.ofSorted(members, scores, n, limits);
+    }
+
+    /**
+     * A ziplist or listpack converts on load only when it has too many entries: Redis's rdbLoadObject checks no
+     * member's length there (an O(n) scan it skips), so a long member stays in the listpack.
+     */
+    private static ZSetValue.Limits countOnly(ZSetValue.Limits limits) {
+        return new ZSetValue.Limits(limits.maxListpackEntries(), Long.MAX_VALUE);
     }
 
     /** A packed zset's member: a duplicate fails Redis's integrity check of the ziplist or listpack. */

@@ -530,8 +530,30 @@ final class ZSetCommands {
         if (span.z() != null) {
             span.z().forRange(span.from(), span.to(), false, sel::add);
         }
+        zeroListpackPrefix(sel, req, limits(c.engine()));
         store(c, argv[1], sel, "zrangestore");
         c.reply().integer(sel.n);
+    }
+
+    /**
+     * Redis builds ZRANGESTORE's result by zsetAdd in emission order (descending under REV) into a listpack (for a
+     * rank range only when it fits the entry limit) that converts to a skiplist at the first member past either
+     * limit. The members added before that went through the listpack, where a score of -0 is stored as 0; the rest
+     * keep -0. {@link ZSetValue#ofSorted} zeroes every -0 only when the whole result stays a listpack.
+     */
+    private static void zeroListpackPrefix(Scored sel, RangeRequest req, ZSetValue.Limits limits) {
+        if (req.kind == RangeKind.RANK && sel.n > limits.maxListpackEntries()) {
+            return;
+        }
+        for (int k = 0; k < sel.n; k++) {
+            int i = req.rev ? sel.n - 1 - k : k;
+            if (k + 1 > limits.maxListpackEntries() || sel.members[i].length > limits.maxListpackValue()) {
+                return;
+            }
+            if (sel.scores[i] == 0) {
+                sel.scores[i] = 0.0;
+            }
+        }
     }
 
     /** Replaces {@code dst} with the sorted result (deleting it when empty), notifying {@code event} or "del". */
