@@ -204,6 +204,9 @@ public final class Main implements Callable<Integer> {
         log.role(() -> sentinelMode ? 'X' : 'M');
         server = new RedisServer(config, log);
         server.engine().systemd(systemd);
+        // Redis aborts when an allocation fails; a server whose event loop died must not linger either: its
+        // supervisor restarts it. halt, as the shutdown hooks need the dead loop.
+        server.engine().onFatal(() -> Runtime.getRuntime().halt(1));
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(() -> {

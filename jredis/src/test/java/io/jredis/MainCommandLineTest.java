@@ -282,6 +282,38 @@ class MainCommandLineTest {
         return into;
     }
 
+    /**
+     * A dataset that outgrows the JVM's heap: without maxmemory, writes are refused with Redis's OOM error once used
+     * memory reaches 90% of the heap, instead of an OutOfMemoryError killing the event loop (which left a process
+     * that answered nothing and ignored SIGTERM); reads, DEL and a new write after it work.
+     */
+    @Test
+    void aDatasetAtTheHeapLimitRefusesWritesAndKeepsServing() throws Exception {
+        int port = RealRedis.freePort();
+        Path log = dir.resolve("heap.log");
+        try (Server s = Server.start(this, List.of("-Xmx96m"), null, log, "--port", Integer.toString(port),
+                "--logfile", log.toString(), "--save", "");
+                RawClient c = new RawClient("127.0.0.1", port)) {
+            String value = "v".repeat(10_000);
+            int stored = 0;
+            Object reply = "OK";
+            while (stored < 20_000 && "OK".equals(RawClient.text(reply))) {
+                reply = c.call("SET", "key:" + stored, value);
+                stored++;
+            }
+            assertEquals("(error) OOM command not allowed when used memory > 'maxmemory'.", RawClient.text(reply));
+            assertEquals("PONG", RawClient.text(c.call("PING")));
+            assertEquals(value, RawClient.text(c.call("GET", "key:0")));
+            assertEquals("0", RawClient.infoValue(c.info("memory"), "maxmemory"));
+            assertTrue(read(log).contains("reached 90% of the JVM's maximum heap"), read(log));
+            for (int i = 0; i < stored / 2; i++) {
+                c.call("DEL", "key:" + i);
+            }
+            assertEquals("OK", RawClient.text(c.call("SET", "after", value)));
+            assertEquals(0, s.stop());
+        }
+    }
+
     private static boolean readable(Path p) {
         return Files.exists(p) && !read(p).isBlank();
     }

@@ -338,6 +338,10 @@ public final class Engine implements Database.Hooks {
     private volatile int tcpPort;
     private String executable = ProcessHandle.current().info().command().orElse("");
     private SystemdNotify systemd = SystemdNotify.NONE;
+    /** Freed by {@link #fatal} so that its log line and hook find memory after an OutOfMemoryError. */
+    @SuppressWarnings("unused")
+    private byte[] fatalReserve = new byte[1 << 20];
+    private volatile Runnable fatalHook;
     private long lastMetricSample;
     private io.jredis.server.scripting.Scripting scripting;
     /** Stops accepting connections, without waiting; installed by the network layer. */
@@ -1896,6 +1900,28 @@ public final class Engine implements Database.Hooks {
     /** The shutdown sequence: SHUTDOWN, a signal's request, the wait for lagging replicas, SHUTDOWN ABORT. */
     public Shutdown shutdownSequence() {
         return shutdownSequence;
+    }
+
+    /**
+     * The event loop ended on an error no command caught (an OutOfMemoryError): nothing is served any more. Logged
+     * as Redis logs its own fatal errors, then {@link #onFatal}'s hook runs (the standalone server exits, as Redis
+     * aborts when an allocation fails); the reserve set aside at start makes room for both.
+     */
+    public void fatal(Throwable t) {
+        fatalReserve = null;
+        try {
+            log.warning("Fatal error in the event loop, no client can be served any more: " + t);
+        } finally {
+            Runnable hook = fatalHook;
+            if (hook != null) {
+                hook.run();
+            }
+        }
+    }
+
+    /** What must happen when the event loop dies ({@link #fatal}): the standalone server exits with status 1. */
+    public void onFatal(Runnable hook) {
+        fatalHook = hook;
     }
 
     /** Registers what must happen when SHUTDOWN succeeds (the embedding server closes itself). */

@@ -47,6 +47,18 @@ public final class Memory {
     private boolean preCommandOom;
     /** The process's resident set as last sampled (see {@link #sampleRss}), or -1 before the first sample. */
     private long rss = -1;
+    /**
+     * The most memory the dataset may use whatever maxmemory says: 90% of the JVM's maximum heap. Redis grows until
+     * the machine runs out; a JVM stops at its heap limit, where an OutOfMemoryError would hit some command half
+     * done. Up to here used memory follows the live heap closely (within 2% after a full collection); the tenth
+     * above it leaves the collector room to work and requests their buffers.
+     */
+    private final long heapCeiling = heapCeiling(Runtime.getRuntime().maxMemory());
+    /** Whether the heap ceiling was logged as binding since used memory was last below it. */
+    private boolean heapCeilingLogged;
+    private static final int CEILING_CHECK_PERIOD = 32;
+    private boolean nearHeapCeiling;
+    private int sinceCeilingCheck;
 
     Memory(Engine engine) {
         this.engine = engine;
@@ -252,7 +264,7 @@ public final class Memory {
             return EVICTED;
         }
         preCommandOom = false;
-        if (config.maxmemory.value() == 0 || performEvictions()) {
+        if (config.maxmemory.value() == 0 && !nearHeapCeiling() || performEvictions()) {
             return null;
         }
         preCommandOom = true;
@@ -265,7 +277,7 @@ public final class Memory {
      * a script's first denyoom command is then refused, as memory its own run used must not count.
      */
     public boolean preCommandOom() {
-        return preCommandOom && config.maxmemory.value() != 0;
+        return preCommandOom;
     }
 
     // ---- client eviction ----
@@ -326,20 +338,55 @@ public final class Memory {
     }
 
     /**
+     * The limit evictions and the OOM refusal hold used memory to: maxmemory, unless it is 0 (none) or above the
+     * {@link #heapCeiling}, which the JVM's heap puts on any dataset.
+     */
+    public long limit() {
+        long max = config.maxmemory.value();
+        // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
+        return max != 0 && Long.compareUnsigned(max, heapCeiling) <= 0 ? max : heapCeiling;
+    }
+
+    /**
+     * Whether the dataset may be within a sixteenth of the heap ceiling, where the guard must measure used memory as
+     * maxmemory does. Summing the databases costs a few percent of a small command, so far from the ceiling the sum
+     * is taken every {@link #CEILING_CHECK_PERIOD}th command; near it, at every one.
+     */
+    private boolean nearHeapCeiling() {
+        if (nearHeapCeiling || ++sinceCeilingCheck >= CEILING_CHECK_PERIOD) {
+            sinceCeilingCheck = 0;
+            nearHeapCeiling = STARTUP_BYTES + dataset() >= heapCeiling - (heapCeiling >> 4);
+        }
+        return nearHeapCeiling;
+    }
+
+    /** 90% of a maximum heap of {@code maxHeap} bytes (Long.MAX_VALUE: the JVM has no limit). */
+    static long heapCeiling(long maxHeap) {
+        return maxHeap == Long.MAX_VALUE ? Long.MAX_VALUE : maxHeap / 10 * 9;
+    }
+
+    /**
      * Frees memory until used memory is within maxmemory, as Redis's performEvictions; false when it is still
      * above (policy noeviction, or nothing left that the policy may evict).
      */
     public boolean performEvictions() {
-        long max = config.maxmemory.value();
-        if (max == 0 || engine.slaveMode() && config.replicaIgnoreMaxmemory.value()) {
+        long max = limit();
+        if (engine.slaveMode() && config.replicaIgnoreMaxmemory.value()) {
             return true;
         }
         String policy = config.maxmemoryPolicy.value();
-        // maxmemory is unsigned, as in Redis: a value above Long.MAX_VALUE (e.g. 18446744073709551615) is no limit.
         // Replica buffers do not count (freeMemoryGetNotCountedMemory): evicting keys would only feed them DELs.
         long used = used() - replicaBuffers();
         if (Long.compareUnsigned(used, max) <= 0) {
+            // Logged again only once used memory went well below: it hovers at the limit while writes are refused.
+            heapCeilingLogged &= used > heapCeiling - (heapCeiling >> 4);
             return true;
+        }
+        if (max == heapCeiling && !heapCeilingLogged) {
+            heapCeilingLogged = true;
+            engine.log().warning("WARNING: used memory (" + used + " bytes) reached 90% of the JVM's maximum heap ("
+                    + Runtime.getRuntime().maxMemory() + " bytes): from here on it acts as maxmemory ("
+                    + policy + "). Give the JVM a larger heap (-Xmx, or -XX:MaxRAMPercentage) or set maxmemory.");
         }
         if (policy.equals("noeviction")) {
             return false;

@@ -134,6 +134,7 @@ public final class NetworkServer implements AutoCloseable {
         engine.ioPoller(engineLoop::pollOnce);
         engine.listenersCloser(this::stopListening);
         engineLoop.afterIo = engine::flushPending;
+        engineLoop.onFatal = engine::fatal;
         int port = cfg.port.intValue();
         if (cfg.tlsPort.intValue() != 0 || cfg.tlsReplication.value()) {
             try {
@@ -542,6 +543,8 @@ public final class NetworkServer implements AutoCloseable {
     private static final class EngineLoop extends SingleThreadIoEventLoop {
         /** The engine's reply flush; set before the first channel registers. */
         volatile Runnable afterIo;
+        /** Told what ended the loop when something other than a shutdown did (an OutOfMemoryError, say). */
+        volatile java.util.function.Consumer<Throwable> onFatal;
 
         EngineLoop(IoEventLoopGroup group, Executor executor, IoHandlerFactory factory) {
             super(group, executor, factory);
@@ -571,7 +574,17 @@ public final class NetworkServer implements AutoCloseable {
          */
         @Override
         protected void run() {
-            super.run();
+            try {
+                super.run();
+            } catch (Throwable t) {
+                // Netty would log this and let the thread end, leaving a process that serves no one and, its
+                // signal handling needing this loop, never exits.
+                java.util.function.Consumer<Throwable> fatal = onFatal;
+                if (fatal != null) {
+                    fatal.accept(t);
+                }
+                throw t;
+            }
             ioHandler().prepareToDestroy();
         }
 
