@@ -201,6 +201,7 @@ public final class Main implements Callable<Integer> {
         for (String w : configFile.warnings()) {
             log.warning(w);
         }
+        warnOfDefaultHeap();
         log.role(() -> sentinelMode ? 'X' : 'M');
         server = new RedisServer(config, log);
         server.engine().systemd(systemd);
@@ -375,6 +376,22 @@ public final class Main implements Callable<Integer> {
         daemon.environment().put(DAEMON_ENV, "1");
         daemon.start();
         return true;
+    }
+
+    /**
+     * A JVM left to its default maximum heap (a quarter of the machine's memory on most) holds a smaller dataset than
+     * Redis would on the same machine, and jredis refuses writes at 90% of it: said once at start, as Redis warns of
+     * settings that will hurt later.
+     */
+    private void warnOfDefaultHeap() {
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-Xmx") || arg.startsWith("-XX:MaxHeapSize") || arg.startsWith("-XX:MaxRAM")) {
+                return;
+            }
+        }
+        log.warning("WARNING: the JVM's maximum heap is its default, " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MB, and writes are refused once the dataset reaches 90% of it. To hold more, start the JVM with"
+                + " -Xmx or -XX:MaxRAMPercentage (for example JREDIS_JAVA_OPTS=-XX:MaxRAMPercentage=75 bin/jredis).");
     }
 
     /** Upstart runs the process ({@code supervised upstart} or {@code auto} with UPSTART_JOB): no daemonizing. */
