@@ -161,6 +161,8 @@ public final class Replication {
     /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
     private FullSync fullSync;
     private boolean getAckRequested;
+    /** How often a GETACK held back by a client pause checks whether the pause ended. */
+    private static final long PAUSED_GETACK_RETRY_MS = 10;
     /** Reused to encode each propagated command once, for the backlog and every replica. */
     private final CommandEncoder encoder = new CommandEncoder(256);
     /** The encoder's array as a buffer, re-wrapped only when the encoder grows. */
@@ -1039,14 +1041,22 @@ public final class Replication {
             return;
         }
         getAckRequested = true;
-        engine.loop().execute(() -> {
-            getAckRequested = false;
-            if (waiters.isEmpty() || replicas.isEmpty()) {
-                return;
-            }
-            encoder.command(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
-            feedEncoded();
-        });
+        engine.loop().execute(this::sendRequestedGetack);
+    }
+
+    /**
+     * As Redis's beforeSleep, the requested GETACK waits while clients are paused (a FAILOVER's pause must not move
+     * the offset its target has to reach) and then goes even if the WAIT that asked for it is gone.
+     */
+    private void sendRequestedGetack() {
+        if (engine.clientsPaused()) {
+            engine.loop().schedule(this::sendRequestedGetack, PAUSED_GETACK_RETRY_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        getAckRequested = false;
+        if (!isReplica()) {
+            sendGetack();
+        }
     }
 
     private void serveWaiters() {
@@ -1407,9 +1417,6 @@ public final class Replication {
         // Sub-replicas reconnect and learn the new id with +CONTINUE.
         disconnectReplicas();
         resetStreamDb();
-        if (backlog == null) {
-            createBacklog();
-        }
     }
 
     // ---- FAILOVER ----
