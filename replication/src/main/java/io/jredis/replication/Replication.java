@@ -1184,6 +1184,7 @@ public final class Replication {
         if (isReplica()) {
             link.cron(now);
         }
+        updateFailoverStatus();
         // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
         if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
                 && cronLoops % cfg.replPingReplicaPeriod.value() == 0) {
@@ -1309,8 +1310,10 @@ public final class Replication {
         }
         int i = 0;
         for (Replica r : replicas) {
+            // As Redis, a replica still syncing has no lag: its ACK time means nothing before it is online.
+            long lag = r.state == ReplicaState.ONLINE ? now / 1000 - r.ackTime / 1000 : 0;
             f.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
-                    + ",offset=" + r.ackOffset + ",lag=" + (now / 1000 - r.ackTime / 1000));
+                    + ",offset=" + r.ackOffset + ",lag=" + lag);
         }
         f.accept("master_failover_state", failoverState.info);
         f.accept("master_replid", engine.replId());
@@ -1506,6 +1509,9 @@ public final class Replication {
         failoverState = FailoverState.WAIT_FOR_SYNC;
         engine.pauseClients(Engine.PausePurpose.FAILOVER, Long.MAX_VALUE, Engine.PauseType.WRITE);
         c.reply().ok();
+        // As Redis's beforeSleep right after the command: a replica that acknowledged everything is taken at once,
+        // and one that sends no ACKs (still waiting for its snapshot) may match too.
+        engine.loop().execute(this::updateFailoverStatus);
     }
 
     private Replica findReplica(String host, long port) {
@@ -1518,7 +1524,7 @@ public final class Replication {
     }
 
     /**
-     * Redis's updateFailoverStatus, run on every ACK and at the timeout: once the target (or, without TO, any
+     * Redis's updateFailoverStatus, run after FAILOVER, on every ACK, once a second and at the timeout: once the target (or, without TO, any
      * replica) acknowledged the whole stream, this server becomes its replica, asking PSYNC ... FAILOVER.
      */
     void updateFailoverStatus() {

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Master-side replication state clients read in INFO, side by side with redis-server 7.0. */
-class PausedGetackAndBacklogVsRedisTest {
+class MasterReplicationStateVsRedisTest {
     /** No PING moves the offset while a test watches it. */
     private static final String[] QUIET = {"repl-ping-replica-period", "3600"};
     private static final String[] QUIET_REAL = {"--repl-ping-replica-period", "3600"};
@@ -77,6 +77,76 @@ class PausedGetackAndBacklogVsRedisTest {
             Await.until("the GETACK sent", 20, () -> m.infoLong("replication", "master_repl_offset") > before);
             long after = m.infoLong("replication", "master_repl_offset") - before;
             return List.of((Long) waited, paused, after);
+        }
+    }
+
+    /** INFO's lag of a replica still waiting for its snapshot is 0 in Redis, whatever time went by since it asked. */
+    @Test
+    void replicaWaitingForItsSnapshotShowsNoLag() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis m = RealRedis.start("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "2");
+                RealRedis r = RealRedis.start()) {
+            assertEquals(List.of("lag=0"), lagsWhileWaitingForTheSnapshot(m.port(), r.port()));
+        }
+        try (RedisServer m = Nodes.jredis("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "2");
+                RedisServer r = Nodes.jredis()) {
+            assertEquals(List.of("lag=0"), lagsWhileWaitingForTheSnapshot(m.port(), r.port()));
+        }
+    }
+
+    /** Every distinct lag the master's INFO gives its replica while in wait_bgsave, until it goes online. */
+    private static List<String> lagsWhileWaitingForTheSnapshot(int masterPort, int replicaPort) throws Exception {
+        try (RawClient m = new RawClient("127.0.0.1", masterPort);
+                RawClient r = new RawClient("127.0.0.1", replicaPort)) {
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(masterPort));
+            List<String> lags = new ArrayList<>();
+            Await.until("replica online", 20, () -> {
+                String slave = RawClient.infoValue(m.info("replication"), "slave0");
+                if (slave != null && slave.contains("state=wait_bgsave")) {
+                    String lag = slave.substring(slave.indexOf("lag="));
+                    if (!lags.contains(lag)) {
+                        lags.add(lag);
+                    }
+                }
+                return slave != null && slave.contains("state=online");
+            });
+            return lags;
+        }
+    }
+
+    /**
+     * FAILOVER towards a replica that already acknowledged the whole stream hands over at once, as Redis checks right
+     * after the command: INFO never shows the master waiting for a sync it has.
+     */
+    @Test
+    void failoverToACaughtUpReplicaStartsAtOnce() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis m = RealRedis.start(QUIET_REAL); RealRedis r = RealRedis.start()) {
+            assertEquals(List.of("not waiting", "slave"), failover(m.port(), r.port()));
+        }
+        try (RedisServer m = Nodes.jredis(QUIET); RedisServer r = Nodes.jredis()) {
+            assertEquals(List.of("not waiting", "slave"), failover(m.port(), r.port()));
+        }
+    }
+
+    /** Whether the master was waiting for the sync right after FAILOVER, then its final role. */
+    private static List<String> failover(int masterPort, int replicaPort) throws Exception {
+        try (RawClient m = new RawClient("127.0.0.1", masterPort);
+                RawClient r = new RawClient("127.0.0.1", replicaPort)) {
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(masterPort));
+            m.call("SET", "k", "v");
+            Await.until("replica acknowledged everything", 20, () -> {
+                String info = m.info("replication");
+                String slave = RawClient.infoValue(info, "slave0");
+                return slave != null && slave.contains("state=online") && slave.contains(
+                        ",offset=" + RawClient.infoValue(info, "master_repl_offset") + ",");
+            });
+            m.call("FAILOVER");
+            String state = RawClient.infoValue(m.info("replication"), "master_failover_state");
+            Await.until("the old master follows", 20,
+                    () -> "up".equals(RawClient.infoValue(m.info("replication"), "master_link_status")));
+            return List.of("waiting-for-sync".equals(state) ? "waiting" : "not waiting",
+                    RawClient.infoValue(m.info("replication"), "role"));
         }
     }
 }
