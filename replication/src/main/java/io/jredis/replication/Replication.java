@@ -161,6 +161,8 @@ public final class Replication {
     /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
     private FullSync fullSync;
     private boolean getAckRequested;
+    /** How often a GETACK held back by a client pause checks whether the pause ended. */
+    private static final long PAUSED_GETACK_RETRY_MS = 10;
     /** Reused to encode each propagated command once, for the backlog and every replica. */
     private final CommandEncoder encoder = new CommandEncoder(256);
     /** The encoder's array as a buffer, re-wrapped only when the encoder grows. */
@@ -1039,14 +1041,22 @@ public final class Replication {
             return;
         }
         getAckRequested = true;
-        engine.loop().execute(() -> {
-            getAckRequested = false;
-            if (waiters.isEmpty() || replicas.isEmpty()) {
-                return;
-            }
-            encoder.command(new byte[][] {Bytes.of("REPLCONF"), Bytes.of("GETACK"), Bytes.of("*")});
-            feedEncoded();
-        });
+        engine.loop().execute(this::sendRequestedGetack);
+    }
+
+    /**
+     * As Redis's beforeSleep, the requested GETACK waits while clients are paused (a FAILOVER's pause must not move
+     * the offset its target has to reach) and then goes even if the WAIT that asked for it is gone.
+     */
+    private void sendRequestedGetack() {
+        if (engine.clientsPaused()) {
+            engine.loop().schedule(this::sendRequestedGetack, PAUSED_GETACK_RETRY_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        getAckRequested = false;
+        if (!isReplica()) {
+            sendGetack();
+        }
     }
 
     private void serveWaiters() {
@@ -1174,6 +1184,7 @@ public final class Replication {
         if (isReplica()) {
             link.cron(now);
         }
+        updateFailoverStatus();
         // A PING during a failover would move the offset the target must reach (Redis skips it while paused).
         if (!isReplica() && !replicas.isEmpty() && failoverState == FailoverState.NO_FAILOVER
                 && cronLoops % cfg.replPingReplicaPeriod.value() == 0) {
@@ -1299,8 +1310,10 @@ public final class Replication {
         }
         int i = 0;
         for (Replica r : replicas) {
+            // As Redis, a replica still syncing has no lag: its ACK time means nothing before it is online.
+            long lag = r.state == ReplicaState.ONLINE ? now / 1000 - r.ackTime / 1000 : 0;
             f.accept("slave" + i++, "ip=" + r.ip() + ",port=" + r.listeningPort + ",state=" + r.state.info
-                    + ",offset=" + r.ackOffset + ",lag=" + (now / 1000 - r.ackTime / 1000));
+                    + ",offset=" + r.ackOffset + ",lag=" + lag);
         }
         f.accept("master_failover_state", failoverState.info);
         f.accept("master_replid", engine.replId());
@@ -1407,9 +1420,6 @@ public final class Replication {
         // Sub-replicas reconnect and learn the new id with +CONTINUE.
         disconnectReplicas();
         resetStreamDb();
-        if (backlog == null) {
-            createBacklog();
-        }
     }
 
     // ---- FAILOVER ----
@@ -1499,6 +1509,9 @@ public final class Replication {
         failoverState = FailoverState.WAIT_FOR_SYNC;
         engine.pauseClients(Engine.PausePurpose.FAILOVER, Long.MAX_VALUE, Engine.PauseType.WRITE);
         c.reply().ok();
+        // As Redis's beforeSleep right after the command: a replica that acknowledged everything is taken at once,
+        // and one that sends no ACKs (still waiting for its snapshot) may match too.
+        engine.loop().execute(this::updateFailoverStatus);
     }
 
     private Replica findReplica(String host, long port) {
@@ -1511,7 +1524,7 @@ public final class Replication {
     }
 
     /**
-     * Redis's updateFailoverStatus, run on every ACK and at the timeout: once the target (or, without TO, any
+     * Redis's updateFailoverStatus, run after FAILOVER, on every ACK, once a second and at the timeout: once the target (or, without TO, any
      * replica) acknowledged the whole stream, this server becomes its replica, asking PSYNC ... FAILOVER.
      */
     void updateFailoverStatus() {
