@@ -974,6 +974,11 @@ public final class Engine implements Database.Hooks {
         return c;
     }
 
+    /** Takes a client id for a client Redis has and jredis does without, so that later ids match Redis's. */
+    public void reserveClientId() {
+        nextClientId++;
+    }
+
     /** Forgets a closed connection (called by the network layer). */
     public void removeClient(Client c) {
         blocking.unblock(c);

@@ -54,6 +54,9 @@ public final class Scripting {
         this.engine = engine;
         this.lua = engine.fakeClient();
         this.lua.denyBlocking(true);
+        // Redis creates a second script client at start, its function engine's (functionsRegisterEngine); FCALL
+        // runs on this one here, but the id is taken all the same, so that the first connection is id 3 as in Redis.
+        engine.reserveClientId();
         this.eval = new EvalScripts(this);
         this.functions = new FunctionLibraries(this);
         engine.addGuard(this::busyGuard);

@@ -22,6 +22,24 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 class ClientCommandTest {
+    /**
+     * Client ids count from where Redis's do: its two script clients (EVAL's and the function engine's) take 1 and
+     * 2 at start, so the k-th connection a fresh server accepts is id 2 + k, whatever connections the test harness
+     * made before.
+     */
+    @Test
+    void connectionIdsFollowRedisScriptClients() throws Exception {
+        RealRedis.assumeInstalled();
+        try (RealRedis redis = RealRedis.start(); TestServer jredis = TestServer.start()) {
+            for (int port : new int[] {redis.port(), jredis.port()}) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    long id = (Long) c.call("CLIENT", "ID");
+                    assertEquals(2 + c.infoLong("stats", "total_connections_received"), id, "port " + port);
+                }
+            }
+        }
+    }
+
     private static String raw(RawClient c, String... args) throws IOException {
         return new String(c.callRaw(RawClient.args(args)), StandardCharsets.ISO_8859_1);
     }
