@@ -954,16 +954,34 @@ public final class Sentinel {
             }
         }
         if (si == null) {
-            // A Sentinel with this run id or this address but not both changed address or was replaced.
-            int removed = removeMatchingSentinels(runId, ip, port);
+            // Known by its run id at another address: it moved (only this master's entry is replaced; the other
+            // masters' entries are repointed below). Else a different Sentinel at its address: that one is gone.
+            int removed = removeSentinelsById(master, runId);
             if (removed > 0) {
                 event(Log.NOTICE, "+sentinel-address-switch", master,
                         "ip " + ip + " port " + port + " for " + runId);
+            } else {
+                Instance other = null;
+                for (Instance s : master.sentinels.values()) {
+                    if (s.port == port && sameHost(s.ip, ip)) {
+                        other = s;
+                    }
+                }
+                if (other != null) {
+                    event(Log.NOTICE, "+sentinel-invalid-addr", other, "");
+                    for (Instance m : masters.values()) {
+                        removeSentinelsById(m, other.runId);
+                    }
+                }
             }
             si = new Instance(Instance.SENTINEL, runId, ip, port, master);
             si.runId = runId;
             master.sentinels.put(runId, si);
-            event(Log.NOTICE, "+sentinel", si, "");
+            if (removed == 0) {
+                event(Log.NOTICE, "+sentinel", si, "");
+            } else {
+                updateSentinelAddressInAllMasters(si);
+            }
             flushConfig();
         }
         si.lastHelloTime = System.currentTimeMillis();
@@ -989,19 +1007,41 @@ public final class Sentinel {
         }
     }
 
-    private int removeMatchingSentinels(String runId, String ip, int port) {
+    /** Forgets a master's Sentinels with this run id, closing their links (Redis's removeMatchingSentinelFromMaster). */
+    private int removeSentinelsById(Instance master, String runId) {
         int removed = 0;
-        for (Instance m : masters.values()) {
-            for (var it = m.sentinels.values().iterator(); it.hasNext(); ) {
-                Instance s = it.next();
-                if (runId.equals(s.runId) || (s.ip.equals(ip) && s.port == port)) {
-                    closeLinks(s);
-                    it.remove();
-                    removed++;
-                }
+        for (var it = master.sentinels.values().iterator(); it.hasNext(); ) {
+            Instance s = it.next();
+            if (runId.equals(s.runId)) {
+                closeLinks(s);
+                it.remove();
+                removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * Gives the other masters' entries for a Sentinel that moved its new address, and reconnects every entry for it
+     * (Redis's sentinelUpdateSentinelAddressInAllMasters).
+     */
+    private void updateSentinelAddressInAllMasters(Instance moved) {
+        int reconfigured = 0;
+        for (Instance m : masters.values()) {
+            Instance match = m.sentinels.get(moved.runId);
+            if (match == null) {
+                continue;
+            }
+            closeLinks(match);
+            if (match != moved) {
+                match.ip = moved.ip;
+                match.port = moved.port;
+                reconfigured++;
+            }
+        }
+        if (reconfigured > 0) {
+            event(Log.NOTICE, "+sentinel-address-update", moved, reconfigured + " additional matching instances");
+        }
     }
 
     // ---- SDOWN / ODOWN ----
