@@ -806,6 +806,9 @@ public final class Sentinel {
                     crash();
                 }
                 event(Log.WARNING, "+failover-state-reconf-slaves", master, "");
+                // The leader's only client-reconfig-script call: "start", once the replica is promoted.
+                callClientReconfScript(master, "leader", "start", announce(master.ip), master.port, announce(ri.ip),
+                        ri.port);
                 forceHelloUpdate(master);
             } else {
                 // An old master came back, or a replica was turned into a master by someone else: make it a
@@ -1409,7 +1412,6 @@ public final class Sentinel {
         event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " " + newIp + " "
                 + newPort);
         resetMasterAndChangeAddress(master, ref.ip, newPort);
-        callClientReconfScript(master, "leader", "end", oldIp, oldPort, newIp, newPort);
     }
 
     void abortFailover(Instance master) {
