@@ -1388,7 +1388,12 @@ public final class Sentinel {
         }
         if (timeout) {
             event(Log.WARNING, "+failover-end-for-timeout", master, "");
-            // Point the remaining replicas at the new master anyway; they will sync eventually.
+        }
+        event(Log.WARNING, "+failover-end", master, "");
+        master.failoverState = FailoverState.UPDATE_CONFIG;
+        master.failoverStateChangeTime = now;
+        if (timeout) {
+            // Point the remaining replicas at the new master anyway (announced after +failover-end, as Redis).
             for (Instance s : master.slaves.values()) {
                 if (!s.is(Instance.PROMOTED | Instance.RECONF_DONE | Instance.RECONF_SENT) && !s.link.disconnected) {
                     if (sendSlaveOf(s, master.promotedSlave.ip, master.promotedSlave.port)) {
@@ -1398,9 +1403,6 @@ public final class Sentinel {
                 }
             }
         }
-        event(Log.WARNING, "+failover-end", master, "");
-        master.failoverState = FailoverState.UPDATE_CONFIG;
-        master.failoverStateChangeTime = now;
     }
 
     private void switchToPromotedSlave(Instance master) {
