@@ -1358,8 +1358,8 @@ public final class Sentinel {
                 s.flags &= ~Instance.RECONF_SENT;
                 s.flags |= Instance.RECONF_DONE;
             }
-            if (s.is(Instance.RECONF_SENT | Instance.RECONF_INPROG | Instance.RECONF_DONE)
-                    || s.link.disconnected) {
+            // One just timed out (now done) is sent REPLICAOF again, as Redis does: only SENT and INPROG wait.
+            if (s.is(Instance.RECONF_SENT | Instance.RECONF_INPROG) || s.link.disconnected) {
                 continue;
             }
             if (sendSlaveOf(s, master.promotedSlave.ip, master.promotedSlave.port)) {
