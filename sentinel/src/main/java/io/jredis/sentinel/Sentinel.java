@@ -635,9 +635,14 @@ public final class Sentinel {
     private void pingReply(Instance ri, Object v) {
         String text = RespParser.toText(v);
         long now = System.currentTimeMillis();
-        if (v instanceof Reply.Status || text.startsWith("(error) LOADING") || text.startsWith("(error) MASTERDOWN")) {
+        boolean pong = v instanceof Reply.Status && text.startsWith("PONG");
+        if (pong || text.startsWith("(error) LOADING") || text.startsWith("(error) MASTERDOWN")) {
             ri.link.lastAvailTime = now;
             ri.link.actPingTime = 0;
+            // A rebooted master that answers PONG again is no longer counted down for its reboot.
+            if (pong) {
+                ri.flags &= ~Instance.MASTER_REBOOT;
+            }
         } else if (text.startsWith("(error) BUSY") && !ri.is(Instance.SCRIPT_KILL_SENT) && ri.is(Instance.S_DOWN)) {
             // A script keeps the instance busy: try to stop it once, as Redis does.
             ri.link.cmd.send(null, command(ri, "SCRIPT"), Bytes.of("KILL"));
