@@ -233,6 +233,27 @@ public final class Sentinel {
         return a != null && a.equalsIgnoreCase(resolve(stored));
     }
 
+    /**
+     * The master at an address a peer named (Redis's getSentinelRedisInstanceByAddrAndRunID): the address resolved
+     * as MONITOR would ("127.1" is 127.0.0.1; a host name only with resolve-hostnames, matched by name when it does
+     * not resolve), compared with each master's resolved address or its name; the first match, or null.
+     */
+    Instance masterByAddr(String host, long port) {
+        if (port < 0 || port > 65535) {
+            return null;
+        }
+        String ip = resolveHostnames || isIpLiteral(host) ? resolve(host) : null;
+        if (ip == null && !resolveHostnames) {
+            return null;
+        }
+        for (Instance m : masters.values()) {
+            if (m.port == port && (ip != null && ip.equalsIgnoreCase(resolve(m.ip)) || m.ip.equalsIgnoreCase(host))) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     /** The address of a host name, or null when it does not resolve. */
     static String resolve(String host) {
         String numeric = inetAton(host);
