@@ -233,6 +233,27 @@ public final class Sentinel {
         return a != null && a.equalsIgnoreCase(resolve(stored));
     }
 
+    /**
+     * The master at an address a peer named (Redis's getSentinelRedisInstanceByAddrAndRunID): the address resolved
+     * as MONITOR would ("127.1" is 127.0.0.1; a host name only with resolve-hostnames, matched by name when it does
+     * not resolve), compared with each master's resolved address or its name; the first match, or null.
+     */
+    Instance masterByAddr(String host, long port) {
+        if (port < 0 || port > 65535) {
+            return null;
+        }
+        String ip = resolveHostnames || isIpLiteral(host) ? resolve(host) : null;
+        if (ip == null && !resolveHostnames) {
+            return null;
+        }
+        for (Instance m : masters.values()) {
+            if (m.port == port && (ip != null && ip.equalsIgnoreCase(resolve(m.ip)) || m.ip.equalsIgnoreCase(host))) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     /** The address of a host name, or null when it does not resolve. */
     static String resolve(String host) {
         String numeric = inetAton(host);
@@ -635,9 +656,14 @@ public final class Sentinel {
     private void pingReply(Instance ri, Object v) {
         String text = RespParser.toText(v);
         long now = System.currentTimeMillis();
-        if (v instanceof Reply.Status || text.startsWith("(error) LOADING") || text.startsWith("(error) MASTERDOWN")) {
+        boolean pong = v instanceof Reply.Status && text.startsWith("PONG");
+        if (pong || text.startsWith("(error) LOADING") || text.startsWith("(error) MASTERDOWN")) {
             ri.link.lastAvailTime = now;
             ri.link.actPingTime = 0;
+            // A rebooted master that answers PONG again is no longer counted down for its reboot.
+            if (pong) {
+                ri.flags &= ~Instance.MASTER_REBOOT;
+            }
         } else if (text.startsWith("(error) BUSY") && !ri.is(Instance.SCRIPT_KILL_SENT) && ri.is(Instance.S_DOWN)) {
             // A script keeps the instance busy: try to stop it once, as Redis does.
             ri.link.cmd.send(null, command(ri, "SCRIPT"), Bytes.of("KILL"));
@@ -806,6 +832,9 @@ public final class Sentinel {
                     crash();
                 }
                 event(Log.WARNING, "+failover-state-reconf-slaves", master, "");
+                // The leader's only client-reconfig-script call: "start", once the replica is promoted.
+                callClientReconfScript(master, "leader", "start", announce(master.ip), master.port, announce(ri.ip),
+                        ri.port);
                 forceHelloUpdate(master);
             } else {
                 // An old master came back, or a replica was turned into a master by someone else: make it a
@@ -954,16 +983,34 @@ public final class Sentinel {
             }
         }
         if (si == null) {
-            // A Sentinel with this run id or this address but not both changed address or was replaced.
-            int removed = removeMatchingSentinels(runId, ip, port);
+            // Known by its run id at another address: it moved (only this master's entry is replaced; the other
+            // masters' entries are repointed below). Else a different Sentinel at its address: that one is gone.
+            int removed = removeSentinelsById(master, runId);
             if (removed > 0) {
                 event(Log.NOTICE, "+sentinel-address-switch", master,
                         "ip " + ip + " port " + port + " for " + runId);
+            } else {
+                Instance other = null;
+                for (Instance s : master.sentinels.values()) {
+                    if (s.port == port && sameHost(s.ip, ip)) {
+                        other = s;
+                    }
+                }
+                if (other != null) {
+                    event(Log.NOTICE, "+sentinel-invalid-addr", other, "");
+                    for (Instance m : masters.values()) {
+                        removeSentinelsById(m, other.runId);
+                    }
+                }
             }
             si = new Instance(Instance.SENTINEL, runId, ip, port, master);
             si.runId = runId;
             master.sentinels.put(runId, si);
-            event(Log.NOTICE, "+sentinel", si, "");
+            if (removed == 0) {
+                event(Log.NOTICE, "+sentinel", si, "");
+            } else {
+                updateSentinelAddressInAllMasters(si);
+            }
             flushConfig();
         }
         si.lastHelloTime = System.currentTimeMillis();
@@ -989,19 +1036,41 @@ public final class Sentinel {
         }
     }
 
-    private int removeMatchingSentinels(String runId, String ip, int port) {
+    /** Forgets a master's Sentinels with this run id, closing their links (Redis's removeMatchingSentinelFromMaster). */
+    private int removeSentinelsById(Instance master, String runId) {
         int removed = 0;
-        for (Instance m : masters.values()) {
-            for (var it = m.sentinels.values().iterator(); it.hasNext(); ) {
-                Instance s = it.next();
-                if (runId.equals(s.runId) || (s.ip.equals(ip) && s.port == port)) {
-                    closeLinks(s);
-                    it.remove();
-                    removed++;
-                }
+        for (var it = master.sentinels.values().iterator(); it.hasNext(); ) {
+            Instance s = it.next();
+            if (runId.equals(s.runId)) {
+                closeLinks(s);
+                it.remove();
+                removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * Gives the other masters' entries for a Sentinel that moved its new address, and reconnects every entry for it
+     * (Redis's sentinelUpdateSentinelAddressInAllMasters).
+     */
+    private void updateSentinelAddressInAllMasters(Instance moved) {
+        int reconfigured = 0;
+        for (Instance m : masters.values()) {
+            Instance match = m.sentinels.get(moved.runId);
+            if (match == null) {
+                continue;
+            }
+            closeLinks(match);
+            if (match != moved) {
+                match.ip = moved.ip;
+                match.port = moved.port;
+                reconfigured++;
+            }
+        }
+        if (reconfigured > 0) {
+            event(Log.NOTICE, "+sentinel-address-update", moved, reconfigured + " additional matching instances");
+        }
     }
 
     // ---- SDOWN / ODOWN ----
@@ -1315,8 +1384,8 @@ public final class Sentinel {
                 s.flags &= ~Instance.RECONF_SENT;
                 s.flags |= Instance.RECONF_DONE;
             }
-            if (s.is(Instance.RECONF_SENT | Instance.RECONF_INPROG | Instance.RECONF_DONE)
-                    || s.link.disconnected) {
+            // One just timed out (now done) is sent REPLICAOF again, as Redis does: only SENT and INPROG wait.
+            if (s.is(Instance.RECONF_SENT | Instance.RECONF_INPROG) || s.link.disconnected) {
                 continue;
             }
             if (sendSlaveOf(s, master.promotedSlave.ip, master.promotedSlave.port)) {
@@ -1345,7 +1414,12 @@ public final class Sentinel {
         }
         if (timeout) {
             event(Log.WARNING, "+failover-end-for-timeout", master, "");
-            // Point the remaining replicas at the new master anyway; they will sync eventually.
+        }
+        event(Log.WARNING, "+failover-end", master, "");
+        master.failoverState = FailoverState.UPDATE_CONFIG;
+        master.failoverStateChangeTime = now;
+        if (timeout) {
+            // Point the remaining replicas at the new master anyway (announced after +failover-end, as Redis).
             for (Instance s : master.slaves.values()) {
                 if (!s.is(Instance.PROMOTED | Instance.RECONF_DONE | Instance.RECONF_SENT) && !s.link.disconnected) {
                     if (sendSlaveOf(s, master.promotedSlave.ip, master.promotedSlave.port)) {
@@ -1355,9 +1429,6 @@ public final class Sentinel {
                 }
             }
         }
-        event(Log.WARNING, "+failover-end", master, "");
-        master.failoverState = FailoverState.UPDATE_CONFIG;
-        master.failoverStateChangeTime = now;
     }
 
     private void switchToPromotedSlave(Instance master) {
@@ -1369,7 +1440,6 @@ public final class Sentinel {
         event(Log.WARNING, "+switch-master", null, master.name + " " + oldIp + " " + oldPort + " " + newIp + " "
                 + newPort);
         resetMasterAndChangeAddress(master, ref.ip, newPort);
-        callClientReconfScript(master, "leader", "end", oldIp, oldPort, newIp, newPort);
     }
 
     void abortFailover(Instance master) {

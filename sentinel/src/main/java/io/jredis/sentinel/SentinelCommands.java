@@ -196,13 +196,7 @@ final class SentinelCommands {
             c.engine().error(c, "ERR value is not an integer or out of range");
             return;
         }
-        String ip = Bytes.str(argv[2]);
-        Instance ri = null;
-        for (Instance m : s.masters.values()) {
-            if (m.ip.equals(ip) && m.port == port) {
-                ri = m;
-            }
-        }
+        Instance ri = s.masterByAddr(Bytes.str(argv[2]), port);
         boolean down = !s.tilt && ri != null && ri.is(Instance.S_DOWN) && ri.is(Instance.MASTER);
         String leader = null;
         long[] leaderEpoch = {0};

@@ -28,7 +28,7 @@ class SentinelFailoverTest {
             RealRedis master = lab.master;
             RealRedis r1 = lab.replicas.get(0);
             RealRedis r2 = lab.replicas.get(1);
-            // Each jredis Sentinel runs a client-reconfig script: the leader's "end" or an observer's "start" call.
+            // Each jredis Sentinel runs a client-reconfig script: the leader's or an observer's "start" call.
             Path reconf = dir.resolve("reconf.txt");
             Path script = dir.resolve("reconf.sh");
             Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + reconf + "\n");
@@ -74,7 +74,7 @@ class SentinelFailoverTest {
             await("a client-reconfig script call", () -> {
                 try {
                     return Files.exists(reconf) && Files.readAllLines(reconf).stream().anyMatch(l ->
-                            l.equals("mymaster leader end " + move) || l.equals("mymaster observer start " + move));
+                            l.equals("mymaster leader start " + move) || l.equals("mymaster observer start " + move));
                 } catch (java.io.IOException e) {
                     return false;
                 }
