@@ -2,6 +2,8 @@ package io.jredis.server.scripting;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -672,6 +674,36 @@ final class LuaSandbox {
         };
     }
 
+    /**
+     * A math function whose zero results carry the sign C's libm gives them, which LuaJ's valueOf drops
+     * (ceil(-0.5), fmod(-1, 1), atan2(-0, 1), pow(-0, 1) are -0 in Lua 5.1). {@code sign} is the function in Java's
+     * doubles, which have the same signed zeros, and is asked only when LuaJ's result is zero; {@code results} is
+     * how many leading results are numbers that can be a signed zero (frexp's exponent is not).
+     */
+    private static LuaValue signedZero(LuaValue fn, DoubleBinaryOperator sign, int results) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Varargs r = fn.invoke(args);
+                LuaValue[] out = null;
+                for (int i = 1; i <= results && i <= r.narg(); i++) {
+                    LuaValue v = r.arg(i);
+                    if (v.todouble() == 0 && Double.doubleToRawLongBits(
+                            sign.applyAsDouble(args.arg1().todouble(), args.arg(2).optdouble(0))) == Long.MIN_VALUE) {
+                        if (out == null) {
+                            out = new LuaValue[r.narg()];
+                            for (int j = 0; j < out.length; j++) {
+                                out[j] = r.arg(j + 1);
+                            }
+                        }
+                        out[i - 1] = Lua51Compiler.NEGATIVE_ZERO;
+                    }
+                }
+                return out == null ? r : varargsOf(out);
+            }
+        };
+    }
+
     /** Lua 5.1's math library with Redis's deterministic random generator. */
     private static LuaTable mathLib(LuaTable lj, Lrand48 random) {
         LuaTable m = new ProtectedTable();
@@ -687,15 +719,41 @@ final class LuaSandbox {
         for (String f : new String[] {"atan2", "fmod", "ldexp", "pow"}) {
             m.rawset(f, numberChecked(lj.rawget(f), 2, 1));
         }
+        Map<String, DoubleBinaryOperator> signs = Map.ofEntries(
+                Map.entry("asin", (x, y) -> Math.asin(x)),
+                Map.entry("atan", (x, y) -> Math.atan(x)),
+                Map.entry("ceil", (x, y) -> Math.ceil(x)),
+                Map.entry("deg", (x, y) -> x * (180 / Math.PI)),
+                Map.entry("floor", (x, y) -> Math.floor(x)),
+                Map.entry("rad", (x, y) -> x * (Math.PI / 180)),
+                Map.entry("sin", (x, y) -> Math.sin(x)),
+                Map.entry("sinh", (x, y) -> Math.sinh(x)),
+                Map.entry("sqrt", (x, y) -> Math.sqrt(x)),
+                Map.entry("tan", (x, y) -> Math.tan(x)),
+                Map.entry("tanh", (x, y) -> Math.tanh(x)),
+                Map.entry("atan2", Math::atan2),
+                Map.entry("fmod", (x, y) -> x % y),
+                Map.entry("ldexp", (x, y) -> Math.scalb(x, (int) y)),
+                Map.entry("pow", Math::pow),
+                // A zero mantissa or part of modf has the sign of the argument.
+                Map.entry("frexp", (x, y) -> Math.copySign(0.0, x)),
+                Map.entry("modf", (x, y) -> Math.copySign(0.0, x)));
+        signs.forEach((f, sign) -> m.rawset(f, signedZero(m.rawget(f), sign, f.equals("modf") ? 2 : 1)));
         for (String f : new String[] {"max", "min"}) {
-            LuaValue fn = lj.rawget(f);
+            boolean max = f.equals("max");
             m.rawset(f, new VarArgFunction() {
                 @Override
                 public Varargs invoke(Varargs args) {
-                    for (int i = 1; i <= Math.max(1, args.narg()); i++) {
-                        LuaArgs.callerNumber(args, i);
+                    // math_max/math_min: the first argument, replaced only by a strictly greater (lesser) one, so
+                    // the result is one of the arguments, a negative zero with its sign.
+                    double r = LuaArgs.callerNumber(args, 1);
+                    for (int i = 2; i <= args.narg(); i++) {
+                        double d = LuaArgs.callerNumber(args, i);
+                        if (max ? d > r : d < r) {
+                            r = d;
+                        }
                     }
-                    return fn.invoke(args);
+                    return LuaNumbers.number(r);
                 }
             });
         }
