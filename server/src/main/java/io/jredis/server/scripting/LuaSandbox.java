@@ -551,6 +551,9 @@ final class LuaSandbox {
                     LuaArgs.callerNumber(args, 4);
                 }
             }
+            if (pat.isstring() && LuaPatterns.hasFrontier(pat.checkstring())) {
+                return frontier(args, a, pat.checkstring());
+            }
             Varargs result = matching(fn, LuaValue.varargsOf(a), pat);
             if (fname.equals("gmatch")) {
                 LuaValue iterator = result.arg1();
@@ -562,6 +565,26 @@ final class LuaSandbox {
                 };
             }
             return result;
+        }
+
+        /** A pattern with a frontier goes to Lua 5.1's matcher; LuaJ's gets %f wrong. */
+        private Varargs frontier(Varargs args, LuaValue[] a, LuaString pat) {
+            LuaArgs.callerString(args, 1);
+            LuaString s = a[0].checkstring();
+            switch (fname) {
+                case "gmatch":
+                    return LuaPatterns.gmatch(s, pat);
+                case "gsub":
+                    return LuaPatterns.gsub(s, pat, a[2],
+                            args.isnoneornil(4) ? s.length() + 1 : (int) LuaArgs.callerNumber(args, 4));
+                default:
+                    boolean find = fname.equals("find");
+                    if (find && a.length >= 4 && a[3].toboolean()) {
+                        return matching(fn, LuaValue.varargsOf(a), pat);
+                    }
+                    double init = args.isnoneornil(3) ? 1 : LuaArgs.callerNumber(args, 3);
+                    return LuaPatterns.find(s, pat, init, find);
+            }
         }
 
         /** gsub's replacement: numbers, and what functions and tables give, in Lua 5.1's text for numbers. */
