@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
 import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
@@ -294,6 +295,7 @@ final class LuaSandbox {
         });
         for (String name : new String[] {"resume", "status"}) {
             LuaValue fn = lj.rawget(name);
+            boolean resume = name.equals("resume");
             lj.rawset(name, new VarArgFunction() {
                 @Override
                 public Varargs invoke(Varargs args) {
@@ -301,10 +303,42 @@ final class LuaSandbox {
                     if (!args.arg1().isthread()) {
                         throw LuaArgs.callerArgError(1, "coroutine expected");
                     }
-                    return fn.invoke(args);
+                    Varargs r = fn.invoke(args);
+                    return resume ? errorValue(hook, args.arg1(), r) : r;
                 }
             });
         }
+        LuaValue create = lj.rawget("create");
+        lj.rawset("create", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return create.invoke(luaFunction(args));
+            }
+        });
+        LuaValue resume = lj.rawget("resume");
+        lj.rawset("wrap", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaValue co = create.invoke(luaFunction(args)).arg1();
+                return new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs a) {
+                        Varargs r = hook.keepingTailCall(() -> resume.invoke(varargsOf(co, a)));
+                        if (r.arg1().toboolean()) {
+                            return r.subargs(2);
+                        }
+                        // auxwrap: a string error gets the position of the wrapped function's caller in front of
+                        // the one it has; any other value passes through as it is.
+                        LuaValue e = r.arg(2);
+                        if (e.type() == TSTRING || e.type() == TNUMBER) {
+                            e = LuaString.valueOf(hook.where(1) + LuaFormat.tostring(e).tojstring());
+                        }
+                        hook.markError();
+                        throw new ScriptError(e);
+                    }
+                };
+            }
+        });
         LuaValue yield = lj.rawget("yield");
         lj.rawset("yield", new VarArgFunction() {
             @Override
@@ -317,6 +351,23 @@ final class LuaSandbox {
             }
         });
         return lj;
+    }
+
+    /** luaB_cocreate's check: a Lua function, not a C one. */
+    private static LuaValue luaFunction(Varargs args) {
+        if (!(args.arg1() instanceof LuaClosure)) {
+            throw LuaArgs.callerArgError(1, "Lua function expected");
+        }
+        return args.arg1();
+    }
+
+    /** A failed resume's error value: the raised one when LuaJ passed it on as empty text (see ScriptHook#raised). */
+    private static Varargs errorValue(ScriptHook hook, LuaValue co, Varargs r) {
+        if (r.arg1().toboolean() || r.arg(2).type() != LuaValue.TSTRING || r.arg(2).checkstring().length() != 0) {
+            return r;
+        }
+        LuaValue v = hook.raisedIn(co);
+        return v == null ? r : LuaValue.varargsOf(LuaValue.FALSE, v);
     }
 
     /** luaL_checktype(L, arg, LUA_TFUNCTION). */
@@ -884,6 +935,7 @@ final class LuaSandbox {
             if ((msg.type() == TSTRING || msg.type() == TNUMBER) && level > 0) {
                 msg = LuaString.valueOf(hook.where(level) + LuaFormat.tostring(msg).tojstring());
             }
+            hook.raised(msg);
             throw new ScriptError(msg);
         }
     }

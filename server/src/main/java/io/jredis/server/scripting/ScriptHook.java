@@ -98,6 +98,9 @@ final class ScriptHook extends DebugLib {
     private int topIndex;
     private int[] code;
     private Location lastError;
+    /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
+    private LuaValue raised;
+    private LuaThread raisedBy;
     /**
      * A Lua function that returned through a tail call ({@code return f(x)}) and whose callee has not yet run an
      * instruction. In Lua 5.1 a C function tail-called runs inside the caller's frame, so errors raised by
@@ -148,9 +151,59 @@ final class ScriptHook extends DebugLib {
         }
         follow(f);
         lastError = null;
+        raised = null;
+        raisedBy = null;
         tailFn = null;
         tailRegs = null;
         tailCallee = -1;
+    }
+
+    /**
+     * Notes a value raised as an error in the running coroutine. LuaJ hands a coroutine's error to resume as the
+     * error's text, which for a value that is no string is empty; resume gives back the value itself from here.
+     */
+    void raised(LuaValue value) {
+        raised = value;
+        raisedBy = globals.running;
+    }
+
+    /**
+     * Runs a coroutine for a Java function (coroutine.wrap's): a tail call that reached that function stays in
+     * effect after the coroutine's own instructions and returns, so errors raised there still name the tail-calling
+     * line.
+     */
+    Varargs keepingTailCall(java.util.function.Supplier<Varargs> run) {
+        LuaClosure fn = tailFn;
+        LuaValue[] regs = tailRegs;
+        int pc = tailPc;
+        int depth = tailDepth;
+        int callee = tailCallee;
+        Frames frames = tailFrames;
+        boolean active = fn != null && tailStamp == instructions();
+        try {
+            return run.get();
+        } finally {
+            if (active) {
+                tailFn = fn;
+                tailRegs = regs;
+                tailPc = pc;
+                tailDepth = depth;
+                tailCallee = callee;
+                tailFrames = frames;
+                tailStamp = instructions();
+            }
+        }
+    }
+
+    /** The value last raised in coroutine {@code co}, once; null when there is none. */
+    LuaValue raisedIn(LuaValue co) {
+        if (raisedBy != co) {
+            return null;
+        }
+        LuaValue v = raised;
+        raised = null;
+        raisedBy = null;
+        return v;
     }
 
     @Override
