@@ -4,6 +4,7 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -98,6 +99,9 @@ final class ScriptHook extends DebugLib {
     private int topIndex;
     private int[] code;
     private Location lastError;
+    /** A table whose metatable {@link #len} took away for one LEN instruction, and that metatable. */
+    private LuaTable lenTable;
+    private LuaValue lenMeta;
     /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
     private LuaValue raised;
     private LuaThread raisedBy;
@@ -150,6 +154,9 @@ final class ScriptHook extends DebugLib {
             f.pop();
         }
         follow(f);
+        if (lenTable != null) {
+            restoreLen();
+        }
         lastError = null;
         raised = null;
         raisedBy = null;
@@ -259,9 +266,8 @@ final class ScriptHook extends DebugLib {
         } else {
             traceLine(pc);
         }
-        int[] c = code;
-        if (c != null && pc < c.length && Lua.GET_OPCODE(c[pc]) == Lua.OP_CONCAT) {
-            concat(c[pc]);
+        if (lenTable != null) {
+            restoreLen();
         }
         if (--countdown == 0) {
             countdown = COUNT;
@@ -270,6 +276,42 @@ final class ScriptHook extends DebugLib {
                 interrupt.check();
             }
         }
+        int[] c = code;
+        if (c != null && pc < c.length) {
+            int op = Lua.GET_OPCODE(c[pc]);
+            if (op == Lua.OP_CONCAT) {
+                concat(c[pc]);
+            } else if (op == Lua.OP_LEN) {
+                len(c[pc]);
+            }
+        }
+    }
+
+    /**
+     * Before a LEN runs on a table whose metatable has {@code __len}: Lua 5.1 ignores __len for tables (only
+     * userdata have it), LuaJ calls it, so the table goes without its metatable for that one instruction, which
+     * calls nothing. Tables with {@code __mode} keep theirs (their storage changes with it).
+     */
+    private void len(int instruction) {
+        LuaValue[] regs = cur.stack[topIndex];
+        int b = Lua.GETARG_B(instruction);
+        if (regs == null || b >= regs.length || regs[b].getClass() != LuaTable.class) {
+            return;
+        }
+        LuaValue mt = regs[b].getmetatable();
+        if (mt != null && !mt.rawget(LuaValue.LEN).isnil() && mt.rawget(LuaValue.MODE).isnil()) {
+            lenTable = (LuaTable) regs[b];
+            lenMeta = mt;
+            lenTable.setmetatable(null);
+        }
+    }
+
+    /** After that LEN: the table has its metatable back. */
+    private void restoreLen() {
+        LuaTable t = lenTable;
+        lenTable = null;
+        t.setmetatable(lenMeta);
+        lenMeta = null;
     }
 
     /** Lua 5.1's traceexec: the line hook runs on a function's first instruction, a jump backwards or a new line. */
