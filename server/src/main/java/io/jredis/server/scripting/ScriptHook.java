@@ -1,5 +1,6 @@
 package io.jredis.server.scripting;
 
+import java.util.function.Supplier;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
@@ -179,7 +180,7 @@ final class ScriptHook extends DebugLib {
      * effect after the coroutine's own instructions and returns, so errors raised there still name the tail-calling
      * line.
      */
-    Varargs keepingTailCall(java.util.function.Supplier<Varargs> run) {
+    Varargs keepingTailCall(Supplier<Varargs> run) {
         LuaClosure fn = tailFn;
         LuaValue[] regs = tailRegs;
         int pc = tailPc;

@@ -3,6 +3,7 @@ package org.luaj.vm2.compiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
@@ -37,7 +38,7 @@ public final class Lua51Compiler implements Globals.Compiler {
     static {
         try {
             NEGATIVE_ZERO = (LuaValue) MethodHandles.privateLookupIn(LuaDouble.class, MethodHandles.lookup())
-                    .findConstructor(LuaDouble.class, java.lang.invoke.MethodType.methodType(void.class, double.class))
+                    .findConstructor(LuaDouble.class, MethodType.methodType(void.class, double.class))
                     .invoke(-0.0);
         } catch (Throwable e) {
             throw new ExceptionInInitializerError(e);
