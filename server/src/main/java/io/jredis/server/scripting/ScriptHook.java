@@ -103,6 +103,7 @@ final class ScriptHook extends DebugLib {
     /** A table whose metatable {@link #len} took away for one LEN instruction, and that metatable. */
     private LuaTable lenTable;
     private LuaValue lenMeta;
+    private int lenCountdown;
     /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
     private LuaValue raised;
     private LuaThread raisedBy;
@@ -157,6 +158,7 @@ final class ScriptHook extends DebugLib {
         follow(f);
         if (lenTable != null) {
             restoreLen();
+            countdown = Math.max(lenCountdown, 1);
         }
         lastError = null;
         raised = null;
@@ -267,24 +269,39 @@ final class ScriptHook extends DebugLib {
         } else {
             traceLine(pc);
         }
-        if (lenTable != null) {
-            restoreLen();
-        }
         if (--countdown == 0) {
-            countdown = COUNT;
-            periods++;
-            if (interrupt != null) {
-                interrupt.check();
-            }
+            countdown();
         }
         int[] c = code;
-        if (c != null && pc < c.length) {
-            int op = Lua.GET_OPCODE(c[pc]);
-            if (op == Lua.OP_CONCAT) {
-                concat(c[pc]);
-            } else if (op == Lua.OP_LEN) {
-                len(c[pc]);
+        if (c != null && pc < c.length && (BEFORE >>> Lua.GET_OPCODE(c[pc]) & 1) != 0) {
+            before(c[pc]);
+        }
+    }
+
+    /** The opcodes whose operands {@link #before} looks at. */
+    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_LEN;
+
+    private void before(int instruction) {
+        if (Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT) {
+            concat(instruction);
+        } else {
+            len(instruction);
+        }
+    }
+
+    /** The count hook; also where the instruction after a LEN gives back the metatable {@link #len} took. */
+    private void countdown() {
+        if (lenTable != null) {
+            restoreLen();
+            countdown = lenCountdown;
+            if (countdown > 0) {
+                return;
             }
+        }
+        countdown = COUNT;
+        periods++;
+        if (interrupt != null) {
+            interrupt.check();
         }
     }
 
@@ -304,6 +321,9 @@ final class ScriptHook extends DebugLib {
             lenTable = (LuaTable) regs[b];
             lenMeta = mt;
             lenTable.setmetatable(null);
+            // The next instruction takes the count hook's path, then the count goes on as if undisturbed.
+            lenCountdown = countdown - 1;
+            countdown = 1;
         }
     }
 
