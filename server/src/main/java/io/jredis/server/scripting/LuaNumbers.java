@@ -3,6 +3,7 @@ package io.jredis.server.scripting;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.Lua51Compiler;
 import org.luaj.vm2.lib.VarArgFunction;
 
 /**
@@ -25,7 +26,7 @@ final class LuaNumbers extends VarArgFunction {
             }
             if (v.type() == LuaValue.TSTRING) {
                 Double d = str2d(text(v.checkstring()));
-                return d == null ? NIL : valueOf(d);
+                return d == null ? NIL : number(d);
             }
             return NIL;
         }
@@ -41,6 +42,11 @@ final class LuaNumbers extends VarArgFunction {
         }
         e = skipSpaces(s, e);
         return e == s.length() ? valueOf(n) : NIL;
+    }
+
+    /** A double as a Lua number, -0.0 included (LuaJ's valueOf makes it the integer 0). */
+    static LuaValue number(double d) {
+        return Double.doubleToRawLongBits(d) == Long.MIN_VALUE ? Lua51Compiler.NEGATIVE_ZERO : valueOf(d);
     }
 
     /** The string as C sees it: up to its first NUL. */

@@ -2,7 +2,10 @@ package io.jredis.server.scripting;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
@@ -292,6 +295,7 @@ final class LuaSandbox {
         });
         for (String name : new String[] {"resume", "status"}) {
             LuaValue fn = lj.rawget(name);
+            boolean resume = name.equals("resume");
             lj.rawset(name, new VarArgFunction() {
                 @Override
                 public Varargs invoke(Varargs args) {
@@ -299,10 +303,42 @@ final class LuaSandbox {
                     if (!args.arg1().isthread()) {
                         throw LuaArgs.callerArgError(1, "coroutine expected");
                     }
-                    return fn.invoke(args);
+                    Varargs r = fn.invoke(args);
+                    return resume ? errorValue(hook, args.arg1(), r) : r;
                 }
             });
         }
+        LuaValue create = lj.rawget("create");
+        lj.rawset("create", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return create.invoke(luaFunction(args));
+            }
+        });
+        LuaValue resume = lj.rawget("resume");
+        lj.rawset("wrap", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaValue co = create.invoke(luaFunction(args)).arg1();
+                return new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs a) {
+                        Varargs r = hook.keepingTailCall(() -> resume.invoke(varargsOf(co, a)));
+                        if (r.arg1().toboolean()) {
+                            return r.subargs(2);
+                        }
+                        // auxwrap: a string error gets the position of the wrapped function's caller in front of
+                        // the one it has; any other value passes through as it is.
+                        LuaValue e = r.arg(2);
+                        if (e.type() == TSTRING || e.type() == TNUMBER) {
+                            e = LuaString.valueOf(hook.where(1) + LuaFormat.tostring(e).tojstring());
+                        }
+                        hook.markError();
+                        throw new ScriptError(e);
+                    }
+                };
+            }
+        });
         LuaValue yield = lj.rawget("yield");
         lj.rawset("yield", new VarArgFunction() {
             @Override
@@ -315,6 +351,23 @@ final class LuaSandbox {
             }
         });
         return lj;
+    }
+
+    /** luaB_cocreate's check: a Lua function, not a C one. */
+    private static LuaValue luaFunction(Varargs args) {
+        if (!(args.arg1() instanceof LuaClosure)) {
+            throw LuaArgs.callerArgError(1, "Lua function expected");
+        }
+        return args.arg1();
+    }
+
+    /** A failed resume's error value: the raised one when LuaJ passed it on as empty text (see ScriptHook#raised). */
+    private static Varargs errorValue(ScriptHook hook, LuaValue co, Varargs r) {
+        if (r.arg1().toboolean() || r.arg(2).type() != LuaValue.TSTRING || r.arg(2).checkstring().length() != 0) {
+            return r;
+        }
+        LuaValue v = hook.raisedIn(co);
+        return v == null ? r : LuaValue.varargsOf(LuaValue.FALSE, v);
     }
 
     /** luaL_checktype(L, arg, LUA_TFUNCTION). */
@@ -549,6 +602,9 @@ final class LuaSandbox {
                     LuaArgs.callerNumber(args, 4);
                 }
             }
+            if (pat.isstring() && LuaPatterns.hasFrontier(pat.checkstring())) {
+                return frontier(args, a, pat.checkstring());
+            }
             Varargs result = matching(fn, LuaValue.varargsOf(a), pat);
             if (fname.equals("gmatch")) {
                 LuaValue iterator = result.arg1();
@@ -560,6 +616,26 @@ final class LuaSandbox {
                 };
             }
             return result;
+        }
+
+        /** A pattern with a frontier goes to Lua 5.1's matcher; LuaJ's gets %f wrong. */
+        private Varargs frontier(Varargs args, LuaValue[] a, LuaString pat) {
+            LuaArgs.callerString(args, 1);
+            LuaString s = a[0].checkstring();
+            switch (fname) {
+                case "gmatch":
+                    return LuaPatterns.gmatch(s, pat);
+                case "gsub":
+                    return LuaPatterns.gsub(s, pat, a[2],
+                            args.isnoneornil(4) ? s.length() + 1 : (int) LuaArgs.callerNumber(args, 4));
+                default:
+                    boolean find = fname.equals("find");
+                    if (find && a.length >= 4 && a[3].toboolean()) {
+                        return matching(fn, LuaValue.varargsOf(a), pat);
+                    }
+                    double init = args.isnoneornil(3) ? 1 : LuaArgs.callerNumber(args, 3);
+                    return LuaPatterns.find(s, pat, init, find);
+            }
         }
 
         /** gsub's replacement: numbers, and what functions and tables give, in Lua 5.1's text for numbers. */
@@ -672,6 +748,36 @@ final class LuaSandbox {
         };
     }
 
+    /**
+     * A math function whose zero results carry the sign C's libm gives them, which LuaJ's valueOf drops
+     * (ceil(-0.5), fmod(-1, 1), atan2(-0, 1), pow(-0, 1) are -0 in Lua 5.1). {@code sign} is the function in Java's
+     * doubles, which have the same signed zeros, and is asked only when LuaJ's result is zero; {@code results} is
+     * how many leading results are numbers that can be a signed zero (frexp's exponent is not).
+     */
+    private static LuaValue signedZero(LuaValue fn, DoubleBinaryOperator sign, int results) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Varargs r = fn.invoke(args);
+                LuaValue[] out = null;
+                for (int i = 1; i <= results && i <= r.narg(); i++) {
+                    LuaValue v = r.arg(i);
+                    if (v.todouble() == 0 && Double.doubleToRawLongBits(
+                            sign.applyAsDouble(args.arg1().todouble(), args.arg(2).optdouble(0))) == Long.MIN_VALUE) {
+                        if (out == null) {
+                            out = new LuaValue[r.narg()];
+                            for (int j = 0; j < out.length; j++) {
+                                out[j] = r.arg(j + 1);
+                            }
+                        }
+                        out[i - 1] = Lua51Compiler.NEGATIVE_ZERO;
+                    }
+                }
+                return out == null ? r : varargsOf(out);
+            }
+        };
+    }
+
     /** Lua 5.1's math library with Redis's deterministic random generator. */
     private static LuaTable mathLib(LuaTable lj, Lrand48 random) {
         LuaTable m = new ProtectedTable();
@@ -687,15 +793,41 @@ final class LuaSandbox {
         for (String f : new String[] {"atan2", "fmod", "ldexp", "pow"}) {
             m.rawset(f, numberChecked(lj.rawget(f), 2, 1));
         }
+        Map<String, DoubleBinaryOperator> signs = Map.ofEntries(
+                Map.entry("asin", (x, y) -> Math.asin(x)),
+                Map.entry("atan", (x, y) -> Math.atan(x)),
+                Map.entry("ceil", (x, y) -> Math.ceil(x)),
+                Map.entry("deg", (x, y) -> x * (180 / Math.PI)),
+                Map.entry("floor", (x, y) -> Math.floor(x)),
+                Map.entry("rad", (x, y) -> x * (Math.PI / 180)),
+                Map.entry("sin", (x, y) -> Math.sin(x)),
+                Map.entry("sinh", (x, y) -> Math.sinh(x)),
+                Map.entry("sqrt", (x, y) -> Math.sqrt(x)),
+                Map.entry("tan", (x, y) -> Math.tan(x)),
+                Map.entry("tanh", (x, y) -> Math.tanh(x)),
+                Map.entry("atan2", Math::atan2),
+                Map.entry("fmod", (x, y) -> x % y),
+                Map.entry("ldexp", (x, y) -> Math.scalb(x, (int) y)),
+                Map.entry("pow", Math::pow),
+                // A zero mantissa or part of modf has the sign of the argument.
+                Map.entry("frexp", (x, y) -> Math.copySign(0.0, x)),
+                Map.entry("modf", (x, y) -> Math.copySign(0.0, x)));
+        signs.forEach((f, sign) -> m.rawset(f, signedZero(m.rawget(f), sign, f.equals("modf") ? 2 : 1)));
         for (String f : new String[] {"max", "min"}) {
-            LuaValue fn = lj.rawget(f);
+            boolean max = f.equals("max");
             m.rawset(f, new VarArgFunction() {
                 @Override
                 public Varargs invoke(Varargs args) {
-                    for (int i = 1; i <= Math.max(1, args.narg()); i++) {
-                        LuaArgs.callerNumber(args, i);
+                    // math_max/math_min: the first argument, replaced only by a strictly greater (lesser) one, so
+                    // the result is one of the arguments, a negative zero with its sign.
+                    double r = LuaArgs.callerNumber(args, 1);
+                    for (int i = 2; i <= args.narg(); i++) {
+                        double d = LuaArgs.callerNumber(args, i);
+                        if (max ? d > r : d < r) {
+                            r = d;
+                        }
                     }
-                    return fn.invoke(args);
+                    return LuaNumbers.number(r);
                 }
             });
         }
@@ -803,6 +935,7 @@ final class LuaSandbox {
             if ((msg.type() == TSTRING || msg.type() == TNUMBER) && level > 0) {
                 msg = LuaString.valueOf(hook.where(level) + LuaFormat.tostring(msg).tojstring());
             }
+            hook.raised(msg);
             throw new ScriptError(msg);
         }
     }

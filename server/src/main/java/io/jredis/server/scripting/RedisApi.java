@@ -40,6 +40,7 @@ final class RedisApi {
     /** Raises an error table as redis.call does (luaPushError + lua_error), recording where it happened. */
     static LuaError raise(ScriptHook hook, LuaTable error) {
         hook.markError();
+        hook.raised(error);
         return new ScriptError(error);
     }
 

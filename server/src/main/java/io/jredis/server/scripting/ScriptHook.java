@@ -1,9 +1,11 @@
 package io.jredis.server.scripting;
 
+import java.util.function.Supplier;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -98,6 +100,13 @@ final class ScriptHook extends DebugLib {
     private int topIndex;
     private int[] code;
     private Location lastError;
+    /** A table whose metatable {@link #len} took away for one LEN instruction, and that metatable. */
+    private LuaTable lenTable;
+    private LuaValue lenMeta;
+    private int lenCountdown;
+    /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
+    private LuaValue raised;
+    private LuaThread raisedBy;
     /**
      * A Lua function that returned through a tail call ({@code return f(x)}) and whose callee has not yet run an
      * instruction. In Lua 5.1 a C function tail-called runs inside the caller's frame, so errors raised by
@@ -147,10 +156,64 @@ final class ScriptHook extends DebugLib {
             f.pop();
         }
         follow(f);
+        if (lenTable != null) {
+            restoreLen();
+            countdown = Math.max(lenCountdown, 1);
+        }
         lastError = null;
+        raised = null;
+        raisedBy = null;
         tailFn = null;
         tailRegs = null;
         tailCallee = -1;
+    }
+
+    /**
+     * Notes a value raised as an error in the running coroutine. LuaJ hands a coroutine's error to resume as the
+     * error's text, which for a value that is no string is empty; resume gives back the value itself from here.
+     */
+    void raised(LuaValue value) {
+        raised = value;
+        raisedBy = globals.running;
+    }
+
+    /**
+     * Runs a coroutine for a Java function (coroutine.wrap's): a tail call that reached that function stays in
+     * effect after the coroutine's own instructions and returns, so errors raised there still name the tail-calling
+     * line.
+     */
+    Varargs keepingTailCall(Supplier<Varargs> run) {
+        LuaClosure fn = tailFn;
+        LuaValue[] regs = tailRegs;
+        int pc = tailPc;
+        int depth = tailDepth;
+        int callee = tailCallee;
+        Frames frames = tailFrames;
+        boolean active = fn != null && tailStamp == instructions();
+        try {
+            return run.get();
+        } finally {
+            if (active) {
+                tailFn = fn;
+                tailRegs = regs;
+                tailPc = pc;
+                tailDepth = depth;
+                tailCallee = callee;
+                tailFrames = frames;
+                tailStamp = instructions();
+            }
+        }
+    }
+
+    /** The value last raised in coroutine {@code co}, once; null when there is none. */
+    LuaValue raisedIn(LuaValue co) {
+        if (raisedBy != co) {
+            return null;
+        }
+        LuaValue v = raised;
+        raised = null;
+        raisedBy = null;
+        return v;
     }
 
     @Override
@@ -206,17 +269,70 @@ final class ScriptHook extends DebugLib {
         } else {
             traceLine(pc);
         }
-        int[] c = code;
-        if (c != null && pc < c.length && Lua.GET_OPCODE(c[pc]) == Lua.OP_CONCAT) {
-            concat(c[pc]);
-        }
         if (--countdown == 0) {
-            countdown = COUNT;
-            periods++;
-            if (interrupt != null) {
-                interrupt.check();
+            countdown();
+        }
+        int[] c = code;
+        if (c != null && pc < c.length && (BEFORE >>> Lua.GET_OPCODE(c[pc]) & 1) != 0) {
+            before(c[pc]);
+        }
+    }
+
+    /** The opcodes whose operands {@link #before} looks at. */
+    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_LEN;
+
+    private void before(int instruction) {
+        if (Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT) {
+            concat(instruction);
+        } else {
+            len(instruction);
+        }
+    }
+
+    /** The count hook; also where the instruction after a LEN gives back the metatable {@link #len} took. */
+    private void countdown() {
+        if (lenTable != null) {
+            restoreLen();
+            countdown = lenCountdown;
+            if (countdown > 0) {
+                return;
             }
         }
+        countdown = COUNT;
+        periods++;
+        if (interrupt != null) {
+            interrupt.check();
+        }
+    }
+
+    /**
+     * Before a LEN runs on a table whose metatable has {@code __len}: Lua 5.1 ignores __len for tables (only
+     * userdata have it), LuaJ calls it, so the table goes without its metatable for that one instruction, which
+     * calls nothing. Tables with {@code __mode} keep theirs (their storage changes with it).
+     */
+    private void len(int instruction) {
+        LuaValue[] regs = cur.stack[topIndex];
+        int b = Lua.GETARG_B(instruction);
+        if (regs == null || b >= regs.length || regs[b].getClass() != LuaTable.class) {
+            return;
+        }
+        LuaValue mt = regs[b].getmetatable();
+        if (mt != null && !mt.rawget(LuaValue.LEN).isnil() && mt.rawget(LuaValue.MODE).isnil()) {
+            lenTable = (LuaTable) regs[b];
+            lenMeta = mt;
+            lenTable.setmetatable(null);
+            // The next instruction takes the count hook's path, then the count goes on as if undisturbed.
+            lenCountdown = countdown - 1;
+            countdown = 1;
+        }
+    }
+
+    /** After that LEN: the table has its metatable back. */
+    private void restoreLen() {
+        LuaTable t = lenTable;
+        lenTable = null;
+        t.setmetatable(lenMeta);
+        lenMeta = null;
     }
 
     /** Lua 5.1's traceexec: the line hook runs on a function's first instruction, a jump backwards or a new line. */

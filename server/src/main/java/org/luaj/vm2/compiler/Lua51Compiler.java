@@ -3,9 +3,11 @@ package org.luaj.vm2.compiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaDouble;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
@@ -19,11 +21,29 @@ import org.luaj.vm2.Prototype;
  * as 5.1 reads them, strings know no {@code \x} or {@code \z} escape, {@code goto} is a name,
  * {@code ::} is two colons, and a lone ';' or a statement after {@code return} or {@code break} is an error. It
  * lives in LuaJ's package because the lexer's hooks are package-private; the token fields, whose classes are
- * private, are reached through VarHandles.
+ * private, are reached through VarHandles. Constant folding keeps a negative zero ({@code -0}, {@code 0 * -1}) as
+ * Lua 5.1's doubles do, where LuaJ makes every whole number an integer.
  */
 public final class Lua51Compiler implements Globals.Compiler {
     /** The shared, stateless instance to install as {@code globals.compiler}. */
     public static final Lua51Compiler INSTANCE = new Lua51Compiler();
+
+    /**
+     * -0.0 as a Lua number. {@link LuaDouble#valueOf(double)} turns it into the integer 0, so the one instance is made
+     * with LuaDouble's private constructor. Arithmetic on it is LuaJ's again (its results lose the sign), but text
+     * conversions that read {@code todouble()} (tostring, concatenation, replies, cjson) see the sign.
+     */
+    public static final LuaValue NEGATIVE_ZERO;
+
+    static {
+        try {
+            NEGATIVE_ZERO = (LuaValue) MethodHandles.privateLookupIn(LuaDouble.class, MethodHandles.lookup())
+                    .findConstructor(LuaDouble.class, MethodType.methodType(void.class, double.class))
+                    .invoke(-0.0);
+        } catch (Throwable e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Lua51Compiler() {}
 
@@ -32,7 +52,7 @@ public final class Lua51Compiler implements Globals.Compiler {
         // LuaC.CompileState.luaY_parser with our lexer.
         LuaC.CompileState state = new LuaC.CompileState();
         Lua51LexState lex = new Lua51LexState(state, stream);
-        FuncState fs = new FuncState();
+        FuncState fs = new Lua51FuncState();
         lex.fs = fs;
         // A blank first character keeps LuaJ from skipping a first line that starts with '#' (luaL_loadbuffer does
         // not skip it), then the real one takes its place.
@@ -48,6 +68,59 @@ public final class Lua51Compiler implements Globals.Compiler {
             lex.malformedNumeral();
         }
         return fs.f;
+    }
+
+    /** LuaJ's function state with Lua 5.1's folding and constants for zeros. */
+    private static final class Lua51FuncState extends FuncState {
+        /** The constant index of the function's first zero, -1 before it has one. */
+        private int zeroK = -1;
+
+        @Override
+        boolean constfolding(int op, LexState.expdesc e1, LexState.expdesc e2) {
+            double v1 = e1.isnumeral() ? e1.u.nval().todouble() : 0;
+            double v2 = e2.isnumeral() ? e2.u.nval().todouble() : 0;
+            if (!super.constfolding(op, e1, e2)) {
+                return false;
+            }
+            // lcode.c's constfolding computes in doubles; only a negative zero differs from LuaJ's integer result.
+            double r = switch (op) {
+                case Lua.OP_ADD -> v1 + v2;
+                case Lua.OP_SUB -> v1 - v2;
+                case Lua.OP_MUL -> v1 * v2;
+                case Lua.OP_DIV -> v1 / v2;
+                case Lua.OP_MOD -> v1 - Math.floor(v1 / v2) * v2;
+                case Lua.OP_POW -> Math.pow(v1, v2);
+                case Lua.OP_UNM -> -v1;
+                default -> 1;
+            };
+            if (Double.doubleToRawLongBits(r) == Long.MIN_VALUE) {
+                e1.u.setNval(NEGATIVE_ZERO);
+            }
+            return true;
+        }
+
+        @Override
+        void prefix(int op, LexState.expdesc e, int line) {
+            // luaK_prefix folds a numeral's minus through constfolding, which keeps -0 a double.
+            if (op == LexState.OPR_MINUS && e.isnumeral() && e.u.nval().todouble() == 0) {
+                e.u.setNval(Double.doubleToRawLongBits(e.u.nval().todouble()) == 0 ? NEGATIVE_ZERO : LuaValue.ZERO);
+                return;
+            }
+            super.prefix(op, e, line);
+        }
+
+        @Override
+        int numberK(LuaValue r) {
+            if (r.todouble() != 0) {
+                return super.numberK(r);
+            }
+            // Lua 5.1 finds constants in a table where 0 and -0 are one key: the first of them stands for both.
+            // LuaJ's numberK would make -0 the integer 0 again.
+            if (zeroK < 0) {
+                zeroK = r == NEGATIVE_ZERO ? addk(r) : super.numberK(r);
+            }
+            return zeroK;
+        }
     }
 
     private static final class Lua51LexState extends LexState {
@@ -242,6 +315,28 @@ public final class Lua51Compiler implements Globals.Compiler {
                     return;
                 }
             }
+        }
+
+        /** LexState.body with a {@link Lua51FuncState} for the function. */
+        @Override
+        void body(expdesc e, boolean needself, int line) {
+            FuncState newFs = new Lua51FuncState();
+            FuncState.BlockCnt bl = new FuncState.BlockCnt();
+            newFs.f = addprototype();
+            newFs.f.linedefined = line;
+            open_func(newFs, bl);
+            checknext('(');
+            if (needself) {
+                new_localvarliteral("self");
+                adjustlocalvars(1);
+            }
+            parlist();
+            checknext(')');
+            statlist();
+            newFs.f.lastlinedefined = linenumber;
+            check_match(TK_END, TK_FUNCTION, line);
+            codeclosure(e);
+            close_func();
         }
 
         @Override
