@@ -1524,8 +1524,9 @@ public final class Replication {
     }
 
     /**
-     * Redis's updateFailoverStatus, run after FAILOVER, on every ACK, once a second and at the timeout: once the target (or, without TO, any
-     * replica) acknowledged the whole stream, this server becomes its replica, asking PSYNC ... FAILOVER.
+     * Redis's updateFailoverStatus, run after FAILOVER, on every ACK, once a second and at the timeout: once the
+     * target (or, without TO, any replica) acknowledged the whole stream, this server becomes its replica, asking
+     * PSYNC ... FAILOVER.
      */
     void updateFailoverStatus() {
         if (failoverState != FailoverState.WAIT_FOR_SYNC) {

@@ -1036,7 +1036,9 @@ public final class Sentinel {
         }
     }
 
-    /** Forgets a master's Sentinels with this run id, closing their links (Redis's removeMatchingSentinelFromMaster). */
+    /**
+     * Forgets a master's Sentinels with this run id, closing their links (Redis's removeMatchingSentinelFromMaster).
+     */
     private int removeSentinelsById(Instance master, String runId) {
         int removed = 0;
         for (var it = master.sentinels.values().iterator(); it.hasNext(); ) {
