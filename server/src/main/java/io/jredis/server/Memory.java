@@ -54,6 +54,8 @@ public final class Memory {
      * above it leaves the collector room to work and requests their buffers.
      */
     private final long heapCeiling = heapCeiling(Runtime.getRuntime().maxMemory());
+    /** A sixteenth below the ceiling: under it, the ceiling is far enough to check rarely and to warn of again. */
+    private final long heapNearCeiling = heapCeiling - (heapCeiling >> 4);
     /** Whether the heap ceiling was logged as binding since used memory was last below it. */
     private boolean heapCeilingLogged;
     private static final int CEILING_CHECK_PERIOD = 32;
@@ -355,7 +357,7 @@ public final class Memory {
     private boolean nearHeapCeiling() {
         if (nearHeapCeiling || ++sinceCeilingCheck >= CEILING_CHECK_PERIOD) {
             sinceCeilingCheck = 0;
-            nearHeapCeiling = STARTUP_BYTES + dataset() >= heapCeiling - (heapCeiling >> 4);
+            nearHeapCeiling = STARTUP_BYTES + dataset() >= heapNearCeiling;
         }
         return nearHeapCeiling;
     }
@@ -379,7 +381,7 @@ public final class Memory {
         long used = used() - replicaBuffers();
         if (Long.compareUnsigned(used, max) <= 0) {
             // Logged again only once used memory went well below: it hovers at the limit while writes are refused.
-            heapCeilingLogged &= used > heapCeiling - (heapCeiling >> 4);
+            heapCeilingLogged &= used > heapNearCeiling;
             return true;
         }
         if (max == heapCeiling && !heapCeilingLogged) {
