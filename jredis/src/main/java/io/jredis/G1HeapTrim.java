@@ -48,6 +48,7 @@ final class G1HeapTrim implements Runnable {
     private final RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
     private final String maxFreeRatio;
     private long lastCommands;
+    private long lastInput;
     private long live;
     /** When the running trim asked for a cycle (ms since the JVM started), or -1. */
     private long asked = -1;
@@ -96,6 +97,7 @@ final class G1HeapTrim implements Runnable {
     private void check() {
         // Read from the engine thread's counter without a lock: a stale value only delays a trim.
         long commands = engine.stats().commandsProcessed;
+        long input = engine.stats().netInputBytes;
         MemoryUsage heap = memory.getHeapMemoryUsage();
         long now = runtime.getUptime();
         if (asked >= 0) {
@@ -110,7 +112,7 @@ final class G1HeapTrim implements Runnable {
                 live = lowestUse;
                 asked = -1;
             }
-        } else if (commands - lastCommands < HeapTrim.QUIET_COMMANDS && now - lastAsked >= COOLDOWN_MS
+        } else if (HeapTrim.quiet(commands - lastCommands, input - lastInput) && now - lastAsked >= COOLDOWN_MS
                 && HeapTrim.quietTrimDue(heap.getUsed(), heap.getCommitted(), live, heap.getInit())) {
             vm.setVMOption("MaxHeapFreeRatio", TRIM_FREE_RATIO);
             vm.setVMOption("G1PeriodicGCInterval", TRIGGER_MS);
@@ -121,5 +123,6 @@ final class G1HeapTrim implements Runnable {
             lowestSize = heap.getCommitted();
         }
         lastCommands = commands;
+        lastInput = input;
     }
 }

@@ -24,7 +24,7 @@ import java.lang.management.RuntimeMXBean;
  *   ({@code System.gc()}, which bounded a busy heap before) unmap every region they free: every allocation then
  *   landed on a fresh page, and the page faults cost 10 % of the server's CPU at {@code -P 16} (docs/benchmarks.md,
  *   session 10).
- *   <li>A quiet server (fewer than {@link #QUIET_COMMANDS} commands in the last check) whose heap holds more than
+ *   <li>A {@link #quiet} server whose heap holds more than
  *   twice the live data plus {@link #SLACK}, or maps that much beyond its initial heap, gets an explicit concurrent
  *   cycle, which returns the freed regions to the system at once.
  * </ul>
@@ -43,8 +43,10 @@ final class HeapTrim implements Runnable {
     static final long BUSY_SLACK = 256L << 20;
     /** How often the heap is checked. */
     static final long CHECK_MS = 250;
-    /** Fewer commands than this between two checks is quiet: a trim's concurrent cycle then competes with nobody. */
+    /** Fewer commands than this between two checks may be quiet: a trim's concurrent cycle competes with nobody. */
     static final long QUIET_COMMANDS = 250;
+    /** Fewer bytes than this read from clients between two checks may be quiet. */
+    static final long QUIET_INPUT = 1L << 20;
     /** Heap use samples kept (one per check): a minute, longer than a cycle over 10,000,000 keys under load. */
     private static final int SAMPLES = 256;
 
@@ -58,6 +60,7 @@ final class HeapTrim implements Runnable {
     private final long reserve;
     private long softMax;
     private long lastCommands;
+    private long lastInput;
     /**
      * Heap use at each check and when it was taken (ms since the JVM started), in a ring; a slot not yet written holds
      * no use, which raises no peak.
@@ -113,6 +116,17 @@ final class HeapTrim implements Runnable {
     }
 
     /**
+     * Whether the load between two checks, {@code commands} commands and {@code input} bytes read from clients, leaves
+     * the server quiet. Commands alone are not enough: a burst of large values is few commands a check, and a trim
+     * started during it takes the values still arriving for live data, so the trim due once they are deleted waits
+     * for the next one's cooldown, or never comes (G1: 756 MB resident a minute after 300 values of 1 MB written
+     * over 2 s were flushed).
+     */
+    static boolean quiet(long commands, long input) {
+        return commands < QUIET_COMMANDS && input < QUIET_INPUT;
+    }
+
+    /**
      * Whether a quiet server should be trimmed: its heap holds more than twice the {@code live} data plus the slack,
      * or maps more than that (and more than the {@code initial} heap, which is never unmapped) plus the slack.
      */
@@ -145,12 +159,13 @@ final class HeapTrim implements Runnable {
                 Thread.sleep(CHECK_MS);
                 // Read from the engine thread's counter without a lock: a stale value only delays a trim.
                 long commands = engine.stats().commandsProcessed;
+                long input = engine.stats().netInputBytes;
                 MemoryUsage now = heap.getUsage();
                 sample(now.getUsed());
                 // During an explicit cycle the soft maximum stays at the maximum heap: should the load come back
                 // meanwhile, one left over from before would start cycle after cycle while the heap grows.
                 if (!collecting) {
-                    if (commands - lastCommands < QUIET_COMMANDS
+                    if (quiet(commands - lastCommands, input - lastInput)
                             && quietTrimDue(now.getUsed(), now.getCommitted(), live, now.getInit())) {
                         bound(now.getMax());
                         collect();
@@ -159,6 +174,7 @@ final class HeapTrim implements Runnable {
                     }
                 }
                 lastCommands = engine.stats().commandsProcessed;
+                lastInput = engine.stats().netInputBytes;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

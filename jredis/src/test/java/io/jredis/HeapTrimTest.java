@@ -20,6 +20,13 @@ class HeapTrimTest {
     }
 
     @Test
+    void aBurstOfLargeValuesIsNoQuietTime() {
+        assertTrue(HeapTrim.quiet(HeapTrim.QUIET_COMMANDS - 1, 0));
+        assertFalse(HeapTrim.quiet(HeapTrim.QUIET_COMMANDS, 0), "many small commands");
+        assertFalse(HeapTrim.quiet(120, 120 * MB), "120 SETs of 1 MB");
+    }
+
+    @Test
     void trimsAQuietServerStillMappingWhatALoadChurnedThrough() {
         assertTrue(HeapTrim.quietTrimDue(130 * MB, 900 * MB, 120 * MB, INITIAL),
                 "the heap a busy server was bounded to, after its last cycle");
