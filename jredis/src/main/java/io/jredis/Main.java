@@ -274,7 +274,16 @@ public final class Main implements Callable<Integer> {
             sentinelModule.start(server);
         }
         if (!exitRequested.isDone()) {
-            log.notice("Ready to accept connections");
+            // As Redis: a Sentinel says nothing more than its id and +monitor events, and a server tells how it
+            // listens.
+            if (!sentinelMode) {
+                if (server.engine().tcpPort() != 0 || config.tlsPort.value() != 0) {
+                    log.notice("Ready to accept connections");
+                }
+                if (!config.unixsocket.value().isEmpty()) {
+                    log.notice("The server is now ready to accept connections at " + config.unixsocket.value());
+                }
+            }
             systemd.send(sentinelMode || config.replicaof.host() == null ? "STATUS=Ready to accept connections\n"
                     : "STATUS=Ready to accept connections in read-only mode. Waiting for MASTER <-> REPLICA sync\n");
             systemd.send("READY=1\n");
@@ -294,7 +303,9 @@ public final class Main implements Callable<Integer> {
         } else if (log.enabled(Log.NOTICE)) {
             log.raw(String.format(ASCII_LOGO, Engine.REDIS_VERSION, "00000000", 0, bits(), mode, port, PID));
         }
-        log.warning("Server initialized");
+        if (!sentinelMode) {
+            log.warning("Server initialized");
+        }
     }
 
     /** Redis's start-up banner (asciilogo.h), shown instead of the "Running mode" line under always-show-logo. */

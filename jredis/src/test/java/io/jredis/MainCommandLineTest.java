@@ -500,6 +500,75 @@ class MainCommandLineTest {
     }
 
     /**
+     * A Sentinel, and a server listening on a unix socket only, log what redis-sentinel and redis-server log from
+     * start to SIGTERM: a Sentinel no "Server initialized" and no "Ready to accept connections" (it logged both), a
+     * server without a TCP port the socket's ready line instead, and the socket's removal at shutdown.
+     */
+    @Test
+    void sentinelAndUnixSocketServerLogTheLinesRedisLogs() throws Exception {
+        RealRedis.assumeInstalled();
+        for (String mode : List.of("sentinel", "unixsocket")) {
+            List<List<String>> logs = new ArrayList<>();
+            for (boolean real : new boolean[] {true, false}) {
+                Path home = Files.createDirectories(dir.resolve(mode + "-" + (real ? "real" : "jredis")));
+                List<String> args = new ArrayList<>();
+                if (mode.equals("sentinel")) {
+                    Path conf = home.resolve("sentinel.conf");
+                    Files.writeString(conf, "port " + RealRedis.freePort() + "\nsentinel monitor mymaster 127.0.0.1 "
+                            + RealRedis.freePort() + " 2\n");
+                    args.addAll(List.of(conf.toString(), "--sentinel"));
+                } else {
+                    args.addAll(List.of("--port", "0", "--unixsocket", home.resolve("redis.sock").toString(),
+                            "--save", ""));
+                }
+                List<String> cmd = new ArrayList<>();
+                if (real) {
+                    cmd.add(RealRedis.binary());
+                    cmd.addAll(args);
+                } else {
+                    cmd.addAll(java(args.toArray(String[]::new)));
+                }
+                String ready = mode.equals("sentinel") ? "+monitor master" : "ready to accept connections at";
+                logs.add(messages(runUntilTerminated(cmd, home, ready).replace(home.toString(), "<home>")));
+            }
+            assertEquals(logs.get(0), logs.get(1), mode + ": redis-server's log, then jredis's");
+        }
+    }
+
+    /** Runs {@code cmd} in {@code home} until its output shows {@code ready}, then stops it with SIGTERM. */
+    private static String runUntilTerminated(List<String> cmd, Path home, String ready) throws Exception {
+        Path out = home.resolve("stdout.txt");
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            Await.until(cmd.get(0) + " logs '" + ready + "'", (int) TIMEOUT_SECONDS,
+                    () -> read(out).contains(ready));
+            p.destroy();
+            assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), Files.readString(out));
+            return Files.readString(out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * A log's messages with their level marks, numbers and run ids masked; warnings about the machine or the JVM,
+     * which differ between the two, and the signal handler's line (its own format) left out.
+     */
+    private static List<String> messages(String log) {
+        List<String> messages = new ArrayList<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "\\d+:[XCMS] \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
+        for (String l : log.split("\n")) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.matches() && !m.group(1).contains("WARNING")) {
+                messages.add(m.group(1).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>"));
+            }
+        }
+        return messages;
+    }
+
+    /**
      * A config file Sentinel cannot write makes it exit 1, as Redis does. Root may write any file, so then the jar
      * runs as nobody (setpriv), like the real redis-sentinel the test checks first.
      */
@@ -698,7 +767,10 @@ class MainCommandLineTest {
             this.out = out;
         }
 
-        /** Starts the jar and waits for "Ready to accept connections" in {@code log} (or stdout when null). */
+        /**
+         * Starts the jar and waits for Redis's "ready to accept connections" (a Sentinel's "Sentinel ID is") in
+         * {@code log} (or stdout when null).
+         */
         static Server start(MainCommandLineTest t, String stdin, Path log, String... args) throws Exception {
             return start(t, List.of(), stdin, log, args);
         }
@@ -712,7 +784,7 @@ class MainCommandLineTest {
             Server s = new Server(p, out);
             Path watched = log == null ? out : log;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (!(Files.exists(watched) && Files.readString(watched).contains("Ready to accept connections"))) {
+            while (!(Files.exists(watched) && ready(Files.readString(watched)))) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     s.close();
                     throw new AssertionError("jredis did not start; output: " + Files.readString(out));
@@ -720,6 +792,10 @@ class MainCommandLineTest {
                 p.waitFor(20, TimeUnit.MILLISECONDS);
             }
             return s;
+        }
+
+        private static boolean ready(String log) {
+            return log.contains("eady to accept connections") || log.contains(" # Sentinel ID is ");
         }
 
         String stdout() throws IOException {

@@ -65,6 +65,7 @@ public final class SentinelModule {
         s.configFlusher(() -> {
             try {
                 ConfigRewrite.rewrite(config, file);
+                s.log.notice("Sentinel new configuration saved on disk");
                 return true;
             } catch (IOException e) {
                 s.log.warning("WARNING: Sentinel was not able to save the new configuration on disk!!!: " + e);

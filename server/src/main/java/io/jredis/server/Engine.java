@@ -2004,6 +2004,9 @@ public final class Engine implements Database.Hooks {
         // Redis closes its listening sockets before it exits: a client reconnecting after SHUTDOWN is refused rather
         // than accepted by a server that is going away.
         listenersCloser.run();
+        if (!config.unixsocket.value().isEmpty()) {
+            log.notice("Removing the unix socket file.");
+        }
         shuttingDown = true;
         flushPending();
         // Connections end as they would when the Redis process exits: after what was already sent to them.

@@ -60,6 +60,8 @@ public final class RedisServer implements AutoCloseable {
         engine.acl().loadAtStartup();
         engine.applyOomScoreAdj();
         OpenFilesLimit.adjustAtStartup(config, log);
+        // Redis names its monotonic clock here; the JVM's System.nanoTime is clock_gettime(CLOCK_MONOTONIC) on Linux.
+        log.notice("monotonic clock: POSIX clock_gettime");
         network.start();
         // As Redis's tcp_port and "Running mode=..., port=": the TLS port when only TLS listens.
         engine.tcpPort(network.port() != 0 ? network.port() : network.tlsPort());
