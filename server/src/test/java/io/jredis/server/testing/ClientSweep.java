@@ -84,7 +84,12 @@ public final class ClientSweep<C> {
             while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
                 t = t.getCause();
             }
-            return "!" + t.getClass().getSimpleName() + ": " + t.getMessage();
+            StringBuilder sb = new StringBuilder("!" + t.getClass().getSimpleName() + ": " + t.getMessage());
+            // Connection set-up failures wrap the server's error: the cause is what the server said.
+            for (Throwable c = t.getCause(); c != null && c != t; t = c, c = c.getCause()) {
+                sb.append(" <- ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+            }
+            return sb.toString();
         }
     }
 
