@@ -500,6 +500,23 @@ class JedisVsRedisTest {
             }
             return out;
         });
+        s.add("large pipeline", j -> {
+            Pipeline p = j.pipelined();
+            String big = "x".repeat(300_000);
+            List<Response<?>> rs = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                rs.add(p.set("p" + (i % 50), i % 100 == 0 ? big + i : "v" + i));
+                rs.add(p.append("p" + (i % 50), "y"));
+                rs.add(p.strlen("p" + (i % 50)));
+            }
+            rs.add(p.mget("p0", "p1", "p2"));
+            p.sync();
+            long sum = 0;
+            for (Response<?> r : rs) {
+                sum += r.get() instanceof Long l ? l : r.get().toString().length();
+            }
+            return sum;
+        });
         s.add("multi exec", j -> {
             Transaction t = j.multi();
             t.set("b", "1");
@@ -601,6 +618,11 @@ class JedisVsRedisTest {
         s.add("command getkeysandflags", j -> j.commandGetKeysAndFlags("LMOVE", "a", "b", "LEFT", "RIGHT"));
         s.add("command list filter", j -> java.util.Set.copyOf(j.commandListFilterBy(
                 redis.clients.jedis.params.CommandListFilterByParams.commandListFilterByParams().filterByAclCat("hyperloglog"))));
+        // Only the commands both servers have: the in-process jredis lacks the persistence and replication modules.
+        s.add("command info all", j -> new java.util.TreeMap<>(j.commandInfo(COMMON_COMMANDS)));
+        s.add("command docs all", j -> new java.util.TreeMap<>(j.commandDocs(COMMON_COMMANDS)));
+        s.add("info all keys", j -> keys(j.info("everything")).stream().filter(k -> !k.startsWith("errorstat")
+                && !k.startsWith("cmdstat") && !k.startsWith("latency_percentiles")).toList());
         s.add("acl whoami", j -> j.aclWhoAmI());
         s.add("acl list", j -> j.aclList());
         s.add("acl setuser", j -> j.aclSetUser("u1", "on", ">pw", "~k*", "+get", "&ch*", "%R~r*"));
@@ -653,6 +675,24 @@ class JedisVsRedisTest {
             return ClientSweep.render(h).replaceAll("Long:\\d+", "#");
         });
         compare(s, protocol);
+    }
+
+    private static String[] COMMON_COMMANDS;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void commonCommands() {
+        java.util.Set<String> common = null;
+        for (int port : new int[] {servers.redis().port(), servers.jredis().port()}) {
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                java.util.Set<String> names = new java.util.TreeSet<>(j.commandList());
+                if (common == null) {
+                    common = names;
+                } else {
+                    common.retainAll(names);
+                }
+            }
+        }
+        COMMON_COMMANDS = common.toArray(new String[0]);
     }
 
     private static List<String> fieldNames(String clientLine) {

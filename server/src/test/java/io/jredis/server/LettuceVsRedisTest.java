@@ -223,6 +223,33 @@ class LettuceVsRedisTest {
         s.add("eval syntax", r -> r.eval("return +", ScriptOutputType.VALUE));
         s.add("eval double", r -> r.eval("redis.setresp(3); return redis.call('zscore', 'z', 'x')",
                 ScriptOutputType.VALUE));
+        for (String script : new String[] {"return {map={a=1, b={1, 2}}}", "return {set={a=true}}",
+            "return {double=1.5}", "return {double=0/0}", "return {big_number='123456789012345678901234567890'}",
+            "return {verbatim_string={format='txt', string='hello'}}", "return true", "return false", "return nil",
+            "return {1, nil, 3}", "return {ok='fine'}", "return {err='ERR oops'}", "return 3.7", "return -0.0",
+            "redis.setresp(3); return redis.call('hgetall', 'h')", "redis.setresp(3); return redis.call('smembers', 'set')",
+            "redis.setresp(3); return redis.call('zrange', 'z', 0, -1, 'withscores')",
+            "redis.setresp(3); return redis.call('zscore', 'z', 'x')", "redis.setresp(3); return redis.call('get', 'nope')",
+            "redis.setresp(3); return redis.call('config', 'get', 'hz')",
+            "redis.setresp(3); return redis.call('xinfo', 'stream', 'nope')",
+            "redis.setresp(3); local r = redis.call('hello'); r['id'] = 0; return r",
+            "redis.setresp(3); return redis.pcall('incr', 'h')",
+            "return redis.call('debug', 'protocol', 'bignum')",
+            "redis.setresp(3); return redis.call('debug', 'protocol', 'attrib')",
+            "redis.setresp(3); return {redis.call('exists', 'h'), redis.call('type', 'h')}",
+            "return redis.sha1hex('x')", "return redis.REPL_ALL", "return cjson.encode({a={1,2}})",
+            "return cmsgpack.unpack(cmsgpack.pack({1, 'x', 2.5}))", "return bit.tohex(65535)",
+            "return struct.pack('HH', 1, 2)", "return tostring(math.huge)", "return redis.breakpoint()",
+            "return string.format('%.17g', 0.1)", "return table.concat({1, 2}, ',')"}) {
+            s.add("eval object " + script, r -> r.eval(script, ScriptOutputType.OBJECT));
+        }
+        s.add("sort by hash field", r -> {
+            r.rpush("ids", "1", "2", "3");
+            r.hset("o_1", Map.of("w", "3", "n", "one"));
+            r.hset("o_2", Map.of("w", "1", "n", "two"));
+            return r.sort("ids", SortArgs.Builder.by("o_*->w").get("o_*->n").get("#").get("o_*->nope"));
+        });
+        s.add("sort by missing hash", r -> r.sort("ids", SortArgs.Builder.by("x_*->w").alpha()));
         s.add("evalsha missing", r -> r.evalsha("ffffffffffffffffffffffffffffffffffffffff", ScriptOutputType.VALUE));
         s.add("function load", r -> r.functionLoad("#!lua name=lib\nredis.register_function('f', "
                 + "function(k, a) return a[1] end)\nredis.register_function{function_name='g', callback="
@@ -318,6 +345,21 @@ class LettuceVsRedisTest {
         s.add("client tracking redirect missing", r -> r.clientTracking(TrackingArgs.Builder.enabled()
                 .redirect(999999)));
         s.add("client no-evict", r -> r.clientNoEvict(true));
+        s.add("client kill id", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.id(999999)));
+        s.add("client kill type", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.typeMaster()));
+        s.add("client kill slave", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.typeSlave().skipme()));
+        s.add("client kill pubsub", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()));
+        s.add("client kill user", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.user("nope")));
+        s.add("client kill laddr", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.laddr("1.2.3.4:5")));
+        s.add("client kill addr", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.addr("1.2.3.4:5")));
+        s.add("client kill maxage", r -> r.clientKill(io.lettuce.core.KillArgs.Builder.maxAge(100L)));
+        s.add("client kill old form", r -> r.clientKill("1.2.3.4:5"));
+        s.add("client kill old form bad", r -> r.clientKill("nope"));
+        s.add("client unblock missing", r -> r.clientUnblock(999999, io.lettuce.core.UnblockType.ERROR));
+        s.add("client unblock self", r -> r.clientUnblock(r.clientId(), io.lettuce.core.UnblockType.TIMEOUT));
+        s.add("client pause", r -> r.clientPause(1));
+        s.add("client list type", r -> r.clientList(io.lettuce.core.ClientListArgs.Builder.typePubsub()));
+        s.add("client list type master", r -> r.clientList(io.lettuce.core.ClientListArgs.Builder.typeMaster()));
         s.add("client caching", r -> r.clientCaching(true));
         s.add("command count", r -> r.commandCount() > 200);
         s.add("command info parsed", r -> CommandDetailParser.parse(r.commandInfo("get", "set", "xread",
