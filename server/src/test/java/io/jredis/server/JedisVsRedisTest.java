@@ -654,6 +654,14 @@ class JedisVsRedisTest {
         s.add("memory usage", j -> j.memoryUsage("x") > 0);
         s.add("memory usage missing", j -> j.memoryUsage("nope"));
         s.add("memory stats keys", j -> j.memoryStats().keySet());
+        s.add("memory stats value types", j -> {
+            Map<String, String> types = new java.util.TreeMap<>();
+            j.memoryStats().forEach((k, v) -> types.put(k, v == null ? "null" : v instanceof List<?> l
+                    ? "List" + l.stream().map(x -> x.getClass().getSimpleName()).toList()
+                    : v.getClass().getSimpleName()));
+            return types;
+        });
+        s.add("config get all", j -> new java.util.TreeSet<>(j.configGet("*").keySet()));
         s.add("memory doctor", j -> j.memoryDoctor().isEmpty());
         s.add("latency latest", j -> j.latencyLatest());
         s.add("latency history", j -> j.latencyHistory(redis.clients.jedis.args.LatencyEvent.COMMAND));

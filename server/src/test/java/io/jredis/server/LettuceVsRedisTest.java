@@ -490,13 +490,14 @@ class LettuceVsRedisTest {
         ClientSweep.assertSame(run.apply(servers.redis().port()), run.apply(servers.jredis().port()));
     }
 
-    @Test
-    void pubSubListenersAndTrackingPushMessages() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ProtocolVersion.class, names = {"RESP2", "RESP3"})
+    void pubSubListenersAndTrackingPushMessages(ProtocolVersion protocol) throws Exception {
         List<List<String>> sides = new ArrayList<>();
         for (int port : new int[] {servers.redis().port(), servers.jredis().port()}) {
             List<String> out = new ArrayList<>();
             List<String> events = Collections.synchronizedList(new ArrayList<>());
-            client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
+            client.setOptions(ClientOptions.builder().protocolVersion(protocol).build());
             RedisURI uri = RedisURI.create("127.0.0.1", port);
             try (StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub(uri);
                     StatefulRedisConnection<String, String> pub = client.connect(uri)) {
@@ -534,6 +535,10 @@ class LettuceVsRedisTest {
                 out.add("after unsubscribe " + pub.sync().publish("c1", "m4"));
                 out.addAll(events);
 
+                if (protocol == ProtocolVersion.RESP2) {
+                    sides.add(out);
+                    continue;
+                }
                 // RESP3 tracking: invalidations arrive as push messages on the same connection.
                 List<String> pushes = Collections.synchronizedList(new ArrayList<>());
                 pub.addListener(m -> pushes.add(m.getType() + " " + ClientSweep.render(m.getContent(
@@ -711,6 +716,42 @@ class LettuceVsRedisTest {
                 c.sync().configSet("notify-keyspace-events", "");
             }
             out.addAll(events);
+            sides.add(out);
+        }
+        ClientSweep.assertSame(sides.get(0), sides.get(1));
+    }
+
+    @Test
+    void reconnectAfterClientKillRestoresConnectionState() throws Exception {
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : new int[] {servers.redis().port(), servers.jredis().port()}) {
+            List<String> out = new ArrayList<>();
+            List<String> events = Collections.synchronizedList(new ArrayList<>());
+            client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
+            RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(port).withClientName("rc")
+                    .withTimeout(Duration.ofSeconds(5)).build();
+            try (StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub(uri);
+                    StatefulRedisConnection<String, String> c = client.connect(uri);
+                    StatefulRedisConnection<String, String> admin = client.connect(RedisURI.create("127.0.0.1",
+                            port))) {
+                sub.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        events.add("message " + channel + " " + message);
+                    }
+                });
+                sub.sync().subscribe("rc1");
+                c.sync().select(3);
+                c.sync().set("k3", "v");
+                out.add("killed " + admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme()));
+                out.add("killed pubsub " + admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()));
+                out.add("after reconnect " + ClientSweep.outcome(() -> List.of(c.sync().get("k3"),
+                        c.sync().clientGetname())));
+                Await.until("resubscribed", 10, () -> admin.sync().pubsubNumsub("rc1").get("rc1") == 1);
+                out.add("publish " + admin.sync().publish("rc1", "hi"));
+                Await.until("message", 10, () -> !events.isEmpty());
+                out.addAll(events);
+            }
             sides.add(out);
         }
         ClientSweep.assertSame(sides.get(0), sides.get(1));
