@@ -744,6 +744,9 @@ class JedisVsRedisTest {
                         new redis.clients.jedis.ClientSetInfoConfig(redis.clients.jedis.DriverInfo.builder()
                                 .addUpstreamDriver("spring-data-redis", "3.0").build())).build(),
                 DefaultJedisClientConfig.builder().database(99).build(),
+                DefaultJedisClientConfig.builder().autoNegotiateProtocol(true).build(),
+                DefaultJedisClientConfig.builder().serverDefaultProtocol().user("app").password("secret").build(),
+                DefaultJedisClientConfig.builder().autoNegotiateProtocol(true).user("app").password("wrong").build(),
             };
             for (DefaultJedisClientConfig cfg : configs) {
                 out.add(ClientSweep.outcome(() -> {
@@ -984,6 +987,52 @@ class JedisVsRedisTest {
             t.join(5000);
             lines.add(auth);
             sides.add(lines);
+        }
+        ClientSweep.assertSame(sides.get(0), sides.get(1));
+    }
+
+    @Test
+    void busyScriptsAsJedisSeesThem() throws Exception {
+        List<List<String>> sides = new ArrayList<>();
+        for (int port : new int[] {servers.redis().port(), servers.jredis().port()}) {
+            HostAndPort hp = new HostAndPort("127.0.0.1", port);
+            List<String> out = new ArrayList<>();
+            try (Jedis admin = new Jedis(hp)) {
+                admin.configSet("busy-reply-threshold", "50");
+                admin.functionLoad("#!lua name=busy\nredis.register_function{function_name='spin', "
+                        + "callback=function() while true do end end, flags={'no-writes'}}");
+                String[][] spins = {{"EVAL", "while true do end", "0"}, {"FCALL", "spin", "0"},
+                    {"EVAL_RO", "while true do end", "0"}};
+                for (String[] spin : spins) {
+                    String[] result = new String[1];
+                    Thread t = new Thread(() -> {
+                        try (Jedis runner = new Jedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000)
+                                .build())) {
+                            result[0] = ClientSweep.outcome(() -> runner.sendCommand(
+                                    () -> spin[0].getBytes(StandardCharsets.UTF_8),
+                                    java.util.Arrays.copyOfRange(spin, 1, spin.length)));
+                        }
+                    });
+                    t.start();
+                    Await.until("busy", 10, () -> ClientSweep.outcome(admin::ping).contains("BUSY"));
+                    out.add(String.join(" ", spin));
+                    out.add("ping " + ClientSweep.outcome(admin::ping));
+                    out.add("get " + ClientSweep.outcome(() -> admin.get("x")));
+                    out.add("function stats " + ClientSweep.outcome(() -> ClientSweep.render(admin.functionStats())
+                            .replaceAll("Long:\\d+", "#")));
+                    out.add("script flush " + ClientSweep.outcome(admin::scriptFlush));
+                    out.add("wrong kill " + ClientSweep.outcome(spin[0].equals("FCALL") ? admin::scriptKill
+                            : admin::functionKill));
+                    out.add("kill " + ClientSweep.outcome(spin[0].equals("FCALL") ? admin::functionKill
+                            : admin::scriptKill));
+                    t.join(10_000);
+                    out.add("runner " + result[0]);
+                    out.add("after " + ClientSweep.outcome(admin::ping));
+                }
+                admin.functionDelete("busy");
+                admin.configSet("busy-reply-threshold", "5000");
+            }
+            sides.add(out);
         }
         ClientSweep.assertSame(sides.get(0), sides.get(1));
     }
