@@ -62,7 +62,7 @@ class JedisVsRedisTest {
     /** Outcomes that legitimately differ between two runs: ids, ports, addresses, times. */
     private static final String[] MASKS = {"id=Long:\\d+", "addr=[^ ,]*", "laddr=[^ ,]*", "fd=\\d+", "age=\\d+",
         "idle=\\d+", "(seen-time|active-time|inactive|idle|idleTime|seenTime|activeTime|elapsedTime)=Long:-?\\d+",
-        "ageSeconds=Double:[0-9.]+", "(fd|age|idle|id)=String:\\d+", "Long:1\\d{12}",
+        "ageSeconds=Double:[0-9.]+", "(fd|age|idle|id|rbp|rbs)=String:\\d+", "\\b(rbp|rbs)=\\d+", "Long:1\\d{12}",
         "age-seconds=Double:[0-9.]+", "\\bid=\\d+"};
 
     private static List<String> sweep(ClientSweep<Jedis> sweep, RedisProtocol protocol, int port) {
