@@ -205,7 +205,28 @@ class LettuceVsRedisTest {
                 GeoSearch.byRadius(300, GeoArgs.Unit.mi)));
         s.add("geosearch missing", r -> r.geosearch("g", GeoSearch.fromMember("nope"),
                 GeoSearch.byRadius(300, GeoArgs.Unit.mi)));
-        s.add("lpos", r -> {
+        s.add("set nx get", r -> r.setGet("k", "z", SetArgs.Builder.nx()));
+        s.add("set nx get missing", r -> r.setGet("nk", "z", SetArgs.Builder.nx()));
+        s.add("set xx get missing", r -> r.setGet("nk2", "z", SetArgs.Builder.xx()));
+        s.add("getex exat", r -> r.getex("k", io.lettuce.core.GetExArgs.Builder.exAt(99999999999L)));
+        s.add("getex pxat past", r -> r.getex("nk", io.lettuce.core.GetExArgs.Builder.pxAt(1)));
+        s.add("after past pxat", r -> r.exists("nk"));
+        s.add("setrange big", r -> r.setrange("k", 600_000_000L, "x"));
+        s.add("bitcount bit", r -> r.bitcount("k", 1, 5));
+        s.add("bitpos range", r -> r.bitpos("k", false, 1, -1));
+        s.add("zunionstore args", r -> r.zunionstore("zu", io.lettuce.core.ZStoreArgs.Builder.weights(2, 3).max(),
+                "z", "zi"));
+        s.add("zinter args", r -> r.zinterWithScores(io.lettuce.core.ZAggregateArgs.Builder.min(), "z", "zu"));
+        s.add("zrangestore bylex rev", r -> r.zrevrangestorebylex("zl", "z", Range.from(Range.Boundary.including("z"),
+                Range.Boundary.including("a")), Limit.create(0, 5)));
+        s.add("geosearchstore dist", r -> r.geosearchstore("gd", "g", GeoSearch.fromCoordinates(15, 37),
+                GeoSearch.byRadius(300, GeoArgs.Unit.km), new GeoArgs().withCount(1, true), true));
+        s.add("georadius store", r -> r.georadius("g", 15, 37, 300, GeoArgs.Unit.km,
+                new io.lettuce.core.GeoRadiusStoreArgs<String>().withStore("gs").withCount(5).sort(
+                        GeoArgs.Sort.desc)));
+        s.add("zrange gs", r -> r.zrangeWithScores("gd", 0, -1));
+        s.add("sintercard limit", r -> r.sintercard(1, "set", "set"));
+        s.add("lpos maxlen", r -> {
             r.rpush("l", "a", "b", "a");
             return List.of(r.lpos("l", "a"), r.lpos("l", "a", 0), r.lpos("l", "a",
                     io.lettuce.core.LPosArgs.Builder.rank(-1)));
