@@ -29,7 +29,6 @@ import redis.clients.jedis.args.FlushMode;
 import redis.clients.jedis.args.GeoUnit;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.args.ListPosition;
-import redis.clients.jedis.args.SortingOrder;
 import redis.clients.jedis.params.BitPosParams;
 import redis.clients.jedis.params.GeoAddParams;
 import redis.clients.jedis.params.GeoSearchParam;
@@ -536,7 +535,7 @@ class JedisVsRedisTest {
         s.add("watch abort", j -> {
             j.set("w", "0");
             j.watch("w");
-            try (Jedis other = new Jedis(j.getConnection().getHostAndPort(), clientConfig(j))) {
+            try (Jedis other = new Jedis(j.getConnection().getHostAndPort())) {
                 other.set("w", "1");
             }
             Transaction t = j.multi();
@@ -571,10 +570,6 @@ class JedisVsRedisTest {
                     ClientSweep.outcome(ok::get));
         });
         compare(s, protocol);
-    }
-
-    private static DefaultJedisClientConfig clientConfig(Jedis j) {
-        return DefaultJedisClientConfig.builder().build();
     }
 
     @ParameterizedTest
