@@ -83,6 +83,10 @@ function client($port) {
 $r = client($port);
 foreach ($calls as [$m, $args]) {
     foreach ($types as $type => $setup) {
+        // A pop that times out waits its second again in a pipeline, where the server sees the same command
+        if ($mode === 'pipeline' && $type === 'none' && in_array($m, ['blPop', 'brpoplpush', 'bzPopMin'])) {
+            continue;
+        }
         $r->rawCommand('FLUSHALL');
         $r->rawCommand('SCRIPT', 'FLUSH');
         $setup($r);

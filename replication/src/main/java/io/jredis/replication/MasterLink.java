@@ -141,13 +141,14 @@ final class MasterLink {
                 : b.connect(java.net.InetSocketAddress.createUnresolved(host, port),
                         new java.net.InetSocketAddress(source, 0));
         channel = f.channel();
+        // As Redis's connectWithMaster: logged once the connect is under way, whether it then succeeds or not.
+        engine.log().notice("MASTER <-> REPLICA sync started");
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                engine.log().warning("Error condition on socket for SYNC: " + done.cause().getMessage());
+                engine.log().warning("Error condition on socket for SYNC: " + connectError(done.cause()));
                 state = State.CONNECT;
                 return;
             }
-            engine.log().notice("MASTER <-> REPLICA sync started");
             state = State.HANDSHAKE;
             phase = Phase.PONG;
             engine.log().notice("Non blocking connect for SYNC fired the event.");
@@ -155,9 +156,28 @@ final class MasterLink {
         });
     }
 
+    /**
+     * Why a connect failed, in the system's words as Redis logs them (strerror): Netty's message adds the call and
+     * the address ("finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:6379").
+     */
+    static String connectError(Throwable cause) {
+        String m = String.valueOf(cause.getMessage());
+        int call = m.indexOf("): ");
+        if (m.startsWith("finishConnect(") && call > 0) {
+            m = m.substring(call + 3);
+        }
+        int address = m.lastIndexOf(": /");
+        return address > 0 ? m.substring(0, address) : m;
+    }
+
     /** Ends the link for good (REPLICAOF to another master or NO ONE); returns what a later PSYNC can continue. */
     Cached stop() {
         stopped = true;
+        if (master != null && !exiting()) {
+            // Redis frees its master client: the same lines as a lost link, without dialling again.
+            engine.log().warning("Connection with master lost.");
+            engine.log().notice("Caching the disconnected master state.");
+        }
         dropConnection();
         return cached;
     }
@@ -220,6 +240,18 @@ final class MasterLink {
     }
 
     /**
+     * Redis's freeClient of its master, then replicationHandleMasterDisconnection: the master's state is cached for
+     * a PSYNC and the master dialled again at once, not at the next cron a second later.
+     */
+    private void masterLost() {
+        engine.log().warning("Connection with master lost.");
+        engine.log().notice("Caching the disconnected master state.");
+        dropConnection();
+        engine.log().notice("Reconnecting to MASTER " + host + ":" + port);
+        connect();
+    }
+
+    /**
      * Redis's replicationAttachToNewMaster, when the master's payload is about to replace the dataset: the cached
      * master no longer matches it, and sub-replicas followed the old history.
      */
@@ -248,10 +280,14 @@ final class MasterLink {
                 reconnectAfterFailure();
                 return;
             }
-            engine.log().warning(state == State.CONNECTED
-                    ? "MASTER timeout: no data nor PING received..."
-                    : "Timeout connecting to the MASTER...");
-            dropConnection();
+            if (state == State.CONNECTED) {
+                engine.log().warning("MASTER timeout: no data nor PING received...");
+                masterLost();
+            } else {
+                engine.log().warning("Timeout connecting to the MASTER...");
+                dropConnection();
+                reconnectAfterFailure();
+            }
             return;
         }
         if (state == State.CONNECTED && now - lastAck >= 1000) {
@@ -288,8 +324,8 @@ final class MasterLink {
                     return;
                 }
                 if (state == State.CONNECTED) {
-                    engine.log().warning("Connection with master lost.");
-                    engine.log().notice("Caching the disconnected master state.");
+                    masterLost();
+                    return;
                 } else if (state == State.TRANSFER && payload != null) {
                     PayloadReceiver lost = payload;
                     payload = null;

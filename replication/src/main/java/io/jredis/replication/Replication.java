@@ -156,6 +156,8 @@ public final class Replication {
     private int streamDb = -1;
     /** The stream's database recorded by the RDB file this node started from. */
     private int restoredDb;
+    /** This node started as a replica from an RDB file that recorded its master's history. */
+    private boolean restoredReplicaHistory;
     private long noReplicasSince = System.currentTimeMillis();
     private ScheduledFuture<?> disklessTimer;
     /** The full sync whose snapshot runs (or, disk-based, whose file is being sent); null when none. */
@@ -217,6 +219,7 @@ public final class Replication {
         if (cfg.replicaof.host() != null) {
             engine.replIds(saved.replId(), ZERO_ID);
             restoredDb = saved.streamDb();
+            restoredReplicaHistory = true;
             return;
         }
         engine.replIds(randomId(), saved.replId());
@@ -402,7 +405,7 @@ public final class Replication {
         String old = engine.replId();
         secondReplOffset = masterOffset + 1;
         engine.replIds(newId, old);
-        engine.log().notice("Setting secondary replication ID to " + old + ", valid up to offset: "
+        engine.log().warning("Setting secondary replication ID to " + old + ", valid up to offset: "
                 + secondReplOffset + ". New replication ID is " + newId);
     }
 
@@ -684,7 +687,7 @@ public final class Replication {
             r.streamOnAck = true;
             r.ackTime = System.currentTimeMillis();
             engine.log().notice("Streamed RDB transfer with replica " + r.name()
-                    + " succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
+                    + " succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming");
             engine.log().notice("Synchronization with replica " + r.name() + " succeeded");
         }
         engine.loop().execute(this::startPending);
@@ -830,7 +833,7 @@ public final class Replication {
                 stopUselessSave(r);
                 // Redis exits with its replicas still connected: no line for the connections the exit closes.
                 if (!engine.shuttingDown()) {
-                    engine.log().notice("Connection with replica " + r.name() + " lost.");
+                    engine.log().warning("Connection with replica " + r.name() + " lost.");
                 }
                 if (replicas.isEmpty()) {
                     noReplicasSince = System.currentTimeMillis();
@@ -1383,13 +1386,27 @@ public final class Replication {
         c.reply().ok();
     }
 
+    /**
+     * Follows the master of the {@code replicaof} directive at start. Unlike REPLICAOF, which offers the master this
+     * node's own history, only a history restored from an RDB file is offered (Redis's loadDataFromDisk): a
+     * replica that starts empty asks for a full sync (PSYNC ? -1), which its master does not count as a refused
+     * partial one (sync_partial_err).
+     */
+    void startReplica(String host, int port) {
+        setMaster(host, port, restoredReplicaHistory);
+    }
+
     /** Starts following a master (Redis replicationSetMaster). */
     void setMaster(String host, int port) {
+        setMaster(host, port, true);
+    }
+
+    private void setMaster(String host, int port, boolean offerOwnHistory) {
         boolean wasMaster = !isReplica();
         MasterLink.Cached cached;
         if (wasMaster) {
             // Our own history is what the new master may continue: we PSYNC with our id and offset.
-            cached = new MasterLink.Cached(engine.replId(), masterOffset, restoredDb);
+            cached = offerOwnHistory ? new MasterLink.Cached(engine.replId(), masterOffset, restoredDb) : null;
             for (Client blocked : new ArrayList<>(engine.clients().values())) {
                 if (engine.blocking().isBlocked(blocked)) {
                     engine.error(blocked, "UNBLOCKED force unblock from blocking operation, instance state "
@@ -1412,7 +1429,9 @@ public final class Replication {
 
     /** Becomes a master again (REPLICAOF NO ONE): a new id, the old one valid up to our offset. */
     void unsetMaster() {
-        link.stop();
+        if (link.stop() != null) {
+            engine.log().notice("Discarding previously cached master state.");
+        }
         link = null;
         cfg.replicaof.master(null, 0);
         engine.slaveMode(false);

@@ -70,7 +70,7 @@ public final class ReplicationModule {
             engine.loop().scheduleAtFixedRate(repl::cron, 1, 1, TimeUnit.SECONDS);
             String host = engine.config().replicaof.host();
             if (host != null) {
-                repl.setMaster(host, engine.config().replicaof.port());
+                repl.startReplica(host, engine.config().replicaof.port());
             }
         });
         return repl;

@@ -574,11 +574,13 @@ public final class AppendOnlyFile {
             writer().open(file, true);
             writer().submit(() -> persistManifest(snapshot));
             incrSize = 0;
+            log.notice("Creating AOF incr file " + incr.name() + " on background rewrite");
         } else if (state == State.WAIT_REWRITE) {
             tempIncr = dir().resolve("temp-" + fileName() + ".incr");
             Path t = tempIncr;
             writer().open(t, true);
             incrSize = 0;
+            log.notice("Creating AOF incr file " + t.getFileName() + " on background rewrite");
         }
         selectedDb = -1;
         lastTimestamp = 0;
@@ -630,6 +632,8 @@ public final class AppendOnlyFile {
         }
         long size = tmp.size();
         Path tmpPath = tmp.path();
+        // Redis's rewrite child says this as it exits, before its parent reaps it.
+        log.notice("Successfully created the temporary AOF base file " + tmpPath.getFileName());
         log.notice("Background AOF rewrite terminated with success");
         handOff();
         AofManifest.Entry base = manifest.nextBase(fileName(), rdb);

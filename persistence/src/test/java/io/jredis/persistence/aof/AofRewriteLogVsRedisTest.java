@@ -1,0 +1,93 @@
+package io.jredis.persistence.aof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RealRedis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The log of an AOF rewrite, and of turning AOF on at run time, line for line as redis-server's: the new incr
+ * file ("Creating AOF incr file ... on background rewrite") and the temporary base file the rewrite wrote.
+ */
+class AofRewriteLogVsRedisTest {
+    private static final Pattern LINE = Pattern.compile("\\d+:[XCMS] \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rewritesLogWhatRedisLogs() throws Exception {
+        RealRedis.assumeInstalled();
+        List<String> real;
+        try (RealRedis r = RealRedis.start("--loglevel", "notice", "--appendonly", "yes");
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
+            real = rewrites(j, () -> read(r.dir().resolve("redis.log")));
+        }
+        List<String> ours;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            ours = rewrites(j, () -> String.join("\n", s.log));
+        }
+        assertEquals(real, ours, "redis-server's log, then jredis's");
+    }
+
+    /** BGREWRITEAOF, then AOF turned off and on again; the messages from the first rewrite on. */
+    private static List<String> rewrites(Jedis j, Supplier<String> log) {
+        j.set("k", "v");
+        j.bgrewriteaof();
+        awaitRewritten(j);
+        j.configSet("appendonly", "no");
+        j.set("k2", "v2");
+        j.configSet("appendonly", "yes");
+        awaitRewritten(j);
+        return messages(log.get());
+    }
+
+    private static void awaitRewritten(Jedis j) {
+        Await.until("the rewrite's end", 20, () -> {
+            String info = j.info("persistence");
+            return info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0");
+        });
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Messages with numbers masked, from the first rewrite on (the incr file it opens comes first). Left out: Redis's "Fork CoW" lines (a forked child's
+     * copy-on-write, which a JVM has no counterpart of), and the rewrite's temp file name, which Redis takes from
+     * the child's pid and jredis from its own pid and the rewrite's number.
+     */
+    private static List<String> messages(String log) {
+        List<String> messages = new ArrayList<>();
+        for (String l : log.split("\n")) {
+            Matcher m = LINE.matcher(l);
+            if (m.matches() && !m.group(1).contains("Fork CoW")) {
+                messages.add(m.group(1).replaceAll("temp-rewriteaof-bg-[\\d-]+\\.aof", "temp-rewriteaof-bg-<pid>.aof")
+                        .replaceAll("\\d+", "<n>"));
+            }
+        }
+        int first = 0;
+        while (first < messages.size() && !messages.get(first).endsWith(" on background rewrite")
+                && !messages.get(first).startsWith("* Background append only file rewriting started")) {
+            first++;
+        }
+        return messages.subList(first, messages.size());
+    }
+}
