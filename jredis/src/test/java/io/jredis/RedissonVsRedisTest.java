@@ -3,6 +3,7 @@ package io.jredis;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.RealRedis;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,7 @@ import org.redisson.api.RQueue;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RReadWriteLock;
 import org.redisson.api.RReliableTopic;
+import org.redisson.api.RScheduledExecutorService;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RScript;
 import org.redisson.api.RSemaphore;
@@ -83,6 +85,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.SortOrder;
 import org.redisson.api.StreamMessageId;
 import org.redisson.api.TransactionOptions;
+import org.redisson.api.WorkerOptions;
 import org.redisson.api.geo.GeoSearchArgs;
 import org.redisson.api.listener.IncrByListener;
 import org.redisson.api.listener.ListAddListener;
@@ -110,6 +113,7 @@ import org.redisson.api.stream.StreamReadGroupArgs;
 import org.redisson.api.stream.StreamTrimArgs;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.codec.JsonJacksonCodec;
+import org.redisson.codec.Kryo5Codec;
 import org.redisson.config.Config;
 import org.redisson.config.Protocol;
 
@@ -122,7 +126,8 @@ import org.redisson.config.Protocol;
  * scored and lexicographic sorted sets, locks (reentrant, fair, read/write, multi, spin), semaphores, latches, topics
  * (plain, pattern, reliable), streams, bit sets, Bloom filters, HyperLogLogs, geo, rate limiters, id generators,
  * batches in every execution mode, transactions, keys, local cached maps, binary streams, scripts and functions,
- * keyspace-event and tracking listeners, node administration and connection set-up (passwords, users, databases).
+ * keyspace-event and tracking listeners, client-side caching, an executor service, node administration and connection
+ * set-up (passwords, users, databases).
  */
 class RedissonVsRedisTest {
     @TempDir
@@ -296,6 +301,7 @@ class RedissonVsRedisTest {
             events(r, rec);
             node(r, rec);
             misc(r, rec);
+            executor(r, other, rec);
             // Messages arrive as RESP3 pushes on a RESP3 connection.
             topics(r, other, rec);
             localCache(r, other, rec);
@@ -312,8 +318,9 @@ class RedissonVsRedisTest {
             });
             connect(r, port, protocol, rec);
         } finally {
-            other.shutdown();
-            r.shutdown();
+            // No quiet period: the executor's worker would hold the default shutdown for seconds.
+            other.shutdown(0, 200, TimeUnit.MILLISECONDS);
+            r.shutdown(0, 200, TimeUnit.MILLISECONDS);
         }
         return rec.seen;
     }
@@ -1569,6 +1576,44 @@ class RedissonVsRedisTest {
             RBucket<Map<String, Object>> b = r.getBucket("json", new JsonJacksonCodec());
             b.set(Map.of("a", 1, "b", List.of(1, 2)));
             return b.get();
+        });
+    }
+
+    /** A task the executor service runs; Redisson ships it through Redis, serialized. */
+    static final class Task implements Callable<String>, Serializable {
+        private final String input;
+
+        Task(String input) {
+            this.input = input;
+        }
+
+        @Override
+        public String call() {
+            return "done " + input;
+        }
+    }
+
+    private static void executor(RedissonClient r, RedissonClient other, Recorder rec) {
+        rec.start("executor");
+        RScheduledExecutorService executor = r.getExecutorService("ex", new Kryo5Codec());
+        // The worker waits for tasks in a blocking command: on a client of its own, as the reliable topic's listener.
+        RScheduledExecutorService worker = other.getExecutorService("ex", new Kryo5Codec());
+        rec.step("register", () -> {
+            worker.registerWorkers(WorkerOptions.defaults().workers(1));
+            return executor.countActiveWorkers();
+        });
+        rec.step("submit", () -> executor.submit(new Task("a")).get(10, TimeUnit.SECONDS));
+        rec.step("schedule", () -> executor.schedule(new Task("b"), 100, TimeUnit.MILLISECONDS)
+                .get(10, TimeUnit.SECONDS));
+        rec.step("cancel", () -> {
+            var later = executor.schedule(new Task("c"), 1, TimeUnit.HOURS);
+            return executor.getTaskCount() + " " + executor.hasTask(later.getTaskId()) + " "
+                    + executor.cancelTask(later.getTaskId()) + " " + executor.getTaskCount();
+        });
+        rec.step("shutdown", () -> {
+            executor.shutdown();
+            return executor.awaitTermination(5, TimeUnit.SECONDS) + " " + worker.isShutdown() + " "
+                    + executor.delete();
         });
     }
 }
