@@ -1448,13 +1448,35 @@ public final class Engine implements Database.Hooks {
         shownArgv[index] = REDACTED;
     }
 
-    /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
+    /**
+     * Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). A command
+     * that blocked its client goes to the slow log and its histogram only when its wait ends (served or CLIENT
+     * UNBLOCK, not a timeout), once, with its arguments as sent: Redis serves it without calling it again.
+     */
     private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
+        if (blocking.rerunning()) {
+            blocking.rerunDone(c, micros);
+            return;
+        }
         boolean slowlogged = !cmd.skipSlowlog();
-        if (slowlogged) {
+        boolean blocked = blocking.isBlocked(c);
+        if (blocked) {
+            blocking.blockedCall(c, slowlogged ? argv : null, micros);
+        } else if (slowlogged) {
             slowLog.pushIfNeeded(c, argv, micros);
         }
-        latency.commandDone(cmd, micros, slowlogged);
+        latency.commandDone(cmd, micros, slowlogged, blocked);
+    }
+
+    /**
+     * Redis's updateStatsOnUnblock: the slow log entry ({@code shown} null: none) and the latency histogram sample of
+     * a blocked command whose wait ended after {@code micros} of work in all.
+     */
+    void statsOnUnblock(Client c, CommandSpec cmd, byte[][] shown, long micros) {
+        if (shown != null) {
+            slowLog.pushIfNeeded(c, shown, micros);
+        }
+        latency.histogramSample(cmd, micros);
     }
 
     /**
