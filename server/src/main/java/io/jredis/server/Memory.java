@@ -4,6 +4,7 @@ import io.jredis.server.command.CommandSpec;
 import io.jredis.server.config.ServerConfig;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
+import io.jredis.server.db.Values;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ public final class Memory {
     private static final byte[] DEL = Bytes.of("DEL");
     private static final byte[] UNLINK = Bytes.of("UNLINK");
     private static final Path STATM = Path.of("/proc/self/statm");
+    /** Redis's OBJ_SHARED_INTEGERS: the integers 0..9999 are shared objects when sharing is allowed. */
+    private static final int SHARED_INTEGERS = 10_000;
 
     private final Engine engine;
     private final ServerConfig config;
@@ -61,10 +64,17 @@ public final class Memory {
     private static final int CEILING_CHECK_PERIOD = 32;
     private boolean nearHeapCeiling;
     private int sinceCeilingCheck;
+    /**
+     * The access field of each shared integer object: Redis keeps one robj per integer for all the keys holding it,
+     * so they share one LRU time or LFU counter, set when the server started (createSharedObjects).
+     */
+    private final long[] sharedAccess = new long[SHARED_INTEGERS];
 
     Memory(Engine engine) {
         this.engine = engine;
         this.config = engine.config();
+        long now = System.currentTimeMillis();
+        Arrays.fill(sharedAccess, lfu() ? ((now / 60_000) & 0xFFFF) << 8 | LFU_INIT_VAL : now);
     }
 
     /**
@@ -184,9 +194,60 @@ public final class Memory {
         return (minutes() << 8) | counter;
     }
 
+    /**
+     * The access field after an access that touched {@code old} (null when the key is created) and left the key
+     * holding {@code value}, where either may be a shared integer: as Redis's lookupKey, the access updates the
+     * shared object it read (not the key), a new key leaves its shared value's field alone (dbAdd), and an
+     * overwrite under LFU copies the old value's field into the new one (dbOverwrite). The key's own field follows
+     * the shared one so that eviction sees what Redis's robj holds.
+     */
+    long accessed(Object old, long previous, Object value) {
+        int from = sharedInteger(old);
+        int to = value == old ? from : sharedInteger(value);
+        if (from < 0 && to < 0) {
+            return accessed(previous);
+        }
+        long touched;
+        if (from >= 0) {
+            touched = sharedAccess[from] = accessed(sharedAccess[from]);
+        } else if (old != null) {
+            touched = accessed(previous);
+        } else {
+            return sharedAccess[to];
+        }
+        if (to < 0) {
+            return touched;
+        }
+        if (to != from && lfu()) {
+            sharedAccess[to] = touched;
+        }
+        return sharedAccess[to];
+    }
+
+    /** The integer 0..9999 that {@code v} is stored as a shared object of, or -1 (Redis's tryObjectEncoding). */
+    private int sharedInteger(Object v) {
+        if (!(v instanceof byte[] b) || b.length == 0 || b.length > 4 || b[0] == '0' && b.length > 1) {
+            return -1;
+        }
+        int n = 0;
+        for (byte d : b) {
+            if (d < '0' || d > '9') {
+                return -1;
+            }
+            n = n * 10 + d - '0';
+        }
+        return sharedIntegers() && Values.encoding(b).equals("int") ? n : -1;
+    }
+
+    /** The key's access field: its own, or its shared integer's, which every key holding that integer touches. */
+    public long access(Dict.Entry e) {
+        int n = sharedInteger(e.stored());
+        return n >= 0 ? sharedAccess[n] : e.access;
+    }
+
     /** OBJECT FREQ: the key's LFU counter after decay, as Redis's LFUDecrAndReturn. */
     public int frequency(Dict.Entry e) {
-        return decrAndReturn(e.access);
+        return decrAndReturn(access(e));
     }
 
     /** The access field holding LFU counter {@code counter} as of now (RESTORE ... FREQ, Redis's objectSetLRUOrLFU). */
@@ -214,7 +275,7 @@ public final class Memory {
 
     /** OBJECT IDLETIME: seconds since the key's last access, on Redis's 24-bit seconds LRU clock. */
     public long idleSeconds(Dict.Entry e) {
-        return idleSeconds(e.access);
+        return idleSeconds(access(e));
     }
 
     /**
