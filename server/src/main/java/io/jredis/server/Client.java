@@ -583,6 +583,25 @@ public final class Client implements Reply.ReplySink {
         return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
     }
 
+    /**
+     * What Redis's clientsCronTrackExpansiveClients counts as the client's input for INFO
+     * client_recent_max_input_buffer: the query buffer's allocation, the command's arguments and their array.
+     */
+    public long inputMemory() {
+        long room = Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0);
+        long qbuf = Math.max(pendingInput.queryBytes(), room);
+        long mem = qbuf == 0 ? EMPTY_SDS_BYTES : jemallocSize((int) Math.min(qbuf + QUERY_BUFFER_HEADER, 1 << 30));
+        if (argv != null && postponed == null) {
+            mem += argvBytes() + smallAllocSize(8 * argv.length);
+        }
+        return mem;
+    }
+
+    /** The output Redis tracks for INFO client_recent_max_output_buffer: its reply list, not the static buffer. */
+    public long outputMemory() {
+        return Math.max(0, outputBytes() - replyBufferSize);
+    }
+
     /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */
     public void pendingInput(Input source) {
         pendingInput = source;
@@ -736,6 +755,11 @@ public final class Client implements Reply.ReplySink {
         if (roleFlags.indexOf('M') < 0) {
             lastInteraction = now;
         }
+    }
+
+    /** The jemalloc size class of an allocation of {@code n} bytes: 8, then multiples of 16 up to 128, then above. */
+    private static int smallAllocSize(int n) {
+        return n <= 8 ? 8 : n <= 128 ? (n + 15) / 16 * 16 : jemallocSize(n);
     }
 
     /** The jemalloc size class an allocation of {@code n} bytes (n > 128) gets: four classes per power of two. */

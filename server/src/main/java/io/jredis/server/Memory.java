@@ -36,6 +36,8 @@ public final class Memory {
     private static final Path STATM = Path.of("/proc/self/statm");
     /** Redis's OBJ_SHARED_INTEGERS: the integers 0..9999 are shared objects when sharing is allowed. */
     private static final int SHARED_INTEGERS = 10_000;
+    /** Redis's CLIENTS_PEAK_MEM_USAGE_SLOTS. */
+    private static final int PEAK_SLOTS = 8;
 
     private final Engine engine;
     private final ServerConfig config;
@@ -69,12 +71,44 @@ public final class Memory {
      * so they share one LRU time or LFU counter, set when the server started (createSharedObjects).
      */
     private final long[] sharedAccess = new long[SHARED_INTEGERS];
+    /**
+     * Redis's ClientsPeakMemInput / ClientsPeakMemOutput: the biggest client input and output seen in each of the
+     * last 8 seconds (slot = unix seconds % 8), for INFO's client_recent_max_input_buffer / _output_buffer.
+     */
+    private final long[] peakInput = new long[PEAK_SLOTS];
+    private final long[] peakOutput = new long[PEAK_SLOTS];
 
     Memory(Engine engine) {
         this.engine = engine;
         this.config = engine.config();
         long now = System.currentTimeMillis();
         Arrays.fill(sharedAccess, lfu() ? ((now / 60_000) & 0xFFFF) << 8 | LFU_INIT_VAL : now);
+        engine.addCronTask(this::trackExpansiveClients);
+    }
+
+    /**
+     * Redis's clientsCronTrackExpansiveClients on every cron tick, after the clients' buffers were resized: the
+     * current second's slot keeps the biggest input and output of any client, the next one is cleared for reuse.
+     */
+    private void trackExpansiveClients() {
+        int slot = (int) (engine.now() / 1000 % PEAK_SLOTS);
+        int next = (slot + 1) % PEAK_SLOTS;
+        peakInput[next] = 0;
+        peakOutput[next] = 0;
+        for (Client c : engine.clients().values()) {
+            peakInput[slot] = Math.max(peakInput[slot], c.inputMemory());
+            peakOutput[slot] = Math.max(peakOutput[slot], c.outputMemory());
+        }
+    }
+
+    /** INFO client_recent_max_input_buffer: the biggest client input of the last 8 seconds. */
+    public long recentMaxInput() {
+        return Arrays.stream(peakInput).max().orElse(0);
+    }
+
+    /** INFO client_recent_max_output_buffer: the biggest client reply list of the last 8 seconds. */
+    public long recentMaxOutput() {
+        return Arrays.stream(peakOutput).max().orElse(0);
     }
 
     /**
