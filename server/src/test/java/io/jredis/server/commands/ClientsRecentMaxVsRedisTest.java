@@ -36,7 +36,9 @@ class ClientsRecentMaxVsRedisTest {
             try (RawClient c = new RawClient("127.0.0.1", port); Socket slow = new Socket("127.0.0.1", port);
                     Socket deaf = new Socket()) {
                 // A client that sent a command holds a 16 KB read buffer: 20480 bytes allocated.
-                Await.until("a used query buffer sampled on " + port, 5, () -> input(c) > 0);
+                // (A connection that sent nothing yet holds an empty one: 8 bytes.)
+                c.call("PING");
+                Await.until("a used query buffer sampled on " + port, 5, () -> input(c) > 8);
                 seen.add(input(c));
                 // Half of a 1 MB argument: the query buffer Redis sized for the whole argument.
                 OutputStream out = slow.getOutputStream();
