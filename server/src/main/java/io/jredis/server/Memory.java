@@ -262,8 +262,9 @@ public final class Memory {
 
     /**
      * The integer 0..9999 that {@code v} is stored as a shared object of, or -1 (Redis's tryObjectEncoding). On the
-     * access path, so it does not ask {@link io.jredis.server.db.Values#encoding} about the rare small integers Redis keeps raw
-     * (SETRANGE's, INCRBYFLOAT's): two synchronized lookups per access cost a tenth of a SET of a small integer.
+     * access path, so it does not ask {@link io.jredis.server.db.Values#encoding} about the rare small integers
+     * Redis keeps raw (SETRANGE's, INCRBYFLOAT's): two synchronized lookups per access cost a tenth of a SET of a
+     * small integer.
      */
     private int sharedInteger(Object v) {
         if (!(v instanceof byte[] b) || b.length == 0 || b.length > 4 || b[0] == '0' && b.length > 1) {
