@@ -905,6 +905,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public long accessed(Object old, long previous, Object value) {
+        return memory.accessed(old, previous, value);
+    }
+
+    @Override
     public boolean keysMayExpire() {
         return !slaveMode || currentClient == null || currentClient.roleFlags().indexOf('M') < 0;
     }
