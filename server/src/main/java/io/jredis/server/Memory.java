@@ -280,6 +280,18 @@ public final class Memory {
         return sharedIntegers() ? n : -1;
     }
 
+    /**
+     * Sets the key's access field as RESTORE's IDLETIME/FREQ and a loaded file's LRU/LFU record do (Redis's
+     * objectSetLRUOrLFU): a shared integer's field is the one set, for every key holding that integer.
+     */
+    public void restoreAccess(Dict.Entry e, long access) {
+        e.access = access;
+        int n = sharedInteger(e.stored());
+        if (n >= 0) {
+            sharedAccess[n] = access;
+        }
+    }
+
     /** The key's access field: its own, or its shared integer's, which every key holding that integer touches. */
     public long access(Dict.Entry e) {
         int n = sharedInteger(e.stored());
