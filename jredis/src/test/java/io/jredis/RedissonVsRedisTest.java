@@ -1401,9 +1401,11 @@ class RedissonVsRedisTest {
         rec.step("sum", () -> {
             adder.add(5);
             adder.increment();
-            long sum = adder.sum();
-            adder.reset();
-            long after = adder.sum();
+            // Sums and resets wait for every adder's answer over pub/sub: longer than the default on a loaded CI
+            // machine, where the default wait timed out against redis-server.
+            long sum = adder.sumAsync(30, TimeUnit.SECONDS).get();
+            adder.resetAsync(30, TimeUnit.SECONDS).get();
+            long after = adder.sumAsync(30, TimeUnit.SECONDS).get();
             adder.destroy();
             return sum + " " + after;
         });
