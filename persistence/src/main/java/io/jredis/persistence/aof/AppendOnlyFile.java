@@ -405,12 +405,13 @@ public final class AppendOnlyFile {
                 baseSize = Files.size(dir().resolve(manifest.base().name()));
             }
             AofManifest.Entry incr = manifest.lastIncr();
+            boolean opened = incr != null;
             if (incr == null) {
                 incr = manifest.addIncr(fileName());
                 Files.createFile(dir().resolve(incr.name()));
-                log.notice("Creating AOF incr file " + incr.name() + " on server start");
             }
             persistManifest(manifest.copy());
+            log.notice((opened ? "Opening" : "Creating") + " AOF incr file " + incr.name() + " on server start");
             currentSize = baseSize;
             for (AofManifest.Entry e : manifest.incr()) {
                 currentSize += Files.size(dir().resolve(e.name()));
@@ -587,14 +588,15 @@ public final class AppendOnlyFile {
         rewriteScheduled = false;
         int generation = ++rewriteGeneration;
         boolean rdb = config.aofUseRdbPreamble.value();
-        // Redis names the temp file after the child pid: one name per rewrite, never reused by the next one.
-        TempBase tmp = new TempBase(config.dir.path().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid()
-                + "-" + generation + ".aof"));
+        // Redis names the temp file after the child pid (one name per rewrite, never reused by the next one) and
+        // logs that pid: the rewrite's stand-in is this process's pid plus the generation.
+        long childPid = ProcessHandle.current().pid() + generation;
+        TempBase tmp = new TempBase(config.dir.path().resolve("temp-rewriteaof-bg-" + childPid + ".aof"));
         rewrites++;
         rewriteStart = System.currentTimeMillis();
         rewrite = Snapshot.start(engine, baseFormat(rdb), tmp,
                 (outcome, error) -> rewriteDone(generation, tmp, outcome, error, rdb));
-        log.notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
+        log.notice("Background append only file rewriting started by pid " + childPid);
         return true;
     }
 

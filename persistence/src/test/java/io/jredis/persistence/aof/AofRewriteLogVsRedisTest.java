@@ -42,6 +42,66 @@ class AofRewriteLogVsRedisTest {
         assertEquals(real, ours, "redis-server's log, then jredis's");
     }
 
+    /**
+     * Loading a multi part AOF (an RDB base and an incr file) logs the base's RDB header lines, "RDB is base AOF",
+     * "Done loading RDB ..." and "Opening AOF incr file ... on server start", as redis-server does.
+     */
+    @Test
+    void loadingAnAofLogsWhatRedisLogs() throws Exception {
+        RealRedis.assumeInstalled();
+        Path made = dir.resolve("made");
+        Files.createDirectories(made);
+        try (RealRedis r = RealRedis.start("--appendonly", "yes", "--dir", made.toString());
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
+            j.set("a", "b");
+            j.bgrewriteaof();
+            awaitRewritten(j);
+            j.set("c", "d");
+            j.shutdown();
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException shutDown) {
+            // SHUTDOWN closes the connection.
+        }
+        Path realDir = copy(made.resolve("appendonlydir"), dir.resolve("real"));
+        Path ourDir = copy(made.resolve("appendonlydir"), dir.resolve("ours"));
+        List<String> real;
+        try (RealRedis r = RealRedis.start("--loglevel", "notice", "--appendonly", "yes", "--dir",
+                realDir.toString()); Jedis j = new Jedis("127.0.0.1", r.port())) {
+            assertEquals("d", j.get("c"));
+            real = loading(read(r.dir().resolve("redis.log")));
+        }
+        List<String> ours;
+        try (AofServer s = AofServer.start(ourDir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            assertEquals("d", j.get("c"));
+            ours = loading(String.join("\n", s.log));
+        }
+        assertEquals(real, ours, "redis-server's log, then jredis's");
+    }
+
+    private static Path copy(Path aofDir, Path to) throws IOException {
+        Path target = to.resolve("appendonlydir");
+        Files.createDirectories(target);
+        try (var files = Files.list(aofDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        }
+        return to;
+    }
+
+    /** The messages from the first loading line to the end of the AOF's opening. */
+    private static List<String> loading(String log) {
+        List<String> all = messages(log, false);
+        int from = 0;
+        while (from < all.size() && !all.get(from).contains("Reading RDB base file")) {
+            from++;
+        }
+        int to = from;
+        while (to < all.size() && !all.get(to).contains("on server start")) {
+            to++;
+        }
+        return all.subList(from, Math.min(to + 1, all.size()));
+    }
+
     /** BGREWRITEAOF, then AOF turned off and on again; the messages from the first rewrite on. */
     private static List<String> rewrites(Jedis j, Supplier<String> log) {
         j.set("k", "v");
@@ -51,7 +111,7 @@ class AofRewriteLogVsRedisTest {
         j.set("k2", "v2");
         j.configSet("appendonly", "yes");
         awaitRewritten(j);
-        return messages(log.get());
+        return messages(log.get(), true);
     }
 
     private static void awaitRewritten(Jedis j) {
@@ -71,20 +131,18 @@ class AofRewriteLogVsRedisTest {
 
     /**
      * Messages with numbers masked, from the first rewrite on (the incr file it opens comes first). Left out: Redis's "Fork CoW" lines (a forked child's
-     * copy-on-write, which a JVM has no counterpart of), and the rewrite's temp file name, which Redis takes from
-     * the child's pid and jredis from its own pid and the rewrite's number.
+     * copy-on-write, which a JVM has no counterpart of). {@code fromRewrite} false keeps them all.
      */
-    private static List<String> messages(String log) {
+    private static List<String> messages(String log, boolean fromRewrite) {
         List<String> messages = new ArrayList<>();
         for (String l : log.split("\n")) {
             Matcher m = LINE.matcher(l);
             if (m.matches() && !m.group(1).contains("Fork CoW")) {
-                messages.add(m.group(1).replaceAll("temp-rewriteaof-bg-[\\d-]+\\.aof", "temp-rewriteaof-bg-<pid>.aof")
-                        .replaceAll("\\d+", "<n>"));
+                messages.add(m.group(1).replaceAll("\\d+", "<n>"));
             }
         }
         int first = 0;
-        while (first < messages.size() && !messages.get(first).endsWith(" on background rewrite")
+        while (fromRewrite && first < messages.size() && !messages.get(first).endsWith(" on background rewrite")
                 && !messages.get(first).startsWith("* Background append only file rewriting started")) {
             first++;
         }
