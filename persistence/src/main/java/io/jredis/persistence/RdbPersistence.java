@@ -291,12 +291,17 @@ public final class RdbPersistence implements Engine.RdbStatus {
                 (outcome, error) -> {
                     if (dest == null) {
                         backgroundDone(self[0], outcome, error);
+                        done.done(outcome, error);
                     } else if (self[0] == running) {
+                        finishBackground();
+                        // Redis's parent reads the end of the stream (its pipe) before it reaps the child: the
+                        // replication side's line for the stream's end comes before this one.
+                        done.done(outcome, error);
                         log.notice(outcome == Snapshot.Outcome.OK ? "Background RDB transfer terminated with success"
                                 : "Background transfer error");
-                        finishBackground();
+                    } else {
+                        done.done(outcome, error);
                     }
-                    done.done(outcome, error);
                 });
         running = self[0];
         bgsaveStartedAt = nowSeconds();

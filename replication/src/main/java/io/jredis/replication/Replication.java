@@ -673,6 +673,12 @@ public final class Replication {
             return;
         }
         engine.log().warning("Diskless rdb transfer, done reading from pipe, " + stillUp + " replicas still up.");
+        // Redis puts the replicas online once it reaped the child ("Background RDB transfer terminated"), a step
+        // after the end of the stream: the loop's next task here.
+        engine.loop().execute(() -> replicasStreamed(sync));
+    }
+
+    private void replicasStreamed(FullSync sync) {
         for (Replica r : sync.replicas) {
             if (r.client.isClosed() || r.sync != sync) {
                 continue;
