@@ -313,12 +313,12 @@ public final class AppendOnlyFile {
         for (AofManifest.Entry e : files) {
             total += Files.size(dir().resolve(e.name()));
         }
-        Loading.run(engine, total, stopRequested, loading -> loadFiles(files, loading, start));
+        Loading.run(engine, total, stopRequested, loading -> loadFiles(files, loading));
         log.notice("DB loaded from append only file: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
                 + " seconds");
     }
 
-    private void loadFiles(List<AofManifest.Entry> files, Loading loading, long start) throws IOException {
+    private void loadFiles(List<AofManifest.Entry> files, Loading loading) throws IOException {
         AofLoader loader = new AofLoader(engine, log, config.aofLoadTruncated.value(), loading);
         long done = 0;
         for (int i = 0; i < files.size(); i++) {
@@ -327,17 +327,17 @@ public final class AppendOnlyFile {
             Path file = dir().resolve(e.name());
             loading.nextFile(done);
             done += Files.size(file);
+            long fileStart = System.nanoTime();
             AofLoader.Result r = loader.load(file, e.name());
             if (r == AofLoader.Result.TRUNCATED && !last) {
                 log.warning("Fatal error: the truncated file is not the last file");
                 throw AofException.logged("Fatal error: the truncated file " + e.name() + " is not the last file");
             }
-            if (e.type() == AofManifest.Type.BASE) {
-                log.notice("DB loaded from base file " + e.name() + ": "
-                        + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
-            } else {
-                log.notice("DB loaded from incr file " + e.name() + ": "
-                        + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
+            // Redis says nothing of an empty file (its AOF_EMPTY), such as the base of an empty dataset.
+            if (r != AofLoader.Result.EMPTY) {
+                log.notice("DB loaded from " + (e.type() == AofManifest.Type.BASE ? "base" : "incr") + " file "
+                        + e.name() + ": " + String.format("%.3f", (System.nanoTime() - fileStart) / 1e9)
+                        + " seconds");
             }
         }
     }
