@@ -403,10 +403,15 @@ public final class Replication {
      */
     void shiftReplicationId(String newId) {
         String old = engine.replId();
-        secondReplOffset = masterOffset + 1;
-        engine.replIds(newId, old);
+        takeReplicationId(newId);
         engine.log().warning("Setting secondary replication ID to " + old + ", valid up to offset: "
                 + secondReplOffset + ". New replication ID is " + newId);
+    }
+
+    /** {@link #shiftReplicationId} without its line: a replica taking its master's new id logs its own. */
+    void takeReplicationId(String newId) {
+        secondReplOffset = masterOffset + 1;
+        engine.replIds(newId, engine.replId());
     }
 
     /** A strict integer (Redis's string2ll), or null. */
@@ -1412,7 +1417,13 @@ public final class Replication {
         MasterLink.Cached cached;
         if (wasMaster) {
             // Our own history is what the new master may continue: we PSYNC with our id and offset.
-            cached = offerOwnHistory ? new MasterLink.Cached(engine.replId(), masterOffset, restoredDb) : null;
+            cached = null;
+            if (offerOwnHistory) {
+                engine.log().notice("Before turning into a replica, using my own master parameters to synthesize a "
+                        + "cached master: I may be able to synchronize with the new master with just a partial "
+                        + "transfer.");
+                cached = new MasterLink.Cached(engine.replId(), masterOffset, restoredDb);
+            }
             for (Client blocked : new ArrayList<>(engine.clients().values())) {
                 if (engine.blocking().isBlocked(blocked)) {
                     engine.error(blocked, "UNBLOCKED force unblock from blocking operation, instance state "
