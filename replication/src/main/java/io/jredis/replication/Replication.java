@@ -728,7 +728,6 @@ public final class Replication {
             abandon(sync, null);
             return;
         }
-        engine.log().notice("Background saving terminated with success");
         for (PayloadSender.Target t : targets) {
             t.replica.state = ReplicaState.SEND_BULK;
             // A bare newline or two may already have gone out; the length line comes only now.

@@ -18,7 +18,7 @@ import redis.clients.jedis.Jedis;
 /**
  * A master's log through a diskless full sync of a redis-server replica, line for line as redis-server's: the end
  * of the stream ("done reading from pipe") comes before the end of the transfer ("Background RDB transfer
- * terminated with success"), then the replica goes online.
+ * terminated with success"), then the replica goes online; through the RDB file, the BGSAVE's end is said once.
  */
 class MasterSyncLogVsRedisTest {
     private static final Pattern LINE = Pattern.compile("\\d+:[XCMS] \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
@@ -26,10 +26,17 @@ class MasterSyncLogVsRedisTest {
     @Test
     void aDisklessFullSyncLogsWhatRedisLogs() throws Exception {
         RealRedis.assumeInstalled();
-        assertEquals(syncLog(true), syncLog(false), "redis-server master's log, then jredis's");
+        assertEquals(syncLog(true, "yes"), syncLog(false, "yes"), "redis-server master's log, then jredis's");
     }
 
-    private static List<String> syncLog(boolean realMaster) throws Exception {
+    /** A sync through the RDB file says once that the BGSAVE ended. */
+    @Test
+    void aDiskFullSyncLogsWhatRedisLogs() throws Exception {
+        RealRedis.assumeInstalled();
+        assertEquals(syncLog(true, "no"), syncLog(false, "no"), "redis-server master's log, then jredis's");
+    }
+
+    private static List<String> syncLog(boolean realMaster, String diskless) throws Exception {
         RealRedis real = null;
         RedisServer jredis = null;
         RealRedis replica = null;
@@ -37,13 +44,13 @@ class MasterSyncLogVsRedisTest {
         int port;
         try {
             if (realMaster) {
-                real = RealRedis.start("--loglevel", "notice", "--repl-diskless-sync", "yes",
+                real = RealRedis.start("--loglevel", "notice", "--repl-diskless-sync", diskless,
                         "--repl-diskless-sync-delay", "0");
                 port = real.port();
                 RealRedis r = real;
                 log = () -> read(r);
             } else {
-                jredis = Nodes.jredis("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "0");
+                jredis = Nodes.jredis("repl-diskless-sync", diskless, "repl-diskless-sync-delay", "0");
                 port = jredis.port();
                 RedisServer j = jredis;
                 log = () -> Nodes.log(j);
