@@ -590,7 +590,7 @@ public final class AppendOnlyFile {
         boolean rdb = config.aofUseRdbPreamble.value();
         // Redis names the temp file after the child pid (one name per rewrite, never reused by the next one) and
         // logs that pid: the rewrite's stand-in is this process's pid plus the generation.
-        long childPid = ProcessHandle.current().pid() + generation;
+        long childPid = rewritePid();
         TempBase tmp = new TempBase(config.dir.path().resolve("temp-rewriteaof-bg-" + childPid + ".aof"));
         rewrites++;
         rewriteStart = System.currentTimeMillis();
@@ -600,8 +600,14 @@ public final class AppendOnlyFile {
         return true;
     }
 
+    /** The running rewrite's stand-in for Redis's child pid. */
+    private long rewritePid() {
+        return ProcessHandle.current().pid() + rewriteGeneration;
+    }
+
     /** Stops a running rewrite (Redis's killAppendOnlyChild); its temp file is removed. */
     private void killRewrite(boolean wait) {
+        log.notice("Killing running AOF rewrite child: " + rewritePid());
         rewriteGeneration++;
         if (wait) {
             rewrite.abortAndWait(5000);
@@ -814,7 +820,6 @@ public final class AppendOnlyFile {
         writer().closeFile();
         writer().sync();
         if (rewrite != null) {
-            log.notice("Killing running AOF rewrite child");
             killRewrite(false);
         }
         rewriteScheduled = false;

@@ -1,6 +1,7 @@
 package io.jredis.persistence.aof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RealRedis;
@@ -40,6 +41,35 @@ class AofRewriteLogVsRedisTest {
             ours = rewrites(j, () -> String.join("\n", s.log));
         }
         assertEquals(real, ours, "redis-server's log, then jredis's");
+    }
+
+    /** Turning AOF off during a rewrite names the rewrite it kills, as Redis's killAppendOnlyChild. */
+    @Test
+    void turningAofOffDuringARewriteLogsWhatRedisLogs() throws Exception {
+        RealRedis.assumeInstalled();
+        List<String> real;
+        try (RealRedis r = RealRedis.start("--loglevel", "notice", "--appendonly", "yes");
+                Jedis j = new Jedis("127.0.0.1", r.port())) {
+            real = killedRewrite(j, () -> read(r.dir().resolve("redis.log")));
+        }
+        assertTrue(real.contains("* Killing running AOF rewrite child: <n>"), real.toString());
+        List<String> ours;
+        try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
+            ours = killedRewrite(j, () -> String.join("\n", s.log));
+        }
+        assertEquals(real, ours, "redis-server's log, then jredis's");
+    }
+
+    private static List<String> killedRewrite(Jedis j, Supplier<String> log) {
+        for (int i = 0; i < 20; i++) {
+            j.set("k" + i, "v");
+        }
+        // 100 ms a key: the rewrite still runs when AOF goes off.
+        j.configSet("rdb-key-save-delay", "100000");
+        j.bgrewriteaof();
+        j.configSet("appendonly", "no");
+        awaitRewritten(j);
+        return messages(log.get(), true);
     }
 
     /**
@@ -82,6 +112,7 @@ class AofRewriteLogVsRedisTest {
             assertEquals("d", j.get("c"));
             real = loading(read(r.dir().resolve("redis.log")));
         }
+        assertTrue(real.get(real.size() - 1).endsWith(" on server start"), real.toString());
         List<String> ours;
         try (AofServer s = AofServer.start(ourDir, "appendonly", "yes"); Jedis j = s.jedis()) {
             assertEquals("d", j.get("c"));
