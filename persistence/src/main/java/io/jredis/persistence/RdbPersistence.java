@@ -322,7 +322,8 @@ public final class RdbPersistence implements Engine.RdbStatus {
         }
         switch (outcome) {
             case OK -> {
-                log.notice("DB saved on disk");
+                // Redis's child says this; the stand-in for its pid is the one "Background saving started" named.
+                log.child(ProcessHandle.current().pid(), Log.NOTICE, "DB saved on disk");
                 log.notice("Background saving terminated with success");
                 dirtyBase = dirtyAtBgsaveStart;
                 lastSave = nowSeconds();

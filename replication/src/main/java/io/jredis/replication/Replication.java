@@ -1411,10 +1411,15 @@ public final class Replication {
         setMaster(host, port, true);
     }
 
+    /**
+     * As Redis's replicationSetMaster, the configured master (masterhost, which the log's role mark follows) is
+     * unset while the old link goes and set before our own history is offered.
+     */
     private void setMaster(String host, int port, boolean offerOwnHistory) {
         boolean wasMaster = !isReplica();
         MasterLink.Cached cached;
         if (wasMaster) {
+            cfg.replicaof.master(host, port);
             // Our own history is what the new master may continue: we PSYNC with our id and offset.
             cached = null;
             if (offerOwnHistory) {
@@ -1432,6 +1437,7 @@ public final class Replication {
                 }
             }
         } else {
+            cfg.replicaof.master(null, 0);
             cached = link.stop();
         }
         engine.slaveMode(true);
@@ -1445,11 +1451,12 @@ public final class Replication {
 
     /** Becomes a master again (REPLICAOF NO ONE): a new id, the old one valid up to our offset. */
     void unsetMaster() {
+        // Unset first, as Redis's masterhost: the lines of the link's end are a master's.
+        cfg.replicaof.master(null, 0);
         if (link.stop() != null) {
             engine.log().notice("Discarding previously cached master state.");
         }
         link = null;
-        cfg.replicaof.master(null, 0);
         engine.slaveMode(false);
         shiftReplicationId(randomId());
         // Sub-replicas reconnect and learn the new id with +CONTINUE.

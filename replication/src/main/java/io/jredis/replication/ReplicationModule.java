@@ -66,7 +66,7 @@ public final class ReplicationModule {
         engine.config().replBacklogSize.onChange(repl::backlogSizeChanged);
         engine.replicationInfo(repl::info);
         // Redis's role mark follows masterhost, set from the replicaof directive before the link starts.
-        server.log().role(() -> repl.isReplica() || engine.config().replicaof.host() != null ? 'S' : 'M');
+        server.log().role(() -> engine.config().replicaof.host() != null ? 'S' : 'M');
         server.onStarted(() -> {
             engine.loop().scheduleAtFixedRate(repl::cron, 1, 1, TimeUnit.SECONDS);
             String host = engine.config().replicaof.host();

@@ -22,7 +22,7 @@ import redis.clients.jedis.Jedis;
  * changed to ...").
  */
 class ReplicaRoleChangeLogVsRedisTest {
-    private static final Pattern LINE = Pattern.compile("\\d+:[XCMS] \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
+    private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
 
     @Test
     void aMasterTurnedReplicaLogsWhatRedisLogs() throws Exception {
@@ -108,7 +108,7 @@ class ReplicaRoleChangeLogVsRedisTest {
         for (String l : log.split("\n")) {
             Matcher m = LINE.matcher(l);
             if (m.matches()) {
-                String msg = m.group(1).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>");
+                String msg = m.group(1) + " " + m.group(2).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>");
                 int user = msg.indexOf(" (user request");
                 all.add(user > 0 ? msg.substring(0, user) : msg);
             }

@@ -641,7 +641,8 @@ public final class AppendOnlyFile {
         long size = tmp.size();
         Path tmpPath = tmp.path();
         // Redis's rewrite child says this as it exits, before its parent reaps it.
-        log.notice("Successfully created the temporary AOF base file " + tmpPath.getFileName());
+        log.child(rewritePid(), Log.NOTICE, "Successfully created the temporary AOF base file "
+                + tmpPath.getFileName());
         log.notice("Background AOF rewrite terminated with success");
         handOff();
         AofManifest.Entry base = manifest.nextBase(fileName(), rdb);

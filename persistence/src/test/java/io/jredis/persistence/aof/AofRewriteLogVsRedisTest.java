@@ -23,7 +23,7 @@ import redis.clients.jedis.Jedis;
  * file ("Creating AOF incr file ... on background rewrite") and the temporary base file the rewrite wrote.
  */
 class AofRewriteLogVsRedisTest {
-    private static final Pattern LINE = Pattern.compile("\\d+:[XCMS] \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
+    private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
 
     @TempDir
     Path dir;
@@ -52,7 +52,7 @@ class AofRewriteLogVsRedisTest {
                 Jedis j = new Jedis("127.0.0.1", r.port())) {
             real = killedRewrite(j, () -> read(r.dir().resolve("redis.log")));
         }
-        assertTrue(real.contains("* Killing running AOF rewrite child: <n>"), real.toString());
+        assertTrue(real.contains("M * Killing running AOF rewrite child: <n>"), real.toString());
         List<String> ours;
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
             ours = killedRewrite(j, () -> String.join("\n", s.log));
@@ -136,7 +136,7 @@ class AofRewriteLogVsRedisTest {
     private static List<String> loading(String log) {
         List<String> all = new ArrayList<>(messages(log, false));
         all.removeIf(m -> m.contains("WARNING"));
-        int from = all.indexOf("# Server initialized") + 1;
+        int from = all.indexOf("M # Server initialized") + 1;
         int to = from;
         while (to < all.size() && !all.get(to).contains("on server start")) {
             to++;
@@ -179,13 +179,13 @@ class AofRewriteLogVsRedisTest {
         List<String> messages = new ArrayList<>();
         for (String l : log.split("\n")) {
             Matcher m = LINE.matcher(l);
-            if (m.matches() && !m.group(1).contains("Fork CoW")) {
-                messages.add(m.group(1).replaceAll("\\d+", "<n>"));
+            if (m.matches() && !m.group(2).contains("Fork CoW")) {
+                messages.add(m.group(1) + " " + m.group(2).replaceAll("\\d+", "<n>"));
             }
         }
         int first = 0;
         while (fromRewrite && first < messages.size() && !messages.get(first).endsWith(" on background rewrite")
-                && !messages.get(first).startsWith("* Background append only file rewriting started")) {
+                && !messages.get(first).contains("* Background append only file rewriting started")) {
             first++;
         }
         return messages.subList(first, messages.size());
