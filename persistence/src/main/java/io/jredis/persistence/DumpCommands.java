@@ -205,10 +205,10 @@ final class DumpCommands {
         }
         if (e.memory().lfuPolicy()) {
             if (freq >= 0) {
-                entry.access = e.memory().lfuAccess((int) freq);
+                e.memory().restoreAccess(entry, e.memory().lfuAccess((int) freq));
             }
         } else if (idle >= 0) {
-            entry.access = now - idle * 1000;
+            e.memory().restoreAccess(entry, now - idle * 1000);
         }
         db.signalModified(key);
         e.keyspaceEvents().notify(KeyspaceEvents.GENERIC, "restore", key, db.id());

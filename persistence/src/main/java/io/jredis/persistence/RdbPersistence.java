@@ -191,10 +191,10 @@ public final class RdbPersistence implements Engine.RdbStatus {
     public static void setLruOrLfu(Engine engine, Dict.Entry e, long lru, long now) {
         if (engine.memory().lfuPolicy()) {
             if (Rdb.isFreq(lru)) {
-                e.access = engine.memory().lfuAccess(Rdb.freqCounter(lru));
+                engine.memory().restoreAccess(e, engine.memory().lfuAccess(Rdb.freqCounter(lru)));
             }
         } else if (lru >= 0) {
-            e.access = now - lru * 1000;
+            engine.memory().restoreAccess(e, now - lru * 1000);
         }
     }
 

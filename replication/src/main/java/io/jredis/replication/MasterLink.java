@@ -52,6 +52,8 @@ final class MasterLink {
     private Cached cached;
     private State state = State.CONNECT;
     private Phase phase;
+    /** Why the link's connection failed, when a read or write failed rather than the master closing it. */
+    private Throwable readError;
     private Channel channel;
     private Client master;
     private boolean stopped;
@@ -141,11 +143,12 @@ final class MasterLink {
                 : b.connect(java.net.InetSocketAddress.createUnresolved(host, port),
                         new java.net.InetSocketAddress(source, 0));
         channel = f.channel();
+        readError = null;
         // As Redis's connectWithMaster: logged once the connect is under way, whether it then succeeds or not.
         engine.log().notice("MASTER <-> REPLICA sync started");
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                engine.log().warning("Error condition on socket for SYNC: " + connectError(done.cause()));
+                engine.log().warning("Error condition on socket for SYNC: " + systemWords(done.cause()));
                 state = State.CONNECT;
                 return;
             }
@@ -157,14 +160,17 @@ final class MasterLink {
     }
 
     /**
-     * Why a connect failed, in the system's words as Redis logs them (strerror): Netty's message adds the call and
-     * the address ("finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:6379").
+     * A failed system call's error in the system's words, as Redis logs them (strerror): Netty's message adds the
+     * call and, for a connect, the address ("finishConnect(..) failed with error(-111): Connection refused:
+     * /127.0.0.1:6379", "recvAddress(..) failed: Connection reset by peer").
      */
-    static String connectError(Throwable cause) {
+    static String systemWords(Throwable cause) {
         String m = String.valueOf(cause.getMessage());
         int call = m.indexOf("): ");
         if (m.startsWith("finishConnect(") && call > 0) {
             m = m.substring(call + 3);
+        } else if (m.contains("(..) failed: ")) {
+            m = m.substring(m.indexOf("(..) failed: ") + "(..) failed: ".length());
         }
         int address = m.lastIndexOf(": /");
         return address > 0 ? m.substring(0, address) : m;
@@ -333,6 +339,13 @@ final class MasterLink {
                     dropConnection();
                     reconnectAfterFailure();
                     return;
+                } else if (state == State.HANDSHAKE) {
+                    // Redis's syncWithMaster finding the connection closed as it reads a handshake reply; a clean
+                    // end of stream leaves errno at 0, which strerror calls "Success".
+                    engine.log().warning("Failed to read response from the server: "
+                            + (readError == null ? "Success" : systemWords(readError)));
+                    engine.log().warning(phase == Phase.PSYNC_REPLY ? "Master did not reply to PSYNC, will try later"
+                            : "Master did not respond to command during SYNC handshake");
                 }
                 dropConnection();
             }
@@ -340,6 +353,9 @@ final class MasterLink {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() == channel) {
+                readError = cause;
+            }
             ctx.close();
         }
     }

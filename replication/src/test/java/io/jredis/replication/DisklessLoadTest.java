@@ -40,15 +40,19 @@ class DisklessLoadTest {
      * Makes the swapdb replica {@code r}, in sync with {@code m}, load another full sync of the same history, and
      * waits until that load runs asynchronously (async_loading:1): sets the replica's key-load-delay to
      * {@code keyLoadDelay} (microseconds per key, to keep the load going), drops the master's replica links and
-     * writes 200 large keys meanwhile.
+     * writes 200 large keys, more than the backlog holds, while the replica's side of the link is held (it redials
+     * a lost master at once, as Redis does, and would otherwise continue with PSYNC before the writes).
      */
-    private static void resyncLoadingAsync(RedisServer master, Jedis m, Jedis r, String keyLoadDelay) {
+    private static void resyncLoadingAsync(RedisServer master, RedisServer replica, Jedis m, Jedis r,
+            String keyLoadDelay) {
         r.configSet("key-load-delay", keyLoadDelay);
+        replica.trafficControl().policy((ch, accepted) -> !accepted);
         try (Jedis killer = new Jedis("127.0.0.1", master.port())) {
             killer.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
                     redis.clients.jedis.args.ClientType.REPLICA));
         }
         fill(m, "big:", 200, 1000);
+        replica.trafficControl().policy(null);
         await("async loading", 30, () -> infoLong(r, "async_loading") == 1);
     }
 
@@ -100,7 +104,7 @@ class DisklessLoadTest {
             m.set("marker", "before");
             awaitCaughtUp(m, r);
             // A pause per loaded key keeps the next load long enough to be seen, however fast the machine.
-            resyncLoadingAsync(master, m, r, "200");
+            resyncLoadingAsync(master, replica, m, r, "200");
             assertEquals("before", r.get("marker"));
             r.configSet("key-load-delay", "0");
             awaitSameData(m, r);
@@ -120,7 +124,7 @@ class DisklessLoadTest {
             awaitCaughtUp(m, r);
             // A pause per loaded key (10 ms, 500 keys) keeps the second full sync's async load going for seconds
             // after it is seen, so that the script starts during it.
-            resyncLoadingAsync(master, m, r, "10000");
+            resyncLoadingAsync(master, replica, m, r, "10000");
             r.configSet("lua-time-limit", "10");
             try (RawClient script = new RawClient("127.0.0.1", replica.port())) {
                 script.send(RawClient.encode("EVAL".getBytes(), "while true do end".getBytes(), "0".getBytes()));

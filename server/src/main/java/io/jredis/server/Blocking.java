@@ -44,6 +44,9 @@ public final class Blocking {
         ScheduledFuture<?> timer;
         /** Has a deadline: counted in INFO clients_in_timeout_table, as Redis's timeout table holds it. */
         boolean timed;
+        /** The blocking call's arguments as the slow log shows them (null: not slow-logged) and its duration. */
+        byte[][] shownArgv;
+        long micros;
 
         State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout, boolean ownPosition) {
             this.cmd = cmd;
@@ -57,6 +60,8 @@ public final class Blocking {
             this.groupReader = name.equals("xreadgroup");
         }
     }
+
+    private static final byte[][] NO_ARGS = new byte[0][];
 
     private final Engine engine;
     private final Map<WaitKey, ArrayDeque<Client>> waiting = new HashMap<>();
@@ -157,6 +162,22 @@ public final class Blocking {
      */
     boolean rerunning() {
         return servingKey != null;
+    }
+
+    /** Keeps what the call that blocked {@code c} shows in the slow log and how long it took, for its wait's end. */
+    void blockedCall(Client c, byte[][] shownArgv, long micros) {
+        State s = blocked.get(c);
+        s.shownArgv = shownArgv;
+        s.micros = micros;
+    }
+
+    /** The re-run of {@code c}'s command took {@code micros}: if it served the client, the wait's end is recorded. */
+    void rerunDone(Client c, long micros) {
+        State s = blocked.get(c);
+        if (s != null && !blockRequested) {
+            engine.statsOnUnblock(c, s.cmd, s.shownArgv, s.micros + micros);
+            engine.latency().addSampleIfNeeded("command-unblocking", micros / 1000);
+        }
     }
 
     /**
@@ -375,6 +396,8 @@ public final class Blocking {
             s.onTimeout.accept(c);
         }
         s.cmd.failedCalls++;
+        // Redis 7.0 has already reset the client's arguments by then: its slow log entry has none.
+        engine.statsOnUnblock(c, s.cmd, s.shownArgv == null ? null : NO_ARGS, s.micros);
         unblock(c);
     }
 }

@@ -82,6 +82,8 @@ public final class Client implements Reply.ReplySink {
     private long commandsReceived;
     /** The command being executed or waiting for a pause to end; null between commands (Redis frees argv). */
     private byte[][] argv;
+    /** The arguments of the command the client blocked in: Redis keeps them (CLIENT LIST argv-mem, tot-mem). */
+    private byte[][] blockedArgv;
     /** Commands that arrived while this client waits for CLIENT PAUSE to end, oldest first; null when not waiting. */
     private Deque<byte[][]> postponed;
     /** Replays what the client's owner held back itself when a pause ends (the master link's stream), or null. */
@@ -267,12 +269,14 @@ public final class Client implements Reply.ReplySink {
         commandsReceived++;
         lastInteraction = now;
         lastCommand = command;
-        queryBufferGrown = true;
+        // Redis reads a big last argument (32 KB or more) in a query buffer of its own and takes that buffer as the
+        // argument, leaving the one reserved for the next big argument instead of its 16 KB read buffer.
+        queryBufferGrown = argv.length == 0 || argv[argv.length - 1].length < RespDecoder.BIG_ARG;
         this.argv = argv;
     }
 
     /** Redis's argv_len_sum, counted when CLIENT LIST or client eviction asks rather than for every command. */
-    private long argvBytes() {
+    private static long argvBytes(byte[][] argv) {
         long bytes = 0;
         for (byte[] a : argv) {
             bytes += a.length;
@@ -286,6 +290,7 @@ public final class Client implements Reply.ReplySink {
      * it when a blocked command finally completes.
      */
     public void commandProcessed() {
+        blockedArgv = engine.blocking().isBlocked(this) ? argv : null;
         argv = null;
         if (replyMode == ReplyMode.SKIP) {
             replyMode = ReplyMode.ON;
@@ -558,7 +563,8 @@ public final class Client implements Reply.ReplySink {
             qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0)
                     - qbuf);
         }
-        long argvMem = argv == null ? 0 : argvBytes();
+        byte[][] held = heldArgv();
+        long argvMem = held == null ? 0 : argvBytes(held);
         long pending = outputBytes();
         long obl = Math.min(pending, replyBufferSize);
         long omem = pending - obl;
@@ -583,6 +589,31 @@ public final class Client implements Reply.ReplySink {
         return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
     }
 
+    /**
+     * What Redis's clientsCronTrackExpansiveClients counts as the client's input for INFO
+     * client_recent_max_input_buffer: the query buffer's allocation, the command's arguments and their array.
+     */
+    public long inputMemory() {
+        long room = Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0);
+        long qbuf = Math.max(pendingInput.queryBytes(), room);
+        long mem = qbuf == 0 ? EMPTY_SDS_BYTES : jemallocSize((int) Math.min(qbuf + QUERY_BUFFER_HEADER, 1 << 30));
+        byte[][] held = heldArgv();
+        if (held != null && postponed == null) {
+            mem += argvBytes(held) + smallAllocSize(8 * held.length);
+        }
+        return mem;
+    }
+
+    /** The output Redis tracks for INFO client_recent_max_output_buffer: its reply list, not the static buffer. */
+    public long outputMemory() {
+        return Math.max(0, outputBytes() - replyBufferSize);
+    }
+
+    /** The arguments Redis holds for the client: the running command's, or those of the command it is blocked in. */
+    private byte[][] heldArgv() {
+        return argv != null ? argv : blockedArgv != null && engine.blocking().isBlocked(this) ? blockedArgv : null;
+    }
+
     /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */
     public void pendingInput(Input source) {
         pendingInput = source;
@@ -594,8 +625,9 @@ public final class Client implements Reply.ReplySink {
     }
 
     private long memory(long qbufMem, long omem) {
+        byte[][] held = heldArgv();
         long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem + pendingInput()
-                + (argv == null ? 0 : argvBytes() + 8L * (multi == null ? argv.length : multi.argc(argv.length)));
+                + (held == null ? 0 : argvBytes(held) + 8L * (multi == null ? held.length : multi.argc(held.length)));
         if (multi != null) {
             mem += multi.overhead();
         }
@@ -736,6 +768,11 @@ public final class Client implements Reply.ReplySink {
         if (roleFlags.indexOf('M') < 0) {
             lastInteraction = now;
         }
+    }
+
+    /** The jemalloc size class of an allocation of {@code n} bytes: 8, then multiples of 16 up to 128, then above. */
+    private static int smallAllocSize(int n) {
+        return n <= 8 ? 8 : n <= 128 ? (n + 15) / 16 * 16 : jemallocSize(n);
     }
 
     /** The jemalloc size class an allocation of {@code n} bytes (n > 128) gets: four classes per power of two. */

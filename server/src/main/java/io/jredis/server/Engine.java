@@ -905,6 +905,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public long accessed(Object old, long previous, Object value) {
+        return memory.accessed(old, previous, value);
+    }
+
+    @Override
     public boolean keysMayExpire() {
         return !slaveMode || currentClient == null || currentClient.roleFlags().indexOf('M') < 0;
     }
@@ -1448,13 +1453,35 @@ public final class Engine implements Database.Hooks {
         shownArgv[index] = REDACTED;
     }
 
-    /** Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). */
+    /**
+     * Feeds the slow log, the latency monitor and the latency histograms, as the end of Redis's call(). A command
+     * that blocked its client goes to the slow log and its histogram only when its wait ends (served or CLIENT
+     * UNBLOCK, not a timeout), once, with its arguments as sent: Redis serves it without calling it again.
+     */
     private void observe(Client c, CommandSpec cmd, byte[][] argv, long micros) {
+        if (blocking.rerunning()) {
+            blocking.rerunDone(c, micros);
+            return;
+        }
         boolean slowlogged = !cmd.skipSlowlog();
-        if (slowlogged) {
+        boolean blocked = blocking.isBlocked(c);
+        if (blocked) {
+            blocking.blockedCall(c, slowlogged ? argv : null, micros);
+        } else if (slowlogged) {
             slowLog.pushIfNeeded(c, argv, micros);
         }
-        latency.commandDone(cmd, micros, slowlogged);
+        latency.commandDone(cmd, micros, slowlogged, blocked);
+    }
+
+    /**
+     * Redis's updateStatsOnUnblock: the slow log entry ({@code shown} null: none) and the latency histogram sample of
+     * a blocked command whose wait ended after {@code micros} of work in all.
+     */
+    void statsOnUnblock(Client c, CommandSpec cmd, byte[][] shown, long micros) {
+        if (shown != null) {
+            slowLog.pushIfNeeded(c, shown, micros);
+        }
+        latency.histogramSample(cmd, micros);
     }
 
     /**

@@ -44,12 +44,23 @@ public final class Latency {
         this.engine = engine;
     }
 
-    /** Records a command's duration: a monitor event when over the threshold, and its histogram sample. */
-    void commandDone(CommandSpec cmd, long micros, boolean slowlogged) {
+    /**
+     * Records a command's duration: a monitor event when over the threshold, and its histogram sample unless
+     * {@code blocked} (a command that blocked its client is sampled once its wait ends, see
+     * {@link #histogramSample}).
+     */
+    void commandDone(CommandSpec cmd, long micros, boolean slowlogged, boolean blocked) {
         // The threshold first: the flag lookup is a hash-set probe, and most commands are under it.
         if (slowlogged && monitored(micros / 1000)) {
             addSample(cmd.hasFlag("fast") ? "fast-command" : "command", micros / 1000);
         }
+        if (!blocked) {
+            histogramSample(cmd, micros);
+        }
+    }
+
+    /** A sample of {@code micros} in the command's latency histogram, when latency-tracking is on. */
+    void histogramSample(CommandSpec cmd, long micros) {
         if (engine.config().latencyTracking.value()) {
             Histogram h = cmd.latencyHistogram;
             if (h == null) {

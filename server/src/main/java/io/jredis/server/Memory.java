@@ -33,6 +33,10 @@ public final class Memory {
     private static final byte[] DEL = Bytes.of("DEL");
     private static final byte[] UNLINK = Bytes.of("UNLINK");
     private static final Path STATM = Path.of("/proc/self/statm");
+    /** Redis's OBJ_SHARED_INTEGERS: the integers 0..9999 are shared objects when sharing is allowed. */
+    private static final int SHARED_INTEGERS = 10_000;
+    /** Redis's CLIENTS_PEAK_MEM_USAGE_SLOTS. */
+    private static final int PEAK_SLOTS = 8;
 
     private final Engine engine;
     private final ServerConfig config;
@@ -61,10 +65,52 @@ public final class Memory {
     private static final int CEILING_CHECK_PERIOD = 32;
     private boolean nearHeapCeiling;
     private int sinceCeilingCheck;
+    /**
+     * The access field of each shared integer object: Redis keeps one robj per integer for all the keys holding it,
+     * so they share one LRU time or LFU counter, set when the server started (createSharedObjects).
+     */
+    private final long[] sharedAccess = new long[SHARED_INTEGERS];
+    /**
+     * Redis's ClientsPeakMemInput / ClientsPeakMemOutput: the biggest client input and output seen in each of the
+     * last 8 seconds (slot = unix seconds % 8), for INFO's client_recent_max_input_buffer / _output_buffer.
+     */
+    private final long[] peakInput = new long[PEAK_SLOTS];
+    private final long[] peakOutput = new long[PEAK_SLOTS];
+    /** The maxmemory-policy {@link #sharedIntegers} last saw, and whether it evicts by LRU or LFU. */
+    private String sharingPolicy;
+    private boolean sharingPolicyEvictsByAccess;
 
     Memory(Engine engine) {
         this.engine = engine;
         this.config = engine.config();
+        long now = System.currentTimeMillis();
+        Arrays.fill(sharedAccess, lfu() ? ((now / 60_000) & 0xFFFF) << 8 | LFU_INIT_VAL : now);
+        engine.addCronTask(this::trackExpansiveClients);
+    }
+
+    /**
+     * Redis's clientsCronTrackExpansiveClients on every cron tick, after the clients' buffers were resized: the
+     * current second's slot keeps the biggest input and output of any client, the next one is cleared for reuse.
+     */
+    private void trackExpansiveClients() {
+        int slot = (int) (engine.now() / 1000 % PEAK_SLOTS);
+        int next = (slot + 1) % PEAK_SLOTS;
+        peakInput[next] = 0;
+        peakOutput[next] = 0;
+        for (Client c : engine.clients().values()) {
+            peakInput[slot] = Math.max(peakInput[slot], c.inputMemory());
+            peakOutput[slot] = Math.max(peakOutput[slot], c.outputMemory());
+        }
+    }
+
+    /** INFO client_recent_max_input_buffer: the biggest client input of the last 8 seconds. */
+    public long recentMaxInput() {
+        return Arrays.stream(peakInput).max().orElse(0);
+    }
+
+    /** INFO client_recent_max_output_buffer: the biggest client reply list of the last 8 seconds. */
+    public long recentMaxOutput() {
+        return Arrays.stream(peakOutput).max().orElse(0);
     }
 
     /**
@@ -184,9 +230,77 @@ public final class Memory {
         return (minutes() << 8) | counter;
     }
 
+    /**
+     * The access field after an access that touched {@code old} (null when the key is created) and left the key
+     * holding {@code value}, where either may be a shared integer: as Redis's lookupKey, the access updates the
+     * shared object it read (not the key), a new key leaves its shared value's field alone (dbAdd), and an
+     * overwrite under LFU copies the old value's field into the new one (dbOverwrite). The key's own field follows
+     * the shared one so that eviction sees what Redis's robj holds.
+     */
+    long accessed(Object old, long previous, Object value) {
+        int from = sharedInteger(old);
+        int to = value == old ? from : sharedInteger(value);
+        if (from < 0 && to < 0) {
+            return accessed(previous);
+        }
+        long touched;
+        if (from >= 0) {
+            touched = sharedAccess[from] = accessed(sharedAccess[from]);
+        } else if (old != null) {
+            touched = accessed(previous);
+        } else {
+            return sharedAccess[to];
+        }
+        if (to < 0) {
+            return touched;
+        }
+        if (to != from && lfu()) {
+            sharedAccess[to] = touched;
+        }
+        return sharedAccess[to];
+    }
+
+    /**
+     * The integer 0..9999 that {@code v} is stored as a shared object of, or -1 (Redis's tryObjectEncoding). On the
+     * access path, so it does not ask {@link io.jredis.server.db.Values#encoding} about the rare small integers
+     * Redis keeps raw (SETRANGE's, INCRBYFLOAT's): two synchronized lookups per access cost a tenth of a SET of a
+     * small integer.
+     */
+    private int sharedInteger(Object v) {
+        if (!(v instanceof byte[] b) || b.length == 0 || b.length > 4 || b[0] == '0' && b.length > 1) {
+            return -1;
+        }
+        int n = 0;
+        for (byte d : b) {
+            if (d < '0' || d > '9') {
+                return -1;
+            }
+            n = n * 10 + d - '0';
+        }
+        return sharedIntegers() ? n : -1;
+    }
+
+    /**
+     * Sets the key's access field as RESTORE's IDLETIME/FREQ and a loaded file's LRU/LFU record do (Redis's
+     * objectSetLRUOrLFU): a shared integer's field is the one set, for every key holding that integer.
+     */
+    public void restoreAccess(Dict.Entry e, long access) {
+        e.access = access;
+        int n = sharedInteger(e.stored());
+        if (n >= 0) {
+            sharedAccess[n] = access;
+        }
+    }
+
+    /** The key's access field: its own, or its shared integer's, which every key holding that integer touches. */
+    public long access(Dict.Entry e) {
+        int n = sharedInteger(e.stored());
+        return n >= 0 ? sharedAccess[n] : e.access;
+    }
+
     /** OBJECT FREQ: the key's LFU counter after decay, as Redis's LFUDecrAndReturn. */
     public int frequency(Dict.Entry e) {
-        return decrAndReturn(e.access);
+        return decrAndReturn(access(e));
     }
 
     /** The access field holding LFU counter {@code counter} as of now (RESTORE ... FREQ, Redis's objectSetLRUOrLFU). */
@@ -205,7 +319,12 @@ public final class Memory {
      */
     public boolean sharedIntegers() {
         String policy = config.maxmemoryPolicy.value();
-        return config.maxmemory.value() == 0 || !(policy.endsWith("-lru") || policy.endsWith("-lfu"));
+        if (policy != sharingPolicy) {
+            // Asked on every access to a small integer: the policy's suffixes are tested once per change.
+            sharingPolicy = policy;
+            sharingPolicyEvictsByAccess = policy.endsWith("-lru") || policy.endsWith("-lfu");
+        }
+        return config.maxmemory.value() == 0 || !sharingPolicyEvictsByAccess;
     }
 
     private long minutes() {
@@ -214,7 +333,7 @@ public final class Memory {
 
     /** OBJECT IDLETIME: seconds since the key's last access, on Redis's 24-bit seconds LRU clock. */
     public long idleSeconds(Dict.Entry e) {
-        return idleSeconds(e.access);
+        return idleSeconds(access(e));
     }
 
     /**

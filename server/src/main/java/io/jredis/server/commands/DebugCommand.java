@@ -623,7 +623,10 @@ final class DebugCommand {
         Object v = e.value();
         String encoding = Values.encoding(v);
         Memory m = c.engine().memory();
-        long access = e.access > 0 ? e.access : c.engine().now();
+        long access = m.access(e);
+        if (access <= 0) {
+            access = c.engine().now();
+        }
         // The entry holds the value for the key's life: its identity stands for the robj address, which Redis keeps
         // while it changes a value in place (INCR of an unshared integer) where jredis stores new bytes.
         c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(e))

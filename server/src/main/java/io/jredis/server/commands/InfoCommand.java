@@ -216,10 +216,8 @@ final class InfoCommand {
     }
 
     private void clients(Text t) {
-        long maxOut = 0;
         int replicas = 0;
         for (Client c : engine.clients().values()) {
-            maxOut = Math.max(maxOut, c.outputBytes());
             if (c.type() == Client.Type.REPLICA) {
                 replicas++;
             }
@@ -228,8 +226,8 @@ final class InfoCommand {
         t.field("connected_clients", engine.clients().size() - replicas)
                 .field("cluster_connections", 0)
                 .field("maxclients", engine.config().maxclients.value())
-                .field("client_recent_max_input_buffer", 0)
-                .field("client_recent_max_output_buffer", maxOut)
+                .field("client_recent_max_input_buffer", engine.memory().recentMaxInput())
+                .field("client_recent_max_output_buffer", engine.memory().recentMaxOutput())
                 .field("blocked_clients", engine.blocking().blockedClients() + engine.pausedClientCount())
                 .field("tracking_clients", engine.tracking().trackingClients())
                 .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout());

@@ -35,6 +35,15 @@ public final class Database {
             return now();
         }
 
+        /**
+         * {@link #accessed(long)} told which values the access touched: {@code old}, the value read or overwritten
+         * (null for a key being created) and {@code value}, what the key holds now ({@code old} itself for a read),
+         * so that an owner keeping one access field per shared value (Redis's shared integers) can update that one.
+         */
+        default long accessed(Object old, long previous, Object value) {
+            return accessed(previous);
+        }
+
         /** A key was created (Redis's dbAdd, which publishes the "new" keyspace event). */
         default void keyAdded(Database db, byte[] key) {}
 
@@ -176,7 +185,8 @@ public final class Database {
     public Dict.Entry lookup(byte[] key) {
         Dict.Entry e = entry(key);
         if (e != null) {
-            e.access = hooks.accessed(e.access);
+            Object v = e.stored();
+            e.access = hooks.accessed(v, e.access, v);
         }
         return e;
     }
@@ -205,7 +215,8 @@ public final class Database {
         // One probe finds the key or makes its entry (values are never null, so a null value means just created),
         // where a lookup then an insert would probe twice for every new key.
         Dict.Entry e = keys.findOrCreate(key);
-        boolean created = e.value() == null;
+        Object old = e.stored();
+        boolean created = old == null;
         if (!created) {
             if (observer != null) {
                 observer.beforeChange(this, e);
@@ -229,7 +240,7 @@ public final class Database {
             persist(e);
         }
         e.value(value);
-        e.access = hooks.accessed(created ? -1 : e.access);
+        e.access = hooks.accessed(created ? null : old, created ? -1 : e.access, value);
         account(e);
         if (created) {
             hooks.keyAdded(this, key);

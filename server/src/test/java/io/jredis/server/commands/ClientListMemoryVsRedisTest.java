@@ -1,0 +1,91 @@
+package io.jredis.server.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jredis.server.testing.Await;
+import io.jredis.server.testing.RawClient;
+import io.jredis.server.testing.ServerPair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** CLIENT LIST's buffer and memory fields of clients in given states, compared with a real redis-server. */
+class ClientListMemoryVsRedisTest {
+    @RegisterExtension
+    static final ServerPair servers = new ServerPair();
+
+    private static final String[] FIELDS = {"qbuf", "qbuf-free", "argv-mem", "multi-mem", "omem", "tot-mem"};
+
+    /** Redis keeps a blocked client's arguments: they count in argv-mem and tot-mem until it is served. */
+    @Test
+    void blockedClientHoldsItsArguments() throws IOException {
+        List<String> sides = new ArrayList<>();
+        for (int port : ports()) {
+            try (RawClient r = new RawClient("127.0.0.1", port); RawClient b = new RawClient("127.0.0.1", port)) {
+                b.call("CLIENT", "SETNAME", "blocked");
+                b.send(RawClient.encode(RawClient.args("BLPOP", "nolist", "0")));
+                // Also until the cron shrank the new client's 16 KB reply buffer, which counts in tot-mem.
+                Await.until("the client blocked on " + port, 5,
+                        () -> line(r, "blocked").contains("cmd=blpop") && line(r, "blocked").contains(" rbs=1024 "));
+                sides.add(fields(line(r, "blocked")));
+            }
+        }
+        assertEquals("qbuf=0 qbuf-free=20474 argv-mem=12 multi-mem=0 omem=0 tot-mem=22308", sides.get(0),
+                "redis-server");
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
+    /**
+     * A big last argument takes the query buffer it was read in, and the one Redis starts for the next big argument
+     * is trimmed by the cron: no 16 KB read buffer is left.
+     */
+    @Test
+    void bigArgumentLeavesNoReadBuffer() throws IOException {
+        List<String> sides = new ArrayList<>();
+        for (int port : ports()) {
+            try (RawClient r = new RawClient("127.0.0.1", port); RawClient w = new RawClient("127.0.0.1", port)) {
+                w.call("CLIENT", "SETNAME", "writer");
+                w.call("SET", "k", "v".repeat(100_000));
+                Await.until("the big query buffer trimmed on " + port, 5, () -> {
+                    String line = line(r, "writer");
+                    return field(line, "qbuf-free") < 100_000 && field(line, "rbs") == 1024;
+                });
+                sides.add(fields(line(r, "writer")));
+            }
+        }
+        assertEquals("qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 omem=0 tot-mem=1800", sides.get(0), "redis-server");
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
+    private static int[] ports() {
+        return new int[] {servers.redis().port(), servers.jredis().port()};
+    }
+
+    private static String line(RawClient r, String name) {
+        try {
+            for (String line : RawClient.text(r.call("CLIENT", "LIST")).split("\n")) {
+                if (line.contains(" name=" + name + " ")) {
+                    return line;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no client named " + name);
+    }
+
+    private static long field(String line, String name) {
+        return Long.parseLong(line.replaceAll(".* " + name + "=(\\d+) .*", "$1").trim());
+    }
+
+    private static String fields(String line) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : FIELDS) {
+            sb.append(sb.length() == 0 ? "" : " ").append(f).append('=').append(field(line, f));
+        }
+        return sb.toString();
+    }
+}
