@@ -241,6 +241,15 @@ public final class Main implements Callable<Integer> {
             server.close();
             return 1;
         }
+        if (rdb != null) {
+            // Redis says so on its event loop once the data is loaded, before its first cron dials a master: here on
+            // the engine thread, before the replication link's start queued behind the load.
+            rdb.startupLoad().thenRun(() -> {
+                if (!exitRequested.isDone()) {
+                    logReady();
+                }
+            });
+        }
         try {
             server.start();
         } catch (IOException e) {
@@ -274,16 +283,8 @@ public final class Main implements Callable<Integer> {
             sentinelModule.start(server);
         }
         if (!exitRequested.isDone()) {
-            // As Redis: a Sentinel says nothing more than its id and +monitor events, and a server tells how it
-            // listens.
-            if (!sentinelMode) {
-                if (server.engine().tcpPort() != 0 || config.tlsPort.value() != 0) {
-                    log.notice("Ready to accept connections");
-                }
-                if (!config.unixsocket.value().isEmpty()) {
-                    log.notice("The server is now ready to accept connections at " + config.unixsocket.value());
-                }
-            }
+            // As Redis: a Sentinel says nothing more than its id and +monitor events; a server told how it listens
+            // when its load ended.
             systemd.send(sentinelMode || config.replicaof.host() == null ? "STATUS=Ready to accept connections\n"
                     : "STATUS=Ready to accept connections in read-only mode. Waiting for MASTER <-> REPLICA sync\n");
             systemd.send("READY=1\n");
@@ -293,6 +294,16 @@ public final class Main implements Callable<Integer> {
             shutdownRequested.acquire();
         } while (!stop());
         return server.engine().exitStatus();
+    }
+
+    private void logReady() {
+        ServerConfig config = server.config();
+        if (server.engine().tcpPort() != 0 || config.tlsPort.value() != 0) {
+            log.notice("Ready to accept connections");
+        }
+        if (!config.unixsocket.value().isEmpty()) {
+            log.notice("The server is now ready to accept connections at " + config.unixsocket.value());
+        }
     }
 
     private void logInitialized(boolean sentinelMode) {

@@ -507,7 +507,7 @@ class MainCommandLineTest {
     @Test
     void sentinelAndUnixSocketServerLogTheLinesRedisLogs() throws Exception {
         RealRedis.assumeInstalled();
-        for (String mode : List.of("sentinel", "unixsocket")) {
+        for (String mode : List.of("sentinel", "unixsocket", "replica")) {
             List<List<String>> logs = new ArrayList<>();
             for (boolean real : new boolean[] {true, false}) {
                 Path home = Files.createDirectories(dir.resolve(mode + "-" + (real ? "real" : "jredis")));
@@ -517,6 +517,10 @@ class MainCommandLineTest {
                     Files.writeString(conf, "port " + RealRedis.freePort() + "\nsentinel monitor mymaster 127.0.0.1 "
                             + RealRedis.freePort() + " 2\n");
                     args.addAll(List.of(conf.toString(), "--sentinel"));
+                } else if (mode.equals("replica")) {
+                    // Ready to accept connections before the first attempt to reach the master.
+                    args.addAll(List.of("--port", Integer.toString(RealRedis.freePort()), "--save", "",
+                            "--replicaof", "127.0.0.1", Integer.toString(RealRedis.freePort())));
                 } else {
                     args.addAll(List.of("--port", "0", "--unixsocket", home.resolve("redis.sock").toString(),
                             "--save", ""));
@@ -528,7 +532,11 @@ class MainCommandLineTest {
                 } else {
                     cmd.addAll(java(args.toArray(String[]::new)));
                 }
-                String ready = mode.equals("sentinel") ? "+monitor master" : "ready to accept connections at";
+                String ready = switch (mode) {
+                    case "sentinel" -> "+monitor master";
+                    case "replica" -> "Error condition on socket for SYNC";
+                    default -> "ready to accept connections at";
+                };
                 logs.add(messages(runUntilTerminated(cmd, home, ready).replace(home.toString(), "<home>")));
             }
             assertEquals(logs.get(0), logs.get(1), mode + ": redis-server's log, then jredis's");
@@ -552,17 +560,19 @@ class MainCommandLineTest {
     }
 
     /**
-     * A log's messages with their level marks, numbers and run ids masked; warnings about the machine or the JVM,
-     * which differ between the two, and the signal handler's line (its own format) left out.
+     * A log's messages with their role (a replica's is S from the start) and level marks, numbers and run ids
+     * masked; warnings about the machine or the JVM, which differ between the two, and the signal handler's line
+     * (its own format) left out.
      */
     private static List<String> messages(String log) {
         List<String> messages = new ArrayList<>();
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-                "\\d+:[XCMS] \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
+                "\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
         for (String l : log.split("\n")) {
             java.util.regex.Matcher m = line.matcher(l);
-            if (m.matches() && !m.group(1).contains("WARNING")) {
-                messages.add(m.group(1).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>"));
+            if (m.matches() && !m.group(2).contains("WARNING")) {
+                messages.add(m.group(1) + " "
+                        + m.group(2).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>"));
             }
         }
         return messages;

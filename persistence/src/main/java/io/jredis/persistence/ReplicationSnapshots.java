@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -150,17 +149,11 @@ public final class ReplicationSnapshots {
             @Override
             public void aux(String key, byte[] value) {
                 String v = new String(value, StandardCharsets.UTF_8);
-                switch (key) {
-                    case "redis-ver" -> engine.log().notice("Loading RDB produced by version " + v);
-                    case "ctime" -> engine.log().notice("RDB age "
-                            + Math.max(0, System.currentTimeMillis() / 1000 - number(v)) + " seconds");
-                    case "used-mem" -> {
-                        engine.log().notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
-                                number(v) / 1024.0 / 1024.0));
-                        loading.usedMem(number(v));
-                    }
-                    default -> super.aux(key, value);
+                RdbPersistence.logAux(engine.log(), key, v);
+                if (key.equals("used-mem")) {
+                    loading.usedMem(number(v));
                 }
+                super.aux(key, value);
             }
         };
     }

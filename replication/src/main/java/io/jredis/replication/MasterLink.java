@@ -513,9 +513,10 @@ final class MasterLink {
             engine.log().notice("Successful partial resynchronization with master.");
             if (!newId.isEmpty() && !newId.equalsIgnoreCase(cached.replId())) {
                 // The master changed history (a failover): the old id stays valid up to our offset.
+                engine.log().warning("Master replication ID changed to " + newId);
                 repl.masterOffset = cached.offset();
                 engine.replIds(cached.replId(), engine.replId2());
-                repl.shiftReplicationId(newId);
+                repl.takeReplicationId(newId);
                 repl.disconnectReplicas();
             } else if (!cached.replId().equalsIgnoreCase(engine.replId())) {
                 engine.replIds(cached.replId(), engine.replId2());

@@ -403,10 +403,15 @@ public final class Replication {
      */
     void shiftReplicationId(String newId) {
         String old = engine.replId();
-        secondReplOffset = masterOffset + 1;
-        engine.replIds(newId, old);
+        takeReplicationId(newId);
         engine.log().warning("Setting secondary replication ID to " + old + ", valid up to offset: "
                 + secondReplOffset + ". New replication ID is " + newId);
+    }
+
+    /** {@link #shiftReplicationId} without its line: a replica taking its master's new id logs its own. */
+    void takeReplicationId(String newId) {
+        secondReplOffset = masterOffset + 1;
+        engine.replIds(newId, engine.replId());
     }
 
     /** A strict integer (Redis's string2ll), or null. */
@@ -673,6 +678,12 @@ public final class Replication {
             return;
         }
         engine.log().warning("Diskless rdb transfer, done reading from pipe, " + stillUp + " replicas still up.");
+        // Redis puts the replicas online once it reaped the child ("Background RDB transfer terminated"), a step
+        // after the end of the stream: the loop's next task here.
+        engine.loop().execute(() -> replicasStreamed(sync));
+    }
+
+    private void replicasStreamed(FullSync sync) {
         for (Replica r : sync.replicas) {
             if (r.client.isClosed() || r.sync != sync) {
                 continue;
@@ -717,7 +728,6 @@ public final class Replication {
             abandon(sync, null);
             return;
         }
-        engine.log().notice("Background saving terminated with success");
         for (PayloadSender.Target t : targets) {
             t.replica.state = ReplicaState.SEND_BULK;
             // A bare newline or two may already have gone out; the length line comes only now.
@@ -1401,12 +1411,23 @@ public final class Replication {
         setMaster(host, port, true);
     }
 
+    /**
+     * As Redis's replicationSetMaster, the configured master (masterhost, which the log's role mark follows) is
+     * unset while the old link goes and set before our own history is offered.
+     */
     private void setMaster(String host, int port, boolean offerOwnHistory) {
         boolean wasMaster = !isReplica();
         MasterLink.Cached cached;
         if (wasMaster) {
+            cfg.replicaof.master(host, port);
             // Our own history is what the new master may continue: we PSYNC with our id and offset.
-            cached = offerOwnHistory ? new MasterLink.Cached(engine.replId(), masterOffset, restoredDb) : null;
+            cached = null;
+            if (offerOwnHistory) {
+                engine.log().notice("Before turning into a replica, using my own master parameters to synthesize a "
+                        + "cached master: I may be able to synchronize with the new master with just a partial "
+                        + "transfer.");
+                cached = new MasterLink.Cached(engine.replId(), masterOffset, restoredDb);
+            }
             for (Client blocked : new ArrayList<>(engine.clients().values())) {
                 if (engine.blocking().isBlocked(blocked)) {
                     engine.error(blocked, "UNBLOCKED force unblock from blocking operation, instance state "
@@ -1416,6 +1437,7 @@ public final class Replication {
                 }
             }
         } else {
+            cfg.replicaof.master(null, 0);
             cached = link.stop();
         }
         engine.slaveMode(true);
@@ -1429,11 +1451,12 @@ public final class Replication {
 
     /** Becomes a master again (REPLICAOF NO ONE): a new id, the old one valid up to our offset. */
     void unsetMaster() {
+        // Unset first, as Redis's masterhost: the lines of the link's end are a master's.
+        cfg.replicaof.master(null, 0);
         if (link.stop() != null) {
             engine.log().notice("Discarding previously cached master state.");
         }
         link = null;
-        cfg.replicaof.master(null, 0);
         engine.slaveMode(false);
         shiftReplicationId(randomId());
         // Sub-replicas reconnect and learn the new id with +CONTINUE.

@@ -65,7 +65,8 @@ public final class ReplicationModule {
         engine.replBacklogSource(repl::backlogBytes);
         engine.config().replBacklogSize.onChange(repl::backlogSizeChanged);
         engine.replicationInfo(repl::info);
-        server.log().role(() -> repl.isReplica() ? 'S' : 'M');
+        // Redis's role mark follows masterhost, set from the replicaof directive before the link starts.
+        server.log().role(() -> engine.config().replicaof.host() != null ? 'S' : 'M');
         server.onStarted(() -> {
             engine.loop().scheduleAtFixedRate(repl::cron, 1, 1, TimeUnit.SECONDS);
             String host = engine.config().replicaof.host();

@@ -2,6 +2,7 @@ package io.jredis.server;
 
 import io.jredis.server.commands.CoreCommands;
 import io.jredis.server.config.ServerConfig;
+import io.jredis.server.db.Database;
 import io.jredis.server.log.Log;
 import io.jredis.server.net.NetworkServer;
 import java.io.IOException;
@@ -26,14 +27,36 @@ public final class RedisServer implements AutoCloseable {
     private final java.util.List<Runnable> closeHooks = new java.util.ArrayList<>();
     private final java.util.List<Runnable> startTasks = new java.util.ArrayList<>();
 
+    /** serverCron's tick count, as Redis's cronloops (its run_with_period). */
+    private long cronLoops;
+
     public RedisServer(ServerConfig config, Log log) {
         this.config = config;
         this.log = log;
         this.engine = new Engine(config, log);
         this.network = new NetworkServer(engine, "jredis-engine-" + INSTANCES.incrementAndGet());
         CoreCommands.register(engine);
+        engine.addCronTask(this::logDatabaseSizes);
         // SHUTDOWN runs on the engine thread, which close() waits for: close from another thread.
         engine.onShutdown(() -> new Thread(this::close, "jredis-shutdown").start());
+    }
+
+    /**
+     * Redis's serverCron at loglevel verbose: every 5 seconds (from the first tick on), one line per database that
+     * holds keys. Operators watching a verbose log see the dataset grow.
+     */
+    private void logDatabaseSizes() {
+        long period = Math.max(1, 5000 / Math.max(1, 1000 / Math.max(1, config.hz.value())));
+        if (cronLoops++ % period != 0 || !log.enabled(Log.VERBOSE)) {
+            return;
+        }
+        for (int i = 0; i < engine.databaseCount(); i++) {
+            Database db = engine.database(i);
+            if (db.size() != 0 || db.expiresSize() != 0) {
+                log.verbose("DB " + i + ": " + db.size() + " keys (" + db.expiresSize() + " volatile) in "
+                        + db.dict().buckets() + " slots HT.");
+            }
+        }
     }
 
     public ServerConfig config() {

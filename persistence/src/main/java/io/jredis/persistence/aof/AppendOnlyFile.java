@@ -313,12 +313,12 @@ public final class AppendOnlyFile {
         for (AofManifest.Entry e : files) {
             total += Files.size(dir().resolve(e.name()));
         }
-        Loading.run(engine, total, stopRequested, loading -> loadFiles(files, loading, start));
+        Loading.run(engine, total, stopRequested, loading -> loadFiles(files, loading));
         log.notice("DB loaded from append only file: " + String.format("%.3f", (System.nanoTime() - start) / 1e9)
                 + " seconds");
     }
 
-    private void loadFiles(List<AofManifest.Entry> files, Loading loading, long start) throws IOException {
+    private void loadFiles(List<AofManifest.Entry> files, Loading loading) throws IOException {
         AofLoader loader = new AofLoader(engine, log, config.aofLoadTruncated.value(), loading);
         long done = 0;
         for (int i = 0; i < files.size(); i++) {
@@ -327,17 +327,17 @@ public final class AppendOnlyFile {
             Path file = dir().resolve(e.name());
             loading.nextFile(done);
             done += Files.size(file);
+            long fileStart = System.nanoTime();
             AofLoader.Result r = loader.load(file, e.name());
             if (r == AofLoader.Result.TRUNCATED && !last) {
                 log.warning("Fatal error: the truncated file is not the last file");
                 throw AofException.logged("Fatal error: the truncated file " + e.name() + " is not the last file");
             }
-            if (e.type() == AofManifest.Type.BASE) {
-                log.notice("DB loaded from base file " + e.name() + ": "
-                        + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
-            } else {
-                log.notice("DB loaded from incr file " + e.name() + ": "
-                        + String.format("%.3f", (System.nanoTime() - start) / 1e9) + " seconds");
+            // Redis says nothing of an empty file (its AOF_EMPTY), such as the base of an empty dataset.
+            if (r != AofLoader.Result.EMPTY) {
+                log.notice("DB loaded from " + (e.type() == AofManifest.Type.BASE ? "base" : "incr") + " file "
+                        + e.name() + ": " + String.format("%.3f", (System.nanoTime() - fileStart) / 1e9)
+                        + " seconds");
             }
         }
     }
@@ -405,12 +405,13 @@ public final class AppendOnlyFile {
                 baseSize = Files.size(dir().resolve(manifest.base().name()));
             }
             AofManifest.Entry incr = manifest.lastIncr();
+            boolean opened = incr != null;
             if (incr == null) {
                 incr = manifest.addIncr(fileName());
                 Files.createFile(dir().resolve(incr.name()));
-                log.notice("Creating AOF incr file " + incr.name() + " on server start");
             }
             persistManifest(manifest.copy());
+            log.notice((opened ? "Opening" : "Creating") + " AOF incr file " + incr.name() + " on server start");
             currentSize = baseSize;
             for (AofManifest.Entry e : manifest.incr()) {
                 currentSize += Files.size(dir().resolve(e.name()));
@@ -587,19 +588,26 @@ public final class AppendOnlyFile {
         rewriteScheduled = false;
         int generation = ++rewriteGeneration;
         boolean rdb = config.aofUseRdbPreamble.value();
-        // Redis names the temp file after the child pid: one name per rewrite, never reused by the next one.
-        TempBase tmp = new TempBase(config.dir.path().resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid()
-                + "-" + generation + ".aof"));
+        // Redis names the temp file after the child pid (one name per rewrite, never reused by the next one) and
+        // logs that pid: the rewrite's stand-in is this process's pid plus the generation.
+        long childPid = rewritePid();
+        TempBase tmp = new TempBase(config.dir.path().resolve("temp-rewriteaof-bg-" + childPid + ".aof"));
         rewrites++;
         rewriteStart = System.currentTimeMillis();
         rewrite = Snapshot.start(engine, baseFormat(rdb), tmp,
                 (outcome, error) -> rewriteDone(generation, tmp, outcome, error, rdb));
-        log.notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
+        log.notice("Background append only file rewriting started by pid " + childPid);
         return true;
+    }
+
+    /** The running rewrite's stand-in for Redis's child pid. */
+    private long rewritePid() {
+        return ProcessHandle.current().pid() + rewriteGeneration;
     }
 
     /** Stops a running rewrite (Redis's killAppendOnlyChild); its temp file is removed. */
     private void killRewrite(boolean wait) {
+        log.notice("Killing running AOF rewrite child: " + rewritePid());
         rewriteGeneration++;
         if (wait) {
             rewrite.abortAndWait(5000);
@@ -633,7 +641,8 @@ public final class AppendOnlyFile {
         long size = tmp.size();
         Path tmpPath = tmp.path();
         // Redis's rewrite child says this as it exits, before its parent reaps it.
-        log.notice("Successfully created the temporary AOF base file " + tmpPath.getFileName());
+        log.child(rewritePid(), Log.NOTICE, "Successfully created the temporary AOF base file "
+                + tmpPath.getFileName());
         log.notice("Background AOF rewrite terminated with success");
         handOff();
         AofManifest.Entry base = manifest.nextBase(fileName(), rdb);
@@ -812,7 +821,6 @@ public final class AppendOnlyFile {
         writer().closeFile();
         writer().sync();
         if (rewrite != null) {
-            log.notice("Killing running AOF rewrite child");
             killRewrite(false);
         }
         rewriteScheduled = false;

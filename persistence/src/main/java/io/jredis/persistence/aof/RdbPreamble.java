@@ -17,6 +17,7 @@ import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,12 +44,15 @@ final class RdbPreamble {
         long delay = engine.config().keyLoadDelay.value();
         try (InputStream raw = Files.newInputStream(file)) {
             RdbInput in = new RdbInput(raw, Files.size(file));
+            long[] loadedExpired = new long[2];
             RdbLoader.load(in, EncodingConfig.of(engine.config()), engine.databaseCount(), new RdbLoader.Target() {
                 @Override
                 public void key(int dbIndex, byte[] key, Object value, long expireAt, long idleSeconds) {
                     if (expireAt != -1 && expireAt < now && !engine.slaveMode()) {
+                        loadedExpired[1]++;
                         return;
                     }
+                    loadedExpired[0]++;
                     Database db = engine.database(dbIndex);
                     if (db.dict().find(key) != null) {
                         throw new IllegalArgumentException("RDB has duplicated key '" + Bytes.str(key) + "' in DB "
@@ -73,7 +77,8 @@ final class RdbPreamble {
 
                 @Override
                 public void aux(String key, byte[] value) {
-                    // Header facts (version, ctime, aof-base) change nothing when loading a base.
+                    // Header facts change nothing when loading a base, but Redis logs them as for any RDB.
+                    RdbPersistence.logAux(log, key, new String(value, StandardCharsets.UTF_8));
                 }
 
                 @Override
@@ -81,6 +86,8 @@ final class RdbPreamble {
                     SavedFunctions.load(engine, code, false);
                 }
             });
+            log.notice("Done loading RDB, keys loaded: " + loadedExpired[0] + ", keys expired: " + loadedExpired[1]
+                    + ".");
             return in.offset();
         } catch (Loading.Aborted e) {
             throw e;

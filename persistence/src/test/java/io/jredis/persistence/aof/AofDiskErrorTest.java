@@ -102,7 +102,7 @@ class AofDiskErrorTest {
             for (int i = 0; i < 100; i++) {
                 j.rpush("list", "e" + i);
             }
-            Path temp = dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + "-1.aof");
+            Path temp = dir.resolve("temp-rewriteaof-bg-" + (ProcessHandle.current().pid() + 1) + ".aof");
             Files.createSymbolicLink(temp, FULL);
             assertEquals("Background append only file rewriting started", j.bgrewriteaof());
             AofRewriteTest.awaitRewriteDone(j);

@@ -74,10 +74,22 @@ public final class Log implements AutoCloseable {
     }
 
     public void log(int lvl, String msg) {
+        write(PID, role.get(), lvl, msg);
+    }
+
+    /**
+     * A line of what Redis does in a forked child (a background save, an AOF rewrite): Redis's child writes it
+     * with its own pid and the role mark C; {@code pid} is the one the start line named.
+     */
+    public void child(long pid, int lvl, String msg) {
+        write(pid, 'C', lvl, msg);
+    }
+
+    private void write(long pid, char roleMark, int lvl, String msg) {
         if (lvl < level) {
             return;
         }
-        String line = PID + ":" + role.get() + " " + TIME.format(Instant.now()) + " " + MARKS[lvl] + " " + msg;
+        String line = pid + ":" + roleMark + " " + TIME.format(Instant.now()) + " " + MARKS[lvl] + " " + msg;
         synchronized (out) {
             out.println(line);
         }
