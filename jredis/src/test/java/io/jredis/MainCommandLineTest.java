@@ -10,6 +10,7 @@ import io.jredis.server.protocol.RespParser;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.RedisLog;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -565,17 +566,7 @@ class MainCommandLineTest {
      * (its own format) left out.
      */
     private static List<String> messages(String log) {
-        List<String> messages = new ArrayList<>();
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-                "\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
-        for (String l : log.split("\n")) {
-            java.util.regex.Matcher m = line.matcher(l);
-            if (m.matches() && !m.group(2).contains("WARNING")) {
-                messages.add(m.group(1) + " "
-                        + m.group(2).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>"));
-            }
-        }
-        return messages;
+        return RedisLog.messages(log).stream().filter(m -> !m.contains("WARNING")).toList();
     }
 
     /**

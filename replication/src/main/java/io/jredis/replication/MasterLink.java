@@ -7,6 +7,7 @@ import io.jredis.server.net.Tls;
 import io.jredis.server.protocol.CommandEncoder;
 import io.jredis.server.util.Bytes;
 import io.jredis.server.util.Doubles;
+import io.jredis.server.util.SystemErrors;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -148,7 +149,7 @@ final class MasterLink {
         engine.log().notice("MASTER <-> REPLICA sync started");
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                engine.log().warning("Error condition on socket for SYNC: " + systemWords(done.cause()));
+                engine.log().warning("Error condition on socket for SYNC: " + SystemErrors.words(done.cause()));
                 state = State.CONNECT;
                 return;
             }
@@ -157,23 +158,6 @@ final class MasterLink {
             engine.log().notice("Non blocking connect for SYNC fired the event.");
             send(new byte[][] {Bytes.of("PING")});
         });
-    }
-
-    /**
-     * A failed system call's error in the system's words, as Redis logs them (strerror): Netty's message adds the
-     * call and, for a connect, the address ("finishConnect(..) failed with error(-111): Connection refused:
-     * /127.0.0.1:6379", "recvAddress(..) failed: Connection reset by peer").
-     */
-    static String systemWords(Throwable cause) {
-        String m = String.valueOf(cause.getMessage());
-        int call = m.indexOf("): ");
-        if (m.startsWith("finishConnect(") && call > 0) {
-            m = m.substring(call + 3);
-        } else if (m.contains("(..) failed: ")) {
-            m = m.substring(m.indexOf("(..) failed: ") + "(..) failed: ".length());
-        }
-        int address = m.lastIndexOf(": /");
-        return address > 0 ? m.substring(0, address) : m;
     }
 
     /** Ends the link for good (REPLICAOF to another master or NO ONE); returns what a later PSYNC can continue. */
@@ -343,7 +327,7 @@ final class MasterLink {
                     // Redis's syncWithMaster finding the connection closed as it reads a handshake reply; a clean
                     // end of stream leaves errno at 0, which strerror calls "Success".
                     engine.log().warning("Failed to read response from the server: "
-                            + (readError == null ? "Success" : systemWords(readError)));
+                            + (readError == null ? "Success" : SystemErrors.words(readError)));
                     engine.log().warning(phase == Phase.PSYNC_REPLY ? "Master did not reply to PSYNC, will try later"
                             : "Master did not respond to command during SYNC handshake");
                 }

@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.RedisServer;
 import io.jredis.server.testing.RealRedis;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
+import io.jredis.server.testing.RedisLog;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -21,8 +16,6 @@ import redis.clients.jedis.Jedis;
  * terminated with success"), then the replica goes online; through the RDB file, the BGSAVE's end is said once.
  */
 class MasterSyncLogVsRedisTest {
-    private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
-
     @Test
     void aDisklessFullSyncLogsWhatRedisLogs() throws Exception {
         RealRedis.assumeInstalled();
@@ -48,7 +41,7 @@ class MasterSyncLogVsRedisTest {
                         "--repl-diskless-sync-delay", "0");
                 port = real.port();
                 RealRedis r = real;
-                log = () -> read(r);
+                log = r::log;
             } else {
                 jredis = Nodes.jredis("repl-diskless-sync", diskless, "repl-diskless-sync-delay", "0");
                 port = jredis.port();
@@ -76,26 +69,12 @@ class MasterSyncLogVsRedisTest {
         }
     }
 
-    private static String read(RealRedis r) {
-        try {
-            return Files.readString(r.dir().resolve("redis.log"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * The messages from the replica's request to its going online, numbers and ids masked; Redis's "Fork CoW" line
      * (the forked child's copy-on-write, which a JVM has no counterpart of) left out.
      */
     private static List<String> syncMessages(String log) {
-        List<String> all = new ArrayList<>();
-        for (String l : log.split("\n")) {
-            Matcher m = LINE.matcher(l);
-            if (m.matches() && !m.group(2).contains("Fork CoW")) {
-                all.add(m.group(1) + " " + m.group(2).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>"));
-            }
-        }
+        List<String> all = RedisLog.messages(log);
         int from = 0;
         while (from < all.size() && !all.get(from).contains("asks for synchronization")) {
             from++;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.RedisServer;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.RedisLog;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,13 +13,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,8 +28,6 @@ import redis.clients.jedis.Jedis;
  * which is the system's words ("Connection refused"); REPLICAOF NO ONE discards the cached master.
  */
 class ReplicaLinkLogVsRedisTest {
-    private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
-
     @Test
     void aReplicaLosingItsMasterLogsWhatRedisLogs() throws Exception {
         RealRedis.assumeInstalled();
@@ -53,7 +48,7 @@ class ReplicaLinkLogVsRedisTest {
             List<String> real;
             try (RealRedis r = RealRedis.start("--loglevel", "notice", "--replicaof", "127.0.0.1",
                     Integer.toString(master.port()))) {
-                real = handshakeLog(() -> read(r), until);
+                real = handshakeLog(r::log, until);
             }
             RedisServer jredis = Nodes.jredis("replicaof", "127.0.0.1 " + master.port());
             try {
@@ -139,7 +134,7 @@ class ReplicaLinkLogVsRedisTest {
                         Integer.toString(master.port()));
                 port = real.port();
                 RealRedis r = real;
-                log = () -> read(r);
+                log = r::log;
             } else {
                 jredis = Nodes.jredis("replicaof", masterAt);
                 port = jredis.port();
@@ -166,14 +161,6 @@ class ReplicaLinkLogVsRedisTest {
         }
     }
 
-    private static String read(RealRedis r) {
-        try {
-            return Files.readString(r.dir().resolve("redis.log"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * The messages from the first "Connecting to MASTER" on, numbers and ids masked, and the client description of
      * REPLICAOF's line cut. What the redials log between "Reconnecting to MASTER" and REPLICAOF NO ONE is left out
@@ -181,15 +168,7 @@ class ReplicaLinkLogVsRedisTest {
      * master's socket, is a matter of timing.
      */
     private static List<String> linkMessages(String log) {
-        List<String> all = new ArrayList<>();
-        for (String l : log.split("\n")) {
-            Matcher m = LINE.matcher(l);
-            if (m.matches()) {
-                String msg = m.group(1) + " " + m.group(2).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>");
-                int user = msg.indexOf(" (user request");
-                all.add(user > 0 ? msg.substring(0, user) : msg);
-            }
-        }
+        List<String> all = RedisLog.messages(log);
         List<String> link = new ArrayList<>();
         boolean redialing = false;
         for (int i = all.indexOf("S * Connecting to MASTER <n>.<n>.<n>.<n>:<n>"); i >= 0 && i < all.size(); i++) {

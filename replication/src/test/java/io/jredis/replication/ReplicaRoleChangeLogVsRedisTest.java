@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jredis.server.RedisServer;
 import io.jredis.server.testing.RealRedis;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
+import io.jredis.server.testing.RedisLog;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -22,8 +17,6 @@ import redis.clients.jedis.Jedis;
  * changed to ...").
  */
 class ReplicaRoleChangeLogVsRedisTest {
-    private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
-
     @Test
     void aMasterTurnedReplicaLogsWhatRedisLogs() throws Exception {
         RealRedis.assumeInstalled();
@@ -41,7 +34,7 @@ class ReplicaRoleChangeLogVsRedisTest {
         static Node start(boolean real) throws Exception {
             if (real) {
                 RealRedis r = RealRedis.start("--loglevel", "notice");
-                return new Node(r, r.port(), () -> read(r));
+                return new Node(r, r.port(), r::log);
             }
             RedisServer j = Nodes.jredis();
             return new Node(j::close, j.port(), () -> Nodes.log(j));
@@ -94,25 +87,9 @@ class ReplicaRoleChangeLogVsRedisTest {
         }
     }
 
-    private static String read(RealRedis r) {
-        try {
-            return Files.readString(r.dir().resolve("redis.log"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The messages from the first one containing {@code from} to the first one after containing {@code to}. */
     private static List<String> window(String log, String from, String to) {
-        List<String> all = new ArrayList<>();
-        for (String l : log.split("\n")) {
-            Matcher m = LINE.matcher(l);
-            if (m.matches()) {
-                String msg = m.group(1) + " " + m.group(2).replaceAll("[0-9a-f]{40}", "<id>").replaceAll("\\d+", "<n>");
-                int user = msg.indexOf(" (user request");
-                all.add(user > 0 ? msg.substring(0, user) : msg);
-            }
-        }
+        List<String> all = RedisLog.messages(log);
         int i = 0;
         while (i < all.size() && !all.get(i).contains(from)) {
             i++;

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.RedisLog;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -23,8 +21,6 @@ import redis.clients.jedis.Jedis;
  * file ("Creating AOF incr file ... on background rewrite") and the temporary base file the rewrite wrote.
  */
 class AofRewriteLogVsRedisTest {
-    private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
-
     @TempDir
     Path dir;
 
@@ -34,7 +30,7 @@ class AofRewriteLogVsRedisTest {
         List<String> real;
         try (RealRedis r = RealRedis.start("--loglevel", "notice", "--appendonly", "yes");
                 Jedis j = new Jedis("127.0.0.1", r.port())) {
-            real = rewrites(j, () -> read(r.dir().resolve("redis.log")));
+            real = rewrites(j, r::log);
         }
         List<String> ours;
         try (AofServer s = AofServer.start(dir, "appendonly", "yes"); Jedis j = s.jedis()) {
@@ -50,7 +46,7 @@ class AofRewriteLogVsRedisTest {
         List<String> real;
         try (RealRedis r = RealRedis.start("--loglevel", "notice", "--appendonly", "yes");
                 Jedis j = new Jedis("127.0.0.1", r.port())) {
-            real = killedRewrite(j, () -> read(r.dir().resolve("redis.log")));
+            real = killedRewrite(j, r::log);
         }
         assertTrue(real.contains("M * Killing running AOF rewrite child: <n>"), real.toString());
         List<String> ours;
@@ -110,7 +106,7 @@ class AofRewriteLogVsRedisTest {
         try (RealRedis r = RealRedis.start("--loglevel", "notice", "--appendonly", "yes", "--dir",
                 realDir.toString()); Jedis j = new Jedis("127.0.0.1", r.port())) {
             assertEquals("d", j.get("c"));
-            real = loading(read(r.dir().resolve("redis.log")));
+            real = loading(r.log());
         }
         assertTrue(real.get(real.size() - 1).endsWith(" on server start"), real.toString());
         List<String> ours;
@@ -163,26 +159,12 @@ class AofRewriteLogVsRedisTest {
         });
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * Messages with numbers masked, from the first rewrite on (the incr file it opens comes first). Left out: Redis's "Fork CoW" lines (a forked child's
      * copy-on-write, which a JVM has no counterpart of). {@code fromRewrite} false keeps them all.
      */
     private static List<String> messages(String log, boolean fromRewrite) {
-        List<String> messages = new ArrayList<>();
-        for (String l : log.split("\n")) {
-            Matcher m = LINE.matcher(l);
-            if (m.matches() && !m.group(2).contains("Fork CoW")) {
-                messages.add(m.group(1) + " " + m.group(2).replaceAll("\\d+", "<n>"));
-            }
-        }
+        List<String> messages = RedisLog.messages(log);
         int first = 0;
         while (fromRewrite && first < messages.size() && !messages.get(first).endsWith(" on background rewrite")
                 && !messages.get(first).contains("* Background append only file rewriting started")) {

@@ -5,6 +5,7 @@ import io.jredis.server.Engine;
 import io.jredis.server.config.ClientOutputBufferLimitDirective;
 import io.jredis.server.log.Log;
 import io.jredis.server.util.Bytes;
+import io.jredis.server.util.SystemErrors;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,6 +30,8 @@ final class ClientHandler extends ChannelDuplexHandler {
     private Client client;
     /** Set once the client is scheduled to be closed for its output; its further input is ignored. */
     private boolean closeScheduled;
+    /** An I/O error ended the connection: Redis logs the error, not a close by the client. */
+    private boolean failed;
     /** When the output first stayed over the soft limit (unix ms), 0 while under it. */
     private long softLimitReachedAt;
 
@@ -43,6 +46,11 @@ final class ClientHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (engine.log().enabled(Log.VERBOSE)) {
+            engine.log().verbose(ctx.channel().remoteAddress() instanceof InetSocketAddress peer
+                    ? "Accepted " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
+                    : "Accepted connection to " + engine.config().unixsocket.value());
+        }
         if (engine.clients().size() >= engine.config().maxclients.value()) {
             engine.stats().rejectedConnections++;
             ctx.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n", StandardCharsets.US_ASCII))
@@ -205,6 +213,10 @@ final class ClientHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (client != null) {
+            // A connection the server did not end and no error ended: the client closed it (Redis's read of 0).
+            if (!client.isClosed() && !closeScheduled && !failed && engine.log().enabled(Log.VERBOSE)) {
+                engine.log().verbose("Client closed connection " + client.describe());
+            }
             engine.removeClient(client);
         }
     }
@@ -214,7 +226,8 @@ final class ClientHandler extends ChannelDuplexHandler {
         // Connection resets and similar I/O errors end the client, never the server. Writes that find the
         // connection already closed (a client killed for its output limit) are no news: Redis logs nothing there.
         if (!closeScheduled && !(cause instanceof ClosedChannelException) && ctx.channel().isActive()) {
-            engine.log().verbose("Client error: " + cause.getMessage());
+            failed = true;
+            engine.log().verbose("Reading from client: " + SystemErrors.words(cause));
         }
         ctx.close();
     }

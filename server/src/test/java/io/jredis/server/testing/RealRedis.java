@@ -99,6 +99,15 @@ public final class RealRedis implements AutoCloseable {
         return dir;
     }
 
+    /** What the server logged so far (its stdout, at the loglevel its directives set: warning unless changed). */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A port for a server started later: below the ephemeral range, so no outgoing connection takes it meanwhile. */
     public static int freePort() throws IOException {
         return LoopbackPorts.claim();
