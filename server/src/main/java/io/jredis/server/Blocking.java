@@ -44,8 +44,14 @@ public final class Blocking {
         ScheduledFuture<?> timer;
         /** Has a deadline: counted in INFO clients_in_timeout_table, as Redis's timeout table holds it. */
         boolean timed;
-        /** The blocking call's arguments as the slow log shows them (null: not slow-logged) and its duration. */
-        byte[][] shownArgv;
+        /**
+         * The blocking call's arguments as sent: Redis keeps them while the client waits (CLIENT LIST's argv-mem,
+         * the slow log entry written when the wait ends).
+         */
+        byte[][] sentArgv;
+        /** The command goes to the slow log (not skip-slowlog). */
+        boolean slowlogged;
+        /** How long the blocking call took. */
         long micros;
 
         State(CommandSpec cmd, byte[][] argv, List<WaitKey> keys, Consumer<Client> onTimeout, boolean ownPosition) {
@@ -164,18 +170,25 @@ public final class Blocking {
         return servingKey != null;
     }
 
-    /** Keeps what the call that blocked {@code c} shows in the slow log and how long it took, for its wait's end. */
-    void blockedCall(Client c, byte[][] shownArgv, long micros) {
+    /** Keeps the arguments of the call that blocked {@code c}, and how long it took, for its wait's end. */
+    void blockedCall(Client c, byte[][] argv, boolean slowlogged, long micros) {
         State s = blocked.get(c);
-        s.shownArgv = shownArgv;
+        s.sentArgv = argv;
+        s.slowlogged = slowlogged;
         s.micros = micros;
+    }
+
+    /** The arguments of the command {@code c} is blocked in, as sent; null when it is not blocked. */
+    public byte[][] blockedArgv(Client c) {
+        State s = blocked.isEmpty() ? null : blocked.get(c);
+        return s == null ? null : s.sentArgv;
     }
 
     /** The re-run of {@code c}'s command took {@code micros}: if it served the client, the wait's end is recorded. */
     void rerunDone(Client c, long micros) {
         State s = blocked.get(c);
         if (s != null && !blockRequested) {
-            engine.statsOnUnblock(c, s.cmd, s.shownArgv, s.micros + micros);
+            engine.statsOnUnblock(c, s.cmd, s.slowlogged ? s.sentArgv : null, s.micros + micros);
             engine.latency().addSampleIfNeeded("command-unblocking", micros / 1000);
         }
     }
@@ -397,7 +410,7 @@ public final class Blocking {
         }
         s.cmd.failedCalls++;
         // Redis 7.0 has already reset the client's arguments by then: its slow log entry has none.
-        engine.statsOnUnblock(c, s.cmd, s.shownArgv == null ? null : NO_ARGS, s.micros);
+        engine.statsOnUnblock(c, s.cmd, s.slowlogged ? NO_ARGS : null, s.micros);
         unblock(c);
     }
 }

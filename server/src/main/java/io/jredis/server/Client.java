@@ -82,8 +82,6 @@ public final class Client implements Reply.ReplySink {
     private long commandsReceived;
     /** The command being executed or waiting for a pause to end; null between commands (Redis frees argv). */
     private byte[][] argv;
-    /** The arguments of the command the client blocked in: Redis keeps them (CLIENT LIST argv-mem, tot-mem). */
-    private byte[][] blockedArgv;
     /** Commands that arrived while this client waits for CLIENT PAUSE to end, oldest first; null when not waiting. */
     private Deque<byte[][]> postponed;
     /** Replays what the client's owner held back itself when a pause ends (the master link's stream), or null. */
@@ -290,7 +288,6 @@ public final class Client implements Reply.ReplySink {
      * it when a blocked command finally completes.
      */
     public void commandProcessed() {
-        blockedArgv = engine.blocking().isBlocked(this) ? argv : null;
         argv = null;
         if (replyMode == ReplyMode.SKIP) {
             replyMode = ReplyMode.ON;
@@ -611,7 +608,7 @@ public final class Client implements Reply.ReplySink {
 
     /** The arguments Redis holds for the client: the running command's, or those of the command it is blocked in. */
     private byte[][] heldArgv() {
-        return argv != null ? argv : blockedArgv != null && engine.blocking().isBlocked(this) ? blockedArgv : null;
+        return argv != null ? argv : engine.blocking().blockedArgv(this);
     }
 
     /** Sets where {@link #pendingInput()} comes from (the connection's request decoder). */

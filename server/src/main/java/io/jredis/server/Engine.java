@@ -1466,7 +1466,7 @@ public final class Engine implements Database.Hooks {
         boolean slowlogged = !cmd.skipSlowlog();
         boolean blocked = blocking.isBlocked(c);
         if (blocked) {
-            blocking.blockedCall(c, slowlogged ? argv : null, micros);
+            blocking.blockedCall(c, argv, slowlogged, micros);
         } else if (slowlogged) {
             slowLog.pushIfNeeded(c, argv, micros);
         }
@@ -2056,6 +2056,7 @@ public final class Engine implements Database.Hooks {
         long now = now();
         long timeout = config.timeout.value();
         List<Client> idle = null;
+        int peakSlot = memory.peakSlot();
         for (Client c : clients.values()) {
             if (timeout > 0 && now / 1000 - c.lastInteraction() / 1000 > timeout && c.channel() != null
                     && c.idleTimeoutApplies() && !blocking.isBlocked(c)) {
@@ -2065,6 +2066,7 @@ public final class Engine implements Database.Hooks {
                 idle.add(c);
             } else if (!c.checkOutputLimit()) {
                 c.cron(now);
+                memory.trackExpansive(c, peakSlot);
             }
         }
         if (idle != null) {

@@ -85,22 +85,24 @@ public final class Memory {
         this.config = engine.config();
         long now = System.currentTimeMillis();
         Arrays.fill(sharedAccess, lfu() ? ((now / 60_000) & 0xFFFF) << 8 | LFU_INIT_VAL : now);
-        engine.addCronTask(this::trackExpansiveClients);
     }
 
     /**
-     * Redis's clientsCronTrackExpansiveClients on every cron tick, after the clients' buffers were resized: the
-     * current second's slot keeps the biggest input and output of any client, the next one is cleared for reuse.
+     * Before the cron's pass over the clients (Redis's clientsCron): the slot of the current second, which keeps the
+     * biggest input and output of any client, and the next one cleared for reuse.
      */
-    private void trackExpansiveClients() {
+    int peakSlot() {
         int slot = (int) (engine.now() / 1000 % PEAK_SLOTS);
         int next = (slot + 1) % PEAK_SLOTS;
         peakInput[next] = 0;
         peakOutput[next] = 0;
-        for (Client c : engine.clients().values()) {
-            peakInput[slot] = Math.max(peakInput[slot], c.inputMemory());
-            peakOutput[slot] = Math.max(peakOutput[slot], c.outputMemory());
-        }
+        return slot;
+    }
+
+    /** Redis's clientsCronTrackExpansiveClients, for a client whose buffers the cron just resized. */
+    void trackExpansive(Client c, int slot) {
+        peakInput[slot] = Math.max(peakInput[slot], c.inputMemory());
+        peakOutput[slot] = Math.max(peakOutput[slot], c.outputMemory());
     }
 
     /** INFO client_recent_max_input_buffer: the biggest client input of the last 8 seconds. */
