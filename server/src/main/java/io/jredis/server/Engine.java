@@ -290,6 +290,7 @@ public final class Engine implements Database.Hooks {
     private final PubSub pubsub = new PubSub();
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(this);
     private final Memory memory;
+    private final Watchdog watchdog;
     private final SlowLog slowLog = new SlowLog(this);
     private final Latency latency = new Latency(this);
     private final Monitor monitor = new Monitor();
@@ -368,6 +369,9 @@ public final class Engine implements Database.Hooks {
         this.replId = randomHexId();
         this.tcpPort = config.port.intValue();
         this.memory = new Memory(this);
+        this.watchdog = new Watchdog(log, config.watchdogPeriod::value);
+        // As Redis's applyWatchdogPeriod: CONFIG SET arms (or disarms) the timer at once, not at the next cron.
+        config.watchdogPeriod.onChange(watchdog::rearm);
         addGuard(memory::guard);
         this.acl = new Acl(this);
         // Through the field: Sentinel mode replaces the ACL along with the command table.
@@ -1847,6 +1851,7 @@ public final class Engine implements Database.Hooks {
     /** Runs {@code hz} times a second: active expiry, rehashing, idle client timeouts. */
     private void cron() {
         clock.sync();
+        watchdog.rearm();
         if (cronPaused) {
             return;
         }
@@ -1995,6 +2000,7 @@ public final class Engine implements Database.Hooks {
      */
     public void beginClose() {
         closing = true;
+        watchdog.stop();
     }
 
     /** True once {@link #beginClose()} was called. */
@@ -2035,6 +2041,7 @@ public final class Engine implements Database.Hooks {
             log.notice("Removing the unix socket file.");
         }
         shuttingDown = true;
+        watchdog.stop();
         flushPending();
         // Connections end as they would when the Redis process exits: after what was already sent to them.
         for (Client c : new ArrayList<>(clients.values())) {

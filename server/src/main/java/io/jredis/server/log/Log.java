@@ -95,6 +95,14 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /**
+     * A line as Redis's serverLogFromHandler writes it from a signal handler (the watchdog's report): no role mark
+     * or level mark, and the time in seconds since the epoch.
+     */
+    public void fromSignalHandler(String msg) {
+        raw(PID + ":signal-handler (" + Instant.now().getEpochSecond() + ") " + msg);
+    }
+
     /** Writes a line exactly as given (the ASCII-art banner and raw start-up lines). */
     public void raw(String text) {
         synchronized (out) {
