@@ -910,6 +910,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public long replaced(long access, Object value) {
+        return memory.replaced(access, value);
+    }
+
+    @Override
     public boolean keysMayExpire() {
         return !slaveMode || currentClient == null || currentClient.roleFlags().indexOf('M') < 0;
     }

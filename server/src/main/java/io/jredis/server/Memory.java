@@ -263,6 +263,23 @@ public final class Memory {
     }
 
     /**
+     * The access field of a key an INCR just read (its field {@code access}, the old object's as touched) once it
+     * holds {@code value} instead: a shared integer keeps its own field, except that under LFU it takes the old
+     * object's counter (dbOverwrite); any other value is the key's own, with the old object's field (Redis changes
+     * an unshared integer in place, or copies the counter; under LRU the new object's clock is the touch's).
+     */
+    long replaced(long access, Object value) {
+        int to = sharedInteger(value);
+        if (to < 0) {
+            return access;
+        }
+        if (lfu()) {
+            sharedAccess[to] = access;
+        }
+        return sharedAccess[to];
+    }
+
+    /**
      * The integer 0..9999 that {@code v} is stored as a shared object of, or -1 (Redis's tryObjectEncoding). On the
      * access path, so it does not ask {@link io.jredis.server.db.Values#encoding} about the rare small integers
      * Redis keeps raw (SETRANGE's, INCRBYFLOAT's): two synchronized lookups per access cost a tenth of a SET of a
