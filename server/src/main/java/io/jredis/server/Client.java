@@ -146,6 +146,21 @@ public final class Client implements Reply.ReplySink {
             @Override
             public void resizeQueryBuffer(boolean idle) {
             }
+
+            @Override
+            public long partialArgBytes() {
+                return 0;
+            }
+
+            @Override
+            public int partialArgs() {
+                return 0;
+            }
+
+            @Override
+            public boolean readingBigArgument() {
+                return false;
+            }
         };
 
         /** Bytes held: unparsed input, the parsed arguments of a partial request, a big argument's reservation. */
@@ -165,6 +180,18 @@ public final class Client implements Reply.ReplySink {
          * seconds), trimmed to the recent peak when that is under half of it.
          */
         void resizeQueryBuffer(boolean idle);
+
+        /** Bytes of the arguments of a partial request parsed so far (counted in {@link #pendingBytes}). */
+        long partialArgBytes();
+
+        /** Arguments of a partial request parsed so far. */
+        int partialArgs();
+
+        /**
+         * True while a big argument is read into a query buffer of its own: Redis's only query buffer then, which
+         * {@link #pendingBytes} counts as allocated.
+         */
+        boolean readingBigArgument();
     }
 
     Client(long id, Engine engine, Channel channel) {
@@ -578,13 +605,16 @@ public final class Client implements Reply.ReplySink {
         long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
         if (!executing) {
             // A partial request: Redis shows what its query buffer holds of it (the memory counts in tot-mem); after
-            // a big argument, the buffer of that size Redis keeps for the next one.
+            // a big argument, the buffer of that size Redis keeps for the next one. A big argument being read has
+            // the only query buffer, counted with the pending input.
+            boolean big = pendingInput.readingBigArgument();
             qbuf = pendingInput.queryBytes();
-            qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0)
-                    - qbuf);
+            qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(),
+                    queryBufferGrown && !big ? QUERY_BUFFER_USABLE : 0) - qbuf);
+            qbufMem = big ? 0 : qbufMem;
         }
         byte[][] held = heldArgv();
-        long argvMem = held == null ? 0 : argvBytes(held);
+        long argvMem = held == null ? pendingInput.partialArgBytes() : argvBytes(held);
         long omem = replyListMemory();
         long obl = layout.active() ? layout.staticBytes() : out == null ? 0 : out.writerIndex();
         long oll = layout.blocks();
@@ -604,7 +634,8 @@ public final class Client implements Reply.ReplySink {
     /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */
     public long memory() {
         long qbuf = argv != null && postponed == null ? queryBufferBytes(argv) : 0;
-        long qbufMem = queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        long qbufMem = pendingInput.readingBigArgument() ? 0
+                : queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
         return memory(qbufMem, replyListMemory());
     }
 
@@ -693,7 +724,8 @@ public final class Client implements Reply.ReplySink {
     private long memory(long qbufMem, long omem) {
         byte[][] held = heldArgv();
         long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem + pendingInput()
-                + (held == null ? 0 : argvBytes(held) + 8L * (multi == null ? held.length : multi.argc(held.length)));
+                + (held == null ? 8L * pendingInput.partialArgs()
+                        : argvBytes(held) + 8L * (multi == null ? held.length : multi.argc(held.length)));
         if (multi != null) {
             mem += multi.overhead();
         }
@@ -842,7 +874,7 @@ public final class Client implements Reply.ReplySink {
     }
 
     /** The jemalloc size class an allocation of {@code n} bytes (n > 128) gets: four classes per power of two. */
-    static int jemallocSize(int n) {
+    public static int jemallocSize(int n) {
         int pow = Integer.highestOneBit(n - 1);
         int step = Math.max(pow / 4, 16);
         return (n + step - 1) / step * step;
