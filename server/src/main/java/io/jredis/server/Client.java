@@ -111,6 +111,9 @@ public final class Client implements Reply.ReplySink {
     private int nextLimitCheck = REPLY_CHUNK_BYTES;
     /** Requests received but not complete yet, held by the connection's decoder. */
     private Input pendingInput = Input.NONE;
+    /** The type and memory the cron last counted this client at (Redis's last_memory_type / _usage). */
+    private Type trackedType;
+    private long trackedMemory;
     /** Where Redis would hold the replies not sent yet; bytes enter it in the order they are sent. */
     private final ReplyLayout layout = new ReplyLayout();
     /** Bytes at the start of {@link #out} already in {@link #layout}. */
@@ -629,6 +632,21 @@ public final class Client implements Reply.ReplySink {
                 + " events=" + events() + " cmd=" + lastCommand + " user=" + user()
                 + " redir=" + (tracking == null ? -1 : tracking.redirect()) + " resp="
                 + reply.protocol();
+    }
+
+    /** The type the cron last counted this client's memory under, or null when it is not counted. */
+    Type trackedType() {
+        return trackedType;
+    }
+
+    /** The memory the cron last counted for this client. */
+    long trackedMemory() {
+        return trackedMemory;
+    }
+
+    void trackedMemory(Type type, long memory) {
+        trackedType = type;
+        trackedMemory = memory;
     }
 
     /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */

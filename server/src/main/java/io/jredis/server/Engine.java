@@ -997,6 +997,7 @@ public final class Engine implements Database.Hooks {
         monitor.remove(c);
         tracking.disable(c);
         clients.remove(c.id());
+        memory.untrackMemory(c);
         pendingFlush.remove(c);
         if (c.postponed()) {
             pausedClients.remove(c);
@@ -2072,6 +2073,7 @@ public final class Engine implements Database.Hooks {
             } else if (!c.checkOutputLimit()) {
                 c.cron(now);
                 memory.trackExpansive(c, peakSlot);
+                memory.trackMemory(c);
             }
         }
         if (idle != null) {
