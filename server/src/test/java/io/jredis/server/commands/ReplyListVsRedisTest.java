@@ -134,6 +134,50 @@ class ReplyListVsRedisTest {
         assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
     }
 
+    /**
+     * An unauthenticated client may not hold over 1 KB of reply list: its -NOAUTH errors close it as soon as they
+     * overflow the 16 KB static buffer (490 of 34 bytes), not before (481).
+     */
+    @Test
+    void unauthenticatedClientClosedOnceRepliesOverflowTheStaticBuffer() throws IOException {
+        List<List<Boolean>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("CONFIG", "SET", "requirepass", "secret");
+                try {
+                    List<Boolean> closed = new ArrayList<>();
+                    for (int pings : new int[] {481, 490}) {
+                        try (Socket s = slowReader(port)) {
+                            s.getOutputStream().write("*1\r\n$4\r\nPING\r\n".repeat(pings).getBytes());
+                            closed.add(closedWithin(s));
+                        }
+                    }
+                    sides.add(closed);
+                } finally {
+                    c.call("CONFIG", "SET", "requirepass", "");
+                }
+            }
+        }
+        assertEquals(List.of(false, true), sides.get(0), "redis-server");
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
+    /** True when the server closes the connection; false when it is still open after a second without data. */
+    private static boolean closedWithin(Socket s) throws IOException {
+        s.setSoTimeout(1000);
+        byte[] chunk = new byte[65536];
+        try {
+            while (s.getInputStream().read(chunk) >= 0) {
+                // The replies of an open connection, read until none comes.
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
     private static boolean readsValue(RawClient r, int size) {
         try {
             return RawClient.text(r.read()).length() == size;
