@@ -10,6 +10,7 @@ import io.jredis.server.util.Digits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
@@ -110,6 +111,21 @@ public final class Client implements Reply.ReplySink {
     private int nextLimitCheck = REPLY_CHUNK_BYTES;
     /** Requests received but not complete yet, held by the connection's decoder. */
     private Input pendingInput = Input.NONE;
+    /** The type and memory the cron last counted this client at (Redis's last_memory_type / _usage). */
+    private Type trackedType;
+    private long trackedMemory;
+    /** Where Redis would hold the replies not sent yet; bytes enter it in the order they are sent. */
+    private final ReplyLayout layout = new ReplyLayout();
+    /** Bytes at the start of {@link #out} already in {@link #layout}. */
+    private int outInLayout;
+    /** Bytes in {@link #layout} taken from {@link #out} but not handed to the connection yet (a held batch). */
+    private long takenInLayout;
+    /**
+     * The reply pieces in {@link #out} longer than 16 KB that Redis copies at once (bulk values): offset and length
+     * each, so that {@link #layout} gives them blocks of their length.
+     */
+    private int[] pieces = new int[8];
+    private int pieceCount;
 
     /** What a connection's request decoder holds of requests not complete yet. */
     public interface Input {
@@ -133,6 +149,21 @@ public final class Client implements Reply.ReplySink {
             @Override
             public void resizeQueryBuffer(boolean idle) {
             }
+
+            @Override
+            public long partialArgBytes() {
+                return 0;
+            }
+
+            @Override
+            public int partialArgs() {
+                return 0;
+            }
+
+            @Override
+            public boolean readingBigArgument() {
+                return false;
+            }
         };
 
         /** Bytes held: unparsed input, the parsed arguments of a partial request, a big argument's reservation. */
@@ -152,6 +183,18 @@ public final class Client implements Reply.ReplySink {
          * seconds), trimmed to the recent peak when that is under half of it.
          */
         void resizeQueryBuffer(boolean idle);
+
+        /** Bytes of the arguments of a partial request parsed so far (counted in {@link #pendingBytes}). */
+        long partialArgBytes();
+
+        /** Arguments of a partial request parsed so far. */
+        int partialArgs();
+
+        /**
+         * True while a big argument is read into a query buffer of its own: Redis's only query buffer then, which
+         * {@link #pendingBytes} counts as allocated.
+         */
+        boolean readingBigArgument();
     }
 
     Client(long id, Engine engine, Channel channel) {
@@ -199,8 +242,17 @@ public final class Client implements Reply.ReplySink {
      * the socket took whole serves the next batch, as Redis's static reply buffer does.
      */
     public void send(ByteBuf b) {
+        int n = b.readableBytes();
+        boolean inLayout = takenInLayout > 0;
+        if (inLayout) {
+            takenInLayout = Math.max(0, takenInLayout - n);
+        }
         if (directWrite == null || !directWrite.test(b)) {
             channel.writeAndFlush(b, channel.voidPromise());
+            if (!inLayout && (layout.active() || queuedBytes() > 0)) {
+                // A batch that fits the static buffer enters the layout only when the socket did not take all of it.
+                layout.append(n, replyBufferSize, false);
+            }
         } else if (spare == null && b.capacity() <= SPARE_MAX_BYTES && !closed) {
             spare = b.clear();
         } else {
@@ -468,6 +520,7 @@ public final class Client implements Reply.ReplySink {
             spare.release();
             spare = null;
         }
+        layout.clear();
     }
 
     // ---- CLIENT PAUSE ----
@@ -555,17 +608,19 @@ public final class Client implements Reply.ReplySink {
         long qbufMem = queryBufferGrown ? qbuf + qbufFree + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
         if (!executing) {
             // A partial request: Redis shows what its query buffer holds of it (the memory counts in tot-mem); after
-            // a big argument, the buffer of that size Redis keeps for the next one.
+            // a big argument, the buffer of that size Redis keeps for the next one. A big argument being read has
+            // the only query buffer, counted with the pending input.
+            boolean big = pendingInput.readingBigArgument();
             qbuf = pendingInput.queryBytes();
-            qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(), queryBufferGrown ? QUERY_BUFFER_USABLE : 0)
-                    - qbuf);
+            qbufFree = Math.max(0, Math.max(pendingInput.queryReserved(),
+                    queryBufferGrown && !big ? QUERY_BUFFER_USABLE : 0) - qbuf);
+            qbufMem = big ? 0 : qbufMem;
         }
         byte[][] held = heldArgv();
-        long argvMem = held == null ? 0 : argvBytes(held);
-        long pending = outputBytes();
-        long obl = Math.min(pending, replyBufferSize);
-        long omem = pending - obl;
-        long oll = (omem + REPLY_CHUNK_BYTES - 1) / REPLY_CHUNK_BYTES;
+        long argvMem = held == null ? pendingInput.partialArgBytes() : argvBytes(held);
+        long omem = replyListMemory();
+        long obl = layout.active() ? layout.staticBytes() : out == null ? 0 : out.writerIndex();
+        long oll = layout.blocks();
         long totMem = memory(qbufMem, omem);
         return "id=" + id + " addr=" + addr() + " laddr=" + laddr() + " fd=" + fd() + " name=" + name
                 + " age=" + (now / 1000 - createdAt / 1000) + " idle=" + (now / 1000 - lastInteraction / 1000)
@@ -579,11 +634,27 @@ public final class Client implements Reply.ReplySink {
                 + reply.protocol();
     }
 
+    /** The type the cron last counted this client's memory under, or null when it is not counted. */
+    Type trackedType() {
+        return trackedType;
+    }
+
+    /** The memory the cron last counted for this client. */
+    long trackedMemory() {
+        return trackedMemory;
+    }
+
+    void trackedMemory(Type type, long memory) {
+        trackedType = type;
+        trackedMemory = memory;
+    }
+
     /** CLIENT LIST's tot-mem: what the client holds (maxmemory-clients weighs clients by it). */
     public long memory() {
         long qbuf = argv != null && postponed == null ? queryBufferBytes(argv) : 0;
-        long qbufMem = queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
-        return memory(qbufMem, Math.max(0, outputBytes() - replyBufferSize));
+        long qbufMem = pendingInput.readingBigArgument() ? 0
+                : queryBufferGrown ? Math.max(qbuf, QUERY_BUFFER_USABLE) + QUERY_BUFFER_HEADER : EMPTY_SDS_BYTES;
+        return memory(qbufMem, replyListMemory());
     }
 
     /**
@@ -603,7 +674,54 @@ public final class Client implements Reply.ReplySink {
 
     /** The output Redis tracks for INFO client_recent_max_output_buffer: its reply list, not the static buffer. */
     public long outputMemory() {
-        return Math.max(0, outputBytes() - replyBufferSize);
+        return replyListMemory();
+    }
+
+    /** What Redis's reply list would hold now (CLIENT LIST omem), the layout brought up to date first. */
+    private long replyListMemory() {
+        syncLayout();
+        return layout.memory();
+    }
+
+    /**
+     * Brings {@link #layout} up to date: what the connection sent since, then what {@link #out} gained, which stays
+     * out of it while it fits the static buffer of an idle layout (most batches: nothing to do).
+     */
+    private void syncLayout() {
+        if (channel == null) {
+            return;
+        }
+        if (layout.active()) {
+            layout.writtenUpTo(layout.appended() - queuedBytes() - takenInLayout - outInLayout);
+        }
+        int end = out == null ? 0 : out.writerIndex();
+        if (end > outInLayout && (layout.active() || end > replyBufferSize)) {
+            int at = outInLayout;
+            for (int i = 0; i < pieceCount; i += 2) {
+                int start = Math.max(pieces[i], at);
+                int stop = pieces[i] + pieces[i + 1];
+                if (stop <= at) {
+                    continue;
+                }
+                layout.append(start - at, replyBufferSize, false);
+                layout.append(stop - start, replyBufferSize, start == pieces[i]);
+                at = stop;
+            }
+            layout.append(end - at, replyBufferSize, false);
+            outInLayout = end;
+        }
+    }
+
+    @Override
+    public void piece(ByteBuf b, int at, int length) {
+        if (b != out) {
+            return;
+        }
+        if (pieceCount == pieces.length) {
+            pieces = java.util.Arrays.copyOf(pieces, pieceCount * 2);
+        }
+        pieces[pieceCount++] = at;
+        pieces[pieceCount++] = length;
     }
 
     /** The arguments Redis holds for the client: the running command's, or those of the command it is blocked in. */
@@ -624,7 +742,8 @@ public final class Client implements Reply.ReplySink {
     private long memory(long qbufMem, long omem) {
         byte[][] held = heldArgv();
         long mem = CLIENT_STRUCT_BYTES + replyBufferSize + qbufMem + omem + pendingInput()
-                + (held == null ? 0 : argvBytes(held) + 8L * (multi == null ? held.length : multi.argc(held.length)));
+                + (held == null ? 8L * pendingInput.partialArgs()
+                        : argvBytes(held) + 8L * (multi == null ? held.length : multi.argc(held.length)));
         if (multi != null) {
             mem += multi.overhead();
         }
@@ -773,7 +892,7 @@ public final class Client implements Reply.ReplySink {
     }
 
     /** The jemalloc size class an allocation of {@code n} bytes (n > 128) gets: four classes per power of two. */
-    private static int jemallocSize(int n) {
+    public static int jemallocSize(int n) {
         int pow = Integer.highestOneBit(n - 1);
         int step = Math.max(pow / 4, 16);
         return (n + step - 1) / step * step;
@@ -844,16 +963,21 @@ public final class Client implements Reply.ReplySink {
      */
     public ByteBuf takePending() {
         ByteBuf b = out;
+        if (b != null && !closeAsap && channel != null
+                && (layout.active() || b.writerIndex() > replyBufferSize)) {
+            // The last check before the batch reaches the socket, as Redis checks when the reply list grows.
+            checkOutputLimit();
+        }
+        int inLayout = outInLayout;
+        outInLayout = 0;
+        pieceCount = 0;
         out = null;
         nextLimitCheck = REPLY_CHUNK_BYTES;
-        if (b != null && !closeAsap) {
-            // The last check before the batch reaches the socket: the kernel may take all of it at once.
-            checkOutputLimit(b.readableBytes() + outputBytes());
-        }
         if (closeAsap && b != null) {
             b.release();
             return null;
         }
+        takenInLayout += inLayout;
         return b;
     }
 
@@ -867,7 +991,7 @@ public final class Client implements Reply.ReplySink {
      * closed. From then on its replies are dropped (Redis's CLIENT_CLOSE_ASAP).
      */
     public boolean checkOutputLimit() {
-        return checkOutputLimit(outputBytes());
+        return checkOutputLimit(type() == Type.REPLICA ? outputBytes() : replyListMemory());
     }
 
     private boolean checkOutputLimit(long used) {
@@ -893,12 +1017,32 @@ public final class Client implements Reply.ReplySink {
         return closeAsap;
     }
 
-    /** Bytes of replies not yet handed to the socket plus what the socket has not sent, for CLIENT LIST omem. */
+    /**
+     * Bytes of replies not yet handed to the socket plus what the socket has not sent: a replica's share of the
+     * replication buffer, and what INFO counts of a client's buffers.
+     */
     public long outputBytes() {
-        long pending = out == null ? 0 : out.readableBytes();
-        if (channel != null && channel.unsafe().outboundBuffer() != null) {
-            pending += channel.unsafe().outboundBuffer().totalPendingWriteBytes();
+        return (out == null ? 0 : out.readableBytes()) + queuedBytes();
+    }
+
+    /**
+     * Bytes handed to the connection that the socket has not taken yet. The channel's pending count drops only once
+     * a buffer is written whole, so a partly written one is read where the socket left it.
+     */
+    private long queuedBytes() {
+        ChannelOutboundBuffer unsent = channel == null ? null : channel.unsafe().outboundBuffer();
+        if (unsent == null || unsent.isEmpty()) {
+            return 0;
         }
-        return pending;
+        long[] n = new long[1];
+        try {
+            unsent.forEachFlushedMessage(m -> {
+                n[0] += m instanceof ByteBuf b ? b.readableBytes() : 0;
+                return true;
+            });
+        } catch (Exception e) {
+            return unsent.totalPendingWriteBytes();
+        }
+        return n[0];
     }
 }

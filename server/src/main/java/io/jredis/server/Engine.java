@@ -914,6 +914,11 @@ public final class Engine implements Database.Hooks {
     }
 
     @Override
+    public long replaced(long access, Object value) {
+        return memory.replaced(access, value);
+    }
+
+    @Override
     public boolean keysMayExpire() {
         return !slaveMode || currentClient == null || currentClient.roleFlags().indexOf('M') < 0;
     }
@@ -996,6 +1001,7 @@ public final class Engine implements Database.Hooks {
         monitor.remove(c);
         tracking.disable(c);
         clients.remove(c.id());
+        memory.untrackMemory(c);
         pendingFlush.remove(c);
         if (c.postponed()) {
             pausedClients.remove(c);
@@ -2074,6 +2080,7 @@ public final class Engine implements Database.Hooks {
             } else if (!c.checkOutputLimit()) {
                 c.cron(now);
                 memory.trackExpansive(c, peakSlot);
+                memory.trackMemory(c);
             }
         }
         if (idle != null) {

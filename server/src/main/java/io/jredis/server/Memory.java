@@ -76,6 +76,11 @@ public final class Memory {
      */
     private final long[] peakInput = new long[PEAK_SLOTS];
     private final long[] peakOutput = new long[PEAK_SLOTS];
+    /**
+     * Redis's stat_clients_type_memory: every client's memory (its CLIENT LIST tot-mem) by type, as of the cron's
+     * last pass over it, which INFO reads rather than walking the clients.
+     */
+    private final long[] clientTypeMemory = new long[Client.Type.values().length];
     /** The maxmemory-policy {@link #sharedIntegers} last saw, and whether it evicts by LRU or LFU. */
     private String sharingPolicy;
     private boolean sharingPolicyEvictsByAccess;
@@ -103,6 +108,23 @@ public final class Memory {
     void trackExpansive(Client c, int slot) {
         peakInput[slot] = Math.max(peakInput[slot], c.inputMemory());
         peakOutput[slot] = Math.max(peakOutput[slot], c.outputMemory());
+    }
+
+    /** Redis's updateClientMemoryUsage, from the cron's pass over the clients: the client's memory as of now. */
+    void trackMemory(Client c) {
+        untrackMemory(c);
+        Client.Type type = c.type();
+        long mem = c.memory();
+        clientTypeMemory[type.ordinal()] += mem;
+        c.trackedMemory(type, mem);
+    }
+
+    /** Takes a client's memory out of the totals (it is closed, or about to be counted again). */
+    void untrackMemory(Client c) {
+        if (c.trackedType() != null) {
+            clientTypeMemory[c.trackedType().ordinal()] -= c.trackedMemory();
+            c.trackedMemory(null, 0);
+        }
     }
 
     /** INFO client_recent_max_input_buffer: the biggest client input of the last 8 seconds. */
@@ -175,17 +197,12 @@ public final class Memory {
     }
 
     /**
-     * Bytes held in the buffers of clients other than replicas (INFO mem_clients_normal): unsent replies and
-     * requests not yet complete.
+     * The memory of clients other than replicas (INFO mem_clients_normal): as Redis, the sum of their CLIENT LIST
+     * tot-mem as of the cron's last pass over each, normal, pubsub and master clients alike.
      */
     public long clients() {
-        long n = 0;
-        for (Client c : engine.clients().values()) {
-            if (c.type() != Client.Type.REPLICA) {
-                n += c.outputBytes() + c.pendingInput();
-            }
-        }
-        return n;
+        return clientTypeMemory[Client.Type.NORMAL.ordinal()] + clientTypeMemory[Client.Type.PUBSUB.ordinal()]
+                + clientTypeMemory[Client.Type.MASTER.ordinal()];
     }
 
     /**
@@ -258,6 +275,23 @@ public final class Memory {
         }
         if (to != from && lfu()) {
             sharedAccess[to] = touched;
+        }
+        return sharedAccess[to];
+    }
+
+    /**
+     * The access field of a key an INCR just read (its field {@code access}, the old object's as touched) once it
+     * holds {@code value} instead: a shared integer keeps its own field, except that under LFU it takes the old
+     * object's counter (dbOverwrite); any other value is the key's own, with the old object's field (Redis changes
+     * an unshared integer in place, or copies the counter; under LRU the new object's clock is the touch's).
+     */
+    long replaced(long access, Object value) {
+        int to = sharedInteger(value);
+        if (to < 0) {
+            return access;
+        }
+        if (lfu()) {
+            sharedAccess[to] = access;
         }
         return sharedAccess[to];
     }

@@ -630,7 +630,7 @@ final class DebugCommand {
         // The entry holds the value for the key's life: its identity stands for the robj address, which Redis keeps
         // while it changes a value in place (INCR of an unshared integer) where jredis stores new bytes.
         c.reply().simple(String.format("Value at:0x7f%010x", System.identityHashCode(e))
-                + " refcount:" + Values.refcount(v, m.sharedIntegers()) + " encoding:" + encoding
+                + " refcount:" + Values.refcount(e.stored(), m.sharedIntegers()) + " encoding:" + encoding
                 + " serializedlength:" + serializedLength(c.engine(), v) + " lru:" + Memory.lru24(access)
                 + " lru_seconds_idle:" + m.idleSeconds(access) + quicklistDetails(c.engine(), v));
     }

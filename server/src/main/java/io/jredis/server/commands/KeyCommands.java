@@ -354,7 +354,7 @@ final class KeyCommands {
             c.reply().nullBulk();
             return;
         }
-        c.reply().integer(Values.refcount(e.value(), c.engine().memory().sharedIntegers()));
+        c.reply().integer(Values.refcount(e.stored(), c.engine().memory().sharedIntegers()));
     }
 
     /**

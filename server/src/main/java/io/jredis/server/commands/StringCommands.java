@@ -6,6 +6,7 @@ import io.jredis.server.KeyspaceEvents;
 import io.jredis.server.command.CommandTable;
 import io.jredis.server.config.BoolDirective;
 import io.jredis.server.db.AppendedString;
+import io.jredis.server.db.UnsharedInteger;
 import io.jredis.server.db.Database;
 import io.jredis.server.db.Dict;
 import io.jredis.server.db.Values;
@@ -91,6 +92,8 @@ final class StringCommands {
             c.reply().bulk(s);
         } else if (v instanceof AppendedString a) {
             c.reply().bulk(a.bytes(), 0, a.length());
+        } else if (v instanceof UnsharedInteger u) {
+            c.reply().bulk(u.digits());
         } else {
             c.engine().error(c, Args.WRONGTYPE);
             return false;
@@ -417,7 +420,7 @@ final class StringCommands {
             a.append(argv[2]);
             db.replace(e, a);
             length = a.length();
-        } else if (e.stored() instanceof byte[] cur) {
+        } else if (e.value() instanceof byte[] cur) {
             if (!lengthOk(c, cur.length, argv[2].length)) {
                 return;
             }
@@ -443,6 +446,8 @@ final class StringCommands {
             c.reply().integer(s.length);
         } else if (v instanceof AppendedString a) {
             c.reply().integer(a.length());
+        } else if (v instanceof UnsharedInteger u) {
+            c.reply().integer(u.digits().length);
         } else {
             c.engine().error(c, Args.WRONGTYPE);
         }

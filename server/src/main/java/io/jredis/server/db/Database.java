@@ -44,6 +44,14 @@ public final class Database {
             return accessed(previous);
         }
 
+        /**
+         * The access field of a key just looked up for a write, its field {@code access}, once it holds the new
+         * {@code value} in place of the one read (no second touch).
+         */
+        default long replaced(long access, Object value) {
+            return access;
+        }
+
         /** A key was created (Redis's dbAdd, which publishes the "new" keyspace event). */
         default void keyAdded(Database db, byte[] key) {}
 
@@ -257,6 +265,7 @@ public final class Database {
      */
     public void replace(Dict.Entry e, Object value) {
         e.value(value);
+        e.access = hooks.replaced(e.access, value);
         account(e);
         hooks.keyModified(this, e.key);
     }

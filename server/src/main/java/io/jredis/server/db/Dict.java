@@ -51,6 +51,8 @@ public final class Dict {
             if (v instanceof AppendedString a) {
                 v = a.trimmed();
                 value = v;
+            } else if (v instanceof UnsharedInteger u) {
+                return u.digits();
             }
             return v;
         }
@@ -59,7 +61,10 @@ public final class Dict {
             value = v;
         }
 
-        /** The value as stored, an {@link AppendedString} left as it is: for APPEND, GET, STRLEN and the estimate. */
+        /**
+         * The value as stored, an {@link AppendedString} or {@link UnsharedInteger} left as it is: for APPEND, GET,
+         * STRLEN, the estimate and what tells a shared integer from its key's own.
+         */
         public Object stored() {
             return value;
         }

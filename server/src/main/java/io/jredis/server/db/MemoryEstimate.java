@@ -45,6 +45,9 @@ public final class MemoryEstimate {
         if (v instanceof AppendedString a) {
             return bytes(a.capacity());
         }
+        if (v instanceof UnsharedInteger u) {
+            return OBJECT + bytes(u.digits().length);
+        }
         if (v instanceof ListValue l) {
             long slots = align(ARRAY_HEADER + REF * Math.max(4, Integer.highestOneBit(Math.max(1, l.size())) * 2L));
             return OBJECT + slots + l.elementsMemory();

@@ -80,11 +80,11 @@ public final class Values {
     }
 
     /**
-     * OBJECT REFCOUNT: 1, except the "int" strings 0..9999 that Redis shares (OBJ_SHARED_REFCOUNT) when
-     * {@code sharedIntegers}.
+     * OBJECT REFCOUNT of a value as stored ({@link Dict.Entry#stored}): 1, except the "int" strings 0..9999 that
+     * Redis shares (OBJ_SHARED_REFCOUNT) when {@code sharedIntegers}, unless held as an {@link UnsharedInteger}.
      */
-    public static long refcount(Object v, boolean sharedIntegers) {
-        if (sharedIntegers && v instanceof byte[] b && encoding(b).equals("int")) {
+    public static long refcount(Object stored, boolean sharedIntegers) {
+        if (sharedIntegers && stored instanceof byte[] b && encoding(b).equals("int")) {
             long[] n = new long[1];
             if (Bytes.parseLong(b, n) && n[0] >= 0 && n[0] < 10000) {
                 return Integer.MAX_VALUE;
@@ -93,9 +93,18 @@ public final class Values {
         return 1;
     }
 
-    /** A deep copy for COPY: strings are shared, except a raw one, which may change in place (see {@link #RAW}). */
+    /**
+     * A deep copy for COPY: strings are shared, except a raw one, which may change in place (see {@link #RAW}), and
+     * a small integer, which Redis duplicates into an object of its own (dupStringObject) rather than share.
+     */
     public static Object copy(Object v) {
-        return v instanceof byte[] s ? (isRaw(s) ? raw(s.clone()) : s) : ((RedisObject) v).copy();
+        if (v instanceof byte[] s) {
+            if (isRaw(s)) {
+                return raw(s.clone());
+            }
+            return refcount(s, true) != 1 ? new UnsharedInteger(s) : s;
+        }
+        return ((RedisObject) v).copy();
     }
 
     /** A string value to keep apart from its key: a copy when it is raw and so may change in place, else itself. */

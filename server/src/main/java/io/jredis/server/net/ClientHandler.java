@@ -21,10 +21,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class ClientHandler extends ChannelDuplexHandler {
     /**
-     * Unsent reply bytes an unauthenticated client may leave behind before it is closed: Redis closes such a client
-     * once its reply list exceeds 1 KB on top of its 16 KB static reply buffer (CVE-2025-21605).
+     * Reply list memory (CLIENT LIST omem) an unauthenticated client may hold before it is closed: Redis closes such
+     * a client once its reply list exceeds 1 KB, that is as soon as its replies overflow the static reply buffer
+     * (CVE-2025-21605).
      */
-    static final long UNAUTHENTICATED_OUTPUT_LIMIT = 16 * 1024 + 1024;
+    static final long UNAUTHENTICATED_OUTPUT_LIMIT = 1024;
 
     private final Engine engine;
     private Client client;

@@ -91,6 +91,11 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
      * argument we'll see another one") until its cron trims it; 0 when none. Only CLIENT LIST shows it.
      */
     private long bigReserve;
+    /**
+     * Redis's sdsalloc of the query buffer a big argument is read into while {@link #big} is: made room for the
+     * argument's length + 2 (the jemalloc size class's room), trimmed by the cron, made room for again on a read.
+     */
+    private long bigAlloc;
     /** Redis's querybuf_peak since the last {@link #resizeQueryBuffer}: the most input held at once. */
     private long queryPeak;
     private boolean failed;
@@ -163,6 +168,7 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
             }
             if (cmd == null) {
                 long pending = (long) in.readableBytes() + bigFill;
+                queryPeak = Math.max(queryPeak, pending);
                 if (pending > limits.queryBufferLimit()) {
                     fail(in, new QueryBufferOverflow(initialBytes(in)));
                 }
@@ -187,7 +193,22 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
     @Override
     public long pendingBytes() {
         return internalBuffer().readableBytes() + (args == null ? 0 : argBytes)
-                + (big == null ? 0 : Math.max(big.length, bulkLen + 2));
+                + (big == null ? 0 : sdsAllocation(bigAlloc));
+    }
+
+    @Override
+    public long partialArgBytes() {
+        return args == null ? 0 : argBytes;
+    }
+
+    @Override
+    public int partialArgs() {
+        return args == null ? 0 : argIndex;
+    }
+
+    @Override
+    public boolean readingBigArgument() {
+        return big != null;
     }
 
     @Override
@@ -197,13 +218,20 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
 
     @Override
     public long queryReserved() {
-        return big == null ? bigReserve : bulkLen + 2;
+        return big == null ? bigReserve : bigAlloc;
     }
 
     @Override
     public void resizeQueryBuffer(boolean idle) {
         long len = internalBuffer().readableBytes();
-        if (big == null && bigReserve - len > 4096) {
+        if (big != null && bigAlloc - bigFill > 4096) {
+            // Redis trims the buffer of a big argument too: to what arrived when idle, else not below its length.
+            if (idle) {
+                bigAlloc = bigFill;
+            } else if (bigAlloc > BIG_ARG && bigAlloc / 2 > queryPeak) {
+                bigAlloc = Math.max(bigFill, Math.max(queryPeak, bulkLen));
+            }
+        } else if (big == null && bigReserve - len > 4096) {
             if (idle) {
                 bigReserve = 0;
             } else if (bigReserve > BIG_ARG && bigReserve / 2 > queryPeak) {
@@ -393,6 +421,11 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
         if (big == null) {
             big = new byte[Math.min(len, Math.max(BIG_ARG, in.readableBytes()))];
             bigFill = 0;
+            bigAlloc = bigReserve;
+        }
+        if (bigAlloc < len + 2L) {
+            // Redis's sdsMakeRoomForNonGreedy for the whole argument, at its start and on each read after a trim.
+            bigAlloc = sdsRoom(len + 2L);
         }
         int take = Math.min(in.readableBytes(), len - bigFill);
         if (take > 0) {
@@ -414,6 +447,22 @@ public final class RespDecoder extends ByteToMessageDecoder implements Client.In
         bigReserve = len + 2L;
         queryPeak = Math.max(queryPeak, bigReserve);
         return arg;
+    }
+
+    /** The room sdsMakeRoomForNonGreedy gives a query buffer made for {@code n} bytes: its size class less header. */
+    private static long sdsRoom(long n) {
+        int header = sdsHeader(n);
+        return Client.jemallocSize((int) Math.min(n + header + 1, Integer.MAX_VALUE)) - header - 1;
+    }
+
+    /** sdsZmallocSize of a query buffer with room for {@code alloc} bytes: its header, room and NUL, size class. */
+    private static long sdsAllocation(long alloc) {
+        return Client.jemallocSize((int) Math.min(alloc + sdsHeader(alloc) + 1, Integer.MAX_VALUE));
+    }
+
+    /** The header of an sds string of {@code n} bytes (types 8, 16 and 32). */
+    private static int sdsHeader(long n) {
+        return n < 1 << 8 ? 3 : n < 1 << 16 ? 5 : 9;
     }
 
     /**

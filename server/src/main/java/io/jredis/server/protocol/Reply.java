@@ -46,7 +46,18 @@ public final class Reply {
     /** The buffer replies go to; obtained lazily so idle clients hold no memory. */
     public interface ReplySink {
         ByteBuf buffer();
+
+        /**
+         * Told of a reply piece longer than {@link #PIECE_BYTES} that Redis would copy into its reply buffers at once
+         * (a bulk value), {@code length} bytes at {@code at} in {@code b}, as written: Redis gives what of it does
+         * not fit its last reply block a block of that length.
+         */
+        default void piece(ByteBuf b, int at, int length) {
+        }
     }
+
+    /** PROTO_REPLY_CHUNK_BYTES: a reply piece longer than this may get a reply block of its own in Redis. */
+    public static final int PIECE_BYTES = 16 * 1024;
 
     public int protocol() {
         return protocol;
@@ -148,6 +159,9 @@ public final class Reply {
         }
         ByteBuf b = buf(len + 32);
         writeHeader(b, '$', len);
+        if (len > PIECE_BYTES) {
+            sink.piece(b, b.writerIndex(), len);
+        }
         b.writeBytes(v, off, len);
         b.writeBytes(CRLF);
     }
@@ -174,6 +188,9 @@ public final class Reply {
         ByteBuf b = buf(bytes.length + 40);
         writeHeader(b, '=', bytes.length + 4);
         b.writeCharSequence("txt:", StandardCharsets.US_ASCII);
+        if (bytes.length > PIECE_BYTES) {
+            sink.piece(b, b.writerIndex(), bytes.length);
+        }
         b.writeBytes(bytes);
         b.writeBytes(CRLF);
     }

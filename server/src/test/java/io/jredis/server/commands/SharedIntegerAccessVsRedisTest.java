@@ -62,6 +62,74 @@ class SharedIntegerAccessVsRedisTest {
         assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
     }
 
+    /**
+     * INCR from one small integer to another: the read touches the old shared object, then (LFU) the new one takes
+     * its counter (dbOverwrite); INCR out of the shared range gives the key the touched counter as its own.
+     */
+    @Test
+    void incrIntoASharedIntegerCarriesTheLfuCounter() throws IOException {
+        List<List<Long>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
+                List<Long> got = new ArrayList<>();
+                c.call("SET", "incr:a", "11");
+                c.call("GET", "incr:a");
+                c.call("GET", "incr:a");
+                c.call("SET", "incr:b", "12");
+                c.call("INCR", "incr:a");
+                got.add(integer(c, "OBJECT", "FREQ", "incr:a"));
+                got.add(integer(c, "OBJECT", "FREQ", "incr:b"));
+                got.add(integer(c, "OBJECT", "REFCOUNT", "incr:a"));
+                c.call("SET", "incr:c", "9999");
+                c.call("INCR", "incr:c");
+                got.add(integer(c, "OBJECT", "FREQ", "incr:c"));
+                got.add(integer(c, "OBJECT", "REFCOUNT", "incr:c"));
+                sides.add(got);
+            }
+        }
+        assertEquals(List.of(8L, 8L, 2147483647L, 6L, 1L), sides.get(0), "redis-server");
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
+    /**
+     * COPY of a small integer makes an object of its own (dupStringObject): refcount 1 and a new counter, until an
+     * INCR makes it shared again, carrying that counter into the shared object.
+     */
+    @Test
+    void copyOfASmallIntegerIsNotShared() throws IOException {
+        List<List<Object>> sides = new ArrayList<>();
+        for (int port : ports()) {
+            try (RawClient c = new RawClient("127.0.0.1", port)) {
+                c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
+                List<Object> got = new ArrayList<>();
+                c.call("SET", "copy:src", "21");
+                c.call("GET", "copy:src");
+                c.call("COPY", "copy:src", "copy:dst");
+                c.call("GET", "copy:dst");
+                c.call("GET", "copy:dst");
+                got.add(integer(c, "OBJECT", "FREQ", "copy:src"));
+                got.add(integer(c, "OBJECT", "FREQ", "copy:dst"));
+                got.add(integer(c, "OBJECT", "REFCOUNT", "copy:dst"));
+                got.add(RawClient.text(c.call("OBJECT", "ENCODING", "copy:dst")));
+                String debug = RawClient.text(c.call("DEBUG", "OBJECT", "copy:dst"));
+                got.add(debug.substring(debug.indexOf("refcount:"), debug.indexOf(" serializedlength")));
+                got.add(RawClient.text(c.call("GET", "copy:dst")));
+                got.add(integer(c, "STRLEN", "copy:dst"));
+                c.call("RENAME", "copy:dst", "copy:moved");
+                got.add(integer(c, "OBJECT", "REFCOUNT", "copy:moved"));
+                c.call("INCR", "copy:moved");
+                c.call("SET", "copy:other", "22");
+                got.add(integer(c, "OBJECT", "FREQ", "copy:other"));
+                got.add(integer(c, "OBJECT", "REFCOUNT", "copy:moved"));
+                sides.add(got);
+            }
+        }
+        assertEquals(List.of(7L, 7L, 1L, "int", "refcount:1 encoding:int", "21", 2L, 1L, 11L, 2147483647L),
+                sides.get(0), "redis-server");
+        assertEquals(sides.get(0), sides.get(1), "redis-server vs jredis");
+    }
+
     /** A new key holding a small integer is as idle as the last access to any key holding it. */
     @Test
     void keysHoldingOneSmallIntegerShareItsIdleTime() throws IOException {
