@@ -360,7 +360,7 @@ final class CjsonLib {
 
         private LuaValue object() {
             descend();
-            LuaTable t = new LuaTable();
+            LuaTable t = new Lua51Table();
             next();
             if (type == T.T_OBJ_END) {
                 depth--;
@@ -391,7 +391,7 @@ final class CjsonLib {
 
         private LuaValue array() {
             descend();
-            LuaTable t = new LuaTable();
+            LuaTable t = new Lua51Table();
             next();
             if (type == T.T_ARR_END) {
                 depth--;

@@ -354,7 +354,7 @@ final class CmsgpackLib {
     }
 
     private static LuaValue arr(Cursor c, long n) {
-        LuaTable t = new LuaTable();
+        LuaTable t = new Lua51Table();
         for (int i = 1; i <= n; i++) {
             t.rawset(i, decode(c));
         }
@@ -362,7 +362,7 @@ final class CmsgpackLib {
     }
 
     private static LuaValue map(Cursor c, long n) {
-        LuaTable t = new LuaTable();
+        LuaTable t = new Lua51Table();
         for (long i = 0; i < n; i++) {
             LuaValue k = decode(c);
             LuaValue v = decode(c);

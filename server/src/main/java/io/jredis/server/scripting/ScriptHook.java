@@ -5,7 +5,6 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
-import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -100,10 +99,13 @@ final class ScriptHook extends DebugLib {
     private int topIndex;
     private int[] code;
     private Location lastError;
-    /** A table whose metatable {@link #len} took away for one LEN instruction, and that metatable. */
-    private LuaTable lenTable;
-    private LuaValue lenMeta;
-    private int lenCountdown;
+    /**
+     * The registers and the instruction of a NEWTABLE that just ran: the count hook's path of the next instruction
+     * puts a {@link Lua51Table} in the place of LuaJ's table, with the count going on from {@link #newCountdown}.
+     */
+    private LuaValue[] newRegs;
+    private int newInstruction;
+    private int newCountdown;
     /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
     private LuaValue raised;
     private LuaThread raisedBy;
@@ -156,9 +158,9 @@ final class ScriptHook extends DebugLib {
             f.pop();
         }
         follow(f);
-        if (lenTable != null) {
-            restoreLen();
-            countdown = Math.max(lenCountdown, 1);
+        if (newRegs != null) {
+            newRegs = null;
+            countdown = Math.max(newCountdown, 1);
         }
         lastError = null;
         raised = null;
@@ -274,26 +276,27 @@ final class ScriptHook extends DebugLib {
         }
         int[] c = code;
         if (c != null && pc < c.length && (BEFORE >>> Lua.GET_OPCODE(c[pc]) & 1) != 0) {
-            before(c[pc]);
+            before(c, pc, top);
         }
     }
 
     /** The opcodes whose operands {@link #before} looks at. */
-    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_LEN;
+    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_NEWTABLE | 1L << Lua.OP_SETLIST;
 
-    private void before(int instruction) {
-        if (Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT) {
-            concat(instruction);
-        } else {
-            len(instruction);
+    private void before(int[] c, int pc, int top) {
+        int instruction = c[pc];
+        switch (Lua.GET_OPCODE(instruction)) {
+            case Lua.OP_CONCAT -> concat(instruction);
+            case Lua.OP_NEWTABLE -> newTable(instruction);
+            default -> setList(c, pc, top);
         }
     }
 
-    /** The count hook; also where the instruction after a LEN gives back the metatable {@link #len} took. */
+    /** The count hook; also where the instruction after a NEWTABLE replaces the table it made. */
     private void countdown() {
-        if (lenTable != null) {
-            restoreLen();
-            countdown = lenCountdown;
+        if (newRegs != null) {
+            replaceNewTable();
+            countdown = newCountdown;
             if (countdown > 0) {
                 return;
             }
@@ -306,33 +309,40 @@ final class ScriptHook extends DebugLib {
     }
 
     /**
-     * Before a LEN runs on a table whose metatable has {@code __len}: Lua 5.1 ignores __len for tables (only
-     * userdata have it), LuaJ calls it, so the table goes without its metatable for that one instruction, which
-     * calls nothing. Tables with {@code __mode} keep theirs (their storage changes with it).
+     * Before a NEWTABLE runs: LuaJ's interpreter makes a LuaTable of its own sizes, so the next instruction takes
+     * the count hook's path, where a table with Lua 5.1's layout takes its place (it is still empty and referenced
+     * by that register only); the count goes on as if undisturbed.
      */
-    private void len(int instruction) {
-        LuaValue[] regs = cur.stack[topIndex];
-        int b = Lua.GETARG_B(instruction);
-        if (regs == null || b >= regs.length || regs[b].getClass() != LuaTable.class) {
+    private void newTable(int instruction) {
+        newRegs = cur.stack[topIndex];
+        if (newRegs == null) {
             return;
         }
-        LuaValue mt = regs[b].getmetatable();
-        if (mt != null && !mt.rawget(LuaValue.LEN).isnil() && mt.rawget(LuaValue.MODE).isnil()) {
-            lenTable = (LuaTable) regs[b];
-            lenMeta = mt;
-            lenTable.setmetatable(null);
-            // The next instruction takes the count hook's path, then the count goes on as if undisturbed.
-            lenCountdown = countdown - 1;
-            countdown = 1;
-        }
+        newInstruction = instruction;
+        newCountdown = countdown - 1;
+        countdown = 1;
     }
 
-    /** After that LEN: the table has its metatable back. */
-    private void restoreLen() {
-        LuaTable t = lenTable;
-        lenTable = null;
-        t.setmetatable(lenMeta);
-        lenMeta = null;
+    private void replaceNewTable() {
+        int i = newInstruction;
+        newRegs[Lua.GETARG_A(i)] = new Lua51Table(Lua51Table.fb2int(Lua.GETARG_B(i)),
+                Lua51Table.fb2int(Lua.GETARG_C(i)));
+        newRegs = null;
+    }
+
+    /**
+     * Before a SETLIST of a variable number of values ({@code {...}}, {@code {f()}}): Lua 5.1 grows the array part to
+     * the last index set, which LuaJ only asks for (presize) when the count is fixed.
+     */
+    private void setList(int[] c, int pc, int top) {
+        int i = c[pc];
+        LuaValue[] regs = cur.stack[topIndex];
+        int a = Lua.GETARG_A(i);
+        if (Lua.GETARG_B(i) != 0 || regs == null || !(regs[a] instanceof Lua51Table t)) {
+            return;
+        }
+        int batch = Lua.GETARG_C(i) != 0 ? Lua.GETARG_C(i) : pc + 1 < c.length ? c[pc + 1] : 1;
+        t.presize((batch - 1) * Lua.LFIELDS_PER_FLUSH + top - a - 1);
     }
 
     /** Lua 5.1's traceexec: the line hook runs on a function's first instruction, a jump backwards or a new line. */
