@@ -9,6 +9,7 @@ import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.Lua51Compiler;
 import org.luaj.vm2.lib.DebugLib;
 import org.luaj.vm2.lib.OneArgFunction;
 
@@ -98,14 +99,17 @@ final class ScriptHook extends DebugLib {
     private int[] pcs;
     private int topIndex;
     private int[] code;
+    /** The running closure's constants, for the operands {@link #arith} reads. */
+    private LuaValue[] constants;
     private Location lastError;
     /**
-     * The registers and the instruction of a NEWTABLE that just ran: the count hook's path of the next instruction
-     * puts a {@link Lua51Table} in the place of LuaJ's table, with the count going on from {@link #newCountdown}.
+     * A register the instruction that is running sets, and the value it must hold instead (see {@link #after}): the
+     * count hook's path of the next instruction stores it, with the count going on from {@link #afterCountdown}.
      */
-    private LuaValue[] newRegs;
-    private int newInstruction;
-    private int newCountdown;
+    private LuaValue[] afterRegs;
+    private int afterIndex;
+    private LuaValue afterValue;
+    private int afterCountdown;
     /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
     private LuaValue raised;
     private LuaThread raisedBy;
@@ -158,9 +162,10 @@ final class ScriptHook extends DebugLib {
             f.pop();
         }
         follow(f);
-        if (newRegs != null) {
-            newRegs = null;
-            countdown = Math.max(newCountdown, 1);
+        if (afterRegs != null) {
+            afterRegs = null;
+            afterValue = null;
+            countdown = Math.max(afterCountdown, 1);
         }
         lastError = null;
         raised = null;
@@ -253,7 +258,9 @@ final class ScriptHook extends DebugLib {
         cur = f;
         pcs = f.pc;
         topIndex = f.n - 1;
-        code = topIndex >= 0 && f.fn[topIndex] instanceof LuaClosure c ? c.p.code : null;
+        LuaClosure c = topIndex >= 0 && f.fn[topIndex] instanceof LuaClosure lc ? lc : null;
+        code = c == null ? null : c.p.code;
+        constants = c == null ? null : c.p.k;
     }
 
     /**
@@ -281,22 +288,28 @@ final class ScriptHook extends DebugLib {
     }
 
     /** The opcodes whose operands {@link #before} looks at. */
-    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_NEWTABLE | 1L << Lua.OP_SETLIST;
+    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_NEWTABLE | 1L << Lua.OP_SETLIST
+            | 1L << Lua.OP_MUL | 1L << Lua.OP_DIV | 1L << Lua.OP_POW | 1L << Lua.OP_UNM;
 
     private void before(int[] c, int pc, int top) {
         int instruction = c[pc];
         switch (Lua.GET_OPCODE(instruction)) {
             case Lua.OP_CONCAT -> concat(instruction);
-            case Lua.OP_NEWTABLE -> newTable(instruction);
-            default -> setList(c, pc, top);
+            case Lua.OP_NEWTABLE -> after(Lua.GETARG_A(instruction),
+                    new Lua51Table(Lua51Table.fb2int(Lua.GETARG_B(instruction)),
+                            Lua51Table.fb2int(Lua.GETARG_C(instruction))));
+            case Lua.OP_SETLIST -> setList(c, pc, top);
+            default -> arith(instruction);
         }
     }
 
-    /** The count hook; also where the instruction after a NEWTABLE replaces the table it made. */
+    /** The count hook; also where the instruction after one that {@link #after} corrects has its register set. */
     private void countdown() {
-        if (newRegs != null) {
-            replaceNewTable();
-            countdown = newCountdown;
+        if (afterRegs != null) {
+            afterRegs[afterIndex] = afterValue;
+            afterRegs = null;
+            afterValue = null;
+            countdown = afterCountdown;
             if (countdown > 0) {
                 return;
             }
@@ -309,25 +322,59 @@ final class ScriptHook extends DebugLib {
     }
 
     /**
-     * Before a NEWTABLE runs: LuaJ's interpreter makes a LuaTable of its own sizes, so the next instruction takes
-     * the count hook's path, where a table with Lua 5.1's layout takes its place (it is still empty and referenced
-     * by that register only); the count goes on as if undisturbed.
+     * Before an instruction that sets register {@code a} to what Lua 5.1 would not: the next instruction (of the
+     * same function: these instructions neither jump nor call) takes the count hook's path, where the register gets
+     * {@code value}; the count goes on as if undisturbed. NEWTABLE is one: LuaJ's interpreter makes a LuaTable of its
+     * own, replaced while still empty and in that register only by a {@link Lua51Table}.
      */
-    private void newTable(int instruction) {
-        newRegs = cur.stack[topIndex];
-        if (newRegs == null) {
+    private void after(int a, LuaValue value) {
+        LuaValue[] regs = cur.stack[topIndex];
+        if (regs == null) {
             return;
         }
-        newInstruction = instruction;
-        newCountdown = countdown - 1;
+        afterRegs = regs;
+        afterIndex = a;
+        afterValue = value;
+        afterCountdown = countdown - 1;
         countdown = 1;
     }
 
-    private void replaceNewTable() {
-        int i = newInstruction;
-        newRegs[Lua.GETARG_A(i)] = new Lua51Table(Lua51Table.fb2int(Lua.GETARG_B(i)),
-                Lua51Table.fb2int(Lua.GETARG_C(i)));
-        newRegs = null;
+    /**
+     * Before arithmetic on two numbers: Lua 5.1 computes in doubles, where LuaJ makes every whole result an integer
+     * (so -0 becomes 0) and divides by zero by the dividend's sign alone (1/-0 is inf). A negative zero, and an
+     * infinity from a division by zero, are put in the result register after LuaJ's; other results agree. Sums and
+     * differences are left to LuaJ (only two zero operands, one of them already negative, make a negative zero), so
+     * that the loops' most common arithmetic runs without the hook.
+     */
+    private void arith(int i) {
+        LuaValue[] regs = cur.stack[topIndex];
+        if (regs == null) {
+            return;
+        }
+        int op = Lua.GET_OPCODE(i);
+        LuaValue b = operand(regs, Lua.GETARG_B(i));
+        LuaValue c = op == Lua.OP_UNM ? b : operand(regs, Lua.GETARG_C(i));
+        if (b.type() != LuaValue.TNUMBER || c.type() != LuaValue.TNUMBER) {
+            return;
+        }
+        double x = b.todouble();
+        double y = c.todouble();
+        double r = switch (op) {
+            case Lua.OP_MUL -> x * y;
+            case Lua.OP_DIV -> x / y;
+            case Lua.OP_POW -> Math.pow(x, y);
+            default -> -x;
+        };
+        if (Double.doubleToRawLongBits(r) == Long.MIN_VALUE) {
+            after(Lua.GETARG_A(i), Lua51Compiler.NEGATIVE_ZERO);
+        } else if (op == Lua.OP_DIV && y == 0 && x != 0 && !Double.isNaN(x)) {
+            after(Lua.GETARG_A(i), LuaValue.valueOf(r));
+        }
+    }
+
+    /** RK(x): a register, or a constant of the running closure. */
+    private LuaValue operand(LuaValue[] regs, int x) {
+        return Lua.ISK(x) ? constants[Lua.INDEXK(x)] : regs[x];
     }
 
     /**
