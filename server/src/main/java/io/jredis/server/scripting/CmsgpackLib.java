@@ -118,7 +118,7 @@ final class CmsgpackLib {
             be(out, Float.floatToRawIntBits(f) & 0xFFFFFFFFL, 4);
         } else {
             out.write(0xcb);
-            be(out, LuaFormat.cBits(d), 8);
+            be(out, Double.doubleToRawLongBits(d), 8);
         }
     }
 
@@ -324,9 +324,9 @@ final class CmsgpackLib {
             case 0xd3:
                 return LuaValue.valueOf((double) c.be(8));
             case 0xca:
-                return LuaValue.valueOf(LuaFormat.fromCFloatBits((int) c.be(4)));
+                return LuaValue.valueOf(Float.intBitsToFloat((int) c.be(4)));
             case 0xcb:
-                return LuaValue.valueOf(LuaFormat.fromCBits(c.be(8)));
+                return LuaValue.valueOf(Double.longBitsToDouble(c.be(8)));
             case 0xd9:
                 return str(c, c.be(1));
             case 0xda:

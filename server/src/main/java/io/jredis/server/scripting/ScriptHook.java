@@ -289,7 +289,7 @@ final class ScriptHook extends DebugLib {
 
     /** The opcodes whose operands {@link #before} looks at. */
     private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_NEWTABLE | 1L << Lua.OP_SETLIST
-            | 1L << Lua.OP_MUL | 1L << Lua.OP_DIV | 1L << Lua.OP_POW | 1L << Lua.OP_UNM;
+            | 1L << Lua.OP_MUL | 1L << Lua.OP_DIV | 1L << Lua.OP_MOD | 1L << Lua.OP_POW | 1L << Lua.OP_UNM;
 
     private void before(int[] c, int pc, int top) {
         int instruction = c[pc];
@@ -341,8 +341,9 @@ final class ScriptHook extends DebugLib {
 
     /**
      * Before arithmetic on two numbers: Lua 5.1 computes in doubles, where LuaJ makes every whole result an integer
-     * (so -0 becomes 0) and divides by zero by the dividend's sign alone (1/-0 is inf). A negative zero, and an
-     * infinity from a division by zero, are put in the result register after LuaJ's; other results agree. Sums and
+     * (so -0 becomes 0), divides by zero by the dividend's sign alone (1/-0 is inf) and answers 0/0 and x % 0 with
+     * a NaN of its own (sign bit clear, where the hardware's has it set: "-nan"). A negative zero, and the result of a
+     * division or modulo by zero, are put in the result register after LuaJ's; other results agree. Sums and
      * differences are left to LuaJ (only two zero operands, one of them already negative, make a negative zero), so
      * that the loops' most common arithmetic runs without the hook.
      */
@@ -362,12 +363,13 @@ final class ScriptHook extends DebugLib {
         double r = switch (op) {
             case Lua.OP_MUL -> x * y;
             case Lua.OP_DIV -> x / y;
+            case Lua.OP_MOD -> x - Math.floor(x / y) * y;
             case Lua.OP_POW -> Math.pow(x, y);
             default -> -x;
         };
         if (Double.doubleToRawLongBits(r) == Long.MIN_VALUE) {
             after(Lua.GETARG_A(i), Lua51Compiler.NEGATIVE_ZERO);
-        } else if (op == Lua.OP_DIV && y == 0 && x != 0 && !Double.isNaN(x)) {
+        } else if ((op == Lua.OP_DIV || op == Lua.OP_MOD) && (y == 0 || Double.isNaN(r))) {
             after(Lua.GETARG_A(i), LuaValue.valueOf(r));
         }
     }
