@@ -247,16 +247,11 @@ final class LuaFormat {
                         flags.indexOf('#') >= 0, conv == 'G'), flags);
                 case 'q' -> {
                     // luaL_checklstring turns a number into its %.14g text, not LuaJ's.
-                    LuaValue v = args.arg(arg);
-                    quoted(out, v.type() == LuaValue.TNUMBER ? tostring(v) : args.checkstring(arg));
+                    quoted(out, LuaArgs.callerString(args, arg));
                     continue;
                 }
                 case 's' -> {
-                    LuaValue v = args.arg(arg);
-                    if (v.type() != LuaValue.TNUMBER && !v.isstring()) {
-                        args.checkstring(arg);
-                    }
-                    byte[] s = bytes(tostring(v));
+                    byte[] s = bytes(LuaArgs.callerString(args, arg));
                     if (precision >= 0 && s.length > precision) {
                         s = java.util.Arrays.copyOf(s, precision);
                     }

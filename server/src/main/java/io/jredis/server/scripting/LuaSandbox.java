@@ -503,9 +503,11 @@ final class LuaSandbox {
             return sharedString;
         }
         ProtectedTable s = new ProtectedTable();
-        for (String f : new String[] {"byte", "len", "lower", "reverse", "sub", "upper"}) {
+        for (String f : new String[] {"byte", "len", "reverse", "sub"}) {
             s.rawset(f, new StringFunction(f, lj.rawget(f), false, 1));
         }
+        s.rawset("lower", new StringFunction("lower", asciiCase('A', 'Z', 'a' - 'A'), false, 1));
+        s.rawset("upper", new StringFunction("upper", asciiCase('a', 'z', 'A' - 'a'), false, 1));
         s.rawset("dump", lj.rawget("dump"));
         LuaValue ljChar = lj.rawget("char");
         s.rawset("char", new VarArgFunction() {
@@ -563,6 +565,25 @@ final class LuaSandbox {
      * replacement values and the errors of malformed patterns are Lua 5.1's (LuaJ's matcher reads past the end of
      * such patterns, where C reads the terminating NUL).
      */
+    /**
+     * str_lower / str_upper: C's tolower / toupper in the "C" locale change ASCII letters only; LuaJ's decode the
+     * bytes as UTF-8 and change (and re-encode) any letter Java knows, mangling other bytes.
+     */
+    private static LuaValue asciiCase(int from, int to, int shift) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaString str = LuaArgs.callerString(args, 1);
+                byte[] out = new byte[str.length()];
+                for (int i = 0; i < out.length; i++) {
+                    int c = str.luaByte(i);
+                    out[i] = (byte) (c >= from && c <= to ? c + shift : c);
+                }
+                return LuaString.valueUsing(out);
+            }
+        };
+    }
+
     private static final class StringFunction extends VarArgFunction {
         private final String fname;
         private final LuaValue fn;
@@ -602,8 +623,8 @@ final class LuaSandbox {
                     LuaArgs.callerNumber(args, 4);
                 }
             }
-            if (pat.isstring() && LuaPatterns.hasFrontier(pat.checkstring())) {
-                return frontier(args, a, pat.checkstring());
+            if (pat.isstring() && a[0].isstring() && LuaPatterns.needed(a[0].checkstring(), pat.checkstring())) {
+                return lua51(args, a, pat.checkstring());
             }
             Varargs result = matching(fn, LuaValue.varargsOf(a), pat);
             if (fname.equals("gmatch")) {
@@ -618,8 +639,8 @@ final class LuaSandbox {
             return result;
         }
 
-        /** A pattern with a frontier goes to Lua 5.1's matcher; LuaJ's gets %f wrong. */
-        private Varargs frontier(Varargs args, LuaValue[] a, LuaString pat) {
+        /** Lua 5.1's matcher, where LuaJ's would answer otherwise (see {@link LuaPatterns#needed}). */
+        private Varargs lua51(Varargs args, LuaValue[] a, LuaString pat) {
             LuaArgs.callerString(args, 1);
             LuaString s = a[0].checkstring();
             switch (fname) {
