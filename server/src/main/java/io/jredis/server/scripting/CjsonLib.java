@@ -523,7 +523,7 @@ final class CjsonLib {
             }
             pos += end[0];
             type = T.T_NUMBER;
-            value = LuaValue.valueOf(d);
+            value = LuaNumbers.number(d);
         }
 
         private void string() {

@@ -324,9 +324,9 @@ final class CmsgpackLib {
             case 0xd3:
                 return LuaValue.valueOf((double) c.be(8));
             case 0xca:
-                return LuaValue.valueOf(Float.intBitsToFloat((int) c.be(4)));
+                return LuaNumbers.number(Float.intBitsToFloat((int) c.be(4)));
             case 0xcb:
-                return LuaValue.valueOf(Double.longBitsToDouble(c.be(8)));
+                return LuaNumbers.number(Double.longBitsToDouble(c.be(8)));
             case 0xd9:
                 return str(c, c.be(1));
             case 0xda:

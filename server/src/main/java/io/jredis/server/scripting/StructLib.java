@@ -230,10 +230,10 @@ final class StructLib {
                     out.add(LuaValue.valueOf(signed || v >= 0 ? (double) v : unsignedDouble(v)));
                 }
                 case 'x' -> { }
-                case 'f' -> out.add(LuaValue.valueOf(Float.intBitsToFloat((int) getInteger(data, (int) pos,
+                case 'f' -> out.add(LuaNumbers.number(Float.intBitsToFloat((int) getInteger(data, (int) pos,
                         h.big, false, 4))));
-                case 'd' -> out.add(LuaValue.valueOf(Double.longBitsToDouble(getInteger(data, (int) pos, h.big, false,
-                        8))));
+                case 'd' -> out.add(LuaNumbers.number(Double.longBitsToDouble(getInteger(data, (int) pos, h.big,
+                        false, 8))));
                 case 'c' -> {
                     if (size == 0) {
                         if (out.isEmpty() || out.get(out.size() - 1).tonumber().isnil()) {
