@@ -80,6 +80,7 @@ final class LuaSandbox {
         for (String k : BASE_KEPT) {
             base.rawset(k, g.rawget(k));
         }
+        base.rawset("collectgarbage", new CollectGarbage(g.rawget("collectgarbage")));
         LuaTable table = tableLib();
         LuaTable string = stringLib(g.rawget("string").checktable());
         LuaTable math = mathLib(g.rawget("math").checktable(), random);
@@ -1172,6 +1173,47 @@ final class LuaSandbox {
                         : valueOf("userdata: 0x" + String.format("%012x", System.identityHashCode(v)));
                 default -> valueOf(v.typename() + ": 0x" + String.format("%012x", System.identityHashCode(v)));
             };
+        }
+    }
+
+    /**
+     * Lua 5.1's collectgarbage over LuaJ's ("collect" and "count" are its): "setpause" and "setstepmul" set the
+     * collector's figures and answer the previous ones (200 each, as lua_newstate sets them), "stop" and "restart"
+     * answer 0, and "step" reports no finished cycle (Redis's scripts run on a heap where one step finishes none),
+     * where LuaJ refuses the first four and collects for a step.
+     */
+    static final class CollectGarbage extends VarArgFunction {
+        private final LuaValue luaj;
+        private int pause = 200;
+        private int stepmul = 200;
+
+        CollectGarbage(LuaValue luaj) {
+            this.luaj = luaj;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            String opt = args.isnoneornil(1) ? "collect" : args.arg1().tojstring();
+            int ex = args.isnoneornil(2) ? 0 : (int) args.arg(2).todouble();
+            int previous;
+            switch (opt) {
+                case "setpause" -> {
+                    previous = pause;
+                    pause = ex;
+                }
+                case "setstepmul" -> {
+                    previous = stepmul;
+                    stepmul = ex;
+                }
+                case "step" -> {
+                    return FALSE;
+                }
+                case "stop", "restart" -> previous = 0;
+                default -> {
+                    return luaj.invoke(args);
+                }
+            }
+            return valueOf(previous);
         }
     }
 
