@@ -11,8 +11,8 @@ import org.luaj.vm2.Varargs;
  * computesizes, and a node part of 2^k nodes with main positions, collision chains and a falling free pointer. Scripts
  * see the layout through the length operator (luaH_getn's binary search bounded by the array size, so
  * {@code #{1, nil, 3}} is 3) and through {@code next}'s order (so {@code pairs} and {@code cjson.encode} list keys as
- * Redis does); LuaJ's own table sizes both parts otherwise. LuaJ's storage in the superclass stays empty. Weak modes
- * ({@code __mode}) are not honoured: values are held strongly.
+ * Redis does); LuaJ's own table sizes both parts otherwise. LuaJ's storage in the superclass stays empty, except for
+ * a table given a metatable with {@code __mode}: its entries move there for good, where LuaJ keeps them weakly.
  */
 final class Lua51Table extends LuaTable {
     /** Lua 5.1's MAXBITS on a 32-bit int: the largest array part is 2^30. */
@@ -27,6 +27,8 @@ final class Lua51Table extends LuaTable {
     private int[] nexts;
     /** getfreepos's pointer: every node at or above it has been handed out. */
     private int lastfree;
+    /** Whether the entries live in LuaJ's weak storage (the superclass's) since a {@code __mode} metatable. */
+    private boolean weak;
 
     /** An empty table (lua_newtable). */
     Lua51Table() {
@@ -47,7 +49,9 @@ final class Lua51Table extends LuaTable {
     /** OP_SETLIST's pre-allocation: the array part grows to {@code n} slots when smaller. */
     @Override
     public void presize(int n) {
-        if (n > arr.length) {
+        if (weak) {
+            super.presize(n);
+        } else if (n > arr.length) {
             resize(n, keys == null ? 0 : keys.length);
         }
     }
@@ -59,16 +63,19 @@ final class Lua51Table extends LuaTable {
 
     @Override
     protected int getArrayLength() {
-        return arr.length;
+        return weak ? super.getArrayLength() : arr.length;
     }
 
     @Override
     protected int getHashLength() {
-        return keys == null ? 0 : keys.length;
+        return weak ? super.getHashLength() : keys == null ? 0 : keys.length;
     }
 
     @Override
     public LuaValue rawget(int key) {
+        if (weak) {
+            return super.rawget(key);
+        }
         if (key > 0 && key <= arr.length) {
             LuaValue v = arr[key - 1];
             return v == null ? NIL : v;
@@ -79,6 +86,9 @@ final class Lua51Table extends LuaTable {
 
     @Override
     public LuaValue rawget(LuaValue key) {
+        if (weak) {
+            return super.rawget(key);
+        }
         if (key.isinttype()) {
             return rawget(key.toint());
         }
@@ -88,12 +98,14 @@ final class Lua51Table extends LuaTable {
 
     @Override
     protected LuaValue hashget(LuaValue key) {
-        return rawget(key);
+        return weak ? super.hashget(key) : rawget(key);
     }
 
     @Override
     public void rawset(int key, LuaValue value) {
-        if (key > 0 && key <= arr.length) {
+        if (weak) {
+            super.rawset(key, value);
+        } else if (key > 0 && key <= arr.length) {
             arr[key - 1] = value.isnil() ? null : value;
         } else {
             setNode(LuaInteger.valueOf(key), value);
@@ -102,7 +114,9 @@ final class Lua51Table extends LuaTable {
 
     @Override
     public void rawset(LuaValue key, LuaValue value) {
-        if (key.isinttype()) {
+        if (weak) {
+            super.rawset(key, value);
+        } else if (key.isinttype()) {
             rawset(key.toint(), value);
         } else {
             setNode(key, value);
@@ -111,7 +125,11 @@ final class Lua51Table extends LuaTable {
 
     @Override
     public void hashset(LuaValue key, LuaValue value) {
-        rawset(key, value);
+        if (weak) {
+            super.hashset(key, value);
+        } else {
+            rawset(key, value);
+        }
     }
 
     /** luaH_set's node path: a missing key gets a node even when the value stored is nil, as in Lua 5.1. */
@@ -135,7 +153,7 @@ final class Lua51Table extends LuaTable {
         }
         for (int n = mainPosition(key); n >= 0; n = nexts[n]) {
             LuaValue k = keys[n];
-            if (k != null && k.raweq(key)) {
+            if (k == key || k != null && k.raweq(key)) {
                 return n;
             }
         }
@@ -334,9 +352,31 @@ final class Lua51Table extends LuaTable {
         }
     }
 
+    @Override
+    public LuaValue setmetatable(LuaValue metatable) {
+        if (weak || metatable == null || !metatable.istable() || metatable.rawget(MODE).isnil()) {
+            return super.setmetatable(metatable);
+        }
+        java.util.List<Varargs> entries = new java.util.ArrayList<>();
+        for (Varargs e = next(NIL); !e.arg1().isnil(); e = next(e.arg1())) {
+            entries.add(e);
+        }
+        weak = true;
+        arr = NO_VALUES;
+        nodes(0);
+        super.setmetatable(metatable);
+        for (Varargs e : entries) {
+            super.rawset(e.arg1(), e.arg(2));
+        }
+        return this;
+    }
+
     /** luaH_getn: a border, found by binary search in the array part when its last slot is nil. */
     @Override
     public int rawlen() {
+        if (weak) {
+            return super.rawlen();
+        }
         int j = arr.length;
         if (j > 0 && arr[j - 1] == null) {
             int i = 0;
@@ -392,6 +432,9 @@ final class Lua51Table extends LuaTable {
     /** luaH_next: the array part in order, then the nodes in order. */
     @Override
     public Varargs next(LuaValue key) {
+        if (weak) {
+            return super.next(key);
+        }
         int i = index(key);
         for (i++; i < arr.length; i++) {
             if (arr[i] != null) {
