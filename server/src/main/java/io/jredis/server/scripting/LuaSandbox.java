@@ -800,6 +800,24 @@ final class LuaSandbox {
         };
     }
 
+    /** A NaN with the sign bit clear: glibc's "nan". */
+    private static final double POSITIVE_NAN = Double.longBitsToDouble(0x7ff8000000000000L);
+
+    /**
+     * A math function of which glibc answers a domain error (acos(2), asin(2), log10(-1)) with a NaN whose sign bit is
+     * clear ("nan"), where Java's has it set.
+     */
+    private static LuaValue domainNaN(LuaValue fn) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Varargs r = fn.invoke(args);
+                return Double.isNaN(r.arg1().todouble()) && !Double.isNaN(args.arg1().todouble())
+                        ? valueOf(POSITIVE_NAN) : r;
+            }
+        };
+    }
+
     /** Lua 5.1's math library with Redis's deterministic random generator. */
     private static LuaTable mathLib(LuaTable lj, Lrand48 random) {
         LuaTable m = new ProtectedTable();
@@ -835,6 +853,9 @@ final class LuaSandbox {
                 Map.entry("frexp", (x, y) -> Math.copySign(0.0, x)),
                 Map.entry("modf", (x, y) -> Math.copySign(0.0, x)));
         signs.forEach((f, sign) -> m.rawset(f, signedZero(m.rawget(f), sign, f.equals("modf") ? 2 : 1)));
+        for (String f : new String[] {"acos", "asin"}) {
+            m.rawset(f, domainNaN(m.rawget(f)));
+        }
         for (String f : new String[] {"max", "min"}) {
             boolean max = f.equals("max");
             m.rawset(f, new VarArgFunction() {
@@ -860,12 +881,12 @@ final class LuaSandbox {
                 return valueOf(Math.log(LuaArgs.number(args, 1, "log")));
             }
         });
-        m.rawset("log10", new VarArgFunction() {
+        m.rawset("log10", domainNaN(new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
                 return valueOf(Math.log10(LuaArgs.number(args, 1, "log10")));
             }
-        });
+        }));
         m.rawset("random", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
