@@ -360,7 +360,7 @@ final class CjsonLib {
 
         private LuaValue object() {
             descend();
-            LuaTable t = new LuaTable();
+            LuaTable t = new Lua51Table();
             next();
             if (type == T.T_OBJ_END) {
                 depth--;
@@ -391,7 +391,7 @@ final class CjsonLib {
 
         private LuaValue array() {
             descend();
-            LuaTable t = new LuaTable();
+            LuaTable t = new Lua51Table();
             next();
             if (type == T.T_ARR_END) {
                 depth--;
@@ -523,7 +523,7 @@ final class CjsonLib {
             }
             pos += end[0];
             type = T.T_NUMBER;
-            value = LuaValue.valueOf(d);
+            value = LuaNumbers.number(d);
         }
 
         private void string() {

@@ -118,7 +118,7 @@ final class CmsgpackLib {
             be(out, Float.floatToRawIntBits(f) & 0xFFFFFFFFL, 4);
         } else {
             out.write(0xcb);
-            be(out, LuaFormat.cBits(d), 8);
+            be(out, Double.doubleToRawLongBits(d), 8);
         }
     }
 
@@ -324,9 +324,9 @@ final class CmsgpackLib {
             case 0xd3:
                 return LuaValue.valueOf((double) c.be(8));
             case 0xca:
-                return LuaValue.valueOf(LuaFormat.fromCFloatBits((int) c.be(4)));
+                return LuaNumbers.number(Float.intBitsToFloat((int) c.be(4)));
             case 0xcb:
-                return LuaValue.valueOf(LuaFormat.fromCBits(c.be(8)));
+                return LuaNumbers.number(Double.longBitsToDouble(c.be(8)));
             case 0xd9:
                 return str(c, c.be(1));
             case 0xda:
@@ -354,7 +354,7 @@ final class CmsgpackLib {
     }
 
     private static LuaValue arr(Cursor c, long n) {
-        LuaTable t = new LuaTable();
+        LuaTable t = new Lua51Table();
         for (int i = 1; i <= n; i++) {
             t.rawset(i, decode(c));
         }
@@ -362,7 +362,7 @@ final class CmsgpackLib {
     }
 
     private static LuaValue map(Cursor c, long n) {
-        LuaTable t = new LuaTable();
+        LuaTable t = new Lua51Table();
         for (long i = 0; i < n; i++) {
             LuaValue k = decode(c);
             LuaValue v = decode(c);

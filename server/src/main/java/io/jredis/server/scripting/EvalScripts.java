@@ -213,7 +213,7 @@ public final class EvalScripts {
             if (err.istable()) {
                 t = (LuaTable) err;
             } else {
-                t = new LuaTable();
+                t = new Lua51Table();
                 t.rawset(LuaReplies.ERR, valueOf("ERR " + LuaFormat.tostring(err).tojstring()));
             }
             ScriptHook.Frames f = hook.frames();

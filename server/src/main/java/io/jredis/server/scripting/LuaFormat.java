@@ -66,35 +66,12 @@ final class LuaFormat {
     }
 
     /**
-     * glibc's text for NaN. LuaJ yields Java's canonical NaN (sign bit clear) where the x87/SSE arithmetic of Redis's
-     * Lua yields the "default NaN" (sign bit set) and the other way round after negation, so the sign reads inverted.
+     * glibc's text for NaN: "-nan" with the sign bit set. Java's arithmetic on x86 gives the bits C's does (the
+     * "default NaN" of 0/0 or inf - inf has the sign set); where LuaJ returns its own constant NaN instead (0/0,
+     * x % 0), the script hook puts the computed one in its place.
      */
     static String nan(double v) {
-        return Double.doubleToRawLongBits(v) < 0 ? "nan" : "-nan";
-    }
-
-    /** The bits of {@code v} as Redis's Lua holds them: NaN with its sign flipped, for the reason {@link #nan} gives. */
-    static long cBits(double v) {
-        long b = Double.doubleToRawLongBits(v);
-        return Double.isNaN(v) ? b ^ Long.MIN_VALUE : b;
-    }
-
-    /** The double whose {@link #cBits} are {@code b}. */
-    static double fromCBits(long b) {
-        double v = Double.longBitsToDouble(b);
-        return Double.isNaN(v) ? Double.longBitsToDouble(b ^ Long.MIN_VALUE) : v;
-    }
-
-    /** The float bits of {@code v} as Redis's Lua holds them (see {@link #cBits}). */
-    static int cFloatBits(double v) {
-        int b = Float.floatToRawIntBits((float) v);
-        return Double.isNaN(v) ? b ^ Integer.MIN_VALUE : b;
-    }
-
-    /** The double a float with {@link #cFloatBits} {@code b} converts to. */
-    static double fromCFloatBits(int b) {
-        float f = Float.intBitsToFloat(b);
-        return Float.isNaN(f) ? (double) Float.intBitsToFloat(b ^ Integer.MIN_VALUE) : f;
+        return Double.doubleToRawLongBits(v) < 0 ? "-nan" : "nan";
     }
 
     private static String nonFinite(double v, boolean upper) {
@@ -270,16 +247,11 @@ final class LuaFormat {
                         flags.indexOf('#') >= 0, conv == 'G'), flags);
                 case 'q' -> {
                     // luaL_checklstring turns a number into its %.14g text, not LuaJ's.
-                    LuaValue v = args.arg(arg);
-                    quoted(out, v.type() == LuaValue.TNUMBER ? tostring(v) : args.checkstring(arg));
+                    quoted(out, LuaArgs.callerString(args, arg));
                     continue;
                 }
                 case 's' -> {
-                    LuaValue v = args.arg(arg);
-                    if (v.type() != LuaValue.TNUMBER && !v.isstring()) {
-                        args.checkstring(arg);
-                    }
-                    byte[] s = bytes(tostring(v));
+                    byte[] s = bytes(LuaArgs.callerString(args, arg));
                     if (precision >= 0 && s.length > precision) {
                         s = java.util.Arrays.copyOf(s, precision);
                     }

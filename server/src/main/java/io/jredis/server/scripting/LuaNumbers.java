@@ -125,7 +125,7 @@ final class LuaNumbers extends VarArgFunction {
                 }
             }
             end[0] = j;
-            return LuaFormat.fromCBits(0x7ff8000000000000L | (neg ? Long.MIN_VALUE : 0));
+            return Double.longBitsToDouble(0x7ff8000000000000L | (neg ? Long.MIN_VALUE : 0));
         }
         if (startsWithIgnoreCase(s, i, "0x")) {
             int j = i + 2;

@@ -8,8 +8,8 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
 /**
- * Lua 5.1's pattern matcher (lstrlib.c) for find, match, gmatch and gsub, used for patterns with a frontier
- * ({@code %f[set]}): LuaJ's matcher inverts the frontier test and reads past the end of the subject there. Like C,
+ * Lua 5.1's pattern matcher (lstrlib.c) for find, match, gmatch and gsub, used where LuaJ's differs (see
+ * {@link #needed}): LuaJ's matcher inverts the frontier test and reads past the end of the subject there. Like C,
  * the pattern ends at its first NUL and reading at the end of the subject gives the NUL that terminates it.
  */
 final class LuaPatterns {
@@ -36,14 +36,28 @@ final class LuaPatterns {
         this.patEnd = end;
     }
 
-    /** True when {@code p} has a {@code %f} item, which only this matcher gets right. */
-    static boolean hasFrontier(LuaString p) {
+    /**
+     * True when LuaJ's matcher would answer otherwise than this one: for a pattern with a frontier ({@code %f}), and
+     * for a character class ({@code %a}, {@code %W}...) over a subject with bytes above 127, which LuaJ classes as
+     * Java's Unicode does (0xC8 a letter) where C's "C" locale puts them in no class.
+     */
+    static boolean needed(LuaString s, LuaString p) {
+        boolean classes = false;
         for (int i = 0; i + 1 < p.length(); i++) {
             if (p.luaByte(i) == '%') {
-                if (p.luaByte(i + 1) == 'f') {
+                int c = p.luaByte(i + 1);
+                if (c == 'f') {
                     return true;
                 }
+                classes |= c < 128 && Character.isLetter(c);
                 i++;
+            }
+        }
+        if (classes) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.luaByte(i) >= 128) {
+                    return true;
+                }
             }
         }
         return false;

@@ -38,7 +38,7 @@ final class LuaReplies {
         byte type = in.readByte();
         switch (type) {
             case '+': {
-                LuaTable t = new LuaTable();
+                LuaTable t = new Lua51Table();
                 t.rawset(OK, line(in));
                 return t;
             }
@@ -65,18 +65,16 @@ final class LuaReplies {
                 if (n < 0) {
                     return LuaValue.FALSE;
                 }
-                LuaTable t = new LuaTable(n, 0);
+                LuaTable t = new Lua51Table();
                 for (int i = 1; i <= n; i++) {
-                    LuaValue v = toLua(in);
-                    if (!v.isnil()) {
-                        t.rawset(i, v);
-                    }
+                    // lua_settable: a RESP3 null takes a node as a nil value, as in Redis.
+                    t.rawset(i, toLua(in));
                 }
                 return t;
             }
             case '%': {
                 int n = (int) number(in);
-                LuaTable m = new LuaTable();
+                LuaTable m = new Lua51Table();
                 for (int i = 0; i < n; i++) {
                     LuaValue k = toLua(in);
                     LuaValue v = toLua(in);
@@ -84,20 +82,20 @@ final class LuaReplies {
                         m.rawset(k, v);
                     }
                 }
-                LuaTable t = new LuaTable();
+                LuaTable t = new Lua51Table();
                 t.rawset(MAP, m);
                 return t;
             }
             case '~': {
                 int n = (int) number(in);
-                LuaTable s = new LuaTable();
+                LuaTable s = new Lua51Table();
                 for (int i = 0; i < n; i++) {
                     LuaValue k = toLua(in);
                     if (!k.isnil()) {
                         s.rawset(k, LuaValue.TRUE);
                     }
                 }
-                LuaTable t = new LuaTable();
+                LuaTable t = new Lua51Table();
                 t.rawset(SET, s);
                 return t;
             }
@@ -110,12 +108,12 @@ final class LuaReplies {
                 return LuaValue.valueOf(v);
             }
             case ',': {
-                LuaTable t = new LuaTable();
+                LuaTable t = new Lua51Table();
                 t.rawset(DOUBLE, LuaValue.valueOf(parseDouble(line(in).tojstring())));
                 return t;
             }
             case '(': {
-                LuaTable t = new LuaTable();
+                LuaTable t = new Lua51Table();
                 t.rawset(BIG_NUMBER, line(in));
                 return t;
             }
@@ -124,10 +122,10 @@ final class LuaReplies {
                 byte[] b = new byte[n];
                 in.readBytes(b);
                 in.skipBytes(2);
-                LuaTable v = new LuaTable();
+                LuaTable v = new Lua51Table();
                 v.rawset(STRING, LuaString.valueUsing(java.util.Arrays.copyOfRange(b, 4, n)));
                 v.rawset(FORMAT, LuaString.valueUsing(java.util.Arrays.copyOfRange(b, 0, 3)));
-                LuaTable t = new LuaTable();
+                LuaTable t = new Lua51Table();
                 t.rawset(VERBATIM, v);
                 return t;
             }
@@ -141,7 +139,7 @@ final class LuaReplies {
             }
             case '>': {
                 int n = (int) number(in);
-                LuaTable t = new LuaTable(n, 0);
+                LuaTable t = new Lua51Table();
                 for (int i = 1; i <= n; i++) {
                     t.rawset(i, toLua(in));
                 }
@@ -212,7 +210,7 @@ final class LuaReplies {
         while (end > start && (msg.charAt(end - 1) == '\r' || msg.charAt(end - 1) == '\n')) {
             end--;
         }
-        LuaTable t = new LuaTable();
+        LuaTable t = new Lua51Table();
         t.rawset(ERR, LuaString.valueOf(code + " " + msg.substring(start, end)));
         return t;
     }

@@ -80,6 +80,7 @@ final class LuaSandbox {
         for (String k : BASE_KEPT) {
             base.rawset(k, g.rawget(k));
         }
+        base.rawset("collectgarbage", new CollectGarbage(g.rawget("collectgarbage")));
         LuaTable table = tableLib();
         LuaTable string = stringLib(g.rawget("string").checktable());
         LuaTable math = mathLib(g.rawget("math").checktable(), random);
@@ -503,9 +504,11 @@ final class LuaSandbox {
             return sharedString;
         }
         ProtectedTable s = new ProtectedTable();
-        for (String f : new String[] {"byte", "len", "lower", "reverse", "sub", "upper"}) {
+        for (String f : new String[] {"byte", "len", "reverse", "sub"}) {
             s.rawset(f, new StringFunction(f, lj.rawget(f), false, 1));
         }
+        s.rawset("lower", new StringFunction("lower", asciiCase('A', 'Z', 'a' - 'A'), false, 1));
+        s.rawset("upper", new StringFunction("upper", asciiCase('a', 'z', 'A' - 'a'), false, 1));
         s.rawset("dump", lj.rawget("dump"));
         LuaValue ljChar = lj.rawget("char");
         s.rawset("char", new VarArgFunction() {
@@ -563,6 +566,25 @@ final class LuaSandbox {
      * replacement values and the errors of malformed patterns are Lua 5.1's (LuaJ's matcher reads past the end of
      * such patterns, where C reads the terminating NUL).
      */
+    /**
+     * str_lower / str_upper: C's tolower / toupper in the "C" locale change ASCII letters only; LuaJ's decode the
+     * bytes as UTF-8 and change (and re-encode) any letter Java knows, mangling other bytes.
+     */
+    private static LuaValue asciiCase(int from, int to, int shift) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                LuaString str = LuaArgs.callerString(args, 1);
+                byte[] out = new byte[str.length()];
+                for (int i = 0; i < out.length; i++) {
+                    int c = str.luaByte(i);
+                    out[i] = (byte) (c >= from && c <= to ? c + shift : c);
+                }
+                return LuaString.valueUsing(out);
+            }
+        };
+    }
+
     private static final class StringFunction extends VarArgFunction {
         private final String fname;
         private final LuaValue fn;
@@ -602,8 +624,8 @@ final class LuaSandbox {
                     LuaArgs.callerNumber(args, 4);
                 }
             }
-            if (pat.isstring() && LuaPatterns.hasFrontier(pat.checkstring())) {
-                return frontier(args, a, pat.checkstring());
+            if (pat.isstring() && a[0].isstring() && LuaPatterns.needed(a[0].checkstring(), pat.checkstring())) {
+                return lua51(args, a, pat.checkstring());
             }
             Varargs result = matching(fn, LuaValue.varargsOf(a), pat);
             if (fname.equals("gmatch")) {
@@ -618,8 +640,8 @@ final class LuaSandbox {
             return result;
         }
 
-        /** A pattern with a frontier goes to Lua 5.1's matcher; LuaJ's gets %f wrong. */
-        private Varargs frontier(Varargs args, LuaValue[] a, LuaString pat) {
+        /** Lua 5.1's matcher, where LuaJ's would answer otherwise (see {@link LuaPatterns#needed}). */
+        private Varargs lua51(Varargs args, LuaValue[] a, LuaString pat) {
             LuaArgs.callerString(args, 1);
             LuaString s = a[0].checkstring();
             switch (fname) {
@@ -778,6 +800,24 @@ final class LuaSandbox {
         };
     }
 
+    /** A NaN with the sign bit clear: glibc's "nan". */
+    private static final double POSITIVE_NAN = Double.longBitsToDouble(0x7ff8000000000000L);
+
+    /**
+     * A math function of which glibc answers a domain error (acos(2), asin(2), log10(-1)) with a NaN whose sign bit is
+     * clear ("nan"), where Java's has it set.
+     */
+    private static LuaValue domainNaN(LuaValue fn) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Varargs r = fn.invoke(args);
+                return Double.isNaN(r.arg1().todouble()) && !Double.isNaN(args.arg1().todouble())
+                        ? valueOf(POSITIVE_NAN) : r;
+            }
+        };
+    }
+
     /** Lua 5.1's math library with Redis's deterministic random generator. */
     private static LuaTable mathLib(LuaTable lj, Lrand48 random) {
         LuaTable m = new ProtectedTable();
@@ -813,6 +853,9 @@ final class LuaSandbox {
                 Map.entry("frexp", (x, y) -> Math.copySign(0.0, x)),
                 Map.entry("modf", (x, y) -> Math.copySign(0.0, x)));
         signs.forEach((f, sign) -> m.rawset(f, signedZero(m.rawget(f), sign, f.equals("modf") ? 2 : 1)));
+        for (String f : new String[] {"acos", "asin"}) {
+            m.rawset(f, domainNaN(m.rawget(f)));
+        }
         for (String f : new String[] {"max", "min"}) {
             boolean max = f.equals("max");
             m.rawset(f, new VarArgFunction() {
@@ -838,12 +881,12 @@ final class LuaSandbox {
                 return valueOf(Math.log(LuaArgs.number(args, 1, "log")));
             }
         });
-        m.rawset("log10", new VarArgFunction() {
+        m.rawset("log10", domainNaN(new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
                 return valueOf(Math.log10(LuaArgs.number(args, 1, "log10")));
             }
-        });
+        }));
         m.rawset("random", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
@@ -1151,6 +1194,47 @@ final class LuaSandbox {
                         : valueOf("userdata: 0x" + String.format("%012x", System.identityHashCode(v)));
                 default -> valueOf(v.typename() + ": 0x" + String.format("%012x", System.identityHashCode(v)));
             };
+        }
+    }
+
+    /**
+     * Lua 5.1's collectgarbage over LuaJ's ("collect" and "count" are its): "setpause" and "setstepmul" set the
+     * collector's figures and answer the previous ones (200 each, as lua_newstate sets them), "stop" and "restart"
+     * answer 0, and "step" reports no finished cycle (Redis's scripts run on a heap where one step finishes none),
+     * where LuaJ refuses the first four and collects for a step.
+     */
+    static final class CollectGarbage extends VarArgFunction {
+        private final LuaValue luaj;
+        private int pause = 200;
+        private int stepmul = 200;
+
+        CollectGarbage(LuaValue luaj) {
+            this.luaj = luaj;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            String opt = args.isnoneornil(1) ? "collect" : args.arg1().tojstring();
+            int ex = args.isnoneornil(2) ? 0 : (int) args.arg(2).todouble();
+            int previous;
+            switch (opt) {
+                case "setpause" -> {
+                    previous = pause;
+                    pause = ex;
+                }
+                case "setstepmul" -> {
+                    previous = stepmul;
+                    stepmul = ex;
+                }
+                case "step" -> {
+                    return FALSE;
+                }
+                case "stop", "restart" -> previous = 0;
+                default -> {
+                    return luaj.invoke(args);
+                }
+            }
+            return valueOf(previous);
         }
     }
 

@@ -92,7 +92,7 @@ final class RedisApi {
             if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
                 return LuaReplies.errorTable("wrong number or type of arguments", false);
             }
-            LuaTable r = new LuaTable();
+            LuaTable r = new Lua51Table();
             r.rawset(LuaReplies.OK, a.arg1());
             return r;
         });

@@ -5,11 +5,11 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
-import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.Lua51Compiler;
 import org.luaj.vm2.lib.DebugLib;
 import org.luaj.vm2.lib.OneArgFunction;
 
@@ -99,11 +99,17 @@ final class ScriptHook extends DebugLib {
     private int[] pcs;
     private int topIndex;
     private int[] code;
+    /** The running closure's constants, for the operands {@link #arith} reads. */
+    private LuaValue[] constants;
     private Location lastError;
-    /** A table whose metatable {@link #len} took away for one LEN instruction, and that metatable. */
-    private LuaTable lenTable;
-    private LuaValue lenMeta;
-    private int lenCountdown;
+    /**
+     * A register the instruction that is running sets, and the value it must hold instead (see {@link #after}): the
+     * count hook's path of the next instruction stores it, with the count going on from {@link #afterCountdown}.
+     */
+    private LuaValue[] afterRegs;
+    private int afterIndex;
+    private LuaValue afterValue;
+    private int afterCountdown;
     /** The last value raised by error() or redis.call, and the coroutine that raised it (see {@link #raised}). */
     private LuaValue raised;
     private LuaThread raisedBy;
@@ -156,9 +162,10 @@ final class ScriptHook extends DebugLib {
             f.pop();
         }
         follow(f);
-        if (lenTable != null) {
-            restoreLen();
-            countdown = Math.max(lenCountdown, 1);
+        if (afterRegs != null) {
+            afterRegs = null;
+            afterValue = null;
+            countdown = Math.max(afterCountdown, 1);
         }
         lastError = null;
         raised = null;
@@ -251,7 +258,9 @@ final class ScriptHook extends DebugLib {
         cur = f;
         pcs = f.pc;
         topIndex = f.n - 1;
-        code = topIndex >= 0 && f.fn[topIndex] instanceof LuaClosure c ? c.p.code : null;
+        LuaClosure c = topIndex >= 0 && f.fn[topIndex] instanceof LuaClosure lc ? lc : null;
+        code = c == null ? null : c.p.code;
+        constants = c == null ? null : c.p.k;
     }
 
     /**
@@ -274,26 +283,33 @@ final class ScriptHook extends DebugLib {
         }
         int[] c = code;
         if (c != null && pc < c.length && (BEFORE >>> Lua.GET_OPCODE(c[pc]) & 1) != 0) {
-            before(c[pc]);
+            before(c, pc, top);
         }
     }
 
     /** The opcodes whose operands {@link #before} looks at. */
-    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_LEN;
+    private static final long BEFORE = 1L << Lua.OP_CONCAT | 1L << Lua.OP_NEWTABLE | 1L << Lua.OP_SETLIST
+            | 1L << Lua.OP_MUL | 1L << Lua.OP_DIV | 1L << Lua.OP_MOD | 1L << Lua.OP_POW | 1L << Lua.OP_UNM;
 
-    private void before(int instruction) {
-        if (Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT) {
-            concat(instruction);
-        } else {
-            len(instruction);
+    private void before(int[] c, int pc, int top) {
+        int instruction = c[pc];
+        switch (Lua.GET_OPCODE(instruction)) {
+            case Lua.OP_CONCAT -> concat(instruction);
+            case Lua.OP_NEWTABLE -> after(Lua.GETARG_A(instruction),
+                    new Lua51Table(Lua51Table.fb2int(Lua.GETARG_B(instruction)),
+                            Lua51Table.fb2int(Lua.GETARG_C(instruction))));
+            case Lua.OP_SETLIST -> setList(c, pc, top);
+            default -> arith(instruction);
         }
     }
 
-    /** The count hook; also where the instruction after a LEN gives back the metatable {@link #len} took. */
+    /** The count hook; also where the instruction after one that {@link #after} corrects has its register set. */
     private void countdown() {
-        if (lenTable != null) {
-            restoreLen();
-            countdown = lenCountdown;
+        if (afterRegs != null) {
+            afterRegs[afterIndex] = afterValue;
+            afterRegs = null;
+            afterValue = null;
+            countdown = afterCountdown;
             if (countdown > 0) {
                 return;
             }
@@ -306,33 +322,76 @@ final class ScriptHook extends DebugLib {
     }
 
     /**
-     * Before a LEN runs on a table whose metatable has {@code __len}: Lua 5.1 ignores __len for tables (only
-     * userdata have it), LuaJ calls it, so the table goes without its metatable for that one instruction, which
-     * calls nothing. Tables with {@code __mode} keep theirs (their storage changes with it).
+     * Before an instruction that sets register {@code a} to what Lua 5.1 would not: the next instruction (of the
+     * same function: these instructions neither jump nor call) takes the count hook's path, where the register gets
+     * {@code value}; the count goes on as if undisturbed. NEWTABLE is one: LuaJ's interpreter makes a LuaTable of its
+     * own, replaced while still empty and in that register only by a {@link Lua51Table}.
      */
-    private void len(int instruction) {
+    private void after(int a, LuaValue value) {
         LuaValue[] regs = cur.stack[topIndex];
-        int b = Lua.GETARG_B(instruction);
-        if (regs == null || b >= regs.length || regs[b].getClass() != LuaTable.class) {
+        if (regs == null) {
             return;
         }
-        LuaValue mt = regs[b].getmetatable();
-        if (mt != null && !mt.rawget(LuaValue.LEN).isnil() && mt.rawget(LuaValue.MODE).isnil()) {
-            lenTable = (LuaTable) regs[b];
-            lenMeta = mt;
-            lenTable.setmetatable(null);
-            // The next instruction takes the count hook's path, then the count goes on as if undisturbed.
-            lenCountdown = countdown - 1;
-            countdown = 1;
+        afterRegs = regs;
+        afterIndex = a;
+        afterValue = value;
+        afterCountdown = countdown - 1;
+        countdown = 1;
+    }
+
+    /**
+     * Before arithmetic on two numbers: Lua 5.1 computes in doubles, where LuaJ makes every whole result an integer
+     * (so -0 becomes 0), divides by zero by the dividend's sign alone (1/-0 is inf) and answers 0/0 and x % 0 with
+     * a NaN of its own (sign bit clear, where the hardware's has it set: "-nan"). A negative zero, and the result of a
+     * division or modulo by zero, are put in the result register after LuaJ's; other results agree. Sums and
+     * differences are left to LuaJ (only two zero operands, one of them already negative, make a negative zero), so
+     * that the loops' most common arithmetic runs without the hook.
+     */
+    private void arith(int i) {
+        LuaValue[] regs = cur.stack[topIndex];
+        if (regs == null) {
+            return;
+        }
+        int op = Lua.GET_OPCODE(i);
+        LuaValue b = operand(regs, Lua.GETARG_B(i));
+        LuaValue c = op == Lua.OP_UNM ? b : operand(regs, Lua.GETARG_C(i));
+        if (b.type() != LuaValue.TNUMBER || c.type() != LuaValue.TNUMBER) {
+            return;
+        }
+        double x = b.todouble();
+        double y = c.todouble();
+        double r = switch (op) {
+            case Lua.OP_MUL -> x * y;
+            case Lua.OP_DIV -> x / y;
+            case Lua.OP_MOD -> x - Math.floor(x / y) * y;
+            case Lua.OP_POW -> Math.pow(x, y);
+            default -> -x;
+        };
+        if (Double.doubleToRawLongBits(r) == Long.MIN_VALUE) {
+            after(Lua.GETARG_A(i), Lua51Compiler.NEGATIVE_ZERO);
+        } else if ((op == Lua.OP_DIV || op == Lua.OP_MOD) && (y == 0 || Double.isNaN(r))) {
+            after(Lua.GETARG_A(i), LuaValue.valueOf(r));
         }
     }
 
-    /** After that LEN: the table has its metatable back. */
-    private void restoreLen() {
-        LuaTable t = lenTable;
-        lenTable = null;
-        t.setmetatable(lenMeta);
-        lenMeta = null;
+    /** RK(x): a register, or a constant of the running closure. */
+    private LuaValue operand(LuaValue[] regs, int x) {
+        return Lua.ISK(x) ? constants[Lua.INDEXK(x)] : regs[x];
+    }
+
+    /**
+     * Before a SETLIST of a variable number of values ({@code {...}}, {@code {f()}}): Lua 5.1 grows the array part to
+     * the last index set, which LuaJ only asks for (presize) when the count is fixed.
+     */
+    private void setList(int[] c, int pc, int top) {
+        int i = c[pc];
+        LuaValue[] regs = cur.stack[topIndex];
+        int a = Lua.GETARG_A(i);
+        if (Lua.GETARG_B(i) != 0 || regs == null || !(regs[a] instanceof Lua51Table t)) {
+            return;
+        }
+        int batch = Lua.GETARG_C(i) != 0 ? Lua.GETARG_C(i) : pc + 1 < c.length ? c[pc + 1] : 1;
+        t.presize((batch - 1) * Lua.LFIELDS_PER_FLUSH + top - a - 1);
     }
 
     /** Lua 5.1's traceexec: the line hook runs on a function's first instruction, a jump backwards or a new line. */

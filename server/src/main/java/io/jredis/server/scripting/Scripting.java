@@ -593,7 +593,7 @@ public final class Scripting {
 
     /** A Lua array of the arguments from {@code from} (inclusive) to {@code to} (exclusive). */
     static LuaTable array(byte[][] argv, int from, int to) {
-        LuaTable t = new LuaTable(to - from, 0);
+        LuaTable t = new Lua51Table();
         for (int i = from; i < to; i++) {
             t.rawset(i - from + 1, LuaString.valueOf(argv[i]));
         }

@@ -151,9 +151,9 @@ final class StructLib {
                     putInteger(b, v, h.big, size);
                 }
                 case 'x' -> b.write(0);
-                case 'f' -> putInteger(b, LuaFormat.cFloatBits(LuaArgs.number(args, arg++, "pack")) & 0xFFFFFFFFL,
-                        h.big, 4);
-                case 'd' -> putInteger(b, LuaFormat.cBits(LuaArgs.number(args, arg++, "pack")), h.big, 8);
+                case 'f' -> putInteger(b,
+                        Float.floatToRawIntBits((float) LuaArgs.number(args, arg++, "pack")) & 0xFFFFFFFFL, h.big, 4);
+                case 'd' -> putInteger(b, Double.doubleToRawLongBits(LuaArgs.number(args, arg++, "pack")), h.big, 8);
                 case 'c', 's' -> {
                     LuaString s = LuaArgs.string(args, arg++, "pack");
                     int len = s.length();
@@ -230,10 +230,10 @@ final class StructLib {
                     out.add(LuaValue.valueOf(signed || v >= 0 ? (double) v : unsignedDouble(v)));
                 }
                 case 'x' -> { }
-                case 'f' -> out.add(LuaValue.valueOf(LuaFormat.fromCFloatBits((int) getInteger(data, (int) pos,
+                case 'f' -> out.add(LuaNumbers.number(Float.intBitsToFloat((int) getInteger(data, (int) pos,
                         h.big, false, 4))));
-                case 'd' -> out.add(LuaValue.valueOf(LuaFormat.fromCBits(getInteger(data, (int) pos, h.big, false,
-                        8))));
+                case 'd' -> out.add(LuaNumbers.number(Double.longBitsToDouble(getInteger(data, (int) pos, h.big,
+                        false, 8))));
                 case 'c' -> {
                     if (size == 0) {
                         if (out.isEmpty() || out.get(out.size() - 1).tonumber().isnil()) {
