@@ -208,6 +208,11 @@ public final class Main implements Callable<Integer> {
         // Redis aborts when an allocation fails; a server whose event loop died must not linger either: its
         // supervisor restarts it. halt, as the shutdown hooks need the dead loop.
         server.engine().onFatal(() -> Runtime.getRuntime().halt(1));
+        // A crash (DEBUG SEGFAULT, a panic) ends the process at once after its report, as Redis's does: no save.
+        server.engine().onCrash(status -> {
+            System.out.flush();
+            Runtime.getRuntime().halt(status);
+        });
         server.engine().executable(ProcessHandle.current().info().command().orElse("java"));
         // SHUTDOWN from a client ends the process the same way a signal does.
         server.engine().onShutdown(() -> {

@@ -492,6 +492,27 @@ class MainCommandLineTest {
         }
     }
 
+    /**
+     * DEBUG SEGFAULT, as a failover drill crashes a node: the process ends at once after the bug report, with the
+     * status of a process killed by SIGSEGV (redis-server's, 139), and DEBUG PANIC with use-exit-on-panic exits 1.
+     */
+    @Test
+    void debugSegfaultAndPanicEndTheProcessAsRedisDoes() throws Exception {
+        for (String[] how : new String[][] {{"segfault", "no", "139"}, {"panic", "yes", "1"}}) {
+            int port = RealRedis.freePort();
+            try (Server s = Server.start(this, null, null, "--port", Integer.toString(port), "--save", "",
+                    "--enable-debug-command", "yes", "--use-exit-on-panic", how[1])) {
+                try (RawClient c = new RawClient("127.0.0.1", port)) {
+                    c.send(("DEBUG " + how[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(s.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "jredis ended");
+                }
+                assertEquals(Integer.parseInt(how[2]), s.process.exitValue(), s.stdout());
+                assertTrue(s.stdout().contains("=== REDIS BUG REPORT END"), s.stdout());
+                assertFalse(s.stdout().contains("ready to exit"), "no shutdown: " + s.stdout());
+            }
+        }
+    }
+
     @Test
     void sentinelWithoutConfigFileExits() throws Exception {
         Result r = run(null, "--sentinel");

@@ -725,7 +725,7 @@ public final class Client implements Reply.ReplySink {
     }
 
     /** The arguments Redis holds for the client: the running command's, or those of the command it is blocked in. */
-    private byte[][] heldArgv() {
+    byte[][] heldArgv() {
         return argv != null ? argv : engine.blocking().blockedArgv(this);
     }
 

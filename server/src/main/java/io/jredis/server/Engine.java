@@ -343,6 +343,10 @@ public final class Engine implements Database.Hooks {
     @SuppressWarnings("unused")
     private byte[] fatalReserve = new byte[1 << 20];
     private volatile Runnable fatalHook;
+    /** What a crash does once its report is written (see {@link #crash}); the server that embeds the engine sets it. */
+    private java.util.function.IntConsumer crashHook = status -> { };
+    /** The INFO text a crash report includes (INFO all), from the INFO command. */
+    private java.util.function.Supplier<String> crashInfo = () -> "";
     private long lastMetricSample;
     private io.jredis.server.scripting.Scripting scripting;
     /** Stops accepting connections, without waiting; installed by the network layer. */
@@ -1570,12 +1574,15 @@ public final class Engine implements Database.Hooks {
         stats.unexpectedErrorReplies++;
         if (fromMaster && config.replicaReadOnly.value()
                 && !config.propagationErrorBehavior.value().equals("ignore")) {
-            log.warning("------------------------------------------------");
-            log.warning("!!! Software Failure. Press left mouse button to continue");
-            log.warning("Guru Meditation: This replica panicked sending an error to its master after processing the"
-                    + " command '" + command + "'");
-            Runtime.getRuntime().halt(config.useExitOnPanic.value() ? 1 : 134);
+            panic("This replica panicked sending an error to its master after processing the command '" + command
+                    + "'");
         }
+    }
+
+    /** Redis's serverPanic: the Guru Meditation lines and the bug report, then the server dies (status 134, or 1). */
+    public void panic(String meditation) {
+        crash(config.useExitOnPanic.value() ? 1 : 134, List.of("------------------------------------------------",
+                "!!! Software Failure. Press left mouse button to continue", "Guru Meditation: " + meditation));
     }
 
     private static String truncate(String s, int max) {
@@ -1958,6 +1965,44 @@ public final class Engine implements Database.Hooks {
             Runnable hook = fatalHook;
             if (hook != null) {
                 hook.run();
+            }
+        }
+    }
+
+    /**
+     * Dies as Redis does on a crash or a panic: Redis's bug report, {@code cause} first (see {@link CrashReport}), then
+     * the crash hook: the standalone server exits with {@code status}, an embedded one resets its connections and
+     * closes. The command that called it gets no reply.
+     */
+    public void crash(int status, List<String> cause) {
+        CrashReport.write(log, cause, crashInfo.get(), clients.values(), currentClient);
+        crashHook.accept(status);
+    }
+
+    /** What {@link #crash} does after the report, given the exit status. */
+    public void onCrash(java.util.function.IntConsumer hook) {
+        crashHook = hook;
+    }
+
+    /** Where a crash report's INFO section comes from (the INFO command's text for "all"). */
+    public void crashInfo(java.util.function.Supplier<String> info) {
+        crashInfo = info;
+    }
+
+    /**
+     * Resets every client connection as the kernel does those of a process that died: RST, and whatever was not sent
+     * yet is lost.
+     */
+    public void resetClientConnections() {
+        for (Client c : new ArrayList<>(clients.values())) {
+            Channel ch = c.channel();
+            if (ch != null) {
+                try {
+                    ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+                } catch (RuntimeException notTcp) {
+                    // A unix socket: a plain close is the same for its peer.
+                }
+                ch.close();
             }
         }
     }

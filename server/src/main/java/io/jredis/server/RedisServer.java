@@ -39,6 +39,12 @@ public final class RedisServer implements AutoCloseable {
         engine.addCronTask(this::logDatabaseSizes);
         // SHUTDOWN runs on the engine thread, which close() waits for: close from another thread.
         engine.onShutdown(() -> new Thread(this::close, "jredis-shutdown").start());
+        // A crash ends the process Redis runs in; an embedded server dies alone: its clients see their connections
+        // reset, as the kernel resets a dead process's, and it closes without saving.
+        engine.onCrash(status -> {
+            engine.resetClientConnections();
+            new Thread(this::close, "jredis-crash").start();
+        });
     }
 
     /**

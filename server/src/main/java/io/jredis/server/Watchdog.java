@@ -68,21 +68,12 @@ final class Watchdog {
         }
     }
 
-    /** The lines Redis's watchdogSignalHandler and logStackTrace write, with the engine thread's frames. */
+    /** The lines Redis's watchdogSignalHandler writes, with the engine thread's frames. */
     private void report() {
         if (!log.enabled(Log.WARNING)) {
             return;
         }
-        StackTraceElement[] frames = engine.getStackTrace();
-        StringBuilder text = new StringBuilder();
-        text.append('\n').append("--- WATCHDOG TIMER EXPIRED ---").append('\n').append('\n');
-        text.append("------ STACK TRACE ------").append('\n').append("EIP:").append('\n');
-        text.append(frames.length > 0 ? frames[0] : "").append('\n').append('\n');
-        text.append("Backtrace:");
-        for (StackTraceElement frame : frames) {
-            text.append('\n').append(frame);
-        }
-        log.fromSignalHandler(text.toString());
+        log.fromSignalHandler("\n--- WATCHDOG TIMER EXPIRED ---\n" + CrashReport.stackTrace(engine.getStackTrace()));
         log.fromSignalHandler("--------\n");
     }
 }

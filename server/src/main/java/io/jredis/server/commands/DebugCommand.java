@@ -24,8 +24,10 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -131,6 +133,10 @@ final class DebugCommand {
                 }
                 help(c);
             }
+            case "segfault" -> c.engine().crash(139,
+                    List.of("Redis " + Engine.REDIS_VERSION + " crashed by signal: 11, si_code: 2"));
+            case "panic" -> c.engine().panic("DEBUG PANIC called at Unix time " + System.currentTimeMillis() / 1000);
+            case "assert" -> assertFailed(c, argv);
             case "sleep" -> {
                 if (argc != 3) {
                     unknown(c, argv);
@@ -482,6 +488,21 @@ final class DebugCommand {
 
     private static void unknown(Client c, byte[][] argv) {
         HelpReply.syntaxError(c, argv, "DEBUG");
+    }
+
+    /**
+     * DEBUG ASSERT: Redis's failed serverAssertWithInfo on the command's first argument, its client and object context
+     * first, then the crash (status 134, or 1 with use-exit-on-panic).
+     */
+    private static void assertFailed(Client c, byte[][] argv) {
+        List<String> cause = new ArrayList<>(List.of("=== ASSERTION FAILED CLIENT CONTEXT ===", "client->flags = 0",
+                "client->argc = " + argv.length));
+        for (int i = 0; i < argv.length; i++) {
+            cause.add("client->argv[" + i + "] = \"" + Bytes.str(argv[i]) + "\" (refcount: 1)");
+        }
+        cause.addAll(List.of("=== ASSERTION FAILED OBJECT CONTEXT ===", "Object type: 0", "Object encoding: 8",
+                "Object refcount: 1", "=== ASSERTION FAILED ===", "==> '1 == 2' is not true"));
+        c.engine().crash(c.engine().config().useExitOnPanic.value() ? 1 : 134, cause);
     }
 
     /** DEBUG SLEEP seconds: stops the whole server, as Redis does, by blocking the engine thread. */

@@ -53,6 +53,7 @@ final class InfoCommand {
     static void register(Engine engine) {
         InfoCommand info = new InfoCommand(engine);
         engine.commands().register("info", info::info);
+        engine.crashInfo(() -> info.generate(new byte[][] {Bytes.of("info"), Bytes.of("all")}));
     }
 
     /** INFO [section [section ...]] */
