@@ -132,6 +132,34 @@ final class Lua51Table extends LuaTable {
         }
     }
 
+    /**
+     * luaV_settable: Lua 5.1 takes the key's slot (luaH_set) before it looks for {@code __newindex}, so a nil or NaN
+     * key is an error even when a metamethod would take it, and a missing key keeps the node it got (its value nil)
+     * when the metamethod runs.
+     */
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+        if (key.isnil() || key.type() == TNUMBER && Double.isNaN(key.todouble())) {
+            typerror("table index");
+        }
+        LuaValue tm = m_metatable == null || !rawget(key).isnil() ? NIL : metatag(NEWINDEX);
+        if (tm.isnil()) {
+            rawset(key, value);
+            return;
+        }
+        rawset(key, NIL);
+        if (tm.isfunction()) {
+            tm.call(this, key, value);
+        } else {
+            tm.set(key, value);
+        }
+    }
+
+    @Override
+    public void set(int key, LuaValue value) {
+        set(LuaInteger.valueOf(key), value);
+    }
+
     /** luaH_set's node path: a missing key gets a node even when the value stored is nil, as in Lua 5.1. */
     private void setNode(LuaValue key, LuaValue value) {
         int n = find(key);
