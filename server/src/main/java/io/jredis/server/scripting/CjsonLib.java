@@ -243,8 +243,9 @@ final class CjsonLib {
             if (k.type() == LuaValue.TSTRING) {
                 string(k.checkstring(), out);
             } else if (k.type() == LuaValue.TNUMBER) {
+                // json_append_number, as for values: an infinite key follows encode_invalid_numbers too.
                 out.write('"');
-                ascii(out, LuaFormat.g(k.todouble(), cfg.precision, false, false));
+                number(cfg, k, out);
                 out.write('"');
             } else {
                 throw encodeError(k, "table key must be a number or string");
