@@ -203,27 +203,31 @@ final class CjsonLib {
 
     /** lua_array_length: the array size when every key is a positive integer, 0 for an object, or an error. */
     private static int arrayLength(Config cfg, LuaTable t) {
-        double max = 0;
+        int max = 0;
         int items = 0;
         LuaValue k = LuaValue.NIL;
         while (!(k = t.next(k).arg1()).isnil()) {
             if (k.type() == LuaValue.TNUMBER) {
                 double d = k.todouble();
                 if (d == Math.floor(d) && d >= 1) {
-                    max = Math.max(max, d);
+                    if (d > max) {
+                        // lua_cjson's int max = k: x86's conversion makes a key of 2^31 or more INT_MIN, so such
+                        // a table is an object unless a later key (in next's order) raises max again.
+                        max = d < 0x1p31 ? (int) d : Integer.MIN_VALUE;
+                    }
                     items++;
                     continue;
                 }
             }
             return -1;
         }
-        if (cfg.sparseRatio > 0 && max > items * (double) cfg.sparseRatio && max > cfg.sparseSafe) {
+        if (cfg.sparseRatio > 0 && max > items * cfg.sparseRatio && max > cfg.sparseSafe) {
             if (!cfg.sparseConvert) {
                 throw encodeError(t, "excessively sparse array");
             }
             return -1;
         }
-        return (int) max;
+        return max;
     }
 
     private static void object(Config cfg, LuaTable t, ByteArrayOutputStream out, int depth) {
@@ -239,8 +243,9 @@ final class CjsonLib {
             if (k.type() == LuaValue.TSTRING) {
                 string(k.checkstring(), out);
             } else if (k.type() == LuaValue.TNUMBER) {
+                // json_append_number, as for values: an infinite key follows encode_invalid_numbers too.
                 out.write('"');
-                ascii(out, LuaFormat.g(k.todouble(), cfg.precision, false, false));
+                number(cfg, k, out);
                 out.write('"');
             } else {
                 throw encodeError(k, "table key must be a number or string");

@@ -2,6 +2,7 @@ package io.jredis.server.scripting;
 
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -132,6 +133,34 @@ final class Lua51Table extends LuaTable {
         }
     }
 
+    /**
+     * luaV_settable: Lua 5.1 takes the key's slot (luaH_set) before it looks for {@code __newindex}, so a nil or NaN
+     * key is an error even when a metamethod would take it, and a missing key keeps the node it got (its value nil)
+     * when the metamethod runs.
+     */
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+        if (key.isnil() || key.type() == TNUMBER && Double.isNaN(key.todouble())) {
+            typerror("table index");
+        }
+        LuaValue tm = m_metatable == null || !rawget(key).isnil() ? NIL : metatag(NEWINDEX);
+        if (tm.isnil()) {
+            rawset(key, value);
+            return;
+        }
+        rawset(key, NIL);
+        if (tm.isfunction()) {
+            tm.call(this, key, value);
+        } else {
+            tm.set(key, value);
+        }
+    }
+
+    @Override
+    public void set(int key, LuaValue value) {
+        set(LuaInteger.valueOf(key), value);
+    }
+
     /** luaH_set's node path: a missing key gets a node even when the value stored is nil, as in Lua 5.1. */
     private void setNode(LuaValue key, LuaValue value) {
         int n = find(key);
@@ -173,7 +202,7 @@ final class Lua51Table extends LuaTable {
                 return hashMod((int) bits + (int) (bits >>> 32), size);
             }
             case TSTRING -> {
-                return key.hashCode() & (size - 1);
+                return stringHash((LuaString) key) & (size - 1);
             }
             case TBOOLEAN -> {
                 return (key.toboolean() ? 1 : 0) & (size - 1);
@@ -182,6 +211,20 @@ final class Lua51Table extends LuaTable {
                 return hashMod(System.identityHashCode(key), size);
             }
         }
+    }
+
+    /**
+     * luaS_newlstr's hash as Redis's Lua has it: every byte hashed (Redis dropped 5.1's sampling of strings of 32
+     * bytes or more, against collision attacks), on an unsigned int. LuaJ's LuaString.hashCode samples and shifts
+     * right keeping the sign, which gives other low bits for long strings: keys would sit in other nodes.
+     */
+    private static int stringHash(LuaString s) {
+        byte[] b = s.m_bytes;
+        int h = s.m_length;
+        for (int i = s.m_offset + s.m_length - 1; i >= s.m_offset; i--) {
+            h ^= (h << 5) + (h >>> 2) + (b[i] & 0xff);
+        }
+        return h;
     }
 
     private static int hashMod(int h, int size) {

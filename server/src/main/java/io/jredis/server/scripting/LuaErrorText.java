@@ -30,9 +30,10 @@ final class LuaErrorText {
             return badArgument(msg, p, pc, regs);
         }
         if (msg.startsWith("table index expected, got ")) {
-            // LuaJ's text for a nil or NaN key (naming the table's type); SETTABLE's key is RK(B).
+            // LuaJ's text for a nil or NaN key (naming the table's type); SETTABLE's and SETTABUP's key is RK(B).
             int i = pc >= 0 && pc < p.code.length ? p.code[pc] : 0;
-            LuaValue key = Lua.GET_OPCODE(i) == Lua.OP_SETTABLE ? rk(Lua.GETARG_B(i), p, regs) : null;
+            int op = Lua.GET_OPCODE(i);
+            LuaValue key = op == Lua.OP_SETTABLE || op == Lua.OP_SETTABUP ? rk(Lua.GETARG_B(i), p, regs) : null;
             return key != null && key.type() == LuaValue.TNUMBER ? "table index is NaN" : "table index is nil";
         }
         if (msg.startsWith("index expected, got ")) {

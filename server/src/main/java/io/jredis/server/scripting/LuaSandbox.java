@@ -270,7 +270,7 @@ final class LuaSandbox {
                 LuaValue f = function(args, 2, "foreachi");
                 int n = tbl.length();
                 for (int i = 1; i <= n; i++) {
-                    LuaValue r = f.call(valueOf(i), tbl.get(i));
+                    LuaValue r = f.call(valueOf(i), tbl.rawget(i));
                     if (!r.isnil()) {
                         return r;
                     }
