@@ -27,6 +27,22 @@ final class CrashReport {
         return text.toString();
     }
 
+    /** The stack from the frame that called for the crash: the report's own frames would stand as "EIP". */
+    private static StackTraceElement[] callersOfCrash(StackTraceElement[] frames) {
+        int from = 0;
+        while (from < frames.length && isReportFrame(frames[from])) {
+            from++;
+        }
+        return java.util.Arrays.copyOfRange(frames, from, frames.length);
+    }
+
+    private static boolean isReportFrame(StackTraceElement f) {
+        String cls = f.getClassName();
+        return cls.equals(CrashReport.class.getName()) || cls.equals(Thread.class.getName())
+                || cls.equals(Engine.class.getName()) && (f.getMethodName().equals("crash")
+                        || f.getMethodName().equals("panic"));
+    }
+
     /**
      * Writes the report: {@code cause} (Redis's first lines, logged as warnings), the stack of the calling thread,
      * INFO, the clients and the client whose command was running.
@@ -39,7 +55,7 @@ final class CrashReport {
         for (String line : cause) {
             log.warning(line);
         }
-        log.raw(stackTrace(Thread.currentThread().getStackTrace()));
+        log.raw(stackTrace(callersOfCrash(Thread.currentThread().getStackTrace())));
         log.raw("\n------ INFO OUTPUT ------\n" + info);
         StringBuilder list = new StringBuilder("------ CLIENT LIST OUTPUT ------");
         for (Client c : clients) {
