@@ -1990,19 +1990,13 @@ public final class Engine implements Database.Hooks {
     }
 
     /**
-     * Resets every client connection as the kernel does those of a process that died: RST, and whatever was not sent
-     * yet is lost.
+     * Resets every client connection as the kernel does those of a process that died (see
+     * {@link io.jredis.server.net.TrafficControl#reset}); runs on the engine thread.
      */
     public void resetClientConnections() {
         for (Client c : new ArrayList<>(clients.values())) {
-            Channel ch = c.channel();
-            if (ch != null) {
-                try {
-                    ch.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
-                } catch (RuntimeException notTcp) {
-                    // A unix socket: a plain close is the same for its peer.
-                }
-                ch.close();
+            if (c.channel() != null) {
+                io.jredis.server.net.TrafficControl.reset(c.channel());
             }
         }
     }

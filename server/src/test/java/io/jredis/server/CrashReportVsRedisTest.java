@@ -8,12 +8,11 @@ import io.jredis.server.log.Log;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.RedisLog;
 import io.jredis.server.testing.TempPaths;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,7 @@ class CrashReportVsRedisTest {
                 Log.open(ourLog.toString(), "notice"));
         ours.start();
         try {
-            List<String> actual = crash(how, ours.port(), () -> read(ourLog));
+            List<String> actual = crash(how, ours.port(), () -> RedisLog.read(ourLog));
             assertEquals(cause(expected), cause(actual), "the report's first lines, redis-server's then jredis's");
             List<String> ourSections = sections(actual);
             assertTrue(isSubsequence(ourSections, sections(expected)),
@@ -127,13 +126,5 @@ class CrashReportVsRedisTest {
             }
         }
         return i == part.size();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -66,7 +66,8 @@ class VerboseLogVsRedisTest {
         RedisServer ours = new RedisServer(TestServer.config(), Log.open(ourLog.toString(), "verbose"));
         ours.start();
         try (RealRedis real = RealRedis.start("--loglevel", "verbose")) {
-            assertEquals(connectionLines(real.port(), real::log), connectionLines(ours.port(), () -> read(ourLog)),
+            assertEquals(connectionLines(real.port(), real::log),
+                    connectionLines(ours.port(), () -> RedisLog.read(ourLog)),
                     "redis-server's lines, then jredis's");
         } finally {
             ours.close();
@@ -98,14 +99,6 @@ class VerboseLogVsRedisTest {
 
     private static long count(String log, String text) {
         return log.lines().filter(l -> l.contains(text)).count();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The first line about database {@code db}, its slot count masked (hash table sizing is not Redis's). */

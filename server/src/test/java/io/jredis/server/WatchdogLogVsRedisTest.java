@@ -7,11 +7,10 @@ import io.jredis.server.log.Log;
 import io.jredis.server.testing.Await;
 import io.jredis.server.testing.RawClient;
 import io.jredis.server.testing.RealRedis;
+import io.jredis.server.testing.RedisLog;
 import io.jredis.server.testing.TempPaths;
 import io.jredis.server.testing.TestServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ class WatchdogLogVsRedisTest {
         ours.start();
         try (RealRedis real = RealRedis.start("--enable-debug-command", "yes")) {
             List<String> expected = report(real.port(), real::log);
-            List<String> actual = report(ours.port(), () -> read(ourLog));
+            List<String> actual = report(ours.port(), () -> RedisLog.read(ourLog));
             assertEquals(shape(expected), shape(actual), "redis-server's report, then jredis's:\n" + actual);
             assertTrue(actual.stream().anyMatch(l -> l.contains("DebugCommand.sleep")),
                     "the engine thread's frames, down to the sleeping command: " + actual);
@@ -94,13 +93,5 @@ class WatchdogLogVsRedisTest {
 
     private static long ends(String log) {
         return log.lines().filter(l -> l.contains(END) && l.endsWith("--------")).count();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

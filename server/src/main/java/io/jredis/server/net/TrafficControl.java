@@ -88,20 +88,29 @@ public final class TrafficControl {
     }
 
     /**
+     * Closes one connection as the kernel does a killed process's: a reset (SO_LINGER 0), whatever was not yet written
+     * discarded, and no goodbye from the pipeline (no TLS close_notify). Call on the channel's event loop.
+     */
+    public static void reset(Channel ch) {
+        if (!ch.isOpen()) {
+            return;
+        }
+        try {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            // Not a TCP socket (unix socket): a plain close is the same for its peer.
+        }
+        ch.unsafe().closeForcibly();
+    }
+
+    /**
      * Closes every connection as the kernel does for a killed process: reset (SO_LINGER 0), with whatever was not
      * yet written discarded. Runs on the event loop and returns once done.
      */
     public void resetAll() {
         Runnable reset = () -> {
             for (Gate g : gates) {
-                if (g.channel.isOpen()) {
-                    try {
-                        g.channel.config().setOption(ChannelOption.SO_LINGER, 0);
-                    } catch (RuntimeException e) {
-                        // Not a TCP socket (unix socket): a plain close is the same for its peer.
-                    }
-                    g.channel.unsafe().closeForcibly();
-                }
+                reset(g.channel);
             }
         };
         if (loop.next().inEventLoop()) {

@@ -1,5 +1,9 @@
 package io.jredis.server.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -10,6 +14,15 @@ public final class RedisLog {
     private static final Pattern LINE = Pattern.compile("\\d+:([XCMS]) \\d+ \\w+ \\d+ [\\d:.]+ ([#*.-] .*)");
 
     private RedisLog() {}
+
+    /** The whole log file as it is now (a server's log, polled while the server writes it). */
+    public static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /**
      * The log's messages as "role level text", run ids shown as {@code <id>} and every number as {@code <n>}. Left
